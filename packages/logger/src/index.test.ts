@@ -1,0 +1,43 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "./index.ts";
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(JSON.parse(chunk.toString()));
+      cb();
+    },
+  });
+  return { lines, destination };
+}
+
+describe("createLogger", () => {
+  it("redacts tokens, credentials and message bodies", () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ service: "test", destination });
+    log.info(
+      {
+        password: "hunter2",
+        token: "eyJhbGciOi",
+        req: { headers: { authorization: "Bearer abc", "x-api-key": "mk_live_x" } },
+        payload: { body: "hello Ana", to: "+5511999990000" },
+        creds: { noiseKey: "secret" },
+      },
+      "event",
+    );
+    const line = JSON.stringify(lines[0]);
+    for (const secret of ["hunter2", "eyJhbGciOi", "Bearer abc", "mk_live_x", "hello Ana", "noiseKey"]) {
+      expect(line).not.toContain(secret);
+    }
+    expect(line).toContain("+5511999990000");
+    expect(lines[0]?.service).toBe("test");
+  });
+
+  it("child loggers carry their bindings", () => {
+    const { lines, destination } = capture();
+    createLogger({ service: "w", destination }).child({ module: "sessions", instanceId: "i1" }).warn("x");
+    expect(lines[0]).toMatchObject({ module: "sessions", instanceId: "i1", level: 40 });
+  });
+});

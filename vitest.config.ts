@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// One project per package/app; integration tests share Postgres and Redis, so files run one at a time per project
+// where they touch shared state (each uses its own database or key prefix anyway).
+export default defineConfig({
+  test: {
+    projects: ["packages/*", "orchestrator", "workers"],
+    pool: "forks",
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
