@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 // where they touch shared state (each uses its own database or key prefix anyway).
 export default defineConfig({
   test: {
+    globalSetup: ["./test/global-setup.ts"],
     projects: ["packages/*", "orchestrator", "workers"],
     pool: "forks",
     maxWorkers: 2,
