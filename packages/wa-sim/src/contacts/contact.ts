@@ -1,0 +1,156 @@
+import { encodeWAMessage, generateSignalPubKey, proto, unpadRandomMax16 } from "@whiskeysockets/baileys";
+import { ProtocolAddress, SessionBuilder, SessionCipher, type SessionRecord, type SignalStorage } from "libsignal";
+import { deriveDigits, deriveSignalIdentity, type SignalIdentity, toLibsignalKeyPair } from "../crypto/keys.ts";
+
+/** A message the contact answers automatically, e.g. an opt-out word. */
+export type ScriptedReply = {
+  /** Case-insensitive substring of the received text; omitted = any message. */
+  match?: string;
+  text: string;
+  /** Wait before starting to type, in ms (default 200). */
+  delayMs?: number;
+  /** How long "typing…" shows before the reply is sent, in ms (default 300; 0 = no typing presence). */
+  typingMs?: number;
+  /** Reply only the first time it matches (default true). */
+  once?: boolean;
+};
+
+export type ContactBehaviour = {
+  /** `onWhatsApp` answers false and sends to it fail when this is false. */
+  onWhatsApp: boolean;
+  /** Whether device lists carry a LID for this number (Baileys 7 addresses LID-first). */
+  hasLid: boolean;
+  /** Push name shown on messages it sends. */
+  name: string;
+  /** Delay before the delivery receipt, in ms; null = the phone is offline and never receives. */
+  deliveryDelayMs: number | null;
+  /** Delay after delivery before the read receipt, in ms; null = never read. */
+  readDelayMs: number | null;
+  replies: ScriptedReply[];
+};
+
+export const DEFAULT_CONTACT_BEHAVIOUR: ContactBehaviour = {
+  onWhatsApp: true,
+  hasLid: true,
+  name: "Contact",
+  deliveryDelayMs: 50,
+  readDelayMs: 100,
+  replies: [],
+};
+
+/** Pre-key bundle material of a companion the contact wants to start a session with. */
+export type PeerBundle = {
+  registrationId: number;
+  identityKey: Buffer;
+  signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer };
+  preKey: { keyId: number; publicKey: Buffer } | undefined;
+};
+
+/**
+ * A WhatsApp user outside the simulator's accounts, played by the simulator: it owns real Signal keys, decrypts
+ * what companions send it with libsignal, and encrypts what it sends back.
+ */
+export class VirtualContact {
+  readonly lid: string;
+  readonly identity: SignalIdentity;
+  behaviour: ContactBehaviour;
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly usedReplies = new Set<ScriptedReply>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly phone: string,
+    seed: string,
+    behaviour: ContactBehaviour,
+  ) {
+    this.lid = deriveDigits(seed, `contact-lid/${phone}`, 15);
+    this.identity = deriveSignalIdentity(seed, `contact/${phone}`);
+    this.behaviour = behaviour;
+  }
+
+  /** Whether `user` (PN or LID user part) names this contact. */
+  isUser(user: string): boolean {
+    return user === this.phone || (this.behaviour.hasLid && user === this.lid);
+  }
+
+  /** Decrypts one `<enc>` addressed to this contact; the sender address is any stable name for the companion. */
+  decrypt(sender: { user: string; device: number }, type: string, ciphertext: Buffer): Promise<proto.Message> {
+    return this.serialized(async () => {
+      const cipher = new SessionCipher(this.storage(), new ProtocolAddress(sender.user, sender.device));
+      const padded =
+        type === "pkmsg"
+          ? await cipher.decryptPreKeyWhisperMessage(ciphertext)
+          : await cipher.decryptWhisperMessage(ciphertext);
+      return proto.Message.decode(unpadRandomMax16(padded));
+    });
+  }
+
+  /**
+   * Encrypts a message for a companion: over the existing session if there is one (a `msg`), else via X3DH from
+   * the companion's bundle (a `pkmsg`).
+   */
+  encrypt(
+    recipient: { user: string; device: number },
+    message: proto.IMessage,
+    bundle: () => PeerBundle,
+  ): Promise<{ type: "pkmsg" | "msg"; body: Buffer }> {
+    return this.serialized(async () => {
+      const address = new ProtocolAddress(recipient.user, recipient.device);
+      const storage = this.storage();
+      const existing = this.sessions.get(address.toString());
+      if (!existing?.haveOpenSession()) {
+        const b = bundle();
+        await new SessionBuilder(storage, address).initOutgoing({
+          registrationId: b.registrationId,
+          identityKey: generateSignalPubKey(b.identityKey),
+          signedPreKey: {
+            keyId: b.signedPreKey.keyId,
+            publicKey: generateSignalPubKey(b.signedPreKey.publicKey),
+            signature: b.signedPreKey.signature,
+          },
+          // libsignal accepts a bundle without a one-time pre-key; its types do not say so.
+          preKey: b.preKey
+            ? { keyId: b.preKey.keyId, publicKey: generateSignalPubKey(b.preKey.publicKey) }
+            : (undefined as unknown as { keyId: number; publicKey: Uint8Array }),
+        });
+      }
+      const out = await new SessionCipher(storage, address).encrypt(encodeWAMessage(message));
+      return { type: out.type === 3 ? "pkmsg" : "msg", body: Buffer.from(out.body, "binary") };
+    });
+  }
+
+  /** The scripted reply to `text`, if any (consumed when `once`). */
+  replyTo(text: string): ScriptedReply | undefined {
+    const lower = text.toLowerCase();
+    const reply = this.behaviour.replies.find(
+      (r) => !(r.once !== false && this.usedReplies.has(r)) && (!r.match || lower.includes(r.match.toLowerCase())),
+    );
+    if (reply) this.usedReplies.add(reply);
+    return reply;
+  }
+
+  private storage(): SignalStorage {
+    const identity = toLibsignalKeyPair(this.identity.identity);
+    const signed = toLibsignalKeyPair(this.identity.signedPreKey.keyPair);
+    const preKey = this.identity.preKey;
+    return {
+      loadSession: async (id) => this.sessions.get(id),
+      storeSession: async (id, record) => {
+        this.sessions.set(id, record);
+      },
+      isTrustedIdentity: () => true,
+      getOurIdentity: () => identity,
+      getOurRegistrationId: () => this.identity.registrationId,
+      // The bundle's one-time pre-key is reused forever: contacts are test doubles, not forward-secret peers.
+      loadPreKey: async (id) => (Number(id) === preKey.keyId ? toLibsignalKeyPair(preKey.keyPair) : undefined),
+      loadSignedPreKey: () => signed,
+      removePreKey: () => {},
+    };
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+}

@@ -1,0 +1,59 @@
+import { isValidPhone } from "../core/accounts.ts";
+import { type ContactBehaviour, DEFAULT_CONTACT_BEHAVIOUR, VirtualContact } from "./contact.ts";
+
+export type UnknownNumberPolicy = "on-whatsapp" | "not-on-whatsapp";
+
+/**
+ * Every number a companion may look up. Numbers nobody configured are created on first use, following the
+ * simulator's policy, with keys and LIDs derived from the seed: the same seed always gives the same contacts.
+ */
+export class ContactDirectory {
+  private readonly byPhone = new Map<string, VirtualContact>();
+  private readonly byLid = new Map<string, VirtualContact>();
+
+  constructor(
+    private readonly seed: string,
+    private readonly policy: UnknownNumberPolicy,
+    private readonly defaults: Partial<ContactBehaviour> = {},
+  ) {}
+
+  /** Creates or reconfigures a contact. */
+  configure(phone: string, behaviour: Partial<ContactBehaviour> = {}): VirtualContact {
+    const contact = this.ensure(phone);
+    contact.behaviour = { ...contact.behaviour, ...behaviour };
+    return contact;
+  }
+
+  ensure(phone: string): VirtualContact {
+    const existing = this.byPhone.get(phone);
+    if (existing) return existing;
+    if (!isValidPhone(phone)) throw new Error(`invalid phone number "${phone}": digits with country code`);
+    const contact = new VirtualContact(phone, this.seed, {
+      ...DEFAULT_CONTACT_BEHAVIOUR,
+      ...this.defaults,
+      onWhatsApp: this.policy === "on-whatsapp",
+    });
+    this.byPhone.set(phone, contact);
+    this.byLid.set(contact.lid, contact);
+    return contact;
+  }
+
+  get(phone: string): VirtualContact | undefined {
+    return this.byPhone.get(phone);
+  }
+
+  /**
+   * The contact behind a PN or LID user part. LIDs are only known once the number was created: a LID nobody asked
+   * for resolves to nothing, like a LID the real server has never issued.
+   */
+  findByUser(user: string): VirtualContact | undefined {
+    const byLid = this.byLid.get(user);
+    if (byLid) return byLid.behaviour.hasLid ? byLid : undefined;
+    if (this.byPhone.has(user)) return this.byPhone.get(user);
+    return isValidPhone(user) ? this.ensure(user) : undefined;
+  }
+
+  all(): VirtualContact[] {
+    return [...this.byPhone.values()];
+  }
+}

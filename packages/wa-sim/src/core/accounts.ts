@@ -1,0 +1,90 @@
+import { deriveDigits, deriveSignalIdentity, type SignalIdentity } from "../crypto/keys.ts";
+import type { Connection } from "../transport/connection.ts";
+import { type AccountFaults, noFaults } from "./faults.ts";
+
+/** What a companion uploaded at registration: enough for a contact to start a Signal session with it. */
+export type CompanionKeys = {
+  registrationId: number;
+  identityKey: Buffer;
+  signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer };
+};
+
+/** A linked device (a Baileys socket's auth state) of one account. */
+export type Companion = {
+  deviceId: number;
+  /** base64 of the client's Noise static key: how a login is matched to its pairing. */
+  noiseKey: string;
+  keys: CompanionKeys;
+  /** One-time pre-keys uploaded with `encrypt/set/registration`, by id. */
+  preKeys: Map<number, Buffer>;
+  pairedAt: Date;
+  /** Removed from the phone (or `logout()`): every later login gets 401. */
+  removed: boolean;
+  connection: Connection | undefined;
+};
+
+/** A WhatsApp account: the virtual phone (device 0) and its linked companions. */
+export type Account = {
+  phone: string;
+  lid: string;
+  /** Signal identity of the phone itself (device 0): companions encrypt a copy of every message to it. */
+  phoneIdentity: SignalIdentity;
+  companions: Map<number, Companion>;
+  nextDeviceId: number;
+  /** Banned accounts get `<failure reason="403">` on every login. */
+  banned: boolean;
+  /** Users (PN) this account has ever sent a message to: later ones are "new chats". */
+  chatsStarted: Set<string>;
+  faults: AccountFaults;
+  /** Messages contacts sent while no companion was online, delivered at the next login. */
+  pendingInbound: Array<{ contact: string; id: string; text: string }>;
+};
+
+export function isValidPhone(phone: string): boolean {
+  return /^[1-9]\d{6,14}$/.test(phone);
+}
+
+export function createAccount(seed: string, phone: string): Account {
+  return {
+    phone,
+    lid: deriveDigits(seed, `account-lid/${phone}`, 15),
+    phoneIdentity: deriveSignalIdentity(seed, `account/${phone}`),
+    companions: new Map(),
+    nextDeviceId: 1,
+    banned: false,
+    chatsStarted: new Set(),
+    faults: noFaults(),
+    pendingInbound: [],
+  };
+}
+
+export class AccountRegistry {
+  private readonly byPhone = new Map<string, Account>();
+  private readonly byLid = new Map<string, Account>();
+
+  constructor(private readonly seed: string) {}
+
+  /** The account for `phone`, created on first use (any valid number can own a virtual phone). */
+  ensure(phone: string): Account {
+    const existing = this.byPhone.get(phone);
+    if (existing) return existing;
+    if (!isValidPhone(phone)) throw new Error(`invalid phone number "${phone}": digits with country code`);
+    const account = createAccount(this.seed, phone);
+    this.byPhone.set(phone, account);
+    this.byLid.set(account.lid, account);
+    return account;
+  }
+
+  get(phone: string): Account | undefined {
+    return this.byPhone.get(phone);
+  }
+
+  /** Looks an account up by its PN user or LID user. */
+  findByUser(user: string): Account | undefined {
+    return this.byPhone.get(user) ?? this.byLid.get(user);
+  }
+
+  all(): Account[] {
+    return [...this.byPhone.values()];
+  }
+}

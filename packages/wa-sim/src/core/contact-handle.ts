@@ -1,0 +1,49 @@
+import type { VirtualContact } from "../contacts/contact.ts";
+import type { AccountRegistry } from "./accounts.ts";
+import type { GroundTruth, ReceivedMessage } from "./ground-truth.ts";
+import type { Messaging } from "./messaging.ts";
+
+type ContactDeps = { messaging: Messaging; accounts: AccountRegistry; groundTruth: GroundTruth };
+
+/** A virtual contact as tests drive it: send texts to an account, show typing, read what it received. */
+export class ContactHandle {
+  constructor(
+    private readonly contact: VirtualContact,
+    private readonly deps: ContactDeps,
+  ) {}
+
+  get phone(): string {
+    return this.contact.phone;
+  }
+
+  /** The contact's LID user part, or undefined when it is configured without one. */
+  get lid(): string | undefined {
+    return this.contact.behaviour.hasLid ? this.contact.lid : undefined;
+  }
+
+  get jid(): string {
+    return `${this.contact.phone}@s.whatsapp.net`;
+  }
+
+  get behaviour() {
+    return this.contact.behaviour;
+  }
+
+  /** Sends a text to the account `phone` (to every live companion; queued if none is online). Returns its id. */
+  sendText(toAccount: string, text: string): Promise<string> {
+    return this.deps.messaging.sendText(this.contact, this.deps.accounts.ensure(toAccount), text);
+  }
+
+  /** Shows "typing…" (or stops it) in the account's chat with this contact. */
+  typing(toAccount: string, state: "composing" | "paused" | "recording" = "composing"): void {
+    this.deps.messaging.sendTyping(this.contact, this.deps.accounts.ensure(toAccount), state);
+  }
+
+  /** Every message this contact received, oldest first. */
+  messages(fromAccount?: string): ReceivedMessage[] {
+    return this.deps.groundTruth.messages({
+      contact: this.contact.phone,
+      ...(fromAccount ? { account: fromAccount } : {}),
+    });
+  }
+}

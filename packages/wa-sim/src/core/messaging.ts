@@ -1,0 +1,231 @@
+import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode, type proto } from "@whiskeysockets/baileys";
+import type { VirtualContact } from "../contacts/contact.ts";
+import { type BinaryNode, contentBuffer, node, S_WHATSAPP_NET, unixNow } from "../protocol/nodes.ts";
+import type { Connection } from "../transport/connection.ts";
+import type { Account, Companion } from "./accounts.ts";
+import { randomId, type SimContext } from "./context.ts";
+import { isTimelocked } from "./faults.ts";
+
+/** Ack error the real service uses when an account may not start new chats (reach-out timelock, cap). */
+export const ACK_ERROR_RESTRICTED = "463";
+
+function textOf(message: proto.IMessage): string | undefined {
+  return message.conversation ?? message.extendedTextMessage?.text ?? undefined;
+}
+
+function contentTypeOf(message: proto.IMessage): string {
+  const key = Object.keys(message).find(
+    (k) => k !== "messageContextInfo" && message[k as keyof proto.IMessage] != null,
+  );
+  return key ?? "unknown";
+}
+
+/** Messages between companions and contacts: acks, decryption, ground truth, receipts, replies and typing. */
+export class Messaging {
+  constructor(private readonly ctx: SimContext) {}
+
+  /** A companion sent `<message>`: the server acks it (or refuses it), and the contact receives it. */
+  async handleOutgoing(
+    account: Account,
+    companion: Companion,
+    connection: Connection,
+    stanza: BinaryNode,
+  ): Promise<void> {
+    const id = stanza.attrs.id ?? "";
+    const to = stanza.attrs.to ?? "";
+    const target = jidDecode(to);
+    const contact = target?.user && target.server !== "g.us" ? this.ctx.contacts.findByUser(target.user) : undefined;
+    if (!contact?.behaviour.onWhatsApp) {
+      this.ack(account, connection, id, to);
+      return;
+    }
+    const isNewChat = !account.chatsStarted.has(contact.phone);
+    const refusal = isNewChat ? this.refusal(account) : undefined;
+    if (refusal) {
+      this.ctx.send(connection, node("ack", { class: "message", id, from: to, t: unixNow(), error: refusal }));
+      return;
+    }
+    if (isNewChat) {
+      account.chatsStarted.add(contact.phone);
+      const cap = account.faults.newChatCap;
+      if (cap) {
+        cap.used++;
+        if (cap.used >= cap.quota) this.notifyCap(account, connection);
+      }
+    }
+    this.ack(account, connection, id, to);
+
+    const enc = this.encFor(stanza, contact);
+    if (!enc) return;
+    let message: proto.Message;
+    try {
+      message = await contact.decrypt(
+        { user: account.phone, device: companion.deviceId },
+        enc.attrs.type ?? "msg",
+        contentBuffer(enc),
+      );
+    } catch (err) {
+      this.ctx.logger.warn({ err, id, contact: contact.phone }, "contact could not decrypt a message");
+      return;
+    }
+    if (message.protocolMessage || message.senderKeyDistributionMessage) return;
+    const text = textOf(message);
+    const received = this.ctx.groundTruth.recordReceived({
+      contact: contact.phone,
+      account: account.phone,
+      device: companion.deviceId,
+      id,
+      text,
+      contentType: contentTypeOf(message),
+      receivedAt: new Date(),
+    });
+    const { deliveryDelayMs, readDelayMs } = contact.behaviour;
+    if (deliveryDelayMs !== null) {
+      this.ctx.timers.after(deliveryDelayMs, () => {
+        received.deliveredAt = new Date();
+        this.sendToAccount(account, node("receipt", { from: to, id, t: unixNow() }));
+        if (readDelayMs === null) return;
+        this.ctx.timers.after(readDelayMs, () => {
+          received.readAt = new Date();
+          this.sendToAccount(account, node("receipt", { from: to, id, t: unixNow(), type: "read" }));
+        });
+      });
+    }
+    const reply = text !== undefined ? contact.replyTo(text) : undefined;
+    if (reply) {
+      const typingMs = reply.typingMs ?? 300;
+      this.ctx.timers.after(reply.delayMs ?? 200, () => {
+        if (typingMs > 0) this.sendTyping(contact, account, "composing");
+        this.ctx.timers.after(typingMs, () => {
+          if (typingMs > 0) this.sendTyping(contact, account, "paused");
+          void this.sendText(contact, account, reply.text);
+        });
+      });
+    }
+  }
+
+  /** The contact sends a text to every live companion of `account` (queued until a login when none is online). */
+  async sendText(
+    contact: VirtualContact,
+    account: Account,
+    text: string,
+    id = randomId(this.ctx.random),
+  ): Promise<string> {
+    this.ctx.groundTruth.recordSent({ contact: contact.phone, account: account.phone, id, text, sentAt: new Date() });
+    const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
+    if (live.length === 0) {
+      account.pendingInbound.push({ contact: contact.phone, id, text });
+      return id;
+    }
+    await Promise.all(live.map((c) => this.deliverText(contact, account, c, id, text)));
+    return id;
+  }
+
+  /** Delivers messages contacts sent while the account had no companion online. */
+  async flushPending(account: Account, companion: Companion): Promise<void> {
+    const pending = account.pendingInbound.splice(0);
+    for (const item of pending) {
+      const contact = this.ctx.contacts.get(item.contact);
+      if (contact) await this.deliverText(contact, account, companion, item.id, item.text);
+    }
+  }
+
+  sendTyping(contact: VirtualContact, account: Account, state: "composing" | "paused" | "recording"): void {
+    const child = state === "recording" ? node("composing", { media: "audio" }) : node(state);
+    this.sendToAccount(account, node("chatstate", { from: `${contact.phone}@${S_WHATSAPP_NET}` }, [child]));
+  }
+
+  /** A companion sent `<chatstate>`: remembered as the presence seen before its next message. */
+  handleChatState(account: Account, stanza: BinaryNode): void {
+    const to = jidDecode(stanza.attrs.to ?? "");
+    const contact = to?.user ? this.ctx.contacts.findByUser(to.user) : undefined;
+    const [state] = Array.isArray(stanza.content) ? stanza.content : [];
+    if (!contact || !state) return;
+    const name = state.tag === "composing" && state.attrs.media === "audio" ? "recording" : state.tag;
+    this.ctx.groundTruth.notePresence(account.phone, contact.phone, name);
+  }
+
+  private async deliverText(
+    contact: VirtualContact,
+    account: Account,
+    companion: Companion,
+    id: string,
+    text: string,
+  ): Promise<void> {
+    const connection = companion.connection;
+    if (!connection?.isOpen) return;
+    const { type, body } = await contact.encrypt(
+      { user: account.phone, device: companion.deviceId },
+      { conversation: text },
+      () => {
+        const [first] = companion.preKeys.entries();
+        if (first) companion.preKeys.delete(first[0]);
+        return {
+          registrationId: companion.keys.registrationId,
+          identityKey: companion.keys.identityKey,
+          signedPreKey: companion.keys.signedPreKey,
+          preKey: first ? { keyId: first[0], publicKey: first[1] } : undefined,
+        };
+      },
+    );
+    this.ctx.send(
+      connection,
+      node(
+        "message",
+        { from: `${contact.phone}@${S_WHATSAPP_NET}`, id, t: unixNow(), type: "text", notify: contact.behaviour.name },
+        [node("enc", { v: "2", type }, body)],
+      ),
+    );
+  }
+
+  private encFor(stanza: BinaryNode, contact: VirtualContact): BinaryNode | undefined {
+    const participants = getBinaryNodeChildren(getBinaryNodeChild(stanza, "participants"), "to");
+    const mine = participants.find((p) => {
+      const jid = jidDecode(p.attrs.jid ?? "");
+      return jid?.user !== undefined && contact.isUser(jid.user) && !jid.device;
+    });
+    return getBinaryNodeChild(mine ?? stanza, "enc");
+  }
+
+  private refusal(account: Account): string | undefined {
+    if (isTimelocked(account.faults)) return ACK_ERROR_RESTRICTED;
+    const cap = account.faults.newChatCap;
+    if (cap && cap.used >= cap.quota) return ACK_ERROR_RESTRICTED;
+    return undefined;
+  }
+
+  private ack(account: Account, connection: Connection, id: string, to: string): void {
+    const ack = node("ack", { class: "message", id, from: to, t: unixNow() });
+    const mode = account.faults.ack;
+    if (mode?.mode === "missing") return;
+    if (mode?.mode === "slow") this.ctx.timers.after(mode.ms, () => this.ctx.send(connection, ack));
+    else this.ctx.send(connection, ack);
+  }
+
+  private notifyCap(account: Account, connection: Connection): void {
+    const cap = account.faults.newChatCap;
+    if (!cap) return;
+    const payload = {
+      data: {
+        xwa2_notify_new_chat_messages_capping_info_update: {
+          total_quota: cap.quota,
+          used_quota: cap.used,
+          capping_status: "CAPPED",
+          server_sent_timestamp: unixNow(),
+        },
+      },
+    };
+    this.ctx.send(
+      connection,
+      node("notification", { from: S_WHATSAPP_NET, type: "mex", id: randomId(this.ctx.random, "", 8), t: unixNow() }, [
+        node("update", { op_name: "MessageCappingInfoNotification" }, Buffer.from(JSON.stringify(payload))),
+      ]),
+    );
+  }
+
+  private sendToAccount(account: Account, stanza: BinaryNode): void {
+    for (const companion of account.companions.values()) {
+      if (!companion.removed && companion.connection?.isOpen) this.ctx.send(companion.connection, stanza);
+    }
+  }
+}

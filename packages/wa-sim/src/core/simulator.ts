@@ -1,0 +1,264 @@
+import type { AddressInfo } from "node:net";
+import { createLogger, type Logger } from "@mirage/logger";
+import { WebSocketServer } from "ws";
+import type { ContactBehaviour } from "../contacts/contact.ts";
+import { ContactDirectory, type UnknownNumberPolicy } from "../contacts/directory.ts";
+import { deriveBytes, deriveKeyPair } from "../crypto/keys.ts";
+import { type BinaryNode, node } from "../protocol/nodes.ts";
+import { makeCertificateChain } from "../transport/certificate.ts";
+import { Connection } from "../transport/connection.ts";
+import type { ClientHandshakeResult } from "../transport/noise-responder.ts";
+import { type Account, AccountRegistry, type Companion } from "./accounts.ts";
+import { ContactHandle } from "./contact-handle.ts";
+import { type QrOptions, type SimContext, seededRandom, Timers } from "./context.ts";
+import { type Fault, FaultSchema, noFaults } from "./faults.ts";
+import { GroundTruth } from "./ground-truth.ts";
+import { answerIq } from "./iq-handlers.ts";
+import { handleLogin } from "./login.ts";
+import { Messaging } from "./messaging.ts";
+import { Pairing } from "./pairing.ts";
+import { VirtualPhone } from "./virtual-phone.ts";
+
+export type SimulatorOptions = {
+  /** Everything derived (server keys, certificate chain, LIDs, contact keys, jitter) follows from it. */
+  seed?: string;
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  logger?: Logger;
+  qr?: Partial<QrOptions>;
+  /** Whether numbers nobody configured are on WhatsApp (default) or not. */
+  unknownNumbers?: UnknownNumberPolicy;
+  /** Behaviour of contacts nobody configured (receipt delays, name, …). */
+  contactDefaults?: Partial<ContactBehaviour>;
+};
+
+type Session = { account: Account; companion: Companion };
+
+/**
+ * A WhatsApp Web server that unmodified Baileys 7 connects to: Noise over `ws://`, virtual phones that link
+ * companions, virtual contacts that decrypt, receipt and reply, and faults per account.
+ */
+export class Simulator {
+  /** Where Baileys connects (`waWebSocketUrl`). */
+  readonly url: string;
+  /** The root a client must trust: `installSimulatorCertificate(sim.rootPublicKey)`. */
+  readonly rootPublicKey: Buffer;
+  readonly groundTruth: GroundTruth;
+  readonly seed: string;
+  private readonly ctx: SimContext;
+  private readonly pairing: Pairing;
+  private readonly messaging: Messaging;
+  private readonly connections = new Set<Connection>();
+  private readonly sessions = new Map<Connection, Session>();
+  private closed = false;
+
+  private constructor(
+    private readonly wss: WebSocketServer,
+    ctx: SimContext,
+    rootPublicKey: Buffer,
+  ) {
+    const address = wss.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    this.url = `ws://${host}:${address.port}/ws/chat`;
+    this.rootPublicKey = rootPublicKey;
+    this.groundTruth = ctx.groundTruth;
+    this.seed = ctx.seed;
+    this.ctx = ctx;
+    this.pairing = new Pairing(ctx);
+    this.messaging = new Messaging(ctx);
+  }
+
+  static async start(options: SimulatorOptions = {}): Promise<Simulator> {
+    const seed = options.seed ?? "mirage";
+    const logger = options.logger ?? createLogger({ service: "wa-sim", level: "silent" });
+    const serverStatic = deriveKeyPair(seed, "server/static");
+    const certificate = makeCertificateChain({
+      root: deriveKeyPair(seed, "server/root"),
+      intermediate: deriveKeyPair(seed, "server/intermediate"),
+      serverStatic,
+    });
+    const wss = new WebSocketServer({ host: options.host ?? "127.0.0.1", port: options.port ?? 0, path: "/ws/chat" });
+    await new Promise<void>((resolve, reject) => {
+      wss.once("listening", resolve);
+      wss.once("error", reject);
+    });
+    const ctx: SimContext = {
+      seed,
+      logger,
+      accounts: new AccountRegistry(seed),
+      contacts: new ContactDirectory(seed, options.unknownNumbers ?? "on-whatsapp", options.contactDefaults),
+      groundTruth: new GroundTruth(),
+      timers: new Timers(),
+      random: seededRandom(deriveBytes(seed, "random")),
+      qr: { refs: 6, firstRefTtlMs: 60_000, nextRefTtlMs: 20_000, ...options.qr },
+      send: (c, n) => c.send(n),
+    };
+    const sim = new Simulator(wss, ctx, certificate.rootPublicKey);
+    wss.on("connection", (ws) => {
+      const connection = new Connection(
+        ws,
+        serverStatic,
+        certificate.chain,
+        {
+          onHandshake: (c, result) => sim.onHandshake(c, result),
+          onNode: (c, n) => sim.onNode(c, n),
+          onClose: (c) => sim.onClose(c),
+        },
+        logger,
+      );
+      sim.connections.add(connection);
+    });
+    logger.info({ url: sim.url }, "wa-sim listening");
+    return sim;
+  }
+
+  /** The virtual phone of `phone` (digits with country code), created on first use. */
+  phone(phone: string): VirtualPhone {
+    return new VirtualPhone(this.ctx.accounts.ensure(phone), {
+      pairing: this.pairing,
+      applyFault: (account, fault) => this.applyFault(account, fault),
+      timers: this.ctx.timers,
+    });
+  }
+
+  /** The contact `phone`, created (or reconfigured) on use. */
+  contact(phone: string, behaviour?: Partial<ContactBehaviour>): ContactHandle {
+    const contact = this.ctx.contacts.configure(phone, behaviour);
+    return new ContactHandle(contact, {
+      messaging: this.messaging,
+      accounts: this.ctx.accounts,
+      groundTruth: this.ctx.groundTruth,
+    });
+  }
+
+  /** Every account that exists (created by a scan, a pairing code or `phone()`). */
+  accounts(): VirtualPhone[] {
+    return this.ctx.accounts.all().map((a) => this.phone(a.phone));
+  }
+
+  stats(): { connections: number; accounts: number; companionsOnline: number } {
+    return {
+      connections: this.connections.size,
+      accounts: this.ctx.accounts.all().length,
+      companionsOnline: this.sessions.size,
+    };
+  }
+
+  /** Stops listening, closes every client socket and clears every timer. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.timers.clear();
+    for (const connection of this.connections) connection.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private applyFault(account: Account, input: Fault): void {
+    const fault = FaultSchema.parse(input);
+    const live = [...account.companions.values()].flatMap((c) => (c.connection?.isOpen ? [c.connection] : []));
+    this.ctx.logger.info({ phone: account.phone, fault: fault.type }, "fault injected");
+    switch (fault.type) {
+      case "logged-out":
+        for (const companion of account.companions.values()) companion.removed = true;
+        for (const c of live)
+          c.end(node("stream:error", { code: "401" }, [node("conflict", { type: "device_removed" })]));
+        return;
+      case "banned":
+        account.banned = true;
+        for (const c of live) c.end(node("failure", { reason: "403", location: "sim" }));
+        return;
+      case "restart-required":
+        for (const c of live) c.end(node("stream:error", { code: "515" }));
+        return;
+      case "replaced":
+        for (const c of live) c.end(node("stream:error", {}, [node("conflict", { type: "replaced" })]));
+        return;
+      case "dropped":
+        for (const c of live) c.end();
+        return;
+      case "reachout-timelock":
+        account.faults.timelock = { until: fault.until, enforcementType: fault.enforcementType };
+        for (const c of live) c.send(timelockNotification(true, fault.until, fault.enforcementType));
+        return;
+      case "new-chat-cap":
+        account.faults.newChatCap = { quota: fault.quota, used: 0 };
+        return;
+      case "slow-acks":
+        account.faults.ack = { mode: "slow", ms: fault.ms };
+        return;
+      case "missing-acks":
+        account.faults.ack = { mode: "missing" };
+        return;
+      case "latency":
+        account.faults.latency = { ms: fault.ms, jitterMs: fault.jitterMs };
+        return;
+      case "clear": {
+        const wasLocked = account.faults.timelock !== undefined;
+        account.faults = noFaults();
+        account.banned = false;
+        if (wasLocked) for (const c of live) c.send(timelockNotification(false, 0, "DEFAULT"));
+        return;
+      }
+    }
+  }
+
+  private onHandshake(connection: Connection, { clientStaticPublic, payload }: ClientHandshakeResult): void {
+    const noiseKey = clientStaticPublic.toString("base64");
+    if (payload.devicePairingData) {
+      this.pairing.startRegistration(connection, noiseKey, payload.devicePairingData);
+      return;
+    }
+    const session = handleLogin(this.ctx, connection, noiseKey, payload);
+    if (!session) return;
+    this.sessions.set(connection, session);
+    if (session.account.pendingInbound.length > 0) {
+      void this.messaging.flushPending(session.account, session.companion);
+    }
+  }
+
+  private async onNode(connection: Connection, stanza: BinaryNode): Promise<void> {
+    const session = this.sessions.get(connection);
+    switch (stanza.tag) {
+      case "iq": {
+        const answer = answerIq(this.ctx, this.pairing, connection, session, stanza);
+        if (answer) connection.send(answer);
+        return;
+      }
+      case "message":
+        if (session) await this.messaging.handleOutgoing(session.account, session.companion, connection, stanza);
+        return;
+      case "chatstate":
+        if (session) this.messaging.handleChatState(session.account, stanza);
+        return;
+      default:
+        // acks, receipts, presence and `ib` need no answer.
+        return;
+    }
+  }
+
+  private onClose(connection: Connection): void {
+    this.connections.delete(connection);
+    this.pairing.forget(connection);
+    const session = this.sessions.get(connection);
+    if (session?.companion.connection === connection) session.companion.connection = undefined;
+    this.sessions.delete(connection);
+  }
+}
+
+function timelockNotification(active: boolean, until: number, enforcementType: string): BinaryNode {
+  const payload = {
+    data: {
+      xwa2_notify_account_reachout_timelock: {
+        is_active: active,
+        time_enforcement_ends: active ? String(Math.floor(until / 1000)) : "0",
+        enforcement_type: enforcementType,
+      },
+    },
+  };
+  return node(
+    "notification",
+    { from: "s.whatsapp.net", type: "mex", id: `tl${until}`, t: String(Math.floor(Date.now() / 1000)) },
+    [node("update", { op_name: "NotificationUserReachoutTimelockUpdate" }, Buffer.from(JSON.stringify(payload)))],
+  );
+}

@@ -1,0 +1,174 @@
+import { createLogger } from "@mirage/logger";
+import makeWASocket, {
+  type AuthenticationState,
+  DEFAULT_CONNECTION_CONFIG,
+  initAuthCreds,
+  type SignalDataSet,
+  type SignalDataTypeMap,
+  type UserFacingSocketConfig,
+  type WASocket,
+} from "@whiskeysockets/baileys";
+import { installSimulatorCertificate } from "../certificate-hook.ts";
+import type { Simulator } from "../core/simulator.ts";
+
+export type { WASocket };
+
+/** The WhatsApp Web version bundled with Baileys 7.0.0-rc14: passed explicitly so nothing fetches it online. */
+export const SIM_WA_VERSION = DEFAULT_CONNECTION_CONFIG.version;
+
+/** Baileys auth state kept in memory: fresh creds and a Map-backed key store (null deletes). */
+export function makeMemoryAuthState(): AuthenticationState {
+  const creds = initAuthCreds();
+  const store = new Map<string, unknown>();
+  return {
+    creds,
+    keys: {
+      get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
+        const out: { [id: string]: SignalDataTypeMap[T] } = {};
+        for (const id of ids) {
+          const value = store.get(`${type}:${id}`);
+          if (value !== undefined) out[id] = value as SignalDataTypeMap[T];
+        }
+        return out;
+      },
+      set: async (data: SignalDataSet) => {
+        for (const [type, entries] of Object.entries(data)) {
+          for (const [id, value] of Object.entries(entries ?? {})) {
+            if (value === null || value === undefined) store.delete(`${type}:${id}`);
+            else store.set(`${type}:${id}`, value);
+          }
+        }
+      },
+    },
+  };
+}
+
+export type SimSocketOptions = {
+  auth?: AuthenticationState;
+  /** Anything else for `makeWASocket` (logger, timeouts…); the simulator's URL and version always win. */
+  config?: Partial<UserFacingSocketConfig>;
+};
+
+const silentLogger = createLogger({ service: "baileys", level: "silent" });
+
+/**
+ * A real Baileys socket pointed at the simulator, with its certificate root trusted in this process and the
+ * settings a test wants: no online presence, no history sync, explicit version.
+ */
+export function makeSimSocket(sim: Pick<Simulator, "url" | "rootPublicKey">, options: SimSocketOptions = {}) {
+  installSimulatorCertificate(sim.rootPublicKey);
+  const auth = options.auth ?? makeMemoryAuthState();
+  const sock = makeWASocket({
+    logger: silentLogger,
+    markOnlineOnConnect: false,
+    syncFullHistory: false,
+    shouldSyncHistoryMessage: () => false,
+    connectTimeoutMs: 10_000,
+    ...options.config,
+    auth,
+    waWebSocketUrl: sim.url,
+    version: SIM_WA_VERSION,
+  });
+  return { sock, auth };
+}
+
+export type ConnectionResult =
+  | { connection: "open" }
+  | { connection: "close"; statusCode: number | undefined; message: string };
+
+/** Resolves when the socket opens or closes (with Baileys' `DisconnectReason` status code). */
+export function waitForConnection(sock: WASocket, onQr?: (qr: string) => void): Promise<ConnectionResult> {
+  return new Promise((resolve) => {
+    sock.ev.on("connection.update", (update) => {
+      if (update.qr && onQr) onQr(update.qr);
+      if (update.connection === "open") resolve({ connection: "open" });
+      if (update.connection === "close") {
+        const error = update.lastDisconnect?.error as
+          | { output?: { statusCode?: number }; message?: string }
+          | undefined;
+        resolve({ connection: "close", statusCode: error?.output?.statusCode, message: error?.message ?? "" });
+      }
+    });
+  });
+}
+
+/** The next QR string the socket emits. */
+export function nextQr(sock: WASocket): Promise<string> {
+  return new Promise((resolve) => {
+    const listener = (update: { qr?: string }) => {
+      if (!update.qr) return;
+      sock.ev.off("connection.update", listener);
+      resolve(update.qr);
+    };
+    sock.ev.on("connection.update", listener);
+  });
+}
+
+/** Ends a socket and drops its listeners; safe to call twice. */
+export async function closeSocket(sock: WASocket): Promise<void> {
+  try {
+    await sock.end(undefined);
+  } catch {
+    // Already closed: end() throws nothing useful to a test.
+  }
+  sock.ev.removeAllListeners(undefined as never);
+}
+
+export type PairedSession = { sock: WASocket; auth: AuthenticationState; deviceId: number };
+
+/**
+ * The whole QR flow as an operator does it: connect, the phone scans the first QR, Baileys closes with 515, a new
+ * socket with the same auth logs in and opens.
+ */
+export async function pairWithQr(
+  sim: Simulator,
+  phone: string,
+  options: SimSocketOptions = {},
+): Promise<PairedSession> {
+  const first = makeSimSocket(sim, options);
+  let deviceId = -1;
+  const closed = await waitForConnection(first.sock, (qr) => {
+    if (deviceId < 0) deviceId = sim.phone(phone).scan(qr).deviceId;
+  });
+  await closeSocket(first.sock);
+  if (closed.connection !== "close" || closed.statusCode !== 515) {
+    throw new Error(`expected a 515 restart after pairing, got ${JSON.stringify(closed)}`);
+  }
+  return { ...(await reconnect(sim, first.auth, options)), deviceId };
+}
+
+/** Opens a new socket with existing auth; throws unless it opens. */
+export async function reconnect(
+  sim: Simulator,
+  auth: AuthenticationState,
+  options: SimSocketOptions = {},
+): Promise<{ sock: WASocket; auth: AuthenticationState }> {
+  const { sock } = makeSimSocket(sim, { ...options, auth });
+  const result = await waitForConnection(sock);
+  if (result.connection !== "open") {
+    await closeSocket(sock);
+    throw new Error(`expected the session to open, got ${JSON.stringify(result)}`);
+  }
+  return { sock, auth };
+}
+
+/** Resolves with the server's `<ack class="message">` for `messageId` (Baileys emits no event for a good ack). */
+export function waitForServerAck(
+  sock: WASocket,
+  messageId: string,
+  timeoutMs = 5_000,
+): Promise<{ error: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sock.ws.off("CB:ack,class:message", listener);
+      reject(new Error(`no server ack for ${messageId} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (node: { attrs: Record<string, string> }) => {
+      if (node.attrs.id !== messageId) return;
+      clearTimeout(timer);
+      sock.ws.off("CB:ack,class:message", listener);
+      resolve({ error: node.attrs.error });
+    };
+    sock.ws.on("CB:ack,class:message", listener);
+  });
+}

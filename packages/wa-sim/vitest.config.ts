@@ -1,0 +1,9 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  test: {
+    name: "wa-sim",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
