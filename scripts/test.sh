@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Every test: lint, types, import cycles, the pgTAP RLS suite, then Vitest (unit and integration against real
+# Postgres, Redis, Baileys + wa-sim, Chromium). Runs every step even when one fails, then prints one count line.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$MIRAGE_ROOT"
+
+# Tests use their own databases on the local (or MIRAGE_TEST_ADMIN_URL) server, never the one in .env.
+export MIRAGE_TEST_ADMIN_URL="${MIRAGE_TEST_ADMIN_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
+export REDIS_URL="${MIRAGE_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+export DATABASE_ADMIN_URL="$MIRAGE_TEST_ADMIN_URL"
+
+ensure_deps
+ensure_postgres
+ensure_redis
+ensure_psql
+ensure_pgtap
+[ -f "$MIRAGE_ROOT/scripts/ensure-chromium.sh" ] && source "$MIRAGE_ROOT/scripts/ensure-chromium.sh"
+
+failed_steps=()
+step() {
+  local name="$1"
+  shift
+  say "$name"
+  if ! "$@"; then failed_steps+=("$name"); warn "$name failed"; fi
+}
+
+step "lint (biome)" pnpm exec biome check --diagnostic-level=error .
+step "typecheck (tsc)" pnpm exec tsc -p tsconfig.json
+step "import cycles (madge)" pnpm run --silent check:cycles
+
+# pgTAP: a throwaway database with the bootstrap, every migration and the seed, then pg_prove.
+pgtap_db="mirage_pgtap_$$"
+admin_db_url() { node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.argv[2];console.log(u.toString())' "$MIRAGE_TEST_ADMIN_URL" "$1"; }
+pgtap_admin=$(admin_db_url "$pgtap_db")
+pgtap_app=$(node -e 'const u=new URL(process.argv[1]);u.username="mirage_app";u.password="mirage-app-local";console.log(u.toString())' "$pgtap_admin")
+pgtap_out="$MIRAGE_STATE/pgtap.out"
+run_pgtap() {
+  DATABASE_ADMIN_URL="$pgtap_admin" DATABASE_URL="$pgtap_app" DATABASE_TARGET=plain pnpm exec tsx scripts/db.ts setup >/dev/null || return 1
+  pg_prove -d "$pgtap_admin" supabase/tests/database/*.test.sql 2>&1 | tee "$pgtap_out" | grep -vE '^(ok|# )' || true
+  grep -q "^Result: PASS" "$pgtap_out"
+}
+step "pgTAP (supabase/tests)" run_pgtap
+psql "$MIRAGE_TEST_ADMIN_URL" -qc "drop database if exists $pgtap_db with (force)" >/dev/null 2>&1 || true
+
+vitest_json="$MIRAGE_STATE/vitest.json"
+rm -f "$vitest_json"
+step "vitest" pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$vitest_json"
+
+# One closing line with the counts of both runners.
+node -e '
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+try {
+  const out = fs.readFileSync(process.argv[1], "utf8");
+  const total = Number((out.match(/Tests=(\d+)/) || [])[1] || 0);
+  const bad = Number((out.match(/Failed (\d+)\/\d+ subtests/) || [])[1] || 0);
+  passed += total - bad; failed += bad;
+} catch {}
+try {
+  const v = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  passed += v.numPassedTests; failed += v.numFailedTests; skipped += v.numPendingTests + (v.numTodoTests || 0);
+} catch {}
+const steps = process.argv[3] ? process.argv[3].split("|") : [];
+if (steps.length) console.log("failed steps: " + steps.join(", "));
+if (steps.length && failed === 0) failed = steps.length;
+console.log(`Tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$pgtap_out" "$vitest_json" "$(IFS='|'; echo "${failed_steps[*]:-}")"
+
+[ ${#failed_steps[@]} -eq 0 ]
