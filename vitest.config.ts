@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
-    projects: ["packages/*", "orchestrator", "workers"],
+    projects: ["packages/*", "orchestrator", "workers", "scripts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 30_000,
