@@ -6,7 +6,7 @@ import {
   KEY_BUNDLE_TYPE,
 } from "@whiskeysockets/baileys";
 import type { SimContext } from "../core/context.ts";
-import { type BinaryNode, childrenOf, contentBuffer, node, S_WHATSAPP_NET } from "../protocol/nodes.ts";
+import { type BinaryNode, childrenOf, contentBuffer, node, WA_SERVER } from "../protocol/nodes.ts";
 
 /** A `<user>` entry of a usync answer for one queried user. */
 function usyncUser(ctx: SimContext, query: BinaryNode, user: BinaryNode): BinaryNode {
@@ -21,7 +21,7 @@ function usyncUser(ctx: SimContext, query: BinaryNode, user: BinaryNode): Binary
     const children = [node("contact", { type: isIn ? "in" : "out" })];
     const lid = account?.lid ?? (contact?.behaviour.hasLid ? contact.lid : undefined);
     if (isIn && lid && protocols.includes("lid")) children.push(node("lid", { val: `${lid}@lid` }));
-    return node("user", { jid: `${phone}@${S_WHATSAPP_NET}` }, children);
+    return node("user", { jid: `${phone}@${WA_SERVER}` }, children);
   }
   const jid = user.attrs.jid ?? "";
   const decoded = jidDecode(jid);

@@ -1,5 +1,5 @@
 import type { proto } from "@whiskeysockets/baileys";
-import { node, S_WHATSAPP_NET, unixNow } from "../protocol/nodes.ts";
+import { node, unixNow, WA_SERVER } from "../protocol/nodes.ts";
 import type { Connection } from "../transport/connection.ts";
 import type { Account, Companion } from "./accounts.ts";
 import type { SimContext } from "./context.ts";
@@ -45,6 +45,6 @@ export function handleLogin(
       location: "sim",
     }),
   );
-  ctx.send(connection, node("ib", { from: S_WHATSAPP_NET }, [node("offline", { count: "0" })]));
+  ctx.send(connection, node("ib", { from: WA_SERVER }, [node("offline", { count: "0" })]));
   return { account, companion };
 }

@@ -1,6 +1,6 @@
 import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode, type proto } from "@whiskeysockets/baileys";
 import type { VirtualContact } from "../contacts/contact.ts";
-import { type BinaryNode, contentBuffer, node, S_WHATSAPP_NET, unixNow } from "../protocol/nodes.ts";
+import { type BinaryNode, contentBuffer, node, unixNow, WA_SERVER } from "../protocol/nodes.ts";
 import type { Connection } from "../transport/connection.ts";
 import type { Account, Companion } from "./accounts.ts";
 import { randomId, type SimContext } from "./context.ts";
@@ -132,7 +132,7 @@ export class Messaging {
 
   sendTyping(contact: VirtualContact, account: Account, state: "composing" | "paused" | "recording"): void {
     const child = state === "recording" ? node("composing", { media: "audio" }) : node(state);
-    this.sendToAccount(account, node("chatstate", { from: `${contact.phone}@${S_WHATSAPP_NET}` }, [child]));
+    this.sendToAccount(account, node("chatstate", { from: `${contact.phone}@${WA_SERVER}` }, [child]));
   }
 
   /** A companion sent `<chatstate>`: remembered as the presence seen before its next message. */
@@ -172,7 +172,7 @@ export class Messaging {
       connection,
       node(
         "message",
-        { from: `${contact.phone}@${S_WHATSAPP_NET}`, id, t: unixNow(), type: "text", notify: contact.behaviour.name },
+        { from: `${contact.phone}@${WA_SERVER}`, id, t: unixNow(), type: "text", notify: contact.behaviour.name },
         [node("enc", { v: "2", type }, body)],
       ),
     );
@@ -217,7 +217,7 @@ export class Messaging {
     };
     this.ctx.send(
       connection,
-      node("notification", { from: S_WHATSAPP_NET, type: "mex", id: randomId(this.ctx.random, "", 8), t: unixNow() }, [
+      node("notification", { from: WA_SERVER, type: "mex", id: randomId(this.ctx.random, "", 8), t: unixNow() }, [
         node("update", { op_name: "MessageCappingInfoNotification" }, Buffer.from(JSON.stringify(payload))),
       ]),
     );

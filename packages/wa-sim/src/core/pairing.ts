@@ -12,7 +12,7 @@ import {
   WA_ADV_ACCOUNT_SIG_PREFIX,
 } from "@whiskeysockets/baileys";
 import type { KeyPair } from "../crypto/keys.ts";
-import { type BinaryNode, childBuffer, iqResult, node, S_WHATSAPP_NET, unixNow } from "../protocol/nodes.ts";
+import { type BinaryNode, childBuffer, iqResult, node, unixNow, WA_SERVER } from "../protocol/nodes.ts";
 import type { Connection } from "../transport/connection.ts";
 import type { Account, Companion, CompanionKeys } from "./accounts.ts";
 import { randomId, type SimContext } from "./context.ts";
@@ -111,7 +111,7 @@ export class Pairing {
     });
     this.ctx.send(
       connection,
-      node("iq", { from: S_WHATSAPP_NET, type: "set", id: randomId(this.ctx.random, "pd", 4), xmlns: "md" }, [
+      node("iq", { from: WA_SERVER, type: "set", id: randomId(this.ctx.random, "pd", 4), xmlns: "md" }, [
         node(
           "pair-device",
           {},
@@ -225,7 +225,7 @@ export class Pairing {
       registration.connection,
       node(
         "notification",
-        { from: S_WHATSAPP_NET, type: "link_code_companion_reg", id: randomId(this.ctx.random, "", 8), t: unixNow() },
+        { from: WA_SERVER, type: "link_code_companion_reg", id: randomId(this.ctx.random, "", 8), t: unixNow() },
         [
           node("link_code_companion_reg", { stage: "primary_hello" }, [
             node("link_code_pairing_ref", {}, Buffer.from(linkCode.ref)),
@@ -308,12 +308,12 @@ export class Pairing {
     }).finish();
     this.ctx.send(
       registration.connection,
-      node("iq", { from: S_WHATSAPP_NET, type: "set", id: randomId(this.ctx.random, "ps", 4) }, [
+      node("iq", { from: WA_SERVER, type: "set", id: randomId(this.ctx.random, "ps", 4) }, [
         node("pair-success", {}, [
           node("device-identity", {}, identity),
           node("platform", { name: "android" }),
           node("device", {
-            jid: `${account.phone}:${deviceId}@${S_WHATSAPP_NET}`,
+            jid: `${account.phone}:${deviceId}@${WA_SERVER}`,
             lid: `${account.lid}:${deviceId}@lid`,
           }),
         ]),

@@ -1,7 +1,8 @@
-import { type BinaryNode, getBinaryNodeChild, S_WHATSAPP_NET } from "@whiskeysockets/baileys";
+import { type BinaryNode, getBinaryNodeChild } from "@whiskeysockets/baileys";
 
 export type { BinaryNode };
-export { S_WHATSAPP_NET };
+/** The server's own address in stanzas (Baileys' `S_WHATSAPP_NET` is this with a leading "@"). */
+export const WA_SERVER = "s.whatsapp.net";
 
 export function unixNow(): string {
   return Math.floor(Date.now() / 1000).toString();
@@ -27,7 +28,7 @@ export function childBuffer(node: BinaryNode | undefined, tag: string): Buffer {
 }
 
 export function iqResult(request: BinaryNode, content?: BinaryNode[]): BinaryNode {
-  const node: BinaryNode = { tag: "iq", attrs: { from: S_WHATSAPP_NET, id: request.attrs.id ?? "", type: "result" } };
+  const node: BinaryNode = { tag: "iq", attrs: { from: WA_SERVER, id: request.attrs.id ?? "", type: "result" } };
   if (content) node.content = content;
   return node;
 }
@@ -35,7 +36,7 @@ export function iqResult(request: BinaryNode, content?: BinaryNode[]): BinaryNod
 export function iqError(request: BinaryNode, code: number, text: string): BinaryNode {
   return {
     tag: "iq",
-    attrs: { from: S_WHATSAPP_NET, id: request.attrs.id ?? "", type: "error" },
+    attrs: { from: WA_SERVER, id: request.attrs.id ?? "", type: "error" },
     content: [{ tag: "error", attrs: { code: String(code), text } }],
   };
 }
