@@ -172,3 +172,60 @@ export function waitForServerAck(
     sock.ws.on("CB:ack,class:message", listener);
   });
 }
+
+export type StatusTracker = {
+  /** Statuses seen for `id`, in order, from `messages.upsert` (own messages) and `messages.update`. */
+  statuses(id: string): number[];
+  /** The stub parameters of an ERROR status (e.g. ["463", …]). */
+  errorOf(id: string): string[] | undefined;
+  /** Resolves once `id` reached `status` (or ERROR, which rejects). */
+  waitFor(id: string, status: number, timeoutMs?: number): Promise<number[]>;
+};
+
+/**
+ * Follows the status of sent messages. Baileys folds an update into the own message's `messages.upsert` when both
+ * land in the same event-buffer window, so both events have to be read.
+ */
+export function trackMessageStatus(sock: WASocket): StatusTracker {
+  const seen = new Map<string, number[]>();
+  const errors = new Map<string, string[]>();
+  const waiters = new Set<() => void>();
+  const note = (id: string | null | undefined, status: number | null | undefined, stub?: string[] | null) => {
+    if (!id || typeof status !== "number") return;
+    const list = seen.get(id) ?? [];
+    if (list.at(-1) !== status) list.push(status);
+    seen.set(id, list);
+    if (stub) errors.set(id, stub);
+    for (const wake of waiters) wake();
+  };
+  sock.ev.on("messages.upsert", ({ messages }) => {
+    for (const m of messages) if (m.key.fromMe) note(m.key.id, m.status, m.messageStubParameters);
+  });
+  sock.ev.on("messages.update", (updates) => {
+    for (const u of updates) note(u.key.id, u.update.status, u.update.messageStubParameters);
+  });
+  return {
+    statuses: (id) => [...(seen.get(id) ?? [])],
+    errorOf: (id) => errors.get(id),
+    waitFor: (id, status, timeoutMs = 5_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const list = seen.get(id) ?? [];
+          if (list.includes(status)) done(() => resolve([...list]));
+          else if (list.includes(0) && status !== 0)
+            done(() => reject(new Error(`message ${id} failed: ${errors.get(id)}`)));
+        };
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`message ${id} did not reach status ${status} within ${timeoutMs} ms`))),
+          timeoutMs,
+        );
+        const done = (fn: () => void) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          fn();
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
+}
