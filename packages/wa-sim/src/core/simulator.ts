@@ -35,6 +35,16 @@ export type SimulatorOptions = {
 
 type Session = { account: Account; companion: Companion };
 
+export const DEFAULT_SEED = "mirage";
+
+/**
+ * The certificate root a simulator started with `seed` uses: a client in another process can trust it without
+ * asking the simulator (it is also in `GET /health`).
+ */
+export function simulatorRootPublicKey(seed: string = DEFAULT_SEED): Buffer {
+  return Buffer.from(deriveKeyPair(seed, "server/root").public);
+}
+
 /**
  * A WhatsApp Web server that unmodified Baileys 7 connects to: Noise over `ws://`, virtual phones that link
  * companions, virtual contacts that decrypt, receipt and reply, and faults per account.
@@ -70,7 +80,7 @@ export class Simulator {
   }
 
   static async start(options: SimulatorOptions = {}): Promise<Simulator> {
-    const seed = options.seed ?? "mirage";
+    const seed = options.seed ?? DEFAULT_SEED;
     const logger = options.logger ?? createLogger({ service: "wa-sim", level: "silent" });
     const serverStatic = deriveKeyPair(seed, "server/static");
     const certificate = makeCertificateChain({

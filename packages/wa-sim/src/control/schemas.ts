@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { ScheduledFaultSchema } from "../core/faults.ts";
+
+export const PhoneParam = z.string().regex(/^[1-9]\d{6,14}$/, "digits with country code, no '+'");
+
+export const ScanRequest = z.object({ qr: z.string().min(10) });
+export const PairingCodeRequest = z.object({ code: z.string().min(8).max(9) });
+export const FaultRequest = ScheduledFaultSchema;
+
+export const ScriptedReplySchema = z.object({
+  match: z.string().optional(),
+  text: z.string().min(1),
+  delayMs: z.number().int().nonnegative().optional(),
+  typingMs: z.number().int().nonnegative().optional(),
+  once: z.boolean().optional(),
+});
+
+export const ContactBehaviourPatch = z
+  .object({
+    onWhatsApp: z.boolean(),
+    hasLid: z.boolean(),
+    name: z.string().min(1),
+    deliveryDelayMs: z.number().int().nonnegative().nullable(),
+    readDelayMs: z.number().int().nonnegative().nullable(),
+    replies: z.array(ScriptedReplySchema),
+  })
+  .partial();
+
+export const ContactSendRequest = z.object({ to: PhoneParam, text: z.string().min(1) });
+export const ContactTypingRequest = z.object({
+  to: PhoneParam,
+  state: z.enum(["composing", "paused", "recording"]).default("composing"),
+});
+export const MessagesQuery = z.object({ account: PhoneParam.optional(), contact: PhoneParam.optional() });
