@@ -55,7 +55,7 @@ const silentLogger = createLogger({ service: "baileys", level: "silent" });
  * A real Baileys socket pointed at the simulator, with its certificate root trusted in this process and the
  * settings a test wants: no online presence, no history sync, explicit version.
  */
-export function makeSimSocket(sim: Pick<Simulator, "url" | "rootPublicKey">, options: SimSocketOptions = {}) {
+export function makeSimSocket(sim: SimTarget, options: SimSocketOptions = {}) {
   installSimulatorCertificate(sim.rootPublicKey);
   const auth = options.auth ?? makeMemoryAuthState();
   const sock = makeWASocket({
@@ -116,34 +116,43 @@ export async function closeSocket(sock: WASocket): Promise<void> {
 
 export type PairedSession = { sock: WASocket; auth: AuthenticationState; deviceId: number };
 
+/** Where a client connects: a `Simulator` in this process, or the URL and root key of one in another process. */
+export type SimTarget = Pick<Simulator, "url" | "rootPublicKey">;
+
 /**
- * The whole QR flow as an operator does it: connect, the phone scans the first QR, Baileys closes with 515, a new
+ * The whole QR flow as an operator does it: connect, `scan` the first QR (the phone), Baileys closes with 515, a new
  * socket with the same auth logs in and opens.
  */
-export async function pairWithQr(
-  sim: Simulator,
-  phone: string,
+export async function pairSession(
+  target: SimTarget,
+  scan: (qr: string) => Promise<{ deviceId: number }> | { deviceId: number },
   options: SimSocketOptions = {},
 ): Promise<PairedSession> {
-  const first = makeSimSocket(sim, options);
-  let deviceId = -1;
+  const first = makeSimSocket(target, options);
+  let scanned: Promise<{ deviceId: number }> | undefined;
   const closed = await waitForConnection(first.sock, (qr) => {
-    if (deviceId < 0) deviceId = sim.phone(phone).scan(qr).deviceId;
+    scanned ??= Promise.resolve().then(() => scan(qr));
   });
   await closeSocket(first.sock);
-  if (closed.connection !== "close" || closed.statusCode !== 515) {
+  if (closed.connection !== "close" || closed.statusCode !== 515 || !scanned) {
     throw new Error(`expected a 515 restart after pairing, got ${JSON.stringify(closed)}`);
   }
-  return { ...(await reconnect(sim, first.auth, options)), deviceId };
+  const { deviceId } = await scanned;
+  return { ...(await reconnect(target, first.auth, options)), deviceId };
+}
+
+/** `pairSession` with the phone `phone` of an in-process simulator scanning the QR. */
+export function pairWithQr(sim: Simulator, phone: string, options: SimSocketOptions = {}): Promise<PairedSession> {
+  return pairSession(sim, (qr) => sim.phone(phone).scan(qr), options);
 }
 
 /** Opens a new socket with existing auth; throws unless it opens. */
 export async function reconnect(
-  sim: Simulator,
+  target: SimTarget,
   auth: AuthenticationState,
   options: SimSocketOptions = {},
 ): Promise<{ sock: WASocket; auth: AuthenticationState }> {
-  const { sock } = makeSimSocket(sim, { ...options, auth });
+  const { sock } = makeSimSocket(target, { ...options, auth });
   const result = await waitForConnection(sock);
   if (result.connection !== "open") {
     await closeSocket(sock);
