@@ -1,3 +1,4 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "workers" } });
+// Real Baileys against wa-sim: pairing and reconnects take seconds, not milliseconds.
+export default defineProject({ test: { name: "workers", testTimeout: 30_000, hookTimeout: 60_000 } });

@@ -6,6 +6,7 @@ export type TOrgRole = z.infer<typeof ZOrgRole>;
 
 export const ZInstanceStatus = z.enum([
   "pending_pairing",
+  "pairing_expired",
   "connecting",
   "connected",
   "degraded",

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { ZInstanceStatus } from "./enums.ts";
+
+/**
+ * The contract between workers (session hosts) and the orchestrator (placement, API, realtime gateway),
+ * over Redis: a registry with heartbeats, a command queue per worker, and one pub/sub channel of events.
+ */
+
+/** Redis pub/sub channel every worker publishes instance events on; the orchestrator relays them to org rooms. */
+export const WORKER_EVENTS_CHANNEL = "mirage:events";
+/** Hash of worker id → ZWorkerInfo JSON. A worker is live only while its alive key exists. */
+export const WORKER_REGISTRY_KEY = "mirage:workers";
+export const workerAliveKey = (workerId: string) => `mirage:worker:${workerId}:alive`;
+/** BullMQ queue a worker consumes its commands from (BullMQ queue names may not contain ':'). */
+export const workerCommandQueue = (workerId: string) => `mirage-worker-${workerId.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+/** Latest QR of an instance waiting to be paired, with a TTL equal to the QR's life. */
+export const instanceQrKey = (instanceId: string) => `mirage:qr:${instanceId}`;
+
+export const ZWorkerInfo = z.object({
+  id: z.string().min(1),
+  host: z.string(),
+  pid: z.number().int(),
+  capacity: z.number().int().positive(),
+  hosted: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  heartbeatAt: z.string(),
+});
+export type TWorkerInfo = z.infer<typeof ZWorkerInfo>;
+
+export const ZInstanceQr = z.object({
+  instanceId: z.uuid(),
+  qr: z.string(),
+  dataUrl: z.string(),
+  attempt: z.number().int().positive(),
+  expiresAt: z.string(),
+});
+export type TInstanceQr = z.infer<typeof ZInstanceQr>;
+
+export const ZInstanceStatusEvent = z.object({
+  instanceId: z.uuid(),
+  status: ZInstanceStatus,
+  previous: ZInstanceStatus.nullable(),
+  reason: z.string().nullable(),
+  /** Ban, logout, repeated replacement, attempts exhausted: something an admin must act on. */
+  alert: z.boolean(),
+  at: z.string(),
+});
+export type TInstanceStatusEvent = z.infer<typeof ZInstanceStatusEvent>;
+
+export const ZInstanceHealthEvent = z.object({
+  instanceId: z.uuid(),
+  score: z.number().int().min(0).max(100),
+  reasons: z.array(z.string()),
+  metrics: z.record(z.string(), z.unknown()),
+  at: z.string(),
+});
+export type TInstanceHealthEvent = z.infer<typeof ZInstanceHealthEvent>;
+
+export const ZWorkerEvent = z.discriminatedUnion("event", [
+  z.object({ orgId: z.uuid(), event: z.literal("instance:qr"), data: ZInstanceQr }),
+  z.object({ orgId: z.uuid(), event: z.literal("instance:status"), data: ZInstanceStatusEvent }),
+  z.object({ orgId: z.uuid(), event: z.literal("instance:health"), data: ZInstanceHealthEvent }),
+]);
+export type TWorkerEvent = z.infer<typeof ZWorkerEvent>;
+
+/** Commands the orchestrator sends to the worker hosting an instance (job name → payload). */
+export const ZWorkerCommand = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("start"), instanceId: z.uuid() }),
+  z.object({ type: z.literal("stop"), instanceId: z.uuid() }),
+  z.object({ type: z.literal("restart"), instanceId: z.uuid() }),
+  z.object({ type: z.literal("logout"), instanceId: z.uuid() }),
+  z.object({ type: z.literal("delete"), instanceId: z.uuid() }),
+  z.object({
+    type: z.literal("pairing-code"),
+    instanceId: z.uuid(),
+    /** Digits only, with the country code (what WhatsApp's "link with phone number" expects). */
+    phoneDigits: z.string().regex(/^[1-9][0-9]{6,14}$/),
+  }),
+]);
+export type TWorkerCommand = z.infer<typeof ZWorkerCommand>;
+
+export const ZWorkerCommandResult = z.object({
+  ok: z.boolean(),
+  /** What happened, for the API's answer: "started", "already_connected", "stopped", "pairing_code", … */
+  outcome: z.string(),
+  pairingCode: z.string().optional(),
+  status: ZInstanceStatus.optional(),
+});
+export type TWorkerCommandResult = z.infer<typeof ZWorkerCommandResult>;

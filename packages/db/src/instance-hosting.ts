@@ -1,0 +1,154 @@
+import type { TInstanceStatus } from "@mirage/contracts/enums";
+import type { Db } from "./client.ts";
+
+/** What a worker needs to host an instance. */
+export type HostedInstance = {
+  id: string;
+  orgId: string;
+  name: string;
+  epoch: number;
+  status: TInstanceStatus;
+  desiredState: "running" | "stopped";
+  phoneE164: string | null;
+  restrictedUntil: Date | null;
+  hasCreds: boolean;
+};
+
+const hostedColumns = (db: Db) => db`
+  i.id, i.org_id as "orgId", i.name, i.epoch, i.status, i.desired_state as "desiredState",
+  i.phone_e164 as "phoneE164", i.restricted_until as "restrictedUntil",
+  exists (select 1 from public.wa_auth_creds c where c.instance_id = i.id) as "hasCreds"`;
+
+export async function listAssignedInstances(db: Db, workerId: string): Promise<HostedInstance[]> {
+  return db<HostedInstance[]>`
+    select ${hostedColumns(db)} from public.instances i where i.worker_id = ${workerId} order by i.created_at`;
+}
+
+export async function findHostedInstance(
+  db: Db,
+  instanceId: string,
+): Promise<(HostedInstance & { workerId: string | null }) | undefined> {
+  const [row] = await db<(HostedInstance & { workerId: string | null })[]>`
+    select ${hostedColumns(db)}, i.worker_id as "workerId" from public.instances i where i.id = ${instanceId}`;
+  return row;
+}
+
+export type StatusWrite = {
+  instanceId: string;
+  workerId: string;
+  epoch: number;
+  to: TInstanceStatus;
+  reason?: string | null;
+  detail?: Record<string, unknown>;
+  /** Filled once the account is known (after pairing). */
+  account?: { jid?: string; lid?: string; phoneE164?: string };
+  restrictedUntil?: Date | null;
+};
+
+/**
+ * A host's status change, fenced by (worker, epoch): a host that lost the instance writes nothing and learns it.
+ * Appends the history row in the same statement. 'unchanged' when the status (and reason) were already that.
+ */
+export async function writeHostedStatus(
+  db: Db,
+  w: StatusWrite,
+): Promise<{ result: "ok"; from: TInstanceStatus; orgId: string } | { result: "unchanged" | "fenced" }> {
+  const [row] = await db<{ owned: boolean; from: TInstanceStatus; changed: boolean; orgId: string }[]>`
+    with prev as (
+      select id, org_id, status, status_reason from public.instances
+      where id = ${w.instanceId} for update
+    ), owned as (
+      select prev.* from prev join public.instances i on i.id = prev.id
+      where i.worker_id = ${w.workerId} and i.epoch = ${w.epoch}
+    ), upd as (
+      update public.instances i set
+        status = ${w.to},
+        status_reason = ${w.reason ?? null},
+        wa_jid = coalesce(${w.account?.jid ?? null}, i.wa_jid),
+        wa_lid = coalesce(${w.account?.lid ?? null}, i.wa_lid),
+        phone_e164 = coalesce(i.phone_e164, ${w.account?.phoneE164 ?? null}),
+        restricted_until = case when ${w.to} = 'restricted' then ${w.restrictedUntil ?? null}::timestamptz
+                                else null end,
+        last_connected_at = case when ${w.to} = 'connected' then now() else i.last_connected_at end
+      from owned where i.id = owned.id
+        and (owned.status <> ${w.to} or owned.status_reason is distinct from ${w.reason ?? null})
+      returning i.id
+    ), ev as (
+      insert into public.instance_events (org_id, instance_id, from_status, to_status, reason, detail)
+      select owned.org_id, owned.id, owned.status, ${w.to}, ${w.reason ?? null}, ${db.json((w.detail ?? {}) as never)}
+      from owned join upd on upd.id = owned.id
+    )
+    select exists (select 1 from owned) as owned,
+           (select status from prev) as "from",
+           exists (select 1 from upd) as changed,
+           (select org_id from prev) as "orgId"`;
+  if (!row?.owned) return { result: "fenced" };
+  if (!row.changed) return { result: "unchanged" };
+  return { result: "ok", from: row.from, orgId: row.orgId };
+}
+
+export type HealthSample = {
+  instanceId: string;
+  workerId: string;
+  epoch: number;
+  score: number;
+  reasons: string[];
+  metrics: Record<string, unknown>;
+  lastInboundAt?: Date | null;
+  lastOutboundAt?: Date | null;
+};
+
+/** Appends a health sample (the time series) and updates the instance's current score, fenced. */
+export async function writeHealthSample(db: Db, s: HealthSample): Promise<boolean> {
+  const rows = await db`
+    with upd as (
+      update public.instances set health_score = ${s.score},
+        last_inbound_at = coalesce(${s.lastInboundAt ?? null}, last_inbound_at),
+        last_outbound_at = coalesce(${s.lastOutboundAt ?? null}, last_outbound_at)
+      where id = ${s.instanceId} and worker_id = ${s.workerId} and epoch = ${s.epoch}
+      returning id, org_id
+    )
+    insert into public.instance_health (org_id, instance_id, score, reasons, metrics)
+    select org_id, id, ${s.score}, ${db.json(s.reasons)}, ${db.json(s.metrics as never)} from upd
+    returning id`;
+  return rows.length === 1;
+}
+
+/** Placement: hands the instance to a worker with a new epoch; the previous host's writes are fenced from now on. */
+export async function assignInstance(db: Db, instanceId: string, workerId: string): Promise<number | undefined> {
+  const [row] = await db<{ epoch: number }[]>`
+    update public.instances set worker_id = ${workerId}, epoch = epoch + 1
+    where id = ${instanceId} returning epoch`;
+  return row?.epoch;
+}
+
+export async function setDesiredState(db: Db, instanceId: string, desired: "running" | "stopped"): Promise<boolean> {
+  const r = await db`update public.instances set desired_state = ${desired} where id = ${instanceId}`;
+  return r.count === 1;
+}
+
+/** Instances that should run but have no live host: never placed, or placed on a worker that is gone. */
+export async function listInstancesNeedingPlacement(
+  db: Db,
+  liveWorkerIds: string[],
+): Promise<{ id: string; workerId: string | null }[]> {
+  return db<{ id: string; workerId: string | null }[]>`
+    select id, worker_id as "workerId" from public.instances
+    where desired_state = 'running'
+      and status not in ('logged_out', 'banned', 'pairing_expired')
+      and (worker_id is null or not (worker_id = any(${liveWorkerIds})))
+    order by created_at`;
+}
+
+export async function countInstancesByWorker(db: Db): Promise<Map<string, number>> {
+  const rows = await db<{ workerId: string; n: number }[]>`
+    select worker_id as "workerId", count(*)::int as n from public.instances
+    where worker_id is not null and desired_state = 'running' group by worker_id`;
+  return new Map(rows.map((r) => [r.workerId, r.n]));
+}
+
+/** A banned number leaves every sender pool at once. */
+export async function removeFromSenderPools(db: Db, instanceId: string): Promise<number> {
+  const r = await db`delete from public.campaign_senders where instance_id = ${instanceId}`;
+  return r.count;
+}

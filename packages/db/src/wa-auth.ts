@@ -1,0 +1,92 @@
+import type { Db } from "./client.ts";
+
+/**
+ * Baileys auth state rows (ciphertext only: encryption happens in the session host, which holds the key ring).
+ * Every write is fenced: it happens only while the instance's epoch is the writer's, and it holds a share lock on
+ * the instance row so a reassignment (which bumps the epoch) waits for it instead of interleaving.
+ */
+export type EncryptedRow = { keyId: string; ciphertext: Buffer };
+export type Fence = { instanceId: string; epoch: number };
+
+async function holdsFence(db: Db, fence: Fence): Promise<{ orgId: string } | undefined> {
+  const [row] = await db<{ orgId: string }[]>`
+    select org_id as "orgId" from public.instances where id = ${fence.instanceId} and epoch = ${fence.epoch} for share`;
+  return row;
+}
+
+export async function readAuthCreds(db: Db, instanceId: string): Promise<EncryptedRow | undefined> {
+  const [row] = await db<EncryptedRow[]>`
+    select key_id as "keyId", ciphertext from public.wa_auth_creds where instance_id = ${instanceId}`;
+  return row;
+}
+
+/** Returns false when the writer has been fenced off (another host owns the instance now). */
+export async function writeAuthCreds(db: Db, fence: Fence, row: EncryptedRow): Promise<boolean> {
+  const owner = await holdsFence(db, fence);
+  if (!owner) return false;
+  await db`
+    insert into public.wa_auth_creds (instance_id, org_id, key_id, ciphertext, updated_at)
+    values (${fence.instanceId}, ${owner.orgId}, ${row.keyId}, ${row.ciphertext}, now())
+    on conflict (instance_id) do update
+      set key_id = excluded.key_id, ciphertext = excluded.ciphertext, updated_at = now()`;
+  return true;
+}
+
+export async function readAuthKeys(
+  db: Db,
+  instanceId: string,
+  type: string,
+  ids: string[],
+): Promise<(EncryptedRow & { id: string })[]> {
+  if (ids.length === 0) return [];
+  return db<(EncryptedRow & { id: string })[]>`
+    select id, key_id as "keyId", ciphertext from public.wa_auth_keys
+    where instance_id = ${instanceId} and type = ${type} and id = any(${ids})`;
+}
+
+/**
+ * One atomic, idempotent write of a Baileys key-store `set`: upserts and deletes (Baileys' `null`) together.
+ * Idempotent because Baileys retries a failed commit with the same mutations.
+ */
+export async function writeAuthKeys(
+  db: Db,
+  fence: Fence,
+  change: { upserts: (EncryptedRow & { type: string; id: string })[]; deletes: { type: string; id: string }[] },
+): Promise<boolean> {
+  const owner = await holdsFence(db, fence);
+  if (!owner) return false;
+  if (change.deletes.length > 0) {
+    await db`
+      delete from public.wa_auth_keys k
+      using (select * from unnest(${change.deletes.map((d) => d.type)}::text[], ${change.deletes.map((d) => d.id)}::text[])
+             as d(type, id)) d
+      where k.instance_id = ${fence.instanceId} and k.type = d.type and k.id = d.id`;
+  }
+  if (change.upserts.length > 0) {
+    const rows = change.upserts.map((u) => ({
+      instance_id: fence.instanceId,
+      org_id: owner.orgId,
+      type: u.type,
+      id: u.id,
+      key_id: u.keyId,
+      ciphertext: u.ciphertext,
+    }));
+    await db`
+      insert into public.wa_auth_keys ${db(rows)}
+      on conflict (instance_id, type, id) do update
+        set key_id = excluded.key_id, ciphertext = excluded.ciphertext, updated_at = now()`;
+  }
+  return true;
+}
+
+/** Logged out or deleted: the credentials are useless and must not linger. */
+export async function clearAuthState(db: Db, instanceId: string): Promise<void> {
+  await db`delete from public.wa_auth_keys where instance_id = ${instanceId}`;
+  await db`delete from public.wa_auth_creds where instance_id = ${instanceId}`;
+}
+
+export async function countAuthKeys(db: Db, instanceId: string): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    select count(*)::int as n from public.wa_auth_keys where instance_id = ${instanceId}`;
+  return row?.n ?? 0;
+}

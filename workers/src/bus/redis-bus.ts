@@ -1,0 +1,67 @@
+import {
+  instanceQrKey,
+  type TInstanceQr,
+  type TWorkerEvent,
+  type TWorkerInfo,
+  WORKER_EVENTS_CHANNEL,
+  WORKER_REGISTRY_KEY,
+  workerAliveKey,
+} from "@mirage/contracts/worker-bus";
+import type { Redis } from "ioredis";
+
+/** Where session hosts publish instance events (the orchestrator relays them to socket.io rooms and webhooks). */
+export type EventSink = { publish(event: TWorkerEvent): Promise<void> };
+/** The latest QR per instance, for `GET /instances/:id/qr`, expiring with the QR itself. */
+export type QrStore = { set(qr: TInstanceQr, ttlMs: number): Promise<void>; delete(instanceId: string): Promise<void> };
+
+export function createRedisEventSink(redis: Redis): EventSink {
+  return {
+    async publish(event) {
+      await redis.publish(WORKER_EVENTS_CHANNEL, JSON.stringify(event));
+    },
+  };
+}
+
+export function createRedisQrStore(redis: Redis): QrStore {
+  return {
+    async set(qr, ttlMs) {
+      await redis.set(instanceQrKey(qr.instanceId), JSON.stringify(qr), "PX", ttlMs);
+    },
+    async delete(instanceId) {
+      await redis.del(instanceQrKey(instanceId));
+    },
+  };
+}
+
+/**
+ * Registry entry and liveness: the orchestrator treats a worker as live while its alive key exists, so a worker
+ * killed with -9 disappears after `ttlMs` and its instances are placed elsewhere.
+ */
+export function createHeartbeat(
+  redis: Redis,
+  info: () => Omit<TWorkerInfo, "heartbeatAt">,
+  opts: { intervalMs: number; ttlMs: number; onError: (err: unknown) => void },
+) {
+  let timer: NodeJS.Timeout | undefined;
+  const beat = async () => {
+    const entry: TWorkerInfo = { ...info(), heartbeatAt: new Date().toISOString() };
+    await redis
+      .multi()
+      .hset(WORKER_REGISTRY_KEY, entry.id, JSON.stringify(entry))
+      .set(workerAliveKey(entry.id), "1", "PX", opts.ttlMs)
+      .exec();
+  };
+  return {
+    async start() {
+      await beat();
+      timer = setInterval(() => beat().catch(opts.onError), opts.intervalMs);
+      timer.unref();
+    },
+    /** Leaves the registry at once on a graceful stop, so placement does not wait for the TTL. */
+    async stop() {
+      if (timer) clearInterval(timer);
+      const id = info().id;
+      await redis.multi().hdel(WORKER_REGISTRY_KEY, id).del(workerAliveKey(id)).exec();
+    },
+  };
+}

@@ -1,0 +1,254 @@
+import type { Logger } from "@mirage/logger";
+import { type ConnectionState, jidNormalizedUser, type proto, type WAMessage } from "@whiskeysockets/baileys";
+import { FencedError, type PostgresAuthState } from "./auth-state.ts";
+import { HealthTracker } from "./health.ts";
+import { createWaSocket, type SocketTuning, type WASocket, type WaTarget } from "./wa-socket.ts";
+
+export type Account = { jid: string; lid: string | null; phoneE164: string | null };
+
+export type MessageStatusUpdate = {
+  waMessageId: string;
+  status: "server_ack" | "delivered" | "read" | "error";
+  errorCode?: string;
+};
+
+export type InboundText = { waMessageId: string; fromJid: string; text: string; at: Date };
+
+/** What one socket reports to its host. Every callback is invoked at most once per fact. */
+export type SessionEvents = {
+  qr(qr: string): void;
+  opened(account: Account): void;
+  closed(info: { statusCode: number | undefined; message: string }): void;
+  restriction(info: { active: boolean; until: Date | null }): void;
+  messageStatus(update: MessageStatusUpdate): void;
+  inbound(message: InboundText): void;
+  /** The host lost the instance (fencing) or the creds could not be saved: stop without retrying. */
+  fatal(error: Error): void;
+};
+
+const STATUS_NAMES: Record<number, MessageStatusUpdate["status"] | undefined> = {
+  0: "error",
+  2: "server_ack",
+  3: "delivered",
+  4: "read",
+  5: "read",
+};
+
+/**
+ * One Baileys socket and nothing more: Baileys never reuses a socket, so neither do we — the host makes a new
+ * Session (same auth state) to reconnect. Maps Baileys events to Mirage's own types at this edge.
+ */
+export class Session {
+  readonly health: HealthTracker;
+  private sock: WASocket | undefined;
+  private ended = false;
+  private closeSeen = false;
+  private credsChain: Promise<void> = Promise.resolve();
+  private firstQr: Promise<void>;
+  private resolveFirstQr: (() => void) | undefined;
+
+  constructor(
+    private readonly opts: {
+      instanceId: string;
+      auth: PostgresAuthState;
+      target: WaTarget;
+      logger: Logger;
+      events: SessionEvents;
+      ackTimeoutMs: number;
+      health?: HealthTracker;
+      tuning?: SocketTuning;
+    },
+  ) {
+    this.health = opts.health ?? new HealthTracker(opts.ackTimeoutMs);
+    this.firstQr = new Promise((resolve) => {
+      this.resolveFirstQr = resolve;
+    });
+  }
+
+  get user(): Account | undefined {
+    const me = this.sock?.user;
+    return me ? toAccount(me.id, (me as { lid?: string }).lid) : undefined;
+  }
+
+  start(): void {
+    const { auth, events, logger } = this.opts;
+    const sock = createWaSocket(this.opts.target, auth.state, logger, this.opts.tuning);
+    this.sock = sock;
+
+    sock.ev.on("creds.update", () => {
+      // Serialized: Baileys mutates creds in place, and two saves must not land out of order.
+      this.credsChain = this.credsChain
+        .then(() => auth.saveCreds())
+        .catch((err: unknown) => {
+          if (err instanceof FencedError) events.fatal(err);
+          else logger.error({ err }, "saving credentials failed");
+        });
+    });
+
+    sock.ev.on("connection.update", (update: Partial<ConnectionState>) => this.onConnectionUpdate(update));
+
+    sock.ev.on("messages.update", (updates) => {
+      for (const { key, update } of updates) {
+        if (!key.fromMe || !key.id || update.status === undefined || update.status === null) continue;
+        this.reportStatus(key.id, update.status, update.messageStubParameters ?? undefined);
+      }
+    });
+
+    sock.ev.on("messages.upsert", ({ messages, type }) => {
+      for (const msg of messages) this.onUpsert(msg, type);
+    });
+
+    // Baileys emits nothing for a successful server ack; the raw frame is the only way to time it.
+    sock.ws.on("CB:ack,class:message", (node: { attrs: Record<string, string> }) => {
+      const id = node.attrs.id;
+      if (!id || node.attrs.error) return;
+      this.health.serverAck(id, Date.now());
+      events.messageStatus({ waMessageId: id, status: "server_ack" });
+    });
+  }
+
+  private onConnectionUpdate(update: Partial<ConnectionState>): void {
+    const { events } = this.opts;
+    if (update.qr) {
+      this.resolveFirstQr?.();
+      events.qr(update.qr);
+    }
+    if (update.connection === "open") {
+      this.health.connected = true;
+      const account = this.user;
+      if (account) events.opened(account);
+    }
+    if (update.reachoutTimeLock) {
+      const lock = update.reachoutTimeLock;
+      const until = lock.isActive ? (lock.timeEnforcementEnds ?? null) : null;
+      this.health.restrictedUntil = until ? until.getTime() : null;
+      events.restriction({ active: Boolean(lock.isActive), until });
+    }
+    if (update.connection === "close" && !this.closeSeen) {
+      this.closeSeen = true;
+      this.health.disconnected(Date.now());
+      const error = update.lastDisconnect?.error as { output?: { statusCode?: number }; message?: string } | undefined;
+      this.detach();
+      events.closed({ statusCode: error?.output?.statusCode, message: error?.message ?? "" });
+    }
+  }
+
+  private onUpsert(msg: WAMessage, type: string): void {
+    const id = msg.key.id;
+    if (!id) return;
+    if (msg.key.fromMe) {
+      // Receipts landing in the same event-buffer window are folded into the append's status.
+      if (type === "append" && typeof msg.status === "number" && msg.status > 1) this.reportStatus(id, msg.status);
+      return;
+    }
+    if (msg.messageStubType === 2 /* CIPHERTEXT: could not decrypt */) {
+      this.health.decryptError(Date.now());
+      return;
+    }
+    const text = extractText(msg.message);
+    const from = msg.key.remoteJid;
+    if (type !== "notify" || !from || text === undefined) return;
+    const at = new Date(Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000)) * 1000);
+    this.health.inbound(Date.now());
+    this.opts.events.inbound({ waMessageId: id, fromJid: from, text, at });
+  }
+
+  private reportStatus(id: string, status: number, params?: string[]): void {
+    const name = STATUS_NAMES[status];
+    if (!name) return;
+    const now = Date.now();
+    if (name === "error") {
+      this.health.ackError(id, now);
+      if (params?.[0] === "463" && this.health.restrictedUntil === null) this.health.newChatCapHit(now);
+    } else {
+      this.health.serverAck(id, now);
+    }
+    this.opts.events.messageStatus({ waMessageId: id, status: name, ...(params?.[0] ? { errorCode: params[0] } : {}) });
+  }
+
+  /** WhatsApp's "link with phone number": valid only before the account is paired, once the first QR arrived. */
+  async requestPairingCode(phoneDigits: string, timeoutMs = 20_000): Promise<string> {
+    const sock = this.requireSocket();
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("the connection did not become ready for pairing")), timeoutMs).unref(),
+    );
+    await Promise.race([this.firstQr, timeout]);
+    return sock.requestPairingCode(phoneDigits);
+  }
+
+  /**
+   * Sends a text with a caller-chosen message id: the id is stored before the write, so after a crash the row
+   * is reconciled from receipts instead of being sent again.
+   */
+  async sendText(jid: string, text: string, messageId: string): Promise<string> {
+    const sock = this.requireSocket();
+    this.health.messageSent(messageId, Date.now());
+    const sent = await sock.sendMessage(jid, { text }, { messageId });
+    return sent?.key.id ?? messageId;
+  }
+
+  async sendTyping(jid: string, state: "composing" | "paused"): Promise<void> {
+    await this.requireSocket().sendPresenceUpdate(state, jid);
+  }
+
+  /** Ends the socket without logging out (the credentials stay valid). Idempotent. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const sock = this.sock;
+    if (!sock) return;
+    if (!this.closeSeen) {
+      // Our own close must not trigger the host's reconnect policy.
+      this.closeSeen = true;
+      this.detach();
+    }
+    sock.end(undefined);
+  }
+
+  /** Unlinks this device from the account (the phone shows it removed). */
+  async logout(): Promise<void> {
+    const sock = this.sock;
+    if (!sock) return;
+    this.closeSeen = true;
+    this.detach();
+    try {
+      await sock.logout("logged out by Mirage");
+    } catch {
+      // Not connected: there is nothing to unlink remotely; the caller wipes the credentials anyway.
+    }
+    this.ended = true;
+    sock.end(undefined);
+  }
+
+  async flushCreds(): Promise<void> {
+    await this.credsChain;
+  }
+
+  private detach(): void {
+    const sock = this.sock;
+    if (!sock) return;
+    sock.ev.removeAllListeners("connection.update");
+    sock.ev.removeAllListeners("messages.update");
+    sock.ev.removeAllListeners("messages.upsert");
+    sock.ws.removeAllListeners("CB:ack,class:message");
+  }
+
+  private requireSocket(): WASocket {
+    if (!this.sock || this.ended) throw new Error("session is not running");
+    return this.sock;
+  }
+}
+
+function extractText(message: proto.IMessage | null | undefined): string | undefined {
+  if (!message) return undefined;
+  return message.conversation ?? message.extendedTextMessage?.text ?? undefined;
+}
+
+export function toAccount(jid: string, lid?: string | null): Account {
+  const user = jidNormalizedUser(jid).split("@")[0] ?? "";
+  return {
+    jid: jidNormalizedUser(jid),
+    lid: lid ? jidNormalizedUser(lid) : null,
+    phoneE164: /^[1-9][0-9]{6,14}$/.test(user) ? `+${user}` : null,
+  };
+}
