@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import type { TWorkerInfo } from "@mirage/contracts/worker-bus";
+import type { Database } from "@mirage/db";
+import { assignInstance, countInstancesByWorker, listInstancesNeedingPlacement } from "@mirage/db/instance-hosting";
+import type { Logger } from "@mirage/logger";
+import type { WorkerCommandClient } from "@mirage/queue/worker-commands";
+import type { Redis } from "ioredis";
+import { listLiveWorkers } from "./worker-registry.ts";
+
+const LEADER_KEY = "mirage:placement:leader";
+
+export type PlacementDeps = {
+  db: Database;
+  redis: Redis;
+  commands: WorkerCommandClient;
+  logger: Logger;
+  intervalMs: number;
+};
+
+/**
+ * Places instances on live workers (least loaded relative to capacity) and moves them off workers whose heartbeat
+ * lapsed. Assigning bumps the instance's epoch, which fences the previous host. One orchestrator replica places at a
+ * time (a Redis lease), so two replicas never hand one instance to two workers.
+ */
+export function createPlacementService(deps: PlacementDeps) {
+  const log = deps.logger.child({ module: "placement" });
+  const me = randomUUID();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+
+  async function isLeader(): Promise<boolean> {
+    const leaseMs = Math.max(3 * deps.intervalMs, 3_000);
+    const won = await deps.redis.set(LEADER_KEY, me, "PX", leaseMs, "NX");
+    if (won === "OK") return true;
+    if ((await deps.redis.get(LEADER_KEY)) !== me) return false;
+    await deps.redis.pexpire(LEADER_KEY, leaseMs);
+    return true;
+  }
+
+  function pick(workers: TWorkerInfo[], load: Map<string, number>): TWorkerInfo | undefined {
+    let best: TWorkerInfo | undefined;
+    let bestRatio = Number.POSITIVE_INFINITY;
+    for (const w of workers) {
+      const n = load.get(w.id) ?? 0;
+      if (n >= w.capacity) continue;
+      const ratio = n / w.capacity;
+      if (ratio < bestRatio || (ratio === bestRatio && best && w.id < best.id)) {
+        best = w;
+        bestRatio = ratio;
+      }
+    }
+    return best;
+  }
+
+  async function placeAll(): Promise<number> {
+    if (!(await isLeader())) return 0;
+    const workers = await listLiveWorkers(deps.redis);
+    if (workers.length === 0) return 0;
+    const liveIds = workers.map((w) => w.id);
+    const [pending, load] = await deps.db.asService(
+      async (tx) => [await listInstancesNeedingPlacement(tx, liveIds), await countInstancesByWorker(tx)] as const,
+    );
+    let placed = 0;
+    for (const inst of pending) {
+      const worker = pick(workers, load);
+      if (!worker) {
+        log.warn({ pending: pending.length - placed }, "every live worker is at capacity");
+        break;
+      }
+      const epoch = await deps.db.asService((tx) => assignInstance(tx, inst.id, worker.id));
+      if (epoch === undefined) continue;
+      load.set(worker.id, (load.get(worker.id) ?? 0) + 1);
+      if (inst.workerId) load.set(inst.workerId, Math.max(0, (load.get(inst.workerId) ?? 1) - 1));
+      await deps.commands.send(worker.id, { type: "start", instanceId: inst.id });
+      log.info({ instanceId: inst.id, workerId: worker.id, from: inst.workerId, epoch }, "instance placed");
+      placed++;
+    }
+    return placed;
+  }
+
+  return {
+    /** One placement pass now (after creating an instance, and in tests); concurrent calls share one pass. */
+    tick(): Promise<number> {
+      running ??= placeAll().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    start(): void {
+      timer = setInterval(() => {
+        this.tick().catch((err: unknown) => log.error({ err }, "placement pass failed"));
+      }, deps.intervalMs);
+      timer.unref();
+    },
+    async close(): Promise<void> {
+      if (timer) clearInterval(timer);
+      await running?.catch(() => {});
+      if ((await deps.redis.get(LEADER_KEY).catch(() => null)) === me) await deps.redis.del(LEADER_KEY).catch(() => {});
+    },
+  };
+}
+
+export type PlacementService = ReturnType<typeof createPlacementService>;

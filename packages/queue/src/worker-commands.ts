@@ -1,0 +1,97 @@
+import {
+  type TWorkerCommand,
+  type TWorkerCommandResult,
+  workerCommandQueue,
+  ZWorkerCommand,
+  ZWorkerCommandResult,
+} from "@mirage/contracts/worker-bus";
+import { type ConnectionOptions, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+
+/**
+ * Commands from the orchestrator to the worker hosting an instance: one BullMQ queue per worker, so a command
+ * waits for its worker (through a restart) instead of being lost, and the caller can await the result (a pairing
+ * code, "already connected", …). Workers also reconcile from Postgres, so a command lost with a dead worker is
+ * harmless: its instances are re-placed and started anyway.
+ */
+export type WorkerCommandOptions = { connection: Redis | ConnectionOptions; prefix: string };
+
+export class WorkerCommandTimeout extends Error {
+  constructor(workerId: string, type: string) {
+    super(`worker ${workerId} did not answer the ${type} command in time`);
+    this.name = "WorkerCommandTimeout";
+  }
+}
+
+export function createWorkerCommandClient(opts: WorkerCommandOptions) {
+  const queues = new Map<string, { queue: Queue; events: QueueEvents }>();
+  const forWorker = async (workerId: string) => {
+    let entry = queues.get(workerId);
+    if (!entry) {
+      const name = workerCommandQueue(workerId);
+      entry = {
+        queue: new Queue(name, { connection: opts.connection, prefix: opts.prefix }),
+        events: new QueueEvents(name, { connection: opts.connection, prefix: opts.prefix }),
+      };
+      queues.set(workerId, entry);
+      await entry.events.waitUntilReady();
+    }
+    return entry;
+  };
+  return {
+    /** Sends a command without waiting (placement's "start"). */
+    async send(workerId: string, command: TWorkerCommand): Promise<void> {
+      const { queue } = await forWorker(workerId);
+      await queue.add(command.type, ZWorkerCommand.parse(command), {
+        removeOnComplete: { age: 600, count: 1000 },
+        removeOnFail: { age: 3600, count: 1000 },
+      });
+    },
+    /** Sends a command and waits for the worker's answer. */
+    async request(workerId: string, command: TWorkerCommand, timeoutMs = 30_000): Promise<TWorkerCommandResult> {
+      const { queue, events } = await forWorker(workerId);
+      const job = await queue.add(command.type, ZWorkerCommand.parse(command), {
+        removeOnComplete: { age: 600, count: 1000 },
+        removeOnFail: { age: 3600, count: 1000 },
+      });
+      try {
+        return ZWorkerCommandResult.parse(await job.waitUntilFinished(events, timeoutMs));
+      } catch (err) {
+        if (err instanceof Error && /timed out|timeout/i.test(err.message)) {
+          // Nobody will run it late and surprise the caller: a stale command is removed, not left pending.
+          await job.remove().catch(() => {});
+          throw new WorkerCommandTimeout(workerId, command.type);
+        }
+        throw err;
+      }
+    },
+    async close(): Promise<void> {
+      await Promise.all([...queues.values()].flatMap((q) => [q.queue.close(), q.events.close()]));
+      queues.clear();
+    },
+  };
+}
+
+export type WorkerCommandClient = ReturnType<typeof createWorkerCommandClient>;
+
+/** The worker side: validates every command (a malformed one fails without retry) and runs it. */
+export function createWorkerCommandConsumer(
+  opts: WorkerCommandOptions & {
+    workerId: string;
+    handle: (command: TWorkerCommand) => Promise<TWorkerCommandResult>;
+    concurrency?: number;
+    onError?: (err: Error) => void;
+  },
+): Worker {
+  const worker = new Worker(
+    workerCommandQueue(opts.workerId),
+    async (job) => {
+      const parsed = ZWorkerCommand.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`invalid command: ${parsed.error.message}`);
+      return opts.handle(parsed.data);
+    },
+    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 8 },
+  );
+  worker.on("error", (err) => opts.onError?.(err));
+  return worker;
+}

@@ -1,0 +1,60 @@
+import { hostname } from "node:os";
+import { boolEnv, databaseEnv, logEnv, redisEnv, z } from "@mirage/config";
+import { ZKeyRing } from "@mirage/secrets";
+
+const version = z
+  .string()
+  .regex(/^\d+\.\d+\.\d+$/, "must look like 2.3000.1023456789")
+  .transform((v) => v.split(".").map(Number) as [number, number, number]);
+
+/** The worker's configuration: schema only, parsed once in main.ts. .env.example mirrors it. */
+export const WorkersEnv = z
+  .object({
+    ...databaseEnv,
+    ...redisEnv,
+    ...logEnv,
+    /** Unique per worker process; stable across restarts lets a restarted worker keep its instances. */
+    WORKER_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .default(`${hostname()}-${process.pid}`),
+    /** Instances this worker hosts at most; placement fills the least-loaded worker first. */
+    WORKER_CAPACITY: z.coerce.number().int().min(1).max(5000).default(500),
+    /** /healthz and /metrics of this worker (0 disables). */
+    WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+    WORKER_HEARTBEAT_MS: z.coerce.number().int().min(200).default(3_000),
+    /** Without a heartbeat for this long the orchestrator moves the worker's instances elsewhere. */
+    WORKER_TTL_MS: z.coerce.number().int().min(1_000).default(10_000),
+    /** How often the worker re-reads its assignments from Postgres (catches missed commands and fencing). */
+    WORKER_RECONCILE_MS: z.coerce.number().int().min(200).default(5_000),
+    QUEUE_PREFIX: z.string().min(1).default("mirage"),
+    MIRAGE_ENCRYPTION_KEYS: ZKeyRing,
+    MIRAGE_WA: z.enum(["real", "simulator"]).default("real"),
+    /** wa-sim's WebSocket URL and certificate root (hex), in simulator mode. */
+    WA_SIM_URL: z.string().optional(),
+    WA_SIM_ROOT_KEY: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "must be 64 hex characters")
+      .optional(),
+    /** WhatsApp Web version to announce; a stale one is refused with 405. Defaults to the one Baileys ships. */
+    WA_VERSION: version.optional(),
+    QR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(5),
+    RECONNECT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    /** Sockets opened per second while restoring at start (spreads the login storm). */
+    RESTORE_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
+    HEALTH_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    /** A send without a server ack after this long marks the instance "not delivering". */
+    ACK_TIMEOUT_MS: z.coerce.number().int().min(500).default(20_000),
+    WORKER_BAILEYS_DEBUG: boolEnv(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MIRAGE_WA === "simulator") {
+      if (!env.WA_SIM_URL)
+        ctx.addIssue({ code: "custom", path: ["WA_SIM_URL"], message: "required when MIRAGE_WA=simulator" });
+      if (!env.WA_SIM_ROOT_KEY) {
+        ctx.addIssue({ code: "custom", path: ["WA_SIM_ROOT_KEY"], message: "required when MIRAGE_WA=simulator" });
+      }
+    }
+  });
+
+export type WorkersEnv = z.infer<typeof WorkersEnv>;
