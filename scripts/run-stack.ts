@@ -23,11 +23,12 @@ type Spec = {
   /** Ready when this URL answers 2xx, or when a line matches `readyLine` (captures become env for later specs). */
   readyUrl?: string;
   readyLine?: RegExp;
-  onReadyLine?: (match: RegExpMatchArray) => Record<string, string>;
+  /** Values read from the process's output (first capture group) and handed to the processes started after it. */
+  captures?: Record<string, RegExp>;
   announce: () => string[];
 };
 
-const orchestratorPort = process.env.ORCHESTRATOR_PORT ?? "4000";
+const orchestratorPort = process.env.ORCHESTRATOR_PORT ?? "3001";
 const dashboardPort = process.env.DASHBOARD_PORT ?? "3000";
 const shared: Record<string, string> = {};
 
@@ -38,9 +39,15 @@ const specs: Spec[] = [
           name: "wa-sim",
           cwd: path.join(root, "packages/wa-sim"),
           entry: "src/cli.ts",
-          readyLine: /(ws:\/\/\S+)/,
-          onReadyLine: (m: RegExpMatchArray) => ({ WA_SIM_URL: m[1] ?? "" }),
-          announce: () => [`WhatsApp simulator   ${shared.WA_SIM_URL ?? ""}`],
+          readyLine: /Certificate root \(hex\):\s+[0-9a-f]{64}/,
+          captures: {
+            WA_SIM_URL: /WebSocket[^:]*:\s+(ws:\/\/\S+)/,
+            WA_SIM_CONTROL_URL: /Control API:\s+(http:\/\/\S+)/,
+            WA_SIM_ROOT_KEY: /Certificate root \(hex\):\s+([0-9a-f]{64})/,
+          },
+          announce: () => [
+            `WhatsApp simulator   ${shared.WA_SIM_URL ?? ""} (control API ${shared.WA_SIM_CONTROL_URL ?? ""})`,
+          ],
         },
       ]
     : []),
@@ -48,6 +55,7 @@ const specs: Spec[] = [
     name: "orchestrator",
     cwd: path.join(root, "orchestrator"),
     entry: "src/main.ts",
+    env: { PORT: orchestratorPort },
     readyUrl: `http://127.0.0.1:${orchestratorPort}/healthz`,
     announce: () => [
       `API                  http://127.0.0.1:${orchestratorPort}/api/v1`,
@@ -58,8 +66,8 @@ const specs: Spec[] = [
     name: "workers",
     cwd: path.join(root, "workers"),
     entry: "src/main.ts",
-    readyLine: /worker (started|ready)/i,
-    announce: () => [],
+    readyLine: /worker started/i,
+    announce: () => [`Worker               http://127.0.0.1:${process.env.WORKER_HTTP_PORT ?? "4100"}/healthz`],
   },
   {
     name: "dashboard",
@@ -119,6 +127,10 @@ async function start(spec: Spec): Promise<void> {
     resolveLine = resolve;
   });
   const onLine = (line: string) => {
+    for (const [key, re] of Object.entries(spec.captures ?? {})) {
+      const value = line.match(re)?.[1];
+      if (value) shared[key] = value;
+    }
     const m = spec.readyLine ? line.match(spec.readyLine) : null;
     if (m) resolveLine?.(m);
   };
@@ -138,8 +150,7 @@ async function start(spec: Spec): Promise<void> {
     const timeout = sleep(120_000).then(() => {
       throw new Error("not ready after 120s");
     });
-    const match = await Promise.race([lineSeen, exited, timeout]);
-    Object.assign(shared, spec.onReadyLine?.(match) ?? {});
+    await Promise.race([lineSeen, exited, timeout]);
   }
 }
 
