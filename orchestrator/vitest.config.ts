@@ -1,3 +1,3 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "orchestrator" } });
+export default defineProject({ test: { name: "orchestrator", include: ["test/**/*.test.ts", "src/**/*.test.ts"] } });

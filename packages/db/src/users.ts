@@ -8,7 +8,7 @@ export type User = { id: string; email: string; name: string | null };
  */
 export async function createUser(
   db: Db,
-  input: { email: string; passwordHash: string; name?: string; id?: string },
+  input: { email: string; passwordHash: string | null; name?: string; id?: string },
 ): Promise<User> {
   const [user] = await db<User[]>`
     insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data)

@@ -75,6 +75,9 @@ insert into webhook_deliveries (id, org_id, endpoint_id, event_type, payload) ov
   (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'aa000000-0000-4000-8000-000000000001', 'instance:status', '{}');
 insert into audit_log (id, org_id, action) overriding system value values
   (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'instance.create');
+insert into refresh_tokens (id, user_id, family_id, token_hash, expires_at) values
+  ('ab000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001',
+   'ab000000-0000-4000-8000-0000000000f1', 'rt-hash-a', now() + interval '1 day');
 
 -- ── harness ─────────────────────────────────────────────────────────────────────────────────────────────
 create schema tests;
@@ -224,7 +227,13 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('audit_log', 'select', $$select 1 from audit_log where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{admin,owner}'),
   ('audit_log', 'insert', $$insert into audit_log (org_id, action) values ('aaaaaaaa-0000-4000-8000-000000000000', 'forged')$$, '{}'),
   ('audit_log', 'update', $$update audit_log set action = 'edited' where id = 900001$$, '{}'),
-  ('audit_log', 'delete', $$delete from audit_log where id = 900001$$, '{}');
+  ('audit_log', 'delete', $$delete from audit_log where id = 900001$$, '{}'),
+
+  -- Refresh tokens are service-only, even for their own user: the orchestrator rotates them.
+  ('refresh_tokens', 'select', $$select 1 from refresh_tokens where user_id = 'a0000000-0000-4000-8000-000000000001'$$, '{}'),
+  ('refresh_tokens', 'insert', $$insert into refresh_tokens (user_id, family_id, token_hash, expires_at) values ('a0000000-0000-4000-8000-000000000001', gen_random_uuid(), 'rt-hash-b', now())$$, '{}'),
+  ('refresh_tokens', 'update', $$update refresh_tokens set revoked_at = now() where id = 'ab000000-0000-4000-8000-000000000001'$$, '{}'),
+  ('refresh_tokens', 'delete', $$delete from refresh_tokens where id = 'ab000000-0000-4000-8000-000000000001'$$, '{}');
 
 -- ── assertions ──────────────────────────────────────────────────────────────────────────────────────────
 -- Every public table is covered by the matrix, so a new table without rows here fails this file.

@@ -1,0 +1,136 @@
+import { randomBytes } from "node:crypto";
+import {
+  listOf,
+  ZApiKey,
+  ZApiKeyParams,
+  ZCreateApiKeyRequest,
+  ZCreatedApiKey,
+  ZOrgIdParams,
+} from "@mirage/contracts/api";
+import type { Database } from "@mirage/db";
+import {
+  createApiKeyPrincipal,
+  insertApiKey,
+  listApiKeys,
+  principalRoleForScopes,
+  revokeApiKey,
+} from "@mirage/db/api-keys";
+import { audit } from "../audit/record.ts";
+import { ADMIN_ROLES, hashSecret, withOrg } from "../auth/principal.ts";
+import { AppError } from "../http/app-error.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** mk_<8 alphanumerics: the visible prefix>_<43 base64url chars: 256 bits of secret>. */
+export function generateApiKey(): { key: string; prefix: string } {
+  const bytes = randomBytes(8);
+  const head = Array.from(bytes, (b) => ALNUM[b % ALNUM.length]).join("");
+  const prefix = `mk_${head}`;
+  return { key: `${prefix}_${randomBytes(32).toString("base64url")}`, prefix };
+}
+
+export function apiKeyRoutes(deps: { db: Database }): RouteDef[] {
+  const { db } = deps;
+  return [
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/api-keys",
+      summary: "List the organization's API keys (never the keys themselves)",
+      tags: ["api-keys"],
+      auth: { kind: "any", scopes: ["admin"] },
+      roles: ADMIN_ROLES,
+      params: ZOrgIdParams,
+      responses: {
+        200: { description: "API keys", schema: listOf(ZApiKey), example: { items: [ZApiKey.meta()?.example] } },
+      },
+      async handler({ params, principal }) {
+        if (!principal) throw new Error("unreachable");
+        const items = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) => listApiKeys(tx, params.orgId));
+        return { status: 200, body: { items } };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/api-keys",
+      summary: "Create an API key with scopes; the key is in this response only",
+      description:
+        "Scopes: read (GET endpoints), send (send messages), instances (manage instances), campaigns (manage " +
+        "campaigns), admin (everything, including members, keys and webhooks). Send it as `Authorization: Bearer " +
+        "mk_…` or `X-Api-Key: mk_…`. Only a hash is stored.",
+      tags: ["api-keys"],
+      auth: { kind: "any", scopes: ["admin"] },
+      roles: ADMIN_ROLES,
+      params: ZOrgIdParams,
+      body: ZCreateApiKeyRequest,
+      responses: {
+        201: {
+          description: "The key, shown once",
+          schema: ZCreatedApiKey,
+          example: { ...(ZApiKey.meta()?.example as object), key: "mk_7Hq2aB9x_Zk3…" },
+        },
+      },
+      async handler({ params, body, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        const scopes = [...new Set(body.scopes)];
+        const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+        if (expiresAt && expiresAt.getTime() <= Date.now()) {
+          throw new AppError("validation_failed", "expiresAt must be in the future", {
+            errors: [{ path: "body.expiresAt", message: "must be in the future" }],
+          });
+        }
+        const { key, prefix } = generateApiKey();
+        const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          const created = await insertApiKey(tx, {
+            orgId: params.orgId,
+            name: body.name,
+            prefix,
+            keyHash: hashSecret(key),
+            scopes,
+            expiresAt,
+            createdBy: principal.kind === "user" ? principal.userId : null,
+          });
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "api_key.create",
+            targetType: "api_key",
+            targetId: created.id,
+            detail: { name: body.name, scopes },
+          });
+          return created;
+        });
+        // The principal (a machine user) is a service write: RLS already allowed the key itself just above. Until it
+        // exists the key authenticates nothing, so a failure here leaves a harmless, revocable row.
+        await db.asService((tx) =>
+          createApiKeyPrincipal(tx, { keyId: row.id, orgId: params.orgId, role: principalRoleForScopes(scopes) }),
+        );
+        return { status: 201, body: { ...row, key } };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/orgs/:orgId/api-keys/:keyId",
+      summary: "Revoke an API key (immediately; its requests answer 401 from now on)",
+      tags: ["api-keys"],
+      auth: { kind: "any", scopes: ["admin"] },
+      roles: ADMIN_ROLES,
+      params: ZApiKeyParams,
+      responses: { 200: { description: "The revoked key", schema: ZApiKey } },
+      async handler({ params, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "api_key.revoke",
+            targetType: "api_key",
+            targetId: params.keyId,
+          });
+          const revoked = await revokeApiKey(tx, { orgId: params.orgId, id: params.keyId });
+          if (!revoked) throw new AppError("not_found", "API key not found");
+          return revoked;
+        });
+        return { status: 200, body: row };
+      },
+    }),
+  ];
+}

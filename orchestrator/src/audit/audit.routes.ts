@@ -1,0 +1,54 @@
+import { listOf, ZAuditEntry, ZListAuditQuery, ZOrgIdParams } from "@mirage/contracts/api";
+import type { Database } from "@mirage/db";
+import { listAuditLog } from "@mirage/db/audit-log";
+import { ADMIN_ROLES, withOrg } from "../auth/principal.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+
+export function auditRoutes(deps: { db: Database }): RouteDef[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/audit-log",
+      summary: "List the organization's audit log, newest first",
+      tags: ["audit"],
+      auth: { kind: "any", scopes: ["admin"] },
+      roles: ADMIN_ROLES,
+      params: ZOrgIdParams,
+      query: ZListAuditQuery,
+      responses: {
+        200: {
+          description: "Audit entries",
+          schema: listOf(ZAuditEntry),
+          example: {
+            items: [
+              {
+                id: 7,
+                actorUserId: "6f1c0a4e-1d2b-4c3a-9f1e-0a1b2c3d4e5f",
+                actorApiKeyId: null,
+                action: "api_key.create",
+                targetType: "api_key",
+                targetId: "3d1f8a2b-6c4e-4b9a-8f7d-2e1c0b9a8d7f",
+                detail: { scopes: ["read"] },
+                ip: "203.0.113.7",
+                requestId: "5b0c…",
+                createdAt: "2026-11-24T10:00:00.000Z",
+              },
+            ],
+            nextBeforeId: null,
+          },
+        },
+      },
+      async handler({ params, query, principal }) {
+        if (!principal) throw new Error("unreachable");
+        const rows = await withOrg(deps.db, principal, params.orgId, ADMIN_ROLES, (tx) =>
+          listAuditLog(tx, { orgId: params.orgId, beforeId: query.beforeId, limit: query.limit }),
+        );
+        const last = rows.at(-1);
+        return {
+          status: 200,
+          body: { items: rows, nextBeforeId: rows.length === query.limit && last ? last.id : null },
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import type { TJwtClaims } from "@mirage/contracts/auth";
+import type { TApiKeyScope, TOrgRole } from "@mirage/contracts/enums";
+import type { Database, Tx } from "@mirage/db";
+import { findApiKeyByHash } from "@mirage/db/api-keys";
+import { findOwnRole } from "@mirage/db/members";
+import type { Request } from "express";
+import { AppError } from "../http/app-error.ts";
+import type { TokenVerifier } from "./tokens.ts";
+
+/** Who is calling. Both kinds carry Supabase-shaped claims, so every query runs asUser and RLS decides. */
+export type Principal =
+  | { kind: "user"; userId: string; email: string | undefined; claims: TJwtClaims }
+  | {
+      kind: "api_key";
+      userId: string;
+      keyId: string;
+      orgId: string;
+      scopes: TApiKeyScope[];
+      claims: TJwtClaims;
+    };
+
+/** API keys look like mk_<8 prefix chars>_<secret>; the prefix is stored in clear to tell keys apart. */
+export const API_KEY_PATTERN = /^mk_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{32,}$/;
+
+export function hashSecret(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+export type Authenticator = {
+  /** Resolves a raw credential (an access token or an API key) to a principal; throws AppError when invalid. */
+  authenticateToken(token: string): Promise<Principal>;
+  /** From an HTTP request: Authorization: Bearer <token|key> or X-Api-Key: <key>; undefined when none is sent. */
+  authenticateRequest(req: Request): Promise<Principal | undefined>;
+};
+
+export function createAuthenticator(deps: { db: Database; verifier: TokenVerifier }): Authenticator {
+  async function fromApiKey(key: string): Promise<Principal> {
+    // The one service lookup: which key is this? From here on the request acts as the key's principal under RLS.
+    const row = await deps.db.asService((tx) => findApiKeyByHash(tx, hashSecret(key)));
+    if (!row || row.revokedAt || !row.principalUserId)
+      throw new AppError("invalid_token", "unknown or revoked API key");
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
+      throw new AppError("token_expired", "the API key has expired");
+    }
+    return {
+      kind: "api_key",
+      userId: row.principalUserId,
+      keyId: row.id,
+      orgId: row.orgId,
+      scopes: row.scopes,
+      claims: { sub: row.principalUserId, role: "authenticated", aud: "authenticated" },
+    };
+  }
+
+  async function authenticateToken(token: string): Promise<Principal> {
+    if (token.startsWith("mk_")) {
+      if (!API_KEY_PATTERN.test(token)) throw new AppError("invalid_token", "malformed API key");
+      return fromApiKey(token);
+    }
+    const claims = await deps.verifier.verify(token);
+    return { kind: "user", userId: claims.sub, email: claims.email, claims };
+  }
+
+  return {
+    authenticateToken,
+    async authenticateRequest(req) {
+      const header = req.headers.authorization;
+      const apiKey = req.headers["x-api-key"];
+      if (typeof header === "string" && header.length > 0) {
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!match?.[1]) throw new AppError("invalid_token", "the Authorization header must be 'Bearer <token>'");
+        return authenticateToken(match[1]);
+      }
+      if (typeof apiKey === "string" && apiKey.length > 0) {
+        if (!API_KEY_PATTERN.test(apiKey)) throw new AppError("invalid_token", "malformed API key");
+        return fromApiKey(apiKey);
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Runs fn as the principal inside one organization: RLS decides what the queries see, and the caller's own
+ * membership is read through RLS first, so another organization (or one the caller left) answers 404 and a role
+ * outside `roles` answers 403.
+ */
+export async function withOrg<T>(
+  db: Database,
+  principal: Principal,
+  orgId: string,
+  roles: readonly TOrgRole[],
+  fn: (tx: Tx, role: TOrgRole) => Promise<T>,
+): Promise<T> {
+  if (principal.kind === "api_key" && principal.orgId !== orgId)
+    throw new AppError("not_found", "organization not found");
+  return db.asUser(principal.claims, async (tx) => {
+    const role = await findOwnRole(tx, orgId);
+    if (!role) throw new AppError("not_found", "organization not found");
+    if (!roles.includes(role)) {
+      throw new AppError("forbidden", `this needs one of the roles ${roles.join(", ")}; you are ${role}`);
+    }
+    return fn(tx, role);
+  });
+}
+
+export const ALL_ROLES: readonly TOrgRole[] = ["owner", "admin", "operator", "marketer", "viewer"];
+export const ADMIN_ROLES: readonly TOrgRole[] = ["owner", "admin"];

@@ -1,0 +1,93 @@
+import type { TApiKeyScope, TOrgRole } from "@mirage/contracts/enums";
+import type { Request, RequestHandler, Response } from "express";
+import type { z } from "zod";
+import type { Principal } from "../auth/principal.ts";
+import { AppError } from "./app-error.ts";
+
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+
+/**
+ * Who may call a route:
+ * - `public`: anyone (login, refresh);
+ * - `user`: a person's access token only;
+ * - `any`: a person, or an API key holding one of `scopes` (`admin` satisfies every scope).
+ */
+export type RouteAuth = { kind: "public" } | { kind: "user" } | { kind: "any"; scopes: readonly TApiKeyScope[] };
+
+export type RouteResponse = { description: string; schema?: z.ZodType; example?: unknown };
+
+export type RouteInput<P, Q, B> = { params: P; query: Q; body: B; principal: Principal | undefined };
+
+/**
+ * One API route: its contract (documented in OpenAPI from the same zod schemas that validate it) and its handler.
+ * Feature folders export arrays of these; the app mounts them under /api/v1 and the OpenAPI builder reads them.
+ */
+export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
+  method: HttpMethod;
+  /** Express path under /api/v1, e.g. /orgs/:orgId/members. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  auth: RouteAuth;
+  /** Roles allowed in the organization named by :orgId (documentation; the handler enforces it through withOrg). */
+  roles?: readonly TOrgRole[];
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Success responses by status; error responses are documented for every route from the error table. */
+  responses: Record<number, RouteResponse>;
+  handler: (input: RouteInput<P, Q, B>, req: Request, res: Response) => Promise<{ status: number; body?: unknown }>;
+};
+
+/** Identity helper that infers P/Q/B from the schemas. */
+export function defineRoute<P = undefined, Q = undefined, B = undefined>(def: RouteDef<P, Q, B>): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  throw new AppError("validation_failed", `invalid ${where}`, {
+    errors: result.error.issues.map((i) => ({
+      path: [where, ...i.path].join("."),
+      message: i.message,
+    })),
+  });
+}
+
+/** Express handler: authenticate → scope check → validate params/query/body → handler → JSON. */
+export function toExpressHandler(
+  def: RouteDef,
+  authenticate: (req: Request) => Promise<Principal | undefined>,
+): RequestHandler {
+  return async (req, res) => {
+    let principal: Principal | undefined;
+    if (def.auth.kind !== "public") {
+      principal = await authenticate(req);
+      if (!principal) throw new AppError("unauthenticated", "send a bearer access token or an API key");
+      if (principal.kind === "api_key") {
+        if (def.auth.kind === "user") {
+          throw new AppError("forbidden", "this route needs a person's access token, not an API key");
+        }
+        const needed = def.auth.scopes;
+        const held = principal.scopes;
+        if (!held.includes("admin") && !needed.some((s) => held.includes(s))) {
+          throw new AppError("insufficient_scope", `this route needs an API key with scope ${needed.join(" or ")}`);
+        }
+      }
+      req.principal = principal;
+    }
+    const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+    if (def.body && hasBody && !req.is(["application/json", "application/*+json"])) {
+      throw new AppError("unsupported_media_type", "send the body as application/json");
+    }
+    const params = parseOrThrow(def.params, req.params, "params");
+    const query = parseOrThrow(def.query, req.query, "query");
+    const body = parseOrThrow(def.body, req.body, "body");
+    const out = await def.handler({ params, query, body, principal }, req, res);
+    if (out.body === undefined) res.status(out.status).end();
+    else res.status(out.status).json(out.body);
+  };
+}

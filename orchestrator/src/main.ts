@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import { parseEnv } from "@mirage/config";
+import { createDb } from "@mirage/db";
+import { createLogger } from "@mirage/logger";
+import { Redis } from "ioredis";
+import { OrchestratorEnv } from "./env.ts";
+import { createOrchestrator } from "./orchestrator.ts";
+
+// Composition root: parse the environment once, open clients, wire modules, listen, and close in reverse order.
+const env = parseEnv(OrchestratorEnv, process.env);
+const logger = createLogger({ service: "orchestrator", level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
+const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
+  .version;
+
+const db = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
+const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
+redis.on("error", (err) => logger.error({ err }, "redis error"));
+
+const orchestrator = createOrchestrator({ config: env, logger, db, redis, version });
+
+let shuttingDown: Promise<void> | undefined;
+function shutdown(signal: NodeJS.Signals | "error", code: number): Promise<void> {
+  shuttingDown ??= (async () => {
+    logger.info({ signal }, "shutting down");
+    const hardStop = setTimeout(() => {
+      logger.error({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, "shutdown timed out; exiting anyway");
+      process.exit(code || 1);
+    }, env.SHUTDOWN_TIMEOUT_MS);
+    hardStop.unref();
+    try {
+      await orchestrator.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await db.close();
+    } catch (err) {
+      logger.error({ err }, "error during shutdown");
+    }
+    logger.info("stopped");
+    process.exit(code);
+  })();
+  return shuttingDown;
+}
+
+process.once("SIGTERM", () => void shutdown("SIGTERM", 128 + 15));
+process.once("SIGINT", () => void shutdown("SIGINT", 128 + 2));
+process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
+
+try {
+  const { url } = await orchestrator.listen(env.PORT, env.HOST);
+  logger.info({ url, docs: `${url}/docs`, authProvider: env.AUTH_PROVIDER }, "orchestrator listening");
+} catch (err) {
+  logger.fatal({ err }, "orchestrator failed to start");
+  await shutdown("error", 1);
+}

@@ -1,0 +1,225 @@
+import { createServer, type Server } from "node:http";
+import type { Database } from "@mirage/db";
+import type { Logger } from "@mirage/logger";
+import { createQueues, createWorker } from "@mirage/queue/queues";
+import type { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { createHttpApp } from "./app.ts";
+import { createLoginLimiter } from "./auth/login-limiter.ts";
+import { createAuthenticator } from "./auth/principal.ts";
+import { createSessionService } from "./auth/sessions.ts";
+import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
+import type { OrchestratorEnv } from "./env.ts";
+import type { RouteDef } from "./http/route.ts";
+import { createMetrics } from "./ops/metrics.ts";
+import { createOpsAdminGuard } from "./ops/ops-admin-guard.ts";
+import { createRealtimeGateway } from "./realtime/gateway.ts";
+import { createRealtimeRelay } from "./realtime/relay.ts";
+import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/deliver-webhook.processor.ts";
+import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
+import { createSecretBox } from "./webhooks/secret-box.ts";
+import { createTargetPolicy } from "./webhooks/ssrf.ts";
+
+export type OrchestratorConfig = Omit<
+  OrchestratorEnv,
+  "DATABASE_URL" | "DATABASE_POOL_MAX" | "REDIS_URL" | "LOG_LEVEL" | "LOG_PRETTY"
+>;
+
+export type OrchestratorDeps = {
+  config: OrchestratorConfig;
+  logger: Logger;
+  db: Database;
+  /** Commands; duplicated internally for blocking reads and subscriptions. */
+  redis: Redis;
+  /** Feature routes beyond the core (issue 5's instances, …). */
+  features?: RouteDef[];
+  version?: string;
+};
+
+export type Orchestrator = {
+  server: Server;
+  /** Starts background work (relay, dispatcher, webhook worker) and listens. */
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  /** Idempotent, in reverse start order: stop accepting → sockets → dispatcher/worker → queues. Clients stay open. */
+  close(): Promise<void>;
+  parts: {
+    app: ReturnType<typeof createHttpApp>;
+    gateway: ReturnType<typeof createRealtimeGateway>;
+    relay: ReturnType<typeof createRealtimeRelay>;
+    dispatcher: ReturnType<typeof createWebhookDispatcher>;
+    queues: ReturnType<typeof createQueues>;
+    webhookWorker: Worker | undefined;
+  };
+};
+
+/** Wires every module of the orchestrator from already-open clients (main.ts opens them; tests pass their own). */
+export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
+  const { config, logger, db, redis } = deps;
+  const queues = createQueues({
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    onError: (err, queue) => logger.error({ err, queue }, "queue error"),
+  });
+  const tokenConfig = {
+    secret: config.JWT_SECRET,
+    jwksUrl: config.AUTH_PROVIDER === "supabase" ? config.SUPABASE_JWKS_URL : undefined,
+    issuer: config.AUTH_PROVIDER === "supabase" ? config.SUPABASE_JWT_ISSUER : undefined,
+    audience: config.JWT_AUDIENCE,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  };
+  const verifier = createTokenVerifier(tokenConfig);
+  const authenticator = createAuthenticator({ db, verifier });
+  const limiter = createLoginLimiter(redis, {
+    prefix: config.QUEUE_PREFIX,
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    windowSeconds: config.LOGIN_WINDOW_SECONDS,
+    lockoutSeconds: config.LOGIN_LOCKOUT_SECONDS,
+    perIpPerMinute: config.LOGIN_RATE_PER_IP_PER_MINUTE,
+  });
+  const sessions =
+    config.AUTH_PROVIDER === "builtin" && config.JWT_SECRET
+      ? createSessionService({
+          db,
+          signer: createTokenSigner({ ...tokenConfig, secret: config.JWT_SECRET }),
+          limiter,
+          refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+          logger: logger.child({ module: "auth" }),
+        })
+      : undefined;
+  const box = createSecretBox(config.MIRAGE_ENCRYPTION_KEYS);
+  const policy = createTargetPolicy(config.WEBHOOK_ALLOW_PRIVATE);
+  const metrics = createMetrics({ db, queues });
+
+  const app = createHttpApp({
+    config: {
+      corsOrigins: config.CORS_ORIGINS,
+      bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
+      trustProxyHops: config.TRUST_PROXY_HOPS,
+      bcryptCost: config.BCRYPT_COST,
+      metricsToken: config.METRICS_TOKEN,
+      version: deps.version ?? "0.1.0",
+    },
+    logger,
+    db,
+    redis,
+    queues,
+    authenticator,
+    sessions,
+    box,
+    policy,
+    metrics,
+    opsAdminGuard:
+      config.OPS_ADMIN_EMAILS.length > 0
+        ? createOpsAdminGuard({ emails: config.OPS_ADMIN_EMAILS, authenticator, db, limiter })
+        : undefined,
+    features: deps.features,
+  });
+
+  const server = createServer(app.app);
+  const gateway = createRealtimeGateway({
+    httpServer: server,
+    authenticator,
+    db,
+    redis,
+    logger,
+    metrics,
+    stream: config.REALTIME_STREAM,
+    replayMax: config.REALTIME_REPLAY_MAX,
+    corsOrigins: config.CORS_ORIGINS,
+    redisAdapter: true,
+  });
+  const relay = createRealtimeRelay({
+    db,
+    redis,
+    logger,
+    metrics,
+    stream: config.REALTIME_STREAM,
+    replayMax: config.REALTIME_REPLAY_MAX,
+  });
+  const dispatcher = createWebhookDispatcher({
+    db,
+    queues,
+    logger: logger.child({ module: "webhook-dispatcher" }),
+    intervalMs: config.WEBHOOK_DISPATCH_INTERVAL_MS,
+    // Longer than the longest wait BullMQ may hold a retry for, plus a request: only truly lost jobs qualify.
+    staleAfterMs: config.WEBHOOK_BACKOFF_CAP_MS + config.WEBHOOK_TIMEOUT_MS + 60_000,
+  });
+  let webhookWorker: Worker | undefined;
+  let workerConnection: Redis | undefined;
+  const retryDelay = webhookRetryDelay({
+    backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+    backoffCapMs: config.WEBHOOK_BACKOFF_CAP_MS,
+  });
+  const startWorker = () => {
+    const process = createDeliverWebhookProcessor({
+      db,
+      box,
+      policy,
+      logger: logger.child({ module: "webhooks" }),
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+      backoffCapMs: config.WEBHOOK_BACKOFF_CAP_MS,
+    });
+    workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
+    return createWorker({
+      name: "deliverWebhook",
+      connection: workerConnection,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: 8,
+      backoff: retryDelay,
+      async process(payload, ctx) {
+        try {
+          const out = await process(payload, ctx);
+          if (out) metrics.webhookAttempts.inc({ outcome: "delivered" });
+          return out;
+        } catch (error) {
+          const final = (error as Error).name === "UnrecoverableError" || ctx.attemptsMade + 1 >= ctx.attempts;
+          metrics.webhookAttempts.inc({ outcome: final ? "dead" : "retry" });
+          throw error;
+        }
+      },
+      onError: (err) => logger.error({ err }, "webhook worker error"),
+    });
+  };
+
+  let closed: Promise<void> | undefined;
+  return {
+    server,
+    parts: {
+      app,
+      gateway,
+      relay,
+      dispatcher,
+      queues,
+      get webhookWorker() {
+        return webhookWorker;
+      },
+    },
+    async listen(port, host) {
+      await relay.start();
+      await dispatcher.start();
+      if (config.WEBHOOK_WORKER_ENABLED) webhookWorker = startWorker();
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve());
+      });
+      const address = server.address();
+      const actual = typeof address === "object" && address ? address.port : port;
+      return { port: actual, url: `http://${host && host !== "0.0.0.0" ? host : "127.0.0.1"}:${actual}` };
+    },
+    close() {
+      closed ??= (async () => {
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await gateway.close();
+        server.closeAllConnections();
+        await serverClosed;
+        await relay.close();
+        await dispatcher.close();
+        await webhookWorker?.close();
+        workerConnection?.disconnect();
+        await queues.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from "node:crypto";
+import type { TChangeNotification } from "@mirage/contracts/changes";
+import { type TRealtimePublish, WORKER_RELAYED_EVENTS } from "@mirage/contracts/realtime";
+import type { Database } from "@mirage/db";
+import { listenChanges } from "@mirage/db/changes";
+import type { Logger } from "@mirage/logger";
+import { publishRealtimeEvent } from "@mirage/queue/realtime";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Metrics } from "../ops/metrics.ts";
+
+/** The workers' pub/sub channel (packages/contracts/src/worker-bus.ts, WORKER_EVENTS_CHANNEL). */
+export const WORKER_EVENTS_CHANNEL = "mirage:events";
+
+const ZWorkerMessage = z.object({
+  orgId: z.uuid(),
+  event: z.string(),
+  data: z.looseObject({ instanceId: z.uuid() }),
+});
+
+export type RelayDeps = {
+  db: Database;
+  redis: Redis;
+  logger: Logger;
+  metrics: Metrics;
+  stream: string;
+  replayMax: number;
+  /** Leadership lease; one replica relays at a time so every change is appended to the stream exactly once. */
+  leaseMs?: number;
+};
+
+/**
+ * Turns a change notification into an event. The notification carries ids only; the relay reads the few fields an
+ * event needs as service (no user is involved) and publishes only to the row's own organization.
+ */
+export async function eventFromChange(
+  db: Database,
+  change: TChangeNotification,
+): Promise<TRealtimePublish | undefined> {
+  const at = Date.now();
+  const orgId = change.org_id;
+  switch (change.table) {
+    case "instances": {
+      if (change.op === "delete") return undefined;
+      const [row] = await db.asService(
+        (tx) => tx<{ status: string; reason: string | null; orgId: string }[]>`
+          select status, status_reason as reason, org_id as "orgId" from public.instances where id = ${String(change.id)}`,
+      );
+      if (!row) return undefined;
+      return {
+        type: "instance:status",
+        orgId: row.orgId,
+        at,
+        data: { instanceId: String(change.id), status: row.status, reason: row.reason } as never,
+      };
+    }
+    case "outbound_messages": {
+      if (change.op === "delete") return undefined;
+      const [row] = await db.asService(
+        (tx) => tx<{ state: string; campaignId: string | null; instanceId: string | null; orgId: string }[]>`
+          select state, campaign_id as "campaignId", instance_id as "instanceId", org_id as "orgId"
+          from public.outbound_messages where id = ${Number(change.id)}`,
+      );
+      if (!row) return undefined;
+      return {
+        type: "message:status",
+        orgId: row.orgId,
+        at,
+        data: {
+          messageId: Number(change.id),
+          state: row.state,
+          campaignId: row.campaignId,
+          instanceId: row.instanceId,
+        } as never,
+      };
+    }
+    case "campaigns": {
+      if (change.op === "delete") return undefined;
+      const [row] = await db.asService(
+        (tx) => tx<{ status: string; orgId: string }[]>`
+          select status, org_id as "orgId" from public.campaigns where id = ${String(change.id)}`,
+      );
+      if (!row) return undefined;
+      return {
+        type: "campaign:progress",
+        orgId: row.orgId,
+        at,
+        data: { campaignId: String(change.id), status: row.status } as never,
+      };
+    }
+    case "blacklist":
+      return { type: "blacklist:changed", orgId, at, data: { op: change.op, id: String(change.id) } };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The relay into the realtime stream, run by the replica holding a Redis lease: Postgres LISTEN (row changes) and
+ * the workers' pub/sub channel (QR codes, health samples). Other replicas stand by and take over within one lease.
+ */
+export function createRealtimeRelay(deps: RelayDeps) {
+  const leaseMs = deps.leaseMs ?? 10_000;
+  const leaseKey = `${deps.stream}:relay-leader`;
+  const token = randomUUID();
+  const log = deps.logger.child({ module: "realtime-relay" });
+  const sub = deps.redis.duplicate();
+  let timer: NodeJS.Timeout | undefined;
+  let leading = false;
+  let unlisten: (() => Promise<void>) | undefined;
+  let stopped = false;
+  const opts = { stream: deps.stream, orgMaxLen: deps.replayMax };
+
+  // Queue per source keeps events in the order they happened (LISTEN delivers in commit order).
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (work: () => Promise<void>) => {
+    chain = chain.then(work).catch((err: unknown) => log.error({ err }, "realtime relay failed for one event"));
+  };
+
+  async function onChange(change: TChangeNotification) {
+    const event = await eventFromChange(deps.db, change);
+    if (!event) return;
+    await publishRealtimeEvent(deps.redis, event, opts);
+    deps.metrics.realtimeEvents.inc({ source: "postgres" });
+  }
+
+  async function lead(): Promise<void> {
+    leading = true;
+    log.info("realtime relay leadership acquired");
+    const l = await listenChanges(
+      deps.db.sql,
+      (change) => enqueue(() => onChange(change)),
+      (payload, error) => log.warn({ payload, err: error }, "invalid change notification"),
+    );
+    unlisten = l.unlisten;
+    await sub.subscribe(WORKER_EVENTS_CHANNEL);
+  }
+
+  async function resign(): Promise<void> {
+    if (!leading) return;
+    leading = false;
+    await unlisten?.();
+    unlisten = undefined;
+    await sub.unsubscribe(WORKER_EVENTS_CHANNEL).catch(() => undefined);
+  }
+
+  sub.on("message", (_channel: string, message: string) => {
+    let parsed: z.infer<typeof ZWorkerMessage>;
+    try {
+      parsed = ZWorkerMessage.parse(JSON.parse(message));
+    } catch (err) {
+      log.warn({ err }, "invalid worker event");
+      return;
+    }
+    if (!(WORKER_RELAYED_EVENTS as readonly string[]).includes(parsed.event)) return;
+    enqueue(async () => {
+      await publishRealtimeEvent(
+        deps.redis,
+        { type: parsed.event, orgId: parsed.orgId, at: Date.now(), data: parsed.data } as TRealtimePublish,
+        opts,
+      );
+      deps.metrics.realtimeEvents.inc({ source: "worker" });
+    });
+  });
+
+  const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+  async function heartbeat(): Promise<void> {
+    if (stopped) return;
+    if (leading) {
+      const renewed = await deps.redis.eval(RENEW, 1, leaseKey, token, String(leaseMs));
+      if (renewed !== 1) {
+        log.warn("realtime relay leadership lost");
+        await resign();
+      }
+      return;
+    }
+    const got = await deps.redis.set(leaseKey, token, "PX", leaseMs, "NX");
+    if (got === "OK") await lead();
+  }
+
+  return {
+    async start(): Promise<void> {
+      await heartbeat();
+      timer = setInterval(
+        () => {
+          heartbeat().catch((err: unknown) => log.error({ err }, "realtime relay heartbeat failed"));
+        },
+        Math.floor(leaseMs / 3),
+      );
+    },
+    get isLeader() {
+      return leading;
+    },
+    async close(): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await resign();
+      await chain;
+      const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+      await deps.redis.eval(RELEASE, 1, leaseKey, token).catch(() => undefined);
+      sub.disconnect();
+    },
+  };
+}
+
+export type RealtimeRelay = ReturnType<typeof createRealtimeRelay>;

@@ -1,0 +1,300 @@
+import { randomBytes } from "node:crypto";
+import {
+  listOf,
+  ZCreatedWebhookEndpoint,
+  ZCreateWebhookRequest,
+  ZDeliveryParams,
+  ZListDeliveriesQuery,
+  ZOrgIdParams,
+  ZUpdateWebhookRequest,
+  ZWebhookDelivery,
+  ZWebhookEndpoint,
+  ZWebhookParams,
+} from "@mirage/contracts/api";
+import type { Database } from "@mirage/db";
+import {
+  deleteWebhookEndpoint,
+  enqueueWebhookEvent,
+  findWebhookDelivery,
+  findWebhookEndpoint,
+  insertWebhookEndpoint,
+  listWebhookDeliveries,
+  listWebhookEndpoints,
+  requestWebhookRedelivery,
+  setWebhookSecret,
+  updateWebhookEndpoint,
+} from "@mirage/db/webhooks";
+import { z } from "zod";
+import { audit } from "../audit/record.ts";
+import { ADMIN_ROLES, withOrg } from "../auth/principal.ts";
+import { AppError } from "../http/app-error.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+import type { SecretBox } from "./secret-box.ts";
+import type { TargetPolicy } from "./ssrf.ts";
+
+export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: TargetPolicy }): RouteDef[] {
+  const { db } = deps;
+  const auth = { kind: "any", scopes: ["admin"] } as const;
+  const endpointExample = ZWebhookEndpoint.meta()?.example;
+  const deliveryExample = ZWebhookDelivery.meta()?.example;
+
+  async function assertSafe(url: string): Promise<void> {
+    const check = await deps.policy.checkUrl(url);
+    if (!check.ok) {
+      throw new AppError("unsafe_webhook_target", `refused webhook target: ${check.reason}`, {
+        errors: [{ path: "body.url", message: check.reason }],
+      });
+    }
+  }
+
+  return [
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/webhooks",
+      summary: "List webhook endpoints",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZOrgIdParams,
+      responses: {
+        200: { description: "Endpoints", schema: listOf(ZWebhookEndpoint), example: { items: [endpointExample] } },
+      },
+      async handler({ params, principal }) {
+        if (!principal) throw new Error("unreachable");
+        const items = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) =>
+          listWebhookEndpoints(tx, params.orgId),
+        );
+        return { status: 200, body: { items } };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/webhooks",
+      summary: "Create a webhook endpoint; the signing secret is in this response only",
+      description:
+        "Each delivery is a POST with a JSON envelope {id, type, orgId, createdAt, data} and the headers " +
+        "Mirage-Event, Mirage-Event-Id (dedupe on it: delivery is at-least-once), Mirage-Delivery and " +
+        "Mirage-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + '.' + raw body)>. Refuse signatures " +
+        "older than a few minutes. Failed deliveries retry with exponential backoff and jitter, then go dead " +
+        "(redeliver them from the deliveries list). Private and loopback targets are refused (422).",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZOrgIdParams,
+      body: ZCreateWebhookRequest,
+      responses: {
+        201: {
+          description: "The endpoint with its secret",
+          schema: ZCreatedWebhookEndpoint,
+          example: { ...(endpointExample as object), secret: "whsec_J1c…" },
+        },
+      },
+      async handler({ params, body, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        await assertSafe(body.url);
+        const secret = `whsec_${randomBytes(32).toString("base64url")}`;
+        const sealed = deps.box.encrypt(secret);
+        const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          const created = await insertWebhookEndpoint(tx, {
+            orgId: params.orgId,
+            url: body.url,
+            events: [...new Set(body.events)],
+            enabled: body.enabled,
+            description: body.description ?? null,
+            createdBy: principal.kind === "user" ? principal.userId : null,
+          });
+          await setWebhookSecret(tx, { endpointId: created.id, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "webhook.create",
+            targetType: "webhook_endpoint",
+            targetId: created.id,
+            detail: { url: body.url, events: body.events },
+          });
+          return created;
+        });
+        return { status: 201, body: { ...row, secret } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/webhooks/:webhookId",
+      summary: "Get a webhook endpoint",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZWebhookParams,
+      responses: { 200: { description: "The endpoint", schema: ZWebhookEndpoint } },
+      async handler({ params, principal }) {
+        if (!principal) throw new Error("unreachable");
+        const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) =>
+          findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId }),
+        );
+        if (!row) throw new AppError("not_found", "webhook endpoint not found");
+        return { status: 200, body: row };
+      },
+    }),
+    defineRoute({
+      method: "patch",
+      path: "/orgs/:orgId/webhooks/:webhookId",
+      summary: "Change a webhook endpoint's URL, event filter, description or enabled flag",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZWebhookParams,
+      body: ZUpdateWebhookRequest,
+      responses: { 200: { description: "The endpoint", schema: ZWebhookEndpoint } },
+      async handler({ params, body, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        if (body.url) await assertSafe(body.url);
+        const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          const updated = await updateWebhookEndpoint(tx, {
+            orgId: params.orgId,
+            id: params.webhookId,
+            url: body.url,
+            events: body.events ? [...new Set(body.events)] : undefined,
+            enabled: body.enabled,
+            description: body.description,
+          });
+          if (!updated) throw new AppError("not_found", "webhook endpoint not found");
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "webhook.update",
+            targetType: "webhook_endpoint",
+            targetId: params.webhookId,
+            detail: body,
+          });
+          return updated;
+        });
+        return { status: 200, body: row };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/orgs/:orgId/webhooks/:webhookId",
+      summary: "Delete a webhook endpoint and its delivery history",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZWebhookParams,
+      responses: { 204: { description: "Deleted" } },
+      async handler({ params, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "webhook.delete",
+            targetType: "webhook_endpoint",
+            targetId: params.webhookId,
+          });
+          if (!(await deleteWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId }))) {
+            throw new AppError("not_found", "webhook endpoint not found");
+          }
+        });
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/webhooks/:webhookId/test",
+      summary: "Send a webhook:test event to this endpoint (through the outbox, like any event)",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZWebhookParams,
+      responses: {
+        202: {
+          description: "Queued",
+          schema: z.object({ deliveryIds: z.array(z.number().int()) }),
+          example: { deliveryIds: [43] },
+        },
+      },
+      async handler({ params, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        const ids = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          const endpoint = await findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId });
+          if (!endpoint) throw new AppError("not_found", "webhook endpoint not found");
+          if (!endpoint.enabled) throw new AppError("conflict", "the endpoint is disabled");
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "webhook.test",
+            targetType: "webhook_endpoint",
+            targetId: params.webhookId,
+          });
+          return enqueueWebhookEvent(tx, {
+            orgId: params.orgId,
+            type: "webhook:test",
+            payload: { message: "Hello from Mirage" },
+            endpointId: params.webhookId,
+          });
+        });
+        return { status: 202, body: { deliveryIds: ids } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/webhooks/:webhookId/deliveries",
+      summary: "List an endpoint's deliveries, newest first (filter by status, e.g. dead)",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZWebhookParams,
+      query: ZListDeliveriesQuery,
+      responses: {
+        200: {
+          description: "Deliveries",
+          schema: listOf(ZWebhookDelivery),
+          example: { items: [deliveryExample], nextBeforeId: null },
+        },
+      },
+      async handler({ params, query, principal }) {
+        if (!principal) throw new Error("unreachable");
+        const rows = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) =>
+          listWebhookDeliveries(tx, {
+            orgId: params.orgId,
+            endpointId: params.webhookId,
+            status: query.status,
+            beforeId: query.beforeId,
+            limit: query.limit,
+          }),
+        );
+        const last = rows.at(-1);
+        return {
+          status: 200,
+          body: { items: rows, nextBeforeId: rows.length === query.limit && last ? last.id : null },
+        };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/webhooks/:webhookId/deliveries/:deliveryId/redeliver",
+      summary: "Redeliver one delivery (for example a dead one), with the same event id",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZDeliveryParams,
+      responses: { 202: { description: "Queued again", schema: ZWebhookDelivery } },
+      async handler({ params, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          const found = await findWebhookDelivery(tx, {
+            orgId: params.orgId,
+            endpointId: params.webhookId,
+            id: params.deliveryId,
+          });
+          if (!found || !(await requestWebhookRedelivery(tx, found.id))) {
+            throw new AppError("not_found", "delivery not found");
+          }
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "webhook.redeliver",
+            targetType: "webhook_delivery",
+            targetId: String(found.id),
+          });
+          return findWebhookDelivery(tx, { orgId: params.orgId, endpointId: params.webhookId, id: found.id });
+        });
+        return { status: 202, body: row };
+      },
+    }),
+  ];
+}

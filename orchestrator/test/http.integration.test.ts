@@ -1,0 +1,212 @@
+import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, type Harness, type Json, startHarness } from "./harness.ts";
+
+let h: Harness;
+let a: OrgFixture;
+let ownerToken: string;
+
+beforeAll(async () => {
+  h = await startHarness({ HTTP_BODY_LIMIT_BYTES: "2048", CORS_ORIGINS: "https://app.example.com" });
+  a = await createOrgWithMembers(h.t.admin, "http-a");
+  ownerToken = await h.tokenFor(a.users.owner);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+function expectProblem(res: { status: number; body: Json; headers: Headers }, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  expect(res.body.code).toBe(code);
+  expect(res.body.status).toBe(status);
+  expect(typeof res.body.detail).toBe("string");
+  expect(res.body.detail.length).toBeGreaterThan(0);
+}
+
+describe("operations endpoints", () => {
+  it("answers /healthz and /readyz with Postgres and Redis checked", async () => {
+    const health = await api(h, "get", "/healthz");
+    expect(health).toMatchObject({ status: 200, body: { status: "ok" } });
+    const ready = await api(h, "get", "/readyz");
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.postgres.ok).toBe(true);
+    expect(ready.body.checks.redis.ok).toBe(true);
+  });
+
+  it("exposes Prometheus metrics with HTTP latency by route pattern, instances, messages and queues", async () => {
+    await api(h, "get", `/api/v1/orgs/${a.orgId}`, { token: ownerToken });
+    const res = await api(h, "get", "/metrics");
+    expect(res.status).toBe(200);
+    const text = res.body as string;
+    expect(text).toContain(
+      'mirage_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/orgs/:orgId"',
+    );
+    expect(text).toContain("# TYPE mirage_instances gauge");
+    expect(text).toContain("# TYPE mirage_outbound_messages gauge");
+    expect(text).toMatch(/mirage_queue_jobs\{queue="webhooks",state="waiting"\} 0/);
+    expect(text).toContain("mirage_webhook_attempts_total");
+  });
+
+  it("echoes a safe X-Request-Id and mints one otherwise, also on errors", async () => {
+    const mine = await api(h, "get", "/api/v1/orgs", { headers: { "x-request-id": "trace-123" } });
+    expect(mine.headers.get("x-request-id")).toBe("trace-123");
+    expect(mine.body.requestId).toBe("trace-123");
+    const minted = await api(h, "get", "/healthz", { headers: { "x-request-id": "bad id with spaces" } });
+    expect(minted.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("sets security headers and answers CORS only for configured origins", async () => {
+    const res = await api(h, "get", "/healthz", { headers: { origin: "https://app.example.com" } });
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    const other = await api(h, "get", "/healthz", { headers: { origin: "https://evil.example.com" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const preflight = await api(h, "options", "/api/v1/orgs", { headers: { origin: "https://app.example.com" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("X-Api-Key");
+  });
+});
+
+describe("bad input gets the right 4xx with a code and a reason", () => {
+  const path = () => `/api/v1/orgs/${a.orgId}/api-keys`;
+
+  it("malformed JSON → 400 malformed_json", async () => {
+    const res = await api(h, "post", path(), {
+      token: ownerToken,
+      rawBody: '{"name": "x", ',
+      headers: { "content-type": "application/json" },
+    });
+    expectProblem(res, 400, "malformed_json");
+  });
+
+  it("wrong types → 400 validation_failed naming the field", async () => {
+    const res = await api(h, "post", path(), { token: ownerToken, body: { name: 42, scopes: "read" } });
+    expectProblem(res, 400, "validation_failed");
+    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toContain("body.name");
+    expect(paths).toContain("body.scopes");
+  });
+
+  it("unknown fields → 400 validation_failed (strict schemas)", async () => {
+    const res = await api(h, "post", path(), { token: ownerToken, body: { name: "k", scopes: ["read"], admin: true } });
+    expectProblem(res, 400, "validation_failed");
+    expect(JSON.stringify(res.body.errors)).toContain("admin");
+  });
+
+  it("unknown enum values → 400 validation_failed", async () => {
+    const res = await api(h, "post", path(), { token: ownerToken, body: { name: "k", scopes: ["root"] } });
+    expectProblem(res, 400, "validation_failed");
+  });
+
+  it("oversized bodies → 413 payload_too_large", async () => {
+    const res = await api(h, "post", path(), { token: ownerToken, body: { name: "x".repeat(5000), scopes: ["read"] } });
+    expectProblem(res, 413, "payload_too_large");
+  });
+
+  it("a body that is not JSON → 415 unsupported_media_type", async () => {
+    const res = await api(h, "post", path(), {
+      token: ownerToken,
+      rawBody: "name=k",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expectProblem(res, 415, "unsupported_media_type");
+  });
+
+  it("malformed path parameters → 400 validation_failed before any query", async () => {
+    const res = await api(h, "get", "/api/v1/orgs/not-a-uuid", { token: ownerToken });
+    expectProblem(res, 400, "validation_failed");
+    expect(res.body.errors[0].path).toBe("params.orgId");
+  });
+
+  it("bad query parameters → 400 validation_failed", async () => {
+    const res = await api(h, "get", `/api/v1/orgs/${a.orgId}/audit-log?limit=5000`, { token: ownerToken });
+    expectProblem(res, 400, "validation_failed");
+    const unknown = await api(h, "get", `/api/v1/orgs/${a.orgId}/audit-log?sort=desc`, { token: ownerToken });
+    expectProblem(unknown, 400, "validation_failed");
+  });
+
+  it("no token → 401 unauthenticated; garbage → 401 invalid_token; wrong secret → 401 invalid_token", async () => {
+    expectProblem(await api(h, "get", "/api/v1/orgs"), 401, "unauthenticated");
+    expectProblem(await api(h, "get", "/api/v1/orgs", { token: "garbage" }), 401, "invalid_token");
+    const forged = await h.tokenFor(a.users.owner, { secret: "another-secret-that-is-long-enough-for-hs256" });
+    expectProblem(await api(h, "get", "/api/v1/orgs", { token: forged }), 401, "invalid_token");
+    expectProblem(
+      await api(h, "get", "/api/v1/orgs", { headers: { authorization: "Basic abc" } }),
+      401,
+      "invalid_token",
+    );
+  });
+
+  it("expired token → 401 token_expired", async () => {
+    const expired = await h.tokenFor(a.users.owner, { expiresIn: Math.floor(Date.now() / 1000) - 10 });
+    expectProblem(await api(h, "get", "/api/v1/orgs", { token: expired }), 401, "token_expired");
+  });
+
+  it("unsigned tokens (alg none) are refused", async () => {
+    const header = Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url");
+    const payload = Buffer.from(
+      JSON.stringify({ sub: a.users.owner.id, role: "authenticated", aud: "authenticated", exp: 9999999999 }),
+    ).toString("base64url");
+    expectProblem(await api(h, "get", "/api/v1/orgs", { token: `${header}.${payload}.` }), 401, "invalid_token");
+  });
+
+  it("unknown routes → 404 not_found as problem+json", async () => {
+    expectProblem(await api(h, "get", "/api/v1/nope", { token: ownerToken }), 404, "not_found");
+  });
+});
+
+describe("OpenAPI", () => {
+  it("documents every mounted route, each with a summary, a response schema and an example", async () => {
+    const res = await api(h, "get", "/api/v1/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe("3.1.0");
+
+    // Walk the API router Express actually serves, not the route list: a route mounted any other way shows up here.
+    const app = h.orch.parts.app.app as unknown as { router: { stack: Json[] } };
+    const mounted: string[] = [];
+    for (const layer of app.router.stack) {
+      const inner = layer.handle?.stack as Json[] | undefined;
+      if (!inner) continue;
+      const prefix = layer.rawPath && layer.rawPath !== "/" ? String(layer.rawPath) : "";
+      for (const l of inner) {
+        if (!l.route) continue;
+        const path = `${prefix}${String(l.route.path)}`.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+        // The documentation UI itself is not part of the API it documents.
+        if (path.startsWith("/docs")) continue;
+        for (const method of Object.keys(l.route.methods)) mounted.push(`${method} ${path}`);
+      }
+    }
+    expect(mounted).toContain("get /healthz");
+    expect(mounted.length).toBeGreaterThan(20);
+    const documented = new Set<string>();
+    for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        documented.add(`${method} ${p}`);
+        expect(op.summary, `${method} ${p} summary`).toBeTruthy();
+        const success = Object.entries(op.responses as Record<string, Json>).filter(([s]) => s.startsWith("2"));
+        expect(success.length, `${method} ${p} success response`).toBeGreaterThan(0);
+        for (const [status, r] of success) {
+          if (status === "204") continue;
+          const content = r.content?.["application/json"] ?? r.content?.["text/plain"];
+          expect(content?.schema, `${method} ${p} ${status} schema`).toBeTruthy();
+          expect(content?.example, `${method} ${p} ${status} example`).toBeDefined();
+        }
+      }
+    }
+    for (const route of mounted) expect(documented, `${route} is missing from the OpenAPI document`).toContain(route);
+    for (const ops of ["get /healthz", "get /readyz", "get /metrics"]) expect(documented).toContain(ops);
+  });
+
+  it("serves the docs page and its assets from node_modules", async () => {
+    const page = await api(h, "get", "/docs");
+    expect(page.status).toBe(200);
+    expect(page.body).not.toMatch(/https?:\/\//);
+    const init = await api(h, "get", "/docs/init.js");
+    expect(init.body).toContain("/api/v1/openapi.json");
+    const asset = await fetch(`${h.url}/docs/assets/swagger-ui-bundle.js`);
+    expect(asset.status).toBe(200);
+    expect((await asset.text()).length).toBeGreaterThan(100_000);
+  });
+});

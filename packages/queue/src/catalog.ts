@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+/**
+ * The job catalog: every BullMQ job in Mirage has a camelCase name, a queue, a zod payload and default options.
+ * Producers enqueue through `enqueue` (typed, validated) and consumers through `createWorker` (parsed again at the
+ * trust boundary: a job written by an older release or by hand must not reach a processor unvalidated).
+ */
+export const JOBS = {
+  deliverWebhook: {
+    queue: "webhooks",
+    payload: z.object({
+      deliveryId: z.number().int().positive(),
+    }),
+    // Retries are driven by the worker's backoff strategy (exponential with full jitter, capped); after the last
+    // attempt the delivery is dead-lettered in the outbox table, where an admin can redeliver it.
+    defaults: {
+      attempts: 8,
+      backoff: { type: "webhook" },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 24 * 3600, count: 5000 },
+    },
+  },
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
+export type QueueName = (typeof JOBS)[JobName]["queue"];
+
+/** Names of every queue in the catalog (for dashboards and metrics). */
+export const QUEUE_NAMES: QueueName[] = [...new Set(Object.values(JOBS).map((j) => j.queue))];
