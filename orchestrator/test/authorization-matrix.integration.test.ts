@@ -1,0 +1,286 @@
+import { randomUUID } from "node:crypto";
+import type { TOrgRole } from "@mirage/contracts/enums";
+import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, type Harness, startHarness } from "./harness.ts";
+
+let h: Harness;
+let a: OrgFixture;
+let b: OrgFixture;
+
+beforeAll(async () => {
+  h = await startHarness({ WEBHOOK_WORKER_ENABLED: "false" });
+  a = await createOrgWithMembers(h.t.admin, "matrix-a");
+  b = await createOrgWithMembers(h.t.admin, "matrix-b");
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const ROLES: TOrgRole[] = ["owner", "admin", "operator", "marketer", "viewer"];
+const ALL = ROLES;
+const ADMINS: TOrgRole[] = ["owner", "admin"];
+
+// Fresh targets per call, created as superuser, so every call finds its target whatever earlier calls did.
+async function freshMember(orgId: string): Promise<string> {
+  const [u] = await h.t.admin<
+    { id: string }[]
+  >`insert into auth.users (email) values (${`${randomUUID()}@x.test`}) returning id`;
+  if (!u) throw new Error("no user");
+  await h.t.admin`insert into public.organization_members (org_id, user_id, role) values (${orgId}, ${u.id}, 'viewer')`;
+  return u.id;
+}
+async function freshKey(orgId: string): Promise<string> {
+  const tag = randomUUID().replaceAll("-", "");
+  const [k] = await h.t.admin<{ id: string }[]>`
+    insert into public.api_keys (org_id, name, prefix, key_hash, scopes)
+    values (${orgId}, 'k', ${`mk_${tag.slice(0, 8)}`}, ${tag}, '{read}') returning id`;
+  return k?.id ?? "";
+}
+async function freshWebhook(orgId: string): Promise<{ id: string; deliveryId: number }> {
+  const [w] = await h.t.admin<{ id: string }[]>`
+    insert into public.webhook_endpoints (org_id, url, enabled) values (${orgId}, 'http://127.0.0.1:9/hook', false)
+    returning id`;
+  if (!w) throw new Error("no webhook");
+  const [d] = await h.t.admin<{ id: number }[]>`
+    insert into public.webhook_deliveries (org_id, endpoint_id, event_type, payload, status)
+    values (${orgId}, ${w.id}, 'instance:status', '{}', 'dead') returning id`;
+  return { id: w.id, deliveryId: Number(d?.id) };
+}
+
+type Case = {
+  name: string;
+  allowed: TOrgRole[];
+  status: number;
+  call: (orgId: string) => Promise<{ method: string; path: string; body?: unknown }>;
+};
+
+const CASES: Case[] = [
+  { name: "GET org", allowed: ALL, status: 200, call: async (o) => ({ method: "get", path: `/orgs/${o}` }) },
+  {
+    name: "PATCH org",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "patch", path: `/orgs/${o}`, body: { timezone: "America/Sao_Paulo" } }),
+  },
+  {
+    name: "GET members",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/members` }),
+  },
+  {
+    name: "POST member",
+    allowed: ADMINS,
+    status: 201,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/members`,
+      body: { email: `${randomUUID()}@new.test`, role: "viewer" },
+    }),
+  },
+  {
+    name: "PATCH member role",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({
+      method: "patch",
+      path: `/orgs/${o}/members/${await freshMember(o)}`,
+      body: { role: "marketer" },
+    }),
+  },
+  {
+    name: "DELETE member",
+    allowed: ADMINS,
+    status: 204,
+    call: async (o) => ({ method: "delete", path: `/orgs/${o}/members/${await freshMember(o)}` }),
+  },
+  {
+    name: "GET api keys",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/api-keys` }),
+  },
+  {
+    name: "POST api key",
+    allowed: ADMINS,
+    status: 201,
+    call: async (o) => ({ method: "post", path: `/orgs/${o}/api-keys`, body: { name: "n8n", scopes: ["read"] } }),
+  },
+  {
+    name: "DELETE api key",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "delete", path: `/orgs/${o}/api-keys/${await freshKey(o)}` }),
+  },
+  {
+    name: "GET webhooks",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/webhooks` }),
+  },
+  {
+    name: "POST webhook",
+    allowed: ADMINS,
+    status: 201,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/webhooks`,
+      body: { url: "http://127.0.0.1:9/hook", enabled: false },
+    }),
+  },
+  {
+    name: "GET webhook",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/webhooks/${(await freshWebhook(o)).id}` }),
+  },
+  {
+    name: "PATCH webhook",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({
+      method: "patch",
+      path: `/orgs/${o}/webhooks/${(await freshWebhook(o)).id}`,
+      body: { description: "x" },
+    }),
+  },
+  {
+    name: "DELETE webhook",
+    allowed: ADMINS,
+    status: 204,
+    call: async (o) => ({ method: "delete", path: `/orgs/${o}/webhooks/${(await freshWebhook(o)).id}` }),
+  },
+  {
+    name: "POST webhook test event",
+    allowed: ADMINS,
+    status: 202,
+    call: async (o) => {
+      const w = await freshWebhook(o);
+      await h.t.admin`update public.webhook_endpoints set enabled = true where id = ${w.id}`;
+      return { method: "post", path: `/orgs/${o}/webhooks/${w.id}/test` };
+    },
+  },
+  {
+    name: "GET deliveries",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/webhooks/${(await freshWebhook(o)).id}/deliveries` }),
+  },
+  {
+    name: "POST redeliver",
+    allowed: ADMINS,
+    status: 202,
+    call: async (o) => {
+      const w = await freshWebhook(o);
+      return { method: "post", path: `/orgs/${o}/webhooks/${w.id}/deliveries/${w.deliveryId}/redeliver` };
+    },
+  },
+  {
+    name: "GET audit log",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/audit-log` }),
+  },
+];
+
+describe("authorization matrix: every role × every organization endpoint × own/other organization", () => {
+  for (const c of CASES) {
+    for (const role of ROLES) {
+      const own = c.allowed.includes(role) ? c.status : 403;
+      it(`${c.name} as ${role}: own org → ${own}, other org → 404`, async () => {
+        const token = await h.tokenFor(a.users[role]);
+        const mine = await c.call(a.orgId);
+        const res = await api(h, mine.method, `/api/v1${mine.path}`, { token, body: mine.body });
+        expect(res.status, JSON.stringify(res.body)).toBe(own);
+        if (own === 403) expect(res.body.code).toBe("forbidden");
+
+        // The same request against organization B (whose targets exist) must not even reveal that they exist.
+        const theirs = await c.call(b.orgId);
+        const other = await api(h, theirs.method, `/api/v1${theirs.path}`, { token, body: theirs.body });
+        expect(other.status, JSON.stringify(other.body)).toBe(404);
+        expect(other.body.code).toBe("not_found");
+      });
+    }
+  }
+
+  it("wrote audit rows for the allowed mutations of organization A, and none in organization B", async () => {
+    const rows = await h.t.admin<{ org_id: string; action: string; actor_user_id: string }[]>`
+      select org_id, action, actor_user_id from public.audit_log`;
+    expect(rows.filter((r) => r.org_id === b.orgId)).toEqual([]);
+    const actions = new Set(rows.map((r) => r.action));
+    for (const action of [
+      "organization.update",
+      "member.add",
+      "member.role_change",
+      "member.remove",
+      "api_key.create",
+      "api_key.revoke",
+      "webhook.create",
+      "webhook.update",
+      "webhook.delete",
+      "webhook.test",
+      "webhook.redeliver",
+    ]) {
+      expect(actions, action).toContain(action);
+    }
+    const actors = new Set(rows.map((r) => r.actor_user_id));
+    expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id]));
+  });
+
+  it("lists only the caller's organizations", async () => {
+    const res = await api(h, "get", "/api/v1/orgs", { token: await h.tokenFor(a.users.viewer) });
+    expect(res.body.items.map((o: { id: string }) => o.id)).toEqual([a.orgId]);
+  });
+});
+
+describe("ownership rules", () => {
+  it("an admin cannot grant, demote or remove an owner (403); an owner can", async () => {
+    const admin = await h.tokenFor(a.users.admin);
+    const target = await freshMember(a.orgId);
+    const grant = await api(h, "patch", `/api/v1/orgs/${a.orgId}/members/${target}`, {
+      token: admin,
+      body: { role: "owner" },
+    });
+    expect(grant.status).toBe(403);
+    const demote = await api(h, "patch", `/api/v1/orgs/${a.orgId}/members/${a.users.owner.id}`, {
+      token: admin,
+      body: { role: "viewer" },
+    });
+    expect(demote.status).toBe(403);
+    const remove = await api(h, "delete", `/api/v1/orgs/${a.orgId}/members/${a.users.owner.id}`, { token: admin });
+    expect(remove.status).toBe(403);
+    const owner = await h.tokenFor(a.users.owner);
+    const granted = await api(h, "patch", `/api/v1/orgs/${a.orgId}/members/${target}`, {
+      token: owner,
+      body: { role: "owner" },
+    });
+    expect(granted.status).toBe(200);
+    expect(granted.body.role).toBe("owner");
+  });
+
+  it("the last owner can be neither removed nor demoted (409 last_owner)", async () => {
+    const owner = await h.tokenFor(b.users.owner);
+    const remove = await api(h, "delete", `/api/v1/orgs/${b.orgId}/members/${b.users.owner.id}`, { token: owner });
+    expect(remove.status).toBe(409);
+    expect(remove.body.code).toBe("last_owner");
+    const demote = await api(h, "patch", `/api/v1/orgs/${b.orgId}/members/${b.users.owner.id}`, {
+      token: owner,
+      body: { role: "admin" },
+    });
+    expect(demote.body.code).toBe("last_owner");
+    const [row] = await h.t.admin<{ role: string }[]>`
+      select role from public.organization_members where org_id = ${b.orgId} and user_id = ${b.users.owner.id}`;
+    expect(row?.role).toBe("owner");
+  });
+
+  it("adding an existing member again is a conflict (409)", async () => {
+    const owner = await h.tokenFor(a.users.owner);
+    const res = await api(h, "post", `/api/v1/orgs/${a.orgId}/members`, {
+      token: owner,
+      body: { email: "viewer@matrix-a.test", role: "admin" },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe("conflict");
+  });
+});
