@@ -9,7 +9,7 @@ import { api, type Harness, startHarness } from "./harness.ts";
 let h: Harness;
 let a: OrgFixture;
 let jwks: Server;
-let privateKey: CryptoKey;
+let privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 const LEGACY_SECRET = "supabase-legacy-jwt-secret-long-enough-000";
 const ISSUER = "https://project.supabase.co/auth/v1";
 
