@@ -35,7 +35,7 @@ const host = new SessionHost({
         }
       : { kind: "real", ...(env.WA_VERSION ? { version: env.WA_VERSION } : {}) },
   logger,
-  baileysLogger: logger.child({ module: "baileys" }, { level: env.WORKER_BAILEYS_DEBUG ? "debug" : "warn" }),
+  baileysLogger: logger.child({ module: "baileys" }, { level: env.WORKER_BAILEYS_DEBUG ? "debug" : "error" }),
   events: createRedisEventSink(redis),
   qrStore: createRedisQrStore(redis),
   options: {

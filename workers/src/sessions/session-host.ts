@@ -249,9 +249,10 @@ export class SessionHost {
     this.closed = true;
     if (this.healthTimer) clearInterval(this.healthTimer);
     this.restoreQueue = [];
-    const all = [...this.hosted.values()];
-    for (const h of all) this.halt(h);
-    await Promise.all(all.map((h) => h.session?.flushCreds()));
+    const sessions = [...this.hosted.values()].flatMap((h) => (h.session ? [h.session] : []));
+    for (const h of this.hosted.values()) this.halt(h);
+    // Credentials Baileys handed us just before the end must still reach Postgres.
+    await Promise.all(sessions.map((s) => s.flushCreds()));
     this.hosted.clear();
   }
 
@@ -345,7 +346,7 @@ export class SessionHost {
   }
 
   private async onQr(h: Hosted, session: Session, qr: string): Promise<void> {
-    if (h.session !== session) return;
+    if (h.session !== session || this.closed) return;
     h.qrCount++;
     if (h.qrCount > this.opts.maxQrAttempts) {
       h.stopping = true;
@@ -373,7 +374,7 @@ export class SessionHost {
   }
 
   private async onOpen(h: Hosted, session: Session, account: Account): Promise<void> {
-    if (h.session !== session) return;
+    if (h.session !== session || this.closed) return;
     h.attempt = 0;
     h.pairing = false;
     await this.deps.qrStore.delete(h.id);
@@ -532,6 +533,8 @@ export class SessionHost {
       restrictedUntil?: Date | null;
     } = {},
   ): Promise<void> {
+    // After close() began, late socket events must not write: the process is handing the instance over.
+    if (this.closed) return;
     const result = await this.deps.db.asService((tx) =>
       writeHostedStatus(tx, {
         instanceId: h.id,

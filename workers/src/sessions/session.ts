@@ -203,6 +203,9 @@ export class Session {
       this.detach();
     }
     sock.end(undefined);
+    // Baileys may still finish work it started (a pre-key upload, the own LID session); what it saves after this
+    // is not ours to persist any more.
+    sock.ev.removeAllListeners("creds.update");
   }
 
   /** Unlinks this device from the account (the phone shows it removed). */
@@ -211,6 +214,7 @@ export class Session {
     if (!sock) return;
     this.closeSeen = true;
     this.detach();
+    sock.ev.removeAllListeners("creds.update");
     try {
       await sock.logout("logged out by Mirage");
     } catch {

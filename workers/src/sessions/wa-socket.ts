@@ -38,10 +38,10 @@ export function createWaSocket(
     version: target.version ?? BUNDLED_WA_VERSION,
     logger,
     browser: Browsers.ubuntu("Mirage"),
-    // Keep the phone receiving notifications, and skip history: an outreach host needs neither.
+    // Keep the phone receiving notifications, and skip the full history (the biggest memory cost with many
+    // sessions). The initial bootstrap sync stays on (Baileys' default filter): it carries the LID mappings.
     markOnlineOnConnect: false,
     syncFullHistory: false,
-    shouldSyncHistoryMessage: () => false,
     generateHighQualityLinkPreview: false,
     connectTimeoutMs: tuning.connectTimeoutMs ?? 20_000,
     ...(tuning.qrTimeoutMs ? { qrTimeout: tuning.qrTimeoutMs } : {}),
