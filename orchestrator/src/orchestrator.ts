@@ -141,6 +141,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     queues,
     logger: logger.child({ module: "webhook-dispatcher" }),
     intervalMs: config.WEBHOOK_DISPATCH_INTERVAL_MS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     // Longer than the longest wait BullMQ may hold a retry for, plus a request: only truly lost jobs qualify.
     staleAfterMs: config.WEBHOOK_BACKOFF_CAP_MS + config.WEBHOOK_TIMEOUT_MS + 60_000,
   });

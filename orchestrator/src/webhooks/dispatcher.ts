@@ -13,6 +13,8 @@ export type DispatcherDeps = {
   /** Deliveries left delivering/failed longer than this are reclaimed (their job was lost). */
   staleAfterMs: number;
   batchSize?: number;
+  /** Attempts per delivery before it is dead-lettered (WEBHOOK_MAX_ATTEMPTS). */
+  maxAttempts: number;
 };
 
 /**
@@ -32,7 +34,8 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
       const claimed = await deps.db.asService((tx) =>
         claimDueWebhookDeliveries(tx, { limit: deps.batchSize ?? 100, staleAfterMs: deps.staleAfterMs }),
       );
-      for (const row of claimed) await deps.queues.enqueue("deliverWebhook", { deliveryId: row.id });
+      for (const row of claimed)
+        await deps.queues.enqueue("deliverWebhook", { deliveryId: row.id }, { attempts: deps.maxAttempts });
       if (claimed.length < (deps.batchSize ?? 100) || stopped) return;
     }
   }

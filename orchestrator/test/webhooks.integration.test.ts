@@ -1,0 +1,239 @@
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifySignature } from "../src/webhooks/signing.ts";
+import { api, type Harness, startHarness } from "./harness.ts";
+
+type Received = { path: string; headers: IncomingHttpHeaders; body: string; at: number };
+
+let h: Harness;
+let a: OrgFixture;
+let receiver: Server;
+let base: string;
+const received: Received[] = [];
+/** Status to answer per path; a function can change its answer over time. */
+const answers = new Map<string, () => number>();
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString("utf8");
+    });
+    req.on("end", () => {
+      const path = req.url ?? "/";
+      received.push({ path, headers: req.headers, body, at: Date.now() });
+      res.statusCode = answers.get(path)?.() ?? 200;
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
+  base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  h = await startHarness({
+    WEBHOOK_BACKOFF_BASE_MS: "100",
+    WEBHOOK_BACKOFF_CAP_MS: "400",
+    WEBHOOK_MAX_ATTEMPTS: "3",
+    WEBHOOK_TIMEOUT_MS: "2000",
+    WEBHOOK_DISPATCH_INTERVAL_MS: "100",
+  });
+  a = await createOrgWithMembers(h.t.admin, "hooks-a");
+});
+afterAll(async () => {
+  await h?.close();
+  await new Promise((r) => receiver?.close(r));
+});
+
+async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function createEndpoint(path: string, events: string[] = []) {
+  const token = await h.tokenFor(a.users.admin);
+  const res = await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks`, {
+    token,
+    body: { url: `${base}${path}`, events },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(res.body.secret).toMatch(/^whsec_/);
+  return res.body as { id: string; secret: string };
+}
+
+const deliveriesOf = (endpointId: string) =>
+  h.t.admin<
+    {
+      id: number;
+      status: string;
+      attempts: number;
+      event_id: string;
+      event_type: string;
+      last_status_code: number | null;
+      last_error: string | null;
+    }[]
+  >`
+    select id, status, attempts, event_id, event_type, last_status_code, last_error
+    from public.webhook_deliveries where endpoint_id = ${endpointId} order by id`;
+
+describe("webhook delivery", () => {
+  it("writes the outbox in the cause's transaction and delivers a signed envelope", async () => {
+    const ep = await createEndpoint("/ok", ["instance:status"]);
+    const [row] = await h.t.admin<{ id: string }[]>`
+      insert into public.instances (org_id, name) values (${a.orgId}, 'sales-1') returning id`;
+    const instanceId = row?.id;
+    // The delivery row exists as soon as the insert committed: same transaction as its cause.
+    const [d] = await deliveriesOf(ep.id);
+    expect(d?.event_type).toBe("instance:status");
+
+    const got = await until(() => received.find((r) => r.path === "/ok"));
+    const envelope = JSON.parse(got.body);
+    expect(envelope).toMatchObject({
+      type: "instance:status",
+      orgId: a.orgId,
+      data: { instanceId, name: "sales-1", status: "pending_pairing" },
+    });
+    expect(got.headers["mirage-event"]).toBe("instance:status");
+    expect(got.headers["mirage-event-id"]).toBe(envelope.id);
+    const check = verifySignature(ep.secret, got.headers["mirage-signature"] as string, got.body, {
+      toleranceSeconds: 300,
+    });
+    expect(check.ok).toBe(true);
+    // A replay of the same request an hour later fails the receiver's window check.
+    const later = Math.floor(Date.now() / 1000) + 3600;
+    expect(
+      verifySignature(ep.secret, got.headers["mirage-signature"] as string, got.body, {
+        toleranceSeconds: 300,
+        nowSeconds: later,
+      }),
+    ).toEqual({
+      ok: false,
+      reason: "expired",
+    });
+    const delivered = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "delivered"));
+    expect(delivered).toMatchObject({ attempts: 1, last_status_code: 200 });
+  });
+
+  it("filters by event type and skips disabled endpoints", async () => {
+    const messagesOnly = await createEndpoint("/messages-only", ["message:status"]);
+    const off = await createEndpoint("/off");
+    await api(h, "patch", `/api/v1/orgs/${a.orgId}/webhooks/${off.id}`, {
+      token: await h.tokenFor(a.users.owner),
+      body: { enabled: false },
+    });
+    await h.t.admin`insert into public.instances (org_id, name) values (${a.orgId}, 'sales-2')`;
+    expect(await deliveriesOf(messagesOnly.id)).toEqual([]);
+    expect(await deliveriesOf(off.id)).toEqual([]);
+  });
+
+  it("retries failures with growing, jittered delays, then dead-letters after the maximum", async () => {
+    answers.set("/down", () => 503);
+    const ep = await createEndpoint("/down");
+    await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token: await h.tokenFor(a.users.admin) });
+    const dead = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "dead"));
+    expect(dead).toMatchObject({ attempts: 3, last_status_code: 503 });
+    const hits = received.filter((r) => r.path === "/down");
+    expect(hits).toHaveLength(3);
+    // Backoff before retry n lies in [ceiling/2, ceiling], ceiling = 100·2^(n-1) ms: ≥ 50 ms, then ≥ 100 ms.
+    const gap1 = (hits[1]?.at ?? 0) - (hits[0]?.at ?? 0);
+    const gap2 = (hits[2]?.at ?? 0) - (hits[1]?.at ?? 0);
+    expect(gap1).toBeGreaterThanOrEqual(45);
+    expect(gap2).toBeGreaterThanOrEqual(95);
+    // Every attempt carried the same event id: receivers dedupe on it.
+    expect(new Set(hits.map((x) => x.headers["mirage-event-id"])).size).toBe(1);
+
+    const list = await api(h, "get", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/deliveries?status=dead`, {
+      token: await h.tokenFor(a.users.owner),
+    });
+    expect(list.body.items.map((x: { id: number }) => x.id)).toEqual([Number(dead.id)]);
+  });
+
+  it("recovers when the receiver comes back before the maximum", async () => {
+    let calls = 0;
+    answers.set("/flaky", () => (++calls <= 2 ? 500 : 204));
+    const ep = await createEndpoint("/flaky");
+    await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token: await h.tokenFor(a.users.admin) });
+    const done = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "delivered"));
+    expect(done).toMatchObject({ attempts: 3, last_status_code: 204 });
+  });
+
+  it("treats a 4xx answer as permanent (dead after one attempt)", async () => {
+    answers.set("/gone", () => 410);
+    const ep = await createEndpoint("/gone");
+    await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token: await h.tokenFor(a.users.admin) });
+    const dead = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "dead"));
+    expect(dead).toMatchObject({ attempts: 1, last_status_code: 410 });
+  });
+
+  it("redelivers a dead delivery on request, with the same event id", async () => {
+    let up = false;
+    answers.set("/later", () => (up ? 200 : 400));
+    const ep = await createEndpoint("/later");
+    const token = await h.tokenFor(a.users.admin);
+    await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token });
+    const dead = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "dead"));
+    up = true;
+    const res = await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/deliveries/${dead.id}/redeliver`, {
+      token,
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe("pending");
+    const done = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "delivered"));
+    expect(done.id).toBe(dead.id);
+    const hits = received.filter((r) => r.path === "/later");
+    expect(hits.at(-1)?.headers["mirage-event-id"]).toBe(dead.event_id);
+    // Another organization's admin cannot redeliver it.
+    const b = await createOrgWithMembers(h.t.admin, "hooks-b");
+    const outsider = await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/deliveries/${dead.id}/redeliver`, {
+      token: await h.tokenFor(b.users.owner),
+    });
+    expect(outsider.status).toBe(404);
+  });
+});
+
+describe("SSRF", () => {
+  it("refuses private and loopback targets not in the allowlist (422 unsafe_webhook_target)", async () => {
+    const token = await h.tokenFor(a.users.admin);
+    for (const url of [
+      "http://10.0.0.5/hook",
+      "http://169.254.169.254/latest",
+      "http://[::1]:8080/x",
+      "http://127.0.0.2/x",
+    ]) {
+      const res = await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks`, { token, body: { url } });
+      expect(res.status, url).toBe(422);
+      expect(res.body.code).toBe("unsafe_webhook_target");
+    }
+    const [n] = await h.t.admin<
+      { n: number }[]
+    >`select count(*)::int as n from public.webhook_endpoints where url like '%10.0.0.5%'`;
+    expect(n?.n).toBe(0);
+  });
+
+  it("checks again at delivery time (a target written around the API is dead-lettered, never called)", async () => {
+    const ep = await createEndpoint("/ok-again");
+    await h.t.admin`update public.webhook_endpoints set url = 'http://192.168.0.10/hook' where id = ${ep.id}`;
+    await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token: await h.tokenFor(a.users.admin) });
+    const dead = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "dead"));
+    expect(dead.last_error).toContain("unsafe target");
+    expect(dead.attempts).toBe(1);
+  });
+
+  it("refuses loopback when the allowlist is empty", async () => {
+    const strict = await startHarness({ WEBHOOK_ALLOW_PRIVATE: "" });
+    try {
+      const b = await createOrgWithMembers(strict.t.admin, "hooks-strict");
+      const res = await api(strict, "post", `/api/v1/orgs/${b.orgId}/webhooks`, {
+        token: await strict.tokenFor(b.users.owner),
+        body: { url: `${base}/ok` },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe("unsafe_webhook_target");
+    } finally {
+      await strict.close();
+    }
+  });
+});
