@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { TWorkerInfo } from "@mirage/contracts/worker-bus";
+import { placementLeaderKey, type TWorkerInfo } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import { assignInstance, countInstancesByWorker, listInstancesNeedingPlacement } from "@mirage/db/instance-hosting";
 import type { Logger } from "@mirage/logger";
@@ -7,14 +7,14 @@ import type { WorkerCommandClient } from "@mirage/queue/worker-commands";
 import type { Redis } from "ioredis";
 import { listLiveWorkers } from "./worker-registry.ts";
 
-const LEADER_KEY = "mirage:placement:leader";
-
 export type PlacementDeps = {
   db: Database;
   redis: Redis;
   commands: WorkerCommandClient;
   logger: Logger;
   intervalMs: number;
+  /** Redis namespace (QUEUE_PREFIX) shared with the workers. */
+  ns: string;
 };
 
 /**
@@ -25,6 +25,7 @@ export type PlacementDeps = {
 export function createPlacementService(deps: PlacementDeps) {
   const log = deps.logger.child({ module: "placement" });
   const me = randomUUID();
+  const LEADER_KEY = placementLeaderKey(deps.ns);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
@@ -54,7 +55,7 @@ export function createPlacementService(deps: PlacementDeps) {
 
   async function placeAll(): Promise<number> {
     if (!(await isLeader())) return 0;
-    const workers = await listLiveWorkers(deps.redis);
+    const workers = await listLiveWorkers(deps.redis, deps.ns);
     if (workers.length === 0) return 0;
     const liveIds = workers.map((w) => w.id);
     const [pending, load] = await deps.db.asService(

@@ -1,0 +1,313 @@
+import { listOf, ZOrgIdParams } from "@mirage/contracts/api";
+import type { TOrgRole } from "@mirage/contracts/enums";
+import {
+  ZCreateInstanceRequest,
+  ZInstance,
+  ZInstanceActionResponse,
+  ZInstanceEvent,
+  ZInstanceHealthSample,
+  ZInstanceParams,
+  ZInstanceQrResponse,
+  ZPairingCodeRequest,
+  ZPairingCodeResponse,
+  ZQrQuery,
+} from "@mirage/contracts/instances";
+import type { Database } from "@mirage/db";
+import {
+  deleteInstance,
+  findInstanceView,
+  type InstanceView,
+  insertInstance,
+  listHealthSamples,
+  listInstanceEvents,
+  listInstanceViews,
+} from "@mirage/db/instance-views";
+import { z } from "zod";
+import { audit } from "../audit/record.ts";
+import { ALL_ROLES, withOrg } from "../auth/principal.ts";
+import { AppError } from "../http/app-error.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+import type { InstanceControl } from "./instance-control.ts";
+
+const OPERATORS: readonly TOrgRole[] = ["owner", "admin", "operator"];
+
+function toDto(v: InstanceView) {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    ...v,
+    restrictedUntil: iso(v.restrictedUntil),
+    lastConnectedAt: iso(v.lastConnectedAt),
+    lastInboundAt: iso(v.lastInboundAt),
+    lastOutboundAt: iso(v.lastOutboundAt),
+    createdAt: v.createdAt.toISOString(),
+  };
+}
+
+export function instanceRoutes(deps: { db: Database; control: InstanceControl }): RouteDef[] {
+  const { db, control } = deps;
+
+  /** Reads the instance through RLS (404 for another organization's) and checks the caller's role. */
+  const visible = (
+    principal: Parameters<typeof withOrg>[1],
+    orgId: string,
+    instanceId: string,
+    roles: readonly TOrgRole[],
+  ) =>
+    withOrg(db, principal, orgId, roles, async (tx) => {
+      const inst = await findInstanceView(tx, orgId, instanceId);
+      if (!inst) throw new AppError("not_found", "instance not found");
+      return inst;
+    });
+
+  const action = (name: "start" | "stop" | "restart" | "logout", summary: string, description: string): RouteDef =>
+    defineRoute({
+      method: "post",
+      path: `/orgs/:orgId/instances/:instanceId/${name}`,
+      summary,
+      description,
+      tags: ["instances"],
+      auth: { kind: "any", scopes: ["instances"] },
+      roles: OPERATORS,
+      params: ZInstanceParams,
+      responses: { 200: { description: "What the worker did", schema: ZInstanceActionResponse } },
+      async handler({ params, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        await visible(principal, params.orgId, params.instanceId, OPERATORS);
+        const result = await control[name](params.instanceId);
+        await withOrg(db, principal, params.orgId, OPERATORS, (tx) =>
+          audit(tx, req, {
+            orgId: params.orgId,
+            action: `instance.${name}`,
+            targetType: "instance",
+            targetId: params.instanceId,
+          }),
+        );
+        return {
+          status: 200,
+          body: { instanceId: params.instanceId, outcome: result.outcome, status: result.status ?? null },
+        };
+      },
+    });
+
+  return [
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/instances",
+      summary: "List the organization's instances with status and health",
+      tags: ["instances"],
+      auth: { kind: "any", scopes: ["read", "instances"] },
+      roles: ALL_ROLES,
+      params: ZOrgIdParams,
+      responses: { 200: { description: "Instances", schema: listOf(ZInstance) } },
+      async handler({ params, principal }) {
+        if (!principal) throw new Error("unreachable");
+        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listInstanceViews(tx, params.orgId));
+        return { status: 200, body: { items: rows.map(toDto) } };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/instances",
+      summary: "Create an instance; a worker starts it and QR codes follow",
+      description:
+        "The instance is placed on the least-loaded live worker, which opens a socket and publishes QR codes " +
+        "(`instance:qr` events, or GET …/qr). Or request a pairing code with POST …/pairing-code.",
+      tags: ["instances"],
+      auth: { kind: "any", scopes: ["instances"] },
+      roles: OPERATORS,
+      params: ZOrgIdParams,
+      body: ZCreateInstanceRequest,
+      responses: { 201: { description: "The new instance", schema: ZInstance, example: ZInstance.meta()?.example } },
+      async handler({ params, body, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        const created = await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
+          const clash = await tx`select 1 from public.instances where org_id = ${params.orgId} and name = ${body.name}`;
+          if (clash.length > 0) throw new AppError("conflict", `an instance named "${body.name}" already exists`);
+          const inst = await insertInstance(tx, {
+            orgId: params.orgId,
+            name: body.name,
+            phone: body.phone ?? null,
+            hourlyCap: body.hourlyCap ?? null,
+            dailyCap: body.dailyCap ?? null,
+            createdBy: principal.kind === "user" ? principal.claims.sub : null,
+          });
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "instance.create",
+            targetType: "instance",
+            targetId: inst.id,
+          });
+          return inst;
+        });
+        await control.placeNew();
+        return { status: 201, body: toDto(created) };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/instances/:instanceId",
+      summary: "One instance with its status and health",
+      tags: ["instances"],
+      auth: { kind: "any", scopes: ["read", "instances"] },
+      roles: ALL_ROLES,
+      params: ZInstanceParams,
+      responses: { 200: { description: "The instance", schema: ZInstance } },
+      async handler({ params, principal }) {
+        if (!principal) throw new Error("unreachable");
+        return { status: 200, body: toDto(await visible(principal, params.orgId, params.instanceId, ALL_ROLES)) };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/instances/:instanceId/qr",
+      summary: "The current QR code to scan (JSON with a data URL, or a PNG)",
+      description: "404 no QR while the instance is not waiting for a scan (connected, or between codes).",
+      tags: ["instances"],
+      auth: { kind: "any", scopes: ["instances"] },
+      roles: OPERATORS,
+      params: ZInstanceParams,
+      query: ZQrQuery,
+      responses: {
+        200: { description: "The QR (application/json), or image/png with ?format=png", schema: ZInstanceQrResponse },
+      },
+      async handler({ params, query, principal }, _req, res) {
+        if (!principal) throw new Error("unreachable");
+        await visible(principal, params.orgId, params.instanceId, OPERATORS);
+        const qr = await control.latestQr(params.instanceId);
+        if (!qr)
+          throw new AppError("not_found", "no QR code right now: the instance is connected or not waiting for a scan");
+        res.setHeader("Cache-Control", "no-store");
+        if (query.format === "png") {
+          const png = Buffer.from(qr.dataUrl.slice(qr.dataUrl.indexOf(",") + 1), "base64");
+          res.status(200).type("image/png").send(png);
+          return { status: 200, body: undefined, sent: true } as never;
+        }
+        return { status: 200, body: { qr: qr.qr, dataUrl: qr.dataUrl, attempt: qr.attempt, expiresAt: qr.expiresAt } };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/instances/:instanceId/pairing-code",
+      summary: "Link by phone number: get the 8-character code to type on the phone",
+      description:
+        "On the phone: WhatsApp → Linked devices → Link a device → Link with phone number instead, then type the code.",
+      tags: ["instances"],
+      auth: { kind: "any", scopes: ["instances"] },
+      roles: OPERATORS,
+      params: ZInstanceParams,
+      body: ZPairingCodeRequest,
+      responses: {
+        200: { description: "The code", schema: ZPairingCodeResponse, example: ZPairingCodeResponse.meta()?.example },
+      },
+      async handler({ params, body, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        await visible(principal, params.orgId, params.instanceId, OPERATORS);
+        const result = await control.pairingCode(params.instanceId, body.phone.slice(1));
+        if (result.outcome === "already_paired") {
+          throw new AppError("conflict", "this instance is already linked to a phone; log it out first");
+        }
+        if (!result.ok || !result.pairingCode) {
+          throw new AppError("service_unavailable", `the worker could not produce a pairing code (${result.outcome})`);
+        }
+        await withOrg(db, principal, params.orgId, OPERATORS, (tx) =>
+          audit(tx, req, {
+            orgId: params.orgId,
+            action: "instance.pairing_code",
+            targetType: "instance",
+            targetId: params.instanceId,
+          }),
+        );
+        return { status: 200, body: { code: result.pairingCode, phone: body.phone } };
+      },
+    }),
+    action(
+      "start",
+      "Start the instance (a no-op that says so when it already runs)",
+      "Also resumes a stopped, logged-out or expired instance: a logged-out one shows new QR codes.",
+    ),
+    action(
+      "stop",
+      "Stop the instance: the socket closes, the link to the phone stays",
+      "It stays stopped across restarts until started again.",
+    ),
+    action("restart", "Close and reopen the socket with the same credentials", "Useful when an instance is degraded."),
+    action(
+      "logout",
+      "Unlink from the phone and wipe the credentials",
+      "A new QR or pairing code is needed afterwards.",
+    ),
+    defineRoute({
+      method: "delete",
+      path: "/orgs/:orgId/instances/:instanceId",
+      summary: "Delete the instance: unlink it from the phone and remove it with its history",
+      tags: ["instances"],
+      auth: { kind: "any", scopes: ["instances"] },
+      roles: OPERATORS,
+      params: ZInstanceParams,
+      responses: { 204: { description: "Deleted" } },
+      async handler({ params, principal }, req) {
+        if (!principal) throw new Error("unreachable");
+        await visible(principal, params.orgId, params.instanceId, OPERATORS);
+        await control.remove(params.instanceId);
+        await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
+          await deleteInstance(tx, params.orgId, params.instanceId);
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "instance.delete",
+            targetType: "instance",
+            targetId: params.instanceId,
+          });
+        });
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/instances/:instanceId/events",
+      summary: "The instance's state history, newest first",
+      tags: ["instances"],
+      auth: { kind: "any", scopes: ["read", "instances"] },
+      roles: ALL_ROLES,
+      params: ZInstanceParams,
+      query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      responses: { 200: { description: "State changes", schema: listOf(ZInstanceEvent) } },
+      async handler({ params, query, principal }) {
+        if (!principal) throw new Error("unreachable");
+        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
+          if (!(await findInstanceView(tx, params.orgId, params.instanceId)))
+            throw new AppError("not_found", "instance not found");
+          return listInstanceEvents(tx, params.instanceId, query.limit);
+        });
+        return { status: 200, body: { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })) } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/instances/:instanceId/health",
+      summary: "The instance's health score over time, with its reasons",
+      tags: ["instances"],
+      auth: { kind: "any", scopes: ["read", "instances"] },
+      roles: ALL_ROLES,
+      params: ZInstanceParams,
+      query: z.strictObject({
+        hours: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 30)
+          .default(24),
+      }),
+      responses: { 200: { description: "Health samples, oldest first", schema: listOf(ZInstanceHealthSample) } },
+      async handler({ params, query, principal }) {
+        if (!principal) throw new Error("unreachable");
+        const since = new Date(Date.now() - query.hours * 3_600_000);
+        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
+          if (!(await findInstanceView(tx, params.orgId, params.instanceId)))
+            throw new AppError("not_found", "instance not found");
+          return listHealthSamples(tx, params.instanceId, since);
+        });
+        return { status: 200, body: { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })) } };
+      },
+    }),
+  ];
+}

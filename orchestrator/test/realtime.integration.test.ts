@@ -1,0 +1,173 @@
+import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
+import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compareIds } from "../src/realtime/gateway.ts";
+import { WORKER_EVENTS_CHANNEL } from "../src/realtime/relay.ts";
+import { api, type Harness, startHarness } from "./harness.ts";
+
+let h: Harness;
+let a: OrgFixture;
+let b: OrgFixture;
+const sockets: Socket[] = [];
+
+const EVENTS = [
+  "instance:status",
+  "instance:qr",
+  "instance:health",
+  "campaign:progress",
+  "message:status",
+  "blacklist:changed",
+];
+
+type Client = {
+  socket: Socket;
+  events: TRealtimeEnvelope[];
+  ready: Promise<{ cursor: string | null; replayed: number }>;
+};
+
+function client(token: string, since?: string): Promise<Client> {
+  const socket = connect(h.url, {
+    auth: { token, since },
+    transports: ["websocket"],
+    forceNew: true,
+    reconnection: false,
+  });
+  sockets.push(socket);
+  const events: TRealtimeEnvelope[] = [];
+  for (const name of EVENTS) socket.on(name, (e: TRealtimeEnvelope) => events.push(e));
+  const ready = new Promise<{ cursor: string | null; replayed: number }>((resolve) =>
+    socket.once("realtime:ready", resolve),
+  );
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve({ socket, events, ready }));
+    socket.once("connect_error", reject);
+  });
+}
+
+async function until<T>(fn: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  h = await startHarness({ WEBHOOK_WORKER_ENABLED: "false" });
+  a = await createOrgWithMembers(h.t.admin, "rt-a");
+  b = await createOrgWithMembers(h.t.admin, "rt-b");
+  await until(() => h.orch.parts.relay.isLeader);
+});
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await h?.close();
+});
+
+describe("socket.io gateway", () => {
+  it("delivers an organization's events to its clients and never to another organization's", async () => {
+    const ca = await client(await h.tokenFor(a.users.viewer));
+    const cb = await client(await h.tokenFor(b.users.owner));
+    await Promise.all([ca.ready, cb.ready]);
+
+    const [ia] = await h.t.admin<
+      { id: string }[]
+    >`insert into public.instances (org_id, name) values (${a.orgId}, 'a-1') returning id`;
+    const [ib] = await h.t.admin<
+      { id: string }[]
+    >`insert into public.instances (org_id, name) values (${b.orgId}, 'b-1') returning id`;
+    await h.t.admin`update public.instances set status = 'connecting' where id = ${ib?.id ?? ""}`;
+    await h.t.admin`insert into public.blacklist (org_id, phone_e164) values (${b.orgId}, '+5511999990001')`;
+    // Workers publish QR codes and health on their pub/sub channel.
+    await h.redis.publish(
+      WORKER_EVENTS_CHANNEL,
+      JSON.stringify({
+        orgId: b.orgId,
+        event: "instance:qr",
+        data: { instanceId: ib?.id, qr: "2@secret-of-b", expiresAt: "x" },
+      }),
+    );
+    await h.redis.publish(
+      WORKER_EVENTS_CHANNEL,
+      JSON.stringify({
+        orgId: a.orgId,
+        event: "instance:qr",
+        data: { instanceId: ia?.id, qr: "2@qr-of-a", expiresAt: "x" },
+      }),
+    );
+    await h.redis.publish(
+      WORKER_EVENTS_CHANNEL,
+      JSON.stringify({
+        orgId: a.orgId,
+        event: "instance:health",
+        data: { instanceId: ia?.id, score: 87, reasons: [] },
+      }),
+    );
+
+    await until(() => ca.events.some((e) => e.type === "instance:health"));
+    await until(() => cb.events.filter((e) => e.orgId === b.orgId).length >= 4);
+    // A's own events, in order, with increasing cursors.
+    expect(ca.events.map((e) => e.type)).toEqual(["instance:status", "instance:qr", "instance:health"]);
+    expect(ca.events[0]).toMatchObject({ orgId: a.orgId, data: { instanceId: ia?.id, status: "pending_pairing" } });
+    expect(ca.events[1]?.data).toMatchObject({ qr: "2@qr-of-a" });
+    // Give any stray cross-organization event time to arrive before asserting it never did.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ca.events.every((e) => e.orgId === a.orgId)).toBe(true);
+    expect(JSON.stringify(ca.events)).not.toContain("secret-of-b");
+    expect(cb.events.every((e) => e.orgId === b.orgId)).toBe(true);
+    expect(cb.events.map((e) => e.type).sort()).toEqual(
+      ["blacklist:changed", "instance:qr", "instance:status", "instance:status"].sort(),
+    );
+  });
+
+  it("accepts API keys at the handshake, bound to the key's organization", async () => {
+    const owner = await h.tokenFor(a.users.owner);
+    const key = await api(h, "post", `/api/v1/orgs/${a.orgId}/api-keys`, {
+      token: owner,
+      body: { name: "rt", scopes: ["read"] },
+    });
+    const ck = await client(key.body.key);
+    await ck.ready;
+    await h.t.admin`insert into public.instances (org_id, name) values (${b.orgId}, 'b-2')`;
+    await h.t.admin`insert into public.instances (org_id, name) values (${a.orgId}, 'a-2')`;
+    const got = await until(() => ck.events.find((e) => e.type === "instance:status"));
+    expect(got.orgId).toBe(a.orgId);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ck.events.every((e) => e.orgId === a.orgId)).toBe(true);
+  });
+
+  it("replays what a reconnecting client missed after its cursor, then says ready", async () => {
+    const token = await h.tokenFor(a.users.operator);
+    const first = await client(token);
+    await first.ready;
+    await h.t.admin`insert into public.instances (org_id, name) values (${a.orgId}, 'before-gap')`;
+    const seen = await until(() => first.events.find((e) => e.type === "instance:status"));
+    first.socket.disconnect();
+
+    await h.t.admin`insert into public.instances (org_id, name) values (${a.orgId}, 'gap-1')`;
+    await h.t.admin`insert into public.instances (org_id, name) values (${b.orgId}, 'gap-b')`;
+    await h.t.admin`insert into public.instances (org_id, name) values (${a.orgId}, 'gap-2')`;
+    // Let the relay append them before reconnecting.
+    await new Promise((r) => setTimeout(r, 300));
+
+    const again = await client(token, seen.cursor);
+    const ready = await again.ready;
+    expect(ready.replayed).toBe(2);
+    expect(again.events).toHaveLength(2);
+    expect(again.events.every((e) => e.orgId === a.orgId && compareIds(e.cursor, seen.cursor) > 0)).toBe(true);
+    expect(ready.cursor).toBe(again.events.at(-1)?.cursor);
+  });
+
+  it("refuses handshakes without a valid token, with a machine-readable code", async () => {
+    const noToken = await client("").catch((e: Error & { data?: { code: string } }) => e);
+    expect((noToken as { data?: { code: string } }).data?.code).toBe("unauthenticated");
+    const bad = await client("not-a-token").catch((e: Error & { data?: { code: string } }) => e);
+    expect((bad as { data?: { code: string } }).data?.code).toBe("invalid_token");
+    const expired = await client(
+      await h.tokenFor(a.users.owner, { expiresIn: Math.floor(Date.now() / 1000) - 5 }),
+    ).catch((e: Error & { data?: { code: string } }) => e);
+    expect((expired as { data?: { code: string } }).data?.code).toBe("token_expired");
+  });
+});
