@@ -56,8 +56,6 @@ export const OrchestratorEnv = z
     /** Backoff before retry n: random in [0, min(cap, base·2^(n-1))] ms. */
     WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(2_000),
     WEBHOOK_BACKOFF_CAP_MS: z.coerce.number().int().min(1).default(600_000),
-    /** Receivers should refuse signatures older than this; sent as a hint and used by our own verifier. */
-    WEBHOOK_SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
     /** Run the delivery worker in this process (turn off when dedicated workers consume the webhooks queue). */
     WEBHOOK_WORKER_ENABLED: boolEnv(true),
     WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),

@@ -61,7 +61,7 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
     config: env,
     prefix,
     async tokenFor(user, opts = {}) {
-      return new SignJWT({ role: "authenticated", email: user.email })
+      return new SignJWT({ role: "authenticated", email: user.email ?? user.claims?.email })
         .setProtectedHeader({ alg: "HS256" })
         .setSubject(user.id)
         .setAudience("authenticated")

@@ -7,9 +7,17 @@ let a: OrgFixture;
 let ownerToken: string;
 
 beforeAll(async () => {
-  h = await startHarness({ HTTP_BODY_LIMIT_BYTES: "2048", CORS_ORIGINS: "https://app.example.com" });
+  h = await startHarness({
+    HTTP_BODY_LIMIT_BYTES: "2048",
+    CORS_ORIGINS: "https://app.example.com",
+    OPS_ADMIN_EMAILS: "owner@http-a.test",
+    METRICS_TOKEN: "metrics-token-0123456789",
+  });
   a = await createOrgWithMembers(h.t.admin, "http-a");
   ownerToken = await h.tokenFor(a.users.owner);
+  await h.t
+    .admin`update auth.users set encrypted_password = extensions.crypt('ops-password-1', extensions.gen_salt('bf', 4))
+                  where email in ('owner@http-a.test', 'admin@http-a.test')`;
 });
 afterAll(async () => {
   await h?.close();
@@ -36,7 +44,9 @@ describe("operations endpoints", () => {
 
   it("exposes Prometheus metrics with HTTP latency by route pattern, instances, messages and queues", async () => {
     await api(h, "get", `/api/v1/orgs/${a.orgId}`, { token: ownerToken });
-    const res = await api(h, "get", "/metrics");
+    const refused = await api(h, "get", "/metrics");
+    expect(refused.status).toBe(401);
+    const res = await api(h, "get", "/metrics", { token: "metrics-token-0123456789" });
     expect(res.status).toBe(200);
     const text = res.body as string;
     expect(text).toContain(
@@ -65,6 +75,35 @@ describe("operations endpoints", () => {
     const preflight = await api(h, "options", "/api/v1/orgs", { headers: { origin: "https://app.example.com" } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-headers")).toContain("X-Api-Key");
+  });
+});
+
+describe("Bull Board", () => {
+  const basic = (email: string, password: string) => `Basic ${Buffer.from(`${email}:${password}`).toString("base64")}`;
+
+  it("opens for operations admins (Basic or bearer) and nobody else", async () => {
+    const none = await api(h, "get", "/admin/queues");
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toContain("Basic");
+    const ok = await api(h, "get", "/admin/queues", {
+      headers: { authorization: basic("owner@http-a.test", "ops-password-1") },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toContain("<html");
+    const queues = await api(h, "get", "/admin/queues/api/queues", { token: ownerToken });
+    expect(queues.status).toBe(200);
+    expect(JSON.stringify(queues.body)).toContain("webhooks");
+    const wrong = await api(h, "get", "/admin/queues", {
+      headers: { authorization: basic("owner@http-a.test", "nope-nope-nope") },
+    });
+    expect(wrong.status).toBe(401);
+    // An org admin is not an operations admin, with the right password or a valid token.
+    const orgAdmin = await api(h, "get", "/admin/queues", {
+      headers: { authorization: basic("admin@http-a.test", "ops-password-1") },
+    });
+    expect(orgAdmin.status).toBe(401);
+    const viaToken = await api(h, "get", "/admin/queues", { token: await h.tokenFor(a.users.admin) });
+    expect(viaToken.status).toBe(403);
   });
 });
 
