@@ -22,7 +22,7 @@ export type Harness = {
   prefix: string;
   /** A Supabase-shaped access token for a user, signed with the test secret. */
   tokenFor(
-    user: { id: string; email?: string },
+    user: { id: string; email?: string; claims?: { email?: string } },
     opts?: { expiresIn?: string | number; secret?: string },
   ): Promise<string>;
   close(): Promise<void>;
