@@ -11,7 +11,7 @@ import { type ChildProcess, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { ZWorkerEvent, WORKER_EVENTS_CHANNEL } from "@mirage/contracts/worker-bus";
+import { workerEventsChannel, ZWorkerEvent } from "@mirage/contracts/worker-bus";
 import { runMigrations } from "@mirage/db/migrate";
 import { generateKeyRingSpec } from "@mirage/secrets";
 import { Redis } from "ioredis";
@@ -66,15 +66,19 @@ await runMigrations({
 });
 const admin = postgres(withDb(base, DB), { max: 2, onnotice: () => {} });
 await admin.unsafe(`alter role mirage_app password 'mirage-app-local'`);
-const [org] = await admin<{ id: string }[]>`insert into public.organizations (name, slug) values ('Bench', 'bench') returning id`;
+const [org] = await admin<
+  { id: string }[]
+>`insert into public.organizations (name, slug) values ('Bench', 'bench') returning id`;
 await admin`insert into public.instances (org_id, name) select ${org?.id ?? ""}, 'i' || n from generate_series(1, ${N}) n`;
-const ids = (await admin<{ id: string; name: string }[]>`select id, name from public.instances order by name`).map((r) => r.id);
+const ids = (await admin<{ id: string; name: string }[]>`select id, name from public.instances order by name`).map(
+  (r) => r.id,
+);
 
 // ── QR events → the virtual phones scan ──
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 const sub = redis.duplicate();
 const phoneByInstance = new Map(ids.map((id, i) => [id, phoneOf(i)]));
-await sub.subscribe(WORKER_EVENTS_CHANNEL);
+await sub.subscribe(workerEventsChannel(`bench-${process.pid}`));
 let scans = 0;
 sub.on("message", (_channel, raw) => {
   const event = ZWorkerEvent.safeParse(JSON.parse(raw));
@@ -115,7 +119,11 @@ const rssMb = (pid: number | undefined) => {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 };
-async function waitOnline(target: number, timeoutMs: number, onSample?: (n: number, t: number) => void): Promise<number> {
+async function waitOnline(
+  target: number,
+  timeoutMs: number,
+  onSample?: (n: number, t: number) => void,
+): Promise<number> {
   const t0 = performance.now();
   while (performance.now() - t0 < timeoutMs) {
     const n = await online();
@@ -135,9 +143,13 @@ console.log(`worker baseline RSS ${baseline.toFixed(0)} MB (Baileys loaded, no i
 await admin`update public.instances set worker_id = ${WORKER_ID}, epoch = 1`;
 const pairMs = await waitOnline(N, 900_000);
 await sleep(3000);
-const [connected] = await admin<{ n: number }[]>`select count(*)::int as n from public.instances where status = 'connected'`;
+const [connected] = await admin<
+  { n: number }[]
+>`select count(*)::int as n from public.instances where status = 'connected'`;
 const rss = rssMb(worker.pid);
-console.log(`pairing: ${N} instances connected in ${(pairMs / 1000).toFixed(1)} s (${((N * 1000) / pairMs).toFixed(1)}/s, ${scans} QR scans, ${connected?.n} connected in Postgres)`);
+console.log(
+  `pairing: ${N} instances connected in ${(pairMs / 1000).toFixed(1)} s (${((N * 1000) / pairMs).toFixed(1)}/s, ${scans} QR scans, ${connected?.n} connected in Postgres)`,
+);
 console.log(`worker RSS ${rss.toFixed(0)} MB → ${((rss - baseline) / N).toFixed(2)} MB per instance (goal < 10 MB)`);
 
 // Phase B: restart
@@ -147,7 +159,9 @@ await sleep(500);
 const tRestart = performance.now();
 worker = startWorker();
 const restoreMs = await waitOnline(N, 300_000);
-console.log(`restart: all ${N} connected ${(restoreMs / 1000).toFixed(1)} s after the worker started (restore rate ${restoreRate}/s; goal < 120 s); ${((performance.now() - tRestart) / 1000).toFixed(1)} s incl. process start`);
+console.log(
+  `restart: all ${N} connected ${(restoreMs / 1000).toFixed(1)} s after the worker started (restore rate ${restoreRate}/s; goal < 120 s); ${((performance.now() - tRestart) / 1000).toFixed(1)} s incl. process start`,
+);
 
 // Phase C: drop every socket at once
 await sleep(2000);
@@ -169,9 +183,13 @@ for (let i = 1; i < samples.length; i++) {
   if (a && b && b.t > a.t) peak = Math.max(peak, ((b.n - a.n) * 1000) / (b.t - a.t));
 }
 const totalRecover = performance.now() - tDrop;
-console.log(`storm: all ${N} dropped at once, all reconnected ${(totalRecover / 1000).toFixed(1)} s after the drop; peak reconnect rate ${peak.toFixed(0)}/s`);
+console.log(
+  `storm: all ${N} dropped at once, all reconnected ${(totalRecover / 1000).toFixed(1)} s after the drop; peak reconnect rate ${peak.toFixed(0)}/s`,
+);
 void recoverMs;
-console.log(`worker RSS after the storm ${rssMb(worker.pid).toFixed(0)} MB; simulator RSS ${(Number((await ask({ type: "stats" })).rss) / 1048576).toFixed(0)} MB`);
+console.log(
+  `worker RSS after the storm ${rssMb(worker.pid).toFixed(0)} MB; simulator RSS ${(Number((await ask({ type: "stats" })).rss) / 1048576).toFixed(0)} MB`,
+);
 
 worker.kill("SIGTERM");
 await new Promise((r) => worker.once("exit", r));

@@ -36,8 +36,8 @@ const host = new SessionHost({
       : { kind: "real", ...(env.WA_VERSION ? { version: env.WA_VERSION } : {}) },
   logger,
   baileysLogger: logger.child({ module: "baileys" }, { level: env.WORKER_BAILEYS_DEBUG ? "debug" : "error" }),
-  events: createRedisEventSink(redis),
-  qrStore: createRedisQrStore(redis),
+  events: createRedisEventSink(redis, env.QUEUE_PREFIX),
+  qrStore: createRedisQrStore(redis, env.QUEUE_PREFIX),
   options: {
     maxQrAttempts: env.QR_MAX_ATTEMPTS,
     ackTimeoutMs: env.ACK_TIMEOUT_MS,
@@ -49,6 +49,7 @@ const host = new SessionHost({
 
 const heartbeat = createHeartbeat(
   redis,
+  env.QUEUE_PREFIX,
   () => ({
     id: env.WORKER_ID,
     host: hostname(),

@@ -6,15 +6,23 @@ import { ZInstanceStatus } from "./enums.ts";
  * over Redis: a registry with heartbeats, a command queue per worker, and one pub/sub channel of events.
  */
 
+/**
+ * Every key and channel lives under a namespace (the deployment's QUEUE_PREFIX, "mirage" by default), so two
+ * deployments — or a test run next to a dev stack — sharing one Redis never see each other's workers.
+ */
 /** Redis pub/sub channel every worker publishes instance events on; the orchestrator relays them to org rooms. */
-export const WORKER_EVENTS_CHANNEL = "mirage:events";
+export const workerEventsChannel = (ns: string) => `${ns}:events`;
+/** The default namespace's channel. */
+export const WORKER_EVENTS_CHANNEL = workerEventsChannel("mirage");
 /** Hash of worker id → ZWorkerInfo JSON. A worker is live only while its alive key exists. */
-export const WORKER_REGISTRY_KEY = "mirage:workers";
-export const workerAliveKey = (workerId: string) => `mirage:worker:${workerId}:alive`;
+export const workerRegistryKey = (ns: string) => `${ns}:workers`;
+export const workerAliveKey = (ns: string, workerId: string) => `${ns}:worker:${workerId}:alive`;
 /** BullMQ queue a worker consumes its commands from (BullMQ queue names may not contain ':'). */
-export const workerCommandQueue = (workerId: string) => `mirage-worker-${workerId.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+export const workerCommandQueue = (workerId: string) => `worker-${workerId.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 /** Latest QR of an instance waiting to be paired, with a TTL equal to the QR's life. */
-export const instanceQrKey = (instanceId: string) => `mirage:qr:${instanceId}`;
+export const instanceQrKey = (ns: string, instanceId: string) => `${ns}:qr:${instanceId}`;
+/** The placement leader's lease. */
+export const placementLeaderKey = (ns: string) => `${ns}:placement:leader`;
 
 export const ZWorkerInfo = z.object({
   id: z.string().min(1),

@@ -3,9 +3,9 @@ import {
   type TInstanceQr,
   type TWorkerEvent,
   type TWorkerInfo,
-  WORKER_EVENTS_CHANNEL,
-  WORKER_REGISTRY_KEY,
   workerAliveKey,
+  workerEventsChannel,
+  workerRegistryKey,
 } from "@mirage/contracts/worker-bus";
 import type { Redis } from "ioredis";
 
@@ -14,21 +14,21 @@ export type EventSink = { publish(event: TWorkerEvent): Promise<void> };
 /** The latest QR per instance, for `GET /instances/:id/qr`, expiring with the QR itself. */
 export type QrStore = { set(qr: TInstanceQr, ttlMs: number): Promise<void>; delete(instanceId: string): Promise<void> };
 
-export function createRedisEventSink(redis: Redis): EventSink {
+export function createRedisEventSink(redis: Redis, ns: string): EventSink {
   return {
     async publish(event) {
-      await redis.publish(WORKER_EVENTS_CHANNEL, JSON.stringify(event));
+      await redis.publish(workerEventsChannel(ns), JSON.stringify(event));
     },
   };
 }
 
-export function createRedisQrStore(redis: Redis): QrStore {
+export function createRedisQrStore(redis: Redis, ns: string): QrStore {
   return {
     async set(qr, ttlMs) {
-      await redis.set(instanceQrKey(qr.instanceId), JSON.stringify(qr), "PX", ttlMs);
+      await redis.set(instanceQrKey(ns, qr.instanceId), JSON.stringify(qr), "PX", ttlMs);
     },
     async delete(instanceId) {
-      await redis.del(instanceQrKey(instanceId));
+      await redis.del(instanceQrKey(ns, instanceId));
     },
   };
 }
@@ -39,6 +39,7 @@ export function createRedisQrStore(redis: Redis): QrStore {
  */
 export function createHeartbeat(
   redis: Redis,
+  ns: string,
   info: () => Omit<TWorkerInfo, "heartbeatAt">,
   opts: { intervalMs: number; ttlMs: number; onError: (err: unknown) => void },
 ) {
@@ -47,8 +48,8 @@ export function createHeartbeat(
     const entry: TWorkerInfo = { ...info(), heartbeatAt: new Date().toISOString() };
     await redis
       .multi()
-      .hset(WORKER_REGISTRY_KEY, entry.id, JSON.stringify(entry))
-      .set(workerAliveKey(entry.id), "1", "PX", opts.ttlMs)
+      .hset(workerRegistryKey(ns), entry.id, JSON.stringify(entry))
+      .set(workerAliveKey(ns, entry.id), "1", "PX", opts.ttlMs)
       .exec();
   };
   return {
@@ -61,7 +62,7 @@ export function createHeartbeat(
     async stop() {
       if (timer) clearInterval(timer);
       const id = info().id;
-      await redis.multi().hdel(WORKER_REGISTRY_KEY, id).del(workerAliveKey(id)).exec();
+      await redis.multi().hdel(workerRegistryKey(ns), id).del(workerAliveKey(ns, id)).exec();
     },
   };
 }

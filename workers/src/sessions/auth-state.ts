@@ -40,6 +40,11 @@ export type PostgresAuthState = {
   saveCreds(): Promise<void>;
   /** Whether these creds already belong to a paired account. */
   isRegistered(): boolean;
+  /**
+   * Before the credentials are wiped (logout, ban of the creds, QR expiry): waits for writes already under way and
+   * turns every later write into a no-op, so a late Baileys write cannot resurrect rows after the wipe.
+   */
+  revoke(): Promise<void>;
 };
 
 const serialize = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
@@ -58,6 +63,13 @@ export async function loadPostgresAuthState(deps: {
   const { db, ring, fence } = deps;
   const id = fence.instanceId;
   const credsAad = `${id}:creds`;
+
+  let revoked = false;
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    return p.finally(() => inflight.delete(p));
+  };
 
   let creds: AuthenticationCreds;
   const stored = await db.asService((tx) => readAuthCreds(tx, id));
@@ -106,8 +118,8 @@ export async function loadPostgresAuthState(deps: {
             }
           }
         }
-        if (upserts.length === 0 && deletes.length === 0) return;
-        const ok = await db.asService((tx) => writeAuthKeys(tx, fence, { upserts, deletes }));
+        if (revoked || (upserts.length === 0 && deletes.length === 0)) return;
+        const ok = await track(db.asService((tx) => writeAuthKeys(tx, fence, { upserts, deletes })));
         if (!ok) throw new FencedError(id);
       },
       clear: async () => {
@@ -119,11 +131,16 @@ export async function loadPostgresAuthState(deps: {
   return {
     state,
     async saveCreds() {
+      if (revoked) return;
       const sealed = encrypt(ring, serialize(state.creds), credsAad);
-      const ok = await db.asService((tx) =>
-        writeAuthCreds(tx, fence, { keyId: sealed.keyId, ciphertext: sealed.ciphertext }),
+      const ok = await track(
+        db.asService((tx) => writeAuthCreds(tx, fence, { keyId: sealed.keyId, ciphertext: sealed.ciphertext })),
       );
       if (!ok) throw new FencedError(id);
+    },
+    async revoke() {
+      revoked = true;
+      await Promise.allSettled([...inflight]);
     },
     isRegistered() {
       return Boolean(state.creds.me?.id) && (state.creds.registered || state.creds.account !== undefined);

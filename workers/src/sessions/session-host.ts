@@ -180,10 +180,11 @@ export class SessionHost {
       await h.session?.logout();
       await h.session?.flushCreds();
       h.session = undefined;
+      await this.wipeCreds(h);
+    } else {
+      await this.deps.db.asService((tx) => clearAuthState(tx, instanceId));
     }
-    await this.deps.db.asService((tx) => clearAuthState(tx, instanceId));
     if (h) {
-      h.auth = undefined;
       await this.writeStatus(h, "logged_out", reason);
       this.hosted.delete(instanceId);
     }
@@ -352,9 +353,7 @@ export class SessionHost {
       h.stopping = true;
       session.end();
       h.session = undefined;
-      await this.deps.db.asService((tx) => clearAuthState(tx, h.id));
-      h.auth = undefined;
-      await this.deps.qrStore.delete(h.id);
+      await this.wipeCreds(h);
       await this.writeStatus(h, "pairing_expired", "qr_attempts_exhausted");
       this.hosted.delete(h.id);
       return;
@@ -430,11 +429,7 @@ export class SessionHost {
       }
       case "stop": {
         h.stopping = true;
-        if (decision.wipeCreds) {
-          await this.deps.db.asService((tx) => clearAuthState(tx, h.id));
-          h.auth = undefined;
-          await this.deps.qrStore.delete(h.id);
-        }
+        if (decision.wipeCreds) await this.wipeCreds(h);
         if (decision.status === "banned") {
           // A banned number must leave every sender pool before the next round picks it.
           const removed = await this.deps.db.asService((tx) => removeFromSenderPools(tx, h.id));
@@ -567,6 +562,14 @@ export class SessionHost {
         at: new Date().toISOString(),
       },
     });
+  }
+
+  /** The credentials are dead: stop every write through them, then delete them. */
+  private async wipeCreds(h: Hosted): Promise<void> {
+    await h.auth?.revoke();
+    h.auth = undefined;
+    await this.deps.db.asService((tx) => clearAuthState(tx, h.id));
+    await this.deps.qrStore.delete(h.id);
   }
 
   /** Ends the socket and any pending retry, without touching the database. */

@@ -38,10 +38,12 @@ export function createWaSocket(
     version: target.version ?? BUNDLED_WA_VERSION,
     logger,
     browser: Browsers.ubuntu("Mirage"),
-    // Keep the phone receiving notifications, and skip the full history (the biggest memory cost with many
-    // sessions). The initial bootstrap sync stays on (Baileys' default filter): it carries the LID mappings.
+    // Keep the phone receiving notifications, and skip history entirely: it is the biggest memory cost with many
+    // sessions, and while Baileys waits for it on a first login it holds back events (receipts, acks) for up to
+    // 20 s. LID mappings then come from device-list queries (usync) instead of the history bootstrap.
     markOnlineOnConnect: false,
     syncFullHistory: false,
+    shouldSyncHistoryMessage: () => false,
     generateHighQualityLinkPreview: false,
     connectTimeoutMs: tuning.connectTimeoutMs ?? 20_000,
     ...(tuning.qrTimeoutMs ? { qrTimeout: tuning.qrTimeoutMs } : {}),

@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { ZInstanceStatus, ZPhoneE164 } from "./enums.ts";
+
+/** REST DTOs of the instances feature (issue 5). */
+const ZUuid = z.uuid();
+const ZTimestamp = z.iso.datetime({ offset: true });
+
+export const ZInstanceParams = z.strictObject({ orgId: ZUuid, instanceId: ZUuid });
+
+export const ZCreateInstanceRequest = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[\p{L}\p{N} ._-]+$/u, "letters, digits, spaces, dots, dashes and underscores only"),
+    /** The number to link, when known (needed for a pairing code; QR pairing learns it). */
+    phone: ZPhoneE164.optional(),
+    hourlyCap: z.number().int().min(1).max(10_000).optional(),
+    dailyCap: z.number().int().min(1).max(100_000).optional(),
+  })
+  .meta({ id: "CreateInstanceRequest", example: { name: "sales-1", phone: "+5511999990000" } });
+export type TCreateInstanceRequest = z.infer<typeof ZCreateInstanceRequest>;
+
+export const ZInstance = z
+  .object({
+    id: ZUuid,
+    orgId: ZUuid,
+    name: z.string(),
+    phone: z.string().nullable(),
+    waJid: z.string().nullable(),
+    status: ZInstanceStatus,
+    statusReason: z.string().nullable(),
+    desiredState: z.enum(["running", "stopped"]),
+    healthScore: z.number().int().nullable(),
+    restrictedUntil: ZTimestamp.nullable(),
+    workerId: z.string().nullable(),
+    lastConnectedAt: ZTimestamp.nullable(),
+    lastInboundAt: ZTimestamp.nullable(),
+    lastOutboundAt: ZTimestamp.nullable(),
+    createdAt: ZTimestamp,
+  })
+  .meta({
+    id: "Instance",
+    example: {
+      id: "6f1c2b8e-4d5a-4e1b-9c3d-2a7e8f0b1c2d",
+      orgId: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
+      name: "sales-1",
+      phone: "+5511999990000",
+      waJid: "5511999990000@s.whatsapp.net",
+      status: "connected",
+      statusReason: null,
+      desiredState: "running",
+      healthScore: 100,
+      restrictedUntil: null,
+      workerId: "worker-a",
+      lastConnectedAt: "2026-11-24T10:00:00.000Z",
+      lastInboundAt: null,
+      lastOutboundAt: "2026-11-24T10:05:00.000Z",
+      createdAt: "2026-11-24T09:58:00.000Z",
+    },
+  });
+export type TInstance = z.infer<typeof ZInstance>;
+
+export const ZInstanceEvent = z
+  .object({
+    id: z.number().int(),
+    from: ZInstanceStatus.nullable(),
+    to: ZInstanceStatus,
+    reason: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+    at: ZTimestamp,
+  })
+  .meta({ id: "InstanceEvent" });
+
+export const ZInstanceHealthSample = z
+  .object({ score: z.number().int(), reasons: z.array(z.string()), at: ZTimestamp })
+  .meta({ id: "InstanceHealthSample" });
+
+export const ZQrQuery = z.strictObject({ format: z.enum(["json", "png"]).default("json") });
+
+export const ZInstanceQrResponse = z
+  .object({
+    qr: z.string(),
+    dataUrl: z.string(),
+    attempt: z.number().int(),
+    expiresAt: ZTimestamp,
+  })
+  .meta({
+    id: "InstanceQr",
+    example: {
+      qr: "https://wa.me/settings/linked_devices#2@abc…,…",
+      dataUrl: "data:image/png;base64,iVBORw0KGgo…",
+      attempt: 1,
+      expiresAt: "2026-11-24T10:01:00.000Z",
+    },
+  });
+
+export const ZPairingCodeRequest = z
+  .strictObject({ phone: ZPhoneE164 })
+  .meta({ id: "PairingCodeRequest", example: { phone: "+5511999990000" } });
+
+export const ZPairingCodeResponse = z
+  .object({ code: z.string(), phone: z.string() })
+  .meta({ id: "PairingCode", example: { code: "ABCD1234", phone: "+5511999990000" } });
+
+export const ZInstanceActionResponse = z
+  .object({ instanceId: ZUuid, outcome: z.string(), status: ZInstanceStatus.nullable() })
+  .meta({
+    id: "InstanceAction",
+    example: { instanceId: "6f1c2b8e-4d5a-4e1b-9c3d-2a7e8f0b1c2d", outcome: "already_connected", status: "connected" },
+  });
