@@ -120,6 +120,9 @@ function stop(signal: NodeJS.Signals): void {
     await commands.close();
     await heartbeat.stop().catch(() => {});
     await host.close();
+    // Baileys finishes work it already started (LID sessions, pre-key bookkeeping) just after its sockets end;
+    // give it a moment before the database and Redis go away under it.
+    await new Promise((r) => setTimeout(r, 500));
     http.close();
     await redis.quit().catch(() => {});
     await db.close();
