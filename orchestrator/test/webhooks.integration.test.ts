@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WORKER_EVENTS_CHANNEL } from "../src/realtime/relay.ts";
 import { verifySignature } from "../src/webhooks/signing.ts";
 import { api, type Harness, startHarness } from "./harness.ts";
 
@@ -191,6 +192,23 @@ describe("webhook delivery", () => {
       token: await h.tokenFor(b.users.owner),
     });
     expect(outsider.status).toBe(404);
+  });
+});
+
+describe("events from workers", () => {
+  it("QR codes published by a worker reach endpoints subscribed to instance:qr", async () => {
+    const ep = await createEndpoint("/qr", ["instance:qr"]);
+    await until(() => h.orch.parts.relay.isLeader);
+    const [inst] = await h.t.admin<{ id: string }[]>`
+      insert into public.instances (org_id, name) values (${a.orgId}, 'qr-1') returning id`;
+    await h.redis.publish(
+      WORKER_EVENTS_CHANNEL,
+      JSON.stringify({ orgId: a.orgId, event: "instance:qr", data: { instanceId: inst?.id, qr: "2@abc", attempt: 1 } }),
+    );
+    const got = await until(() => received.find((r) => r.path === "/qr"));
+    expect(JSON.parse(got.body)).toMatchObject({ type: "instance:qr", data: { instanceId: inst?.id, qr: "2@abc" } });
+    const done = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "delivered"));
+    expect(done.event_type).toBe("instance:qr");
   });
 });
 
