@@ -1,0 +1,136 @@
+/**
+ * Pairs an instance from a terminal, through the public API (like any other client):
+ *
+ *   ./mirage pair <instance-name> [--org <slug|id>] [--code +5511999990000] [--url http://127.0.0.1:3001]
+ *
+ * Credentials: MIRAGE_API_KEY (an API key with the `instances` scope), or MIRAGE_EMAIL + MIRAGE_PASSWORD
+ * (defaults to the demo owner). Creates the instance when it does not exist, prints each QR code in the terminal
+ * (or the pairing code with --code), and returns once WhatsApp reports it connected.
+ */
+import { parseArgs } from "node:util";
+import QRCode from "qrcode";
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: {
+    org: { type: "string" },
+    code: { type: "string" },
+    url: { type: "string" },
+    raw: { type: "boolean", default: false },
+    timeout: { type: "string", default: "300" },
+  },
+});
+const name = positionals[0];
+if (!name) {
+  console.error("usage: ./mirage pair <instance-name> [--org <slug|id>] [--code +5511999990000] [--url <api>]");
+  process.exit(2);
+}
+const base = (values.url ?? process.env.MIRAGE_API_URL ?? `http://127.0.0.1:${process.env.ORCHESTRATOR_PORT ?? "3001"}`).replace(/\/$/, "");
+const api = `${base}/api/v1`;
+
+type Json = Record<string, unknown>;
+let auth: string;
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { authorization: auth, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Json) : {} };
+}
+
+function fail(what: string, r: { status: number; json: Json }): never {
+  console.error(`${what}: HTTP ${r.status} ${String(r.json.code ?? "")} ${String(r.json.detail ?? "")}`.trim());
+  process.exit(1);
+}
+
+async function login(): Promise<void> {
+  if (process.env.MIRAGE_API_KEY) {
+    auth = `Bearer ${process.env.MIRAGE_API_KEY}`;
+    return;
+  }
+  const res = await fetch(`${api}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      email: process.env.MIRAGE_EMAIL ?? "owner@demo.mirage.local",
+      password: process.env.MIRAGE_PASSWORD ?? "mirage-demo",
+    }),
+  });
+  const json = (await res.json()) as Json;
+  if (!res.ok) fail("login failed", { status: res.status, json });
+  auth = `Bearer ${String(json.accessToken)}`;
+}
+
+async function resolveOrg(): Promise<string> {
+  const me = await call("GET", "/me");
+  if (me.status !== 200) fail("could not read the account", me);
+  const orgs = (me.json.organizations as { id: string; slug: string }[] | undefined) ?? [];
+  const wanted = values.org;
+  const org = wanted ? orgs.find((o) => o.id === wanted || o.slug === wanted) : orgs[0];
+  if (!org) {
+    console.error(wanted ? `no organization "${wanted}" for this account` : "this account belongs to no organization");
+    process.exit(1);
+  }
+  return org.id;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+await login();
+const orgId = await resolveOrg();
+const list = await call("GET", `/orgs/${orgId}/instances`);
+if (list.status !== 200) fail("could not list instances", list);
+let instance = (list.json.items as Json[]).find((i) => i.name === name);
+if (!instance) {
+  const created = await call("POST", `/orgs/${orgId}/instances`, { name, ...(values.code ? { phone: values.code } : {}) });
+  if (created.status !== 201) fail("could not create the instance", created);
+  instance = created.json;
+  console.log(`created instance ${name} (${String(instance.id)})`);
+}
+const id = String(instance.id);
+if (instance.status === "connected") {
+  console.log(`${name} is already connected as ${String(instance.phone ?? instance.waJid)}`);
+  process.exit(0);
+}
+if (["logged_out", "pairing_expired", "stopped", "failed"].includes(String(instance.status))) {
+  await call("POST", `/orgs/${orgId}/instances/${id}/start`);
+}
+
+if (values.code) {
+  const r = await call("POST", `/orgs/${orgId}/instances/${id}/pairing-code`, { phone: values.code });
+  if (r.status !== 200) fail("could not get a pairing code", r);
+  console.log(`On the phone: WhatsApp → Linked devices → Link a device → Link with phone number instead`);
+  console.log(`PAIRING CODE ${String(r.json.code)}`);
+}
+
+const deadline = Date.now() + Number(values.timeout) * 1000;
+let shownAttempt = 0;
+while (Date.now() < deadline) {
+  const current = await call("GET", `/orgs/${orgId}/instances/${id}`);
+  const status = String(current.json.status);
+  if (status === "connected") {
+    console.log(`CONNECTED ${name} as ${String(current.json.phone ?? current.json.waJid)}`);
+    process.exit(0);
+  }
+  if (["pairing_expired", "logged_out", "banned", "failed"].includes(status)) {
+    console.error(`pairing ended: ${status} (${String(current.json.statusReason ?? "")})`);
+    process.exit(1);
+  }
+  if (!values.code) {
+    const qr = await call("GET", `/orgs/${orgId}/instances/${id}/qr`);
+    if (qr.status === 200 && Number(qr.json.attempt) !== shownAttempt) {
+      shownAttempt = Number(qr.json.attempt);
+      const text = String(qr.json.qr);
+      console.log(await QRCode.toString(text, { type: "terminal", small: true }));
+      console.log(`Scan with WhatsApp → Linked devices (code ${shownAttempt}, valid until ${String(qr.json.expiresAt)})`);
+      if (values.raw) console.log(`QR ${text}`);
+    }
+  }
+  await sleep(700);
+}
+console.error("timed out waiting for the phone");
+process.exit(1);
