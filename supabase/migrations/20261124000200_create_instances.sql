@@ -92,23 +92,9 @@ alter table public.instance_health enable row level security;
 alter table public.wa_auth_creds enable row level security;
 alter table public.wa_auth_keys enable row level security;
 
-create policy instances_select on public.instances
-  for select to authenticated using (org_id in (select private.user_org_ids()));
-create policy instances_insert on public.instances
-  for insert to authenticated
-  with check (org_id in (select private.user_org_ids_with(array['owner', 'admin', 'operator']::public.org_role[])));
-create policy instances_update on public.instances
-  for update to authenticated
-  using (org_id in (select private.user_org_ids_with(array['owner', 'admin', 'operator']::public.org_role[])))
-  with check (org_id in (select private.user_org_ids_with(array['owner', 'admin', 'operator']::public.org_role[])));
-create policy instances_delete on public.instances
-  for delete to authenticated
-  using (org_id in (select private.user_org_ids_with(array['owner', 'admin', 'operator']::public.org_role[])));
-
-create policy instance_events_select on public.instance_events
-  for select to authenticated using (org_id in (select private.user_org_ids()));
-create policy instance_health_select on public.instance_health
-  for select to authenticated using (org_id in (select private.user_org_ids()));
+select private.create_tenant_policies('instances', '{owner,admin,operator,marketer,viewer}', '{owner,admin,operator}');
+select private.create_tenant_policies(t, '{owner,admin,operator,marketer,viewer}', '{}')
+from unnest(array['instance_events', 'instance_health']) t;
 -- wa_auth_*: RLS on and no policy at all, so even a mistaken grant exposes nothing.
 
 revoke all on public.instances, public.instance_events, public.instance_health,

@@ -70,24 +70,10 @@ alter table public.contact_lists enable row level security;
 alter table public.contact_list_members enable row level security;
 alter table public.blacklist enable row level security;
 
-do $$
-declare t text;
-begin
-  foreach t in array array['contacts', 'contact_lists', 'contact_list_members', 'blacklist'] loop
-    execute format('create policy %I on public.%I for select to authenticated
-      using (org_id in (select private.user_org_ids()))', t || '_select', t);
-    execute format('create policy %I on public.%I for insert to authenticated
-      with check (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'', ''marketer'']::public.org_role[])))',
-      t || '_insert', t);
-    execute format('create policy %I on public.%I for update to authenticated
-      using (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'', ''marketer'']::public.org_role[])))
-      with check (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'', ''marketer'']::public.org_role[])))',
-      t || '_update', t);
-    execute format('create policy %I on public.%I for delete to authenticated
-      using (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'', ''marketer'']::public.org_role[])))',
-      t || '_delete', t);
-    execute format('revoke all on public.%I from anon', t);
-    execute format('grant select, insert, update, delete on public.%I to authenticated', t);
-    execute format('grant all on public.%I to service_role', t);
-  end loop;
-end $$;
+select private.create_tenant_policies(t, '{owner,admin,operator,marketer,viewer}', '{owner,admin,marketer}')
+from unnest(array['contacts', 'contact_lists', 'contact_list_members', 'blacklist']) t;
+
+revoke all on public.contacts, public.contact_lists, public.contact_list_members, public.blacklist from anon;
+grant select, insert, update, delete on public.contacts, public.contact_lists, public.contact_list_members,
+  public.blacklist to authenticated;
+grant all on public.contacts, public.contact_lists, public.contact_list_members, public.blacklist to service_role;

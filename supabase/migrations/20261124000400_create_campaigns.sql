@@ -229,32 +229,16 @@ alter table public.inbound_messages enable row level security;
 alter table public.holidays enable row level security;
 
 -- Marketers (and admins, owners) write what defines a campaign.
-do $$
-declare t text;
-begin
-  foreach t in array array['message_templates', 'campaigns', 'campaign_senders', 'holidays'] loop
-    execute format('create policy %I on public.%I for select to authenticated
-      using (org_id in (select private.user_org_ids()))', t || '_select', t);
-    execute format('create policy %I on public.%I for insert to authenticated
-      with check (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'', ''marketer'']::public.org_role[])))',
-      t || '_insert', t);
-    execute format('create policy %I on public.%I for update to authenticated
-      using (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'', ''marketer'']::public.org_role[])))
-      with check (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'', ''marketer'']::public.org_role[])))',
-      t || '_update', t);
-    execute format('create policy %I on public.%I for delete to authenticated
-      using (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'', ''marketer'']::public.org_role[])))',
-      t || '_delete', t);
-    execute format('revoke all on public.%I from anon', t);
-    execute format('grant select, insert, update, delete on public.%I to authenticated', t);
-    execute format('grant all on public.%I to service_role', t);
-  end loop;
-  -- What the system produces: every member reads it, only the service writes it (sending state must not be forged).
-  foreach t in array array['campaign_rounds', 'outbound_messages', 'inbound_messages'] loop
-    execute format('create policy %I on public.%I for select to authenticated
-      using (org_id in (select private.user_org_ids()))', t || '_select', t);
-    execute format('revoke all on public.%I from anon, authenticated', t);
-    execute format('grant select on public.%I to authenticated', t);
-    execute format('grant all on public.%I to service_role', t);
-  end loop;
-end $$;
+select private.create_tenant_policies(t, '{owner,admin,operator,marketer,viewer}', '{owner,admin,marketer}')
+from unnest(array['message_templates', 'campaigns', 'campaign_senders', 'holidays']) t;
+-- What the system produces: every member reads it, only the service writes it (sending state must not be forged).
+select private.create_tenant_policies(t, '{owner,admin,operator,marketer,viewer}', '{}')
+from unnest(array['campaign_rounds', 'outbound_messages', 'inbound_messages']) t;
+
+revoke all on public.message_templates, public.campaigns, public.campaign_senders, public.holidays,
+  public.campaign_rounds, public.outbound_messages, public.inbound_messages from anon, authenticated;
+grant select, insert, update, delete on public.message_templates, public.campaigns, public.campaign_senders,
+  public.holidays to authenticated;
+grant select on public.campaign_rounds, public.outbound_messages, public.inbound_messages to authenticated;
+grant all on public.message_templates, public.campaigns, public.campaign_senders, public.holidays,
+  public.campaign_rounds, public.outbound_messages, public.inbound_messages to service_role;

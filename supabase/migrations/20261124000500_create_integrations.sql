@@ -93,27 +93,11 @@ alter table public.webhook_endpoint_secrets enable row level security;
 alter table public.webhook_deliveries enable row level security;
 alter table public.audit_log enable row level security;
 
-do $$
-declare t text;
-begin
-  -- Admins and owners manage keys and webhooks.
-  foreach t in array array['api_keys', 'webhook_endpoints'] loop
-    execute format('create policy %I on public.%I for select to authenticated
-      using (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'']::public.org_role[])))', t || '_select', t);
-    execute format('create policy %I on public.%I for insert to authenticated
-      with check (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'']::public.org_role[])))', t || '_insert', t);
-    execute format('create policy %I on public.%I for update to authenticated
-      using (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'']::public.org_role[])))
-      with check (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'']::public.org_role[])))', t || '_update', t);
-    execute format('create policy %I on public.%I for delete to authenticated
-      using (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'']::public.org_role[])))', t || '_delete', t);
-  end loop;
-  -- Admins and owners read deliveries and the audit trail; only the service writes them.
-  foreach t in array array['webhook_deliveries', 'audit_log'] loop
-    execute format('create policy %I on public.%I for select to authenticated
-      using (org_id in (select private.user_org_ids_with(array[''owner'', ''admin'']::public.org_role[])))', t || '_select', t);
-  end loop;
-end $$;
+-- Admins and owners manage keys and webhooks, and read deliveries and the audit trail (only the service writes those).
+select private.create_tenant_policies(t, '{owner,admin}', '{owner,admin}')
+from unnest(array['api_keys', 'webhook_endpoints']) t;
+select private.create_tenant_policies(t, '{owner,admin}', '{}')
+from unnest(array['webhook_deliveries', 'audit_log']) t;
 
 revoke all on public.api_keys, public.webhook_endpoints, public.webhook_endpoint_secrets,
   public.webhook_deliveries, public.audit_log from anon, authenticated;
