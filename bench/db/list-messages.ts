@@ -7,12 +7,11 @@
  * Uses MIRAGE_BENCH_ADMIN_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres) and keeps the
  * loaded database (mirage_bench_messages) between runs; --fresh reloads it.
  */
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createDb } from "@mirage/db";
-import { runMigrations } from "@mirage/db/migrate";
 import { listOutboundMessages } from "@mirage/db/outbound-messages";
 import postgres from "postgres";
+import { benchDatabase, median } from "../lib.ts";
 
 const ORGS = 100;
 const PER_ORG = 10_000;
@@ -20,32 +19,10 @@ const DB = "mirage_bench_messages";
 const argv = process.argv.slice(2);
 const runs = Number(argv[argv.indexOf("--runs") + 1]) || 31;
 const fresh = argv.includes("--fresh");
-const base = process.env.MIRAGE_BENCH_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
-const root = path.resolve(import.meta.dirname, "../..");
-const withDb = (url: string, db: string, user?: string, password?: string) => {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  if (user) u.username = user;
-  if (password) u.password = password;
-  return u.toString();
-};
 
-async function load(): Promise<void> {
-  const server = postgres(base, { max: 1, onnotice: () => {} });
-  const [exists] = await server`select 1 from pg_database where datname = ${DB}`;
-  if (exists && !fresh) {
-    await server.end();
-    return;
-  }
-  await server.unsafe(`drop database if exists ${DB} with (force)`);
-  await server.unsafe(`create database ${DB}`);
-  await server.end();
-  const adminUrl = withDb(base, DB);
-  await runMigrations({
-    adminUrl,
-    migrationsDir: path.join(root, "supabase/migrations"),
-    bootstrapFile: path.join(root, "supabase/bootstrap/plain-postgres.sql"),
-  });
+async function load(): Promise<string> {
+  const { created, adminUrl, appUrl } = await benchDatabase(DB, { reuse: !fresh });
+  if (!created) return appUrl;
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const t0 = performance.now();
   await sql`insert into auth.users (id, email)
@@ -72,20 +49,12 @@ async function load(): Promise<void> {
   await sql`vacuum analyze public.outbound_messages`;
   console.log(`loaded ${ORGS * PER_ORG} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await sql.end();
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+  return appUrl;
 }
 
 async function main(): Promise<void> {
-  await load();
-  const server = postgres(base, { max: 1, onnotice: () => {} });
-  await server.unsafe(`alter role mirage_app password 'mirage-app-local'`);
-  await server.end();
-  const db = createDb({ url: withDb(base, DB, "mirage_app", "mirage-app-local"), max: 2 });
+  const appUrl = await load();
+  const db = createDb({ url: appUrl, max: 2 });
   const orgId = "00000000-0000-4000-9000-000000000042";
   const claims = { sub: "00000000-0000-4000-8000-000000000042", role: "authenticated" as const, aud: "authenticated" };
 
@@ -101,10 +70,15 @@ async function main(): Promise<void> {
   const service: number[] = [];
   // Alternate the two so drift on a shared, noisy machine hits both equally.
   for (let i = 0; i < runs; i++) {
-    for (const [fn, out] of (i % 2 ? [[viaUser, user], [viaService, service]] : [[viaService, service], [viaUser, user]]) as [
-      () => Promise<unknown>,
-      number[],
-    ][]) {
+    for (const [fn, out] of (i % 2
+      ? [
+          [viaUser, user],
+          [viaService, service],
+        ]
+      : [
+          [viaService, service],
+          [viaUser, user],
+        ]) as [() => Promise<unknown>, number[]][]) {
       const t = performance.now();
       await fn();
       out.push(performance.now() - t);

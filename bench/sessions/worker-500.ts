@@ -12,25 +12,16 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { workerEventsChannel, ZWorkerEvent } from "@mirage/contracts/worker-bus";
-import { runMigrations } from "@mirage/db/migrate";
 import { generateKeyRingSpec } from "@mirage/secrets";
 import { Redis } from "ioredis";
 import postgres from "postgres";
+import { benchDatabase, ROOT as root } from "../lib.ts";
 
 const argv = process.argv.slice(2);
 const N = Number(argv.find((a) => /^\d+$/.test(a)) ?? 500);
 const restoreRate = Number(argv[argv.indexOf("--restore-rate") + 1]) || 10;
-const root = path.resolve(import.meta.dirname, "../..");
-const base = process.env.MIRAGE_BENCH_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
 const DB = "mirage_bench_sessions";
 const WORKER_ID = `bench-${process.pid}`;
-const withDb = (url: string, db: string, user?: string, password?: string) => {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  if (user) u.username = user;
-  if (password) u.password = password;
-  return u.toString();
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const phoneOf = (i: number) => `55119${String(10_000_000 + i)}`;
 
@@ -54,18 +45,8 @@ while (!simInfo) await sleep(50);
 const online = async () => ((await ask({ type: "stats" })).stats as { companionsOnline: number }).companionsOnline;
 
 // ── database ──
-const server = postgres(base, { max: 1, onnotice: () => {} });
-await server.unsafe(`drop database if exists ${DB} with (force)`);
-await server.unsafe(`create database ${DB}`);
-await server.unsafe(`alter role mirage_app password 'mirage-app-local'`).catch(() => {});
-await server.end();
-await runMigrations({
-  adminUrl: withDb(base, DB),
-  migrationsDir: path.join(root, "supabase/migrations"),
-  bootstrapFile: path.join(root, "supabase/bootstrap/plain-postgres.sql"),
-});
-const admin = postgres(withDb(base, DB), { max: 2, onnotice: () => {} });
-await admin.unsafe(`alter role mirage_app password 'mirage-app-local'`);
+const { adminUrl, appUrl } = await benchDatabase(DB);
+const admin = postgres(adminUrl, { max: 2, onnotice: () => {} });
 const [org] = await admin<
   { id: string }[]
 >`insert into public.organizations (name, slug) values ('Bench', 'bench') returning id`;
@@ -96,7 +77,7 @@ function startWorker(): ChildProcess {
     cwd: path.join(root, "workers"),
     env: {
       ...process.env,
-      DATABASE_URL: withDb(base, DB, "mirage_app", "mirage-app-local"),
+      DATABASE_URL: appUrl,
       DATABASE_POOL_MAX: "8",
       MIRAGE_WA: "simulator",
       WA_SIM_URL: simInfo?.url,
