@@ -66,6 +66,7 @@ export type BenchStack = {
   close(): Promise<void>;
 };
 
+/** `BENCH_SERVER_NODE_ARGS` (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the orchestrator's node. */
 export async function startBenchStack(env: Record<string, string> = {}): Promise<BenchStack> {
   const name = `mirage_bench_orch_${randomBytes(4).toString("hex")}`;
   const prefix = `bench-${randomBytes(4).toString("hex")}`;
@@ -95,9 +96,10 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
   }
 
   const port = await freePort();
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(root, "orchestrator/src/main.ts")],
+    [...nodeArgs, "--import", "tsx", path.join(root, "orchestrator/src/main.ts")],
     {
       cwd: path.join(root, "orchestrator"),
       env: {
