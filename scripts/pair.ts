@@ -26,7 +26,11 @@ if (!name) {
   console.error("usage: ./mirage pair <instance-name> [--org <slug|id>] [--code +5511999990000] [--url <api>]");
   process.exit(2);
 }
-const base = (values.url ?? process.env.MIRAGE_API_URL ?? `http://127.0.0.1:${process.env.ORCHESTRATOR_PORT ?? "3001"}`).replace(/\/$/, "");
+const base = (
+  values.url ??
+  process.env.MIRAGE_API_URL ??
+  `http://127.0.0.1:${process.env.ORCHESTRATOR_PORT ?? "3001"}`
+).replace(/\/$/, "");
 const api = `${base}/api/v1`;
 
 type Json = Record<string, unknown>;
@@ -66,7 +70,7 @@ async function login(): Promise<void> {
 }
 
 async function resolveOrg(): Promise<string> {
-  const me = await call("GET", "/me");
+  const me = await call("GET", "/auth/me");
   if (me.status !== 200) fail("could not read the account", me);
   const orgs = (me.json.organizations as { id: string; slug: string }[] | undefined) ?? [];
   const wanted = values.org;
@@ -86,7 +90,10 @@ const list = await call("GET", `/orgs/${orgId}/instances`);
 if (list.status !== 200) fail("could not list instances", list);
 let instance = (list.json.items as Json[]).find((i) => i.name === name);
 if (!instance) {
-  const created = await call("POST", `/orgs/${orgId}/instances`, { name, ...(values.code ? { phone: values.code } : {}) });
+  const created = await call("POST", `/orgs/${orgId}/instances`, {
+    name,
+    ...(values.code ? { phone: values.code } : {}),
+  });
   if (created.status !== 201) fail("could not create the instance", created);
   instance = created.json;
   console.log(`created instance ${name} (${String(instance.id)})`);
@@ -126,7 +133,9 @@ while (Date.now() < deadline) {
       shownAttempt = Number(qr.json.attempt);
       const text = String(qr.json.qr);
       console.log(await QRCode.toString(text, { type: "terminal", small: true }));
-      console.log(`Scan with WhatsApp → Linked devices (code ${shownAttempt}, valid until ${String(qr.json.expiresAt)})`);
+      console.log(
+        `Scan with WhatsApp → Linked devices (code ${shownAttempt}, valid until ${String(qr.json.expiresAt)})`,
+      );
       if (values.raw) console.log(`QR ${text}`);
     }
   }

@@ -24,14 +24,17 @@ export class WorkerCommandTimeout extends Error {
 }
 
 export function createWorkerCommandClient(opts: WorkerCommandOptions) {
-  const queues = new Map<string, { queue: Queue; events: QueueEvents }>();
+  const queues = new Map<string, { queue: Queue; events: QueueEvents; own?: Redis }>();
   const forWorker = async (workerId: string) => {
     let entry = queues.get(workerId);
     if (!entry) {
       const name = workerCommandQueue(workerId);
+      // QueueEvents blocks on XREAD: it gets a connection of its own, never the caller's shared one.
+      const own = "duplicate" in opts.connection ? opts.connection.duplicate() : undefined;
       entry = {
         queue: new Queue(name, { connection: opts.connection, prefix: opts.prefix }),
-        events: new QueueEvents(name, { connection: opts.connection, prefix: opts.prefix }),
+        events: new QueueEvents(name, { connection: own ?? opts.connection, prefix: opts.prefix }),
+        ...(own ? { own } : {}),
       };
       queues.set(workerId, entry);
       await entry.events.waitUntilReady();
@@ -66,7 +69,12 @@ export function createWorkerCommandClient(opts: WorkerCommandOptions) {
       }
     },
     async close(): Promise<void> {
-      await Promise.all([...queues.values()].flatMap((q) => [q.queue.close(), q.events.close()]));
+      await Promise.all(
+        [...queues.values()].flatMap((q) => [
+          q.queue.close(),
+          q.events.close().then(() => q.own?.quit().catch(() => undefined)),
+        ]),
+      );
       queues.clear();
     },
   };

@@ -311,7 +311,9 @@ export class SessionHost {
     }
     h.pairing = !h.auth.isRegistered();
     h.qrCount = 0;
-    await this.writeStatus(h, h.pairing ? "pending_pairing" : "connecting", null);
+    const opening = h.pairing ? "pending_pairing" : "connecting";
+    // After a backoff the row already says connecting, with the reason why: no second row for the same state.
+    if (h.status !== opening) await this.writeStatus(h, opening, null);
     if (!this.hosted.has(h.id) || h.stopping) return;
     const session = new Session({
       instanceId: h.id,

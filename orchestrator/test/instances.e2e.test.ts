@@ -1,0 +1,374 @@
+/**
+ * Issue 5 end to end: the real orchestrator (API, placement, realtime) over Postgres and Redis, two real worker
+ * processes hosting real Baileys sockets, and wa-sim's virtual phones — nothing mocked. Pairing by QR and by code
+ * through the API, faults, a worker restart, and kill -9 of one worker.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import path from "node:path";
+import { parseEnv } from "@mirage/config";
+import { createLogger } from "@mirage/logger";
+import { createWorkerCommandClient } from "@mirage/queue/worker-commands";
+import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
+import { Simulator } from "@mirage/wa-sim";
+import { Redis } from "ioredis";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OrchestratorEnv } from "../src/env.ts";
+import { createInstanceControl } from "../src/instances/instance-control.ts";
+import { instanceRoutes } from "../src/instances/instances.routes.ts";
+import { createOrchestrator, type Orchestrator } from "../src/orchestrator.ts";
+import { createPlacementService, type PlacementService } from "../src/placement/placement-service.ts";
+import { api, type Json, JWT_SECRET, REDIS_URL } from "./harness.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const prefix = `e2e-${randomUUID().slice(0, 8)}`;
+const keys = `k1:${randomBytes(32).toString("base64")}`;
+const silent = createLogger({ service: "e2e", level: "silent" });
+
+let t: TestDatabase;
+let a: OrgFixture;
+let b: OrgFixture;
+let sim: Simulator;
+let redis: Redis;
+let orch: Orchestrator;
+let placement: PlacementService;
+let commands: ReturnType<typeof createWorkerCommandClient>;
+let url: string;
+let tokenA: string;
+let tokenB: string;
+let viewerA: string;
+const workers = new Map<string, ChildProcess>();
+let phoneSeq = 0;
+
+const token = (user: { id: string; claims: { email: string } }) =>
+  new SignJWT({ role: "authenticated", email: user.claims.email })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(user.id)
+    .setAudience("authenticated")
+    .setIssuedAt()
+    .setExpirationTime("30m")
+    .sign(new TextEncoder().encode(JWT_SECRET));
+
+function startWorker(id: string): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/src/main.ts")], {
+    cwd: path.join(root, "workers"),
+    env: {
+      ...process.env,
+      DATABASE_URL: t.appUrl,
+      DATABASE_POOL_MAX: "4",
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      WORKER_ID: id,
+      WORKER_HTTP_PORT: "0",
+      WORKER_HEARTBEAT_MS: "500",
+      WORKER_TTL_MS: "2500",
+      WORKER_RECONCILE_MS: "1000",
+      RESTORE_RATE_PER_SECOND: "50",
+      MIRAGE_WA: "simulator",
+      WA_SIM_URL: sim.url,
+      WA_SIM_ROOT_KEY: sim.rootPublicKey.toString("hex"),
+      MIRAGE_ENCRYPTION_KEYS: keys,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  workers.set(id, child);
+  return child;
+}
+
+async function stopWorker(id: string, signal: NodeJS.Signals): Promise<void> {
+  const child = workers.get(id);
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill(signal);
+  await exited;
+}
+
+const orgPath = (org: OrgFixture) => `/api/v1/orgs/${org.orgId}/instances`;
+const get = async (id: string, tok = tokenA): Promise<Json> =>
+  (await api({ url }, "get", `${orgPath(a)}/${id}`, { token: tok })).body;
+
+async function waitFor<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const waitStatus = (id: string, status: string, timeoutMs = 20_000) =>
+  waitFor(async () => ((await get(id)).status === status ? true : undefined), timeoutMs, `instance ${id} ${status}`);
+
+async function createInstance(name: string, body: Record<string, unknown> = {}): Promise<string> {
+  const res = await api({ url }, "post", orgPath(a), { token: tokenA, body: { name, ...body } });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+/** Through the API only: create, fetch the QR the worker produced, let the virtual phone scan it, wait connected. */
+async function pairByQr(name: string): Promise<{ id: string; phone: string }> {
+  phoneSeq++;
+  const phone = `55119660${String(phoneSeq).padStart(5, "0")}`;
+  const id = await createInstance(name);
+  const qr = await waitFor(
+    async () => {
+      const r = await api({ url }, "get", `${orgPath(a)}/${id}/qr`, { token: tokenA });
+      return r.status === 200 ? (r.body.qr as string) : undefined;
+    },
+    20_000,
+    "a QR code",
+  );
+  sim.phone(phone).scan(qr);
+  await waitStatus(id, "connected");
+  return { id, phone };
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  a = await createOrgWithMembers(t.admin, "e2e-a");
+  b = await createOrgWithMembers(t.admin, "e2e-b");
+  sim = await Simulator.start({ seed: `e2e-${prefix}` });
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const env = parseEnv(OrchestratorEnv, {
+    DATABASE_URL: t.appUrl,
+    REDIS_URL,
+    LOG_LEVEL: "silent",
+    JWT_SECRET,
+    MIRAGE_ENCRYPTION_KEYS: keys,
+    QUEUE_PREFIX: prefix,
+    REALTIME_STREAM: `${prefix}:realtime`,
+    WEBHOOK_WORKER_ENABLED: "false",
+  });
+  commands = createWorkerCommandClient({ connection: redis, prefix });
+  placement = createPlacementService({ db: t.db, redis, commands, logger: silent, intervalMs: 500, ns: prefix });
+  const control = createInstanceControl({ db: t.db, redis, commands, placement, commandTimeoutMs: 20_000, ns: prefix });
+  orch = createOrchestrator({
+    config: env,
+    logger: silent,
+    db: t.db,
+    redis,
+    features: instanceRoutes({ db: t.db, control }),
+  });
+  url = (await orch.listen(0, "127.0.0.1")).url;
+  placement.start();
+  tokenA = await token(a.users.operator);
+  tokenB = await token(b.users.owner);
+  viewerA = await token(a.users.viewer);
+  startWorker("w-a");
+  startWorker("w-b");
+  await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 2 ? true : undefined), 30_000, "two workers");
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all([...workers.keys()].map((id) => stopWorker(id, "SIGTERM")));
+  await placement?.close();
+  await orch?.close();
+  await commands?.close();
+  await sim?.close();
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (found.length > 0) await redis.del(...found);
+  } while (cursor !== "0");
+  await redis?.quit();
+  await t?.drop();
+}, 60_000);
+
+describe("pairing through the API", () => {
+  it("by QR: the API hands out the QR (JSON and PNG), the phone scans it, the instance connects", async () => {
+    const id = await createInstance("qr-api");
+    const qr = await waitFor(async () => {
+      const r = await api({ url }, "get", `${orgPath(a)}/${id}/qr`, { token: tokenA });
+      return r.status === 200 ? r.body : undefined;
+    });
+    expect(qr.dataUrl).toMatch(/^data:image\/png;base64,/);
+    expect(qr.attempt).toBe(1);
+    const png = await fetch(`${url}${orgPath(a)}/${id}/qr?format=png`, {
+      headers: { authorization: `Bearer ${tokenA}` },
+    });
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
+    sim.phone("5511966099001").scan(qr.qr);
+    await waitStatus(id, "connected");
+    const inst = await get(id);
+    expect(inst).toMatchObject({
+      phone: "+5511966099001",
+      waJid: "5511966099001@s.whatsapp.net",
+      desiredState: "running",
+    });
+    expect(["w-a", "w-b"]).toContain(inst.workerId);
+    const after = await api({ url }, "get", `${orgPath(a)}/${id}/qr`, { token: tokenA });
+    expect(after.status).toBe(404);
+    const started = await api({ url }, "post", `${orgPath(a)}/${id}/start`, { token: tokenA });
+    expect(started.body).toMatchObject({ outcome: "already_connected", status: "connected" });
+  });
+
+  it("by pairing code", async () => {
+    const id = await createInstance("code-api", { phone: "+5511966099002" });
+    const res = await api({ url }, "post", `${orgPath(a)}/${id}/pairing-code`, {
+      token: tokenA,
+      body: { phone: "+5511966099002" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.code).toMatch(/^[A-Z0-9]{8}$/);
+    await sim.phone("5511966099002").enterPairingCode(res.body.code);
+    await waitStatus(id, "connected");
+    const again = await api({ url }, "post", `${orgPath(a)}/${id}/pairing-code`, {
+      token: tokenA,
+      body: { phone: "+5511966099002" },
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it("refuses bad input and other organizations", async () => {
+    const id = await createInstance("bad-input");
+    const badPhone = await api({ url }, "post", `${orgPath(a)}/${id}/pairing-code`, {
+      token: tokenA,
+      body: { phone: "12345" },
+    });
+    expect(badPhone.status).toBe(400);
+    expect(JSON.stringify(badPhone.body.errors)).toContain("body.phone");
+    const unknown = await api({ url }, "get", `${orgPath(a)}/${randomUUID()}`, { token: tokenA });
+    expect(unknown.status).toBe(404);
+    const otherOrg = await api({ url }, "get", `${orgPath(a)}/${id}`, { token: tokenB });
+    expect(otherOrg.status).toBe(404);
+    const viaOwnOrg = await api({ url }, "get", `${orgPath(b)}/${id}`, { token: tokenB });
+    expect(viaOwnOrg.status).toBe(404);
+    const viewerCreate = await api({ url }, "post", orgPath(a), { token: viewerA, body: { name: "nope" } });
+    expect(viewerCreate.status).toBe(403);
+    const dup = await api({ url }, "post", orgPath(a), { token: tokenA, body: { name: "bad-input" } });
+    expect(dup.status).toBe(409);
+    const list = await api({ url }, "get", orgPath(a), { token: viewerA });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((i: Json) => i.name)).toContain("bad-input");
+  });
+});
+
+describe("faults surface through the API", () => {
+  const cases: {
+    fault: Parameters<ReturnType<Simulator["phone"]>["fault"]>[0];
+    status: string;
+    reason: RegExp | null;
+  }[] = [
+    { fault: { type: "logged-out" }, status: "logged_out", reason: /logged_out/ },
+    { fault: { type: "banned" }, status: "banned", reason: /banned/ },
+    {
+      fault: { type: "reachout-timelock", until: Date.now() + 3_600_000 },
+      status: "restricted",
+      reason: /reach_out_timelock/,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.fault.type} → ${c.status}`, async () => {
+      const { id, phone } = await pairByQr(`fault-${c.fault.type}`);
+      sim.phone(phone).fault(c.fault);
+      await waitStatus(id, c.status);
+      expect((await get(id)).statusReason).toMatch(c.reason ?? /.*/);
+    });
+  }
+
+  for (const [type, code] of [
+    ["restart-required", 515],
+    ["dropped", 428],
+    ["replaced", 440],
+  ] as const) {
+    it(`${type} (${code}) → reconnects and is connected again, with the detour in its history`, async () => {
+      const { id, phone } = await pairByQr(`fault-${type}`);
+      const before = (await api({ url }, "get", `${orgPath(a)}/${id}/events`, { token: tokenA })).body.items.length;
+      sim.phone(phone).fault({ type });
+      await waitFor(
+        async () => {
+          const events = (await api({ url }, "get", `${orgPath(a)}/${id}/events`, { token: tokenA })).body
+            .items as Json[];
+          return events.length >= before + 2 && events[0].to === "connected" ? true : undefined;
+        },
+        30_000,
+        `${type} recovery`,
+      );
+      const events = (await api({ url }, "get", `${orgPath(a)}/${id}/events`, { token: tokenA })).body.items as Json[];
+      expect(events[1].to).toBe("connecting");
+      if (code !== 515) expect(events[1].reason).toBe(`reconnecting_after_${code}`);
+    });
+  }
+});
+
+describe("worker failures", () => {
+  it("a restarted worker brings every instance back to connected without a QR", async () => {
+    const paired = [await pairByQr("restart-1"), await pairByQr("restart-2")];
+    const hosts = new Set(await Promise.all(paired.map(async (p) => (await get(p.id)).workerId as string)));
+    const since = new Date();
+    for (const w of hosts) await stopWorker(w, "SIGTERM");
+    for (const w of hosts) startWorker(w);
+    for (const p of paired) {
+      await waitFor(
+        async () => {
+          const ev = (await api({ url }, "get", `${orgPath(a)}/${p.id}/events`, { token: tokenA })).body
+            .items as Json[];
+          return ev.some((e) => e.to === "connected" && new Date(e.at) > since) ? true : undefined;
+        },
+        60_000,
+        "reconnect after restart",
+      );
+      const ev = (await api({ url }, "get", `${orgPath(a)}/${p.id}/events`, { token: tokenA })).body.items as Json[];
+      expect(ev.filter((e) => new Date(e.at) > since).some((e) => e.to === "pending_pairing")).toBe(false);
+      expect((await get(p.id)).status).toBe("connected");
+    }
+  }, 120_000);
+
+  it("kill -9 of one worker: its instances connect on the other within 30 s, no re-pairing, the old host fenced", async () => {
+    const paired = [await pairByQr("failover-1"), await pairByQr("failover-2"), await pairByQr("failover-3")];
+    const placed = await Promise.all(paired.map(async (p) => ({ ...p, inst: await get(p.id) })));
+    const victim = placed[0]?.inst.workerId as string;
+    const survivor = victim === "w-a" ? "w-b" : "w-a";
+    const moving = placed.filter((p) => p.inst.workerId === victim);
+    expect(moving.length).toBeGreaterThan(0);
+    const killedAt = Date.now();
+    await stopWorker(victim, "SIGKILL");
+    for (const p of moving) {
+      await waitFor(
+        async () => {
+          const inst = await get(p.id);
+          return inst.workerId === survivor && inst.status === "connected" ? true : undefined;
+        },
+        30_000,
+        "failover",
+      );
+    }
+    const elapsed = Date.now() - killedAt;
+    expect(elapsed).toBeLessThan(30_000);
+    const [{ epoch_moved }] = (await t.admin`
+      select bool_and(epoch > 1) as epoch_moved from public.instances where id = any(${moving.map((p) => p.id)})`) as unknown as [
+      { epoch_moved: boolean },
+    ];
+    expect(epoch_moved).toBe(true);
+    for (const p of moving) {
+      const ev = (await api({ url }, "get", `${orgPath(a)}/${p.id}/events`, { token: tokenA })).body.items as Json[];
+      expect(ev.filter((e) => new Date(e.at).getTime() > killedAt).some((e) => e.to === "pending_pairing")).toBe(false);
+    }
+    // The old host comes back with the same id: its instances now belong to the survivor, so it opens none of them.
+    startWorker(victim);
+    await waitFor(async () => ((await redis.exists(`${prefix}:worker:${victim}:alive`)) === 1 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 2_500));
+    for (const p of moving) {
+      expect((await get(p.id)).workerId).toBe(survivor);
+      expect(
+        sim
+          .phone(p.phone)
+          .devices()
+          .filter((d) => d.online),
+      ).toHaveLength(1);
+    }
+  }, 120_000);
+});
