@@ -79,6 +79,14 @@ async function pool<T>(count: number, limit: number, work: (i: number) => Promis
   return out;
 }
 
+// A socket that closes mid-run must not kill the benchmark: count it instead.
+const closes = new Map<string, number>();
+const failures = { sends: 0, statuses: 0 };
+process.on("unhandledRejection", (err) => {
+  failures.sends++;
+  console.error("  unhandled rejection:", (err as Error)?.message ?? err);
+});
+
 const info = await ready;
 const target: SimTarget = { url: info.url, rootPublicKey: Buffer.from(info.rootPublicKey, "hex") };
 const phoneOf = (i: number) => String(5511800000000 + i);
@@ -93,6 +101,12 @@ const t0 = performance.now();
 let done = 0;
 const sessions: PairedSession[] = await pool(N, CONCURRENCY, async (i) => {
   const s = await pairSession(target, (qr) => ask<{ deviceId: number }>({ type: "scan", phone: phoneOf(i), qr }));
+  s.sock.ev.on("connection.update", (u) => {
+    if (u.connection !== "close") return;
+    const code = String((u.lastDisconnect?.error as { output?: { statusCode?: number } })?.output?.statusCode);
+    closes.set(code, (closes.get(code) ?? 0) + 1);
+    console.error(`  session ${i} closed: ${code} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  });
   done++;
   if (done % 100 === 0) console.error(`  ${done}/${N} open (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return s;
@@ -114,8 +128,12 @@ for (let round = 0; round <= ROUNDS; round++) {
     const t = trackers[k % sessions.length];
     if (!s || !t) return;
     const to = `${5521700000000 + k}@s.whatsapp.net`;
-    const sent = await s.sock.sendMessage(to, { text: `round ${round} message ${k}` });
-    await t.waitFor(sent?.key.id ?? "", READ, 60_000);
+    try {
+      const sent = await s.sock.sendMessage(to, { text: `round ${round} message ${k}` });
+      await t.waitFor(sent?.key.id ?? "", READ, 60_000);
+    } catch {
+      failures.statuses++;
+    }
   });
   const seconds = (performance.now() - start) / 1000;
   const after = await ask<Usage>({ type: "usage" });
@@ -127,9 +145,13 @@ const received = await ask<{ count: number }>({ type: "received" });
 const pairCpuMs =
   (serverAfterPairing.cpu.user + serverAfterPairing.cpu.system - serverBefore.cpu.user - serverBefore.cpu.system) /
   1000;
+const serverEnd = await ask<Usage>({ type: "usage" });
 const result = {
   sessions: N,
-  open: serverAfterPairing.stats.companionsOnline,
+  openAfterPairing: serverAfterPairing.stats.companionsOnline,
+  openAtEnd: serverEnd.stats.companionsOnline,
+  closedDuringRun: Object.fromEntries(closes),
+  failedMessages: failures,
   concurrency: CONCURRENCY,
   pairing: {
     seconds: Math.round(pairSeconds * 10) / 10,

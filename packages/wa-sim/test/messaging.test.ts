@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Simulator } from "../src/index.ts";
 import {
   closeSocket,
+  makeSimSocket,
   type PairedSession,
   pairWithQr,
   trackMessageStatus,
+  waitForConnection,
   waitForServerAck,
 } from "../src/testing/index.ts";
 
@@ -116,5 +118,29 @@ describe("receiving", () => {
     await session.sock.sendMessage(contact.jid, { text: "Promo de hoje: 20% off" });
     expect(await reply).toBe("PARAR");
     expect(sim.groundTruth.sentByContacts({ contact: contact.phone }).map((m) => m.text)).toEqual(["PARAR"]);
+  });
+
+  it("a message sent while the account is offline arrives at its next login", async () => {
+    const phone = "5511988880002";
+    const first = await pairWithQr(sim, phone);
+    await closeSocket(first.sock);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sim.phone(phone).devices()[0]?.online).toBe(false);
+    const contact = sim.contact("5511977770005");
+    const id = await contact.sendText(phone, "while you were away");
+
+    const { sock } = makeSimSocket(sim, { auth: first.auth });
+    const upsert = new Promise<proto.IWebMessageInfo>((resolve) => {
+      sock.ev.on("messages.upsert", ({ messages }) => {
+        const m = messages.find((x) => x.key.id === id);
+        if (m) resolve(m);
+      });
+    });
+    try {
+      expect(await waitForConnection(sock)).toEqual({ connection: "open" });
+      expect((await upsert).message?.conversation).toBe("while you were away");
+    } finally {
+      await closeSocket(sock);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { Account } from "./accounts.ts";
 import type { Timers } from "./context.ts";
-import type { Fault } from "./faults.ts";
+import { type Fault, FaultSchema } from "./faults.ts";
 import type { Pairing } from "./pairing.ts";
 
 export type DeviceInfo = { deviceId: number; online: boolean; removed: boolean; pairedAt: Date; preKeys: number };
@@ -38,7 +38,9 @@ export class VirtualPhone {
   }
 
   /** Applies a fault now, or after `afterMs`. */
-  fault(fault: Fault, options: { afterMs?: number } = {}): void {
+  fault(input: Fault, options: { afterMs?: number } = {}): void {
+    // Validate now so a bad scheduled fault fails the caller, not a timer.
+    const fault = FaultSchema.parse(input);
     if (options.afterMs && options.afterMs > 0) {
       this.deps.timers.after(options.afterMs, () => this.deps.applyFault(this.account, fault));
       return;
