@@ -20,6 +20,7 @@ import { BULL_BOARD_PATH, bullBoardHandler } from "./ops/bull-board.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import { opsRouter } from "./ops/ops.routes.ts";
 import { organizationRoutes } from "./organizations/organizations.routes.ts";
+import type { RealtimeControl } from "./realtime/control.ts";
 import type { SecretBox } from "./webhooks/secret-box.ts";
 import type { TargetPolicy } from "./webhooks/ssrf.ts";
 import { webhookRoutes } from "./webhooks/webhooks.routes.ts";
@@ -47,6 +48,8 @@ export type HttpAppDeps = {
   box: SecretBox;
   policy: TargetPolicy;
   metrics: Metrics;
+  /** Tells live sockets about revoked keys and removed members. */
+  realtime?: RealtimeControl;
   /** Guards Bull Board (ops admins); undefined leaves Bull Board unmounted. */
   opsAdminGuard?: RequestHandler;
   /**
@@ -82,8 +85,8 @@ function cors(origins: string[]): RequestHandler {
 export function coreRoutes(deps: HttpAppDeps): RouteDef[] {
   return [
     ...authRoutes({ db: deps.db, sessions: deps.sessions }),
-    ...organizationRoutes({ db: deps.db, bcryptCost: deps.config.bcryptCost }),
-    ...apiKeyRoutes({ db: deps.db }),
+    ...organizationRoutes({ db: deps.db, bcryptCost: deps.config.bcryptCost, realtime: deps.realtime }),
+    ...apiKeyRoutes({ db: deps.db, realtime: deps.realtime }),
     ...webhookRoutes({ db: deps.db, box: deps.box, policy: deps.policy }),
     ...auditRoutes({ db: deps.db }),
   ];

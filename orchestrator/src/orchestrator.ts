@@ -13,6 +13,7 @@ import type { OrchestratorEnv } from "./env.ts";
 import type { RouteDef } from "./http/route.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createOpsAdminGuard } from "./ops/ops-admin-guard.ts";
+import { createRealtimeControl } from "./realtime/control.ts";
 import { createRealtimeGateway } from "./realtime/gateway.ts";
 import { createRealtimeRelay } from "./realtime/relay.ts";
 import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/deliver-webhook.processor.ts";
@@ -89,6 +90,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   const box = createSecretBox(config.MIRAGE_ENCRYPTION_KEYS);
   const policy = createTargetPolicy(config.WEBHOOK_ALLOW_PRIVATE);
   const metrics = createMetrics({ db, queues });
+  const realtimeControl = createRealtimeControl();
 
   const app = createHttpApp({
     config: {
@@ -108,6 +110,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     box,
     policy,
     metrics,
+    realtime: realtimeControl,
     opsAdminGuard:
       config.OPS_ADMIN_EMAILS.length > 0
         ? createOpsAdminGuard({ emails: config.OPS_ADMIN_EMAILS, authenticator, db, limiter })
@@ -128,6 +131,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     corsOrigins: config.CORS_ORIGINS,
     redisAdapter: true,
   });
+  realtimeControl.bind(gateway.io);
   const relay = createRealtimeRelay({
     db,
     redis,

@@ -160,6 +160,41 @@ describe("socket.io gateway", () => {
     expect(ready.cursor).toBe(again.events.at(-1)?.cursor);
   });
 
+  it("disconnects an API key's sockets the moment the key is revoked", async () => {
+    const owner = await h.tokenFor(a.users.owner);
+    const key = await api(h, "post", `/api/v1/orgs/${a.orgId}/api-keys`, {
+      token: owner,
+      body: { name: "live", scopes: ["read"] },
+    });
+    const ck = await client(key.body.key);
+    await ck.ready;
+    const gone = new Promise<string>((resolve) => ck.socket.once("disconnect", (reason) => resolve(reason)));
+    await api(h, "delete", `/api/v1/orgs/${a.orgId}/api-keys/${key.body.id}`, { token: owner });
+    expect(await gone).toBe("io server disconnect");
+    const again = await client(key.body.key).catch((e: Error & { data?: { code: string } }) => e);
+    expect((again as { data?: { code: string } }).data?.code).toBe("invalid_token");
+  });
+
+  it("stops a removed member's live socket from receiving the organization's events", async () => {
+    const [u] = await h.t.admin<
+      { id: string }[]
+    >`insert into auth.users (email) values ('leaver@rt-a.test') returning id`;
+    const leaverId = u?.id ?? "";
+    await h.t
+      .admin`insert into public.organization_members (org_id, user_id, role) values (${a.orgId}, ${leaverId}, 'viewer')`;
+    const leaver = await client(await h.tokenFor({ id: leaverId, email: "leaver@rt-a.test" }));
+    const stayer = await client(await h.tokenFor(a.users.marketer));
+    await Promise.all([leaver.ready, stayer.ready]);
+    const removed = await api(h, "delete", `/api/v1/orgs/${a.orgId}/members/${leaverId}`, {
+      token: await h.tokenFor(a.users.owner),
+    });
+    expect(removed.status).toBe(204);
+    await h.t.admin`insert into public.instances (org_id, name) values (${a.orgId}, 'after-removal')`;
+    await until(() => stayer.events.find((e) => e.type === "instance:status"));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(leaver.events).toEqual([]);
+  });
+
   it("refuses handshakes without a valid token, with a machine-readable code", async () => {
     const noToken = await client("").catch((e: Error & { data?: { code: string } }) => e);
     expect((noToken as { data?: { code: string } }).data?.code).toBe("unauthenticated");

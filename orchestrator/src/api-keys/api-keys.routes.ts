@@ -19,6 +19,7 @@ import { audit } from "../audit/record.ts";
 import { ADMIN_ROLES, hashSecret, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import type { RealtimeControl } from "../realtime/control.ts";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -30,7 +31,7 @@ export function generateApiKey(): { key: string; prefix: string } {
   return { key: `${prefix}_${randomBytes(32).toString("base64url")}`, prefix };
 }
 
-export function apiKeyRoutes(deps: { db: Database }): RouteDef[] {
+export function apiKeyRoutes(deps: { db: Database; realtime?: RealtimeControl }): RouteDef[] {
   const { db } = deps;
   return [
     defineRoute({
@@ -129,6 +130,7 @@ export function apiKeyRoutes(deps: { db: Database }): RouteDef[] {
           if (!revoked) throw new AppError("not_found", "API key not found");
           return revoked;
         });
+        deps.realtime?.apiKeyRevoked(params.keyId);
         return { status: 200, body: row };
       },
     }),

@@ -24,10 +24,11 @@ import { hashPassword } from "../auth/passwords.ts";
 import { ADMIN_ROLES, ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import type { RealtimeControl } from "../realtime/control.ts";
 
 type OrgRow = { id: string; name: string; slug: string; timezone: string; createdAt: Date };
 
-export function organizationRoutes(deps: { db: Database; bcryptCost: number }): RouteDef[] {
+export function organizationRoutes(deps: { db: Database; bcryptCost: number; realtime?: RealtimeControl }): RouteDef[] {
   const { db } = deps;
   const memberExample = ZMember.meta()?.example;
 
@@ -223,6 +224,7 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number }): 
           });
           if (!(await deleteMember(tx, params))) throw new AppError("not_found", "member not found");
         });
+        deps.realtime?.memberRemoved(params.orgId, params.userId);
         return { status: 204 };
       },
     }),

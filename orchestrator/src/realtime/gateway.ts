@@ -17,6 +17,7 @@ import { Server } from "socket.io";
 import type { Authenticator, Principal } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import type { Metrics } from "../ops/metrics.ts";
+import { keyRoom, userRoom } from "./control.ts";
 
 type SocketData = { principal: Principal; orgIds: string[]; since: string | undefined };
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -95,8 +96,10 @@ export function createRealtimeGateway(deps: GatewayDeps) {
   io.on("connection", async (socket) => {
     deps.metrics.realtimeClients.inc();
     socket.on("disconnect", () => deps.metrics.realtimeClients.dec());
-    const { orgIds, since } = socket.data;
-    await socket.join(orgIds.map(orgRoom));
+    const { orgIds, since, principal } = socket.data;
+    // Per-caller rooms let the REST side revoke a key's sockets or drop a removed member from a room (control.ts).
+    const own = [userRoom(principal.userId), ...(principal.kind === "api_key" ? [keyRoom(principal.keyId)] : [])];
+    await socket.join([...orgIds.map(orgRoom), ...own]);
     let replayed = 0;
     let truncated = false;
     let cursor: string | null = since ?? null;

@@ -1,0 +1,30 @@
+import type { RealtimeServer } from "./gateway.ts";
+
+/**
+ * What the REST side tells the gateway when access changes, so live sockets follow at once instead of at token
+ * expiry. Bound after the gateway exists (the HTTP app is built first). Through the Redis adapter these reach the
+ * sockets of every replica.
+ */
+export type RealtimeControl = {
+  apiKeyRevoked(keyId: string): void;
+  memberRemoved(orgId: string, userId: string): void;
+  bind(io: RealtimeServer): void;
+};
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const keyRoom = (keyId: string) => `key:${keyId}`;
+
+export function createRealtimeControl(): RealtimeControl {
+  let io: RealtimeServer | undefined;
+  return {
+    bind(server) {
+      io = server;
+    },
+    apiKeyRevoked(keyId) {
+      io?.in(keyRoom(keyId)).disconnectSockets(true);
+    },
+    memberRemoved(orgId, userId) {
+      io?.in(userRoom(userId)).socketsLeave(`org:${orgId}`);
+    },
+  };
+}
