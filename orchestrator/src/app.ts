@@ -101,7 +101,6 @@ export function createHttpApp(deps: HttpAppDeps): {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", deps.config.trustProxyHops);
-  app.set("json replacer", (_key: string, value: unknown) => value);
 
   app.use(
     pinoHttp({

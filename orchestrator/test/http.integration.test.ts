@@ -235,6 +235,10 @@ describe("OpenAPI", () => {
       }
     }
     for (const route of mounted) expect(documented, `${route} is missing from the OpenAPI document`).toContain(route);
+    const operationIds = Object.values(doc.paths as Record<string, Record<string, Json>>).flatMap((ops) =>
+      Object.values(ops).map((op) => op.operationId),
+    );
+    expect(new Set(operationIds).size).toBe(operationIds.length);
     for (const ops of ["get /healthz", "get /readyz", "get /metrics"]) expect(documented).toContain(ops);
   });
 
