@@ -1,3 +1,4 @@
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Harness, type Json, startHarness } from "./harness.ts";
@@ -239,7 +240,25 @@ describe("OpenAPI", () => {
       Object.values(ops).map((op) => op.operationId),
     );
     expect(new Set(operationIds).size).toBe(operationIds.length);
+    // Webhook payloads and socket.io events are documented too.
+    expect(Object.keys(doc.webhooks)).toContain("message:status");
+    expect(Object.keys(doc["x-mirage-socket-events"]).sort()).toEqual([
+      "blacklist:changed",
+      "campaign:progress",
+      "instance:health",
+      "instance:qr",
+      "instance:status",
+      "message:status",
+    ]);
+    for (const ref of Object.values(doc["x-mirage-socket-events"] as Record<string, { $ref: string }>)) {
+      expect(doc.components.schemas[ref.$ref.split("/").at(-1) ?? ""]).toBeDefined();
+    }
     for (const ops of ["get /healthz", "get /readyz", "get /metrics"]) expect(documented).toContain(ops);
+  });
+
+  it("is a valid OpenAPI 3.1 document", async () => {
+    const res = await api(h, "get", "/api/v1/openapi.json");
+    await expect(SwaggerParser.validate(structuredClone(res.body))).resolves.toBeDefined();
   });
 
   it("serves the docs page and its assets from node_modules", async () => {

@@ -1,4 +1,5 @@
-import { ZProblem } from "@mirage/contracts/api";
+import { ZProblem, ZWebhookEnvelope, ZWebhookEventType } from "@mirage/contracts/api";
+import { REALTIME_EVENTS } from "@mirage/contracts/realtime";
 import { z } from "zod";
 import { ERROR_STATUS } from "../http/app-error.ts";
 import type { RouteDef } from "../http/route.ts";
@@ -159,6 +160,37 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
   }
 
   components.Problem = problemSchema;
+
+  // Webhooks (an OpenAPI 3.1 feature): what Mirage POSTs to a subscribed endpoint, per event type.
+  const envelope = toSchema(ZWebhookEnvelope, "output", components);
+  const webhooks: Record<string, JsonObject> = {};
+  for (const type of ZWebhookEventType.options) {
+    webhooks[type] = {
+      post: {
+        summary: `${type} event delivered to a webhook endpoint`,
+        description:
+          "Verify Mirage-Signature (t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + '.' + raw body)>), refuse " +
+          "old timestamps, and dedupe on Mirage-Event-Id. Answer 2xx quickly; other answers are retried.",
+        parameters: [
+          { name: "Mirage-Signature", in: "header", required: true, schema: { type: "string" } },
+          { name: "Mirage-Event", in: "header", required: true, schema: { type: "string", const: type } },
+          { name: "Mirage-Event-Id", in: "header", required: true, schema: { type: "string", format: "uuid" } },
+          { name: "Mirage-Delivery", in: "header", required: true, schema: { type: "string" } },
+        ],
+        requestBody: { required: true, content: { "application/json": { schema: envelope } } },
+        responses: { "2XX": { description: "Received" } },
+      },
+    };
+  }
+
+  // socket.io events: not HTTP, so described as schemas plus an extension listing them.
+  const socketEvents: Record<string, { $ref: string }> = {};
+  for (const [name, schema] of Object.entries(REALTIME_EVENTS)) {
+    const id = `RealtimeEvent_${name.replace(":", "_")}`;
+    components[id] = toSchema(schema, "output", components);
+    socketEvents[name] = { $ref: `#/components/schemas/${id}` };
+  }
+
   return {
     openapi: "3.1.0",
     info: {
@@ -173,6 +205,9 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
     },
     servers: [{ url: opts.serverUrl ?? "/" }],
     paths,
+    webhooks,
+    /** Payload (`data`) schema of each socket.io event; the envelope is { cursor, type, orgId, at, data }. */
+    "x-mirage-socket-events": socketEvents,
     components: {
       schemas: components,
       securitySchemes: {
