@@ -13,6 +13,7 @@ beforeAll(async () => {
     CORS_ORIGINS: "https://app.example.com",
     OPS_ADMIN_EMAILS: "owner@http-a.test",
     METRICS_TOKEN: "metrics-token-0123456789",
+    LOGIN_RATE_PER_IP_PER_MINUTE: "8",
   });
   a = await createOrgWithMembers(h.t.admin, "http-a");
   ownerToken = await h.tokenFor(a.users.owner);
@@ -193,6 +194,25 @@ describe("bad input gets the right 4xx with a code and a reason", () => {
 
   it("unknown routes → 404 not_found as problem+json", async () => {
     expectProblem(await api(h, "get", "/api/v1/nope", { token: ownerToken }), 404, "not_found");
+  });
+});
+
+describe("login rate limit per client address", () => {
+  it("answers 429 rate_limited with Retry-After once an address sprays too many logins (any emails)", async () => {
+    let limited: Awaited<ReturnType<typeof api>> | undefined;
+    let attempts = 0;
+    while (!limited && attempts < 12) {
+      attempts++;
+      const res = await api(h, "post", "/api/v1/auth/login", {
+        body: { email: `spray-${attempts}@http-a.test`, password: "guess-guess" },
+      });
+      if (res.status === 429) limited = res;
+      else expect(res.body.code).toBe("invalid_credentials");
+    }
+    expect(limited, "never rate limited").toBeDefined();
+    expect(attempts).toBeLessThanOrEqual(9);
+    expectProblem(limited as Awaited<ReturnType<typeof api>>, 429, "rate_limited");
+    expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });
 
