@@ -60,6 +60,12 @@ describe("operations endpoints", () => {
     expect(text).toContain("mirage_webhook_attempts_total");
   });
 
+  it("counts instances by state and messages by status at scrape time", async () => {
+    await h.t.admin`insert into public.instances (org_id, name) values (${a.orgId}, 'm-1'), (${a.orgId}, 'm-2')`;
+    const res = await api(h, "get", "/metrics", { token: "metrics-token-0123456789" });
+    expect(res.body).toContain('mirage_instances{status="pending_pairing"} 2');
+  });
+
   it("echoes a safe X-Request-Id and mints one otherwise, also on errors", async () => {
     const mine = await api(h, "get", "/api/v1/orgs", { headers: { "x-request-id": "trace-123" } });
     expect(mine.headers.get("x-request-id")).toBe("trace-123");
@@ -194,6 +200,32 @@ describe("bad input gets the right 4xx with a code and a reason", () => {
 
   it("unknown routes → 404 not_found as problem+json", async () => {
     expectProblem(await api(h, "get", "/api/v1/nope", { token: ownerToken }), 404, "not_found");
+  });
+});
+
+describe("audit log", () => {
+  it("records each mutation with actor, request id and address, newest first, paginated", async () => {
+    for (const name of ["Renamed 1", "Renamed 2", "Renamed 3"]) {
+      const res = await api(h, "patch", `/api/v1/orgs/${a.orgId}`, {
+        token: ownerToken,
+        body: { name },
+        headers: { "x-request-id": `audit-${name.at(-1)}` },
+      });
+      expect(res.status).toBe(200);
+    }
+    const page1 = await api(h, "get", `/api/v1/orgs/${a.orgId}/audit-log?limit=2`, { token: ownerToken });
+    expect(page1.body.items).toHaveLength(2);
+    expect(page1.body.items[0]).toMatchObject({
+      action: "organization.update",
+      actorUserId: a.users.owner.id,
+      requestId: "audit-3",
+      ip: "127.0.0.1",
+      detail: { name: "Renamed 3" },
+    });
+    const page2 = await api(h, "get", `/api/v1/orgs/${a.orgId}/audit-log?limit=2&beforeId=${page1.body.nextBeforeId}`, {
+      token: ownerToken,
+    });
+    expect(page2.body.items[0].requestId).toBe("audit-1");
   });
 });
 
