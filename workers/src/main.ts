@@ -108,9 +108,11 @@ host.startHealthLoop();
 if (env.WORKER_HTTP_PORT > 0) http.listen(env.WORKER_HTTP_PORT, "0.0.0.0");
 logger.info({ restoring: restore.toStart, capacity: env.WORKER_CAPACITY, wa: env.MIRAGE_WA }, "worker started");
 
-let shutdown: Promise<void> | undefined;
+let stopping = false;
 function stop(signal: NodeJS.Signals): void {
-  shutdown ??= (async () => {
+  if (stopping) return;
+  stopping = true;
+  void (async () => {
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
