@@ -46,7 +46,6 @@ export function apiKeyRoutes(deps: { db: Database; realtime?: RealtimeControl })
         200: { description: "API keys", schema: listOf(ZApiKey), example: { items: [ZApiKey.meta()?.example] } },
       },
       async handler({ params, principal }) {
-        if (!principal) throw new Error("unreachable");
         const items = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) => listApiKeys(tx, params.orgId));
         return { status: 200, body: { items } };
       },
@@ -72,7 +71,6 @@ export function apiKeyRoutes(deps: { db: Database; realtime?: RealtimeControl })
         },
       },
       async handler({ params, body, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         const scopes = [...new Set(body.scopes)];
         const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
         if (expiresAt && expiresAt.getTime() <= Date.now()) {
@@ -118,7 +116,6 @@ export function apiKeyRoutes(deps: { db: Database; realtime?: RealtimeControl })
       params: ZApiKeyParams,
       responses: { 200: { description: "The revoked key", schema: ZApiKey } },
       async handler({ params, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
           await audit(tx, req, {
             orgId: params.orgId,

@@ -39,7 +39,6 @@ export function auditRoutes(deps: { db: Database }): RouteDef[] {
         },
       },
       async handler({ params, query, principal }) {
-        if (!principal) throw new Error("unreachable");
         const rows = await withOrg(deps.db, principal, params.orgId, ADMIN_ROLES, (tx) =>
           listAuditLog(tx, { orgId: params.orgId, beforeId: query.beforeId, limit: query.limit }),
         );

@@ -16,7 +16,6 @@ export function authRoutes(deps: { db: Database; sessions: SessionService | unde
     auth: { kind: "any", scopes: ["read", "send", "instances", "campaigns"] },
     responses: { 200: { description: "The caller", schema: ZMe } },
     async handler({ principal }) {
-      if (!principal) throw new Error("unreachable: authenticated route");
       const orgs = await deps.db.asUser(principal.claims, (tx) => listOrganizations(tx));
       return {
         status: 200,

@@ -16,20 +16,26 @@ export type RouteAuth = { kind: "public" } | { kind: "user" } | { kind: "any"; s
 
 export type RouteResponse = { description: string; schema?: z.ZodType; example?: unknown };
 
-export type RouteInput<P, Q, B> = { params: P; query: Q; body: B; principal: Principal | undefined };
+/** What a handler gets: validated input, and the caller (always set unless the route is public). */
+export type RouteInput<P, Q, B, A extends RouteAuth = RouteAuth> = {
+  params: P;
+  query: Q;
+  body: B;
+  principal: A extends { kind: "public" } ? undefined : Principal;
+};
 
 /**
  * One API route: its contract (documented in OpenAPI from the same zod schemas that validate it) and its handler.
  * Feature folders export arrays of these; the app mounts them under /api/v1 and the OpenAPI builder reads them.
  */
-export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
+export type RouteDef<P = unknown, Q = unknown, B = unknown, A extends RouteAuth = RouteAuth> = {
   method: HttpMethod;
   /** Express path under /api/v1, e.g. /orgs/:orgId/members. */
   path: string;
   summary: string;
   description?: string;
   tags: string[];
-  auth: RouteAuth;
+  auth: A;
   /** Roles allowed in the organization named by :orgId (documentation; the handler enforces it through withOrg). */
   roles?: readonly TOrgRole[];
   params?: z.ZodType<P>;
@@ -37,11 +43,13 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
   body?: z.ZodType<B>;
   /** Success responses by status; error responses are documented for every route from the error table. */
   responses: Record<number, RouteResponse>;
-  handler: (input: RouteInput<P, Q, B>, req: Request, res: Response) => Promise<{ status: number; body?: unknown }>;
+  handler: (input: RouteInput<P, Q, B, A>, req: Request, res: Response) => Promise<{ status: number; body?: unknown }>;
 };
 
-/** Identity helper that infers P/Q/B from the schemas. */
-export function defineRoute<P = undefined, Q = undefined, B = undefined>(def: RouteDef<P, Q, B>): RouteDef {
+/** Identity helper that infers P/Q/B from the schemas and whether a principal is guaranteed from `auth`. */
+export function defineRoute<P = undefined, Q = undefined, B = undefined, const A extends RouteAuth = RouteAuth>(
+  def: RouteDef<P, Q, B, A>,
+): RouteDef {
   return def as unknown as RouteDef;
 }
 
@@ -86,7 +94,11 @@ export function toExpressHandler(
     const params = parseOrThrow(def.params, req.params, "params");
     const query = parseOrThrow(def.query, req.query, "query");
     const body = parseOrThrow(def.body, req.body, "body");
-    const out = await def.handler({ params, query, body, principal }, req, res);
+    const out = await def.handler(
+      { params, query, body, principal } as RouteInput<unknown, unknown, unknown>,
+      req,
+      res,
+    );
     if (out.body === undefined) res.status(out.status).end();
     else res.status(out.status).json(out.body);
   };

@@ -47,7 +47,6 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
         },
       },
       async handler({ principal }) {
-        if (!principal) throw new Error("unreachable");
         const items = await db.asUser(principal.claims, (tx) => listOrganizations(tx));
         return { status: 200, body: { items } };
       },
@@ -62,7 +61,6 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
       params: ZOrgIdParams,
       responses: { 200: { description: "The organization", schema: ZOrganization } },
       async handler({ params, principal }) {
-        if (!principal) throw new Error("unreachable");
         const org = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx, role) => {
           const [row] = await tx<OrgRow[]>`
             select id, name, slug, timezone, created_at as "createdAt" from public.organizations where id = ${params.orgId}`;
@@ -83,7 +81,6 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
       body: ZUpdateOrganizationRequest,
       responses: { 200: { description: "The updated organization", schema: ZOrganization } },
       async handler({ params, body, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         if (body.timezone && !isTimeZone(body.timezone)) {
           throw new AppError("validation_failed", "unknown time zone", {
             errors: [{ path: "body.timezone", message: "must be an IANA time zone such as America/Sao_Paulo" }],
@@ -118,7 +115,6 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
       params: ZOrgIdParams,
       responses: { 200: { description: "Members", schema: listOf(ZMember), example: { items: [memberExample] } } },
       async handler({ params, principal }) {
-        if (!principal) throw new Error("unreachable");
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listPeopleMembers(tx, params.orgId));
         // Emails live in auth.users, which no user may read: look up only the ids RLS just returned.
         const emails = await db.asService((tx) =>
@@ -144,7 +140,6 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
       body: ZCreateMemberRequest,
       responses: { 201: { description: "The new member", schema: ZMember } },
       async handler({ params, body, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         // Confirm the caller may manage members before any service write (no account is created on a 403/404).
         await withOrg(db, principal, params.orgId, ADMIN_ROLES, async () => undefined);
         const passwordHash = body.password ? await hashPassword(body.password, deps.bcryptCost) : null;
@@ -180,7 +175,6 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
       body: ZUpdateMemberRequest,
       responses: { 200: { description: "The member", schema: ZMember } },
       async handler({ params, body, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
           const before = await findMember(tx, params);
           if (!before) throw new AppError("not_found", "member not found");
@@ -210,7 +204,6 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
       params: ZMemberParams,
       responses: { 204: { description: "Removed" } },
       async handler({ params, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
           const before = await findMember(tx, params);
           if (!before) throw new AppError("not_found", "member not found");

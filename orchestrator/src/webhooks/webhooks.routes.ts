@@ -60,7 +60,6 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
         200: { description: "Endpoints", schema: listOf(ZWebhookEndpoint), example: { items: [endpointExample] } },
       },
       async handler({ params, principal }) {
-        if (!principal) throw new Error("unreachable");
         const items = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) =>
           listWebhookEndpoints(tx, params.orgId),
         );
@@ -90,7 +89,6 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
         },
       },
       async handler({ params, body, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         await assertSafe(body.url);
         const secret = `whsec_${randomBytes(32).toString("base64url")}`;
         const sealed = deps.box.encrypt(secret);
@@ -126,7 +124,6 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
       params: ZWebhookParams,
       responses: { 200: { description: "The endpoint", schema: ZWebhookEndpoint } },
       async handler({ params, principal }) {
-        if (!principal) throw new Error("unreachable");
         const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) =>
           findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId }),
         );
@@ -145,7 +142,6 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
       body: ZUpdateWebhookRequest,
       responses: { 200: { description: "The endpoint", schema: ZWebhookEndpoint } },
       async handler({ params, body, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         if (body.url) await assertSafe(body.url);
         const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
           const updated = await updateWebhookEndpoint(tx, {
@@ -179,7 +175,6 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
       params: ZWebhookParams,
       responses: { 204: { description: "Deleted" } },
       async handler({ params, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
           await audit(tx, req, {
             orgId: params.orgId,
@@ -210,7 +205,6 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
         },
       },
       async handler({ params, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         const ids = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
           const endpoint = await findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId });
           if (!endpoint) throw new AppError("not_found", "webhook endpoint not found");
@@ -248,7 +242,6 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
         },
       },
       async handler({ params, query, principal }) {
-        if (!principal) throw new Error("unreachable");
         const rows = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) =>
           listWebhookDeliveries(tx, {
             orgId: params.orgId,
@@ -275,7 +268,6 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
       params: ZDeliveryParams,
       responses: { 202: { description: "Queued again", schema: ZWebhookDelivery } },
       async handler({ params, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
           const found = await findWebhookDelivery(tx, {
             orgId: params.orgId,
