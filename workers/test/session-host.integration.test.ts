@@ -24,6 +24,8 @@ async function pairByQr(instanceName: string, phone: string, workerId = "w1") {
 
 describe("pairing", () => {
   it("pairs by QR: pending_pairing → connected, the account stored, credentials encrypted at rest", async () => {
+    await w.t.admin`insert into public.webhook_endpoints (org_id, url, events)
+                    values (${w.org.orgId}, 'https://hooks.example.com/mirage', '{instance:qr,instance:status}')`;
     const { host, id } = await pairByQr("qr-1", "5511988770001");
     const [row] = await w.t.admin`select wa_jid, phone_e164 from public.instances where id = ${id}`;
     expect(row).toEqual({ wa_jid: "5511988770001@s.whatsapp.net", phone_e164: "+5511988770001" });
@@ -42,6 +44,17 @@ describe("pairing", () => {
       select count(*)::int as n from public.wa_auth_keys where instance_id = ${id}`;
     expect(keys?.n).toBeGreaterThan(10);
     expect(w.bus.events.some((e) => e.event === "instance:qr" && e.data.instanceId === id)).toBe(true);
+    // Webhooks: the QR (enqueued by the host) and each status change (by the instances trigger), in the outbox.
+    const outbox = await w.t.admin<{ event_type: string; payload: { instanceId: string; status?: string } }[]>`
+      select event_type, payload from public.webhook_deliveries order by id`;
+    expect(
+      outbox.filter((d) => d.payload.instanceId === id).map((d) => [d.event_type, d.payload.status ?? null]),
+    ).toEqual([
+      ["instance:status", "pending_pairing"],
+      ["instance:qr", null],
+      ["instance:status", "connecting"],
+      ["instance:status", "connected"],
+    ]);
     expect(w.bus.qrs.has(id)).toBe(false);
     expect(await host.start(id)).toMatchObject({ ok: true, outcome: "already_connected" });
   });

@@ -10,6 +10,7 @@ import {
   writeHostedStatus,
 } from "@mirage/db/instance-hosting";
 import { clearAuthState } from "@mirage/db/wa-auth";
+import { enqueueWebhookEvent } from "@mirage/db/webhooks";
 import type { Logger } from "@mirage/logger";
 import type { KeyRing } from "@mirage/secrets";
 import type { EventSink, QrStore } from "../bus/redis-bus.ts";
@@ -80,6 +81,8 @@ type Hosted = {
   pairing: boolean;
   /** Set once a stop/logout/drop began: the socket's close is ours, not WhatsApp's. */
   stopping: boolean;
+  /** Last health published to webhooks: integrations hear about changes, not every sample. */
+  lastHealthKey?: string;
   logger: Logger;
 };
 
@@ -372,6 +375,14 @@ export class SessionHost {
     };
     await this.deps.qrStore.set(data, ttlMs);
     await this.deps.events.publish({ orgId: h.orgId, event: "instance:qr", data });
+    // Status changes reach webhooks through the instances trigger; a QR has no row, so it is enqueued here.
+    await this.deps.db.asService((tx) =>
+      enqueueWebhookEvent(tx, {
+        orgId: h.orgId,
+        type: "instance:qr",
+        payload: { instanceId: h.id, qr, attempt: h.qrCount, expiresAt: data.expiresAt },
+      }),
+    );
   }
 
   private async onOpen(h: Hosted, session: Session, account: Account): Promise<void> {
@@ -499,6 +510,17 @@ export class SessionHost {
       if (!ok) {
         this.drop(h, "fenced during health sampling");
         continue;
+      }
+      const healthKey = `${Math.round(score / 10)}:${reasons.join(",")}`;
+      if (healthKey !== h.lastHealthKey) {
+        h.lastHealthKey = healthKey;
+        await this.deps.db.asService((tx) =>
+          enqueueWebhookEvent(tx, {
+            orgId: h.orgId,
+            type: "instance:health",
+            payload: { instanceId: h.id, score, reasons },
+          }),
+        );
       }
       await this.deps.events.publish({
         orgId: h.orgId,
