@@ -223,10 +223,14 @@ describe("API keys", () => {
 
 describe("CLI", () => {
   const cli = (args: string[]) =>
-    promisify(execFile)("npx", ["tsx", path.resolve(import.meta.dirname, "../src/cli.ts"), ...args], {
-      env: { ...process.env, DATABASE_URL: h.t.appUrl, QUEUE_PREFIX: h.prefix },
-      cwd: path.resolve(import.meta.dirname, ".."),
-    });
+    promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", path.resolve(import.meta.dirname, "../src/cli.ts"), ...args],
+      {
+        env: { ...process.env, DATABASE_URL: h.t.appUrl, QUEUE_PREFIX: h.prefix },
+        cwd: path.resolve(import.meta.dirname, ".."),
+      },
+    );
 
   it("creates an organization with its owner, who can log in, and resets a password (signing out sessions)", async () => {
     const created = await cli([
