@@ -3,6 +3,7 @@
 // Prints pairing throughput, client RSS per session, and simulator RSS and CPU per 1,000 messages delivered and
 // read (round 0: new contacts; then `rounds` repeat rounds to the same contacts, reported as medians).
 import { fork } from "node:child_process";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -18,12 +19,14 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     concurrency: { type: "string", default: "16" },
+    "send-concurrency": { type: "string", default: "16" },
     messages: { type: "string", default: "1000" },
     rounds: { type: "string", default: "3" },
   },
 });
 const N = Number(positionals[0] ?? 1000);
 const CONCURRENCY = Number(values.concurrency);
+const SEND_CONCURRENCY = Number(values["send-concurrency"]);
 const MESSAGES = Number(values.messages);
 const ROUNDS = Number(values.rounds);
 const READ = 4;
@@ -97,12 +100,22 @@ await closeSocket(warm.sock);
 const rssBefore = clientRss();
 const serverBefore = await ask<Usage>({ type: "usage" });
 
+// Baileys ends a socket with 408 when no frame was processed for keepAlive + 5 s: event-loop stalls in the client
+// process (CPU saturation, GC) show up as 408s, so the stall is measured too.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
+const lagOf = () => {
+  const out = { p99Ms: Math.round(loopDelay.percentile(99) / 1e6), maxMs: Math.round(loopDelay.max / 1e6) };
+  loopDelay.reset();
+  return out;
+};
+let finished = false;
 const t0 = performance.now();
 let done = 0;
 const sessions: PairedSession[] = await pool(N, CONCURRENCY, async (i) => {
   const s = await pairSession(target, (qr) => ask<{ deviceId: number }>({ type: "scan", phone: phoneOf(i), qr }));
   s.sock.ev.on("connection.update", (u) => {
-    if (u.connection !== "close") return;
+    if (u.connection !== "close" || finished) return;
     const code = String((u.lastDisconnect?.error as { output?: { statusCode?: number } })?.output?.statusCode);
     closes.set(code, (closes.get(code) ?? 0) + 1);
     console.error(`  session ${i} closed: ${code} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -112,6 +125,7 @@ const sessions: PairedSession[] = await pool(N, CONCURRENCY, async (i) => {
   return s;
 });
 const pairSeconds = (performance.now() - t0) / 1000;
+const pairingLag = lagOf();
 await new Promise((r) => setTimeout(r, 2_000));
 const rssAfter = clientRss();
 const serverAfterPairing = await ask<Usage>({ type: "usage" });
@@ -119,11 +133,11 @@ const trackers = sessions.map((s) => trackMessageStatus(s.sock));
 
 // Messages: round 0 writes to MESSAGES contacts never written to before (usync, key fetch, X3DH, the contact's
 // keys derived); the next rounds write to the same contacts again. Every message is waited for until read.
-const rounds: Array<{ cpuMs: number; seconds: number; rssMb: number }> = [];
+const rounds: Array<{ cpuMs: number; seconds: number; rssMb: number; clientLoopLag: ReturnType<typeof lagOf> }> = [];
 for (let round = 0; round <= ROUNDS; round++) {
   const before = await ask<Usage>({ type: "usage" });
   const start = performance.now();
-  await pool(MESSAGES, 64, async (k) => {
+  await pool(MESSAGES, SEND_CONCURRENCY, async (k) => {
     const s = sessions[k % sessions.length];
     const t = trackers[k % sessions.length];
     if (!s || !t) return;
@@ -138,7 +152,7 @@ for (let round = 0; round <= ROUNDS; round++) {
   const seconds = (performance.now() - start) / 1000;
   const after = await ask<Usage>({ type: "usage" });
   const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
-  rounds.push({ cpuMs: (cpuMs * 1000) / MESSAGES, seconds, rssMb: mb(after.memory.rss) });
+  rounds.push({ cpuMs: (cpuMs * 1000) / MESSAGES, seconds, rssMb: mb(after.memory.rss), clientLoopLag: lagOf() });
 }
 const received = await ask<{ count: number }>({ type: "received" });
 
@@ -161,6 +175,7 @@ const result = {
     rssBeforeMb: mb(rssBefore),
     rssAfterMb: mb(rssAfter),
     rssPerSessionMb: Math.round(((rssAfter - rssBefore) / N / 2 ** 20) * 100) / 100,
+    eventLoopLagDuringPairing: pairingLag,
   },
   simulator: {
     rssBeforeMb: mb(serverBefore.memory.rss),
@@ -168,8 +183,10 @@ const result = {
     heapAfterPairingMb: mb(serverAfterPairing.memory.heapUsed),
     cpuMsPerPairing: Math.round((pairCpuMs / N) * 10) / 10,
     messagesPerRound: MESSAGES,
+    sendConcurrency: SEND_CONCURRENCY,
     newContactsRound: {
       cpuMsPer1000Messages: Math.round(rounds[0]?.cpuMs ?? 0),
+      clientLoopLag: rounds[0]?.clientLoopLag,
       secondsPer1000Messages: Math.round((((rounds[0]?.seconds ?? 0) * 1000) / MESSAGES) * 10) / 10,
     },
     repeatRounds: rounds
@@ -184,6 +201,7 @@ const result = {
 };
 console.log(JSON.stringify(result, null, 2));
 
+finished = true;
 await Promise.all(sessions.map((s) => closeSocket(s.sock)));
 child.disconnect();
 process.exit(0);

@@ -64,6 +64,13 @@ describe("sending", () => {
     expect(sim.groundTruth.messages({ contact: contact.phone }).filter((m) => m.id === sent?.key.id)).toHaveLength(1);
   });
 
+  it("a contact without a LID cannot be written to by Baileys 7 (LID-first addressing), and receives nothing", async () => {
+    const contact = sim.contact("5511977770006", { hasLid: false });
+    expect(contact.lid).toBeUndefined();
+    await expect(session.sock.sendMessage(contact.jid, { text: "sem LID" })).rejects.toThrow(/encryptions failed/);
+    expect(contact.messages()).toHaveLength(0);
+  });
+
   it("a contact that never receives sends no receipts", async () => {
     const offline = sim.contact("5511977770002", { deliveryDelayMs: null });
     const tracker = trackMessageStatus(session.sock);

@@ -52,20 +52,25 @@ export type PeerBundle = {
  */
 export class VirtualContact {
   readonly lid: string;
-  readonly identity: SignalIdentity;
   behaviour: ContactBehaviour;
+  private signalIdentity: SignalIdentity | undefined;
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly usedReplies = new Set<ScriptedReply>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly phone: string,
-    seed: string,
+    private readonly seed: string,
     behaviour: ContactBehaviour,
   ) {
     this.lid = deriveDigits(seed, `contact-lid/${phone}`, 15);
-    this.identity = deriveSignalIdentity(seed, `contact/${phone}`);
     this.behaviour = behaviour;
+  }
+
+  /** Derived on first use: signing the pre-key costs ~5 ms, and most looked-up numbers never exchange messages. */
+  get identity(): SignalIdentity {
+    this.signalIdentity ??= deriveSignalIdentity(this.seed, `contact/${this.phone}`);
+    return this.signalIdentity;
   }
 
   /** Whether `user` (PN or LID user part) names this contact. */

@@ -4,14 +4,14 @@ import { WebSocketServer } from "ws";
 import type { ContactBehaviour } from "../contacts/contact.ts";
 import { ContactDirectory, type UnknownNumberPolicy } from "../contacts/directory.ts";
 import { deriveBytes, deriveKeyPair } from "../crypto/keys.ts";
-import { type BinaryNode, node } from "../protocol/nodes.ts";
+import type { BinaryNode } from "../protocol/nodes.ts";
 import { makeCertificateChain } from "../transport/certificate.ts";
 import { Connection } from "../transport/connection.ts";
 import type { ClientHandshakeResult } from "../transport/noise-responder.ts";
 import { type Account, AccountRegistry, type Companion } from "./accounts.ts";
 import { ContactHandle } from "./contact-handle.ts";
 import { type QrOptions, type SimContext, seededRandom, Timers } from "./context.ts";
-import { type Fault, FaultSchema, noFaults } from "./faults.ts";
+import { applyFault } from "./fault-injection.ts";
 import { GroundTruth } from "./ground-truth.ts";
 import { answerIq } from "./iq-handlers.ts";
 import { handleLogin } from "./login.ts";
@@ -127,7 +127,7 @@ export class Simulator {
   phone(phone: string): VirtualPhone {
     return new VirtualPhone(this.ctx.accounts.ensure(phone), {
       pairing: this.pairing,
-      applyFault: (account, fault) => this.applyFault(account, fault),
+      applyFault: (account, fault) => applyFault(this.ctx, account, fault),
       timers: this.ctx.timers,
     });
   }
@@ -162,55 +162,6 @@ export class Simulator {
     this.ctx.timers.clear();
     for (const connection of this.connections) connection.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-  }
-
-  private applyFault(account: Account, input: Fault): void {
-    const fault = FaultSchema.parse(input);
-    const live = [...account.companions.values()].flatMap((c) => (c.connection?.isOpen ? [c.connection] : []));
-    this.ctx.logger.info({ phone: account.phone, fault: fault.type }, "fault injected");
-    switch (fault.type) {
-      case "logged-out":
-        for (const companion of account.companions.values()) companion.removed = true;
-        for (const c of live)
-          c.end(node("stream:error", { code: "401" }, [node("conflict", { type: "device_removed" })]));
-        return;
-      case "banned":
-        account.banned = true;
-        for (const c of live) c.end(node("failure", { reason: "403", location: "sim" }));
-        return;
-      case "restart-required":
-        for (const c of live) c.end(node("stream:error", { code: "515" }));
-        return;
-      case "replaced":
-        for (const c of live) c.end(node("stream:error", {}, [node("conflict", { type: "replaced" })]));
-        return;
-      case "dropped":
-        for (const c of live) c.end();
-        return;
-      case "reachout-timelock":
-        account.faults.timelock = { until: fault.until, enforcementType: fault.enforcementType };
-        for (const c of live) c.send(timelockNotification(true, fault.until, fault.enforcementType));
-        return;
-      case "new-chat-cap":
-        account.faults.newChatCap = { quota: fault.quota, used: 0 };
-        return;
-      case "slow-acks":
-        account.faults.ack = { mode: "slow", ms: fault.ms };
-        return;
-      case "missing-acks":
-        account.faults.ack = { mode: "missing" };
-        return;
-      case "latency":
-        account.faults.latency = { ms: fault.ms, jitterMs: fault.jitterMs };
-        return;
-      case "clear": {
-        const wasLocked = account.faults.timelock !== undefined;
-        account.faults = noFaults();
-        account.banned = false;
-        if (wasLocked) for (const c of live) c.send(timelockNotification(false, 0, "DEFAULT"));
-        return;
-      }
-    }
   }
 
   private onHandshake(connection: Connection, { clientStaticPublic, payload }: ClientHandshakeResult): void {
@@ -254,21 +205,4 @@ export class Simulator {
     if (session?.companion.connection === connection) session.companion.connection = undefined;
     this.sessions.delete(connection);
   }
-}
-
-function timelockNotification(active: boolean, until: number, enforcementType: string): BinaryNode {
-  const payload = {
-    data: {
-      xwa2_notify_account_reachout_timelock: {
-        is_active: active,
-        time_enforcement_ends: active ? String(Math.floor(until / 1000)) : "0",
-        enforcement_type: enforcementType,
-      },
-    },
-  };
-  return node(
-    "notification",
-    { from: "s.whatsapp.net", type: "mex", id: `tl${until}`, t: String(Math.floor(Date.now() / 1000)) },
-    [node("update", { op_name: "NotificationUserReachoutTimelockUpdate" }, Buffer.from(JSON.stringify(payload)))],
-  );
 }
