@@ -168,6 +168,15 @@ const CASES: Case[] = [
     call: async (o) => ({ method: "get", path: `/orgs/${o}/webhooks/${(await freshWebhook(o)).id}/deliveries` }),
   },
   {
+    name: "GET delivery",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => {
+      const w = await freshWebhook(o);
+      return { method: "get", path: `/orgs/${o}/webhooks/${w.id}/deliveries/${w.deliveryId}` };
+    },
+  },
+  {
     name: "POST redeliver",
     allowed: ADMINS,
     status: 202,

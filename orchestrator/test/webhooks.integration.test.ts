@@ -150,6 +150,15 @@ describe("webhook delivery", () => {
       token: await h.tokenFor(a.users.owner),
     });
     expect(list.body.items.map((x: { id: number }) => x.id)).toEqual([Number(dead.id)]);
+    const detail = await api(h, "get", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/deliveries/${dead.id}`, {
+      token: await h.tokenFor(a.users.owner),
+    });
+    expect(detail.body).toMatchObject({
+      status: "dead",
+      lastStatusCode: 503,
+      lastError: "receiver answered 503",
+      payload: { message: "Hello from Mirage" },
+    });
   });
 
   it("recovers when the receiver comes back before the maximum", async () => {

@@ -8,6 +8,7 @@ import {
   ZOrgIdParams,
   ZUpdateWebhookRequest,
   ZWebhookDelivery,
+  ZWebhookDeliveryDetail,
   ZWebhookEndpoint,
   ZWebhookParams,
 } from "@mirage/contracts/api";
@@ -16,6 +17,7 @@ import {
   deleteWebhookEndpoint,
   enqueueWebhookEvent,
   findWebhookDelivery,
+  findWebhookDeliveryDetail,
   findWebhookEndpoint,
   insertWebhookEndpoint,
   listWebhookDeliveries,
@@ -256,6 +258,23 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
           status: 200,
           body: { items: rows, nextBeforeId: rows.length === query.limit && last ? last.id : null },
         };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/webhooks/:webhookId/deliveries/:deliveryId",
+      summary: "Get one delivery with its payload, last status code and error",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZDeliveryParams,
+      responses: { 200: { description: "The delivery", schema: ZWebhookDeliveryDetail } },
+      async handler({ params, principal }) {
+        const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) =>
+          findWebhookDeliveryDetail(tx, { orgId: params.orgId, endpointId: params.webhookId, id: params.deliveryId }),
+        );
+        if (!row) throw new AppError("not_found", "delivery not found");
+        return { status: 200, body: row };
       },
     }),
     defineRoute({

@@ -310,6 +310,18 @@ export const ZWebhookDelivery = z
   });
 export type TWebhookDelivery = z.infer<typeof ZWebhookDelivery>;
 
+export const ZWebhookDeliveryDetail = ZWebhookDelivery.extend({
+  /** The event's data as it is (or was) sent, inside the envelope { id, type, orgId, createdAt, data }. */
+  payload: z.record(z.string(), z.unknown()),
+}).meta({
+  id: "WebhookDeliveryDetail",
+  example: {
+    ...(ZWebhookDelivery.meta()?.example as object),
+    payload: { messageId: 1201, state: "delivered", campaignId: null },
+  },
+});
+export type TWebhookDeliveryDetail = z.infer<typeof ZWebhookDeliveryDetail>;
+
 export const ZListDeliveriesQuery = z.strictObject({
   status: ZWebhookDeliveryStatus.optional(),
   beforeId: z.coerce.number().int().positive().optional(),

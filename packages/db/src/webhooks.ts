@@ -134,6 +134,17 @@ export async function findWebhookDelivery(
   return row;
 }
 
+/** Under asUser: one delivery with its payload (for inspecting a dead letter before redelivering it). */
+export async function findWebhookDeliveryDetail(
+  db: Db,
+  input: { orgId: string; endpointId: string; id: number },
+): Promise<(WebhookDelivery & { payload: Record<string, unknown> }) | undefined> {
+  const [row] = await db<(WebhookDelivery & { payload: Record<string, unknown> })[]>`
+    select ${deliveryColumns(db)}, payload from public.webhook_deliveries
+    where org_id = ${input.orgId} and endpoint_id = ${input.endpointId} and id = ${input.id}`;
+  return row;
+}
+
 /** Under asUser (owner/admin) or service: back to pending; answers false when the caller cannot see it. */
 export async function requestWebhookRedelivery(db: Db, id: number): Promise<boolean> {
   const [row] = await db<{ ok: boolean }[]>`select private.request_webhook_redelivery(${id}) as ok`;
