@@ -152,6 +152,12 @@ const CASES: Case[] = [
     call: async (o) => ({ method: "delete", path: `/orgs/${o}/webhooks/${(await freshWebhook(o)).id}` }),
   },
   {
+    name: "POST rotate webhook secret",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "post", path: `/orgs/${o}/webhooks/${(await freshWebhook(o)).id}/rotate-secret` }),
+  },
+  {
     name: "POST webhook test event",
     allowed: ADMINS,
     status: 202,
@@ -229,6 +235,7 @@ describe("authorization matrix: every role × every organization endpoint × own
       "webhook.update",
       "webhook.delete",
       "webhook.test",
+      "webhook.rotate_secret",
       "webhook.redeliver",
     ]) {
       expect(actions, action).toContain(action);

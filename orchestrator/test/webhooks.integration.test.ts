@@ -118,6 +118,22 @@ describe("webhook delivery", () => {
     expect(delivered).toMatchObject({ attempts: 1, last_status_code: 200 });
   });
 
+  it("signs with the new secret only after a rotation", async () => {
+    const ep = await createEndpoint("/rotated");
+    const token = await h.tokenFor(a.users.owner);
+    const rotated = await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/rotate-secret`, { token });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(ep.secret);
+    await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token });
+    const got = await until(() => received.find((r) => r.path === "/rotated"));
+    const signature = got.headers["mirage-signature"] as string;
+    expect(verifySignature(rotated.body.secret, signature, got.body, { toleranceSeconds: 300 }).ok).toBe(true);
+    expect(verifySignature(ep.secret, signature, got.body, { toleranceSeconds: 300 })).toEqual({
+      ok: false,
+      reason: "mismatch",
+    });
+  });
+
   it("filters by event type and skips disabled endpoints", async () => {
     const messagesOnly = await createEndpoint("/messages-only", ["message:status"]);
     const off = await createEndpoint("/off");

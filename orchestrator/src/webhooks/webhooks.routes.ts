@@ -193,6 +193,40 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
     }),
     defineRoute({
       method: "post",
+      path: "/orgs/:orgId/webhooks/:webhookId/rotate-secret",
+      summary: "Replace the endpoint's signing secret; the new one is in this response only",
+      description: "Deliveries from now on are signed with the new secret only (including retries of older events).",
+      tags: ["webhooks"],
+      auth,
+      roles: ADMIN_ROLES,
+      params: ZWebhookParams,
+      responses: {
+        200: {
+          description: "The endpoint with its new secret",
+          schema: ZCreatedWebhookEndpoint,
+          example: { ...(endpointExample as object), secret: "whsec_8fK…" },
+        },
+      },
+      async handler({ params, principal }, req) {
+        const secret = `whsec_${randomBytes(32).toString("base64url")}`;
+        const sealed = deps.box.encrypt(secret);
+        const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          const endpoint = await findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId });
+          if (!endpoint) throw new AppError("not_found", "webhook endpoint not found");
+          await setWebhookSecret(tx, { endpointId: endpoint.id, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "webhook.rotate_secret",
+            targetType: "webhook_endpoint",
+            targetId: endpoint.id,
+          });
+          return endpoint;
+        });
+        return { status: 200, body: { ...row, secret } };
+      },
+    }),
+    defineRoute({
+      method: "post",
       path: "/orgs/:orgId/webhooks/:webhookId/test",
       summary: "Send a webhook:test event to this endpoint (through the outbox, like any event)",
       tags: ["webhooks"],
