@@ -121,14 +121,22 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
     },
   );
   const url = `http://127.0.0.1:${port}`;
+  const dropDatabase = async () => {
+    await admin.end({ timeout: 5 });
+    await server.unsafe(`drop database if exists ${name} with (force)`);
+    await server.end({ timeout: 5 });
+  };
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`orchestrator exited with ${child.exitCode}`);
     const ok = await fetch(`${url}/readyz`)
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) break;
-    if (Date.now() - started > 30_000) throw new Error("orchestrator did not become ready");
+    if (child.exitCode !== null || Date.now() - started > 30_000) {
+      if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGTERM");
+      await dropDatabase();
+      throw new Error(`orchestrator did not become ready (exit code ${child.exitCode})`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 
@@ -144,9 +152,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
         process.kill(child.pid, "SIGTERM");
         await exited;
       }
-      await admin.end({ timeout: 5 });
-      await server.unsafe(`drop database if exists ${name} with (force)`);
-      await server.end({ timeout: 5 });
+      await dropDatabase();
       const redis = new Redis(redisUrl);
       let cursor = "0";
       do {
