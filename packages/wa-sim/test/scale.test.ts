@@ -18,7 +18,10 @@ afterAll(async () => {
 describe("scale", () => {
   it(`${SESSIONS} sessions pair in parallel, open, and each delivers a message`, async () => {
     const phones = Array.from({ length: SESSIONS }, (_, i) => String(5511910000000 + i));
-    const results = await Promise.allSettled(phones.map((phone) => pairWithQr(sim, phone)));
+    // All 50 at once: the client's pre-key generation saturates the CPU, so allow slow WebSocket handshakes.
+    const results = await Promise.allSettled(
+      phones.map((phone) => pairWithQr(sim, phone, { config: { connectTimeoutMs: 90_000 } })),
+    );
     for (const r of results) if (r.status === "fulfilled") sessions.push(r.value);
     const failures = results.filter((r) => r.status === "rejected");
     expect(failures).toEqual([]);
@@ -35,7 +38,7 @@ describe("scale", () => {
     const received = contact.messages();
     expect(received).toHaveLength(SESSIONS);
     expect(new Set(received.map((m) => m.account)).size).toBe(SESSIONS);
-  }, 90_000);
+  }, 150_000);
 });
 
 describe("determinism", () => {

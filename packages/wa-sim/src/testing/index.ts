@@ -63,7 +63,7 @@ export function makeSimSocket(sim: SimTarget, options: SimSocketOptions = {}) {
     markOnlineOnConnect: false,
     syncFullHistory: false,
     shouldSyncHistoryMessage: () => false,
-    connectTimeoutMs: 10_000,
+    connectTimeoutMs: 30_000,
     ...options.config,
     auth,
     waWebSocketUrl: sim.url,
@@ -165,7 +165,7 @@ export async function reconnect(
 export function waitForServerAck(
   sock: WASocket,
   messageId: string,
-  timeoutMs = 5_000,
+  timeoutMs = 10_000,
 ): Promise<{ error: string | undefined }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -216,7 +216,7 @@ export function trackMessageStatus(sock: WASocket): StatusTracker {
   return {
     statuses: (id) => [...(seen.get(id) ?? [])],
     errorOf: (id) => errors.get(id),
-    waitFor: (id, status, timeoutMs = 5_000) =>
+    waitFor: (id, status, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
           const list = seen.get(id) ?? [];
