@@ -64,6 +64,18 @@ describe("HTTP control API", () => {
     expect((await call("DELETE", `/accounts/${phone}/faults`)).json).toMatchObject({ banned: false });
   });
 
+  it("completes a pairing code through POST /accounts/:phone/pairing-code", async () => {
+    const phone = "5511944440003";
+    const { sock } = makeSimSocket(sim);
+    sockets.push(sock);
+    await nextQr(sock);
+    const closed = waitForConnection(sock);
+    const code = await sock.requestPairingCode(phone);
+    expect(await call("POST", `/accounts/${phone}/pairing-code`, { code })).toMatchObject({ status: 200 });
+    expect(await closed).toMatchObject({ statusCode: DisconnectReason.restartRequired });
+    expect((await call("GET", `/accounts/${phone}`)).json).toMatchObject({ devices: [{ deviceId: 1 }] });
+  });
+
   it("contacts send texts through POST /contacts/:phone/messages", async () => {
     const res = await call("POST", "/contacts/5511933330002/messages", { to: "5511944440009", text: "oi" });
     expect(res.status).toBe(201);

@@ -126,6 +126,16 @@ describe("sending restrictions", () => {
     expect((await waitForServerAck(session.sock, ok?.key.id ?? "")).error).toBeUndefined();
   });
 
+  it("the timelock ends at its end time: new contacts can be written to again", async () => {
+    const session = await paired();
+    sim.phone(session.phone).fault({ type: "reachout-timelock", until: Date.now() + 300 });
+    const during = await session.sock.sendMessage(sim.contact("5511955550003").jid, { text: "during" });
+    expect((await waitForServerAck(session.sock, during?.key.id ?? "")).error).toBe("463");
+    await new Promise((r) => setTimeout(r, 400));
+    const after = await session.sock.sendMessage(sim.contact("5511955550004").jid, { text: "after" });
+    expect((await waitForServerAck(session.sock, after?.key.id ?? "")).error).toBeUndefined();
+  });
+
   it("new-chat cap: the chat past the quota is refused with 463 and Baileys hears about the cap", async () => {
     const session = await paired();
     sim.phone(session.phone).fault({ type: "new-chat-cap", quota: 1 });
