@@ -55,7 +55,7 @@ const specs: Spec[] = [
     name: "orchestrator",
     cwd: path.join(root, "orchestrator"),
     entry: "src/main.ts",
-    env: { PORT: orchestratorPort },
+    env: { ORCHESTRATOR_PORT: orchestratorPort },
     readyUrl: `http://127.0.0.1:${orchestratorPort}/healthz`,
     announce: () => [
       `API                  http://127.0.0.1:${orchestratorPort}/api/v1`,

@@ -10,8 +10,9 @@ export const OrchestratorEnv = z
     ...redisEnv,
     ...logEnv,
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
-    HOST: z.string().default("0.0.0.0"),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    /** Named for the process so one .env can serve every process (Next.js reads a bare PORT too). */
+    ORCHESTRATOR_HOST: z.string().default("0.0.0.0"),
+    ORCHESTRATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
     /** Origins allowed by CORS and by the socket.io handshake; empty means same-origin only. */
     CORS_ORIGINS: csvEnv([]),
     /** JSON bodies above this many bytes get 413 payload_too_large. */
@@ -67,6 +68,14 @@ export const OrchestratorEnv = z
     REALTIME_STREAM: z.string().min(1).default("mirage:realtime"),
     /** Events kept per organization for reconnect catch-up. */
     REALTIME_REPLAY_MAX: z.coerce.number().int().min(0).max(100_000).default(1_000),
+
+    // ── instances ──
+    /** Place new instances and move those of dead workers (turn off on all but a few replicas if you like; a
+     *  Redis lease keeps one placer active at a time anyway). */
+    PLACEMENT_ENABLED: boolEnv(true),
+    PLACEMENT_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+    /** How long the API waits for a worker to answer a command (start, pairing code, …) before 503. */
+    WORKER_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(20_000),
 
     // ── operations ──
     /** People (emails) allowed into Bull Board at /admin/queues; empty leaves it unmounted. */

@@ -45,7 +45,7 @@ process.once("SIGINT", () => void shutdown("SIGINT", 128 + 2));
 process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
 
 try {
-  const { url } = await orchestrator.listen(env.PORT, env.HOST);
+  const { url } = await orchestrator.listen(env.ORCHESTRATOR_PORT, env.ORCHESTRATOR_HOST);
   logger.info({ url, docs: `${url}/docs`, authProvider: env.AUTH_PROVIDER }, "orchestrator listening");
 } catch (err) {
   logger.fatal({ err }, "orchestrator failed to start");

@@ -1,7 +1,9 @@
 import { createServer, type Server } from "node:http";
+import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
 import { createQueues, createWorker } from "@mirage/queue/queues";
+import { createWorkerCommandClient } from "@mirage/queue/worker-commands";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { createHttpApp } from "./app.ts";
@@ -11,8 +13,11 @@ import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import type { RouteDef } from "./http/route.ts";
+import { createInstanceControl } from "./instances/instance-control.ts";
+import { instanceRoutes } from "./instances/instances.routes.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createOpsAdminGuard } from "./ops/ops-admin-guard.ts";
+import { createPlacementService } from "./placement/placement-service.ts";
 import { createRealtimeControl } from "./realtime/control.ts";
 import { createRealtimeGateway } from "./realtime/gateway.ts";
 import { createRealtimeRelay } from "./realtime/relay.ts";
@@ -49,6 +54,7 @@ export type Orchestrator = {
     relay: ReturnType<typeof createRealtimeRelay>;
     dispatcher: ReturnType<typeof createWebhookDispatcher>;
     queues: ReturnType<typeof createQueues>;
+    placement: ReturnType<typeof createPlacementService>;
     webhookWorker: Worker | undefined;
   };
 };
@@ -91,6 +97,24 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   const policy = createTargetPolicy(config.WEBHOOK_ALLOW_PRIVATE);
   const metrics = createMetrics({ db, queues });
   const realtimeControl = createRealtimeControl();
+  // Instances: the orchestrator holds no socket; it places instances on workers and sends them commands.
+  const commands = createWorkerCommandClient({ connection: redis, prefix: config.QUEUE_PREFIX });
+  const placement = createPlacementService({
+    db,
+    redis,
+    commands,
+    logger,
+    intervalMs: config.PLACEMENT_INTERVAL_MS,
+    ns: config.QUEUE_PREFIX,
+  });
+  const instanceControl = createInstanceControl({
+    db,
+    redis,
+    commands,
+    placement,
+    commandTimeoutMs: config.WORKER_COMMAND_TIMEOUT_MS,
+    ns: config.QUEUE_PREFIX,
+  });
 
   const app = createHttpApp({
     config: {
@@ -115,7 +139,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       config.OPS_ADMIN_EMAILS.length > 0
         ? createOpsAdminGuard({ emails: config.OPS_ADMIN_EMAILS, authenticator, db, limiter })
         : undefined,
-    features: deps.features,
+    features: [...instanceRoutes({ db, control: instanceControl }), ...(deps.features ?? [])],
   });
 
   const server = createServer(app.app);
@@ -139,6 +163,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     metrics,
     stream: config.REALTIME_STREAM,
     replayMax: config.REALTIME_REPLAY_MAX,
+    workerChannel: workerEventsChannel(config.QUEUE_PREFIX),
   });
   const dispatcher = createWebhookDispatcher({
     db,
@@ -196,6 +221,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       relay,
       dispatcher,
       queues,
+      placement,
       get webhookWorker() {
         return webhookWorker;
       },
@@ -204,6 +230,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       await relay.start();
       await dispatcher.start();
       if (config.WEBHOOK_WORKER_ENABLED) webhookWorker = startWorker();
+      if (config.PLACEMENT_ENABLED) placement.start();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => resolve());
@@ -218,6 +245,8 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         await gateway.close();
         server.closeAllConnections();
         await serverClosed;
+        await placement.close();
+        await commands.close();
         await relay.close();
         await dispatcher.close();
         await webhookWorker?.close();

@@ -7,19 +7,17 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { parseEnv } from "@mirage/config";
+import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
 import { createLogger } from "@mirage/logger";
-import { createWorkerCommandClient } from "@mirage/queue/worker-commands";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { Simulator } from "@mirage/wa-sim";
 import { Redis } from "ioredis";
 import { SignJWT } from "jose";
+import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrchestratorEnv } from "../src/env.ts";
-import { createInstanceControl } from "../src/instances/instance-control.ts";
-import { instanceRoutes } from "../src/instances/instances.routes.ts";
 import { createOrchestrator, type Orchestrator } from "../src/orchestrator.ts";
-import { createPlacementService, type PlacementService } from "../src/placement/placement-service.ts";
 import { api, type Json, JWT_SECRET, REDIS_URL } from "./harness.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -33,8 +31,7 @@ let b: OrgFixture;
 let sim: Simulator;
 let redis: Redis;
 let orch: Orchestrator;
-let placement: PlacementService;
-let commands: ReturnType<typeof createWorkerCommandClient>;
+const sockets: Socket[] = [];
 let url: string;
 let tokenA: string;
 let tokenB: string;
@@ -145,19 +142,10 @@ beforeAll(async () => {
     QUEUE_PREFIX: prefix,
     REALTIME_STREAM: `${prefix}:realtime`,
     WEBHOOK_WORKER_ENABLED: "false",
+    PLACEMENT_INTERVAL_MS: "500",
   });
-  commands = createWorkerCommandClient({ connection: redis, prefix });
-  placement = createPlacementService({ db: t.db, redis, commands, logger: silent, intervalMs: 500, ns: prefix });
-  const control = createInstanceControl({ db: t.db, redis, commands, placement, commandTimeoutMs: 20_000, ns: prefix });
-  orch = createOrchestrator({
-    config: env,
-    logger: silent,
-    db: t.db,
-    redis,
-    features: instanceRoutes({ db: t.db, control }),
-  });
+  orch = createOrchestrator({ config: env, logger: silent, db: t.db, redis });
   url = (await orch.listen(0, "127.0.0.1")).url;
-  placement.start();
   tokenA = await token(a.users.operator);
   tokenB = await token(b.users.owner);
   viewerA = await token(a.users.viewer);
@@ -168,9 +156,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([...workers.keys()].map((id) => stopWorker(id, "SIGTERM")));
-  await placement?.close();
+  for (const socket of sockets) socket.close();
   await orch?.close();
-  await commands?.close();
   await sim?.close();
   let cursor = "0";
   do {
@@ -182,8 +169,25 @@ afterAll(async () => {
   await t?.drop();
 }, 60_000);
 
+/** A socket.io client of an organization, collecting every instance event it receives. */
+async function listen(tok: string): Promise<TRealtimeEnvelope[]> {
+  const socket = connect(url, { auth: { token: tok }, transports: ["websocket"], forceNew: true, reconnection: false });
+  sockets.push(socket);
+  const events: TRealtimeEnvelope[] = [];
+  for (const name of ["instance:status", "instance:qr", "instance:health"]) {
+    socket.on(name, (e: TRealtimeEnvelope) => events.push(e));
+  }
+  await new Promise((resolve, reject) => {
+    socket.once("realtime:ready", resolve);
+    socket.once("connect_error", reject);
+  });
+  return events;
+}
+
 describe("pairing through the API", () => {
   it("by QR: the API hands out the QR (JSON and PNG), the phone scans it, the instance connects", async () => {
+    const seenByA = await listen(tokenA);
+    const seenByB = await listen(tokenB);
     const id = await createInstance("qr-api");
     const qr = await waitFor(async () => {
       const r = await api({ url }, "get", `${orgPath(a)}/${id}/qr`, { token: tokenA });
@@ -213,6 +217,13 @@ describe("pairing through the API", () => {
     expect(after.status).toBe(404);
     const started = await api({ url }, "post", `${orgPath(a)}/${id}/start`, { token: tokenA });
     expect(started.body).toMatchObject({ outcome: "already_connected", status: "connected" });
+    // Live events reach the organization's room, and only it.
+    const mine = (type: string) => seenByA.filter((e) => e.type === type && (e.data as Json).instanceId === id);
+    await waitFor(async () =>
+      mine("instance:status").some((e) => (e.data as Json).status === "connected") ? true : undefined,
+    );
+    expect(mine("instance:qr").length).toBeGreaterThanOrEqual(1);
+    expect(seenByB.filter((e) => (e.data as Json).instanceId === id)).toEqual([]);
   });
 
   it("by pairing code", async () => {

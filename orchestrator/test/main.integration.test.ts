@@ -35,11 +35,11 @@ function run(env: Record<string, string>) {
 
 describe("main.ts", () => {
   it("fails fast listing every invalid variable, then the cross-field rules", async () => {
-    const p = run({ DATABASE_URL: "mysql://nope", PORT: "99999" });
+    const p = run({ DATABASE_URL: "mysql://nope", ORCHESTRATOR_PORT: "99999" });
     expect(await p.exited).not.toBe(0);
     expect(p.output()).toContain("DATABASE_URL: must be a postgres:// or postgresql:// URL");
     expect(p.output()).toContain("MIRAGE_ENCRYPTION_KEYS");
-    expect(p.output()).toContain("PORT");
+    expect(p.output()).toContain("ORCHESTRATOR_PORT");
     const q = run({ DATABASE_URL: t.appUrl, MIRAGE_ENCRYPTION_KEYS: "k1:short", AUTH_PROVIDER: "builtin" });
     expect(await q.exited).not.toBe(0);
     expect(q.output()).toContain("JWT_SECRET: required when AUTH_PROVIDER=builtin");
@@ -51,8 +51,8 @@ describe("main.ts", () => {
     const p = run({
       DATABASE_URL: t.appUrl,
       REDIS_URL,
-      PORT: "0",
-      HOST: "127.0.0.1",
+      ORCHESTRATOR_PORT: "0",
+      ORCHESTRATOR_HOST: "127.0.0.1",
       JWT_SECRET: randomBytes(32).toString("hex"),
       MIRAGE_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`,
       QUEUE_PREFIX: prefix,

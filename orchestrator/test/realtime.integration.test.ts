@@ -1,10 +1,10 @@
 import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
+import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import { orgStreamKey } from "@mirage/queue/realtime";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareIds } from "../src/realtime/gateway.ts";
-import { WORKER_EVENTS_CHANNEL } from "../src/realtime/relay.ts";
 import { api, type Harness, startHarness } from "./harness.ts";
 
 let h: Harness;
@@ -86,7 +86,7 @@ describe("socket.io gateway", () => {
     await h.t.admin`insert into public.blacklist (org_id, phone_e164) values (${b.orgId}, '+5511999990001')`;
     // Workers publish QR codes and health on their pub/sub channel.
     await h.redis.publish(
-      WORKER_EVENTS_CHANNEL,
+      workerEventsChannel(h.prefix),
       JSON.stringify({
         orgId: b.orgId,
         event: "instance:qr",
@@ -94,7 +94,7 @@ describe("socket.io gateway", () => {
       }),
     );
     await h.redis.publish(
-      WORKER_EVENTS_CHANNEL,
+      workerEventsChannel(h.prefix),
       JSON.stringify({
         orgId: a.orgId,
         event: "instance:qr",
@@ -102,7 +102,7 @@ describe("socket.io gateway", () => {
       }),
     );
     await h.redis.publish(
-      WORKER_EVENTS_CHANNEL,
+      workerEventsChannel(h.prefix),
       JSON.stringify({
         orgId: a.orgId,
         event: "instance:health",

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WORKER_EVENTS_CHANNEL } from "../src/realtime/relay.ts";
 import { verifySignature } from "../src/webhooks/signing.ts";
 import { api, type Harness, startHarness } from "./harness.ts";
 
@@ -227,7 +227,7 @@ describe("events from workers", () => {
     const [inst] = await h.t.admin<{ id: string }[]>`
       insert into public.instances (org_id, name) values (${a.orgId}, 'qr-1') returning id`;
     await h.redis.publish(
-      WORKER_EVENTS_CHANNEL,
+      workerEventsChannel(h.prefix),
       JSON.stringify({ orgId: a.orgId, event: "instance:qr", data: { instanceId: inst?.id, qr: "2@abc", attempt: 1 } }),
     );
     const got = await until(() => received.find((r) => r.path === "/qr"));

@@ -99,6 +99,8 @@ export function toExpressHandler(
       req,
       res,
     );
+    // A handler that sent a non-JSON body itself (the QR as a PNG) has answered already.
+    if (res.headersSent) return;
     if (out.body === undefined) res.status(out.status).end();
     else res.status(out.status).json(out.body);
   };

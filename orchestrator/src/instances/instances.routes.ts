@@ -69,7 +69,13 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       auth: { kind: "any", scopes: ["instances"] },
       roles: OPERATORS,
       params: ZInstanceParams,
-      responses: { 200: { description: "What the worker did", schema: ZInstanceActionResponse } },
+      responses: {
+        200: {
+          description: "What the worker did",
+          schema: ZInstanceActionResponse,
+          example: ZInstanceActionResponse.meta()?.example,
+        },
+      },
       async handler({ params, principal }, req) {
         if (!principal) throw new Error("unreachable");
         await visible(principal, params.orgId, params.instanceId, OPERATORS);
@@ -98,7 +104,9 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       auth: { kind: "any", scopes: ["read", "instances"] },
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      responses: { 200: { description: "Instances", schema: listOf(ZInstance) } },
+      responses: {
+        200: { description: "Instances", schema: listOf(ZInstance), example: { items: [ZInstance.meta()?.example] } },
+      },
       async handler({ params, principal }) {
         if (!principal) throw new Error("unreachable");
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listInstanceViews(tx, params.orgId));
@@ -151,7 +159,7 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       auth: { kind: "any", scopes: ["read", "instances"] },
       roles: ALL_ROLES,
       params: ZInstanceParams,
-      responses: { 200: { description: "The instance", schema: ZInstance } },
+      responses: { 200: { description: "The instance", schema: ZInstance, example: ZInstance.meta()?.example } },
       async handler({ params, principal }) {
         if (!principal) throw new Error("unreachable");
         return { status: 200, body: toDto(await visible(principal, params.orgId, params.instanceId, ALL_ROLES)) };
@@ -168,7 +176,11 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       params: ZInstanceParams,
       query: ZQrQuery,
       responses: {
-        200: { description: "The QR (application/json), or image/png with ?format=png", schema: ZInstanceQrResponse },
+        200: {
+          description: "The QR (application/json), or image/png with ?format=png",
+          schema: ZInstanceQrResponse,
+          example: ZInstanceQrResponse.meta()?.example,
+        },
       },
       async handler({ params, query, principal }, _req, res) {
         if (!principal) throw new Error("unreachable");
@@ -180,7 +192,7 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         if (query.format === "png") {
           const png = Buffer.from(qr.dataUrl.slice(qr.dataUrl.indexOf(",") + 1), "base64");
           res.status(200).type("image/png").send(png);
-          return { status: 200, body: undefined, sent: true } as never;
+          return { status: 200 };
         }
         return { status: 200, body: { qr: qr.qr, dataUrl: qr.dataUrl, attempt: qr.attempt, expiresAt: qr.expiresAt } };
       },
@@ -270,7 +282,13 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       roles: ALL_ROLES,
       params: ZInstanceParams,
       query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
-      responses: { 200: { description: "State changes", schema: listOf(ZInstanceEvent) } },
+      responses: {
+        200: {
+          description: "State changes",
+          schema: listOf(ZInstanceEvent),
+          example: { items: [ZInstanceEvent.meta()?.example] },
+        },
+      },
       async handler({ params, query, principal }) {
         if (!principal) throw new Error("unreachable");
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
@@ -297,7 +315,13 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
           .max(24 * 30)
           .default(24),
       }),
-      responses: { 200: { description: "Health samples, oldest first", schema: listOf(ZInstanceHealthSample) } },
+      responses: {
+        200: {
+          description: "Health samples, oldest first",
+          schema: listOf(ZInstanceHealthSample),
+          example: { items: [ZInstanceHealthSample.meta()?.example] },
+        },
+      },
       async handler({ params, query, principal }) {
         if (!principal) throw new Error("unreachable");
         const since = new Date(Date.now() - query.hours * 3_600_000);

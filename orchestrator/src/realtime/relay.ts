@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TChangeNotification } from "@mirage/contracts/changes";
 import { type TRealtimePublish, WORKER_RELAYED_EVENTS } from "@mirage/contracts/realtime";
+import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import { listenChanges } from "@mirage/db/changes";
 import { enqueueWebhookEvent } from "@mirage/db/webhooks";
@@ -10,8 +11,8 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Metrics } from "../ops/metrics.ts";
 
-/** The workers' pub/sub channel (packages/contracts/src/worker-bus.ts, WORKER_EVENTS_CHANNEL). */
-export const WORKER_EVENTS_CHANNEL = "mirage:events";
+/** The workers' pub/sub channel of the default namespace (tests pass their own `workerChannel`). */
+export const WORKER_EVENTS_CHANNEL = workerEventsChannel("mirage");
 
 const ZWorkerMessage = z.object({
   orgId: z.uuid(),
@@ -26,6 +27,8 @@ export type RelayDeps = {
   metrics: Metrics;
   stream: string;
   replayMax: number;
+  /** The workers' pub/sub channel: workerEventsChannel(QUEUE_PREFIX). */
+  workerChannel?: string;
   /** Leadership lease; one replica relays at a time so every change is appended to the stream exactly once. */
   leaseMs?: number;
 };
@@ -134,7 +137,7 @@ export function createRealtimeRelay(deps: RelayDeps) {
       (payload, error) => log.warn({ payload, err: error }, "invalid change notification"),
     );
     unlisten = l.unlisten;
-    await sub.subscribe(WORKER_EVENTS_CHANNEL);
+    await sub.subscribe(deps.workerChannel ?? WORKER_EVENTS_CHANNEL);
   }
 
   async function resign(): Promise<void> {
@@ -142,7 +145,7 @@ export function createRealtimeRelay(deps: RelayDeps) {
     leading = false;
     await unlisten?.();
     unlisten = undefined;
-    await sub.unsubscribe(WORKER_EVENTS_CHANNEL).catch(() => undefined);
+    await sub.unsubscribe(deps.workerChannel ?? WORKER_EVENTS_CHANNEL).catch(() => undefined);
   }
 
   sub.on("message", (_channel: string, message: string) => {

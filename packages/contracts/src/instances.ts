@@ -72,11 +72,17 @@ export const ZInstanceEvent = z
     detail: z.record(z.string(), z.unknown()),
     at: ZTimestamp,
   })
-  .meta({ id: "InstanceEvent" });
+  .meta({
+    id: "InstanceEvent",
+    example: { id: 42, from: "connecting", to: "connected", reason: null, detail: {}, at: "2026-11-24T10:00:00.000Z" },
+  });
 
 export const ZInstanceHealthSample = z
   .object({ score: z.number().int(), reasons: z.array(z.string()), at: ZTimestamp })
-  .meta({ id: "InstanceHealthSample" });
+  .meta({
+    id: "InstanceHealthSample",
+    example: { score: 85, reasons: ["slow_acks"], at: "2026-11-24T10:00:00.000Z" },
+  });
 
 export const ZQrQuery = z.strictObject({ format: z.enum(["json", "png"]).default("json") });
 
