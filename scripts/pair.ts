@@ -2,6 +2,10 @@
  * Pairs an instance from a terminal, through the public API (like any other client):
  *
  *   ./mirage pair <instance-name> [--org <slug|id>] [--code +5511999990000] [--url http://127.0.0.1:3001]
+ *                                 [--sim-phone 5511999990000]
+ *
+ * --sim-phone: in the phone-free demo (./mirage start --simulator), that virtual phone of wa-sim scans the QR (or
+ * types the pairing code) for you, through wa-sim's control API (WA_SIM_CONTROL_URL, default :7281).
  *
  * Credentials: MIRAGE_API_KEY (an API key with the `instances` scope), or MIRAGE_EMAIL + MIRAGE_PASSWORD
  * (defaults to the demo owner). Creates the instance when it does not exist, prints each QR code in the terminal
@@ -18,12 +22,15 @@ const { values, positionals } = parseArgs({
     code: { type: "string" },
     url: { type: "string" },
     raw: { type: "boolean", default: false },
+    "sim-phone": { type: "string" },
     timeout: { type: "string", default: "300" },
   },
 });
 const name = positionals[0];
 if (!name) {
-  console.error("usage: ./mirage pair <instance-name> [--org <slug|id>] [--code +5511999990000] [--url <api>]");
+  console.error(
+    "usage: ./mirage pair <instance-name> [--org <slug|id>] [--code +5511999990000] [--url <api>] [--sim-phone <digits>]",
+  );
   process.exit(2);
 }
 const base = (
@@ -84,6 +91,20 @@ async function resolveOrg(): Promise<string> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** wa-sim's control API: the virtual phone acts like a person holding it. */
+async function simulator(path: string, body: unknown): Promise<void> {
+  const control = (process.env.WA_SIM_CONTROL_URL ?? "http://127.0.0.1:7281").replace(/\/$/, "");
+  const res = await fetch(`${control}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) {
+    console.error(`the simulator refused: HTTP ${res.status} ${await res.text()}`);
+    process.exit(1);
+  }
+}
+
 await login();
 const orgId = await resolveOrg();
 const list = await call("GET", `/orgs/${orgId}/instances`);
@@ -112,6 +133,7 @@ if (values.code) {
   if (r.status !== 200) fail("could not get a pairing code", r);
   console.log(`On the phone: WhatsApp → Linked devices → Link a device → Link with phone number instead`);
   console.log(`PAIRING CODE ${String(r.json.code)}`);
+  if (values["sim-phone"]) await simulator(`/accounts/${values["sim-phone"]}/pairing-code`, { code: r.json.code });
 }
 
 const deadline = Date.now() + Number(values.timeout) * 1000;
@@ -137,6 +159,10 @@ while (Date.now() < deadline) {
         `Scan with WhatsApp → Linked devices (code ${shownAttempt}, valid until ${String(qr.json.expiresAt)})`,
       );
       if (values.raw) console.log(`QR ${text}`);
+      if (values["sim-phone"]) {
+        await simulator(`/accounts/${values["sim-phone"]}/scan`, { qr: text });
+        console.log(`virtual phone +${values["sim-phone"]} scanned it`);
+      }
     }
   }
   await sleep(700);

@@ -12,6 +12,7 @@ import { createLogger } from "@mirage/logger";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { Simulator } from "@mirage/wa-sim";
+import { startControlServer } from "@mirage/wa-sim/control/http-api";
 import { Redis } from "ioredis";
 import { SignJWT } from "jose";
 import { io as connect, type Socket } from "socket.io-client";
@@ -132,7 +133,8 @@ beforeAll(async () => {
   a = await createOrgWithMembers(t.admin, "e2e-a");
   b = await createOrgWithMembers(t.admin, "e2e-b");
   sim = await Simulator.start({ seed: `e2e-${prefix}` });
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  // Options as main.ts uses them: BullMQ's blocking connections must not inherit them.
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
   const env = parseEnv(OrchestratorEnv, {
     DATABASE_URL: t.appUrl,
     REDIS_URL,
@@ -264,6 +266,50 @@ describe("pairing through the API", () => {
     const list = await api({ url }, "get", orgPath(a), { token: viewerA });
     expect(list.status).toBe(200);
     expect(list.body.items.map((i: Json) => i.name)).toContain("bad-input");
+  });
+});
+
+describe("./mirage pair", () => {
+  it("pairs from a terminal with an API key, the virtual phone scanning the printed QR", async () => {
+    const owner = await token(a.users.owner);
+    const key = await api({ url }, "post", `/api/v1/orgs/${a.orgId}/api-keys`, {
+      token: owner,
+      body: { name: "terminal", scopes: ["instances"] },
+    });
+    expect(key.status).toBe(201);
+    const control = await startControlServer(sim, { host: "127.0.0.1", port: 0 });
+    try {
+      const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            "--import",
+            "tsx",
+            path.join(root, "scripts/pair.ts"),
+            "terminal-1",
+            "--url",
+            url,
+            "--sim-phone",
+            "5511966099100",
+          ],
+          {
+            cwd: root,
+            env: { ...process.env, MIRAGE_API_KEY: key.body.key, WA_SIM_CONTROL_URL: control.url },
+          },
+        );
+        let stdout = "";
+        child.stdout.on("data", (d) => {
+          stdout += String(d);
+        });
+        child.on("exit", (code) => resolve({ code, stdout }));
+      });
+      expect(out.stdout).toContain("created instance terminal-1");
+      expect(out.stdout).toContain("virtual phone +5511966099100 scanned it");
+      expect(out.stdout).toContain("CONNECTED terminal-1 as +5511966099100");
+      expect(out.code).toBe(0);
+    } finally {
+      await control.close();
+    }
   });
 });
 
