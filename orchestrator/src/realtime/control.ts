@@ -1,4 +1,5 @@
 import type { RealtimeServer } from "./gateway.ts";
+import { keyRoom, userRoom } from "./rooms.ts";
 
 /**
  * What the REST side tells the gateway when access changes, so live sockets follow at once instead of at token
@@ -10,9 +11,6 @@ export type RealtimeControl = {
   memberRemoved(orgId: string, userId: string): void;
   bind(io: RealtimeServer): void;
 };
-
-export const userRoom = (userId: string) => `user:${userId}`;
-export const keyRoom = (keyId: string) => `key:${keyId}`;
 
 export function createRealtimeControl(): RealtimeControl {
   let io: RealtimeServer | undefined;

@@ -17,7 +17,7 @@ import { Server } from "socket.io";
 import type { Authenticator, Principal } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import type { Metrics } from "../ops/metrics.ts";
-import { keyRoom, userRoom } from "./control.ts";
+import { keyRoom, userRoom } from "./rooms.ts";
 
 type SocketData = { principal: Principal; orgIds: string[]; since: string | undefined };
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -30,7 +30,8 @@ export function createWorkerCommandClient(opts: WorkerCommandOptions) {
     if (!entry) {
       const name = workerCommandQueue(workerId);
       // QueueEvents blocks on XREAD: it gets a connection of its own, never the caller's shared one.
-      const own = "duplicate" in opts.connection ? opts.connection.duplicate({ maxRetriesPerRequest: null }) : undefined;
+      const own =
+        "duplicate" in opts.connection ? opts.connection.duplicate({ maxRetriesPerRequest: null }) : undefined;
       entry = {
         queue: new Queue(name, { connection: opts.connection, prefix: opts.prefix }),
         events: new QueueEvents(name, { connection: own ?? opts.connection, prefix: opts.prefix }),
