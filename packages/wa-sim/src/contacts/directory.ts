@@ -43,14 +43,15 @@ export class ContactDirectory {
   }
 
   /**
-   * The contact behind a PN or LID user part. LIDs are only known once the number was created: a LID nobody asked
-   * for resolves to nothing, like a LID the real server has never issued.
+   * The contact behind a JID's user part: `server` "lid" looks up LIDs, anything else phone numbers (created on
+   * first use). A LID nobody was given resolves to nothing, like a LID the real server never issued.
    */
-  findByUser(user: string): VirtualContact | undefined {
-    const byLid = this.byLid.get(user);
-    if (byLid) return byLid.behaviour.hasLid ? byLid : undefined;
-    if (this.byPhone.has(user)) return this.byPhone.get(user);
-    return isValidPhone(user) ? this.ensure(user) : undefined;
+  findByUser(user: string, server = "s.whatsapp.net"): VirtualContact | undefined {
+    if (server === "lid") {
+      const byLid = this.byLid.get(user);
+      return byLid?.behaviour.hasLid ? byLid : undefined;
+    }
+    return this.byPhone.get(user) ?? (isValidPhone(user) ? this.ensure(user) : undefined);
   }
 
   all(): VirtualContact[] {

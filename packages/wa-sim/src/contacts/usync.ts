@@ -38,7 +38,7 @@ function usyncUser(ctx: SimContext, query: BinaryNode, user: BinaryNode): Binary
       devices.push(node("device", { id: String(companion.deviceId), "key-index": String(companion.deviceId) }));
     }
   } else {
-    const contact = ctx.contacts.findByUser(userPart);
+    const contact = ctx.contacts.findByUser(userPart, decoded?.server);
     if (!contact?.behaviour.onWhatsApp)
       return node("user", { jid }, [node("devices", {}, [node("device-list", {}, [])])]);
     lid = contact.behaviour.hasLid ? contact.lid : undefined;
@@ -101,7 +101,7 @@ function bundleFor(ctx: SimContext, jid: string): Bundle | undefined {
       preKey: first ? { keyId: first[0], publicKey: first[1] } : undefined,
     };
   }
-  const contact = device === 0 ? ctx.contacts.findByUser(decoded.user) : undefined;
+  const contact = device === 0 ? ctx.contacts.findByUser(decoded.user, decoded.server) : undefined;
   if (!contact?.behaviour.onWhatsApp) return undefined;
   const id = contact.identity;
   return {

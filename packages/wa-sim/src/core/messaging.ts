@@ -34,7 +34,8 @@ export class Messaging {
     const id = stanza.attrs.id ?? "";
     const to = stanza.attrs.to ?? "";
     const target = jidDecode(to);
-    const contact = target?.user && target.server !== "g.us" ? this.ctx.contacts.findByUser(target.user) : undefined;
+    const contact =
+      target?.user && target.server !== "g.us" ? this.ctx.contacts.findByUser(target.user, target.server) : undefined;
     if (!contact?.behaviour.onWhatsApp) {
       this.ack(account, connection, id, to);
       return;
@@ -98,7 +99,9 @@ export class Messaging {
         if (typingMs > 0) this.sendTyping(contact, account, "composing");
         this.ctx.timers.after(typingMs, () => {
           if (typingMs > 0) this.sendTyping(contact, account, "paused");
-          void this.sendText(contact, account, reply.text);
+          this.sendText(contact, account, reply.text).catch((err: unknown) =>
+            this.ctx.logger.warn({ err, contact: contact.phone }, "scripted reply failed"),
+          );
         });
       });
     }
@@ -138,7 +141,7 @@ export class Messaging {
   /** A companion sent `<chatstate>`: remembered as the presence seen before its next message. */
   handleChatState(account: Account, stanza: BinaryNode): void {
     const to = jidDecode(stanza.attrs.to ?? "");
-    const contact = to?.user ? this.ctx.contacts.findByUser(to.user) : undefined;
+    const contact = to?.user ? this.ctx.contacts.findByUser(to.user, to.server) : undefined;
     const [state] = Array.isArray(stanza.content) ? stanza.content : [];
     if (!contact || !state) return;
     const name = state.tag === "composing" && state.attrs.media === "audio" ? "recording" : state.tag;

@@ -27,6 +27,8 @@ export class PairingError extends Error {
   }
 }
 
+const PAIRING_CODE_FINISH_TIMEOUT_MS = 30_000;
+
 type QrRef = { ref: string; validFrom: number; validUntil: number };
 
 /** A client that connected without credentials and waits to be linked. */
@@ -196,8 +198,17 @@ export class Pairing {
       throw new PairingError("no-pairing-code-request", `no client requested a pairing code for ${account.phone}`);
     }
     await new Promise<void>((resolve, reject) => {
-      linkCode.settle = { resolve, reject };
-      this.sendPrimaryHello(registration, account, code).catch(reject);
+      // The client may go away before it answers: do not leave the caller waiting forever.
+      const timer = setTimeout(
+        () => reject(new PairingError("no-pairing-code-request", "the client did not finish linking in time")),
+        PAIRING_CODE_FINISH_TIMEOUT_MS,
+      );
+      const settle = (fn: () => void) => {
+        clearTimeout(timer);
+        fn();
+      };
+      linkCode.settle = { resolve: () => settle(resolve), reject: (err) => settle(() => reject(err)) };
+      this.sendPrimaryHello(registration, account, code).catch((err: Error) => linkCode.settle?.reject(err));
     });
   }
 

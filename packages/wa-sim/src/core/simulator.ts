@@ -174,7 +174,9 @@ export class Simulator {
     if (!session) return;
     this.sessions.set(connection, session);
     if (session.account.pendingInbound.length > 0) {
-      void this.messaging.flushPending(session.account, session.companion);
+      this.messaging
+        .flushPending(session.account, session.companion)
+        .catch((err: unknown) => this.ctx.logger.warn({ err }, "delivering queued messages failed"));
     }
   }
 
