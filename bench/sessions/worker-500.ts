@@ -168,6 +168,17 @@ console.log(
   `storm: all ${N} dropped at once, all reconnected ${(totalRecover / 1000).toFixed(1)} s after the drop; peak reconnect rate ${peak.toFixed(0)}/s`,
 );
 void recoverMs;
+// The sockets are back; how long until Postgres (what the API and dashboard show) says so for all of them?
+let statuses: { status: string; n: number }[] = [];
+while (performance.now() - tDrop < 180_000) {
+  statuses = await admin<{ status: string; n: number }[]>`
+    select status::text, count(*)::int as n from public.instances group by 1 order by 1`;
+  if (statuses.length === 1 && statuses[0]?.status === "connected") break;
+  await sleep(250);
+}
+console.log(
+  `storm: Postgres shows ${statuses.map((r) => `${r.n} ${r.status}`).join(", ")} ${((performance.now() - tDrop) / 1000).toFixed(1)} s after the drop`,
+);
 console.log(
   `worker RSS after the storm ${rssMb(worker.pid).toFixed(0)} MB; simulator RSS ${(Number((await ask({ type: "stats" })).rss) / 1048576).toFixed(0)} MB`,
 );
