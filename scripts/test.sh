@@ -15,7 +15,6 @@ ensure_postgres
 ensure_redis
 ensure_psql
 ensure_pgtap
-[ -f "$MIRAGE_ROOT/scripts/ensure-chromium.sh" ] && source "$MIRAGE_ROOT/scripts/ensure-chromium.sh"
 
 failed_steps=()
 step() {
