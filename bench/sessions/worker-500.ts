@@ -5,7 +5,7 @@
  *  - restart: time for all N to be connected again after a worker restart, staggered (goal < 120 s);
  *  - storm: wa-sim drops all N sockets at once; recovery time and peak reconnect rate.
  *
- *   npx tsx bench/sessions/worker-500.ts [N] [--restore-rate 10]
+ *   npx tsx bench/sessions/worker-500.ts [N] [--restore-rate 10] [--pool 10]
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -20,6 +20,7 @@ import { benchDatabase, ROOT as root } from "../lib.ts";
 const argv = process.argv.slice(2);
 const N = Number(argv.find((a) => /^\d+$/.test(a)) ?? 500);
 const restoreRate = Number(argv[argv.indexOf("--restore-rate") + 1]) || 10;
+const poolMax = Number(argv[argv.indexOf("--pool") + 1]) || 10;
 const DB = "mirage_bench_sessions";
 const WORKER_ID = `bench-${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,7 +79,7 @@ function startWorker(): ChildProcess {
     env: {
       ...process.env,
       DATABASE_URL: appUrl,
-      DATABASE_POOL_MAX: "8",
+      DATABASE_POOL_MAX: String(poolMax),
       MIRAGE_WA: "simulator",
       WA_SIM_URL: simInfo?.url,
       WA_SIM_ROOT_KEY: simInfo?.rootPublicKey,
