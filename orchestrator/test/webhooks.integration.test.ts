@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
+import { enqueueWebhookEvent } from "@mirage/db/webhooks";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignature } from "../src/webhooks/signing.ts";
@@ -221,19 +222,25 @@ describe("webhook delivery", () => {
 });
 
 describe("events from workers", () => {
-  it("QR codes published by a worker reach endpoints subscribed to instance:qr", async () => {
+  it("QR codes the session host writes to the outbox reach endpoints subscribed to instance:qr, once", async () => {
     const ep = await createEndpoint("/qr", ["instance:qr"]);
     await until(() => h.orch.parts.relay.isLeader);
     const [inst] = await h.t.admin<{ id: string }[]>`
       insert into public.instances (org_id, name) values (${a.orgId}, 'qr-1') returning id`;
+    const data = { instanceId: inst?.id, qr: "2@abc", attempt: 1 };
+    // What workers/src/sessions/session-host.ts does on a QR: the outbox row, and the live event for browsers.
+    await h.t.db.asService((tx) => enqueueWebhookEvent(tx, { orgId: a.orgId, type: "instance:qr", payload: data }));
     await h.redis.publish(
       workerEventsChannel(h.prefix),
-      JSON.stringify({ orgId: a.orgId, event: "instance:qr", data: { instanceId: inst?.id, qr: "2@abc", attempt: 1 } }),
+      JSON.stringify({ orgId: a.orgId, event: "instance:qr", data }),
     );
     const got = await until(() => received.find((r) => r.path === "/qr"));
     expect(JSON.parse(got.body)).toMatchObject({ type: "instance:qr", data: { instanceId: inst?.id, qr: "2@abc" } });
     const done = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "delivered"));
     expect(done.event_type).toBe("instance:qr");
+    // The relay adds no second delivery for the same QR.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await deliveriesOf(ep.id)).filter((x) => x.event_type === "instance:qr")).toHaveLength(1);
   });
 });
 

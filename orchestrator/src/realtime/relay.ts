@@ -4,7 +4,6 @@ import { type TRealtimePublish, WORKER_RELAYED_EVENTS } from "@mirage/contracts/
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import { listenChanges } from "@mirage/db/changes";
-import { enqueueWebhookEvent } from "@mirage/db/webhooks";
 import type { Logger } from "@mirage/logger";
 import { publishRealtimeEvent } from "@mirage/queue/realtime";
 import type { Redis } from "ioredis";
@@ -157,14 +156,9 @@ export function createRealtimeRelay(deps: RelayDeps) {
       return;
     }
     if (!(WORKER_RELAYED_EVENTS as readonly string[]).includes(parsed.event)) return;
+    // Webhooks for QR codes and health are written by the session host itself, durably and once; pub/sub here is
+    // only the live path to browsers.
     enqueue(async () => {
-      if (parsed.event === "instance:qr") {
-        // QR codes have no row to hang an outbox write on: the relay writes it, for the event's organization only
-        // (service work with the explicit organization the validated event names).
-        await deps.db.asService((tx) =>
-          enqueueWebhookEvent(tx, { orgId: parsed.orgId, type: "instance:qr", payload: parsed.data }),
-        );
-      }
       await publishRealtimeEvent(
         deps.redis,
         { type: parsed.event, orgId: parsed.orgId, at: Date.now(), data: parsed.data } as TRealtimePublish,
