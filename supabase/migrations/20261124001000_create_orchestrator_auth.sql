@@ -66,6 +66,15 @@ create trigger api_keys_lifecycle after update of revoked_at or delete on public
 -- The audit log stays service-written, but a user's own request records its row in the same transaction through
 -- this function: the actor comes from auth.uid() (an API-key principal is recorded as its key), never from input,
 -- and only members of the organization can write into it.
+-- Tells a trusted caller (service work or a direct connection: no user claims) from a user request. Inside a
+-- SECURITY DEFINER function current_user is the owner, so the caller is read from the JWT claims instead.
+create or replace function private.is_trusted_caller() returns boolean
+language sql stable set search_path = '' as $$
+  select coalesce(auth.role(), 'service_role') = 'service_role'
+$$;
+revoke all on function private.is_trusted_caller() from public;
+grant execute on function private.is_trusted_caller() to authenticated, service_role;
+
 create or replace function private.record_audit(
   p_org uuid, p_action text, p_target_type text, p_target_id text, p_detail jsonb, p_ip inet, p_request_id text
 ) returns bigint language plpgsql security definer set search_path = '' as $$
@@ -74,7 +83,7 @@ declare
   v_key uuid;
   v_id bigint;
 begin
-  if current_user = 'authenticated' and not exists (
+  if not private.is_trusted_caller() and not exists (
     select 1 from public.organization_members where org_id = p_org and user_id = v_uid
   ) then
     raise exception 'not a member of this organization' using errcode = '42501';
@@ -86,6 +95,7 @@ begin
   returning id into v_id;
   return v_id;
 end $$;
+
 revoke all on function private.record_audit(uuid, text, text, text, jsonb, inet, text) from public;
 grant execute on function private.record_audit(uuid, text, text, text, jsonb, inet, text) to authenticated, service_role;
 
@@ -97,7 +107,7 @@ returns void language plpgsql security definer set search_path = '' as $$
 declare v_org uuid;
 begin
   select org_id into v_org from public.webhook_endpoints where id = p_endpoint;
-  if v_org is null or (current_user = 'authenticated'
+  if v_org is null or (not private.is_trusted_caller()
       and not private.has_org_role(v_org, array['owner', 'admin']::public.org_role[])) then
     raise exception 'webhook endpoint not found' using errcode = 'P0002';
   end if;
@@ -105,6 +115,7 @@ begin
   values (p_endpoint, v_org, p_key_id, p_ciphertext)
   on conflict (endpoint_id) do update set key_id = excluded.key_id, ciphertext = excluded.ciphertext, created_at = now();
 end $$;
+
 revoke all on function private.set_webhook_secret(uuid, text, bytea) from public;
 grant execute on function private.set_webhook_secret(uuid, text, bytea) to authenticated, service_role;
 
@@ -116,11 +127,12 @@ begin
   update public.webhook_deliveries
      set status = 'pending', next_attempt_at = now(), last_error = null
    where id = p_delivery
-     and (current_user <> 'authenticated'
+     and (private.is_trusted_caller()
           or org_id in (select private.user_org_ids_with(array['owner', 'admin']::public.org_role[])));
   get diagnostics v_count = row_count;
   return v_count = 1;
 end $$;
+
 revoke all on function private.request_webhook_redelivery(bigint) from public;
 grant execute on function private.request_webhook_redelivery(bigint) to authenticated, service_role;
 
@@ -128,23 +140,31 @@ grant execute on function private.request_webhook_redelivery(bigint) to authenti
 -- One delivery row per enabled endpoint of the organization whose filter matches (an empty filter matches all).
 -- Called by triggers below (same transaction as the cause), by workers for events without a row (QR codes), and
 -- by admins for test events (then limited to their organizations).
+-- Unchecked: for the triggers (which run as the owner) and the checked entry point below. No API role executes it.
+create or replace function private.write_webhook_outbox(
+  p_org uuid, p_type text, p_payload jsonb, p_endpoint uuid default null
+) returns setof bigint language sql security definer set search_path = '' as $$
+  insert into public.webhook_deliveries (org_id, endpoint_id, event_type, payload)
+  select e.org_id, e.id, p_type, p_payload
+  from public.webhook_endpoints e
+  where e.org_id = p_org and e.enabled
+    and (p_endpoint is null or e.id = p_endpoint)
+    and (cardinality(e.events) = 0 or p_type = any (e.events))
+  returning id
+$$;
+revoke all on function private.write_webhook_outbox(uuid, text, jsonb, uuid) from public, anon, authenticated;
+
 create or replace function private.enqueue_webhook_event(
   p_org uuid, p_type text, p_payload jsonb, p_endpoint uuid default null
 ) returns setof bigint language plpgsql security definer set search_path = '' as $$
 begin
-  if current_user = 'authenticated'
+  if not private.is_trusted_caller()
      and not private.has_org_role(p_org, array['owner', 'admin']::public.org_role[]) then
     raise exception 'organization not found' using errcode = 'P0002';
   end if;
-  return query
-    insert into public.webhook_deliveries (org_id, endpoint_id, event_type, payload)
-    select e.org_id, e.id, p_type, p_payload
-    from public.webhook_endpoints e
-    where e.org_id = p_org and e.enabled
-      and (p_endpoint is null or e.id = p_endpoint)
-      and (cardinality(e.events) = 0 or p_type = any (e.events))
-    returning id;
+  return query select * from private.write_webhook_outbox(p_org, p_type, p_payload, p_endpoint);
 end $$;
+
 revoke all on function private.enqueue_webhook_event(uuid, text, jsonb, uuid) from public;
 grant execute on function private.enqueue_webhook_event(uuid, text, jsonb, uuid) to authenticated, service_role;
 
@@ -154,28 +174,29 @@ language plpgsql security definer set search_path = '' as $$
 begin
   if tg_table_name = 'instances' then
     if tg_op = 'INSERT' or new.status is distinct from old.status then
-      perform private.enqueue_webhook_event(new.org_id, 'instance:status', jsonb_build_object(
+      perform private.write_webhook_outbox(new.org_id, 'instance:status', jsonb_build_object(
         'instanceId', new.id, 'name', new.name, 'status', new.status, 'reason', new.status_reason));
     end if;
   elsif tg_table_name = 'outbound_messages' then
     if tg_op = 'UPDATE' and new.state is distinct from old.state then
-      perform private.enqueue_webhook_event(new.org_id, 'message:status', jsonb_build_object(
+      perform private.write_webhook_outbox(new.org_id, 'message:status', jsonb_build_object(
         'messageId', new.id, 'campaignId', new.campaign_id, 'instanceId', new.instance_id,
         'recipientPhone', new.recipient_phone, 'state', new.state, 'waMessageId', new.wa_message_id,
         'errorCode', new.error_code));
     end if;
   elsif tg_table_name = 'campaigns' then
     if tg_op = 'INSERT' or new.status is distinct from old.status then
-      perform private.enqueue_webhook_event(new.org_id, 'campaign:progress', jsonb_build_object(
+      perform private.write_webhook_outbox(new.org_id, 'campaign:progress', jsonb_build_object(
         'campaignId', new.id, 'name', new.name, 'status', new.status));
     end if;
   elsif tg_table_name = 'blacklist' then
-    perform private.enqueue_webhook_event(coalesce(new.org_id, old.org_id), 'blacklist:changed', jsonb_build_object(
+    perform private.write_webhook_outbox(coalesce(new.org_id, old.org_id), 'blacklist:changed', jsonb_build_object(
       'op', lower(tg_op), 'id', coalesce(new.id, old.id), 'phoneE164', coalesce(new.phone_e164, old.phone_e164),
       'waLid', coalesce(new.wa_lid, old.wa_lid), 'source', coalesce(new.source, old.source)));
   end if;
   return null;
 end $$;
+
 revoke all on function private.outbox_on_change() from public;
 
 create trigger instances_outbox after insert or update of status on public.instances
