@@ -27,54 +27,26 @@ export function createMetrics(deps: { db: Database; queues: Queues; defaultMetri
     registers: [registry],
   });
 
-  new Gauge({
-    name: "mirage_instances",
-    help: "Instances by status",
-    labelNames: ["status"] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await deps.db.asService(
-        (tx) =>
-          tx<
-            { status: string; count: number }[]
-          >`select status, count(*)::int as count from public.instances group by status`,
-      );
-      this.reset();
-      for (const r of rows) this.set({ status: r.status }, r.count);
-    },
-  });
-  new Gauge({
-    name: "mirage_outbound_messages",
-    help: "Outbound messages by state",
-    labelNames: ["state"] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await deps.db.asService(
-        (tx) =>
-          tx<
-            { state: string; count: number }[]
-          >`select state, count(*)::int as count from public.outbound_messages group by state`,
-      );
-      this.reset();
-      for (const r of rows) this.set({ state: r.state }, r.count);
-    },
-  });
-  new Gauge({
-    name: "mirage_webhook_deliveries",
-    help: "Webhook outbox rows by status",
-    labelNames: ["status"] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await deps.db.asService(
-        (tx) =>
-          tx<
-            { status: string; count: number }[]
-          >`select status, count(*)::int as count from public.webhook_deliveries group by status`,
-      );
-      this.reset();
-      for (const r of rows) this.set({ status: r.status }, r.count);
-    },
-  });
+  // Rows by one enum column: a gauge per (table, column), refreshed on scrape.
+  const countBy = (name: string, help: string, table: string, column: string) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: [column] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await deps.db.asService(
+          (tx) =>
+            tx<{ value: string; count: number }[]>`
+              select ${tx(column)}::text as value, count(*)::int as count from ${tx(`public.${table}`)} group by 1`,
+        );
+        this.reset();
+        for (const r of rows) this.set({ [column]: r.value }, r.count);
+      },
+    });
+  countBy("mirage_instances", "Instances by status", "instances", "status");
+  countBy("mirage_outbound_messages", "Outbound messages by state", "outbound_messages", "state");
+  countBy("mirage_webhook_deliveries", "Webhook outbox rows by status", "webhook_deliveries", "status");
   new Gauge({
     name: "mirage_queue_jobs",
     help: "BullMQ jobs by queue and state (waiting, active, delayed, failed, completed)",
