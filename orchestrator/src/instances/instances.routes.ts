@@ -77,7 +77,6 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         },
       },
       async handler({ params, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         await visible(principal, params.orgId, params.instanceId, OPERATORS);
         const result = await control[name](params.instanceId);
         await withOrg(db, principal, params.orgId, OPERATORS, (tx) =>
@@ -108,7 +107,6 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         200: { description: "Instances", schema: listOf(ZInstance), example: { items: [ZInstance.meta()?.example] } },
       },
       async handler({ params, principal }) {
-        if (!principal) throw new Error("unreachable");
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listInstanceViews(tx, params.orgId));
         return { status: 200, body: { items: rows.map(toDto) } };
       },
@@ -127,7 +125,6 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       body: ZCreateInstanceRequest,
       responses: { 201: { description: "The new instance", schema: ZInstance, example: ZInstance.meta()?.example } },
       async handler({ params, body, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         const created = await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
           const clash = await tx`select 1 from public.instances where org_id = ${params.orgId} and name = ${body.name}`;
           if (clash.length > 0) throw new AppError("conflict", `an instance named "${body.name}" already exists`);
@@ -161,7 +158,6 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       params: ZInstanceParams,
       responses: { 200: { description: "The instance", schema: ZInstance, example: ZInstance.meta()?.example } },
       async handler({ params, principal }) {
-        if (!principal) throw new Error("unreachable");
         return { status: 200, body: toDto(await visible(principal, params.orgId, params.instanceId, ALL_ROLES)) };
       },
     }),
@@ -183,7 +179,6 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         },
       },
       async handler({ params, query, principal }, _req, res) {
-        if (!principal) throw new Error("unreachable");
         await visible(principal, params.orgId, params.instanceId, OPERATORS);
         const qr = await control.latestQr(params.instanceId);
         if (!qr)
@@ -212,7 +207,6 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         200: { description: "The code", schema: ZPairingCodeResponse, example: ZPairingCodeResponse.meta()?.example },
       },
       async handler({ params, body, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         await visible(principal, params.orgId, params.instanceId, OPERATORS);
         const result = await control.pairingCode(params.instanceId, body.phone.slice(1));
         if (result.outcome === "already_paired") {
@@ -258,7 +252,6 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       params: ZInstanceParams,
       responses: { 204: { description: "Deleted" } },
       async handler({ params, principal }, req) {
-        if (!principal) throw new Error("unreachable");
         await visible(principal, params.orgId, params.instanceId, OPERATORS);
         await control.remove(params.instanceId);
         await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
@@ -290,7 +283,6 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         },
       },
       async handler({ params, query, principal }) {
-        if (!principal) throw new Error("unreachable");
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           if (!(await findInstanceView(tx, params.orgId, params.instanceId)))
             throw new AppError("not_found", "instance not found");
@@ -323,7 +315,6 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         },
       },
       async handler({ params, query, principal }) {
-        if (!principal) throw new Error("unreachable");
         const since = new Date(Date.now() - query.hours * 3_600_000);
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           if (!(await findInstanceView(tx, params.orgId, params.instanceId)))
