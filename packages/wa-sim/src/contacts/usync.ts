@@ -6,6 +6,7 @@ import {
   KEY_BUNDLE_TYPE,
 } from "@whiskeysockets/baileys";
 import type { SimContext } from "../core/context.ts";
+import type { SignalIdentity } from "../crypto/keys.ts";
 import { type BinaryNode, childrenOf, contentBuffer, node, WA_SERVER } from "../protocol/nodes.ts";
 
 /** A `<user>` entry of a usync answer for one queried user. */
@@ -77,19 +78,7 @@ function bundleFor(ctx: SimContext, jid: string): Bundle | undefined {
   const device = decoded.device ?? 0;
   const account = ctx.accounts.findByUser(decoded.user);
   if (account) {
-    if (device === 0) {
-      const id = account.phoneIdentity;
-      return {
-        registrationId: id.registrationId,
-        identity: id.identity.public,
-        signed: {
-          keyId: id.signedPreKey.keyId,
-          publicKey: id.signedPreKey.keyPair.public,
-          signature: Buffer.from(id.signedPreKey.signature),
-        },
-        preKey: { keyId: id.preKey.keyId, publicKey: id.preKey.keyPair.public },
-      };
-    }
+    if (device === 0) return identityBundle(account.phoneIdentity);
     const companion = account.companions.get(device);
     if (!companion || companion.removed) return undefined;
     const [first] = companion.preKeys.entries();
@@ -103,7 +92,11 @@ function bundleFor(ctx: SimContext, jid: string): Bundle | undefined {
   }
   const contact = device === 0 ? ctx.contacts.findByUser(decoded.user, decoded.server) : undefined;
   if (!contact?.behaviour.onWhatsApp) return undefined;
-  const id = contact.identity;
+  return identityBundle(contact.identity);
+}
+
+/** The bundle of a phone-side identity (an account's phone, or a contact): one signed pre-key, one pre-key. */
+function identityBundle(id: SignalIdentity) {
   return {
     registrationId: id.registrationId,
     identity: id.identity.public,
