@@ -44,14 +44,28 @@ ensure_node() {
   [ "$major" -ge 20 ] || die "Node.js 20.19+ is required; found $(node -v)."
 }
 
+# pnpm is installed into a project-local prefix (.mirage/tools), never globally and never through corepack:
+# corepack's registry-signature check fails behind mirrors (and did for everyone when npm rotated its keys), and a
+# half-finished `corepack enable` leaves a shim that breaks a later `npm install -g`. A pnpm already on the PATH is
+# used only when it is exactly the pinned version. A second run finds the local copy and does nothing.
+PNPM_PREFIX="$MIRAGE_STATE/tools"
 ensure_pnpm() {
-  if have pnpm && [ "$(pnpm -v 2>/dev/null)" = "$PNPM_VERSION" ]; then return 0; fi
-  say "installing pnpm $PNPM_VERSION"
-  if have corepack && corepack enable >/dev/null 2>&1 && corepack prepare "pnpm@$PNPM_VERSION" --activate >/dev/null 2>&1 &&
-    [ "$(pnpm -v 2>/dev/null)" = "$PNPM_VERSION" ]; then
+  if [ -x "$PNPM_PREFIX/bin/pnpm" ] && [ "$("$PNPM_PREFIX/bin/pnpm" -v 2>/dev/null)" = "$PNPM_VERSION" ]; then
+    export PATH="$PNPM_PREFIX/bin:$PATH"
     return 0
   fi
-  npm install -g "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || die "could not install pnpm (npm install -g pnpm@$PNPM_VERSION)"
+  if have pnpm && [ "$(pnpm -v 2>/dev/null)" = "$PNPM_VERSION" ]; then return 0; fi
+  say "installing pnpm $PNPM_VERSION into .mirage/tools"
+  rm -rf "$PNPM_PREFIX"
+  mkdir -p "$PNPM_PREFIX"
+  local log="$MIRAGE_STATE/logs/pnpm-install.log"
+  # -g with --prefix puts the package and its bin link under PNPM_PREFIX and nowhere else.
+  if ! npm install -g --prefix "$PNPM_PREFIX" --no-audit --no-fund "pnpm@$PNPM_VERSION" >"$log" 2>&1; then
+    rm -rf "$PNPM_PREFIX"
+    die "could not install pnpm $PNPM_VERSION into $PNPM_PREFIX (npm install; see $log)"
+  fi
+  [ "$("$PNPM_PREFIX/bin/pnpm" -v 2>/dev/null)" = "$PNPM_VERSION" ] || die "pnpm in $PNPM_PREFIX does not run (see $log)"
+  export PATH="$PNPM_PREFIX/bin:$PATH"
 }
 
 ensure_deps() {

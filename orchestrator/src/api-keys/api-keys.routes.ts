@@ -1,12 +1,6 @@
 import { randomBytes } from "node:crypto";
-import {
-  listOf,
-  ZApiKey,
-  ZApiKeyParams,
-  ZCreateApiKeyRequest,
-  ZCreatedApiKey,
-  ZOrgIdParams,
-} from "@mirage/contracts/api";
+import { ZApiKey, ZApiKeyParams, ZCreateApiKeyRequest, ZCreatedApiKey } from "@mirage/contracts/api-keys";
+import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
 import type { Database } from "@mirage/db";
 import {
   createApiKeyPrincipal,

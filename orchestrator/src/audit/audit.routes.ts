@@ -1,4 +1,5 @@
-import { listOf, ZAuditEntry, ZListAuditQuery, ZOrgIdParams } from "@mirage/contracts/api";
+import { ZAuditEntry, ZListAuditQuery } from "@mirage/contracts/audit";
+import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
 import type { Database } from "@mirage/db";
 import { listAuditLog } from "@mirage/db/audit-log";
 import { ADMIN_ROLES, withOrg } from "../auth/principal.ts";

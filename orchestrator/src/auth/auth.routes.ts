@@ -1,4 +1,4 @@
-import { ZLoginRequest, ZMe, ZRefreshRequest, ZTokenPair } from "@mirage/contracts/api";
+import { ZLoginRequest, ZMe, ZRefreshRequest, ZTokenPair } from "@mirage/contracts/auth";
 import type { Database } from "@mirage/db";
 import { listOrganizations } from "@mirage/db/organizations";
 import type { Request } from "express";

@@ -1,4 +1,4 @@
-import type { TTokenPair } from "@mirage/contracts/api";
+import type { TTokenPair } from "@mirage/contracts/auth";
 import type { Database } from "@mirage/db";
 import {
   findRefreshTokenForUpdate,

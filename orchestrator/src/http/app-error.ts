@@ -1,4 +1,4 @@
-import type { TErrorCode } from "@mirage/contracts/api";
+import type { TErrorCode } from "@mirage/contracts/errors";
 
 /** The single code → HTTP status table. Every error the API renders has one of these codes. */
 export const ERROR_STATUS: Record<TErrorCode, number> = {

@@ -1,4 +1,4 @@
-import type { TProblem } from "@mirage/contracts/api";
+import type { TProblem } from "@mirage/contracts/errors";
 import type { Logger } from "@mirage/logger";
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import { ZodError } from "zod";

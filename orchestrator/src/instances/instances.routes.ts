@@ -1,4 +1,4 @@
-import { listOf, ZOrgIdParams } from "@mirage/contracts/api";
+import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
 import type { TOrgRole } from "@mirage/contracts/enums";
 import {
   ZCreateInstanceRequest,

@@ -1,5 +1,6 @@
-import { ZProblem, ZWebhookEnvelope, ZWebhookEventType } from "@mirage/contracts/api";
+import { ZProblem } from "@mirage/contracts/errors";
 import { REALTIME_EVENTS } from "@mirage/contracts/realtime";
+import { ZWebhookEnvelope, ZWebhookEventType } from "@mirage/contracts/webhooks";
 import { z } from "zod";
 import { ERROR_STATUS } from "../http/app-error.ts";
 import type { RouteDef } from "../http/route.ts";

@@ -1,13 +1,12 @@
+import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
-  listOf,
   ZCreateMemberRequest,
   ZMember,
   ZMemberParams,
   ZOrganization,
-  ZOrgIdParams,
   ZUpdateMemberRequest,
   ZUpdateOrganizationRequest,
-} from "@mirage/contracts/api";
+} from "@mirage/contracts/organizations";
 import type { Database } from "@mirage/db";
 import {
   deleteMember,

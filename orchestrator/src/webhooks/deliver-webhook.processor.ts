@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import type { TWebhookEnvelope } from "@mirage/contracts/api";
+import type { TWebhookEnvelope } from "@mirage/contracts/webhooks";
 import type { Database } from "@mirage/db";
 import { findDeliveryWork, recordDeliveryAttempt } from "@mirage/db/webhooks";
 import type { Logger } from "@mirage/logger";

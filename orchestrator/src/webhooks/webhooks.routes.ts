@@ -1,17 +1,16 @@
 import { randomBytes } from "node:crypto";
+import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
-  listOf,
   ZCreatedWebhookEndpoint,
   ZCreateWebhookRequest,
   ZDeliveryParams,
   ZListDeliveriesQuery,
-  ZOrgIdParams,
   ZUpdateWebhookRequest,
   ZWebhookDelivery,
   ZWebhookDeliveryDetail,
   ZWebhookEndpoint,
   ZWebhookParams,
-} from "@mirage/contracts/api";
+} from "@mirage/contracts/webhooks";
 import type { Database } from "@mirage/db";
 import {
   deleteWebhookEndpoint,

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { ZTimestamp, ZUuid } from "./common.ts";
+import { ZApiKeyScope } from "./enums.ts";
+
+export const ZApiKey = z
+  .object({
+    id: ZUuid,
+    name: z.string(),
+    /** The visible start of the key, to tell keys apart; the key itself is shown only once, at creation. */
+    prefix: z.string(),
+    scopes: z.array(ZApiKeyScope),
+    lastUsedAt: ZTimestamp.nullable(),
+    expiresAt: ZTimestamp.nullable(),
+    revokedAt: ZTimestamp.nullable(),
+    createdAt: ZTimestamp,
+  })
+  .meta({
+    id: "ApiKey",
+    example: {
+      id: "3d1f8a2b-6c4e-4b9a-8f7d-2e1c0b9a8d7f",
+      name: "n8n",
+      prefix: "mk_live_7Hq2",
+      scopes: ["read", "send"],
+      lastUsedAt: null,
+      expiresAt: null,
+      revokedAt: null,
+      createdAt: "2026-11-24T10:00:00.000Z",
+    },
+  });
+export type TApiKey = z.infer<typeof ZApiKey>;
+
+export const ZCreateApiKeyRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    scopes: z.array(ZApiKeyScope).min(1).max(5),
+    expiresAt: ZTimestamp.optional(),
+  })
+  .meta({ id: "CreateApiKeyRequest", example: { name: "n8n", scopes: ["read", "send"] } });
+
+export const ZCreatedApiKey = ZApiKey.extend({
+  /** The full key. Shown once: store it now, it cannot be retrieved again. */
+  key: z.string(),
+}).meta({ id: "CreatedApiKey" });
+
+export const ZApiKeyParams = z.strictObject({ orgId: ZUuid, keyId: ZUuid });

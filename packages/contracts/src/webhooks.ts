@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { ZTimestamp, ZUuid } from "./common.ts";
+import { ZWebhookDeliveryStatus } from "./enums.ts";
+
+export const ZWebhookEventType = z.enum([
+  "instance:status",
+  "message:status",
+  "campaign:progress",
+  "blacklist:changed",
+  "instance:qr",
+  "instance:health",
+  "webhook:test",
+]);
+export type TWebhookEventType = z.infer<typeof ZWebhookEventType>;
+
+export const ZWebhookEndpoint = z
+  .object({
+    id: ZUuid,
+    url: z.string(),
+    events: z.array(ZWebhookEventType),
+    enabled: z.boolean(),
+    description: z.string().nullable(),
+    createdAt: ZTimestamp,
+    updatedAt: ZTimestamp,
+  })
+  .meta({
+    id: "WebhookEndpoint",
+    example: {
+      id: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+      url: "https://n8n.example.com/webhook/mirage",
+      events: ["message:status"],
+      enabled: true,
+      description: "n8n",
+      createdAt: "2026-11-24T10:00:00.000Z",
+      updatedAt: "2026-11-24T10:00:00.000Z",
+    },
+  });
+export type TWebhookEndpoint = z.infer<typeof ZWebhookEndpoint>;
+
+const ZWebhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .describe("http(s) URL; private and loopback targets are refused unless the server allows them");
+
+export const ZCreateWebhookRequest = z
+  .strictObject({
+    url: ZWebhookUrl,
+    /** Empty or omitted: every event. */
+    events: z.array(ZWebhookEventType).max(20).default([]),
+    description: z.string().max(500).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .meta({
+    id: "CreateWebhookRequest",
+    example: { url: "https://n8n.example.com/webhook/mirage", events: ["message:status"] },
+  });
+export type TCreateWebhookRequest = z.infer<typeof ZCreateWebhookRequest>;
+
+export const ZCreatedWebhookEndpoint = ZWebhookEndpoint.extend({
+  /** Signing secret (HMAC-SHA256). Shown once. */
+  secret: z.string(),
+}).meta({ id: "CreatedWebhookEndpoint" });
+
+export const ZUpdateWebhookRequest = z
+  .strictObject({
+    url: ZWebhookUrl.optional(),
+    events: z.array(ZWebhookEventType).max(20).optional(),
+    description: z.string().max(500).nullable().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .meta({ id: "UpdateWebhookRequest", example: { enabled: false } });
+
+export const ZWebhookParams = z.strictObject({ orgId: ZUuid, webhookId: ZUuid });
+
+export const ZWebhookDelivery = z
+  .object({
+    id: z.number().int(),
+    endpointId: ZUuid,
+    eventId: ZUuid,
+    eventType: z.string(),
+    status: ZWebhookDeliveryStatus,
+    attempts: z.number().int(),
+    nextAttemptAt: ZTimestamp,
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    deliveredAt: ZTimestamp.nullable(),
+    createdAt: ZTimestamp,
+  })
+  .meta({
+    id: "WebhookDelivery",
+    example: {
+      id: 42,
+      endpointId: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+      eventId: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+      eventType: "message:status",
+      status: "delivered",
+      attempts: 1,
+      nextAttemptAt: "2026-11-24T10:00:00.000Z",
+      lastStatusCode: 200,
+      lastError: null,
+      deliveredAt: "2026-11-24T10:00:01.000Z",
+      createdAt: "2026-11-24T10:00:00.000Z",
+    },
+  });
+export type TWebhookDelivery = z.infer<typeof ZWebhookDelivery>;
+
+export const ZWebhookDeliveryDetail = ZWebhookDelivery.extend({
+  /** The event's data as it is (or was) sent, inside the envelope { id, type, orgId, createdAt, data }. */
+  payload: z.record(z.string(), z.unknown()),
+}).meta({
+  id: "WebhookDeliveryDetail",
+  example: {
+    ...(ZWebhookDelivery.meta()?.example as object),
+    payload: { messageId: 1201, state: "delivered", campaignId: null },
+  },
+});
+export type TWebhookDeliveryDetail = z.infer<typeof ZWebhookDeliveryDetail>;
+
+export const ZListDeliveriesQuery = z.strictObject({
+  status: ZWebhookDeliveryStatus.optional(),
+  beforeId: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const ZDeliveryParams = z.strictObject({ orgId: ZUuid, webhookId: ZUuid, deliveryId: z.coerce.number().int() });
+
+/** The body POSTed to a webhook endpoint. `id` is stable across retries: receivers dedupe on it. */
+export const ZWebhookEnvelope = z
+  .object({
+    id: ZUuid,
+    type: z.string(),
+    orgId: ZUuid,
+    createdAt: ZTimestamp,
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "WebhookEnvelope" });
+export type TWebhookEnvelope = z.infer<typeof ZWebhookEnvelope>;
