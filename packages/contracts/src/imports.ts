@@ -88,7 +88,12 @@ export const ZImport = z
     error: z.string().nullable(),
     /** The first rejected lines (all of them: GET …/errors.csv). */
     errors: z.array(
-      z.object({ line: z.number().int(), column: z.string().nullable(), raw: z.string().nullable(), reason: z.string() }),
+      z.object({
+        line: z.number().int(),
+        column: z.string().nullable(),
+        raw: z.string().nullable(),
+        reason: z.string(),
+      }),
     ),
     createdAt: ZTimestamp,
     startedAt: ZTimestamp.nullable(),

@@ -42,7 +42,11 @@ export const ZSegmentFilter = z
   })
   .meta({
     id: "SegmentFilter",
-    example: { tagsAny: ["vip", "lead"], replied: false, customFields: [{ key: "cidade", op: "equals", value: "Recife" }] },
+    example: {
+      tagsAny: ["vip", "lead"],
+      replied: false,
+      customFields: [{ key: "cidade", op: "equals", value: "Recife" }],
+    },
   });
 export type TSegmentFilter = z.infer<typeof ZSegmentFilter>;
 
@@ -63,11 +67,16 @@ export const ZCreateSegmentRequest = z
     description: z.string().max(2000).nullable().optional(),
     filter: ZSegmentFilter,
   })
-  .meta({ id: "CreateSegmentRequest", example: { name: "VIPs who never replied", filter: { tagsAny: ["vip"], replied: false } } });
+  .meta({
+    id: "CreateSegmentRequest",
+    example: { name: "VIPs who never replied", filter: { tagsAny: ["vip"], replied: false } },
+  });
 export const ZUpdateSegmentRequest = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   description: z.string().max(2000).nullable().optional(),
   filter: ZSegmentFilter.optional(),
 });
 
-export const ZSegmentCount = z.object({ count: z.number().int() }).meta({ id: "SegmentCount", example: { count: 1234 } });
+export const ZSegmentCount = z
+  .object({ count: z.number().int() })
+  .meta({ id: "SegmentCount", example: { count: 1234 } });

@@ -39,7 +39,9 @@ export function cursorBlacklist(db: Db, orgId: string): AsyncIterable<BlacklistR
 }
 
 export async function findBlacklistEntry(db: Db, orgId: string, id: string): Promise<BlacklistRow | undefined> {
-  const [row] = await db<BlacklistRow[]>`select ${columns(db)} from public.blacklist where org_id = ${orgId} and id = ${id}`;
+  const [row] = await db<
+    BlacklistRow[]
+  >`select ${columns(db)} from public.blacklist where org_id = ${orgId} and id = ${id}`;
   return row;
 }
 

@@ -90,7 +90,14 @@ export async function deleteImportChunks(db: Db, importId: string): Promise<void
 export async function finishUpload(
   db: Db,
   id: string,
-  input: { sizeBytes: number; encoding: string; delimiter: string; mapping: unknown; status: "queued" | "failed"; error?: string },
+  input: {
+    sizeBytes: number;
+    encoding: string;
+    delimiter: string;
+    mapping: unknown;
+    status: "queued" | "failed";
+    error?: string;
+  },
 ): Promise<void> {
   await db`
     update public.contact_imports set size_bytes = ${input.sizeBytes}, encoding = ${input.encoding},
@@ -158,6 +165,8 @@ export function cursorImportErrors(db: Db, orgId: string, importId: string): Asy
 
 /** The organization's default country (null: none), for numbers written without a country code. */
 export async function orgDefaultCountry(db: Db, orgId: string): Promise<string | null> {
-  const [row] = await db<{ c: string | null }[]>`select default_country as c from public.organizations where id = ${orgId}`;
+  const [row] = await db<
+    { c: string | null }[]
+  >`select default_country as c from public.organizations where id = ${orgId}`;
   return row?.c ?? null;
 }

@@ -17,8 +17,7 @@ export type SegmentRow = {
   updatedAt: Date;
 };
 
-const columns = (db: Db) =>
-  db`id, name, description, filter, created_at as "createdAt", updated_at as "updatedAt"`;
+const columns = (db: Db) => db`id, name, description, filter, created_at as "createdAt", updated_at as "updatedAt"`;
 
 /** `and …` predicates on the alias `c` for a filter; an empty filter matches every contact. */
 export function segmentPredicate(db: Db, f: TSegmentFilter): postgres.PendingQuery<postgres.Row[]> {
@@ -67,7 +66,9 @@ export async function listSegments(db: Db, orgId: string): Promise<SegmentRow[]>
 }
 
 export async function findSegment(db: Db, orgId: string, id: string): Promise<SegmentRow | undefined> {
-  const [row] = await db<SegmentRow[]>`select ${columns(db)} from public.segments where org_id = ${orgId} and id = ${id}`;
+  const [row] = await db<
+    SegmentRow[]
+  >`select ${columns(db)} from public.segments where org_id = ${orgId} and id = ${id}`;
   return row;
 }
 

@@ -10,8 +10,7 @@ export type TemplateRow = {
   updatedAt: Date;
 };
 
-const columns = (db: Db) =>
-  db`id, name, body, variations, created_at as "createdAt", updated_at as "updatedAt"`;
+const columns = (db: Db) => db`id, name, body, variations, created_at as "createdAt", updated_at as "updatedAt"`;
 
 export async function listTemplates(db: Db, orgId: string): Promise<TemplateRow[]> {
   return db<TemplateRow[]>`select ${columns(db)} from public.message_templates where org_id = ${orgId} order by name`;

@@ -16,7 +16,8 @@ const pick = (i: number, n: number) => () => (i + 0.5) / n;
 
 describe("renderTemplate", () => {
   it("fills built-ins and custom fields, falls back when empty, reports what had no value", () => {
-    const t = "Oi {{first_name|cliente}}, tudo bem em {{cidade}}? Plano: {{plano|básico}} {{last_name}} {{custom.cidade}}";
+    const t =
+      "Oi {{first_name|cliente}}, tudo bem em {{cidade}}? Plano: {{plano|básico}} {{last_name}} {{custom.cidade}}";
     expect(renderTemplate(t, ana).text).toBe("Oi Ana, tudo bem em Recife? Plano: básico Maria Souza Recife");
     const out = renderTemplate(t, nobody);
     expect(out.text).toBe("Oi cliente, tudo bem em ? Plano: básico  ");
