@@ -37,7 +37,7 @@ type Options = { tags?: string[]; listId?: string; defaultCountry?: string | nul
 
 export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<ImportCounts> {
   const { db } = deps;
-  const batchSize = deps.batchSize ?? 2000;
+  const batchSize = deps.batchSize ?? 5000;
   const options = imp.options as Options;
   const claims: TJwtClaims = { sub: imp.createdBy ?? "", role: "authenticated", aud: "authenticated" };
   if (!imp.createdBy) throw new ImportRefused("the import has no uploader to act as");
@@ -73,7 +73,6 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
   let prevEnd = 0;
   // Primaries whose contact was already written by an earlier batch of this file (so not "merged with existing").
   let firstSeenEarlier = new Set<string>();
-  const written = new Set<string>();
 
   const reject = (line: number, column: string | null, raw: string | null, reason: string) =>
     errors.push({ orgId: imp.orgId, line, column, raw: raw === null ? null : raw.slice(0, 500), reason });
@@ -153,14 +152,14 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       else {
         const again = { ...out.contact, phone: owner, altPhones: out.allPhones.filter((p) => p !== owner) };
         batch.set(owner, again);
-        if (written.has(owner)) firstSeenEarlier.add(owner);
+        // Not in this batch, so an earlier batch wrote it: its merge is not "merged with an existing contact".
+        firstSeenEarlier.add(owner);
       }
       for (const p of out.allPhones) if (!seen.has(p)) seen.set(p, owner);
     } else {
       batch.set(out.contact.phone, out.contact);
       for (const p of out.allPhones) seen.set(p, out.contact.phone);
     }
-    written.add(owner ?? out.contact.phone);
     if (batch.size >= batchSize) await flush();
   }
   if (!header) throw new ImportRefused("the file is empty");
