@@ -79,6 +79,7 @@ for (let run = 1; run <= runs; run++) {
     const created = (await res.json()) as { id?: string; detail?: string };
     if (res.status !== 202 || !created.id) throw new Error(`upload refused: ${res.status} ${created.detail}`);
     const uploaded = performance.now() - t0;
+    const uploadPeak = sampledPeak;
     let body: { status: string; counts: Record<string, number>; error: string | null };
     for (;;) {
       const r = await fetch(`${stack.url}/api/v1/orgs/${stack.orgId}/imports/${created.id}`, {
@@ -95,7 +96,8 @@ for (let run = 1; run <= runs; run++) {
     console.log(
       `run ${run}: ${body.status} in ${(total / 1000).toFixed(2)} s (upload ${(uploaded / 1000).toFixed(2)} s), ` +
         `${Math.round(rows / (total / 1000))} rows/s; counts ${JSON.stringify(body.counts)}; contacts ${n?.n}; ` +
-        `orchestrator RSS idle ${idleRss.toFixed(0)} MB, peak ${Math.max(hwm, sampledPeak).toFixed(0)} MB` +
+        `orchestrator RSS idle ${idleRss.toFixed(0)} MB, peak during upload ${uploadPeak.toFixed(0)} MB, ` +
+        `peak ${Math.max(hwm, sampledPeak).toFixed(0)} MB` +
         (body.error ? `; error: ${body.error}` : ""),
     );
     totals.push(total / 1000);

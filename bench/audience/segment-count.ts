@@ -40,7 +40,8 @@ try {
       insert into public.organizations (name, slug) values ('Other', 'seg-other') returning id`;
     const [u] = await admin<{ id: string }[]>`
       insert into auth.users (email) values ('seg@bench.test') on conflict do nothing returning id`;
-    const userId = u?.id ?? (await admin<{ id: string }[]>`select id from auth.users where email = 'seg@bench.test'`)[0]?.id;
+    const userId =
+      u?.id ?? (await admin<{ id: string }[]>`select id from auth.users where email = 'seg@bench.test'`)[0]?.id;
     await admin`insert into public.organization_members (org_id, user_id, role) values (${org?.id ?? ""}, ${userId ?? ""}, 'marketer')`;
     const fill = (orgId: string, count: number, offset: number) => admin`
       insert into public.contacts (org_id, phone_e164, name, tags, custom_fields, created_at, last_inbound_at, last_outbound_at, consent_state)

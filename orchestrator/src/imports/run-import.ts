@@ -50,7 +50,8 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       yield data;
     }
   }
-  const parser = Readable.from(chunks())
+  // One stored chunk in flight at a time: the stream never reads ahead more than the parser consumes.
+  const parser = Readable.from(chunks(), { highWaterMark: 1 })
     .pipe(iconv.decodeStream(imp.encoding ?? "utf-8"))
     .pipe(
       parse({
@@ -65,8 +66,10 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
 
   const counts: ImportCounts = { rowsRead: 0, imported: 0, merged: 0, rejected: 0 };
   const errors: (ImportErrorRow & { orgId: string })[] = [];
-  // Every number seen in the file → the primary number of the contact it went to.
-  const seen = new Map<string, string>();
+  // Every number seen in the file → the primary number of the contact it went to, both as numbers (E.164 without
+  // "+" fits a double exactly): a million entries then cost tens of MB instead of hundreds.
+  const seen = new Map<number, number>();
+  const num = (e164: string) => Number(e164.slice(1));
   let batch = new Map<string, ContactUpsert>();
   let header: string[] | undefined;
   let resolved: Exclude<ReturnType<typeof resolveMapping>, { reason: string }> | undefined;
@@ -143,8 +146,9 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
     }
     for (const d of out.dropped)
       reject(line, d.column, d.raw, `${d.reason} (ignored; the row's other numbers were imported)`);
-    const owner = out.allPhones.map((p) => seen.get(p)).find((p) => p !== undefined);
-    if (owner !== undefined) {
+    const ownerKey = out.allPhones.map((p) => seen.get(num(p))).find((p) => p !== undefined);
+    if (ownerKey !== undefined) {
+      const owner = `+${ownerKey}`;
       // The same person again in this file: fold into the first occurrence, never a second contact.
       counts.merged++;
       const inBatch = batch.get(owner);
@@ -155,10 +159,11 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
         // Not in this batch, so an earlier batch wrote it: its merge is not "merged with an existing contact".
         firstSeenEarlier.add(owner);
       }
-      for (const p of out.allPhones) if (!seen.has(p)) seen.set(p, owner);
+      for (const p of out.allPhones) if (!seen.has(num(p))) seen.set(num(p), ownerKey);
     } else {
       batch.set(out.contact.phone, out.contact);
-      for (const p of out.allPhones) seen.set(p, out.contact.phone);
+      const key = num(out.contact.phone);
+      for (const p of out.allPhones) seen.set(num(p), key);
     }
     if (batch.size >= batchSize) await flush();
   }
