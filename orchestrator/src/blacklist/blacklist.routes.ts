@@ -65,6 +65,7 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
         200: {
           description: "A page",
           schema: z.object({ items: z.array(ZBlacklistEntry), nextCursor: z.string().nullable() }),
+          example: { items: [ZBlacklistEntry.meta()?.example], nextCursor: null },
         },
       },
       async handler({ params, query, principal }) {
@@ -92,7 +93,14 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
       auth: READ,
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      responses: { 200: { description: "UTF-8 CSV with BOM", contentType: "text/csv" } },
+      responses: {
+        200: {
+          description: "UTF-8 CSV with BOM",
+          contentType: "text/csv",
+          example:
+            "phone,wa_lid,hashed,source,reason,created_at\r\n+5511999990001,,,opt_out,PARAR,2026-11-24T10:00:00.000Z\r\n",
+        },
+      },
       async handler({ params, principal }, _req, res) {
         await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
           sendCsv(
