@@ -74,6 +74,7 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
   let header: string[] | undefined;
   let resolved: Exclude<ReturnType<typeof resolveMapping>, { reason: string }> | undefined;
   let prevEnd = 0;
+  const utf8 = (imp.encoding ?? "utf-8") === "utf-8";
   // Primaries whose contact was already written by an earlier batch of this file (so not "merged with existing").
   let firstSeenEarlier = new Set<string>();
 
@@ -131,6 +132,20 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       const r = resolveMapping(header, imp.mapping as never);
       if ("reason" in r) throw new ImportRefused(r.reason);
       resolved = r;
+      continue;
+    }
+    if (utf8 && record.some((c) => c.includes("\uFFFD"))) {
+      // Valid UTF-8 at the start of the file, not here: a mixed-encoding file. Refuse the row rather than store
+      // mangled names; the caller can re-upload with ?encoding=windows-1252.
+      counts.rowsRead++;
+      counts.rejected++;
+      const raw = record.find((c) => c.includes("\uFFFD")) ?? null;
+      reject(
+        line,
+        null,
+        raw,
+        "the line is not valid UTF-8 (save the file as UTF-8, or upload it with encoding=windows-1252)",
+      );
       continue;
     }
     const out = buildRow(record, header, resolved as NonNullable<typeof resolved>, {
