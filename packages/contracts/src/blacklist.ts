@@ -77,3 +77,27 @@ export const ZBlacklistCheckQuery = z
 export const ZBlacklistCheck = z
   .object({ blocked: z.boolean(), entryIds: z.array(ZUuid) })
   .meta({ id: "BlacklistCheck", example: { blocked: true, entryIds: ["7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"] } });
+
+export const ZBlacklistImportQuery = z.strictObject({
+  reason: z.string().max(500).optional(),
+  source: ZBlacklistSource.optional(),
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/)
+    .transform((v) => v.toUpperCase())
+    .optional(),
+});
+export const ZBlacklistImportResponse = z
+  .object({
+    added: z.number().int(),
+    existing: z.number().int(),
+    rejected: z.array(z.object({ line: z.number().int(), raw: z.string().nullable(), reason: z.string() })),
+  })
+  .meta({
+    id: "BlacklistImportResponse",
+    example: {
+      added: 120,
+      existing: 3,
+      rejected: [{ line: 14, raw: "abc", reason: "the phone number is not a phone number" }],
+    },
+  });
