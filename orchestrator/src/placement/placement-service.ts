@@ -1,6 +1,6 @@
 import { placementLeaderKey, type TWorkerInfo } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
-import { assignInstance, countInstancesByWorker, listInstancesNeedingPlacement } from "@mirage/db/instance-hosting";
+import { assignInstance, countInstancesByWorker, listInstancesNeedingPlacement } from "@mirage/db/instances";
 import type { Logger } from "@mirage/logger";
 import { createLease } from "@mirage/queue/lease";
 import type { WorkerCommandClient } from "@mirage/queue/worker-commands";

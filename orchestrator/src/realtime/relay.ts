@@ -2,7 +2,10 @@ import type { TChangeNotification } from "@mirage/contracts/changes";
 import { type TRealtimePublish, WORKER_RELAYED_EVENTS } from "@mirage/contracts/realtime";
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
+import { findCampaignStatus } from "@mirage/db/campaigns";
 import { listenChanges } from "@mirage/db/changes";
+import { findInstanceStatus } from "@mirage/db/instances";
+import { findMessageState } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
 import { createLease } from "@mirage/queue/lease";
 import { publishRealtimeEvent } from "@mirage/queue/realtime";
@@ -45,10 +48,7 @@ export async function eventFromChange(
   switch (change.table) {
     case "instances": {
       if (change.op === "delete") return undefined;
-      const [row] = await db.asService(
-        (tx) => tx<{ status: string; reason: string | null; orgId: string }[]>`
-          select status, status_reason as reason, org_id as "orgId" from public.instances where id = ${String(change.id)}`,
-      );
+      const row = await db.asService((tx) => findInstanceStatus(tx, String(change.id)));
       if (!row) return undefined;
       return {
         type: "instance:status",
@@ -59,11 +59,7 @@ export async function eventFromChange(
     }
     case "outbound_messages": {
       if (change.op === "delete") return undefined;
-      const [row] = await db.asService(
-        (tx) => tx<{ state: string; campaignId: string | null; instanceId: string | null; orgId: string }[]>`
-          select state, campaign_id as "campaignId", instance_id as "instanceId", org_id as "orgId"
-          from public.outbound_messages where id = ${Number(change.id)}`,
-      );
+      const row = await db.asService((tx) => findMessageState(tx, Number(change.id)));
       if (!row) return undefined;
       return {
         type: "message:status",
@@ -79,10 +75,7 @@ export async function eventFromChange(
     }
     case "campaigns": {
       if (change.op === "delete") return undefined;
-      const [row] = await db.asService(
-        (tx) => tx<{ status: string; orgId: string }[]>`
-          select status, org_id as "orgId" from public.campaigns where id = ${String(change.id)}`,
-      );
+      const row = await db.asService((tx) => findCampaignStatus(tx, String(change.id)));
       if (!row) return undefined;
       return {
         type: "campaign:progress",
