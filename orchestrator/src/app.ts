@@ -54,7 +54,7 @@ export type HttpAppDeps = {
   /** Guards Bull Board (ops admins); undefined leaves Bull Board unmounted. */
   opsAdminGuard?: RequestHandler;
   /**
-   * More feature routes (e.g. instances, issue 5): each feature exports `xxxRoutes(deps): RouteDef[]` and main.ts
+   * More feature routes (e.g. instances): each feature exports `xxxRoutes(deps): RouteDef[]` and main.ts
    * passes them here. They are validated, authenticated, mounted under /api/v1 and documented like the core ones.
    */
   features?: RouteDef[];

@@ -37,7 +37,7 @@ export type OrchestratorDeps = {
   db: Database;
   /** Commands; duplicated internally for blocking reads and subscriptions. */
   redis: Redis;
-  /** Feature routes beyond the core (issue 5's instances, …). */
+  /** Feature routes beyond the core (instances, …). */
   features?: RouteDef[];
   version?: string;
 };
