@@ -7,7 +7,7 @@ import { findDeliveryWork, recordDeliveryAttempt } from "@mirage/db/webhooks";
 import type { Logger } from "@mirage/logger";
 import { jitteredBackoff, type ProcessorContext, seededJitter, UnrecoverableError } from "@mirage/queue/queues";
 import type { KeyRing } from "@mirage/secrets";
-import { signPayload } from "./signing.ts";
+import { SIGNATURE_HEADER, signPayload } from "./signing.ts";
 import type { TargetPolicy } from "./ssrf.ts";
 import { openWebhookSecret } from "./webhook-secrets.ts";
 
@@ -132,7 +132,7 @@ export function createDeliverWebhookProcessor(deps: DeliverWebhookDeps) {
       "mirage-event": work.eventType,
       "mirage-event-id": work.eventId,
       "mirage-delivery": String(work.id),
-      "mirage-signature": signPayload(secret, body, Math.floor(Date.now() / 1000)),
+      [SIGNATURE_HEADER]: signPayload(secret, body, Math.floor(Date.now() / 1000)),
     };
     const result = await post(work.url, target.address, target.family, body, headers, deps.timeoutMs);
     if ("error" in result) return fail(null, result.error, false);
