@@ -62,7 +62,11 @@ export class AccountRegistry {
   private readonly byPhone = new Map<string, Account>();
   private readonly byLid = new Map<string, Account>();
 
-  constructor(private readonly seed: string) {}
+  constructor(
+    private readonly seed: string,
+    /** Called when an account is created (the simulator saves its state then). */
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   /** The account for `phone`, created on first use (any valid number can own a virtual phone). */
   ensure(phone: string): Account {
@@ -72,6 +76,7 @@ export class AccountRegistry {
     const account = createAccount(this.seed, phone);
     this.byPhone.set(phone, account);
     this.byLid.set(account.lid, account);
+    this.onChange();
     return account;
   }
 
@@ -86,5 +91,11 @@ export class AccountRegistry {
 
   all(): Account[] {
     return [...this.byPhone.values()];
+  }
+
+  /** Forgets every account (a state file that failed to restore halfway). */
+  clear(): void {
+    this.byPhone.clear();
+    this.byLid.clear();
   }
 }

@@ -1,0 +1,130 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync } from "node:fs";
+import { open, rename } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "@mirage/logger";
+
+/**
+ * The file a simulator started with `seed` keeps its state in, under `dir`: one file per seed, so simulators with
+ * different seeds can share a directory. The name is the seed made filename-safe plus a short hash of the exact
+ * seed (two seeds that differ only in unsafe characters never share a file).
+ */
+export function stateFilePath(dir: string, seed: string): string {
+  const safe = seed.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 64);
+  const hash = createHash("sha256").update(seed).digest("hex").slice(0, 8);
+  return path.join(dir, `wa-sim-${safe}-${hash}.json`);
+}
+
+export type StateFileOptions = {
+  file: string;
+  /** Builds the JSON-able value to write; called at write time, so it always sees the latest state. */
+  snapshot: () => unknown;
+  logger: Logger;
+  /** Quiet period after the last change before writing, in ms (default 200). */
+  debounceMs?: number;
+  /** Longest a change waits while changes keep coming, in ms (default 1 000). */
+  maxWaitMs?: number;
+};
+
+/**
+ * A JSON file written atomically (temporary file, fsync, rename): a crash at any moment leaves either the old or
+ * the new state, never half of one. Writes are debounced so a burst of changes (a pairing, a pre-key upload, a
+ * conversation) costs one write, and one write runs at a time.
+ */
+export class StateFile {
+  private readonly debounceMs: number;
+  private readonly maxWaitMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private firstChangeAt: number | undefined;
+  private dirty = false;
+  private writing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: StateFileOptions) {
+    this.debounceMs = options.debounceMs ?? 200;
+    this.maxWaitMs = options.maxWaitMs ?? 1_000;
+    mkdirSync(path.dirname(options.file), { recursive: true });
+  }
+
+  /**
+   * The parsed content of the file, or undefined when there is none. A file that is not JSON is moved aside
+   * (`<file>.corrupt-<epoch ms>`) and reported, so a damaged file never stops the simulator from starting.
+   */
+  read(): unknown {
+    let text: string;
+    try {
+      text = readFileSync(this.options.file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw err;
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      this.quarantine(err);
+      return undefined;
+    }
+  }
+
+  /** Moves an unreadable file aside (it is kept for inspection) and logs why. */
+  quarantine(reason: unknown): void {
+    const aside = `${this.options.file}.corrupt-${Date.now()}`;
+    renameSync(this.options.file, aside);
+    this.options.logger.warn({ err: reason, file: aside }, "wa-sim state file unreadable; moved aside, starting empty");
+  }
+
+  get path(): string {
+    return this.options.file;
+  }
+
+  /** Something changed: write soon. */
+  changed(): void {
+    if (this.closed) return;
+    this.dirty = true;
+    const now = Date.now();
+    this.firstChangeAt ??= now;
+    if (this.timer) clearTimeout(this.timer);
+    const wait = Math.max(0, Math.min(this.debounceMs, this.firstChangeAt + this.maxWaitMs - now));
+    this.timer = setTimeout(() => void this.flush().catch(() => {}), wait);
+  }
+
+  /** Writes now if anything changed since the last write; resolves when the state on disk is current. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.writing) await this.writing.catch(() => {});
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.firstChangeAt = undefined;
+    this.writing = this.write().finally(() => {
+      this.writing = undefined;
+    });
+    try {
+      await this.writing;
+    } catch (err) {
+      // Keep the change pending: the next change or flush tries again.
+      this.dirty = true;
+      this.options.logger.error({ err, file: this.options.file }, "could not save the wa-sim state");
+      throw err;
+    }
+  }
+
+  /** Writes what is pending and stops accepting changes. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  private async write(): Promise<void> {
+    const { file } = this.options;
+    const tmp = `${file}.tmp-${process.pid}`;
+    const handle = await open(tmp, "w", 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(this.options.snapshot())}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  }
+}
