@@ -101,7 +101,11 @@ const specs: ChildSpec[] = [
       ...(simulator ? { WA_SIM_URL: simUrl } : {}),
     }),
     ports: () => [{ port: Number(workerHttpPort), setting: "WORKER_HTTP_PORT" }],
-    readyLine: /worker started/i,
+    // /healthz answers once the worker restored its instances; the log line is the fallback without a port (a log
+    // line alone would hang the start under LOG_LEVEL=warn).
+    ...(Number(workerHttpPort) > 0
+      ? { readyUrl: () => `http://127.0.0.1:${workerHttpPort}/healthz` }
+      : { readyLine: /worker started/i }),
     announce: () => [`Worker               http://127.0.0.1:${workerHttpPort}/healthz`],
   },
   ...(hasStartScript(path.join(root, "dashboard"))
@@ -185,10 +189,13 @@ async function stopOrphans(info: StackInfo | undefined, say: (line: string) => v
   say(
     `stopping processes left by a stack whose supervisor is gone: ${orphans.map((c) => `${c.name} (pid ${c.pid})`).join(", ")}`,
   );
-  for (const c of orphans) killGroup(c.pid, "SIGTERM");
-  const deadline = Date.now() + 15_000;
-  while (orphans.some((c) => isSameProcess(c.pid, c.startTime)) && Date.now() < deadline) await sleep(200);
-  for (const c of orphans) if (isSameProcess(c.pid, c.startTime)) killGroup(c.pid, "SIGKILL");
+  // Last started first, one at a time, as the supervisor itself stops them.
+  for (const c of [...orphans].reverse()) {
+    killGroup(c.pid, "SIGTERM");
+    const deadline = Date.now() + 15_000;
+    while (isSameProcess(c.pid, c.startTime) && Date.now() < deadline) await sleep(200);
+    if (isSameProcess(c.pid, c.startTime)) killGroup(c.pid, "SIGKILL");
+  }
   return true;
 }
 
@@ -206,10 +213,9 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 
 async function supervise(stdoutIsLog: boolean): Promise<void> {
   const out = makeOutput({ file: files.log, stdoutIsLog });
-  if (!stdoutIsLog) {
-    rotateIfLarge(files.log);
-    out(startHeader(process.pid, argv));
-  }
+  // In the background the launcher already rotated the log it handed over as stdout.
+  if (!stdoutIsLog) rotateIfLarge(files.log);
+  out(startHeader(process.pid, argv.filter((a) => a !== "--supervise")));
   const running = runningStack(dir);
   if (running) process.exit(reportRunning(running));
   if (!claimPidFile(dir)) {

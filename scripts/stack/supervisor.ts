@@ -1,7 +1,7 @@
 /**
  * Runs the stack's processes: starts them in order, waits until each is ready, prefixes their output, and when one
  * dies unexpectedly restarts that one alone with backoff (the others keep running, as with `restart:` in compose).
- * A child that keeps dying (RESTART_LIMIT restarts within RESTART_WINDOW_MS) stops the whole stack with a message
+ * A child that keeps dying (more restarts than the policy allows within its window) stops the whole stack with a message
  * saying which one and where its log is.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -26,14 +26,21 @@ export type ChildSpec = {
   announce: () => string[];
 };
 
-export const RESTART_LIMIT = 5;
-export const RESTART_WINDOW_MS = 5 * 60_000;
+export type RestartPolicy = {
+  /** Restarts allowed within `windowMs` before the stack gives up (default 5 within 5 min). */
+  limit: number;
+  windowMs: number;
+  /** Wait before restart n (0-based) within the window: 1 s, 2 s, 4 s … capped at 30 s by default. */
+  backoffMs: (restartsInWindow: number) => number;
+};
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = {
+  limit: 5,
+  windowMs: 5 * 60_000,
+  backoffMs: (n) => Math.min(30_000, 1_000 * 2 ** n),
+};
 const READY_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 15_000;
-
-export function backoffMs(restartsInWindow: number): number {
-  return Math.min(30_000, 1_000 * 2 ** restartsInWindow);
-}
 
 type Running = { spec: ChildSpec; child: ChildProcess; restarts: number[]; wasReady: boolean };
 
@@ -46,6 +53,7 @@ export class Supervisor {
   constructor(
     private readonly out: (line: string) => void,
     private readonly hooks: { onChildrenChanged: () => void; onGiveUp: (reason: string) => void },
+    private readonly policy: RestartPolicy = DEFAULT_RESTART_POLICY,
   ) {}
 
   /** Pids and start times of the children running now (for stack.json). */
@@ -111,18 +119,20 @@ export class Supervisor {
     // A child that never became ready fails the start instead (its caller reports why).
     if (this.stopping || !entry?.wasReady) return;
     const now = Date.now();
-    entry.restarts = entry.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    const { limit, windowMs } = this.policy;
+    entry.restarts = entry.restarts.filter((t) => now - t < windowMs);
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    if (entry.restarts.length >= RESTART_LIMIT) {
+    const window = windowMs >= 60_000 ? `${windowMs / 60_000} min` : `${windowMs / 1000}s`;
+    if (entry.restarts.length >= limit) {
       this.hooks.onGiveUp(
-        `${spec.name} exited (${how}) and keeps crashing (${RESTART_LIMIT} restarts within ${RESTART_WINDOW_MS / 60_000} min); stopping the stack`,
+        `${spec.name} exited (${how}) and keeps crashing (${limit} restarts within ${window}); stopping the stack`,
       );
       return;
     }
-    const wait = backoffMs(entry.restarts.length);
+    const wait = this.policy.backoffMs(entry.restarts.length);
     entry.restarts.push(now);
     this.out(
-      `!! ${spec.name} exited unexpectedly (${how}); restarting it in ${wait / 1000}s (restart ${entry.restarts.length} of ${RESTART_LIMIT} allowed within ${RESTART_WINDOW_MS / 60_000} min); the other processes keep running`,
+      `!! ${spec.name} exited unexpectedly (${how}); restarting it in ${wait / 1000}s (restart ${entry.restarts.length} of ${limit} allowed within ${window}); the other processes keep running`,
     );
     await sleep(wait);
     if (this.stopping) return;
