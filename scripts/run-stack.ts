@@ -215,7 +215,12 @@ async function supervise(stdoutIsLog: boolean): Promise<void> {
   const out = makeOutput({ file: files.log, stdoutIsLog });
   // In the background the launcher already rotated the log it handed over as stdout.
   if (!stdoutIsLog) rotateIfLarge(files.log);
-  out(startHeader(process.pid, argv.filter((a) => a !== "--supervise")));
+  out(
+    startHeader(
+      process.pid,
+      argv.filter((a) => a !== "--supervise"),
+    ),
+  );
   const running = runningStack(dir);
   if (running) process.exit(reportRunning(running));
   if (!claimPidFile(dir)) {

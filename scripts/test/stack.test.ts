@@ -193,4 +193,20 @@ describe("./mirage start / stop", () => {
     // Every start appended to the same log: nothing of the earlier runs (or the crash) was truncated.
     expect(log().match(/stack starting \(pid/g)?.length).toBeGreaterThanOrEqual(2);
   }, 1_500_000);
+
+  it("after the supervisor itself is killed, the next start stops its leftover children and the number reconnects", async () => {
+    const info = readInfo(runDir);
+    expect(info?.state).toBe("ready");
+    process.kill(info?.pid as number, "SIGKILL");
+    await expect.poll(() => isAlive(info?.pid as number), { timeout: 30_000 }).toBe(false);
+
+    const started = await mirage(["start", "--simulator", "--detach"], 420_000);
+    expect(started.stdout, started.stderr).toContain("Mirage is ready");
+    expect(`${started.stdout}${started.stderr}`).not.toMatch(/EADDRINUSE|already in use/);
+    const log = readFileSync(path.join(runDir, "logs/stack.log"), "utf8");
+    expect(log).toContain("stopping processes left by a stack whose supervisor is gone");
+    for (const c of info?.children ?? []) expect(isAlive(c.pid), c.name).toBe(false);
+    await expect.poll(() => statusOf("e2e-1"), { timeout: 240_000, interval: 1_000 }).toBe("connected");
+    expect(await simDevices()).toMatchObject([{ deviceId: 1, online: true, removed: false }]);
+  }, 900_000);
 });
