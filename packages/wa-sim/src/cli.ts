@@ -45,11 +45,15 @@ if (!parsed.success) {
 }
 const env = parsed.data;
 
-/** One clear line instead of a stack trace when a port is taken (the usual cause: a simulator already runs). */
-function exitOnListenError(err: unknown, what: string, port: number): never {
+/**
+ * One clear line instead of a stack trace when a port is taken or the state file is in use (the usual cause of
+ * both: a simulator already runs).
+ */
+function exitOnStartError(err: unknown, what: string, port: number): never {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === "EADDRINUSE") console.error(`wa-sim: ${what} port ${env.WA_SIM_HOST}:${port} is already in use`);
-  else console.error(`wa-sim: cannot listen for the ${what} on ${env.WA_SIM_HOST}:${port}: ${String(err)}`);
+  else if (code) console.error(`wa-sim: cannot listen for the ${what} on ${env.WA_SIM_HOST}:${port}: ${String(err)}`);
+  else console.error(`wa-sim: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }
 
@@ -60,14 +64,14 @@ const sim = await Simulator.start({
   port: env.WA_SIM_PORT,
   logger,
   ...(env.WA_SIM_STATE_DIR ? { stateDir: env.WA_SIM_STATE_DIR } : {}),
-}).catch((err: unknown) => exitOnListenError(err, "WebSocket (WA_SIM_PORT)", env.WA_SIM_PORT));
+}).catch((err: unknown) => exitOnStartError(err, "WebSocket (WA_SIM_PORT)", env.WA_SIM_PORT));
 const control = await startControlServer(sim, {
   host: env.WA_SIM_HOST,
   port: env.WA_SIM_CONTROL_PORT,
   logger,
 }).catch(async (err: unknown) => {
   await sim.close();
-  return exitOnListenError(err, "control API (WA_SIM_CONTROL_PORT)", env.WA_SIM_CONTROL_PORT);
+  return exitOnStartError(err, "control API (WA_SIM_CONTROL_PORT)", env.WA_SIM_CONTROL_PORT);
 });
 
 console.log(`wa-sim ready (seed "${sim.seed}")

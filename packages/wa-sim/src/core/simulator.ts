@@ -119,8 +119,17 @@ export class Simulator {
       send: (c, n) => c.send(n),
       changed: onChange,
     };
-    const stateFile = options.stateDir ? loadState(options.stateDir, ctx, options.saveDebounceMs) : undefined;
-    if (stateFile) changed = () => stateFile.changed();
+    let stateFile: StateFile | undefined;
+    try {
+      stateFile = options.stateDir ? loadState(options.stateDir, ctx, options.saveDebounceMs) : undefined;
+    } catch (err) {
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      throw err;
+    }
+    if (stateFile) {
+      const file = stateFile;
+      changed = () => file.changed();
+    }
     const sim = new Simulator(wss, ctx, certificate.rootPublicKey);
     sim.stateFile = stateFile;
     wss.on("connection", (ws) => {

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { open, rename } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "@mirage/logger";
@@ -39,11 +39,47 @@ export class StateFile {
   private dirty = false;
   private writing: Promise<void> | undefined;
   private closed = false;
+  private readonly lockToken = `${process.pid}:${randomUUID()}`;
 
+  /** Takes the file's lock: throws when another live simulator (this process or another) holds it. */
   constructor(private readonly options: StateFileOptions) {
     this.debounceMs = options.debounceMs ?? 200;
     this.maxWaitMs = options.maxWaitMs ?? 1_000;
     mkdirSync(path.dirname(options.file), { recursive: true });
+    this.lock();
+  }
+
+  /**
+   * `<file>.lock` holds "pid:token" of the simulator using the file: two simulators writing one file would each
+   * overwrite the other's accounts. A lock whose process is gone (a crash) is taken over.
+   */
+  private lock(): void {
+    const lockFile = `${this.options.file}.lock`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(lockFile, "wx", 0o600);
+        writeSync(fd, this.lockToken);
+        closeSync(fd);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        const holder = Number(readFileSync(lockFile, "utf8").split(":")[0]);
+        if (holder > 0 && isAlive(holder)) {
+          throw new Error(`the state file ${this.options.file} is in use by another simulator (pid ${holder})`);
+        }
+        rmSync(lockFile, { force: true });
+      }
+    }
+    throw new Error(`could not lock ${lockFile}`);
+  }
+
+  private unlock(): void {
+    const lockFile = `${this.options.file}.lock`;
+    try {
+      if (readFileSync(lockFile, "utf8") === this.lockToken) rmSync(lockFile, { force: true });
+    } catch {
+      // already gone
+    }
   }
 
   /**
@@ -109,10 +145,15 @@ export class StateFile {
     }
   }
 
-  /** Writes what is pending and stops accepting changes. */
+  /** Writes what is pending, stops accepting changes and releases the lock. */
   async close(): Promise<void> {
-    await this.flush();
-    this.closed = true;
+    if (this.closed) return;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      this.unlock();
+    }
   }
 
   private async write(): Promise<void> {
@@ -126,5 +167,14 @@ export class StateFile {
       await handle.close();
     }
     await rename(tmp, file);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
