@@ -54,13 +54,15 @@ describe("state on disk", () => {
     const before = await paired.sock.sendMessage(`${contact}@s.whatsapp.net`, { text: "before the restart" });
     await tracker.waitFor(before?.key.id ?? "", 4);
 
+    const preKeys = first.phone(phone).devices()[0]?.preKeys ?? 0;
+    expect(preKeys).toBeGreaterThan(0);
     await closeSocket(paired.sock);
     await first.close();
 
     // A new process would listen elsewhere: a new port, the same seed and directory.
     const second = await startSim("persist-a", dir);
     expect(second.url).not.toBe(first.url);
-    expect(second.phone(phone).devices()).toMatchObject([{ deviceId: paired.deviceId, removed: false }]);
+    expect(second.phone(phone).devices()).toMatchObject([{ deviceId: paired.deviceId, removed: false, preKeys }]);
 
     let sawQr = false;
     const { sock } = makeSimSocket(second, { auth: paired.auth });

@@ -27,8 +27,11 @@ export type Companion = {
 export type Account = {
   phone: string;
   lid: string;
-  /** Signal identity of the phone itself (device 0): companions encrypt a copy of every message to it. */
-  phoneIdentity: SignalIdentity;
+  /**
+   * Signal identity of the phone itself (device 0): companions encrypt a copy of every message to it. Derived on
+   * first use (signing its pre-key costs tens of ms), so creating or restoring many accounts stays cheap.
+   */
+  readonly phoneIdentity: SignalIdentity;
   companions: Map<number, Companion>;
   nextDeviceId: number;
   /** Banned accounts get `<failure reason="403">` on every login. */
@@ -45,10 +48,14 @@ export function isValidPhone(phone: string): boolean {
 }
 
 export function createAccount(seed: string, phone: string): Account {
+  let identity: SignalIdentity | undefined;
   return {
     phone,
     lid: deriveDigits(seed, `account-lid/${phone}`, 15),
-    phoneIdentity: deriveSignalIdentity(seed, `account/${phone}`),
+    get phoneIdentity() {
+      identity ??= deriveSignalIdentity(seed, `account/${phone}`);
+      return identity;
+    },
     companions: new Map(),
     nextDeviceId: 1,
     banned: false,

@@ -24,7 +24,8 @@ const CompanionSnapshot = z.object({
     identityKey: b64,
     signedPreKey: z.object({ keyId: z.number().int(), publicKey: b64, signature: b64 }),
   }),
-  preKeys: z.array(z.tuple([z.number().int(), b64])),
+  /** Packed (see `packPreKeys`): hundreds per device, so one string rather than hundreds of JSON values. */
+  preKeys: z.string().transform((s) => unpackPreKeys(Buffer.from(s, "base64"))),
   pairedAt: z.iso.datetime().transform((s) => new Date(s)),
   removed: z.boolean(),
 });
@@ -70,6 +71,33 @@ export type SimSnapshot = z.output<typeof SimSnapshotSchema>;
 
 const toB64 = (b: Buffer | Uint8Array) => Buffer.from(b).toString("base64");
 
+/** Pre-keys as records of [uint24 id][uint8 length][public key], back to back. */
+export function packPreKeys(preKeys: Map<number, Buffer>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [id, key] of preKeys) {
+    const head = Buffer.alloc(4);
+    head.writeUIntBE(id, 0, 3);
+    head.writeUInt8(key.length, 3);
+    parts.push(head, key);
+  }
+  return Buffer.concat(parts);
+}
+
+/** The inverse of `packPreKeys`; throws on a truncated record. */
+export function unpackPreKeys(packed: Buffer): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  let at = 0;
+  while (at < packed.length) {
+    if (at + 4 > packed.length) throw new Error("truncated pre-key record");
+    const id = packed.readUIntBE(at, 3);
+    const length = packed.readUInt8(at + 3);
+    if (at + 4 + length > packed.length) throw new Error("truncated pre-key record");
+    out.set(id, Buffer.from(packed.subarray(at + 4, at + 4 + length)));
+    at += 4 + length;
+  }
+  return out;
+}
+
 function companionToJson(c: Companion) {
   return {
     deviceId: c.deviceId,
@@ -83,7 +111,7 @@ function companionToJson(c: Companion) {
         signature: toB64(c.keys.signedPreKey.signature),
       },
     },
-    preKeys: [...c.preKeys.entries()].map(([id, key]) => [id, toB64(key)]),
+    preKeys: packPreKeys(c.preKeys).toString("base64"),
     pairedAt: c.pairedAt.toISOString(),
     removed: c.removed,
   };
@@ -138,7 +166,7 @@ export function restoreSnapshot(
     };
     account.pendingInbound = saved.pendingInbound;
     for (const c of saved.companions) {
-      account.companions.set(c.deviceId, { ...c, preKeys: new Map(c.preKeys), connection: undefined });
+      account.companions.set(c.deviceId, { ...c, connection: undefined });
       companions++;
     }
   }

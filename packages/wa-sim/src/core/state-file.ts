@@ -38,6 +38,7 @@ export class StateFile {
   private firstChangeAt: number | undefined;
   private dirty = false;
   private writing: Promise<void> | undefined;
+  private lastWriteMs = 0;
   private closed = false;
   private readonly lockToken = `${process.pid}:${randomUUID()}`;
 
@@ -120,7 +121,13 @@ export class StateFile {
     const now = Date.now();
     this.firstChangeAt ??= now;
     if (this.timer) clearTimeout(this.timer);
-    const wait = Math.max(0, Math.min(this.debounceMs, this.firstChangeAt + this.maxWaitMs - now));
+    // A large state (hundreds of accounts with their pre-keys) takes a while to write: keep at least twice that
+    // between writes, so saving never takes more than a third of the process's time.
+    const wait = Math.max(
+      0,
+      Math.min(this.debounceMs, this.firstChangeAt + this.maxWaitMs - now),
+      this.firstChangeAt + 2 * this.lastWriteMs - now,
+    );
     this.timer = setTimeout(() => void this.flush().catch(() => {}), wait);
   }
 
@@ -157,6 +164,12 @@ export class StateFile {
   }
 
   private async write(): Promise<void> {
+    const started = performance.now();
+    await this.writeFile();
+    this.lastWriteMs = performance.now() - started;
+  }
+
+  private async writeFile(): Promise<void> {
     const { file } = this.options;
     const tmp = `${file}.tmp-${process.pid}`;
     const handle = await open(tmp, "w", 0o600);
