@@ -114,6 +114,8 @@ const specs: ChildSpec[] = [
           name: "dashboard",
           cwd: path.join(root, "dashboard"),
           command: () => ["pnpm", "run", "start"],
+          // Next.js reads PORT; the orchestrator and workers never see it (theirs are named for the process).
+          env: () => ({ PORT: dashboardPort }),
           ports: () => [{ port: Number(dashboardPort), setting: "DASHBOARD_PORT" }],
           readyUrl: () => `http://127.0.0.1:${dashboardPort}/`,
           announce: () => [`Dashboard            http://127.0.0.1:${dashboardPort}`],
