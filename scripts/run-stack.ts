@@ -217,18 +217,19 @@ async function supervise(stdoutIsLog: boolean): Promise<void> {
   const out = makeOutput({ file: files.log, stdoutIsLog });
   // In the background the launcher already rotated the log it handed over as stdout.
   if (!stdoutIsLog) rotateIfLarge(files.log);
-  out(
-    startHeader(
-      process.pid,
-      argv.filter((a) => a !== "--supervise"),
-    ),
-  );
   const running = runningStack(dir);
   if (running) process.exit(reportRunning(running));
   if (!claimPidFile(dir)) {
     const other = runningStack(dir);
     process.exit(other ? reportRunning(other) : 1);
   }
+  // Only the stack that owns the pid file marks its start in the log (a refused second start leaves it alone).
+  out(
+    startHeader(
+      process.pid,
+      argv.filter((a) => a !== "--supervise"),
+    ),
+  );
   const previous = readInfo(dir);
   if (previous && previous.pid !== process.pid) await stopOrphans(previous, out);
 
