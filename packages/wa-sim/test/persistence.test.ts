@@ -73,7 +73,25 @@ describe("state on disk", () => {
     expect(opened).toEqual({ connection: "open" });
     expect(sawQr).toBe(false);
 
-    // Baileys continues its Signal session with the contact; the restored contact must still decrypt it.
+    // The contact writes first, over the Signal session it had before the restart: a `msg`, not a new `pkmsg`
+    // (without its restored session it would have to start a new one), and Baileys decrypts it with its own.
+    const encTypes: string[] = [];
+    sock.ws.on("CB:message", (stanza: { content?: unknown }) => {
+      for (const child of Array.isArray(stanza.content) ? stanza.content : []) {
+        const c = child as { tag: string; attrs: Record<string, string> };
+        if (c.tag === "enc") encTypes.push(c.attrs.type ?? "");
+      }
+    });
+    const inbound = new Promise<string>((resolve) =>
+      sock.ev.on("messages.upsert", ({ messages }) => {
+        for (const m of messages) if (!m.key.fromMe && m.message?.conversation) resolve(m.message.conversation);
+      }),
+    );
+    await second.contact(contact).sendText(phone, "welcome back");
+    expect(await inbound).toBe("welcome back");
+    expect(encTypes).toEqual(["msg"]);
+
+    // And what Baileys sends after the restart reaches the restored contact.
     const again = trackMessageStatus(sock);
     const after = await sock.sendMessage(`${contact}@s.whatsapp.net`, { text: "after the restart" });
     await again.waitFor(after?.key.id ?? "", 4);
@@ -83,15 +101,6 @@ describe("state on disk", () => {
         .messages(phone)
         .map((m) => m.text),
     ).toEqual(["after the restart"]);
-
-    // And the contact's answer, over its restored session, decrypts in Baileys.
-    const inbound = new Promise<string>((resolve) =>
-      sock.ev.on("messages.upsert", ({ messages }) => {
-        for (const m of messages) if (!m.key.fromMe && m.message?.conversation) resolve(m.message.conversation);
-      }),
-    );
-    await second.contact(contact).sendText(phone, "welcome back");
-    expect(await inbound).toBe("welcome back");
   });
 
   it("keeps a device the phone removed removed, and a ban banned", async () => {
