@@ -73,7 +73,8 @@ const specs: Spec[] = [
     name: "dashboard",
     cwd: path.join(root, "dashboard"),
     entry: "package.json",
-    readyUrl: `http://127.0.0.1:${dashboardPort}/`,
+    env: { DASHBOARD_PORT: dashboardPort, MIRAGE_API_URL: `http://127.0.0.1:${orchestratorPort}` },
+    readyUrl: `http://127.0.0.1:${dashboardPort}/sign-in`,
     announce: () => [`Dashboard            http://127.0.0.1:${dashboardPort}`],
   },
 ];

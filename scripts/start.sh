@@ -34,4 +34,6 @@ ensure_postgres
 ensure_redis
 say "database: create, migrate, seed"
 pnpm exec tsx scripts/db.ts setup
+say "dashboard: production build (skipped when nothing changed)"
+pnpm --filter @mirage/dashboard run --silent build:if-stale
 exec pnpm exec tsx scripts/run-stack.ts "$@"

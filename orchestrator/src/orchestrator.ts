@@ -25,6 +25,7 @@ import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/del
 import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
 import { createSecretBox } from "./webhooks/secret-box.ts";
 import { createTargetPolicy } from "./webhooks/ssrf.ts";
+import { workerRoutes } from "./workers/workers.routes.ts";
 
 export type OrchestratorConfig = Omit<
   OrchestratorEnv,
@@ -139,7 +140,11 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       config.OPS_ADMIN_EMAILS.length > 0
         ? createOpsAdminGuard({ emails: config.OPS_ADMIN_EMAILS, authenticator, db, limiter })
         : undefined,
-    features: [...instanceRoutes({ db, control: instanceControl }), ...(deps.features ?? [])],
+    features: [
+      ...instanceRoutes({ db, control: instanceControl }),
+      ...workerRoutes({ db, redis, ns: config.QUEUE_PREFIX }),
+      ...(deps.features ?? []),
+    ],
   });
 
   const server = createServer(app.app);

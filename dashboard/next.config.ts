@@ -1,0 +1,18 @@
+import path from "node:path";
+import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
+
+const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
+
+const config: NextConfig = {
+  // A self-contained server (.next/standalone/dashboard/server.js) for Docker and ./mirage start.
+  output: "standalone",
+  // The workspace root, so tracing finds @mirage/contracts and the hoisted node_modules.
+  outputFileTracingRoot: path.resolve(import.meta.dirname, ".."),
+  transpilePackages: ["@mirage/contracts"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default withNextIntl(config);
