@@ -70,7 +70,7 @@ describe("pairing", () => {
     const successMs = Date.now() - scannedAt;
     await page.keyboard.press("Escape");
     await card(page, "sales-e2e").and(page.locator('[data-status="connected"]')).waitFor({ timeout: 30_000 });
-    await expect(card(page, "sales-e2e")).toContainText(`+${phone}`);
+    expect(await card(page, "sales-e2e").textContent()).toContain(`+${phone}`);
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     // From the phone's scan to the dialog saying so (includes WhatsApp's handshake in wa-sim and Baileys).
     process.stdout.write(`pairing: scan → success on screen in ${successMs} ms\n`);
@@ -110,11 +110,13 @@ describe("health board", () => {
       body: JSON.stringify({ fault: { type: "banned" } }),
     });
     expect(res.status).toBe(202);
-    await board.locator('[data-testid="attention-item"][data-instance="to-ban"][data-kind="banned"]').waitFor({ timeout: 10_000 });
+    await board
+      .locator('[data-testid="attention-item"][data-instance="to-ban"][data-kind="banned"]')
+      .waitFor({ timeout: 10_000 });
     const elapsed = Date.now() - started;
     process.stdout.write(`health board: ban → on screen in ${elapsed} ms\n`);
     expect(elapsed).toBeLessThan(2_000);
-    await expect(board.locator('[data-testid="attention-item"][data-instance="to-ban"]')).toContainText(
+    expect(await board.locator('[data-testid="attention-item"][data-instance="to-ban"]').textContent()).toContain(
       en.advice.banned.slice(0, 30),
     );
     await admin.close();
@@ -151,7 +153,9 @@ describe("session", () => {
     await signIn(page, stack.dashboardUrl, stack.email("admin"), PASSWORD, "/settings/members");
     expect(await page.evaluate(() => document.cookie)).not.toMatch(/mirage_(at|rt)=/);
     const cookies = await ctx.cookies();
-    expect(cookies.filter((c) => c.name.startsWith("mirage_") && c.name !== "mirage_org").every((c) => c.httpOnly)).toBe(true);
+    expect(
+      cookies.filter((c) => c.name.startsWith("mirage_") && c.name !== "mirage_org").every((c) => c.httpOnly),
+    ).toBe(true);
     // The access cookie lapsing alone is invisible: the refresh cookie renews it server-side.
     await ctx.clearCookies({ name: "mirage_at" });
     await page.goto(`${stack.dashboardUrl}/settings/audit`);
@@ -176,7 +180,11 @@ function englishOnly(): string[] {
       if (typeof v === "object" && v) walk(v as Record<string, unknown>, b[k] as Record<string, unknown>);
       else if (typeof v === "string" && v !== b[k]) {
         // Text around placeholders: the longest literal run of the message.
-        const run = v.split(/\{[^}]*\}/).sort((x, y) => y.length - x.length)[0]?.trim() ?? "";
+        const run =
+          v
+            .split(/\{[^}]*\}/)
+            .sort((x, y) => y.length - x.length)[0]
+            ?.trim() ?? "";
         if (run.length >= 6) out.push(run);
       }
     }

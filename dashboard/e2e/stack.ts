@@ -59,7 +59,7 @@ async function waitForUrl(url: string, child: ChildProcess, what: string, timeou
 export function buildDashboard(): void {
   execFileSync(process.execPath, [path.join(root, "dashboard/scripts/build.mjs"), "--if-stale"], {
     cwd: path.join(root, "dashboard"),
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "inherit", "inherit"],
   });
 }
 
@@ -76,7 +76,7 @@ export async function startStack(): Promise<Stack> {
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const dashboardUrl = `http://127.0.0.1:${dashPort}`;
   const keys = `k1:${randomBytes(32).toString("base64")}`;
-  const common = {
+  const common: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: t.appUrl,
     DATABASE_POOL_MAX: "4",
@@ -86,7 +86,7 @@ export async function startStack(): Promise<Stack> {
     LOG_LEVEL: "warn",
     NODE_ENV: "production",
   };
-  const tsx = (entry: string, env: Record<string, string | undefined>, name: string) => {
+  const tsx = (entry: string, env: NodeJS.ProcessEnv, name: string) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(root, entry)], {
       cwd: path.join(root, entry.split("/")[0] ?? ""),
       env,
@@ -137,7 +137,7 @@ export async function startStack(): Promise<Stack> {
       DASHBOARD_HOST: "127.0.0.1",
       DASHBOARD_PORT: String(dashPort),
       MIRAGE_API_URL: apiUrl,
-      WA_SIM_CONTROL_URL: control.url,
+      DASHBOARD_WA_SIM_CONTROL_URL: control.url,
       AUTH_PROVIDER: "builtin",
       DASHBOARD_SECURE_COOKIES: "false",
     },

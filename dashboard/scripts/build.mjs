@@ -18,16 +18,33 @@ function hashInputs() {
       else h.update(p).update(readFileSync(p));
     }
   };
-  for (const dir of ["src", "messages", path.join(root, "packages/contracts/src"), path.join(root, "packages/phone/src")])
+  for (const dir of [
+    "src",
+    "messages",
+    path.join(root, "packages/contracts/src"),
+    path.join(root, "packages/phone/src"),
+  ])
     walk(path.resolve(here, dir));
-  for (const f of ["package.json", "next.config.ts", "postcss.config.mjs", path.join(root, "pnpm-lock.yaml")])
+  for (const f of [
+    "package.json",
+    "next.config.ts",
+    "postcss.config.mjs",
+    "tsconfig.json",
+    "tsconfig.next.json",
+    path.join(root, "pnpm-lock.yaml"),
+  ])
     h.update(readFileSync(path.resolve(here, f)));
   return h.digest("hex");
 }
 
 const want = hashInputs();
 const server = path.join(here, ".next/standalone/dashboard/server.js");
-if (process.argv.includes("--if-stale") && existsSync(server) && existsSync(stamp) && readFileSync(stamp, "utf8") === want) {
+if (
+  process.argv.includes("--if-stale") &&
+  existsSync(server) &&
+  existsSync(stamp) &&
+  readFileSync(stamp, "utf8") === want
+) {
   process.stdout.write("dashboard build is up to date\n");
   process.exit(0);
 }
@@ -39,5 +56,6 @@ execFileSync(path.join(here, "node_modules/.bin/next"), ["build"], {
 const target = path.join(here, ".next/standalone/dashboard");
 rmSync(path.join(target, ".next/static"), { recursive: true, force: true });
 cpSync(path.join(here, ".next/static"), path.join(target, ".next/static"), { recursive: true });
-if (existsSync(path.join(here, "public"))) cpSync(path.join(here, "public"), path.join(target, "public"), { recursive: true });
+if (existsSync(path.join(here, "public")))
+  cpSync(path.join(here, "public"), path.join(target, "public"), { recursive: true });
 writeFileSync(stamp, want);

@@ -15,6 +15,10 @@ const env = {
   PORT: process.env.DASHBOARD_PORT ?? "3000",
   HOSTNAME: process.env.DASHBOARD_HOST ?? "0.0.0.0",
   MIRAGE_API_URL: process.env.MIRAGE_API_URL || `http://127.0.0.1:${process.env.ORCHESTRATOR_PORT ?? "3001"}`,
+  // Simulator mode only when the stack runs with the simulator (wa-sim's control URL is captured by ./mirage start).
+  DASHBOARD_WA_SIM_CONTROL_URL:
+    process.env.DASHBOARD_WA_SIM_CONTROL_URL ||
+    (process.env.MIRAGE_WA === "simulator" ? (process.env.WA_SIM_CONTROL_URL ?? "") : ""),
   NODE_ENV: "production",
 };
 const child = spawn(process.execPath, [server], { env, stdio: "inherit" });

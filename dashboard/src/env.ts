@@ -16,8 +16,8 @@ export const DashboardEnv = z
     /** supabase only: the project URL and its anon (publishable) key, used server-side by supabase-js. */
     SUPABASE_URL: optionalUrl,
     SUPABASE_ANON_KEY: z.string().optional(),
-    /** wa-sim's control API; set (by ./mirage start --simulator) it turns on "scan with the virtual phone". */
-    WA_SIM_CONTROL_URL: optionalUrl,
+    /** wa-sim's control API; set (./mirage start --simulator does) it turns on "scan with the virtual phone". */
+    DASHBOARD_WA_SIM_CONTROL_URL: optionalUrl,
     /** Mark session cookies Secure (serve the dashboard over HTTPS in production; plain HTTP on 127.0.0.1 needs false). */
     DASHBOARD_SECURE_COOKIES: z
       .enum(["true", "false", "auto"])

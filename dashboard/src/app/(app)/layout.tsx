@@ -32,7 +32,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   }
   return (
     <AppProviders
-      session={{ me, org, realtimeUrl: publicApiUrl(), simulator: Boolean(serverEnv().WA_SIM_CONTROL_URL) }}
+      session={{ me, org, realtimeUrl: publicApiUrl(), simulator: Boolean(serverEnv().DASHBOARD_WA_SIM_CONTROL_URL) }}
     >
       <AppShell>{children}</AppShell>
     </AppProviders>

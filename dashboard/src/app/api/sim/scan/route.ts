@@ -11,7 +11,7 @@ const ZScanRequest = z.strictObject({ orgId: z.uuid(), instanceId: z.uuid() });
  * has a fresh virtual phone in wa-sim scan it, as a person would with WhatsApp → Linked devices.
  */
 export async function POST(req: NextRequest) {
-  const control = serverEnv().WA_SIM_CONTROL_URL;
+  const control = serverEnv().DASHBOARD_WA_SIM_CONTROL_URL;
   if (!control) return problemResponse(404, "not_found", "the stack is not running with the simulator");
   const body = ZScanRequest.safeParse(await req.json().catch(() => null));
   if (!body.success) return problemResponse(400, "validation_failed", "orgId and instanceId are required");
