@@ -9,10 +9,8 @@
  * Needs a dashboard build (built here when stale) and /usr/bin/chromium.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
@@ -62,11 +60,9 @@ execFileSync(process.execPath, [path.join(dashboardDir, "scripts/build.mjs"), "-
 const dashPort = await freePort();
 const dashUrl = `http://127.0.0.1:${dashPort}`;
 const stack = await startBenchStack({ CORS_ORIGINS: dashUrl, BCRYPT_COST: "4", LOGIN_RATE_PER_IP_PER_MINUTE: "1000" });
-const profile = mkdtempSync(path.join(tmpdir(), "mirage-bench-chromium-"));
 let browser: PW.Browser | undefined;
 cleanup = async () => {
   await browser?.close().catch(() => undefined);
-  rmSync(profile, { recursive: true, force: true });
   await stack.close();
 };
 
@@ -114,7 +110,6 @@ try {
       "--no-first-run",
       "--disable-component-update",
       "--disable-sync",
-      `--user-data-dir=${profile}`,
     ],
   });
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en" });

@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.MIRAGE_CHROMIUM ?? "/usr/bin/chromium";
 
-/** Debian's Chromium, headless, with everything that would reach the network or Google's services turned off. */
+/**
+ * Debian's Chromium, headless, with everything that would reach the network or Google's services turned off.
+ * playwright gives every launch a fresh temporary profile (--user-data-dir), deleted on close.
+ */
 export async function launchBrowser(): Promise<{ browser: Browser; close: () => Promise<void> }> {
-  const profile = mkdtempSync(path.join(tmpdir(), "mirage-chromium-"));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -22,14 +21,12 @@ export async function launchBrowser(): Promise<{ browser: Browser; close: () => 
       "--disable-component-update",
       "--disable-sync",
       "--disable-dev-shm-usage",
-      `--user-data-dir=${profile}`,
     ],
   });
   return {
     browser,
     close: async () => {
       await browser.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
     },
   };
 }

@@ -11,7 +11,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useInstances } from "@/features/instances/queries";
-import { ATTENTION_ORDER, HealthScore, StatusBadge } from "@/features/instances/status";
+import { ATTENTION_ORDER, HealthScore, StatusBadge, useReasonText } from "@/features/instances/status";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 
@@ -38,6 +38,7 @@ export function HealthBoard() {
   const ts = useTranslations("status");
   const ta = useTranslations("advice");
   const format = useFormatter();
+  const reasonText = useReasonText();
   const { org } = useSession();
   const { data } = useInstances();
   const workers = useQuery({
@@ -123,11 +124,13 @@ export function HealthBoard() {
                           })}
                         </span>
                       )}
-                      {instance.statusReason && <span className="text-muted-foreground">{instance.statusReason}</span>}
+                      {instance.statusReason && instance.statusReason !== kind && (
+                        <span className="text-muted-foreground">{reasonText(instance.statusReason)}</span>
+                      )}
                     </p>
                     <p className="text-muted-foreground">{ta(kind)}</p>
                   </div>
-                  <HealthScore score={instance.healthScore} />
+                  <HealthScore score={instance.healthScore} status={instance.status} />
                 </li>
               ))}
             </ul>

@@ -211,7 +211,15 @@ function QrPanel({ orgId, instanceId }: { orgId: string; instanceId: string }) {
           throw err;
         },
       ),
-    refetchInterval: (q) => (q.state.data || live ? false : 1500),
+    // Poll only while the socket has given nothing newer: until the first QR, and again once the shown one expired.
+    refetchInterval: (q) => {
+      if (live && live.receivedAt > q.state.dataUpdatedAt && Date.parse(live.expiresAt ?? "") > Date.now())
+        return false;
+      const shown = q.state.data;
+      if (!shown) return 1500;
+      const left = Date.parse(shown.expiresAt) - Date.now();
+      return left > 0 ? Math.max(1000, left) : 1500;
+    },
     staleTime: 0,
   });
   const apiQr = fromApi.data ?? null;

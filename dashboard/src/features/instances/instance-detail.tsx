@@ -17,7 +17,7 @@ import { useErrorMessage } from "@/lib/use-error-message";
 import type { HealthPoint } from "./health-chart";
 import { InstanceActions } from "./instance-actions";
 import { lastActivity, useInstance } from "./queries";
-import { HealthScore, StatusBadge } from "./status";
+import { HealthScore, StatusBadge, useReasonText } from "./status";
 
 const HealthChart = dynamic(() => import("./health-chart"), {
   ssr: false,
@@ -34,6 +34,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const { org } = useSession();
   const { describe } = useErrorMessage();
   const instance = useInstance(id);
+  const reasonText = useReasonText();
   const [limit, setLimit] = useState(PAGE);
   const events = useQuery({
     queryKey: ["instance-events", org.id, id, limit],
@@ -78,7 +79,7 @@ export function InstanceDetail({ id }: { id: string }) {
       {inst && (
         <dl className="grid grid-cols-2 gap-4 rounded-xl border p-4 text-sm md:grid-cols-4">
           <Field label={ti("phone")} value={inst.phone ?? ti("noPhone")} />
-          <Field label={ti("health")} value={<HealthScore score={inst.healthScore} />} />
+          <Field label={ti("health")} value={<HealthScore score={inst.healthScore} status={inst.status} />} />
           <Field label={ti("worker")} value={inst.workerId ?? "—"} />
           <Field label={ti("lastActivity")} value={activity ? format.relativeTime(new Date(activity)) : "—"} />
           <Field
@@ -98,7 +99,7 @@ export function InstanceDetail({ id }: { id: string }) {
             }
           />
           <Field label={t("created")} value={format.dateTime(new Date(inst.createdAt), { dateStyle: "medium" })} />
-          <Field label={t("reason")} value={inst.statusReason ?? "—"} />
+          <Field label={t("reason")} value={inst.statusReason ? reasonText(inst.statusReason) : "—"} />
         </dl>
       )}
       <Card>
@@ -144,7 +145,7 @@ export function InstanceDetail({ id }: { id: string }) {
                         <StatusBadge status={e.to} />
                       </span>
                     </TableCell>
-                    <TableCell className="text-muted-foreground">{e.reason ?? ""}</TableCell>
+                    <TableCell className="text-muted-foreground">{e.reason ? reasonText(e.reason) : ""}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>

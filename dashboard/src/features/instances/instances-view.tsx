@@ -15,7 +15,7 @@ import { useErrorMessage } from "@/lib/use-error-message";
 import { AddNumberDialog } from "./add-number-dialog";
 import { InstanceActions } from "./instance-actions";
 import { lastActivity, useInstances } from "./queries";
-import { HealthScore, StatusBadge } from "./status";
+import { HealthScore, StatusBadge, useReasonText } from "./status";
 
 export function InstancesView() {
   const t = useTranslations("instances");
@@ -80,7 +80,7 @@ export function InstancesView() {
 
 function InstanceCard({ instance }: { instance: TInstance }) {
   const t = useTranslations("instances");
-  const ts = useTranslations("reasons");
+  const reasonText = useReasonText();
   const format = useFormatter();
   const live = useLiveHealth(instance.id);
   const activity = lastActivity(instance);
@@ -110,7 +110,7 @@ function InstanceCard({ instance }: { instance: TInstance }) {
           <div>
             <dt className="text-muted-foreground text-xs">{t("health")}</dt>
             <dd>
-              <HealthScore score={instance.healthScore} />
+              <HealthScore score={instance.healthScore} status={instance.status} />
             </dd>
           </div>
           <div className="min-w-0">
@@ -122,7 +122,7 @@ function InstanceCard({ instance }: { instance: TInstance }) {
             <dd className="truncate">{activity ? format.relativeTime(new Date(activity)) : "—"}</dd>
           </div>
         </dl>
-        {reason && <p className="px-4 text-muted-foreground text-xs">{ts.has(reason) ? ts(reason) : reason}</p>}
+        {reason && <p className="px-4 text-muted-foreground text-xs">{reasonText(reason)}</p>}
       </Card>
     </li>
   );

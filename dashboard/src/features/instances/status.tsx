@@ -37,13 +37,22 @@ export function StatusBadge({ status }: { status: TInstanceStatus }) {
   );
 }
 
-export function HealthScore({ score }: { score: number | null }) {
+/** Statuses in which a health score describes the live connection; otherwise the last score would mislead. */
+const SCORED = new Set<TInstanceStatus>(["connected", "degraded", "restricted"]);
+
+export function HealthScore({ score, status }: { score: number | null; status: TInstanceStatus }) {
   const t = useTranslations("instances");
-  if (score === null) return <span className="text-muted-foreground">—</span>;
+  if (score === null || !SCORED.has(status)) return <span className="text-muted-foreground">—</span>;
   const tone = score >= 80 ? "text-success" : score >= 50 ? "text-warning" : "text-destructive";
   return (
     <span className={`font-medium tabular-nums ${tone}`} title={t("healthTitle")}>
       {score}
     </span>
   );
+}
+
+/** A machine-readable reason (health or status) in words when the catalogue knows it, else as the API gave it. */
+export function useReasonText(): (reason: string) => string {
+  const t = useTranslations("reasons");
+  return (reason) => (t.has(reason as "banned") ? t(reason as "banned") : reason);
 }

@@ -104,7 +104,7 @@ export function Webhooks() {
           </TableHeader>
           <TableBody>
             {items.map((e) => (
-              <TableRow key={e.id} aria-selected={current?.id === e.id}>
+              <TableRow key={e.id} data-selected={current?.id === e.id ? "" : undefined}>
                 <TableCell className="max-w-72">
                   <button
                     type="button"

@@ -1,11 +1,12 @@
 import "server-only";
-import { createClient } from "@supabase/supabase-js";
 import { AuthFailure, type Tokens } from "./auth-types";
 import { serverEnv } from "./config";
 
 // Supabase Auth, used from the server only: the dashboard keeps the session in its own httpOnly cookies, so
 // supabase-js never persists anything in the browser.
-function client() {
+// Loaded only in Supabase mode: builtin auth never pays for supabase-js.
+async function client() {
+  const { createClient } = await import("@supabase/supabase-js");
   const env = serverEnv();
   if (!env.SUPABASE_URL || !env.SUPABASE_ANON_KEY) throw new Error("SUPABASE_URL and SUPABASE_ANON_KEY are required");
   return createClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
@@ -24,7 +25,7 @@ function problem(status: number, detail: string) {
 }
 
 export async function supabaseLogin(email: string, password: string): Promise<Tokens> {
-  const { data, error } = await client().auth.signInWithPassword({ email, password });
+  const { data, error } = await (await client()).auth.signInWithPassword({ email, password });
   if (error || !data.session) {
     const status = error?.status === 400 || error?.status === 401 ? 401 : (error?.status ?? 503);
     throw new AuthFailure(status, problem(status, error?.message ?? "no session"));
@@ -37,7 +38,7 @@ export async function supabaseLogin(email: string, password: string): Promise<To
 }
 
 export async function supabaseRefresh(refreshToken: string): Promise<Tokens> {
-  const { data, error } = await client().auth.refreshSession({ refresh_token: refreshToken });
+  const { data, error } = await (await client()).auth.refreshSession({ refresh_token: refreshToken });
   if (error || !data.session) throw new AuthFailure(401, problem(401, error?.message ?? "session expired"));
   return {
     accessToken: data.session.access_token,
@@ -48,7 +49,7 @@ export async function supabaseRefresh(refreshToken: string): Promise<Tokens> {
 
 export async function supabaseLogout(refreshToken: string, accessToken: string | undefined): Promise<void> {
   if (!accessToken) return;
-  const c = client();
+  const c = await client();
   await c.auth.setSession({ access_token: accessToken, refresh_token: refreshToken }).catch(() => undefined);
   await c.auth.signOut().catch(() => undefined);
 }
