@@ -146,6 +146,24 @@ describe("roles", () => {
   });
 });
 
+describe("live", () => {
+  it("a lost connection shows 'reconnecting', and on return the page catches up without a reload", async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signIn(page, stack.dashboardUrl, stack.email("admin"), PASSWORD);
+    await page.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
+    await stack.stopOrchestrator();
+    await page.locator('[data-connection="reconnecting"]').waitFor({ timeout: 30_000 });
+    // Changed while the API is down: no event can carry it; the page must re-read on return.
+    await stack.t.admin`update public.instances set status = 'degraded', status_reason = 'slow_acks'
+      where org_id = ${stack.org.orgId} and name = 'sim-button'`;
+    await stack.restartOrchestrator();
+    await page.locator('[data-connection="live"]').waitFor({ timeout: 60_000 });
+    await card(page, "sim-button").and(page.locator('[data-status="degraded"]')).waitFor({ timeout: 30_000 });
+    await ctx.close();
+  });
+});
+
 describe("session", () => {
   it("an expired session goes to sign-in and comes back to the page it was on; tokens never reach JavaScript", async () => {
     const ctx = await newContext(browser);

@@ -26,6 +26,9 @@ export type Stack = {
   apiUrl: string;
   dashboardUrl: string;
   email: (role: keyof OrgFixture["users"]) => string;
+  /** Stops the orchestrator (SIGTERM) and resolves once it exited; restartOrchestrator() brings it back. */
+  stopOrchestrator(): Promise<void>;
+  restartOrchestrator(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -98,23 +101,20 @@ export async function startStack(): Promise<Stack> {
     children.push(child);
     return child;
   };
-  const orchestrator = tsx(
-    "orchestrator/src/main.ts",
-    {
-      ...common,
-      ORCHESTRATOR_HOST: "127.0.0.1",
-      ORCHESTRATOR_PORT: String(apiPort),
-      CORS_ORIGINS: dashboardUrl,
-      JWT_SECRET: randomBytes(32).toString("hex"),
-      AUTH_PROVIDER: "builtin",
-      REALTIME_STREAM: `${prefix}:realtime`,
-      BCRYPT_COST: "4",
-      PLACEMENT_INTERVAL_MS: "500",
-      WEBHOOK_DISPATCH_INTERVAL_MS: "500",
-      LOGIN_RATE_PER_IP_PER_MINUTE: "1000",
-    },
-    "orchestrator",
-  );
+  const orchestratorEnv: NodeJS.ProcessEnv = {
+    ...common,
+    ORCHESTRATOR_HOST: "127.0.0.1",
+    ORCHESTRATOR_PORT: String(apiPort),
+    CORS_ORIGINS: dashboardUrl,
+    JWT_SECRET: randomBytes(32).toString("hex"),
+    AUTH_PROVIDER: "builtin",
+    REALTIME_STREAM: `${prefix}:realtime`,
+    BCRYPT_COST: "4",
+    PLACEMENT_INTERVAL_MS: "500",
+    WEBHOOK_DISPATCH_INTERVAL_MS: "500",
+    LOGIN_RATE_PER_IP_PER_MINUTE: "1000",
+  };
+  let orchestrator = tsx("orchestrator/src/main.ts", orchestratorEnv, "orchestrator");
   tsx(
     "workers/src/main.ts",
     {
@@ -198,6 +198,15 @@ export async function startStack(): Promise<Stack> {
     apiUrl,
     dashboardUrl,
     email: (role) => org.users[role].claims.email,
+    async stopOrchestrator() {
+      const exited = new Promise((resolve) => orchestrator.once("exit", resolve));
+      orchestrator.kill("SIGTERM");
+      await exited;
+    },
+    async restartOrchestrator() {
+      orchestrator = tsx("orchestrator/src/main.ts", orchestratorEnv, "orchestrator");
+      await waitForUrl(`${apiUrl}/healthz`, orchestrator, "orchestrator", 120_000);
+    },
     close,
   };
 }

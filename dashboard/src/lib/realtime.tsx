@@ -90,7 +90,10 @@ export function RealtimeProvider({ url, orgId, children }: { url: string; orgId:
     socket.on("connect", () => setState(everConnected ? "reconnecting" : "connecting"));
     socket.on("realtime:ready", (info) => {
       if (info.cursor && !lastCursor) lastCursor = info.cursor;
-      if (everConnected && info.truncated) void qc.invalidateQueries();
+      // Back after a drop: the replay covers what the server saw meanwhile; a truncated replay means more was
+      // missed, so everything is re-read. The numbers are re-read either way (one request), because changes made
+      // while the server itself was down never reached its stream.
+      if (everConnected) void qc.invalidateQueries(info.truncated ? undefined : { queryKey: instancesKey(orgId) });
       everConnected = true;
       setState("live");
     });

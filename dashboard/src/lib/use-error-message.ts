@@ -2,8 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { useCallback } from "react";
-import { toast } from "sonner";
 import { ApiError } from "./api";
+import { toast } from "./toast";
 
 const KNOWN = new Set([
   "network",

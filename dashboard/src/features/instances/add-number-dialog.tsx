@@ -2,7 +2,7 @@
 
 import type { TInstance } from "@mirage/contracts/instances";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CheckCircle2Icon, PlusIcon, SmartphoneIcon } from "lucide-react";
+import { CheckCircle2Icon, SmartphoneIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -13,7 +13,6 @@ import {
   DialogFooter,
   DialogHeader,
   DialogTitle,
-  DialogTrigger,
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -27,26 +26,20 @@ import { StatusBadge } from "./status";
 
 type Step = "name" | "qr" | "code";
 
-export function AddNumberDialog({ trigger }: { trigger?: "primary" | "empty" }) {
-  const t = useTranslations("add");
+/** The dialog's content; its code (Radix Dialog, QR, phone parsing) loads when the button is first pressed. */
+export function AddNumberDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const tc = useTranslations("common");
-  const [open, setOpen] = useState(false);
   const [step, setStep] = useState<Step>("name");
   const [instanceId, setInstanceId] = useState<string | null>(null);
-  const reset = (o: boolean) => {
-    setOpen(o);
+  const change = (o: boolean) => {
+    onOpenChange(o);
     if (!o) {
       setStep("name");
       setInstanceId(null);
     }
   };
   return (
-    <Dialog open={open} onOpenChange={reset}>
-      <DialogTrigger asChild>
-        <Button size={trigger === "empty" ? "lg" : "default"} data-testid="add-number">
-          <PlusIcon aria-hidden /> {t("button")}
-        </Button>
-      </DialogTrigger>
+    <Dialog open={open} onOpenChange={change}>
       <DialogContent closeLabel={tc("close")} className="sm:max-w-md">
         {step === "name" || !instanceId ? (
           <NameStep
@@ -56,7 +49,7 @@ export function AddNumberDialog({ trigger }: { trigger?: "primary" | "empty" }) 
             }}
           />
         ) : (
-          <PairStep instanceId={instanceId} mode={step} setMode={setStep} onDone={() => reset(false)} />
+          <PairStep instanceId={instanceId} mode={step} setMode={setStep} onDone={() => change(false)} />
         )}
       </DialogContent>
     </Dialog>

@@ -3,20 +3,10 @@
 import type { TInstance } from "@mirage/contracts/instances";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { MoreHorizontalIcon, PlayIcon, RotateCwIcon, SquareIcon, Trash2Icon, UnlinkIcon } from "lucide-react";
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { toast } from "sonner";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import {
   DropdownMenu,
@@ -29,9 +19,13 @@ import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { instancesKey } from "@/lib/realtime";
+import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 type Action = "start" | "stop" | "restart" | "logout" | "delete";
+
+// The confirmation's code loads when a confirmation is first needed, not with every card.
+const ConfirmAction = dynamic(() => import("./confirm-action").then((m) => m.ConfirmAction), { ssr: false });
 const CONFIRM: Action[] = ["stop", "restart", "logout", "delete"];
 
 /**
@@ -91,27 +85,14 @@ export function InstanceActions({ instance, afterDelete }: { instance: TInstance
           </DropdownMenuItem>
         </DropdownMenuContent>
       </DropdownMenu>
-      <AlertDialog open={confirm !== null} onOpenChange={(o) => !o && setConfirm(null)}>
-        <AlertDialogContent>
-          {confirm && (
-            <>
-              <AlertDialogHeader>
-                <AlertDialogTitle>{t(`confirm.${confirm}.title`, { name: instance.name })}</AlertDialogTitle>
-                <AlertDialogDescription>{t(`confirm.${confirm}.body`)}</AlertDialogDescription>
-              </AlertDialogHeader>
-              <AlertDialogFooter>
-                <AlertDialogCancel>{t("cancel")}</AlertDialogCancel>
-                <AlertDialogAction
-                  destructive={confirm === "delete" || confirm === "logout"}
-                  onClick={() => mutation.mutate(confirm)}
-                >
-                  {t(confirm)}
-                </AlertDialogAction>
-              </AlertDialogFooter>
-            </>
-          )}
-        </AlertDialogContent>
-      </AlertDialog>
+      {confirm && (
+        <ConfirmAction
+          action={confirm}
+          name={instance.name}
+          onConfirm={() => mutation.mutate(confirm)}
+          onClose={() => setConfirm(null)}
+        />
+      )}
     </>
   );
 }

@@ -4,7 +4,7 @@ import type { TInstance } from "@mirage/contracts/instances";
 import { SearchIcon, SmartphoneIcon } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
-import { useDeferredValue, useMemo, useState } from "react";
+import { memo, startTransition, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -12,7 +12,7 @@ import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { useLiveHealth } from "@/lib/realtime";
 import { useErrorMessage } from "@/lib/use-error-message";
-import { AddNumberDialog } from "./add-number-dialog";
+import { AddNumberButton } from "./add-number-button";
 import { InstanceActions } from "./instance-actions";
 import { lastActivity, useInstances } from "./queries";
 import { HealthScore, StatusBadge, useReasonText } from "./status";
@@ -29,6 +29,14 @@ export function InstancesView() {
     return query ? all.filter((i) => i.name.toLowerCase().includes(query) || (i.phone ?? "").includes(query)) : all;
   }, [data, query]);
   const writer = can(org.role, "instances.write");
+  // A large fleet renders in slices, each a transition: the first cards and the controls answer at once while the
+  // rest fill in, instead of one long blocking render.
+  const [shown, setShown] = useState(FIRST_SLICE);
+  useEffect(() => {
+    if (shown >= items.length) return;
+    const timer = setTimeout(() => startTransition(() => setShown((n) => n + NEXT_SLICE)), 0);
+    return () => clearTimeout(timer);
+  }, [shown, items.length]);
 
   return (
     <div className="space-y-4">
@@ -47,7 +55,7 @@ export function InstancesView() {
             />
           </div>
         )}
-        {writer && <AddNumberDialog />}
+        {writer && <AddNumberButton />}
       </div>
       {isPending ? (
         <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
@@ -65,11 +73,11 @@ export function InstancesView() {
           <SmartphoneIcon className="size-10 text-muted-foreground" aria-hidden />
           <h2 className="font-medium text-lg">{t("emptyTitle")}</h2>
           <p className="max-w-md text-muted-foreground text-sm">{writer ? t("emptyBody") : t("emptyBodyReader")}</p>
-          {writer && <AddNumberDialog trigger="empty" />}
+          {writer && <AddNumberButton size="lg" />}
         </div>
       ) : (
         <ul className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3" aria-label={t("title")}>
-          {items.map((i) => (
+          {items.slice(0, shown).map((i) => (
             <InstanceCard key={i.id} instance={i} />
           ))}
         </ul>
@@ -78,7 +86,11 @@ export function InstancesView() {
   );
 }
 
-function InstanceCard({ instance }: { instance: TInstance }) {
+const FIRST_SLICE = 48;
+const NEXT_SLICE = 96;
+
+// Memoized: a live event patches one instance, and the cache keeps the other objects as they were.
+const InstanceCard = memo(function InstanceCard({ instance }: { instance: TInstance }) {
   const t = useTranslations("instances");
   const reasonText = useReasonText();
   const format = useFormatter();
@@ -126,4 +138,4 @@ function InstanceCard({ instance }: { instance: TInstance }) {
       </Card>
     </li>
   );
-}
+});
