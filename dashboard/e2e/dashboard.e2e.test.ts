@@ -265,6 +265,17 @@ describe("every page, both themes, both languages", () => {
         }
         await check(p.name);
       }
+      // Down to a phone screen: no page scrolls sideways (tables scroll inside their own box).
+      await page.setViewportSize({ width: 375, height: 760 });
+      for (const p of PAGES.filter((x) => !("open" in x))) {
+        await page.goto(`${stack.dashboardUrl}${p.path === "instance" ? first : p.path}`);
+        await page.locator("main h1").first().waitFor({ timeout: 30_000 });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 1) problems.push(`${p.name}: ${overflow}px wider than a 375px screen`);
+        if (look.theme === "light") {
+          await page.screenshot({ path: path.join(shots, `${p.name}-phone-${look.locale}.png`), fullPage: true });
+        }
+      }
       expect(problems).toEqual([]);
       await ctx.close();
     });

@@ -31,8 +31,8 @@ export async function proxy(req: NextRequest) {
     }
   }
   if (!access && !isSignIn) return toSignIn(req, pathname + search);
-  if (access && isSignIn)
-    return NextResponse.redirect(new URL(safeNext(req.nextUrl.searchParams.get("next")), req.url));
+  // A sign-in page with an access cookie is still shown: the cookie may hold a token the API now refuses (a page
+  // sent the user here for that reason), and redirecting back would loop.
   return NextResponse.next({ request: { headers: withPath(req) } });
 }
 

@@ -4,7 +4,7 @@ import type { TInstance } from "@mirage/contracts/instances";
 import type { ServerToClientEvents, TRealtimeEnvelope } from "@mirage/contracts/realtime";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 export type LiveQr = { qr: string; expiresAt: string | null; receivedAt: number };
@@ -66,6 +66,23 @@ export function RealtimeProvider({ url, orgId, children }: { url: string; orgId:
   const store = storeRef.current;
 
   useEffect(() => {
+    // socket.io-client is loaded after the page is up (it is not needed to render it): first-load JS stays smaller.
+    let cancelled = false;
+    let socket: Socket<ServerToClientEvents> | undefined;
+    void import("socket.io-client").then(({ io }) => {
+      if (cancelled) return;
+      socket = connectRealtime(io);
+    });
+    return () => {
+      cancelled = true;
+      socket?.removeAllListeners();
+      socket?.close();
+    };
+  }, [url, orgId, qc, store]);
+
+  return <RealtimeContext.Provider value={{ state, store }}>{children}</RealtimeContext.Provider>;
+
+  function connectRealtime(io: typeof import("socket.io-client").io): Socket<ServerToClientEvents> {
     let lastCursor: string | undefined;
     let everConnected = false;
     const seen = new Set<string>();
@@ -122,13 +139,8 @@ export function RealtimeProvider({ url, orgId, children }: { url: string; orgId:
       patchInstance(qc, orgId, e.data.instanceId, { healthScore: Math.round(e.data.score) });
       void qc.invalidateQueries({ queryKey: ["instance-health", orgId, e.data.instanceId] });
     });
-    return () => {
-      socket.removeAllListeners();
-      socket.close();
-    };
-  }, [url, orgId, qc, store]);
-
-  return <RealtimeContext.Provider value={{ state, store }}>{children}</RealtimeContext.Provider>;
+    return socket;
+  }
 }
 
 function useRealtime(): Ctx {
