@@ -71,7 +71,7 @@ export function RealtimeProvider({ url, orgId, children }: { url: string; orgId:
     let socket: Socket<ServerToClientEvents> | undefined;
     void import("socket.io-client").then(({ io }) => {
       if (cancelled) return;
-      socket = connectRealtime(io);
+      socket = connectRealtime({ io, url, orgId, qc, store, setState });
     });
     return () => {
       cancelled = true;
@@ -81,66 +81,76 @@ export function RealtimeProvider({ url, orgId, children }: { url: string; orgId:
   }, [url, orgId, qc, store]);
 
   return <RealtimeContext.Provider value={{ state, store }}>{children}</RealtimeContext.Provider>;
+}
 
-  function connectRealtime(io: typeof import("socket.io-client").io): Socket<ServerToClientEvents> {
-    let lastCursor: string | undefined;
-    let everConnected = false;
-    const seen = new Set<string>();
-    const socket: Socket<ServerToClientEvents> = io(url, {
-      transports: ["websocket"],
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 5_000,
-      auth: (cb) => {
-        fetch("/api/session/token", { cache: "no-store" })
-          .then((r) => (r.ok ? (r.json() as Promise<{ token: string }>) : Promise.reject(new Error("no session"))))
-          .then(({ token }) => cb(lastCursor ? { token, since: lastCursor } : { token }))
-          .catch(() => cb({ token: "-" }));
-      },
-    });
-    const fresh = (e: TRealtimeEnvelope) => {
-      if (e.orgId !== orgId || seen.has(e.cursor)) return false;
-      seen.add(e.cursor);
-      if (seen.size > 2_000) seen.clear();
-      lastCursor = e.cursor;
-      return true;
-    };
-    socket.on("connect", () => setState(everConnected ? "reconnecting" : "connecting"));
-    socket.on("realtime:ready", (info) => {
-      if (info.cursor && !lastCursor) lastCursor = info.cursor;
-      // Back after a drop: the replay covers what the server saw meanwhile; a truncated replay means more was
-      // missed, so everything is re-read. The numbers are re-read either way (one request), because changes made
-      // while the server itself was down never reached its stream.
-      if (everConnected) void qc.invalidateQueries(info.truncated ? undefined : { queryKey: instancesKey(orgId) });
-      everConnected = true;
-      setState("live");
-    });
-    socket.on("disconnect", () => setState("reconnecting"));
-    socket.on("connect_error", () => {
-      setState(everConnected ? "reconnecting" : "connecting");
-      // A refused handshake (expired token) is not retried by socket.io itself.
-      if (!socket.active) setTimeout(() => socket.connect(), 2_000);
-    });
-    socket.on("instance:status", (e) => {
-      if (!fresh(e)) return;
-      patchInstance(qc, orgId, e.data.instanceId, { status: e.data.status, statusReason: e.data.reason ?? null });
-      if (e.data.status !== "pending_pairing") store.clearQr(e.data.instanceId);
-      void qc.invalidateQueries({ queryKey: instancesKey(orgId) });
-      void qc.invalidateQueries({ queryKey: ["instance-events", orgId, e.data.instanceId] });
-      void qc.invalidateQueries({ queryKey: instanceKey(orgId, e.data.instanceId) });
-    });
-    socket.on("instance:qr", (e) => {
-      if (!fresh(e) || !e.data.qr) return;
-      store.setQr(e.data.instanceId, { qr: e.data.qr, expiresAt: e.data.expiresAt ?? null, receivedAt: Date.now() });
-    });
-    socket.on("instance:health", (e) => {
-      if (!fresh(e)) return;
-      const reasons = Array.isArray(e.data.reasons) ? (e.data.reasons as unknown[]).map(String) : [];
-      store.setHealth(e.data.instanceId, { score: e.data.score, reasons });
-      patchInstance(qc, orgId, e.data.instanceId, { healthScore: Math.round(e.data.score) });
-      void qc.invalidateQueries({ queryKey: ["instance-health", orgId, e.data.instanceId] });
-    });
-    return socket;
-  }
+type ConnectDeps = {
+  io: typeof import("socket.io-client").io;
+  url: string;
+  orgId: string;
+  qc: QueryClient;
+  store: LiveStore;
+  setState: (s: ConnectionState) => void;
+};
+
+/** Opens the socket and wires every event to the cache and the live store (see RealtimeProvider). */
+function connectRealtime({ io, url, orgId, qc, store, setState }: ConnectDeps): Socket<ServerToClientEvents> {
+  let lastCursor: string | undefined;
+  let everConnected = false;
+  const seen = new Set<string>();
+  const socket: Socket<ServerToClientEvents> = io(url, {
+    transports: ["websocket"],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
+    auth: (cb) => {
+      fetch("/api/session/token", { cache: "no-store" })
+        .then((r) => (r.ok ? (r.json() as Promise<{ token: string }>) : Promise.reject(new Error("no session"))))
+        .then(({ token }) => cb(lastCursor ? { token, since: lastCursor } : { token }))
+        .catch(() => cb({ token: "-" }));
+    },
+  });
+  const fresh = (e: TRealtimeEnvelope) => {
+    if (e.orgId !== orgId || seen.has(e.cursor)) return false;
+    seen.add(e.cursor);
+    if (seen.size > 2_000) seen.clear();
+    lastCursor = e.cursor;
+    return true;
+  };
+  socket.on("connect", () => setState(everConnected ? "reconnecting" : "connecting"));
+  socket.on("realtime:ready", (info) => {
+    if (info.cursor && !lastCursor) lastCursor = info.cursor;
+    // Back after a drop: the replay covers what the server saw meanwhile; a truncated replay means more was
+    // missed, so everything is re-read. The numbers are re-read either way (one request), because changes made
+    // while the server itself was down never reached its stream.
+    if (everConnected) void qc.invalidateQueries(info.truncated ? undefined : { queryKey: instancesKey(orgId) });
+    everConnected = true;
+    setState("live");
+  });
+  socket.on("disconnect", () => setState("reconnecting"));
+  socket.on("connect_error", () => {
+    setState(everConnected ? "reconnecting" : "connecting");
+    // A refused handshake (expired token) is not retried by socket.io itself.
+    if (!socket.active) setTimeout(() => socket.connect(), 2_000);
+  });
+  socket.on("instance:status", (e) => {
+    if (!fresh(e)) return;
+    patchInstance(qc, orgId, e.data.instanceId, { status: e.data.status, statusReason: e.data.reason ?? null });
+    if (e.data.status !== "pending_pairing") store.clearQr(e.data.instanceId);
+    void qc.invalidateQueries({ queryKey: instancesKey(orgId) });
+    void qc.invalidateQueries({ queryKey: ["instance-events", orgId, e.data.instanceId] });
+    void qc.invalidateQueries({ queryKey: instanceKey(orgId, e.data.instanceId) });
+  });
+  socket.on("instance:qr", (e) => {
+    if (!fresh(e) || !e.data.qr) return;
+    store.setQr(e.data.instanceId, { qr: e.data.qr, expiresAt: e.data.expiresAt ?? null, receivedAt: Date.now() });
+  });
+  socket.on("instance:health", (e) => {
+    if (!fresh(e)) return;
+    const reasons = Array.isArray(e.data.reasons) ? (e.data.reasons as unknown[]).map(String) : [];
+    store.setHealth(e.data.instanceId, { score: e.data.score, reasons });
+    patchInstance(qc, orgId, e.data.instanceId, { healthScore: Math.round(e.data.score) });
+    void qc.invalidateQueries({ queryKey: ["instance-health", orgId, e.data.instanceId] });
+  });
+  return socket;
 }
 
 function useRealtime(): Ctx {
