@@ -174,9 +174,18 @@ describe("session", () => {
     expect(
       cookies.filter((c) => c.name.startsWith("mirage_") && c.name !== "mirage_org").every((c) => c.httpOnly),
     ).toBe(true);
-    // The access cookie lapsing alone is invisible: the refresh cookie renews it server-side.
+    // The access cookie lapsing alone is invisible: the refresh cookie renews it server-side — also when a page
+    // navigation (the proxy) and API calls (route handlers) present the same refresh token at once, which must be
+    // one refresh: a rotated refresh token presented twice would revoke the whole login.
     await ctx.clearCookies({ name: "mirage_at" });
-    await page.goto(`${stack.dashboardUrl}/settings/audit`);
+    const [me, token] = await Promise.all([
+      ctx.request.get(`${stack.dashboardUrl}/api/v1/auth/me`),
+      ctx.request.get(`${stack.dashboardUrl}/api/session/token`),
+      page.goto(`${stack.dashboardUrl}/settings/audit`),
+    ]);
+    expect([me.status(), token.status()]).toEqual([200, 200]);
+    expect(new URL(page.url()).pathname).toBe("/settings/audit");
+    await page.reload();
     expect(new URL(page.url()).pathname).toBe("/settings/audit");
     // Both gone (or the refresh token revoked): sign in, then back where it was.
     await ctx.clearCookies();

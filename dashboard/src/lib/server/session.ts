@@ -33,8 +33,13 @@ export function login(email: string, password: string): Promise<Tokens> {
 }
 
 // Refresh tokens rotate and a reused one revokes the whole login, so concurrent requests holding the same refresh
-// token must share one refresh. Results are kept briefly for requests that arrive just after it completed.
-const inflight = new Map<string, Promise<Tokens>>();
+// token must share one refresh. Results are kept briefly for requests that arrive just after it completed (the
+// browser may still send the old cookie). The map lives on globalThis because the proxy and the route handlers are
+// separate bundles in one server process: a module-level map each would let both refresh the same token.
+const REFRESHES = Symbol.for("mirage.dashboard.refreshes");
+const holder = globalThis as typeof globalThis & { [REFRESHES]?: Map<string, Promise<Tokens>> };
+holder[REFRESHES] ??= new Map();
+const inflight: Map<string, Promise<Tokens>> = holder[REFRESHES];
 
 /** Exchanges a refresh token (once, shared by concurrent callers) for new tokens. */
 export function refresh(refreshToken: string): Promise<Tokens> {
