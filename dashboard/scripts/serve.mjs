@@ -12,7 +12,7 @@ if (!existsSync(server)) {
 }
 const env = {
   ...process.env,
-  PORT: process.env.DASHBOARD_PORT ?? "3000",
+  PORT: process.env.DASHBOARD_PORT ?? process.env.PORT ?? "3000",
   HOSTNAME: process.env.DASHBOARD_HOST ?? "0.0.0.0",
   MIRAGE_API_URL: process.env.MIRAGE_API_URL || `http://127.0.0.1:${process.env.ORCHESTRATOR_PORT ?? "3001"}`,
   // Simulator mode only when the stack runs with the simulator (wa-sim's control URL is captured by ./mirage start).
