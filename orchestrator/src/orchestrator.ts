@@ -30,6 +30,7 @@ import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/del
 import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
 import { createTargetPolicy } from "./webhooks/ssrf.ts";
 import { rewrapWebhookSecrets } from "./webhooks/webhook-secrets.ts";
+import { workerRoutes } from "./workers/workers.routes.ts";
 
 export type OrchestratorConfig = Omit<
   OrchestratorEnv,
@@ -152,6 +153,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       ...segmentRoutes({ db }),
       ...blacklistRoutes({ db }),
       ...templateRoutes({ db }),
+      ...workerRoutes({ db, redis, ns: config.QUEUE_PREFIX }),
       ...(deps.features ?? []),
     ],
   });
