@@ -82,7 +82,8 @@ create table public.conversations (
   assigned_to uuid,
   tags text[] not null default '{}' check (cardinality(tags) <= 50),
   unread_count integer not null default 0 check (unread_count >= 0),
-  last_message_at timestamptz,
+  -- When the thread last moved (its creation until a message arrives): the inbox's order.
+  last_message_at timestamptz not null default now(),
   last_message_direction text check (last_message_direction in ('in', 'out')),
   -- The first characters of the last message, for the list (the full text stays in the message tables).
   last_message_preview text,
@@ -98,7 +99,7 @@ create table public.conversations (
   foreign key (org_id, assigned_to) references public.organization_members (org_id, user_id)
     on delete set null (assigned_to)
 );
-create index conversations_org_id_idx on public.conversations (org_id, last_message_at desc nulls last, id desc);
+create index conversations_org_id_idx on public.conversations (org_id, last_message_at desc, id desc);
 create unique index conversations_peer_phone_key on public.conversations (instance_id, peer_phone)
   where peer_phone is not null;
 create unique index conversations_peer_lid_key on public.conversations (instance_id, peer_lid)

@@ -172,7 +172,7 @@ begin
     v_conversation := private.upsert_conversation(m.org_id, m.instance_id, v_phone, m.from_lid, v_contact, m.push_name);
     update public.conversations c set
         unread_count = c.unread_count + 1,
-        last_message_at = greatest(coalesce(c.last_message_at, '-infinity'), coalesce(m.received_at, now())),
+        last_message_at = greatest(c.last_message_at, coalesce(m.received_at, now())),
         last_message_direction = 'in',
         last_message_preview = left(m.body, 160),
         last_inbound_at = coalesce(m.received_at, now()),
