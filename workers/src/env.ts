@@ -22,6 +22,15 @@ export const WorkersEnv = z
     WORKER_CAPACITY: z.coerce.number().int().min(1).max(5000).default(500),
     /** /healthz and /metrics of this worker (0 disables). */
     WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+    /**
+     * Interface /healthz and /metrics bind to. Loopback by default: metrics name instance statuses and nothing
+     * outside the host needs them unless a scraper is set up (then bind 0.0.0.0 and set METRICS_TOKEN).
+     */
+    WORKER_HTTP_HOST: z.string().min(1).default("127.0.0.1"),
+    /** Bearer token required by /metrics (unset: open — keep WORKER_HTTP_HOST private then). */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** Graceful shutdown gets this long before the process exits anyway. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
     WORKER_HEARTBEAT_MS: z.coerce.number().int().min(200).default(3_000),
     /** Without a heartbeat for this long the orchestrator moves the worker's instances elsewhere. */
     WORKER_TTL_MS: z.coerce.number().int().min(1_000).default(10_000),
