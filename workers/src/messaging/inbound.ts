@@ -1,5 +1,5 @@
 import type { Database } from "@mirage/db";
-import { type IngestedInbound, type InboundInput, ingestInbound } from "@mirage/db/inbound-messages";
+import { type InboundInput, type IngestedInbound, ingestInbound } from "@mirage/db/inbound-messages";
 import { getOptOutSettingsMany } from "@mirage/db/messaging-settings";
 import type { Logger } from "@mirage/logger";
 import { createOptOutMatcher, type OptOutMatcher } from "@mirage/opt-out";

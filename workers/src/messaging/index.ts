@@ -16,7 +16,7 @@ import { createReceiptHandler } from "./receipts.ts";
 import { createNumberResolver } from "./resolver.ts";
 import { createSender } from "./sender.ts";
 
-export type { SendGuard, SendOptions, SendOutcome, Sender } from "./sender.ts";
+export type { Sender, SendGuard, SendOptions, SendOutcome } from "./sender.ts";
 
 export type MessagingConfig = {
   workerId: string;

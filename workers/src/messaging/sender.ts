@@ -42,12 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the frame written. A crash before the commit leaves it claimed (requeued at recovery, never sent); a crash after
  * leaves it `sending` (→ `unknown` at recovery, reconciled by receipts, never resent).
  */
-export function createSender(deps: {
-  db: Database;
-  sessions: SessionsPort;
-  resolver: NumberResolver;
-  logger: Logger;
-}) {
+export function createSender(deps: { db: Database; sessions: SessionsPort; resolver: NumberResolver; logger: Logger }) {
   const { db, sessions, resolver } = deps;
   const log = deps.logger.child({ module: "sender" });
 
@@ -152,7 +147,10 @@ export function createSender(deps: {
      * Claims and sends one message of `instanceId`: `messageId` (a campaign chain's next recipient) or, without it,
      * the next due direct message (API, inbox). Undefined when there is nothing to claim.
      */
-    async sendNext(instanceId: string, opts: SendOptions & { messageId?: number } = {}): Promise<SendOutcome | undefined> {
+    async sendNext(
+      instanceId: string,
+      opts: SendOptions & { messageId?: number } = {},
+    ): Promise<SendOutcome | undefined> {
       const work = await db.asService((tx) =>
         claimForSend(tx, { instanceId, ...(opts.messageId ? { messageId: opts.messageId } : {}) }),
       );
