@@ -7,6 +7,8 @@ export type InstanceView = {
   orgId: string;
   name: string;
   phone: string | null;
+  /** The number that actually linked (differs from `phone` when another account linked: see statusReason). */
+  linkedPhone: string | null;
   waJid: string | null;
   status: TInstanceStatus;
   statusReason: string | null;
@@ -21,7 +23,7 @@ export type InstanceView = {
 };
 
 const columns = (db: Db) => db`
-  id, org_id as "orgId", name, phone_e164 as phone, wa_jid as "waJid", status, status_reason as "statusReason",
+  id, org_id as "orgId", name, phone_e164 as phone, linked_phone_e164 as "linkedPhone", wa_jid as "waJid", status, status_reason as "statusReason",
   desired_state as "desiredState", health_score as "healthScore", restricted_until as "restrictedUntil",
   worker_id as "workerId", last_connected_at as "lastConnectedAt", last_inbound_at as "lastInboundAt",
   last_outbound_at as "lastOutboundAt", created_at as "createdAt"`;
