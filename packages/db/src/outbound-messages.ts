@@ -228,6 +228,33 @@ export async function applyReceipt(
   return row;
 }
 
+/**
+ * Service work: many receipts in one round trip (receipts arrive three per message; one transaction per receipt
+ * would cost more than the send). Applied kind by kind in the order a message moves (server ack, delivered, read,
+ * error), so a batch holding both "delivered" and "read" for one message ends at `read`.
+ */
+export async function applyReceipts(
+  db: Db,
+  receipts: { instanceId: string; waMessageId: string; status: ReceiptStatus; errorCode?: string }[],
+): Promise<number> {
+  let moved = 0;
+  for (const status of ["server_ack", "delivered", "read", "error"] as const) {
+    const group = receipts.filter((r) => r.status === status);
+    if (group.length === 0) continue;
+    const move = RECEIPT_MOVES[status];
+    const result = await db`
+      update public.outbound_messages o set state = ${move.to},
+        error_code = coalesce(r.code, o.error_code)
+      from unnest(${group.map((r) => r.instanceId)}::uuid[], ${group.map((r) => r.waMessageId)}::text[],
+                  ${group.map((r) => (status === "error" ? (r.errorCode ?? "ack_error") : null))}::text[])
+        as r(instance_id, wa_message_id, code)
+      where o.instance_id = r.instance_id and o.wa_message_id = r.wa_message_id
+        and o.state = any(${move.from}::public.message_state[])`;
+    moved += result.count;
+  }
+  return moved;
+}
+
 /** Service work: a message that will not be sent (or whose write failed) ends `failed` or `skipped` with why. */
 export async function finishUnsent(
   db: Db,

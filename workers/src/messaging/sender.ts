@@ -57,8 +57,23 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
     return { outcome: "deferred", messageId: work.id, reason };
   };
 
-  /** Sends a message the caller already claimed (state `claimed`). */
-  async function deliver(work: SendWork, opts: SendOptions = {}): Promise<SendOutcome> {
+  const blockOf = (tx: Parameters<Parameters<Database["asService"]>[0]>[0], work: SendWork) =>
+    findSendBlock(tx, {
+      orgId: work.orgId,
+      phone: work.recipientPhone,
+      lid: work.recipientLid,
+      contactId: work.contactId,
+    });
+
+  /**
+   * Sends a message the caller already claimed (state `claimed`). `checked` carries the blacklist verdict when the
+   * caller read it in the claim's transaction.
+   */
+  async function deliver(
+    work: SendWork,
+    opts: SendOptions = {},
+    checked?: { block: Awaited<ReturnType<typeof findSendBlock>> },
+  ): Promise<SendOutcome> {
     const ready = sessions.canSend(work.instanceId);
     if (!ready.ok && (ready.reason === "not_hosted" || ready.reason === "not_connected")) {
       return defer(work, ready.reason);
@@ -68,14 +83,8 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       if (verdict && "skip" in verdict) return end(work, "skipped", verdict.skip);
       if (verdict && "defer" in verdict) return defer(work, verdict.defer);
     }
-    const block = await db.asService((tx) =>
-      findSendBlock(tx, {
-        orgId: work.orgId,
-        phone: work.recipientPhone,
-        lid: work.recipientLid,
-        contactId: work.contactId,
-      }),
-    );
+    // Checked again now, not only when the message was planned or accepted: an opt-out may have arrived since.
+    const block = checked ? checked.block : await db.asService((tx) => blockOf(tx, work));
     if (block) return end(work, "skipped", block);
 
     let jid: string;
