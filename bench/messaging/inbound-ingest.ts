@@ -68,7 +68,14 @@ async function round(): Promise<{ stored: number; handled: number; seconds: numb
       db,
       sessions: port,
       logger: silent,
-      options: { batchMax, flushMs: 5, settingsTtlMs: 60_000, onStored: (rows) => void (stored += rows.length) },
+      options: {
+        batchMax,
+        flushMs: 5,
+        settingsTtlMs: 60_000,
+        onStored: (rows) => {
+          stored += rows.length;
+        },
+      },
     });
     const texts = ["Oi, tudo bem?", "Quero saber o preço", "Obrigado!", "Pode me ligar amanhã?", "PARAR"];
     const sent: InboundMessage[] = [];

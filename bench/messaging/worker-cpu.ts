@@ -81,10 +81,11 @@ const readCount = (account: string) =>
 try {
   sim = await Simulator.start({ seed: prefix, contactDefaults: { deliveryDelayMs: 5, readDelayMs: 5 } });
   const { adminUrl, appUrl } = await benchDatabase(DB);
-  admin = postgres(adminUrl, { max: 2, onnotice: () => {} });
-  const [org] = await admin<{ id: string }[]>`
+  const sql = postgres(adminUrl, { max: 2, onnotice: () => {} });
+  admin = sql;
+  const [org] = await sql<{ id: string }[]>`
     insert into public.organizations (name, slug) values ('Bench', 'bench') returning id`;
-  const [inst] = await admin<{ id: string }[]>`
+  const [inst] = await sql<{ id: string }[]>`
     insert into public.instances (org_id, name, worker_id) values (${org?.id ?? ""}, 'cpu', 'bench-cpu') returning id`;
   const orgId = org?.id ?? "";
   const instanceId = inst?.id ?? "";
@@ -120,7 +121,7 @@ try {
         sim?.phone(MIRAGE_ACCOUNT).scan(ZInstanceQr.parse(JSON.parse(raw)).qr);
         scanned = true;
       }
-      const [row] = await admin!<{ status: string }[]>`select status from public.instances where id = ${instanceId}`;
+      const [row] = await sql<{ status: string }[]>`select status from public.instances where id = ${instanceId}`;
       return row?.status === "connected";
     },
     60_000,
@@ -135,17 +136,17 @@ try {
   });
   children.push(bare);
   let bareOpen = false;
-  let bareDone = 0;
+  let _bareDone = 0;
   bare.on("message", (m: { qr?: string; open?: boolean; done?: boolean; error?: string }) => {
     if (m.qr) bare.send({ type: "scanned", deviceId: sim?.phone(BARE_ACCOUNT).scan(m.qr).deviceId });
     if (m.open) bareOpen = true;
-    if (m.done) bareDone++;
+    if (m.done) _bareDone++;
     if (m.error) console.error("bare sender:", m.error);
   });
   await until(() => bareOpen, 60_000, "the bare socket open");
 
   const mirageSend = async (count: number, label: string) => {
-    await admin!`
+    await sql`
       insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, source)
       select ${orgId}, ${instanceId}, '+' || (${contacts}::text[])[1 + (n % ${K})], ${label} || ' ' || n, 'api'
       from generate_series(0, ${count - 1}) n`;
@@ -176,7 +177,7 @@ try {
     results.push({ mirage, bare: bareMs });
     await sleep(500);
   }
-  const [dupes] = await admin<{ n: number }[]>`
+  const [dupes] = await sql<{ n: number }[]>`
     select count(*)::int as n from public.outbound_messages where state not in ('sent', 'delivered', 'read')`;
   const mirageMs = median(results.map((r) => r.mirage));
   const bareMs = median(results.map((r) => r.bare));

@@ -244,6 +244,7 @@ describe("commands answer what happened", () => {
 describe("the only worker dies", () => {
   it("the API stops saying connected once the heartbeat lapses, and logout says the phone keeps the device", async () => {
     const { id, phone } = await pairByQr("orphan");
+    const other = await pairByQr("orphan-deleted");
     const before = await get(id);
     expect(before).toMatchObject({ status: "connected", workerId: "w-only" });
     const killedAt = Date.now();
@@ -262,5 +263,10 @@ describe("the only worker dies", () => {
     expect(res.body).toMatchObject({ outcome: "logged_out", status: "logged_out", phoneUnlinked: false });
     expect(await get(id)).toMatchObject({ status: "logged_out" });
     expect(linkedDevices(phone)).toHaveLength(1);
+    // DELETE says so too: 200 instead of 204, with phoneUnlinked false.
+    const deleted = await api({ url }, "delete", `${orgPath(a)}/${other.id}`, { token: tokenA });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ outcome: "deleted", phoneUnlinked: false });
+    expect(linkedDevices(other.phone)).toHaveLength(1);
   }, 60_000);
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseEnv } from "@mirage/config";
 import { workerAliveKey, workerRegistryKey } from "@mirage/contracts/worker-bus";
 import { createDb } from "@mirage/db";
-import { assignInstance } from "@mirage/db/instance-hosting";
+import { assignInstance } from "@mirage/db/instances";
 import { createWorkerCommandClient } from "@mirage/queue/worker-commands";
 import { createOrgWithMembers } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";

@@ -2,6 +2,7 @@ import type { TInstanceStatus } from "@mirage/contracts/enums";
 import type { TWorkerCommand, TWorkerCommandResult, TWorkerInfo } from "@mirage/contracts/worker-bus";
 import { instanceQrKey, type TInstanceQr, ZInstanceQr } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
+import type { InstanceView } from "@mirage/db/instances";
 import {
   assignInstance,
   countInstancesByWorker,
@@ -9,8 +10,7 @@ import {
   HOSTED_STATUSES,
   setDesiredState,
   writeUnhostedStatus,
-} from "@mirage/db/instance-hosting";
-import type { InstanceView } from "@mirage/db/instance-views";
+} from "@mirage/db/instances";
 import { clearAuthState } from "@mirage/db/wa-auth";
 import { type WorkerCommandClient, WorkerCommandTimeout } from "@mirage/queue/worker-commands";
 import type { Redis } from "ioredis";

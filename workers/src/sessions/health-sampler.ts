@@ -1,4 +1,4 @@
-import { writeHealthSample } from "@mirage/db/instance-hosting";
+import { writeHealthSample } from "@mirage/db/instances";
 import { enqueueWebhookEvent } from "@mirage/db/webhooks";
 import { NOT_DELIVERING_REASONS, scoreHealth } from "./health.ts";
 import { type HostContext, type Hosted, ONLINE } from "./hosted.ts";

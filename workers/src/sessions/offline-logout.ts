@@ -1,5 +1,5 @@
 import type { TWorkerCommandResult } from "@mirage/contracts/worker-bus";
-import { findHostedInstance } from "@mirage/db/instance-hosting";
+import { findHostedInstance } from "@mirage/db/instances";
 import { clearAuthState } from "@mirage/db/wa-auth";
 import { AuthStateUnreadableError, loadPostgresAuthState } from "./auth-state.ts";
 import { HealthTracker } from "./health.ts";

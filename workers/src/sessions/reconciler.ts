@@ -1,4 +1,4 @@
-import { listAssignedInstances } from "@mirage/db/instance-hosting";
+import { listAssignedInstances } from "@mirage/db/instances";
 import { type HostContext, TERMINAL } from "./hosted.ts";
 
 /**

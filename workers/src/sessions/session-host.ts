@@ -1,6 +1,6 @@
 import type { TInstanceStatus } from "@mirage/contracts/enums";
 import type { TWorkerCommandResult } from "@mirage/contracts/worker-bus";
-import { findHostedInstance, type HostedInstance } from "@mirage/db/instance-hosting";
+import { findHostedInstance, type HostedInstance } from "@mirage/db/instances";
 import type { Logger } from "@mirage/logger";
 import { AuthStateUnreadableError, FencedError, loadPostgresAuthState } from "./auth-state.ts";
 import { handleCommand } from "./commands.ts";

@@ -1,4 +1,4 @@
-import { removeFromSenderPools } from "@mirage/db/instance-hosting";
+import { removeFromSenderPools } from "@mirage/db/instances";
 import { enqueueWebhookEvent } from "@mirage/db/webhooks";
 import { whatsAppCandidates } from "@mirage/phone";
 import type { HostContext, Hosted } from "./hosted.ts";

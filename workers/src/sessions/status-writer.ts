@@ -1,5 +1,5 @@
 import type { TInstanceStatus } from "@mirage/contracts/enums";
-import { writeHostedStatus } from "@mirage/db/instance-hosting";
+import { writeHostedStatus } from "@mirage/db/instances";
 import { clearAuthState } from "@mirage/db/wa-auth";
 import type { HostContext, Hosted, StatusExtra } from "./hosted.ts";
 
