@@ -74,6 +74,27 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
     opts: SendOptions = {},
     checked?: { block: Awaited<ReturnType<typeof findSendBlock>> },
   ): Promise<SendOutcome> {
+    const progress = { committed: false };
+    try {
+      return await attempt(work, opts, checked, progress);
+    } catch (err) {
+      // Anything unexpected (a database hiccup, a guard that threw) must not strand the row `claimed`: before the
+      // `sending` commit it goes back to the queue; after it, the write's fate is unknown and it is never retried.
+      log.error({ err, messageId: work.id }, "sending failed unexpectedly");
+      if (!progress.committed) {
+        await db.asService((tx) => releaseClaim(tx, work.id)).catch(() => undefined);
+        return { outcome: "deferred", messageId: work.id, reason: "not_connected" };
+      }
+      throw err;
+    }
+  }
+
+  async function attempt(
+    work: SendWork,
+    opts: SendOptions,
+    checked: { block: Awaited<ReturnType<typeof findSendBlock>> } | undefined,
+    progress: { committed: boolean },
+  ): Promise<SendOutcome> {
     const ready = sessions.canSend(work.instanceId);
     if (!ready.ok && (ready.reason === "not_hosted" || ready.reason === "not_connected")) {
       return defer(work, ready.reason);
@@ -143,6 +164,7 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       if (typingMs > 0) await sessions.setPresence(work.instanceId, jid, "paused").catch(() => undefined);
       return { outcome: "cancelled", messageId: work.id };
     }
+    progress.committed = true;
     try {
       await sessions.sendText({ instanceId: work.instanceId, to: jid, text: work.body, messageId: waMessageId });
     } catch (err) {
