@@ -127,7 +127,7 @@ const conversationOf = async (peer: { phone?: string; lid?: string }): Promise<J
         (c) => (peer.phone && c.peerPhone === peer.phone) || (peer.lid && c.peerLid === peer.lid),
       );
     },
-    20_000,
+    40_000,
     `conversation with ${JSON.stringify(peer)}`,
   );
 
