@@ -55,6 +55,7 @@ export class Messaging {
     }
     if (isNewChat) {
       account.chatsStarted.add(contact.phone);
+      this.ctx.changed();
       const cap = account.faults.newChatCap;
       if (cap) {
         cap.used++;
@@ -127,6 +128,7 @@ export class Messaging {
     const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
     if (live.length === 0) {
       account.pendingInbound.push(record);
+      this.ctx.changed();
       return id;
     }
     await Promise.all(live.map((c) => this.deliverText(contact, account, c, record)));
@@ -148,6 +150,7 @@ export class Messaging {
       const contact = this.ctx.contacts.get(item.contact);
       if (contact) await this.deliverText(contact, account, companion, item, true);
     }
+    if (pending.length > 0) this.ctx.changed();
     for (const item of pending) {
       const contact = this.ctx.contacts.get(item.contact);
       if (!contact) continue;
@@ -185,13 +188,16 @@ export class Messaging {
   ): Promise<void> {
     const connection = companion.connection;
     if (!connection?.isOpen) return;
-    const byLid = record.addressing !== "pn";
+    const byLid = record.addressing === "lid" || record.addressing === "lid-with-pn";
     const { type, body } = await contact.encrypt(
       { user: account.phone, device: companion.deviceId },
       { conversation: record.text },
       () => {
         const [first] = companion.preKeys.entries();
-        if (first) companion.preKeys.delete(first[0]);
+        if (first) {
+          companion.preKeys.delete(first[0]);
+          this.ctx.changed();
+        }
         return {
           registrationId: companion.keys.registrationId,
           identityKey: companion.keys.identityKey,
