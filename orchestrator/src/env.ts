@@ -84,6 +84,11 @@ export const OrchestratorEnv = z
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(250_000_000),
     /** Run the contact import worker in this process (turn off when other replicas consume the imports queue). */
     IMPORT_WORKER_ENABLED: boolEnv(true),
+    // ── messaging ──
+    /** Messages the send API accepts per instance per minute (a runaway integration cannot burn a number). */
+    SEND_RATE_PER_INSTANCE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** Messages an instance may take at once above its rate before the limit applies. */
+    SEND_BURST_PER_INSTANCE: z.coerce.number().int().min(1).max(100_000).default(30),
 
     // ── operations ──
     /** People (emails) allowed into Bull Board at /admin/queues; empty leaves it unmounted. */

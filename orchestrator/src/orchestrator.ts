@@ -3,6 +3,7 @@ import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
 import { createQueues, createWorker } from "@mirage/queue/queues";
+import { createSendNudger } from "@mirage/queue/send-lanes";
 import { createWorkerCommandClient } from "@mirage/queue/worker-commands";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -18,6 +19,10 @@ import type { RouteDef } from "./http/route.ts";
 import { createImportContactsProcessor, importRoutes } from "./imports/index.ts";
 import { createInstanceControl } from "./instances/instance-control.ts";
 import { instanceRoutes } from "./instances/instances.routes.ts";
+import { conversationRoutes } from "./messaging/conversations.routes.ts";
+import { messageRoutes } from "./messaging/messages.routes.ts";
+import { createSendRateLimiter } from "./messaging/rate-limit.ts";
+import { createSendService } from "./messaging/send-service.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createOpsAdminGuard } from "./ops/ops-admin-guard.ts";
 import { createPlacementService } from "./placement/placement-service.ts";
@@ -123,6 +128,19 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     ns: config.QUEUE_PREFIX,
   });
 
+  // Messaging: sends are queued in Postgres and the hosting worker is nudged on its own queue.
+  const nudger = createSendNudger({ connection: redis, prefix: config.QUEUE_PREFIX });
+  const send = createSendService({
+    db,
+    nudger,
+    logger,
+    limiter: createSendRateLimiter(redis, {
+      prefix: config.QUEUE_PREFIX,
+      perMinute: config.SEND_RATE_PER_INSTANCE_PER_MINUTE,
+      burst: config.SEND_BURST_PER_INSTANCE,
+    }),
+  });
+
   const app = createHttpApp({
     config: {
       corsOrigins: config.CORS_ORIGINS,
@@ -154,6 +172,8 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       ...blacklistRoutes({ db }),
       ...templateRoutes({ db }),
       ...workerRoutes({ db, redis, ns: config.QUEUE_PREFIX }),
+      ...messageRoutes({ db, send }),
+      ...conversationRoutes({ db, send }),
       ...(deps.features ?? []),
     ],
   });
@@ -293,6 +313,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         await serverClosed;
         await placement.close();
         await commands.close();
+        await nudger.close();
         await relay.close();
         await dispatcher.close();
         await webhookWorker?.close();

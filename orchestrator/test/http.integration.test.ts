@@ -297,10 +297,12 @@ describe("OpenAPI", () => {
     expect(Object.keys(doc["x-mirage-socket-events"]).sort()).toEqual([
       "blacklist:changed",
       "campaign:progress",
+      "conversation:changed",
       "import:progress",
       "instance:health",
       "instance:qr",
       "instance:status",
+      "message:inbound",
       "message:status",
     ]);
     for (const ref of Object.values(doc["x-mirage-socket-events"] as Record<string, { $ref: string }>)) {

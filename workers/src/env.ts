@@ -64,6 +64,14 @@ export const WorkersEnv = z
     /** How long a pairing code is handed out again unchanged (at most WhatsApp's QR window of 160 s). */
     PAIRING_CODE_TTL_MS: z.coerce.number().int().min(30_000).max(160_000).default(120_000),
     WORKER_BAILEYS_DEBUG: boolEnv(false),
+    /** How often the send lanes look for due API/inbox messages and recover newly placed instances, in ms. */
+    SEND_SWEEP_MS: z.coerce.number().int().min(100).default(2_000),
+    /** How long an on-WhatsApp answer for a number is trusted before asking again, in hours. */
+    WA_LOOKUP_MAX_AGE_HOURS: z.coerce.number().min(0).default(168),
+    /** Inbound messages are stored in batches of at most this many… */
+    INBOUND_BATCH_MAX: z.coerce.number().int().min(1).max(5_000).default(200),
+    /** …written at most this many ms after the first one arrived. */
+    INBOUND_FLUSH_MS: z.coerce.number().int().min(0).max(5_000).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.MIRAGE_WA === "simulator") {

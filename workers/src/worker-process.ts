@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import { createHeartbeat, createRedisEventSink, createRedisQrStore } from "./bus/redis-bus.ts";
 import type { WorkersEnv } from "./env.ts";
 import { createOpsServer } from "./http/ops-server.ts";
+import { createMessaging } from "./messaging/index.ts";
 import {
   createSessionHost,
   DEFAULT_RECONNECT_POLICY,
@@ -61,7 +62,22 @@ export type WorkerProcess = {
  * The consumers every worker runs, built on the sessions port. Add the send consumer (`messaging/`) and the
  * campaign round consumer (`campaigns/`) here: each gets the port, never the host.
  */
-const CONSUMERS: ConsumerFactory[] = [];
+const CONSUMERS: ConsumerFactory[] = [
+  ({ config, logger, db, redis, sessions }) =>
+    createMessaging({
+      db,
+      redis,
+      sessions,
+      logger,
+      config: {
+        workerId: config.WORKER_ID,
+        queuePrefix: config.QUEUE_PREFIX,
+        sweepMs: config.SEND_SWEEP_MS,
+        lookupMaxAgeMs: config.WA_LOOKUP_MAX_AGE_HOURS * 3_600_000,
+        inbound: { batchMax: config.INBOUND_BATCH_MAX, flushMs: config.INBOUND_FLUSH_MS, settingsTtlMs: 30_000 },
+      },
+    }),
+];
 
 function targetOf(config: WorkerConfig): WaTarget {
   const version = config.WA_VERSION ? { version: config.WA_VERSION } : {};

@@ -46,7 +46,14 @@ const AccountSnapshot = z.object({
       .optional(),
     latency: z.object({ ms: z.number().int(), jitterMs: z.number().int() }).optional(),
   }),
-  pendingInbound: z.array(z.object({ contact: z.string(), id: z.string(), text: z.string() })),
+  pendingInbound: z.array(
+    z.object({
+      contact: z.string(),
+      id: z.string(),
+      text: z.string(),
+      addressing: z.enum(["pn", "lid", "lid-with-pn"]).default("pn"),
+    }),
+  ),
   companions: z.array(CompanionSnapshot),
 });
 
