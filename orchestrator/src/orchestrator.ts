@@ -9,6 +9,7 @@ import type { Redis } from "ioredis";
 import { createHttpApp } from "./app.ts";
 import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { createAuthenticator } from "./auth/principal.ts";
+import { createSessionRevocations } from "./auth/revocations.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
 import type { OrchestratorEnv } from "./env.ts";
@@ -62,6 +63,14 @@ export type Orchestrator = {
 /** Wires every module of the orchestrator from already-open clients (main.ts opens them; tests pass their own). */
 export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   const { config, logger, db, redis } = deps;
+  // The request path's own connection: no offline queue and a bounded command time, so with Redis down a request
+  // fails at once (503 dependency_unavailable) instead of waiting for reconnects. Background work keeps `redis`.
+  const fastRedis = redis.duplicate({
+    enableOfflineQueue: false,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+  });
+  fastRedis.on("error", (err: Error) => logger.warn({ err: err.message }, "redis (request path) error"));
   const queues = createQueues({
     connection: redis,
     prefix: config.QUEUE_PREFIX,
@@ -73,10 +82,15 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     issuer: config.AUTH_PROVIDER === "supabase" ? config.SUPABASE_JWT_ISSUER : undefined,
     audience: config.JWT_AUDIENCE,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    clockSkewSeconds: config.JWT_CLOCK_SKEW_SECONDS,
   };
   const verifier = createTokenVerifier(tokenConfig);
-  const authenticator = createAuthenticator({ db, verifier });
-  const limiter = createLoginLimiter(redis, {
+  const revocations = createSessionRevocations(fastRedis, {
+    prefix: config.QUEUE_PREFIX,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS + config.JWT_CLOCK_SKEW_SECONDS,
+  });
+  const authenticator = createAuthenticator({ db, verifier, revocations });
+  const limiter = createLoginLimiter(fastRedis, {
     prefix: config.QUEUE_PREFIX,
     maxFailures: config.LOGIN_MAX_FAILURES,
     windowSeconds: config.LOGIN_WINDOW_SECONDS,
@@ -91,6 +105,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
           limiter,
           refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
           logger: logger.child({ module: "auth" }),
+          revocations,
         })
       : undefined;
   const box = createSecretBox(config.MIRAGE_ENCRYPTION_KEYS);
@@ -109,7 +124,8 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   });
   const instanceControl = createInstanceControl({
     db,
-    redis,
+    redis: fastRedis,
+    logger,
     commands,
     placement,
     commandTimeoutMs: config.WORKER_COMMAND_TIMEOUT_MS,
@@ -127,7 +143,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     },
     logger,
     db,
-    redis,
+    redis: fastRedis,
     queues,
     authenticator,
     sessions,
@@ -227,6 +243,15 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       },
     },
     async listen(port, host) {
+      if (fastRedis.status !== "ready") {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error("Redis (request path) did not become ready")), 10_000);
+          fastRedis.once("ready", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
       await relay.start();
       await dispatcher.start();
       if (config.WEBHOOK_WORKER_ENABLED) webhookWorker = startWorker();
@@ -252,6 +277,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         await webhookWorker?.close();
         workerConnection?.disconnect();
         await queues.close();
+        fastRedis.disconnect();
       })();
       return closed;
     },

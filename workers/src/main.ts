@@ -2,7 +2,9 @@ import { createServer } from "node:http";
 import { hostname } from "node:os";
 import { parseEnv } from "@mirage/config";
 import { createDb } from "@mirage/db";
+import { probePostgres } from "@mirage/db/reachability";
 import { createLogger } from "@mirage/logger";
+import { probeRedis } from "@mirage/queue/reachability";
 import { createWorkerCommandConsumer } from "@mirage/queue/worker-commands";
 import { Redis } from "ioredis";
 import { createHeartbeat, createRedisEventSink, createRedisQrStore } from "./bus/redis-bus.ts";
@@ -16,6 +18,12 @@ const env = parseEnv(WorkersEnv, process.env);
 const logger = createLogger({ service: "workers", level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }).child({
   workerId: env.WORKER_ID,
 });
+// Dependencies first: unreachable → one line naming it and a non-zero exit, before any client could emit errors.
+const unreachable = (await probePostgres(env.DATABASE_URL)) ?? (await probeRedis(env.REDIS_URL));
+if (unreachable) {
+  process.stderr.write(`workers: ${unreachable}\n`);
+  process.exit(1);
+}
 const db = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
 redis.on("error", (err) => logger.error({ err }, "redis error"));

@@ -19,8 +19,12 @@ export const ERROR_STATUS: Record<TErrorCode, number> = {
   conflict: 409,
   last_owner: 409,
   unsafe_webhook_target: 422,
+  invalid_phone: 422,
+  invitation_invalid: 410,
+  account_exists: 409,
   rate_limited: 429,
   service_unavailable: 503,
+  dependency_unavailable: 503,
   internal: 500,
 };
 
@@ -42,8 +46,12 @@ export const ERROR_TITLE: Record<TErrorCode, string> = {
   conflict: "Conflict",
   last_owner: "Last owner",
   unsafe_webhook_target: "Unsafe webhook target",
+  invalid_phone: "Invalid phone number",
+  invitation_invalid: "Invitation not valid",
+  account_exists: "Account exists",
   rate_limited: "Too many requests",
   service_unavailable: "Service unavailable",
+  dependency_unavailable: "Dependency unavailable",
   internal: "Internal error",
 };
 

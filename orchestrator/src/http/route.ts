@@ -53,7 +53,28 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined, const A
   return def as unknown as RouteDef;
 }
 
+/**
+ * The path of the first string (or object key) holding a NUL character, which Postgres text cannot store: refused
+ * here for every route and every part of the request, instead of per field.
+ */
+export function findNulCharacter(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
+  if (depth > 32 || value === null || typeof value !== "object") return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes("\u0000")) return `${path}.${key.replaceAll("\u0000", "\\0")}`;
+    const found = findNulCharacter(inner, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  const nul = findNulCharacter(value, where);
+  if (nul) {
+    throw new AppError("validation_failed", `invalid ${where}`, {
+      errors: [{ path: nul, message: "must not contain the NUL character (\\u0000)" }],
+    });
+  }
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;

@@ -3,6 +3,7 @@ import { instanceQrKey, type TInstanceQr, ZInstanceQr } from "@mirage/contracts/
 import type { Database } from "@mirage/db";
 import { findHostedInstance, setDesiredState } from "@mirage/db/instance-hosting";
 import { type WorkerCommandClient, WorkerCommandTimeout } from "@mirage/queue/worker-commands";
+import type { Logger } from "@mirage/logger";
 import type { Redis } from "ioredis";
 import { AppError } from "../http/app-error.ts";
 import type { PlacementService } from "../placement/placement-service.ts";
@@ -15,6 +16,7 @@ export type InstanceControlDeps = {
   placement: PlacementService;
   commandTimeoutMs: number;
   ns: string;
+  logger?: Logger;
 };
 
 /**
@@ -46,7 +48,9 @@ export function createInstanceControl(deps: InstanceControlDeps) {
   return {
     /** Places a new instance (its worker starts it and shows QR codes). */
     async placeNew(): Promise<void> {
-      await deps.placement.tick();
+      // Best effort: the placement loop places it on its next tick anyway, so a Redis hiccup here must not turn an
+      // instance that was created into an error answer.
+      await deps.placement.tick().catch((err: unknown) => deps.logger?.warn({ err }, "placement after create failed"));
     },
     async start(instanceId: string): Promise<TWorkerCommandResult> {
       await deps.db.asService((tx) => setDesiredState(tx, instanceId, "running"));
