@@ -19,6 +19,7 @@ import { buildOpenApiDocument } from "./openapi/document.ts";
 import { BULL_BOARD_PATH, bullBoardHandler } from "./ops/bull-board.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import { opsRouter } from "./ops/ops.routes.ts";
+import { invitationRoutes } from "./organizations/invitations.routes.ts";
 import { organizationRoutes } from "./organizations/organizations.routes.ts";
 import type { RealtimeControl } from "./realtime/control.ts";
 import type { SecretBox } from "./webhooks/secret-box.ts";
@@ -32,6 +33,8 @@ export type HttpAppConfig = {
   bodyLimitBytes: number;
   trustProxyHops: number;
   bcryptCost: number;
+  /** How long an invitation token stays valid, in seconds. */
+  invitationTtlSeconds: number;
   metricsToken?: string;
   version: string;
 };
@@ -85,7 +88,13 @@ function cors(origins: string[]): RequestHandler {
 export function coreRoutes(deps: HttpAppDeps): RouteDef[] {
   return [
     ...authRoutes({ db: deps.db, sessions: deps.sessions }),
-    ...organizationRoutes({ db: deps.db, bcryptCost: deps.config.bcryptCost, realtime: deps.realtime }),
+    ...organizationRoutes({ db: deps.db, realtime: deps.realtime }),
+    ...invitationRoutes({
+      db: deps.db,
+      authenticator: deps.authenticator,
+      bcryptCost: deps.config.bcryptCost,
+      ttlSeconds: deps.config.invitationTtlSeconds,
+    }),
     ...apiKeyRoutes({ db: deps.db, realtime: deps.realtime }),
     ...webhookRoutes({ db: deps.db, box: deps.box, policy: deps.policy }),
     ...auditRoutes({ db: deps.db }),

@@ -46,7 +46,9 @@ export const OrchestratorEnv = z
     LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
     /** Login attempts per client IP per minute (any email), against password spraying. */
     LOGIN_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-    /** bcrypt cost for passwords the orchestrator writes (CLI, new members). */
+    /** How long a member invitation's one-time token stays valid, in hours. */
+    INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
+    /** bcrypt cost for passwords the orchestrator writes (CLI, accepted invitations). */
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
 
     // ── webhooks ──

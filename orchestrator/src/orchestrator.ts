@@ -138,6 +138,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
       trustProxyHops: config.TRUST_PROXY_HOPS,
       bcryptCost: config.BCRYPT_COST,
+      invitationTtlSeconds: config.INVITATION_TTL_HOURS * 3600,
       metricsToken: config.METRICS_TOKEN,
       version: deps.version ?? "0.1.0",
     },

@@ -18,15 +18,18 @@ import {
   findInstanceView,
   type InstanceView,
   insertInstance,
+  instanceNameTaken,
   listHealthSamples,
   listInstanceEvents,
   listInstanceViews,
 } from "@mirage/db/instance-views";
+import { toWhatsAppUser } from "@mirage/phone";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import { normalizeOrgPhone } from "../organizations/phone-input.ts";
 import type { InstanceControl } from "./instance-control.ts";
 
 const OPERATORS: readonly TOrgRole[] = ["owner", "admin", "operator"];
@@ -126,12 +129,14 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       responses: { 201: { description: "The new instance", schema: ZInstance, example: ZInstance.meta()?.example } },
       async handler({ params, body, principal }, req) {
         const created = await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
-          const clash = await tx`select 1 from public.instances where org_id = ${params.orgId} and name = ${body.name}`;
-          if (clash.length > 0) throw new AppError("conflict", `an instance named "${body.name}" already exists`);
+          const phone = body.phone ? (await normalizeOrgPhone(tx, params.orgId, body.phone, "body.phone")).e164 : null;
+          if (await instanceNameTaken(tx, params.orgId, body.name)) {
+            throw new AppError("conflict", `an instance named "${body.name}" already exists`);
+          }
           const inst = await insertInstance(tx, {
             orgId: params.orgId,
             name: body.name,
-            phone: body.phone ?? null,
+            phone,
             hourlyCap: body.hourlyCap ?? null,
             dailyCap: body.dailyCap ?? null,
             createdBy: principal.kind === "user" ? principal.claims.sub : null,
@@ -207,8 +212,13 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         200: { description: "The code", schema: ZPairingCodeResponse, example: ZPairingCodeResponse.meta()?.example },
       },
       async handler({ params, body, principal }, req) {
-        await visible(principal, params.orgId, params.instanceId, OPERATORS);
-        const result = await control.pairingCode(params.instanceId, body.phone.slice(1));
+        const phone = await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
+          if (!(await findInstanceView(tx, params.orgId, params.instanceId))) {
+            throw new AppError("not_found", "instance not found");
+          }
+          return (await normalizeOrgPhone(tx, params.orgId, body.phone, "body.phone")).e164;
+        });
+        const result = await control.pairingCode(params.instanceId, toWhatsAppUser(phone));
         if (result.outcome === "already_paired") {
           throw new AppError("conflict", "this instance is already linked to a phone; log it out first");
         }
@@ -223,7 +233,7 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
             targetId: params.instanceId,
           }),
         );
-        return { status: 200, body: { code: result.pairingCode, phone: body.phone } };
+        return { status: 200, body: { code: result.pairingCode, phone } };
       },
     }),
     action(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZInstanceStatus, ZPhoneE164 } from "./enums.ts";
+import { ZInstanceStatus, ZPhoneE164, ZPhoneInput } from "./enums.ts";
 
 /** REST DTOs of the instances feature (issue 5). */
 const ZUuid = z.uuid();
@@ -16,11 +16,11 @@ export const ZCreateInstanceRequest = z
       .max(100)
       .regex(/^[\p{L}\p{N} ._-]+$/u, "letters, digits, spaces, dots, dashes and underscores only"),
     /** The number to link, when known (needed for a pairing code; QR pairing learns it). */
-    phone: ZPhoneE164.optional(),
+    phone: ZPhoneInput.optional(),
     hourlyCap: z.number().int().min(1).max(10_000).optional(),
     dailyCap: z.number().int().min(1).max(100_000).optional(),
   })
-  .meta({ id: "CreateInstanceRequest", example: { name: "sales-1", phone: "+5511999990000" } });
+  .meta({ id: "CreateInstanceRequest", example: { name: "sales-1", phone: "(11) 99999-0000" } });
 export type TCreateInstanceRequest = z.infer<typeof ZCreateInstanceRequest>;
 
 export const ZInstance = z
@@ -28,7 +28,7 @@ export const ZInstance = z
     id: ZUuid,
     orgId: ZUuid,
     name: z.string(),
-    phone: z.string().nullable(),
+    phone: ZPhoneE164.nullable(),
     waJid: z.string().nullable(),
     status: ZInstanceStatus,
     statusReason: z.string().nullable(),
@@ -104,11 +104,11 @@ export const ZInstanceQrResponse = z
   });
 
 export const ZPairingCodeRequest = z
-  .strictObject({ phone: ZPhoneE164 })
-  .meta({ id: "PairingCodeRequest", example: { phone: "+5511999990000" } });
+  .strictObject({ phone: ZPhoneInput })
+  .meta({ id: "PairingCodeRequest", example: { phone: "+55 11 99999-0000" } });
 
 export const ZPairingCodeResponse = z
-  .object({ code: z.string(), phone: z.string() })
+  .object({ code: z.string(), phone: ZPhoneE164 })
   .meta({ id: "PairingCode", example: { code: "ABCD1234", phone: "+5511999990000" } });
 
 export const ZInstanceActionResponse = z

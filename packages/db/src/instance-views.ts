@@ -36,6 +36,11 @@ export async function findInstanceView(db: Db, orgId: string, id: string): Promi
   return row;
 }
 
+export async function instanceNameTaken(db: Db, orgId: string, name: string): Promise<boolean> {
+  const rows = await db`select 1 from public.instances where org_id = ${orgId} and name = ${name}`;
+  return rows.length > 0;
+}
+
 export async function insertInstance(
   db: Db,
   input: {
