@@ -101,6 +101,29 @@ export function coreRoutes(deps: HttpAppDeps): RouteDef[] {
   ];
 }
 
+/** Routes about the API itself: its OpenAPI document (built from the whole route list, hence the getter). */
+export function metaRoutes(getDocument: () => Record<string, unknown>): RouteDef[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/openapi.json",
+      summary: "This API's OpenAPI 3.1 document",
+      tags: ["meta"],
+      auth: { kind: "public" },
+      responses: {
+        200: {
+          description: "The document",
+          schema: z.record(z.string(), z.unknown()),
+          example: { openapi: "3.1.0", info: { title: "Mirage orchestrator API" } },
+        },
+      },
+      async handler() {
+        return { status: 200, body: getDocument() };
+      },
+    }),
+  ];
+}
+
 /** The Express app, without listen(): main.ts listens, tests use supertest or listen(0). */
 export function createHttpApp(deps: HttpAppDeps): {
   app: Express;
@@ -131,26 +154,8 @@ export function createHttpApp(deps: HttpAppDeps): {
     express.json({ limit: deps.config.bodyLimitBytes, strict: true, type: ["application/json", "application/*+json"] }),
   );
 
-  const routes = [...coreRoutes(deps), ...(deps.features ?? [])];
   let document: Record<string, unknown> = {};
-  const openapiRoute = defineRoute({
-    method: "get",
-    path: "/openapi.json",
-    summary: "This API's OpenAPI 3.1 document",
-    tags: ["meta"],
-    auth: { kind: "public" },
-    responses: {
-      200: {
-        description: "The document",
-        schema: z.record(z.string(), z.unknown()),
-        example: { openapi: "3.1.0", info: { title: "Mirage orchestrator API" } },
-      },
-    },
-    async handler() {
-      return { status: 200, body: document };
-    },
-  });
-  routes.push(openapiRoute);
+  const routes = [...coreRoutes(deps), ...(deps.features ?? []), ...metaRoutes(() => document)];
   document = buildOpenApiDocument(routes, { version: deps.config.version });
 
   const api = Router();

@@ -47,7 +47,12 @@ export const OrchestratorEnv = z
     /** Login attempts per client IP per minute (any email), against password spraying. */
     LOGIN_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     /** How long a member invitation's one-time token stays valid, in hours. */
-    INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
+    INVITATION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(168),
     /** bcrypt cost for passwords the orchestrator writes (CLI, accepted invitations). */
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
 

@@ -14,7 +14,7 @@ import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import type { RouteDef } from "./http/route.ts";
-import { createInstanceControl } from "./instances/instance-control.ts";
+import { createInstanceControl, type InstanceControl } from "./instances/instance-control.ts";
 import { instanceRoutes } from "./instances/instances.routes.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createOpsAdminGuard } from "./ops/ops-admin-guard.ts";
@@ -59,6 +59,14 @@ export type Orchestrator = {
     webhookWorker: Worker | undefined;
   };
 };
+
+/**
+ * The feature routes mounted beyond the core, in one list so that the offline OpenAPI export (CI lint) documents
+ * exactly what a running orchestrator serves.
+ */
+export function featureRoutes(deps: { db: Database; control: InstanceControl }): RouteDef[] {
+  return [...instanceRoutes({ db: deps.db, control: deps.control })];
+}
 
 /** Wires every module of the orchestrator from already-open clients (main.ts opens them; tests pass their own). */
 export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
@@ -156,7 +164,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       config.OPS_ADMIN_EMAILS.length > 0
         ? createOpsAdminGuard({ emails: config.OPS_ADMIN_EMAILS, authenticator, db, limiter })
         : undefined,
-    features: [...instanceRoutes({ db, control: instanceControl }), ...(deps.features ?? [])],
+    features: [...featureRoutes({ db, control: instanceControl }), ...(deps.features ?? [])],
   });
 
   const server = createServer(app.app);

@@ -54,7 +54,15 @@ const POSTGRES_CLIENT_CODES = new Set([
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
 ]);
-const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "EPIPE", "EAI_AGAIN"]);
+const SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "EAI_AGAIN",
+]);
 
 /** ioredis' ways of saying "no Redis right now": offline queue off, command timeout, retries exhausted, closed. */
 const REDIS_UNAVAILABLE = [

@@ -2,8 +2,8 @@ import type { TWorkerCommand, TWorkerCommandResult } from "@mirage/contracts/wor
 import { instanceQrKey, type TInstanceQr, ZInstanceQr } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import { findHostedInstance, setDesiredState } from "@mirage/db/instance-hosting";
-import { type WorkerCommandClient, WorkerCommandTimeout } from "@mirage/queue/worker-commands";
 import type { Logger } from "@mirage/logger";
+import { type WorkerCommandClient, WorkerCommandTimeout } from "@mirage/queue/worker-commands";
 import type { Redis } from "ioredis";
 import { AppError } from "../http/app-error.ts";
 import type { PlacementService } from "../placement/placement-service.ts";

@@ -1,10 +1,11 @@
-import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
+import { listOf, pageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import type { TOrgRole } from "@mirage/contracts/enums";
 import {
   ZCreateInstanceRequest,
   ZInstance,
   ZInstanceActionResponse,
   ZInstanceEvent,
+  ZInstanceEventsQuery,
   ZInstanceHealthSample,
   ZInstanceParams,
   ZInstanceQrResponse,
@@ -28,6 +29,7 @@ import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
+import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { normalizeOrgPhone } from "../organizations/phone-input.ts";
 import type { InstanceControl } from "./instance-control.ts";
@@ -284,21 +286,22 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       auth: { kind: "any", scopes: ["read", "instances"] },
       roles: ALL_ROLES,
       params: ZInstanceParams,
-      query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      query: ZInstanceEventsQuery,
       responses: {
         200: {
           description: "State changes",
-          schema: listOf(ZInstanceEvent),
-          example: { items: [ZInstanceEvent.meta()?.example] },
+          schema: pageOf(ZInstanceEvent),
+          example: { items: [ZInstanceEvent.meta()?.example], nextBeforeId: null },
         },
       },
       async handler({ params, query, principal }) {
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           if (!(await findInstanceView(tx, params.orgId, params.instanceId)))
             throw new AppError("not_found", "instance not found");
-          return listInstanceEvents(tx, params.instanceId, query.limit);
+          return listInstanceEvents(tx, params.instanceId, { beforeId: query.beforeId, limit: query.limit + 1 });
         });
-        return { status: 200, body: { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })) } };
+        const page = toPage(rows, query.limit);
+        return { status: 200, body: { ...page, items: page.items.map((r) => ({ ...r, at: r.at.toISOString() })) } };
       },
     }),
     defineRoute({

@@ -144,6 +144,22 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
       tags: ["operations"],
       security: [],
       responses: {
+        ...(op.path === "/metrics"
+          ? {
+              401: {
+                description: "METRICS_TOKEN is set and the request does not carry it",
+                content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+              },
+            }
+          : {}),
+        ...(op.path === "/readyz"
+          ? {
+              503: {
+                description: "Postgres or Redis does not answer",
+                content: { "application/json": { schema: { type: "object" } } },
+              },
+            }
+          : {}),
         200: {
           description: "OK",
           content:
@@ -160,7 +176,8 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
     };
   }
 
-  components.Problem = problemSchema;
+  // toSchema already moved Problem into components (it has a meta id); `problemSchema` is only a $ref to it.
+  if (!components.Problem) components.Problem = problemSchema;
 
   // Webhooks (an OpenAPI 3.1 feature): what Mirage POSTs to a subscribed endpoint, per event type.
   const envelope = toSchema(ZWebhookEnvelope, "output", components);
@@ -168,6 +185,7 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
   for (const type of ZWebhookEventType.options) {
     webhooks[type] = {
       post: {
+        operationId: `webhook${type.replace(/(^|:)([a-z])/g, (_, _sep: string, c: string) => c.toUpperCase())}`,
         summary: `${type} event delivered to a webhook endpoint`,
         description:
           "Verify Mirage-Signature (t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + '.' + raw body)>), refuse " +
@@ -180,6 +198,8 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
         ],
         requestBody: { required: true, content: { "application/json": { schema: envelope } } },
         responses: { "2XX": { description: "Received" } },
+        // Mirage calls the receiver: no credentials are sent; the receiver authenticates Mirage by the signature.
+        security: [],
       },
     };
   }

@@ -77,14 +77,15 @@ export function invitationRoutes(deps: InvitationDeps): RouteDef[] {
         201: {
           description: "The invitation with its token, shown once",
           schema: ZCreatedInvitation,
-          example: { ...(ZInvitation.meta()?.example as object), token: "inv_3q2…" },
+          example: { ...(ZInvitation.meta()?.example as object), token: "inv_3q2Zk8Fh1sLw0pQe7uXy…" },
         },
       },
       async handler({ params, body, principal }, req) {
         const existing = await db.asService((tx) => findUserByEmail(tx, body.email));
         const token = newInvitationToken();
         const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx, role) => {
-          if (body.role === "owner" && role !== "owner") throw new AppError("forbidden", "only an owner invites an owner");
+          if (body.role === "owner" && role !== "owner")
+            throw new AppError("forbidden", "only an owner invites an owner");
           if (await isMemberEmail(tx, { orgId: params.orgId, userId: existing?.id })) {
             throw new AppError("conflict", `${body.email} is already a member`);
           }

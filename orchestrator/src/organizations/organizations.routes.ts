@@ -7,13 +7,7 @@ import {
   ZUpdateOrganizationRequest,
 } from "@mirage/contracts/organizations";
 import type { Database } from "@mirage/db";
-import {
-  deleteMember,
-  findMember,
-  listPeopleMembers,
-  listUserEmails,
-  updateMemberRole,
-} from "@mirage/db/members";
+import { deleteMember, findMember, listPeopleMembers, listUserEmails, updateMemberRole } from "@mirage/db/members";
 import { findOrganization, listOrganizations, updateOrganization } from "@mirage/db/organizations";
 import { isKnownCountry } from "@mirage/phone";
 import { audit } from "../audit/record.ts";

@@ -16,8 +16,7 @@ export async function normalizeOrgPhone(tx: Tx, orgId: string, input: string, fi
   const defaultCountry = await findDefaultCountry(tx, orgId);
   const parsed = parsePhone(input, { defaultCountry });
   if (parsed.ok) return parsed.phone;
-  const hint =
-    parsed.reason === "invalid_country" ? " (or set the organization's defaultCountry)" : "";
+  const hint = parsed.reason === "invalid_country" ? " (or set the organization's defaultCountry)" : "";
   throw new AppError("invalid_phone", `the phone number ${parsed.message}${hint}`, {
     errors: [{ path: field, message: `${parsed.reason}: ${parsed.message}` }],
   });

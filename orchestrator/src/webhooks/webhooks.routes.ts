@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
+import { listOf, pageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
   ZCreatedWebhookEndpoint,
   ZCreateWebhookRequest,
@@ -29,6 +29,7 @@ import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ADMIN_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
+import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { TargetPolicy } from "./ssrf.ts";
@@ -272,25 +273,25 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
       responses: {
         200: {
           description: "Deliveries",
-          schema: listOf(ZWebhookDelivery),
+          schema: pageOf(ZWebhookDelivery),
           example: { items: [deliveryExample], nextBeforeId: null },
         },
       },
       async handler({ params, query, principal }) {
-        const rows = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) =>
-          listWebhookDeliveries(tx, {
+        const rows = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          // The parent first, like the delivery detail: another organization's endpoint or none is a 404, not [].
+          if (!(await findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId }))) {
+            throw new AppError("not_found", "webhook endpoint not found");
+          }
+          return listWebhookDeliveries(tx, {
             orgId: params.orgId,
             endpointId: params.webhookId,
             status: query.status,
             beforeId: query.beforeId,
-            limit: query.limit,
-          }),
-        );
-        const last = rows.at(-1);
-        return {
-          status: 200,
-          body: { items: rows, nextBeforeId: rows.length === query.limit && last ? last.id : null },
-        };
+            limit: query.limit + 1,
+          });
+        });
+        return { status: 200, body: toPage(rows, query.limit) };
       },
     }),
     defineRoute({

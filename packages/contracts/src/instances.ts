@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageQuery } from "./common.ts";
 import { ZInstanceStatus, ZPhoneE164, ZPhoneInput } from "./enums.ts";
 
 /** REST DTOs of the instances feature (issue 5). */
@@ -83,6 +84,8 @@ export const ZInstanceHealthSample = z
     id: "InstanceHealthSample",
     example: { score: 85, reasons: ["slow_acks"], at: "2026-11-24T10:00:00.000Z" },
   });
+
+export const ZInstanceEventsQuery = pageQuery({ defaultLimit: 100, maxLimit: 500 });
 
 export const ZQrQuery = z.strictObject({ format: z.enum(["json", "png"]).default("json") });
 

@@ -48,7 +48,7 @@ const ZInvitationToken = z.string().min(20).max(200);
 
 export const ZInvitationTokenRequest = z
   .strictObject({ token: ZInvitationToken })
-  .meta({ id: "InvitationTokenRequest", example: { token: "inv_3q2…" } });
+  .meta({ id: "InvitationTokenRequest", example: { token: "inv_3q2Zk8Fh1sLw0pQe7uXy…" } });
 
 export const ZInvitationPreview = z
   .object({
@@ -76,7 +76,10 @@ export const ZAcceptInvitationRequest = z
     /** Only when no account has the invited email yet: the new account's password, chosen by its owner. */
     password: z.string().min(10).max(200).optional(),
   })
-  .meta({ id: "AcceptInvitationRequest", example: { token: "inv_3q2…", password: "correct horse battery staple" } });
+  .meta({
+    id: "AcceptInvitationRequest",
+    example: { token: "inv_3q2Zk8Fh1sLw0pQe7uXy…", password: "correct horse battery staple" },
+  });
 
 export const ZAcceptedInvitation = z
   .object({ orgId: ZUuid, userId: ZUuid, role: ZOrgRole, accountCreated: z.boolean() })

@@ -69,7 +69,7 @@ export async function deleteInstance(db: Db, orgId: string, id: string): Promise
 export async function listInstanceEvents(
   db: Db,
   instanceId: string,
-  limit: number,
+  page: { beforeId?: number; limit: number },
 ): Promise<
   {
     id: number;
@@ -82,7 +82,9 @@ export async function listInstanceEvents(
 > {
   return db`
     select id, from_status as "from", to_status as "to", reason, detail, created_at as at
-    from public.instance_events where instance_id = ${instanceId} order by id desc limit ${limit}`;
+    from public.instance_events
+    where instance_id = ${instanceId} ${page.beforeId ? db`and id < ${page.beforeId}` : db``}
+    order by id desc limit ${page.limit}`;
 }
 
 export async function listHealthSamples(
