@@ -216,6 +216,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       backoffCapMs: config.WEBHOOK_BACKOFF_CAP_MS,
     });
     workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
+    workerConnection.on("error", (err: Error) => logger.warn({ err: err.message }, "redis (webhook worker) error"));
     return createWorker({
       name: "deliverWebhook",
       connection: workerConnection,

@@ -61,6 +61,7 @@ export function createRealtimeGateway(deps: GatewayDeps) {
   if (deps.redisAdapter) {
     const pub = deps.redis.duplicate();
     const sub = deps.redis.duplicate();
+    for (const c of [pub, sub]) c.on("error", (err: Error) => log.warn({ err: err.message }, "redis (adapter) error"));
     extra.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: `${deps.stream}:socket.io` }));
   }
@@ -127,14 +128,17 @@ export function createRealtimeGateway(deps: GatewayDeps) {
 
   // ── the tail: one blocking reader per replica ──
   const reader = deps.redis.duplicate();
+  reader.on("error", (err: Error) => log.warn({ err: err.message }, "redis (stream reader) error"));
   extra.push(reader);
   let stopped = false;
-  let lastId = "$";
+  let lastId: string | undefined;
   const tail = (async () => {
-    const [latest] = (await reader.xrevrange(deps.stream, "+", "-", "COUNT", 1)) as [string, string[]][];
-    lastId = latest ? latest[0] : "0-0";
     while (!stopped) {
       try {
+        if (lastId === undefined) {
+          const [latest] = (await reader.xrevrange(deps.stream, "+", "-", "COUNT", 1)) as [string, string[]][];
+          lastId = latest ? latest[0] : "0-0";
+        }
         const res = (await reader.xread("COUNT", 1000, "BLOCK", 1000, "STREAMS", deps.stream, lastId)) as
           | [string, [string, string[]][]][]
           | null;
@@ -165,7 +169,8 @@ export function createRealtimeGateway(deps: GatewayDeps) {
         reader.disconnect();
         await tail.catch(() => undefined);
         await new Promise<void>((resolve) => io.close(() => resolve()));
-        for (const r of extra) r.disconnect();
+        // quit, not disconnect: the adapter's UNSUBSCRIBE calls are still in flight and must get their replies.
+        await Promise.all(extra.filter((r) => r !== reader).map((r) => r.quit().catch(() => r.disconnect())));
       })();
       return closed;
     },
