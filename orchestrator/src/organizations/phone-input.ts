@@ -15,7 +15,17 @@ import { AppError } from "../http/app-error.ts";
 export async function normalizeOrgPhone(tx: Tx, orgId: string, input: string, field: string): Promise<NormalizedPhone> {
   const defaultCountry = await findDefaultCountry(tx, orgId);
   const parsed = parsePhone(input, { defaultCountry });
-  if (parsed.ok) return parsed.phone;
+  if (parsed.ok) {
+    // Possible but not valid (e.g. "(11) 99999-0001" without a default country reads as +1 199…): refused, except
+    // Brazil's 8-digit legacy mobiles, which WhatsApp still knows.
+    if (parsed.phone.valid || parsed.phone.brLegacyMobile) return parsed.phone;
+    throw new AppError(
+      "invalid_phone",
+      `the phone number is not a valid number of ${parsed.phone.country ?? `+${parsed.phone.callingCode}`}` +
+        (defaultCountry ? "" : " (write it with its +country code, or set the organization's defaultCountry)"),
+      { errors: [{ path: field, message: "not_valid: no such number in its country's numbering plan" }] },
+    );
+  }
   const hint = parsed.reason === "invalid_country" ? " (or set the organization's defaultCountry)" : "";
   throw new AppError("invalid_phone", `the phone number ${parsed.message}${hint}`, {
     errors: [{ path: field, message: `${parsed.reason}: ${parsed.message}` }],
