@@ -46,6 +46,7 @@ export function authRoutes(deps: { db: Database; sessions: SessionService | unde
       tags: ["auth"],
       auth: { kind: "public" },
       body: ZLoginRequest,
+      errors: ["invalid_credentials", "rate_limited"],
       responses: { 200: { description: "Tokens", schema: ZTokenPair } },
       async handler({ body }, req) {
         return { status: 200, body: await sessions.login(body.email, body.password, clientInfo(req)) };
@@ -61,6 +62,7 @@ export function authRoutes(deps: { db: Database; sessions: SessionService | unde
       tags: ["auth"],
       auth: { kind: "public" },
       body: ZRefreshRequest,
+      errors: ["invalid_token"],
       responses: { 200: { description: "New tokens", schema: ZTokenPair } },
       async handler({ body }, req) {
         return { status: 200, body: await sessions.refresh(body.refreshToken, clientInfo(req)) };

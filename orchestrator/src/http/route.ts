@@ -1,4 +1,5 @@
 import type { TApiKeyScope, TOrgRole } from "@mirage/contracts/enums";
+import type { TErrorCode } from "@mirage/contracts/errors";
 import type { Request, RequestHandler, Response } from "express";
 import type { z } from "zod";
 import type { Principal } from "../auth/principal.ts";
@@ -41,6 +42,8 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown, A extends RouteAuth 
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** Error codes this route answers beyond the common ones (see the OpenAPI builder), for the document. */
+  errors?: readonly TErrorCode[];
   /** Success responses by status; error responses are documented for every route from the error table. */
   responses: Record<number, RouteResponse>;
   handler: (input: RouteInput<P, Q, B, A>, req: Request, res: Response) => Promise<{ status: number; body?: unknown }>;

@@ -128,6 +128,7 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       roles: OPERATORS,
       params: ZOrgIdParams,
       body: ZCreateInstanceRequest,
+      errors: ["invalid_phone"],
       responses: { 201: { description: "The new instance", schema: ZInstance, example: ZInstance.meta()?.example } },
       async handler({ params, body, principal }, req) {
         const created = await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
@@ -210,6 +211,7 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       roles: OPERATORS,
       params: ZInstanceParams,
       body: ZPairingCodeRequest,
+      errors: ["invalid_phone"],
       responses: {
         200: { description: "The code", schema: ZPairingCodeResponse, example: ZPairingCodeResponse.meta()?.example },
       },

@@ -86,10 +86,13 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
           : {}),
       };
     }
-    const errorStatuses = new Set<number>([400, 500]);
+    // Every route: bad input, a dependency down (503), a bug (500). Authenticated ones: 401/403/404. Writes: a
+    // unique or referenced value (409/404). Bodies: 413/415. Plus what the route declares itself.
+    const errorStatuses = new Set<number>([400, 500, 503]);
     if (route.auth.kind !== "public") for (const s of [401, 403, 404]) errorStatuses.add(s);
+    if (route.method !== "get") for (const s of [404, 409]) errorStatuses.add(s);
     if (route.body) for (const s of [413, 415]) errorStatuses.add(s);
-    if (route.path.startsWith("/auth/login")) errorStatuses.add(429);
+    for (const code of route.errors ?? []) errorStatuses.add(ERROR_STATUS[code]);
     for (const status of [...errorStatuses].sort()) {
       const codes = Object.entries(ERROR_STATUS)
         .filter(([, s]) => s === status)

@@ -160,6 +160,7 @@ export function invitationRoutes(deps: InvitationDeps): RouteDef[] {
       tags: ["members"],
       auth: { kind: "public" },
       body: ZInvitationTokenRequest,
+      errors: ["invitation_invalid"],
       responses: { 200: { description: "The invitation", schema: ZInvitationPreview } },
       async handler({ body }) {
         const out = await db.asService(async (tx) => {
@@ -191,6 +192,7 @@ export function invitationRoutes(deps: InvitationDeps): RouteDef[] {
       tags: ["members"],
       auth: { kind: "public" },
       body: ZAcceptInvitationRequest,
+      errors: ["unauthenticated", "forbidden", "invitation_invalid", "account_exists"],
       responses: { 200: { description: "The membership", schema: ZAcceptedInvitation } },
       async handler({ body }, req) {
         // Optional authentication: required exactly when the account exists (checked under the lock below).

@@ -83,6 +83,7 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
       roles: ADMIN_ROLES,
       params: ZOrgIdParams,
       body: ZCreateWebhookRequest,
+      errors: ["unsafe_webhook_target"],
       responses: {
         201: {
           description: "The endpoint with its secret",
@@ -142,6 +143,7 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
       roles: ADMIN_ROLES,
       params: ZWebhookParams,
       body: ZUpdateWebhookRequest,
+      errors: ["unsafe_webhook_target"],
       responses: { 200: { description: "The endpoint", schema: ZWebhookEndpoint } },
       async handler({ params, body, principal }, req) {
         if (body.url) await assertSafe(body.url);
