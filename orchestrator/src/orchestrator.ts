@@ -105,6 +105,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     lockoutSeconds: config.LOGIN_LOCKOUT_SECONDS,
     perIpPerMinute: config.LOGIN_RATE_PER_IP_PER_MINUTE,
   });
+  const realtimeControl = createRealtimeControl();
   const sessions =
     config.AUTH_PROVIDER === "builtin" && config.JWT_SECRET
       ? createSessionService({
@@ -114,12 +115,12 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
           refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
           logger: logger.child({ module: "auth" }),
           revocations,
+          onSessionsRevoked: (ids) => realtimeControl.sessionsRevoked(ids),
         })
       : undefined;
   const box = createSecretBox(config.MIRAGE_ENCRYPTION_KEYS);
   const policy = createTargetPolicy(config.WEBHOOK_ALLOW_PRIVATE);
   const metrics = createMetrics({ db, queues });
-  const realtimeControl = createRealtimeControl();
   // Instances: the orchestrator holds no socket; it places instances on workers and sends them commands.
   const commands = createWorkerCommandClient({ connection: redis, prefix: config.QUEUE_PREFIX });
   const placement = createPlacementService({

@@ -20,9 +20,10 @@ async function fixtures(org: OrgFixture, into: Record<string, string>) {
   const t = h.t.admin;
   const [w] = await t<{ id: string }[]>`
     insert into public.webhook_endpoints (org_id, url) values (${org.orgId}, 'http://127.0.0.1:9/h') returning id`;
+  if (!w) throw new Error("no webhook");
   const [d] = await t<{ id: number }[]>`
     insert into public.webhook_deliveries (org_id, endpoint_id, event_type, payload, status)
-    values (${org.orgId}, ${w?.id}, 'webhook:test', '{}', 'dead') returning id`;
+    values (${org.orgId}, ${w.id}, 'webhook:test', '{}', 'dead') returning id`;
   const tag = randomUUID().replaceAll("-", "");
   const [k] = await t<{ id: string }[]>`
     insert into public.api_keys (org_id, name, prefix, key_hash, scopes)
@@ -34,7 +35,7 @@ async function fixtures(org: OrgFixture, into: Record<string, string>) {
     values (${org.orgId}, ${`${tag}@x.test`}, 'viewer', ${tag}, now() + interval '1 day') returning id`;
   Object.assign(into, {
     orgId: org.orgId,
-    webhookId: w?.id ?? "",
+    webhookId: w.id,
     deliveryId: String(d?.id),
     keyId: k?.id ?? "",
     instanceId: i?.id ?? "",

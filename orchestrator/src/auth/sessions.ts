@@ -23,6 +23,8 @@ export type SessionDeps = {
   logger: Logger;
   /** Where revoked session ids go, so their access tokens stop working at once. */
   revocations: SessionRevocations;
+  /** Told about revoked sessions (the realtime gateway ends their sockets). */
+  onSessionsRevoked?: (sessionIds: string[]) => void;
 };
 
 type ClientInfo = { ip: string; userAgent: string | undefined };
@@ -93,7 +95,10 @@ export function createSessionService(deps: SessionDeps) {
         if (!user || user.banned) return { kind: "unknown" as const };
         return { kind: "ok" as const, user, familyId: row.familyId, parentId: row.id };
       });
-      if (outcome.kind === "reused") await deps.revocations.revoke([outcome.familyId]);
+      if (outcome.kind === "reused") {
+        await deps.revocations.revoke([outcome.familyId]);
+        deps.onSessionsRevoked?.([outcome.familyId]);
+      }
       switch (outcome.kind) {
         case "unknown":
           throw new AppError("invalid_token", "unknown refresh token");
@@ -118,7 +123,10 @@ export function createSessionService(deps: SessionDeps) {
         return row?.familyId;
       });
       // Also for an already revoked family: a logout retried after a Redis outage still ends its access tokens.
-      if (familyId) await deps.revocations.revoke([familyId]);
+      if (familyId) {
+        await deps.revocations.revoke([familyId]);
+        deps.onSessionsRevoked?.([familyId]);
+      }
     },
   };
 }

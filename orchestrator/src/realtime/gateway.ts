@@ -17,7 +17,7 @@ import { Server } from "socket.io";
 import type { Authenticator, Principal } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import type { Metrics } from "../ops/metrics.ts";
-import { keyRoom, userRoom } from "./rooms.ts";
+import { keyRoom, sessionRoom, userRoom } from "./rooms.ts";
 
 type SocketData = { principal: Principal; orgIds: string[]; since: string | undefined };
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -99,7 +99,11 @@ export function createRealtimeGateway(deps: GatewayDeps) {
     socket.on("disconnect", () => deps.metrics.realtimeClients.dec());
     const { orgIds, since, principal } = socket.data;
     // Per-caller rooms let the REST side revoke a key's sockets or drop a removed member from a room (control.ts).
-    const own = [userRoom(principal.userId), ...(principal.kind === "api_key" ? [keyRoom(principal.keyId)] : [])];
+    const own = [
+      userRoom(principal.userId),
+      ...(principal.kind === "api_key" ? [keyRoom(principal.keyId)] : []),
+      ...(principal.claims.session_id ? [sessionRoom(principal.claims.session_id)] : []),
+    ];
     await socket.join([...orgIds.map(orgRoom), ...own]);
     let replayed = 0;
     let truncated = false;
