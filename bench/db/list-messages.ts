@@ -1,5 +1,5 @@
 /**
- * Issue 2 benchmark: list one organization's 10k outbound messages out of 1M rows, through asUser (RLS decides)
+ * Benchmark: list one organization's 10k outbound messages out of 1M rows, through asUser (RLS decides)
  * versus asService (RLS bypassed, explicit org filter). Prints both medians and the ratio (goal ≤ 1.5).
  *
  *   npx tsx bench/db/list-messages.ts [--runs 31] [--fresh]

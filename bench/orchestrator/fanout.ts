@@ -1,5 +1,5 @@
 /**
- * Issue 3 benchmark: realtime fan-out. 1,000 socket.io clients of one organization are connected; the database
+ * Benchmark: realtime fan-out. 1,000 socket.io clients of one organization are connected; the database
  * changes an instance's status (an UPDATE through Postgres, as a worker does) and every client receives
  * `instance:status`. Latency = client receipt − the moment the UPDATE was issued, over every client × change.
  * Goal: p95 < 250 ms.

@@ -1,5 +1,5 @@
 /**
- * Issue 3 benchmark: latency of an authenticated list endpoint (GET /api/v1/orgs/:orgId/audit-log, 50 rows per
+ * Benchmark: latency of an authenticated list endpoint (GET /api/v1/orgs/:orgId/audit-log, 50 rows per
  * page, through asUser/RLS) under an open-loop load of 200 requests/s. Goal: p95 < 25 ms.
  *
  *   npx tsx bench/orchestrator/list-latency.ts [--rate 200] [--seconds 15]

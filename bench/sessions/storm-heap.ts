@@ -6,7 +6,7 @@
  *   node --expose-gc --import tsx bench/sessions/storm-heap.ts [N=100] [--rounds 5]
  */
 import { createDb } from "@mirage/db";
-import { assignInstance } from "@mirage/db/instance-hosting";
+import { assignInstance } from "@mirage/db/instances";
 import { createLogger } from "@mirage/logger";
 import { generateKeyRingSpec, parseKeyRing } from "@mirage/secrets";
 import { Simulator } from "@mirage/wa-sim";

@@ -1,5 +1,5 @@
 /**
- * Issue 5 benchmark: N instances (default 500) on one worker process against wa-sim (in its own process).
+ * Benchmark: N instances (default 500) on one worker process against wa-sim (in its own process).
  *  - pairing: every instance paired by QR through the worker (throughput);
  *  - RSS per instance of the worker process (goal < 10 MB);
  *  - restart: time for all N to be connected again after a worker restart, staggered (goal < 120 s);

@@ -24,8 +24,8 @@ import { createRealtimeGateway } from "./realtime/gateway.ts";
 import { createRealtimeRelay } from "./realtime/relay.ts";
 import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/deliver-webhook.processor.ts";
 import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
-import { createSecretBox } from "./webhooks/secret-box.ts";
 import { createTargetPolicy } from "./webhooks/ssrf.ts";
+import { rewrapWebhookSecrets } from "./webhooks/webhook-secrets.ts";
 
 export type OrchestratorConfig = Omit<
   OrchestratorEnv,
@@ -38,7 +38,7 @@ export type OrchestratorDeps = {
   db: Database;
   /** Commands; duplicated internally for blocking reads and subscriptions. */
   redis: Redis;
-  /** Feature routes beyond the core (issue 5's instances, …). */
+  /** Feature routes beyond the core (instances, …). */
   features?: RouteDef[];
   version?: string;
 };
@@ -118,7 +118,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
           onSessionsRevoked: (ids) => realtimeControl.sessionsRevoked(ids),
         })
       : undefined;
-  const box = createSecretBox(config.MIRAGE_ENCRYPTION_KEYS);
+  const keyRing = config.MIRAGE_ENCRYPTION_KEYS;
   const policy = createTargetPolicy(config.WEBHOOK_ALLOW_PRIVATE);
   const metrics = createMetrics({ db, queues });
   // Instances: the orchestrator holds no socket; it places instances on workers and sends them commands.
@@ -157,7 +157,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     queues,
     authenticator,
     sessions,
-    box,
+    keyRing,
     policy,
     metrics,
     realtime: realtimeControl,
@@ -209,7 +209,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   const startWorker = () => {
     const process = createDeliverWebhookProcessor({
       db,
-      box,
+      keyRing,
       policy,
       logger: logger.child({ module: "webhooks" }),
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
@@ -263,6 +263,11 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
           });
         });
       }
+      // Secrets sealed the old way or under a retired key are re-sealed; reads work either way, so a failure here
+      // only delays that and is not a reason to refuse to start.
+      await rewrapWebhookSecrets(db, keyRing, logger.child({ module: "webhooks" })).catch((err: unknown) =>
+        logger.warn({ err }, "re-sealing webhook secrets failed; will retry at the next start"),
+      );
       await relay.start();
       await dispatcher.start();
       if (config.WEBHOOK_WORKER_ENABLED) webhookWorker = startWorker();

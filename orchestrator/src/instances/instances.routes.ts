@@ -19,11 +19,11 @@ import {
   findInstanceView,
   type InstanceView,
   insertInstance,
-  instanceNameTaken,
+  isInstanceNameTaken,
   listHealthSamples,
   listInstanceEvents,
   listInstanceViews,
-} from "@mirage/db/instance-views";
+} from "@mirage/db/instances";
 import { toWhatsAppUser } from "@mirage/phone";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
@@ -133,7 +133,7 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       async handler({ params, body, principal }, req) {
         const created = await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
           const phone = body.phone ? (await normalizeOrgPhone(tx, params.orgId, body.phone, "body.phone")).e164 : null;
-          if (await instanceNameTaken(tx, params.orgId, body.name)) {
+          if (await isInstanceNameTaken(tx, params.orgId, body.name)) {
             throw new AppError("conflict", `an instance named "${body.name}" already exists`);
           }
           const inst = await insertInstance(tx, {

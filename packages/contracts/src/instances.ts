@@ -2,7 +2,7 @@ import { z } from "zod";
 import { pageQuery } from "./common.ts";
 import { ZInstanceStatus, ZPhoneE164, ZPhoneInput } from "./enums.ts";
 
-/** REST DTOs of the instances feature (issue 5). */
+/** REST DTOs of the instances feature. */
 const ZUuid = z.uuid();
 const ZTimestamp = z.iso.datetime({ offset: true });
 

@@ -1,1 +1,1 @@
-export { type CreateDbOptions, createDb, type Database, type Db, type Pool, type Tx } from "./client.ts";
+export { type CreateDbOptions, createDb, type Database, type Db, type Pool, pingDatabase, type Tx } from "./client.ts";

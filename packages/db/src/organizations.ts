@@ -10,7 +10,6 @@ export type Organization = {
   defaultCountry: string | null;
   createdAt: Date;
 };
-export type Membership = { orgId: string; userId: string; role: TOrgRole };
 
 /** Service work: an organization and its first owner in one statement, so no org ever exists without an owner. */
 export async function createOrganizationWithOwner(
@@ -38,17 +37,6 @@ export async function listOrganizations(db: Db): Promise<(Organization & { role:
     from public.organizations o
     join public.organization_members m on m.org_id = o.id and m.user_id = (select auth.uid())
     order by o.name`;
-}
-
-export async function addMember(db: Db, input: Membership): Promise<void> {
-  await db`insert into public.organization_members (org_id, user_id, role)
-           values (${input.orgId}, ${input.userId}, ${input.role})`;
-}
-
-export async function listMembers(db: Db, orgId: string): Promise<Membership[]> {
-  return db<Membership[]>`
-    select org_id as "orgId", user_id as "userId", role
-    from public.organization_members where org_id = ${orgId} order by created_at`;
 }
 
 const orgColumns = (db: Db) =>
