@@ -62,6 +62,22 @@ describe("numbers in any written form", () => {
     expect(national.body.detail).toContain("country");
   });
 
+  it("one number per organization, whatever its written form: the conflict names the number", async () => {
+    await api(h, "patch", org(), { token: owner, body: { defaultCountry: "BR" } });
+    const first = await api(h, "post", `${org()}/instances`, {
+      token: owner,
+      body: { name: "dup-1", phone: "+55 11 98888-0001" },
+    });
+    expect(first.status).toBe(201);
+    const again = await api(h, "post", `${org()}/instances`, {
+      token: owner,
+      body: { name: "dup-2", phone: "(11) 98888-0001" },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toContain("+5511988880001");
+    await h.t.admin`delete from public.instances where id = ${first.body.id}`;
+  });
+
   it("with the default country BR: the national form works too, and a trunk zero is not kept", async () => {
     await api(h, "patch", org(), { token: owner, body: { defaultCountry: "BR" } });
     for (const written of ["(11) 99999-0001", "011 99999-0001", "+55 011 99999-0001", "+55 11 99999-0001"]) {

@@ -20,6 +20,7 @@ import {
   type InstanceView,
   insertInstance,
   isInstanceNameTaken,
+  isInstancePhoneTaken,
   listHealthSamples,
   listInstanceEvents,
   listInstanceViews,
@@ -135,6 +136,9 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
           const phone = body.phone ? (await normalizeOrgPhone(tx, params.orgId, body.phone, "body.phone")).e164 : null;
           if (await isInstanceNameTaken(tx, params.orgId, body.name)) {
             throw new AppError("conflict", `an instance named "${body.name}" already exists`);
+          }
+          if (phone && (await isInstancePhoneTaken(tx, params.orgId, phone))) {
+            throw new AppError("conflict", `an instance for ${phone} already exists`);
           }
           const inst = await insertInstance(tx, {
             orgId: params.orgId,

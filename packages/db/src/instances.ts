@@ -98,6 +98,12 @@ export async function listHealthSamples(
     where instance_id = ${instanceId} and sampled_at >= ${since} order by sampled_at`;
 }
 
+/** Whether another instance of the organization already has this number (numbers are unique per organization). */
+export async function isInstancePhoneTaken(db: Db, orgId: string, phoneE164: string): Promise<boolean> {
+  const rows = await db`select 1 from public.instances where org_id = ${orgId} and phone_e164 = ${phoneE164}`;
+  return rows.length > 0;
+}
+
 /** Whether the organization already has an instance with this name (names are unique per organization). */
 export async function isInstanceNameTaken(db: Db, orgId: string, name: string): Promise<boolean> {
   const rows = await db`select 1 from public.instances where org_id = ${orgId} and name = ${name}`;
