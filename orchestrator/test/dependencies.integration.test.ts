@@ -48,6 +48,18 @@ afterAll(async () => {
   await pgProxy?.close();
 });
 
+/** Polls until `path` answers 200 again (each try bounded, errors are just "not yet"). */
+async function recovered(path: string, token: string): Promise<number> {
+  let status = 0;
+  for (let i = 0; i < 100 && status !== 200; i++) {
+    status = await api(h, "get", path, { token, signal: AbortSignal.timeout(3_000) })
+      .then((r) => r.status)
+      .catch(() => 0);
+    if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+  }
+  return status;
+}
+
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; out: T }> {
   const started = performance.now();
   const out = await fn();
@@ -89,12 +101,7 @@ describe("Redis cut at runtime", () => {
     for (const r of [login, restart, qr]) expect(r.ms).toBeLessThan(2_000);
 
     await redisProxy.restore();
-    let back = 0;
-    for (let i = 0; i < 50 && back !== 200; i++) {
-      back = (await api(h, "get", `${base}/qr`, { token })).status;
-      if (back !== 200) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(back).toBe(200);
+    expect(await recovered(`${base}/qr`, token)).toBe(200);
   }, 30_000);
 });
 
@@ -111,12 +118,7 @@ describe("Postgres cut at runtime", () => {
     expectUnavailable(login.out);
     for (const r of [org, login]) expect(r.ms).toBeLessThan(2_000);
     await pgProxy.restore();
-    let back = 0;
-    for (let i = 0; i < 50 && back !== 200; i++) {
-      back = (await api(h, "get", `/api/v1/orgs/${a.orgId}`, { token })).status;
-      if (back !== 200) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(back).toBe(200);
+    expect(await recovered(`/api/v1/orgs/${a.orgId}`, token)).toBe(200);
   }, 30_000);
 });
 

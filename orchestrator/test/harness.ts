@@ -106,7 +106,14 @@ export async function api(
   h: Pick<Harness, "url">,
   method: string,
   path: string,
-  opts: { token?: string; apiKey?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  opts: {
+    token?: string;
+    apiKey?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<{ status: number; body: Json; headers: Headers }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -117,7 +124,7 @@ export async function api(
     body = JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await fetch(`${h.url}${path}`, { method: method.toUpperCase(), headers, body });
+  const res = await fetch(`${h.url}${path}`, { method: method.toUpperCase(), headers, body, signal: opts.signal });
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -11,6 +11,11 @@ export async function startTcpProxy(target: { host: string; port: number }) {
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       const s = createServer((client) => {
+        // Accepted in the instant the proxy was being cut: dropped like the rest.
+        if (server !== s) {
+          client.destroy();
+          return;
+        }
         const upstream = connect(target.port, target.host);
         for (const sock of [client, upstream]) {
           sockets.add(sock);
@@ -39,8 +44,10 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     async cut(): Promise<void> {
       const s = server;
       server = undefined;
+      // Stop accepting first, then drop what is open (close() waits for open connections to end).
+      const closed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
       for (const sock of sockets) sock.destroy();
-      if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+      await closed;
     },
     /** Accepts connections again, on the same port. */
     async restore(): Promise<void> {
