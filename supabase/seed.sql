@@ -16,6 +16,9 @@ on conflict (id) do nothing;
 insert into public.organizations (id, name, slug, timezone)
 values ('00000000-0000-4000-8000-0000000000a1', 'Demo Organization', 'demo', 'America/Sao_Paulo')
 on conflict (id) do nothing;
+-- The demo's numbers are Brazilian: typed without +55 they still parse (only set when nobody chose another).
+update public.organizations set default_country = 'BR'
+where id = '00000000-0000-4000-8000-0000000000a1' and default_country is null;
 
 insert into public.organization_members (org_id, user_id, role)
 values

@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import { createHttpApp } from "./app.ts";
 import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { createAuthenticator } from "./auth/principal.ts";
+import { createSessionRevocations } from "./auth/revocations.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
 import { blacklistRoutes } from "./blacklist/index.ts";
@@ -17,7 +18,7 @@ import { contactsFeatureRoutes } from "./contacts/index.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import type { RouteDef } from "./http/route.ts";
 import { createImportContactsProcessor, importRoutes } from "./imports/index.ts";
-import { createInstanceControl } from "./instances/instance-control.ts";
+import { createInstanceControl, type InstanceControl } from "./instances/instance-control.ts";
 import { instanceRoutes } from "./instances/instances.routes.ts";
 import { conversationRoutes } from "./messaging/conversations.routes.ts";
 import { messageRoutes } from "./messaging/messages.routes.ts";
@@ -71,9 +72,47 @@ export type Orchestrator = {
   };
 };
 
+/**
+ * The feature routes mounted beyond the core, in one list so that the offline OpenAPI export (CI lint) documents
+ * exactly what a running orchestrator serves.
+ */
+export function featureRoutes(deps: FeatureDeps): RouteDef[] {
+  const { db } = deps;
+  return [
+    ...instanceRoutes({ db, control: deps.control }),
+    ...contactsFeatureRoutes({ db }),
+    ...importRoutes({ db, queues: deps.queues, maxBytes: deps.importMaxBytes }),
+    ...segmentRoutes({ db }),
+    ...blacklistRoutes({ db }),
+    ...templateRoutes({ db }),
+    ...workerRoutes({ db, redis: deps.redis, ns: deps.ns }),
+    ...messageRoutes({ db, send: deps.send }),
+    ...conversationRoutes({ db, send: deps.send }),
+  ];
+}
+
+/** What the feature routes capture (route factories only keep them for their handlers). */
+export type FeatureDeps = {
+  db: Database;
+  control: InstanceControl;
+  queues: ReturnType<typeof createQueues>;
+  importMaxBytes: number;
+  redis: Redis;
+  ns: string;
+  send: ReturnType<typeof createSendService>;
+};
+
 /** Wires every module of the orchestrator from already-open clients (main.ts opens them; tests pass their own). */
 export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   const { config, logger, db, redis } = deps;
+  // The request path's own connection: no offline queue and a bounded command time, so with Redis down a request
+  // fails at once (503 dependency_unavailable) instead of waiting for reconnects. Background work keeps `redis`.
+  const fastRedis = redis.duplicate({
+    enableOfflineQueue: false,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+  });
+  fastRedis.on("error", (err: Error) => logger.warn({ err: err.message }, "redis (request path) error"));
   const queues = createQueues({
     connection: redis,
     prefix: config.QUEUE_PREFIX,
@@ -85,16 +124,22 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     issuer: config.AUTH_PROVIDER === "supabase" ? config.SUPABASE_JWT_ISSUER : undefined,
     audience: config.JWT_AUDIENCE,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    clockSkewSeconds: config.JWT_CLOCK_SKEW_SECONDS,
   };
   const verifier = createTokenVerifier(tokenConfig);
-  const authenticator = createAuthenticator({ db, verifier });
-  const limiter = createLoginLimiter(redis, {
+  const revocations = createSessionRevocations(fastRedis, {
+    prefix: config.QUEUE_PREFIX,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS + config.JWT_CLOCK_SKEW_SECONDS,
+  });
+  const authenticator = createAuthenticator({ db, verifier, revocations });
+  const limiter = createLoginLimiter(fastRedis, {
     prefix: config.QUEUE_PREFIX,
     maxFailures: config.LOGIN_MAX_FAILURES,
     windowSeconds: config.LOGIN_WINDOW_SECONDS,
     lockoutSeconds: config.LOGIN_LOCKOUT_SECONDS,
     perIpPerMinute: config.LOGIN_RATE_PER_IP_PER_MINUTE,
   });
+  const realtimeControl = createRealtimeControl();
   const sessions =
     config.AUTH_PROVIDER === "builtin" && config.JWT_SECRET
       ? createSessionService({
@@ -103,12 +148,13 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
           limiter,
           refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
           logger: logger.child({ module: "auth" }),
+          revocations,
+          onSessionsRevoked: (ids) => realtimeControl.sessionsRevoked(ids),
         })
       : undefined;
   const keyRing = config.MIRAGE_ENCRYPTION_KEYS;
   const policy = createTargetPolicy(config.WEBHOOK_ALLOW_PRIVATE);
   const metrics = createMetrics({ db, queues });
-  const realtimeControl = createRealtimeControl();
   // Instances: the orchestrator holds no socket; it places instances on workers and sends them commands.
   const commands = createWorkerCommandClient({ connection: redis, prefix: config.QUEUE_PREFIX });
   const placement = createPlacementService({
@@ -121,7 +167,8 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   });
   const instanceControl = createInstanceControl({
     db,
-    redis,
+    redis: fastRedis,
+    logger,
     commands,
     placement,
     commandTimeoutMs: config.WORKER_COMMAND_TIMEOUT_MS,
@@ -147,12 +194,13 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
       trustProxyHops: config.TRUST_PROXY_HOPS,
       bcryptCost: config.BCRYPT_COST,
+      invitationTtlSeconds: config.INVITATION_TTL_HOURS * 3600,
       metricsToken: config.METRICS_TOKEN,
       version: deps.version ?? "0.1.0",
     },
     logger,
     db,
-    redis,
+    redis: fastRedis,
     queues,
     authenticator,
     sessions,
@@ -165,15 +213,15 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         ? createOpsAdminGuard({ emails: config.OPS_ADMIN_EMAILS, authenticator, db, limiter })
         : undefined,
     features: [
-      ...instanceRoutes({ db, control: instanceControl }),
-      ...contactsFeatureRoutes({ db }),
-      ...importRoutes({ db, queues, maxBytes: config.IMPORT_MAX_BYTES }),
-      ...segmentRoutes({ db }),
-      ...blacklistRoutes({ db }),
-      ...templateRoutes({ db }),
-      ...workerRoutes({ db, redis, ns: config.QUEUE_PREFIX }),
-      ...messageRoutes({ db, send }),
-      ...conversationRoutes({ db, send }),
+      ...featureRoutes({
+        db,
+        control: instanceControl,
+        queues,
+        importMaxBytes: config.IMPORT_MAX_BYTES,
+        redis,
+        ns: config.QUEUE_PREFIX,
+        send,
+      }),
       ...(deps.features ?? []),
     ],
   });
@@ -227,6 +275,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       backoffCapMs: config.WEBHOOK_BACKOFF_CAP_MS,
     });
     workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
+    workerConnection.on("error", (err: Error) => logger.warn({ err: err.message }, "redis (webhook worker) error"));
     return createWorker({
       name: "deliverWebhook",
       connection: workerConnection,
@@ -287,6 +336,15 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       },
     },
     async listen(port, host) {
+      if (fastRedis.status !== "ready") {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error("Redis (request path) did not become ready")), 10_000);
+          fastRedis.once("ready", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
       // Secrets sealed the old way or under a retired key are re-sealed; reads work either way, so a failure here
       // only delays that and is not a reason to refuse to start.
       await rewrapWebhookSecrets(db, keyRing, logger.child({ module: "webhooks" })).catch((err: unknown) =>
@@ -321,6 +379,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         await importWorker?.close();
         importConnection?.disconnect();
         await queues.close();
+        fastRedis.disconnect();
       })();
       return closed;
     },

@@ -19,11 +19,15 @@ export const ERROR_STATUS: Record<TErrorCode, number> = {
   conflict: 409,
   last_owner: 409,
   unsafe_webhook_target: 422,
+  invalid_phone: 422,
+  invitation_invalid: 410,
+  account_exists: 409,
   rate_limited: 429,
   instance_unavailable: 409,
   idempotency_conflict: 409,
   invalid_message: 422,
   service_unavailable: 503,
+  dependency_unavailable: 503,
   internal: 500,
 };
 
@@ -45,11 +49,15 @@ export const ERROR_TITLE: Record<TErrorCode, string> = {
   conflict: "Conflict",
   last_owner: "Last owner",
   unsafe_webhook_target: "Unsafe webhook target",
+  invalid_phone: "Invalid phone number",
+  invitation_invalid: "Invitation not valid",
+  account_exists: "Account exists",
   rate_limited: "Too many requests",
   instance_unavailable: "Instance cannot send",
   idempotency_conflict: "Idempotency key reused",
   invalid_message: "Invalid message",
   service_unavailable: "Service unavailable",
+  dependency_unavailable: "Dependency unavailable",
   internal: "Internal error",
 };
 

@@ -72,7 +72,7 @@ export async function deleteInstance(db: Db, orgId: string, id: string): Promise
 export async function listInstanceEvents(
   db: Db,
   instanceId: string,
-  limit: number,
+  page: { beforeId?: number; limit: number },
 ): Promise<
   {
     id: number;
@@ -85,7 +85,9 @@ export async function listInstanceEvents(
 > {
   return db`
     select id, from_status as "from", to_status as "to", reason, detail, created_at as at
-    from public.instance_events where instance_id = ${instanceId} order by id desc limit ${limit}`;
+    from public.instance_events
+    where instance_id = ${instanceId} ${page.beforeId ? db`and id < ${page.beforeId}` : db``}
+    order by id desc limit ${page.limit}`;
 }
 
 export async function listHealthSamples(
@@ -96,6 +98,12 @@ export async function listHealthSamples(
   return db`
     select score, reasons, sampled_at as at from public.instance_health
     where instance_id = ${instanceId} and sampled_at >= ${since} order by sampled_at`;
+}
+
+/** Whether another instance of the organization already has this number (numbers are unique per organization). */
+export async function isInstancePhoneTaken(db: Db, orgId: string, phoneE164: string): Promise<boolean> {
+  const rows = await db`select 1 from public.instances where org_id = ${orgId} and phone_e164 = ${phoneE164}`;
+  return rows.length > 0;
 }
 
 /** Whether the organization already has an instance with this name (names are unique per organization). */

@@ -83,6 +83,9 @@ insert into webhook_endpoint_secrets (endpoint_id, org_id, key_id, ciphertext) v
   ('aa000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'k1', '\x00');
 insert into webhook_deliveries (id, org_id, endpoint_id, event_type, payload) overriding system value values
   (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'aa000000-0000-4000-8000-000000000001', 'instance:status', '{}');
+insert into organization_invitations (id, org_id, email, role, token_hash, expires_at) values
+  ('ac000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'guest@a.test', 'viewer',
+   'inv-hash-a', now() + interval '1 day');
 insert into audit_log (id, org_id, action) overriding system value values
   (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'instance.create');
 insert into refresh_tokens (id, user_id, family_id, token_hash, expires_at) values
@@ -142,7 +145,7 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('organizations', 'delete', $$delete from organizations where id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{owner}'),
 
   ('organization_members', 'select', $$select 1 from organization_members where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
-  ('organization_members', 'insert', $$insert into organization_members (org_id, user_id, role) values ('aaaaaaaa-0000-4000-8000-000000000000', 'a0000000-0000-4000-8000-000000000009', 'viewer')$$, '{admin,owner}'),
+  ('organization_members', 'insert', $$insert into organization_members (org_id, user_id, role) values ('aaaaaaaa-0000-4000-8000-000000000000', 'a0000000-0000-4000-8000-000000000009', 'viewer')$$, '{}'),
   ('organization_members', 'update', $$update organization_members set role = 'marketer' where user_id = 'a0000000-0000-4000-8000-000000000005'$$, '{admin,owner}'),
   ('organization_members', 'delete', $$delete from organization_members where user_id = 'a0000000-0000-4000-8000-000000000005'$$, '{admin,owner}'),
 
@@ -301,6 +304,12 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('contact_import_chunks', 'insert', $$insert into contact_import_chunks (import_id, seq, org_id, data) values ('ad000000-0000-4000-8000-000000000001', 1, 'aaaaaaaa-0000-4000-8000-000000000000', '\x01')$$, '{}'),
   ('contact_import_chunks', 'update', $$update contact_import_chunks set data = '\x02' where import_id = 'ad000000-0000-4000-8000-000000000001'$$, '{}'),
   ('contact_import_chunks', 'delete', $$delete from contact_import_chunks where import_id = 'ad000000-0000-4000-8000-000000000001'$$, '{}'),
+
+  -- Invitations: admins create, list, revoke and delete them; accepting is service work.
+  ('organization_invitations', 'select', $$select 1 from organization_invitations where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{admin,owner}'),
+  ('organization_invitations', 'insert', $$insert into organization_invitations (org_id, email, role, token_hash, expires_at) values ('aaaaaaaa-0000-4000-8000-000000000000', 'other@a.test', 'viewer', 'inv-hash-b', now() + interval '1 day')$$, '{admin,owner}'),
+  ('organization_invitations', 'update', $$update organization_invitations set revoked_at = now() where id = 'ac000000-0000-4000-8000-000000000001'$$, '{admin,owner}'),
+  ('organization_invitations', 'delete', $$delete from organization_invitations where id = 'ac000000-0000-4000-8000-000000000001'$$, '{admin,owner}'),
 
   -- Refresh tokens are service-only, even for their own user: the orchestrator rotates them.
   ('refresh_tokens', 'select', $$select 1 from refresh_tokens where user_id = 'a0000000-0000-4000-8000-000000000001'$$, '{}'),
