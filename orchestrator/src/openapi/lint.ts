@@ -20,7 +20,9 @@ const deps = {
   // Builtin auth, so login/refresh/logout are documented too.
   sessions: {},
 } as unknown as HttpAppDeps;
-const routes = [...coreRoutes(deps), ...featureRoutes({
+const routes = [
+  ...coreRoutes(deps),
+  ...featureRoutes({
     db: unused,
     control: unused,
     queues: unused,
@@ -28,7 +30,8 @@ const routes = [...coreRoutes(deps), ...featureRoutes({
     redis: unused,
     ns: "",
     send: unused,
-  })];
+  }),
+];
 routes.push(...metaRoutes(() => ({})));
 const document = buildOpenApiDocument(routes, { version });
 
