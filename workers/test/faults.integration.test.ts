@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SessionHost } from "../src/sessions/session-host.ts";
+import type { SessionHost } from "../src/sessions/index.ts";
 import { createWorld, type World } from "./harness.ts";
 
 let w: World;
@@ -21,7 +21,7 @@ async function connected(
   const phone = `55119877710${String(n).padStart(2, "0")}`;
   const host = w.host(workerId, options);
   const id = await w.instance(`fault-${n}`, workerId);
-  await host.start(id);
+  await host.command({ type: "start", instanceId: id });
   w.sim.phone(phone).scan(await w.waitQr(id));
   await w.waitStatus(id, "connected");
   return { host, id, phone };
@@ -117,7 +117,12 @@ describe("restriction and delivery signals", () => {
     w.sim.phone(phone).fault({ type: "new-chat-cap", quota: 0 });
     const contact = "5511966660001";
     w.sim.contact(contact);
-    await host.session(id)?.sendText(`${contact}@s.whatsapp.net`, "hello", "3EB0CAP0000001");
+    await host.port.sendText({
+      instanceId: id,
+      to: `${contact}@s.whatsapp.net`,
+      text: "hello",
+      messageId: "3EB0CAP0000001",
+    });
     await w.waitStatus(id, "restricted");
     expect((await w.status(id)).status_reason).toBe("new_chat_cap");
   });
@@ -128,7 +133,12 @@ describe("restriction and delivery signals", () => {
     // The server swallows acks and the recipient's phone is offline: nothing confirms the send at all.
     const contact = "5511966660002";
     w.sim.contact(contact, { deliveryDelayMs: null });
-    await host.session(id)?.sendText(`${contact}@s.whatsapp.net`, "probe", "3EB0ACK0000001");
+    await host.port.sendText({
+      instanceId: id,
+      to: `${contact}@s.whatsapp.net`,
+      text: "probe",
+      messageId: "3EB0ACK0000001",
+    });
     await new Promise((r) => setTimeout(r, 500));
     await host.sampleHealthNow();
     await w.waitStatus(id, "degraded");
@@ -144,7 +154,12 @@ describe("restriction and delivery signals", () => {
     const { host, id } = await connected();
     const contact = "5511966660003";
     w.sim.contact(contact);
-    await host.session(id)?.sendText(`${contact}@s.whatsapp.net`, "hi", "3EB0OK00000001");
+    await host.port.sendText({
+      instanceId: id,
+      to: `${contact}@s.whatsapp.net`,
+      text: "hi",
+      messageId: "3EB0OK00000001",
+    });
     await expect.poll(() => w.sim.contact(contact).messages().length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 200));
     await host.sampleHealthNow();

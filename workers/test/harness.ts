@@ -7,8 +7,13 @@ import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures"
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { Simulator } from "@mirage/wa-sim";
 import { expect } from "vitest";
-import type { EventSink, QrStore } from "../src/bus/redis-bus.ts";
-import { SessionHost, type SessionHostOptions } from "../src/sessions/session-host.ts";
+import {
+  createSessionHost,
+  type EventSink,
+  type QrStore,
+  type SessionHost,
+  type SessionHostOptions,
+} from "../src/sessions/index.ts";
 
 export const silent = createLogger({ service: "test", level: "silent" });
 
@@ -72,7 +77,7 @@ export async function createWorld(seed: string): Promise<World> {
     host(workerId = "w1", options = {}) {
       const db = createDb({ url: t.appUrl, max: 4 });
       dbs.push(db);
-      const host = new SessionHost({
+      const host = createSessionHost({
         workerId,
         db,
         ring,

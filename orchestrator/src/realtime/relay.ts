@@ -84,6 +84,47 @@ export async function eventFromChange(
         data: { campaignId: String(change.id), status: row.status } as never,
       };
     }
+    case "inbound_messages": {
+      if (change.op !== "insert") return undefined;
+      const [row] = await db.asService(
+        (tx) => tx<
+          {
+            instanceId: string;
+            conversationId: string | null;
+            contactId: string | null;
+            campaignId: string | null;
+            optOut: boolean;
+            orgId: string;
+          }[]
+        >`
+          select instance_id as "instanceId", conversation_id as "conversationId", contact_id as "contactId",
+            campaign_id as "campaignId", is_opt_out as "optOut", org_id as "orgId"
+          from public.inbound_messages where id = ${Number(change.id)}`,
+      );
+      if (!row) return undefined;
+      const { orgId: rowOrg, ...data } = row;
+      return { type: "message:inbound", orgId: rowOrg, at, data: { messageId: Number(change.id), ...data } };
+    }
+    case "conversations": {
+      if (change.op === "delete") return undefined;
+      const [row] = await db.asService(
+        (tx) => tx<
+          {
+            instanceId: string;
+            status: "open" | "closed";
+            unreadCount: number;
+            assignedTo: string | null;
+            orgId: string;
+          }[]
+        >`
+          select instance_id as "instanceId", status, unread_count as "unreadCount", assigned_to as "assignedTo",
+            org_id as "orgId"
+          from public.conversations where id = ${String(change.id)}`,
+      );
+      if (!row) return undefined;
+      const { orgId: rowOrg, ...data } = row;
+      return { type: "conversation:changed", orgId: rowOrg, at, data: { conversationId: String(change.id), ...data } };
+    }
     case "blacklist":
       return { type: "blacklist:changed", orgId, at, data: { op: change.op, id: String(change.id) } };
     default:

@@ -95,3 +95,12 @@ export const ZWorkerCommandResult = z.object({
   status: ZInstanceStatus.optional(),
 });
 export type TWorkerCommandResult = z.infer<typeof ZWorkerCommandResult>;
+
+/**
+ * BullMQ queue of send work for one worker: "an instance you host has a message due" (API sends, inbox replies).
+ * The worker's send lane for that instance then claims due rows itself, so a lost or duplicated job is harmless.
+ */
+export const workerSendQueue = (workerId: string) => `${workerCommandQueue(workerId)}-send`;
+
+export const ZSendNudge = z.object({ instanceId: z.uuid(), messageId: z.number().int().positive().optional() });
+export type TSendNudge = z.infer<typeof ZSendNudge>;

@@ -1,6 +1,5 @@
 import type { TInstanceStatus } from "@mirage/contracts/enums";
 import type { TWorkerCommandResult } from "@mirage/contracts/worker-bus";
-import type { Database } from "@mirage/db";
 import {
   findHostedInstance,
   type HostedInstance,
@@ -12,58 +11,16 @@ import {
 import { clearAuthState } from "@mirage/db/wa-auth";
 import { enqueueWebhookEvent } from "@mirage/db/webhooks";
 import type { Logger } from "@mirage/logger";
-import type { KeyRing } from "@mirage/secrets";
-import type { EventSink, QrStore } from "../bus/redis-bus.ts";
 import { AuthStateUnreadableError, FencedError, loadPostgresAuthState, type PostgresAuthState } from "./auth-state.ts";
+import { handleCommand } from "./commands.ts";
 import { HealthTracker, scoreHealth } from "./health.ts";
+import { DEFAULT_SESSION_HOST_OPTIONS, type SessionHostOptions } from "./host-options.ts";
+import { createSessionsPort } from "./port.ts";
 import { renderQr } from "./qr.ts";
-import { DEFAULT_RECONNECT_POLICY, decideReconnect, type ReconnectPolicyOptions } from "./reconnect-policy.ts";
-import { type Account, type InboundText, type MessageStatusUpdate, Session } from "./session.ts";
-import type { SocketTuning, WaTarget } from "./wa-socket.ts";
-
-export type SessionHostOptions = {
-  /** QR codes shown before giving up with `pairing_expired` (WhatsApp offers six per connection). */
-  maxQrAttempts: number;
-  /** A send without a server ack after this long counts as "not delivering". */
-  ackTimeoutMs: number;
-  reconnect: ReconnectPolicyOptions;
-  /** Sockets opened per second when restoring many instances at start (spreads the login storm). */
-  restoreRatePerSecond: number;
-  healthIntervalMs: number;
-  /** How long an instance stays `restricted` after the new-chat cap refused a message. */
-  newChatCapCooldownMs: number;
-  socket: SocketTuning;
-};
-
-export const DEFAULT_SESSION_HOST_OPTIONS: SessionHostOptions = {
-  maxQrAttempts: 5,
-  ackTimeoutMs: 20_000,
-  reconnect: DEFAULT_RECONNECT_POLICY,
-  restoreRatePerSecond: 10,
-  healthIntervalMs: 30_000,
-  newChatCapCooldownMs: 6 * 3_600_000,
-  socket: {},
-};
-
-/** For the send pipeline: receipts and inbound messages of every hosted instance. */
-export type SessionHostHooks = {
-  onMessageStatus?(instanceId: string, orgId: string, update: MessageStatusUpdate): void;
-  onInbound?(instanceId: string, orgId: string, message: InboundText): void;
-};
-
-export type SessionHostDeps = {
-  workerId: string;
-  db: Database;
-  ring: KeyRing;
-  target: WaTarget;
-  logger: Logger;
-  events: EventSink;
-  qrStore: QrStore;
-  options?: Partial<SessionHostOptions>;
-  hooks?: SessionHostHooks;
-  /** The logger handed to Baileys (noisy at info); defaults to a child at warn. */
-  baileysLogger?: Logger;
-};
+import { decideReconnect } from "./reconnect-policy.ts";
+import { type Account, type MessageStatusUpdate, Session } from "./session.ts";
+import type { SessionHostDeps, SessionHost as SessionHostPort, SessionsPort } from "./types.ts";
+import { prepareTarget } from "./wa-socket.ts";
 
 type Hosted = {
   id: string;
@@ -96,6 +53,7 @@ const RUNNING: TInstanceStatus[] = ["pending_pairing", "connecting", "connected"
  */
 export class SessionHost {
   private readonly hosted = new Map<string, Hosted>();
+  private readonly portParts: ReturnType<typeof createSessionsPort>;
   private readonly opts: SessionHostOptions;
   private readonly log: Logger;
   private healthTimer: NodeJS.Timeout | undefined;
@@ -106,6 +64,11 @@ export class SessionHost {
   constructor(private readonly deps: SessionHostDeps) {
     this.opts = { ...DEFAULT_SESSION_HOST_OPTIONS, ...deps.options };
     this.log = deps.logger.child({ module: "sessions" });
+    this.portParts = createSessionsPort((id) => this.hosted.get(id), this.log);
+  }
+
+  get port(): SessionsPort {
+    return this.portParts.port;
   }
 
   get size(): number {
@@ -318,6 +281,7 @@ export class SessionHost {
     // After a backoff the row already says connecting, with the reason why: no second row for the same state.
     if (h.status !== opening) await this.writeStatus(h, opening, null);
     if (!this.hosted.has(h.id) || h.stopping) return;
+    await prepareTarget(this.deps.target);
     const session = new Session({
       instanceId: h.id,
       auth: h.auth,
@@ -340,7 +304,7 @@ export class SessionHost {
             h.logger.error({ err }, "restriction handling failed"),
           ),
         messageStatus: (update) => this.onMessageStatus(h, update),
-        inbound: (message) => this.deps.hooks?.onInbound?.(h.id, h.orgId, message),
+        inbound: (message) => this.portParts.emitInbound({ instanceId: h.id, orgId: h.orgId, ...message }),
         fatal: (err) => {
           if (err instanceof FencedError) this.drop(h, "fenced while saving credentials");
           else h.logger.error({ err }, "session failed");
@@ -469,7 +433,15 @@ export class SessionHost {
   }
 
   private onMessageStatus(h: Hosted, update: MessageStatusUpdate): void {
-    this.deps.hooks?.onMessageStatus?.(h.id, h.orgId, update);
+    this.portParts.emitReceipt({
+      instanceId: h.id,
+      orgId: h.orgId,
+      messageId: update.waMessageId,
+      kind: update.status,
+      remoteJid: update.remoteJid,
+      ...(update.errorCode ? { errorCode: update.errorCode } : {}),
+      at: new Date(),
+    });
     if (update.status === "error" && update.errorCode === "463" && h.health.restrictedUntil === null) {
       // 463 without a timelock notification: the new-chat cap. Existing chats still work; new ones must wait.
       const until = new Date(Date.now() + this.opts.newChatCapCooldownMs);
@@ -615,4 +587,22 @@ export class SessionHost {
   isRunningStatus(status: TInstanceStatus): boolean {
     return RUNNING.includes(status);
   }
+}
+
+/** The host behind the port: see `SessionHost` in `types.ts` for what each member guarantees. */
+export function createSessionHost(deps: SessionHostDeps): SessionHostPort {
+  const host = new SessionHost(deps);
+  return {
+    port: host.port,
+    get size() {
+      return host.size;
+    },
+    snapshot: () => host.snapshot(),
+    command: (command) => handleCommand(host, command, deps.logger),
+    reconcile: () => host.reconcile(),
+    restored: () => host.restored(),
+    startHealthLoop: () => host.startHealthLoop(),
+    sampleHealthNow: () => host.sampleHealthNow(),
+    close: () => host.close(),
+  };
 }
