@@ -1,0 +1,173 @@
+import { Readable } from "node:stream";
+import type { TJwtClaims } from "@mirage/contracts/auth";
+import type { Database } from "@mirage/db";
+import { addToList, type ContactUpsert, upsertContacts } from "@mirage/db/contacts";
+import {
+  deleteImportChunks,
+  finishImport,
+  type ImportErrorRow,
+  type ImportRow,
+  readImportChunk,
+  recordImportProgress,
+  resetImportProgress,
+} from "@mirage/db/imports";
+import { parse } from "csv-parse";
+import iconv from "iconv-lite";
+import { resolveMapping } from "./mapping.ts";
+import { buildRow, mergeInto } from "./row.ts";
+
+/**
+ * The import itself: streams the stored upload out of Postgres chunk by chunk, decodes it, parses it, and upserts
+ * contacts in batches as the user who uploaded (RLS applies to the job as it did to the request). Memory is bounded
+ * by one chunk, one batch, and the set of numbers seen in the file (for merging duplicates across batches).
+ */
+
+export type ImportCounts = { rowsRead: number; imported: number; merged: number; rejected: number };
+
+export type RunImportDeps = {
+  db: Database;
+  /** Called after each batch (and at the end) with the running counts. */
+  onProgress?: (counts: ImportCounts) => Promise<void> | void;
+  batchSize?: number;
+};
+
+export class ImportRefused extends Error {}
+
+type Options = { tags?: string[]; listId?: string; defaultCountry?: string | null };
+
+export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<ImportCounts> {
+  const { db } = deps;
+  const batchSize = deps.batchSize ?? 2000;
+  const options = imp.options as Options;
+  const claims: TJwtClaims = { sub: imp.createdBy ?? "", role: "authenticated", aud: "authenticated" };
+  if (!imp.createdBy) throw new ImportRefused("the import has no uploader to act as");
+  await db.asService((tx) => resetImportProgress(tx, imp.id));
+
+  async function* chunks() {
+    for (let seq = 0; ; seq++) {
+      const data = await db.asService((tx) => readImportChunk(tx, imp.id, seq));
+      if (!data) return;
+      yield data;
+    }
+  }
+  const parser = Readable.from(chunks())
+    .pipe(iconv.decodeStream(imp.encoding ?? "utf-8"))
+    .pipe(
+      parse({
+        delimiter: imp.delimiter ?? ",",
+        info: true,
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_records_with_error: true,
+        max_record_size: 1_000_000,
+      }),
+    );
+
+  const counts: ImportCounts = { rowsRead: 0, imported: 0, merged: 0, rejected: 0 };
+  const errors: (ImportErrorRow & { orgId: string })[] = [];
+  // Every number seen in the file → the primary number of the contact it went to.
+  const seen = new Map<string, string>();
+  let batch = new Map<string, ContactUpsert>();
+  let header: string[] | undefined;
+  let resolved: Exclude<ReturnType<typeof resolveMapping>, { reason: string }> | undefined;
+  let prevEnd = 0;
+  // Primaries whose contact was already written by an earlier batch of this file (so not "merged with existing").
+  const firstSeenEarlier = new Set<string>();
+  const written = new Set<string>();
+
+  const reject = (line: number, column: string | null, raw: string | null, reason: string) =>
+    errors.push({ orgId: imp.orgId, line, column, raw: raw === null ? null : raw.slice(0, 500), reason });
+
+  parser.on("skip", (err: Error & { lines?: number }) => {
+    counts.rowsRead++;
+    counts.rejected++;
+    reject(err.lines ?? prevEnd + 1, null, null, `unreadable CSV: ${err.message}`);
+  });
+
+  const flush = async () => {
+    const rows = [...batch.values()];
+    batch = new Map();
+    if (rows.length > 0) {
+      const result = await db.asUser(claims, async (tx) => {
+        const out = await upsertContacts(tx, imp.orgId, rows);
+        if (options.listId)
+          await addToList(
+            tx,
+            imp.orgId,
+            options.listId,
+            out.map((r) => r.id),
+          );
+        return out;
+      });
+      for (const r of result) {
+        // A contact merged within this file was counted when its later rows were folded in.
+        if (r.inserted) counts.imported++;
+        else if (!firstSeenEarlier.has(r.phone)) counts.merged++;
+      }
+      firstSeenEarlier.clear();
+    }
+    const pending = errors.splice(0);
+    await db.asService((tx) => recordImportProgress(tx, imp.id, counts, pending));
+    await deps.onProgress?.({ ...counts });
+  };
+
+  for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number }; record: string[] }>) {
+    const line = prevEnd + 1;
+    prevEnd = info.lines;
+    if (!header) {
+      if (record.every((c) => c.trim() === "")) continue;
+      header = record.map((h) => h.trim());
+      const r = resolveMapping(header, imp.mapping as never);
+      if ("reason" in r) throw new ImportRefused(r.reason);
+      resolved = r;
+      continue;
+    }
+    const out = buildRow(record, header, resolved as NonNullable<typeof resolved>, {
+      defaultCountry: options.defaultCountry ?? null,
+      tags: options.tags ?? [],
+    });
+    if (out.kind === "blank") continue;
+    counts.rowsRead++;
+    if (out.kind === "rejected") {
+      counts.rejected++;
+      reject(line, out.rejection.column, out.rejection.raw, out.rejection.reason);
+      continue;
+    }
+    for (const d of out.dropped)
+      reject(line, d.column, d.raw, `${d.reason} (ignored; the row's other numbers were imported)`);
+    const owner = out.allPhones.map((p) => seen.get(p)).find((p) => p !== undefined);
+    if (owner !== undefined) {
+      // The same person again in this file: fold into the first occurrence, never a second contact.
+      counts.merged++;
+      const inBatch = batch.get(owner);
+      if (inBatch) mergeInto(inBatch, out.contact);
+      else {
+        const again = { ...out.contact, phone: owner, altPhones: out.allPhones.filter((p) => p !== owner) };
+        batch.set(owner, again);
+        if (written.has(owner)) firstSeenEarlier.add(owner);
+      }
+      for (const p of out.allPhones) if (!seen.has(p)) seen.set(p, owner);
+    } else {
+      batch.set(out.contact.phone, out.contact);
+      for (const p of out.allPhones) seen.set(p, out.contact.phone);
+    }
+    written.add(owner ?? out.contact.phone);
+    if (batch.size >= batchSize) await flush();
+  }
+  if (!header) throw new ImportRefused("the file is empty");
+  await flush();
+  if (counts.rowsRead === 0) throw new ImportRefused("the file has a header line and no rows");
+  return counts;
+}
+
+/** Marks the import finished and drops its stored bytes. */
+export async function closeImport(
+  db: Database,
+  importId: string,
+  outcome: { status: "completed" | "failed"; error?: string },
+): Promise<void> {
+  await db.asService(async (tx) => {
+    await finishImport(tx, importId, outcome);
+    await deleteImportChunks(tx, importId);
+  });
+}
