@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { TOrgRole } from "@mirage/contracts/enums";
 import { MAX_TEXT_LENGTH } from "@mirage/contracts/messages";
 import type { Database, Tx } from "@mirage/db";
-import { findInstanceView } from "@mirage/db/instance-views";
+import { findInstanceView } from "@mirage/db/instances";
 import { enqueueDirectMessage, findMessageView, type MessageView } from "@mirage/db/message-views";
 import type { Logger } from "@mirage/logger";
 import { parsePhone } from "@mirage/phone";

@@ -29,7 +29,8 @@ export type NationalHoliday = { day: string; name: string; country: string };
  */
 export function nationalHolidays(country: string, years: readonly number[]): NationalHoliday[] {
   const hd = new Holidays();
-  if (!hd.init(country)) return [];
+  if (!hd.getCountries()[country]) return [];
+  hd.init(country);
   const out: NationalHoliday[] = [];
   for (const year of years) {
     for (const h of hd.getHolidays(year)) {

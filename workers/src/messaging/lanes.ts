@@ -1,5 +1,5 @@
 import type { Database } from "@mirage/db";
-import { listAssignedInstances } from "@mirage/db/instance-hosting";
+import { listAssignedInstances } from "@mirage/db/instances";
 import { instancesWithDueDirect, markInflightUnknown } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
 import type { Sender } from "./sender.ts";
