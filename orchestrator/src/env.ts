@@ -91,6 +91,14 @@ export const OrchestratorEnv = z
     /** Run the contact import worker in this process (turn off when other replicas consume the imports queue). */
     IMPORT_WORKER_ENABLED: boolEnv(true),
 
+    // ── campaigns ──
+    /** How often the campaign tick runs (activate what is due, failover, error threshold, end, completion), ms. */
+    CAMPAIGN_TICK_MS: z.coerce.number().int().min(200).max(60_000).default(1_000),
+    /** At most one campaign:progress event per campaign per this many ms. */
+    CAMPAIGN_PROGRESS_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+    /** Run the campaign tick in this process (every replica may: ticks are idempotent). */
+    CAMPAIGN_SCHEDULER_ENABLED: boolEnv(true),
+
     // ── operations ──
     /** People (emails) allowed into Bull Board at /admin/queues; empty leaves it unmounted. */
     OPS_ADMIN_EMAILS: csvEnv([]),

@@ -13,6 +13,7 @@ import { createAuthenticator } from "./auth/principal.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
 import { blacklistRoutes } from "./blacklist/index.ts";
+import { campaignsFeatureRoutes, createCampaignScheduler } from "./campaigns/index.ts";
 import { contactsFeatureRoutes } from "./contacts/index.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import type { RouteDef } from "./http/route.ts";
@@ -140,6 +141,18 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     }),
   });
 
+  // Campaigns: the tick (a BullMQ Job Scheduler) activates what is due and looks after what runs.
+  const campaigns = createCampaignScheduler({
+    db,
+    redis,
+    queues,
+    logger,
+    prefix: config.QUEUE_PREFIX,
+    stream: config.REALTIME_STREAM,
+    tickMs: config.CAMPAIGN_TICK_MS,
+    progressMs: config.CAMPAIGN_PROGRESS_MS,
+  });
+
   const app = createHttpApp({
     config: {
       corsOrigins: config.CORS_ORIGINS,
@@ -172,6 +185,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       ...segmentRoutes({ db }),
       ...blacklistRoutes({ db }),
       ...templateRoutes({ db }),
+      ...campaignsFeatureRoutes({ db, engine: campaigns.engine }),
       ...(deps.features ?? []),
     ],
   });
@@ -295,6 +309,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       if (config.WEBHOOK_WORKER_ENABLED) webhookWorker = startWorker();
       if (config.IMPORT_WORKER_ENABLED) importWorker = startImportWorker();
       if (config.PLACEMENT_ENABLED) placement.start();
+      if (config.CAMPAIGN_SCHEDULER_ENABLED) await campaigns.start();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => resolve());
@@ -318,6 +333,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         workerConnection?.disconnect();
         await importWorker?.close();
         importConnection?.disconnect();
+        await campaigns.close();
         await queues.close();
       })();
       return closed;

@@ -16,10 +16,12 @@ alter table public.campaigns
   add column template_snapshot jsonb,
   add column started_at timestamptz,
   add column paused_at timestamptz,
+  -- The error threshold counts failures since the last (re)start, so resuming after fixing the cause is possible.
+  add column resumed_at timestamptz,
   add column finished_at timestamptz;
 
--- draft → scheduled → running ⇄ paused → completed | cancelled; scheduled/paused may go back to draft? No: a
--- started campaign keeps its snapshot, so only draft ↔ scheduled moves back.
+-- draft → scheduled → running ⇄ paused → completed | cancelled. Only scheduled → draft moves back: a started
+-- campaign keeps its snapshot of who receives it.
 create or replace function private.campaign_transition_ok(p_from public.campaign_status, p_to public.campaign_status)
 returns boolean language sql immutable as $$
   select p_from = p_to or case p_from
@@ -40,7 +42,10 @@ begin
         using errcode = '23514', detail = 'campaign ' || old.id;
     end if;
     case new.status
-      when 'running' then new.started_at := coalesce(new.started_at, now()); new.paused_at := null;
+      when 'running' then
+        new.started_at := coalesce(new.started_at, now());
+        new.resumed_at := now();
+        new.paused_at := null;
       when 'paused' then new.paused_at := now();
       when 'completed' then new.finished_at := coalesce(new.finished_at, now());
       when 'cancelled' then new.finished_at := coalesce(new.finished_at, now());

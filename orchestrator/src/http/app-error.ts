@@ -23,6 +23,8 @@ export const ERROR_STATUS: Record<TErrorCode, number> = {
   instance_unavailable: 409,
   idempotency_conflict: 409,
   invalid_message: 422,
+  campaign_not_startable: 422,
+  invalid_campaign_state: 409,
   service_unavailable: 503,
   internal: 500,
 };
@@ -49,6 +51,8 @@ export const ERROR_TITLE: Record<TErrorCode, string> = {
   instance_unavailable: "Instance cannot send",
   idempotency_conflict: "Idempotency key reused",
   invalid_message: "Invalid message",
+  campaign_not_startable: "Campaign cannot start",
+  invalid_campaign_state: "Not possible in the campaign's state",
   service_unavailable: "Service unavailable",
   internal: "Internal error",
 };

@@ -208,14 +208,19 @@ export async function sentPerHour(db: Db, campaignId: string, hours = 24): Promi
     group by 1 order by 1`;
 }
 
-/** Service: how many messages of the campaign are still waiting or in flight, and how many failed. */
+/**
+ * Service: how many messages of the campaign are still waiting or in flight, and how many failed since `since`
+ * (the last start or resume: the error threshold).
+ */
 export async function campaignProgress(
   db: Db,
   campaignId: string,
+  since: Date | null = null,
 ): Promise<{ open: number; failed: number; done: number; total: number }> {
   const [row] = await db<{ open: number; failed: number; done: number; total: number }[]>`
     select count(*) filter (where state in ('queued', 'claimed', 'sending'))::int as open,
-      count(*) filter (where state = 'failed')::int as failed,
+      count(*) filter (where state = 'failed' and (${since}::timestamptz is null or failed_at >= ${since}))::int
+        as failed,
       count(*) filter (where state not in ('queued', 'claimed', 'sending'))::int as done,
       count(*)::int as total
     from public.outbound_messages where campaign_id = ${campaignId}`;

@@ -28,6 +28,7 @@ export type CampaignRow = {
   templateSnapshot: { body: string; variations: string[] } | null;
   startedAt: Date | null;
   pausedAt: Date | null;
+  resumedAt: Date | null;
   finishedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -41,7 +42,7 @@ const columns = (db: Db) => db`
   c.timezone, c.starts_at as "startsAt", c.ends_at as "endsAt", c.schedule, c.quiet_hours as "quietHours",
   c.skip_holidays as "skipHolidays", c.pacing, c.caps, c.stop_on_reply as "stopOnReply",
   c.error_threshold as "errorThreshold", c.template_snapshot as "templateSnapshot", c.started_at as "startedAt",
-  c.paused_at as "pausedAt", c.finished_at as "finishedAt", c.created_at as "createdAt", c.updated_at as "updatedAt"`;
+  c.paused_at as "pausedAt", c.resumed_at as "resumedAt", c.finished_at as "finishedAt", c.created_at as "createdAt", c.updated_at as "updatedAt"`;
 
 export async function listCampaigns(db: Db, orgId: string): Promise<CampaignRow[]> {
   return db<CampaignRow[]>`
@@ -251,4 +252,15 @@ export async function organizationCountry(db: Db, orgId: string): Promise<string
     { c: string | null }[]
   >`select default_country as c from public.organizations where id = ${orgId}`;
   return row?.c ?? null;
+}
+
+/** Service: the reason shown while a campaign stays in its state (e.g. scheduled, waiting for a sender). */
+export async function setStatusReason(db: Db, id: string, reason: string | null): Promise<void> {
+  await db`update public.campaigns set status_reason = ${reason} where id = ${id}`;
+}
+
+/** Service: no number of the campaign's pool sends before `at` (resume: no burst of what was due meanwhile). */
+export async function holdSendersUntil(db: Db, campaignId: string, at: Date): Promise<void> {
+  await db`update public.outreach_senders o set next_send_at = greatest(o.next_send_at, ${at})
+    where o.instance_id in (select instance_id from public.campaign_senders where campaign_id = ${campaignId})`;
 }

@@ -180,3 +180,11 @@ export async function holidaySet(db: Db, orgId: string, country: string | null, 
       and day between (${at}::timestamptz - interval '2 days')::date and (${at}::timestamptz + interval '30 days')::date`;
   return new Set(rows.map((r) => r.day));
 }
+
+/** Each number's next send slot (stats). */
+export async function nextSlots(db: Db, instanceIds: string[]): Promise<Map<string, Date>> {
+  const rows = await db<{ id: string; at: Date }[]>`
+    select instance_id as id, next_send_at as at from public.outreach_senders
+    where instance_id = any(${instanceIds}::uuid[])`;
+  return new Map(rows.map((r) => [r.id, r.at]));
+}
