@@ -52,8 +52,17 @@ export const WorkersEnv = z
     /** Sockets opened per second while restoring at start (spreads the login storm). */
     RESTORE_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
     HEALTH_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
-    /** A send without a server ack after this long marks the instance "not delivering". */
+    /** A send without a server ack after this long marks the instance "not delivering" (`no_server_acks`). */
     ACK_TIMEOUT_MS: z.coerce.number().int().min(500).default(20_000),
+    /**
+     * A server-acked send whose recipient's phone sent no delivery receipt after this long counts toward
+     * "not delivering" (`no_delivery_receipts`, once three recipients are silent and nothing was delivered since).
+     */
+    DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
+    /** How far back every send-based health signal looks; older sends are forgotten, so health recovers. */
+    HEALTH_WINDOW_MS: z.coerce.number().int().min(10_000).default(1_800_000),
+    /** How long a pairing code is handed out again unchanged (at most WhatsApp's QR window of 160 s). */
+    PAIRING_CODE_TTL_MS: z.coerce.number().int().min(30_000).max(160_000).default(120_000),
     WORKER_BAILEYS_DEBUG: boolEnv(false),
     /** How often the send lanes look for due API/inbox messages and recover newly placed instances, in ms. */
     SEND_SWEEP_MS: z.coerce.number().int().min(100).default(2_000),

@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import { hostname } from "node:os";
 import type { Database } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
@@ -57,7 +58,7 @@ export type WorkerProcess = {
   start(): Promise<{ httpPort: number | null; restoring: number }>;
   /** Idempotent, in reverse: commands and consumers stop, leave the registry, end sockets, HTTP. Clients stay open. */
   close(): Promise<void>;
-  parts: { host: SessionHost; sessions: SessionsPort; consumers: WorkerConsumer[] };
+  parts: { host: SessionHost; sessions: SessionsPort; consumers: WorkerConsumer[]; http: Server };
 };
 
 /**
@@ -123,6 +124,9 @@ export function createWorkerProcess(deps: WorkerProcessDeps): WorkerProcess {
     options: {
       maxQrAttempts: config.QR_MAX_ATTEMPTS,
       ackTimeoutMs: config.ACK_TIMEOUT_MS,
+      deliveryTimeoutMs: config.DELIVERY_TIMEOUT_MS,
+      healthWindowMs: config.HEALTH_WINDOW_MS,
+      pairingCodeTtlMs: config.PAIRING_CODE_TTL_MS,
       restoreRatePerSecond: config.RESTORE_RATE_PER_SECOND,
       healthIntervalMs: config.HEALTH_INTERVAL_MS,
       reconnect: { ...DEFAULT_RECONNECT_POLICY, maxAttempts: config.RECONNECT_MAX_ATTEMPTS },
@@ -167,7 +171,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps): WorkerProcess {
   let closed: Promise<void> | undefined;
 
   return {
-    parts: { host, sessions: host.port, consumers },
+    parts: { host, sessions: host.port, consumers, http: ops.server },
     async start() {
       if (started) throw new Error("the worker process was already started");
       started = true;

@@ -52,17 +52,24 @@ export type World = {
   bus: ReturnType<typeof memoryBus>;
   hosts: SessionHost[];
   host(workerId?: string, options?: Partial<SessionHostOptions>): SessionHost;
-  instance(name: string, workerId?: string): Promise<string>;
+  instance(name: string, workerId?: string, phoneE164?: string): Promise<string>;
   status(id: string): Promise<{ status: string; status_reason: string | null; epoch: number }>;
   waitStatus(id: string, status: string, timeout?: number): Promise<void>;
   waitQr(id: string, attempt?: number): Promise<string>;
   close(): Promise<void>;
 };
 
-export async function createWorld(seed: string): Promise<World> {
+export async function createWorld(
+  seed: string,
+  qr: { refs: number; firstRefTtlMs: number; nextRefTtlMs: number } = {
+    refs: 6,
+    firstRefTtlMs: 60_000,
+    nextRefTtlMs: 20_000,
+  },
+): Promise<World> {
   const t = await createTestDatabase();
   const org = await createOrgWithMembers(t.admin, `org-${seed}`);
-  const sim = await Simulator.start({ seed, qr: { refs: 6, firstRefTtlMs: 60_000, nextRefTtlMs: 20_000 } });
+  const sim = await Simulator.start({ seed, qr });
   const ring = parseKeyRing(generateKeyRingSpec("k1"));
   const bus = memoryBus();
   const hosts: SessionHost[] = [];
@@ -91,9 +98,10 @@ export async function createWorld(seed: string): Promise<World> {
       hosts.push(host);
       return host;
     },
-    async instance(name, workerId = "w1") {
+    async instance(name, workerId = "w1", phoneE164) {
       const [row] = await t.admin<{ id: string }[]>`
-        insert into public.instances (org_id, name) values (${org.orgId}, ${name}) returning id`;
+        insert into public.instances (org_id, name, phone_e164) values (${org.orgId}, ${name}, ${phoneE164 ?? null})
+        returning id`;
       if (!row) throw new Error("no instance");
       await t.db.asService((tx) => assignInstance(tx, row.id, workerId));
       return row.id;

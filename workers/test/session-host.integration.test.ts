@@ -122,6 +122,10 @@ describe("restore", () => {
 describe("fencing", () => {
   it("a host whose instance moved to another worker drops the socket and writes nothing more", async () => {
     const { host, id } = await pairByQr("fence-1", "5511988770020");
+    // The first health sample follows the login; let it land so the drop below is the reconcile's.
+    await expect
+      .poll(async () => (await w.t.admin`select health_score from public.instances where id = ${id}`)[0]?.health_score)
+      .toBe(100);
     await w.t.db.asService((tx) => assignInstance(tx, id, "w2"));
     const before = await w.t.admin`select count(*)::int as n from public.instance_events where instance_id = ${id}`;
     expect(await host.reconcile()).toMatchObject({ dropped: 1 });

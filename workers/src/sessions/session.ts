@@ -8,7 +8,7 @@ import {
   type WAMessage,
 } from "@whiskeysockets/baileys";
 import { FencedError, type PostgresAuthState } from "./auth-state.ts";
-import { HealthTracker } from "./health.ts";
+import type { HealthTracker } from "./health.ts";
 import type { SocketTuning } from "./host-options.ts";
 import type { WaTarget } from "./types.ts";
 import { createWaSocket, type WASocket } from "./wa-socket.ts";
@@ -73,12 +73,11 @@ export class Session {
       target: WaTarget;
       logger: Logger;
       events: SessionEvents;
-      ackTimeoutMs: number;
-      health?: HealthTracker;
+      health: HealthTracker;
       tuning?: SocketTuning;
     },
   ) {
-    this.health = opts.health ?? new HealthTracker(opts.ackTimeoutMs);
+    this.health = opts.health;
     this.firstQr = new Promise((resolve) => {
       this.resolveFirstQr = resolve;
     });
@@ -193,8 +192,10 @@ export class Session {
     if (name === "error") {
       this.health.ackError(id, now);
       if (params?.[0] === "463" && this.health.restrictedUntil === null) this.health.newChatCapHit(now);
-    } else {
+    } else if (name === "server_ack") {
       this.health.serverAck(id, now);
+    } else {
+      this.health.delivered(id, now);
     }
     this.opts.events.messageStatus({
       waMessageId: id,
@@ -220,7 +221,7 @@ export class Session {
    */
   async sendText(jid: string, text: string, messageId: string): Promise<string> {
     const sock = this.requireSocket();
-    this.health.messageSent(messageId, Date.now());
+    this.health.messageSent(messageId, jid, Date.now());
     const sent = await sock.sendMessage(jid, { text }, { messageId });
     return sent?.key.id ?? messageId;
   }
@@ -271,20 +272,28 @@ export class Session {
     sock.ev.removeAllListeners("creds.update");
   }
 
-  /** Unlinks this device from the account (the phone shows it removed). */
-  async logout(): Promise<void> {
+  /**
+   * Unlinks this device from the account (the phone shows it removed). Resolves true when WhatsApp confirmed the
+   * unlink, false when the socket was not logged in (nothing could be unlinked remotely).
+   */
+  async logout(): Promise<boolean> {
     const sock = this.sock;
-    if (!sock) return;
+    if (!sock) return false;
     this.closeSeen = true;
     this.detach();
     sock.ev.removeAllListeners("creds.update");
+    let unlinked = false;
     try {
-      await sock.logout("logged out by Mirage");
-    } catch {
-      // Not connected: there is nothing to unlink remotely; the caller wipes the credentials anyway.
+      if (this.health.connected) {
+        await sock.logout("logged out by Mirage");
+        unlinked = true;
+      }
+    } catch (err) {
+      this.opts.logger.warn({ err }, "logout was not confirmed by WhatsApp");
     }
     this.ended = true;
     sock.end(undefined);
+    return unlinked;
   }
 
   async flushCreds(): Promise<void> {
