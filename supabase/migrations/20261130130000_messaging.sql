@@ -151,6 +151,8 @@ alter table public.inbound_messages
   add column in_reply_to_id bigint references public.outbound_messages (id) on delete set null,
   add column campaign_id uuid,
   add column opt_out_phrase text,
+  -- The sender's own timestamp (second precision, the sender's clock); received_at is when Mirage got it.
+  add column wa_timestamp timestamptz,
   add foreign key (org_id, conversation_id) references public.conversations (org_id, id)
     on delete set null (conversation_id),
   add foreign key (org_id, campaign_id) references public.campaigns (org_id, id) on delete set null (campaign_id);

@@ -52,6 +52,7 @@ begin
   return v_id;
 end $$;
 revoke all on function private.upsert_conversation(uuid, uuid, text, text, uuid, text) from public, anon, authenticated;
+grant execute on function private.upsert_conversation(uuid, uuid, text, text, uuid, text) to service_role;
 
 -- Queues a direct message (API send or inbox reply) for an instance of the caller's organization. Operators and
 -- above, or trusted service work. Idempotent on the client reference: a second call with the same reference
@@ -61,6 +62,7 @@ create or replace function private.enqueue_direct_message(
   p_typing_ms integer, p_source text
 ) returns table (message_id bigint, created boolean, stored_hash text, conversation_id uuid)
 language plpgsql security definer set search_path = '' as $$
+#variable_conflict use_column
 declare
   v_id bigint;
   v_hash text;
@@ -119,16 +121,18 @@ grant execute on function private.enqueue_direct_message(uuid, uuid, text, text,
 -- message:inbound webhook in the same transaction. Answers one row per newly stored message.
 --
 -- p_messages: [{ org_id, instance_id, wa_message_id, from_jid, from_phone, from_lid, push_name, body,
---                received_at, opt_out_phrase }]
+--                received_at (the sender's timestamp, stored as wa_timestamp), opt_out_phrase }]
 create or replace function private.ingest_inbound(p_messages jsonb)
 returns table (
   inbound_id bigint, wa_message_id text, org_id uuid, instance_id uuid, conversation_id uuid, contact_id uuid,
   from_phone text, from_lid text, in_reply_to_id bigint, campaign_id uuid, opted_out boolean, cancelled integer
 ) language plpgsql security definer set search_path = '' as $$
+#variable_conflict use_column
 declare
   m record;
   v_id bigint;
   v_phone text;
+  v_lid text;
   v_contact uuid;
   v_conversation uuid;
   v_reply bigint;
@@ -144,14 +148,15 @@ begin
       push_name text, body text, received_at timestamptz, opt_out_phrase text)
   loop
     insert into public.inbound_messages as i (org_id, instance_id, wa_message_id, from_jid, from_phone, from_lid,
-                                              push_name, body, received_at, is_opt_out, opt_out_phrase)
+                                              push_name, body, wa_timestamp, is_opt_out, opt_out_phrase)
     values (m.org_id, m.instance_id, m.wa_message_id, m.from_jid, m.from_phone, m.from_lid, m.push_name, m.body,
-            coalesce(m.received_at, now()), m.opt_out_phrase is not null, m.opt_out_phrase)
+            m.received_at, m.opt_out_phrase is not null, m.opt_out_phrase)
     on conflict on constraint inbound_messages_instance_id_wa_message_id_key do nothing
     returning i.id into v_id;
     continue when v_id is null;
 
     v_phone := m.from_phone;
+    v_lid := m.from_lid;
     v_contact := null;
     if v_phone is not null then
       insert into public.contacts as c (org_id, phone_e164, wa_lid, name)
@@ -159,55 +164,65 @@ begin
       on conflict (org_id, phone_e164) do update
         set wa_lid = coalesce(c.wa_lid, excluded.wa_lid), name = coalesce(c.name, excluded.name)
         where c.wa_lid is null and excluded.wa_lid is not null or c.name is null and excluded.name is not null
-      returning c.id into v_contact;
+      returning c.id, c.wa_lid into v_contact, v_lid;
       if v_contact is null then
-        select c.id into v_contact from public.contacts c where c.org_id = m.org_id and c.phone_e164 = v_phone;
+        select c.id, c.wa_lid into v_contact, v_lid from public.contacts c
+         where c.org_id = m.org_id and c.phone_e164 = v_phone;
       end if;
+      -- A phone sender's LID, when Mirage learned it earlier (a send to the number), joins the two identities.
+      v_lid := coalesce(m.from_lid, v_lid);
     elsif m.from_lid is not null then
       -- Known only by LID: the contact whose LID this is, when the mapping is known.
       select c.id, c.phone_e164 into v_contact, v_phone from public.contacts c
        where c.org_id = m.org_id and c.wa_lid = m.from_lid order by c.created_at limit 1;
     end if;
 
-    v_conversation := private.upsert_conversation(m.org_id, m.instance_id, v_phone, m.from_lid, v_contact, m.push_name);
+    v_conversation := private.upsert_conversation(m.org_id, m.instance_id, v_phone, v_lid, v_contact, m.push_name);
+    -- The thread may know more than the message (a LID learned when Mirage wrote to the number first).
+    select coalesce(v_phone, c.peer_phone), coalesce(v_lid, c.peer_lid) into v_phone, v_lid
+      from public.conversations c where c.id = v_conversation;
+    if v_contact is not null and v_lid is not null then
+      update public.contacts set wa_lid = v_lid where id = v_contact and wa_lid is null;
+    end if;
     update public.conversations c set
         unread_count = c.unread_count + 1,
-        last_message_at = greatest(c.last_message_at, coalesce(m.received_at, now())),
+        last_message_at = greatest(c.last_message_at, now()),
         last_message_direction = 'in',
         last_message_preview = left(m.body, 160),
-        last_inbound_at = coalesce(m.received_at, now()),
+        last_inbound_at = now(),
         status = 'open'
       where c.id = v_conversation;
 
     select o.id, o.campaign_id into v_reply, v_campaign from public.outbound_messages o
      where o.instance_id = m.instance_id
-       and ((v_phone is not null and o.recipient_phone = v_phone) or (m.from_lid is not null and o.recipient_lid = m.from_lid))
+       and ((v_phone is not null and o.recipient_phone = v_phone) or (v_lid is not null and o.recipient_lid = v_lid))
        and o.state in ('sending', 'sent', 'delivered', 'read', 'unknown')
        and o.created_at > now() - interval '30 days'
      order by o.id desc limit 1;
 
     update public.inbound_messages i set conversation_id = v_conversation, contact_id = v_contact,
-        from_phone = coalesce(i.from_phone, v_phone), in_reply_to_id = v_reply, campaign_id = v_campaign
+        from_phone = coalesce(i.from_phone, v_phone), from_lid = coalesce(i.from_lid, v_lid),
+        in_reply_to_id = v_reply, campaign_id = v_campaign
       where i.id = v_id;
 
     v_cancelled := 0;
     if m.opt_out_phrase is not null then
-      perform private.record_opt_out(m.org_id, v_phone, m.from_lid, v_contact, m.opt_out_phrase);
+      perform private.record_opt_out(m.org_id, v_phone, v_lid, v_contact, m.opt_out_phrase);
       update public.outbound_messages o set state = 'cancelled', error_code = 'opted_out'
        where o.org_id = m.org_id and o.state in ('queued', 'claimed')
-         and ((v_phone is not null and o.recipient_phone = v_phone) or (m.from_lid is not null and o.recipient_lid = m.from_lid));
+         and ((v_phone is not null and o.recipient_phone = v_phone) or (v_lid is not null and o.recipient_lid = v_lid));
       get diagnostics v_cancelled = row_count;
     end if;
 
     perform private.write_webhook_outbox(m.org_id, 'message:inbound', jsonb_build_object(
       'messageId', v_id, 'instanceId', m.instance_id, 'conversationId', v_conversation, 'contactId', v_contact,
-      'waMessageId', m.wa_message_id, 'fromPhone', v_phone, 'fromLid', m.from_lid, 'pushName', m.push_name,
+      'waMessageId', m.wa_message_id, 'fromPhone', v_phone, 'fromLid', v_lid, 'pushName', m.push_name,
       -- Integrations (chatbots, CRMs) act on the text itself; it is the sender's own message to this organization.
-      'text', m.body, 'receivedAt', coalesce(m.received_at, now()), 'inReplyTo', v_reply, 'campaignId', v_campaign,
+      'text', m.body, 'receivedAt', now(), 'sentAt', m.received_at, 'inReplyTo', v_reply, 'campaignId', v_campaign,
       'optOut', m.opt_out_phrase is not null));
 
     return query select v_id, m.wa_message_id, m.org_id, m.instance_id, v_conversation, v_contact, v_phone,
-      m.from_lid, v_reply, v_campaign, m.opt_out_phrase is not null, v_cancelled;
+      v_lid, v_reply, v_campaign, m.opt_out_phrase is not null, v_cancelled;
   end loop;
 end $$;
 revoke all on function private.ingest_inbound(jsonb) from public, anon, authenticated;

@@ -37,16 +37,16 @@ const columns = (db: Db) => db`
   m.wa_message_id as "waMessageId", m.client_ref as "clientId", m.source, m.error_code as "errorCode",
   m.error_message as "errorMessage", m.created_at as "createdAt", m.updated_at as "updatedAt",
   array_remove(array[
-    case when m.queued_at is not null then json_build_object('state', 'queued', 'at', m.queued_at) end,
-    case when m.claimed_at is not null then json_build_object('state', 'claimed', 'at', m.claimed_at) end,
-    case when m.sending_at is not null then json_build_object('state', 'sending', 'at', m.sending_at) end,
-    case when m.unknown_at is not null then json_build_object('state', 'unknown', 'at', m.unknown_at) end,
-    case when m.sent_at is not null then json_build_object('state', 'sent', 'at', m.sent_at) end,
-    case when m.delivered_at is not null then json_build_object('state', 'delivered', 'at', m.delivered_at) end,
-    case when m.read_at is not null then json_build_object('state', 'read', 'at', m.read_at) end,
-    case when m.failed_at is not null then json_build_object('state', 'failed', 'at', m.failed_at) end,
-    case when m.cancelled_at is not null then json_build_object('state', 'cancelled', 'at', m.cancelled_at) end,
-    case when m.state = 'skipped' then json_build_object('state', 'skipped', 'at', m.finished_at) end
+    case when m.queued_at is not null then jsonb_build_object('state', 'queued', 'at', m.queued_at) end,
+    case when m.claimed_at is not null then jsonb_build_object('state', 'claimed', 'at', m.claimed_at) end,
+    case when m.sending_at is not null then jsonb_build_object('state', 'sending', 'at', m.sending_at) end,
+    case when m.unknown_at is not null then jsonb_build_object('state', 'unknown', 'at', m.unknown_at) end,
+    case when m.sent_at is not null then jsonb_build_object('state', 'sent', 'at', m.sent_at) end,
+    case when m.delivered_at is not null then jsonb_build_object('state', 'delivered', 'at', m.delivered_at) end,
+    case when m.read_at is not null then jsonb_build_object('state', 'read', 'at', m.read_at) end,
+    case when m.failed_at is not null then jsonb_build_object('state', 'failed', 'at', m.failed_at) end,
+    case when m.cancelled_at is not null then jsonb_build_object('state', 'cancelled', 'at', m.cancelled_at) end,
+    case when m.state = 'skipped' then jsonb_build_object('state', 'skipped', 'at', m.finished_at) end
   ], null) as history`;
 
 type Row = Omit<MessageView, "history"> & { history: { state: TMessageState; at: string }[] };

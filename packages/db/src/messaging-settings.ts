@@ -84,9 +84,24 @@ export async function saveWaLookup(db: Db, lookup: Omit<WaLookup, "checkedAt">):
       wa_lid = coalesce(excluded.wa_lid, wa_id_lookups.wa_lid), checked_at = now()`;
 }
 
-/** Service work: a number's LID learned while sending, kept on the organization's contact with that number. */
-export async function rememberContactLid(db: Db, input: { orgId: string; phone: string; lid: string }): Promise<void> {
+/**
+ * Service work: a number's LID learned while sending. It joins the two identities wherever Mirage keeps them — the
+ * organization's contact, the sent message, and the instance's conversation with the person (a thread that so far
+ * knew only the LID is merged into the phone's) — so a later message from the LID alone finds its conversation.
+ */
+export async function rememberPeerLid(
+  db: Db,
+  input: { orgId: string; instanceId: string; phone: string; lid: string; messageId?: number },
+): Promise<void> {
   await db`
     update public.contacts set wa_lid = ${input.lid}
     where org_id = ${input.orgId} and phone_e164 = ${input.phone} and wa_lid is null`;
+  if (input.messageId) {
+    await db`update public.outbound_messages set recipient_lid = ${input.lid}
+             where id = ${input.messageId} and recipient_lid is null`;
+  }
+  await db`
+    select private.upsert_conversation(${input.orgId}, ${input.instanceId}, ${input.phone}, ${input.lid}, null, null)
+    where exists (select 1 from public.conversations
+                  where instance_id = ${input.instanceId} and (peer_phone = ${input.phone} or peer_lid = ${input.lid}))`;
 }

@@ -54,6 +54,27 @@ export function createNumberResolver(deps: { db: Database; sessions: SessionsPor
       memory.set(phone, { ...resolution, at: Date.now() });
       return resolution;
     },
+    /**
+     * Asks WhatsApp again, past every cache: after a first send the socket has learned the number's LID from the
+     * device list, which the first answer could not carry.
+     */
+    async refresh(instanceId: string, phone: string): Promise<Resolution> {
+      memory.delete(phone);
+      const answer = await deps.sessions.resolveNumber(instanceId, whatsAppCandidates(phone));
+      const resolution: Resolution = answer.onWhatsApp
+        ? { onWhatsApp: true, jid: answer.jid, lid: answer.lid }
+        : { onWhatsApp: false };
+      await deps.db.asService((tx) =>
+        saveWaLookup(tx, {
+          phone,
+          onWhatsApp: resolution.onWhatsApp,
+          jid: resolution.onWhatsApp ? resolution.jid : null,
+          lid: resolution.onWhatsApp ? resolution.lid : null,
+        }),
+      );
+      memory.set(phone, { ...resolution, at: Date.now() });
+      return resolution;
+    },
     /** Forgets a number (e.g. a send to it failed in a way that suggests the registration changed). */
     forget(phone: string): void {
       memory.delete(phone);

@@ -1,5 +1,5 @@
 import type { Database } from "@mirage/db";
-import { findSendBlock, rememberContactLid } from "@mirage/db/messaging-settings";
+import { findSendBlock, rememberPeerLid } from "@mirage/db/messaging-settings";
 import { claimForSend, finishUnsent, markSending, releaseClaim, type SendWork } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
 import { type NotReadyReason, SessionNotReadyError, type SessionsPort } from "../sessions/index.ts";
@@ -95,9 +95,13 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       jid = resolution.jid;
       lid ??= resolution.lid;
       if (resolution.lid && !work.recipientLid) {
-        const phone = work.recipientPhone;
-        const known = resolution.lid;
-        await db.asService((tx) => rememberContactLid(tx, { orgId: work.orgId, phone, lid: known }));
+        const peer = {
+          orgId: work.orgId,
+          instanceId: work.instanceId,
+          phone: work.recipientPhone,
+          lid: resolution.lid,
+        };
+        await db.asService((tx) => rememberPeerLid(tx, peer));
       }
     } else if (work.recipientLid) {
       jid = work.recipientLid;
@@ -138,7 +142,20 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       log.warn({ err, messageId: work.id, waMessageId }, "the socket refused a message");
       return end(work, "failed", code, err instanceof Error ? err.message.slice(0, 500) : undefined, ["sending"]);
     }
+    if (!lid && work.recipientPhone) void learnLid(work, work.recipientPhone);
     return { outcome: "sending", messageId: work.id, waMessageId };
+  }
+
+  /** After a first send, WhatsApp's device list has told the socket the number's LID: keep it (in the background). */
+  async function learnLid(work: SendWork, phone: string): Promise<void> {
+    try {
+      const again = await resolver.refresh(work.instanceId, phone);
+      if (!again.onWhatsApp || !again.lid) return;
+      const peer = { orgId: work.orgId, instanceId: work.instanceId, phone, lid: again.lid, messageId: work.id };
+      await db.asService((tx) => rememberPeerLid(tx, peer));
+    } catch (err) {
+      log.debug({ err, messageId: work.id }, "could not learn the recipient's LID");
+    }
   }
 
   return {
