@@ -89,8 +89,9 @@ describe("importing real-world files", () => {
       listId: list?.id ?? "",
     });
     expect(up.status, JSON.stringify(up.body)).toBe(202);
+    // The job may have picked the import up already by the time the answer is built.
+    expect(["queued", "running", "completed"]).toContain(up.body.status);
     expect(up.body).toMatchObject({
-      status: "queued",
       encoding: "windows-1252",
       delimiter: ";",
       filename: "clientes.csv",

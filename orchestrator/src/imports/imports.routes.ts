@@ -13,9 +13,10 @@ import {
 } from "@mirage/db/imports";
 import { findList } from "@mirage/db/lists";
 import type { Queues } from "@mirage/queue/queues";
+import type { Request } from "express";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
-import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
+import { ALL_ROLES, MARKETING_ROLES, type Principal, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { sendCsv } from "../http/csv.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
@@ -46,6 +47,59 @@ export function toImportDto(row: ImportRow, errors: Awaited<ReturnType<typeof li
 
 export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: number }): RouteDef[] {
   const { db, queues } = deps;
+
+  async function receive(
+    params: { orgId: string },
+    query: z.infer<typeof ZImportUploadQuery>,
+    principal: Principal,
+    req: Request,
+  ): Promise<{ status: number; body: unknown }> {
+    if (req.is("multipart/*") || req.is(["application/json", "application/*+json"])) {
+      throw new AppError("unsupported_media_type", "send the CSV file itself as the body (Content-Type text/csv)");
+    }
+    const userId = principal.userId;
+    const defaultCountry = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+      if (query.listId && !(await findList(tx, params.orgId, query.listId)))
+        throw new AppError("not_found", "list not found");
+      return query.defaultCountry ?? (await orgDefaultCountry(tx, params.orgId));
+    });
+    const { head, rest, ended } = await readHead(req, SNIFF_BYTES);
+    const inspected = inspectHead(head, ended, query);
+    const importId = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+      const id = await createImport(tx, {
+        orgId: params.orgId,
+        filename: query.filename ?? null,
+        options: { tags: query.tags, listId: query.listId ?? null, defaultCountry },
+        createdBy: userId,
+      });
+      await audit(tx, req, {
+        orgId: params.orgId,
+        action: "contacts.import",
+        targetType: "import",
+        targetId: id,
+        detail: { filename: query.filename ?? null, listId: query.listId ?? null, tags: query.tags },
+      });
+      return id;
+    });
+    try {
+      const sizeBytes = await storeUpload(db, {
+        importId,
+        orgId: params.orgId,
+        head,
+        rest,
+        ended,
+        maxBytes: deps.maxBytes,
+      });
+      await markUploaded(db, importId, { sizeBytes, inspected });
+      await queues.enqueue("importContacts", { importId, orgId: params.orgId }, { jobId: `import-${importId}` });
+    } catch (error) {
+      await db.asService((tx) => deleteImport(tx, params.orgId, importId)).catch(() => undefined);
+      throw error;
+    }
+    const row = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => findImport(tx, params.orgId, importId));
+    if (!row) throw new AppError("not_found", "import not found");
+    return { status: 202, body: toImportDto(row) };
+  }
   return [
     defineRoute({
       method: "post",
@@ -65,54 +119,14 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
       query: ZImportUploadQuery,
       rawBody: { contentTypes: ACCEPTED, description: "The CSV file, as exported by Excel, Google Contacts, Outlook…" },
       responses: { 202: { description: "The import, queued", schema: ZImport } },
-      async handler({ params, query, principal }, req) {
-        if (req.is("multipart/*") || req.is(["application/json", "application/*+json"])) {
-          throw new AppError("unsupported_media_type", "send the CSV file itself as the body (Content-Type text/csv)");
-        }
-        const userId = principal.userId;
-        const defaultCountry = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          if (query.listId && !(await findList(tx, params.orgId, query.listId)))
-            throw new AppError("not_found", "list not found");
-          return query.defaultCountry ?? (await orgDefaultCountry(tx, params.orgId));
-        });
-        const { head, rest, ended } = await readHead(req, SNIFF_BYTES);
-        const inspected = inspectHead(head, ended, query);
-        const importId = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          const id = await createImport(tx, {
-            orgId: params.orgId,
-            filename: query.filename ?? null,
-            options: { tags: query.tags, listId: query.listId ?? null, defaultCountry },
-            createdBy: userId,
-          });
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "contacts.import",
-            targetType: "import",
-            targetId: id,
-            detail: { filename: query.filename ?? null, listId: query.listId ?? null, tags: query.tags },
-          });
-          return id;
-        });
+      async handler({ params, query, principal }, req, res) {
         try {
-          const sizeBytes = await storeUpload(db, {
-            importId,
-            orgId: params.orgId,
-            head,
-            rest,
-            ended,
-            maxBytes: deps.maxBytes,
-          });
-          await markUploaded(db, importId, { sizeBytes, inspected });
-          await queues.enqueue("importContacts", { importId, orgId: params.orgId }, { jobId: `import-${importId}` });
+          return await receive(params, query, principal, req);
         } catch (error) {
-          await db.asService((tx) => deleteImport(tx, params.orgId, importId)).catch(() => undefined);
+          // A refusal may come before the body was read: the connection cannot carry another request.
+          if (!req.complete) res.setHeader("Connection", "close");
           throw error;
         }
-        const row = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
-          findImport(tx, params.orgId, importId),
-        );
-        if (!row) throw new AppError("not_found", "import not found");
-        return { status: 202, body: toImportDto(row) };
       },
     }),
     defineRoute({

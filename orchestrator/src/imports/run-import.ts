@@ -37,7 +37,7 @@ type Options = { tags?: string[]; listId?: string; defaultCountry?: string | nul
 
 export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<ImportCounts> {
   const { db } = deps;
-  const batchSize = deps.batchSize ?? 2000;
+  const batchSize = deps.batchSize ?? 5000;
   const options = imp.options as Options;
   const claims: TJwtClaims = { sub: imp.createdBy ?? "", role: "authenticated", aud: "authenticated" };
   if (!imp.createdBy) throw new ImportRefused("the import has no uploader to act as");
@@ -72,8 +72,7 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
   let resolved: Exclude<ReturnType<typeof resolveMapping>, { reason: string }> | undefined;
   let prevEnd = 0;
   // Primaries whose contact was already written by an earlier batch of this file (so not "merged with existing").
-  const firstSeenEarlier = new Set<string>();
-  const written = new Set<string>();
+  let firstSeenEarlier = new Set<string>();
 
   const reject = (line: number, column: string | null, raw: string | null, reason: string) =>
     errors.push({ orgId: imp.orgId, line, column, raw: raw === null ? null : raw.slice(0, 500), reason });
@@ -84,9 +83,9 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
     reject(err.lines ?? prevEnd + 1, null, null, `unreadable CSV: ${err.message}`);
   });
 
-  const flush = async () => {
-    const rows = [...batch.values()];
-    batch = new Map();
+  // Parsing (this process) and upserting (Postgres) overlap: one batch is written while the next is parsed.
+  let inFlight: Promise<void> = Promise.resolve();
+  const write = async (rows: ContactUpsert[], earlier: Set<string>, pending: typeof errors) => {
     if (rows.length > 0) {
       const result = await db.asUser(claims, async (tx) => {
         const out = await upsertContacts(tx, imp.orgId, rows);
@@ -102,13 +101,22 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       for (const r of result) {
         // A contact merged within this file was counted when its later rows were folded in.
         if (r.inserted) counts.imported++;
-        else if (!firstSeenEarlier.has(r.phone)) counts.merged++;
+        else if (!earlier.has(r.phone)) counts.merged++;
       }
-      firstSeenEarlier.clear();
     }
-    const pending = errors.splice(0);
     await db.asService((tx) => recordImportProgress(tx, imp.id, counts, pending));
     await deps.onProgress?.({ ...counts });
+  };
+  const flush = async () => {
+    const rows = [...batch.values()];
+    const earlier = firstSeenEarlier;
+    batch = new Map();
+    firstSeenEarlier = new Set();
+    const pending = errors.splice(0);
+    await inFlight;
+    inFlight = write(rows, earlier, pending);
+    // Surface a failed write now rather than after the whole file is parsed.
+    inFlight.catch(() => undefined);
   };
 
   for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number }; record: string[] }>) {
@@ -144,18 +152,19 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       else {
         const again = { ...out.contact, phone: owner, altPhones: out.allPhones.filter((p) => p !== owner) };
         batch.set(owner, again);
-        if (written.has(owner)) firstSeenEarlier.add(owner);
+        // Not in this batch, so an earlier batch wrote it: its merge is not "merged with an existing contact".
+        firstSeenEarlier.add(owner);
       }
       for (const p of out.allPhones) if (!seen.has(p)) seen.set(p, owner);
     } else {
       batch.set(out.contact.phone, out.contact);
       for (const p of out.allPhones) seen.set(p, out.contact.phone);
     }
-    written.add(owner ?? out.contact.phone);
     if (batch.size >= batchSize) await flush();
   }
   if (!header) throw new ImportRefused("the file is empty");
   await flush();
+  await inFlight;
   if (counts.rowsRead === 0) throw new ImportRefused("the file has a header line and no rows");
   return counts;
 }
