@@ -49,12 +49,11 @@ export const ZCaps = z.strictObject({
 });
 export type TCaps = z.infer<typeof ZCaps>;
 
-export const ZCampaignAudience = z
-  .strictObject({
-    listIds: z.array(ZUuid).max(50).default([]),
-    segmentIds: z.array(ZUuid).max(50).default([]),
-  })
-  .default({ listIds: [], segmentIds: [] });
+/** Lists and segments; a person in several counts once. Fixed once the campaign starts (snapshot). */
+export const ZCampaignAudience = z.strictObject({
+  listIds: z.array(ZUuid).max(50).default([]),
+  segmentIds: z.array(ZUuid).max(50).default([]),
+});
 
 const campaignFields = {
   name: z.string().trim().min(1).max(200),

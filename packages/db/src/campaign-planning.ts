@@ -94,7 +94,7 @@ export async function planCampaign(
     select ${input.orgId}, ${input.campaignId}, n.id, n.phone_e164, n.wa_lid, n.instance_id,
       (${input.variants}::text[])[1 + floor(n.hv * ${input.variants.length})::int],
       floor(n.hv * ${input.variants.length})::int,
-      ${input.startAt}::timestamptz + make_interval(secs => n.k * ${input.meanGapMs / 1000})
+      ${input.startAt}::timestamptz + make_interval(secs => n.k * ${input.meanGapMs / 1000}::float8)
     from numbered n
     on conflict (campaign_id, recipient_phone, step) where campaign_id is not null do nothing`;
   return result.count;
@@ -114,7 +114,7 @@ export async function replanTimes(
       from public.outbound_messages where campaign_id = ${input.campaignId} and state = 'queued'
     )
     update public.outbound_messages o set scheduled_at = ${input.from}::timestamptz
-      + make_interval(secs => q.k * ${input.meanGapMs / 1000})
+      + make_interval(secs => q.k * ${input.meanGapMs / 1000}::float8)
     from q where o.id = q.id`;
   return r.count;
 }
