@@ -85,7 +85,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     if (!ready.ok)
       return { next: new Date(now.getTime() + 2_000), outcome: { outcome: "waiting", reason: ready.reason } };
 
-    type Pick = { cand: ChainCandidate; typingMs: number } | { wait: Date | null; reason: string };
+    type Pick = { cand: ChainCandidate; typingMs: number; gapMs: number } | { wait: Date | null; reason: string };
     const pick = await db.asService(async (tx): Promise<Pick> => {
       const pacing = await lockPacing(tx, instanceId);
       if (pacing.nextSendAt.getTime() > now.getTime() + 25) return { wait: pacing.nextSendAt, reason: "pacing" };
@@ -132,7 +132,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
           breakAfter: gap.isBreak ? drawBreakAfter(s.pacing) : breakAfter,
           sent: true,
         });
-        return { cand: c, typingMs };
+        return { cand: c, typingMs, gapMs: gap.gapMs };
       }
       // Every candidate was postponed or skipped: look again at once.
       return { wait: now, reason: "stepped_over" };
@@ -163,8 +163,14 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
       return { next: after, outcome };
     }
     log.debug({ instanceId, messageId: outcome.messageId }, "campaign message sent");
-    const p = await db.asService((tx) => lockPacing(tx, instanceId));
-    return { next: p.nextSendAt, outcome };
+    // The gap counts from the moment the frame was written, whatever the lookup and typing took before it.
+    const next = await db.asService(async (tx) => {
+      const p = await lockPacing(tx, instanceId);
+      const at = new Date(Math.max(p.nextSendAt.getTime(), after.getTime() + pick.gapMs));
+      if (at.getTime() !== p.nextSendAt.getTime()) await savePacing(tx, instanceId, { ...p, nextSendAt: at });
+      return at;
+    });
+    return { next, outcome };
   }
 
   return { step };
