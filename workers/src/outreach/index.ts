@@ -1,7 +1,7 @@
 /**
  * The campaign engine on the worker: one chain of delayed BullMQ jobs per sending number, on this worker's own
  * outreach queue. A job runs one step (see step.ts) and schedules the next at the number's next slot — nothing
- * sleeps between sends. The job id is the number and the instant (`<instance>:<ms>`), so chains armed twice for the
+ * sleeps between sends. The job id is the number and the instant (`<instance>-<ms>`), so chains armed twice for the
  * same slot merge, and the number's pacing row (locked per step) keeps any stray job from sending early. A sweep
  * (re)arms chains of hosted numbers with campaign work: after a restart, a move of the instance here, a resume.
  */
@@ -56,7 +56,7 @@ export function createOutreach(deps: {
     await queue.add(
       "step",
       { instanceId },
-      { jobId: `${instanceId}:${ms}`, delay: Math.max(0, ms - Date.now()), removeOnComplete: true, removeOnFail: true },
+      { jobId: `${instanceId}-${ms}`, delay: Math.max(0, ms - Date.now()), removeOnComplete: true, removeOnFail: true },
     );
   }
 

@@ -31,6 +31,9 @@ import { renderTemplate, seededRandom } from "@mirage/templates";
 import type { Sender, SendGuard, SendOutcome } from "../messaging/index.ts";
 import type { SessionsPort } from "../sessions/index.ts";
 
+/** How long a number's slot stays held for a message in flight before another step may send (crash recovery). */
+const IN_FLIGHT_HOLD_MS = 15_000;
+
 /** What one step of a number's chain did, and when the chain should run next (null: nothing left to do). */
 export type StepResult = { next: Date | null; outcome?: SendOutcome | { outcome: "waiting"; reason: string } };
 
@@ -126,8 +129,10 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
         const breakAfter = pacing.breakAfter > 0 ? pacing.breakAfter : drawBreakAfter(s.pacing);
         const gap = nextGap(s.pacing, pacing.sendsSinceBreak + 1, breakAfter);
         const typingMs = typingTime(c.body, s.pacing);
+        // Held while this message is in flight (a number sends one message at a time, whatever the lookup and
+        // typing take); set to the write + the gap once it is written. A crash leaves the hold to expire.
         await savePacing(tx, instanceId, {
-          nextSendAt: new Date(now.getTime() + typingMs + gap.gapMs),
+          nextSendAt: new Date(now.getTime() + typingMs + gap.gapMs + IN_FLIGHT_HOLD_MS),
           sendsSinceBreak: gap.isBreak ? 0 : pacing.sendsSinceBreak + 1,
           breakAfter: gap.isBreak ? drawBreakAfter(s.pacing) : breakAfter,
           sent: true,
@@ -166,8 +171,8 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     // The gap counts from the moment the frame was written, whatever the lookup and typing took before it.
     const next = await db.asService(async (tx) => {
       const p = await lockPacing(tx, instanceId);
-      const at = new Date(Math.max(p.nextSendAt.getTime(), after.getTime() + pick.gapMs));
-      if (at.getTime() !== p.nextSendAt.getTime()) await savePacing(tx, instanceId, { ...p, nextSendAt: at });
+      const at = new Date(after.getTime() + pick.gapMs);
+      await savePacing(tx, instanceId, { ...p, nextSendAt: at });
       return at;
     });
     return { next, outcome };
