@@ -152,8 +152,8 @@ export async function failOverSenders(
     stranded as (
       select o.id, ${fraction(db, db`o.recipient_phone || ${campaignId}`)} as h
       from public.outbound_messages o
-      join public.campaign_senders s on s.campaign_id = o.campaign_id and s.instance_id = o.instance_id
-      where o.campaign_id = ${campaignId} and o.state = 'queued' and not s.active
+      left join public.campaign_senders s on s.campaign_id = o.campaign_id and s.instance_id = o.instance_id
+      where o.campaign_id = ${campaignId} and o.state = 'queued' and not coalesce(s.active, false)
     )
     update public.outbound_messages o set instance_id = l.instance_id, scheduled_at = greatest(o.scheduled_at, now())
     from stranded x join live l on l.idx = floor(x.h * l.n)::int
