@@ -99,3 +99,10 @@ create trigger outbound_messages_notify after insert or update on public.outboun
   for each row when (new.campaign_id is null) execute function private.notify_change();
 create trigger outbound_messages_notify_delete after delete on public.outbound_messages
   for each row when (old.campaign_id is null) execute function private.notify_change();
+
+-- Planning inserts campaign rows by the hundred thousand with sent_at still null: the contact's last-outbound
+-- trigger only has work once a message is sent, so it fires only then (same effect, no call per planned row).
+drop trigger outbound_messages_contact_touch on public.outbound_messages;
+create trigger outbound_messages_contact_touch after insert or update of sent_at on public.outbound_messages
+  for each row when (new.sent_at is not null and new.contact_id is not null)
+  execute function private.contact_touch_outbound();
