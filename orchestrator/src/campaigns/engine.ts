@@ -48,10 +48,13 @@ export function settingsOf(c: Pick<CampaignRow, "pacing" | "caps" | "schedule" |
   quietHours: TQuietHours | null;
 } {
   const q = c.quietHours ?? {};
+  // Stored settings were validated by the API; a row written otherwise (seed, hand edit) falls back to defaults.
+  const or = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }, v: unknown): T =>
+    (schema.safeParse(v ?? {}).data ?? schema.safeParse({}).data) as T;
   return {
-    pacing: ZPacing.parse(c.pacing ?? {}),
-    caps: ZCaps.parse(c.caps ?? {}),
-    schedule: ZCampaignSchedule.parse(c.schedule ?? {}),
+    pacing: or<TPacing>(ZPacing, c.pacing),
+    caps: or<TCaps>(ZCaps, c.caps),
+    schedule: or<TCampaignSchedule>(ZCampaignSchedule, c.schedule),
     quietHours: q.start && q.end ? { start: q.start, end: q.end } : null,
   };
 }

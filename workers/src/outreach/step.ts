@@ -7,7 +7,14 @@ import {
   recipientZones,
   typingTime,
 } from "@mirage/campaign-rules";
-import { ZCampaignSchedule, ZCaps, ZPacing } from "@mirage/contracts/campaigns";
+import {
+  type TCampaignSchedule,
+  type TCaps,
+  type TPacing,
+  ZCampaignSchedule,
+  ZCaps,
+  ZPacing,
+} from "@mirage/contracts/campaigns";
 import type { Database } from "@mirage/db";
 import {
   type ChainCandidate,
@@ -37,10 +44,13 @@ const IN_FLIGHT_HOLD_MS = 15_000;
 /** What one step of a number's chain did, and when the chain should run next (null: nothing left to do). */
 export type StepResult = { next: Date | null; outcome?: SendOutcome | { outcome: "waiting"; reason: string } };
 
+// Stored settings were validated by the API; a row written otherwise (seed, hand edit) falls back to defaults.
+const or = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }, v: unknown): T =>
+  (schema.safeParse(v ?? {}).data ?? schema.safeParse({}).data) as T;
 const settings = (c: ChainCandidate) => ({
-  pacing: ZPacing.parse(c.pacing ?? {}),
-  caps: ZCaps.parse(c.caps ?? {}),
-  schedule: ZCampaignSchedule.parse(c.schedule ?? {}),
+  pacing: or<TPacing>(ZPacing, c.pacing),
+  caps: or<TCaps>(ZCaps, c.caps),
+  schedule: or<TCampaignSchedule>(ZCampaignSchedule, c.schedule),
   quietHours: c.quietHours?.start && c.quietHours.end ? { start: c.quietHours.start, end: c.quietHours.end } : null,
 });
 
