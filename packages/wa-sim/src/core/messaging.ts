@@ -55,6 +55,7 @@ export class Messaging {
     }
     if (isNewChat) {
       account.chatsStarted.add(contact.phone);
+      this.ctx.changed();
       const cap = account.faults.newChatCap;
       if (cap) {
         cap.used++;
@@ -127,6 +128,7 @@ export class Messaging {
     const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
     if (live.length === 0) {
       account.pendingInbound.push(record);
+      this.ctx.changed();
       return id;
     }
     await Promise.all(live.map((c) => this.deliverText(contact, account, c, record)));
@@ -148,6 +150,7 @@ export class Messaging {
       const contact = this.ctx.contacts.get(item.contact);
       if (contact) await this.deliverText(contact, account, companion, item, true);
     }
+    if (pending.length > 0) this.ctx.changed();
     for (const item of pending) {
       const contact = this.ctx.contacts.get(item.contact);
       if (!contact) continue;
@@ -191,7 +194,10 @@ export class Messaging {
       { conversation: record.text },
       () => {
         const [first] = companion.preKeys.entries();
-        if (first) companion.preKeys.delete(first[0]);
+        if (first) {
+          companion.preKeys.delete(first[0]);
+          this.ctx.changed();
+        }
         return {
           registrationId: companion.keys.registrationId,
           identityKey: companion.keys.identityKey,
