@@ -112,12 +112,12 @@ export async function createWorld(
       if (!row) throw new Error("no instance");
       return row;
     },
-    async waitStatus(id, status, timeout = 15_000) {
+    async waitStatus(id, status, timeout = 30_000) {
       await expect.poll(async () => (await world.status(id)).status, { timeout, interval: 50 }).toBe(status);
     },
     async waitQr(id, attempt = 1) {
       await expect
-        .poll(() => bus.qrs.get(id)?.attempt ?? 0, { timeout: 15_000, interval: 25 })
+        .poll(() => bus.qrs.get(id)?.attempt ?? 0, { timeout: 30_000, interval: 25 })
         .toBeGreaterThanOrEqual(attempt);
       const qr = bus.qrs.get(id)?.qr;
       if (!qr) throw new Error("no qr");
