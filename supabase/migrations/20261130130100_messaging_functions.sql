@@ -147,27 +147,25 @@ begin
       org_id uuid, instance_id uuid, wa_message_id text, from_jid text, from_phone text, from_lid text,
       push_name text, body text, received_at timestamptz, opt_out_phrase text)
   loop
-    insert into public.inbound_messages as i (org_id, instance_id, wa_message_id, from_jid, from_phone, from_lid,
-                                              push_name, body, wa_timestamp, is_opt_out, opt_out_phrase)
-    values (m.org_id, m.instance_id, m.wa_message_id, m.from_jid, m.from_phone, m.from_lid, m.push_name, m.body,
-            m.received_at, m.opt_out_phrase is not null, m.opt_out_phrase)
-    on conflict on constraint inbound_messages_instance_id_wa_message_id_key do nothing
-    returning i.id into v_id;
-    continue when v_id is null;
+    -- Seen before (a reconnect or a history replay delivered it again): nothing to do.
+    continue when exists (select 1 from public.inbound_messages i
+                          where i.instance_id = m.instance_id and i.wa_message_id = m.wa_message_id);
 
     v_phone := m.from_phone;
     v_lid := m.from_lid;
     v_contact := null;
     if v_phone is not null then
-      insert into public.contacts as c (org_id, phone_e164, wa_lid, name)
-      values (m.org_id, v_phone, m.from_lid, m.push_name)
-      on conflict (org_id, phone_e164) do update
-        set wa_lid = coalesce(c.wa_lid, excluded.wa_lid), name = coalesce(c.name, excluded.name)
-        where c.wa_lid is null and excluded.wa_lid is not null or c.name is null and excluded.name is not null
-      returning c.id, c.wa_lid into v_contact, v_lid;
+      select c.id, c.wa_lid into v_contact, v_lid from public.contacts c
+       where c.org_id = m.org_id and c.phone_e164 = v_phone;
       if v_contact is null then
-        select c.id, c.wa_lid into v_contact, v_lid from public.contacts c
-         where c.org_id = m.org_id and c.phone_e164 = v_phone;
+        insert into public.contacts as c (org_id, phone_e164, wa_lid, name)
+        values (m.org_id, v_phone, m.from_lid, m.push_name)
+        on conflict (org_id, phone_e164) do nothing
+        returning c.id, c.wa_lid into v_contact, v_lid;
+        if v_contact is null then
+          select c.id, c.wa_lid into v_contact, v_lid from public.contacts c
+           where c.org_id = m.org_id and c.phone_e164 = v_phone;
+        end if;
       end if;
       -- A phone sender's LID, when Mirage learned it earlier (a send to the number), joins the two identities.
       v_lid := coalesce(m.from_lid, v_lid);
@@ -181,17 +179,10 @@ begin
     -- The thread may know more than the message (a LID learned when Mirage wrote to the number first).
     select coalesce(v_phone, c.peer_phone), coalesce(v_lid, c.peer_lid) into v_phone, v_lid
       from public.conversations c where c.id = v_conversation;
-    if v_contact is not null and v_lid is not null then
-      update public.contacts set wa_lid = v_lid where id = v_contact and wa_lid is null;
+    if v_contact is not null then
+      update public.contacts set wa_lid = coalesce(wa_lid, v_lid), name = coalesce(name, m.push_name)
+       where id = v_contact and (wa_lid is null and v_lid is not null or name is null and m.push_name is not null);
     end if;
-    update public.conversations c set
-        unread_count = c.unread_count + 1,
-        last_message_at = greatest(c.last_message_at, now()),
-        last_message_direction = 'in',
-        last_message_preview = left(m.body, 160),
-        last_inbound_at = now(),
-        status = 'open'
-      where c.id = v_conversation;
 
     select o.id, o.campaign_id into v_reply, v_campaign from public.outbound_messages o
      where o.instance_id = m.instance_id
@@ -200,10 +191,24 @@ begin
        and o.created_at > now() - interval '30 days'
      order by o.id desc limit 1;
 
-    update public.inbound_messages i set conversation_id = v_conversation, contact_id = v_contact,
-        from_phone = coalesce(i.from_phone, v_phone), from_lid = coalesce(i.from_lid, v_lid),
-        in_reply_to_id = v_reply, campaign_id = v_campaign
-      where i.id = v_id;
+    insert into public.inbound_messages as i (org_id, instance_id, wa_message_id, from_jid, from_phone, from_lid,
+                                              push_name, body, wa_timestamp, is_opt_out, opt_out_phrase,
+                                              conversation_id, contact_id, in_reply_to_id, campaign_id)
+    values (m.org_id, m.instance_id, m.wa_message_id, m.from_jid, v_phone, v_lid, m.push_name, m.body,
+            m.received_at, m.opt_out_phrase is not null, m.opt_out_phrase,
+            v_conversation, v_contact, v_reply, v_campaign)
+    on conflict on constraint inbound_messages_instance_id_wa_message_id_key do nothing
+    returning i.id into v_id;
+    continue when v_id is null;
+
+    update public.conversations c set
+        unread_count = c.unread_count + 1,
+        last_message_at = greatest(c.last_message_at, now()),
+        last_message_direction = 'in',
+        last_message_preview = left(m.body, 160),
+        last_inbound_at = now(),
+        status = 'open'
+      where c.id = v_conversation;
 
     v_cancelled := 0;
     if m.opt_out_phrase is not null then

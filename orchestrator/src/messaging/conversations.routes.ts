@@ -6,6 +6,7 @@ import {
   ZConversationMessagesQuery,
   ZConversationParams,
   ZListConversationsQuery,
+  ZNote,
   ZNoteParams,
   ZNoteRequest,
   ZReplyRequest,
@@ -66,7 +67,13 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       roles: ALL_ROLES,
       params: ZOrgIdParams,
       query: ZListConversationsQuery,
-      responses: { 200: { description: "A page; pass nextCursor as cursor", schema: ZConversationList } },
+      responses: {
+        200: {
+          description: "A page; pass nextCursor as cursor",
+          schema: ZConversationList,
+          example: { items: [ZConversation.meta()?.example], nextCursor: null },
+        },
+      },
       async handler({ params, query, principal }) {
         const after = query.cursor ? decode(query.cursor, ZListCursor) : undefined;
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
@@ -100,7 +107,9 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       auth: { kind: "any", scopes: ["read", "send"] },
       roles: ALL_ROLES,
       params: ZConversationParams,
-      responses: { 200: { description: "The conversation", schema: ZConversation } },
+      responses: {
+        200: { description: "The conversation", schema: ZConversation, example: ZConversation.meta()?.example },
+      },
       async handler({ params, principal }) {
         const c = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
           visible(tx, params.orgId, params.conversationId),
@@ -117,7 +126,9 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       roles: SENDERS,
       params: ZConversationParams,
       body: ZUpdateConversationRequest,
-      responses: { 200: { description: "The conversation", schema: ZConversation } },
+      responses: {
+        200: { description: "The conversation", schema: ZConversation, example: ZConversation.meta()?.example },
+      },
       async handler({ params, body, principal }, req) {
         const c = await withOrg(db, principal, params.orgId, SENDERS, async (tx) => {
           await visible(tx, params.orgId, params.conversationId);
@@ -152,7 +163,13 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       roles: ALL_ROLES,
       params: ZConversationParams,
       query: ZConversationMessagesQuery,
-      responses: { 200: { description: "A page; pass nextCursor as cursor", schema: ZConversationMessages } },
+      responses: {
+        200: {
+          description: "A page; pass nextCursor as cursor",
+          schema: ZConversationMessages,
+          example: ZConversationMessages.meta()?.example,
+        },
+      },
       async handler({ params, query, principal }) {
         const before = query.cursor ? decode(query.cursor, ZTimelineCursor) : undefined;
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
@@ -185,8 +202,12 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       params: ZConversationParams,
       body: ZReplyRequest,
       responses: {
-        202: { description: "Queued", schema: ZOutboundMessage },
-        200: { description: "Already queued under this idempotency key", schema: ZOutboundMessage },
+        202: { description: "Queued", schema: ZOutboundMessage, example: ZOutboundMessage.meta()?.example },
+        200: {
+          description: "Already queued under this idempotency key",
+          schema: ZOutboundMessage,
+          example: ZOutboundMessage.meta()?.example,
+        },
       },
       async handler({ params, body, principal }, req, res) {
         const c = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
@@ -217,7 +238,7 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       roles: SENDERS,
       params: ZConversationParams,
       body: ZNoteRequest,
-      responses: { 201: { description: "The note" } },
+      responses: { 201: { description: "The note", schema: ZNote, example: ZNote.meta()?.example } },
       async handler({ params, body, principal }) {
         const note = await withOrg(db, principal, params.orgId, SENDERS, async (tx) => {
           await visible(tx, params.orgId, params.conversationId);

@@ -66,7 +66,11 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       body: ZSendMessageRequest,
       responses: {
         202: { description: "Queued", schema: ZOutboundMessage, example: ZOutboundMessage.meta()?.example },
-        200: { description: "Already queued under this idempotency key", schema: ZOutboundMessage },
+        200: {
+          description: "Already queued under this idempotency key",
+          schema: ZOutboundMessage,
+          example: ZOutboundMessage.meta()?.example,
+        },
       },
       async handler({ params, body, principal }, req, res) {
         const clientRef = clientRefOf(req.headers["idempotency-key"], body.clientId);
@@ -91,7 +95,9 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       auth: { kind: "any", scopes: ["read", "send"] },
       roles: ALL_ROLES,
       params: ZMessageParams,
-      responses: { 200: { description: "The message", schema: ZOutboundMessage } },
+      responses: {
+        200: { description: "The message", schema: ZOutboundMessage, example: ZOutboundMessage.meta()?.example },
+      },
       async handler({ params, principal }) {
         const message = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
           findMessageView(tx, params.orgId, params.messageId),
@@ -109,7 +115,13 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       roles: ALL_ROLES,
       params: ZOrgIdParams,
       query: ZListMessagesQuery,
-      responses: { 200: { description: "A page; pass nextBeforeId as beforeId", schema: listOf(ZOutboundMessage) } },
+      responses: {
+        200: {
+          description: "A page; pass nextBeforeId as beforeId",
+          schema: listOf(ZOutboundMessage),
+          example: { items: [ZOutboundMessage.meta()?.example], nextBeforeId: null },
+        },
+      },
       async handler({ params, query, principal }) {
         const chat = query.to ? parseRecipient(query.to) : { phone: null, lid: null };
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
@@ -136,7 +148,9 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       auth: { kind: "any", scopes: ["read", "campaigns"] },
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      responses: { 200: { description: "Opt-out words", schema: ZOptOutSettings } },
+      responses: {
+        200: { description: "Opt-out words", schema: ZOptOutSettings, example: ZOptOutSettings.meta()?.example },
+      },
       async handler({ params, principal }) {
         const s = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => getOptOutSettings(tx, params.orgId));
         return { status: 200, body: { ...s, defaults: [...DEFAULT_OPT_OUT_PHRASES] } };
@@ -152,7 +166,9 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       roles: SETTINGS_WRITERS,
       params: ZOrgIdParams,
       body: ZUpdateOptOutSettings,
-      responses: { 200: { description: "Opt-out words", schema: ZOptOutSettings } },
+      responses: {
+        200: { description: "Opt-out words", schema: ZOptOutSettings, example: ZOptOutSettings.meta()?.example },
+      },
       async handler({ params, body, principal }, req) {
         const s = await withOrg(db, principal, params.orgId, SETTINGS_WRITERS, async (tx) => {
           const out = await updateOptOutSettings(tx, params.orgId, {
@@ -174,7 +190,13 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       roles: ALL_ROLES,
       params: ZOrgIdParams,
       body: ZOptOutCheckRequest,
-      responses: { 200: { description: "The verdict", schema: ZOptOutCheckResponse } },
+      responses: {
+        200: {
+          description: "The verdict",
+          schema: ZOptOutCheckResponse,
+          example: ZOptOutCheckResponse.meta()?.example,
+        },
+      },
       async handler({ params, body, principal }) {
         const s = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => getOptOutSettings(tx, params.orgId));
         const hit = createOptOutMatcher({ words: s.words, useDefaults: s.useDefaults }).match(body.text);

@@ -4,6 +4,8 @@ import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import { findCampaignStatus } from "@mirage/db/campaigns";
 import { listenChanges } from "@mirage/db/changes";
+import { findConversationEvent } from "@mirage/db/conversations";
+import { findInboundEvent } from "@mirage/db/inbound-messages";
 import { findInstanceStatus } from "@mirage/db/instances";
 import { findMessageState } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
@@ -86,41 +88,14 @@ export async function eventFromChange(
     }
     case "inbound_messages": {
       if (change.op !== "insert") return undefined;
-      const [row] = await db.asService(
-        (tx) => tx<
-          {
-            instanceId: string;
-            conversationId: string | null;
-            contactId: string | null;
-            campaignId: string | null;
-            optOut: boolean;
-            orgId: string;
-          }[]
-        >`
-          select instance_id as "instanceId", conversation_id as "conversationId", contact_id as "contactId",
-            campaign_id as "campaignId", is_opt_out as "optOut", org_id as "orgId"
-          from public.inbound_messages where id = ${Number(change.id)}`,
-      );
+      const row = await db.asService((tx) => findInboundEvent(tx, Number(change.id)));
       if (!row) return undefined;
       const { orgId: rowOrg, ...data } = row;
       return { type: "message:inbound", orgId: rowOrg, at, data: { messageId: Number(change.id), ...data } };
     }
     case "conversations": {
       if (change.op === "delete") return undefined;
-      const [row] = await db.asService(
-        (tx) => tx<
-          {
-            instanceId: string;
-            status: "open" | "closed";
-            unreadCount: number;
-            assignedTo: string | null;
-            orgId: string;
-          }[]
-        >`
-          select instance_id as "instanceId", status, unread_count as "unreadCount", assigned_to as "assignedTo",
-            org_id as "orgId"
-          from public.conversations where id = ${String(change.id)}`,
-      );
+      const row = await db.asService((tx) => findConversationEvent(tx, String(change.id)));
       if (!row) return undefined;
       const { orgId: rowOrg, ...data } = row;
       return { type: "conversation:changed", orgId: rowOrg, at, data: { conversationId: String(change.id), ...data } };

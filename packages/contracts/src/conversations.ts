@@ -96,7 +96,26 @@ export const ZConversationMessagesQuery = z.strictObject({
 
 export const ZConversationMessages = z
   .object({ items: z.array(ZConversationItem), nextCursor: z.string().nullable() })
-  .meta({ id: "ConversationMessages" });
+  .meta({
+    id: "ConversationMessages",
+    example: {
+      items: [
+        {
+          kind: "inbound",
+          id: 981,
+          at: "2026-11-30T10:02:00.000Z",
+          text: "Quero saber mais",
+          state: null,
+          waMessageId: "3A8F21C0D9E4B7A61234",
+          optOut: false,
+          campaignId: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+          inReplyTo: 4211,
+          authorId: null,
+        },
+      ],
+      nextCursor: null,
+    },
+  });
 
 export const ZUpdateConversationRequest = z
   .strictObject({
@@ -120,6 +139,18 @@ export const ZReplyRequest = z
 export const ZNoteRequest = z
   .strictObject({ text: z.string().trim().min(1).max(10_000) })
   .meta({ id: "NoteRequest", example: { text: "Cliente pediu retorno amanhã às 10h." } });
+
+export const ZNote = z
+  .object({ id: z.number().int(), authorId: ZUuid.nullable(), text: z.string(), createdAt: ZTimestamp })
+  .meta({
+    id: "ConversationNote",
+    example: {
+      id: 17,
+      authorId: "3d1f8a2b-6c4e-4b9a-8f7d-2e1c0b9a8d7f",
+      text: "Cliente pediu retorno amanhã às 10h.",
+      createdAt: "2026-11-30T10:05:00.000Z",
+    },
+  });
 
 export const ZNoteParams = z.strictObject({
   orgId: ZUuid,

@@ -100,7 +100,6 @@ export const ZListMessagesQuery = z.strictObject({
   instanceId: ZUuid.optional(),
   /** The chat: a phone number (any written form with country code) or a LID. */
   to: z.string().trim().min(1).max(64).optional(),
-  conversationId: ZUuid.optional(),
   state: ZMessageState.optional(),
   campaignId: ZUuid.optional(),
   /** Keyset cursor: the `nextBeforeId` of the previous page. */

@@ -194,3 +194,20 @@ export async function listConversationTimeline(
     order by at desc, k desc, id desc
     limit ${input.limit}`;
 }
+
+/** Service: what the realtime relay says about a changed conversation. */
+export async function findConversationEvent(
+  db: Db,
+  id: string,
+): Promise<
+  | { orgId: string; instanceId: string; status: TConversationStatus; unreadCount: number; assignedTo: string | null }
+  | undefined
+> {
+  const [row] = await db<
+    { orgId: string; instanceId: string; status: TConversationStatus; unreadCount: number; assignedTo: string | null }[]
+  >`
+    select org_id as "orgId", instance_id as "instanceId", status, unread_count as "unreadCount",
+      assigned_to as "assignedTo"
+    from public.conversations where id = ${id}`;
+  return row;
+}

@@ -81,3 +81,34 @@ export async function countCampaignReplies(
       ${input.phone ? db`and from_phone = ${input.phone}` : db``}`;
   return row?.n ?? 0;
 }
+
+/** Service: what the realtime relay says about a new inbound message (ids only; clients re-read through RLS). */
+export async function findInboundEvent(
+  db: Db,
+  id: number,
+): Promise<
+  | {
+      orgId: string;
+      instanceId: string;
+      conversationId: string | null;
+      contactId: string | null;
+      campaignId: string | null;
+      optOut: boolean;
+    }
+  | undefined
+> {
+  const [row] = await db<
+    {
+      orgId: string;
+      instanceId: string;
+      conversationId: string | null;
+      contactId: string | null;
+      campaignId: string | null;
+      optOut: boolean;
+    }[]
+  >`
+    select org_id as "orgId", instance_id as "instanceId", conversation_id as "conversationId",
+      contact_id as "contactId", campaign_id as "campaignId", is_opt_out as "optOut"
+    from public.inbound_messages where id = ${id}`;
+  return row;
+}

@@ -135,17 +135,6 @@ export async function markInflightUnknown(db: Db, instanceId: string): Promise<n
   return result.count;
 }
 
-/** Service: a message's state and where it belongs, for the realtime relay. */
-export async function findMessageState(
-  db: Db,
-  id: number,
-): Promise<{ state: string; campaignId: string | null; instanceId: string | null; orgId: string } | undefined> {
-  const [row] = await db<{ state: string; campaignId: string | null; instanceId: string | null; orgId: string }[]>`
-    select state, campaign_id as "campaignId", instance_id as "instanceId", org_id as "orgId"
-    from public.outbound_messages where id = ${id}`;
-  return row;
-}
-
 // ── the direct-send lane (API and inbox messages) ─────────────────────────────────────────────────────────
 
 /** A message the send module is about to send: what it needs, nothing more. */
@@ -239,6 +228,33 @@ export async function applyReceipt(
   return row;
 }
 
+/**
+ * Service work: many receipts in one round trip (receipts arrive three per message; one transaction per receipt
+ * would cost more than the send). Applied kind by kind in the order a message moves (server ack, delivered, read,
+ * error), so a batch holding both "delivered" and "read" for one message ends at `read`.
+ */
+export async function applyReceipts(
+  db: Db,
+  receipts: { instanceId: string; waMessageId: string; status: ReceiptStatus; errorCode?: string }[],
+): Promise<number> {
+  let moved = 0;
+  for (const status of ["server_ack", "delivered", "read", "error"] as const) {
+    const group = receipts.filter((r) => r.status === status);
+    if (group.length === 0) continue;
+    const move = RECEIPT_MOVES[status];
+    const result = await db`
+      update public.outbound_messages o set state = ${move.to},
+        error_code = coalesce(r.code, o.error_code)
+      from unnest(${group.map((r) => r.instanceId)}::uuid[], ${group.map((r) => r.waMessageId)}::text[],
+                  ${group.map((r) => (status === "error" ? (r.errorCode ?? "ack_error") : null))}::text[])
+        as r(instance_id, wa_message_id, code)
+      where o.instance_id = r.instance_id and o.wa_message_id = r.wa_message_id
+        and o.state = any(${move.from}::public.message_state[])`;
+    moved += result.count;
+  }
+  return moved;
+}
+
 /** Service work: a message that will not be sent (or whose write failed) ends `failed` or `skipped` with why. */
 export async function finishUnsent(
   db: Db,
@@ -260,4 +276,15 @@ export async function instancesWithDueDirect(db: Db, instanceIds: string[]): Pro
     where instance_id = any(${instanceIds}::uuid[]) and state = 'queued' and campaign_id is null
       and scheduled_at <= now()`;
   return rows.map((r) => r.instanceId);
+}
+
+/** Service: a message's state and where it belongs, for the realtime relay. */
+export async function findMessageState(
+  db: Db,
+  id: number,
+): Promise<{ state: string; campaignId: string | null; instanceId: string | null; orgId: string } | undefined> {
+  const [row] = await db<{ state: string; campaignId: string | null; instanceId: string | null; orgId: string }[]>`
+    select state, campaign_id as "campaignId", instance_id as "instanceId", org_id as "orgId"
+    from public.outbound_messages where id = ${id}`;
+  return row;
 }

@@ -12,6 +12,8 @@ export type InboundPipelineOptions = {
   flushMs: number;
   /** How long an organization's opt-out words are cached, in ms. */
   settingsTtlMs: number;
+  /** Batches written at once, each for its own set of instances (default 4). */
+  lanes?: number;
   /** Called with what was newly stored (tests, metrics). */
   onStored?: (rows: IngestedInbound[]) => void;
 };
@@ -38,7 +40,14 @@ export function createInboundPipeline(deps: {
   const matchers = new Map<string, { matcher: OptOutMatcher; at: number }>();
   let buffer: InboundMessage[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let chain: Promise<void> = Promise.resolve();
+  // One chain per lane; an instance always maps to the same lane, so its messages are stored in arrival order while
+  // other instances' batches are written alongside.
+  const chains: Promise<void>[] = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => Promise.resolve());
+  const laneOf = (instanceId: string) => {
+    let h = 0;
+    for (let i = 0; i < instanceId.length; i++) h = (h * 31 + instanceId.charCodeAt(i)) >>> 0;
+    return h % chains.length;
+  };
   let unsubscribe: Unsubscribe | undefined;
 
   async function matchersFor(orgIds: string[]): Promise<Map<string, OptOutMatcher>> {
@@ -93,12 +102,19 @@ export function createInboundPipeline(deps: {
   function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (buffer.length === 0) return chain;
     const batch = buffer;
     buffer = [];
-    // One batch at a time, in arrival order: a conversation's messages are threaded in the order they came.
-    chain = chain.then(() => write(batch));
-    return chain;
+    const parts = new Map<number, InboundMessage[]>();
+    for (const m of batch) {
+      const lane = laneOf(m.instanceId);
+      const part = parts.get(lane);
+      if (part) part.push(m);
+      else parts.set(lane, [m]);
+    }
+    for (const [lane, part] of parts) {
+      chains[lane] = (chains[lane] as Promise<void>).then(() => write(part));
+    }
+    return Promise.all(chains).then(() => undefined);
   }
 
   function onInbound(message: InboundMessage): void {

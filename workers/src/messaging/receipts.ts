@@ -1,33 +1,43 @@
 import type { Database } from "@mirage/db";
-import { applyReceipt } from "@mirage/db/outbound-messages";
+import { applyReceipts } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
 import type { Receipt, SessionsPort, Unsubscribe } from "../sessions/index.ts";
 
 /**
  * Receipts move outbound rows: server ack → `sent`, delivered, read, or an ack error → `failed` with WhatsApp's code.
- * Rows left `unknown` by a crash are reconciled the same way. Each row change reaches socket.io (`message:status`)
- * and webhooks through the table's triggers. Receipts of one message are applied in arrival order.
+ * Rows left `unknown` by a crash are reconciled the same way. Receipts are applied in small batches (one round trip
+ * for many), in arrival order; each row change reaches socket.io (`message:status`) and webhooks through the
+ * table's triggers.
  */
-export function createReceiptHandler(deps: { db: Database; sessions: SessionsPort; logger: Logger }) {
+export function createReceiptHandler(deps: {
+  db: Database;
+  sessions: SessionsPort;
+  logger: Logger;
+  batchMax?: number;
+  flushMs?: number;
+}) {
   const log = deps.logger.child({ module: "receipts" });
-  const chains = new Map<string, Promise<void>>();
+  const batchMax = deps.batchMax ?? 200;
+  const flushMs = deps.flushMs ?? 10;
+  let buffer: Receipt[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
   let unsubscribe: Unsubscribe | undefined;
 
-  async function apply(receipt: Receipt): Promise<void> {
+  async function write(batch: Receipt[]): Promise<void> {
+    const rows = batch.map((r) => ({
+      instanceId: r.instanceId,
+      waMessageId: r.messageId,
+      status: r.kind,
+      ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+    }));
     for (let attempt = 1; ; attempt++) {
       try {
-        await deps.db.asService((tx) =>
-          applyReceipt(tx, {
-            instanceId: receipt.instanceId,
-            waMessageId: receipt.messageId,
-            status: receipt.kind,
-            ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}),
-          }),
-        );
+        await deps.db.asService((tx) => applyReceipts(tx, rows));
         return;
       } catch (err) {
         if (attempt >= 5) {
-          log.error({ err, messageId: receipt.messageId, kind: receipt.kind }, "receipt lost after retries");
+          log.error({ err, count: rows.length }, "receipts lost after retries");
           return;
         }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -35,13 +45,20 @@ export function createReceiptHandler(deps: { db: Database; sessions: SessionsPor
     }
   }
 
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (buffer.length === 0) return chain;
+    const batch = buffer;
+    buffer = [];
+    chain = chain.then(() => write(batch));
+    return chain;
+  }
+
   function onReceipt(receipt: Receipt): void {
-    const key = `${receipt.instanceId}/${receipt.messageId}`;
-    const next = (chains.get(key) ?? Promise.resolve()).then(() => apply(receipt));
-    chains.set(key, next);
-    void next.finally(() => {
-      if (chains.get(key) === next) chains.delete(key);
-    });
+    buffer.push(receipt);
+    if (buffer.length >= batchMax) void flush();
+    else timer ??= setTimeout(() => void flush(), flushMs);
   }
 
   return {
@@ -50,7 +67,7 @@ export function createReceiptHandler(deps: { db: Database; sessions: SessionsPor
     },
     async close(): Promise<void> {
       unsubscribe?.();
-      await Promise.all(chains.values());
+      await flush();
     },
   };
 }

@@ -57,8 +57,44 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
     return { outcome: "deferred", messageId: work.id, reason };
   };
 
-  /** Sends a message the caller already claimed (state `claimed`). */
-  async function deliver(work: SendWork, opts: SendOptions = {}): Promise<SendOutcome> {
+  const blockOf = (tx: Parameters<Parameters<Database["asService"]>[0]>[0], work: SendWork) =>
+    findSendBlock(tx, {
+      orgId: work.orgId,
+      phone: work.recipientPhone,
+      lid: work.recipientLid,
+      contactId: work.contactId,
+    });
+
+  /**
+   * Sends a message the caller already claimed (state `claimed`). `checked` carries the blacklist verdict when the
+   * caller read it in the claim's transaction.
+   */
+  async function deliver(
+    work: SendWork,
+    opts: SendOptions = {},
+    checked?: { block: Awaited<ReturnType<typeof findSendBlock>> },
+  ): Promise<SendOutcome> {
+    const progress = { committed: false };
+    try {
+      return await attempt(work, opts, checked, progress);
+    } catch (err) {
+      // Anything unexpected (a database hiccup, a guard that threw) must not strand the row `claimed`: before the
+      // `sending` commit it goes back to the queue; after it, the write's fate is unknown and it is never retried.
+      log.error({ err, messageId: work.id }, "sending failed unexpectedly");
+      if (!progress.committed) {
+        await db.asService((tx) => releaseClaim(tx, work.id)).catch(() => undefined);
+        return { outcome: "deferred", messageId: work.id, reason: "not_connected" };
+      }
+      throw err;
+    }
+  }
+
+  async function attempt(
+    work: SendWork,
+    opts: SendOptions,
+    checked: { block: Awaited<ReturnType<typeof findSendBlock>> } | undefined,
+    progress: { committed: boolean },
+  ): Promise<SendOutcome> {
     const ready = sessions.canSend(work.instanceId);
     if (!ready.ok && (ready.reason === "not_hosted" || ready.reason === "not_connected")) {
       return defer(work, ready.reason);
@@ -68,14 +104,8 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       if (verdict && "skip" in verdict) return end(work, "skipped", verdict.skip);
       if (verdict && "defer" in verdict) return defer(work, verdict.defer);
     }
-    const block = await db.asService((tx) =>
-      findSendBlock(tx, {
-        orgId: work.orgId,
-        phone: work.recipientPhone,
-        lid: work.recipientLid,
-        contactId: work.contactId,
-      }),
-    );
+    // Checked again now, not only when the message was planned or accepted: an opt-out may have arrived since.
+    const block = checked ? checked.block : await db.asService((tx) => blockOf(tx, work));
     if (block) return end(work, "skipped", block);
 
     let jid: string;
@@ -134,6 +164,7 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       if (typingMs > 0) await sessions.setPresence(work.instanceId, jid, "paused").catch(() => undefined);
       return { outcome: "cancelled", messageId: work.id };
     }
+    progress.committed = true;
     try {
       await sessions.sendText({ instanceId: work.instanceId, to: jid, text: work.body, messageId: waMessageId });
     } catch (err) {

@@ -188,7 +188,7 @@ export class Messaging {
   ): Promise<void> {
     const connection = companion.connection;
     if (!connection?.isOpen) return;
-    const byLid = record.addressing !== "pn";
+    const byLid = record.addressing === "lid" || record.addressing === "lid-with-pn";
     const { type, body } = await contact.encrypt(
       { user: account.phone, device: companion.deviceId },
       { conversation: record.text },

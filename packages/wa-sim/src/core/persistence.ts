@@ -51,7 +51,6 @@ const AccountSnapshot = z.object({
       contact: z.string(),
       id: z.string(),
       text: z.string(),
-      // States saved before addressing existed were phone-addressed.
       addressing: z.enum(["pn", "lid", "lid-with-pn"]).default("pn"),
     }),
   ),
