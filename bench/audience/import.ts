@@ -53,6 +53,13 @@ const vm = (pid: number, key: "VmRSS" | "VmHWM"): number => {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 };
 
+/** CPU seconds (user + system) the process has used: a figure the machine's other load does not inflate much. */
+const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ")[0];
+
 const file = await generate(rows);
 const mb = statSync(file).size / 1024 / 1024;
 console.log(`file: ${rows} rows, ${mb.toFixed(1)} MB (${file})`);
@@ -65,6 +72,7 @@ for (let run = 1; run <= runs; run++) {
   try {
     const token = await stack.token(stack.users.marketer ?? "");
     const idleRss = vm(stack.pid, "VmRSS");
+    const cpuBefore = cpuSeconds(stack.pid);
     let sampledPeak = idleRss;
     const sampler = setInterval(() => {
       sampledPeak = Math.max(sampledPeak, vm(stack.pid, "VmRSS"));
@@ -79,6 +87,7 @@ for (let run = 1; run <= runs; run++) {
     const created = (await res.json()) as { id?: string; detail?: string };
     if (res.status !== 202 || !created.id) throw new Error(`upload refused: ${res.status} ${created.detail}`);
     const uploaded = performance.now() - t0;
+    const uploadPeak = sampledPeak;
     let body: { status: string; counts: Record<string, number>; error: string | null };
     for (;;) {
       const r = await fetch(`${stack.url}/api/v1/orgs/${stack.orgId}/imports/${created.id}`, {
@@ -91,11 +100,14 @@ for (let run = 1; run <= runs; run++) {
     const total = performance.now() - t0;
     clearInterval(sampler);
     const hwm = vm(stack.pid, "VmHWM");
+    const cpu = cpuSeconds(stack.pid) - cpuBefore;
     const [n] = await stack.admin<{ n: number }[]>`select count(*)::int as n from public.contacts`;
     console.log(
       `run ${run}: ${body.status} in ${(total / 1000).toFixed(2)} s (upload ${(uploaded / 1000).toFixed(2)} s), ` +
-        `${Math.round(rows / (total / 1000))} rows/s; counts ${JSON.stringify(body.counts)}; contacts ${n?.n}; ` +
-        `orchestrator RSS idle ${idleRss.toFixed(0)} MB, peak ${Math.max(hwm, sampledPeak).toFixed(0)} MB` +
+        `${Math.round(rows / (total / 1000))} rows/s; orchestrator CPU ${cpu.toFixed(1)} s; load average ${loadAverage()}; ` +
+        `counts ${JSON.stringify(body.counts)}; contacts ${n?.n}; ` +
+        `orchestrator RSS idle ${idleRss.toFixed(0)} MB, peak during upload ${uploadPeak.toFixed(0)} MB, ` +
+        `peak ${Math.max(hwm, sampledPeak).toFixed(0)} MB` +
         (body.error ? `; error: ${body.error}` : ""),
     );
     totals.push(total / 1000);

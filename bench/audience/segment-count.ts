@@ -40,12 +40,14 @@ try {
       insert into public.organizations (name, slug) values ('Other', 'seg-other') returning id`;
     const [u] = await admin<{ id: string }[]>`
       insert into auth.users (email) values ('seg@bench.test') on conflict do nothing returning id`;
-    const userId = u?.id ?? (await admin<{ id: string }[]>`select id from auth.users where email = 'seg@bench.test'`)[0]?.id;
+    const userId =
+      u?.id ?? (await admin<{ id: string }[]>`select id from auth.users where email = 'seg@bench.test'`)[0]?.id;
     await admin`insert into public.organization_members (org_id, user_id, role) values (${org?.id ?? ""}, ${userId ?? ""}, 'marketer')`;
     const fill = (orgId: string, count: number, offset: number) => admin`
       insert into public.contacts (org_id, phone_e164, name, tags, custom_fields, created_at, last_inbound_at, last_outbound_at, consent_state)
       select ${orgId}, '+55' || (11000000000 + ${offset} + g)::text, 'Cliente ' || g,
-        (array[array['lead'], array['lead','vip'], array['cliente'], array['cliente','vip','sp'], array[]::text[]])[1 + g % 5],
+        case g % 5 when 0 then '{lead}'::text[] when 1 then '{lead,vip}' when 2 then '{cliente}'
+          when 3 then '{cliente,vip,sp}' else '{}' end,
         jsonb_build_object('cidade', (array['São Paulo','Recife','Rio de Janeiro','Salvador'])[1 + g % 4], 'plano', (array['basico','pro','enterprise'])[1 + g % 3]),
         now() - (g % 365) * interval '1 day',
         case when g % 7 = 0 then now() - (g % 90) * interval '1 day' end,

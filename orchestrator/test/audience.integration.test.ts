@@ -193,6 +193,50 @@ describe("blacklist", () => {
   });
 });
 
+describe("blacklist file import", () => {
+  it("blocks every number and LID of a CSV, reporting bad lines; export → import round-trips", async () => {
+    const file = [
+      "Telefone;LID;Motivo",
+      "(11) 97700-0001 ::: (11) 97700-0002;;pediu por telefone",
+      ";77000003@lid;",
+      "abc;;",
+      "11977000001;;duplicado",
+      "",
+    ].join("\r\n");
+    const send = (body: string) =>
+      fetch(`${h.url}${path("/blacklist/import")}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${marketer}`, "content-type": "text/csv" },
+        body,
+      });
+    const res = await send(file);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      added: 3,
+      existing: 1,
+      rejected: [{ line: 4, raw: "abc", reason: "the phone number is not a phone number" }],
+    });
+    const rows = await h.t.admin<
+      { phone: string | null; wa_lid: string | null; source: string; reason: string | null }[]
+    >`
+      select phone_e164 as phone, wa_lid, source, reason from public.blacklist
+      where org_id = ${a.orgId} and (phone_e164 like '+55119770000%' or wa_lid = '77000003@lid') order by 1, 2`;
+    expect(rows).toEqual([
+      { phone: "+5511977000001", wa_lid: null, source: "import", reason: "pediu por telefone" },
+      { phone: "+5511977000002", wa_lid: null, source: "import", reason: "pediu por telefone" },
+      { phone: null, wa_lid: "77000003@lid", source: "import", reason: null },
+    ]);
+    const noColumn = await send("nome,cidade\nAna,Recife\n");
+    expect(noColumn.status).toBe(400);
+    const viewerTry = await fetch(`${h.url}${path("/blacklist/import")}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${viewer}`, "content-type": "text/csv" },
+      body: file,
+    });
+    expect(viewerTry.status).toBe(403);
+  });
+});
+
 describe("consent and LGPD", () => {
   it("consent history is recorded; export has everything; erasure deletes data and keeps a salted hash blocking", async () => {
     const c = await contact("11976000001", { name: "Carla", waLid: "76000001@lid" });

@@ -319,6 +319,25 @@ describe("importing real-world files", () => {
     expect(done.errors.map((e: Json) => e.line)).toEqual(Array.from({ length: 20 }, (_, k) => 10 * k + 3 + 2));
   });
 
+  it("a UTF-8 file with a Windows-1252 line after the sample: that line is refused, not stored mangled", async () => {
+    const org = await newOrg("imp-mixed");
+    const head = Buffer.from(`nome,celular\n${"Ana,11 91234-0000\n".repeat(5000)}`, "utf8");
+    const latin = Buffer.from("Jo\xe3o,11 91234-9999\n", "latin1");
+    const up = await upload(org, Buffer.concat([head, latin]));
+    expect(up.status, JSON.stringify(up.body)).toBe(202);
+    expect(up.body.encoding).toBe("utf-8");
+    const done = await finished(org, up.body.id);
+    expect(done.counts).toEqual({ rowsRead: 5001, imported: 1, merged: 4999, rejected: 1 });
+    expect(done.errors).toEqual([
+      {
+        line: 5002,
+        column: null,
+        raw: "Jo\uFFFDo",
+        reason: "the line is not valid UTF-8 (save the file as UTF-8, or upload it with encoding=windows-1252)",
+      },
+    ]);
+  });
+
   it("the caller's mapping overrides the guess", async () => {
     const org = await newOrg("imp-mapping");
     const file = "Contato,Código do cliente\nAna,11 91111-2222\n";

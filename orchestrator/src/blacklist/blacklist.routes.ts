@@ -2,6 +2,8 @@ import {
   ZBlacklistCheck,
   ZBlacklistCheckQuery,
   ZBlacklistEntry,
+  ZBlacklistImportQuery,
+  ZBlacklistImportResponse,
   ZBlacklistParams,
   ZBlacklistQuery,
   ZBulkBlacklistRequest,
@@ -31,6 +33,8 @@ import { phoneFromRequest } from "../contacts/index.ts";
 import { AppError } from "../http/app-error.ts";
 import { sendCsv } from "../http/csv.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import { readHead } from "../imports/index.ts";
+import { BLACKLIST_FILE_MAX_BYTES, readBlacklistFile } from "./blacklist-file.ts";
 
 const READ = { kind: "any", scopes: ["read", "campaigns", "send"] } as const;
 const WRITE = { kind: "any", scopes: ["campaigns", "send"] } as const;
@@ -65,6 +69,7 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
         200: {
           description: "A page",
           schema: z.object({ items: z.array(ZBlacklistEntry), nextCursor: z.string().nullable() }),
+          example: { items: [ZBlacklistEntry.meta()?.example], nextCursor: null },
         },
       },
       async handler({ params, query, principal }) {
@@ -92,7 +97,14 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
       auth: READ,
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      responses: { 200: { description: "UTF-8 CSV with BOM", contentType: "text/csv" } },
+      responses: {
+        200: {
+          description: "UTF-8 CSV with BOM",
+          contentType: "text/csv",
+          example:
+            "phone,wa_lid,hashed,source,reason,created_at\r\n+5511999990001,,,opt_out,PARAR,2026-11-24T10:00:00.000Z\r\n",
+        },
+      },
       async handler({ params, principal }, _req, res) {
         await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
           sendCsv(
@@ -210,6 +222,50 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
             detail: { added: added.length, existing, rejected: rejected.length },
           });
           return { added: added.length, existing, rejected };
+        });
+        return { status: 200, body: out };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/blacklist/import",
+      summary: "Block every number/LID of a CSV file (the request body is the file, up to 10 MB)",
+      description:
+        "Phone columns are recognized as in contact imports (several numbers per cell are all blocked); a `lid` " +
+        "column holds WhatsApp LIDs; a `reason`/`motivo` column is kept. Bad lines are reported with their number.",
+      tags: ["blacklist"],
+      auth: WRITE,
+      roles: MARKETING_ROLES,
+      params: ZOrgIdParams,
+      query: ZBlacklistImportQuery,
+      rawBody: { contentTypes: ["text/csv", "text/plain", "application/vnd.ms-excel"], description: "The CSV file" },
+      responses: { 200: { description: "Outcome", schema: ZBlacklistImportResponse } },
+      async handler({ params, query, principal }, req, res) {
+        const { head, ended } = await readHead(req, BLACKLIST_FILE_MAX_BYTES + 1);
+        if (!ended || head.length > BLACKLIST_FILE_MAX_BYTES) {
+          res.setHeader("Connection", "close");
+          throw new AppError("payload_too_large", `the file is larger than ${BLACKLIST_FILE_MAX_BYTES} bytes`);
+        }
+        const out = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+          const file = readBlacklistFile(head, {
+            defaultCountry: query.defaultCountry ?? (await orgDefaultCountry(tx, params.orgId)),
+            source: query.source ?? (principal.kind === "api_key" ? "api" : "import"),
+            reason: query.reason ?? null,
+          });
+          let added = 0;
+          let existing = 0;
+          for (let i = 0; i < file.entries.length; i += 5000) {
+            const r = await addBlacklistEntries(tx, params.orgId, file.entries.slice(i, i + 5000), principal.userId);
+            added += r.added.length;
+            existing += r.existing;
+          }
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "blacklist.import",
+            targetType: "blacklist",
+            detail: { added, existing, rejected: file.rejected.length },
+          });
+          return { added, existing, rejected: file.rejected };
         });
         return { status: 200, body: out };
       },

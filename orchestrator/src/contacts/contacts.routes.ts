@@ -64,7 +64,13 @@ export function contactRoutes(deps: { db: Database }): RouteDef[] {
       roles: ALL_ROLES,
       params: ZOrgIdParams,
       query: ZContactListQuery,
-      responses: { 200: { description: "A page of contacts", schema: pageOf(ZContact) } },
+      responses: {
+        200: {
+          description: "A page of contacts",
+          schema: pageOf(ZContact),
+          example: { items: [ZContact.meta()?.example], nextCursor: "MTc2NDQ5NjAwMDAwMDAwMC41YzllMmYwYS0" },
+        },
+      },
       async handler({ params, query, principal }) {
         const after = query.cursor ? decodeContactCursor(query.cursor) : undefined;
         if (query.cursor && !after) throw new AppError("bad_request", "invalid cursor");
@@ -85,7 +91,15 @@ export function contactRoutes(deps: { db: Database }): RouteDef[] {
       roles: ALL_ROLES,
       params: ZOrgIdParams,
       query: ZContactListQuery.omit({ limit: true, cursor: true }),
-      responses: { 200: { description: "UTF-8 CSV with BOM", contentType: "text/csv" } },
+      responses: {
+        200: {
+          description: "UTF-8 CSV with BOM",
+          contentType: "text/csv",
+          example:
+            "phone,name,other_phones,tags,consent,line_type,created_at,cidade\r\n" +
+            "+5511999990001,Ana Souza,+551133330000,vip,opted_in,mobile,2026-11-24T10:00:00.000Z,Recife\r\n",
+        },
+      },
       async handler({ params, query, principal }, _req, res) {
         await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           const sel = await contactSelection(tx, params.orgId, query);

@@ -41,7 +41,13 @@ export function listRoutes(deps: { db: Database }): RouteDef[] {
       roles: MARKETING_ROLES,
       params: ZListParams,
       body: ZListMembersRequest,
-      responses: { 200: { description: "How many changed", schema: z.object({ changed: z.number().int() }) } },
+      responses: {
+        200: {
+          description: "How many changed",
+          schema: z.object({ changed: z.number().int() }),
+          example: { changed: 3 },
+        },
+      },
       async handler({ params, body, principal }, req) {
         const changed = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
           if (!(await findList(tx, params.orgId, params.listId))) throw new AppError("not_found", "list not found");
@@ -81,7 +87,13 @@ export function listRoutes(deps: { db: Database }): RouteDef[] {
       auth: READ,
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      responses: { 200: { description: "Lists", schema: z.object({ items: z.array(ZContactList) }) } },
+      responses: {
+        200: {
+          description: "Lists",
+          schema: z.object({ items: z.array(ZContactList) }),
+          example: { items: [ZContactList.meta()?.example] },
+        },
+      },
       async handler({ params, principal }) {
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listLists(tx, params.orgId));
         return { status: 200, body: { items: rows.map(toDto) } };

@@ -1,4 +1,10 @@
-import { ZConsentEvent, ZConsentRequest, ZContactParams, ZEraseResponse } from "@mirage/contracts/contacts";
+import {
+  ZConsentEvent,
+  ZConsentRequest,
+  ZContactExport,
+  ZContactParams,
+  ZEraseResponse,
+} from "@mirage/contracts/contacts";
 import type { Database } from "@mirage/db";
 import { hashBlacklistForErasure } from "@mirage/db/blacklist";
 import { deleteContactMessages, exportContactData, listConsentEvents, recordConsent } from "@mirage/db/contact-privacy";
@@ -59,7 +65,13 @@ export function privacyRoutes(deps: { db: Database }): RouteDef[] {
       auth: { kind: "any", scopes: ["read", "campaigns"] },
       roles: ALL_ROLES,
       params: ZContactParams,
-      responses: { 200: { description: "Events", schema: z.object({ items: z.array(ZConsentEvent) }) } },
+      responses: {
+        200: {
+          description: "Events",
+          schema: z.object({ items: z.array(ZConsentEvent) }),
+          example: { items: [ZConsentEvent.meta()?.example] },
+        },
+      },
       async handler({ params, principal }) {
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           if (!(await findContact(tx, params.orgId, params.contactId)))
@@ -77,7 +89,12 @@ export function privacyRoutes(deps: { db: Database }): RouteDef[] {
       auth: { kind: "user" },
       roles: MARKETING_ROLES,
       params: ZContactParams,
-      responses: { 200: { description: "The contact, consent history, lists, messages, blacklist entries" } },
+      responses: {
+        200: {
+          description: "The contact, consent history, lists, messages, blacklist entries",
+          schema: ZContactExport,
+        },
+      },
       async handler({ params, principal }, req) {
         const out = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
           const c = await findContact(tx, params.orgId, params.contactId);

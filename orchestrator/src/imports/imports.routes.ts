@@ -137,7 +137,13 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
       auth: { kind: "any", scopes: ["read", "campaigns"] },
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      responses: { 200: { description: "Imports, newest first", schema: z.object({ items: z.array(ZImport) }) } },
+      responses: {
+        200: {
+          description: "Imports, newest first",
+          schema: z.object({ items: z.array(ZImport) }),
+          example: { items: [ZImport.meta()?.example] },
+        },
+      },
       async handler({ params, principal }) {
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listImports(tx, params.orgId, 100));
         return { status: 200, body: { items: rows.map((r) => toImportDto(r)) } };
@@ -169,7 +175,13 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
       auth: { kind: "any", scopes: ["read", "campaigns"] },
       roles: ALL_ROLES,
       params: ZImportParams,
-      responses: { 200: { description: "UTF-8 CSV with BOM", contentType: "text/csv" } },
+      responses: {
+        200: {
+          description: "UTF-8 CSV with BOM",
+          contentType: "text/csv",
+          example: "line,column,raw,reason\r\n7,Celular,abc,the phone number is not a phone number\r\n",
+        },
+      },
       async handler({ params, principal }, _req, res) {
         await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           const row = await findImport(tx, params.orgId, params.importId);

@@ -50,7 +50,8 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       yield data;
     }
   }
-  const parser = Readable.from(chunks())
+  // One stored chunk in flight at a time: the stream never reads ahead more than the parser consumes.
+  const parser = Readable.from(chunks(), { highWaterMark: 1 })
     .pipe(iconv.decodeStream(imp.encoding ?? "utf-8"))
     .pipe(
       parse({
@@ -65,12 +66,15 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
 
   const counts: ImportCounts = { rowsRead: 0, imported: 0, merged: 0, rejected: 0 };
   const errors: (ImportErrorRow & { orgId: string })[] = [];
-  // Every number seen in the file → the primary number of the contact it went to.
-  const seen = new Map<string, string>();
+  // Every number seen in the file → the primary number of the contact it went to, both as numbers (E.164 without
+  // "+" fits a double exactly): a million entries then cost tens of MB instead of hundreds.
+  const seen = new Map<number, number>();
+  const num = (e164: string) => Number(e164.slice(1));
   let batch = new Map<string, ContactUpsert>();
   let header: string[] | undefined;
   let resolved: Exclude<ReturnType<typeof resolveMapping>, { reason: string }> | undefined;
   let prevEnd = 0;
+  const utf8 = (imp.encoding ?? "utf-8") === "utf-8";
   // Primaries whose contact was already written by an earlier batch of this file (so not "merged with existing").
   let firstSeenEarlier = new Set<string>();
 
@@ -130,6 +134,20 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       resolved = r;
       continue;
     }
+    if (utf8 && record.some((c) => c.includes("\uFFFD"))) {
+      // Valid UTF-8 at the start of the file, not here: a mixed-encoding file. Refuse the row rather than store
+      // mangled names; the caller can re-upload with ?encoding=windows-1252.
+      counts.rowsRead++;
+      counts.rejected++;
+      const raw = record.find((c) => c.includes("\uFFFD")) ?? null;
+      reject(
+        line,
+        null,
+        raw,
+        "the line is not valid UTF-8 (save the file as UTF-8, or upload it with encoding=windows-1252)",
+      );
+      continue;
+    }
     const out = buildRow(record, header, resolved as NonNullable<typeof resolved>, {
       defaultCountry: options.defaultCountry ?? null,
       tags: options.tags ?? [],
@@ -143,8 +161,9 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
     }
     for (const d of out.dropped)
       reject(line, d.column, d.raw, `${d.reason} (ignored; the row's other numbers were imported)`);
-    const owner = out.allPhones.map((p) => seen.get(p)).find((p) => p !== undefined);
-    if (owner !== undefined) {
+    const ownerKey = out.allPhones.map((p) => seen.get(num(p))).find((p) => p !== undefined);
+    if (ownerKey !== undefined) {
+      const owner = `+${ownerKey}`;
       // The same person again in this file: fold into the first occurrence, never a second contact.
       counts.merged++;
       const inBatch = batch.get(owner);
@@ -155,10 +174,11 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
         // Not in this batch, so an earlier batch wrote it: its merge is not "merged with an existing contact".
         firstSeenEarlier.add(owner);
       }
-      for (const p of out.allPhones) if (!seen.has(p)) seen.set(p, owner);
+      for (const p of out.allPhones) if (!seen.has(num(p))) seen.set(num(p), ownerKey);
     } else {
       batch.set(out.contact.phone, out.contact);
-      for (const p of out.allPhones) seen.set(p, out.contact.phone);
+      const key = num(out.contact.phone);
+      for (const p of out.allPhones) seen.set(num(p), key);
     }
     if (batch.size >= batchSize) await flush();
   }

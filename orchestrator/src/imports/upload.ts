@@ -66,31 +66,42 @@ export async function storeUpload(
     maxBytes: number;
   },
 ): Promise<number> {
-  let pending = input.head;
+  // Pieces are collected and joined once per stored chunk (joining on every 64 KiB piece would copy each MiB 16 times).
+  let parts: Buffer[] = [input.head];
+  let partsBytes = input.head.length;
   let seq = 0;
   let total = input.head.length;
   const write = async (data: Buffer) => {
     const n = seq++;
     await db.asService((tx) => writeImportChunk(tx, { importId: input.importId, orgId: input.orgId, seq: n, data }));
   };
-  let ended = input.ended;
-  for (;;) {
-    while (pending.length >= CHUNK_BYTES) {
-      await write(pending.subarray(0, CHUNK_BYTES));
-      pending = pending.subarray(CHUNK_BYTES);
+  const drain = async (final: boolean) => {
+    if (partsBytes < CHUNK_BYTES && !final) return;
+    let joined = Buffer.concat(parts, partsBytes);
+    while (joined.length >= CHUNK_BYTES) {
+      await write(joined.subarray(0, CHUNK_BYTES));
+      joined = joined.subarray(CHUNK_BYTES);
     }
-    if (ended) break;
+    parts = joined.length > 0 ? [joined] : [];
+    partsBytes = joined.length;
+  };
+  let ended = input.ended;
+  while (!ended) {
+    await drain(false);
     const next = await input.rest.next();
     if (next.done) {
       ended = true;
-      continue;
+      break;
     }
     total += next.value.length;
     if (total > input.maxBytes) {
       throw new AppError("payload_too_large", `the file is larger than ${input.maxBytes} bytes`);
     }
-    pending = pending.length === 0 ? next.value : Buffer.concat([pending, next.value]);
+    parts.push(next.value);
+    partsBytes += next.value.length;
   }
+  await drain(true);
+  const pending = Buffer.concat(parts, partsBytes);
   if (pending.length > 0) await write(pending);
   return total;
 }

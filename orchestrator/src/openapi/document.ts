@@ -74,7 +74,16 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
       const example = r.example ?? exampleOf(r.schema);
       responses[status] = {
         description: r.description,
-        ...(r.contentType ? { content: { [r.contentType]: { schema: { type: "string" } } } } : {}),
+        ...(r.contentType
+          ? {
+              content: {
+                [r.contentType]: {
+                  schema: { type: "string" },
+                  ...(r.example !== undefined ? { example: r.example } : {}),
+                },
+              },
+            }
+          : {}),
         ...(r.schema
           ? {
               content: {

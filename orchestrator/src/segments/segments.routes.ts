@@ -42,7 +42,13 @@ export function segmentRoutes(deps: { db: Database }): RouteDef[] {
       auth: READ,
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      responses: { 200: { description: "Segments", schema: z.object({ items: z.array(ZSegment) }) } },
+      responses: {
+        200: {
+          description: "Segments",
+          schema: z.object({ items: z.array(ZSegment) }),
+          example: { items: [ZSegment.meta()?.example] },
+        },
+      },
       async handler({ params, principal }) {
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listSegments(tx, params.orgId));
         return { status: 200, body: { items: rows.map(toDto) } };

@@ -82,7 +82,13 @@ export function templateRoutes(deps: { db: Database }): RouteDef[] {
       auth: READ,
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      responses: { 200: { description: "Templates", schema: z.object({ items: z.array(ZTemplate) }) } },
+      responses: {
+        200: {
+          description: "Templates",
+          schema: z.object({ items: z.array(ZTemplate) }),
+          example: { items: [ZTemplate.meta()?.example] },
+        },
+      },
       async handler({ params, principal }) {
         const items = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           const rows = await listTemplates(tx, params.orgId);

@@ -104,14 +104,26 @@ export const ZConsentRequest = z
   })
   .meta({ id: "ConsentRequest", example: { state: "opted_in", source: "landing page form", evidence: "checkbox v3" } });
 
-export const ZConsentEvent = z.object({
-  id: z.number().int(),
-  state: ZConsentState,
-  source: z.string(),
-  evidence: z.string().nullable(),
-  createdBy: z.string().nullable(),
-  createdAt: ZTimestamp,
-});
+export const ZConsentEvent = z
+  .object({
+    id: z.number().int(),
+    state: ZConsentState,
+    source: z.string(),
+    evidence: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: ZTimestamp,
+  })
+  .meta({
+    id: "ConsentEvent",
+    example: {
+      id: 17,
+      state: "opted_in",
+      source: "landing page form",
+      evidence: "checkbox v3",
+      createdBy: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
+      createdAt: "2026-11-24T10:00:00.000Z",
+    },
+  });
 
 export const ZContactList = z
   .object({
@@ -143,9 +155,35 @@ export const ZListMembersRequest = z
   .strictObject({ contactIds: z.array(ZUuid).min(1).max(5000) })
   .meta({ id: "ListMembersRequest", example: { contactIds: ["5c9e2f0a-1b3d-4e5f-8a7b-6c5d4e3f2a1b"] } });
 
-export const ZEraseResponse = z.object({
-  erased: z.literal(true),
-  /** The number stays blocked as a salted hash, so an opt-out survives the erasure. */
-  blacklistedHash: z.boolean(),
-  messagesDeleted: z.number().int(),
-});
+export const ZEraseResponse = z
+  .object({
+    erased: z.literal(true),
+    /** The number stays blocked as a salted hash, so an opt-out survives the erasure. */
+    blacklistedHash: z.boolean(),
+    messagesDeleted: z.number().int(),
+  })
+  .meta({ id: "EraseResponse", example: { erased: true, blacklistedHash: true, messagesDeleted: 12 } });
+
+/** Everything held about one contact (LGPD access request). */
+export const ZContactExport = z
+  .object({
+    exportedAt: ZTimestamp,
+    contact: ZContact,
+    consent: z.array(ZConsentEvent),
+    lists: z.array(z.record(z.string(), z.unknown())),
+    outboundMessages: z.array(z.record(z.string(), z.unknown())),
+    inboundMessages: z.array(z.record(z.string(), z.unknown())),
+    blacklist: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({
+    id: "ContactExport",
+    example: {
+      exportedAt: "2026-11-30T10:00:00.000Z",
+      contact: ZContact.meta()?.example,
+      consent: [],
+      lists: [{ id: "1d2c3b4a-5e6f-4a1b-8c9d-0e1f2a3b4c5d", name: "Leads Nov", addedAt: "2026-11-24T10:00:00.000Z" }],
+      outboundMessages: [{ id: 1, state: "read", body: "Oi Ana!", sentAt: "2026-11-25T12:00:00.000Z" }],
+      inboundMessages: [{ id: 9, body: "Obrigada!", receivedAt: "2026-11-25T12:03:00.000Z" }],
+      blacklist: [],
+    },
+  });

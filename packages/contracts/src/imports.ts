@@ -99,4 +99,22 @@ export const ZImport = z
     startedAt: ZTimestamp.nullable(),
     finishedAt: ZTimestamp.nullable(),
   })
-  .meta({ id: "Import" });
+  .meta({
+    id: "Import",
+    example: {
+      id: "9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f",
+      status: "completed",
+      filename: "clientes.csv",
+      sizeBytes: 48213,
+      encoding: "windows-1252",
+      delimiter: ";",
+      mapping: { phone: ["Celular", "Telefone"], name: ["Nome"] },
+      options: { tags: ["planilha"], listId: null, defaultCountry: "BR" },
+      counts: { rowsRead: 1000, imported: 960, merged: 25, rejected: 15 },
+      error: null,
+      errors: [{ line: 7, column: "Celular", raw: "abc", reason: "the phone number is not a phone number" }],
+      createdAt: "2026-11-24T10:00:00.000Z",
+      startedAt: "2026-11-24T10:00:01.000Z",
+      finishedAt: "2026-11-24T10:00:02.000Z",
+    },
+  });

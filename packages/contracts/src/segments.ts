@@ -59,7 +59,17 @@ export const ZSegment = z
     createdAt: ZTimestamp,
     updatedAt: ZTimestamp,
   })
-  .meta({ id: "Segment" });
+  .meta({
+    id: "Segment",
+    example: {
+      id: "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+      name: "VIPs who never replied",
+      description: null,
+      filter: { tagsAny: ["vip"], replied: false },
+      createdAt: "2026-11-24T10:00:00.000Z",
+      updatedAt: "2026-11-24T10:00:00.000Z",
+    },
+  });
 
 export const ZCreateSegmentRequest = z
   .strictObject({

@@ -69,17 +69,42 @@ export const ZTemplatePreviewRequest = z
   })
   .meta({ id: "TemplatePreviewRequest", example: { count: 3, seed: "demo" } });
 
-export const ZTemplatePreview = z.object({
-  renderings: z.array(
-    z.object({
-      contactId: ZUuid,
-      phone: z.string(),
-      variant: z.number().int(),
-      text: z.string(),
-      missing: z.array(z.string()),
-    }),
-  ),
-  variables: z.array(z.string()),
-  combinations: z.array(z.number().int()),
-  warnings: z.array(ZTemplateWarning),
-});
+export const ZTemplatePreview = z
+  .object({
+    renderings: z.array(
+      z.object({
+        contactId: ZUuid,
+        phone: z.string(),
+        variant: z.number().int(),
+        text: z.string(),
+        missing: z.array(z.string()),
+      }),
+    ),
+    variables: z.array(z.string()),
+    combinations: z.array(z.number().int()),
+    warnings: z.array(ZTemplateWarning),
+  })
+  .meta({
+    id: "TemplatePreview",
+    example: {
+      renderings: [
+        {
+          contactId: "5c9e2f0a-1b3d-4e5f-8a7b-6c5d4e3f2a1b",
+          phone: "+5511999990001",
+          variant: 0,
+          text: "Oi Ana! *Novidade* para você em Recife.",
+          missing: [],
+        },
+      ],
+      variables: ["first_name", "cidade"],
+      combinations: [2, 2],
+      warnings: [
+        {
+          code: "unknown_variable",
+          message: "{{cupom}} is neither a built-in variable nor a custom field of your contacts",
+          variant: 1,
+          variable: "cupom",
+        },
+      ],
+    },
+  });

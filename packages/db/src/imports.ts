@@ -72,7 +72,7 @@ export async function writeImportChunk(
 ): Promise<void> {
   await db`
     insert into public.contact_import_chunks (import_id, seq, org_id, data)
-    values (${input.importId}, ${input.seq}, ${input.orgId}, ${Buffer.from(input.data)})`;
+    values (${input.importId}, ${input.seq}, ${input.orgId}, ${Buffer.isBuffer(input.data) ? input.data : Buffer.from(input.data)})`;
 }
 
 /** Service: chunk `seq` of the upload, or undefined past the last. */
