@@ -1,6 +1,7 @@
 import { isValidZone } from "@mirage/campaign-rules";
 import {
   ZCampaign,
+  ZCampaignList,
   ZCampaignParams,
   ZCreateCampaignRequest,
   ZUpdateCampaignRequest,
@@ -21,7 +22,7 @@ import {
 import { findList } from "@mirage/db/lists";
 import { findSegment } from "@mirage/db/segments";
 import { findTemplate } from "@mirage/db/templates";
-import { z } from "zod";
+import type { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -96,7 +97,7 @@ export function campaignRoutes(deps: { db: Database }): RouteDef[] {
       auth: READ,
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      responses: { 200: { description: "Campaigns", schema: z.object({ items: z.array(ZCampaign) }) } },
+      responses: { 200: { description: "Campaigns", schema: ZCampaignList } },
       async handler({ params, principal }) {
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listCampaigns(tx, params.orgId));
         return { status: 200, body: { items: rows.map(toCampaignDto) } };

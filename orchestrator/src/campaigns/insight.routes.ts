@@ -168,7 +168,16 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
       auth: READ,
       roles: ALL_ROLES,
       params: ZCampaignParams,
-      responses: { 200: { description: "UTF-8 CSV with BOM", contentType: "text/csv" } },
+      responses: {
+        200: {
+          description: "UTF-8 CSV with BOM",
+          contentType: "text/csv",
+          example:
+            "message_id,phone,instance_id,state,reason,planned_at,sent_at,delivered_at,read_at,replied_at\r\n" +
+            "1201,+5511987654321,4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a,read,,2026-11-27T12:00:00.000Z," +
+            "2026-11-27T12:00:41.000Z,2026-11-27T12:00:42.000Z,2026-11-27T12:05:10.000Z,\r\n",
+        },
+      },
       async handler({ params, principal }, _req, res) {
         await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           const c = await mustFindCampaign(tx, params.orgId, params.campaignId);

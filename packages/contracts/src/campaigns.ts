@@ -118,8 +118,44 @@ export const ZCampaign = z
     createdAt: ZTimestamp,
     updatedAt: ZTimestamp,
   })
-  .meta({ id: "Campaign" });
+  .meta({
+    id: "Campaign",
+    example: {
+      id: "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+      name: "Black Friday",
+      description: null,
+      status: "running",
+      statusReason: null,
+      templateId: "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+      audience: { listIds: ["3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"], segmentIds: [] },
+      senderIds: ["4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a"],
+      timezone: "America/Sao_Paulo",
+      startsAt: null,
+      endsAt: "2026-12-01T03:00:00.000Z",
+      schedule: { windows: [{ days: [1, 2, 3, 4, 5], start: "09:00", end: "18:00" }] },
+      quietHours: { start: "21:00", end: "08:00" },
+      skipHolidays: true,
+      pacing: {
+        gapMs: { min: 20000, max: 90000 },
+        breakEvery: { min: 15, max: 30 },
+        breakMs: { min: 180000, max: 600000 },
+        typingMsPerChar: 35,
+        typingMs: { min: 1000, max: 8000 },
+      },
+      caps: { perHour: 40, perDay: 250, warmup: true },
+      stopOnReply: true,
+      errorThreshold: 25,
+      startedAt: "2026-11-27T12:00:00.000Z",
+      finishedAt: null,
+      createdAt: "2026-11-26T10:00:00.000Z",
+      updatedAt: "2026-11-27T12:00:00.000Z",
+    },
+  });
 export type TCampaign = z.infer<typeof ZCampaign>;
+
+export const ZCampaignList = z
+  .object({ items: z.array(ZCampaign) })
+  .meta({ id: "CampaignList", example: { items: [(ZCampaign.meta() as { example: unknown }).example] } });
 
 /** Why a campaign cannot start; all that apply are listed. */
 export const ZStartRefusal = z.enum([
@@ -175,7 +211,49 @@ export const ZCampaignStats = z
     /** Messages sent per hour over the last 24 hours, oldest first. */
     sentPerHour: z.array(z.object({ hour: ZTimestamp, sent: z.number().int() })),
   })
-  .meta({ id: "CampaignStats" });
+  .meta({
+    id: "CampaignStats",
+    example: {
+      campaignId: "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+      status: "running",
+      statusReason: null,
+      total: 1300,
+      counts: {
+        queued: 812,
+        sending: 1,
+        sent: 40,
+        delivered: 120,
+        read: 310,
+        failed: 2,
+        skipped: 14,
+        unknown: 0,
+        cancelled: 1,
+        replied: 37,
+      },
+      skippedByReason: { blacklisted: 9, not_on_whatsapp: 5, opted_out: 1 },
+      senders: [
+        {
+          instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
+          active: true,
+          reason: null,
+          counts: {
+            queued: 812,
+            sending: 1,
+            sent: 40,
+            delivered: 120,
+            read: 310,
+            failed: 2,
+            skipped: 14,
+            unknown: 0,
+            cancelled: 1,
+            replied: 37,
+          },
+          nextSendAt: "2026-11-27T15:04:05.000Z",
+        },
+      ],
+      sentPerHour: [{ hour: "2026-11-27T14:00:00.000Z", sent: 38 }],
+    },
+  });
 
 export const ZDryRunRequest = z
   .strictObject({ count: z.number().int().min(1).max(200).default(20) })
@@ -199,4 +277,21 @@ export const ZDryRun = z
       }),
     ),
   })
-  .meta({ id: "CampaignDryRun" });
+  .meta({
+    id: "CampaignDryRun",
+    example: {
+      planned: false,
+      total: 1300,
+      items: [
+        {
+          contactId: "6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c",
+          phone: "+5511987654321",
+          instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
+          text: "Oi Ana, novidade em Recife!",
+          variant: 0,
+          at: "2026-11-30T12:00:00.000Z",
+          blockedReason: "outside_window",
+        },
+      ],
+    },
+  });
