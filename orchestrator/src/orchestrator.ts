@@ -36,6 +36,7 @@ import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/del
 import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
 import { createTargetPolicy } from "./webhooks/ssrf.ts";
 import { rewrapWebhookSecrets } from "./webhooks/webhook-secrets.ts";
+import { workerRoutes } from "./workers/workers.routes.ts";
 
 export type OrchestratorConfig = Omit<
   OrchestratorEnv,
@@ -186,6 +187,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       ...blacklistRoutes({ db }),
       ...templateRoutes({ db }),
       ...campaignsFeatureRoutes({ db, engine: campaigns.engine }),
+      ...workerRoutes({ db, redis, ns: config.QUEUE_PREFIX }),
       ...(deps.features ?? []),
     ],
   });
