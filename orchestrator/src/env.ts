@@ -92,16 +92,25 @@ export const OrchestratorEnv = z
     /** How long the API waits for a worker to answer a command (start, pairing code, …) before 503. */
     WORKER_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(20_000),
 
-    // ── audience ──
-    /** Largest contact file accepted by POST …/imports (bytes); larger uploads get 413. */
-    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(250_000_000),
-    /** Run the contact import worker in this process (turn off when other replicas consume the imports queue). */
-    IMPORT_WORKER_ENABLED: boolEnv(true),
     // ── messaging ──
     /** Messages the send API accepts per instance per minute (a runaway integration cannot burn a number). */
     SEND_RATE_PER_INSTANCE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     /** Messages an instance may take at once above its rate before the limit applies. */
     SEND_BURST_PER_INSTANCE: z.coerce.number().int().min(1).max(100_000).default(30),
+
+    // ── audience ──
+    /** Largest contact file accepted by POST …/imports (bytes); larger uploads get 413. */
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(250_000_000),
+    /** Run the contact import worker in this process (turn off when other replicas consume the imports queue). */
+    IMPORT_WORKER_ENABLED: boolEnv(true),
+
+    // ── campaigns ──
+    /** How often the campaign tick runs (activate what is due, failover, error threshold, end, completion), ms. */
+    CAMPAIGN_TICK_MS: z.coerce.number().int().min(200).max(60_000).default(1_000),
+    /** At most one campaign:progress event per campaign per this many ms. */
+    CAMPAIGN_PROGRESS_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+    /** Run the campaign tick in this process (every replica may: ticks are idempotent). */
+    CAMPAIGN_SCHEDULER_ENABLED: boolEnv(true),
 
     // ── operations ──
     /** People (emails) allowed into Bull Board at /admin/queues; empty leaves it unmounted. */

@@ -14,6 +14,7 @@ import { createSessionRevocations } from "./auth/revocations.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
 import { blacklistRoutes } from "./blacklist/index.ts";
+import { campaignsFeatureRoutes, createCampaignScheduler } from "./campaigns/index.ts";
 import { contactsFeatureRoutes } from "./contacts/index.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import type { RouteDef } from "./http/route.ts";
@@ -88,6 +89,7 @@ export function featureRoutes(deps: FeatureDeps): RouteDef[] {
     ...workerRoutes({ db, redis: deps.redis, ns: deps.ns }),
     ...messageRoutes({ db, send: deps.send }),
     ...conversationRoutes({ db, send: deps.send }),
+    ...campaignsFeatureRoutes({ db, engine: deps.campaignEngine }),
   ];
 }
 
@@ -100,6 +102,7 @@ export type FeatureDeps = {
   redis: Redis;
   ns: string;
   send: ReturnType<typeof createSendService>;
+  campaignEngine: ReturnType<typeof createCampaignScheduler>["engine"];
 };
 
 /** Wires every module of the orchestrator from already-open clients (main.ts opens them; tests pass their own). */
@@ -188,6 +191,18 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     }),
   });
 
+  // Campaigns: the tick (a BullMQ Job Scheduler) activates what is due and looks after what runs.
+  const campaigns = createCampaignScheduler({
+    db,
+    redis,
+    queues,
+    logger,
+    prefix: config.QUEUE_PREFIX,
+    stream: config.REALTIME_STREAM,
+    tickMs: config.CAMPAIGN_TICK_MS,
+    progressMs: config.CAMPAIGN_PROGRESS_MS,
+  });
+
   const app = createHttpApp({
     config: {
       corsOrigins: config.CORS_ORIGINS,
@@ -221,6 +236,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         redis,
         ns: config.QUEUE_PREFIX,
         send,
+        campaignEngine: campaigns.engine,
       }),
       ...(deps.features ?? []),
     ],
@@ -355,6 +371,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       if (config.WEBHOOK_WORKER_ENABLED) webhookWorker = startWorker();
       if (config.IMPORT_WORKER_ENABLED) importWorker = startImportWorker();
       if (config.PLACEMENT_ENABLED) placement.start();
+      if (config.CAMPAIGN_SCHEDULER_ENABLED) await campaigns.start();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => resolve());
@@ -378,6 +395,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         workerConnection?.disconnect();
         await importWorker?.close();
         importConnection?.disconnect();
+        await campaigns.close();
         await queues.close();
         fastRedis.disconnect();
       })();

@@ -30,6 +30,7 @@ const routes = [
     redis: unused,
     ns: "",
     send: unused,
+    campaignEngine: unused,
   }),
 ];
 routes.push(...metaRoutes(() => ({})));

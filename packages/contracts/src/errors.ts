@@ -26,6 +26,8 @@ export const ZErrorCode = z.enum([
   "instance_unavailable",
   "idempotency_conflict",
   "invalid_message",
+  "campaign_not_startable",
+  "invalid_campaign_state",
   "service_unavailable",
   "dependency_unavailable",
   "internal",

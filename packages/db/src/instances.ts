@@ -282,9 +282,13 @@ export async function countInstancesByWorker(db: Db): Promise<Map<string, number
   return new Map(rows.map((r) => [r.workerId, r.n]));
 }
 
-/** A banned number leaves every sender pool at once. */
+/**
+ * A banned number leaves every sender pool at once: it stops taking campaign work (kept in the pool, inactive, so
+ * the campaign engine moves its queued recipients to the other numbers and its counts stay visible).
+ */
 export async function removeFromSenderPools(db: Db, instanceId: string): Promise<number> {
-  const r = await db`delete from public.campaign_senders where instance_id = ${instanceId}`;
+  const r = await db`update public.campaign_senders set active = false, inactive_reason = 'instance_banned'
+    where instance_id = ${instanceId} and active`;
   return r.count;
 }
 

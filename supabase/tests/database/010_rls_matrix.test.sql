@@ -72,6 +72,8 @@ insert into conversation_notes (id, org_id, conversation_id, author_id, body) ov
    'a0000000-0000-4000-8000-000000000002', 'admin note');
 insert into messaging_settings (org_id, opt_out_words) values ('aaaaaaaa-0000-4000-8000-000000000000', '{chega}');
 insert into wa_id_lookups (phone_e164, on_whatsapp, wa_jid) values ('+5511977770001', true, '5511977770001@s.whatsapp.net');
+insert into outreach_senders (instance_id, org_id) values
+  ('a1000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000');
 insert into holidays (id, org_id, day, name) values
   ('a8000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', '2026-12-25', 'Christmas');
 insert into api_keys (id, org_id, name, prefix, key_hash, scopes) values
@@ -252,6 +254,12 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('holidays', 'insert', $$insert into holidays (org_id, day, name) values ('aaaaaaaa-0000-4000-8000-000000000000', '2027-01-01', 'New year')$$, '{marketer,admin,owner}'),
   ('holidays', 'update', $$update holidays set name = 'Xmas' where id = 'a8000000-0000-4000-8000-000000000001'$$, '{marketer,admin,owner}'),
   ('holidays', 'delete', $$delete from holidays where id = 'a8000000-0000-4000-8000-000000000001'$$, '{marketer,admin,owner}'),
+
+  -- A number's pacing is the workers' alone: members read it, nobody forges it.
+  ('outreach_senders', 'select', $$select 1 from outreach_senders where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
+  ('outreach_senders', 'insert', $$insert into outreach_senders (instance_id, org_id) values ('a1000000-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000000')$$, '{}'),
+  ('outreach_senders', 'update', $$update outreach_senders set next_send_at = now() where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{}'),
+  ('outreach_senders', 'delete', $$delete from outreach_senders where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{}'),
 
   ('api_keys', 'select', $$select 1 from api_keys where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{admin,owner}'),
   ('api_keys', 'insert', $$insert into api_keys (org_id, name, prefix, key_hash, scopes) values ('aaaaaaaa-0000-4000-8000-000000000000', 'zap', 'mk_bbbb', 'hash-b', '{send}')$$, '{admin,owner}'),
