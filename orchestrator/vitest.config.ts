@@ -1,3 +1,3 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "orchestrator", testTimeout: 30_000, hookTimeout: 90_000 } });
+export default defineProject({ test: { name: "orchestrator", testTimeout: 120_000, hookTimeout: 90_000 } });

@@ -102,7 +102,7 @@ async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-const waitStatus = (id: string, status: string, timeoutMs = 20_000) =>
+const waitStatus = (id: string, status: string, timeoutMs = 45_000) =>
   waitFor(async () => ((await get(id)).status === status ? true : undefined), timeoutMs, `instance ${id} ${status}`);
 
 async function createInstance(name: string, body: Record<string, unknown> = {}): Promise<string> {
@@ -121,7 +121,7 @@ async function pairByQr(name: string): Promise<{ id: string; phone: string }> {
       const r = await api({ url }, "get", `${orgPath(a)}/${id}/qr`, { token: tokenA });
       return r.status === 200 ? (r.body.qr as string) : undefined;
     },
-    20_000,
+    45_000,
     "a QR code",
   );
   sim.phone(phone).scan(qr);
