@@ -295,6 +295,7 @@ describe("./mirage pair", () => {
           {
             cwd: root,
             env: { ...process.env, MIRAGE_API_KEY: key.body.key, WA_SIM_CONTROL_URL: control.url },
+            timeout: 80_000,
           },
         );
         let stdout = "";
@@ -310,7 +311,7 @@ describe("./mirage pair", () => {
     } finally {
       await control.close();
     }
-  });
+  }, 90_000);
 });
 
 describe("faults surface through the API", () => {

@@ -28,6 +28,7 @@ function dbScript(command: string, env: Record<string, string>) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DATABASE_")));
   return run(path.join(root, "node_modules/.bin/tsx"), ["scripts/db.ts", command], {
     cwd: root,
+    timeout: 150_000,
     env: { ...clean, ...env },
   });
 }
@@ -61,7 +62,7 @@ describe("database setup (what ./mirage start runs)", () => {
     expect(second.stdout).not.toContain("created database");
     expect(await count()).toBe(before);
     await sql.end();
-  });
+  }, 180_000);
 
   it("stops with every environment problem listed", async () => {
     const err = await dbScript("setup", { DATABASE_URL: "mysql://nope" }).catch(
@@ -70,7 +71,7 @@ describe("database setup (what ./mirage start runs)", () => {
     expect((err as { code: number }).code).toBe(1);
     expect((err as { stderr: string }).stderr).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
     expect((err as { stderr: string }).stderr).toMatch(/DATABASE_ADMIN_URL/);
-  });
+  }, 60_000);
 });
 
 describe("./mirage services", () => {
@@ -78,12 +79,13 @@ describe("./mirage services", () => {
     for (let i = 0; i < 2; i++) {
       const { stderr } = await run("bash", ["mirage", "services"], {
         cwd: root,
+        timeout: 25_000,
         env: { ...process.env, REDIS_URL: "redis://127.0.0.1:6379" },
       });
       expect(stderr).toContain("Postgres and Redis are up");
       expect(stderr).not.toMatch(/apt-get|installed and started/);
     }
-  });
+  }, 60_000);
 });
 
 describe("docker-compose.yml", () => {
