@@ -27,6 +27,8 @@ step() {
 step "lint (biome)" pnpm exec biome check --diagnostic-level=error .
 step "typecheck (tsc)" pnpm exec tsc -p tsconfig.json
 step "import cycles (madge)" pnpm run --silent check:cycles
+# The production build (esbuild); scripts/test/build.test.ts runs its output on a --prod install.
+step "build (esbuild)" pnpm run --silent build
 
 # pgTAP: a throwaway database with the bootstrap, every migration and the seed, then pg_prove.
 pgtap_db="mirage_pgtap_$$"

@@ -4,7 +4,6 @@ import path from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { parse } from "yaml";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -86,24 +85,6 @@ describe("./mirage services", () => {
       expect(stderr).not.toMatch(/apt-get|installed and started/);
     }
   }, 60_000);
-});
-
-describe("docker-compose.yml", () => {
-  it("runs the production stack with health checks, AOF Redis and named volumes", async () => {
-    const compose = parse(await readFile(path.join(root, "docker-compose.yml"), "utf8")) as {
-      services: Record<string, { healthcheck?: unknown; command?: string[]; depends_on?: Record<string, unknown> }>;
-      volumes: Record<string, unknown>;
-    };
-    expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(["postgres", "redis", "migrate", "orchestrator", "workers", "dashboard"]),
-    );
-    for (const name of ["postgres", "redis", "orchestrator", "workers", "dashboard"]) {
-      expect(compose.services[name]?.healthcheck, name).toBeDefined();
-    }
-    expect(compose.services.redis?.command).toEqual(expect.arrayContaining(["--appendonly", "yes", "noeviction"]));
-    expect(compose.services.orchestrator?.depends_on).toHaveProperty("migrate");
-    expect(Object.keys(compose.volumes)).toEqual(["pgdata", "redisdata"]);
-  });
 });
 
 describe(".env.example", () => {
