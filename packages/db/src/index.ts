@@ -1,1 +1,10 @@
-export { type CreateDbOptions, createDb, type Database, type Db, type Pool, type Tx } from "./client.ts";
+export {
+  type CreateDbOptions,
+  checkPoolFits,
+  createDb,
+  type Database,
+  type Db,
+  type Pool,
+  PoolTooLargeError,
+  type Tx,
+} from "./client.ts";
