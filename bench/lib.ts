@@ -85,9 +85,13 @@ function killChildren(signal: NodeJS.Signals): void {
   }
 }
 
-/** Stops children (SIGTERM, then SIGKILL after `graceMs`), runs the cleanups, exits with `code`. */
-export async function shutdown(code: number, graceMs = 10_000): Promise<never> {
-  if (!ending) {
+/**
+ * Stops children (SIGTERM, then SIGKILL after `graceMs`), runs the cleanups, exits with `code`. Called again while
+ * it runs (a second signal, an error from code that lost its child), it waits for the first call to finish.
+ */
+let ended: Promise<never> | undefined;
+export function shutdown(code: number, graceMs = 10_000): Promise<never> {
+  ended ??= (async () => {
     ending = true;
     const exited = [...children].map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r))));
     killChildren("SIGTERM");
@@ -101,19 +105,26 @@ export async function shutdown(code: number, graceMs = 10_000): Promise<never> {
         console.error("cleanup failed:", err);
       }
     }
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return ended;
 }
 
 process.once("exit", () => killChildren("SIGKILL"));
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (ending) return;
     console.error(`\n${signal}: stopping what the benchmark started`);
     void shutdown(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
   });
 }
-// An unhandled rejection arrives here too, unless the benchmark listens for unhandledRejection itself.
-process.once("uncaughtException", (err) => {
+// An unhandled rejection arrives here too, unless the benchmark listens for unhandledRejection itself. Errors
+// while shutting down (code still talking to a child that was just stopped) are expected and only logged.
+process.on("uncaughtException", (err) => {
+  if (ending) {
+    console.error(`(while stopping) ${err.message}`);
+    return;
+  }
   console.error(err);
   void shutdown(1);
 });
