@@ -6,8 +6,14 @@
  */
 import path from "node:path";
 import { parseEnv, z } from "@mirage/config";
-import { runMigrations, runSqlFile, setAppRolePassword } from "@mirage/db/migrate";
-import postgres from "postgres";
+import {
+  connectedRole,
+  createDatabaseIfMissing,
+  dropDatabase,
+  runMigrations,
+  runSqlFile,
+  setAppRolePassword,
+} from "@mirage/db/migrate";
 
 const root = path.resolve(import.meta.dirname, "..");
 const pgUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// URL");
@@ -19,41 +25,6 @@ const Env = z.object({
 });
 
 type Env = z.infer<typeof Env>;
-
-function databaseName(url: string): string {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!/^[a-zA-Z0-9_-]+$/.test(name)) throw new Error(`Unsupported database name "${name}"`);
-  return name;
-}
-
-function maintenanceUrl(url: string): string {
-  const u = new URL(url);
-  u.pathname = "/postgres";
-  return u.toString();
-}
-
-async function createDatabaseIfMissing(env: Env): Promise<boolean> {
-  const name = databaseName(env.DATABASE_ADMIN_URL);
-  const sql = postgres(maintenanceUrl(env.DATABASE_ADMIN_URL), { max: 1, onnotice: () => {} });
-  try {
-    const [exists] = await sql`select 1 from pg_database where datname = ${name}`;
-    if (exists) return false;
-    await sql.unsafe(`create database "${name}"`);
-    return true;
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
-
-async function dropDatabase(env: Env): Promise<void> {
-  const name = databaseName(env.DATABASE_ADMIN_URL);
-  const sql = postgres(maintenanceUrl(env.DATABASE_ADMIN_URL), { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
 
 async function migrate(env: Env): Promise<void> {
   const applied = await runMigrations({
@@ -72,13 +43,7 @@ async function seed(env: Env): Promise<void> {
 }
 
 async function ping(env: Env): Promise<void> {
-  const sql = postgres(env.DATABASE_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });
-  try {
-    const [row] = await sql<{ user: string }[]>`select current_user as user`;
-    console.log(`connected as ${row?.user}`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
+  console.log(`connected as ${await connectedRole(env.DATABASE_URL)}`);
 }
 
 async function main(): Promise<void> {
@@ -86,7 +51,10 @@ async function main(): Promise<void> {
   const env = parseEnv(Env, process.env);
   switch (command) {
     case "setup":
-      if (await createDatabaseIfMissing(env)) console.log(`created database ${databaseName(env.DATABASE_ADMIN_URL)}`);
+      {
+        const created = await createDatabaseIfMissing(env.DATABASE_ADMIN_URL);
+        if (created) console.log(`created database ${created}`);
+      }
       await migrate(env);
       if (env.MIRAGE_SEED === "true") await seed(env);
       await ping(env);
@@ -96,8 +64,8 @@ async function main(): Promise<void> {
     case "seed":
       return seed(env);
     case "reset":
-      await dropDatabase(env);
-      await createDatabaseIfMissing(env);
+      await dropDatabase(env.DATABASE_ADMIN_URL);
+      await createDatabaseIfMissing(env.DATABASE_ADMIN_URL);
       await migrate(env);
       await seed(env);
       return;

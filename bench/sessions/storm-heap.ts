@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { createDb } from "@mirage/db";
-import { assignInstance } from "@mirage/db/instance-hosting";
+import { assignInstance } from "@mirage/db/instances";
 import { createLogger } from "@mirage/logger";
 import { generateKeyRingSpec, parseKeyRing } from "@mirage/secrets";
 import { Simulator } from "@mirage/wa-sim";

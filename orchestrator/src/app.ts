@@ -1,6 +1,7 @@
 import type { Database } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
 import type { Queues } from "@mirage/queue/queues";
+import type { KeyRing } from "@mirage/secrets";
 import express, { type Express, type RequestHandler, Router } from "express";
 import helmet from "helmet";
 import type { Redis } from "ioredis";
@@ -21,7 +22,6 @@ import type { Metrics } from "./ops/metrics.ts";
 import { opsRouter } from "./ops/ops.routes.ts";
 import { organizationRoutes } from "./organizations/organizations.routes.ts";
 import type { RealtimeControl } from "./realtime/control.ts";
-import type { SecretBox } from "./webhooks/secret-box.ts";
 import type { TargetPolicy } from "./webhooks/ssrf.ts";
 import { webhookRoutes } from "./webhooks/webhooks.routes.ts";
 
@@ -45,7 +45,8 @@ export type HttpAppDeps = {
   authenticator: Authenticator;
   /** Builtin auth only; undefined with AUTH_PROVIDER=supabase (login happens at Supabase). */
   sessions: SessionService | undefined;
-  box: SecretBox;
+  /** MIRAGE_ENCRYPTION_KEYS: seals webhook signing secrets. */
+  keyRing: KeyRing;
   policy: TargetPolicy;
   metrics: Metrics;
   /** Tells live sockets about revoked keys and removed members. */
@@ -53,7 +54,7 @@ export type HttpAppDeps = {
   /** Guards Bull Board (ops admins); undefined leaves Bull Board unmounted. */
   opsAdminGuard?: RequestHandler;
   /**
-   * More feature routes (e.g. instances, issue 5): each feature exports `xxxRoutes(deps): RouteDef[]` and main.ts
+   * More feature routes (e.g. instances): each feature exports `xxxRoutes(deps): RouteDef[]` and main.ts
    * passes them here. They are validated, authenticated, mounted under /api/v1 and documented like the core ones.
    */
   features?: RouteDef[];
@@ -87,7 +88,7 @@ export function coreRoutes(deps: HttpAppDeps): RouteDef[] {
     ...authRoutes({ db: deps.db, sessions: deps.sessions }),
     ...organizationRoutes({ db: deps.db, bcryptCost: deps.config.bcryptCost, realtime: deps.realtime }),
     ...apiKeyRoutes({ db: deps.db, realtime: deps.realtime }),
-    ...webhookRoutes({ db: deps.db, box: deps.box, policy: deps.policy }),
+    ...webhookRoutes({ db: deps.db, keyRing: deps.keyRing, policy: deps.policy }),
     ...auditRoutes({ db: deps.db }),
   ];
 }

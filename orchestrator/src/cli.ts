@@ -4,7 +4,7 @@ import { databaseEnv, parseEnv, redisEnv, z } from "@mirage/config";
 import { createDb } from "@mirage/db";
 import { createOrganizationWithOwner } from "@mirage/db/organizations";
 import { revokeUserRefreshTokens } from "@mirage/db/refresh-tokens";
-import { createUser, findUserByEmail } from "@mirage/db/users";
+import { createUser, findUserByEmail, setPasswordHash } from "@mirage/db/users";
 import { Redis } from "ioredis";
 import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { hashPassword } from "./auth/passwords.ts";
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       const found = await db.asService(async (tx) => {
         const user = await findUserByEmail(tx, email.data);
         if (!user) return undefined;
-        await tx`update auth.users set encrypted_password = ${hash}, updated_at = now() where id = ${user.id}`;
+        await setPasswordHash(tx, user.id, hash);
         await revokeUserRefreshTokens(tx, user.id, "password_reset");
         return user;
       });

@@ -1,4 +1,5 @@
-import { boolEnv, csvEnv, databaseEnv, encryptionKeyEnv, logEnv, redisEnv, z } from "@mirage/config";
+import { boolEnv, csvEnv, databaseEnv, logEnv, redisEnv, z } from "@mirage/config";
+import { parseKeyRing } from "@mirage/secrets";
 
 /**
  * The orchestrator's configuration: schema only, parsed once in main.ts (tests build the object directly).
@@ -48,7 +49,8 @@ export const OrchestratorEnv = z
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
 
     // ── webhooks ──
-    /** AES-256-GCM keys for webhook signing secrets at rest: "id:key[,id:key…]"; the first encrypts. */
+    /** AES-256-GCM key ring for webhook signing secrets at rest: "id:key[,id:key…]"; the first encrypts. Parsed
+     *  after the object (below) so a bad key is listed together with the cross-field problems. */
     MIRAGE_ENCRYPTION_KEYS: z.string().min(1),
     /** Hosts or CIDRs that webhooks may target even though private/loopback (e.g. "127.0.0.1/32,10.0.0.0/8"). */
     WEBHOOK_ALLOW_PRIVATE: csvEnv([]),
@@ -96,16 +98,12 @@ export const OrchestratorEnv = z
         message: "AUTH_PROVIDER=supabase needs SUPABASE_JWKS_URL or JWT_SECRET (legacy HS256)",
       });
     }
-    for (const [i, entry] of env.MIRAGE_ENCRYPTION_KEYS.split(",").entries()) {
-      const [id, key] = entry.trim().split(":");
-      if (!id || !key || !encryptionKeyEnv.safeParse(key).success) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["MIRAGE_ENCRYPTION_KEYS"],
-          message: `entry ${i + 1} must be id:key with a 32-byte base64 or hex key`,
-        });
-      }
+    try {
+      parseKeyRing(env.MIRAGE_ENCRYPTION_KEYS);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", path: ["MIRAGE_ENCRYPTION_KEYS"], message: (err as Error).message });
     }
-  });
+  })
+  .transform((env) => ({ ...env, MIRAGE_ENCRYPTION_KEYS: parseKeyRing(env.MIRAGE_ENCRYPTION_KEYS) }));
 
 export type OrchestratorEnv = z.infer<typeof OrchestratorEnv>;

@@ -23,8 +23,8 @@ import { createRealtimeGateway } from "./realtime/gateway.ts";
 import { createRealtimeRelay } from "./realtime/relay.ts";
 import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/deliver-webhook.processor.ts";
 import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
-import { createSecretBox } from "./webhooks/secret-box.ts";
 import { createTargetPolicy } from "./webhooks/ssrf.ts";
+import { rewrapWebhookSecrets } from "./webhooks/webhook-secrets.ts";
 
 export type OrchestratorConfig = Omit<
   OrchestratorEnv,
@@ -37,7 +37,7 @@ export type OrchestratorDeps = {
   db: Database;
   /** Commands; duplicated internally for blocking reads and subscriptions. */
   redis: Redis;
-  /** Feature routes beyond the core (issue 5's instances, …). */
+  /** Feature routes beyond the core (instances, …). */
   features?: RouteDef[];
   version?: string;
 };
@@ -93,7 +93,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
           logger: logger.child({ module: "auth" }),
         })
       : undefined;
-  const box = createSecretBox(config.MIRAGE_ENCRYPTION_KEYS);
+  const keyRing = config.MIRAGE_ENCRYPTION_KEYS;
   const policy = createTargetPolicy(config.WEBHOOK_ALLOW_PRIVATE);
   const metrics = createMetrics({ db, queues });
   const realtimeControl = createRealtimeControl();
@@ -131,7 +131,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     queues,
     authenticator,
     sessions,
-    box,
+    keyRing,
     policy,
     metrics,
     realtime: realtimeControl,
@@ -183,7 +183,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   const startWorker = () => {
     const process = createDeliverWebhookProcessor({
       db,
-      box,
+      keyRing,
       policy,
       logger: logger.child({ module: "webhooks" }),
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
@@ -227,6 +227,11 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       },
     },
     async listen(port, host) {
+      // Secrets sealed the old way or under a retired key are re-sealed; reads work either way, so a failure here
+      // only delays that and is not a reason to refuse to start.
+      await rewrapWebhookSecrets(db, keyRing, logger.child({ module: "webhooks" })).catch((err: unknown) =>
+        logger.warn({ err }, "re-sealing webhook secrets failed; will retry at the next start"),
+      );
       await relay.start();
       await dispatcher.start();
       if (config.WEBHOOK_WORKER_ENABLED) webhookWorker = startWorker();

@@ -1,5 +1,5 @@
 /**
- * Issue 5 end to end: the real orchestrator (API, placement, realtime) over Postgres and Redis, two real worker
+ * Instances end to end: the real orchestrator (API, placement, realtime) over Postgres and Redis, two real worker
  * processes hosting real Baileys sockets, and wa-sim's virtual phones — nothing mocked. Pairing by QR and by code
  * through the API, faults, a worker restart, and kill -9 of one worker.
  */

@@ -43,7 +43,7 @@ describe("main.ts", () => {
     const q = run({ DATABASE_URL: t.appUrl, MIRAGE_ENCRYPTION_KEYS: "k1:short", AUTH_PROVIDER: "builtin" });
     expect(await q.exited).not.toBe(0);
     expect(q.output()).toContain("JWT_SECRET: required when AUTH_PROVIDER=builtin");
-    expect(q.output()).toContain("MIRAGE_ENCRYPTION_KEYS: entry 1 must be id:key");
+    expect(q.output()).toContain('MIRAGE_ENCRYPTION_KEYS: key "k1" must be 32 bytes');
   }, 30_000);
 
   it("serves, then shuts down gracefully on SIGTERM with exit code 143", async () => {

@@ -1,10 +1,13 @@
 import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
+import { createLogger } from "@mirage/logger";
 import { orgStreamKey } from "@mirage/queue/realtime";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMetrics } from "../src/ops/metrics.ts";
 import { compareIds } from "../src/realtime/gateway.ts";
+import { createRealtimeRelay } from "../src/realtime/relay.ts";
 import { api, type Harness, startHarness } from "./harness.ts";
 
 let h: Harness;
@@ -214,5 +217,38 @@ describe("socket.io gateway", () => {
       await h.tokenFor(a.users.owner, { expiresIn: Math.floor(Date.now() / 1000) - 5 }),
     ).catch((e: Error & { data?: { code: string } }) => e);
     expect((expired as { data?: { code: string } }).data?.code).toBe("token_expired");
+  });
+
+  // Last: it stops the harness's relay.
+  it("hands relaying to a standby replica (which waits while the leader holds the lease) when the leader stops", async () => {
+    const standby = createRealtimeRelay({
+      db: h.t.db,
+      redis: h.redis,
+      logger: createLogger({ service: "standby", level: "silent" }),
+      metrics: createMetrics({ db: h.t.db, queues: h.orch.parts.queues, defaultMetrics: false }),
+      stream: h.config.REALTIME_STREAM,
+      replayMax: h.config.REALTIME_REPLAY_MAX,
+      workerChannel: workerEventsChannel(h.prefix),
+      leaseMs: 600,
+    });
+    try {
+      await standby.start();
+      await new Promise((r) => setTimeout(r, 700));
+      expect(standby.isLeader).toBe(false);
+      const viewer = await client(await h.tokenFor(a.users.viewer));
+      await viewer.ready;
+      await h.orch.parts.relay.close();
+      await until(() => standby.isLeader, 5_000);
+      const [row] = await h.t.admin<{ id: string }[]>`
+        insert into public.instances (org_id, name) values (${a.orgId}, 'after-failover') returning id`;
+      const event = await until(() =>
+        viewer.events.find(
+          (e) => e.type === "instance:status" && (e.data as { instanceId?: string }).instanceId === row?.id,
+        ),
+      );
+      expect(event.orgId).toBe(a.orgId);
+    } finally {
+      await standby.close();
+    }
   });
 });

@@ -61,7 +61,7 @@ describe("database setup (what ./mirage start runs)", () => {
     expect(second.stdout).not.toContain("created database");
     expect(await count()).toBe(before);
     await sql.end();
-  }, 180_000);
+  }, 180_000); // spawns tsx twice and migrates: slow on a busy 2-core machine
 
   it("stops with every environment problem listed", async () => {
     const err = await dbScript("setup", { DATABASE_URL: "mysql://nope" }).catch(

@@ -1,6 +1,6 @@
 import type { TInstanceQr, TWorkerEvent } from "@mirage/contracts/worker-bus";
 import { createDb } from "@mirage/db";
-import { assignInstance } from "@mirage/db/instance-hosting";
+import { assignInstance } from "@mirage/db/instances";
 import { createLogger } from "@mirage/logger";
 import { generateKeyRingSpec, parseKeyRing } from "@mirage/secrets";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";

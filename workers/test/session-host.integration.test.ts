@@ -1,4 +1,4 @@
-import { assignInstance } from "@mirage/db/instance-hosting";
+import { assignInstance } from "@mirage/db/instances";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorld, type World } from "./harness.ts";
 

@@ -6,7 +6,7 @@ import {
   markRefreshTokenRotated,
   revokeRefreshTokenFamily,
 } from "@mirage/db/refresh-tokens";
-import { findUserByEmail } from "@mirage/db/users";
+import { findActiveUser, findUserByEmail, recordSignIn } from "@mirage/db/users";
 import type { Logger } from "@mirage/logger";
 import { AppError } from "../http/app-error.ts";
 import type { LoginLimiter } from "./login-limiter.ts";
@@ -68,7 +68,7 @@ export function createSessionService(deps: SessionDeps) {
         throw new AppError("invalid_credentials", "wrong email or password");
       }
       await deps.limiter.succeed(email);
-      await deps.db.asService((tx) => tx`update auth.users set last_sign_in_at = now() where id = ${user.id}`);
+      await deps.db.asService((tx) => recordSignIn(tx, user.id));
       return issue({ id: user.id, email: user.email }, client);
     },
 
@@ -84,9 +84,7 @@ export function createSessionService(deps: SessionDeps) {
         if (row.revokedAt) return { kind: "unknown" as const };
         if (row.expiresAt.getTime() <= Date.now()) return { kind: "expired" as const };
         await markRefreshTokenRotated(tx, row.id);
-        const [user] = await tx<{ id: string; email: string; banned: boolean }[]>`
-          select id, email, coalesce(banned_until > now(), false) as banned
-          from auth.users where id = ${row.userId} and deleted_at is null`;
+        const user = await findActiveUser(tx, row.userId);
         if (!user || user.banned) return { kind: "unknown" as const };
         return { kind: "ok" as const, user, familyId: row.familyId, parentId: row.id };
       });

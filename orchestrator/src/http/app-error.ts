@@ -71,5 +71,3 @@ export class AppError extends Error {
     this.retryAfter = opts.retryAfter;
   }
 }
-
-export const notFound = (what = "resource") => new AppError("not_found", `${what} not found`);

@@ -1,7 +1,7 @@
 import type { TWorkerCommand, TWorkerCommandResult } from "@mirage/contracts/worker-bus";
 import { instanceQrKey, type TInstanceQr, ZInstanceQr } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
-import { findHostedInstance, setDesiredState } from "@mirage/db/instance-hosting";
+import { findHostedInstance, setDesiredState } from "@mirage/db/instances";
 import { type WorkerCommandClient, WorkerCommandTimeout } from "@mirage/queue/worker-commands";
 import type { Redis } from "ioredis";
 import { AppError } from "../http/app-error.ts";

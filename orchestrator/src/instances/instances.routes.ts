@@ -18,10 +18,11 @@ import {
   findInstanceView,
   type InstanceView,
   insertInstance,
+  isInstanceNameTaken,
   listHealthSamples,
   listInstanceEvents,
   listInstanceViews,
-} from "@mirage/db/instance-views";
+} from "@mirage/db/instances";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, withOrg } from "../auth/principal.ts";
@@ -126,8 +127,8 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       responses: { 201: { description: "The new instance", schema: ZInstance, example: ZInstance.meta()?.example } },
       async handler({ params, body, principal }, req) {
         const created = await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
-          const clash = await tx`select 1 from public.instances where org_id = ${params.orgId} and name = ${body.name}`;
-          if (clash.length > 0) throw new AppError("conflict", `an instance named "${body.name}" already exists`);
+          if (await isInstanceNameTaken(tx, params.orgId, body.name))
+            throw new AppError("conflict", `an instance named "${body.name}" already exists`);
           const inst = await insertInstance(tx, {
             orgId: params.orgId,
             name: body.name,

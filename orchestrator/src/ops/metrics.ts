@@ -1,4 +1,5 @@
 import type { Database } from "@mirage/db";
+import { type CountedColumn, countRowsBy } from "@mirage/db/metrics";
 import type { Queues } from "@mirage/queue/queues";
 import type { RequestHandler } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
@@ -28,25 +29,23 @@ export function createMetrics(deps: { db: Database; queues: Queues; defaultMetri
   });
 
   // Rows by one enum column: a gauge per (table, column), refreshed on scrape.
-  const countBy = (name: string, help: string, table: string, column: string) =>
-    new Gauge({
+  const countBy = (name: string, help: string, counted: CountedColumn) => {
+    const column = counted.slice(counted.indexOf(".") + 1);
+    return new Gauge({
       name,
       help,
       labelNames: [column] as const,
       registers: [registry],
       async collect() {
-        const rows = await deps.db.asService(
-          (tx) =>
-            tx<{ value: string; count: number }[]>`
-              select ${tx(column)}::text as value, count(*)::int as count from ${tx(`public.${table}`)} group by 1`,
-        );
+        const rows = await deps.db.asService((tx) => countRowsBy(tx, counted));
         this.reset();
         for (const r of rows) this.set({ [column]: r.value }, r.count);
       },
     });
-  countBy("mirage_instances", "Instances by status", "instances", "status");
-  countBy("mirage_outbound_messages", "Outbound messages by state", "outbound_messages", "state");
-  countBy("mirage_webhook_deliveries", "Webhook outbox rows by status", "webhook_deliveries", "status");
+  };
+  countBy("mirage_instances", "Instances by status", "instances.status");
+  countBy("mirage_outbound_messages", "Outbound messages by state", "outbound_messages.state");
+  countBy("mirage_webhook_deliveries", "Webhook outbox rows by status", "webhook_deliveries.status");
   new Gauge({
     name: "mirage_queue_jobs",
     help: "BullMQ jobs by queue and state (waiting, active, delayed, failed, completed)",

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import type { Database } from "@mirage/db";
+import { type Database, pingDatabase } from "@mirage/db";
 import { type Request, Router } from "express";
 import type { Redis } from "ioredis";
 import { AppError } from "../http/app-error.ts";
@@ -41,7 +41,10 @@ export function opsRouter(deps: { db: Database; redis: Redis; metrics: Metrics; 
         return { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message };
       }
     };
-    const [postgres, redis] = await Promise.all([check(() => deps.db.sql`select 1`), check(() => deps.redis.ping())]);
+    const [postgres, redis] = await Promise.all([
+      check(() => pingDatabase(deps.db.sql)),
+      check(() => deps.redis.ping()),
+    ]);
     const ok = postgres.ok && redis.ok;
     res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", checks: { postgres, redis } });
   });

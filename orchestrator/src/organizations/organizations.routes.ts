@@ -16,7 +16,7 @@ import {
   listUserEmails,
   updateMemberRole,
 } from "@mirage/db/members";
-import { listOrganizations } from "@mirage/db/organizations";
+import { findOrganization, listOrganizations, updateOrganization } from "@mirage/db/organizations";
 import { createUser, findUserByEmail } from "@mirage/db/users";
 import { audit } from "../audit/record.ts";
 import { hashPassword } from "../auth/passwords.ts";
@@ -24,8 +24,6 @@ import { ADMIN_ROLES, ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import type { RealtimeControl } from "../realtime/control.ts";
-
-type OrgRow = { id: string; name: string; slug: string; timezone: string; createdAt: Date };
 
 export function organizationRoutes(deps: { db: Database; bcryptCost: number; realtime?: RealtimeControl }): RouteDef[] {
   const { db } = deps;
@@ -61,8 +59,7 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
       responses: { 200: { description: "The organization", schema: ZOrganization } },
       async handler({ params, principal }) {
         const org = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx, role) => {
-          const [row] = await tx<OrgRow[]>`
-            select id, name, slug, timezone, created_at as "createdAt" from public.organizations where id = ${params.orgId}`;
+          const row = await findOrganization(tx, params.orgId);
           return row && { ...row, role };
         });
         if (!org) throw new AppError("not_found", "organization not found");
@@ -86,11 +83,7 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
           });
         }
         const org = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx, role) => {
-          const [row] = await tx<OrgRow[]>`
-            update public.organizations set name = coalesce(${body.name ?? null}, name),
-              timezone = coalesce(${body.timezone ?? null}, timezone)
-            where id = ${params.orgId}
-            returning id, name, slug, timezone, created_at as "createdAt"`;
+          const row = await updateOrganization(tx, params.orgId, { name: body.name, timezone: body.timezone });
           await audit(tx, req, {
             orgId: params.orgId,
             action: "organization.update",

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { placementLeaderKey, type TWorkerInfo } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
-import { assignInstance, countInstancesByWorker, listInstancesNeedingPlacement } from "@mirage/db/instance-hosting";
+import { assignInstance, countInstancesByWorker, listInstancesNeedingPlacement } from "@mirage/db/instances";
 import type { Logger } from "@mirage/logger";
+import { createLease } from "@mirage/queue/lease";
 import type { WorkerCommandClient } from "@mirage/queue/worker-commands";
 import type { Redis } from "ioredis";
 import { listLiveWorkers } from "./worker-registry.ts";
@@ -24,19 +24,13 @@ export type PlacementDeps = {
  */
 export function createPlacementService(deps: PlacementDeps) {
   const log = deps.logger.child({ module: "placement" });
-  const me = randomUUID();
-  const LEADER_KEY = placementLeaderKey(deps.ns);
+  // Three passes' worth, so one slow pass does not hand placement to another replica mid-way.
+  const lease = createLease(deps.redis, {
+    key: placementLeaderKey(deps.ns),
+    ttlMs: Math.max(3 * deps.intervalMs, 3_000),
+  });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
-
-  async function isLeader(): Promise<boolean> {
-    const leaseMs = Math.max(3 * deps.intervalMs, 3_000);
-    const won = await deps.redis.set(LEADER_KEY, me, "PX", leaseMs, "NX");
-    if (won === "OK") return true;
-    if ((await deps.redis.get(LEADER_KEY)) !== me) return false;
-    await deps.redis.pexpire(LEADER_KEY, leaseMs);
-    return true;
-  }
 
   function pick(workers: TWorkerInfo[], load: Map<string, number>): TWorkerInfo | undefined {
     let best: TWorkerInfo | undefined;
@@ -54,7 +48,7 @@ export function createPlacementService(deps: PlacementDeps) {
   }
 
   async function placeAll(): Promise<number> {
-    if (!(await isLeader())) return 0;
+    if (!(await lease.acquire())) return 0;
     const workers = await listLiveWorkers(deps.redis, deps.ns);
     if (workers.length === 0) return 0;
     const liveIds = workers.map((w) => w.id);
@@ -96,7 +90,7 @@ export function createPlacementService(deps: PlacementDeps) {
     async close(): Promise<void> {
       if (timer) clearInterval(timer);
       await running?.catch(() => {});
-      if ((await deps.redis.get(LEADER_KEY).catch(() => null)) === me) await deps.redis.del(LEADER_KEY).catch(() => {});
+      await lease.release().catch(() => false);
     },
   };
 }

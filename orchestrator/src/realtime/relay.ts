@@ -1,10 +1,13 @@
-import { randomUUID } from "node:crypto";
 import type { TChangeNotification } from "@mirage/contracts/changes";
 import { type TRealtimePublish, WORKER_RELAYED_EVENTS } from "@mirage/contracts/realtime";
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
+import { findCampaignStatus } from "@mirage/db/campaigns";
 import { listenChanges } from "@mirage/db/changes";
+import { findInstanceStatus } from "@mirage/db/instances";
+import { findMessageState } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
+import { createLease } from "@mirage/queue/lease";
 import { publishRealtimeEvent } from "@mirage/queue/realtime";
 import type { Redis } from "ioredis";
 import { z } from "zod";
@@ -45,10 +48,7 @@ export async function eventFromChange(
   switch (change.table) {
     case "instances": {
       if (change.op === "delete") return undefined;
-      const [row] = await db.asService(
-        (tx) => tx<{ status: string; reason: string | null; orgId: string }[]>`
-          select status, status_reason as reason, org_id as "orgId" from public.instances where id = ${String(change.id)}`,
-      );
+      const row = await db.asService((tx) => findInstanceStatus(tx, String(change.id)));
       if (!row) return undefined;
       return {
         type: "instance:status",
@@ -59,11 +59,7 @@ export async function eventFromChange(
     }
     case "outbound_messages": {
       if (change.op === "delete") return undefined;
-      const [row] = await db.asService(
-        (tx) => tx<{ state: string; campaignId: string | null; instanceId: string | null; orgId: string }[]>`
-          select state, campaign_id as "campaignId", instance_id as "instanceId", org_id as "orgId"
-          from public.outbound_messages where id = ${Number(change.id)}`,
-      );
+      const row = await db.asService((tx) => findMessageState(tx, Number(change.id)));
       if (!row) return undefined;
       return {
         type: "message:status",
@@ -79,10 +75,7 @@ export async function eventFromChange(
     }
     case "campaigns": {
       if (change.op === "delete") return undefined;
-      const [row] = await db.asService(
-        (tx) => tx<{ status: string; orgId: string }[]>`
-          select status, org_id as "orgId" from public.campaigns where id = ${String(change.id)}`,
-      );
+      const row = await db.asService((tx) => findCampaignStatus(tx, String(change.id)));
       if (!row) return undefined;
       return {
         type: "campaign:progress",
@@ -103,9 +96,7 @@ export async function eventFromChange(
  * the workers' pub/sub channel (QR codes, health samples). Other replicas stand by and take over within one lease.
  */
 export function createRealtimeRelay(deps: RelayDeps) {
-  const leaseMs = deps.leaseMs ?? 10_000;
-  const leaseKey = `${deps.stream}:relay-leader`;
-  const token = randomUUID();
+  const lease = createLease(deps.redis, { key: `${deps.stream}:relay-leader`, ttlMs: deps.leaseMs ?? 10_000 });
   const log = deps.logger.child({ module: "realtime-relay" });
   const sub = deps.redis.duplicate();
   let timer: NodeJS.Timeout | undefined;
@@ -168,19 +159,16 @@ export function createRealtimeRelay(deps: RelayDeps) {
     });
   });
 
-  const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
   async function heartbeat(): Promise<void> {
     if (stopped) return;
     if (leading) {
-      const renewed = await deps.redis.eval(RENEW, 1, leaseKey, token, String(leaseMs));
-      if (renewed !== 1) {
+      if (!(await lease.renew())) {
         log.warn("realtime relay leadership lost");
         await resign();
       }
       return;
     }
-    const got = await deps.redis.set(leaseKey, token, "PX", leaseMs, "NX");
-    if (got === "OK") await lead();
+    if (await lease.acquire()) await lead();
   }
 
   return {
@@ -190,7 +178,7 @@ export function createRealtimeRelay(deps: RelayDeps) {
         () => {
           heartbeat().catch((err: unknown) => log.error({ err }, "realtime relay heartbeat failed"));
         },
-        Math.floor(leaseMs / 3),
+        Math.floor(lease.ttlMs / 3),
       );
     },
     get isLeader() {
@@ -201,8 +189,7 @@ export function createRealtimeRelay(deps: RelayDeps) {
       if (timer) clearInterval(timer);
       await resign();
       await chain;
-      const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-      await deps.redis.eval(RELEASE, 1, leaseKey, token).catch(() => undefined);
+      await lease.release().catch(() => false);
       sub.disconnect();
     },
   };

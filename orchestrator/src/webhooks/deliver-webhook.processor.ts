@@ -6,13 +6,14 @@ import type { Database } from "@mirage/db";
 import { findDeliveryWork, recordDeliveryAttempt } from "@mirage/db/webhooks";
 import type { Logger } from "@mirage/logger";
 import { jitteredBackoff, type ProcessorContext, seededJitter, UnrecoverableError } from "@mirage/queue/queues";
-import type { SecretBox } from "./secret-box.ts";
-import { signPayload } from "./signing.ts";
+import type { KeyRing } from "@mirage/secrets";
+import { SIGNATURE_HEADER, signPayload } from "./signing.ts";
 import type { TargetPolicy } from "./ssrf.ts";
+import { openWebhookSecret } from "./webhook-secrets.ts";
 
 export type DeliverWebhookDeps = {
   db: Database;
-  box: SecretBox;
+  keyRing: KeyRing;
   policy: TargetPolicy;
   logger: Logger;
   timeoutMs: number;
@@ -114,14 +115,24 @@ export function createDeliverWebhookProcessor(deps: DeliverWebhookDeps) {
       data: work.payload,
     };
     const body = JSON.stringify(envelope);
-    const secret = deps.box.decrypt(work.secretKeyId, work.secretCiphertext);
+    let secret: string;
+    try {
+      secret = openWebhookSecret(deps.keyRing, {
+        endpointId: work.endpointId,
+        keyId: work.secretKeyId,
+        ciphertext: work.secretCiphertext,
+        aadBound: work.secretAadBound ?? true,
+      });
+    } catch (err) {
+      return fail(null, `signing secret cannot be decrypted: ${(err as Error).message}`, true);
+    }
     const headers = {
       "content-type": "application/json",
       "user-agent": deps.userAgent ?? "Mirage-Webhooks/1",
       "mirage-event": work.eventType,
       "mirage-event-id": work.eventId,
       "mirage-delivery": String(work.id),
-      "mirage-signature": signPayload(secret, body, Math.floor(Date.now() / 1000)),
+      [SIGNATURE_HEADER]: signPayload(secret, body, Math.floor(Date.now() / 1000)),
     };
     const result = await post(work.url, target.address, target.family, body, headers, deps.timeoutMs);
     if ("error" in result) return fail(null, result.error, false);

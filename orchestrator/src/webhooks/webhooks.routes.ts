@@ -25,15 +25,16 @@ import {
   setWebhookSecret,
   updateWebhookEndpoint,
 } from "@mirage/db/webhooks";
+import type { KeyRing } from "@mirage/secrets";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ADMIN_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
-import type { SecretBox } from "./secret-box.ts";
 import type { TargetPolicy } from "./ssrf.ts";
+import { sealWebhookSecret } from "./webhook-secrets.ts";
 
-export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: TargetPolicy }): RouteDef[] {
+export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: TargetPolicy }): RouteDef[] {
   const { db } = deps;
   const auth = { kind: "any", scopes: ["admin"] } as const;
   const endpointExample = ZWebhookEndpoint.meta()?.example;
@@ -92,7 +93,6 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
       async handler({ params, body, principal }, req) {
         await assertSafe(body.url);
         const secret = `whsec_${randomBytes(32).toString("base64url")}`;
-        const sealed = deps.box.encrypt(secret);
         const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
           const created = await insertWebhookEndpoint(tx, {
             orgId: params.orgId,
@@ -102,7 +102,10 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
             description: body.description ?? null,
             createdBy: principal.kind === "user" ? principal.userId : null,
           });
-          await setWebhookSecret(tx, { endpointId: created.id, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
+          await setWebhookSecret(tx, {
+            endpointId: created.id,
+            ...sealWebhookSecret(deps.keyRing, created.id, secret),
+          });
           await audit(tx, req, {
             orgId: params.orgId,
             action: "webhook.create",
@@ -208,11 +211,13 @@ export function webhookRoutes(deps: { db: Database; box: SecretBox; policy: Targ
       },
       async handler({ params, principal }, req) {
         const secret = `whsec_${randomBytes(32).toString("base64url")}`;
-        const sealed = deps.box.encrypt(secret);
         const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
           const endpoint = await findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId });
           if (!endpoint) throw new AppError("not_found", "webhook endpoint not found");
-          await setWebhookSecret(tx, { endpointId: endpoint.id, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
+          await setWebhookSecret(tx, {
+            endpointId: endpoint.id,
+            ...sealWebhookSecret(deps.keyRing, endpoint.id, secret),
+          });
           await audit(tx, req, {
             orgId: params.orgId,
             action: "webhook.rotate_secret",

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { parseKeyRing } from "@mirage/secrets";
 import { describe, expect, it } from "vitest";
-import { createSecretBox } from "./secret-box.ts";
 import { signPayload, verifySignature } from "./signing.ts";
 import { createTargetPolicy } from "./ssrf.ts";
+import { openWebhookSecret, sealWebhookSecret } from "./webhook-secrets.ts";
 
 describe("webhook signatures", () => {
   const secret = "whsec_test";
@@ -75,19 +76,21 @@ describe("SSRF policy", () => {
   });
 });
 
-describe("secret box", () => {
-  it("round-trips, and decrypts with older keys of the ring after rotation", () => {
+describe("webhook secrets", () => {
+  it("round-trip per endpoint, and open with older keys of the ring after rotation", () => {
     const k1 = randomBytes(32).toString("base64");
     const k2 = randomBytes(32).toString("hex");
-    const old = createSecretBox(`k1:${k1}`);
-    const sealed = old.encrypt("whsec_abc");
+    const old = parseKeyRing(`k1:${k1}`);
+    const sealed = sealWebhookSecret(old, "ep-1", "whsec_abc");
     expect(sealed.keyId).toBe("k1");
     expect(sealed.ciphertext.includes(Buffer.from("whsec_abc"))).toBe(false);
-    const rotated = createSecretBox(`k2:${k2},k1:${k1}`);
-    expect(rotated.decrypt("k1", sealed.ciphertext)).toBe("whsec_abc");
-    expect(rotated.encrypt("x").keyId).toBe("k2");
+    const rotated = parseKeyRing(`k2:${k2},k1:${k1}`);
+    const row = { endpointId: "ep-1", aadBound: true, ...sealed };
+    expect(openWebhookSecret(rotated, row)).toBe("whsec_abc");
+    expect(sealWebhookSecret(rotated, "ep-1", "x").keyId).toBe("k2");
+    expect(() => openWebhookSecret(rotated, { ...row, endpointId: "ep-2" })).toThrow(/authentication/);
     const tampered = Buffer.from(sealed.ciphertext);
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
-    expect(() => rotated.decrypt("k1", tampered)).toThrow();
+    expect(() => openWebhookSecret(rotated, { ...row, ciphertext: tampered })).toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boolEnv, csvEnv, databaseEnv, decodeKey, EnvError, parseEnv, redisEnv, z } from "./index.ts";
+import { boolEnv, csvEnv, databaseEnv, EnvError, parseEnv, redisEnv, z } from "./index.ts";
 
 const Schema = z.object({
   ...databaseEnv,
@@ -40,14 +40,5 @@ describe("parseEnv", () => {
 
   it("splits csv lists", () => {
     expect(parseEnv(Schema, { DATABASE_URL: "postgres://x", ORIGINS: " a, ,b " }).ORIGINS).toEqual(["a", "b"]);
-  });
-});
-
-describe("decodeKey", () => {
-  it("accepts 32-byte hex and base64 keys only", () => {
-    expect(decodeKey("00".repeat(32))?.length).toBe(32);
-    expect(decodeKey(Buffer.alloc(32, 7).toString("base64"))?.length).toBe(32);
-    expect(decodeKey("short")).toBeNull();
-    expect(decodeKey(Buffer.alloc(16).toString("base64"))).toBeNull();
   });
 });

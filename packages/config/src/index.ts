@@ -71,15 +71,4 @@ export const logEnv = {
   LOG_PRETTY: boolEnv(false),
 };
 
-/** 32-byte keys as base64 (44 chars) or hex (64 chars); validated here so a bad key fails at start, not at first use. */
-export const encryptionKeyEnv = z
-  .string()
-  .refine((v) => decodeKey(v) !== null, "must be 32 bytes as base64 or 64 hex characters");
-
-export function decodeKey(value: string): Buffer | null {
-  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
-  const b = Buffer.from(value, "base64");
-  return b.length === 32 ? b : null;
-}
-
 export { z };

@@ -3,7 +3,7 @@ import { ZUuid } from "./common.ts";
 import { ZApiKeyScope, ZOrgRole } from "./enums.ts";
 
 /**
- * The one token format (ARCHITECTURE decision 5): Supabase-shaped JWT claims. The same object is what `asUser`
+ * The one token format (ARCHITECTURE.md, decision 5): Supabase-shaped JWT claims. The same object is what `asUser`
  * hands to Postgres as `request.jwt.claims`, so `auth.uid()` in RLS policies reads `sub`.
  */
 export const ZJwtClaims = z.object({

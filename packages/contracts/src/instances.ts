@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ZInstanceStatus, ZPhoneE164 } from "./enums.ts";
 
-/** REST DTOs of the instances feature (issue 5). */
+/** REST DTOs of the instances feature. */
 const ZUuid = z.uuid();
 const ZTimestamp = z.iso.datetime({ offset: true });
 

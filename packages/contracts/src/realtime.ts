@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ZCampaignStatus, ZInstanceStatus, ZMessageState } from "./enums.ts";
 
 /**
- * The socket.io event catalog (ARCHITECTURE decision 6). Events reach the room of one organization only.
+ * The socket.io event catalog (ARCHITECTURE.md, decision 6). Events reach the room of one organization only.
  * Every event is an envelope whose `cursor` orders it; a reconnecting client passes the last cursor it saw as
  * `since` in the handshake `auth` and receives what it missed (within the server's retention) before live events.
  */

@@ -128,3 +128,8 @@ export function createDb(opts: CreateDbOptions): Database {
     },
   };
 }
+
+/** A round trip to the server (health checks); rejects when Postgres is unreachable. */
+export async function pingDatabase(sql: Pool): Promise<void> {
+  await sql`select 1`;
+}

@@ -6,5 +6,6 @@ export {
   type Db,
   type Pool,
   PoolTooLargeError,
+  pingDatabase,
   type Tx,
 } from "./client.ts";

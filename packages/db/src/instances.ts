@@ -1,66 +1,267 @@
 import type { TInstanceStatus } from "@mirage/contracts/enums";
 import type { Db } from "./client.ts";
 
-export type Instance = {
+// The instances aggregate: what the API shows and changes (under asUser), and what workers and placement do to
+// host an instance (under asService, fenced by worker and epoch). Sender pools and health samples belong here
+// because they are written only as part of an instance's life.
+
+// ── The API's view ──────────────────────────────────────────────────────────────────────────────────────────
+
+/** What the API shows of an instance (under asUser: RLS keeps other organizations out). */
+export type InstanceView = {
   id: string;
   orgId: string;
   name: string;
-  phoneE164: string | null;
+  phone: string | null;
+  waJid: string | null;
   status: TInstanceStatus;
   statusReason: string | null;
-  workerId: string | null;
-  epoch: number;
+  desiredState: "running" | "stopped";
   healthScore: number | null;
+  restrictedUntil: Date | null;
+  workerId: string | null;
+  lastConnectedAt: Date | null;
+  lastInboundAt: Date | null;
+  lastOutboundAt: Date | null;
   createdAt: Date;
-  updatedAt: Date;
 };
 
 const columns = (db: Db) => db`
-  id, org_id as "orgId", name, phone_e164 as "phoneE164", status, status_reason as "statusReason",
-  worker_id as "workerId", epoch, health_score as "healthScore", created_at as "createdAt", updated_at as "updatedAt"`;
+  id, org_id as "orgId", name, phone_e164 as phone, wa_jid as "waJid", status, status_reason as "statusReason",
+  desired_state as "desiredState", health_score as "healthScore", restricted_until as "restrictedUntil",
+  worker_id as "workerId", last_connected_at as "lastConnectedAt", last_inbound_at as "lastInboundAt",
+  last_outbound_at as "lastOutboundAt", created_at as "createdAt"`;
 
-export async function createInstance(
+export async function listInstanceViews(db: Db, orgId: string): Promise<InstanceView[]> {
+  return db<InstanceView[]>`select ${columns(db)} from public.instances where org_id = ${orgId} order by name`;
+}
+
+export async function findInstanceView(db: Db, orgId: string, id: string): Promise<InstanceView | undefined> {
+  const [row] = await db<InstanceView[]>`
+    select ${columns(db)} from public.instances where org_id = ${orgId} and id = ${id}`;
+  return row;
+}
+
+export async function insertInstance(
   db: Db,
-  input: { orgId: string; name: string; phoneE164?: string | null; createdBy?: string | null },
-): Promise<Instance> {
-  const [row] = await db<Instance[]>`
-    insert into public.instances (org_id, name, phone_e164, created_by)
-    values (${input.orgId}, ${input.name}, ${input.phoneE164 ?? null}, ${input.createdBy ?? null})
+  input: {
+    orgId: string;
+    name: string;
+    phone?: string | null;
+    hourlyCap?: number | null;
+    dailyCap?: number | null;
+    createdBy?: string | null;
+  },
+): Promise<InstanceView> {
+  const [row] = await db<InstanceView[]>`
+    insert into public.instances (org_id, name, phone_e164, hourly_cap, daily_cap, created_by)
+    values (${input.orgId}, ${input.name}, ${input.phone ?? null}, ${input.hourlyCap ?? null},
+            ${input.dailyCap ?? null}, ${input.createdBy ?? null})
     returning ${columns(db)}`;
   if (!row) throw new Error("instance insert returned no row");
   return row;
 }
 
-export async function listInstances(db: Db, orgId: string): Promise<Instance[]> {
-  return db<Instance[]>`select ${columns(db)} from public.instances where org_id = ${orgId} order by name`;
+export async function deleteInstance(db: Db, orgId: string, id: string): Promise<boolean> {
+  const r = await db`delete from public.instances where org_id = ${orgId} and id = ${id}`;
+  return r.count === 1;
 }
 
-export async function findInstanceById(db: Db, id: string): Promise<Instance | undefined> {
-  const [row] = await db<Instance[]>`select ${columns(db)} from public.instances where id = ${id}`;
+export async function listInstanceEvents(
+  db: Db,
+  instanceId: string,
+  limit: number,
+): Promise<
+  {
+    id: number;
+    from: TInstanceStatus | null;
+    to: TInstanceStatus;
+    reason: string | null;
+    detail: Record<string, unknown>;
+    at: Date;
+  }[]
+> {
+  return db`
+    select id, from_status as "from", to_status as "to", reason, detail, created_at as at
+    from public.instance_events where instance_id = ${instanceId} order by id desc limit ${limit}`;
+}
+
+export async function listHealthSamples(
+  db: Db,
+  instanceId: string,
+  since: Date,
+): Promise<{ score: number; reasons: string[]; at: Date }[]> {
+  return db`
+    select score, reasons, sampled_at as at from public.instance_health
+    where instance_id = ${instanceId} and sampled_at >= ${since} order by sampled_at`;
+}
+
+/** Whether the organization already has an instance with this name (names are unique per organization). */
+export async function isInstanceNameTaken(db: Db, orgId: string, name: string): Promise<boolean> {
+  const rows = await db`select 1 from public.instances where org_id = ${orgId} and name = ${name}`;
+  return rows.length > 0;
+}
+
+/** Service: an instance's current status, for the realtime relay (which then publishes to `orgId` only). */
+export async function findInstanceStatus(
+  db: Db,
+  id: string,
+): Promise<{ status: TInstanceStatus; reason: string | null; orgId: string } | undefined> {
+  const [row] = await db<{ status: TInstanceStatus; reason: string | null; orgId: string }[]>`
+    select status, status_reason as reason, org_id as "orgId" from public.instances where id = ${id}`;
   return row;
 }
 
-/**
- * Service work: moves an instance to a new status and appends the history row in the same statement.
- * Returns undefined when the status was already `to` (no duplicate history rows for repeated signals).
- */
-export async function recordInstanceStatus(
+// ── Hosting: workers and placement ─────────────────────────────────────────────────────────────────────────
+
+/** What a worker needs to host an instance. */
+export type HostedInstance = {
+  id: string;
+  orgId: string;
+  name: string;
+  epoch: number;
+  status: TInstanceStatus;
+  desiredState: "running" | "stopped";
+  phoneE164: string | null;
+  restrictedUntil: Date | null;
+  hasCreds: boolean;
+};
+
+const hostedColumns = (db: Db) => db`
+  i.id, i.org_id as "orgId", i.name, i.epoch, i.status, i.desired_state as "desiredState",
+  i.phone_e164 as "phoneE164", i.restricted_until as "restrictedUntil",
+  exists (select 1 from public.wa_auth_creds c where c.instance_id = i.id) as "hasCreds"`;
+
+export async function listAssignedInstances(db: Db, workerId: string): Promise<HostedInstance[]> {
+  return db<HostedInstance[]>`
+    select ${hostedColumns(db)} from public.instances i where i.worker_id = ${workerId} order by i.created_at`;
+}
+
+export async function findHostedInstance(
   db: Db,
-  input: { instanceId: string; to: TInstanceStatus; reason?: string | null; detail?: Record<string, unknown> },
-): Promise<{ from: TInstanceStatus; to: TInstanceStatus } | undefined> {
-  const [row] = await db<{ from: TInstanceStatus; to: TInstanceStatus }[]>`
+  instanceId: string,
+): Promise<(HostedInstance & { workerId: string | null }) | undefined> {
+  const [row] = await db<(HostedInstance & { workerId: string | null })[]>`
+    select ${hostedColumns(db)}, i.worker_id as "workerId" from public.instances i where i.id = ${instanceId}`;
+  return row;
+}
+
+export type StatusWrite = {
+  instanceId: string;
+  workerId: string;
+  epoch: number;
+  to: TInstanceStatus;
+  reason?: string | null;
+  detail?: Record<string, unknown>;
+  /** Filled once the account is known (after pairing). */
+  account?: { jid?: string; lid?: string; phoneE164?: string };
+  restrictedUntil?: Date | null;
+};
+
+/**
+ * A host's status change, fenced by (worker, epoch): a host that lost the instance writes nothing and learns it.
+ * Appends the history row in the same statement. 'unchanged' when the status (and reason) were already that.
+ */
+export async function writeHostedStatus(
+  db: Db,
+  w: StatusWrite,
+): Promise<{ result: "ok"; from: TInstanceStatus; orgId: string } | { result: "unchanged" | "fenced" }> {
+  const [row] = await db<{ owned: boolean; from: TInstanceStatus; changed: boolean; orgId: string }[]>`
     with prev as (
-      select id, org_id, status from public.instances where id = ${input.instanceId} for update
+      select id, org_id, status, status_reason from public.instances
+      where id = ${w.instanceId} for update
+    ), owned as (
+      select prev.* from prev join public.instances i on i.id = prev.id
+      where i.worker_id = ${w.workerId} and i.epoch = ${w.epoch}
     ), upd as (
-      update public.instances i set status = ${input.to}, status_reason = ${input.reason ?? null},
-        last_connected_at = case when ${input.to} = 'connected' then now() else i.last_connected_at end
-      from prev where i.id = prev.id and prev.status <> ${input.to}
+      update public.instances i set
+        status = ${w.to},
+        status_reason = ${w.reason ?? null},
+        wa_jid = coalesce(${w.account?.jid ?? null}, i.wa_jid),
+        wa_lid = coalesce(${w.account?.lid ?? null}, i.wa_lid),
+        phone_e164 = coalesce(i.phone_e164, ${w.account?.phoneE164 ?? null}),
+        restricted_until = case when ${w.to} = 'restricted' then ${w.restrictedUntil ?? null}::timestamptz
+                                else null end,
+        last_connected_at = case when ${w.to} = 'connected' then now() else i.last_connected_at end
+      from owned where i.id = owned.id
+        and (owned.status <> ${w.to} or owned.status_reason is distinct from ${w.reason ?? null})
       returning i.id
     ), ev as (
       insert into public.instance_events (org_id, instance_id, from_status, to_status, reason, detail)
-      select prev.org_id, prev.id, prev.status, ${input.to}, ${input.reason ?? null}, ${db.json((input.detail ?? {}) as never)}
-      from prev join upd on upd.id = prev.id
+      select owned.org_id, owned.id, owned.status, ${w.to}, ${w.reason ?? null}, ${db.json((w.detail ?? {}) as never)}
+      from owned join upd on upd.id = owned.id
     )
-    select prev.status as "from", ${input.to}::public.instance_status as "to" from prev join upd on upd.id = prev.id`;
-  return row;
+    select exists (select 1 from owned) as owned,
+           (select status from prev) as "from",
+           exists (select 1 from upd) as changed,
+           (select org_id from prev) as "orgId"`;
+  if (!row?.owned) return { result: "fenced" };
+  if (!row.changed) return { result: "unchanged" };
+  return { result: "ok", from: row.from, orgId: row.orgId };
+}
+
+export type HealthSample = {
+  instanceId: string;
+  workerId: string;
+  epoch: number;
+  score: number;
+  reasons: string[];
+  metrics: Record<string, unknown>;
+  lastInboundAt?: Date | null;
+  lastOutboundAt?: Date | null;
+};
+
+/** Appends a health sample (the time series) and updates the instance's current score, fenced. */
+export async function writeHealthSample(db: Db, s: HealthSample): Promise<boolean> {
+  const rows = await db`
+    with upd as (
+      update public.instances set health_score = ${s.score},
+        last_inbound_at = coalesce(${s.lastInboundAt ?? null}, last_inbound_at),
+        last_outbound_at = coalesce(${s.lastOutboundAt ?? null}, last_outbound_at)
+      where id = ${s.instanceId} and worker_id = ${s.workerId} and epoch = ${s.epoch}
+      returning id, org_id
+    )
+    insert into public.instance_health (org_id, instance_id, score, reasons, metrics)
+    select org_id, id, ${s.score}, ${db.json(s.reasons)}, ${db.json(s.metrics as never)} from upd
+    returning id`;
+  return rows.length === 1;
+}
+
+/** Placement: hands the instance to a worker with a new epoch; the previous host's writes are fenced from now on. */
+export async function assignInstance(db: Db, instanceId: string, workerId: string): Promise<number | undefined> {
+  const [row] = await db<{ epoch: number }[]>`
+    update public.instances set worker_id = ${workerId}, epoch = epoch + 1
+    where id = ${instanceId} returning epoch`;
+  return row?.epoch;
+}
+
+export async function setDesiredState(db: Db, instanceId: string, desired: "running" | "stopped"): Promise<boolean> {
+  const r = await db`update public.instances set desired_state = ${desired} where id = ${instanceId}`;
+  return r.count === 1;
+}
+
+/** Instances that should run but have no live host: never placed, or placed on a worker that is gone. */
+export async function listInstancesNeedingPlacement(
+  db: Db,
+  liveWorkerIds: string[],
+): Promise<{ id: string; workerId: string | null }[]> {
+  return db<{ id: string; workerId: string | null }[]>`
+    select id, worker_id as "workerId" from public.instances
+    where desired_state = 'running'
+      and status not in ('logged_out', 'banned', 'pairing_expired')
+      and (worker_id is null or not (worker_id = any(${liveWorkerIds})))
+    order by created_at`;
+}
+
+export async function countInstancesByWorker(db: Db): Promise<Map<string, number>> {
+  const rows = await db<{ workerId: string; n: number }[]>`
+    select worker_id as "workerId", count(*)::int as n from public.instances
+    where worker_id is not null and desired_state = 'running' group by worker_id`;
+  return new Map(rows.map((r) => [r.workerId, r.n]));
+}
+
+/** A banned number leaves every sender pool at once. */
+export async function removeFromSenderPools(db: Db, instanceId: string): Promise<number> {
+  const r = await db`delete from public.campaign_senders where instance_id = ${instanceId}`;
+  return r.count;
 }

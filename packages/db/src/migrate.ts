@@ -142,3 +142,51 @@ function quoteIdent(v: string): string {
 function quoteLiteral(v: string): string {
   return `'${v.replace(/'/g, "''")}'`;
 }
+
+function databaseNameOf(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!/^[a-zA-Z0-9_-]+$/.test(name)) throw new Error(`Unsupported database name "${name}"`);
+  return name;
+}
+
+/** The server's maintenance database (`postgres`), for creating and dropping the one `adminUrl` names. */
+function maintenanceUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = "/postgres";
+  return u.toString();
+}
+
+/** Creates the database `adminUrl` points at unless it exists; answers its name when it was created. */
+export async function createDatabaseIfMissing(adminUrl: string): Promise<string | undefined> {
+  const name = databaseNameOf(adminUrl);
+  const sql = postgres(maintenanceUrl(adminUrl), { max: 1, onnotice: () => {} });
+  try {
+    const [exists] = await sql`select 1 from pg_database where datname = ${name}`;
+    if (exists) return undefined;
+    await sql.unsafe(`create database ${quoteIdent(name)}`);
+    return name;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Drops the database `adminUrl` points at, disconnecting its sessions (`./mirage db reset`). */
+export async function dropDatabase(adminUrl: string): Promise<void> {
+  const sql = postgres(maintenanceUrl(adminUrl), { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists ${quoteIdent(databaseNameOf(adminUrl))} with (force)`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Connects with `url` (the app's login role) and answers the role it got; throws when it cannot connect. */
+export async function connectedRole(url: string): Promise<string> {
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    const [row] = await sql<{ user: string }[]>`select current_user as user`;
+    return row?.user ?? "";
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

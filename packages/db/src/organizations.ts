@@ -2,7 +2,6 @@ import type { TOrgRole } from "@mirage/contracts/enums";
 import type { Db } from "./client.ts";
 
 export type Organization = { id: string; name: string; slug: string; timezone: string; createdAt: Date };
-export type Membership = { orgId: string; userId: string; role: TOrgRole };
 
 /** Service work: an organization and its first owner in one statement, so no org ever exists without an owner. */
 export async function createOrganizationWithOwner(
@@ -32,13 +31,23 @@ export async function listOrganizations(db: Db): Promise<(Organization & { role:
     order by o.name`;
 }
 
-export async function addMember(db: Db, input: Membership): Promise<void> {
-  await db`insert into public.organization_members (org_id, user_id, role)
-           values (${input.orgId}, ${input.userId}, ${input.role})`;
+/** Under asUser: one organization, if the caller may see it. */
+export async function findOrganization(db: Db, id: string): Promise<Organization | undefined> {
+  const [row] = await db<Organization[]>`
+    select id, name, slug, timezone, created_at as "createdAt" from public.organizations where id = ${id}`;
+  return row;
 }
 
-export async function listMembers(db: Db, orgId: string): Promise<Membership[]> {
-  return db<Membership[]>`
-    select org_id as "orgId", user_id as "userId", role
-    from public.organization_members where org_id = ${orgId} order by created_at`;
+/** Under asUser: renames or moves the organization to another time zone; fields left undefined stay. */
+export async function updateOrganization(
+  db: Db,
+  id: string,
+  patch: { name?: string; timezone?: string },
+): Promise<Organization | undefined> {
+  const [row] = await db<Organization[]>`
+    update public.organizations set name = coalesce(${patch.name ?? null}, name),
+      timezone = coalesce(${patch.timezone ?? null}, timezone)
+    where id = ${id}
+    returning id, name, slug, timezone, created_at as "createdAt"`;
+  return row;
 }

@@ -134,3 +134,14 @@ export async function markInflightUnknown(db: Db, instanceId: string): Promise<n
     where instance_id = ${instanceId} and state in ('claimed', 'sending')`;
   return result.count;
 }
+
+/** Service: a message's state and where it belongs, for the realtime relay. */
+export async function findMessageState(
+  db: Db,
+  id: number,
+): Promise<{ state: string; campaignId: string | null; instanceId: string | null; orgId: string } | undefined> {
+  const [row] = await db<{ state: string; campaignId: string | null; instanceId: string | null; orgId: string }[]>`
+    select state, campaign_id as "campaignId", instance_id as "instanceId", org_id as "orgId"
+    from public.outbound_messages where id = ${id}`;
+  return row;
+}

@@ -30,3 +30,24 @@ export async function findUserByEmail(
     from auth.users where email = lower(${email}) and deleted_at is null`;
   return user;
 }
+
+/** Service: a user by id with whether they are banned now; undefined when deleted or unknown. */
+export async function findActiveUser(
+  db: Db,
+  id: string,
+): Promise<{ id: string; email: string; banned: boolean } | undefined> {
+  const [user] = await db<{ id: string; email: string; banned: boolean }[]>`
+    select id, email, coalesce(banned_until > now(), false) as banned
+    from auth.users where id = ${id} and deleted_at is null`;
+  return user;
+}
+
+/** Service: stamps a successful login (what Supabase Auth records as last_sign_in_at). */
+export async function recordSignIn(db: Db, userId: string): Promise<void> {
+  await db`update auth.users set last_sign_in_at = now() where id = ${userId}`;
+}
+
+/** Service: replaces a user's password hash (bcrypt, computed by the caller). */
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db`update auth.users set encrypted_password = ${passwordHash}, updated_at = now() where id = ${userId}`;
+}

@@ -84,9 +84,3 @@ export async function clearAuthState(db: Db, instanceId: string): Promise<void> 
   await db`delete from public.wa_auth_keys where instance_id = ${instanceId}`;
   await db`delete from public.wa_auth_creds where instance_id = ${instanceId}`;
 }
-
-export async function countAuthKeys(db: Db, instanceId: string): Promise<number> {
-  const [row] = await db<{ n: number }[]>`
-    select count(*)::int as n from public.wa_auth_keys where instance_id = ${instanceId}`;
-  return row?.n ?? 0;
-}

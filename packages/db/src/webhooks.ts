@@ -182,6 +182,8 @@ export type DeliveryWork = WebhookDelivery & {
   enabled: boolean;
   secretKeyId: string | null;
   secretCiphertext: Buffer | null;
+  /** False for secrets sealed before they were bound to their endpoint (no associated data). */
+  secretAadBound: boolean | null;
 };
 
 export async function findDeliveryWork(db: Db, id: number): Promise<DeliveryWork | undefined> {
@@ -190,7 +192,7 @@ export async function findDeliveryWork(db: Db, id: number): Promise<DeliveryWork
            d.event_type as "eventType", d.status, d.attempts, d.next_attempt_at as "nextAttemptAt",
            d.last_status_code as "lastStatusCode", d.last_error as "lastError", d.delivered_at as "deliveredAt",
            d.created_at as "createdAt", d.payload, e.url, e.enabled, s.key_id as "secretKeyId",
-           s.ciphertext as "secretCiphertext"
+           s.ciphertext as "secretCiphertext", s.aad_bound as "secretAadBound"
     from public.webhook_deliveries d
     join public.webhook_endpoints e on e.id = d.endpoint_id
     left join public.webhook_endpoint_secrets s on s.endpoint_id = d.endpoint_id
@@ -219,10 +221,33 @@ export async function recordDeliveryAttempt(
     where id = ${input.id}`;
 }
 
-/** Gauge source for /metrics: deliveries by status. */
-export async function countWebhookDeliveriesByStatus(
+export type StoredWebhookSecret = { endpointId: string; keyId: string; ciphertext: Buffer; aadBound: boolean };
+
+/**
+ * Service: secrets that need re-encrypting — sealed without associated data, or under a key other than
+ * `activeKeyId` (a retired key). At most `limit` rows, oldest first.
+ */
+export async function listWebhookSecretsToRewrap(
   db: Db,
-): Promise<{ status: TWebhookDeliveryStatus; count: number }[]> {
-  return db<{ status: TWebhookDeliveryStatus; count: number }[]>`
-    select status, count(*)::int as count from public.webhook_deliveries group by status`;
+  input: { activeKeyId: string; limit: number },
+): Promise<StoredWebhookSecret[]> {
+  return db<StoredWebhookSecret[]>`
+    select endpoint_id as "endpointId", key_id as "keyId", ciphertext, aad_bound as "aadBound"
+    from public.webhook_endpoint_secrets
+    where not aad_bound or key_id <> ${input.activeKeyId}
+    order by created_at, endpoint_id limit ${input.limit}`;
+}
+
+/**
+ * Service: replaces a secret's ciphertext (same secret, new sealing) only if it is still the one that was read, so
+ * a rotation by an admin in the meantime is never overwritten. True when the row was replaced.
+ */
+export async function rewrapWebhookSecret(
+  db: Db,
+  input: { endpointId: string; previous: Buffer; keyId: string; ciphertext: Buffer },
+): Promise<boolean> {
+  const r = await db`
+    update public.webhook_endpoint_secrets set key_id = ${input.keyId}, ciphertext = ${input.ciphertext}, aad_bound = true
+    where endpoint_id = ${input.endpointId} and ciphertext = ${input.previous}`;
+  return r.count === 1;
 }

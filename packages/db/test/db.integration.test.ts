@@ -15,7 +15,7 @@ import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures"
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenChanges } from "../src/changes.ts";
-import { createInstance, recordInstanceStatus } from "../src/instances.ts";
+import { assignInstance, insertInstance, writeHostedStatus } from "../src/instances.ts";
 import { MigrationError, runMigrations } from "../src/migrate.ts";
 import { createOrganizationWithOwner, listOrganizations } from "../src/organizations.ts";
 import {
@@ -129,13 +129,17 @@ describe("query modules", () => {
     expect(orgs).toEqual([expect.objectContaining({ id: org.id, slug: "founders", role: "owner" })]);
   });
 
-  it("records a status change and its history row once", async () => {
-    const inst = await t.db.asUser(a.users.operator.claims, (tx) => createInstance(tx, { orgId: a.orgId, name: "s1" }));
+  it("records a status change and its history row once, fenced by worker and epoch", async () => {
+    const inst = await t.db.asUser(a.users.operator.claims, (tx) => insertInstance(tx, { orgId: a.orgId, name: "s1" }));
     expect(inst.status).toBe("pending_pairing");
-    const first = await t.db.asService((tx) => recordInstanceStatus(tx, { instanceId: inst.id, to: "connected" }));
-    const again = await t.db.asService((tx) => recordInstanceStatus(tx, { instanceId: inst.id, to: "connected" }));
-    expect(first).toEqual({ from: "pending_pairing", to: "connected" });
-    expect(again).toBeUndefined();
+    const epoch = await t.db.asService((tx) => assignInstance(tx, inst.id, "w1"));
+    if (epoch === undefined) throw new Error("not assigned");
+    const write = (workerId: string, e: number) =>
+      t.db.asService((tx) => writeHostedStatus(tx, { instanceId: inst.id, workerId, epoch: e, to: "connected" }));
+    expect(await write("w1", epoch)).toEqual({ result: "ok", from: "pending_pairing", orgId: a.orgId });
+    expect(await write("w1", epoch)).toEqual({ result: "unchanged" });
+    expect(await write("w1", epoch - 1)).toEqual({ result: "fenced" });
+    expect(await write("w2", epoch)).toEqual({ result: "fenced" });
     const events = await t.db.asUser(
       a.users.viewer.claims,
       (tx) => tx`select from_status, to_status from public.instance_events where instance_id = ${inst.id}`,
@@ -144,7 +148,7 @@ describe("query modules", () => {
   });
 
   it("never hands the same message to two concurrent claimers", async () => {
-    const inst = await t.db.asUser(a.users.operator.claims, (tx) => createInstance(tx, { orgId: a.orgId, name: "s2" }));
+    const inst = await t.db.asUser(a.users.operator.claims, (tx) => insertInstance(tx, { orgId: a.orgId, name: "s2" }));
     await t.db.asService((tx) =>
       enqueueOutboundMessages(
         tx,
@@ -168,7 +172,7 @@ describe("query modules", () => {
   });
 
   it("refuses transitions that could send twice and reports lost races", async () => {
-    const inst = await t.db.asUser(a.users.operator.claims, (tx) => createInstance(tx, { orgId: a.orgId, name: "s3" }));
+    const inst = await t.db.asUser(a.users.operator.claims, (tx) => insertInstance(tx, { orgId: a.orgId, name: "s3" }));
     const [id] = await t.db.asService((tx) =>
       enqueueOutboundMessages(tx, [
         { orgId: a.orgId, instanceId: inst.id, recipientPhone: "+5511920000001", body: "x" },
@@ -201,8 +205,11 @@ describe("change notifications", () => {
   it("emits compact events (table, op, id, org_id) after commit", async () => {
     const seen: TChangeNotification[] = [];
     const { unlisten } = await listenChanges(t.db.sql, (c) => seen.push(c));
-    const inst = await t.db.asUser(b.users.operator.claims, (tx) => createInstance(tx, { orgId: b.orgId, name: "n1" }));
-    await t.db.asService((tx) => recordInstanceStatus(tx, { instanceId: inst.id, to: "connecting" }));
+    const inst = await t.db.asUser(b.users.operator.claims, (tx) => insertInstance(tx, { orgId: b.orgId, name: "n1" }));
+    const epoch = (await t.db.asService((tx) => assignInstance(tx, inst.id, "w1"))) ?? 0;
+    await t.db.asService((tx) =>
+      writeHostedStatus(tx, { instanceId: inst.id, workerId: "w1", epoch, to: "connecting" }),
+    );
     await expect.poll(() => seen.length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
     await unlisten();
     expect(seen).toEqual(

@@ -71,6 +71,12 @@ reset role;
 select is((select status::text from webhook_deliveries where id = 800001), 'dead', 'the other delivery is untouched');
 select is((select count(*)::int from webhook_endpoint_secrets where endpoint_id = 'fa000000-0000-4000-8000-000000000001'), 0,
   'no secret was written into the other organization');
+update webhook_endpoint_secrets set aad_bound = false where endpoint_id = 'ea000000-0000-4000-8000-000000000001';
+select pg_temp.act_as('e0000000-0000-4000-8000-000000000001');
+select private.set_webhook_secret('ea000000-0000-4000-8000-000000000001', 'k2', '\x02');
+reset role;
+select is((select aad_bound from webhook_endpoint_secrets where endpoint_id = 'ea000000-0000-4000-8000-000000000001'),
+  true, 'a secret set through the function is marked as bound to its endpoint, also when it replaces an old one');
 
 -- ── the outbox is written with its cause, filtered per endpoint ──
 insert into instances (id, org_id, name) values

@@ -8,7 +8,3 @@ export async function renderQr(qr: string): Promise<{ raw: string; dataUrl: stri
   ]);
   return { raw: qr, dataUrl, ascii };
 }
-
-export async function renderQrPng(qr: string): Promise<Buffer> {
-  return QRCode.toBuffer(qr, { type: "png", errorCorrectionLevel: "L", margin: 2, width: 320 });
-}

@@ -1,7 +1,7 @@
 import type { TInstanceStatus } from "@mirage/contracts/enums";
 
 /**
- * What to do when a socket closes, by WhatsApp's disconnect code (Baileys' DisconnectReason) — ARCHITECTURE
+ * What to do when a socket closes, by WhatsApp's disconnect code (Baileys' DisconnectReason) — ARCHITECTURE.md,
  * decision 10. Pure, so every branch is unit-tested; the session host carries it out.
  */
 export type ReconnectDecision =

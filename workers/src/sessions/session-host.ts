@@ -8,7 +8,7 @@ import {
   removeFromSenderPools,
   writeHealthSample,
   writeHostedStatus,
-} from "@mirage/db/instance-hosting";
+} from "@mirage/db/instances";
 import { clearAuthState } from "@mirage/db/wa-auth";
 import { enqueueWebhookEvent } from "@mirage/db/webhooks";
 import type { Logger } from "@mirage/logger";
