@@ -153,8 +153,9 @@ beforeAll(async () => {
   viewerA = await token(a.users.viewer);
   startWorker("w-a");
   startWorker("w-b");
-  await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 2 ? true : undefined), 30_000, "two workers");
-}, 90_000);
+  // Two tsx processes loading Baileys: well past 30 s when the machine is loaded.
+  await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 2 ? true : undefined), 120_000, "two workers");
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all([...workers.keys()].map((id) => stopWorker(id, "SIGTERM")));
