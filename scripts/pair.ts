@@ -5,14 +5,19 @@
  *                                 [--sim-phone 5511999990000]
  *
  * --sim-phone: in the phone-free demo (./mirage start --simulator), that virtual phone of wa-sim scans the QR (or
- * types the pairing code) for you, through wa-sim's control API (WA_SIM_CONTROL_URL, default :7281).
+ * types the pairing code) for you, through wa-sim's control API.
+ *
+ * Addresses: the running stack's (its stack.json, see stack/state.ts), unless given: --url or MIRAGE_API_URL for the
+ * API, WA_SIM_CONTROL_URL for the simulator. Without a running stack, ORCHESTRATOR_PORT and WA_SIM_CONTROL_PORT.
  *
  * Credentials: MIRAGE_API_KEY (an API key with the `instances` scope), or MIRAGE_EMAIL + MIRAGE_PASSWORD
  * (defaults to the demo owner). Creates the instance when it does not exist, prints each QR code in the terminal
  * (or the pairing code with --code), and returns once WhatsApp reports it connected.
  */
+import path from "node:path";
 import { parseArgs } from "node:util";
 import QRCode from "qrcode";
+import { readInfo, runDir, runningStack } from "./stack/state.ts";
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -33,24 +38,67 @@ if (!name) {
   );
   process.exit(2);
 }
-const base = (
+const dir = runDir(path.resolve(import.meta.dirname, ".."));
+const stack = runningStack(dir) ? readInfo(dir) : undefined;
+const api = (
   values.url ??
   process.env.MIRAGE_API_URL ??
-  `http://127.0.0.1:${process.env.ORCHESTRATOR_PORT ?? "3001"}`
+  stack?.api ??
+  `http://127.0.0.1:${process.env.ORCHESTRATOR_PORT || "3001"}`
+)
+  .replace(/\/$/, "")
+  .replace(/(\/api\/v1)?$/, "/api/v1");
+const simControl = (
+  process.env.WA_SIM_CONTROL_URL ||
+  stack?.waSim?.controlUrl ||
+  `http://${process.env.WA_SIM_HOST || "127.0.0.1"}:${process.env.WA_SIM_CONTROL_PORT || "7281"}`
 ).replace(/\/$/, "");
-const api = `${base}/api/v1`;
 
 type Json = Record<string, unknown>;
 let auth: string;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${api}${path}`, {
+const API_HINT =
+  values.url || process.env.MIRAGE_API_URL
+    ? "is the Mirage API running at that address (--url / MIRAGE_API_URL)?"
+    : stack
+      ? `the stack (pid ${stack.pid}) announced it there; see ${stack.log}`
+      : "is the stack running? start it with ./mirage start (or pass --url / MIRAGE_API_URL)";
+const SIM_HINT = process.env.WA_SIM_CONTROL_URL
+  ? "WA_SIM_CONTROL_URL points there; is that simulator running?"
+  : stack?.mode === "real"
+    ? "the running stack uses real WhatsApp; --sim-phone needs ./mirage start --simulator"
+    : stack
+      ? `the stack (pid ${stack.pid}) announced it there; see ${stack.log}`
+      : "--sim-phone needs the phone-free demo running (./mirage start --simulator), or WA_SIM_CONTROL_URL set to a simulator elsewhere";
+
+/** fetch, with a one-line explanation instead of a `fetch failed` trace when nothing answers. */
+async function request(what: string, hint: string, url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+    console.error(`cannot reach ${what} at ${url} (${reason}): ${hint}`);
+    process.exit(1);
+  }
+}
+
+async function readJson(res: Response): Promise<Json> {
+  const text = await res.text();
+  try {
+    return text ? (JSON.parse(text) as Json) : {};
+  } catch {
+    return { detail: text.slice(0, 200) };
+  }
+}
+
+async function call(method: string, route: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  const res = await request("the Mirage API", API_HINT, `${api}${route}`, {
     method,
     headers: { authorization: auth, ...(body ? { "content-type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as Json) : {} };
+  return { status: res.status, json: await readJson(res) };
 }
 
 function fail(what: string, r: { status: number; json: Json }): never {
@@ -63,7 +111,7 @@ async function login(): Promise<void> {
     auth = `Bearer ${process.env.MIRAGE_API_KEY}`;
     return;
   }
-  const res = await fetch(`${api}/auth/login`, {
+  const res = await request("the Mirage API", API_HINT, `${api}/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
@@ -71,7 +119,7 @@ async function login(): Promise<void> {
       password: process.env.MIRAGE_PASSWORD ?? "mirage-demo",
     }),
   });
-  const json = (await res.json()) as Json;
+  const json = await readJson(res);
   if (!res.ok) fail("login failed", { status: res.status, json });
   auth = `Bearer ${String(json.accessToken)}`;
 }
@@ -92,15 +140,23 @@ async function resolveOrg(): Promise<string> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** wa-sim's control API: the virtual phone acts like a person holding it. */
-async function simulator(path: string, body: unknown): Promise<void> {
-  const control = (process.env.WA_SIM_CONTROL_URL ?? "http://127.0.0.1:7281").replace(/\/$/, "");
-  const res = await fetch(`${control}${path}`, {
+async function simulator(route: string, body: unknown): Promise<void> {
+  const res = await request("the WhatsApp simulator's control API", SIM_HINT, `${simControl}${route}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   if (!res.ok) {
     console.error(`the simulator refused: HTTP ${res.status} ${await res.text()}`);
+    process.exit(1);
+  }
+}
+
+// Before anything is created: a simulator that does not answer now would leave a half-done pairing behind.
+if (values["sim-phone"]) {
+  const health = await request("the WhatsApp simulator's control API", SIM_HINT, `${simControl}/health`);
+  if (!health.ok) {
+    console.error(`the WhatsApp simulator at ${simControl} answered HTTP ${health.status}: ${SIM_HINT}`);
     process.exit(1);
   }
 }

@@ -1,251 +1,380 @@
 /**
- * The supervisor behind `./mirage start`: starts each Mirage process that exists in this checkout, prefixes its
- * output, waits until each is ready, prints where everything listens and how to log in, and stops them all
- * together (SIGINT/SIGTERM, or when any of them dies). With --detach it runs itself in the background.
+ * The supervisor behind `./mirage start` and `./mirage stop`:
+ *
+ *   run-stack.ts [start] [--simulator] [--detach]   start every Mirage process that exists in this checkout
+ *   run-stack.ts status [--simulator]               exit 0 (and print the addresses) when a stack runs; 3 when none
+ *   run-stack.ts stop                               stop the running stack, wherever it was started from
+ *
+ * The children are the `specs` list below (data, in start order). A child that dies is restarted alone with backoff
+ * (see stack/supervisor.ts); the log (.mirage/logs/stack.log) is appended to and rotated, never truncated; the pid
+ * file and stack.json (stack/state.ts) tell a second start that a stack already runs and tell `pair` where it is.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { makeOutput, rotateIfLarge, startHeader } from "./stack/log.ts";
+import {
+  claimPidFile,
+  isAlive,
+  isSameProcess,
+  paths,
+  processStartTime,
+  readInfo,
+  readPid,
+  releaseFiles,
+  runDir,
+  runningStack,
+  type StackInfo,
+  writeInfo,
+} from "./stack/state.ts";
+import { type ChildSpec, findBusyPort, Supervisor } from "./stack/supervisor.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
-const state = path.join(root, ".mirage");
-const args = new Set(process.argv.slice(2));
-const simulator = args.has("--simulator") || process.env.MIRAGE_WA === "simulator";
-const READY_LINE = "Mirage is ready";
-const tsx = path.join(root, "node_modules/.bin/tsx");
+const argv = process.argv.slice(2);
+const command = argv[0] && !argv[0].startsWith("--") ? argv[0] : "start";
+const flags = new Set(argv.filter((a) => a.startsWith("--")));
+const simulator = flags.has("--simulator") || process.env.MIRAGE_WA === "simulator";
+const dir = runDir(root);
+const files = paths(dir);
+/** The demo organization of supabase/seed.sql (seeded at every start). */
+const DEMO_ORG = { slug: "demo", id: "00000000-0000-4000-8000-0000000000a1" };
 
-type Spec = {
-  name: string;
-  cwd: string;
-  entry: string;
-  env?: Record<string, string>;
-  /** Ready when this URL answers 2xx, or when a line matches `readyLine` (captures become env for later specs). */
-  readyUrl?: string;
-  readyLine?: RegExp;
-  /** Values read from the process's output (first capture group) and handed to the processes started after it. */
-  captures?: Record<string, RegExp>;
-  announce: () => string[];
+const env = (key: string, fallback: string) => process.env[key] || fallback;
+const orchestratorPort = env("ORCHESTRATOR_PORT", "3001");
+const api = `http://127.0.0.1:${orchestratorPort}/api/v1`;
+const dashboardPort = env("DASHBOARD_PORT", "3000");
+const workerHttpPort = env("WORKER_HTTP_PORT", "4100");
+const sim = {
+  host: env("WA_SIM_HOST", "127.0.0.1"),
+  port: env("WA_SIM_PORT", "7280"),
+  controlPort: env("WA_SIM_CONTROL_PORT", "7281"),
+  seed: env("WA_SIM_SEED", "mirage"),
+  stateDir: path.resolve(env("WA_SIM_STATE_DIR", files.waSimState)),
 };
+const simUrl = `ws://${sim.host}:${sim.port}/ws/chat`;
+const simControlUrl = `http://${sim.host}:${sim.controlPort}`;
+const node = (entry: string) => [process.execPath, "--import", "tsx", entry];
 
-const orchestratorPort = process.env.ORCHESTRATOR_PORT ?? "3001";
-const dashboardPort = process.env.DASHBOARD_PORT ?? "3000";
-const shared: Record<string, string> = {};
-
-const specs: Spec[] = [
+const specs: ChildSpec[] = [
   ...(simulator
     ? [
         {
           name: "wa-sim",
           cwd: path.join(root, "packages/wa-sim"),
-          entry: "src/cli.ts",
-          readyLine: /Certificate root \(hex\):\s+[0-9a-f]{64}/,
-          captures: {
-            WA_SIM_URL: /WebSocket[^:]*:\s+(ws:\/\/\S+)/,
-            WA_SIM_CONTROL_URL: /Control API:\s+(http:\/\/\S+)/,
-            WA_SIM_ROOT_KEY: /Certificate root \(hex\):\s+([0-9a-f]{64})/,
-          },
-          announce: () => [
-            `WhatsApp simulator   ${shared.WA_SIM_URL ?? ""} (control API ${shared.WA_SIM_CONTROL_URL ?? ""})`,
+          // Fixed ports and a state directory: a restarted simulator is where the workers expect it, with every
+          // account and linked device it had.
+          command: () => [
+            ...node("src/cli.ts"),
+            ...["--host", sim.host, "--port", sim.port, "--control-port", sim.controlPort],
+            ...["--seed", sim.seed, "--state-dir", sim.stateDir],
           ],
-        },
+          ports: () => [
+            { port: Number(sim.port), setting: "WA_SIM_PORT" },
+            { port: Number(sim.controlPort), setting: "WA_SIM_CONTROL_PORT" },
+          ],
+          readyLine: /Certificate root \(hex\):\s+[0-9a-f]{64}/,
+          captures: { WA_SIM_ROOT_KEY: /Certificate root \(hex\):\s+([0-9a-f]{64})/ },
+          announce: () => [`WhatsApp simulator   ${simUrl} (control API ${simControlUrl})`],
+        } satisfies ChildSpec,
       ]
     : []),
   {
     name: "orchestrator",
     cwd: path.join(root, "orchestrator"),
-    entry: "src/main.ts",
-    env: { ORCHESTRATOR_PORT: orchestratorPort },
-    readyUrl: `http://127.0.0.1:${orchestratorPort}/healthz`,
+    command: () => node("src/main.ts"),
+    env: () => ({ ORCHESTRATOR_PORT: orchestratorPort }),
+    ports: () => [{ port: Number(orchestratorPort), setting: "ORCHESTRATOR_PORT" }],
+    readyUrl: () => `http://127.0.0.1:${orchestratorPort}/healthz`,
     announce: () => [
-      `API                  http://127.0.0.1:${orchestratorPort}/api/v1`,
-      `API docs             http://127.0.0.1:${orchestratorPort}/docs`,
+      `API                  ${api}`,
+      `API document         ${api}/openapi.json (browse it at http://127.0.0.1:${orchestratorPort}/docs)`,
     ],
   },
   {
     name: "workers",
     cwd: path.join(root, "workers"),
-    entry: "src/main.ts",
-    readyLine: /worker started/i,
-    announce: () => [`Worker               http://127.0.0.1:${process.env.WORKER_HTTP_PORT ?? "4100"}/healthz`],
+    command: () => node("src/main.ts"),
+    // A stable id: a restarted worker (after a crash or ./mirage stop) resumes its own instances at once.
+    env: () => ({
+      WORKER_ID: env("WORKER_ID", "local-stack"),
+      ...(simulator ? { WA_SIM_URL: simUrl } : {}),
+    }),
+    ports: () => [{ port: Number(workerHttpPort), setting: "WORKER_HTTP_PORT" }],
+    // /healthz answers once the worker restored its instances; the log line is the fallback without a port (a log
+    // line alone would hang the start under LOG_LEVEL=warn).
+    ...(Number(workerHttpPort) > 0
+      ? { readyUrl: () => `http://127.0.0.1:${workerHttpPort}/healthz` }
+      : { readyLine: /worker started/i }),
+    announce: () => [`Worker               http://127.0.0.1:${workerHttpPort}/healthz`],
   },
-  {
-    name: "dashboard",
-    cwd: path.join(root, "dashboard"),
-    entry: "package.json",
-    readyUrl: `http://127.0.0.1:${dashboardPort}/`,
-    announce: () => [`Dashboard            http://127.0.0.1:${dashboardPort}`],
-  },
-];
+  ...(hasStartScript(path.join(root, "dashboard"))
+    ? [
+        {
+          name: "dashboard",
+          cwd: path.join(root, "dashboard"),
+          command: () => ["pnpm", "run", "start"],
+          // Next.js reads PORT; the orchestrator and workers never see it (theirs are named for the process).
+          env: () => ({ PORT: dashboardPort }),
+          ports: () => [{ port: Number(dashboardPort), setting: "DASHBOARD_PORT" }],
+          readyUrl: () => `http://127.0.0.1:${dashboardPort}/`,
+          announce: () => [`Dashboard            http://127.0.0.1:${dashboardPort}`],
+        } satisfies ChildSpec,
+      ]
+    : []),
+].filter((spec) => existsSync(spec.cwd));
 
-const children: ChildProcess[] = [];
-let stopping = false;
-
-function prefix(name: string, stream: NodeJS.ReadableStream, onLine?: (line: string) => void): void {
-  let buffer = "";
-  stream.setEncoding("utf8");
-  stream.on("data", (chunk: string) => {
-    buffer += chunk;
-    let idx = buffer.indexOf("\n");
-    while (idx !== -1) {
-      const line = buffer.slice(0, idx);
-      buffer = buffer.slice(idx + 1);
-      process.stdout.write(`${name.padEnd(13)}| ${line}\n`);
-      onLine?.(line);
-      idx = buffer.indexOf("\n");
-    }
-  });
-}
-
-async function waitForUrl(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(300);
-  }
-  throw new Error(`not ready after ${timeoutMs / 1000}s (${url})`);
-}
-
-async function start(spec: Spec): Promise<void> {
-  const isNext = spec.entry === "package.json";
-  const command = isNext ? "pnpm" : tsx;
-  const commandArgs = isNext ? ["run", "start"] : [spec.entry];
-  const child = spawn(command, commandArgs, {
-    cwd: spec.cwd,
-    env: { ...process.env, ...shared, ...spec.env, FORCE_COLOR: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let resolveLine: ((m: RegExpMatchArray) => void) | undefined;
-  const lineSeen = new Promise<RegExpMatchArray>((resolve) => {
-    resolveLine = resolve;
-  });
-  const onLine = (line: string) => {
-    for (const [key, re] of Object.entries(spec.captures ?? {})) {
-      const value = line.match(re)?.[1];
-      if (value) shared[key] = value;
-    }
-    const m = spec.readyLine ? line.match(spec.readyLine) : null;
-    if (m) resolveLine?.(m);
-  };
-  if (child.stdout) prefix(spec.name, child.stdout, onLine);
-  if (child.stderr) prefix(spec.name, child.stderr, onLine);
-  child.on("exit", (code, signal) => {
-    if (stopping) return;
-    process.stdout.write(`${spec.name} stopped unexpectedly (code ${code}, signal ${signal}); stopping the stack\n`);
-    void shutdown(1);
-  });
-  if (spec.readyUrl) {
-    await waitForUrl(spec.readyUrl, child, 120_000);
-  } else if (spec.readyLine) {
-    const exited = new Promise<never>((_, reject) =>
-      child.on("exit", (code) => reject(new Error(`exited with code ${code} before it was ready`))),
-    );
-    const timeout = sleep(120_000).then(() => {
-      throw new Error("not ready after 120s");
-    });
-    await Promise.race([lineSeen, exited, timeout]);
+function hasStartScript(dir: string): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts?: object };
+    return Boolean(pkg.scripts && "start" in pkg.scripts);
+  } catch {
+    return false;
   }
 }
 
-async function shutdown(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  for (const child of [...children].reverse()) child.kill("SIGTERM");
-  const deadline = Date.now() + 15_000;
-  while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await sleep(100);
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  process.exit(code);
-}
-
-async function runForeground(): Promise<void> {
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
-  const started: Spec[] = [];
-  for (const spec of specs) {
-    if (!existsSync(path.join(spec.cwd, spec.entry))) continue;
-    if (spec.entry === "package.json") {
-      const pkg = JSON.parse(readFileSync(path.join(spec.cwd, "package.json"), "utf8")) as { scripts?: object };
-      if (!pkg.scripts || !("start" in pkg.scripts)) continue;
-    }
-    try {
-      await start(spec);
-    } catch (err) {
-      process.stdout.write(`${spec.name}: ${err instanceof Error ? err.message : String(err)}\n`);
-      await shutdown(1);
-      return;
-    }
-    started.push(spec);
-  }
-  const lines = [
-    "",
+function banner(): string[] {
+  return [
     "──────────────────────────────────────────────────────────────",
-    ...started.flatMap((s) => s.announce()),
+    ...specs.flatMap((s) => s.announce()),
     `Postgres (app role)  ${redact(process.env.DATABASE_URL ?? "")}`,
     `Redis                ${process.env.REDIS_URL ?? "redis://127.0.0.1:6379"}`,
     "Login                owner@demo.mirage.local / mirage-demo",
     "                     (also admin@, operator@, marketer@, viewer@ with the same password)",
+    `Organization         ${DEMO_ORG.slug}, id ${DEMO_ORG.id} (GET ${api}/auth/me lists yours)`,
     `WhatsApp             ${simulator ? "simulator (virtual phones, nothing reaches WhatsApp)" : "real WhatsApp"}`,
-    `${READY_LINE}. Stop with Ctrl+C (or ./mirage stop after --detach).`,
+    ...(simulator ? ["Pair a demo number   ./mirage pair demo-1 --sim-phone 5511999990001"] : []),
+    `Logs                 ${files.log}`,
+    "Mirage is ready. Stop with Ctrl+C or ./mirage stop.",
     "──────────────────────────────────────────────────────────────",
   ];
-  process.stdout.write(`${lines.join("\n")}\n`);
-  writeFileSync(path.join(state, "stack.banner"), `${lines.join("\n")}\n`);
 }
 
 function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]+@/, "//$1:***@");
 }
 
-async function runDetached(): Promise<void> {
-  mkdirSync(path.join(state, "logs"), { recursive: true });
-  const logFile = path.join(state, "logs/stack.log");
-  rmSync(path.join(state, "stack.banner"), { force: true });
-  const out = openSync(logFile, "w");
+/** What a second `./mirage start` prints instead of failing on busy ports. */
+function describeRunning(info: StackInfo): string {
+  const since = info.startedAt ? `, started ${info.startedAt}` : "";
+  const lines = [
+    `Mirage is already running (pid ${info.pid}, ${info.mode === "simulator" ? "simulator" : "real WhatsApp"} mode${since}).`,
+  ];
+  if (info.state === "ready")
+    lines.push(...info.banner.filter((l) => !l.startsWith("──") && !l.startsWith("Mirage is ready")));
+  else lines.push(`It is still starting; follow ${files.log}.`);
+  lines.push("Stop it with ./mirage stop (then ./mirage start again to change its settings).");
+  return lines.join("\n");
+}
+
+/** Exit code of `status` and of a start that found a stack: 0 same mode (nothing to do), 1 other mode. */
+function reportRunning(info: StackInfo): number {
+  const wanted = simulator ? "simulator" : "real";
+  if (info.state === "ready" && info.mode !== wanted) {
+    console.error(
+      `Mirage is already running in ${info.mode === "simulator" ? "simulator" : "real WhatsApp"} mode (pid ${info.pid}); ` +
+        `stop it with ./mirage stop, then start it ${wanted === "simulator" ? "with" : "without"} --simulator.`,
+    );
+    return 1;
+  }
+  console.log(describeRunning(info));
+  return 0;
+}
+
+/**
+ * Processes left by a stack whose supervisor died (SIGKILL, OOM): still holding the ports. Stops them, saying so,
+ * and answers whether any were found.
+ */
+async function stopOrphans(info: StackInfo | undefined, say: (line: string) => void): Promise<boolean> {
+  const orphans = (info?.children ?? []).filter((c) => isSameProcess(c.pid, c.startTime));
+  if (orphans.length === 0) return false;
+  say(
+    `stopping processes left by a stack whose supervisor is gone: ${orphans.map((c) => `${c.name} (pid ${c.pid})`).join(", ")}`,
+  );
+  // Last started first, one at a time, as the supervisor itself stops them.
+  for (const c of [...orphans].reverse()) {
+    killGroup(c.pid, "SIGTERM");
+    const deadline = Date.now() + 15_000;
+    while (isSameProcess(c.pid, c.startTime) && Date.now() < deadline) await sleep(200);
+    if (isSameProcess(c.pid, c.startTime)) killGroup(c.pid, "SIGKILL");
+  }
+  return true;
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function supervise(stdoutIsLog: boolean): Promise<void> {
+  const out = makeOutput({ file: files.log, stdoutIsLog });
+  // In the background the launcher already rotated the log it handed over as stdout.
+  if (!stdoutIsLog) rotateIfLarge(files.log);
+  const running = runningStack(dir);
+  if (running) process.exit(reportRunning(running));
+  if (!claimPidFile(dir)) {
+    const other = runningStack(dir);
+    process.exit(other ? reportRunning(other) : 1);
+  }
+  // Only the stack that owns the pid file marks its start in the log (a refused second start leaves it alone).
+  out(
+    startHeader(
+      process.pid,
+      argv.filter((a) => a !== "--supervise"),
+    ),
+  );
+  const previous = readInfo(dir);
+  if (previous && previous.pid !== process.pid) await stopOrphans(previous, out);
+
+  const info: StackInfo = {
+    pid: process.pid,
+    pidStartTime: processStartTime(process.pid),
+    startedAt: new Date().toISOString(),
+    mode: simulator ? "simulator" : "real",
+    state: "starting",
+    log: files.log,
+    api,
+    waSim: simulator
+      ? { url: simUrl, controlUrl: simControlUrl, rootKey: undefined, stateDir: sim.stateDir }
+      : undefined,
+    children: [],
+    banner: [],
+  };
+  const save = () => {
+    info.children = supervisor.children();
+    if (info.waSim) info.waSim.rootKey = supervisor.shared.WA_SIM_ROOT_KEY;
+    writeInfo(dir, info);
+  };
+  let shuttingDown = false;
+  const shutdown = async (code: number, reason?: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    if (reason) out(`!! ${reason}; the log is ${files.log}`);
+    out("stopping the stack");
+    await supervisor.stopAll();
+    releaseFiles(dir);
+    out(code === 0 ? "stopped" : "stopped (after a failure)");
+    process.exit(code);
+  };
+  const supervisor = new Supervisor(out, {
+    onChildrenChanged: () => save(),
+    onGiveUp: (reason) => void shutdown(1, reason),
+  });
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  process.on("SIGHUP", () => void shutdown(0));
+  save();
+
+  const busy = await findBusyPort(specs);
+  if (busy) {
+    return shutdown(
+      1,
+      `port ${busy.port} (${busy.setting}, for ${busy.name}) is already in use by another program: stop it, or choose ` +
+        `another port, e.g. ${busy.setting}=${busy.port + 100} ./mirage start${simulator ? " --simulator" : ""}`,
+    );
+  }
+  for (const spec of specs) {
+    try {
+      await supervisor.start(spec);
+    } catch (err) {
+      return shutdown(1, `${spec.name} did not start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  info.state = "ready";
+  info.banner = banner();
+  save();
+  for (const line of info.banner) out(line);
+}
+
+/** `--detach`: a supervisor in the background, its output appended to the log; returns once it is ready. */
+async function launchDetached(): Promise<void> {
+  const running = runningStack(dir);
+  if (running) process.exit(reportRunning(running));
+  rotateIfLarge(files.log);
+  const fd = openSync(files.log, "a");
+  const offset = statSync(files.log).size;
   const child = spawn(
     process.execPath,
-    [...process.execArgv, ...process.argv.slice(1).filter((a) => a !== "--detach")],
+    [...process.execArgv, import.meta.filename, "start", "--supervise", ...(simulator ? ["--simulator"] : [])],
     {
       detached: true,
-      stdio: ["ignore", out, out],
+      stdio: ["ignore", fd, fd],
       env: process.env,
     },
   );
+  closeSync(fd);
   child.unref();
-  writeFileSync(path.join(state, "stack.pid"), String(child.pid));
-  const deadline = Date.now() + 300_000;
+  const exited = new Promise<number>((resolve) => child.once("exit", (code) => resolve(code ?? 1)));
+  let code: number | undefined;
+  void exited.then((c) => {
+    code = c;
+  });
+  const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
-    const log = readFileSync(logFile, "utf8");
-    if (log.includes(READY_LINE)) {
-      process.stdout.write(readFileSync(path.join(state, "stack.banner"), "utf8"));
-      process.stdout.write(`Running in the background (logs: ${logFile}); stop with ./mirage stop\n`);
+    const info = readInfo(dir);
+    if (info && info.pid === child.pid && info.state === "ready") {
+      console.log(info.banner.join("\n"));
+      console.log(`Running in the background (pid ${child.pid}); stop with ./mirage stop`);
       return;
     }
-    if (child.exitCode !== null || !isAlive(child.pid)) {
-      process.stdout.write(log);
-      process.exit(1);
+    if (code !== undefined) {
+      // Its own words: "already running", the port in use, the child that failed, with the lines before it.
+      process.stdout.write(readFileSync(files.log).subarray(offset));
+      process.exit(code);
     }
     await sleep(300);
   }
-  process.stdout.write(`the stack did not become ready; see ${logFile}\n`);
+  console.error(`the stack did not become ready in 10 minutes; see ${files.log}`);
   process.exit(1);
 }
 
-function isAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+async function stop(): Promise<void> {
+  const info = readInfo(dir);
+  const running = runningStack(dir);
+  if (running) {
+    process.kill(running.pid, "SIGTERM");
+    const deadline = Date.now() + 40_000;
+    while (isAlive(running.pid) && Date.now() < deadline) await sleep(200);
+    if (isAlive(running.pid)) {
+      console.error(`the supervisor (pid ${running.pid}) did not stop in 40s; killing it`);
+      process.kill(running.pid, "SIGKILL");
+    }
   }
+  // Children of a supervisor that died (or was just killed) are stopped one by one.
+  const orphans = await stopOrphans(readInfo(dir) ?? info, (line) => console.log(line));
+  removeStaleFiles();
+  console.log(running ? `stopped (pid ${running.pid})` : orphans ? "stopped" : "no stack is running");
 }
 
-if (args.has("--detach")) await runDetached();
-else await runForeground();
+/** The pid file and stack.json of a supervisor that is gone. */
+function removeStaleFiles(): void {
+  const pid = readPid(dir);
+  if (pid && !isAlive(pid)) rmSync(files.pid, { force: true });
+  const info = readInfo(dir);
+  if (info && !isAlive(info.pid)) rmSync(files.info, { force: true });
+}
+
+switch (command) {
+  case "start":
+    if (flags.has("--detach")) await launchDetached();
+    else await supervise(flags.has("--supervise"));
+    break;
+  case "status": {
+    const running = runningStack(dir);
+    process.exit(running ? reportRunning(running) : 3);
+    break;
+  }
+  case "stop":
+    await stop();
+    break;
+  default:
+    console.error(`unknown command ${command} (start, status, stop)`);
+    process.exit(2);
+}

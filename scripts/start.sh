@@ -13,8 +13,9 @@ for arg in "$@"; do
   esac
 done
 
-# First start: a .env from the example, with fresh secrets (never shared between installations).
-if [ ! -f .env ]; then
+# First start: a .env from the example, with fresh secrets (never shared between installations). Skipped when the
+# environment already carries the secrets (containers, CI, a test harness): nothing is written into the checkout then.
+if [ ! -f .env ] && { [ -z "${MIRAGE_ENCRYPTION_KEYS:-}" ] || [ -z "${JWT_SECRET:-}" ]; }; then
   ensure_node
   say "creating .env with generated secrets"
   node -e '
@@ -30,8 +31,20 @@ load_env
 [ "$simulator" = 1 ] && export MIRAGE_WA=simulator
 
 ensure_deps
+
+# A stack that already runs (pid file + a live supervisor): print its addresses and stop here, before anything
+# touches the database or the ports. 3 = none runs; 1 = it runs in the other mode (the message says what to do).
+status=0
+node --import tsx scripts/run-stack.ts status "$@" || status=$?
+case "$status" in
+  0) exit 0 ;;
+  3) ;;
+  *) exit "$status" ;;
+esac
+
 ensure_postgres
 ensure_redis
 say "database: create, migrate, seed"
-pnpm exec tsx scripts/db.ts setup
-exec pnpm exec tsx scripts/run-stack.ts "$@"
+node --import tsx scripts/db.ts setup
+# node --import tsx rather than the tsx wrapper: one process, so signals and the pid file name the supervisor itself.
+exec node --import tsx scripts/run-stack.ts start "$@"

@@ -256,6 +256,7 @@ describe("SSRF", () => {
       const res = await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks`, { token, body: { url } });
       expect(res.status, url).toBe(422);
       expect(res.body.code).toBe("unsafe_webhook_target");
+      expect(res.body.detail, url).toContain("WEBHOOK_ALLOW_PRIVATE=");
     }
     const [n] = await h.t.admin<
       { n: number }[]

@@ -86,9 +86,13 @@ export function createTargetPolicy(allow: string[]): TargetPolicy {
       }
       const bad = addresses.find((a) => !isAllowedAddress(a.address));
       if (bad || addresses.length === 0) {
+        // Name the setting that allows it: on a private network this refusal is expected, and the fix is one line.
+        const allow = bad ? `${bad.address}/${isIP(bad.address) === 6 ? 128 : 32}` : "<ip or CIDR>";
         return {
           ok: false,
-          reason: `${host} resolves to a private, loopback or reserved address (${bad?.address ?? "none"})`,
+          reason:
+            `${host} resolves to a private, loopback or reserved address (${bad?.address ?? "none"}); ` +
+            `to allow it, add it to WEBHOOK_ALLOW_PRIVATE in the orchestrator's environment (e.g. WEBHOOK_ALLOW_PRIVATE=${allow})`,
         };
       }
       const first = addresses[0] as { address: string; family: number };

@@ -62,6 +62,15 @@ describe("SSRF policy", () => {
       expect(result.ok, url).toBe(false);
     }
     expect((await policy.checkUrl("http://localhost:3000/x")).ok).toBe(false);
+    // The refusal names the setting that allows the address.
+    expect(await policy.checkUrl("http://10.1.2.3/x")).toMatchObject({
+      reason: expect.stringContaining(
+        "add it to WEBHOOK_ALLOW_PRIVATE in the orchestrator's environment (e.g. WEBHOOK_ALLOW_PRIVATE=10.1.2.3/32)",
+      ),
+    });
+    expect(await policy.checkUrl("http://[::1]/x")).toMatchObject({
+      reason: expect.stringContaining("WEBHOOK_ALLOW_PRIVATE=::1/128"),
+    });
     expect((await policy.checkUrl("ftp://8.8.8.8/x")).ok).toBe(false);
     expect((await policy.checkUrl("http://user:pw@8.8.8.8/x")).ok).toBe(false);
   });

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { createLogger } from "@mirage/logger";
-import { z } from "zod";
 import { startControlServer } from "./control/http-api.ts";
 import { Simulator } from "./core/simulator.ts";
+import { waSimEnv } from "./env.ts";
 
 const { values } = parseArgs({
   // `pnpm start -- --port 0` passes the "--" through.
@@ -12,6 +12,7 @@ const { values } = parseArgs({
     port: { type: "string" },
     "control-port": { type: "string" },
     seed: { type: "string" },
+    "state-dir": { type: "string" },
     "log-level": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
@@ -24,33 +25,59 @@ if (values.help) {
   --port <n>             WebSocket port (WA_SIM_PORT, default 7280; 0 = any)
   --control-port <n>     HTTP control API port (WA_SIM_CONTROL_PORT, default 7281; 0 = any)
   --seed <text>          seed for keys, LIDs and contacts (WA_SIM_SEED, default "mirage")
+  --state-dir <dir>      keep accounts, linked devices and contacts there, so a restart needs no new QR
+                         (WA_SIM_STATE_DIR; default: memory only)
   --log-level <level>    pino level (WA_SIM_LOG_LEVEL, default info)`);
   process.exit(0);
 }
 
-const Env = z.object({
-  host: z.string().default("127.0.0.1"),
-  port: z.coerce.number().int().min(0).max(65535).default(7280),
-  controlPort: z.coerce.number().int().min(0).max(65535).default(7281),
-  seed: z.string().min(1).default("mirage"),
-  logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+const parsed = waSimEnv.safeParse({
+  WA_SIM_HOST: values.host ?? process.env.WA_SIM_HOST,
+  WA_SIM_PORT: values.port ?? process.env.WA_SIM_PORT,
+  WA_SIM_CONTROL_PORT: values["control-port"] ?? process.env.WA_SIM_CONTROL_PORT,
+  WA_SIM_SEED: values.seed ?? process.env.WA_SIM_SEED,
+  WA_SIM_STATE_DIR: values["state-dir"] ?? process.env.WA_SIM_STATE_DIR,
+  WA_SIM_LOG_LEVEL: values["log-level"] ?? process.env.WA_SIM_LOG_LEVEL,
 });
+if (!parsed.success) {
+  for (const issue of parsed.error.issues) console.error(`wa-sim: ${issue.path.join(".")}: ${issue.message}`);
+  process.exit(2);
+}
+const env = parsed.data;
 
-const env = Env.parse({
-  host: values.host ?? process.env.WA_SIM_HOST,
-  port: values.port ?? process.env.WA_SIM_PORT,
-  controlPort: values["control-port"] ?? process.env.WA_SIM_CONTROL_PORT,
-  seed: values.seed ?? process.env.WA_SIM_SEED,
-  logLevel: values["log-level"] ?? process.env.WA_SIM_LOG_LEVEL,
+/**
+ * One clear line instead of a stack trace when a port is taken or the state file is in use (the usual cause of
+ * both: a simulator already runs).
+ */
+function exitOnStartError(err: unknown, what: string, port: number): never {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") console.error(`wa-sim: ${what} port ${env.WA_SIM_HOST}:${port} is already in use`);
+  else if (code) console.error(`wa-sim: cannot listen for the ${what} on ${env.WA_SIM_HOST}:${port}: ${String(err)}`);
+  else console.error(`wa-sim: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
+
+const logger = createLogger({ service: "wa-sim", level: env.WA_SIM_LOG_LEVEL });
+const sim = await Simulator.start({
+  seed: env.WA_SIM_SEED,
+  host: env.WA_SIM_HOST,
+  port: env.WA_SIM_PORT,
+  logger,
+  ...(env.WA_SIM_STATE_DIR ? { stateDir: env.WA_SIM_STATE_DIR } : {}),
+}).catch((err: unknown) => exitOnStartError(err, "WebSocket (WA_SIM_PORT)", env.WA_SIM_PORT));
+const control = await startControlServer(sim, {
+  host: env.WA_SIM_HOST,
+  port: env.WA_SIM_CONTROL_PORT,
+  logger,
+}).catch(async (err: unknown) => {
+  await sim.close();
+  return exitOnStartError(err, "control API (WA_SIM_CONTROL_PORT)", env.WA_SIM_CONTROL_PORT);
 });
-
-const logger = createLogger({ service: "wa-sim", level: env.logLevel });
-const sim = await Simulator.start({ seed: env.seed, host: env.host, port: env.port, logger });
-const control = await startControlServer(sim, { host: env.host, port: env.controlPort, logger });
 
 console.log(`wa-sim ready (seed "${sim.seed}")
   WebSocket (Baileys waWebSocketUrl): ${sim.url}
   Control API:                        ${control.url}
+  State file:                         ${sim.stateFilePath ?? "none (memory only; --state-dir keeps it)"}
   Certificate root (hex):             ${sim.rootPublicKey.toString("hex")}
 Clients must trust the root: installSimulatorCertificate(Buffer.from("<hex>", "hex")) from @mirage/wa-sim.`);
 

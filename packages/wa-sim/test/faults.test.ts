@@ -128,10 +128,12 @@ describe("sending restrictions", () => {
 
   it("the timelock ends at its end time: new contacts can be written to again", async () => {
     const session = await paired();
-    sim.phone(session.phone).fault({ type: "reachout-timelock", until: Date.now() + 300 });
+    // Long enough for a first send to a new contact (device lookup, pre-key fetch) on a busy machine to land inside.
+    const until = Date.now() + 3_000;
+    sim.phone(session.phone).fault({ type: "reachout-timelock", until });
     const during = await session.sock.sendMessage(sim.contact("5511955550003").jid, { text: "during" });
     expect((await waitForServerAck(session.sock, during?.key.id ?? "")).error).toBe("463");
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now()) + 100));
     const after = await session.sock.sendMessage(sim.contact("5511955550004").jid, { text: "after" });
     expect((await waitForServerAck(session.sock, after?.key.id ?? "")).error).toBeUndefined();
   });

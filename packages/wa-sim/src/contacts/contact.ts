@@ -1,5 +1,5 @@
 import { encodeWAMessage, generateSignalPubKey, proto, unpadRandomMax16 } from "@whiskeysockets/baileys";
-import { ProtocolAddress, SessionBuilder, SessionCipher, type SessionRecord, type SignalStorage } from "libsignal";
+import { ProtocolAddress, SessionBuilder, SessionCipher, SessionRecord, type SignalStorage } from "libsignal";
 import { deriveDigits, deriveSignalIdentity, type SignalIdentity, toLibsignalKeyPair } from "../crypto/keys.ts";
 
 /** A message the contact answers automatically, e.g. an opt-out word. */
@@ -62,6 +62,8 @@ export class VirtualContact {
     readonly phone: string,
     private readonly seed: string,
     behaviour: ContactBehaviour,
+    /** Called whenever something worth keeping across a restart changed (a session, a used reply). */
+    private readonly onChange: () => void = () => {},
   ) {
     this.lid = deriveDigits(seed, `contact-lid/${phone}`, 15);
     this.behaviour = behaviour;
@@ -130,8 +132,35 @@ export class VirtualContact {
     const reply = this.behaviour.replies.find(
       (r) => !(r.once !== false && this.usedReplies.has(r)) && (!r.match || lower.includes(r.match.toLowerCase())),
     );
-    if (reply) this.usedReplies.add(reply);
+    if (reply) {
+      this.usedReplies.add(reply);
+      this.onChange();
+    }
     return reply;
+  }
+
+  /** What a restart must keep: behaviour, which `once` replies were used (by index), Signal sessions. */
+  exportState(): { behaviour: ContactBehaviour; usedReplies: number[]; sessions: Record<string, unknown> } {
+    return {
+      behaviour: this.behaviour,
+      usedReplies: this.behaviour.replies.flatMap((r, i) => (this.usedReplies.has(r) ? [i] : [])),
+      // libsignal's d.ts says Uint8Array; the implementation returns a JSON-able object.
+      sessions: Object.fromEntries([...this.sessions].map(([id, record]) => [id, record.serialize() as unknown])),
+    };
+  }
+
+  /** Restores what `exportState` returned (after a restart). */
+  importState(state: { behaviour: Record<string, unknown>; usedReplies: number[]; sessions: Record<string, unknown> }) {
+    this.behaviour = { ...this.behaviour, ...(state.behaviour as Partial<ContactBehaviour>) };
+    this.usedReplies.clear();
+    for (const i of state.usedReplies) {
+      const reply = this.behaviour.replies[i];
+      if (reply) this.usedReplies.add(reply);
+    }
+    this.sessions.clear();
+    for (const [id, data] of Object.entries(state.sessions)) {
+      this.sessions.set(id, SessionRecord.deserialize(data as Uint8Array));
+    }
   }
 
   private storage(): SignalStorage {
@@ -142,6 +171,7 @@ export class VirtualContact {
       loadSession: async (id) => this.sessions.get(id),
       storeSession: async (id, record) => {
         this.sessions.set(id, record);
+        this.onChange();
       },
       isTrustedIdentity: () => true,
       getOurIdentity: () => identity,

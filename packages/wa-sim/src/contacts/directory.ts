@@ -15,12 +15,15 @@ export class ContactDirectory {
     private readonly seed: string,
     private readonly policy: UnknownNumberPolicy,
     private readonly defaults: Partial<ContactBehaviour> = {},
+    /** Called when a contact is created or changed (the simulator saves its state then). */
+    private readonly onChange: () => void = () => {},
   ) {}
 
   /** Creates or reconfigures a contact. */
   configure(phone: string, behaviour: Partial<ContactBehaviour> = {}): VirtualContact {
     const contact = this.ensure(phone);
     contact.behaviour = { ...contact.behaviour, ...behaviour };
+    this.onChange();
     return contact;
   }
 
@@ -28,11 +31,12 @@ export class ContactDirectory {
     const existing = this.byPhone.get(phone);
     if (existing) return existing;
     if (!isValidPhone(phone)) throw new Error(`invalid phone number "${phone}": digits with country code`);
-    const contact = new VirtualContact(phone, this.seed, {
-      ...DEFAULT_CONTACT_BEHAVIOUR,
-      ...this.defaults,
-      onWhatsApp: this.policy === "on-whatsapp",
-    });
+    const contact = new VirtualContact(
+      phone,
+      this.seed,
+      { ...DEFAULT_CONTACT_BEHAVIOUR, ...this.defaults, onWhatsApp: this.policy === "on-whatsapp" },
+      this.onChange,
+    );
     this.byPhone.set(phone, contact);
     this.byLid.set(contact.lid, contact);
     return contact;
@@ -56,5 +60,11 @@ export class ContactDirectory {
 
   all(): VirtualContact[] {
     return [...this.byPhone.values()];
+  }
+
+  /** Forgets every contact (a state file that failed to restore halfway). */
+  clear(): void {
+    this.byPhone.clear();
+    this.byLid.clear();
   }
 }

@@ -82,7 +82,10 @@ function bundleFor(ctx: SimContext, jid: string): Bundle | undefined {
     const companion = account.companions.get(device);
     if (!companion || companion.removed) return undefined;
     const [first] = companion.preKeys.entries();
-    if (first) companion.preKeys.delete(first[0]);
+    if (first) {
+      companion.preKeys.delete(first[0]);
+      ctx.changed();
+    }
     return {
       registrationId: companion.keys.registrationId,
       identity: companion.keys.identityKey,

@@ -77,6 +77,7 @@ function routes(sim: Simulator): Route[] {
           websocketUrl: sim.url,
           rootPublicKey: sim.rootPublicKey.toString("hex"),
           seed: sim.seed,
+          stateFile: sim.stateFilePath ?? null,
           ...sim.stats(),
         },
       ],

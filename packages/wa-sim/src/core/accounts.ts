@@ -27,8 +27,11 @@ export type Companion = {
 export type Account = {
   phone: string;
   lid: string;
-  /** Signal identity of the phone itself (device 0): companions encrypt a copy of every message to it. */
-  phoneIdentity: SignalIdentity;
+  /**
+   * Signal identity of the phone itself (device 0): companions encrypt a copy of every message to it. Derived on
+   * first use (signing its pre-key costs tens of ms), so creating or restoring many accounts stays cheap.
+   */
+  readonly phoneIdentity: SignalIdentity;
   companions: Map<number, Companion>;
   nextDeviceId: number;
   /** Banned accounts get `<failure reason="403">` on every login. */
@@ -45,10 +48,14 @@ export function isValidPhone(phone: string): boolean {
 }
 
 export function createAccount(seed: string, phone: string): Account {
+  let identity: SignalIdentity | undefined;
   return {
     phone,
     lid: deriveDigits(seed, `account-lid/${phone}`, 15),
-    phoneIdentity: deriveSignalIdentity(seed, `account/${phone}`),
+    get phoneIdentity() {
+      identity ??= deriveSignalIdentity(seed, `account/${phone}`);
+      return identity;
+    },
     companions: new Map(),
     nextDeviceId: 1,
     banned: false,
@@ -62,7 +69,11 @@ export class AccountRegistry {
   private readonly byPhone = new Map<string, Account>();
   private readonly byLid = new Map<string, Account>();
 
-  constructor(private readonly seed: string) {}
+  constructor(
+    private readonly seed: string,
+    /** Called when an account is created (the simulator saves its state then). */
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   /** The account for `phone`, created on first use (any valid number can own a virtual phone). */
   ensure(phone: string): Account {
@@ -72,6 +83,7 @@ export class AccountRegistry {
     const account = createAccount(this.seed, phone);
     this.byPhone.set(phone, account);
     this.byLid.set(account.lid, account);
+    this.onChange();
     return account;
   }
 
@@ -86,5 +98,11 @@ export class AccountRegistry {
 
   all(): Account[] {
     return [...this.byPhone.values()];
+  }
+
+  /** Forgets every account (a state file that failed to restore halfway). */
+  clear(): void {
+    this.byPhone.clear();
+    this.byLid.clear();
   }
 }

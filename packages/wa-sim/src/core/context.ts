@@ -44,6 +44,8 @@ export type SimContext = {
   random: () => number;
   qr: QrOptions;
   send: (connection: Connection, node: BinaryNode) => void;
+  /** Something a restart must keep changed (an account, a device, a contact's session): save soon. */
+  changed: () => void;
 };
 
 /** mulberry32: a tiny seeded PRNG, good enough for jitter and ids. */

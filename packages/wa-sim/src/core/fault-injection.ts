@@ -11,6 +11,7 @@ export function applyFault(ctx: SimContext, account: Account, input: Fault): voi
   const fault = FaultSchema.parse(input);
   const live = [...account.companions.values()].flatMap((c) => (c.connection?.isOpen ? [c.connection] : []));
   ctx.logger.info({ phone: account.phone, fault: fault.type }, "fault injected");
+  ctx.changed();
   switch (fault.type) {
     case "logged-out":
       for (const companion of account.companions.values()) companion.removed = true;

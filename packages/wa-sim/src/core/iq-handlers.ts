@@ -13,11 +13,12 @@ function mexResult(iq: BinaryNode, path: string, value: unknown): BinaryNode {
   return iqResult(iq, [node("result", {}, Buffer.from(JSON.stringify({ data: { [path]: value } })))]);
 }
 
-function storePreKeys(companion: Companion, iq: BinaryNode): void {
+function storePreKeys(ctx: SimContext, companion: Companion, iq: BinaryNode): void {
   for (const key of getBinaryNodeChildren(getBinaryNodeChild(iq, "list"), "key")) {
     const id = childBuffer(key, "id");
     if (id.length === 3) companion.preKeys.set(id.readUIntBE(0, 3), childBuffer(key, "value"));
   }
+  ctx.changed();
 }
 
 /**
@@ -43,6 +44,7 @@ export function answerIq(
     if (getBinaryNodeChild(iq, "link_code_companion_reg")) return pairing.answerLinkCodeIq(connection, iq);
     if (child?.tag === "remove-companion-device" && session) {
       session.companion.removed = true;
+      ctx.changed();
       ctx.logger.info({ phone: session.account.phone, deviceId: session.companion.deviceId }, "companion logged out");
     }
     return iqResult(iq);
@@ -51,7 +53,7 @@ export function answerIq(
     if (child?.tag === "count")
       return iqResult(iq, [node("count", { value: String(session?.companion.preKeys.size ?? 0) })]);
     if (type === "set" && getBinaryNodeChild(iq, "registration")) {
-      if (session) storePreKeys(session.companion, iq);
+      if (session) storePreKeys(ctx, session.companion, iq);
       return iqResult(iq);
     }
     if (child?.tag === "digest") return iqResult(iq, [node("digest", {})]);

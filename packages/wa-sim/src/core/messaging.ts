@@ -48,6 +48,7 @@ export class Messaging {
     }
     if (isNewChat) {
       account.chatsStarted.add(contact.phone);
+      this.ctx.changed();
       const cap = account.faults.newChatCap;
       if (cap) {
         cap.used++;
@@ -118,6 +119,7 @@ export class Messaging {
     const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
     if (live.length === 0) {
       account.pendingInbound.push({ contact: contact.phone, id, text });
+      this.ctx.changed();
       return id;
     }
     await Promise.all(live.map((c) => this.deliverText(contact, account, c, id, text)));
@@ -127,6 +129,7 @@ export class Messaging {
   /** Delivers messages contacts sent while the account had no companion online. */
   async flushPending(account: Account, companion: Companion): Promise<void> {
     const pending = account.pendingInbound.splice(0);
+    if (pending.length > 0) this.ctx.changed();
     for (const item of pending) {
       const contact = this.ctx.contacts.get(item.contact);
       if (contact) await this.deliverText(contact, account, companion, item.id, item.text);
@@ -162,7 +165,10 @@ export class Messaging {
       { conversation: text },
       () => {
         const [first] = companion.preKeys.entries();
-        if (first) companion.preKeys.delete(first[0]);
+        if (first) {
+          companion.preKeys.delete(first[0]);
+          this.ctx.changed();
+        }
         return {
           registrationId: companion.keys.registrationId,
           identityKey: companion.keys.identityKey,

@@ -298,6 +298,7 @@ export class Pairing {
     };
     account.companions.set(deviceId, companion);
     registration.pairedAs = { account, deviceId };
+    this.ctx.changed();
 
     const details = proto.ADVDeviceIdentity.encode({
       rawId: Math.floor(this.ctx.random() * 2 ** 31),

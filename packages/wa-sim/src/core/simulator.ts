@@ -17,6 +17,8 @@ import { answerIq } from "./iq-handlers.ts";
 import { handleLogin } from "./login.ts";
 import { Messaging } from "./messaging.ts";
 import { Pairing } from "./pairing.ts";
+import { restoreSnapshot, takeSnapshot } from "./persistence.ts";
+import { StateFile, stateFilePath } from "./state-file.ts";
 import { VirtualPhone } from "./virtual-phone.ts";
 
 export type SimulatorOptions = {
@@ -31,6 +33,14 @@ export type SimulatorOptions = {
   unknownNumbers?: UnknownNumberPolicy;
   /** Behaviour of contacts nobody configured (receipt delays, name, …). */
   contactDefaults?: Partial<ContactBehaviour>;
+  /**
+   * Directory to keep the state in (accounts, linked devices and their keys, contacts and their sessions), one file
+   * per seed: a simulator restarted with the same seed and directory lets every linked device log in again without
+   * a QR, like a real phone. Unset: state lives in memory only.
+   */
+  stateDir?: string;
+  /** Quiet period before the state is written after a change, in ms (default 200; at most 1 s while busy). */
+  saveDebounceMs?: number;
 };
 
 type Session = { account: Account; companion: Companion };
@@ -62,6 +72,7 @@ export class Simulator {
   private readonly connections = new Set<Connection>();
   private readonly sessions = new Map<Connection, Session>();
   private closed = false;
+  private stateFile: StateFile | undefined;
 
   private constructor(
     private readonly wss: WebSocketServer,
@@ -93,18 +104,34 @@ export class Simulator {
       wss.once("listening", resolve);
       wss.once("error", reject);
     });
+    // Filled in once the state is loaded: restoring must not schedule writes of what was just read.
+    let changed = () => {};
+    const onChange = () => changed();
     const ctx: SimContext = {
       seed,
       logger,
-      accounts: new AccountRegistry(seed),
-      contacts: new ContactDirectory(seed, options.unknownNumbers ?? "on-whatsapp", options.contactDefaults),
+      accounts: new AccountRegistry(seed, onChange),
+      contacts: new ContactDirectory(seed, options.unknownNumbers ?? "on-whatsapp", options.contactDefaults, onChange),
       groundTruth: new GroundTruth(),
       timers: new Timers(),
       random: seededRandom(deriveBytes(seed, "random")),
       qr: { refs: 6, firstRefTtlMs: 60_000, nextRefTtlMs: 20_000, ...options.qr },
       send: (c, n) => c.send(n),
+      changed: onChange,
     };
+    let stateFile: StateFile | undefined;
+    try {
+      stateFile = options.stateDir ? loadState(options.stateDir, ctx, options.saveDebounceMs) : undefined;
+    } catch (err) {
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      throw err;
+    }
+    if (stateFile) {
+      const file = stateFile;
+      changed = () => file.changed();
+    }
     const sim = new Simulator(wss, ctx, certificate.rootPublicKey);
+    sim.stateFile = stateFile;
     wss.on("connection", (ws) => {
       const connection = new Connection(
         ws,
@@ -155,13 +182,24 @@ export class Simulator {
     };
   }
 
-  /** Stops listening, closes every client socket and clears every timer. Idempotent. */
+  /** Where the state is kept (undefined without `stateDir`). */
+  get stateFilePath(): string | undefined {
+    return this.stateFile?.path;
+  }
+
+  /** Writes the state now (when kept on disk); resolves once the file is current. */
+  async saveState(): Promise<void> {
+    await this.stateFile?.flush();
+  }
+
+  /** Stops listening, closes every client socket, clears every timer and writes the state. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.ctx.timers.clear();
     for (const connection of this.connections) connection.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.stateFile?.close();
   }
 
   private onHandshake(connection: Connection, { clientStaticPublic, payload }: ClientHandshakeResult): void {
@@ -207,4 +245,29 @@ export class Simulator {
     if (session?.companion.connection === connection) session.companion.connection = undefined;
     this.sessions.delete(connection);
   }
+}
+
+/** Opens the state file of `ctx.seed` under `dir` and restores what it holds into the (empty) registries. */
+function loadState(dir: string, ctx: SimContext, debounceMs: number | undefined): StateFile {
+  const file = new StateFile({
+    file: stateFilePath(dir, ctx.seed),
+    snapshot: () => takeSnapshot(ctx.seed, ctx.accounts, ctx.contacts),
+    logger: ctx.logger,
+    ...(debounceMs === undefined ? {} : { debounceMs }),
+  });
+  const raw = file.read();
+  if (raw === undefined) {
+    ctx.logger.info({ file: file.path }, "wa-sim state: none yet, starting empty");
+    return file;
+  }
+  try {
+    const restored = restoreSnapshot(raw, ctx.seed, ctx.accounts, ctx.contacts);
+    ctx.logger.info({ file: file.path, ...restored }, "wa-sim state restored");
+  } catch (err) {
+    // Half-restored registries would be worse than empty ones: start over with nothing, keep the file aside.
+    ctx.accounts.clear();
+    ctx.contacts.clear();
+    file.quarantine(err);
+  }
+  return file;
 }

@@ -1,0 +1,212 @@
+/**
+ * The phone-free demo end to end, as a user runs it: ./mirage start --simulator --detach on non-default ports,
+ * ./mirage pair, ./mirage stop, start again, crash a child. Real processes, real Postgres and Redis; slow by nature,
+ * so every step has its own generous timeout (a loaded 2-core machine).
+ */
+import { type ExecFileException, execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { isAlive, readInfo, readPid } from "../stack/state.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const dbName = `mirage_stack_${process.pid}`;
+const prefix = `mirage-stack-test-${process.pid}`;
+const runDir = mkdtempSync(path.join(tmpdir(), "mirage-run-"));
+const phone = "5511988880001";
+let env: Record<string, string>;
+let ports: { api: number; worker: number; sim: number; control: number };
+
+function withDb(url: string, db: string, user?: { name: string; password: string }): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  if (user) {
+    u.username = user.name;
+    u.password = user.password;
+  }
+  return u.toString();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "0.0.0.0", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+type Result = { code: number; stdout: string; stderr: string };
+function mirage(args: string[], timeoutMs: number): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      "bash",
+      ["mirage", ...args],
+      { cwd: root, env, timeout: timeoutMs, maxBuffer: 20e6 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as ExecFileException).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const api = () => `http://127.0.0.1:${ports.api}/api/v1`;
+let token = "";
+async function instance(name: string): Promise<Record<string, unknown> | undefined> {
+  if (!token) {
+    const res = await fetch(`${api()}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "owner@demo.mirage.local", password: "mirage-demo" }),
+    });
+    token = String(((await res.json()) as { accessToken: string }).accessToken);
+  }
+  const res = await fetch(`${api()}/orgs/00000000-0000-4000-8000-0000000000a1/instances`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const items = ((await res.json()) as { items: Record<string, unknown>[] }).items;
+  return items.find((i) => i.name === name);
+}
+
+async function statusOf(name: string): Promise<string | undefined> {
+  try {
+    return String((await instance(name))?.status);
+  } catch {
+    return undefined; // the API is not up (yet)
+  }
+}
+
+async function simDevices(): Promise<{ deviceId: number; online: boolean; removed: boolean }[]> {
+  const info = readInfo(runDir);
+  const res = await fetch(`${info?.waSim?.controlUrl}/accounts/${phone}`);
+  return ((await res.json()) as { devices: { deviceId: number; online: boolean; removed: boolean }[] }).devices;
+}
+
+beforeAll(async () => {
+  ports = { api: await freePort(), worker: await freePort(), sim: await freePort(), control: await freePort() };
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(DATABASE_|WA_SIM_|WORKER_|ORCHESTRATOR_|MIRAGE_|VITEST)/.test(k)),
+  ) as Record<string, string>;
+  const admin = inject("pgAdminUrl");
+  env = {
+    ...clean,
+    NODE_ENV: "production",
+    LOG_LEVEL: "info",
+    MIRAGE_RUN_DIR: runDir,
+    DATABASE_ADMIN_URL: withDb(admin, dbName),
+    DATABASE_URL: withDb(admin, dbName, { name: "mirage_app", password: inject("pgAppPassword") }),
+    DATABASE_TARGET: "plain",
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    QUEUE_PREFIX: prefix,
+    REALTIME_STREAM: `${prefix}:realtime`,
+    MIRAGE_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString("base64")}`,
+    JWT_SECRET: "stack-test-secret-stack-test-secret-stack",
+    ORCHESTRATOR_PORT: String(ports.api),
+    WORKER_HTTP_PORT: String(ports.worker),
+    WA_SIM_PORT: String(ports.sim),
+    WA_SIM_CONTROL_PORT: String(ports.control),
+    WA_SIM_SEED: `stack-test-${process.pid}`,
+  };
+});
+
+afterAll(async () => {
+  await mirage(["stop"], 120_000);
+  const sql = postgres(inject("pgAdminUrl"), { max: 1, onnotice: () => {} });
+  await sql.unsafe(`drop database if exists ${dbName} with (force)`);
+  await sql.end();
+  const redis = new Redis(env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+  rmSync(runDir, { recursive: true, force: true });
+}, 180_000);
+
+describe("./mirage start / stop", () => {
+  it("a second start says the stack is already running (no EADDRINUSE, same pid file), and stop still stops it", async () => {
+    const first = await mirage(["start", "--simulator", "--detach"], 420_000);
+    expect(first.stdout, first.stderr).toContain("Mirage is ready");
+    expect(first.stdout).toContain(`id 00000000-0000-4000-8000-0000000000a1`);
+    expect(first.stdout).toContain(`http://127.0.0.1:${ports.api}/api/v1/openapi.json`);
+    const pid = readPid(runDir);
+    expect(pid && isAlive(pid)).toBe(true);
+
+    for (const args of [
+      ["start", "--simulator", "--detach"],
+      ["start", "--simulator"],
+    ]) {
+      const again = await mirage(args, 120_000);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain(`Mirage is already running (pid ${pid}, simulator mode`);
+      expect(again.stdout).toContain(`http://127.0.0.1:${ports.api}/api/v1`);
+      expect(`${again.stdout}${again.stderr}`).not.toMatch(/EADDRINUSE|\n\s+at /);
+      expect(readPid(runDir)).toBe(pid);
+    }
+    const otherMode = await mirage(["start"], 120_000);
+    expect(otherMode.code).toBe(1);
+    expect(otherMode.stderr).toContain("already running in simulator mode");
+
+    const children = readInfo(runDir)?.children ?? [];
+    expect(children.map((c) => c.name)).toEqual(["wa-sim", "orchestrator", "workers"]);
+    const stopped = await mirage(["stop"], 120_000);
+    expect(stopped.stdout).toContain(`stopped (pid ${pid})`);
+    expect(isAlive(pid as number)).toBe(false);
+    for (const c of children) expect(isAlive(c.pid), c.name).toBe(false);
+    expect(readPid(runDir)).toBeUndefined();
+    expect((await mirage(["stop"], 60_000)).stdout).toContain("no stack is running");
+  }, 900_000);
+
+  it("a paired demo number reconnects without a QR after stop + start, and after the simulator crashes", async () => {
+    const started = await mirage(["start", "--simulator", "--detach"], 420_000);
+    expect(started.stdout, started.stderr).toContain("Mirage is ready");
+
+    const paired = await mirage(["pair", "e2e-1", "--sim-phone", phone, "--timeout", "240"], 300_000);
+    expect(paired.stdout, paired.stderr).toContain(`CONNECTED e2e-1 as +${phone}`);
+    expect(await simDevices()).toMatchObject([{ deviceId: 1, online: true, removed: false }]);
+
+    expect((await mirage(["stop"], 120_000)).stdout).toContain("stopped");
+    const again = await mirage(["start", "--simulator", "--detach"], 420_000);
+    expect(again.stdout, again.stderr).toContain("Mirage is ready");
+    await expect.poll(() => statusOf("e2e-1"), { timeout: 240_000, interval: 1_000 }).toBe("connected");
+    // Still the one linked device: nobody scanned a new QR.
+    expect(await simDevices()).toMatchObject([{ deviceId: 1, online: true, removed: false }]);
+
+    // A crash of one child: the supervisor restarts it alone, and the session comes back by itself.
+    const before = String((await instance("e2e-1"))?.lastConnectedAt);
+    const sim = readInfo(runDir)?.children.find((c) => c.name === "wa-sim");
+    process.kill(sim?.pid as number, "SIGKILL");
+    const log = () => readFileSync(path.join(runDir, "logs/stack.log"), "utf8");
+    await expect.poll(log, { timeout: 120_000, interval: 500 }).toContain("wa-sim is running again");
+    expect(log()).toContain("!! wa-sim exited unexpectedly (signal SIGKILL); restarting it in 1s");
+    await expect
+      .poll(async () => String((await instance("e2e-1").catch(() => undefined))?.lastConnectedAt) > before, {
+        timeout: 240_000,
+        interval: 1_000,
+      })
+      .toBe(true);
+    expect(await statusOf("e2e-1")).toBe("connected");
+    expect(await simDevices()).toMatchObject([{ deviceId: 1, online: true }]);
+
+    // Every start appended to the same log: nothing of the earlier runs (or the crash) was truncated.
+    expect(log().match(/stack starting \(pid/g)?.length).toBeGreaterThanOrEqual(2);
+  }, 1_500_000);
+
+  it("after the supervisor itself is killed, the next start stops its leftover children and the number reconnects", async () => {
+    const info = readInfo(runDir);
+    expect(info?.state).toBe("ready");
+    process.kill(info?.pid as number, "SIGKILL");
+    await expect.poll(() => isAlive(info?.pid as number), { timeout: 30_000 }).toBe(false);
+
+    const started = await mirage(["start", "--simulator", "--detach"], 420_000);
+    expect(started.stdout, started.stderr).toContain("Mirage is ready");
+    expect(`${started.stdout}${started.stderr}`).not.toMatch(/EADDRINUSE|already in use/);
+    const log = readFileSync(path.join(runDir, "logs/stack.log"), "utf8");
+    expect(log).toContain("stopping processes left by a stack whose supervisor is gone");
+    for (const c of info?.children ?? []) expect(isAlive(c.pid), c.name).toBe(false);
+    await expect.poll(() => statusOf("e2e-1"), { timeout: 240_000, interval: 1_000 }).toBe("connected");
+    expect(await simDevices()).toMatchObject([{ deviceId: 1, online: true, removed: false }]);
+  }, 900_000);
+});

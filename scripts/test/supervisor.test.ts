@@ -1,0 +1,178 @@
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { rotateIfLarge } from "../stack/log.ts";
+import { claimPidFile, paths, readPid, runningStack, writeInfo } from "../stack/state.ts";
+import { type ChildSpec, Supervisor } from "../stack/supervisor.ts";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "../..");
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "mirage-stack-unit-"));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A child that prints "ready", then exits with `code` after `lifeMs` (or lives until stopped when lifeMs = 0). */
+function fakeChild(name: string, lifeMs: number, code = 3): ChildSpec {
+  const script = `console.log("ready"); ${lifeMs > 0 ? `setTimeout(() => process.exit(${code}), ${lifeMs});` : "setInterval(() => {}, 1000);"}`;
+  return {
+    name,
+    cwd: root,
+    command: () => [process.execPath, "-e", script],
+    readyLine: /^ready$/,
+    announce: () => [],
+  };
+}
+
+describe("the supervisor", () => {
+  it("restarts only the child that died, with a clear line, and keeps the others running", async () => {
+    const lines: string[] = [];
+    const sup = new Supervisor(
+      (l) => lines.push(l),
+      { onChildrenChanged: () => {}, onGiveUp: () => {} },
+      { limit: 5, windowMs: 60_000, backoffMs: () => 50 },
+    );
+    await sup.start(fakeChild("steady", 0));
+    const steadyPid = sup.children()[0]?.pid;
+    await sup.start(fakeChild("flaky", 300));
+    const flakyPid = sup.children()[1]?.pid;
+    await expect.poll(() => lines.some((l) => l.includes("flaky is running again")), { timeout: 20_000 }).toBe(true);
+    expect(lines.find((l) => l.startsWith("!! flaky exited unexpectedly (code 3); restarting it"))).toBeDefined();
+    const [steady, flaky] = sup.children();
+    expect(steady?.pid).toBe(steadyPid);
+    expect(flaky?.pid).not.toBe(flakyPid);
+    await sup.stopAll();
+  }, 60_000);
+
+  it("gives up on a child that keeps crashing, saying which one", async () => {
+    let gaveUp = "";
+    const sup = new Supervisor(
+      () => {},
+      {
+        onChildrenChanged: () => {},
+        onGiveUp: (reason) => {
+          gaveUp = reason;
+        },
+      },
+      { limit: 2, windowMs: 60_000, backoffMs: () => 20 },
+    );
+    await sup.start(fakeChild("doomed", 100, 7));
+    await expect.poll(() => gaveUp, { timeout: 30_000 }).toContain("doomed exited (code 7) and keeps crashing");
+    await sup.stopAll();
+  }, 60_000);
+
+  it("fails the start of a child that exits before it is ready", async () => {
+    const sup = new Supervisor(() => {}, { onChildrenChanged: () => {}, onGiveUp: () => {} });
+    const broken: ChildSpec = { ...fakeChild("broken", 0), command: () => [process.execPath, "-e", "process.exit(9)"] };
+    await expect(sup.start(broken)).rejects.toThrow("exited (code 9) before it was ready");
+    await sup.stopAll();
+  }, 30_000);
+});
+
+describe("the log", () => {
+  it("is rotated past its size, never truncated", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "stack.log");
+    writeFileSync(file, "crash log\n");
+    rotateIfLarge(file, 1_000);
+    expect(readFileSync(file, "utf8")).toBe("crash log\n");
+    writeFileSync(file, "x".repeat(2_000));
+    rotateIfLarge(file, 1_000);
+    expect(existsSync(file)).toBe(false);
+    expect(statSync(`${file}.1`).size).toBe(2_000);
+    writeFileSync(file, "y".repeat(2_000));
+    rotateIfLarge(file, 1_000);
+    expect(readFileSync(`${file}.2`, "utf8")).toMatch(/^x/);
+    expect(readFileSync(`${file}.1`, "utf8")).toMatch(/^y/);
+  });
+});
+
+describe("the pid file", () => {
+  it("belongs to one live supervisor; a stale one is replaced", async () => {
+    const dir = tempDir();
+    // A pid that no longer runs: a finished child.
+    const gone = spawn(process.execPath, ["-e", ""]);
+    await new Promise((r) => gone.once("exit", r));
+    writeFileSync(paths(dir).pid, `${gone.pid}\n`);
+    expect(runningStack(dir)).toBeUndefined();
+    expect(claimPidFile(dir)).toBe(true);
+    expect(readPid(dir)).toBe(process.pid);
+    // This process now owns it: a second claim (another start) is refused and the file is unchanged.
+    writeInfo(dir, {
+      pid: process.pid,
+      pidStartTime: undefined,
+      startedAt: new Date().toISOString(),
+      mode: "simulator",
+      state: "ready",
+      log: "",
+      api: undefined,
+      waSim: undefined,
+      children: [],
+      banner: [],
+    });
+    expect(claimPidFile(dir)).toBe(false);
+    expect(readPid(dir)).toBe(process.pid);
+    expect(runningStack(dir)?.mode).toBe("simulator");
+  });
+});
+
+describe("./mirage pair --sim-phone", () => {
+  const tsx = path.join(root, "node_modules/.bin/tsx");
+  const pair = (env: Record<string, string>) =>
+    run(tsx, ["scripts/pair.ts", "demo", "--sim-phone", "5511999990001"], {
+      cwd: root,
+      env: { ...process.env, MIRAGE_RUN_DIR: tempDir(), WA_SIM_CONTROL_URL: "", ...env },
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it("says the simulator cannot be reached, and how to fix it, instead of a fetch failed trace", async () => {
+    const closed = await freePort();
+    const r = await pair({ WA_SIM_CONTROL_PORT: String(closed) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `cannot reach the WhatsApp simulator's control API at http://127.0.0.1:${closed}/health`,
+    );
+    expect(r.stderr).toContain("ECONNREFUSED");
+    expect(r.stderr).toContain("./mirage start --simulator");
+    expect(r.stderr).not.toMatch(/fetch failed|\n\s+at /);
+  }, 60_000);
+
+  it("honours WA_SIM_CONTROL_PORT, then explains an unreachable API the same way", async () => {
+    const hits: string[] = [];
+    const server: Server = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const apiPort = await freePort();
+    const r = await pair({ WA_SIM_CONTROL_PORT: String(port), ORCHESTRATOR_PORT: String(apiPort) });
+    server.close();
+    expect(hits).toEqual(["/health"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot reach the Mirage API at http://127.0.0.1:${apiPort}/api/v1/auth/login`);
+    expect(r.stderr).toContain("./mirage start");
+    expect(r.stderr).not.toMatch(/fetch failed|\n\s+at /);
+  }, 60_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
