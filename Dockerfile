@@ -31,6 +31,21 @@ RUN pnpm --filter-prod "@mirage/orchestrator..." --filter-prod "@mirage/workers.
 RUN rm -rf node_modules/.pnpm/typescript@* \
  && find node_modules/.pnpm -path "*/node_modules/typescript" -type l -delete
 
+# The dashboard: built with its dev dependencies, shipped as Next's standalone server only (no pnpm, no sources).
+FROM pnpm AS dashboard-build
+ENV NEXT_TELEMETRY_DISABLED=1
+COPY . .
+RUN pnpm install --offline --frozen-lockfile --filter "@mirage/dashboard..." && pnpm --filter @mirage/dashboard run build
+
+FROM ${NODE_IMAGE} AS dashboard
+ENV NODE_ENV=production PORT=3000 HOSTNAME=0.0.0.0 NEXT_TELEMETRY_DISABLED=1
+WORKDIR /app
+COPY --from=dashboard-build --chown=node:node /app/dashboard/.next/standalone ./
+USER node
+EXPOSE 3000
+CMD ["node", "dashboard/server.js"]
+
+# The default target (last): orchestrator, workers and migrations.
 FROM ${NODE_IMAGE} AS app
 ENV NODE_ENV=production
 WORKDIR /app

@@ -192,6 +192,12 @@ run as root on Debian so ./mirage can install it, or run 'docker compose up -d r
   die "redis-server did not start listening on 127.0.0.1:$port (see $MIRAGE_STATE/logs/redis.log)"
 }
 
+# Chromium for the dashboard's browser tests: Debian's package (/usr/bin/chromium), driven by playwright-core.
+ensure_chromium() {
+  have chromium && return 0
+  apt_install chromium || warn "could not install chromium (Debian's package): the dashboard's browser tests will fail"
+}
+
 # pgTAP: pg_prove (the runner) on the PATH and the pgtap extension available on the test server.
 pgtap_available() {
   [ "$(psql "$MIRAGE_TEST_ADMIN_URL" -Atc "select count(*) from pg_available_extensions where name = 'pgtap'" \

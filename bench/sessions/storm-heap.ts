@@ -12,7 +12,7 @@ import { createLogger } from "@mirage/logger";
 import { generateKeyRingSpec, parseKeyRing } from "@mirage/secrets";
 import { Simulator } from "@mirage/wa-sim";
 import postgres from "postgres";
-import { SessionHost } from "../../workers/src/sessions/session-host.ts";
+import { createSessionHost } from "../../workers/src/sessions/index.ts";
 import { benchDatabase, intArg, onCleanup, shutdown } from "../lib.ts";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: "string" } } });
@@ -49,7 +49,7 @@ onCleanup(async () => {
 });
 const silent = createLogger({ service: "storm", level: "silent" });
 const qrs = new Map<string, string>();
-const host = new SessionHost({
+const host = createSessionHost({
   workerId: "storm",
   db,
   ring: parseKeyRing(generateKeyRingSpec()),

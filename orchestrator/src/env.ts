@@ -79,6 +79,12 @@ export const OrchestratorEnv = z
     /** How long the API waits for a worker to answer a command (start, pairing code, …) before 503. */
     WORKER_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(20_000),
 
+    // ── audience ──
+    /** Largest contact file accepted by POST …/imports (bytes); larger uploads get 413. */
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(250_000_000),
+    /** Run the contact import worker in this process (turn off when other replicas consume the imports queue). */
+    IMPORT_WORKER_ENABLED: boolEnv(true),
+
     // ── operations ──
     /** People (emails) allowed into Bull Board at /admin/queues; empty leaves it unmounted. */
     OPS_ADMIN_EMAILS: csvEnv([]),

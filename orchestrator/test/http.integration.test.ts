@@ -281,7 +281,7 @@ describe("OpenAPI", () => {
         expect(success.length, `${method} ${p} success response`).toBeGreaterThan(0);
         for (const [status, r] of success) {
           if (status === "204") continue;
-          const content = r.content?.["application/json"] ?? r.content?.["text/plain"];
+          const content = r.content?.["application/json"] ?? r.content?.["text/plain"] ?? r.content?.["text/csv"];
           expect(content?.schema, `${method} ${p} ${status} schema`).toBeTruthy();
           expect(content?.example, `${method} ${p} ${status} example`).toBeDefined();
         }
@@ -297,6 +297,7 @@ describe("OpenAPI", () => {
     expect(Object.keys(doc["x-mirage-socket-events"]).sort()).toEqual([
       "blacklist:changed",
       "campaign:progress",
+      "import:progress",
       "instance:health",
       "instance:qr",
       "instance:status",

@@ -92,6 +92,10 @@ export const ZWorkerCommandResult = z.object({
   /** What happened, for the API's answer: "started", "already_connected", "stopped", "pairing_code", … */
   outcome: z.string(),
   pairingCode: z.string().optional(),
+  /** When the pairing code stops working (ISO 8601); a repeat request before then returns the same code. */
+  pairingCodeExpiresAt: z.string().optional(),
+  /** Logout and delete: whether WhatsApp confirmed the companion device was removed from the phone. */
+  phoneUnlinked: z.boolean().optional(),
   status: ZInstanceStatus.optional(),
 });
 export type TWorkerCommandResult = z.infer<typeof ZWorkerCommandResult>;
