@@ -1,3 +1,4 @@
 import { defineProject } from "vitest/config";
+import { sharedTest } from "../vitest.shared.ts";
 
-export default defineProject({ test: { name: "orchestrator", testTimeout: 120_000, hookTimeout: 90_000 } });
+export default defineProject({ test: { ...sharedTest, name: "orchestrator", hookTimeout: 90_000 } });

@@ -30,6 +30,8 @@ step "typecheck (tsc)" pnpm exec tsc -p tsconfig.json
 step "typecheck dashboard (tsc)" pnpm exec tsc -p dashboard/tsconfig.json
 step "import cycles (madge)" pnpm run --silent check:cycles
 step "OpenAPI lint (redocly)" pnpm --filter @mirage/orchestrator run --silent lint:openapi
+# The production build (esbuild); scripts/test/build.test.ts runs its output on a --prod install.
+step "build (esbuild)" pnpm run --silent build
 
 # pgTAP: a throwaway database with the bootstrap, every migration and the seed, then pg_prove.
 pgtap_db="mirage_pgtap_$$"

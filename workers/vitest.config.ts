@@ -1,4 +1,5 @@
 import { defineProject } from "vitest/config";
+import { sharedTest } from "../vitest.shared.ts";
 
 // Real Baileys against wa-sim: pairing and reconnects take seconds, not milliseconds.
-export default defineProject({ test: { name: "workers", testTimeout: 60_000, hookTimeout: 60_000 } });
+export default defineProject({ test: { ...sharedTest, name: "workers", testTimeout: 60_000 } });

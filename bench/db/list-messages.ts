@@ -8,17 +8,18 @@
  * loaded database (mirage_bench_messages) between runs; --fresh reloads it.
  */
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { createDb } from "@mirage/db";
 import { listOutboundMessages } from "@mirage/db/outbound-messages";
 import postgres from "postgres";
-import { benchDatabase, median } from "../lib.ts";
+import { benchDatabase, intArg, median } from "../lib.ts";
 
 const ORGS = 100;
 const PER_ORG = 10_000;
 const DB = "mirage_bench_messages";
-const argv = process.argv.slice(2);
-const runs = Number(argv[argv.indexOf("--runs") + 1]) || 31;
-const fresh = argv.includes("--fresh");
+const { values } = parseArgs({ options: { runs: { type: "string" }, fresh: { type: "boolean", default: false } } });
+const runs = intArg("runs", values.runs, 31);
+const fresh = values.fresh;
 
 async function load(): Promise<string> {
   const { created, adminUrl, appUrl } = await benchDatabase(DB, { reuse: !fresh });

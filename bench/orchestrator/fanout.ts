@@ -8,6 +8,8 @@
  *
  * The orchestrator runs in a child process (src/main.ts); clients and the database writer run here. Loopback only.
  */
+import { parseArgs } from "node:util";
+import { intArg } from "../lib.ts";
 import { percentiles, requireFromOrchestrator, startBenchStack } from "./stack.ts";
 
 type MiniSocket = {
@@ -19,14 +21,12 @@ const { io } = requireFromOrchestrator("socket.io-client") as {
   io: (url: string, opts: Record<string, unknown>) => MiniSocket;
 };
 
-const argv = process.argv.slice(2);
-const arg = (name: string, def: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : def;
-};
-const clients = Math.min(arg("clients", 1000), 5000);
-const changes = Math.min(arg("changes", 40), 500);
-const gapMs = arg("gap-ms", 250);
+const { values } = parseArgs({
+  options: { clients: { type: "string" }, changes: { type: "string" }, "gap-ms": { type: "string" } },
+});
+const clients = Math.min(intArg("clients", values.clients, 1000), 5000);
+const changes = Math.min(intArg("changes", values.changes, 40), 500);
+const gapMs = intArg("gap-ms", values["gap-ms"], 250);
 
 const stack = await startBenchStack();
 const sockets: MiniSocket[] = [];

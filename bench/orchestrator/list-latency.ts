@@ -6,15 +6,13 @@
  *
  * The orchestrator runs in a child process (src/main.ts), the load generator here; loopback only, bounded.
  */
+import { parseArgs } from "node:util";
+import { intArg } from "../lib.ts";
 import { percentiles, startBenchStack } from "./stack.ts";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, def: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : def;
-};
-const rate = arg("rate", 200);
-const seconds = Math.min(arg("seconds", 15), 120);
+const { values } = parseArgs({ options: { rate: { type: "string" }, seconds: { type: "string" } } });
+const rate = intArg("rate", values.rate, 200);
+const seconds = Math.min(intArg("seconds", values.seconds, 15), 120);
 
 const stack = await startBenchStack();
 try {

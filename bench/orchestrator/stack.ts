@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { runMigrations } from "@mirage/db/migrate";
 import postgres from "postgres";
+import { onCleanup, track } from "../lib.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 /** The orchestrator's own dependencies (pnpm does not hoist them to the root, where bench/ resolves). */
@@ -99,10 +100,8 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
 
   const port = await freePort();
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, "--import", "tsx", path.join(root, "orchestrator/src/main.ts")],
-    {
+  const child: ChildProcess = track(
+    spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, "orchestrator/src/main.ts")], {
       cwd: path.join(root, "orchestrator"),
       env: {
         ...process.env,
@@ -120,14 +119,19 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
         ...env,
       },
       stdio: ["ignore", "inherit", "inherit"],
-    },
+    }),
   );
   const url = `http://127.0.0.1:${port}`;
+  let dropped = false;
   const dropDatabase = async () => {
+    if (dropped) return;
+    dropped = true;
     await admin.end({ timeout: 5 });
     await server.unsafe(`drop database if exists ${name} with (force)`);
     await server.end({ timeout: 5 });
   };
+  // On Ctrl-C or a crash the child is killed by bench/lib.ts; the database goes too.
+  onCleanup(dropDatabase);
   const started = Date.now();
   for (;;) {
     const ok = await fetch(`${url}/readyz`)

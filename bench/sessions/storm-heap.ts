@@ -5,6 +5,7 @@
  *
  *   node --expose-gc --import tsx bench/sessions/storm-heap.ts [N=100] [--rounds 5]
  */
+import { parseArgs } from "node:util";
 import { createDb } from "@mirage/db";
 import { assignInstance } from "@mirage/db/instances";
 import { createLogger } from "@mirage/logger";
@@ -12,11 +13,11 @@ import { generateKeyRingSpec, parseKeyRing } from "@mirage/secrets";
 import { Simulator } from "@mirage/wa-sim";
 import postgres from "postgres";
 import { createSessionHost } from "../../workers/src/sessions/index.ts";
-import { benchDatabase } from "../lib.ts";
+import { benchDatabase, intArg, onCleanup, shutdown } from "../lib.ts";
 
-const argv = process.argv.slice(2);
-const N = Number(argv.find((a) => /^\d+$/.test(a)) ?? 100);
-const rounds = Number(argv[argv.indexOf("--rounds") + 1]) || 5;
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: "string" } } });
+const N = intArg("N", positionals[0], 100);
+const rounds = intArg("rounds", values.rounds, 5);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,6 +42,11 @@ const db = createDb({ url: appUrl, max: 8 });
 for (const id of ids) await db.asService((tx) => assignInstance(tx, id, "storm"));
 
 const sim = await Simulator.start({ seed: "storm" });
+onCleanup(async () => {
+  await admin.end();
+  await db.close();
+  await sim.close();
+});
 const silent = createLogger({ service: "storm", level: "silent" });
 const qrs = new Map<string, string>();
 const host = createSessionHost({
@@ -72,6 +78,7 @@ const waitOnline = async (n: number) => {
   }
 };
 
+onCleanup(() => host.close());
 await host.reconcile();
 for (let i = 0; i < N; i++) {
   while (!qrs.has(ids[i] ?? "")) await sleep(20);
@@ -91,8 +98,4 @@ for (let r = 1; r <= rounds; r++) {
     `storm ${r}: all ${N} reconnected; heap ${h.toFixed(0)} MB (+${(((h - base) * 1024) / N).toFixed(0)} KB per session since open)`,
   );
 }
-await host.close();
-await sim.close();
-await db.close();
-await admin.end();
-process.exit(0);
+await shutdown(0);

@@ -14,6 +14,7 @@ import {
   type SimTarget,
   trackMessageStatus,
 } from "../../packages/wa-sim/src/testing/index.ts";
+import { intArg, shutdown, track } from "../lib.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,11 +25,11 @@ const { values, positionals } = parseArgs({
     rounds: { type: "string", default: "3" },
   },
 });
-const N = Number(positionals[0] ?? 1000);
-const CONCURRENCY = Number(values.concurrency);
-const SEND_CONCURRENCY = Number(values["send-concurrency"]);
-const MESSAGES = Number(values.messages);
-const ROUNDS = Number(values.rounds);
+const N = intArg("N", positionals[0], 1000);
+const CONCURRENCY = intArg("concurrency", values.concurrency, 16);
+const SEND_CONCURRENCY = intArg("send-concurrency", values["send-concurrency"], 16);
+const MESSAGES = intArg("messages", values.messages, 1000);
+const ROUNDS = intArg("rounds", values.rounds, 3);
 const READ = 4;
 
 setFlagsFromString("--expose-gc");
@@ -46,7 +47,9 @@ function clientRss(): number {
 }
 
 type Usage = { memory: NodeJS.MemoryUsage; cpu: NodeJS.CpuUsage; stats: Record<string, number> };
-const child = fork(new URL("./sim-process.ts", import.meta.url), { execArgv: [...process.execArgv, "--expose-gc"] });
+const child = track(
+  fork(new URL("./sim-process.ts", import.meta.url), { execArgv: [...process.execArgv, "--expose-gc"] }),
+);
 let nextId = 1;
 const pending = new Map<number, (body: Record<string, unknown>) => void>();
 const ready = new Promise<{ url: string; rootPublicKey: string }>((resolve) => {
@@ -203,5 +206,4 @@ console.log(JSON.stringify(result, null, 2));
 
 finished = true;
 await Promise.all(sessions.map((s) => closeSocket(s.sock)));
-child.disconnect();
-process.exit(0);
+await shutdown(0);

@@ -12,6 +12,7 @@ import { ContactDirectory } from "../../packages/wa-sim/src/contacts/directory.t
 import { AccountRegistry } from "../../packages/wa-sim/src/core/accounts.ts";
 import { restoreSnapshot, takeSnapshot } from "../../packages/wa-sim/src/core/persistence.ts";
 import { StateFile, stateFilePath } from "../../packages/wa-sim/src/core/state-file.ts";
+import { intArg, onCleanup } from "../lib.ts";
 
 const { values } = parseArgs({
   options: {
@@ -22,13 +23,15 @@ const { values } = parseArgs({
   },
 });
 const sizes = values.sizes.split(",").map(Number);
-const PRE_KEYS = Number(values["pre-keys"]);
-const CHATS = Number(values.chats);
-const ROUNDS = Number(values.rounds);
+const PRE_KEYS = intArg("pre-keys", values["pre-keys"], 812);
+const CHATS = intArg("chats", values.chats, 5);
+const ROUNDS = intArg("rounds", values.rounds, 5);
 const logger = createLogger({ service: "bench", level: "silent" });
 const seed = "bench-state";
 const dir = mkdtempSync(path.join(tmpdir(), "wa-sim-state-bench-"));
-process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+const removeDir = () => rmSync(dir, { recursive: true, force: true });
+process.on("exit", removeDir);
+onCleanup(removeDir); // Ctrl-C: bench/lib.ts runs the cleanups, then exits
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 

@@ -54,6 +54,8 @@ process.once("SIGINT", () => void shutdown("SIGINT", 128 + 2));
 process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
 
 try {
+  // Refuses a DATABASE_POOL_MAX the server cannot serve, before taking any traffic.
+  await db.ready();
   const { url } = await orchestrator.listen(env.ORCHESTRATOR_PORT, env.ORCHESTRATOR_HOST);
   logger.info({ url, docs: `${url}/docs`, authProvider: env.AUTH_PROVIDER }, "orchestrator listening");
 } catch (err) {

@@ -16,10 +16,14 @@ import { startControlServer } from "@mirage/wa-sim/control/http-api";
 import { Redis } from "ioredis";
 import { SignJWT } from "jose";
 import { io as connect, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { OrchestratorEnv } from "../src/env.ts";
 import { createOrchestrator, type Orchestrator } from "../src/orchestrator.ts";
 import { api, type Json, JWT_SECRET, REDIS_URL } from "./harness.ts";
+
+// Real Baileys, wa-sim and two worker processes: every step is CPU-bound pairing or reconnecting, so on a loaded
+// 2-core machine waits and tests get minutes, not the project's 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 const root = path.resolve(import.meta.dirname, "../..");
 const prefix = `e2e-${randomUUID().slice(0, 8)}`;
@@ -91,7 +95,7 @@ const get = async (id: string, tok = tokenA): Promise<Json> =>
 
 async function waitFor<T>(
   fn: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
   what = "condition",
 ): Promise<T> {
   const started = Date.now();
@@ -102,7 +106,7 @@ async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-const waitStatus = (id: string, status: string, timeoutMs = 45_000) =>
+const waitStatus = (id: string, status: string, timeoutMs = 60_000) =>
   waitFor(async () => ((await get(id)).status === status ? true : undefined), timeoutMs, `instance ${id} ${status}`);
 
 async function createInstance(name: string, body: Record<string, unknown> = {}): Promise<string> {
@@ -154,8 +158,9 @@ beforeAll(async () => {
   viewerA = await token(a.users.viewer);
   startWorker("w-a");
   startWorker("w-b");
-  await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 2 ? true : undefined), 30_000, "two workers");
-}, 90_000);
+  // Two tsx processes loading Baileys: well past 30 s when the machine is loaded.
+  await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 2 ? true : undefined), 120_000, "two workers");
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all([...workers.keys()].map((id) => stopWorker(id, "SIGTERM")));
@@ -297,6 +302,7 @@ describe("./mirage pair", () => {
           {
             cwd: root,
             env: { ...process.env, MIRAGE_API_KEY: key.body.key, WA_SIM_CONTROL_URL: control.url },
+            timeout: 170_000,
           },
         );
         let stdout = "";
@@ -312,7 +318,7 @@ describe("./mirage pair", () => {
     } finally {
       await control.close();
     }
-  });
+  }, 180_000);
 });
 
 describe("faults surface through the API", () => {

@@ -1,3 +1,4 @@
 import { defineProject } from "vitest/config";
+import { sharedTest } from "../../vitest.shared.ts";
 
-export default defineProject({ test: { name: "db" } });
+export default defineProject({ test: { ...sharedTest, name: "db" } });

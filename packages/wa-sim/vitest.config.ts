@@ -1,9 +1,4 @@
 import { defineProject } from "vitest/config";
+import { sharedTest } from "../../vitest.shared.ts";
 
-export default defineProject({
-  test: {
-    name: "wa-sim",
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default defineProject({ test: { ...sharedTest, name: "wa-sim" } });

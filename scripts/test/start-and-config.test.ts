@@ -4,7 +4,6 @@ import path from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { parse } from "yaml";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -28,6 +27,7 @@ function dbScript(command: string, env: Record<string, string>) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DATABASE_")));
   return run(path.join(root, "node_modules/.bin/tsx"), ["scripts/db.ts", command], {
     cwd: root,
+    timeout: 150_000,
     env: { ...clean, ...env },
   });
 }
@@ -61,7 +61,7 @@ describe("database setup (what ./mirage start runs)", () => {
     expect(second.stdout).not.toContain("created database");
     expect(await count()).toBe(before);
     await sql.end();
-  }, 120_000); // spawns tsx twice and migrates: slow on a busy 2-core machine
+  }, 180_000); // spawns tsx twice and migrates: slow on a busy 2-core machine
 
   it("stops with every environment problem listed", async () => {
     const err = await dbScript("setup", { DATABASE_URL: "mysql://nope" }).catch(
@@ -70,7 +70,7 @@ describe("database setup (what ./mirage start runs)", () => {
     expect((err as { code: number }).code).toBe(1);
     expect((err as { stderr: string }).stderr).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
     expect((err as { stderr: string }).stderr).toMatch(/DATABASE_ADMIN_URL/);
-  });
+  }, 60_000);
 });
 
 describe("./mirage services", () => {
@@ -78,30 +78,13 @@ describe("./mirage services", () => {
     for (let i = 0; i < 2; i++) {
       const { stderr } = await run("bash", ["mirage", "services"], {
         cwd: root,
+        timeout: 25_000,
         env: { ...process.env, REDIS_URL: "redis://127.0.0.1:6379" },
       });
       expect(stderr).toContain("Postgres and Redis are up");
       expect(stderr).not.toMatch(/apt-get|installed and started/);
     }
-  });
-});
-
-describe("docker-compose.yml", () => {
-  it("runs the production stack with health checks, AOF Redis and named volumes", async () => {
-    const compose = parse(await readFile(path.join(root, "docker-compose.yml"), "utf8")) as {
-      services: Record<string, { healthcheck?: unknown; command?: string[]; depends_on?: Record<string, unknown> }>;
-      volumes: Record<string, unknown>;
-    };
-    expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(["postgres", "redis", "migrate", "orchestrator", "workers", "dashboard"]),
-    );
-    for (const name of ["postgres", "redis", "orchestrator", "workers", "dashboard"]) {
-      expect(compose.services[name]?.healthcheck, name).toBeDefined();
-    }
-    expect(compose.services.redis?.command).toEqual(expect.arrayContaining(["--appendonly", "yes", "noeviction"]));
-    expect(compose.services.orchestrator?.depends_on).toHaveProperty("migrate");
-    expect(Object.keys(compose.volumes)).toEqual(["pgdata", "redisdata"]);
-  });
+  }, 60_000);
 });
 
 describe(".env.example", () => {

@@ -28,12 +28,55 @@ export type Database = {
   asUser<T>(claims: TJwtClaims, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs fn in one transaction as `service_role` (bypasses RLS): system work only, never on a user's behalf. */
   asService<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Resolves once the pool is known to fit the server (see `checkPoolFits`); rejects with `PoolTooLargeError`
+   * otherwise. asUser/asService wait for it on their own; a process calls it at start to refuse early.
+   */
+  ready(): Promise<void>;
   close(timeoutSeconds?: number): Promise<void>;
 };
 
+/** The pool could open more connections than the server accepts for this role. */
+export class PoolTooLargeError extends Error {
+  readonly poolMax: number;
+  readonly allowed: number;
+  constructor(poolMax: number, allowed: number, detail: string) {
+    super(
+      `database pool of ${poolMax} connections is larger than the server allows (${detail}): lower DATABASE_POOL_MAX to at most ${allowed}, and leave room for the other processes`,
+    );
+    this.name = "PoolTooLargeError";
+    this.poolMax = poolMax;
+    this.allowed = allowed;
+  }
+}
+
+/**
+ * Checks a pool size against the server: `max_connections` minus the slots reserved for superusers (and, on
+ * PostgreSQL 16+, `reserved_connections`), and the role's own connection limit when it has one. A pool past that
+ * does not fail at start but later, under load, when every connection it opens beyond the limit is refused and
+ * the connections it already holds starve every other process on the server. Throws `PoolTooLargeError`.
+ */
+export async function checkPoolFits(sql: Pool, poolMax: number): Promise<void> {
+  const [row] = await sql<{ max: number; superuser: number; reserved: number; role_limit: number }[]>`
+    select current_setting('max_connections')::int as max,
+           current_setting('superuser_reserved_connections')::int as superuser,
+           coalesce(nullif(current_setting('reserved_connections', true), ''), '0')::int as reserved,
+           (select rolconnlimit from pg_catalog.pg_roles where rolname = current_user)::int as role_limit`;
+  if (!row) return;
+  const serverAllows = row.max - row.superuser - row.reserved;
+  const allowed = row.role_limit >= 0 ? Math.min(serverAllows, row.role_limit) : serverAllows;
+  if (poolMax <= allowed) return;
+  const detail =
+    row.role_limit >= 0 && row.role_limit < serverAllows
+      ? `the role's connection limit is ${row.role_limit}`
+      : `max_connections ${row.max}, ${row.max - serverAllows} reserved`;
+  throw new PoolTooLargeError(poolMax, allowed, detail);
+}
+
 export function createDb(opts: CreateDbOptions): Database {
+  const max = opts.max ?? 10;
   const sql = postgres(opts.url, {
-    max: opts.max ?? 10,
+    max,
     prepare: opts.prepare ?? true,
     idle_timeout: opts.idleTimeoutSeconds ?? 30,
     connect_timeout: opts.connectTimeoutSeconds ?? 5,
@@ -48,9 +91,20 @@ export function createDb(opts: CreateDbOptions): Database {
   });
 
   let closed: Promise<void> | undefined;
+  // Checked once; a failure to reach the server is retried on the next call, a pool too large is final.
+  let fits: Promise<void> | undefined;
+  const ready = () => {
+    fits ??= checkPoolFits(sql, max).catch((err: unknown) => {
+      if (!(err instanceof PoolTooLargeError)) fits = undefined;
+      throw err;
+    });
+    return fits;
+  };
   return {
     sql,
-    asUser(claims, fn) {
+    ready,
+    async asUser(claims, fn) {
+      await ready();
       // Only the validated fields go into the transaction: what RLS sees is exactly what the token proved.
       const json = JSON.stringify({
         sub: claims.sub,
@@ -64,7 +118,8 @@ export function createDb(opts: CreateDbOptions): Database {
         return fn(tx);
       }) as Promise<Awaited<ReturnType<typeof fn>>>;
     },
-    asService(fn) {
+    async asService(fn) {
+      await ready();
       return sql.begin(async (tx) => {
         await tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true), set_config('role', 'service_role', true)`;
         return fn(tx);

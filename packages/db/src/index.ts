@@ -1,1 +1,11 @@
-export { type CreateDbOptions, createDb, type Database, type Db, type Pool, pingDatabase, type Tx } from "./client.ts";
+export {
+  type CreateDbOptions,
+  checkPoolFits,
+  createDb,
+  type Database,
+  type Db,
+  type Pool,
+  PoolTooLargeError,
+  pingDatabase,
+  type Tx,
+} from "./client.ts";

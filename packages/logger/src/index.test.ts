@@ -41,3 +41,21 @@ describe("createLogger", () => {
     expect(lines[0]).toMatchObject({ module: "sessions", instanceId: "i1", level: 40 });
   });
 });
+
+describe("LOG_PRETTY", () => {
+  it("prints human-readable lines through pino-pretty (installed as a development dependency)", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const script = `import { createLogger } from ${JSON.stringify(new URL("./index.ts", import.meta.url).pathname)};
+createLogger({ service: "pretty-test", pretty: true }).info({ n: 1 }, "hello pretty");`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script],
+      {
+        timeout: 25_000,
+      },
+    );
+    expect(stdout).toMatch(/INFO.*hello pretty/);
+    expect(() => JSON.parse(stdout.trim().split("\n")[0] ?? "")).toThrow();
+  }, 30_000);
+});

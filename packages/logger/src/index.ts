@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { type Logger, type LoggerOptions, pino } from "pino";
 
 export type { Logger };
@@ -55,7 +56,23 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
   };
   if (opts.destination) return pino(options, opts.destination);
   if (opts.pretty) {
-    return pino({ ...options, transport: { target: "pino-pretty", options: { colorize: true } } });
+    const target = resolvePretty();
+    if (target) return pino({ ...options, transport: { target, options: { colorize: true } } });
+    const logger = pino(options);
+    logger.warn("pretty logs need pino-pretty, a development dependency not installed here; logging JSON");
+    return logger;
   }
   return pino(options);
+}
+
+/**
+ * Absolute path of pino-pretty, or undefined when it is not installed (a production install carries no dev
+ * dependencies). Resolved here because pino would otherwise look for the transport from its own location.
+ */
+export function resolvePretty(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve("pino-pretty");
+  } catch {
+    return undefined;
+  }
 }

@@ -20,7 +20,7 @@ describe("scale", () => {
     const phones = Array.from({ length: SESSIONS }, (_, i) => String(5511910000000 + i));
     // All 50 at once: the client's pre-key generation saturates the CPU, so allow slow WebSocket handshakes.
     const results = await Promise.allSettled(
-      phones.map((phone) => pairWithQr(sim, phone, { config: { connectTimeoutMs: 90_000 } })),
+      phones.map((phone) => pairWithQr(sim, phone, { config: { connectTimeoutMs: 240_000 } })),
     );
     for (const r of results) if (r.status === "fulfilled") sessions.push(r.value);
     const failures = results.filter((r) => r.status === "rejected");
@@ -38,7 +38,8 @@ describe("scale", () => {
     const received = contact.messages();
     expect(received).toHaveLength(SESSIONS);
     expect(new Set(received.map((m) => m.account)).size).toBe(SESSIONS);
-  }, 150_000);
+    // 50 pre-key generations at once: on a loaded 2-core machine (load average past 20) this alone takes minutes.
+  }, 420_000);
 });
 
 describe("determinism", () => {

@@ -1,0 +1,11 @@
+/**
+ * Timeouts every Vitest project uses. Projects do not inherit the root config's `test` options, so each project's
+ * vitest.config.ts spreads these (scripts/test/vitest-projects.test.ts checks). Sized for a loaded 2-core machine:
+ * many tests create databases, start processes or open Baileys sockets; tests that spawn a process also give their
+ * own, larger timeout next to the spawn.
+ */
+export const sharedTest = {
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  teardownTimeout: 30_000,
+} as const;
