@@ -76,8 +76,21 @@ const enc = (text: string) => {
   }
 };
 
+/** Path parameters whose schema is an integer (row ids such as deliveryId, messageId, noteId), by name. */
+const integerParams = (): Set<string> =>
+  new Set(
+    operations().flatMap(({ op }) =>
+      ((op.parameters ?? []) as Json[])
+        .filter((p) => p.in === "path" && p.schema?.type === "integer")
+        .map((p) => p.name as string),
+    ),
+  );
+
+/** An id that exists nowhere, of the parameter's type. */
+const unknownId = (name: string) => (integerParams().has(name) ? "2147483000" : randomUUID());
+
 const fill = (template: string, values: Record<string, string>) =>
-  template.replace(/\{([^}]+)\}/g, (_, name: string) => enc(values[name] ?? randomUUID()));
+  template.replace(/\{([^}]+)\}/g, (_, name: string) => enc(values[name] ?? unknownId(name)));
 
 const resolve = (schema: Json): Json =>
   schema?.$ref ? doc.components.schemas[String(schema.$ref).split("/").at(-1) ?? ""] : schema;
@@ -199,8 +212,10 @@ describe("fuzz pass over every operation of the OpenAPI document", () => {
         work.push(() => send(`${method} ${template} ?${name}[x]=1`, method, `${base}?${name}[x]=1`, { body }));
       }
       // body fields, one at a time, the others as in the documented example
-      if (op.requestBody) {
-        const schema = resolve(op.requestBody.content["application/json"].schema);
+      // (multipart uploads get the hostile raw bodies below, not field-by-field JSON)
+      const json = op.requestBody?.content?.["application/json"];
+      if (json) {
+        const schema = resolve(json.schema);
         const fields = [...Object.keys(schema?.properties ?? {}), "unknownField"];
         for (const field of fields) {
           for (const value of BODY_VALUES) {
@@ -261,7 +276,7 @@ describe("fuzz pass over every operation of the OpenAPI document", () => {
         .filter((p) => p.in === "path" && p.name !== "orgId")
         .map((p) => p.name as string);
       for (const name of names) {
-        const unknown = name === "deliveryId" ? "2147483000" : randomUUID();
+        const unknown = unknownId(name);
         for (const [what, value] of [
           ["unknown", unknown],
           ["another organization's", otherOrgIds[name] ?? unknown],
