@@ -44,6 +44,52 @@ async function fixtures(org: OrgFixture, into: Record<string, string>) {
   });
 }
 
+/** The audience, messaging and campaign rows of an organization, made through the API as its owner would. */
+async function featureFixtures(org: OrgFixture, into: Record<string, string>) {
+  const token = await h.tokenFor(org.users.owner);
+  const base = `/api/v1/orgs/${org.orgId}`;
+  const made = async (path: string, body: unknown, init: Parameters<typeof api>[3] = {}) => {
+    const res = await api(h, "post", `${base}${path}`, { token, body, ...init });
+    if (res.status >= 300) throw new Error(`fixture ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const contact = await made("/contacts", { phone: "(11) 99999-0001", name: "Ana" });
+  const list = await made("/lists", { name: "Leads" });
+  await made(`/lists/${list.id}/members`, { contactIds: [contact.id] });
+  const segment = await made("/segments", { name: "VIPs", filter: { tagsAny: ["vip"] } });
+  const entry = await made("/blacklist", { phone: "+55 11 97777-0003" });
+  const template = await made("/templates", { name: "Oi", body: "Oi {{first_name|cliente}}" });
+  const imported = await made("/imports", undefined, {
+    rawBody: "Nome;Celular\nBia;(11) 98888-0002\n",
+    headers: { "content-type": "text/csv" },
+  });
+  await h.t.admin`update public.instances set status = 'connected' where id = ${into.instanceId ?? ""}`;
+  const message = await made(`/instances/${into.instanceId}/messages`, { to: "+5511999990009", text: "oi" });
+  const [conversation] = await h.t.admin<{ id: string }[]>`
+    insert into public.conversations (org_id, instance_id, peer_phone)
+    values (${org.orgId}, ${into.instanceId ?? ""}, '+5511955550005') returning id`;
+  const note = await made(`/conversations/${conversation?.id}/notes`, { text: "retornar amanhã" });
+  const campaign = await made("/campaigns", {
+    name: "Black Friday",
+    templateId: template.id,
+    audience: { listIds: [list.id], segmentIds: [] },
+    senderIds: [into.instanceId],
+    timezone: "America/Sao_Paulo",
+  });
+  Object.assign(into, {
+    contactId: contact.id,
+    listId: list.id,
+    segmentId: segment.id,
+    entryId: entry.id,
+    templateId: template.id,
+    importId: imported.id,
+    messageId: String(message.id),
+    conversationId: conversation?.id ?? "",
+    noteId: String(note.id),
+    campaignId: campaign.id,
+  });
+}
+
 beforeAll(async () => {
   h = await startHarness({ LOGIN_RATE_PER_IP_PER_MINUTE: "100000", HTTP_BODY_LIMIT_BYTES: "65536" });
   a = await createOrgWithMembers(h.t.admin, "fuzz-a");
@@ -52,6 +98,8 @@ beforeAll(async () => {
   doc = (await api(h, "get", "/api/v1/openapi.json")).body;
   await fixtures(a, ids);
   await fixtures(b, otherOrgIds);
+  await featureFixtures(a, ids);
+  await featureFixtures(b, otherOrgIds);
   worker = await startFakeWorker(h);
 }, 60_000);
 afterAll(async () => {
