@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Harness, type Json, startHarness } from "./harness.ts";
-import { startFakeWorker } from "./openapi-tools.ts";
+import { startFakeWorker, templateOf } from "./openapi-tools.ts";
 
 // A fuzz pass over every operation of the served OpenAPI document: each path parameter, query parameter and body
 // field in turn gets hostile or edge values (the others stay valid), and no answer may be a 5xx. Bad input is the
@@ -209,6 +209,7 @@ const RAW_BODIES: { body: string; type: string; encoding?: string }[] = [
 describe("fuzz pass over every operation of the OpenAPI document", () => {
   it("never answers 5xx to hostile path parameters, query parameters, body fields, bodies or credentials", async () => {
     const failures: string[] = [];
+    const undocumented = new Set<string>();
     let requests = 0;
     const send = async (label: string, method: string, url: string, opts: Parameters<typeof api>[3] = {}) => {
       requests++;
@@ -222,6 +223,12 @@ describe("fuzz pass over every operation of the OpenAPI document", () => {
       if (res.status >= 500) failures.push(`${label}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       else if (res.status >= 400 && typeof res.body === "object" && !res.body?.code) {
         failures.push(`${label}: ${res.status} without a problem code`);
+      }
+      // Every answer is one the operation documents (a route's own refusals go into its `errors:`).
+      const template = templateOf(doc, method, url);
+      const documented = template ? doc.paths[template][method]?.responses : undefined;
+      if (documented && !documented[String(res.status)]) {
+        undocumented.add(`${method} ${template} ${res.status} ${res.body?.code ?? ""}`);
       }
     };
     const work: (() => Promise<void>)[] = [];
@@ -314,6 +321,7 @@ describe("fuzz pass over every operation of the OpenAPI document", () => {
     );
     expect(requests).toBeGreaterThan(2000);
     expect(failures).toEqual([]);
+    expect([...undocumented].sort(), "answers the document does not list").toEqual([]);
   }, 300_000);
 
   it("every route under a parent answers 404 when the parent does not exist or belongs to another organization", async () => {

@@ -19,7 +19,7 @@ import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
-import { parseRecipient, SENDERS, type SendService } from "./send-service.ts";
+import { parseRecipient, SEND_ERRORS, SENDERS, type SendService } from "./send-service.ts";
 
 export function toMessageDto(m: MessageView) {
   return {
@@ -61,6 +61,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
         "`instance_unavailable` when the instance is not connected (restricted, banned, logged out, …); 422 for an " +
         "empty text or one over 65,536 characters; 429 past the instance's rate limit.",
       tags: ["messages"],
+      errors: SEND_ERRORS,
       auth: { kind: "any", scopes: ["send"] },
       roles: SENDERS,
       params: ZSendMessageParams,
