@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Harness, type Json, startHarness } from "./harness.ts";
-import { startFakeWorker } from "./openapi-tools.ts";
+import { startFakeWorker, templateOf } from "./openapi-tools.ts";
 
 // A fuzz pass over every operation of the served OpenAPI document: each path parameter, query parameter and body
 // field in turn gets hostile or edge values (the others stay valid), and no answer may be a 5xx. Bad input is the
@@ -44,6 +44,52 @@ async function fixtures(org: OrgFixture, into: Record<string, string>) {
   });
 }
 
+/** The audience, messaging and campaign rows of an organization, made through the API as its owner would. */
+async function featureFixtures(org: OrgFixture, into: Record<string, string>) {
+  const token = await h.tokenFor(org.users.owner);
+  const base = `/api/v1/orgs/${org.orgId}`;
+  const made = async (path: string, body: unknown, init: Parameters<typeof api>[3] = {}) => {
+    const res = await api(h, "post", `${base}${path}`, { token, body, ...init });
+    if (res.status >= 300) throw new Error(`fixture ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const contact = await made("/contacts", { phone: "(11) 99999-0001", name: "Ana" });
+  const list = await made("/lists", { name: "Leads" });
+  await made(`/lists/${list.id}/members`, { contactIds: [contact.id] });
+  const segment = await made("/segments", { name: "VIPs", filter: { tagsAny: ["vip"] } });
+  const entry = await made("/blacklist", { phone: "+55 11 97777-0003" });
+  const template = await made("/templates", { name: "Oi", body: "Oi {{first_name|cliente}}" });
+  const imported = await made("/imports", undefined, {
+    rawBody: "Nome;Celular\nBia;(11) 98888-0002\n",
+    headers: { "content-type": "text/csv" },
+  });
+  await h.t.admin`update public.instances set status = 'connected' where id = ${into.instanceId ?? ""}`;
+  const message = await made(`/instances/${into.instanceId}/messages`, { to: "+5511999990009", text: "oi" });
+  const [conversation] = await h.t.admin<{ id: string }[]>`
+    insert into public.conversations (org_id, instance_id, peer_phone)
+    values (${org.orgId}, ${into.instanceId ?? ""}, '+5511955550005') returning id`;
+  const note = await made(`/conversations/${conversation?.id}/notes`, { text: "retornar amanhã" });
+  const campaign = await made("/campaigns", {
+    name: "Black Friday",
+    templateId: template.id,
+    audience: { listIds: [list.id], segmentIds: [] },
+    senderIds: [into.instanceId],
+    timezone: "America/Sao_Paulo",
+  });
+  Object.assign(into, {
+    contactId: contact.id,
+    listId: list.id,
+    segmentId: segment.id,
+    entryId: entry.id,
+    templateId: template.id,
+    importId: imported.id,
+    messageId: String(message.id),
+    conversationId: conversation?.id ?? "",
+    noteId: String(note.id),
+    campaignId: campaign.id,
+  });
+}
+
 beforeAll(async () => {
   h = await startHarness({ LOGIN_RATE_PER_IP_PER_MINUTE: "100000", HTTP_BODY_LIMIT_BYTES: "65536" });
   a = await createOrgWithMembers(h.t.admin, "fuzz-a");
@@ -52,6 +98,8 @@ beforeAll(async () => {
   doc = (await api(h, "get", "/api/v1/openapi.json")).body;
   await fixtures(a, ids);
   await fixtures(b, otherOrgIds);
+  await featureFixtures(a, ids);
+  await featureFixtures(b, otherOrgIds);
   worker = await startFakeWorker(h);
 }, 60_000);
 afterAll(async () => {
@@ -76,8 +124,21 @@ const enc = (text: string) => {
   }
 };
 
+/** Path parameters whose schema is an integer (row ids such as deliveryId, messageId, noteId), by name. */
+const integerParams = (): Set<string> =>
+  new Set(
+    operations().flatMap(({ op }) =>
+      ((op.parameters ?? []) as Json[])
+        .filter((p) => p.in === "path" && p.schema?.type === "integer")
+        .map((p) => p.name as string),
+    ),
+  );
+
+/** An id that exists nowhere, of the parameter's type. */
+const unknownId = (name: string) => (integerParams().has(name) ? "2147483000" : randomUUID());
+
 const fill = (template: string, values: Record<string, string>) =>
-  template.replace(/\{([^}]+)\}/g, (_, name: string) => enc(values[name] ?? randomUUID()));
+  template.replace(/\{([^}]+)\}/g, (_, name: string) => enc(values[name] ?? unknownId(name)));
 
 const resolve = (schema: Json): Json =>
   schema?.$ref ? doc.components.schemas[String(schema.$ref).split("/").at(-1) ?? ""] : schema;
@@ -148,6 +209,7 @@ const RAW_BODIES: { body: string; type: string; encoding?: string }[] = [
 describe("fuzz pass over every operation of the OpenAPI document", () => {
   it("never answers 5xx to hostile path parameters, query parameters, body fields, bodies or credentials", async () => {
     const failures: string[] = [];
+    const undocumented = new Set<string>();
     let requests = 0;
     const send = async (label: string, method: string, url: string, opts: Parameters<typeof api>[3] = {}) => {
       requests++;
@@ -161,6 +223,12 @@ describe("fuzz pass over every operation of the OpenAPI document", () => {
       if (res.status >= 500) failures.push(`${label}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       else if (res.status >= 400 && typeof res.body === "object" && !res.body?.code) {
         failures.push(`${label}: ${res.status} without a problem code`);
+      }
+      // Every answer is one the operation documents (a route's own refusals go into its `errors:`).
+      const template = templateOf(doc, method, url);
+      const documented = template ? doc.paths[template][method]?.responses : undefined;
+      if (documented && !documented[String(res.status)]) {
+        undocumented.add(`${method} ${template} ${res.status} ${res.body?.code ?? ""}`);
       }
     };
     const work: (() => Promise<void>)[] = [];
@@ -199,8 +267,10 @@ describe("fuzz pass over every operation of the OpenAPI document", () => {
         work.push(() => send(`${method} ${template} ?${name}[x]=1`, method, `${base}?${name}[x]=1`, { body }));
       }
       // body fields, one at a time, the others as in the documented example
-      if (op.requestBody) {
-        const schema = resolve(op.requestBody.content["application/json"].schema);
+      // (multipart uploads get the hostile raw bodies below, not field-by-field JSON)
+      const json = op.requestBody?.content?.["application/json"];
+      if (json) {
+        const schema = resolve(json.schema);
         const fields = [...Object.keys(schema?.properties ?? {}), "unknownField"];
         for (const field of fields) {
           for (const value of BODY_VALUES) {
@@ -251,6 +321,7 @@ describe("fuzz pass over every operation of the OpenAPI document", () => {
     );
     expect(requests).toBeGreaterThan(2000);
     expect(failures).toEqual([]);
+    expect([...undocumented].sort(), "answers the document does not list").toEqual([]);
   }, 300_000);
 
   it("every route under a parent answers 404 when the parent does not exist or belongs to another organization", async () => {
@@ -261,7 +332,7 @@ describe("fuzz pass over every operation of the OpenAPI document", () => {
         .filter((p) => p.in === "path" && p.name !== "orgId")
         .map((p) => p.name as string);
       for (const name of names) {
-        const unknown = name === "deliveryId" ? "2147483000" : randomUUID();
+        const unknown = unknownId(name);
         for (const [what, value] of [
           ["unknown", unknown],
           ["another organization's", otherOrgIds[name] ?? unknown],

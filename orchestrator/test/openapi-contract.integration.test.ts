@@ -142,7 +142,8 @@ describe("every route answers what its schema says", () => {
       async onResponse({ request, response, schemaPath }) {
         const method = request.method.toLowerCase();
         const type = response.headers.get("content-type") ?? "";
-        const body = type.includes("json") ? await response.clone().json() : undefined;
+        // JSON answers as values; text ones (CSV exports) as the string their `type: string` schema describes.
+        const body = type.includes("json") ? await response.clone().json() : await response.clone().text();
         const problem = validator.check(schemaPath, method, response.status, type, body);
         if (problem) failures.push(`${method} ${schemaPath} ${response.status}: ${problem}`);
         if (response.status < 300) seen.add(`${method} ${schemaPath}`);
@@ -159,8 +160,11 @@ describe("every route answers what its schema says", () => {
     expect(login.response.status).toBe(200);
     const auth = { authorization: `Bearer ${login.data.accessToken}` };
     const o = { path: { orgId } };
-    const call = async (method: "GET" | "POST" | "PATCH" | "DELETE", route: string, init: Json = {}) => {
+    const call = async (method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", route: string, init: Json = {}) => {
       const res = await client[method](route, { params: o, headers: auth, ...init });
+      if (res.response.status >= 300 && res.response.status !== 404 && res.response.status !== 403) {
+        failures.push(`${method} ${route}: ${res.response.status} ${JSON.stringify(res.error).slice(0, 300)}`);
+      }
       return res as { data: Json; error: Json; response: Response };
     };
 
@@ -246,6 +250,186 @@ describe("every route answers what its schema says", () => {
     await call("GET", "/api/v1/orgs/{orgId}/instances/{instanceId}/events", { params: i });
     await call("GET", "/api/v1/orgs/{orgId}/instances/{instanceId}/health", { params: i });
     await call("DELETE", "/api/v1/orgs/{orgId}/instances/{instanceId}", { params: i });
+    // The audience, messaging and campaign routes, bodies from the document's own examples where they stand alone.
+    const ex = (method: string, route: string) =>
+      structuredClone(doc.paths[route][method].requestBody.content["application/json"].example);
+    const contact = await call("POST", "/api/v1/orgs/{orgId}/contacts", {
+      body: ex("post", "/api/v1/orgs/{orgId}/contacts"),
+    });
+    const c = { path: { orgId, contactId: contact.data.id } };
+    await call("GET", "/api/v1/orgs/{orgId}/contacts");
+    await call("GET", "/api/v1/orgs/{orgId}/contacts/export.csv", { parseAs: "text" });
+    await call("GET", "/api/v1/orgs/{orgId}/contacts/{contactId}", { params: c });
+    await call("PATCH", "/api/v1/orgs/{orgId}/contacts/{contactId}", {
+      params: c,
+      body: ex("patch", "/api/v1/orgs/{orgId}/contacts/{contactId}"),
+    });
+    await call("POST", "/api/v1/orgs/{orgId}/contacts/{contactId}/consent", {
+      params: c,
+      body: ex("post", "/api/v1/orgs/{orgId}/contacts/{contactId}/consent"),
+    });
+    await call("GET", "/api/v1/orgs/{orgId}/contacts/{contactId}/consent", { params: c });
+    await call("GET", "/api/v1/orgs/{orgId}/contacts/{contactId}/export", { params: c });
+    const list = await call("POST", "/api/v1/orgs/{orgId}/lists", { body: ex("post", "/api/v1/orgs/{orgId}/lists") });
+    const l = { path: { orgId, listId: list.data.id } };
+    await call("GET", "/api/v1/orgs/{orgId}/lists");
+    await call("GET", "/api/v1/orgs/{orgId}/lists/{listId}", { params: l });
+    await call("PATCH", "/api/v1/orgs/{orgId}/lists/{listId}", { params: l, body: { name: "Leads Dez" } });
+    await call("POST", "/api/v1/orgs/{orgId}/lists/{listId}/members", {
+      params: l,
+      body: { contactIds: [contact.data.id] },
+    });
+    await call("DELETE", "/api/v1/orgs/{orgId}/lists/{listId}/members", {
+      params: l,
+      body: { contactIds: [contact.data.id] },
+    });
+    await call("POST", "/api/v1/orgs/{orgId}/lists/{listId}/members", {
+      params: l,
+      body: { contactIds: [contact.data.id] },
+    });
+    const csv = "Nome;Celular\nBia;(11) 98888-0002\n";
+    const imported = await call("POST", "/api/v1/orgs/{orgId}/imports", {
+      params: { ...o, query: { filename: "leads.csv" } },
+      body: csv,
+      bodySerializer: (b: string) => b,
+      headers: { ...auth, "content-type": "text/csv" },
+    });
+    const im = { path: { orgId, importId: imported.data.id } };
+    await call("GET", "/api/v1/orgs/{orgId}/imports");
+    await call("GET", "/api/v1/orgs/{orgId}/imports/{importId}", { params: im });
+    await call("GET", "/api/v1/orgs/{orgId}/imports/{importId}/errors.csv", { params: im, parseAs: "text" });
+    const segment = await call("POST", "/api/v1/orgs/{orgId}/segments", {
+      body: ex("post", "/api/v1/orgs/{orgId}/segments"),
+    });
+    const sg = { path: { orgId, segmentId: segment.data.id } };
+    await call("GET", "/api/v1/orgs/{orgId}/segments");
+    await call("POST", "/api/v1/orgs/{orgId}/segments/count", {
+      body: ex("post", "/api/v1/orgs/{orgId}/segments/count"),
+    });
+    await call("GET", "/api/v1/orgs/{orgId}/segments/{segmentId}", { params: sg });
+    await call("PATCH", "/api/v1/orgs/{orgId}/segments/{segmentId}", { params: sg, body: { name: "VIPs" } });
+    await call("GET", "/api/v1/orgs/{orgId}/segments/{segmentId}/count", { params: sg });
+    const entry = await call("POST", "/api/v1/orgs/{orgId}/blacklist", { body: { phone: "+55 11 97777-0003" } });
+    await call("GET", "/api/v1/orgs/{orgId}/blacklist");
+    await call("GET", "/api/v1/orgs/{orgId}/blacklist/export.csv", { parseAs: "text" });
+    await call("GET", "/api/v1/orgs/{orgId}/blacklist/check", { params: { ...o, query: { phone: "+5511977770003" } } });
+    await call("POST", "/api/v1/orgs/{orgId}/blacklist/bulk", {
+      body: ex("post", "/api/v1/orgs/{orgId}/blacklist/bulk"),
+    });
+    await call("POST", "/api/v1/orgs/{orgId}/blacklist/import", {
+      body: "phone\n+5511966660004\n",
+      bodySerializer: (b: string) => b,
+      headers: { ...auth, "content-type": "text/csv" },
+    });
+    await call("DELETE", "/api/v1/orgs/{orgId}/blacklist/{entryId}", {
+      params: { path: { orgId, entryId: entry.data.id } },
+    });
+    const template = await call("POST", "/api/v1/orgs/{orgId}/templates", {
+      body: ex("post", "/api/v1/orgs/{orgId}/templates"),
+    });
+    const tp = { path: { orgId, templateId: template.data.id } };
+    await call("GET", "/api/v1/orgs/{orgId}/templates");
+    await call("POST", "/api/v1/orgs/{orgId}/templates/preview", {
+      body: { body: "Oi {{first_name|cliente}}", count: 2 },
+    });
+    await call("GET", "/api/v1/orgs/{orgId}/templates/{templateId}", { params: tp });
+    await call("PATCH", "/api/v1/orgs/{orgId}/templates/{templateId}", { params: tp, body: { name: "Oi" } });
+    await call("POST", "/api/v1/orgs/{orgId}/templates/{templateId}/preview", { params: tp, body: { count: 2 } });
+    await call("GET", "/api/v1/orgs/{orgId}/workers");
+    // messaging, from a connected instance
+    const sender = await call("POST", "/api/v1/orgs/{orgId}/instances", { body: { name: "c-2" } });
+    await h.t.admin`update public.instances set status = 'connected' where id = ${sender.data.id}`;
+    const sent1 = await call("POST", "/api/v1/orgs/{orgId}/instances/{instanceId}/messages", {
+      params: { path: { orgId, instanceId: sender.data.id } },
+      body: ex("post", "/api/v1/orgs/{orgId}/instances/{instanceId}/messages"),
+    });
+    await call("GET", "/api/v1/orgs/{orgId}/messages", { params: { ...o, query: { limit: 1 } } });
+    await call("GET", "/api/v1/orgs/{orgId}/messages/{messageId}", {
+      params: { path: { orgId, messageId: sent1.data.id } },
+    });
+    await call("GET", "/api/v1/orgs/{orgId}/messaging/opt-out");
+    await call("PUT", "/api/v1/orgs/{orgId}/messaging/opt-out", {
+      body: ex("put", "/api/v1/orgs/{orgId}/messaging/opt-out"),
+    });
+    await call("POST", "/api/v1/orgs/{orgId}/messaging/opt-out/check", {
+      body: ex("post", "/api/v1/orgs/{orgId}/messaging/opt-out/check"),
+    });
+    const [conv] = await h.t.admin<{ id: string }[]>`
+      insert into public.conversations (org_id, instance_id, peer_phone) values (${orgId}, ${sender.data.id}, '+5511955550005')
+      returning id`;
+    const cv = { path: { orgId, conversationId: conv?.id } };
+    await call("GET", "/api/v1/orgs/{orgId}/conversations");
+    await call("GET", "/api/v1/orgs/{orgId}/conversations/{conversationId}", { params: cv });
+    await call("PATCH", "/api/v1/orgs/{orgId}/conversations/{conversationId}", {
+      params: cv,
+      body: ex("patch", "/api/v1/orgs/{orgId}/conversations/{conversationId}"),
+    });
+    await call("POST", "/api/v1/orgs/{orgId}/conversations/{conversationId}/messages", {
+      params: cv,
+      body: ex("post", "/api/v1/orgs/{orgId}/conversations/{conversationId}/messages"),
+    });
+    const note = await call("POST", "/api/v1/orgs/{orgId}/conversations/{conversationId}/notes", {
+      params: cv,
+      body: ex("post", "/api/v1/orgs/{orgId}/conversations/{conversationId}/notes"),
+    });
+    await call("GET", "/api/v1/orgs/{orgId}/conversations/{conversationId}/messages", { params: cv });
+    await call("DELETE", "/api/v1/orgs/{orgId}/conversations/{conversationId}/notes/{noteId}", {
+      params: { path: { ...cv.path, noteId: note.data.id } },
+    });
+    // campaigns
+    const campaign = await call("POST", "/api/v1/orgs/{orgId}/campaigns", {
+      body: {
+        ...ex("post", "/api/v1/orgs/{orgId}/campaigns"),
+        templateId: template.data.id,
+        audience: { listIds: [list.data.id], segmentIds: [] },
+        senderIds: [sender.data.id],
+      },
+    });
+    const cp = { path: { orgId, campaignId: campaign.data.id } };
+    await call("GET", "/api/v1/orgs/{orgId}/campaigns");
+    await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}", { params: cp });
+    await call("PATCH", "/api/v1/orgs/{orgId}/campaigns/{campaignId}", { params: cp, body: { name: "Cyber Monday" } });
+    await call("POST", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/dry-run", { params: cp, body: { count: 2 } });
+    await call("POST", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/start", { params: cp, body: { now: true } });
+    for (const action of ["pause", "resume", "cancel"]) {
+      const res = await call("POST", `/api/v1/orgs/{orgId}/campaigns/{campaignId}/${action}`, { params: cp, body: {} });
+      expect(res.response.status, action).toBe(200);
+    }
+    await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/stats", { params: cp });
+    await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/report.csv", { params: cp, parseAs: "text" });
+    const draft = await call("POST", "/api/v1/orgs/{orgId}/campaigns", {
+      body: {
+        ...ex("post", "/api/v1/orgs/{orgId}/campaigns"),
+        name: "to delete",
+        templateId: template.data.id,
+        audience: { listIds: [list.data.id], segmentIds: [] },
+        senderIds: [sender.data.id],
+      },
+    });
+    await call("DELETE", "/api/v1/orgs/{orgId}/campaigns/{campaignId}", {
+      params: { path: { orgId, campaignId: draft.data.id } },
+    });
+    // deletions last
+    await call("DELETE", "/api/v1/orgs/{orgId}/segments/{segmentId}", { params: sg });
+    await call("DELETE", "/api/v1/orgs/{orgId}/templates/{templateId}", {
+      params: {
+        path: {
+          orgId,
+          templateId: (await call("POST", "/api/v1/orgs/{orgId}/templates", { body: { name: "x", body: "x" } })).data
+            .id,
+        },
+      },
+    });
+    await call("DELETE", "/api/v1/orgs/{orgId}/lists/{listId}", {
+      params: {
+        path: { orgId, listId: (await call("POST", "/api/v1/orgs/{orgId}/lists", { body: { name: "tmp" } })).data.id },
+      },
+    });
+    await call("POST", "/api/v1/orgs/{orgId}/contacts/{contactId}/erase", { params: c, body: {} });
+    const gone = await call("POST", "/api/v1/orgs/{orgId}/contacts", { body: { phone: "(11) 94444-0006" } });
+    await call("DELETE", "/api/v1/orgs/{orgId}/contacts/{contactId}", {
+      params: { path: { orgId, contactId: gone.data.id } },
+    });
     await call("GET", "/api/v1/openapi.json");
     // errors validate against Problem too
     const missing = await call("GET", "/api/v1/orgs/{orgId}/webhooks/{webhookId}", { params: w });

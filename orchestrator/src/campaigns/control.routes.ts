@@ -21,6 +21,7 @@ export function campaignControlRoutes(deps: { db: Database; engine: CampaignEngi
     defineRoute({
       method: "post",
       path: "/orgs/:orgId/campaigns/:campaignId/start",
+      errors: ["campaign_not_startable", "invalid_campaign_state"],
       summary: "Start a campaign now, or schedule it for its start time",
       description:
         "Refused with 422 `campaign_not_startable` and every reason in `errors` (empty audience, no template, an " +

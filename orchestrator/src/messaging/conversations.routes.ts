@@ -29,7 +29,7 @@ import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { toMessageDto } from "./messages.routes.ts";
-import { SENDERS, type SendService } from "./send-service.ts";
+import { SEND_ERRORS, SENDERS, type SendService } from "./send-service.ts";
 
 function toDto(c: ConversationView) {
   const { orgId: _org, ...rest } = c;
@@ -197,6 +197,7 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       summary: "Reply from the conversation's own instance",
       description: "Same rules and answers as sending from an instance (202, 409 when it cannot send, 422, 429).",
       tags: ["conversations"],
+      errors: SEND_ERRORS,
       auth: { kind: "any", scopes: ["send"] },
       roles: SENDERS,
       params: ZConversationParams,

@@ -1,4 +1,4 @@
-import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
+import { pageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
   ZListMessagesQuery,
   ZMessageParams,
@@ -17,8 +17,9 @@ import { createOptOutMatcher, DEFAULT_OPT_OUT_PHRASES } from "@mirage/opt-out";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
+import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
-import { parseRecipient, SENDERS, type SendService } from "./send-service.ts";
+import { parseRecipient, SEND_ERRORS, SENDERS, type SendService } from "./send-service.ts";
 
 export function toMessageDto(m: MessageView) {
   return {
@@ -60,6 +61,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
         "`instance_unavailable` when the instance is not connected (restricted, banned, logged out, …); 422 for an " +
         "empty text or one over 65,536 characters; 429 past the instance's rate limit.",
       tags: ["messages"],
+      errors: SEND_ERRORS,
       auth: { kind: "any", scopes: ["send"] },
       roles: SENDERS,
       params: ZSendMessageParams,
@@ -118,7 +120,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       responses: {
         200: {
           description: "A page; pass nextBeforeId as beforeId",
-          schema: listOf(ZOutboundMessage),
+          schema: pageOf(ZOutboundMessage),
           example: { items: [ZOutboundMessage.meta()?.example], nextBeforeId: null },
         },
       },
@@ -133,11 +135,11 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
             ...(chat.phone ? { phone: chat.phone } : {}),
             ...(chat.lid ? { lid: chat.lid } : {}),
             ...(query.beforeId ? { beforeId: query.beforeId } : {}),
-            limit: query.limit,
+            limit: query.limit + 1,
           }),
         );
-        const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
-        return { status: 200, body: { items: rows.map(toMessageDto), nextBeforeId: last?.id ?? null } };
+        const page = toPage(rows, query.limit);
+        return { status: 200, body: { items: page.items.map(toMessageDto), nextBeforeId: page.nextBeforeId } };
       },
     }),
     defineRoute({

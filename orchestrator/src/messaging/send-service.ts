@@ -13,6 +13,8 @@ import { AppError } from "../http/app-error.ts";
 import type { SendRateLimiter } from "./rate-limit.ts";
 
 export const SENDERS: readonly TOrgRole[] = ["owner", "admin", "operator"];
+/** What a send can refuse beyond bad input: an empty or oversized text (422), the instance's rate limit (429). */
+export const SEND_ERRORS = ["invalid_message", "rate_limited", "instance_unavailable"] as const;
 
 /** Instance statuses that accept messages; anything else is a 409 that names the status. */
 const CAN_SEND = new Set(["connected", "degraded"]);

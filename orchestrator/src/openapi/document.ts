@@ -100,8 +100,9 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
     // unique or referenced value (409/404). Bodies: 413/415. Plus what the route declares itself.
     const errorStatuses = new Set<number>([400, 500, 503]);
     if (route.auth.kind !== "public") for (const s of [401, 403, 404]) errorStatuses.add(s);
-    if (route.method !== "get") for (const s of [404, 409]) errorStatuses.add(s);
-    if (route.body || route.rawBody) for (const s of [413, 415]) errorStatuses.add(s);
+    // The body parser runs for every write, with or without a documented body: an oversized or non-JSON one is
+    // refused before the handler (413/415).
+    if (route.method !== "get") for (const s of [404, 409, 413, 415]) errorStatuses.add(s);
     if (route.path.startsWith("/auth/login")) errorStatuses.add(429);
     for (const code of route.errors ?? []) errorStatuses.add(ERROR_STATUS[code]);
     for (const status of [...errorStatuses].sort()) {

@@ -3,7 +3,7 @@ import {
   ZCreateSegmentRequest,
   ZSegment,
   ZSegmentCount,
-  ZSegmentFilter,
+  ZSegmentCountRequest,
   ZSegmentParams,
   ZUpdateSegmentRequest,
 } from "@mirage/contracts/segments";
@@ -62,7 +62,7 @@ export function segmentRoutes(deps: { db: Database }): RouteDef[] {
       auth: READ,
       roles: ALL_ROLES,
       params: ZOrgIdParams,
-      body: z.strictObject({ filter: ZSegmentFilter }),
+      body: ZSegmentCountRequest,
       responses: { 200: { description: "The count", schema: ZSegmentCount } },
       async handler({ params, body, principal }) {
         const count = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>

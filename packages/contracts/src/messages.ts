@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { pageQuery, ZTimestamp, ZUuid } from "./common.ts";
 import { ZMessageState } from "./enums.ts";
 
 /** REST DTOs of messaging: sending a text, reading a message with its history, listing messages. */
@@ -96,15 +96,12 @@ export type TOutboundMessage = z.infer<typeof ZOutboundMessage>;
 
 export const ZMessageParams = z.strictObject({ orgId: ZUuid, messageId: z.coerce.number().int().positive() });
 
-export const ZListMessagesQuery = z.strictObject({
+export const ZListMessagesQuery = pageQuery({ defaultLimit: 50, maxLimit: 200 }).extend({
   instanceId: ZUuid.optional(),
   /** The chat: a phone number (any written form with country code) or a LID. */
   to: z.string().trim().min(1).max(64).optional(),
   state: ZMessageState.optional(),
   campaignId: ZUuid.optional(),
-  /** Keyset cursor: the `nextBeforeId` of the previous page. */
-  beforeId: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type TListMessagesQuery = z.infer<typeof ZListMessagesQuery>;
 

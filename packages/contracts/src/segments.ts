@@ -87,6 +87,10 @@ export const ZUpdateSegmentRequest = z.strictObject({
   filter: ZSegmentFilter.optional(),
 });
 
+export const ZSegmentCountRequest = z
+  .strictObject({ filter: ZSegmentFilter })
+  .meta({ id: "SegmentCountRequest", example: { filter: { tagsAny: ["vip"], replied: false } } });
+
 export const ZSegmentCount = z
   .object({ count: z.number().int() })
   .meta({ id: "SegmentCount", example: { count: 1234 } });
