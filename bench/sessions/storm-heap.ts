@@ -11,7 +11,7 @@ import { createLogger } from "@mirage/logger";
 import { generateKeyRingSpec, parseKeyRing } from "@mirage/secrets";
 import { Simulator } from "@mirage/wa-sim";
 import postgres from "postgres";
-import { SessionHost } from "../../workers/src/sessions/session-host.ts";
+import { createSessionHost } from "../../workers/src/sessions/index.ts";
 import { benchDatabase } from "../lib.ts";
 
 const argv = process.argv.slice(2);
@@ -43,7 +43,7 @@ for (const id of ids) await db.asService((tx) => assignInstance(tx, id, "storm")
 const sim = await Simulator.start({ seed: "storm" });
 const silent = createLogger({ service: "storm", level: "silent" });
 const qrs = new Map<string, string>();
-const host = new SessionHost({
+const host = createSessionHost({
   workerId: "storm",
   db,
   ring: parseKeyRing(generateKeyRingSpec()),

@@ -79,6 +79,12 @@ export const OrchestratorEnv = z
     /** How long the API waits for a worker to answer a command (start, pairing code, …) before 503. */
     WORKER_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(20_000),
 
+    // ── messaging ──
+    /** Messages the send API accepts per instance per minute (a runaway integration cannot burn a number). */
+    SEND_RATE_PER_INSTANCE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** Messages an instance may take at once above its rate before the limit applies. */
+    SEND_BURST_PER_INSTANCE: z.coerce.number().int().min(1).max(100_000).default(30),
+
     // ── operations ──
     /** People (emails) allowed into Bull Board at /admin/queues; empty leaves it unmounted. */
     OPS_ADMIN_EMAILS: csvEnv([]),

@@ -3,6 +3,7 @@ import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
 import { createQueues, createWorker } from "@mirage/queue/queues";
+import { createSendNudger } from "@mirage/queue/send-lanes";
 import { createWorkerCommandClient } from "@mirage/queue/worker-commands";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -15,6 +16,10 @@ import type { OrchestratorEnv } from "./env.ts";
 import type { RouteDef } from "./http/route.ts";
 import { createInstanceControl } from "./instances/instance-control.ts";
 import { instanceRoutes } from "./instances/instances.routes.ts";
+import { conversationRoutes } from "./messaging/conversations.routes.ts";
+import { messageRoutes } from "./messaging/messages.routes.ts";
+import { createSendRateLimiter } from "./messaging/rate-limit.ts";
+import { createSendService } from "./messaging/send-service.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createOpsAdminGuard } from "./ops/ops-admin-guard.ts";
 import { createPlacementService } from "./placement/placement-service.ts";
@@ -116,6 +121,19 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     ns: config.QUEUE_PREFIX,
   });
 
+  // Messaging: sends are queued in Postgres and the hosting worker is nudged on its own queue.
+  const nudger = createSendNudger({ connection: redis, prefix: config.QUEUE_PREFIX });
+  const send = createSendService({
+    db,
+    nudger,
+    logger,
+    limiter: createSendRateLimiter(redis, {
+      prefix: config.QUEUE_PREFIX,
+      perMinute: config.SEND_RATE_PER_INSTANCE_PER_MINUTE,
+      burst: config.SEND_BURST_PER_INSTANCE,
+    }),
+  });
+
   const app = createHttpApp({
     config: {
       corsOrigins: config.CORS_ORIGINS,
@@ -139,7 +157,12 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       config.OPS_ADMIN_EMAILS.length > 0
         ? createOpsAdminGuard({ emails: config.OPS_ADMIN_EMAILS, authenticator, db, limiter })
         : undefined,
-    features: [...instanceRoutes({ db, control: instanceControl }), ...(deps.features ?? [])],
+    features: [
+      ...instanceRoutes({ db, control: instanceControl }),
+      ...messageRoutes({ db, send }),
+      ...conversationRoutes({ db, send }),
+      ...(deps.features ?? []),
+    ],
   });
 
   const server = createServer(app.app);
@@ -252,6 +275,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         await serverClosed;
         await placement.close();
         await commands.close();
+        await nudger.close();
         await relay.close();
         await dispatcher.close();
         await webhookWorker?.close();

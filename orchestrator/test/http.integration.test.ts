@@ -297,9 +297,11 @@ describe("OpenAPI", () => {
     expect(Object.keys(doc["x-mirage-socket-events"]).sort()).toEqual([
       "blacklist:changed",
       "campaign:progress",
+      "conversation:changed",
       "instance:health",
       "instance:qr",
       "instance:status",
+      "message:inbound",
       "message:status",
     ]);
     for (const ref of Object.values(doc["x-mirage-socket-events"] as Record<string, { $ref: string }>)) {

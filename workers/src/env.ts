@@ -22,6 +22,15 @@ export const WorkersEnv = z
     WORKER_CAPACITY: z.coerce.number().int().min(1).max(5000).default(500),
     /** /healthz and /metrics of this worker (0 disables). */
     WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+    /**
+     * Interface /healthz and /metrics bind to. Loopback by default: metrics name instance statuses and nothing
+     * outside the host needs them unless a scraper is set up (then bind 0.0.0.0 and set METRICS_TOKEN).
+     */
+    WORKER_HTTP_HOST: z.string().min(1).default("127.0.0.1"),
+    /** Bearer token required by /metrics (unset: open — keep WORKER_HTTP_HOST private then). */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** Graceful shutdown gets this long before the process exits anyway. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
     WORKER_HEARTBEAT_MS: z.coerce.number().int().min(200).default(3_000),
     /** Without a heartbeat for this long the orchestrator moves the worker's instances elsewhere. */
     WORKER_TTL_MS: z.coerce.number().int().min(1_000).default(10_000),
@@ -43,9 +52,26 @@ export const WorkersEnv = z
     /** Sockets opened per second while restoring at start (spreads the login storm). */
     RESTORE_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
     HEALTH_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
-    /** A send without a server ack after this long marks the instance "not delivering". */
+    /** A send without a server ack after this long marks the instance "not delivering" (`no_server_acks`). */
     ACK_TIMEOUT_MS: z.coerce.number().int().min(500).default(20_000),
+    /**
+     * A server-acked send whose recipient's phone sent no delivery receipt after this long counts toward
+     * "not delivering" (`no_delivery_receipts`, once three recipients are silent and nothing was delivered since).
+     */
+    DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
+    /** How far back every send-based health signal looks; older sends are forgotten, so health recovers. */
+    HEALTH_WINDOW_MS: z.coerce.number().int().min(10_000).default(1_800_000),
+    /** How long a pairing code is handed out again unchanged (at most WhatsApp's QR window of 160 s). */
+    PAIRING_CODE_TTL_MS: z.coerce.number().int().min(30_000).max(160_000).default(120_000),
     WORKER_BAILEYS_DEBUG: boolEnv(false),
+    /** How often the send lanes look for due API/inbox messages and recover newly placed instances, in ms. */
+    SEND_SWEEP_MS: z.coerce.number().int().min(100).default(2_000),
+    /** How long an on-WhatsApp answer for a number is trusted before asking again, in hours. */
+    WA_LOOKUP_MAX_AGE_HOURS: z.coerce.number().min(0).default(168),
+    /** Inbound messages are stored in batches of at most this many… */
+    INBOUND_BATCH_MAX: z.coerce.number().int().min(1).max(5_000).default(200),
+    /** …written at most this many ms after the first one arrived. */
+    INBOUND_FLUSH_MS: z.coerce.number().int().min(0).max(5_000).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.MIRAGE_WA === "simulator") {

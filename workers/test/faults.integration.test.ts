@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SessionHost } from "../src/sessions/session-host.ts";
+import type { SessionHost } from "../src/sessions/index.ts";
 import { createWorld, type World } from "./harness.ts";
 
 let w: World;
@@ -21,7 +21,7 @@ async function connected(
   const phone = `55119877710${String(n).padStart(2, "0")}`;
   const host = w.host(workerId, options);
   const id = await w.instance(`fault-${n}`, workerId);
-  await host.start(id);
+  await host.command({ type: "start", instanceId: id });
   w.sim.phone(phone).scan(await w.waitQr(id));
   await w.waitStatus(id, "connected");
   return { host, id, phone };
@@ -117,34 +117,139 @@ describe("restriction and delivery signals", () => {
     w.sim.phone(phone).fault({ type: "new-chat-cap", quota: 0 });
     const contact = "5511966660001";
     w.sim.contact(contact);
-    await host.session(id)?.sendText(`${contact}@s.whatsapp.net`, "hello", "3EB0CAP0000001");
+    await host.port.sendText({
+      instanceId: id,
+      to: `${contact}@s.whatsapp.net`,
+      text: "hello",
+      messageId: "3EB0CAP0000001",
+    });
     await w.waitStatus(id, "restricted");
     expect((await w.status(id)).status_reason).toBe("new_chat_cap");
   });
 
-  it("connected but not delivering: sends without a server ack degrade the instance and its health score", async () => {
+  const latestSample = async (id: string) => {
+    const [sample] = await w.t.admin<{ score: number; reasons: string[] }[]>`
+      select score, reasons from public.instance_health where instance_id = ${id} order by id desc limit 1`;
+    return sample;
+  };
+
+  it("no server acks: degraded with the reason named, and back to connected once the server acks again", async () => {
     const { host, id, phone } = await connected({ ackTimeoutMs: 300 });
     w.sim.phone(phone).fault({ type: "missing-acks" });
     // The server swallows acks and the recipient's phone is offline: nothing confirms the send at all.
     const contact = "5511966660002";
     w.sim.contact(contact, { deliveryDelayMs: null });
-    await host.session(id)?.sendText(`${contact}@s.whatsapp.net`, "probe", "3EB0ACK0000001");
+    await host.port.sendText({
+      instanceId: id,
+      to: `${contact}@s.whatsapp.net`,
+      text: "probe",
+      messageId: "3EB0ACK0000001",
+    });
     await new Promise((r) => setTimeout(r, 500));
     await host.sampleHealthNow();
     await w.waitStatus(id, "degraded");
-    const [sample] = await w.t.admin<{ score: number; reasons: string[] }[]>`
-      select score, reasons from public.instance_health where instance_id = ${id} order by id desc limit 1`;
-    expect(sample?.reasons).toContain("not_delivering");
+    expect((await w.status(id)).status_reason).toBe("no_server_acks");
+    const sample = await latestSample(id);
+    expect(sample?.reasons).toContain("no_server_acks");
     expect(sample?.score).toBeLessThanOrEqual(50);
     const health = w.bus.events.filter((e) => e.event === "instance:health" && e.data.instanceId === id);
     expect(health.at(-1)).toMatchObject({ data: { score: sample?.score } });
+    // The cause goes away: the next send is acked, and the instance recovers without a reconnect.
+    w.sim.phone(phone).fault({ type: "clear" });
+    const other = "5511966660012";
+    w.sim.contact(other);
+    const acked = new Promise<void>((resolve) => {
+      const off = host.port.onReceipt((r) => {
+        if (r.messageId === "3EB0ACK0000002" && r.kind === "server_ack") {
+          off();
+          resolve();
+        }
+      });
+    });
+    await host.port.sendText({
+      instanceId: id,
+      to: `${other}@s.whatsapp.net`,
+      text: "again",
+      messageId: "3EB0ACK0000002",
+    });
+    await acked;
+    await host.sampleHealthNow();
+    await w.waitStatus(id, "connected");
+    expect((await latestSample(id))?.reasons).not.toContain("no_server_acks");
+  });
+
+  it("acked but never delivered to several contacts: degraded (no_delivery_receipts), recovers on a delivery", async () => {
+    const { host, id } = await connected({ deliveryTimeoutMs: 300, undeliveredRecipientsThreshold: 3 });
+    const acks: string[] = [];
+    host.port.onReceipt((r) => {
+      if (r.kind === "server_ack") acks.push(r.messageId);
+    });
+    for (let i = 1; i <= 3; i++) {
+      const contact = `55119666700${i}`;
+      w.sim.contact(contact, { deliveryDelayMs: null });
+      await host.port.sendText({
+        instanceId: id,
+        to: `${contact}@s.whatsapp.net`,
+        text: `hello ${i}`,
+        messageId: `3EB0DLV000000${i}`,
+      });
+    }
+    await expect.poll(() => acks.length, { timeout: 5_000 }).toBe(3);
+    await new Promise((r) => setTimeout(r, 400));
+    await host.sampleHealthNow();
+    // Every message reached the server: before, that alone read as healthy (score 100, connected).
+    await w.waitStatus(id, "degraded");
+    expect((await w.status(id)).status_reason).toBe("no_delivery_receipts");
+    expect(await latestSample(id)).toMatchObject({ score: 50, reasons: ["no_delivery_receipts"] });
+    const reachable = "5511966670009";
+    w.sim.contact(reachable);
+    const delivered = new Promise<void>((resolve) => {
+      host.port.onReceipt((r) => {
+        if (r.messageId === "3EB0DLV0000009" && r.kind === "delivered") resolve();
+      });
+    });
+    await host.port.sendText({
+      instanceId: id,
+      to: `${reachable}@s.whatsapp.net`,
+      text: "hi",
+      messageId: "3EB0DLV0000009",
+    });
+    await delivered;
+    await host.sampleHealthNow();
+    await w.waitStatus(id, "connected");
+    expect(await latestSample(id)).toMatchObject({ score: 100, reasons: [] });
+  });
+
+  it("health exists only while logged in: none while waiting for a QR, none after logout", async () => {
+    const host = w.host("wf-health-states");
+    const id = await w.instance("health-states", "wf-health-states");
+    await host.command({ type: "start", instanceId: id });
+    await w.waitQr(id);
+    await host.sampleHealthNow();
+    const row = async () =>
+      (
+        await w.t.admin<{ health_score: number | null; n: number }[]>`
+        select health_score, (select count(*)::int from public.instance_health h where h.instance_id = i.id) as n
+        from public.instances i where id = ${id}`
+      )[0];
+    expect(await row()).toEqual({ health_score: null, n: 0 });
+    w.sim.phone("5511987771099").scan(await w.waitQr(id));
+    await w.waitStatus(id, "connected");
+    await expect.poll(async () => (await row())?.health_score, { timeout: 5_000 }).toBe(100);
+    await host.command({ type: "logout", instanceId: id });
+    expect(await row()).toMatchObject({ health_score: null });
   });
 
   it("a healthy instance scores 100 after a delivered message", async () => {
     const { host, id } = await connected();
     const contact = "5511966660003";
     w.sim.contact(contact);
-    await host.session(id)?.sendText(`${contact}@s.whatsapp.net`, "hi", "3EB0OK00000001");
+    await host.port.sendText({
+      instanceId: id,
+      to: `${contact}@s.whatsapp.net`,
+      text: "hi",
+      messageId: "3EB0OK00000001",
+    });
     await expect.poll(() => w.sim.contact(contact).messages().length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 200));
     await host.sampleHealthNow();

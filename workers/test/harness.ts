@@ -7,8 +7,13 @@ import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures"
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { Simulator } from "@mirage/wa-sim";
 import { expect } from "vitest";
-import type { EventSink, QrStore } from "../src/bus/redis-bus.ts";
-import { SessionHost, type SessionHostOptions } from "../src/sessions/session-host.ts";
+import {
+  createSessionHost,
+  type EventSink,
+  type QrStore,
+  type SessionHost,
+  type SessionHostOptions,
+} from "../src/sessions/index.ts";
 
 export const silent = createLogger({ service: "test", level: "silent" });
 
@@ -47,17 +52,24 @@ export type World = {
   bus: ReturnType<typeof memoryBus>;
   hosts: SessionHost[];
   host(workerId?: string, options?: Partial<SessionHostOptions>): SessionHost;
-  instance(name: string, workerId?: string): Promise<string>;
+  instance(name: string, workerId?: string, phoneE164?: string): Promise<string>;
   status(id: string): Promise<{ status: string; status_reason: string | null; epoch: number }>;
   waitStatus(id: string, status: string, timeout?: number): Promise<void>;
   waitQr(id: string, attempt?: number): Promise<string>;
   close(): Promise<void>;
 };
 
-export async function createWorld(seed: string): Promise<World> {
+export async function createWorld(
+  seed: string,
+  qr: { refs: number; firstRefTtlMs: number; nextRefTtlMs: number } = {
+    refs: 6,
+    firstRefTtlMs: 60_000,
+    nextRefTtlMs: 20_000,
+  },
+): Promise<World> {
   const t = await createTestDatabase();
   const org = await createOrgWithMembers(t.admin, `org-${seed}`);
-  const sim = await Simulator.start({ seed, qr: { refs: 6, firstRefTtlMs: 60_000, nextRefTtlMs: 20_000 } });
+  const sim = await Simulator.start({ seed, qr });
   const ring = parseKeyRing(generateKeyRingSpec("k1"));
   const bus = memoryBus();
   const hosts: SessionHost[] = [];
@@ -72,7 +84,7 @@ export async function createWorld(seed: string): Promise<World> {
     host(workerId = "w1", options = {}) {
       const db = createDb({ url: t.appUrl, max: 4 });
       dbs.push(db);
-      const host = new SessionHost({
+      const host = createSessionHost({
         workerId,
         db,
         ring,
@@ -86,9 +98,10 @@ export async function createWorld(seed: string): Promise<World> {
       hosts.push(host);
       return host;
     },
-    async instance(name, workerId = "w1") {
+    async instance(name, workerId = "w1", phoneE164) {
       const [row] = await t.admin<{ id: string }[]>`
-        insert into public.instances (org_id, name) values (${org.orgId}, ${name}) returning id`;
+        insert into public.instances (org_id, name, phone_e164) values (${org.orgId}, ${name}, ${phoneE164 ?? null})
+        returning id`;
       if (!row) throw new Error("no instance");
       await t.db.asService((tx) => assignInstance(tx, row.id, workerId));
       return row.id;
@@ -99,12 +112,12 @@ export async function createWorld(seed: string): Promise<World> {
       if (!row) throw new Error("no instance");
       return row;
     },
-    async waitStatus(id, status, timeout = 15_000) {
+    async waitStatus(id, status, timeout = 30_000) {
       await expect.poll(async () => (await world.status(id)).status, { timeout, interval: 50 }).toBe(status);
     },
     async waitQr(id, attempt = 1) {
       await expect
-        .poll(() => bus.qrs.get(id)?.attempt ?? 0, { timeout: 15_000, interval: 25 })
+        .poll(() => bus.qrs.get(id)?.attempt ?? 0, { timeout: 30_000, interval: 25 })
         .toBeGreaterThanOrEqual(attempt);
       const qr = bus.qrs.get(id)?.qr;
       if (!qr) throw new Error("no qr");

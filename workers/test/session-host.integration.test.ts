@@ -14,7 +14,7 @@ afterAll(async () => {
 async function pairByQr(instanceName: string, phone: string, workerId = "w1") {
   const host = w.host(workerId);
   const id = await w.instance(instanceName, workerId);
-  const started = await host.start(id);
+  const started = await host.command({ type: "start", instanceId: id });
   expect(started).toMatchObject({ ok: true, outcome: "started", status: "pending_pairing" });
   const qr = await w.waitQr(id);
   w.sim.phone(phone).scan(qr);
@@ -56,25 +56,28 @@ describe("pairing", () => {
       ["instance:status", "connected"],
     ]);
     expect(w.bus.qrs.has(id)).toBe(false);
-    expect(await host.start(id)).toMatchObject({ ok: true, outcome: "already_connected" });
+    expect(await host.command({ type: "start", instanceId: id })).toMatchObject({
+      ok: true,
+      outcome: "already_connected",
+    });
   });
 
   it("pairs by pairing code", async () => {
     const host = w.host();
     const id = await w.instance("code-1");
-    const result = await host.requestPairingCode(id, "5511988770002");
+    const result = await host.command({ type: "pairing-code", instanceId: id, phoneDigits: "5511988770002" });
     expect(result.outcome).toBe("pairing_code");
     expect(result.pairingCode).toMatch(/^[A-Z0-9]{8}$/);
     await w.sim.phone("5511988770002").enterPairingCode(result.pairingCode ?? "");
     await w.waitStatus(id, "connected");
-    const again = await host.requestPairingCode(id, "5511988770002");
+    const again = await host.command({ type: "pairing-code", instanceId: id, phoneDigits: "5511988770002" });
     expect(again).toMatchObject({ ok: false, outcome: "already_paired" });
   });
 
   it("gives up after the QR attempt limit with pairing_expired and no credentials left", async () => {
     const host = w.host("w1", { maxQrAttempts: 2, socket: { qrTimeoutMs: 300 } });
     const id = await w.instance("qr-expire");
-    await host.start(id);
+    await host.command({ type: "start", instanceId: id });
     await w.waitStatus(id, "pairing_expired");
     expect((await w.status(id)).status_reason).toBe("qr_attempts_exhausted");
     const [creds] = await w.t.admin<{ n: number }[]>`
@@ -119,12 +122,16 @@ describe("restore", () => {
 describe("fencing", () => {
   it("a host whose instance moved to another worker drops the socket and writes nothing more", async () => {
     const { host, id } = await pairByQr("fence-1", "5511988770020");
+    // The first health sample follows the login; let it land so the drop below is the reconcile's.
+    await expect
+      .poll(async () => (await w.t.admin`select health_score from public.instances where id = ${id}`)[0]?.health_score)
+      .toBe(100);
     await w.t.db.asService((tx) => assignInstance(tx, id, "w2"));
     const before = await w.t.admin`select count(*)::int as n from public.instance_events where instance_id = ${id}`;
     expect(await host.reconcile()).toMatchObject({ dropped: 1 });
     expect(host.snapshot().some((s) => s.id === id)).toBe(false);
     const newHost = w.host("w2");
-    await newHost.start(id);
+    await newHost.command({ type: "start", instanceId: id });
     await w.waitStatus(id, "connected");
     // The stale host is gone: the new one connected with the same credentials and no QR.
     const after = await w.t.admin<{ to_status: string }[]>`

@@ -20,6 +20,9 @@ export const ERROR_STATUS: Record<TErrorCode, number> = {
   last_owner: 409,
   unsafe_webhook_target: 422,
   rate_limited: 429,
+  instance_unavailable: 409,
+  idempotency_conflict: 409,
+  invalid_message: 422,
   service_unavailable: 503,
   internal: 500,
 };
@@ -43,6 +46,9 @@ export const ERROR_TITLE: Record<TErrorCode, string> = {
   last_owner: "Last owner",
   unsafe_webhook_target: "Unsafe webhook target",
   rate_limited: "Too many requests",
+  instance_unavailable: "Instance cannot send",
+  idempotency_conflict: "Idempotency key reused",
+  invalid_message: "Invalid message",
   service_unavailable: "Service unavailable",
   internal: "Internal error",
 };

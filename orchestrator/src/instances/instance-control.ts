@@ -1,7 +1,17 @@
-import type { TWorkerCommand, TWorkerCommandResult } from "@mirage/contracts/worker-bus";
+import type { TInstanceStatus } from "@mirage/contracts/enums";
+import type { TWorkerCommand, TWorkerCommandResult, TWorkerInfo } from "@mirage/contracts/worker-bus";
 import { instanceQrKey, type TInstanceQr, ZInstanceQr } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
-import { findHostedInstance, setDesiredState } from "@mirage/db/instances";
+import type { InstanceView } from "@mirage/db/instances";
+import {
+  assignInstance,
+  countInstancesByWorker,
+  findHostedInstance,
+  HOSTED_STATUSES,
+  setDesiredState,
+  writeUnhostedStatus,
+} from "@mirage/db/instances";
+import { clearAuthState } from "@mirage/db/wa-auth";
 import { type WorkerCommandClient, WorkerCommandTimeout } from "@mirage/queue/worker-commands";
 import type { Redis } from "ioredis";
 import { AppError } from "../http/app-error.ts";
@@ -20,6 +30,7 @@ export type InstanceControlDeps = {
 /**
  * The orchestrator's side of instance lifecycle: it holds no socket, so every action is a command to the worker
  * hosting the instance (placing it first when nobody does). Authorization happened before (RLS read of the row).
+ * Every answer carries the instance's real resulting status.
  */
 export function createInstanceControl(deps: InstanceControlDeps) {
   async function hostOf(instanceId: string): Promise<string> {
@@ -33,14 +44,55 @@ export function createInstanceControl(deps: InstanceControlDeps) {
     throw new AppError("service_unavailable", "no worker is running to host this instance; start a worker process");
   }
 
-  async function request(command: TWorkerCommand): Promise<TWorkerCommandResult> {
-    const workerId = await hostOf(command.instanceId);
+  async function request(command: TWorkerCommand, workerId?: string): Promise<TWorkerCommandResult> {
+    const target = workerId ?? (await hostOf(command.instanceId));
     try {
-      return await deps.commands.request(workerId, command, deps.commandTimeoutMs);
+      return await deps.commands.request(target, command, deps.commandTimeoutMs);
     } catch (err) {
       if (err instanceof WorkerCommandTimeout) throw new AppError("service_unavailable", err.message);
       throw err;
     }
+  }
+
+  /** The least-loaded live worker, for a one-off command on an instance nobody hosts. */
+  async function anyLiveWorker(live: TWorkerInfo[]): Promise<TWorkerInfo | undefined> {
+    const load = await deps.db.asService((tx) => countInstancesByWorker(tx));
+    return [...live].sort((x, y) => (load.get(x.id) ?? 0) / x.capacity - (load.get(y.id) ?? 0) / y.capacity)[0];
+  }
+
+  /**
+   * Logout or delete. The hosting worker does it (unlinking the device even when it has no socket open right now,
+   * with a short-lived login). An instance whose worker is gone is handed to a live one first; with no worker at all,
+   * the credentials are wiped here and the answer says the phone may still list the device.
+   */
+  async function unlink(instanceId: string, type: "logout" | "delete"): Promise<TWorkerCommandResult> {
+    const inst = await deps.db.asService((tx) => findHostedInstance(tx, instanceId));
+    if (!inst) throw new AppError("not_found", "instance not found");
+    const live = await listLiveWorkers(deps.redis, deps.ns);
+    let workerId = inst.workerId && live.some((w) => w.id === inst.workerId) ? inst.workerId : undefined;
+    if (!workerId) {
+      const worker = await anyLiveWorker(live);
+      if (worker && (await deps.db.asService((tx) => assignInstance(tx, instanceId, worker.id))) !== undefined) {
+        workerId = worker.id;
+      }
+    }
+    if (workerId) return request({ type, instanceId }, workerId);
+    await deps.db.asService(async (tx) => {
+      await clearAuthState(tx, instanceId);
+      await writeUnhostedStatus(tx, {
+        instanceId,
+        epoch: inst.epoch,
+        to: "logged_out",
+        reason: type === "delete" ? "deleted" : "logged_out_by_user",
+        detail: { phoneUnlinked: !inst.hasCreds },
+      });
+    });
+    return {
+      ok: true,
+      outcome: type === "delete" ? "deleted" : "logged_out",
+      status: "logged_out",
+      phoneUnlinked: !inst.hasCreds,
+    };
   }
 
   return {
@@ -55,23 +107,29 @@ export function createInstanceControl(deps: InstanceControlDeps) {
     async stop(instanceId: string): Promise<TWorkerCommandResult> {
       await deps.db.asService((tx) => setDesiredState(tx, instanceId, "stopped"));
       const inst = await deps.db.asService((tx) => findHostedInstance(tx, instanceId));
+      if (!inst) throw new AppError("not_found", "instance not found");
       const live = await listLiveWorkers(deps.redis, deps.ns);
-      if (!inst?.workerId || !live.some((w) => w.id === inst.workerId)) return { ok: true, outcome: "not_running" };
-      return deps.commands.request(inst.workerId, { type: "stop", instanceId }, deps.commandTimeoutMs);
+      if (inst.workerId && live.some((w) => w.id === inst.workerId)) {
+        return request({ type: "stop", instanceId }, inst.workerId);
+      }
+      // Nobody hosts it: it is stopped now, and says so (a status that claimed a socket would be a lie).
+      if (HOSTED_STATUSES.includes(inst.status)) {
+        await deps.db.asService((tx) =>
+          writeUnhostedStatus(tx, { instanceId, epoch: inst.epoch, to: "stopped", reason: "stopped_by_user" }),
+        );
+        return { ok: true, outcome: "stopped", status: "stopped" };
+      }
+      return { ok: true, outcome: "not_running", status: inst.status };
     },
     async restart(instanceId: string): Promise<TWorkerCommandResult> {
       await deps.db.asService((tx) => setDesiredState(tx, instanceId, "running"));
       return request({ type: "restart", instanceId });
     },
-    async logout(instanceId: string): Promise<TWorkerCommandResult> {
-      return request({ type: "logout", instanceId });
+    logout(instanceId: string): Promise<TWorkerCommandResult> {
+      return unlink(instanceId, "logout");
     },
-    async remove(instanceId: string): Promise<void> {
-      const inst = await deps.db.asService((tx) => findHostedInstance(tx, instanceId));
-      const live = await listLiveWorkers(deps.redis, deps.ns);
-      if (inst?.workerId && live.some((w) => w.id === inst.workerId)) {
-        await deps.commands.request(inst.workerId, { type: "delete", instanceId }, deps.commandTimeoutMs);
-      }
+    remove(instanceId: string): Promise<TWorkerCommandResult> {
+      return unlink(instanceId, "delete");
     },
     async pairingCode(instanceId: string, phoneDigits: string): Promise<TWorkerCommandResult> {
       await deps.db.asService((tx) => setDesiredState(tx, instanceId, "running"));
@@ -82,6 +140,22 @@ export function createInstanceControl(deps: InstanceControlDeps) {
       if (!raw) return undefined;
       const parsed = ZInstanceQr.safeParse(JSON.parse(raw));
       return parsed.success ? parsed.data : undefined;
+    },
+    /**
+     * Status shown to users never outlives the heartbeat that vouches for it: an instance whose status claims a
+     * socket on a worker that is no longer live reads as `connecting` (`worker_lost`, no health) until a live
+     * worker writes again. Placement records the same in the row on its next pass.
+     */
+    async withLiveness<T extends Pick<InstanceView, "status" | "statusReason" | "workerId" | "healthScore">>(
+      views: T[],
+    ): Promise<T[]> {
+      if (!views.some((v) => v.workerId && HOSTED_STATUSES.includes(v.status))) return views;
+      const live = new Set((await listLiveWorkers(deps.redis, deps.ns)).map((w) => w.id));
+      return views.map((v) =>
+        v.workerId && !live.has(v.workerId) && HOSTED_STATUSES.includes(v.status)
+          ? { ...v, status: "connecting" as TInstanceStatus, statusReason: "worker_lost", healthScore: null }
+          : v,
+      );
     },
   };
 }

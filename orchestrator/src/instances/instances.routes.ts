@@ -90,7 +90,12 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         );
         return {
           status: 200,
-          body: { instanceId: params.instanceId, outcome: result.outcome, status: result.status ?? null },
+          body: {
+            instanceId: params.instanceId,
+            outcome: result.outcome,
+            status: result.status ?? null,
+            ...(result.phoneUnlinked !== undefined ? { phoneUnlinked: result.phoneUnlinked } : {}),
+          },
         };
       },
     });
@@ -109,7 +114,7 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       },
       async handler({ params, principal }) {
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listInstanceViews(tx, params.orgId));
-        return { status: 200, body: { items: rows.map(toDto) } };
+        return { status: 200, body: { items: (await control.withLiveness(rows)).map(toDto) } };
       },
     }),
     defineRoute({
@@ -159,7 +164,11 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       params: ZInstanceParams,
       responses: { 200: { description: "The instance", schema: ZInstance, example: ZInstance.meta()?.example } },
       async handler({ params, principal }) {
-        return { status: 200, body: toDto(await visible(principal, params.orgId, params.instanceId, ALL_ROLES)) };
+        const [view] = await control.withLiveness([
+          await visible(principal, params.orgId, params.instanceId, ALL_ROLES),
+        ]);
+        if (!view) throw new AppError("not_found", "instance not found");
+        return { status: 200, body: toDto(view) };
       },
     }),
     defineRoute({
@@ -224,7 +233,14 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
             targetId: params.instanceId,
           }),
         );
-        return { status: 200, body: { code: result.pairingCode, phone: body.phone } };
+        return {
+          status: 200,
+          body: {
+            code: result.pairingCode,
+            phone: body.phone,
+            expiresAt: result.pairingCodeExpiresAt ?? new Date().toISOString(),
+          },
+        };
       },
     }),
     action(
@@ -251,10 +267,17 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       auth: { kind: "any", scopes: ["instances"] },
       roles: OPERATORS,
       params: ZInstanceParams,
-      responses: { 204: { description: "Deleted" } },
+      description:
+        "204 when the linked device was removed from the phone (or none was linked). 200 with " +
+        "`phoneUnlinked: false` when WhatsApp could not confirm it: the phone may still list the device under " +
+        "Linked devices, where it can be removed by hand.",
+      responses: {
+        200: { description: "Deleted; the phone may still list the device", schema: ZInstanceActionResponse },
+        204: { description: "Deleted and unlinked" },
+      },
       async handler({ params, principal }, req) {
         await visible(principal, params.orgId, params.instanceId, OPERATORS);
-        await control.remove(params.instanceId);
+        const result = await control.remove(params.instanceId);
         await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
           await deleteInstance(tx, params.orgId, params.instanceId);
           await audit(tx, req, {
@@ -264,6 +287,12 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
             targetId: params.instanceId,
           });
         });
+        if (result.phoneUnlinked === false) {
+          return {
+            status: 200,
+            body: { instanceId: params.instanceId, outcome: "deleted", status: null, phoneUnlinked: false },
+          };
+        }
         return { status: 204 };
       },
     }),

@@ -1,6 +1,11 @@
 import { placementLeaderKey, type TWorkerInfo } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
-import { assignInstance, countInstancesByWorker, listInstancesNeedingPlacement } from "@mirage/db/instances";
+import {
+  assignInstance,
+  countInstancesByWorker,
+  listInstancesNeedingPlacement,
+  markInstancesOfLostWorkers,
+} from "@mirage/db/instances";
 import type { Logger } from "@mirage/logger";
 import { createLease } from "@mirage/queue/lease";
 import type { WorkerCommandClient } from "@mirage/queue/worker-commands";
@@ -19,7 +24,7 @@ export type PlacementDeps = {
 
 /**
  * Places instances on live workers (least loaded relative to capacity) and moves them off workers whose heartbeat
- * lapsed. Assigning bumps the instance's epoch, which fences the previous host. One orchestrator replica places at a
+ * lapsed; their statuses become `connecting` (`worker_lost`) at once, whether or not another worker can take them. Assigning bumps the instance's epoch, which fences the previous host. One orchestrator replica places at a
  * time (a Redis lease), so two replicas never hand one instance to two workers.
  */
 export function createPlacementService(deps: PlacementDeps) {
@@ -50,8 +55,11 @@ export function createPlacementService(deps: PlacementDeps) {
   async function placeAll(): Promise<number> {
     if (!(await lease.acquire())) return 0;
     const workers = await listLiveWorkers(deps.redis, deps.ns);
-    if (workers.length === 0) return 0;
     const liveIds = workers.map((w) => w.id);
+    // First the truth: what a lost worker hosted is no longer connected, even when nobody can take it over.
+    const lost = await deps.db.asService((tx) => markInstancesOfLostWorkers(tx, liveIds));
+    if (lost > 0) log.warn({ instances: lost }, "instances of lost workers marked connecting (worker_lost)");
+    if (workers.length === 0) return 0;
     const [pending, load] = await deps.db.asService(
       async (tx) => [await listInstancesNeedingPlacement(tx, liveIds), await countInstancesByWorker(tx)] as const,
     );

@@ -4,6 +4,8 @@ import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import { findCampaignStatus } from "@mirage/db/campaigns";
 import { listenChanges } from "@mirage/db/changes";
+import { findConversationEvent } from "@mirage/db/conversations";
+import { findInboundEvent } from "@mirage/db/inbound-messages";
 import { findInstanceStatus } from "@mirage/db/instances";
 import { findMessageState } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
@@ -83,6 +85,20 @@ export async function eventFromChange(
         at,
         data: { campaignId: String(change.id), status: row.status } as never,
       };
+    }
+    case "inbound_messages": {
+      if (change.op !== "insert") return undefined;
+      const row = await db.asService((tx) => findInboundEvent(tx, Number(change.id)));
+      if (!row) return undefined;
+      const { orgId: rowOrg, ...data } = row;
+      return { type: "message:inbound", orgId: rowOrg, at, data: { messageId: Number(change.id), ...data } };
+    }
+    case "conversations": {
+      if (change.op === "delete") return undefined;
+      const row = await db.asService((tx) => findConversationEvent(tx, String(change.id)));
+      if (!row) return undefined;
+      const { orgId: rowOrg, ...data } = row;
+      return { type: "conversation:changed", orgId: rowOrg, at, data: { conversationId: String(change.id), ...data } };
     }
     case "blacklist":
       return { type: "blacklist:changed", orgId, at, data: { op: change.op, id: String(change.id) } };

@@ -38,6 +38,9 @@ export const ZMessageState = z.enum([
 ]);
 export type TMessageState = z.infer<typeof ZMessageState>;
 
+export const ZConversationStatus = z.enum(["open", "closed"]);
+export type TConversationStatus = z.infer<typeof ZConversationStatus>;
+
 export const ZBlacklistSource = z.enum(["manual", "opt_out", "import", "api", "bounce"]);
 export type TBlacklistSource = z.infer<typeof ZBlacklistSource>;
 

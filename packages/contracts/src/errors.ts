@@ -20,6 +20,9 @@ export const ZErrorCode = z.enum([
   "last_owner",
   "unsafe_webhook_target",
   "rate_limited",
+  "instance_unavailable",
+  "idempotency_conflict",
+  "invalid_message",
   "service_unavailable",
   "internal",
 ]);

@@ -28,11 +28,18 @@ export const ZInstance = z
     id: ZUuid,
     orgId: ZUuid,
     name: z.string(),
+    /** The number the instance was created for (or, if none was given, the one that linked). */
     phone: z.string().nullable(),
+    /**
+     * The number that actually linked. When it is another number than `phone`, `statusReason` is
+     * `linked_phone_mismatch` while connected, and an instance event records both.
+     */
+    linkedPhone: z.string().nullable(),
     waJid: z.string().nullable(),
     status: ZInstanceStatus,
     statusReason: z.string().nullable(),
     desiredState: z.enum(["running", "stopped"]),
+    /** 0–100 while the socket is logged in (connected, degraded, restricted); null in every other status. */
     healthScore: z.number().int().nullable(),
     restrictedUntil: ZTimestamp.nullable(),
     workerId: z.string().nullable(),
@@ -48,6 +55,7 @@ export const ZInstance = z
       orgId: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
       name: "sales-1",
       phone: "+5511999990000",
+      linkedPhone: "+5511999990000",
       waJid: "5511999990000@s.whatsapp.net",
       status: "connected",
       statusReason: null,
@@ -108,11 +116,29 @@ export const ZPairingCodeRequest = z
   .meta({ id: "PairingCodeRequest", example: { phone: "+5511999990000" } });
 
 export const ZPairingCodeResponse = z
-  .object({ code: z.string(), phone: z.string() })
-  .meta({ id: "PairingCode", example: { code: "ABCD1234", phone: "+5511999990000" } });
+  .object({
+    code: z.string(),
+    phone: z.string(),
+    /** Until then, asking again returns this same code (a new code would void the one being typed). */
+    expiresAt: ZTimestamp,
+  })
+  .meta({
+    id: "PairingCode",
+    example: { code: "ABCD1234", phone: "+5511999990000", expiresAt: "2026-11-24T10:02:00.000Z" },
+  });
 
 export const ZInstanceActionResponse = z
-  .object({ instanceId: ZUuid, outcome: z.string(), status: ZInstanceStatus.nullable() })
+  .object({
+    instanceId: ZUuid,
+    outcome: z.string(),
+    /** The instance's status after the action (what happened, not what was asked). */
+    status: ZInstanceStatus.nullable(),
+    /**
+     * Logout: whether WhatsApp confirmed the linked device was removed from the phone. False means the phone may
+     * still list it under Linked devices (remove it there).
+     */
+    phoneUnlinked: z.boolean().optional(),
+  })
   .meta({
     id: "InstanceAction",
     example: { instanceId: "6f1c2b8e-4d5a-4e1b-9c3d-2a7e8f0b1c2d", outcome: "already_connected", status: "connected" },

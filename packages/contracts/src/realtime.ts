@@ -34,6 +34,23 @@ export const ZMessageStatusEvent = z.object({
   campaignId: z.uuid().nullable().optional(),
   instanceId: z.uuid().nullable().optional(),
 });
+/** A text arrived and was stored (once): re-read the conversation or the message over REST for its content. */
+export const ZMessageInboundEvent = z.object({
+  messageId: z.number().int(),
+  instanceId: z.uuid(),
+  conversationId: z.uuid().nullable(),
+  contactId: z.uuid().nullable().optional(),
+  campaignId: z.uuid().nullable().optional(),
+  optOut: z.boolean().optional(),
+});
+/** A conversation changed (new message, read, closed, assigned, tagged). */
+export const ZConversationChangedEvent = z.object({
+  conversationId: z.uuid(),
+  instanceId: z.uuid().optional(),
+  status: z.enum(["open", "closed"]).optional(),
+  unreadCount: z.number().int().optional(),
+  assignedTo: z.uuid().nullable().optional(),
+});
 export const ZBlacklistChangedEvent = z.object({
   op: z.enum(["insert", "update", "delete"]),
   id: z.uuid(),
@@ -45,6 +62,8 @@ export const REALTIME_EVENTS = {
   "instance:health": ZInstanceHealthEvent,
   "campaign:progress": ZCampaignProgressEvent,
   "message:status": ZMessageStatusEvent,
+  "message:inbound": ZMessageInboundEvent,
+  "conversation:changed": ZConversationChangedEvent,
   "blacklist:changed": ZBlacklistChangedEvent,
 } as const;
 
@@ -98,7 +117,8 @@ export const REALTIME_STREAM = "mirage:realtime";
 
 /**
  * Where each event comes from, one source per type so clients never see an event twice:
- * - Postgres changes (LISTEN mirage_changes): instance:status, campaign:progress, message:status, blacklist:changed;
+ * - Postgres changes (LISTEN mirage_changes): instance:status, campaign:progress, message:status, message:inbound,
+ *   conversation:changed, blacklist:changed;
  * - the workers' pub/sub channel (worker-bus WORKER_EVENTS_CHANNEL, "mirage:events"): instance:qr, instance:health.
  * A worker's own instance:status publication is not relayed: the status row it writes is.
  */

@@ -5,6 +5,7 @@ import { ZWebhookDeliveryStatus } from "./enums.ts";
 export const ZWebhookEventType = z.enum([
   "instance:status",
   "message:status",
+  "message:inbound",
   "campaign:progress",
   "blacklist:changed",
   "instance:qr",

@@ -92,6 +92,19 @@ export const ZWorkerCommandResult = z.object({
   /** What happened, for the API's answer: "started", "already_connected", "stopped", "pairing_code", … */
   outcome: z.string(),
   pairingCode: z.string().optional(),
+  /** When the pairing code stops working (ISO 8601); a repeat request before then returns the same code. */
+  pairingCodeExpiresAt: z.string().optional(),
+  /** Logout and delete: whether WhatsApp confirmed the companion device was removed from the phone. */
+  phoneUnlinked: z.boolean().optional(),
   status: ZInstanceStatus.optional(),
 });
 export type TWorkerCommandResult = z.infer<typeof ZWorkerCommandResult>;
+
+/**
+ * BullMQ queue of send work for one worker: "an instance you host has a message due" (API sends, inbox replies).
+ * The worker's send lane for that instance then claims due rows itself, so a lost or duplicated job is harmless.
+ */
+export const workerSendQueue = (workerId: string) => `${workerCommandQueue(workerId)}-send`;
+
+export const ZSendNudge = z.object({ instanceId: z.uuid(), messageId: z.number().int().positive().optional() });
+export type TSendNudge = z.infer<typeof ZSendNudge>;

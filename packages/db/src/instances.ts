@@ -13,6 +13,8 @@ export type InstanceView = {
   orgId: string;
   name: string;
   phone: string | null;
+  /** The number that actually linked (differs from `phone` when another account linked: see statusReason). */
+  linkedPhone: string | null;
   waJid: string | null;
   status: TInstanceStatus;
   statusReason: string | null;
@@ -27,7 +29,7 @@ export type InstanceView = {
 };
 
 const columns = (db: Db) => db`
-  id, org_id as "orgId", name, phone_e164 as phone, wa_jid as "waJid", status, status_reason as "statusReason",
+  id, org_id as "orgId", name, phone_e164 as phone, linked_phone_e164 as "linkedPhone", wa_jid as "waJid", status, status_reason as "statusReason",
   desired_state as "desiredState", health_score as "healthScore", restricted_until as "restrictedUntil",
   worker_id as "workerId", last_connected_at as "lastConnectedAt", last_inbound_at as "lastInboundAt",
   last_outbound_at as "lastOutboundAt", created_at as "createdAt"`;
@@ -153,8 +155,12 @@ export type StatusWrite = {
   to: TInstanceStatus;
   reason?: string | null;
   detail?: Record<string, unknown>;
-  /** Filled once the account is known (after pairing). */
-  account?: { jid?: string; lid?: string; phoneE164?: string };
+  /**
+   * Filled once the account is known (after pairing). `phoneE164` is the number that linked; it becomes the
+   * instance's number too when none was given, or when `replacesRequested` (the same line in another written form,
+   * e.g. Brazil's number without the ninth digit) — unless another instance of the organization holds it.
+   */
+  account?: { jid?: string; lid?: string; phoneE164?: string; replacesRequested?: boolean };
   restrictedUntil?: Date | null;
 };
 
@@ -179,7 +185,15 @@ export async function writeHostedStatus(
         status_reason = ${w.reason ?? null},
         wa_jid = coalesce(${w.account?.jid ?? null}, i.wa_jid),
         wa_lid = coalesce(${w.account?.lid ?? null}, i.wa_lid),
-        phone_e164 = coalesce(i.phone_e164, ${w.account?.phoneE164 ?? null}),
+        linked_phone_e164 = coalesce(${w.account?.phoneE164 ?? null}, i.linked_phone_e164),
+        phone_e164 = case
+          when ${w.account?.phoneE164 ?? null}::text is null then i.phone_e164
+          when i.phone_e164 is not null and not ${w.account?.replacesRequested ?? false}::boolean then i.phone_e164
+          when exists (select 1 from public.instances o where o.org_id = i.org_id and o.id <> i.id
+                         and o.phone_e164 = ${w.account?.phoneE164 ?? null}) then i.phone_e164
+          else ${w.account?.phoneE164 ?? null} end,
+        -- A health score describes a logged-in socket; any other status has none.
+        health_score = case when ${w.to} in ('connected', 'degraded', 'restricted') then i.health_score end,
         restricted_until = case when ${w.to} = 'restricted' then ${w.restrictedUntil ?? null}::timestamptz
                                 else null end,
         last_connected_at = case when ${w.to} = 'connected' then now() else i.last_connected_at end
@@ -264,4 +278,65 @@ export async function countInstancesByWorker(db: Db): Promise<Map<string, number
 export async function removeFromSenderPools(db: Db, instanceId: string): Promise<number> {
   const r = await db`delete from public.campaign_senders where instance_id = ${instanceId}`;
   return r.count;
+}
+
+/** Statuses that claim a live socket: only a live worker's heartbeat can vouch for them. */
+export const HOSTED_STATUSES: readonly TInstanceStatus[] = [
+  "pending_pairing",
+  "connecting",
+  "connected",
+  "degraded",
+  "restricted",
+];
+
+/**
+ * Instances whose status claims a socket on a worker that is no longer live (its heartbeat lapsed) become
+ * `connecting` with reason `worker_lost` (history row, webhook, realtime event), whether or not another worker can
+ * take them yet. Returns how many changed.
+ */
+export async function markInstancesOfLostWorkers(db: Db, liveWorkerIds: string[]): Promise<number> {
+  const rows = await db`
+    with lost as (
+      select id, org_id, status from public.instances
+      where worker_id is not null and not (worker_id = any(${liveWorkerIds}))
+        and status = any(${HOSTED_STATUSES as string[]}::public.instance_status[])
+        and not (status = 'connecting' and status_reason is not distinct from 'worker_lost')
+      for update skip locked
+    ), upd as (
+      update public.instances i set status = 'connecting', status_reason = 'worker_lost', health_score = null
+      from lost where i.id = lost.id
+      returning i.id
+    ), ev as (
+      insert into public.instance_events (org_id, instance_id, from_status, to_status, reason, detail)
+      select lost.org_id, lost.id, lost.status, 'connecting', 'worker_lost', '{}'::jsonb from lost
+    )
+    select id from upd`;
+  return rows.length;
+}
+
+/**
+ * A status change for an instance that no worker hosts (stop or logout while its worker is gone): written only if
+ * the instance is still unhosted by a live worker at that epoch, with its history row. 'unchanged' when it already
+ * had that status and reason.
+ */
+export async function writeUnhostedStatus(
+  db: Db,
+  w: { instanceId: string; epoch: number; to: TInstanceStatus; reason: string; detail?: Record<string, unknown> },
+): Promise<"ok" | "unchanged" | "moved"> {
+  const [row] = await db<{ found: boolean; changed: boolean }[]>`
+    with prev as (
+      select id, org_id, status, status_reason from public.instances
+      where id = ${w.instanceId} and epoch = ${w.epoch} for update
+    ), upd as (
+      update public.instances i set status = ${w.to}, status_reason = ${w.reason}, health_score = null
+      from prev where i.id = prev.id and (prev.status <> ${w.to} or prev.status_reason is distinct from ${w.reason})
+      returning i.id
+    ), ev as (
+      insert into public.instance_events (org_id, instance_id, from_status, to_status, reason, detail)
+      select prev.org_id, prev.id, prev.status, ${w.to}, ${w.reason}, ${db.json((w.detail ?? {}) as never)}
+      from prev join upd on upd.id = prev.id
+    )
+    select exists (select 1 from prev) as found, exists (select 1 from upd) as changed`;
+  if (!row?.found) return "moved";
+  return row.changed ? "ok" : "unchanged";
 }

@@ -135,6 +135,149 @@ export async function markInflightUnknown(db: Db, instanceId: string): Promise<n
   return result.count;
 }
 
+// ── the direct-send lane (API and inbox messages) ─────────────────────────────────────────────────────────
+
+/** A message the send module is about to send: what it needs, nothing more. */
+export type SendWork = {
+  id: number;
+  orgId: string;
+  instanceId: string;
+  campaignId: string | null;
+  contactId: string | null;
+  recipientPhone: string | null;
+  recipientLid: string | null;
+  body: string;
+  typingMs: number;
+  state: TMessageState;
+};
+
+const workColumns = (db: Db) => db`
+  id, org_id as "orgId", instance_id as "instanceId", campaign_id as "campaignId", contact_id as "contactId",
+  recipient_phone as "recipientPhone", recipient_lid as "recipientLid", body, typing_ms as "typingMs", state`;
+
+/**
+ * Service work: claims one message for sending — a given one (`messageId`, the campaign engine's chain) or the next
+ * due direct message (API and inbox, `campaign_id is null`) of the instance, oldest first. SKIP LOCKED: two claimers
+ * never take the same row nor wait for each other. Undefined when nothing is due.
+ */
+export async function claimForSend(
+  db: Db,
+  input: { instanceId: string; messageId?: number; now?: Date },
+): Promise<SendWork | undefined> {
+  const pick = input.messageId
+    ? db`select id from public.outbound_messages
+         where id = ${input.messageId} and instance_id = ${input.instanceId} and state = 'queued'
+         for update skip locked`
+    : db`select id from public.outbound_messages
+         where instance_id = ${input.instanceId} and state = 'queued' and campaign_id is null
+           and scheduled_at <= ${input.now ?? new Date()}
+         order by scheduled_at, id limit 1
+         for update skip locked`;
+  const [row] = await db<SendWork[]>`
+    update public.outbound_messages set state = 'claimed' where id = (${pick})
+    returning ${workColumns(db)}`;
+  return row;
+}
+
+/**
+ * Service work, committed before the socket write: the row becomes `sending` with the WhatsApp id it will carry and
+ * the WhatsApp id of the recipient. False when the row is no longer claimed (cancelled by an opt-out meanwhile).
+ */
+export async function markSending(
+  db: Db,
+  input: { id: number; waMessageId: string; recipientJid: string; recipientLid?: string | null },
+): Promise<boolean> {
+  const result = await db`
+    update public.outbound_messages set state = 'sending', wa_message_id = ${input.waMessageId},
+      recipient_jid = ${input.recipientJid}, recipient_lid = coalesce(recipient_lid, ${input.recipientLid ?? null})
+    where id = ${input.id} and state = 'claimed'`;
+  return result.count === 1;
+}
+
+/** Service work: a claimed message goes back to the queue untouched (the instance cannot send right now). */
+export async function releaseClaim(db: Db, id: number): Promise<boolean> {
+  const result = await db`update public.outbound_messages set state = 'queued' where id = ${id} and state = 'claimed'`;
+  return result.count === 1;
+}
+
+export type ReceiptStatus = "server_ack" | "delivered" | "read" | "error";
+
+const RECEIPT_MOVES: Record<ReceiptStatus, { to: TMessageState; from: TMessageState[] }> = {
+  server_ack: { to: "sent", from: ["sending", "unknown"] },
+  delivered: { to: "delivered", from: ["sending", "sent", "unknown"] },
+  read: { to: "read", from: ["sending", "sent", "delivered", "unknown"] },
+  error: { to: "failed", from: ["sending", "sent", "unknown"] },
+};
+
+/**
+ * Service work: a receipt (server ack, delivered, read, or an ack error) moves the message it names forward —
+ * including rows left `unknown` by a crash, which is how they are reconciled. A receipt that would move a message
+ * backwards (delivered after read) changes nothing. Answers the message id when a row moved.
+ */
+export async function applyReceipt(
+  db: Db,
+  input: { instanceId: string; waMessageId: string; status: ReceiptStatus; errorCode?: string },
+): Promise<{ id: number; state: TMessageState } | undefined> {
+  const move = RECEIPT_MOVES[input.status];
+  const [row] = await db<{ id: number; state: TMessageState }[]>`
+    update public.outbound_messages set state = ${move.to},
+      error_code = coalesce(${input.status === "error" ? (input.errorCode ?? "ack_error") : null}, error_code)
+    where instance_id = ${input.instanceId} and wa_message_id = ${input.waMessageId}
+      and state = any(${move.from}::public.message_state[])
+    returning id, state`;
+  return row;
+}
+
+/**
+ * Service work: many receipts in one round trip (receipts arrive three per message; one transaction per receipt
+ * would cost more than the send). Applied kind by kind in the order a message moves (server ack, delivered, read,
+ * error), so a batch holding both "delivered" and "read" for one message ends at `read`.
+ */
+export async function applyReceipts(
+  db: Db,
+  receipts: { instanceId: string; waMessageId: string; status: ReceiptStatus; errorCode?: string }[],
+): Promise<number> {
+  let moved = 0;
+  for (const status of ["server_ack", "delivered", "read", "error"] as const) {
+    const group = receipts.filter((r) => r.status === status);
+    if (group.length === 0) continue;
+    const move = RECEIPT_MOVES[status];
+    const result = await db`
+      update public.outbound_messages o set state = ${move.to},
+        error_code = coalesce(r.code, o.error_code)
+      from unnest(${group.map((r) => r.instanceId)}::uuid[], ${group.map((r) => r.waMessageId)}::text[],
+                  ${group.map((r) => (status === "error" ? (r.errorCode ?? "ack_error") : null))}::text[])
+        as r(instance_id, wa_message_id, code)
+      where o.instance_id = r.instance_id and o.wa_message_id = r.wa_message_id
+        and o.state = any(${move.from}::public.message_state[])`;
+    moved += result.count;
+  }
+  return moved;
+}
+
+/** Service work: a message that will not be sent (or whose write failed) ends `failed` or `skipped` with why. */
+export async function finishUnsent(
+  db: Db,
+  input: { id: number; from: TMessageState[]; to: "failed" | "skipped"; code: string; message?: string },
+): Promise<boolean> {
+  const result = await db`
+    update public.outbound_messages set state = ${input.to}, error_code = ${input.code},
+      error_message = ${input.message ?? null},
+      skip_reason = ${input.to === "skipped" ? input.code : null}
+    where id = ${input.id} and state = any(${input.from}::public.message_state[])`;
+  return result.count === 1;
+}
+
+/** Service work: instances (of `instanceIds`) with direct messages due now, for the lane's sweep. */
+export async function instancesWithDueDirect(db: Db, instanceIds: string[]): Promise<string[]> {
+  if (instanceIds.length === 0) return [];
+  const rows = await db<{ instanceId: string }[]>`
+    select distinct instance_id as "instanceId" from public.outbound_messages
+    where instance_id = any(${instanceIds}::uuid[]) and state = 'queued' and campaign_id is null
+      and scheduled_at <= now()`;
+  return rows.map((r) => r.instanceId);
+}
+
 /** Service: a message's state and where it belongs, for the realtime relay. */
 export async function findMessageState(
   db: Db,

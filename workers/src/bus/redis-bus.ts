@@ -1,18 +1,12 @@
 import {
   instanceQrKey,
-  type TInstanceQr,
-  type TWorkerEvent,
   type TWorkerInfo,
   workerAliveKey,
   workerEventsChannel,
   workerRegistryKey,
 } from "@mirage/contracts/worker-bus";
 import type { Redis } from "ioredis";
-
-/** Where session hosts publish instance events (the orchestrator relays them to socket.io rooms and webhooks). */
-export type EventSink = { publish(event: TWorkerEvent): Promise<void> };
-/** The latest QR per instance, for `GET /instances/:id/qr`, expiring with the QR itself. */
-export type QrStore = { set(qr: TInstanceQr, ttlMs: number): Promise<void>; delete(instanceId: string): Promise<void> };
+import type { EventSink, QrStore } from "../sessions/index.ts";
 
 export function createRedisEventSink(redis: Redis, ns: string): EventSink {
   return {

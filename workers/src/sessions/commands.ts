@@ -1,10 +1,14 @@
 import type { TWorkerCommand, TWorkerCommandResult } from "@mirage/contracts/worker-bus";
 import type { Logger } from "@mirage/logger";
-import type { SessionHost } from "./session-host.ts";
+
+/** The host's command methods (a structural type, so this module does not import the host). */
+type CommandTarget = {
+  [K in "start" | "stop" | "restart" | "logout" | "remove"]: (instanceId: string) => Promise<TWorkerCommandResult>;
+} & { requestPairingCode(instanceId: string, phoneDigits: string): Promise<TWorkerCommandResult> };
 
 /** Runs one orchestrator command against the host. */
 export async function handleCommand(
-  host: SessionHost,
+  host: CommandTarget,
   command: TWorkerCommand,
   logger: Logger,
 ): Promise<TWorkerCommandResult> {

@@ -1,18 +1,37 @@
 import type { Logger } from "@mirage/logger";
-import { type ConnectionState, jidNormalizedUser, type proto, type WAMessage } from "@whiskeysockets/baileys";
+import {
+  type ConnectionState,
+  generateMessageIDV2,
+  isLidUser,
+  jidNormalizedUser,
+  type proto,
+  type WAMessage,
+} from "@whiskeysockets/baileys";
 import { FencedError, type PostgresAuthState } from "./auth-state.ts";
-import { HealthTracker } from "./health.ts";
-import { createWaSocket, type SocketTuning, type WASocket, type WaTarget } from "./wa-socket.ts";
+import type { HealthTracker } from "./health.ts";
+import type { SocketTuning } from "./host-options.ts";
+import type { WaTarget } from "./types.ts";
+import { createWaSocket, type WASocket } from "./wa-socket.ts";
 
 export type Account = { jid: string; lid: string | null; phoneE164: string | null };
 
 export type MessageStatusUpdate = {
   waMessageId: string;
   status: "server_ack" | "delivered" | "read" | "error";
+  remoteJid: string | null;
   errorCode?: string;
 };
 
-export type InboundText = { waMessageId: string; fromJid: string; text: string; at: Date };
+export type InboundText = {
+  messageId: string;
+  fromJid: string;
+  fromPhoneJid: string | null;
+  fromLid: string | null;
+  pushName: string | null;
+  text: string;
+  at: Date;
+  replay: boolean;
+};
 
 /** What one socket reports to its host. Every callback is invoked at most once per fact. */
 export type SessionEvents = {
@@ -54,12 +73,11 @@ export class Session {
       target: WaTarget;
       logger: Logger;
       events: SessionEvents;
-      ackTimeoutMs: number;
-      health?: HealthTracker;
+      health: HealthTracker;
       tuning?: SocketTuning;
     },
   ) {
-    this.health = opts.health ?? new HealthTracker(opts.ackTimeoutMs);
+    this.health = opts.health;
     this.firstQr = new Promise((resolve) => {
       this.resolveFirstQr = resolve;
     });
@@ -90,7 +108,7 @@ export class Session {
     sock.ev.on("messages.update", (updates) => {
       for (const { key, update } of updates) {
         if (!key.fromMe || !key.id || update.status === undefined || update.status === null) continue;
-        this.reportStatus(key.id, update.status, update.messageStubParameters ?? undefined);
+        this.reportStatus(key.id, key.remoteJid ?? null, update.status, update.messageStubParameters ?? undefined);
       }
     });
 
@@ -103,7 +121,7 @@ export class Session {
       const id = node.attrs.id;
       if (!id || node.attrs.error) return;
       this.health.serverAck(id, Date.now());
-      events.messageStatus({ waMessageId: id, status: "server_ack" });
+      events.messageStatus({ waMessageId: id, status: "server_ack", remoteJid: node.attrs.from ?? null });
     });
   }
 
@@ -138,7 +156,9 @@ export class Session {
     if (!id) return;
     if (msg.key.fromMe) {
       // Receipts landing in the same event-buffer window are folded into the append's status.
-      if (type === "append" && typeof msg.status === "number" && msg.status > 1) this.reportStatus(id, msg.status);
+      if (type === "append" && typeof msg.status === "number" && msg.status > 1) {
+        this.reportStatus(id, msg.key.remoteJid ?? null, msg.status);
+      }
       return;
     }
     if (msg.messageStubType === 2 /* CIPHERTEXT: could not decrypt */) {
@@ -147,23 +167,42 @@ export class Session {
     }
     const text = extractText(msg.message);
     const from = msg.key.remoteJid;
-    if (type !== "notify" || !from || text === undefined) return;
+    // Groups and broadcasts are not conversations Mirage runs; only one-to-one chats reach the pipeline.
+    if (!from || text === undefined || !/@(s\.whatsapp\.net|lid)$/.test(from)) return;
     const at = new Date(Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000)) * 1000);
+    const alt = msg.key.remoteJidAlt ?? null;
+    const fromIsLid = isLidUser(from) === true;
     this.health.inbound(Date.now());
-    this.opts.events.inbound({ waMessageId: id, fromJid: from, text, at });
+    this.opts.events.inbound({
+      messageId: id,
+      fromJid: from,
+      fromPhoneJid: fromIsLid ? (alt ? jidNormalizedUser(alt) : null) : jidNormalizedUser(from),
+      fromLid: fromIsLid ? jidNormalizedUser(from) : alt && isLidUser(alt) ? jidNormalizedUser(alt) : null,
+      pushName: msg.pushName ?? null,
+      text,
+      at,
+      replay: type !== "notify",
+    });
   }
 
-  private reportStatus(id: string, status: number, params?: string[]): void {
+  private reportStatus(id: string, remoteJid: string | null, status: number, params?: string[]): void {
     const name = STATUS_NAMES[status];
     if (!name) return;
     const now = Date.now();
     if (name === "error") {
       this.health.ackError(id, now);
       if (params?.[0] === "463" && this.health.restrictedUntil === null) this.health.newChatCapHit(now);
-    } else {
+    } else if (name === "server_ack") {
       this.health.serverAck(id, now);
+    } else {
+      this.health.delivered(id, now);
     }
-    this.opts.events.messageStatus({ waMessageId: id, status: name, ...(params?.[0] ? { errorCode: params[0] } : {}) });
+    this.opts.events.messageStatus({
+      waMessageId: id,
+      status: name,
+      remoteJid,
+      ...(params?.[0] ? { errorCode: params[0] } : {}),
+    });
   }
 
   /** WhatsApp's "link with phone number": valid only before the account is paired, once the first QR arrived. */
@@ -182,13 +221,38 @@ export class Session {
    */
   async sendText(jid: string, text: string, messageId: string): Promise<string> {
     const sock = this.requireSocket();
-    this.health.messageSent(messageId, Date.now());
+    this.health.messageSent(messageId, jid, Date.now());
     const sent = await sock.sendMessage(jid, { text }, { messageId });
     return sent?.key.id ?? messageId;
   }
 
   async sendTyping(jid: string, state: "composing" | "paused"): Promise<void> {
     await this.requireSocket().sendPresenceUpdate(state, jid);
+  }
+
+  /** A message id in WhatsApp Web's own form, bound to this account (as WhatsApp Web generates them). */
+  newMessageId(): string {
+    return generateMessageIDV2(this.sock?.user?.id);
+  }
+
+  /**
+   * Which of the candidate numbers (E.164) WhatsApp has an account for, in the candidates' order: the first
+   * registered one wins. LIDs come from a second query only when the first found the number.
+   */
+  async onWhatsApp(
+    candidatesE164: readonly string[],
+  ): Promise<{ jid: string; e164: string; lid: string | null } | undefined> {
+    const sock = this.requireSocket();
+    const found = (await sock.onWhatsApp(...candidatesE164.map((n) => n.replace(/^\+/, "")))) ?? [];
+    for (const candidate of candidatesE164) {
+      const digits = candidate.replace(/^\+/, "");
+      const hit = found.find((r) => r.exists && jidNormalizedUser(r.jid).split("@")[0] === digits);
+      if (!hit) continue;
+      const jid = jidNormalizedUser(hit.jid);
+      const lid = (await sock.signalRepository.lidMapping.getLIDForPN(jid).catch(() => null)) ?? null;
+      return { jid, e164: `+${digits}`, lid: lid ? jidNormalizedUser(lid) : null };
+    }
+    return undefined;
   }
 
   /** Ends the socket without logging out (the credentials stay valid). Idempotent. */
@@ -208,20 +272,28 @@ export class Session {
     sock.ev.removeAllListeners("creds.update");
   }
 
-  /** Unlinks this device from the account (the phone shows it removed). */
-  async logout(): Promise<void> {
+  /**
+   * Unlinks this device from the account (the phone shows it removed). Resolves true when WhatsApp confirmed the
+   * unlink, false when the socket was not logged in (nothing could be unlinked remotely).
+   */
+  async logout(): Promise<boolean> {
     const sock = this.sock;
-    if (!sock) return;
+    if (!sock) return false;
     this.closeSeen = true;
     this.detach();
     sock.ev.removeAllListeners("creds.update");
+    let unlinked = false;
     try {
-      await sock.logout("logged out by Mirage");
-    } catch {
-      // Not connected: there is nothing to unlink remotely; the caller wipes the credentials anyway.
+      if (this.health.connected) {
+        await sock.logout("logged out by Mirage");
+        unlinked = true;
+      }
+    } catch (err) {
+      this.opts.logger.warn({ err }, "logout was not confirmed by WhatsApp");
     }
     this.ended = true;
     sock.end(undefined);
+    return unlinked;
   }
 
   async flushCreds(): Promise<void> {

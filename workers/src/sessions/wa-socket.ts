@@ -1,5 +1,4 @@
 import type { Logger } from "@mirage/logger";
-import { installSimulatorCertificate } from "@mirage/wa-sim/certificate-hook";
 import makeWASocket, {
   type AuthenticationState,
   Browsers,
@@ -9,18 +8,24 @@ import makeWASocket, {
 
 export type { WASocket };
 
-/** Where sockets connect: WhatsApp itself, or wa-sim (whose certificate root this process then trusts). */
-export type WaTarget =
-  | { kind: "real"; version?: [number, number, number] }
-  | { kind: "simulator"; url: string; rootPublicKeyHex: string; version?: [number, number, number] };
+import type { SocketTuning } from "./host-options.ts";
+import type { WaTarget } from "./types.ts";
 
 /** The WhatsApp Web version bundled with Baileys; configurable because a stale one is refused with 405. */
 export const BUNDLED_WA_VERSION = DEFAULT_CONNECTION_CONFIG.version;
 
 let installedRoot: string | undefined;
 
-/** Timers worth tuning (tests shorten them; production keeps Baileys' defaults). */
-export type SocketTuning = { qrTimeoutMs?: number; connectTimeoutMs?: number; keepAliveIntervalMs?: number };
+/**
+ * In simulator mode only, makes this process trust wa-sim's certificate root. The hook is imported dynamically so
+ * a production worker neither loads nor ships `@mirage/wa-sim` (a dev dependency). Call before `createWaSocket`.
+ */
+export async function prepareTarget(target: WaTarget): Promise<void> {
+  if (target.kind !== "simulator" || installedRoot === target.rootPublicKeyHex) return;
+  const { installSimulatorCertificate } = await import("@mirage/wa-sim/certificate-hook");
+  installSimulatorCertificate(Buffer.from(target.rootPublicKeyHex, "hex"));
+  installedRoot = target.rootPublicKeyHex;
+}
 
 export function createWaSocket(
   target: WaTarget,
@@ -29,8 +34,7 @@ export function createWaSocket(
   tuning: SocketTuning = {},
 ): WASocket {
   if (target.kind === "simulator" && installedRoot !== target.rootPublicKeyHex) {
-    installSimulatorCertificate(Buffer.from(target.rootPublicKeyHex, "hex"));
-    installedRoot = target.rootPublicKeyHex;
+    throw new Error("prepareTarget(target) must run before sockets are created in simulator mode");
   }
   return makeWASocket({
     auth,

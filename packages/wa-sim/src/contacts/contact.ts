@@ -1,5 +1,6 @@
 import { encodeWAMessage, generateSignalPubKey, proto, unpadRandomMax16 } from "@whiskeysockets/baileys";
 import { ProtocolAddress, SessionBuilder, SessionCipher, SessionRecord, type SignalStorage } from "libsignal";
+import type { ContactAddressing } from "../core/accounts.ts";
 import { deriveDigits, deriveSignalIdentity, type SignalIdentity, toLibsignalKeyPair } from "../crypto/keys.ts";
 
 /** A message the contact answers automatically, e.g. an opt-out word. */
@@ -27,6 +28,12 @@ export type ContactBehaviour = {
   /** Delay after delivery before the read receipt, in ms; null = never read. */
   readDelayMs: number | null;
   replies: ScriptedReply[];
+  /**
+   * How its messages name the sender: `pn` (its phone JID, the default), `lid` (its LID only — a contact known to
+   * the account only by LID, as WhatsApp does for users who hide their number), or `lid-with-pn` (LID-addressed with
+   * the phone in `sender_pn`). `lid` needs `hasLid`.
+   */
+  addressing: ContactAddressing;
 };
 
 export const DEFAULT_CONTACT_BEHAVIOUR: ContactBehaviour = {
@@ -36,6 +43,7 @@ export const DEFAULT_CONTACT_BEHAVIOUR: ContactBehaviour = {
   deliveryDelayMs: 50,
   readDelayMs: 100,
   replies: [],
+  addressing: "pn",
 };
 
 /** Pre-key bundle material of a companion the contact wants to start a session with. */
@@ -56,6 +64,8 @@ export class VirtualContact {
   private signalIdentity: SignalIdentity | undefined;
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly usedReplies = new Set<ScriptedReply>();
+  /** The addressing each companion last saw from this contact: a change starts a new session (a `pkmsg`). */
+  private readonly modes = new Map<string, "pn" | "lid">();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -100,10 +110,16 @@ export class VirtualContact {
     recipient: { user: string; device: number },
     message: proto.IMessage,
     bundle: () => PeerBundle,
+    mode: "pn" | "lid" = "pn",
   ): Promise<{ type: "pkmsg" | "msg"; body: Buffer }> {
     return this.serialized(async () => {
       const address = new ProtocolAddress(recipient.user, recipient.device);
       const storage = this.storage();
+      // The companion keys its session by the address the sender used (phone or LID): switching addressing means
+      // the companion has no session under the new one yet, so start one as the real client would.
+      const previous = this.modes.get(address.toString());
+      if (previous !== undefined && previous !== mode) this.sessions.delete(address.toString());
+      this.modes.set(address.toString(), mode);
       const existing = this.sessions.get(address.toString());
       if (!existing?.haveOpenSession()) {
         const b = bundle();

@@ -10,6 +10,8 @@ export type UnknownNumberPolicy = "on-whatsapp" | "not-on-whatsapp";
 export class ContactDirectory {
   private readonly byPhone = new Map<string, VirtualContact>();
   private readonly byLid = new Map<string, VirtualContact>();
+  /** Numbers a test or the control API configured (not merely looked up and created on the fly). */
+  private readonly configured = new Set<string>();
 
   constructor(
     private readonly seed: string,
@@ -23,8 +25,20 @@ export class ContactDirectory {
   configure(phone: string, behaviour: Partial<ContactBehaviour> = {}): VirtualContact {
     const contact = this.ensure(phone);
     contact.behaviour = { ...contact.behaviour, ...behaviour };
+    this.configured.add(phone);
     this.onChange();
     return contact;
+  }
+
+  /**
+   * The number WhatsApp knows for `phone`. Brazilian mobiles gained a ninth digit, and accounts registered before it
+   * are still known without it (and newer ones only with it): when `phone` was not configured but its other form
+   * was, the other form is the registered one. Everything else is registered as written.
+   */
+  registeredNumber(phone: string): string {
+    if (this.configured.has(phone)) return phone;
+    const variant = brazilianVariant(phone);
+    return variant && this.configured.has(variant) ? variant : phone;
   }
 
   ensure(phone: string): VirtualContact {
@@ -66,5 +80,19 @@ export class ContactDirectory {
   clear(): void {
     this.byPhone.clear();
     this.byLid.clear();
+    this.configured.clear();
   }
+}
+
+/** A Brazilian mobile's other form: with the ninth digit added or removed; undefined for anything else. */
+export function brazilianVariant(phone: string): string | undefined {
+  const m = /^55(\d{2})(\d{8,9})$/.exec(phone);
+  if (!m) return undefined;
+  const area = m[1] as string;
+  const subscriber = m[2] as string;
+  if (subscriber.length === 9 && subscriber.startsWith("9") && /^[6-9]/.test(subscriber.slice(1))) {
+    return `55${area}${subscriber.slice(1)}`;
+  }
+  if (subscriber.length === 8 && /^[6-9]/.test(subscriber)) return `55${area}9${subscriber}`;
+  return undefined;
 }

@@ -14,8 +14,10 @@ function usyncUser(ctx: SimContext, query: BinaryNode, user: BinaryNode): Binary
   const protocols = childrenOf(getBinaryNodeChild(query, "query")).map((p) => p.tag);
   const contactNode = getBinaryNodeChild(user, "contact");
   if (contactNode) {
-    // onWhatsApp: the number is in the content, with or without '+'.
-    const phone = contentBuffer(contactNode).toString().replace(/^\+/, "");
+    // onWhatsApp: the number is in the content, with or without '+'. The answer names the registered number, which
+    // for an old Brazilian account is the form without the ninth digit (and the reverse for a new one).
+    const asked = contentBuffer(contactNode).toString().replace(/^\+/, "");
+    const phone = ctx.accounts.get(asked) ? asked : ctx.contacts.registeredNumber(asked);
     const contact = ctx.contacts.findByUser(phone);
     const account = ctx.accounts.get(phone);
     const isIn = account !== undefined || contact?.behaviour.onWhatsApp === true;

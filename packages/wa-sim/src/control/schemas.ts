@@ -23,6 +23,7 @@ export const ContactBehaviourPatch = z
     deliveryDelayMs: z.number().int().nonnegative().nullable(),
     readDelayMs: z.number().int().nonnegative().nullable(),
     replies: z.array(ScriptedReplySchema),
+    addressing: z.enum(["pn", "lid", "lid-with-pn"]),
   })
   .partial();
 

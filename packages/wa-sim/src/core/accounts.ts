@@ -1,4 +1,5 @@
 import { deriveDigits, deriveSignalIdentity, type SignalIdentity } from "../crypto/keys.ts";
+import type { BinaryNode } from "../protocol/nodes.ts";
 import type { Connection } from "../transport/connection.ts";
 import { type AccountFaults, noFaults } from "./faults.ts";
 
@@ -40,8 +41,23 @@ export type Account = {
   chatsStarted: Set<string>;
   faults: AccountFaults;
   /** Messages contacts sent while no companion was online, delivered at the next login. */
-  pendingInbound: Array<{ contact: string; id: string; text: string }>;
+  pendingInbound: InboundRecord[];
+  /** The last messages contacts sent that reached a companion (bounded), for history replays. */
+  deliveredInbound: InboundRecord[];
+  /** Replay the last N delivered messages at the next login (the `replay-inbound` fault). */
+  replayOnLogin: number;
+  /** Receipts for messages sent while no companion was online, delivered at the next login (bounded). */
+  pendingReceipts: BinaryNode[];
 };
+
+/** A message a contact sent to an account, and how the contact addressed it. */
+export type InboundRecord = { contact: string; id: string; text: string; addressing: ContactAddressing };
+
+/** How a contact's messages name their sender: by phone number, by LID only, or by LID with the phone attached. */
+export type ContactAddressing = "pn" | "lid" | "lid-with-pn";
+
+export const MAX_DELIVERED_HISTORY = 500;
+export const MAX_PENDING_RECEIPTS = 5_000;
 
 export function isValidPhone(phone: string): boolean {
   return /^[1-9]\d{6,14}$/.test(phone);
@@ -62,6 +78,9 @@ export function createAccount(seed: string, phone: string): Account {
     chatsStarted: new Set(),
     faults: noFaults(),
     pendingInbound: [],
+    deliveredInbound: [],
+    replayOnLogin: 0,
+    pendingReceipts: [],
   };
 }
 

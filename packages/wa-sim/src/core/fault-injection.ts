@@ -47,6 +47,9 @@ export function applyFault(ctx: SimContext, account: Account, input: Fault): voi
     case "latency":
       account.faults.latency = { ms: fault.ms, jitterMs: fault.jitterMs };
       return;
+    case "replay-inbound":
+      account.replayOnLogin = fault.last;
+      return;
     case "clear": {
       const wasLocked = account.faults.timelock !== undefined;
       account.faults = noFaults();

@@ -36,6 +36,11 @@ export const FaultSchema = z.discriminatedUnion("type", [
     ms: z.number().int().nonnegative(),
     jitterMs: z.number().int().nonnegative().default(0),
   }),
+  /**
+   * At the account's next login, WhatsApp delivers again the last `last` messages contacts sent it that were already
+   * delivered (same ids), as the real service does after a reconnect it did not see acknowledged. For dedupe tests.
+   */
+  z.object({ type: z.literal("replay-inbound"), last: z.number().int().positive().max(500).default(20) }),
   /** Lifts every persistent fault (ban, timelock, cap, acks, latency). Removed devices stay removed. */
   z.object({ type: z.literal("clear") }),
 ]);

@@ -2,7 +2,14 @@ import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode, type proto } from
 import type { VirtualContact } from "../contacts/contact.ts";
 import { type BinaryNode, contentBuffer, node, unixNow, WA_SERVER } from "../protocol/nodes.ts";
 import type { Connection } from "../transport/connection.ts";
-import type { Account, Companion } from "./accounts.ts";
+import {
+  type Account,
+  type Companion,
+  type ContactAddressing,
+  type InboundRecord,
+  MAX_DELIVERED_HISTORY,
+  MAX_PENDING_RECEIPTS,
+} from "./accounts.ts";
 import { randomId, type SimContext } from "./context.ts";
 import { isTimelocked } from "./faults.ts";
 
@@ -116,24 +123,45 @@ export class Messaging {
     id = randomId(this.ctx.random),
   ): Promise<string> {
     this.ctx.groundTruth.recordSent({ contact: contact.phone, account: account.phone, id, text, sentAt: new Date() });
+    const addressing: ContactAddressing = contact.behaviour.hasLid ? contact.behaviour.addressing : "pn";
+    const record: InboundRecord = { contact: contact.phone, id, text, addressing };
     const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
     if (live.length === 0) {
-      account.pendingInbound.push({ contact: contact.phone, id, text });
+      account.pendingInbound.push(record);
       this.ctx.changed();
       return id;
     }
-    await Promise.all(live.map((c) => this.deliverText(contact, account, c, id, text)));
+    await Promise.all(live.map((c) => this.deliverText(contact, account, c, record)));
+    this.remember(account, record);
     return id;
   }
 
-  /** Delivers messages contacts sent while the account had no companion online. */
-  async flushPending(account: Account, companion: Companion): Promise<void> {
+  /**
+   * What a companion gets when it logs in: receipts and messages that waited for it, then — when the
+   * `replay-inbound` fault asked for it — the last messages it already had, again, with the same ids.
+   */
+  async flushOnLogin(account: Account, companion: Companion): Promise<void> {
+    const receipts = account.pendingReceipts.splice(0);
+    if (companion.connection) for (const receipt of receipts) this.ctx.send(companion.connection, receipt);
     const pending = account.pendingInbound.splice(0);
     if (pending.length > 0) this.ctx.changed();
+    const replay = account.replayOnLogin > 0 ? account.deliveredInbound.slice(-account.replayOnLogin) : [];
+    account.replayOnLogin = 0;
+    for (const item of replay) {
+      const contact = this.ctx.contacts.get(item.contact);
+      if (contact) await this.deliverText(contact, account, companion, item, true);
+    }
     for (const item of pending) {
       const contact = this.ctx.contacts.get(item.contact);
-      if (contact) await this.deliverText(contact, account, companion, item.id, item.text);
+      if (!contact) continue;
+      await this.deliverText(contact, account, companion, item, true);
+      this.remember(account, item);
     }
+  }
+
+  private remember(account: Account, record: InboundRecord): void {
+    account.deliveredInbound.push(record);
+    if (account.deliveredInbound.length > MAX_DELIVERED_HISTORY) account.deliveredInbound.shift();
   }
 
   sendTyping(contact: VirtualContact, account: Account, state: "composing" | "paused" | "recording"): void {
@@ -155,14 +183,15 @@ export class Messaging {
     contact: VirtualContact,
     account: Account,
     companion: Companion,
-    id: string,
-    text: string,
+    record: InboundRecord,
+    offline = false,
   ): Promise<void> {
     const connection = companion.connection;
     if (!connection?.isOpen) return;
+    const byLid = record.addressing !== "pn";
     const { type, body } = await contact.encrypt(
       { user: account.phone, device: companion.deviceId },
-      { conversation: text },
+      { conversation: record.text },
       () => {
         const [first] = companion.preKeys.entries();
         if (first) {
@@ -176,15 +205,19 @@ export class Messaging {
           preKey: first ? { keyId: first[0], publicKey: first[1] } : undefined,
         };
       },
+      byLid ? "lid" : "pn",
     );
-    this.ctx.send(
-      connection,
-      node(
-        "message",
-        { from: `${contact.phone}@${WA_SERVER}`, id, t: unixNow(), type: "text", notify: contact.behaviour.name },
-        [node("enc", { v: "2", type }, body)],
-      ),
-    );
+    const attrs: Record<string, string> = {
+      from: byLid ? `${contact.lid}@lid` : `${contact.phone}@${WA_SERVER}`,
+      id: record.id,
+      t: unixNow(),
+      type: "text",
+      notify: contact.behaviour.name,
+    };
+    if (byLid) attrs.addressing_mode = "lid";
+    if (record.addressing === "lid-with-pn") attrs.sender_pn = `${contact.phone}@${WA_SERVER}`;
+    if (offline) attrs.offline = "1";
+    this.ctx.send(connection, node("message", attrs, [node("enc", { v: "2", type }, body)]));
   }
 
   private encFor(stanza: BinaryNode, contact: VirtualContact): BinaryNode | undefined {
@@ -233,8 +266,16 @@ export class Messaging {
   }
 
   private sendToAccount(account: Account, stanza: BinaryNode): void {
+    let sent = false;
     for (const companion of account.companions.values()) {
-      if (!companion.removed && companion.connection?.isOpen) this.ctx.send(companion.connection, stanza);
+      if (!companion.removed && companion.connection?.isOpen) {
+        this.ctx.send(companion.connection, stanza);
+        sent = true;
+      }
+    }
+    // The real service keeps receipts for a device that is offline and hands them over at its next login.
+    if (!sent && stanza.tag === "receipt" && account.pendingReceipts.length < MAX_PENDING_RECEIPTS) {
+      account.pendingReceipts.push(stanza);
     }
   }
 }

@@ -46,7 +46,15 @@ const AccountSnapshot = z.object({
       .optional(),
     latency: z.object({ ms: z.number().int(), jitterMs: z.number().int() }).optional(),
   }),
-  pendingInbound: z.array(z.object({ contact: z.string(), id: z.string(), text: z.string() })),
+  pendingInbound: z.array(
+    z.object({
+      contact: z.string(),
+      id: z.string(),
+      text: z.string(),
+      // Snapshots written before contacts could be addressed by LID carry no addressing: those were by phone.
+      addressing: z.enum(["pn", "lid", "lid-with-pn"]).default("pn"),
+    }),
+  ),
   companions: z.array(CompanionSnapshot),
 });
 

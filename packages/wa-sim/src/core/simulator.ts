@@ -211,11 +211,9 @@ export class Simulator {
     const session = handleLogin(this.ctx, connection, noiseKey, payload);
     if (!session) return;
     this.sessions.set(connection, session);
-    if (session.account.pendingInbound.length > 0) {
-      this.messaging
-        .flushPending(session.account, session.companion)
-        .catch((err: unknown) => this.ctx.logger.warn({ err }, "delivering queued messages failed"));
-    }
+    this.messaging
+      .flushOnLogin(session.account, session.companion)
+      .catch((err: unknown) => this.ctx.logger.warn({ err }, "delivering queued messages failed"));
   }
 
   private async onNode(connection: Connection, stanza: BinaryNode): Promise<void> {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scoreHealth } from "../src/sessions/health.ts";
-import { backoffDelay, DEFAULT_RECONNECT_POLICY, decideReconnect } from "../src/sessions/reconnect-policy.ts";
+import { backoffDelay, DEFAULT_RECONNECT_POLICY, decideReconnect } from "../../src/sessions/reconnect-policy.ts";
 
 const base = { attempt: 0, now: 1_000_000, pairing: false };
 
@@ -61,37 +60,5 @@ describe("decideReconnect", () => {
     expect(backoffDelay(5, low)).toBe(500);
     const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(4, DEFAULT_RECONNECT_POLICY)));
     expect(spread.size).toBeGreaterThan(10);
-  });
-});
-
-describe("scoreHealth", () => {
-  const healthy = {
-    connected: true,
-    lastInboundAt: null,
-    lastOutboundAt: null,
-    ackLatencyMs: 300,
-    unackedOverdue: 0,
-    disconnectsLastHour: 0,
-    decryptErrorsLastHour: 0,
-    restrictedUntil: null,
-    newChatCapHitsLastHour: 0,
-    ackErrorsLastHour: 0,
-  };
-  it("100 when nothing is wrong, 0 when disconnected", () => {
-    expect(scoreHealth(healthy, 0)).toEqual({ score: 100, reasons: [] });
-    expect(scoreHealth({ ...healthy, connected: false }, 0)).toEqual({ score: 0, reasons: ["disconnected"] });
-  });
-  it("each signal costs points and names its reason", () => {
-    const r = scoreHealth(
-      { ...healthy, unackedOverdue: 2, restrictedUntil: 10_000, disconnectsLastHour: 3, ackLatencyMs: 6_000 },
-      5_000,
-    );
-    expect(r.reasons).toEqual(["not_delivering", "reach_out_timelock", "slow_acks", "unstable_connection"]);
-    expect(r.score).toBe(0);
-    expect(scoreHealth({ ...healthy, decryptErrorsLastHour: 1 }, 0)).toEqual({
-      score: 95,
-      reasons: ["decrypt_errors"],
-    });
-    expect(scoreHealth({ ...healthy, restrictedUntil: 1 }, 5).reasons).toEqual([]);
   });
 });

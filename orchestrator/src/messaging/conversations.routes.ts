@@ -1,0 +1,275 @@
+import { ZOrgIdParams } from "@mirage/contracts/common";
+import {
+  ZConversation,
+  ZConversationList,
+  ZConversationMessages,
+  ZConversationMessagesQuery,
+  ZConversationParams,
+  ZListConversationsQuery,
+  ZNote,
+  ZNoteParams,
+  ZNoteRequest,
+  ZReplyRequest,
+  ZUpdateConversationRequest,
+} from "@mirage/contracts/conversations";
+import { ZOutboundMessage } from "@mirage/contracts/messages";
+import type { Database, Tx } from "@mirage/db";
+import {
+  addConversationNote,
+  type ConversationView,
+  deleteConversationNote,
+  findConversation,
+  listConversations,
+  listConversationTimeline,
+  updateConversation,
+} from "@mirage/db/conversations";
+import { z } from "zod";
+import { audit } from "../audit/record.ts";
+import { ALL_ROLES, withOrg } from "../auth/principal.ts";
+import { AppError } from "../http/app-error.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+import { toMessageDto } from "./messages.routes.ts";
+import { SENDERS, type SendService } from "./send-service.ts";
+
+function toDto(c: ConversationView) {
+  const { orgId: _org, ...rest } = c;
+  return { ...rest, lastMessageAt: c.lastMessageAt.toISOString(), createdAt: c.createdAt.toISOString() };
+}
+
+// Cursors are opaque to clients: base64url of the keyset position.
+const encode = (parts: (string | number)[]) => Buffer.from(JSON.stringify(parts)).toString("base64url");
+function decode<T extends unknown[]>(cursor: string, shape: z.ZodType<T>): T {
+  try {
+    return shape.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+  } catch {
+    throw new AppError("validation_failed", "the cursor is not one this API returned");
+  }
+}
+const ZListCursor = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+const ZTimelineCursor = z.tuple([z.iso.datetime({ offset: true }), z.number().int(), z.number().int()]);
+
+async function visible(tx: Tx, orgId: string, id: string): Promise<ConversationView> {
+  const c = await findConversation(tx, orgId, id);
+  if (!c) throw new AppError("not_found", "conversation not found");
+  return c;
+}
+
+/** The inbox ("Sistema de Conversas"): everyone reads; operators and above reply, tag, assign and close. */
+export function conversationRoutes(deps: { db: Database; send: SendService }): RouteDef[] {
+  const { db, send } = deps;
+  return [
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/conversations",
+      summary: "Conversations, most recently active first, with filters and search",
+      tags: ["conversations"],
+      auth: { kind: "any", scopes: ["read", "send"] },
+      roles: ALL_ROLES,
+      params: ZOrgIdParams,
+      query: ZListConversationsQuery,
+      responses: {
+        200: {
+          description: "A page; pass nextCursor as cursor",
+          schema: ZConversationList,
+          example: { items: [ZConversation.meta()?.example], nextCursor: null },
+        },
+      },
+      async handler({ params, query, principal }) {
+        const after = query.cursor ? decode(query.cursor, ZListCursor) : undefined;
+        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
+          listConversations(tx, {
+            orgId: params.orgId,
+            ...(query.status ? { status: query.status } : {}),
+            ...(query.instanceId ? { instanceId: query.instanceId } : {}),
+            ...(query.assignedTo ? { assignedTo: query.assignedTo === "none" ? null : query.assignedTo } : {}),
+            ...(query.tag ? { tag: query.tag } : {}),
+            ...(query.unread ? { unread: query.unread === "true" } : {}),
+            ...(query.q ? { q: query.q } : {}),
+            ...(after ? { after: { at: new Date(after[0]), id: after[1] } } : {}),
+            limit: query.limit,
+          }),
+        );
+        const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
+        return {
+          status: 200,
+          body: {
+            items: rows.map(toDto),
+            nextCursor: last ? encode([last.lastMessageAt.toISOString(), last.id]) : null,
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/conversations/:conversationId",
+      summary: "One conversation",
+      tags: ["conversations"],
+      auth: { kind: "any", scopes: ["read", "send"] },
+      roles: ALL_ROLES,
+      params: ZConversationParams,
+      responses: {
+        200: { description: "The conversation", schema: ZConversation, example: ZConversation.meta()?.example },
+      },
+      async handler({ params, principal }) {
+        const c = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
+          visible(tx, params.orgId, params.conversationId),
+        );
+        return { status: 200, body: toDto(c) };
+      },
+    }),
+    defineRoute({
+      method: "patch",
+      path: "/orgs/:orgId/conversations/:conversationId",
+      summary: "Close or reopen, assign to a member, tag, or mark read",
+      tags: ["conversations"],
+      auth: { kind: "any", scopes: ["send"] },
+      roles: SENDERS,
+      params: ZConversationParams,
+      body: ZUpdateConversationRequest,
+      responses: {
+        200: { description: "The conversation", schema: ZConversation, example: ZConversation.meta()?.example },
+      },
+      async handler({ params, body, principal }, req) {
+        const c = await withOrg(db, principal, params.orgId, SENDERS, async (tx) => {
+          await visible(tx, params.orgId, params.conversationId);
+          await updateConversation(tx, {
+            orgId: params.orgId,
+            id: params.conversationId,
+            ...(body.status ? { status: body.status } : {}),
+            ...(body.assignedTo !== undefined ? { assignedTo: body.assignedTo } : {}),
+            ...(body.tags ? { tags: body.tags } : {}),
+            ...(body.read ? { read: true } : {}),
+          });
+          if (body.status || body.assignedTo !== undefined) {
+            await audit(tx, req, {
+              orgId: params.orgId,
+              action: "conversation.update",
+              targetType: "conversation",
+              targetId: params.conversationId,
+              detail: { status: body.status, assignedTo: body.assignedTo },
+            });
+          }
+          return visible(tx, params.orgId, params.conversationId);
+        });
+        return { status: 200, body: toDto(c) };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/conversations/:conversationId/messages",
+      summary: "The conversation's messages (both directions, campaign messages included) and notes, newest first",
+      tags: ["conversations"],
+      auth: { kind: "any", scopes: ["read", "send"] },
+      roles: ALL_ROLES,
+      params: ZConversationParams,
+      query: ZConversationMessagesQuery,
+      responses: {
+        200: {
+          description: "A page; pass nextCursor as cursor",
+          schema: ZConversationMessages,
+          example: ZConversationMessages.meta()?.example,
+        },
+      },
+      async handler({ params, query, principal }) {
+        const before = query.cursor ? decode(query.cursor, ZTimelineCursor) : undefined;
+        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
+          const c = await visible(tx, params.orgId, params.conversationId);
+          return listConversationTimeline(tx, {
+            conversation: c,
+            notes: query.notes === "true",
+            limit: query.limit,
+            ...(before ? { before: { at: new Date(before[0]), k: before[1], id: before[2] } } : {}),
+          });
+        });
+        const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
+        return {
+          status: 200,
+          body: {
+            items: rows.map(({ k: _k, ...item }) => ({ ...item, at: item.at.toISOString() })),
+            nextCursor: last ? encode([last.at.toISOString(), last.k, last.id]) : null,
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/conversations/:conversationId/messages",
+      summary: "Reply from the conversation's own instance",
+      description: "Same rules and answers as sending from an instance (202, 409 when it cannot send, 422, 429).",
+      tags: ["conversations"],
+      auth: { kind: "any", scopes: ["send"] },
+      roles: SENDERS,
+      params: ZConversationParams,
+      body: ZReplyRequest,
+      responses: {
+        202: { description: "Queued", schema: ZOutboundMessage, example: ZOutboundMessage.meta()?.example },
+        200: {
+          description: "Already queued under this idempotency key",
+          schema: ZOutboundMessage,
+          example: ZOutboundMessage.meta()?.example,
+        },
+      },
+      async handler({ params, body, principal }, req, res) {
+        const c = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
+          visible(tx, params.orgId, params.conversationId),
+        );
+        const header = req.headers["idempotency-key"];
+        const clientRef = (typeof header === "string" ? header.trim() : undefined) || body.clientId || null;
+        const { message, created } = await send.send(principal, {
+          orgId: params.orgId,
+          instanceId: c.instanceId,
+          // The phone when known (WhatsApp's own id for it is resolved at send time), else the LID.
+          recipient: c.peerPhone ? { phone: c.peerPhone, lid: null } : { phone: null, lid: c.peerLid },
+          text: body.text,
+          clientRef,
+          typing: body.typing,
+          source: "inbox",
+        });
+        if (!created) res.setHeader("Idempotent-Replayed", "true");
+        return { status: created ? 202 : 200, body: toMessageDto(message) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/conversations/:conversationId/notes",
+      summary: "Add an internal note (never sent to the person)",
+      tags: ["conversations"],
+      auth: { kind: "any", scopes: ["send"] },
+      roles: SENDERS,
+      params: ZConversationParams,
+      body: ZNoteRequest,
+      responses: { 201: { description: "The note", schema: ZNote, example: ZNote.meta()?.example } },
+      async handler({ params, body, principal }) {
+        const note = await withOrg(db, principal, params.orgId, SENDERS, async (tx) => {
+          await visible(tx, params.orgId, params.conversationId);
+          return addConversationNote(tx, {
+            orgId: params.orgId,
+            conversationId: params.conversationId,
+            body: body.text,
+          });
+        });
+        return {
+          status: 201,
+          body: { id: note.id, authorId: note.authorId, text: note.body, createdAt: note.createdAt.toISOString() },
+        };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/orgs/:orgId/conversations/:conversationId/notes/:noteId",
+      summary: "Delete a note (its author, or an admin)",
+      tags: ["conversations"],
+      auth: { kind: "any", scopes: ["send"] },
+      roles: SENDERS,
+      params: ZNoteParams,
+      responses: { 204: { description: "Deleted" } },
+      async handler({ params, principal }) {
+        const ok = await withOrg(db, principal, params.orgId, SENDERS, (tx) =>
+          deleteConversationNote(tx, { orgId: params.orgId, conversationId: params.conversationId, id: params.noteId }),
+        );
+        if (!ok) throw new AppError("not_found", "note not found (or not yours to delete)");
+        return { status: 204 };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,210 @@
+import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
+import {
+  ZListMessagesQuery,
+  ZMessageParams,
+  ZOptOutCheckRequest,
+  ZOptOutCheckResponse,
+  ZOptOutSettings,
+  ZOutboundMessage,
+  ZSendMessageParams,
+  ZSendMessageRequest,
+  ZUpdateOptOutSettings,
+} from "@mirage/contracts/messages";
+import type { Database } from "@mirage/db";
+import { findMessageView, listMessageViews, type MessageView } from "@mirage/db/message-views";
+import { getOptOutSettings, updateOptOutSettings } from "@mirage/db/messaging-settings";
+import { createOptOutMatcher, DEFAULT_OPT_OUT_PHRASES } from "@mirage/opt-out";
+import { audit } from "../audit/record.ts";
+import { ALL_ROLES, withOrg } from "../auth/principal.ts";
+import { AppError } from "../http/app-error.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+import { parseRecipient, SENDERS, type SendService } from "./send-service.ts";
+
+export function toMessageDto(m: MessageView) {
+  return {
+    ...m,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+    history: m.history.map((s) => ({ state: s.state, at: s.at.toISOString() })),
+  };
+}
+
+const SETTINGS_WRITERS = ["owner", "admin", "marketer"] as const;
+
+/** The Idempotency-Key header, the body's clientId, or both when they agree. */
+function clientRefOf(header: string | string[] | undefined, clientId: string | undefined): string | null {
+  const key = typeof header === "string" ? header.trim() : undefined;
+  if (key !== undefined && (key.length === 0 || key.length > 200)) {
+    throw new AppError("validation_failed", "the Idempotency-Key header must have 1 to 200 characters");
+  }
+  if (key && clientId && key !== clientId) {
+    throw new AppError("validation_failed", "the Idempotency-Key header and the body's clientId differ");
+  }
+  return key ?? clientId ?? null;
+}
+
+export function messageRoutes(deps: { db: Database; send: SendService }): RouteDef[] {
+  const { db, send } = deps;
+  return [
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/instances/:instanceId/messages",
+      summary: "Send a text from this instance (answers at once; the state follows by events)",
+      description:
+        "Queues the text and answers 202 with the message. A worker then checks the number on WhatsApp (Brazilian " +
+        "numbers with or without the ninth digit), sends it at most once, and the state moves " +
+        "`queued → claimed → sending → sent → delivered → read` (or `failed` with the reason, e.g. " +
+        "`not_on_whatsapp`): follow it by socket.io (`message:status`), webhooks, or GET …/messages/{id}. " +
+        "Retries are safe with an `Idempotency-Key` header (or `clientId`): the same key answers the first message " +
+        "(200, header `Idempotent-Replayed: true`); the same key with another body is a 409. 409 " +
+        "`instance_unavailable` when the instance is not connected (restricted, banned, logged out, …); 422 for an " +
+        "empty text or one over 65,536 characters; 429 past the instance's rate limit.",
+      tags: ["messages"],
+      auth: { kind: "any", scopes: ["send"] },
+      roles: SENDERS,
+      params: ZSendMessageParams,
+      body: ZSendMessageRequest,
+      responses: {
+        202: { description: "Queued", schema: ZOutboundMessage, example: ZOutboundMessage.meta()?.example },
+        200: {
+          description: "Already queued under this idempotency key",
+          schema: ZOutboundMessage,
+          example: ZOutboundMessage.meta()?.example,
+        },
+      },
+      async handler({ params, body, principal }, req, res) {
+        const clientRef = clientRefOf(req.headers["idempotency-key"], body.clientId);
+        const { message, created } = await send.send(principal, {
+          orgId: params.orgId,
+          instanceId: params.instanceId,
+          recipient: parseRecipient(body.to),
+          text: body.text,
+          clientRef,
+          typing: body.typing,
+          source: "api",
+        });
+        if (!created) res.setHeader("Idempotent-Replayed", "true");
+        return { status: created ? 202 : 200, body: toMessageDto(message) };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/messages/:messageId",
+      summary: "One outbound message with every state it went through",
+      tags: ["messages"],
+      auth: { kind: "any", scopes: ["read", "send"] },
+      roles: ALL_ROLES,
+      params: ZMessageParams,
+      responses: {
+        200: { description: "The message", schema: ZOutboundMessage, example: ZOutboundMessage.meta()?.example },
+      },
+      async handler({ params, principal }) {
+        const message = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
+          findMessageView(tx, params.orgId, params.messageId),
+        );
+        if (!message) throw new AppError("not_found", "message not found");
+        return { status: 200, body: toMessageDto(message) };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/messages",
+      summary: "Outbound messages, newest first, by instance, chat (number or LID), state or campaign",
+      tags: ["messages"],
+      auth: { kind: "any", scopes: ["read", "send"] },
+      roles: ALL_ROLES,
+      params: ZOrgIdParams,
+      query: ZListMessagesQuery,
+      responses: {
+        200: {
+          description: "A page; pass nextBeforeId as beforeId",
+          schema: listOf(ZOutboundMessage),
+          example: { items: [ZOutboundMessage.meta()?.example], nextBeforeId: null },
+        },
+      },
+      async handler({ params, query, principal }) {
+        const chat = query.to ? parseRecipient(query.to) : { phone: null, lid: null };
+        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
+          listMessageViews(tx, {
+            orgId: params.orgId,
+            ...(query.instanceId ? { instanceId: query.instanceId } : {}),
+            ...(query.campaignId ? { campaignId: query.campaignId } : {}),
+            ...(query.state ? { state: query.state } : {}),
+            ...(chat.phone ? { phone: chat.phone } : {}),
+            ...(chat.lid ? { lid: chat.lid } : {}),
+            ...(query.beforeId ? { beforeId: query.beforeId } : {}),
+            limit: query.limit,
+          }),
+        );
+        const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
+        return { status: 200, body: { items: rows.map(toMessageDto), nextBeforeId: last?.id ?? null } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/messaging/opt-out",
+      summary: "The words that opt a person out when they reply with them",
+      tags: ["messages"],
+      auth: { kind: "any", scopes: ["read", "campaigns"] },
+      roles: ALL_ROLES,
+      params: ZOrgIdParams,
+      responses: {
+        200: { description: "Opt-out words", schema: ZOptOutSettings, example: ZOptOutSettings.meta()?.example },
+      },
+      async handler({ params, principal }) {
+        const s = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => getOptOutSettings(tx, params.orgId));
+        return { status: 200, body: { ...s, defaults: [...DEFAULT_OPT_OUT_PHRASES] } };
+      },
+    }),
+    defineRoute({
+      method: "put",
+      path: "/orgs/:orgId/messaging/opt-out",
+      summary: "Change the opt-out words (the organization's own, and whether the built-in list applies)",
+      description: "Workers pick the change up within 30 seconds.",
+      tags: ["messages"],
+      auth: { kind: "any", scopes: ["campaigns"] },
+      roles: SETTINGS_WRITERS,
+      params: ZOrgIdParams,
+      body: ZUpdateOptOutSettings,
+      responses: {
+        200: { description: "Opt-out words", schema: ZOptOutSettings, example: ZOptOutSettings.meta()?.example },
+      },
+      async handler({ params, body, principal }, req) {
+        const s = await withOrg(db, principal, params.orgId, SETTINGS_WRITERS, async (tx) => {
+          const out = await updateOptOutSettings(tx, params.orgId, {
+            ...(body.words ? { words: [...new Set(body.words)] } : {}),
+            ...(body.useDefaults !== undefined ? { useDefaults: body.useDefaults } : {}),
+          });
+          await audit(tx, req, { orgId: params.orgId, action: "messaging.opt_out_words", detail: { ...out } });
+          return out;
+        });
+        return { status: 200, body: { ...s, defaults: [...DEFAULT_OPT_OUT_PHRASES] } };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/messaging/opt-out/check",
+      summary: "Would this reply opt the person out? (tries the organization's words without sending anything)",
+      tags: ["messages"],
+      auth: { kind: "any", scopes: ["read", "campaigns"] },
+      roles: ALL_ROLES,
+      params: ZOrgIdParams,
+      body: ZOptOutCheckRequest,
+      responses: {
+        200: {
+          description: "The verdict",
+          schema: ZOptOutCheckResponse,
+          example: ZOptOutCheckResponse.meta()?.example,
+        },
+      },
+      async handler({ params, body, principal }) {
+        const s = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => getOptOutSettings(tx, params.orgId));
+        const hit = createOptOutMatcher({ words: s.words, useDefaults: s.useDefaults }).match(body.text);
+        return {
+          status: 200,
+          body: { optOut: hit !== undefined, phrase: hit?.phrase ?? null, distance: hit?.distance ?? null },
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,131 @@
+import { createHash } from "node:crypto";
+import type { TOrgRole } from "@mirage/contracts/enums";
+import { MAX_TEXT_LENGTH } from "@mirage/contracts/messages";
+import type { Database, Tx } from "@mirage/db";
+import { findInstanceView } from "@mirage/db/instances";
+import { enqueueDirectMessage, findMessageView, type MessageView } from "@mirage/db/message-views";
+import type { Logger } from "@mirage/logger";
+import { parsePhone } from "@mirage/phone";
+import type { SendNudger } from "@mirage/queue/send-lanes";
+import type { Principal } from "../auth/principal.ts";
+import { withOrg } from "../auth/principal.ts";
+import { AppError } from "../http/app-error.ts";
+import type { SendRateLimiter } from "./rate-limit.ts";
+
+export const SENDERS: readonly TOrgRole[] = ["owner", "admin", "operator"];
+
+/** Instance statuses that accept messages; anything else is a 409 that names the status. */
+const CAN_SEND = new Set(["connected", "degraded"]);
+
+const LID = /^[0-9]{5,20}@lid$/;
+
+/** A recipient as typed: a phone number in any written form with its country code, or a LID. */
+export function parseRecipient(to: string): { phone: string | null; lid: string | null } {
+  const trimmed = to.trim();
+  if (LID.test(trimmed)) return { phone: null, lid: trimmed };
+  const parsed = parsePhone(trimmed);
+  if (!parsed.ok) {
+    throw new AppError("validation_failed", `the recipient ${parsed.message}`, {
+      errors: [{ path: "body.to", message: `the phone number ${parsed.message}` }],
+    });
+  }
+  return { phone: parsed.phone.e164, lid: null };
+}
+
+/** 1 to 65,536 characters once trimmed, else 422. Returns the text as given (leading spaces can be intended). */
+export function checkText(text: string): string {
+  if (text.trim().length === 0) throw new AppError("invalid_message", "the text is empty");
+  if (text.length > MAX_TEXT_LENGTH) {
+    throw new AppError("invalid_message", `the text has ${text.length} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`);
+  }
+  return text;
+}
+
+/** "typing…" time: `true` is proportional to the text (50 ms a character, 0.6 to 8 s). */
+export function typingMsFor(typing: boolean | number | undefined, text: string): number {
+  if (typing === true) return Math.min(8_000, Math.max(600, text.length * 50));
+  if (typeof typing === "number") return typing;
+  return 0;
+}
+
+export type SendRequest = {
+  orgId: string;
+  instanceId: string;
+  recipient: { phone: string | null; lid: string | null };
+  text: string;
+  clientRef: string | null;
+  typing: boolean | number | undefined;
+  source: "api" | "inbox";
+};
+
+export type SendResult = { message: MessageView; created: boolean };
+
+/**
+ * Queues a direct message for sending, answering fast: rate limit (Redis), then one transaction as the caller —
+ * role, instance status, idempotent insert — then a nudge to the worker hosting the instance. The message's state
+ * then follows by socket.io (`message:status`) and webhooks.
+ */
+export function createSendService(deps: {
+  db: Database;
+  limiter: SendRateLimiter;
+  nudger: SendNudger;
+  logger: Logger;
+}) {
+  const log = deps.logger.child({ module: "send" });
+
+  async function checkInstance(tx: Tx, orgId: string, instanceId: string) {
+    const inst = await findInstanceView(tx, orgId, instanceId);
+    if (!inst) throw new AppError("not_found", "instance not found");
+    if (!CAN_SEND.has(inst.status)) {
+      const why = inst.statusReason ? ` (${inst.statusReason})` : "";
+      throw new AppError(
+        "instance_unavailable",
+        `instance "${inst.name}" is ${inst.status}${why}: it cannot send until it is connected`,
+      );
+    }
+    return inst;
+  }
+
+  return {
+    async send(principal: Principal, req: SendRequest): Promise<SendResult> {
+      const text = checkText(req.text);
+      const typingMs = typingMsFor(req.typing, text);
+      const requestHash = createHash("sha256")
+        .update(JSON.stringify([req.instanceId, req.recipient.phone, req.recipient.lid, text, typingMs]))
+        .digest("hex");
+      await deps.limiter.take(req.instanceId);
+      const { message, created, workerId } = await withOrg(deps.db, principal, req.orgId, SENDERS, async (tx) => {
+        const inst = await checkInstance(tx, req.orgId, req.instanceId);
+        const queued = await enqueueDirectMessage(tx, {
+          orgId: req.orgId,
+          instanceId: req.instanceId,
+          phone: req.recipient.phone,
+          lid: req.recipient.lid,
+          body: text,
+          clientRef: req.clientRef,
+          requestHash,
+          typingMs,
+          source: req.source,
+        });
+        if (!queued.created && queued.storedHash !== requestHash) {
+          throw new AppError(
+            "idempotency_conflict",
+            "this idempotency key was already used for a different message (instance, recipient, text or typing)",
+          );
+        }
+        const view = await findMessageView(tx, req.orgId, queued.messageId);
+        if (!view) throw new AppError("not_found", "message not found");
+        return { message: view, created: queued.created, workerId: inst.workerId };
+      });
+      if (created && workerId) {
+        // The row is committed; a lost nudge only delays the send until the worker's sweep.
+        await deps.nudger
+          .nudge(workerId, { instanceId: req.instanceId, messageId: message.id })
+          .catch((err: unknown) => log.warn({ err, messageId: message.id }, "could not nudge the worker"));
+      }
+      return { message, created };
+    },
+  };
+}
+
+export type SendService = ReturnType<typeof createSendService>;

@@ -1,0 +1,437 @@
+/**
+ * Messaging end to end: the real orchestrator (send API, conversations, realtime) over Postgres and Redis, a real
+ * worker process hosting real Baileys sockets, and wa-sim's contacts — whose record of what they received is what
+ * the assertions read. At most once (idempotency keys, SIGKILL mid-send), inbound stored once across replays,
+ * opt-outs, LID-only senders, Brazil's ninth digit.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import path from "node:path";
+import { parseEnv } from "@mirage/config";
+import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
+import { createLogger } from "@mirage/logger";
+import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
+import { Simulator } from "@mirage/wa-sim";
+import { Redis } from "ioredis";
+import { SignJWT } from "jose";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OrchestratorEnv } from "../src/env.ts";
+import { createOrchestrator, type Orchestrator } from "../src/orchestrator.ts";
+import { api, type Json, JWT_SECRET, REDIS_URL } from "./harness.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const prefix = `msg-${randomUUID().slice(0, 8)}`;
+const keys = `k1:${randomBytes(32).toString("base64")}`;
+const silent = createLogger({ service: "e2e", level: process.env.E2E_LOG === "1" ? "error" : "silent" });
+
+let t: TestDatabase;
+let a: OrgFixture;
+let b: OrgFixture;
+let sim: Simulator;
+let redis: Redis;
+let orch: Orchestrator;
+let url: string;
+let operator: string;
+let viewer: string;
+let outsider: string;
+let worker: ChildProcess | undefined;
+const sockets: Socket[] = [];
+let instanceId: string;
+const ACCOUNT = "5511966110001";
+
+const token = (user: { id: string; claims: { email: string } }) =>
+  new SignJWT({ role: "authenticated", email: user.claims.email })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(user.id)
+    .setAudience("authenticated")
+    .setIssuedAt()
+    .setExpirationTime("30m")
+    .sign(new TextEncoder().encode(JWT_SECRET));
+
+function startWorker(): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/src/main.ts")], {
+    cwd: path.join(root, "workers"),
+    env: {
+      ...process.env,
+      DATABASE_URL: t.appUrl,
+      DATABASE_POOL_MAX: "4",
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      WORKER_ID: "w-msg",
+      WORKER_HTTP_PORT: "0",
+      WORKER_HEARTBEAT_MS: "500",
+      WORKER_TTL_MS: "5000",
+      WORKER_RECONCILE_MS: "1000",
+      RESTORE_RATE_PER_SECOND: "50",
+      SEND_SWEEP_MS: "300",
+      MIRAGE_WA: "simulator",
+      WA_SIM_URL: sim.url,
+      WA_SIM_ROOT_KEY: sim.rootPublicKey.toString("hex"),
+      MIRAGE_ENCRYPTION_KEYS: keys,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", process.env.E2E_LOG === "1" ? "inherit" : "ignore", "inherit"],
+  });
+  worker = child;
+  return child;
+}
+
+async function stopWorker(signal: NodeJS.Signals): Promise<void> {
+  const child = worker;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill(signal);
+  await exited;
+}
+
+async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = "condition") {
+  const started = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const inst = (org: OrgFixture) => `/api/v1/orgs/${org.orgId}/instances`;
+const msgs = (org: OrgFixture) => `/api/v1/orgs/${org.orgId}/messages`;
+const convs = (org: OrgFixture) => `/api/v1/orgs/${org.orgId}/conversations`;
+const send = (body: Json, opts: { headers?: Record<string, string>; tok?: string; id?: string } = {}) =>
+  api({ url }, "post", `${inst(a)}/${opts.id ?? instanceId}/messages`, {
+    token: opts.tok ?? operator,
+    body,
+    ...(opts.headers ? { headers: opts.headers } : {}),
+  });
+const message = async (id: number): Promise<Json> =>
+  (await api({ url }, "get", `${msgs(a)}/${id}`, { token: viewer })).body;
+const waitState = (id: number, states: string[], timeoutMs = 20_000) =>
+  waitFor<Json>(
+    async () => {
+      const m = await message(id);
+      return states.includes(m.state) ? m : undefined;
+    },
+    timeoutMs,
+    `message ${id} ${states.join("|")}`,
+  );
+const conversationOf = async (peer: { phone?: string; lid?: string }): Promise<Json> =>
+  waitFor<Json>(
+    async () => {
+      const r = await api({ url }, "get", `${convs(a)}?limit=100`, { token: viewer });
+      return (r.body.items as Json[]).find(
+        (c) => (peer.phone && c.peerPhone === peer.phone) || (peer.lid && c.peerLid === peer.lid),
+      );
+    },
+    20_000,
+    `conversation with ${JSON.stringify(peer)}`,
+  );
+
+async function listen(tok: string): Promise<TRealtimeEnvelope[]> {
+  const socket = connect(url, { auth: { token: tok }, transports: ["websocket"], forceNew: true, reconnection: false });
+  sockets.push(socket);
+  const events: TRealtimeEnvelope[] = [];
+  for (const name of ["message:status", "message:inbound", "conversation:changed"]) {
+    socket.on(name, (e: TRealtimeEnvelope) => events.push(e));
+  }
+  await new Promise((resolve, reject) => {
+    socket.once("realtime:ready", resolve);
+    socket.once("connect_error", reject);
+  });
+  return events;
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  a = await createOrgWithMembers(t.admin, "msg-a");
+  b = await createOrgWithMembers(t.admin, "msg-b");
+  sim = await Simulator.start({ seed: `msg-${prefix}`, contactDefaults: { deliveryDelayMs: 60, readDelayMs: 120 } });
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
+  const env = parseEnv(OrchestratorEnv, {
+    DATABASE_URL: t.appUrl,
+    REDIS_URL,
+    LOG_LEVEL: "silent",
+    JWT_SECRET,
+    MIRAGE_ENCRYPTION_KEYS: keys,
+    QUEUE_PREFIX: prefix,
+    REALTIME_STREAM: `${prefix}:realtime`,
+    WEBHOOK_WORKER_ENABLED: "false",
+    PLACEMENT_INTERVAL_MS: "500",
+    SEND_RATE_PER_INSTANCE_PER_MINUTE: "600",
+    SEND_BURST_PER_INSTANCE: "40",
+  });
+  orch = createOrchestrator({ config: env, logger: silent, db: t.db, redis });
+  url = (await orch.listen(0, "127.0.0.1")).url;
+  operator = await token(a.users.operator);
+  viewer = await token(a.users.viewer);
+  outsider = await token(b.users.owner);
+  // A webhook endpoint, so the outbox rows of message events can be asserted.
+  await t.admin`insert into public.webhook_endpoints (org_id, url) values (${a.orgId}, 'https://hooks.example.com/m')`;
+  startWorker();
+  await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 1 ? true : undefined), 30_000, "worker");
+  const created = await api({ url }, "post", inst(a), { token: operator, body: { name: "sales" } });
+  instanceId = created.body.id;
+  const qr = await waitFor<string>(async () => {
+    const r = await api({ url }, "get", `${inst(a)}/${instanceId}/qr`, { token: operator });
+    return r.status === 200 ? r.body.qr : undefined;
+  });
+  sim.phone(ACCOUNT).scan(qr);
+  await waitFor(async () => {
+    const r = await api({ url }, "get", `${inst(a)}/${instanceId}`, { token: operator });
+    return r.body.status === "connected" ? true : undefined;
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await stopWorker("SIGTERM");
+  for (const socket of sockets) socket.close();
+  await orch?.close();
+  await sim?.close();
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (found.length > 0) await redis.del(...found);
+  } while (cursor !== "0");
+  await redis?.quit();
+  await t?.drop();
+}, 60_000);
+
+describe("sending through the API", () => {
+  it("the same idempotency key twice arrives once; the state follows to read, live and in the history", async () => {
+    const events = await listen(viewer);
+    const contact = sim.contact("5511977110001");
+    const body = { to: "+55 (11) 97711-0001", text: "Seu pedido saiu para entrega", typing: 300 };
+    const first = await send(body, { headers: { "idempotency-key": "order-1" } });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ state: "queued", to: "+5511977110001", clientId: "order-1", source: "api" });
+    const again = await send(body, { headers: { "idempotency-key": "order-1" } });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body.id).toBe(first.body.id);
+    const conflict = await send({ ...body, text: "outro texto" }, { headers: { "idempotency-key": "order-1" } });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.code).toBe("idempotency_conflict");
+
+    const done = await waitState(first.body.id, ["read"]);
+    expect(done.history.map((s: Json) => s.state)).toEqual([
+      "queued",
+      "claimed",
+      "sending",
+      "sent",
+      "delivered",
+      "read",
+    ]);
+    expect(done.toJid).toBe("5511977110001@s.whatsapp.net");
+    // wa-sim's record: exactly one message, with "typing…" before it.
+    const received = contact.messages(ACCOUNT);
+    expect(received.map((m) => m.text)).toEqual(["Seu pedido saiu para entrega"]);
+    expect(received[0]?.id).toBe(done.waMessageId);
+    expect(received[0]?.presenceBefore.map((p) => p.state)).toContain("composing");
+    await waitFor(async () =>
+      events.some(
+        (e) =>
+          e.type === "message:status" && (e.data as Json).messageId === done.id && (e.data as Json).state === "read",
+      )
+        ? true
+        : undefined,
+    );
+    const webhooks = await t.admin<{ n: number }[]>`
+      select count(*)::int as n from public.webhook_deliveries
+      where event_type = 'message:status' and (payload->>'messageId')::bigint = ${done.id}`;
+    expect(webhooks[0]?.n).toBeGreaterThanOrEqual(5);
+  });
+
+  it("resolves Brazil's ninth digit to the id WhatsApp has, and fails numbers not on WhatsApp with that reason", async () => {
+    const legacy = sim.contact("551187711002"); // registered without the ninth digit
+    const sent = await send({ to: "+5511987711002", text: "nono dígito" });
+    const m = await waitState(sent.body.id, ["delivered", "read"]);
+    expect(m.toJid).toBe("551187711002@s.whatsapp.net");
+    expect(legacy.messages(ACCOUNT).map((x) => x.text)).toEqual(["nono dígito"]);
+
+    sim.contact("5511977119999", { onWhatsApp: false });
+    const nowhere = await send({ to: "+5511977119999", text: "alô?" });
+    const failed = await waitState(nowhere.body.id, ["failed"]);
+    expect(failed.errorCode).toBe("not_on_whatsapp");
+    expect(sim.groundTruth.messages({ contact: "5511977119999" })).toEqual([]);
+  });
+
+  it("refuses bad input with the reason: 422 text, 400 recipient, 403 viewer, 404 other org, 409 not connected", async () => {
+    expect((await send({ to: "+5511977110001", text: "   " })).status).toBe(422);
+    const long = await send({ to: "+5511977110001", text: "x".repeat(65_537) });
+    expect(long.status).toBe(422);
+    expect(long.body.code).toBe("invalid_message");
+    expect((await send({ to: "12", text: "oi" })).status).toBe(400);
+    expect((await send({ to: "+5511977110001", text: "oi" }, { tok: viewer })).status).toBe(403);
+    expect((await send({ to: "+5511977110001", text: "oi" }, { tok: outsider })).status).toBe(404);
+    const idle = await api({ url }, "post", inst(a), { token: operator, body: { name: "never-paired" } });
+    const refused = await send({ to: "+5511977110001", text: "oi" }, { id: idle.body.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe("instance_unavailable");
+    expect(refused.body.detail).toMatch(/pending_pairing|connecting/);
+    const [{ n } = { n: -1 }] = await t.admin<{ n: number }[]>`
+      select count(*)::int as n from public.outbound_messages where instance_id = ${idle.body.id}`;
+    expect(n).toBe(0);
+  });
+});
+
+describe("inbound", () => {
+  it("a text is stored once, threaded, pushed live and to webhooks — even when WhatsApp replays it after a reconnect", async () => {
+    const events = await listen(viewer);
+    const contact = sim.contact("5511977220001", { name: "Ana" });
+    const id = await contact.sendText(ACCOUNT, "Quero saber mais");
+    const conv = await conversationOf({ phone: "+5511977220001" });
+    expect(conv).toMatchObject({ peerName: "Ana", unreadCount: 1, lastMessagePreview: "Quero saber mais" });
+    await waitFor(async () =>
+      events.some((e) => e.type === "message:inbound" && (e.data as Json).conversationId === conv.id)
+        ? true
+        : undefined,
+    );
+    // Reconnect with a replay of what was already delivered: nothing is stored twice.
+    sim.phone(ACCOUNT).fault({ type: "replay-inbound", last: 5 });
+    sim.phone(ACCOUNT).fault({ type: "dropped" });
+    await waitFor(async () => {
+      const r = await api({ url }, "get", `${inst(a)}/${instanceId}`, { token: operator });
+      return r.body.status === "connected" ? true : undefined;
+    }, 30_000);
+    const second = await contact.sendText(ACCOUNT, "Alô?");
+    await waitFor(async () => {
+      const [row] = await t.admin`select 1 from public.inbound_messages where wa_message_id = ${second}`;
+      return row ? true : undefined;
+    });
+    const rows = await t.admin<{ wa_message_id: string }[]>`
+      select wa_message_id from public.inbound_messages where instance_id = ${instanceId} and wa_message_id = ${id}`;
+    expect(rows).toHaveLength(1);
+    const webhook = await t.admin<{ payload: Json }[]>`
+      select payload from public.webhook_deliveries where event_type = 'message:inbound' and payload->>'waMessageId' = ${id}`;
+    expect(webhook).toHaveLength(1);
+    expect(webhook[0]?.payload).toMatchObject({ text: "Quero saber mais", fromPhone: "+5511977220001" });
+  });
+
+  it("a sender known only by LID lands in the conversation of the contact the LID maps to", async () => {
+    // Mirage learns the LID when it writes to the number first (WhatsApp's device list carries it).
+    const contact = sim.contact("5511977330001", { name: "Bia" });
+    const sent = await send({ to: "+5511977330001", text: "Oi Bia, tudo bem?" });
+    await waitState(sent.body.id, ["delivered", "read"]);
+    const before = await conversationOf({ phone: "+5511977330001" });
+    sim.contact(contact.phone, { addressing: "lid" });
+    const id = await contact.sendText(ACCOUNT, "tudo ótimo!");
+    const row = await waitFor<Json>(async () => {
+      const [r] = await t.admin`select * from public.inbound_messages where wa_message_id = ${id}`;
+      return r;
+    });
+    expect(row.from_lid).toBe(`${contact.lid}@lid`);
+    expect(row.conversation_id).toBe(before.id);
+    expect(row.from_phone).toBe("+5511977330001");
+    expect(Number(row.in_reply_to_id)).toBe(sent.body.id);
+    const timeline = await api({ url }, "get", `${convs(a)}/${before.id}/messages`, { token: viewer });
+    expect(timeline.body.items.map((i: Json) => [i.kind, i.text])).toEqual([
+      ["inbound", "tudo ótimo!"],
+      ["outbound", "Oi Bia, tudo bem?"],
+    ]);
+    // A LID nobody knows gets its own conversation, by LID.
+    const stranger = sim.contact("5511977330002", { addressing: "lid" });
+    await stranger.sendText(ACCOUNT, "quem é?");
+    const own = await conversationOf({ lid: `${stranger.lid}@lid` });
+    expect(own.peerPhone).toBeNull();
+  });
+
+  it("an opt-out reply blacklists the person by phone and LID, withdraws consent and cancels what waited", async () => {
+    const contact = sim.contact("5511977440001", { name: "Caio" });
+    const hello = await send({ to: "+5511977440001", text: "Promoção de hoje!" });
+    await waitState(hello.body.id, ["delivered", "read"]);
+    // A message that will still be waiting when the opt-out arrives (scheduled for later).
+    await t.admin`
+      insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, scheduled_at, source)
+      values (${a.orgId}, ${instanceId}, '+5511977440001', 'lembrete', now() + interval '1 hour', 'api')`;
+    const id = await contact.sendText(ACCOUNT, "PARAR por favor!!");
+    const bl = await waitFor<Json>(async () => {
+      const [r] =
+        await t.admin`select * from public.blacklist where org_id = ${a.orgId} and phone_e164 = '+5511977440001'`;
+      return r;
+    });
+    expect(bl.source).toBe("opt_out");
+    expect(bl.wa_lid).toBe(`${contact.lid}@lid`);
+    expect(bl.reason).toContain("opt-out reply");
+    const [inbound] = await t.admin`select is_opt_out from public.inbound_messages where wa_message_id = ${id}`;
+    expect(inbound?.is_opt_out).toBe(true);
+    const [c] =
+      await t.admin`select opted_out_at from public.contacts where org_id = ${a.orgId} and phone_e164 = '+5511977440001'`;
+    expect(c?.opted_out_at).toBeInstanceOf(Date);
+    const waiting = await t.admin`
+      select state, error_code from public.outbound_messages where recipient_phone = '+5511977440001' and body = 'lembrete'`;
+    expect(waiting[0]).toMatchObject({ state: "cancelled", error_code: "opted_out" });
+    // And a later send is refused at send time: the contact receives nothing more.
+    const after = await send({ to: "+5511977440001", text: "Última chance!" });
+    const skipped = await waitState(after.body.id, ["skipped"]);
+    expect(skipped.errorCode).toBe("blacklisted");
+    expect(contact.messages(ACCOUNT).map((m) => m.text)).toEqual(["Promoção de hoje!"]);
+  });
+});
+
+describe("conversations", () => {
+  it("operators reply from the conversation's instance, note, tag, assign and close; viewers only read", async () => {
+    const contact = sim.contact("5511977550001", { name: "Duda" });
+    await contact.sendText(ACCOUNT, "Vocês entregam em Campinas?");
+    const conv = await conversationOf({ phone: "+5511977550001" });
+    const path = `${convs(a)}/${conv.id}`;
+    const reply = await api({ url }, "post", `${path}/messages`, {
+      token: operator,
+      body: { text: "Entregamos sim!" },
+    });
+    expect(reply.status).toBe(202);
+    await waitState(reply.body.id, ["delivered", "read"]);
+    expect(contact.messages(ACCOUNT).map((m) => m.text)).toEqual(["Entregamos sim!"]);
+    const note = await api({ url }, "post", `${path}/notes`, {
+      token: operator,
+      body: { text: "cliente de Campinas" },
+    });
+    expect(note.status).toBe(201);
+    const patched = await api({ url }, "patch", path, {
+      token: operator,
+      body: { tags: ["entrega", "campinas"], assignedTo: a.users.operator.id, read: true, status: "closed" },
+    });
+    expect(patched.body).toMatchObject({ status: "closed", unreadCount: 0, assignedTo: a.users.operator.id });
+    const filtered = await api({ url }, "get", `${convs(a)}?tag=campinas&status=closed&q=duda`, { token: viewer });
+    expect(filtered.body.items.map((c: Json) => c.id)).toEqual([conv.id]);
+    const timeline = await api({ url }, "get", `${path}/messages?limit=2`, { token: viewer });
+    expect(timeline.body.items.map((i: Json) => i.kind)).toEqual(["note", "outbound"]);
+    const rest = await api({ url }, "get", `${path}/messages?limit=2&cursor=${timeline.body.nextCursor}`, {
+      token: viewer,
+    });
+    expect(rest.body.items.map((i: Json) => [i.kind, i.text])).toEqual([["inbound", "Vocês entregam em Campinas?"]]);
+    // A new message reopens it.
+    await contact.sendText(ACCOUNT, "Obrigada!");
+    await waitFor(async () =>
+      (await api({ url }, "get", path, { token: viewer })).body.status === "open" ? true : undefined,
+    );
+    // Viewers read but cannot work the inbox; another organization sees nothing.
+    expect((await api({ url }, "post", `${path}/messages`, { token: viewer, body: { text: "x" } })).status).toBe(403);
+    expect((await api({ url }, "patch", path, { token: viewer, body: { status: "closed" } })).status).toBe(403);
+    expect(
+      (await api({ url }, "get", `/api/v1/orgs/${b.orgId}/conversations/${conv.id}`, { token: outsider })).status,
+    ).toBe(404);
+  });
+});
+
+describe("crash safety", () => {
+  it("a worker killed with SIGKILL while sending never sends twice: unknown, then delivered from the receipt", async () => {
+    // The server never acks and the phone takes a while: the row is still `sending` when the worker dies.
+    sim.phone(ACCOUNT).fault({ type: "missing-acks" });
+    const contact = sim.contact("5511977660001", { deliveryDelayMs: 2_500, readDelayMs: null });
+    const sent = await send({ to: "+5511977660001", text: "mensagem única" });
+    await sim.groundTruth.waitFor((m) => m.contact === contact.phone, 20_000);
+    expect((await message(sent.body.id)).state).toBe("sending");
+    await stopWorker("SIGKILL");
+    sim.phone(ACCOUNT).fault({ type: "clear" });
+    startWorker();
+    const done = await waitState(sent.body.id, ["delivered"], 40_000);
+    const states = done.history.map((s: Json) => s.state) as string[];
+    expect(states.slice(0, 4)).toEqual(["queued", "claimed", "sending", "unknown"]);
+    expect(states.at(-1)).toBe("delivered");
+    // Give a resend every chance to happen, then read wa-sim's record: one message.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(contact.messages(ACCOUNT).map((m) => m.text)).toEqual(["mensagem única"]);
+  }, 90_000);
+});

@@ -1,0 +1,159 @@
+import { z } from "zod";
+import { ZTimestamp, ZUuid } from "./common.ts";
+import { ZConversationStatus, ZMessageState } from "./enums.ts";
+
+/** REST DTOs of the inbox: conversations, their messages and notes. */
+
+export const ZConversationParams = z.strictObject({ orgId: ZUuid, conversationId: ZUuid });
+
+export const ZConversation = z
+  .object({
+    id: ZUuid,
+    instanceId: ZUuid,
+    contactId: ZUuid.nullable(),
+    /** The person: phone (E.164) and/or LID, and the name WhatsApp shows (contact name, else push name). */
+    peerPhone: z.string().nullable(),
+    peerLid: z.string().nullable(),
+    peerName: z.string().nullable(),
+    status: ZConversationStatus,
+    assignedTo: ZUuid.nullable(),
+    tags: z.array(z.string()),
+    unreadCount: z.number().int(),
+    lastMessageAt: ZTimestamp,
+    lastMessageDirection: z.enum(["in", "out"]).nullable(),
+    lastMessagePreview: z.string().nullable(),
+    createdAt: ZTimestamp,
+  })
+  .meta({
+    id: "Conversation",
+    example: {
+      id: "1f5e8a3c-2b4d-4c6e-8f0a-1b2c3d4e5f60",
+      instanceId: "6f1c2b8e-4d5a-4e1b-9c3d-2a7e8f0b1c2d",
+      contactId: "3a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+      peerPhone: "+5511999990001",
+      peerLid: "123456789012345@lid",
+      peerName: "Ana",
+      status: "open",
+      assignedTo: null,
+      tags: ["lead"],
+      unreadCount: 2,
+      lastMessageAt: "2026-11-30T10:02:00.000Z",
+      lastMessageDirection: "in",
+      lastMessagePreview: "Quero saber mais",
+      createdAt: "2026-11-30T09:00:00.000Z",
+    },
+  });
+export type TConversation = z.infer<typeof ZConversation>;
+
+export const ZListConversationsQuery = z.strictObject({
+  status: ZConversationStatus.optional(),
+  instanceId: ZUuid.optional(),
+  /** A member's user id, or `none` for unassigned conversations. */
+  assignedTo: z.union([ZUuid, z.literal("none")]).optional(),
+  /** Conversations carrying this tag. */
+  tag: z.string().trim().min(1).max(50).optional(),
+  unread: z.enum(["true", "false"]).optional(),
+  /** Matches the person's number, LID, push name or contact name (names case- and accent-insensitively). */
+  q: z.string().trim().min(1).max(100).optional(),
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+});
+export type TListConversationsQuery = z.infer<typeof ZListConversationsQuery>;
+
+export const ZConversationList = z
+  .object({ items: z.array(ZConversation), nextCursor: z.string().nullable() })
+  .meta({ id: "ConversationList" });
+
+/** One entry of a conversation's timeline: a message in either direction, or an internal note. */
+export const ZConversationItem = z
+  .object({
+    kind: z.enum(["inbound", "outbound", "note"]),
+    id: z.number().int(),
+    at: ZTimestamp,
+    text: z.string().nullable(),
+    /** Outbound only: the delivery state. */
+    state: ZMessageState.nullable(),
+    waMessageId: z.string().nullable(),
+    /** Inbound: it matched the opt-out words. Outbound: the campaign it belongs to. */
+    optOut: z.boolean().nullable(),
+    campaignId: ZUuid.nullable(),
+    /** Inbound: the outbound message it answers. */
+    inReplyTo: z.number().int().nullable(),
+    /** Note: who wrote it. Outbound: who sent it from the inbox or API (null for campaigns). */
+    authorId: ZUuid.nullable(),
+  })
+  .meta({ id: "ConversationItem" });
+export type TConversationItem = z.infer<typeof ZConversationItem>;
+
+export const ZConversationMessagesQuery = z.strictObject({
+  /** Opaque cursor from the previous page's `nextCursor` (pages go from newest to oldest). */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Leave out internal notes. */
+  notes: z.enum(["true", "false"]).default("true"),
+});
+
+export const ZConversationMessages = z
+  .object({ items: z.array(ZConversationItem), nextCursor: z.string().nullable() })
+  .meta({
+    id: "ConversationMessages",
+    example: {
+      items: [
+        {
+          kind: "inbound",
+          id: 981,
+          at: "2026-11-30T10:02:00.000Z",
+          text: "Quero saber mais",
+          state: null,
+          waMessageId: "3A8F21C0D9E4B7A61234",
+          optOut: false,
+          campaignId: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+          inReplyTo: 4211,
+          authorId: null,
+        },
+      ],
+      nextCursor: null,
+    },
+  });
+
+export const ZUpdateConversationRequest = z
+  .strictObject({
+    status: ZConversationStatus.optional(),
+    /** A member of the organization, or null to unassign. */
+    assignedTo: ZUuid.nullable().optional(),
+    tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+    /** Marks every message read (unread count 0). */
+    read: z.literal(true).optional(),
+  })
+  .meta({ id: "UpdateConversationRequest", example: { status: "closed", tags: ["resolvido"], read: true } });
+
+export const ZReplyRequest = z
+  .strictObject({
+    text: z.string().max(65_536 * 4),
+    clientId: z.string().trim().min(1).max(200).optional(),
+    typing: z.union([z.boolean(), z.number().int().min(0).max(20_000)]).optional(),
+  })
+  .meta({ id: "ReplyRequest", example: { text: "Claro! Te envio o catálogo agora.", typing: true } });
+
+export const ZNoteRequest = z
+  .strictObject({ text: z.string().trim().min(1).max(10_000) })
+  .meta({ id: "NoteRequest", example: { text: "Cliente pediu retorno amanhã às 10h." } });
+
+export const ZNote = z
+  .object({ id: z.number().int(), authorId: ZUuid.nullable(), text: z.string(), createdAt: ZTimestamp })
+  .meta({
+    id: "ConversationNote",
+    example: {
+      id: 17,
+      authorId: "3d1f8a2b-6c4e-4b9a-8f7d-2e1c0b9a8d7f",
+      text: "Cliente pediu retorno amanhã às 10h.",
+      createdAt: "2026-11-30T10:05:00.000Z",
+    },
+  });
+
+export const ZNoteParams = z.strictObject({
+  orgId: ZUuid,
+  conversationId: ZUuid,
+  noteId: z.coerce.number().int().positive(),
+});

@@ -1,0 +1,138 @@
+import { z } from "zod";
+import { ZTimestamp, ZUuid } from "./common.ts";
+import { ZMessageState } from "./enums.ts";
+
+/** REST DTOs of messaging: sending a text, reading a message with its history, listing messages. */
+
+/** WhatsApp's own limit on a text is 65,536 characters; longer (or empty) texts are refused with 422. */
+export const MAX_TEXT_LENGTH = 65_536;
+
+/** A WhatsApp LID as Mirage stores it: digits `@lid`. */
+export const ZWaLid = z.string().regex(/^[0-9]{5,20}@lid$/, "must be a LID like 123456789012345@lid");
+
+export const ZSendMessageParams = z.strictObject({ orgId: ZUuid, instanceId: ZUuid });
+
+export const ZSendMessageRequest = z
+  .strictObject({
+    /** A phone number in any common written form with its country code (`+55 11 99999-0001`), or a LID. */
+    to: z.string().trim().min(1).max(64),
+    /** The text: 1 to 65,536 characters after trimming (else 422 invalid_message). */
+    text: z.string().max(MAX_TEXT_LENGTH * 4),
+    /**
+     * Makes retries safe like the Idempotency-Key header (either one, or both with the same value): a second
+     * request with the same id creates nothing and answers the first message; with another body it is a 409.
+     */
+    clientId: z.string().trim().min(1).max(200).optional(),
+    /**
+     * "typing…" before the text: `true` for a time proportional to its length (about 50 ms per character, 0.6 to 8 s),
+     * or a number of milliseconds (at most 20,000). Omitted or `false`: none.
+     */
+    typing: z.union([z.boolean(), z.number().int().min(0).max(20_000)]).optional(),
+  })
+  .meta({
+    id: "SendMessageRequest",
+    example: { to: "+5511999990001", text: "Olá! Seu pedido saiu para entrega.", clientId: "order-1234", typing: true },
+  });
+export type TSendMessageRequest = z.infer<typeof ZSendMessageRequest>;
+
+export const ZMessageStep = z.object({ state: ZMessageState, at: ZTimestamp });
+
+export const ZOutboundMessage = z
+  .object({
+    id: z.number().int(),
+    orgId: ZUuid,
+    instanceId: ZUuid.nullable(),
+    campaignId: ZUuid.nullable(),
+    conversationId: ZUuid.nullable().optional(),
+    contactId: ZUuid.nullable(),
+    /** E.164, or null when the person is known only by LID. */
+    to: z.string().nullable(),
+    toLid: z.string().nullable(),
+    /** The WhatsApp id the on-WhatsApp check resolved (set once the message is being sent). */
+    toJid: z.string().nullable(),
+    text: z.string(),
+    state: ZMessageState,
+    waMessageId: z.string().nullable(),
+    clientId: z.string().nullable(),
+    source: z.enum(["api", "inbox"]).nullable(),
+    errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable(),
+    createdAt: ZTimestamp,
+    updatedAt: ZTimestamp,
+    /** Every state the message went through, oldest first, with when. */
+    history: z.array(ZMessageStep),
+  })
+  .meta({
+    id: "OutboundMessage",
+    example: {
+      id: 4211,
+      orgId: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
+      instanceId: "6f1c2b8e-4d5a-4e1b-9c3d-2a7e8f0b1c2d",
+      campaignId: null,
+      conversationId: "1f5e8a3c-2b4d-4c6e-8f0a-1b2c3d4e5f60",
+      contactId: null,
+      to: "+5511999990001",
+      toLid: null,
+      toJid: "5511999990001@s.whatsapp.net",
+      text: "Olá! Seu pedido saiu para entrega.",
+      state: "delivered",
+      waMessageId: "3EB0A1B2C3D4E5F6A7B8C9",
+      clientId: "order-1234",
+      source: "api",
+      errorCode: null,
+      errorMessage: null,
+      createdAt: "2026-11-30T10:00:00.000Z",
+      updatedAt: "2026-11-30T10:00:01.200Z",
+      history: [
+        { state: "queued", at: "2026-11-30T10:00:00.000Z" },
+        { state: "claimed", at: "2026-11-30T10:00:00.020Z" },
+        { state: "sending", at: "2026-11-30T10:00:00.650Z" },
+        { state: "sent", at: "2026-11-30T10:00:00.700Z" },
+        { state: "delivered", at: "2026-11-30T10:00:01.200Z" },
+      ],
+    },
+  });
+export type TOutboundMessage = z.infer<typeof ZOutboundMessage>;
+
+export const ZMessageParams = z.strictObject({ orgId: ZUuid, messageId: z.coerce.number().int().positive() });
+
+export const ZListMessagesQuery = z.strictObject({
+  instanceId: ZUuid.optional(),
+  /** The chat: a phone number (any written form with country code) or a LID. */
+  to: z.string().trim().min(1).max(64).optional(),
+  state: ZMessageState.optional(),
+  campaignId: ZUuid.optional(),
+  /** Keyset cursor: the `nextBeforeId` of the previous page. */
+  beforeId: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type TListMessagesQuery = z.infer<typeof ZListMessagesQuery>;
+
+export const ZOptOutSettings = z
+  .object({
+    /** Extra words and phrases that opt a person out (any language). */
+    words: z.array(z.string()),
+    /** Whether the built-in Portuguese, Spanish and English list applies too. */
+    useDefaults: z.boolean(),
+    /** The built-in list, for reference. */
+    defaults: z.array(z.string()),
+  })
+  .meta({
+    id: "OptOutSettings",
+    example: { words: ["chega", "não me mande mais"], useDefaults: true, defaults: ["sair", "parar", "stop"] },
+  });
+
+export const ZUpdateOptOutSettings = z
+  .strictObject({
+    words: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
+    useDefaults: z.boolean().optional(),
+  })
+  .meta({ id: "UpdateOptOutSettings", example: { words: ["chega"], useDefaults: true } });
+
+export const ZOptOutCheckRequest = z
+  .strictObject({ text: z.string().max(4096) })
+  .meta({ id: "OptOutCheckRequest", example: { text: "Por favor, PARAR!" } });
+
+export const ZOptOutCheckResponse = z
+  .object({ optOut: z.boolean(), phrase: z.string().nullable(), distance: z.number().int().nullable() })
+  .meta({ id: "OptOutCheckResponse", example: { optOut: true, phrase: "parar", distance: 0 } });

@@ -1,0 +1,114 @@
+import type { Db } from "./client.ts";
+
+/** One inbound text as the session host saw it, ready to store. */
+export type InboundInput = {
+  orgId: string;
+  instanceId: string;
+  waMessageId: string;
+  /** The chat JID as WhatsApp addressed it (phone JID or LID). */
+  fromJid: string;
+  /** E.164 when the sender's number is known (phone JID, or the LID envelope's phone). */
+  fromPhone: string | null;
+  /** `<digits>@lid` when known. */
+  fromLid: string | null;
+  pushName: string | null;
+  body: string;
+  receivedAt: Date;
+  /** The opt-out word or phrase the text matched, when it did. */
+  optOutPhrase: string | null;
+};
+
+/** A newly stored message (duplicates are left out) with what it was linked to. */
+export type IngestedInbound = {
+  inboundId: number;
+  waMessageId: string;
+  orgId: string;
+  instanceId: string;
+  conversationId: string | null;
+  contactId: string | null;
+  fromPhone: string | null;
+  fromLid: string | null;
+  inReplyToId: number | null;
+  campaignId: string | null;
+  optedOut: boolean;
+  /** Waiting messages to this person cancelled by the opt-out. */
+  cancelled: number;
+};
+
+/**
+ * Service work: stores a batch of inbound texts in one round trip (see private.ingest_inbound): each WhatsApp id
+ * once per instance, threaded into its conversation, linked to its contact and to the message it answers, opt-outs
+ * applied, the message:inbound webhook written. Returns only the messages that were new.
+ */
+export async function ingestInbound(db: Db, messages: InboundInput[]): Promise<IngestedInbound[]> {
+  if (messages.length === 0) return [];
+  const payload = messages.map((m) => ({
+    org_id: m.orgId,
+    instance_id: m.instanceId,
+    wa_message_id: m.waMessageId,
+    from_jid: m.fromJid,
+    from_phone: m.fromPhone,
+    from_lid: m.fromLid,
+    push_name: m.pushName,
+    body: m.body,
+    received_at: m.receivedAt.toISOString(),
+    opt_out_phrase: m.optOutPhrase,
+  }));
+  return db<IngestedInbound[]>`
+    select inbound_id as "inboundId", wa_message_id as "waMessageId", org_id as "orgId", instance_id as "instanceId",
+      conversation_id as "conversationId", contact_id as "contactId", from_phone as "fromPhone", from_lid as "fromLid",
+      in_reply_to_id as "inReplyToId", campaign_id as "campaignId", opted_out as "optedOut", cancelled
+    from private.ingest_inbound(${db.json(payload)})`;
+}
+
+/** Service work: the org of each instance, for tagging inbound messages (the session port knows only the id). */
+export async function instanceOrgs(db: Db, instanceIds: string[]): Promise<Map<string, string>> {
+  if (instanceIds.length === 0) return new Map();
+  const rows = await db<{ id: string; orgId: string }[]>`
+    select id, org_id as "orgId" from public.instances where id = any(${instanceIds}::uuid[])`;
+  return new Map(rows.map((r) => [r.id, r.orgId]));
+}
+
+/** Replies to a campaign since a moment (the campaign engine's stop-on-reply). */
+export async function countCampaignReplies(
+  db: Db,
+  input: { campaignId: string; since?: Date; phone?: string },
+): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    select count(*)::int as n from public.inbound_messages
+    where campaign_id = ${input.campaignId}
+      ${input.since ? db`and received_at >= ${input.since}` : db``}
+      ${input.phone ? db`and from_phone = ${input.phone}` : db``}`;
+  return row?.n ?? 0;
+}
+
+/** Service: what the realtime relay says about a new inbound message (ids only; clients re-read through RLS). */
+export async function findInboundEvent(
+  db: Db,
+  id: number,
+): Promise<
+  | {
+      orgId: string;
+      instanceId: string;
+      conversationId: string | null;
+      contactId: string | null;
+      campaignId: string | null;
+      optOut: boolean;
+    }
+  | undefined
+> {
+  const [row] = await db<
+    {
+      orgId: string;
+      instanceId: string;
+      conversationId: string | null;
+      contactId: string | null;
+      campaignId: string | null;
+      optOut: boolean;
+    }[]
+  >`
+    select org_id as "orgId", instance_id as "instanceId", conversation_id as "conversationId",
+      contact_id as "contactId", campaign_id as "campaignId", is_opt_out as "optOut"
+    from public.inbound_messages where id = ${id}`;
+  return row;
+}

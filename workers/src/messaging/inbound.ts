@@ -1,0 +1,140 @@
+import type { Database } from "@mirage/db";
+import { type InboundInput, type IngestedInbound, ingestInbound } from "@mirage/db/inbound-messages";
+import { getOptOutSettingsMany } from "@mirage/db/messaging-settings";
+import type { Logger } from "@mirage/logger";
+import { createOptOutMatcher, type OptOutMatcher } from "@mirage/opt-out";
+import type { InboundMessage, SessionsPort, Unsubscribe } from "../sessions/index.ts";
+
+export type InboundPipelineOptions = {
+  /** A batch is written when it holds this many messages… */
+  batchMax: number;
+  /** …or this many ms after its first message arrived. */
+  flushMs: number;
+  /** How long an organization's opt-out words are cached, in ms. */
+  settingsTtlMs: number;
+  /** Batches written at once, each for its own set of instances (default 4). */
+  lanes?: number;
+  /** Called with what was newly stored (tests, metrics). */
+  onStored?: (rows: IngestedInbound[]) => void;
+};
+
+const phoneOf = (jid: string | null): string | null => {
+  const user = jid?.split("@")[0]?.split(":")[0];
+  return user && /^[1-9][0-9]{6,14}$/.test(user) ? `+${user}` : null;
+};
+
+/**
+ * Every inbound text of every hosted instance, stored once: batched into one round trip (private.ingest_inbound)
+ * that dedupes on the WhatsApp id per instance — reconnects and history replays deliver the same id again —,
+ * threads it into its conversation (phone JID and LID resolved to one contact), links it to the message it answers,
+ * and applies opt-outs. The row's triggers push `message:inbound` live and the function writes the webhook.
+ */
+export function createInboundPipeline(deps: {
+  db: Database;
+  sessions: SessionsPort;
+  logger: Logger;
+  options: InboundPipelineOptions;
+}) {
+  const log = deps.logger.child({ module: "inbound" });
+  const { options } = deps;
+  const matchers = new Map<string, { matcher: OptOutMatcher; at: number }>();
+  let buffer: InboundMessage[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  // One chain per lane; an instance always maps to the same lane, so its messages are stored in arrival order while
+  // other instances' batches are written alongside.
+  const chains: Promise<void>[] = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => Promise.resolve());
+  const laneOf = (instanceId: string) => {
+    let h = 0;
+    for (let i = 0; i < instanceId.length; i++) h = (h * 31 + instanceId.charCodeAt(i)) >>> 0;
+    return h % chains.length;
+  };
+  let unsubscribe: Unsubscribe | undefined;
+
+  async function matchersFor(orgIds: string[]): Promise<Map<string, OptOutMatcher>> {
+    const now = Date.now();
+    const stale = orgIds.filter((id) => {
+      const m = matchers.get(id);
+      return !m || now - m.at > options.settingsTtlMs;
+    });
+    if (stale.length > 0) {
+      const settings = await deps.db.asService((tx) => getOptOutSettingsMany(tx, stale));
+      for (const [orgId, s] of settings) {
+        matchers.set(orgId, { matcher: createOptOutMatcher({ words: s.words, useDefaults: s.useDefaults }), at: now });
+      }
+    }
+    return new Map(orgIds.map((id) => [id, (matchers.get(id) as { matcher: OptOutMatcher }).matcher]));
+  }
+
+  async function write(batch: InboundMessage[]): Promise<void> {
+    const byOrg = await matchersFor([...new Set(batch.map((m) => m.orgId))]);
+    const rows: InboundInput[] = batch.map((m) => ({
+      orgId: m.orgId,
+      instanceId: m.instanceId,
+      waMessageId: m.messageId,
+      fromJid: m.fromJid,
+      fromPhone: phoneOf(m.fromPhoneJid),
+      fromLid: m.fromLid,
+      pushName: m.pushName,
+      body: m.text,
+      receivedAt: m.at,
+      optOutPhrase: byOrg.get(m.orgId)?.match(m.text)?.phrase ?? null,
+    }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const stored = await deps.db.asService((tx) => ingestInbound(tx, rows));
+        const optOuts = stored.filter((s) => s.optedOut);
+        if (optOuts.length > 0) {
+          log.info({ count: optOuts.length, cancelled: optOuts.reduce((n, s) => n + s.cancelled, 0) }, "opt-outs");
+        }
+        options.onStored?.(stored);
+        return;
+      } catch (err) {
+        if (attempt >= 6) {
+          log.error({ err, count: rows.length }, "inbound batch lost after retries");
+          return;
+        }
+        log.warn({ err, attempt }, "storing inbound messages failed; retrying");
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
+  }
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = buffer;
+    buffer = [];
+    const parts = new Map<number, InboundMessage[]>();
+    for (const m of batch) {
+      const lane = laneOf(m.instanceId);
+      const part = parts.get(lane);
+      if (part) part.push(m);
+      else parts.set(lane, [m]);
+    }
+    for (const [lane, part] of parts) {
+      chains[lane] = (chains[lane] as Promise<void>).then(() => write(part));
+    }
+    return Promise.all(chains).then(() => undefined);
+  }
+
+  function onInbound(message: InboundMessage): void {
+    buffer.push(message);
+    if (buffer.length >= options.batchMax) void flush();
+    else timer ??= setTimeout(() => void flush(), options.flushMs);
+  }
+
+  return {
+    /** Accepts a message directly (what the port's subscription does; benches feed it too). */
+    accept: onInbound,
+    flush,
+    start(): void {
+      unsubscribe = deps.sessions.onInbound(onInbound);
+    },
+    async close(): Promise<void> {
+      unsubscribe?.();
+      await flush();
+    },
+  };
+}
+
+export type InboundPipeline = ReturnType<typeof createInboundPipeline>;

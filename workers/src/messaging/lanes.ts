@@ -1,0 +1,109 @@
+import type { Database } from "@mirage/db";
+import { listAssignedInstances } from "@mirage/db/instances";
+import { instancesWithDueDirect, markInflightUnknown } from "@mirage/db/outbound-messages";
+import type { Logger } from "@mirage/logger";
+import type { Sender } from "./sender.ts";
+
+type Lane = { running: Promise<void>; again: boolean };
+
+/**
+ * The direct-send lanes of this worker: one serial lane per hosted instance (messages leave in the order they were
+ * queued, one at a time), woken by nudges from the API and by a periodic sweep. Each time this worker gains an
+ * instance (a new placement epoch) its in-flight rows are recovered first: `sending` → `unknown` (reconciled by
+ * receipts, never resent), `claimed` → `queued`.
+ */
+export function createSendLanes(deps: {
+  db: Database;
+  sender: Sender;
+  workerId: string;
+  logger: Logger;
+  sweepMs: number;
+}) {
+  const log = deps.logger.child({ module: "send-lanes" });
+  const lanes = new Map<string, Lane>();
+  /** instance → the placement epoch whose in-flight rows were recovered. */
+  const recovered = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> | undefined;
+  let closed = false;
+
+  async function drain(instanceId: string): Promise<void> {
+    for (;;) {
+      if (closed) return;
+      const outcome = await deps.sender.sendNext(instanceId);
+      if (!outcome || outcome.outcome === "deferred") return;
+    }
+  }
+
+  function kick(instanceId: string): Promise<void> {
+    if (closed || !recovered.has(instanceId)) return Promise.resolve();
+    const lane = lanes.get(instanceId);
+    if (lane) {
+      lane.again = true;
+      return lane.running;
+    }
+    const entry: Lane = { running: Promise.resolve(), again: false };
+    entry.running = (async () => {
+      try {
+        do {
+          entry.again = false;
+          await drain(instanceId);
+        } while (entry.again && !closed);
+      } catch (err) {
+        log.error({ err, instanceId }, "send lane failed; the sweep retries");
+      } finally {
+        lanes.delete(instanceId);
+      }
+    })();
+    lanes.set(instanceId, entry);
+    return entry.running;
+  }
+
+  /** Recovers newly gained instances, forgets lost ones, and wakes the lanes of instances with due messages. */
+  async function sweep(): Promise<void> {
+    const assigned = await deps.db.asService((tx) => listAssignedInstances(tx, deps.workerId));
+    const current = new Set(assigned.map((a) => a.id));
+    for (const id of [...recovered.keys()]) if (!current.has(id)) recovered.delete(id);
+    for (const inst of assigned) {
+      if (recovered.get(inst.id) === inst.epoch) continue;
+      // Only once no lane of ours runs for it: recovery must not requeue a row this process is sending.
+      await lanes.get(inst.id)?.running;
+      const n = await deps.db.asService((tx) => markInflightUnknown(tx, inst.id));
+      if (n > 0) log.warn({ instanceId: inst.id, rows: n }, "recovered in-flight messages (sending → unknown)");
+      recovered.set(inst.id, inst.epoch);
+    }
+    const due = await deps.db.asService((tx) => instancesWithDueDirect(tx, [...recovered.keys()]));
+    for (const id of due) void kick(id);
+  }
+
+  function sweepSoon(): Promise<void> {
+    sweeping ??= sweep()
+      .catch((err: unknown) => log.error({ err }, "send sweep failed"))
+      .finally(() => {
+        sweeping = undefined;
+      });
+    return sweeping;
+  }
+
+  return {
+    /** Wakes the lane of `instanceId` (a nudge); an instance not yet recovered here waits for the next sweep. */
+    async nudge(instanceId: string): Promise<void> {
+      if (!recovered.has(instanceId)) await sweepSoon();
+      void kick(instanceId);
+    },
+    sweep: sweepSoon,
+    start(): void {
+      timer = setInterval(() => void sweepSoon(), deps.sweepMs);
+      timer.unref();
+    },
+    /** Stops waking lanes and waits for the running ones to finish their current message. */
+    async close(): Promise<void> {
+      closed = true;
+      if (timer) clearInterval(timer);
+      await sweeping;
+      await Promise.all([...lanes.values()].map((l) => l.running));
+    },
+  };
+}
+
+export type SendLanes = ReturnType<typeof createSendLanes>;

@@ -1,0 +1,73 @@
+import type { Database } from "@mirage/db";
+import { applyReceipts } from "@mirage/db/outbound-messages";
+import type { Logger } from "@mirage/logger";
+import type { Receipt, SessionsPort, Unsubscribe } from "../sessions/index.ts";
+
+/**
+ * Receipts move outbound rows: server ack → `sent`, delivered, read, or an ack error → `failed` with WhatsApp's code.
+ * Rows left `unknown` by a crash are reconciled the same way. Receipts are applied in small batches (one round trip
+ * for many), in arrival order; each row change reaches socket.io (`message:status`) and webhooks through the
+ * table's triggers.
+ */
+export function createReceiptHandler(deps: {
+  db: Database;
+  sessions: SessionsPort;
+  logger: Logger;
+  batchMax?: number;
+  flushMs?: number;
+}) {
+  const log = deps.logger.child({ module: "receipts" });
+  const batchMax = deps.batchMax ?? 200;
+  const flushMs = deps.flushMs ?? 10;
+  let buffer: Receipt[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let unsubscribe: Unsubscribe | undefined;
+
+  async function write(batch: Receipt[]): Promise<void> {
+    const rows = batch.map((r) => ({
+      instanceId: r.instanceId,
+      waMessageId: r.messageId,
+      status: r.kind,
+      ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+    }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.db.asService((tx) => applyReceipts(tx, rows));
+        return;
+      } catch (err) {
+        if (attempt >= 5) {
+          log.error({ err, count: rows.length }, "receipts lost after retries");
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (buffer.length === 0) return chain;
+    const batch = buffer;
+    buffer = [];
+    chain = chain.then(() => write(batch));
+    return chain;
+  }
+
+  function onReceipt(receipt: Receipt): void {
+    buffer.push(receipt);
+    if (buffer.length >= batchMax) void flush();
+    else timer ??= setTimeout(() => void flush(), flushMs);
+  }
+
+  return {
+    start(): void {
+      unsubscribe = deps.sessions.onReceipt(onReceipt);
+    },
+    async close(): Promise<void> {
+      unsubscribe?.();
+      await flush();
+    },
+  };
+}

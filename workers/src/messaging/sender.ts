@@ -1,0 +1,209 @@
+import type { Database } from "@mirage/db";
+import { findSendBlock, rememberPeerLid } from "@mirage/db/messaging-settings";
+import { claimForSend, finishUnsent, markSending, releaseClaim, type SendWork } from "@mirage/db/outbound-messages";
+import type { Logger } from "@mirage/logger";
+import { type NotReadyReason, SessionNotReadyError, type SessionsPort } from "../sessions/index.ts";
+import type { NumberResolver } from "./resolver.ts";
+
+/** What happened to one message handed to the send module. */
+export type SendOutcome =
+  /** Written to WhatsApp under `waMessageId`; the row is `sending` until receipts move it. */
+  | { outcome: "sending"; messageId: number; waMessageId: string }
+  /** The instance cannot send now: the message is back in the queue, untouched. */
+  | { outcome: "deferred"; messageId: number; reason: NotReadyReason }
+  | { outcome: "skipped"; messageId: number; reason: string }
+  | { outcome: "failed"; messageId: number; reason: string }
+  /** Cancelled while it was being prepared (an opt-out arrived): nothing was sent. */
+  | { outcome: "cancelled"; messageId: number };
+
+/**
+ * A caller's own checks at send time (the campaign engine: quiet hours, caps, reply since planning…), run after the
+ * module's own readiness check and before anything reaches WhatsApp. `skip` ends the message `skipped` with that
+ * reason; `defer` puts it back in the queue.
+ */
+export type SendGuard = (work: SendWork) => Promise<{ skip: string } | { defer: NotReadyReason } | undefined>;
+
+export type SendOptions = {
+  guard?: SendGuard;
+  /** A number that is not on WhatsApp fails the message (API) or skips it (campaigns). Default "fail". */
+  notOnWhatsApp?: "fail" | "skip";
+  /** Overrides the row's typing time, in ms. */
+  typingMs?: number;
+};
+
+export type Sender = ReturnType<typeof createSender>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The one send module every send goes through (API, inbox, campaigns). At most once: the row is claimed with
+ * SKIP LOCKED, checked (instance ready, blacklist and consent, the caller's guard), its recipient resolved to the id
+ * WhatsApp has, then it becomes `sending` with a freshly generated WhatsApp message id — committed — and only then is
+ * the frame written. A crash before the commit leaves it claimed (requeued at recovery, never sent); a crash after
+ * leaves it `sending` (→ `unknown` at recovery, reconciled by receipts, never resent).
+ */
+export function createSender(deps: { db: Database; sessions: SessionsPort; resolver: NumberResolver; logger: Logger }) {
+  const { db, sessions, resolver } = deps;
+  const log = deps.logger.child({ module: "sender" });
+
+  const end = async (work: SendWork, to: "failed" | "skipped", code: string, message?: string, from = ["claimed"]) => {
+    await db.asService((tx) =>
+      finishUnsent(tx, { id: work.id, from: from as never, to, code, ...(message ? { message } : {}) }),
+    );
+    return { outcome: to, messageId: work.id, reason: code } as const;
+  };
+  const defer = async (work: SendWork, reason: NotReadyReason): Promise<SendOutcome> => {
+    await db.asService((tx) => releaseClaim(tx, work.id));
+    return { outcome: "deferred", messageId: work.id, reason };
+  };
+
+  const blockOf = (tx: Parameters<Parameters<Database["asService"]>[0]>[0], work: SendWork) =>
+    findSendBlock(tx, {
+      orgId: work.orgId,
+      phone: work.recipientPhone,
+      lid: work.recipientLid,
+      contactId: work.contactId,
+    });
+
+  /**
+   * Sends a message the caller already claimed (state `claimed`). `checked` carries the blacklist verdict when the
+   * caller read it in the claim's transaction.
+   */
+  async function deliver(
+    work: SendWork,
+    opts: SendOptions = {},
+    checked?: { block: Awaited<ReturnType<typeof findSendBlock>> },
+  ): Promise<SendOutcome> {
+    const progress = { committed: false };
+    try {
+      return await attempt(work, opts, checked, progress);
+    } catch (err) {
+      // Anything unexpected (a database hiccup, a guard that threw) must not strand the row `claimed`: before the
+      // `sending` commit it goes back to the queue; after it, the write's fate is unknown and it is never retried.
+      log.error({ err, messageId: work.id }, "sending failed unexpectedly");
+      if (!progress.committed) {
+        await db.asService((tx) => releaseClaim(tx, work.id)).catch(() => undefined);
+        return { outcome: "deferred", messageId: work.id, reason: "not_connected" };
+      }
+      throw err;
+    }
+  }
+
+  async function attempt(
+    work: SendWork,
+    opts: SendOptions,
+    checked: { block: Awaited<ReturnType<typeof findSendBlock>> } | undefined,
+    progress: { committed: boolean },
+  ): Promise<SendOutcome> {
+    const ready = sessions.canSend(work.instanceId);
+    if (!ready.ok && (ready.reason === "not_hosted" || ready.reason === "not_connected")) {
+      return defer(work, ready.reason);
+    }
+    if (opts.guard) {
+      const verdict = await opts.guard(work);
+      if (verdict && "skip" in verdict) return end(work, "skipped", verdict.skip);
+      if (verdict && "defer" in verdict) return defer(work, verdict.defer);
+    }
+    // Checked again now, not only when the message was planned or accepted: an opt-out may have arrived since.
+    const block = checked ? checked.block : await db.asService((tx) => blockOf(tx, work));
+    if (block) return end(work, "skipped", block);
+
+    let jid: string;
+    let lid: string | null = work.recipientLid;
+    if (work.recipientPhone) {
+      let resolution: Awaited<ReturnType<NumberResolver["resolve"]>>;
+      try {
+        resolution = await resolver.resolve(work.instanceId, work.recipientPhone);
+      } catch (err) {
+        if (err instanceof SessionNotReadyError) return defer(work, err.reason);
+        log.warn({ err, messageId: work.id }, "on-WhatsApp check failed; the message stays queued");
+        return defer(work, "not_connected");
+      }
+      if (!resolution.onWhatsApp) {
+        return end(work, opts.notOnWhatsApp === "skip" ? "skipped" : "failed", "not_on_whatsapp");
+      }
+      jid = resolution.jid;
+      lid ??= resolution.lid;
+      if (resolution.lid && !work.recipientLid) {
+        const peer = {
+          orgId: work.orgId,
+          instanceId: work.instanceId,
+          phone: work.recipientPhone,
+          lid: resolution.lid,
+        };
+        await db.asService((tx) => rememberPeerLid(tx, peer));
+      }
+    } else if (work.recipientLid) {
+      jid = work.recipientLid;
+    } else {
+      return end(work, "failed", "no_recipient");
+    }
+
+    const typingMs = opts.typingMs ?? work.typingMs;
+    if (typingMs > 0) {
+      // "typing…" while the row is still only claimed: a crash here requeues it, and nothing was sent.
+      try {
+        await sessions.setPresence(work.instanceId, jid, "composing");
+        await sleep(typingMs);
+      } catch (err) {
+        if (err instanceof SessionNotReadyError) return defer(work, err.reason);
+        throw err;
+      }
+    }
+
+    // Last look before the point of no return: the socket may have dropped while typing.
+    const still = sessions.canSend(work.instanceId);
+    if (!still.ok && (still.reason === "not_hosted" || still.reason === "not_connected")) {
+      return defer(work, still.reason);
+    }
+    const waMessageId = sessions.newMessageId(work.instanceId);
+    const marked = await db.asService((tx) =>
+      markSending(tx, { id: work.id, waMessageId, recipientJid: jid, recipientLid: lid }),
+    );
+    if (!marked) {
+      if (typingMs > 0) await sessions.setPresence(work.instanceId, jid, "paused").catch(() => undefined);
+      return { outcome: "cancelled", messageId: work.id };
+    }
+    progress.committed = true;
+    try {
+      await sessions.sendText({ instanceId: work.instanceId, to: jid, text: work.body, messageId: waMessageId });
+    } catch (err) {
+      // The row says `sending`, and it stays at most once: a failed write is recorded as failed, never retried.
+      const code = err instanceof SessionNotReadyError ? `instance_${err.reason}` : "send_error";
+      log.warn({ err, messageId: work.id, waMessageId }, "the socket refused a message");
+      return end(work, "failed", code, err instanceof Error ? err.message.slice(0, 500) : undefined, ["sending"]);
+    }
+    if (!lid && work.recipientPhone) void learnLid(work, work.recipientPhone);
+    return { outcome: "sending", messageId: work.id, waMessageId };
+  }
+
+  /** After a first send, WhatsApp's device list has told the socket the number's LID: keep it (in the background). */
+  async function learnLid(work: SendWork, phone: string): Promise<void> {
+    try {
+      const again = await resolver.refresh(work.instanceId, phone);
+      if (!again.onWhatsApp || !again.lid) return;
+      const peer = { orgId: work.orgId, instanceId: work.instanceId, phone, lid: again.lid, messageId: work.id };
+      await db.asService((tx) => rememberPeerLid(tx, peer));
+    } catch (err) {
+      log.debug({ err, messageId: work.id }, "could not learn the recipient's LID");
+    }
+  }
+
+  return {
+    deliver,
+    /**
+     * Claims and sends one message of `instanceId`: `messageId` (a campaign chain's next recipient) or, without it,
+     * the next due direct message (API, inbox). Undefined when there is nothing to claim.
+     */
+    async sendNext(
+      instanceId: string,
+      opts: SendOptions & { messageId?: number } = {},
+    ): Promise<SendOutcome | undefined> {
+      const work = await db.asService((tx) =>
+        claimForSend(tx, { instanceId, ...(opts.messageId ? { messageId: opts.messageId } : {}) }),
+      );
+      if (!work) return undefined;
+      return deliver(work, opts);
+    },
+  };
+}
