@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
@@ -13,6 +14,7 @@ import { createAuthenticator } from "./auth/principal.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
 import type { OrchestratorEnv } from "./env.ts";
+import { type EvolutionDeps, evolutionRouter, evolutionRoutes } from "./evolution/index.ts";
 import type { RouteDef } from "./http/route.ts";
 import { createInstanceControl } from "./instances/instance-control.ts";
 import { instanceRoutes } from "./instances/instances.routes.ts";
@@ -29,7 +31,7 @@ import { createRealtimeRelay } from "./realtime/relay.ts";
 import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/deliver-webhook.processor.ts";
 import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
 import { createTargetPolicy } from "./webhooks/ssrf.ts";
-import { rewrapWebhookSecrets } from "./webhooks/webhook-secrets.ts";
+import { rewrapWebhookSecrets, sealWebhookSecret } from "./webhooks/webhook-secrets.ts";
 
 export type OrchestratorConfig = Omit<
   OrchestratorEnv,
@@ -134,6 +136,22 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     }),
   });
 
+  // Evolution API v2 clients (n8n, Typebot, Chatwoot…) over the same services, under their own base path.
+  const evolutionDeps: EvolutionDeps | undefined =
+    config.EVOLUTION_BASE_PATH === "off"
+      ? undefined
+      : {
+          db,
+          control: instanceControl,
+          send,
+          authenticator,
+          basePath: config.EVOLUTION_BASE_PATH,
+          qrWaitMs: config.EVOLUTION_QR_WAIT_MS,
+          sealSecret: (endpointId) =>
+            sealWebhookSecret(keyRing, endpointId, `whsec_${randomBytes(32).toString("base64url")}`),
+        };
+  const evolution = evolutionDeps ? evolutionRoutes(evolutionDeps) : [];
+
   const app = createHttpApp({
     config: {
       corsOrigins: config.CORS_ORIGINS,
@@ -163,6 +181,9 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       ...conversationRoutes({ db, send }),
       ...(deps.features ?? []),
     ],
+    mounts: evolutionDeps
+      ? [{ basePath: evolutionDeps.basePath, routes: evolution, router: evolutionRouter(evolutionDeps, evolution) }]
+      : [],
   });
 
   const server = createServer(app.app);

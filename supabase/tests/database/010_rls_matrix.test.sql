@@ -62,10 +62,23 @@ insert into outbound_messages (id, org_id, campaign_id, contact_id, recipient_ph
 insert into inbound_messages (id, org_id, instance_id, wa_message_id, from_jid, body) overriding system value values
   (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'a1000000-0000-4000-8000-000000000001', 'IN1',
    '5511977770001@s.whatsapp.net', 'thanks');
+insert into conversations (id, org_id, instance_id, contact_id, peer_phone) values
+  ('ac000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000',
+   'a1000000-0000-4000-8000-000000000001', 'a2000000-0000-4000-8000-000000000001', '+5511977770001');
+insert into conversation_notes (id, org_id, conversation_id, author_id, body) overriding system value values
+  (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'ac000000-0000-4000-8000-000000000001',
+   'a0000000-0000-4000-8000-000000000003', 'called her back'),
+  (900002, 'aaaaaaaa-0000-4000-8000-000000000000', 'ac000000-0000-4000-8000-000000000001',
+   'a0000000-0000-4000-8000-000000000002', 'admin note');
+insert into messaging_settings (org_id, opt_out_words) values ('aaaaaaaa-0000-4000-8000-000000000000', '{chega}');
+insert into wa_id_lookups (phone_e164, on_whatsapp, wa_jid) values ('+5511977770001', true, '5511977770001@s.whatsapp.net');
 insert into holidays (id, org_id, day, name) values
   ('a8000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', '2026-12-25', 'Christmas');
 insert into api_keys (id, org_id, name, prefix, key_hash, scopes) values
   ('a9000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'n8n', 'mk_aaaa', 'hash-a', '{read}');
+insert into evolution_instance_tokens (instance_id, org_id, token_hash, api_key_id) values
+  ('a1000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', repeat('e', 64),
+   'a9000000-0000-4000-8000-000000000001');
 insert into webhook_endpoints (id, org_id, url) values
   ('aa000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'https://hooks.example.com/a'),
   ('aa000000-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000000', 'https://hooks.example.com/b');
@@ -199,10 +212,39 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('inbound_messages', 'update', $$update inbound_messages set is_opt_out = true where id = 900001$$, '{}'),
   ('inbound_messages', 'delete', $$delete from inbound_messages where id = 900001$$, '{}'),
 
+  -- The inbox: everyone reads, operators and above work it; the last-message fields are the system's.
+  ('conversations', 'select', $$select 1 from conversations where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
+  ('conversations', 'insert', $$insert into conversations (org_id, instance_id, peer_phone) values ('aaaaaaaa-0000-4000-8000-000000000000', 'a1000000-0000-4000-8000-000000000001', '+5511977770002')$$, '{}'),
+  ('conversations', 'update', $$update conversations set status = 'closed', tags = '{vip}' where id = 'ac000000-0000-4000-8000-000000000001'$$, '{operator,admin,owner}'),
+  ('conversations', 'update', $$update conversations set last_message_preview = 'forged' where id = 'ac000000-0000-4000-8000-000000000001'$$, '{}'),
+  ('conversations', 'delete', $$delete from conversations where id = 'ac000000-0000-4000-8000-000000000001'$$, '{}'),
+
+  ('conversation_notes', 'select', $$select 1 from conversation_notes where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
+  ('conversation_notes', 'insert', $$insert into conversation_notes (org_id, conversation_id, body) values ('aaaaaaaa-0000-4000-8000-000000000000', 'ac000000-0000-4000-8000-000000000001', 'hi')$$, '{operator,admin,owner}'),
+  ('conversation_notes', 'update', $$update conversation_notes set body = 'edited' where id = 900001$$, '{}'),
+  -- The operator wrote note 900001; the admin's note 900002 is not the operator's to delete.
+  ('conversation_notes', 'delete', $$delete from conversation_notes where id = 900001$$, '{operator,admin,owner}'),
+  ('conversation_notes', 'delete', $$delete from conversation_notes where id = 900002$$, '{admin,owner}'),
+
+  ('messaging_settings', 'select', $$select 1 from messaging_settings where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
+  ('messaging_settings', 'insert', $$insert into messaging_settings (org_id) values ('aaaaaaaa-0000-4000-8000-000000000000') on conflict (org_id) do update set opt_out_use_defaults = false$$, '{marketer,admin,owner}'),
+  ('messaging_settings', 'update', $$update messaging_settings set opt_out_words = '{basta}' where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{marketer,admin,owner}'),
+  ('messaging_settings', 'delete', $$delete from messaging_settings where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{}'),
+
+  ('wa_id_lookups', 'select', $$select 1 from wa_id_lookups$$, '{}'),
+  ('wa_id_lookups', 'insert', $$insert into wa_id_lookups (phone_e164, on_whatsapp) values ('+5511977770002', false)$$, '{}'),
+  ('wa_id_lookups', 'update', $$update wa_id_lookups set on_whatsapp = false where phone_e164 = '+5511977770001'$$, '{}'),
+  ('wa_id_lookups', 'delete', $$delete from wa_id_lookups where phone_e164 = '+5511977770001'$$, '{}'),
+
   ('holidays', 'select', $$select 1 from holidays where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
   ('holidays', 'insert', $$insert into holidays (org_id, day, name) values ('aaaaaaaa-0000-4000-8000-000000000000', '2027-01-01', 'New year')$$, '{marketer,admin,owner}'),
   ('holidays', 'update', $$update holidays set name = 'Xmas' where id = 'a8000000-0000-4000-8000-000000000001'$$, '{marketer,admin,owner}'),
   ('holidays', 'delete', $$delete from holidays where id = 'a8000000-0000-4000-8000-000000000001'$$, '{marketer,admin,owner}'),
+
+  ('evolution_instance_tokens', 'select', $$select 1 from evolution_instance_tokens where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{operator,admin,owner}'),
+  ('evolution_instance_tokens', 'insert', $$insert into evolution_instance_tokens (instance_id, org_id, token_hash, api_key_id) values ('a1000000-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000000', repeat('f', 64), 'a9000000-0000-4000-8000-000000000001')$$, '{operator,admin,owner}'),
+  ('evolution_instance_tokens', 'update', $$update evolution_instance_tokens set token_hash = repeat('d', 64) where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{}'),
+  ('evolution_instance_tokens', 'delete', $$delete from evolution_instance_tokens where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{operator,admin,owner}'),
 
   ('api_keys', 'select', $$select 1 from api_keys where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{admin,owner}'),
   ('api_keys', 'insert', $$insert into api_keys (org_id, name, prefix, key_hash, scopes) values ('aaaaaaaa-0000-4000-8000-000000000000', 'zap', 'mk_bbbb', 'hash-b', '{send}')$$, '{admin,owner}'),
