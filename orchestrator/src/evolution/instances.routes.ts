@@ -147,7 +147,18 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
       roles: OPERATORS,
       params: ZEvolutionInstanceParams,
       query: z.looseObject({ number: z.string().optional() }),
-      responses: { 200: { description: "The QR code", schema: ZEvolutionQrCode } },
+      responses: {
+        200: {
+          description: "The QR code",
+          schema: ZEvolutionQrCode,
+          example: {
+            pairingCode: "WZYEH1YY",
+            code: "2@y8eK+bjtEjUWy9/FOM...",
+            base64: "data:image/png;base64,iVBOR...",
+            count: 1,
+          },
+        },
+      },
       async handler({ params, query, principal }, req, res) {
         const inst = await withInstance(deps, principal, res, params.instanceName, OPERATORS, async (tx, i) => {
           await audit(tx, req, { orgId: i.orgId, action: "instance.connect", targetType: "instance", targetId: i.id });
@@ -188,7 +199,22 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
       auth: { kind: "any", scopes: ["read", "instances"] },
       roles: ALL_ROLES,
       query: ZEvolutionFetchInstancesQuery,
-      responses: { 200: { description: "Instances", schema: z.array(z.record(z.string(), z.unknown())) } },
+      responses: {
+        200: {
+          description: "Instances",
+          schema: z.array(z.record(z.string(), z.unknown())),
+          example: [
+            {
+              id: "6b1c4a77-3e2f-4f5e-9a55-2f4d8a0c9e11",
+              name: "vendas",
+              connectionStatus: "open",
+              ownerJid: "5511999990001@s.whatsapp.net",
+              integration: "WHATSAPP-BAILEYS",
+              number: "5511999990001",
+            },
+          ],
+        },
+      },
       async handler({ query, principal }, _req, res) {
         const orgId = orgOf(principal);
         const only = res.locals.evolutionInstanceId as string | undefined;
@@ -228,7 +254,13 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
       auth: { kind: "any", scopes: ["instances"] },
       roles: OPERATORS,
       params: ZEvolutionInstanceParams,
-      responses: { 200: { description: "The state after the restart", schema: ZEvolutionConnectionState } },
+      responses: {
+        200: {
+          description: "The state after the restart",
+          schema: ZEvolutionConnectionState,
+          example: { instance: { instanceName: "vendas", state: "connecting" } },
+        },
+      },
       async handler({ params, principal }, req, res) {
         const inst = await withInstance(deps, principal, res, params.instanceName, OPERATORS, async (tx, i) => {
           if (evolutionState(i.status) === "close") {
@@ -250,7 +282,13 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
       auth: { kind: "any", scopes: ["instances"] },
       roles: OPERATORS,
       params: ZEvolutionInstanceParams,
-      responses: { 200: { description: "Logged out", schema: ZEvolutionStatusResponse } },
+      responses: {
+        200: {
+          description: "Logged out",
+          schema: ZEvolutionStatusResponse,
+          example: { status: "SUCCESS", error: false, response: { message: "Instance logged out" } },
+        },
+      },
       async handler({ params, principal }, req, res) {
         const inst = await withInstance(deps, principal, res, params.instanceName, OPERATORS, async (tx, i) => {
           if (evolutionState(i.status) === "close") {
@@ -271,7 +309,13 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
       auth: { kind: "any", scopes: ["instances"] },
       roles: OPERATORS,
       params: ZEvolutionInstanceParams,
-      responses: { 200: { description: "Deleted", schema: ZEvolutionStatusResponse } },
+      responses: {
+        200: {
+          description: "Deleted",
+          schema: ZEvolutionStatusResponse,
+          example: { status: "SUCCESS", error: false, response: { message: "Instance deleted" } },
+        },
+      },
       async handler({ params, principal }, req, res) {
         const inst = await withInstance(deps, principal, res, params.instanceName, OPERATORS, async (_tx, i) => i);
         await control.remove(inst.id);

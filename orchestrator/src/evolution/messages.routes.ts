@@ -108,7 +108,20 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       roles: ALL_ROLES,
       params: ZEvolutionInstanceParams,
       body: ZEvolutionFindRequest,
-      responses: { 200: { description: "Chats", schema: z.array(z.record(z.string(), z.unknown())) } },
+      responses: {
+        200: {
+          description: "Chats",
+          schema: z.array(z.record(z.string(), z.unknown())),
+          example: [
+            {
+              id: "2b7d3c6e-2a0b-4bb2-9d53-6f7b8e1f2a3c",
+              remoteJid: "5511999990001@s.whatsapp.net",
+              pushName: "Ana",
+              unreadCount: 1,
+            },
+          ],
+        },
+      },
       async handler({ params, principal }, _req, res) {
         const rows = await withInstance(deps, principal, res, params.instanceName, ALL_ROLES, (tx, i) =>
           listConversations(tx, { orgId: i.orgId, instanceId: i.id, limit: 500 }),
@@ -137,7 +150,15 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       roles: ALL_ROLES,
       params: ZEvolutionInstanceParams,
       body: z.looseObject({ where: z.looseObject({ remoteJid: z.string().optional() }).optional() }),
-      responses: { 200: { description: "Contacts", schema: z.array(z.record(z.string(), z.unknown())) } },
+      responses: {
+        200: {
+          description: "Contacts",
+          schema: z.array(z.record(z.string(), z.unknown())),
+          example: [
+            { id: "8f0e2d1c-4b5a-4c3d-9e8f-7a6b5c4d3e2f", remoteJid: "5511999990001@s.whatsapp.net", pushName: "Ana" },
+          ],
+        },
+      },
       async handler({ params, body, principal }, _req, res) {
         const rows = await withInstance(deps, principal, res, params.instanceName, ALL_ROLES, (tx, i) =>
           listConversations(tx, { orgId: i.orgId, instanceId: i.id, limit: 500 }),
@@ -168,7 +189,29 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       roles: ALL_ROLES,
       params: ZEvolutionInstanceParams,
       body: ZEvolutionFindRequest,
-      responses: { 200: { description: "Messages, paginated", schema: z.record(z.string(), z.unknown()) } },
+      responses: {
+        200: {
+          description: "Messages, paginated",
+          schema: z.record(z.string(), z.unknown()),
+          example: {
+            messages: {
+              total: 1,
+              pages: 1,
+              currentPage: 1,
+              records: [
+                {
+                  id: "inbound-42",
+                  key: { id: "3EB0C767D26A1D8E", fromMe: false, remoteJid: "5511999990001@s.whatsapp.net" },
+                  messageType: "conversation",
+                  message: { conversation: "Obrigado!" },
+                  messageTimestamp: 1764470000,
+                  status: "DELIVERY_ACK",
+                },
+              ],
+            },
+          },
+        },
+      },
       async handler({ params, body, principal }, _req, res) {
         const jid = remoteJidOf(body);
         if (!jid) throw new AppError("bad_request", "where.key.remoteJid is required: Mirage lists one chat at a time");
@@ -225,7 +268,13 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
           .array(z.looseObject({ remoteJid: z.string(), id: z.string(), fromMe: z.boolean().optional() }))
           .min(1),
       }),
-      responses: { 200: { description: "Marked", schema: z.object({ message: z.string(), read: z.string() }) } },
+      responses: {
+        200: {
+          description: "Marked",
+          schema: z.object({ message: z.string(), read: z.string() }),
+          example: { message: "Read messages", read: "success" },
+        },
+      },
       async handler({ params, body, principal }, _req, res) {
         const peers = body.readMessages.map((m) => recipientOf(m.remoteJid));
         await withInstance(deps, principal, res, params.instanceName, SENDERS, async (tx, i) => {

@@ -119,7 +119,13 @@ export function evolutionWebhookRoutes(deps: EvolutionDeps): RouteDef[] {
       auth: { kind: "any", scopes: ["admin"] },
       roles: ADMINS,
       params: ZEvolutionInstanceParams,
-      responses: { 200: { description: "The webhook", schema: ZEvolutionWebhook.nullable() } },
+      responses: {
+        200: {
+          description: "The webhook",
+          schema: ZEvolutionWebhook.nullable(),
+          example: ZEvolutionWebhook.meta()?.example,
+        },
+      },
       async handler({ params, principal }, _req, res) {
         const found = await withInstance(deps, principal, res, params.instanceName, ADMINS, (tx, i) =>
           findEvolutionWebhook(tx, i.orgId, i.id),
