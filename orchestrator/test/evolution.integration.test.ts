@@ -101,6 +101,24 @@ describe("Evolution requests Mirage refuses, with the reason", () => {
     expect(missing.body.response.message.join(" ")).toContain("body.text");
   });
 
+  it("sendText follows an instance deleted and re-created under the same name", async () => {
+    const first = await evo("post", "/message/sendText/tres", keys.admin, { number: "5511999990001", text: "oi" });
+    expect(first.status).toBe(404);
+    expect((await evo("post", "/instance/create", keys.admin, { instanceName: "tres" })).status).toBe(201);
+    expect(
+      (await evo("post", "/message/sendText/tres", keys.admin, { number: "5511999990001", text: "oi" })).status,
+    ).toBe(409);
+    expect((await evo("delete", "/instance/delete/tres", keys.admin)).status).toBe(200);
+    const created = await evo("post", "/instance/create", keys.admin, { instanceName: "tres" });
+    const again = await evo("post", "/message/sendText/tres", keys.admin, { number: "5511999990001", text: "oi" });
+    expect(again.status).toBe(409);
+    expect(again.body.response.message[0]).toContain('instance "tres"');
+    await h.t.admin`update public.instances set status = 'connected' where id = ${created.body.instance.instanceId}`;
+    const ok = await evo("post", "/message/sendText/tres", keys.admin, { number: "5511999990001", text: "oi" });
+    expect(ok.status).toBe(201);
+    expect(ok.body.instanceId).toBe(created.body.instance.instanceId);
+  });
+
   it("media, groups, integrations, proxies and queues answer 400 naming what is missing; unknown routes 404", async () => {
     const cases: [string, string, string][] = [
       ["post", "/message/sendMedia/um", "media messages"],

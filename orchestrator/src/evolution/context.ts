@@ -4,7 +4,14 @@ import type { Database, Tx } from "@mirage/db";
 import { findEvolutionToken } from "@mirage/db/evolution";
 import { findInstanceViewByName, type InstanceView } from "@mirage/db/instances";
 import type { Request, Response } from "express";
-import { API_KEY_PATTERN, type Authenticator, type Principal, principalOfApiKey, withOrg } from "../auth/principal.ts";
+import {
+  ALL_ROLES,
+  API_KEY_PATTERN,
+  type Authenticator,
+  type Principal,
+  principalOfApiKey,
+  withOrg,
+} from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import type { InstanceControl } from "../instances/instance-control.ts";
 import type { SendService } from "../messaging/send-service.ts";
@@ -61,6 +68,37 @@ export function evolutionState(status: InstanceView["status"]): "open" | "connec
   if (status === "connecting" || status === "pending_pairing") return "connecting";
   return "close";
 }
+
+/**
+ * Instance names to ids for the hot path (sendText), cached briefly per organization so a send costs one
+ * transaction like the native route. Safe when stale: the send path re-reads the instance by id under RLS in its
+ * own transaction (a deleted instance answers 404, and `forget` drops the entry). Lookups themselves run as the
+ * caller under RLS, and instance tokens are checked against the resolved id every time.
+ */
+export function createInstanceNameCache(deps: Pick<EvolutionDeps, "db">, ttlMs = 30_000, max = 10_000) {
+  const entries = new Map<string, { id: string; orgId: string; at: number }>();
+  return {
+    async resolve(principal: Principal, res: Response, name: string): Promise<{ id: string; orgId: string }> {
+      const orgId = orgOf(principal);
+      const key = `${orgId}:${name}`;
+      let hit = entries.get(key);
+      if (!hit || Date.now() - hit.at > ttlMs) {
+        const inst = await withInstance(deps, principal, res, name, ALL_ROLES, async (_tx, i) => i);
+        if (entries.size >= max) entries.clear();
+        hit = { id: inst.id, orgId: inst.orgId, at: Date.now() };
+        entries.set(key, hit);
+      }
+      const only = res.locals.evolutionInstanceId as string | undefined;
+      if (only && only !== hit.id)
+        throw new AppError("invalid_token", "this instance token belongs to another instance");
+      return hit;
+    },
+    forget(orgId: string, name: string): void {
+      entries.delete(`${orgId}:${name}`);
+    },
+  };
+}
+export type InstanceNameCache = ReturnType<typeof createInstanceNameCache>;
 
 /**
  * Runs fn with the named instance, as the caller under RLS: 404 naming the instance when the organization has none

@@ -15,7 +15,7 @@ import { ALL_ROLES } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { parseRecipient, SENDERS } from "../messaging/send-service.ts";
-import { type EvolutionDeps, evolutionRouteBase, withInstance } from "./context.ts";
+import { createInstanceNameCache, type EvolutionDeps, evolutionRouteBase, withInstance } from "./context.ts";
 
 /** Evolution's recipients: a number in any form, a phone JID (`…@s.whatsapp.net`), or a LID (`…@lid`). */
 export function recipientOf(number: string): { phone: string | null; lid: string | null } {
@@ -42,6 +42,7 @@ const STATUS: Record<string, string> = {
 
 export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
   const { send } = deps;
+  const names = createInstanceNameCache(deps);
   const base = evolutionRouteBase(deps.basePath);
   const remoteJidOf = (body: z.infer<typeof ZEvolutionFindRequest>) => body.where?.key?.remoteJid;
 
@@ -64,20 +65,28 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
         201: { description: "Queued", schema: ZEvolutionSentMessage, example: ZEvolutionSentMessage.meta()?.example },
       },
       async handler({ params, body, principal }, req, res) {
-        const inst = await withInstance(deps, principal, res, params.instanceName, SENDERS, async (_tx, i) => i);
         if (body.mentionsEveryOne || (body.mentioned && body.mentioned.length > 0)) {
           throw new AppError("bad_request", "Mirage does not support mentions (they belong to groups)");
         }
         const recipient = recipientOf(body.number);
         const key = req.headers["idempotency-key"];
-        const { message, created } = await send.send(principal, {
-          orgId: inst.orgId,
-          instanceId: inst.id,
-          recipient,
-          text: body.text,
-          clientRef: typeof key === "string" && key.length > 0 ? key.slice(0, 200) : null,
-          typing: body.delay && body.delay > 0 ? body.delay : undefined,
-          source: "api",
+        const sendTo = (inst: { id: string; orgId: string }) =>
+          send.send(principal, {
+            orgId: inst.orgId,
+            instanceId: inst.id,
+            recipient,
+            text: body.text,
+            clientRef: typeof key === "string" && key.length > 0 ? key.slice(0, 200) : null,
+            typing: body.delay && body.delay > 0 ? body.delay : undefined,
+            source: "api",
+          });
+        let inst = await names.resolve(principal, res, params.instanceName);
+        const { message, created } = await sendTo(inst).catch(async (err: unknown) => {
+          // The cached id outlived its instance (deleted, perhaps re-created under the same name): resolve again.
+          if (!(err instanceof AppError && err.code === "not_found")) throw err;
+          names.forget(inst.orgId, params.instanceName);
+          inst = await names.resolve(principal, res, params.instanceName);
+          return sendTo(inst);
         });
         if (!created) res.setHeader("Idempotent-Replayed", "true");
         return {
