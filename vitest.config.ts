@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
-    projects: ["packages/*", "orchestrator", "workers", "scripts"],
+    projects: ["packages/*", "orchestrator", "workers", "scripts", "dashboard"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 30_000,

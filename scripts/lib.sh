@@ -136,6 +136,12 @@ so ./mirage can install it, or run 'docker compose up -d redis'."
   die "redis-server did not start listening on 127.0.0.1:$port (see $MIRAGE_STATE/logs/redis.log)"
 }
 
+# Chromium for the dashboard's browser tests: Debian's package (/usr/bin/chromium), driven by playwright-core.
+ensure_chromium() {
+  have chromium && return 0
+  apt_install chromium || warn "could not install chromium (Debian's package): the dashboard's browser tests will fail"
+}
+
 ensure_pgtap() {
   if have pg_prove; then
     local sharedir

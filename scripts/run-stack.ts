@@ -115,9 +115,15 @@ const specs: ChildSpec[] = [
           cwd: path.join(root, "dashboard"),
           command: () => ["pnpm", "run", "start"],
           // Next.js reads PORT; the orchestrator and workers never see it (theirs are named for the process).
-          env: () => ({ PORT: dashboardPort }),
+          // With --simulator the QR dialog offers "scan with the virtual phone" through wa-sim's control API.
+          env: () => ({
+            PORT: dashboardPort,
+            DASHBOARD_PORT: dashboardPort,
+            MIRAGE_API_URL: `http://127.0.0.1:${orchestratorPort}`,
+            ...(simulator ? { DASHBOARD_WA_SIM_CONTROL_URL: simControlUrl } : {}),
+          }),
           ports: () => [{ port: Number(dashboardPort), setting: "DASHBOARD_PORT" }],
-          readyUrl: () => `http://127.0.0.1:${dashboardPort}/`,
+          readyUrl: () => `http://127.0.0.1:${dashboardPort}/sign-in`,
           announce: () => [`Dashboard            http://127.0.0.1:${dashboardPort}`],
         } satisfies ChildSpec,
       ]

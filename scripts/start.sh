@@ -46,5 +46,7 @@ ensure_postgres
 ensure_redis
 say "database: create, migrate, seed"
 node --import tsx scripts/db.ts setup
+say "dashboard: production build (skipped when nothing changed)"
+pnpm --filter @mirage/dashboard run --silent build:if-stale
 # node --import tsx rather than the tsx wrapper: one process, so signals and the pid file name the supervisor itself.
 exec node --import tsx scripts/run-stack.ts start "$@"

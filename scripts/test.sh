@@ -15,6 +15,7 @@ ensure_postgres
 ensure_redis
 ensure_psql
 ensure_pgtap
+ensure_chromium
 
 failed_steps=()
 step() {
@@ -26,6 +27,7 @@ step() {
 
 step "lint (biome)" pnpm exec biome check --diagnostic-level=error .
 step "typecheck (tsc)" pnpm exec tsc -p tsconfig.json
+step "typecheck dashboard (tsc)" pnpm exec tsc -p dashboard/tsconfig.json
 step "import cycles (madge)" pnpm run --silent check:cycles
 
 # pgTAP: a throwaway database with the bootstrap, every migration and the seed, then pg_prove.

@@ -59,6 +59,8 @@ async function freePort(): Promise<number> {
 
 export type BenchStack = {
   url: string;
+  /** The orchestrator child's process id (for /proc memory figures). */
+  pid: number;
   admin: postgres.Sql;
   orgId: string;
   users: Record<string, string>;
@@ -142,6 +144,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
 
   return {
     url,
+    pid: child.pid ?? 0,
     admin,
     orgId: org.id,
     users,

@@ -95,6 +95,12 @@ export const OrchestratorEnv = z
     /** Messages an instance may take at once above its rate before the limit applies. */
     SEND_BURST_PER_INSTANCE: z.coerce.number().int().min(1).max(100_000).default(30),
 
+    // ── audience ──
+    /** Largest contact file accepted by POST …/imports (bytes); larger uploads get 413. */
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(250_000_000),
+    /** Run the contact import worker in this process (turn off when other replicas consume the imports queue). */
+    IMPORT_WORKER_ENABLED: boolEnv(true),
+
     // ── operations ──
     /** People (emails) allowed into Bull Board at /admin/queues; empty leaves it unmounted. */
     OPS_ADMIN_EMAILS: csvEnv([]),

@@ -13,9 +13,12 @@ import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { createAuthenticator } from "./auth/principal.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
+import { blacklistRoutes } from "./blacklist/index.ts";
+import { contactsFeatureRoutes } from "./contacts/index.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { type EvolutionDeps, evolutionRouter, evolutionRoutes } from "./evolution/index.ts";
 import type { RouteDef } from "./http/route.ts";
+import { createImportContactsProcessor, importRoutes } from "./imports/index.ts";
 import { createInstanceControl } from "./instances/instance-control.ts";
 import { instanceRoutes } from "./instances/instances.routes.ts";
 import { conversationRoutes } from "./messaging/conversations.routes.ts";
@@ -28,10 +31,13 @@ import { createPlacementService } from "./placement/placement-service.ts";
 import { createRealtimeControl } from "./realtime/control.ts";
 import { createRealtimeGateway } from "./realtime/gateway.ts";
 import { createRealtimeRelay } from "./realtime/relay.ts";
+import { segmentRoutes } from "./segments/index.ts";
+import { templateRoutes } from "./templates/index.ts";
 import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/deliver-webhook.processor.ts";
 import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
 import { createTargetPolicy } from "./webhooks/ssrf.ts";
 import { rewrapWebhookSecrets, sealWebhookSecret } from "./webhooks/webhook-secrets.ts";
+import { workerRoutes } from "./workers/workers.routes.ts";
 
 export type OrchestratorConfig = Omit<
   OrchestratorEnv,
@@ -63,6 +69,7 @@ export type Orchestrator = {
     queues: ReturnType<typeof createQueues>;
     placement: ReturnType<typeof createPlacementService>;
     webhookWorker: Worker | undefined;
+    importWorker: Worker | undefined;
   };
 };
 
@@ -179,6 +186,12 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       ...instanceRoutes({ db, control: instanceControl }),
       ...messageRoutes({ db, send }),
       ...conversationRoutes({ db, send }),
+      ...contactsFeatureRoutes({ db }),
+      ...importRoutes({ db, queues, maxBytes: config.IMPORT_MAX_BYTES }),
+      ...segmentRoutes({ db }),
+      ...blacklistRoutes({ db }),
+      ...templateRoutes({ db }),
+      ...workerRoutes({ db, redis, ns: config.QUEUE_PREFIX }),
       ...(deps.features ?? []),
     ],
     mounts: evolutionDeps
@@ -256,6 +269,27 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     });
   };
 
+  let importWorker: Worker | undefined;
+  let importConnection: Redis | undefined;
+  const startImportWorker = () => {
+    const process = createImportContactsProcessor({
+      db,
+      redis,
+      logger: logger.child({ module: "imports" }),
+      stream: config.REALTIME_STREAM,
+    });
+    importConnection = redis.duplicate({ maxRetriesPerRequest: null });
+    return createWorker({
+      name: "importContacts",
+      connection: importConnection,
+      prefix: config.QUEUE_PREFIX,
+      // One file at a time per process: an import is CPU-bound (parsing) and Postgres-bound (upserts).
+      concurrency: 1,
+      process,
+      onError: (err) => logger.error({ err }, "import worker error"),
+    });
+  };
+
   let closed: Promise<void> | undefined;
   return {
     server,
@@ -269,6 +303,9 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       get webhookWorker() {
         return webhookWorker;
       },
+      get importWorker() {
+        return importWorker;
+      },
     },
     async listen(port, host) {
       // Secrets sealed the old way or under a retired key are re-sealed; reads work either way, so a failure here
@@ -279,6 +316,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       await relay.start();
       await dispatcher.start();
       if (config.WEBHOOK_WORKER_ENABLED) webhookWorker = startWorker();
+      if (config.IMPORT_WORKER_ENABLED) importWorker = startImportWorker();
       if (config.PLACEMENT_ENABLED) placement.start();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -301,6 +339,8 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         await dispatcher.close();
         await webhookWorker?.close();
         workerConnection?.disconnect();
+        await importWorker?.close();
+        importConnection?.disconnect();
         await queues.close();
       })();
       return closed;

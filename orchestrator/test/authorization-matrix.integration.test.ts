@@ -48,6 +48,32 @@ async function freshWebhook(orgId: string): Promise<{ id: string; deliveryId: nu
   return { id: w.id, deliveryId: Number(d?.id) };
 }
 
+const MARKETING: TOrgRole[] = ["owner", "admin", "marketer"];
+let phoneSeq = 0;
+async function freshContact(orgId: string): Promise<string> {
+  phoneSeq++;
+  const [c] = await h.t.admin<{ id: string }[]>`
+    insert into public.contacts (org_id, phone_e164) values (${orgId}, ${`+55119${String(70000000 + phoneSeq)}`})
+    returning id`;
+  return c?.id ?? "";
+}
+async function freshRow(table: "contact_lists" | "segments" | "message_templates", orgId: string): Promise<string> {
+  const name = randomUUID();
+  const [r] =
+    table === "message_templates"
+      ? await h.t.admin<{ id: string }[]>`
+          insert into public.message_templates (org_id, name, body) values (${orgId}, ${name}, 'Oi {{name}}') returning id`
+      : await h.t.admin<{ id: string }[]>`
+          insert into ${h.t.admin(`public.${table}`)} (org_id, name) values (${orgId}, ${name}) returning id`;
+  return r?.id ?? "";
+}
+async function freshBlacklist(orgId: string): Promise<string> {
+  const [r] = await h.t.admin<{ id: string }[]>`
+    insert into public.blacklist (org_id, wa_lid) values (${orgId}, ${`${randomUUID().slice(0, 8).replace(/\D/g, "1")}@lid`})
+    returning id`;
+  return r?.id ?? "";
+}
+
 type Case = {
   name: string;
   allowed: TOrgRole[];
@@ -192,6 +218,131 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "GET contacts",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/contacts` }),
+  },
+  {
+    name: "POST contact",
+    allowed: MARKETING,
+    status: 201,
+    call: async (o) => {
+      phoneSeq++;
+      return { method: "post", path: `/orgs/${o}/contacts`, body: { phone: `+55119${String(60000000 + phoneSeq)}` } };
+    },
+  },
+  {
+    name: "PATCH contact",
+    allowed: MARKETING,
+    status: 200,
+    call: async (o) => ({ method: "patch", path: `/orgs/${o}/contacts/${await freshContact(o)}`, body: { name: "X" } }),
+  },
+  {
+    name: "DELETE contact",
+    allowed: MARKETING,
+    status: 204,
+    call: async (o) => ({ method: "delete", path: `/orgs/${o}/contacts/${await freshContact(o)}` }),
+  },
+  {
+    name: "POST consent",
+    allowed: MARKETING,
+    status: 201,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/contacts/${await freshContact(o)}/consent`,
+      body: { state: "opted_in", source: "form" },
+    }),
+  },
+  {
+    name: "GET contact export (LGPD)",
+    allowed: MARKETING,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/contacts/${await freshContact(o)}/export` }),
+  },
+  {
+    name: "POST contact erase (LGPD)",
+    allowed: MARKETING,
+    status: 200,
+    call: async (o) => ({ method: "post", path: `/orgs/${o}/contacts/${await freshContact(o)}/erase` }),
+  },
+  { name: "GET lists", allowed: ALL, status: 200, call: async (o) => ({ method: "get", path: `/orgs/${o}/lists` }) },
+  {
+    name: "POST list",
+    allowed: MARKETING,
+    status: 201,
+    call: async (o) => ({ method: "post", path: `/orgs/${o}/lists`, body: { name: randomUUID() } }),
+  },
+  {
+    name: "POST list members",
+    allowed: MARKETING,
+    status: 200,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/lists/${await freshRow("contact_lists", o)}/members`,
+      body: { contactIds: [await freshContact(o)] },
+    }),
+  },
+  {
+    name: "POST segment count",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "post", path: `/orgs/${o}/segments/count`, body: { filter: { tagsAny: ["x"] } } }),
+  },
+  {
+    name: "PATCH segment",
+    allowed: MARKETING,
+    status: 200,
+    call: async (o) => ({
+      method: "patch",
+      path: `/orgs/${o}/segments/${await freshRow("segments", o)}`,
+      body: { filter: { replied: false } },
+    }),
+  },
+  {
+    name: "GET blacklist",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/blacklist` }),
+  },
+  {
+    name: "POST blacklist",
+    allowed: MARKETING,
+    status: 201,
+    call: async (o) => {
+      phoneSeq++;
+      return { method: "post", path: `/orgs/${o}/blacklist`, body: { phone: `+55119${String(50000000 + phoneSeq)}` } };
+    },
+  },
+  {
+    name: "DELETE blacklist entry",
+    allowed: MARKETING,
+    status: 204,
+    call: async (o) => ({ method: "delete", path: `/orgs/${o}/blacklist/${await freshBlacklist(o)}` }),
+  },
+  {
+    name: "POST template preview",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/templates/${await freshRow("message_templates", o)}/preview`,
+      body: { count: 2 },
+    }),
+  },
+  {
+    name: "DELETE template",
+    allowed: MARKETING,
+    status: 204,
+    call: async (o) => ({ method: "delete", path: `/orgs/${o}/templates/${await freshRow("message_templates", o)}` }),
+  },
+  {
+    name: "GET imports",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/imports` }),
+  },
+  {
     name: "GET audit log",
     allowed: ADMINS,
     status: 200,
@@ -237,11 +388,24 @@ describe("authorization matrix: every role × every organization endpoint × own
       "webhook.test",
       "webhook.rotate_secret",
       "webhook.redeliver",
+      "contact.create",
+      "contact.update",
+      "contact.delete",
+      "contact.consent.opted_in",
+      "contact.export",
+      "contact.erase",
+      "list.create",
+      "list.members.add",
+      "segment.update",
+      "blacklist.add",
+      "blacklist.remove",
+      "template.delete",
     ]) {
       expect(actions, action).toContain(action);
     }
     const actors = new Set(rows.map((r) => r.actor_user_id));
-    expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id]));
+    // Marketers write the audience; operators and viewers changed nothing.
+    expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id]));
   });
 
   it("lists only the caller's organizations", async () => {

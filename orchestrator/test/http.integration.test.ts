@@ -281,7 +281,7 @@ describe("OpenAPI", () => {
         expect(success.length, `${method} ${p} success response`).toBeGreaterThan(0);
         for (const [status, r] of success) {
           if (status === "204") continue;
-          const content = r.content?.["application/json"] ?? r.content?.["text/plain"];
+          const content = r.content?.["application/json"] ?? r.content?.["text/plain"] ?? r.content?.["text/csv"];
           expect(content?.schema, `${method} ${p} ${status} schema`).toBeTruthy();
           expect(content?.example, `${method} ${p} ${status} example`).toBeDefined();
         }
@@ -298,6 +298,7 @@ describe("OpenAPI", () => {
       "blacklist:changed",
       "campaign:progress",
       "conversation:changed",
+      "import:progress",
       "instance:health",
       "instance:qr",
       "instance:status",

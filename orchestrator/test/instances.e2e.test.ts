@@ -61,7 +61,8 @@ function startWorker(id: string): ChildProcess {
       WORKER_ID: id,
       WORKER_HTTP_PORT: "0",
       WORKER_HEARTBEAT_MS: "500",
-      WORKER_TTL_MS: "2500",
+      // A heartbeat a loaded 2-core machine keeps: a lapse would (rightly) show the instances worker_lost.
+      WORKER_TTL_MS: "5000",
       WORKER_RECONCILE_MS: "1000",
       RESTORE_RATE_PER_SECOND: "50",
       MIRAGE_WA: "simulator",

@@ -19,7 +19,7 @@ const prefix = `mirage-stack-test-${process.pid}`;
 const runDir = mkdtempSync(path.join(tmpdir(), "mirage-run-"));
 const phone = "5511988880001";
 let env: Record<string, string>;
-let ports: { api: number; worker: number; sim: number; control: number };
+let ports: { api: number; worker: number; sim: number; control: number; dashboard: number };
 
 function withDb(url: string, db: string, user?: { name: string; password: string }): string {
   const u = new URL(url);
@@ -87,7 +87,13 @@ async function simDevices(): Promise<{ deviceId: number; online: boolean; remove
 }
 
 beforeAll(async () => {
-  ports = { api: await freePort(), worker: await freePort(), sim: await freePort(), control: await freePort() };
+  ports = {
+    api: await freePort(),
+    worker: await freePort(),
+    sim: await freePort(),
+    control: await freePort(),
+    dashboard: await freePort(),
+  };
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(DATABASE_|WA_SIM_|WORKER_|ORCHESTRATOR_|MIRAGE_|VITEST)/.test(k)),
   ) as Record<string, string>;
@@ -109,6 +115,7 @@ beforeAll(async () => {
     WORKER_HTTP_PORT: String(ports.worker),
     WA_SIM_PORT: String(ports.sim),
     WA_SIM_CONTROL_PORT: String(ports.control),
+    DASHBOARD_PORT: String(ports.dashboard),
     WA_SIM_SEED: `stack-test-${process.pid}`,
   };
 });
@@ -150,7 +157,7 @@ describe("./mirage start / stop", () => {
     expect(otherMode.stderr).toContain("already running in simulator mode");
 
     const children = readInfo(runDir)?.children ?? [];
-    expect(children.map((c) => c.name)).toEqual(["wa-sim", "orchestrator", "workers"]);
+    expect(children.map((c) => c.name)).toEqual(["wa-sim", "orchestrator", "workers", "dashboard"]);
     const stopped = await mirage(["stop"], 120_000);
     expect(stopped.stdout).toContain(`stopped (pid ${pid})`);
     expect(isAlive(pid as number)).toBe(false);

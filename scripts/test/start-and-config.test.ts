@@ -114,7 +114,7 @@ describe(".env.example", () => {
       for (const k of Object.keys(fragment)) keys.add(k);
     }
     // Every app's env schema: <app>/src/env.ts exporting zod objects.
-    for (const app of ["orchestrator", "workers", "packages/wa-sim"]) {
+    for (const app of ["orchestrator", "workers", "packages/wa-sim", "dashboard"]) {
       const files = await readdir(path.join(root, app, "src")).catch(() => [] as string[]);
       if (!files.includes("env.ts")) continue;
       const mod = (await import(path.join(root, app, "src/env.ts"))) as Record<string, unknown>;

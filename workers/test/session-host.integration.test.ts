@@ -1,4 +1,4 @@
-import { assignInstance } from "@mirage/db/instances";
+import { assignInstance, markInstancesOfLostWorkers } from "@mirage/db/instances";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorld, type World } from "./harness.ts";
 
@@ -120,6 +120,19 @@ describe("restore", () => {
 });
 
 describe("fencing", () => {
+  it("a host whose heartbeat lapsed (instances marked worker_lost) but still holds them says the truth again", async () => {
+    const { host, id } = await pairByQr("lapse-1", "5511988770030", "w-lapse");
+    // Placement skips rows a writer holds (the first health sample may be landing): it marks them on a later pass.
+    await expect
+      .poll(async () => {
+        await w.t.db.asService((tx) => markInstancesOfLostWorkers(tx, []));
+        return w.status(id);
+      })
+      .toMatchObject({ status: "connecting", status_reason: "worker_lost" });
+    await host.reconcile();
+    expect(await w.status(id)).toMatchObject({ status: "connected", status_reason: null });
+  });
+
   it("a host whose instance moved to another worker drops the socket and writes nothing more", async () => {
     const { host, id } = await pairByQr("fence-1", "5511988770020");
     // The first health sample follows the login; let it land so the drop below is the reconcile's.

@@ -114,3 +114,5 @@ export async function withOrg<T>(
 
 export const ALL_ROLES: readonly TOrgRole[] = ["owner", "admin", "operator", "marketer", "viewer"];
 export const ADMIN_ROLES: readonly TOrgRole[] = ["owner", "admin"];
+/** Who writes the audience (contacts, lists, segments, blacklist, templates, imports) and campaigns. */
+export const MARKETING_ROLES: readonly TOrgRole[] = ["owner", "admin", "marketer"];

@@ -14,7 +14,13 @@ export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
  */
 export type RouteAuth = { kind: "public" } | { kind: "user" } | { kind: "any"; scopes: readonly TApiKeyScope[] };
 
-export type RouteResponse = { description: string; schema?: z.ZodType; example?: unknown };
+export type RouteResponse = {
+  description: string;
+  schema?: z.ZodType;
+  example?: unknown;
+  /** A non-JSON answer the handler streams itself (e.g. text/csv); documented with this media type. */
+  contentType?: string;
+};
 
 /** What a handler gets: validated input, and the caller (always set unless the route is public). */
 export type RouteInput<P, Q, B, A extends RouteAuth = RouteAuth> = {
@@ -45,6 +51,8 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown, A extends RouteAuth 
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** A raw (non-JSON) request body the handler reads from the request stream itself, e.g. an uploaded CSV file. */
+  rawBody?: { contentTypes: string[]; description: string };
   /** Success responses by status; error responses are documented for every route from the error table. */
   responses: Record<number, RouteResponse>;
   handler: (input: RouteInput<P, Q, B, A>, req: Request, res: Response) => Promise<{ status: number; body?: unknown }>;

@@ -74,6 +74,16 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
       const example = r.example ?? exampleOf(r.schema);
       responses[status] = {
         description: r.description,
+        ...(r.contentType
+          ? {
+              content: {
+                [r.contentType]: {
+                  schema: { type: "string" },
+                  ...(r.example !== undefined ? { example: r.example } : {}),
+                },
+              },
+            }
+          : {}),
         ...(r.schema
           ? {
               content: {
@@ -88,7 +98,7 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
     }
     const errorStatuses = new Set<number>([400, 500]);
     if (route.auth.kind !== "public") for (const s of [401, 403, 404]) errorStatuses.add(s);
-    if (route.body) for (const s of [413, 415]) errorStatuses.add(s);
+    if (route.body || route.rawBody) for (const s of [413, 415]) errorStatuses.add(s);
     if (route.path.startsWith("/auth/login")) errorStatuses.add(429);
     for (const status of [...errorStatuses].sort()) {
       const codes = Object.entries(ERROR_STATUS)
@@ -118,6 +128,17 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
                   ...(exampleOf(route.body) !== undefined ? { example: exampleOf(route.body) } : {}),
                 },
               },
+            },
+          }
+        : {}),
+      ...(route.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: route.rawBody.description,
+              content: Object.fromEntries(
+                route.rawBody.contentTypes.map((t) => [t, { schema: { type: "string", format: "binary" } }]),
+              ),
             },
           }
         : {}),

@@ -56,6 +56,15 @@ export const ZBlacklistChangedEvent = z.object({
   id: z.uuid(),
 });
 
+export const ZImportProgressEvent = z.object({
+  importId: z.uuid(),
+  status: z.enum(["queued", "running", "completed", "failed"]),
+  rowsRead: z.number().int(),
+  imported: z.number().int(),
+  merged: z.number().int(),
+  rejected: z.number().int(),
+});
+
 export const REALTIME_EVENTS = {
   "instance:status": ZInstanceStatusEvent,
   "instance:qr": ZInstanceQrEvent,
@@ -65,6 +74,7 @@ export const REALTIME_EVENTS = {
   "message:inbound": ZMessageInboundEvent,
   "conversation:changed": ZConversationChangedEvent,
   "blacklist:changed": ZBlacklistChangedEvent,
+  "import:progress": ZImportProgressEvent,
 } as const;
 
 export type TRealtimeEventName = keyof typeof REALTIME_EVENTS;
@@ -119,7 +129,8 @@ export const REALTIME_STREAM = "mirage:realtime";
  * Where each event comes from, one source per type so clients never see an event twice:
  * - Postgres changes (LISTEN mirage_changes): instance:status, campaign:progress, message:status, message:inbound,
  *   conversation:changed, blacklist:changed;
- * - the workers' pub/sub channel (worker-bus WORKER_EVENTS_CHANNEL, "mirage:events"): instance:qr, instance:health.
+ * - the workers' pub/sub channel (worker-bus WORKER_EVENTS_CHANNEL, "mirage:events"): instance:qr, instance:health;
+ * - the contact import job (publishRealtimeEvent): import:progress.
  * A worker's own instance:status publication is not relayed: the status row it writes is.
  */
 export const WORKER_RELAYED_EVENTS = ["instance:qr", "instance:health"] as const;

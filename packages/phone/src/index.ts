@@ -95,17 +95,27 @@ export function parsePhone(input: string, options: ParsePhoneOptions = {}): Phon
   if (!/\d/.test(raw)) return reject("not_a_number");
   const country = countryOrUndefined(options.defaultCountry);
 
-  const attempts: PhoneNumber[] = [];
-  const tryParse = (text: string, c?: CountryCode) => {
-    const p = parsePhoneNumberFromString(text, c ? { defaultCountry: c } : undefined);
-    if (p) attempts.push(p);
-  };
+  // Candidate readings in order of preference, tried lazily: the first valid one wins (most input is valid on the
+  // first reading, and a failed reading costs as much as a parse), else the first merely possible one.
   const compact = raw.replace(/[\s().\-/]/g, "");
-  if (compact.startsWith("00") && /^\d+$/.test(compact.slice(2))) tryParse(`+${compact.slice(2)}`);
-  tryParse(raw, country);
-  if (!raw.startsWith("+") && /^\d+$/.test(compact)) tryParse(`+${compact}`);
+  const readings: (() => PhoneNumber | undefined)[] = [];
+  if (compact.startsWith("00") && /^\d+$/.test(compact.slice(2)))
+    readings.push(() => parsePhoneNumberFromString(`+${compact.slice(2)}`));
+  readings.push(() => parsePhoneNumberFromString(raw, country ? { defaultCountry: country } : undefined));
+  if (!raw.startsWith("+") && /^\d+$/.test(compact)) readings.push(() => parsePhoneNumberFromString(`+${compact}`));
 
-  const chosen = attempts.find((p) => p.isValid()) ?? attempts.find((p) => p.isPossible());
+  const attempts: PhoneNumber[] = [];
+  let chosen: PhoneNumber | undefined;
+  for (const read of readings) {
+    const p = read();
+    if (!p) continue;
+    if (p.isValid()) {
+      chosen = p;
+      break;
+    }
+    attempts.push(p);
+  }
+  chosen ??= attempts.find((p) => p.isPossible());
   if (!chosen) {
     const lengthCheck = validatePhoneNumberLength(raw, country ? { defaultCountry: country } : undefined);
     switch (lengthCheck) {
@@ -176,8 +186,9 @@ export function isKnownCountry(code: string): boolean {
 function describe(p: PhoneNumber): NormalizedPhone {
   const country = p.country ?? null;
   let lineType = toLineType(p.getType());
+  const valid = p.isValid();
   const brLegacyMobile =
-    p.countryCallingCode === "55" && /^\d{2}[6-9]\d{7}$/.test(p.nationalNumber) && !p.isValid() && p.isPossible();
+    p.countryCallingCode === "55" && /^\d{2}[6-9]\d{7}$/.test(p.nationalNumber) && !valid && p.isPossible();
   if (brLegacyMobile) lineType = "mobile";
   return {
     e164: p.number,
@@ -186,7 +197,7 @@ function describe(p: PhoneNumber): NormalizedPhone {
     nationalNumber: p.nationalNumber,
     lineType,
     canBeMobile: MOBILE_CAPABLE.has(lineType),
-    valid: p.isValid(),
+    valid,
     brLegacyMobile,
   };
 }

@@ -20,6 +20,18 @@ export const JOBS = {
       removeOnFail: { age: 24 * 3600, count: 5000 },
     },
   },
+  importContacts: {
+    queue: "imports",
+    // Ids only: the file is in Postgres (contact_import_chunks), never in Redis, and no personal data rides the job.
+    payload: z.object({ importId: z.uuid(), orgId: z.uuid() }),
+    // A retry re-reads the file from the start; merging by number makes a second pass harmless.
+    defaults: {
+      attempts: 3,
+      backoff: { type: "exponential", delay: 5_000 },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+    },
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;

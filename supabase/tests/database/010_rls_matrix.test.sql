@@ -92,6 +92,18 @@ insert into refresh_tokens (id, user_id, family_id, token_hash, expires_at) valu
   ('ab000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001',
    'ab000000-0000-4000-8000-0000000000f1', 'rt-hash-a', now() + interval '1 day');
 
+insert into segments (id, org_id, name, filter) values
+  ('ac000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'VIPs', '{"tagsAny":["vip"]}');
+insert into contact_consent_events (id, org_id, contact_id, state, source) overriding system value values
+  (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'a2000000-0000-4000-8000-000000000001', 'opted_in', 'form');
+insert into contact_imports (id, org_id, filename) values
+  ('ad000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'leads.csv'),
+  ('ad000000-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000000', 'more.csv');
+insert into contact_import_errors (id, org_id, import_id, line, raw, reason) overriding system value values
+  (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'ad000000-0000-4000-8000-000000000001', 3, 'abc', 'not a number');
+insert into contact_import_chunks (import_id, seq, org_id, data) values
+  ('ad000000-0000-4000-8000-000000000001', 0, 'aaaaaaaa-0000-4000-8000-000000000000', '\x00');
+
 -- ── harness ─────────────────────────────────────────────────────────────────────────────────────────────
 create schema tests;
 
@@ -270,6 +282,33 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('audit_log', 'insert', $$insert into audit_log (org_id, action) values ('aaaaaaaa-0000-4000-8000-000000000000', 'forged')$$, '{}'),
   ('audit_log', 'update', $$update audit_log set action = 'edited' where id = 900001$$, '{}'),
   ('audit_log', 'delete', $$delete from audit_log where id = 900001$$, '{}'),
+
+  ('segments', 'select', $$select 1 from segments where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
+  ('segments', 'insert', $$insert into segments (org_id, name) values ('aaaaaaaa-0000-4000-8000-000000000000', 'Everyone')$$, '{marketer,admin,owner}'),
+  ('segments', 'update', $$update segments set name = 'Gold' where id = 'ac000000-0000-4000-8000-000000000001'$$, '{marketer,admin,owner}'),
+  ('segments', 'delete', $$delete from segments where id = 'ac000000-0000-4000-8000-000000000001'$$, '{marketer,admin,owner}'),
+
+  -- Consent evidence is append-only: a marketer records it, nobody edits or deletes it (erasure cascades).
+  ('contact_consent_events', 'select', $$select 1 from contact_consent_events where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
+  ('contact_consent_events', 'insert', $$insert into contact_consent_events (org_id, contact_id, state, source) values ('aaaaaaaa-0000-4000-8000-000000000000', 'a2000000-0000-4000-8000-000000000002', 'opted_out', 'manual')$$, '{marketer,admin,owner}'),
+  ('contact_consent_events', 'update', $$update contact_consent_events set source = 'x' where id = 900001$$, '{}'),
+  ('contact_consent_events', 'delete', $$delete from contact_consent_events where id = 900001$$, '{}'),
+
+  -- A marketer creates an import record; only the job (service) writes its progress.
+  ('contact_imports', 'select', $$select 1 from contact_imports where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
+  ('contact_imports', 'insert', $$insert into contact_imports (org_id, filename) values ('aaaaaaaa-0000-4000-8000-000000000000', 'x.csv')$$, '{marketer,admin,owner}'),
+  ('contact_imports', 'update', $$update contact_imports set imported = 99 where id = 'ad000000-0000-4000-8000-000000000001'$$, '{}'),
+  ('contact_imports', 'delete', $$delete from contact_imports where id = 'ad000000-0000-4000-8000-000000000002'$$, '{marketer,admin,owner}'),
+
+  ('contact_import_errors', 'select', $$select 1 from contact_import_errors where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
+  ('contact_import_errors', 'insert', $$insert into contact_import_errors (org_id, import_id, line, reason) values ('aaaaaaaa-0000-4000-8000-000000000000', 'ad000000-0000-4000-8000-000000000001', 9, 'forged')$$, '{}'),
+  ('contact_import_errors', 'update', $$update contact_import_errors set reason = 'x' where id = 900001$$, '{}'),
+  ('contact_import_errors', 'delete', $$delete from contact_import_errors where id = 900001$$, '{}'),
+
+  ('contact_import_chunks', 'select', $$select 1 from contact_import_chunks$$, '{}'),
+  ('contact_import_chunks', 'insert', $$insert into contact_import_chunks (import_id, seq, org_id, data) values ('ad000000-0000-4000-8000-000000000001', 1, 'aaaaaaaa-0000-4000-8000-000000000000', '\x01')$$, '{}'),
+  ('contact_import_chunks', 'update', $$update contact_import_chunks set data = '\x02' where import_id = 'ad000000-0000-4000-8000-000000000001'$$, '{}'),
+  ('contact_import_chunks', 'delete', $$delete from contact_import_chunks where import_id = 'ad000000-0000-4000-8000-000000000001'$$, '{}'),
 
   -- Refresh tokens are service-only, even for their own user: the orchestrator rotates them.
   ('refresh_tokens', 'select', $$select 1 from refresh_tokens where user_id = 'a0000000-0000-4000-8000-000000000001'$$, '{}'),

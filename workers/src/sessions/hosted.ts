@@ -12,6 +12,8 @@ export type Hosted = {
   orgId: string;
   epoch: number;
   status: TInstanceStatus;
+  /** The reason last written with `status` (re-asserted when someone else rewrote the row). */
+  statusReason?: string | null;
   /** The number the instance was created for (E.164), to compare with the one that links. */
   expectedPhone: string | null;
   auth?: PostgresAuthState;

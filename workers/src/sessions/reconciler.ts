@@ -27,6 +27,10 @@ export class Reconciler {
         dropped++;
       } else if (inst.desiredState === "stopped") {
         await this.actions.stop(h.id);
+      } else if (inst.status !== h.status && !h.stopping && (h.session || h.retryTimer)) {
+        // The row was rewritten while this host still holds the instance (the orchestrator marks a worker's
+        // instances `worker_lost` when its heartbeat lapses, e.g. on a starved machine): say again what is true.
+        await ctx.writeStatus(h, h.status, h.statusReason ?? null, { detail: { reasserted: true } });
       }
     }
     const queued = new Set(this.queue);

@@ -35,6 +35,7 @@ export async function writeStatus(
   }
   const previous = h.status;
   h.status = to;
+  h.statusReason = reason;
   if (result.result !== "ok") return;
   h.logger.info({ from: result.from, to, reason }, "instance status");
   await ctx.deps.events.publish({

@@ -1,0 +1,19 @@
+import path from "node:path";
+import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
+
+const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
+
+const config: NextConfig = {
+  // A self-contained server (.next/standalone/dashboard/server.js) for Docker and ./mirage start.
+  output: "standalone",
+  // The workspace root, so tracing finds @mirage/contracts and the hoisted node_modules.
+  outputFileTracingRoot: path.resolve(import.meta.dirname, ".."),
+  transpilePackages: ["@mirage/contracts"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // The app only: e2e tests and benches are type-checked by ./mirage test (tsc -p dashboard/tsconfig.json).
+  typescript: { ignoreBuildErrors: false, tsconfigPath: "tsconfig.next.json" },
+};
+
+export default withNextIntl(config);

@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { ApiKeys } from "@/features/settings/api-keys";
+import { AdminOnly } from "@/features/shell/admin-only";
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("apiKeys"))("title") };
+}
+
+export default function Page() {
+  return (
+    <AdminOnly>
+      <ApiKeys />
+    </AdminOnly>
+  );
+}

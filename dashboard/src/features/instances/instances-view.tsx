@@ -1,0 +1,141 @@
+"use client";
+
+import type { TInstance } from "@mirage/contracts/instances";
+import { SearchIcon, SmartphoneIcon } from "lucide-react";
+import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
+import { memo, startTransition, useDeferredValue, useEffect, useMemo, useState } from "react";
+import { Card } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useSession } from "@/features/shell/session-context";
+import { can } from "@/lib/permissions";
+import { useLiveHealth } from "@/lib/realtime";
+import { useErrorMessage } from "@/lib/use-error-message";
+import { AddNumberButton } from "./add-number-button";
+import { InstanceActions } from "./instance-actions";
+import { lastActivity, useInstances } from "./queries";
+import { HealthScore, StatusBadge, useReasonText } from "./status";
+
+export function InstancesView() {
+  const t = useTranslations("instances");
+  const { org } = useSession();
+  const { data, error, isPending } = useInstances();
+  const { describe } = useErrorMessage();
+  const [filter, setFilter] = useState("");
+  const query = useDeferredValue(filter.trim().toLowerCase());
+  const items = useMemo(() => {
+    const all = [...(data?.items ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+    return query ? all.filter((i) => i.name.toLowerCase().includes(query) || (i.phone ?? "").includes(query)) : all;
+  }, [data, query]);
+  const writer = can(org.role, "instances.write");
+  // A large fleet renders in slices, each a transition: the first cards and the controls answer at once while the
+  // rest fill in, instead of one long blocking render.
+  const [shown, setShown] = useState(FIRST_SLICE);
+  useEffect(() => {
+    if (shown >= items.length) return;
+    const timer = setTimeout(() => startTransition(() => setShown((n) => n + NEXT_SLICE)), 0);
+    return () => clearTimeout(timer);
+  }, [shown, items.length]);
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
+        {(data?.items.length ?? 0) > 0 && (
+          <div className="relative w-full sm:w-64">
+            <SearchIcon className="absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
+            <Input
+              type="search"
+              aria-label={t("search")}
+              placeholder={t("search")}
+              className="pl-8"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+            />
+          </div>
+        )}
+        {writer && <AddNumberButton />}
+      </div>
+      {isPending ? (
+        <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
+          {[0, 1, 2].map((k) => (
+            <Skeleton key={k} className="h-36" />
+          ))}
+        </div>
+      ) : error ? (
+        <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-4">
+          <p className="font-medium">{describe(error).title}</p>
+          <p className="text-muted-foreground text-sm">{describe(error).detail}</p>
+        </div>
+      ) : data.items.length === 0 ? (
+        <div className="flex flex-col items-center gap-3 rounded-xl border border-dashed p-10 text-center">
+          <SmartphoneIcon className="size-10 text-muted-foreground" aria-hidden />
+          <h2 className="font-medium text-lg">{t("emptyTitle")}</h2>
+          <p className="max-w-md text-muted-foreground text-sm">{writer ? t("emptyBody") : t("emptyBodyReader")}</p>
+          {writer && <AddNumberButton size="lg" />}
+        </div>
+      ) : (
+        <ul className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3" aria-label={t("title")}>
+          {items.slice(0, shown).map((i) => (
+            <InstanceCard key={i.id} instance={i} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+const FIRST_SLICE = 48;
+const NEXT_SLICE = 96;
+
+// Memoized: a live event patches one instance, and the cache keeps the other objects as they were.
+const InstanceCard = memo(function InstanceCard({ instance }: { instance: TInstance }) {
+  const t = useTranslations("instances");
+  const reasonText = useReasonText();
+  const format = useFormatter();
+  const live = useLiveHealth(instance.id);
+  const activity = lastActivity(instance);
+  const reason = live?.reasons[0] ?? instance.statusReason;
+  return (
+    <li>
+      <Card
+        className="gap-3 py-4"
+        data-testid="instance-card"
+        data-instance={instance.name}
+        data-status={instance.status}
+      >
+        <div className="flex items-start gap-2 px-4">
+          <div className="min-w-0 flex-1">
+            <Link
+              href={`/instances/${instance.id}`}
+              className="block truncate font-medium outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50"
+            >
+              {instance.name}
+            </Link>
+            <p className="truncate text-muted-foreground text-sm tabular-nums">{instance.phone ?? t("noPhone")}</p>
+          </div>
+          <StatusBadge status={instance.status} />
+          <InstanceActions instance={instance} />
+        </div>
+        <dl className="grid grid-cols-3 gap-2 px-4 text-sm">
+          <div>
+            <dt className="text-muted-foreground text-xs">{t("health")}</dt>
+            <dd>
+              <HealthScore score={instance.healthScore} status={instance.status} />
+            </dd>
+          </div>
+          <div className="min-w-0">
+            <dt className="text-muted-foreground text-xs">{t("worker")}</dt>
+            <dd className="truncate">{instance.workerId ?? "—"}</dd>
+          </div>
+          <div className="min-w-0">
+            <dt className="text-muted-foreground text-xs">{t("lastActivity")}</dt>
+            <dd className="truncate">{activity ? format.relativeTime(new Date(activity)) : "—"}</dd>
+          </div>
+        </dl>
+        {reason && <p className="px-4 text-muted-foreground text-xs">{reasonText(reason)}</p>}
+      </Card>
+    </li>
+  );
+});

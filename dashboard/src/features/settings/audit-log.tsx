@@ -1,0 +1,128 @@
+"use client";
+
+import type { TAuditEntry } from "@mirage/contracts/audit";
+import type { TMember } from "@mirage/contracts/organizations";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
+import { useMemo, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Input, NativeSelect } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useSession } from "@/features/shell/session-context";
+import { api } from "@/lib/api";
+
+type Page = { items: TAuditEntry[]; nextBeforeId?: number | null };
+
+/**
+ * The audit log, newest first, paged with `beforeId`. The API has no server-side filters yet, so the filters
+ * (action, actor, target) apply to the pages loaded so far; "Load older" fetches more.
+ */
+export function AuditLog() {
+  const t = useTranslations("audit");
+  const format = useFormatter();
+  const { org } = useSession();
+  const [action, setAction] = useState("");
+  const [actor, setActor] = useState("");
+  const [target, setTarget] = useState("");
+  const log = useInfiniteQuery({
+    queryKey: ["audit", org.id],
+    initialPageParam: undefined as number | undefined,
+    queryFn: ({ pageParam }) =>
+      api<Page>(`/orgs/${org.id}/audit-log?limit=100${pageParam ? `&beforeId=${pageParam}` : ""}`),
+    getNextPageParam: (last) => last.nextBeforeId ?? undefined,
+  });
+  const members = useQuery({
+    queryKey: ["members", org.id],
+    queryFn: () => api<{ items: TMember[] }>(`/orgs/${org.id}/members`),
+  });
+  const emailOf = useMemo(() => new Map((members.data?.items ?? []).map((m) => [m.userId, m.email])), [members.data]);
+  const all = useMemo(() => log.data?.pages.flatMap((p) => p.items) ?? [], [log.data]);
+  const targets = useMemo(() => [...new Set(all.map((e) => e.targetType).filter(Boolean))] as string[], [all]);
+  const actors = useMemo(
+    () => [...new Set(all.map((e) => e.actorUserId ?? e.actorApiKeyId).filter(Boolean))] as string[],
+    [all],
+  );
+  const shown = all.filter(
+    (e) =>
+      (!action || e.action.includes(action.trim())) &&
+      (!actor || e.actorUserId === actor || e.actorApiKeyId === actor) &&
+      (!target || e.targetType === target),
+  );
+  const who = (e: TAuditEntry) =>
+    e.actorApiKeyId ? t("apiKey") : e.actorUserId ? (emailOf.get(e.actorUserId) ?? e.actorUserId) : t("system");
+
+  return (
+    <div className="space-y-4">
+      <h1 className="font-semibold text-2xl">{t("title")}</h1>
+      <div className="grid gap-3 sm:grid-cols-3">
+        <div className="grid gap-1">
+          <Label htmlFor="audit-action">{t("action")}</Label>
+          <Input
+            id="audit-action"
+            value={action}
+            onChange={(e) => setAction(e.target.value)}
+            placeholder="instance.delete"
+          />
+        </div>
+        <div className="grid gap-1">
+          <Label htmlFor="audit-actor">{t("actor")}</Label>
+          <NativeSelect id="audit-actor" value={actor} onChange={(e) => setActor(e.target.value)}>
+            <option value="">{t("anyone")}</option>
+            {actors.map((a) => (
+              <option key={a} value={a}>
+                {emailOf.get(a) ?? a}
+              </option>
+            ))}
+          </NativeSelect>
+        </div>
+        <div className="grid gap-1">
+          <Label htmlFor="audit-target">{t("target")}</Label>
+          <NativeSelect id="audit-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+            <option value="">{t("anything")}</option>
+            {targets.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </NativeSelect>
+        </div>
+      </div>
+      {log.data && shown.length === 0 ? (
+        <p className="rounded-xl border border-dashed p-8 text-center text-muted-foreground text-sm">{t("empty")}</p>
+      ) : (
+        <Table>
+          <TableHeader>
+            <TableRow>
+              <TableHead>{t("when")}</TableHead>
+              <TableHead>{t("actor")}</TableHead>
+              <TableHead>{t("action")}</TableHead>
+              <TableHead>{t("target")}</TableHead>
+              <TableHead>{t("ip")}</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {shown.map((e) => (
+              <TableRow key={e.id}>
+                <TableCell className="whitespace-nowrap">
+                  {format.dateTime(new Date(e.createdAt), { dateStyle: "short", timeStyle: "medium" })}
+                </TableCell>
+                <TableCell className="max-w-48 truncate">{who(e)}</TableCell>
+                <TableCell className="font-mono text-xs">{e.action}</TableCell>
+                <TableCell className="font-mono text-xs">
+                  {e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}
+                </TableCell>
+                <TableCell className="text-muted-foreground text-xs">{e.ip ?? "—"}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {log.hasNextPage && (
+        <Button variant="outline" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+          {t("older")}
+        </Button>
+      )}
+    </div>
+  );
+}

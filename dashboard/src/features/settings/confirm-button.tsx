@@ -1,0 +1,64 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import type { ReactNode } from "react";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+
+/** A button that asks first, saying what will happen. */
+export function ConfirmButton(props: {
+  label: string;
+  title: string;
+  body: string;
+  onConfirm: () => void;
+  icon?: ReactNode;
+}) {
+  const tc = useTranslations("common");
+  return (
+    <AlertDialog>
+      <AlertDialogTrigger asChild>
+        <Button variant="ghost" size="sm">
+          {props.icon}
+          {props.label}
+        </Button>
+      </AlertDialogTrigger>
+      <AlertDialogContent>
+        <AlertDialogHeader>
+          <AlertDialogTitle>{props.title}</AlertDialogTitle>
+          <AlertDialogDescription>{props.body}</AlertDialogDescription>
+        </AlertDialogHeader>
+        <AlertDialogFooter>
+          <AlertDialogCancel>{tc("cancel")}</AlertDialogCancel>
+          <AlertDialogAction destructive onClick={props.onConfirm}>
+            {props.label}
+          </AlertDialogAction>
+        </AlertDialogFooter>
+      </AlertDialogContent>
+    </AlertDialog>
+  );
+}
+
+/** A secret shown once, with a copy button and the warning that it will not be shown again. */
+export function ShownOnce({ value, warning, copyLabel }: { value: string; warning: string; copyLabel: string }) {
+  return (
+    <div className="grid gap-2 rounded-md border border-warning/40 bg-warning/10 p-3">
+      <p className="text-sm">{warning}</p>
+      <code className="break-all rounded bg-muted p-2 font-mono text-xs" data-testid="secret-once">
+        {value}
+      </code>
+      <Button variant="outline" size="sm" onClick={() => void navigator.clipboard?.writeText(value)}>
+        {copyLabel}
+      </Button>
+    </div>
+  );
+}

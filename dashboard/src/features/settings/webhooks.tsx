@@ -1,0 +1,365 @@
+"use client";
+
+import {
+  type TCreateWebhookRequest,
+  type TWebhookDelivery,
+  type TWebhookDeliveryDetail,
+  type TWebhookEndpoint,
+  ZWebhookEventType,
+} from "@mirage/contracts/webhooks";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { PlusIcon, WebhookIcon } from "lucide-react";
+import { useFormatter, useTranslations } from "next-intl";
+import { type FormEvent, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
+import { Input, NativeSelect } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useSession } from "@/features/shell/session-context";
+import { api } from "@/lib/api";
+import { toast } from "@/lib/toast";
+import { useErrorMessage } from "@/lib/use-error-message";
+import { ConfirmButton, ShownOnce } from "./confirm-button";
+
+const DELIVERY_TONE = {
+  delivered: "success",
+  pending: "secondary",
+  delivering: "secondary",
+  failed: "warning",
+  dead: "destructive",
+} as const;
+
+export function Webhooks() {
+  const t = useTranslations("webhooks");
+  const tc = useTranslations("common");
+  const { org } = useSession();
+  const qc = useQueryClient();
+  const { toastError } = useErrorMessage();
+  const key = ["webhooks", org.id];
+  const endpoints = useQuery({
+    queryKey: key,
+    queryFn: () => api<{ items: TWebhookEndpoint[] }>(`/orgs/${org.id}/webhooks`),
+  });
+  const [selected, setSelected] = useState<string | null>(null);
+  const invalidate = () => void qc.invalidateQueries({ queryKey: key });
+  const patch = useMutation({
+    mutationFn: (v: { id: string; enabled: boolean }) =>
+      api(`/orgs/${org.id}/webhooks/${v.id}`, { method: "PATCH", body: { enabled: v.enabled } }),
+    onSuccess: invalidate,
+    onError: toastError,
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => api(`/orgs/${org.id}/webhooks/${id}`, { method: "DELETE" }),
+    onSuccess: () => {
+      toast.success(t("deleted"));
+      setSelected(null);
+      invalidate();
+    },
+    onError: toastError,
+  });
+  const test = useMutation({
+    mutationFn: (id: string) => api(`/orgs/${org.id}/webhooks/${id}/test`, { method: "POST" }),
+    onSuccess: (_r, id) => {
+      toast.success(t("testQueued"));
+      void qc.invalidateQueries({ queryKey: ["deliveries", org.id, id] });
+    },
+    onError: toastError,
+  });
+  const items = endpoints.data?.items ?? [];
+  const current = items.find((e) => e.id === selected) ?? items[0];
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
+        <CreateEndpoint onDone={invalidate} />
+      </div>
+      {endpoints.data && items.length === 0 ? (
+        <div className="flex flex-col items-center gap-2 rounded-xl border border-dashed p-8 text-center">
+          <WebhookIcon className="size-8 text-muted-foreground" aria-hidden />
+          <p className="font-medium">{t("emptyTitle")}</p>
+          <p className="max-w-md text-muted-foreground text-sm">{t("emptyBody")}</p>
+        </div>
+      ) : (
+        <Table>
+          <TableHeader>
+            <TableRow>
+              <TableHead>{t("url")}</TableHead>
+              <TableHead>{t("events")}</TableHead>
+              <TableHead>{t("enabled")}</TableHead>
+              <TableHead>
+                <span className="sr-only">{tc("actions")}</span>
+              </TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {items.map((e) => (
+              <TableRow key={e.id} data-selected={current?.id === e.id ? "" : undefined}>
+                <TableCell className="max-w-72">
+                  <button
+                    type="button"
+                    className="truncate text-left font-medium hover:underline"
+                    onClick={() => setSelected(e.id)}
+                  >
+                    {e.url}
+                  </button>
+                  {e.description && <p className="text-muted-foreground text-xs">{e.description}</p>}
+                </TableCell>
+                <TableCell className="text-xs">
+                  {e.events.length === 0 ? t("allEvents") : e.events.join(", ")}
+                </TableCell>
+                <TableCell>
+                  <input
+                    type="checkbox"
+                    className="size-4"
+                    aria-label={t("enabledFor", { url: e.url })}
+                    checked={e.enabled}
+                    onChange={(ev) => patch.mutate({ id: e.id, enabled: ev.target.checked })}
+                  />
+                </TableCell>
+                <TableCell className="space-x-1 text-right whitespace-nowrap">
+                  <Button variant="ghost" size="sm" onClick={() => test.mutate(e.id)} disabled={!e.enabled}>
+                    {t("test")}
+                  </Button>
+                  <ConfirmButton
+                    label={tc("delete")}
+                    title={t("deleteTitle")}
+                    body={t("deleteBody", { url: e.url })}
+                    onConfirm={() => remove.mutate(e.id)}
+                  />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {current && <Deliveries endpoint={current} />}
+    </div>
+  );
+}
+
+function Deliveries({ endpoint }: { endpoint: TWebhookEndpoint }) {
+  const t = useTranslations("webhooks");
+  const tc = useTranslations("common");
+  const format = useFormatter();
+  const { org } = useSession();
+  const [status, setStatus] = useState("");
+  const [open, setOpen] = useState<number | null>(null);
+  const deliveries = useQuery({
+    queryKey: ["deliveries", org.id, endpoint.id, status],
+    queryFn: () =>
+      api<{ items: TWebhookDelivery[] }>(
+        `/orgs/${org.id}/webhooks/${endpoint.id}/deliveries?limit=50${status ? `&status=${status}` : ""}`,
+      ),
+    refetchInterval: 10_000,
+  });
+  return (
+    <Card>
+      <CardHeader className="flex-row flex-wrap items-center gap-3">
+        <CardTitle className="mr-auto">{t("deliveriesOf", { url: endpoint.url })}</CardTitle>
+        <Label htmlFor="delivery-status" className="sr-only">
+          {t("statusFilter")}
+        </Label>
+        <NativeSelect id="delivery-status" className="w-44" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">{t("allStatuses")}</option>
+          {Object.keys(DELIVERY_TONE).map((s) => (
+            <option key={s} value={s}>
+              {t(`delivery.${s}`)}
+            </option>
+          ))}
+        </NativeSelect>
+      </CardHeader>
+      <CardContent>
+        {deliveries.data?.items.length === 0 ? (
+          <p className="text-muted-foreground text-sm">{t("noDeliveries")}</p>
+        ) : (
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>{t("when")}</TableHead>
+                <TableHead>{t("event")}</TableHead>
+                <TableHead>{t("deliveryStatus")}</TableHead>
+                <TableHead>{t("attempts")}</TableHead>
+                <TableHead>
+                  <span className="sr-only">{tc("actions")}</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {(deliveries.data?.items ?? []).map((d) => (
+                <TableRow key={d.id}>
+                  <TableCell className="whitespace-nowrap">
+                    {format.dateTime(new Date(d.createdAt), { dateStyle: "short", timeStyle: "medium" })}
+                  </TableCell>
+                  <TableCell className="font-mono text-xs">{d.eventType}</TableCell>
+                  <TableCell>
+                    <Badge variant={DELIVERY_TONE[d.status]}>{t(`delivery.${d.status}`)}</Badge>
+                    {d.lastStatusCode !== null && (
+                      <span className="ml-2 text-muted-foreground text-xs">HTTP {d.lastStatusCode}</span>
+                    )}
+                  </TableCell>
+                  <TableCell className="tabular-nums">{d.attempts}</TableCell>
+                  <TableCell className="text-right">
+                    <Button variant="ghost" size="sm" onClick={() => setOpen(d.id)}>
+                      {t("details")}
+                    </Button>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+        {open !== null && <DeliveryDialog endpointId={endpoint.id} deliveryId={open} onClose={() => setOpen(null)} />}
+      </CardContent>
+    </Card>
+  );
+}
+
+function DeliveryDialog({
+  endpointId,
+  deliveryId,
+  onClose,
+}: {
+  endpointId: string;
+  deliveryId: number;
+  onClose: () => void;
+}) {
+  const t = useTranslations("webhooks");
+  const tc = useTranslations("common");
+  const { org } = useSession();
+  const qc = useQueryClient();
+  const { toastError } = useErrorMessage();
+  const detail = useQuery({
+    queryKey: ["delivery", org.id, endpointId, deliveryId],
+    queryFn: () => api<TWebhookDeliveryDetail>(`/orgs/${org.id}/webhooks/${endpointId}/deliveries/${deliveryId}`),
+  });
+  const redeliver = useMutation({
+    mutationFn: () =>
+      api(`/orgs/${org.id}/webhooks/${endpointId}/deliveries/${deliveryId}/redeliver`, { method: "POST" }),
+    onSuccess: () => {
+      toast.success(t("redelivered"));
+      void qc.invalidateQueries({ queryKey: ["deliveries", org.id, endpointId] });
+      void qc.invalidateQueries({ queryKey: ["delivery", org.id, endpointId, deliveryId] });
+    },
+    onError: toastError,
+  });
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()}>
+      <DialogContent closeLabel={tc("close")} className="sm:max-w-2xl">
+        <DialogHeader>
+          <DialogTitle>{t("deliveryTitle", { id: deliveryId })}</DialogTitle>
+          <DialogDescription>{detail.data?.eventType ?? ""}</DialogDescription>
+        </DialogHeader>
+        {detail.data?.lastError && (
+          <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
+            <p className="font-medium">{t("lastError")}</p>
+            <p className="break-all text-muted-foreground">{detail.data.lastError}</p>
+          </div>
+        )}
+        <div>
+          <p className="mb-1 font-medium text-sm">{t("payload")}</p>
+          <pre className="max-h-72 overflow-auto rounded bg-muted p-3 text-xs">
+            {detail.data ? JSON.stringify(detail.data.payload, null, 2) : "…"}
+          </pre>
+        </div>
+        <DialogFooter>
+          <Button
+            onClick={() => redeliver.mutate()}
+            disabled={redeliver.isPending || detail.data?.status === "pending"}
+          >
+            {t("redeliver")}
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function CreateEndpoint({ onDone }: { onDone: () => void }) {
+  const t = useTranslations("webhooks");
+  const tc = useTranslations("common");
+  const { org } = useSession();
+  const { describe } = useErrorMessage();
+  const [open, setOpen] = useState(false);
+  const create = useMutation({
+    mutationFn: (body: TCreateWebhookRequest) =>
+      api<TWebhookEndpoint & { secret: string }>(`/orgs/${org.id}/webhooks`, { method: "POST", body }),
+    onSuccess: onDone,
+  });
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const description = String(f.get("description") ?? "");
+    create.mutate({
+      url: String(f.get("url")),
+      events: f.getAll("events").map(String) as TCreateWebhookRequest["events"],
+      enabled: true,
+      ...(description ? { description } : {}),
+    });
+  };
+  const err = create.error ? describe(create.error) : null;
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (!o) create.reset();
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button>
+          <PlusIcon aria-hidden /> {t("add")}
+        </Button>
+      </DialogTrigger>
+      <DialogContent closeLabel={tc("close")}>
+        <DialogHeader>
+          <DialogTitle>{t("addTitle")}</DialogTitle>
+          <DialogDescription>{t("addHelp")}</DialogDescription>
+        </DialogHeader>
+        {create.data ? (
+          <ShownOnce value={create.data.secret} warning={t("secretOnce")} copyLabel={tc("copy")} />
+        ) : (
+          <form onSubmit={onSubmit} className="grid gap-4">
+            <div className="grid gap-2">
+              <Label htmlFor="wh-url">{t("url")}</Label>
+              <Input id="wh-url" name="url" type="url" required placeholder="https://example.com/hooks/mirage" />
+            </div>
+            <div className="grid gap-2">
+              <Label htmlFor="wh-desc">{t("description")}</Label>
+              <Input id="wh-desc" name="description" maxLength={500} />
+            </div>
+            <fieldset className="grid grid-cols-2 gap-2">
+              <legend className="mb-1 font-medium text-sm">{t("eventsHelp")}</legend>
+              {ZWebhookEventType.options.map((ev) => (
+                <label key={ev} className="flex items-center gap-2 font-mono text-xs">
+                  <input type="checkbox" name="events" value={ev} className="size-4" />
+                  {ev}
+                </label>
+              ))}
+            </fieldset>
+            {err && (
+              <p role="alert" className="text-destructive text-sm">
+                {err.title} {err.detail && <span className="text-muted-foreground">({err.detail})</span>}
+              </p>
+            )}
+            <DialogFooter>
+              <Button type="submit" disabled={create.isPending}>
+                {t("add")}
+              </Button>
+            </DialogFooter>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

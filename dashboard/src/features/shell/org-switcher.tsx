@@ -1,0 +1,52 @@
+"use client";
+
+import { Building2Icon, ChevronsUpDownIcon } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { Button } from "@/components/ui/button";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuLabel,
+  DropdownMenuRadioGroup,
+  DropdownMenuRadioItem,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
+import { useSession } from "./session-context";
+
+export function OrgSwitcher() {
+  const t = useTranslations("shell");
+  const tr = useTranslations("roles");
+  const { me, org } = useSession();
+  const router = useRouter();
+  const choose = (id: string) => {
+    // biome-ignore lint/suspicious/noDocumentCookie: which organization is shown is a plain preference cookie.
+    document.cookie = `mirage_org=${id}; path=/; max-age=31536000; samesite=lax`;
+    router.push("/instances");
+    router.refresh();
+  };
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger asChild>
+        <Button variant="outline" className="w-full justify-between" aria-label={t("switchOrg", { name: org.name })}>
+          <span className="flex min-w-0 items-center gap-2">
+            <Building2Icon aria-hidden />
+            <span className="truncate">{org.name}</span>
+          </span>
+          <ChevronsUpDownIcon className="opacity-60" aria-hidden />
+        </Button>
+      </DropdownMenuTrigger>
+      <DropdownMenuContent align="start" className="w-64">
+        <DropdownMenuLabel>{t("organizations")}</DropdownMenuLabel>
+        <DropdownMenuRadioGroup value={org.id} onValueChange={choose}>
+          {me.organizations.map((o) => (
+            <DropdownMenuRadioItem key={o.id} value={o.id}>
+              <span className="truncate">{o.name}</span>
+              <span className="ml-auto text-muted-foreground text-xs">{tr(o.role)}</span>
+            </DropdownMenuRadioItem>
+          ))}
+        </DropdownMenuRadioGroup>
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
+}

@@ -1,0 +1,17 @@
+import type { TOrgRole } from "@mirage/contracts/enums";
+
+/**
+ * What each role may do, mirroring the API's role checks (README "Who may do what"), so the dashboard never shows
+ * a button whose call would be refused. The API still decides: this only hides what would fail.
+ */
+const RULES = {
+  "instances.write": ["owner", "admin", "operator"],
+  "org.manage": ["owner", "admin"],
+  "org.own": ["owner"],
+} as const satisfies Record<string, readonly TOrgRole[]>;
+
+export type Permission = keyof typeof RULES;
+
+export function can(role: TOrgRole | undefined, permission: Permission): boolean {
+  return role !== undefined && (RULES[permission] as readonly TOrgRole[]).includes(role);
+}

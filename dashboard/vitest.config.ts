@@ -1,0 +1,13 @@
+import { defineProject } from "vitest/config";
+
+// Unit tests (catalogues, locale negotiation) and the browser end-to-end suite against the whole stack. The e2e
+// suite builds the dashboard when its sources changed (minutes on a loaded 2-core machine): generous timeouts.
+export default defineProject({
+  test: {
+    name: "dashboard",
+    include: ["src/**/*.test.ts", "e2e/**/*.test.ts"],
+    testTimeout: 180_000,
+    hookTimeout: 900_000,
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,236 @@
+import { ZOrgIdParams } from "@mirage/contracts/common";
+import {
+  pageOf,
+  ZContact,
+  ZContactListQuery,
+  ZContactParams,
+  ZCreateContactRequest,
+  ZUpdateContactRequest,
+} from "@mirage/contracts/contacts";
+import type { Database, Tx } from "@mirage/db";
+import {
+  addToList,
+  type ContactQuery,
+  cursorContacts,
+  customFieldKeys,
+  decodeContactCursor,
+  deleteContact,
+  findContact,
+  findContactByPhone,
+  insertContact,
+  listContacts,
+  updateContact,
+} from "@mirage/db/contacts";
+import { orgDefaultCountry } from "@mirage/db/imports";
+import { findList } from "@mirage/db/lists";
+import { findSegment } from "@mirage/db/segments";
+import { audit } from "../audit/record.ts";
+import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
+import { AppError } from "../http/app-error.ts";
+import { sendCsv } from "../http/csv.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+import { EXPORT_COLUMNS, exportCells, toContactDto } from "./dto.ts";
+import { phoneFromRequest } from "./phone-input.ts";
+
+const READ = { kind: "any", scopes: ["read", "campaigns"] } as const;
+const WRITE = { kind: "any", scopes: ["campaigns"] } as const;
+
+/** Turns list/segment/tag/q query parameters into a contact query, checking that the list or segment exists. */
+export async function contactSelection(
+  tx: Tx,
+  orgId: string,
+  q: { q?: string; tag?: string; listId?: string; segmentId?: string },
+): Promise<Omit<ContactQuery, "limit" | "after">> {
+  if (q.listId && !(await findList(tx, orgId, q.listId))) throw new AppError("not_found", "list not found");
+  let filter: ContactQuery["filter"];
+  if (q.segmentId) {
+    const seg = await findSegment(tx, orgId, q.segmentId);
+    if (!seg) throw new AppError("not_found", "segment not found");
+    filter = seg.filter;
+  }
+  return { orgId, q: q.q, tag: q.tag, listId: q.listId, filter };
+}
+
+export function contactRoutes(deps: { db: Database }): RouteDef[] {
+  const { db } = deps;
+  return [
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/contacts",
+      summary: "Search contacts (name prefix, digits of a number, tag, list, segment), newest first",
+      description: "Cursor pagination: pass `nextCursor` as `cursor` for the next page; null means the last page.",
+      tags: ["contacts"],
+      auth: READ,
+      roles: ALL_ROLES,
+      params: ZOrgIdParams,
+      query: ZContactListQuery,
+      responses: {
+        200: {
+          description: "A page of contacts",
+          schema: pageOf(ZContact),
+          example: { items: [ZContact.meta()?.example], nextCursor: "MTc2NDQ5NjAwMDAwMDAwMC41YzllMmYwYS0" },
+        },
+      },
+      async handler({ params, query, principal }) {
+        const after = query.cursor ? decodeContactCursor(query.cursor) : undefined;
+        if (query.cursor && !after) throw new AppError("bad_request", "invalid cursor");
+        const page = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) =>
+          listContacts(tx, { ...(await contactSelection(tx, params.orgId, query)), limit: query.limit, after }),
+        );
+        return { status: 200, body: { items: page.items.map(toContactDto), nextCursor: page.next } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/contacts/export.csv",
+      summary: "Export contacts (all, or a list, segment, tag or search) as CSV",
+      description:
+        "UTF-8 with BOM so Excel opens it; cells that a spreadsheet would run as formulas are prefixed with `'`.",
+      tags: ["contacts"],
+      auth: READ,
+      roles: ALL_ROLES,
+      params: ZOrgIdParams,
+      query: ZContactListQuery.omit({ limit: true, cursor: true }),
+      responses: {
+        200: {
+          description: "UTF-8 CSV with BOM",
+          contentType: "text/csv",
+          example:
+            "phone,name,other_phones,tags,consent,line_type,created_at,cidade\r\n" +
+            "+5511999990001,Ana Souza,+551133330000,vip,opted_in,mobile,2026-11-24T10:00:00.000Z,Recife\r\n",
+        },
+      },
+      async handler({ params, query, principal }, _req, res) {
+        await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
+          const sel = await contactSelection(tx, params.orgId, query);
+          const keys = await customFieldKeys(tx, params.orgId);
+          await sendCsv(res, "contacts.csv", [...EXPORT_COLUMNS, ...keys], cursorContacts(tx, sel), (c) =>
+            exportCells(c, keys),
+          );
+        });
+        return { status: 200 };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/contacts",
+      summary: "Create a contact (the number in any written form)",
+      tags: ["contacts"],
+      auth: WRITE,
+      roles: MARKETING_ROLES,
+      params: ZOrgIdParams,
+      body: ZCreateContactRequest,
+      responses: { 201: { description: "The contact", schema: ZContact } },
+      async handler({ params, body, principal }, req) {
+        const created = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+          const phone = phoneFromRequest(body.phone, await orgDefaultCountry(tx, params.orgId));
+          const existing = await findContactByPhone(tx, params.orgId, phone.e164);
+          if (existing) throw new AppError("conflict", `a contact with ${phone.e164} exists (id ${existing.id})`);
+          const c = await insertContact(tx, {
+            orgId: params.orgId,
+            phone: phone.e164,
+            lineType: phone.lineType,
+            name: body.name ?? null,
+            customFields: body.customFields ?? {},
+            tags: [...new Set(body.tags ?? [])],
+            waLid: body.waLid ?? null,
+          });
+          for (const listId of body.listIds ?? []) {
+            if (!(await findList(tx, params.orgId, listId)))
+              throw new AppError("not_found", `list ${listId} not found`);
+            await addToList(tx, params.orgId, listId, [c.id]);
+          }
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "contact.create",
+            targetType: "contact",
+            targetId: c.id,
+          });
+          return c;
+        });
+        return { status: 201, body: toContactDto(created) };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/contacts/:contactId",
+      summary: "One contact",
+      tags: ["contacts"],
+      auth: READ,
+      roles: ALL_ROLES,
+      params: ZContactParams,
+      responses: { 200: { description: "The contact", schema: ZContact } },
+      async handler({ params, principal }) {
+        const c = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
+          findContact(tx, params.orgId, params.contactId),
+        );
+        if (!c) throw new AppError("not_found", "contact not found");
+        return { status: 200, body: toContactDto(c) };
+      },
+    }),
+    defineRoute({
+      method: "patch",
+      path: "/orgs/:orgId/contacts/:contactId",
+      summary: "Update a contact",
+      tags: ["contacts"],
+      auth: WRITE,
+      roles: MARKETING_ROLES,
+      params: ZContactParams,
+      body: ZUpdateContactRequest,
+      responses: { 200: { description: "The contact", schema: ZContact } },
+      async handler({ params, body, principal }, req) {
+        const c = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+          let phone: ReturnType<typeof phoneFromRequest> | undefined;
+          if (body.phone !== undefined) {
+            phone = phoneFromRequest(body.phone, await orgDefaultCountry(tx, params.orgId));
+            const other = await findContactByPhone(tx, params.orgId, phone.e164);
+            if (other && other.id !== params.contactId)
+              throw new AppError("conflict", `another contact has ${phone.e164} (id ${other.id})`);
+          }
+          const row = await updateContact(tx, params.orgId, params.contactId, {
+            phone: phone?.e164,
+            lineType: phone?.lineType,
+            name: body.name,
+            customFields: body.customFields,
+            mergeCustomFields: body.mergeCustomFields,
+            tags: body.tags ? [...new Set(body.tags)] : undefined,
+            waLid: body.waLid,
+          });
+          if (!row) throw new AppError("not_found", "contact not found");
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "contact.update",
+            targetType: "contact",
+            targetId: row.id,
+            detail: { fields: Object.keys(body) },
+          });
+          return row;
+        });
+        return { status: 200, body: toContactDto(c) };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/orgs/:orgId/contacts/:contactId",
+      summary: "Delete a contact (its messages stay; use …/erase to delete the person's data under LGPD)",
+      tags: ["contacts"],
+      auth: WRITE,
+      roles: MARKETING_ROLES,
+      params: ZContactParams,
+      responses: { 204: { description: "Deleted" } },
+      async handler({ params, principal }, req) {
+        await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+          if (!(await deleteContact(tx, params.orgId, params.contactId)))
+            throw new AppError("not_found", "contact not found");
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "contact.delete",
+            targetType: "contact",
+            targetId: params.contactId,
+          });
+        });
+        return { status: 204 };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,14 @@
+import type { Database } from "@mirage/db";
+import type { RouteDef } from "../http/route.ts";
+import { contactRoutes } from "./contacts.routes.ts";
+import { listRoutes } from "./lists.routes.ts";
+import { privacyRoutes } from "./privacy.routes.ts";
+
+export { contactSelection } from "./contacts.routes.ts";
+export { EXPORT_COLUMNS, exportCells, toContactDto } from "./dto.ts";
+export { phoneFromRequest } from "./phone-input.ts";
+
+/** Contacts, lists, consent and the data-subject rights. */
+export function contactsFeatureRoutes(deps: { db: Database }): RouteDef[] {
+  return [...contactRoutes(deps), ...listRoutes(deps), ...privacyRoutes(deps)];
+}

@@ -1,0 +1,166 @@
+import {
+  ZConsentEvent,
+  ZConsentRequest,
+  ZContactExport,
+  ZContactParams,
+  ZEraseResponse,
+} from "@mirage/contracts/contacts";
+import type { Database } from "@mirage/db";
+import { hashBlacklistForErasure } from "@mirage/db/blacklist";
+import { deleteContactMessages, exportContactData, listConsentEvents, recordConsent } from "@mirage/db/contact-privacy";
+import { deleteContact, findContact } from "@mirage/db/contacts";
+import { z } from "zod";
+import { audit } from "../audit/record.ts";
+import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
+import { AppError } from "../http/app-error.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+import { toContactDto } from "./dto.ts";
+
+/** Consent and the data-subject rights (LGPD Art. 18): access (export) and erasure. All audited. */
+export function privacyRoutes(deps: { db: Database }): RouteDef[] {
+  const { db } = deps;
+  const toEvent = (e: Awaited<ReturnType<typeof listConsentEvents>>[number]) => ({
+    ...e,
+    createdAt: e.createdAt.toISOString(),
+  });
+  return [
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/contacts/:contactId/consent",
+      summary: "Record an opt-in or opt-out with its source (kept as evidence, never edited)",
+      tags: ["contacts"],
+      auth: { kind: "any", scopes: ["campaigns"] },
+      roles: MARKETING_ROLES,
+      params: ZContactParams,
+      body: ZConsentRequest,
+      responses: { 201: { description: "The recorded event", schema: ZConsentEvent } },
+      async handler({ params, body, principal }, req) {
+        const ev = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+          if (!(await findContact(tx, params.orgId, params.contactId)))
+            throw new AppError("not_found", "contact not found");
+          const row = await recordConsent(tx, {
+            orgId: params.orgId,
+            contactId: params.contactId,
+            state: body.state,
+            source: body.source,
+            evidence: body.evidence ?? null,
+          });
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: `contact.consent.${body.state}`,
+            targetType: "contact",
+            targetId: params.contactId,
+            detail: { source: body.source },
+          });
+          return row;
+        });
+        return { status: 201, body: toEvent(ev) };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/contacts/:contactId/consent",
+      summary: "A contact's consent history, oldest first",
+      tags: ["contacts"],
+      auth: { kind: "any", scopes: ["read", "campaigns"] },
+      roles: ALL_ROLES,
+      params: ZContactParams,
+      responses: {
+        200: {
+          description: "Events",
+          schema: z.object({ items: z.array(ZConsentEvent) }),
+          example: { items: [ZConsentEvent.meta()?.example] },
+        },
+      },
+      async handler({ params, principal }) {
+        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
+          if (!(await findContact(tx, params.orgId, params.contactId)))
+            throw new AppError("not_found", "contact not found");
+          return listConsentEvents(tx, params.orgId, params.contactId);
+        });
+        return { status: 200, body: { items: rows.map(toEvent) } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/contacts/:contactId/export",
+      summary: "Everything held about one contact, as JSON (data-subject access request)",
+      tags: ["contacts"],
+      auth: { kind: "user" },
+      roles: MARKETING_ROLES,
+      params: ZContactParams,
+      responses: {
+        200: {
+          description: "The contact, consent history, lists, messages, blacklist entries",
+          schema: ZContactExport,
+        },
+      },
+      async handler({ params, principal }, req) {
+        const out = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+          const c = await findContact(tx, params.orgId, params.contactId);
+          if (!c) throw new AppError("not_found", "contact not found");
+          const consent = await listConsentEvents(tx, params.orgId, c.id);
+          const rest = await exportContactData(tx, params.orgId, {
+            id: c.id,
+            phones: [c.phone, ...c.altPhones],
+            waLid: c.waLid,
+          });
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "contact.export",
+            targetType: "contact",
+            targetId: c.id,
+          });
+          return {
+            exportedAt: new Date().toISOString(),
+            contact: toContactDto(c),
+            consent: consent.map(toEvent),
+            ...rest,
+          };
+        });
+        return { status: 200, body: out };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/contacts/:contactId/erase",
+      summary: "Erase a contact: the person's data and messages are deleted; a salted hash keeps the number blocked",
+      description:
+        "Deletes the contact, its consent history and list memberships, and every message to or from its numbers. " +
+        "Blacklist entries naming its numbers or LID are replaced by a salted hash of each number, and one is " +
+        "added if none existed, so the person is never messaged again and an opt-out survives the erasure.",
+      tags: ["contacts"],
+      auth: { kind: "user" },
+      roles: MARKETING_ROLES,
+      params: ZContactParams,
+      responses: { 200: { description: "Erased", schema: ZEraseResponse } },
+      async handler({ params, principal }, req) {
+        const c = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+          const row = await findContact(tx, params.orgId, params.contactId);
+          if (!row) throw new AppError("not_found", "contact not found");
+          // Audited before the rows go, without the number: the log must not keep what was erased.
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "contact.erase",
+            targetType: "contact",
+            targetId: row.id,
+          });
+          return row;
+        });
+        const target = { id: c.id, phones: [c.phone, ...c.altPhones], waLid: c.waLid };
+        // Message rows are system-written and users cannot delete them: the service does, scoped to this org and
+        // contact, after the role check above.
+        const messagesDeleted = await db.asService((tx) => deleteContactMessages(tx, params.orgId, target));
+        await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+          await hashBlacklistForErasure(tx, params.orgId, {
+            phones: target.phones,
+            waLid: target.waLid,
+            reason: "contact erased (LGPD)",
+          });
+          await deleteContact(tx, params.orgId, c.id);
+        });
+        return { status: 200, body: { erased: true, blacklistedHash: true, messagesDeleted } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,103 @@
+import type { ContactUpsert } from "@mirage/db/contacts";
+import { type NormalizedPhone, parsePhone } from "@mirage/phone";
+import type { ResolvedMapping } from "./mapping.ts";
+
+/** One file row → one contact, or the reason it is refused. Pure, so the rules are tested without a database. */
+
+export type RowRejection = { column: string | null; raw: string | null; reason: string };
+export type RowOutcome =
+  | { kind: "blank" }
+  | { kind: "contact"; contact: ContactUpsert; allPhones: string[]; dropped: RowRejection[] }
+  | { kind: "rejected"; rejection: RowRejection };
+
+/** Separators of several numbers in one cell: Google's " ::: ", slashes, semicolons, commas, pipes, new lines. */
+const MULTI = /\s*:::\s*|\s*[/;,|\n]\s*|\s+(?:ou|or|o|e)\s+/i;
+
+const MOBILE_FIRST: Record<string, number> = {
+  mobile: 0,
+  fixed_line_or_mobile: 1,
+  voip: 2,
+  personal_number: 2,
+  unknown: 3,
+};
+
+/** Google writes "* myContacts ::: Clientes"; system labels are not tags. */
+function splitTags(cell: string): string[] {
+  return cell
+    .split(/\s*:::\s*|\s*[,;|]\s*/)
+    .map((t) => t.replace(/^\*\s*/, "").trim())
+    .filter((t) => t !== "" && !/^(mycontacts|starred|my contacts)$/i.test(t))
+    .map((t) => t.slice(0, 64));
+}
+
+export function buildRow(
+  record: readonly string[],
+  header: readonly string[],
+  m: ResolvedMapping,
+  opts: { defaultCountry: string | null; tags: readonly string[] },
+): RowOutcome {
+  if (record.every((c) => c.trim() === "")) return { kind: "blank" };
+  const cell = (i: number | undefined) => (i === undefined ? "" : (record[i] ?? "").trim());
+
+  const parsed: NormalizedPhone[] = [];
+  const dropped: RowRejection[] = [];
+  let sawAny = false;
+  for (const col of m.phone) {
+    const value = cell(col);
+    if (value === "") continue;
+    for (const part of value.split(MULTI)) {
+      if (part.trim() === "") continue;
+      sawAny = true;
+      const r = parsePhone(part, { defaultCountry: opts.defaultCountry });
+      if (r.ok) {
+        if (!parsed.some((p) => p.e164 === r.phone.e164)) parsed.push(r.phone);
+      } else {
+        dropped.push({ column: header[col] ?? null, raw: part.trim(), reason: `the phone number ${r.message}` });
+      }
+    }
+  }
+  if (parsed.length === 0) {
+    const first = dropped[0];
+    if (first) return { kind: "rejected", rejection: first };
+    const cols = m.phone.map((i) => header[i]).join(", ");
+    return {
+      kind: "rejected",
+      rejection: { column: cols || null, raw: sawAny ? "" : null, reason: "no phone number in the row" },
+    };
+  }
+  // The mobile is the number campaigns use; the others are kept alongside.
+  const ranked = [...parsed].sort((a, b) => (MOBILE_FIRST[a.lineType] ?? 9) - (MOBILE_FIRST[b.lineType] ?? 9));
+  const primary = ranked[0] as NormalizedPhone;
+
+  let name = m.name.map(cell).filter(Boolean).join(" ");
+  if (name === "") name = [cell(m.firstName), cell(m.lastName)].filter(Boolean).join(" ");
+  const customFields: Record<string, string> = {};
+  for (const [i, key] of m.fields) {
+    const v = cell(i);
+    if (v !== "") customFields[key] = v.slice(0, 2000);
+  }
+  const tags = [...new Set([...opts.tags, ...(m.tags !== undefined ? splitTags(cell(m.tags)) : [])])].sort();
+  return {
+    kind: "contact",
+    contact: {
+      phone: primary.e164,
+      altPhones: ranked.slice(1).map((p) => p.e164),
+      name: name === "" ? null : name.replace(/\s+/g, " ").slice(0, 500),
+      customFields,
+      tags,
+      lineType: primary.lineType,
+    },
+    allPhones: ranked.map((p) => p.e164),
+    dropped,
+  };
+}
+
+/** Folds a later row of the same person into an earlier one: later non-empty values win, numbers and tags add up. */
+export function mergeInto(target: ContactUpsert, later: ContactUpsert): void {
+  if (later.name) target.name = later.name;
+  Object.assign(target.customFields, later.customFields);
+  target.tags = [...new Set([...target.tags, ...later.tags])].sort();
+  const alts = new Set([...target.altPhones, later.phone, ...later.altPhones]);
+  alts.delete(target.phone);
+  target.altPhones = [...alts].slice(0, 20);
+}

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { ZUuid } from "./common.ts";
+import { ZBlacklistSource } from "./enums.ts";
+
+const ZTimestamp = z.iso.datetime({ offset: true });
+const ZLid = z
+  .string()
+  .trim()
+  .regex(/^\d{1,20}(@lid)?$/, "a WhatsApp LID: digits, optionally followed by @lid")
+  .transform((v) => (v.endsWith("@lid") ? v : `${v}@lid`));
+
+export const ZBlacklistParams = z.strictObject({ orgId: ZUuid, entryId: ZUuid });
+
+export const ZBlacklistEntry = z
+  .object({
+    id: ZUuid,
+    phone: z.string().nullable(),
+    waLid: z.string().nullable(),
+    /** The entry of an erased contact: only a salted hash of the number is kept. */
+    hashed: z.boolean(),
+    source: ZBlacklistSource,
+    reason: z.string().nullable(),
+    createdAt: ZTimestamp,
+  })
+  .meta({
+    id: "BlacklistEntry",
+    example: {
+      id: "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+      phone: "+5511999990001",
+      waLid: null,
+      hashed: false,
+      source: "manual",
+      reason: "asked by phone",
+      createdAt: "2026-11-24T10:00:00.000Z",
+    },
+  });
+
+const entry = z
+  .strictObject({
+    phone: z.string().trim().min(1).max(64).optional(),
+    waLid: ZLid.optional(),
+    reason: z.string().max(500).optional(),
+    source: ZBlacklistSource.optional(),
+  })
+  .refine((e) => e.phone !== undefined || e.waLid !== undefined, "give a phone, a waLid or both");
+
+export const ZCreateBlacklistRequest = entry.meta({
+  id: "CreateBlacklistRequest",
+  example: { phone: "+55 11 99999-0001", reason: "asked to stop" },
+});
+export const ZBulkBlacklistRequest = z
+  .strictObject({ entries: z.array(entry).min(1).max(10_000) })
+  .meta({ id: "BulkBlacklistRequest", example: { entries: [{ phone: "11999990001" }, { waLid: "123456789@lid" }] } });
+export const ZBulkBlacklistResponse = z
+  .object({
+    added: z.number().int(),
+    existing: z.number().int(),
+    rejected: z.array(z.object({ index: z.number().int(), raw: z.string(), reason: z.string() })),
+  })
+  .meta({
+    id: "BulkBlacklistResponse",
+    example: {
+      added: 2,
+      existing: 1,
+      rejected: [{ index: 1, raw: "abc", reason: "the phone number is not a phone number" }],
+    },
+  });
+
+export const ZBlacklistQuery = z.strictObject({
+  source: ZBlacklistSource.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export const ZBlacklistCheckQuery = z
+  .strictObject({ phone: z.string().trim().min(1).max(64).optional(), waLid: ZLid.optional() })
+  .refine((e) => e.phone !== undefined || e.waLid !== undefined, "give a phone, a waLid or both");
+export const ZBlacklistCheck = z
+  .object({ blocked: z.boolean(), entryIds: z.array(ZUuid) })
+  .meta({ id: "BlacklistCheck", example: { blocked: true, entryIds: ["7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"] } });
+
+export const ZBlacklistImportQuery = z.strictObject({
+  reason: z.string().max(500).optional(),
+  source: ZBlacklistSource.optional(),
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/)
+    .transform((v) => v.toUpperCase())
+    .optional(),
+});
+export const ZBlacklistImportResponse = z
+  .object({
+    added: z.number().int(),
+    existing: z.number().int(),
+    rejected: z.array(z.object({ line: z.number().int(), raw: z.string().nullable(), reason: z.string() })),
+  })
+  .meta({
+    id: "BlacklistImportResponse",
+    example: {
+      added: 120,
+      existing: 3,
+      rejected: [{ line: 14, raw: "abc", reason: "the phone number is not a phone number" }],
+    },
+  });

@@ -1,0 +1,189 @@
+import { z } from "zod";
+import { ZUuid } from "./common.ts";
+
+/** REST DTOs of contacts, lists and consent. Phone numbers in requests may be written in any common form; the API
+ * parses them with the organization's default country (`@mirage/phone`) and answers E.164. */
+const ZTimestamp = z.iso.datetime({ offset: true });
+
+export const ZConsentState = z.enum(["unknown", "opted_in", "opted_out"]);
+export type TConsentState = z.infer<typeof ZConsentState>;
+
+const ZTag = z.string().trim().min(1).max(64);
+const ZCustomFields = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
+  .refine((o) => Object.keys(o).length <= 100, "at most 100 custom fields");
+const ZWrittenPhone = z.string().trim().min(1).max(64);
+
+export const ZContactParams = z.strictObject({ orgId: ZUuid, contactId: ZUuid });
+export const ZListParams = z.strictObject({ orgId: ZUuid, listId: ZUuid });
+
+export const ZContact = z
+  .object({
+    id: ZUuid,
+    phone: z.string(),
+    altPhones: z.array(z.string()),
+    waLid: z.string().nullable(),
+    name: z.string().nullable(),
+    customFields: z.record(z.string(), z.unknown()),
+    tags: z.array(z.string()),
+    lineType: z.string().nullable(),
+    consent: z.object({ state: ZConsentState, source: z.string().nullable(), at: ZTimestamp.nullable() }),
+    optedOutAt: ZTimestamp.nullable(),
+    lastInboundAt: ZTimestamp.nullable(),
+    lastOutboundAt: ZTimestamp.nullable(),
+    createdAt: ZTimestamp,
+    updatedAt: ZTimestamp,
+  })
+  .meta({
+    id: "Contact",
+    example: {
+      id: "5c9e2f0a-1b3d-4e5f-8a7b-6c5d4e3f2a1b",
+      phone: "+5511999990001",
+      altPhones: ["+551133330000"],
+      waLid: null,
+      name: "Ana Souza",
+      customFields: { cidade: "Recife" },
+      tags: ["vip"],
+      lineType: "mobile",
+      consent: { state: "opted_in", source: "site form", at: "2026-11-24T10:00:00.000Z" },
+      optedOutAt: null,
+      lastInboundAt: null,
+      lastOutboundAt: null,
+      createdAt: "2026-11-24T10:00:00.000Z",
+      updatedAt: "2026-11-24T10:00:00.000Z",
+    },
+  });
+export type TContact = z.infer<typeof ZContact>;
+
+export const ZCreateContactRequest = z
+  .strictObject({
+    phone: ZWrittenPhone,
+    name: z.string().trim().max(500).optional(),
+    customFields: ZCustomFields.optional(),
+    tags: z.array(ZTag).max(50).optional(),
+    listIds: z.array(ZUuid).max(50).optional(),
+    waLid: z.string().max(64).optional(),
+  })
+  .meta({ id: "CreateContactRequest", example: { phone: "(11) 99999-0001", name: "Ana Souza", tags: ["vip"] } });
+
+export const ZUpdateContactRequest = z
+  .strictObject({
+    phone: ZWrittenPhone.optional(),
+    name: z.string().trim().max(500).nullable().optional(),
+    /** Replaces the custom fields; `null` values remove a key when `mergeCustomFields` is true. */
+    customFields: ZCustomFields.optional(),
+    mergeCustomFields: z.boolean().optional(),
+    tags: z.array(ZTag).max(50).optional(),
+    waLid: z.string().max(64).nullable().optional(),
+  })
+  .meta({ id: "UpdateContactRequest", example: { name: "Ana M. Souza", customFields: { cidade: "Olinda" } } });
+
+export const ZCursorQuery = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Opaque: the `nextCursor` of the previous page. */
+  cursor: z.string().max(200).optional(),
+};
+
+export const ZContactListQuery = z.strictObject({
+  /** Matches the name (prefix, case-insensitive) or the number (digits anywhere). */
+  q: z.string().trim().max(100).optional(),
+  tag: ZTag.optional(),
+  listId: ZUuid.optional(),
+  segmentId: ZUuid.optional(),
+  ...ZCursorQuery,
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const ZConsentRequest = z
+  .strictObject({
+    state: z.enum(["opted_in", "opted_out"]),
+    source: z.string().trim().min(1).max(200),
+    evidence: z.string().max(2000).optional(),
+  })
+  .meta({ id: "ConsentRequest", example: { state: "opted_in", source: "landing page form", evidence: "checkbox v3" } });
+
+export const ZConsentEvent = z
+  .object({
+    id: z.number().int(),
+    state: ZConsentState,
+    source: z.string(),
+    evidence: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: ZTimestamp,
+  })
+  .meta({
+    id: "ConsentEvent",
+    example: {
+      id: 17,
+      state: "opted_in",
+      source: "landing page form",
+      evidence: "checkbox v3",
+      createdBy: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
+      createdAt: "2026-11-24T10:00:00.000Z",
+    },
+  });
+
+export const ZContactList = z
+  .object({
+    id: ZUuid,
+    name: z.string(),
+    description: z.string().nullable(),
+    memberCount: z.number().int(),
+    createdAt: ZTimestamp,
+    updatedAt: ZTimestamp,
+  })
+  .meta({
+    id: "ContactList",
+    example: {
+      id: "1d2c3b4a-5e6f-4a1b-8c9d-0e1f2a3b4c5d",
+      name: "Leads Nov",
+      description: null,
+      memberCount: 120,
+      createdAt: "2026-11-24T10:00:00.000Z",
+      updatedAt: "2026-11-24T10:00:00.000Z",
+    },
+  });
+
+export const ZCreateListRequest = z
+  .strictObject({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullable().optional() })
+  .meta({ id: "CreateListRequest", example: { name: "Leads Nov" } });
+export const ZUpdateListRequest = ZCreateListRequest.partial();
+
+export const ZListMembersRequest = z
+  .strictObject({ contactIds: z.array(ZUuid).min(1).max(5000) })
+  .meta({ id: "ListMembersRequest", example: { contactIds: ["5c9e2f0a-1b3d-4e5f-8a7b-6c5d4e3f2a1b"] } });
+
+export const ZEraseResponse = z
+  .object({
+    erased: z.literal(true),
+    /** The number stays blocked as a salted hash, so an opt-out survives the erasure. */
+    blacklistedHash: z.boolean(),
+    messagesDeleted: z.number().int(),
+  })
+  .meta({ id: "EraseResponse", example: { erased: true, blacklistedHash: true, messagesDeleted: 12 } });
+
+/** Everything held about one contact (LGPD access request). */
+export const ZContactExport = z
+  .object({
+    exportedAt: ZTimestamp,
+    contact: ZContact,
+    consent: z.array(ZConsentEvent),
+    lists: z.array(z.record(z.string(), z.unknown())),
+    outboundMessages: z.array(z.record(z.string(), z.unknown())),
+    inboundMessages: z.array(z.record(z.string(), z.unknown())),
+    blacklist: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({
+    id: "ContactExport",
+    example: {
+      exportedAt: "2026-11-30T10:00:00.000Z",
+      contact: ZContact.meta()?.example,
+      consent: [],
+      lists: [{ id: "1d2c3b4a-5e6f-4a1b-8c9d-0e1f2a3b4c5d", name: "Leads Nov", addedAt: "2026-11-24T10:00:00.000Z" }],
+      outboundMessages: [{ id: 1, state: "read", body: "Oi Ana!", sentAt: "2026-11-25T12:00:00.000Z" }],
+      inboundMessages: [{ id: 9, body: "Obrigada!", receivedAt: "2026-11-25T12:03:00.000Z" }],
+      blacklist: [],
+    },
+  });

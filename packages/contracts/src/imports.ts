@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { ZUuid } from "./common.ts";
+
+const ZTimestamp = z.iso.datetime({ offset: true });
+
+export const ZImportParams = z.strictObject({ orgId: ZUuid, importId: ZUuid });
+export const ZImportStatus = z.enum(["uploading", "queued", "running", "completed", "failed"]);
+
+/**
+ * Which file columns feed which contact fields, by header text. Columns not named anywhere become custom fields
+ * (key: the header, lower-cased, accents removed, spaces → `_`) unless listed in `ignore`.
+ */
+export const ZImportMapping = z
+  .strictObject({
+    /** One or more columns holding numbers; a cell may hold several (`:::`, `/`, `;`, `,` or ` | ` separated). */
+    phone: z.array(z.string().min(1).max(200)).min(1).max(20),
+    name: z.array(z.string().min(1).max(200)).max(5).optional(),
+    firstName: z.string().min(1).max(200).optional(),
+    lastName: z.string().min(1).max(200).optional(),
+    tags: z.string().min(1).max(200).optional(),
+    ignore: z.array(z.string().max(200)).max(200).optional(),
+    /** Header → custom field key, to rename. */
+    fields: z.record(z.string().max(200), z.string().min(1).max(64)).optional(),
+  })
+  .meta({ id: "ImportMapping", example: { phone: ["Celular", "Telefone"], name: ["Nome"], ignore: ["Observações"] } });
+export type TImportMapping = z.infer<typeof ZImportMapping>;
+
+/** Query string of the upload (the body is the raw file). */
+export const ZImportUploadQuery = z.strictObject({
+  filename: z.string().max(300).optional(),
+  /** JSON of ImportMapping; guessed from the header (pt/es/en) when absent. */
+  mapping: z
+    .string()
+    .max(20_000)
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        const parsed = ZImportMapping.safeParse(JSON.parse(v));
+        if (parsed.success) return parsed.data;
+        for (const i of parsed.error.issues) ctx.addIssue({ code: "custom", message: i.message, path: i.path });
+      } catch {
+        ctx.addIssue({ code: "custom", message: "mapping must be JSON" });
+      }
+      return z.NEVER;
+    }),
+  /** Comma-separated tags given to every imported contact. */
+  tags: z
+    .string()
+    .max(2000)
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  listId: ZUuid.optional(),
+  /** Country for numbers written without one; defaults to the organization's. */
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/)
+    .transform((v) => v.toUpperCase())
+    .optional(),
+  /** Override detection. */
+  delimiter: z.enum([",", ";", "\t", "|"]).optional(),
+  encoding: z.enum(["utf-8", "windows-1252", "iso-8859-1", "utf-16le"]).optional(),
+});
+
+export const ZImportCounts = z.object({
+  rowsRead: z.number().int(),
+  imported: z.number().int(),
+  merged: z.number().int(),
+  rejected: z.number().int(),
+});
+
+export const ZImport = z
+  .object({
+    id: ZUuid,
+    status: ZImportStatus,
+    filename: z.string().nullable(),
+    sizeBytes: z.number().int(),
+    encoding: z.string().nullable(),
+    delimiter: z.string().nullable(),
+    mapping: z.unknown().nullable(),
+    options: z.record(z.string(), z.unknown()),
+    counts: ZImportCounts,
+    error: z.string().nullable(),
+    /** The first rejected lines (all of them: GET …/errors.csv). */
+    errors: z.array(
+      z.object({
+        line: z.number().int(),
+        column: z.string().nullable(),
+        raw: z.string().nullable(),
+        reason: z.string(),
+      }),
+    ),
+    createdAt: ZTimestamp,
+    startedAt: ZTimestamp.nullable(),
+    finishedAt: ZTimestamp.nullable(),
+  })
+  .meta({
+    id: "Import",
+    example: {
+      id: "9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f",
+      status: "completed",
+      filename: "clientes.csv",
+      sizeBytes: 48213,
+      encoding: "windows-1252",
+      delimiter: ";",
+      mapping: { phone: ["Celular", "Telefone"], name: ["Nome"] },
+      options: { tags: ["planilha"], listId: null, defaultCountry: "BR" },
+      counts: { rowsRead: 1000, imported: 960, merged: 25, rejected: 15 },
+      error: null,
+      errors: [{ line: 7, column: "Celular", raw: "abc", reason: "the phone number is not a phone number" }],
+      createdAt: "2026-11-24T10:00:00.000Z",
+      startedAt: "2026-11-24T10:00:01.000Z",
+      finishedAt: "2026-11-24T10:00:02.000Z",
+    },
+  });
