@@ -34,7 +34,9 @@ create table public.evolution_instance_tokens (
   api_key_id uuid not null references public.api_keys (id) on delete cascade,
   created_at timestamptz not null default now()
 );
+create index evolution_instance_tokens_org on public.evolution_instance_tokens (org_id);
 alter table public.evolution_instance_tokens enable row level security;
+revoke all on public.evolution_instance_tokens from anon, authenticated;
 create policy evolution_instance_tokens_select on public.evolution_instance_tokens for select to authenticated
   using (private.has_org_role(org_id, array['owner', 'admin', 'operator']::public.org_role[]));
 create policy evolution_instance_tokens_insert on public.evolution_instance_tokens for insert to authenticated
