@@ -154,6 +154,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
           authenticator,
           basePath: config.EVOLUTION_BASE_PATH,
           qrWaitMs: config.EVOLUTION_QR_WAIT_MS,
+          policy,
           sealSecret: (endpointId) =>
             sealWebhookSecret(keyRing, endpointId, `whsec_${randomBytes(32).toString("base64url")}`),
         };

@@ -147,19 +147,27 @@ describe("Evolution requests Mirage refuses, with the reason", () => {
 
   it("webhook/set refuses events Mirage does not deliver, base64 and custom headers", async () => {
     const set = (webhook: Json) => evo("post", "/webhook/set/um", keys.admin, { webhook });
-    const base = { enabled: true, url: "https://hooks.example.com/e" };
+    const base = { enabled: true, url: "http://127.0.0.1:9/e" };
     const events = await set({ ...base, events: ["MESSAGES_UPSERT", "GROUPS_UPSERT"] });
     expect(events.status).toBe(400);
     expect(events.body.response.message[0]).toContain("GROUPS_UPSERT");
     expect((await set({ ...base, base64: true })).status).toBe(400);
     expect((await set({ ...base, headers: { authorization: "x" } })).status).toBe(400);
+    const unsafe = await set({ ...base, url: "http://169.254.169.254/latest" });
+    expect(unsafe.status).toBe(422);
+    expect(unsafe.body.response.message[0]).toContain("refused webhook target");
+    // A key that may create instances but not webhooks is refused before anything is created.
+    const instancesKey = await createKey(a, ["instances"]);
+    const half = await evo("post", "/instance/create", instancesKey, { instanceName: "meio", webhook: base });
+    expect(half.status).toBe(403);
+    expect((await evo("get", "/instance/fetchInstances?instanceName=meio", keys.admin)).body).toEqual([]);
     const ok = await set({ ...base, events: [] });
     expect(ok.status).toBe(201);
     expect(ok.body.events).toHaveLength(5);
-    const replaced = await set({ ...base, url: "https://hooks.example.com/f", events: ["MESSAGES_UPSERT"] });
+    const replaced = await set({ ...base, url: "http://127.0.0.1:9/f", events: ["MESSAGES_UPSERT"] });
     expect(replaced.body).toMatchObject({
       id: ok.body.id,
-      url: "https://hooks.example.com/f",
+      url: "http://127.0.0.1:9/f",
       events: ["MESSAGES_UPSERT"],
     });
     expect((await evo("get", "/webhook/find/dois", keys.admin)).body).toBeNull();

@@ -15,6 +15,7 @@ import {
 import { AppError } from "../http/app-error.ts";
 import type { InstanceControl } from "../instances/instance-control.ts";
 import type { SendService } from "../messaging/send-service.ts";
+import type { TargetPolicy } from "../webhooks/ssrf.ts";
 
 export type EvolutionDeps = {
   db: Database;
@@ -25,6 +26,8 @@ export type EvolutionDeps = {
   basePath: string;
   /** How long /instance/create and /instance/connect wait for the first QR code (Evolution waits a few seconds). */
   qrWaitMs: number;
+  /** The webhook target policy (SSRF): an Evolution webhook URL is checked when set, like any endpoint's. */
+  policy: TargetPolicy;
   /** Seals the signing secret of the webhook endpoints it creates. */
   sealSecret: (endpointId: string) => { keyId: string; ciphertext: Buffer };
 };

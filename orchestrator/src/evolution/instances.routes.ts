@@ -79,7 +79,12 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
         if (refused.length > 0) {
           throw new AppError("bad_request", `Mirage does not support ${refused.join(", ")}`);
         }
+        if (body.webhook && principal.kind === "api_key" && !principal.scopes.includes("admin")) {
+          // Checked before anything is created: an instance without the webhook it asked for would be half-done.
+          throw new AppError("insufficient_scope", "setting a webhook needs an API key with scope admin");
+        }
         const phone = body.number ? parsePhone(body.number) : undefined;
+
         if (phone && !phone.ok) throw new AppError("validation_failed", `number: the phone number ${phone.message}`);
         const token = body.token ?? randomUUID().toUpperCase();
         const created = await withOrg(db, principal, orgId, OPERATORS, async (tx) => {

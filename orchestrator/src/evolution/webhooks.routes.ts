@@ -55,7 +55,7 @@ function eventFilter(events: string[]): string[] {
  * format, for this instance only, with a signing secret like every endpoint. Audited.
  */
 export async function saveEvolutionWebhook(
-  deps: Pick<EvolutionDeps, "db" | "sealSecret">,
+  deps: Pick<EvolutionDeps, "db" | "sealSecret" | "policy">,
   principal: Principal,
   req: Request,
   inst: InstanceView,
@@ -66,6 +66,12 @@ export async function saveEvolutionWebhook(
     throw new AppError("bad_request", "Mirage does not support custom webhook headers; it signs each delivery");
   }
   const events = eventFilter(input.events);
+  const check = await deps.policy.checkUrl(input.url);
+  if (!check.ok) {
+    throw new AppError("unsafe_webhook_target", `refused webhook target: ${check.reason}`, {
+      errors: [{ path: "body.webhook.url", message: check.reason }],
+    });
+  }
   return withOrg(deps.db, principal, inst.orgId, ADMINS, async (tx) => {
     const { webhook, created } = await upsertEvolutionWebhook(tx, {
       orgId: inst.orgId,
