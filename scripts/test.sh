@@ -29,6 +29,7 @@ step "lint (biome)" pnpm exec biome check --diagnostic-level=error .
 step "typecheck (tsc)" pnpm exec tsc -p tsconfig.json
 step "typecheck dashboard (tsc)" pnpm exec tsc -p dashboard/tsconfig.json
 step "import cycles (madge)" pnpm run --silent check:cycles
+step "OpenAPI lint (redocly)" pnpm --filter @mirage/orchestrator run --silent lint:openapi
 
 # pgTAP: a throwaway database with the bootstrap, every migration and the seed, then pg_prove.
 pgtap_db="mirage_pgtap_$$"

@@ -16,6 +16,9 @@ on conflict (id) do nothing;
 insert into public.organizations (id, name, slug, timezone)
 values ('00000000-0000-4000-8000-0000000000a1', 'Demo Organization', 'demo', 'America/Sao_Paulo')
 on conflict (id) do nothing;
+-- The demo's numbers are Brazilian: typed without +55 they still parse (only set when nobody chose another).
+update public.organizations set default_country = 'BR'
+where id = '00000000-0000-4000-8000-0000000000a1' and default_country is null;
 
 insert into public.organization_members (org_id, user_id, role)
 values
@@ -49,10 +52,13 @@ values ('00000000-0000-4000-8000-0000000000d1', '00000000-0000-4000-8000-0000000
         array['Hello {{name}}, thank you for reaching out!', 'Hey {{name}}! Glad you are interested.'])
 on conflict (id) do nothing;
 
-insert into public.campaigns (id, org_id, name, status, template_id, contact_list_id, timezone, schedule, quiet_hours, pacing)
+-- The demo campaign: the demo audience, any time of day, a pace you can watch (a message every 3–8 s per number).
+-- Pair a number, add it as a sender and start it (README: the phone-free demo).
+insert into public.campaigns (id, org_id, name, status, template_id, list_ids, timezone, schedule, quiet_hours,
+                              pacing, caps, skip_holidays)
 values ('00000000-0000-4000-8000-0000000000e1', '00000000-0000-4000-8000-0000000000a1', 'Demo welcome campaign',
-        'draft', '00000000-0000-4000-8000-0000000000d1', '00000000-0000-4000-8000-0000000000c1', 'America/Sao_Paulo',
-        '{"days":[1,2,3,4,5],"windows":[{"start":"09:00","end":"18:00"}]}',
-        '{"start":"21:00","end":"08:00"}',
-        '{"minGapSeconds":20,"maxGapSeconds":90}')
+        'draft', '00000000-0000-4000-8000-0000000000d1', array['00000000-0000-4000-8000-0000000000c1']::uuid[],
+        'America/Sao_Paulo', '{"windows":[]}', '{}',
+        '{"gapMs":{"min":3000,"max":8000},"breakEvery":{"min":8,"max":12},"breakMs":{"min":15000,"max":25000},"typingMsPerChar":30,"typingMs":{"min":800,"max":3000}}',
+        '{"perHour":200,"perDay":1000,"warmup":false}', false)
 on conflict (id) do nothing;

@@ -20,6 +20,7 @@ import { buildOpenApiDocument } from "./openapi/document.ts";
 import { BULL_BOARD_PATH, bullBoardHandler } from "./ops/bull-board.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import { opsRouter } from "./ops/ops.routes.ts";
+import { invitationRoutes } from "./organizations/invitations.routes.ts";
 import { organizationRoutes } from "./organizations/organizations.routes.ts";
 import type { RealtimeControl } from "./realtime/control.ts";
 import type { TargetPolicy } from "./webhooks/ssrf.ts";
@@ -32,6 +33,8 @@ export type HttpAppConfig = {
   bodyLimitBytes: number;
   trustProxyHops: number;
   bcryptCost: number;
+  /** How long an invitation token stays valid, in seconds. */
+  invitationTtlSeconds: number;
   metricsToken?: string;
   version: string;
 };
@@ -91,10 +94,39 @@ function cors(origins: string[]): RequestHandler {
 export function coreRoutes(deps: HttpAppDeps): RouteDef[] {
   return [
     ...authRoutes({ db: deps.db, sessions: deps.sessions }),
-    ...organizationRoutes({ db: deps.db, bcryptCost: deps.config.bcryptCost, realtime: deps.realtime }),
+    ...organizationRoutes({ db: deps.db, realtime: deps.realtime }),
+    ...invitationRoutes({
+      db: deps.db,
+      authenticator: deps.authenticator,
+      bcryptCost: deps.config.bcryptCost,
+      ttlSeconds: deps.config.invitationTtlSeconds,
+    }),
     ...apiKeyRoutes({ db: deps.db, realtime: deps.realtime }),
     ...webhookRoutes({ db: deps.db, keyRing: deps.keyRing, policy: deps.policy }),
     ...auditRoutes({ db: deps.db }),
+  ];
+}
+
+/** Routes about the API itself: its OpenAPI document (built from the whole route list, hence the getter). */
+export function metaRoutes(getDocument: () => Record<string, unknown>): RouteDef[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/openapi.json",
+      summary: "This API's OpenAPI 3.1 document",
+      tags: ["meta"],
+      auth: { kind: "public" },
+      responses: {
+        200: {
+          description: "The document",
+          schema: z.record(z.string(), z.unknown()),
+          example: { openapi: "3.1.0", info: { title: "Mirage orchestrator API" } },
+        },
+      },
+      async handler() {
+        return { status: 200, body: getDocument() };
+      },
+    }),
   ];
 }
 
@@ -129,26 +161,13 @@ export function createHttpApp(deps: HttpAppDeps): {
   );
 
   const mounts = deps.mounts ?? [];
-  const routes = [...coreRoutes(deps), ...(deps.features ?? []), ...mounts.flatMap((m) => m.routes)];
   let document: Record<string, unknown> = {};
-  const openapiRoute = defineRoute({
-    method: "get",
-    path: "/openapi.json",
-    summary: "This API's OpenAPI 3.1 document",
-    tags: ["meta"],
-    auth: { kind: "public" },
-    responses: {
-      200: {
-        description: "The document",
-        schema: z.record(z.string(), z.unknown()),
-        example: { openapi: "3.1.0", info: { title: "Mirage orchestrator API" } },
-      },
-    },
-    async handler() {
-      return { status: 200, body: document };
-    },
-  });
-  routes.push(openapiRoute);
+  const routes = [
+    ...coreRoutes(deps),
+    ...(deps.features ?? []),
+    ...mounts.flatMap((m) => m.routes),
+    ...metaRoutes(() => document),
+  ];
   document = buildOpenApiDocument(routes, { version: deps.config.version });
 
   const api = Router();

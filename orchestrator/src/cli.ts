@@ -8,6 +8,7 @@ import { createUser, findUserByEmail, setPasswordHash } from "@mirage/db/users";
 import { Redis } from "ioredis";
 import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { hashPassword } from "./auth/passwords.ts";
+import { createSessionRevocations } from "./auth/revocations.ts";
 
 const USAGE = `Mirage orchestrator CLI
 
@@ -23,6 +24,8 @@ const CliEnv = z.object({
   ...redisEnv,
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
   QUEUE_PREFIX: z.string().default("mirage"),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
 });
 
 const Email = z.email().max(254);
@@ -93,8 +96,8 @@ async function main(): Promise<void> {
         const user = await findUserByEmail(tx, email.data);
         if (!user) return undefined;
         await setPasswordHash(tx, user.id, hash);
-        await revokeUserRefreshTokens(tx, user.id, "password_reset");
-        return user;
+        const sessions = await revokeUserRefreshTokens(tx, user.id, "password_reset");
+        return { ...user, sessions };
       });
       if (!found) fail(`no account with email ${email.data}`);
       const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
@@ -107,8 +110,15 @@ async function main(): Promise<void> {
           lockoutSeconds: 1,
           perIpPerMinute: 1,
         }).unlock(email.data);
+        // The signed-out sessions' access tokens stop working now, not at their expiry.
+        await createSessionRevocations(redis, {
+          prefix: env.QUEUE_PREFIX,
+          ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS + env.JWT_CLOCK_SKEW_SECONDS,
+        }).revoke(found.sessions);
       } catch {
-        console.error("warning: Redis unreachable; a login lockout (if any) expires on its own");
+        console.error(
+          "warning: Redis unreachable; a login lockout (if any) and the old access tokens expire on their own",
+        );
       } finally {
         redis.disconnect();
       }

@@ -33,6 +33,8 @@ export const OrchestratorEnv = z
     JWT_AUDIENCE: z.string().default("authenticated"),
     /** Access token lifetime in seconds (short: a stolen token is useful briefly). */
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    /** Clock difference tolerated between a token's issuer and this server (exp, nbf, and iat in the future). */
+    JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
     /** Refresh token lifetime in seconds. */
     REFRESH_TOKEN_TTL_SECONDS: z.coerce
       .number()
@@ -45,7 +47,14 @@ export const OrchestratorEnv = z
     LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
     /** Login attempts per client IP per minute (any email), against password spraying. */
     LOGIN_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-    /** bcrypt cost for passwords the orchestrator writes (CLI, new members). */
+    /** How long a member invitation's one-time token stays valid, in hours. */
+    INVITATION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(168),
+    /** bcrypt cost for passwords the orchestrator writes (CLI, accepted invitations). */
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
 
     // ── webhooks ──
@@ -62,6 +71,10 @@ export const OrchestratorEnv = z
     /** Run the delivery worker in this process (turn off when dedicated workers consume the webhooks queue). */
     WEBHOOK_WORKER_ENABLED: boolEnv(true),
     WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+
+    /** Request-path Redis commands (login limiter, token revocation, worker registry, QR) give up after this
+     *  many ms; with Redis down they fail at once (no offline queue), so the API answers 503 quickly. */
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
 
     // ── queues and realtime ──
     /** BullMQ key prefix shared by every process of one deployment. */
@@ -100,6 +113,14 @@ export const OrchestratorEnv = z
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(250_000_000),
     /** Run the contact import worker in this process (turn off when other replicas consume the imports queue). */
     IMPORT_WORKER_ENABLED: boolEnv(true),
+
+    // ── campaigns ──
+    /** How often the campaign tick runs (activate what is due, failover, error threshold, end, completion), ms. */
+    CAMPAIGN_TICK_MS: z.coerce.number().int().min(200).max(60_000).default(1_000),
+    /** At most one campaign:progress event per campaign per this many ms. */
+    CAMPAIGN_PROGRESS_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+    /** Run the campaign tick in this process (every replica may: ticks are idempotent). */
+    CAMPAIGN_SCHEDULER_ENABLED: boolEnv(true),
 
     // ── operations ──
     /** People (emails) allowed into Bull Board at /admin/queues; empty leaves it unmounted. */

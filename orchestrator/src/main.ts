@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "@mirage/config";
 import { createDb } from "@mirage/db";
+import { probePostgres } from "@mirage/db/reachability";
 import { createLogger } from "@mirage/logger";
+import { probeRedis } from "@mirage/queue/reachability";
 import { Redis } from "ioredis";
 import { OrchestratorEnv } from "./env.ts";
 import { createOrchestrator } from "./orchestrator.ts";
@@ -11,6 +13,13 @@ const env = parseEnv(OrchestratorEnv, process.env);
 const logger = createLogger({ service: "orchestrator", level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
   .version;
+
+// Dependencies first: unreachable → one line naming it and a non-zero exit, before any client could emit errors.
+const unreachable = (await probePostgres(env.DATABASE_URL)) ?? (await probeRedis(env.REDIS_URL));
+if (unreachable) {
+  process.stderr.write(`orchestrator: ${unreachable}\n`);
+  process.exit(1);
+}
 
 const db = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });

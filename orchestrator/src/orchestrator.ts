@@ -11,15 +11,17 @@ import type { Redis } from "ioredis";
 import { createHttpApp } from "./app.ts";
 import { createLoginLimiter } from "./auth/login-limiter.ts";
 import { createAuthenticator } from "./auth/principal.ts";
+import { createSessionRevocations } from "./auth/revocations.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
 import { blacklistRoutes } from "./blacklist/index.ts";
+import { campaignsFeatureRoutes, createCampaignScheduler } from "./campaigns/index.ts";
 import { contactsFeatureRoutes } from "./contacts/index.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { type EvolutionDeps, evolutionRouter, evolutionRoutes } from "./evolution/index.ts";
 import type { RouteDef } from "./http/route.ts";
 import { createImportContactsProcessor, importRoutes } from "./imports/index.ts";
-import { createInstanceControl } from "./instances/instance-control.ts";
+import { createInstanceControl, type InstanceControl } from "./instances/instance-control.ts";
 import { instanceRoutes } from "./instances/instances.routes.ts";
 import { conversationRoutes } from "./messaging/conversations.routes.ts";
 import { messageRoutes } from "./messaging/messages.routes.ts";
@@ -73,9 +75,49 @@ export type Orchestrator = {
   };
 };
 
+/**
+ * The feature routes mounted beyond the core, in one list so that the offline OpenAPI export (CI lint) documents
+ * exactly what a running orchestrator serves.
+ */
+export function featureRoutes(deps: FeatureDeps): RouteDef[] {
+  const { db } = deps;
+  return [
+    ...instanceRoutes({ db, control: deps.control }),
+    ...contactsFeatureRoutes({ db }),
+    ...importRoutes({ db, queues: deps.queues, maxBytes: deps.importMaxBytes }),
+    ...segmentRoutes({ db }),
+    ...blacklistRoutes({ db }),
+    ...templateRoutes({ db }),
+    ...workerRoutes({ db, redis: deps.redis, ns: deps.ns }),
+    ...messageRoutes({ db, send: deps.send }),
+    ...conversationRoutes({ db, send: deps.send }),
+    ...campaignsFeatureRoutes({ db, engine: deps.campaignEngine }),
+  ];
+}
+
+/** What the feature routes capture (route factories only keep them for their handlers). */
+export type FeatureDeps = {
+  db: Database;
+  control: InstanceControl;
+  queues: ReturnType<typeof createQueues>;
+  importMaxBytes: number;
+  redis: Redis;
+  ns: string;
+  send: ReturnType<typeof createSendService>;
+  campaignEngine: ReturnType<typeof createCampaignScheduler>["engine"];
+};
+
 /** Wires every module of the orchestrator from already-open clients (main.ts opens them; tests pass their own). */
 export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   const { config, logger, db, redis } = deps;
+  // The request path's own connection: no offline queue and a bounded command time, so with Redis down a request
+  // fails at once (503 dependency_unavailable) instead of waiting for reconnects. Background work keeps `redis`.
+  const fastRedis = redis.duplicate({
+    enableOfflineQueue: false,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+  });
+  fastRedis.on("error", (err: Error) => logger.warn({ err: err.message }, "redis (request path) error"));
   const queues = createQueues({
     connection: redis,
     prefix: config.QUEUE_PREFIX,
@@ -87,16 +129,22 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     issuer: config.AUTH_PROVIDER === "supabase" ? config.SUPABASE_JWT_ISSUER : undefined,
     audience: config.JWT_AUDIENCE,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    clockSkewSeconds: config.JWT_CLOCK_SKEW_SECONDS,
   };
   const verifier = createTokenVerifier(tokenConfig);
-  const authenticator = createAuthenticator({ db, verifier });
-  const limiter = createLoginLimiter(redis, {
+  const revocations = createSessionRevocations(fastRedis, {
+    prefix: config.QUEUE_PREFIX,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS + config.JWT_CLOCK_SKEW_SECONDS,
+  });
+  const authenticator = createAuthenticator({ db, verifier, revocations });
+  const limiter = createLoginLimiter(fastRedis, {
     prefix: config.QUEUE_PREFIX,
     maxFailures: config.LOGIN_MAX_FAILURES,
     windowSeconds: config.LOGIN_WINDOW_SECONDS,
     lockoutSeconds: config.LOGIN_LOCKOUT_SECONDS,
     perIpPerMinute: config.LOGIN_RATE_PER_IP_PER_MINUTE,
   });
+  const realtimeControl = createRealtimeControl();
   const sessions =
     config.AUTH_PROVIDER === "builtin" && config.JWT_SECRET
       ? createSessionService({
@@ -105,12 +153,13 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
           limiter,
           refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
           logger: logger.child({ module: "auth" }),
+          revocations,
+          onSessionsRevoked: (ids) => realtimeControl.sessionsRevoked(ids),
         })
       : undefined;
   const keyRing = config.MIRAGE_ENCRYPTION_KEYS;
   const policy = createTargetPolicy(config.WEBHOOK_ALLOW_PRIVATE);
   const metrics = createMetrics({ db, queues });
-  const realtimeControl = createRealtimeControl();
   // Instances: the orchestrator holds no socket; it places instances on workers and sends them commands.
   const commands = createWorkerCommandClient({ connection: redis, prefix: config.QUEUE_PREFIX });
   const placement = createPlacementService({
@@ -123,7 +172,8 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
   });
   const instanceControl = createInstanceControl({
     db,
-    redis,
+    redis: fastRedis,
+    logger,
     commands,
     placement,
     commandTimeoutMs: config.WORKER_COMMAND_TIMEOUT_MS,
@@ -141,6 +191,18 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       perMinute: config.SEND_RATE_PER_INSTANCE_PER_MINUTE,
       burst: config.SEND_BURST_PER_INSTANCE,
     }),
+  });
+
+  // Campaigns: the tick (a BullMQ Job Scheduler) activates what is due and looks after what runs.
+  const campaigns = createCampaignScheduler({
+    db,
+    redis,
+    queues,
+    logger,
+    prefix: config.QUEUE_PREFIX,
+    stream: config.REALTIME_STREAM,
+    tickMs: config.CAMPAIGN_TICK_MS,
+    progressMs: config.CAMPAIGN_PROGRESS_MS,
   });
 
   // Evolution API v2 clients (n8n, Typebot, Chatwoot…) over the same services, under their own base path.
@@ -166,12 +228,13 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
       trustProxyHops: config.TRUST_PROXY_HOPS,
       bcryptCost: config.BCRYPT_COST,
+      invitationTtlSeconds: config.INVITATION_TTL_HOURS * 3600,
       metricsToken: config.METRICS_TOKEN,
       version: deps.version ?? "0.1.0",
     },
     logger,
     db,
-    redis,
+    redis: fastRedis,
     queues,
     authenticator,
     sessions,
@@ -184,15 +247,16 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         ? createOpsAdminGuard({ emails: config.OPS_ADMIN_EMAILS, authenticator, db, limiter })
         : undefined,
     features: [
-      ...instanceRoutes({ db, control: instanceControl }),
-      ...messageRoutes({ db, send }),
-      ...conversationRoutes({ db, send }),
-      ...contactsFeatureRoutes({ db }),
-      ...importRoutes({ db, queues, maxBytes: config.IMPORT_MAX_BYTES }),
-      ...segmentRoutes({ db }),
-      ...blacklistRoutes({ db }),
-      ...templateRoutes({ db }),
-      ...workerRoutes({ db, redis, ns: config.QUEUE_PREFIX }),
+      ...featureRoutes({
+        db,
+        control: instanceControl,
+        queues,
+        importMaxBytes: config.IMPORT_MAX_BYTES,
+        redis,
+        ns: config.QUEUE_PREFIX,
+        send,
+        campaignEngine: campaigns.engine,
+      }),
       ...(deps.features ?? []),
     ],
     mounts: evolutionDeps
@@ -249,6 +313,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       backoffCapMs: config.WEBHOOK_BACKOFF_CAP_MS,
     });
     workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
+    workerConnection.on("error", (err: Error) => logger.warn({ err: err.message }, "redis (webhook worker) error"));
     return createWorker({
       name: "deliverWebhook",
       connection: workerConnection,
@@ -309,6 +374,15 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       },
     },
     async listen(port, host) {
+      if (fastRedis.status !== "ready") {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error("Redis (request path) did not become ready")), 10_000);
+          fastRedis.once("ready", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
       // Secrets sealed the old way or under a retired key are re-sealed; reads work either way, so a failure here
       // only delays that and is not a reason to refuse to start.
       await rewrapWebhookSecrets(db, keyRing, logger.child({ module: "webhooks" })).catch((err: unknown) =>
@@ -319,6 +393,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       if (config.WEBHOOK_WORKER_ENABLED) webhookWorker = startWorker();
       if (config.IMPORT_WORKER_ENABLED) importWorker = startImportWorker();
       if (config.PLACEMENT_ENABLED) placement.start();
+      if (config.CAMPAIGN_SCHEDULER_ENABLED) await campaigns.start();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => resolve());
@@ -342,7 +417,9 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         workerConnection?.disconnect();
         await importWorker?.close();
         importConnection?.disconnect();
+        await campaigns.close();
         await queues.close();
+        fastRedis.disconnect();
       })();
       return closed;
     },

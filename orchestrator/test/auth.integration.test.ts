@@ -257,5 +257,7 @@ describe("CLI", () => {
     expect((await login("boss@cli.test", generated)).status).toBe(200);
     const stale = await api(h, "post", "/api/v1/auth/refresh", { body: { refreshToken: session.body.refreshToken } });
     expect(stale.status).toBe(401);
+    // The old session's access token is signed out too, not only its refresh token.
+    expect((await api(h, "get", "/api/v1/auth/me", { token: session.body.accessToken })).status).toBe(401);
   }, 60_000);
 });

@@ -30,6 +30,13 @@ async function freshMember(orgId: string): Promise<string> {
   await h.t.admin`insert into public.organization_members (org_id, user_id, role) values (${orgId}, ${u.id}, 'viewer')`;
   return u.id;
 }
+async function freshInvitation(orgId: string): Promise<string> {
+  const [i] = await h.t.admin<{ id: string }[]>`
+    insert into public.organization_invitations (org_id, email, role, token_hash, expires_at)
+    values (${orgId}, ${`${randomUUID()}@invited.test`}, 'viewer', ${randomUUID()}, now() + interval '1 day')
+    returning id`;
+  return i?.id ?? "";
+}
 async function freshKey(orgId: string): Promise<string> {
   const tag = randomUUID().replaceAll("-", "");
   const [k] = await h.t.admin<{ id: string }[]>`
@@ -96,14 +103,26 @@ const CASES: Case[] = [
     call: async (o) => ({ method: "get", path: `/orgs/${o}/members` }),
   },
   {
-    name: "POST member",
+    name: "POST invitation",
     allowed: ADMINS,
     status: 201,
     call: async (o) => ({
       method: "post",
-      path: `/orgs/${o}/members`,
+      path: `/orgs/${o}/invitations`,
       body: { email: `${randomUUID()}@new.test`, role: "viewer" },
     }),
+  },
+  {
+    name: "DELETE invitation",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "delete", path: `/orgs/${o}/invitations/${await freshInvitation(o)}` }),
+  },
+  {
+    name: "GET invitations",
+    allowed: ADMINS,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/invitations` }),
   },
   {
     name: "PATCH member role",
@@ -377,7 +396,8 @@ describe("authorization matrix: every role × every organization endpoint × own
     const actions = new Set(rows.map((r) => r.action));
     for (const action of [
       "organization.update",
-      "member.add",
+      "member.invite",
+      "member.invitation_revoke",
       "member.role_change",
       "member.remove",
       "api_key.create",
@@ -454,9 +474,9 @@ describe("ownership rules", () => {
     expect(row?.role).toBe("owner");
   });
 
-  it("adding an existing member again is a conflict (409)", async () => {
+  it("inviting an existing member again is a conflict (409)", async () => {
     const owner = await h.tokenFor(a.users.owner);
-    const res = await api(h, "post", `/api/v1/orgs/${a.orgId}/members`, {
+    const res = await api(h, "post", `/api/v1/orgs/${a.orgId}/invitations`, {
       token: owner,
       body: { email: "viewer@matrix-a.test", role: "admin" },
     });

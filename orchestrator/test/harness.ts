@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { parseEnv } from "@mirage/config";
+import { createDb } from "@mirage/db";
 import { createLogger } from "@mirage/logger";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { Redis } from "ioredis";
@@ -32,7 +33,13 @@ export type Harness = {
  * A real orchestrator on 127.0.0.1:<random port> over a fresh migrated database and the shared Redis under a
  * unique prefix (queues, realtime stream, login counters), torn down completely by close().
  */
-export async function startHarness(overrides: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Record<string, string> = {},
+  opts: {
+    /** The orchestrator's own pool on another URL (e.g. through a proxy the test can cut); the fixtures keep t.db. */
+    databaseUrl?: (appUrl: string) => string;
+  } = {},
+): Promise<Harness> {
   const t = await createTestDatabase();
   const prefix = `test-${randomUUID().slice(0, 8)}`;
   const env = parseEnv(OrchestratorEnv, {
@@ -49,8 +56,10 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
     ...overrides,
   });
   const logger = createLogger({ service: "orchestrator-test", level: env.LOG_LEVEL });
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
-  const orch = createOrchestrator({ config: env, logger, db: t.db, redis });
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
+  redis.on("error", () => {}); // a test may cut this Redis on purpose
+  const db = opts.databaseUrl ? createDb({ url: opts.databaseUrl(t.appUrl), max: 4 }) : t.db;
+  const orch = createOrchestrator({ config: env, logger, db, redis });
   const { url } = await orch.listen(0, "127.0.0.1");
 
   return {
@@ -76,13 +85,17 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
         // the shared connection open.
         await q.obliterate({ force: true }).catch(() => undefined);
       }
+      // Cleanup through a direct connection: the harness's own client may be the one a test cut.
+      const direct = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
       let cursor = "0";
       do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+        const [next, keys] = await direct.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
         cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
+        if (keys.length > 0) await direct.del(...keys);
       } while (cursor !== "0");
-      await redis.quit();
+      await direct.quit();
+      await redis.quit().catch(() => redis.disconnect());
+      if (db !== t.db) await db.close(1).catch(() => undefined);
       await t.drop();
     },
   };
@@ -93,7 +106,14 @@ export async function api(
   h: Pick<Harness, "url">,
   method: string,
   path: string,
-  opts: { token?: string; apiKey?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  opts: {
+    token?: string;
+    apiKey?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<{ status: number; body: Json; headers: Headers }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -104,7 +124,7 @@ export async function api(
     body = JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await fetch(`${h.url}${path}`, { method: method.toUpperCase(), headers, body });
+  const res = await fetch(`${h.url}${path}`, { method: method.toUpperCase(), headers, body, signal: opts.signal });
   const text = await res.text();
   let parsed: unknown = text;
   try {

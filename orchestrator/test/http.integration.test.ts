@@ -185,8 +185,8 @@ describe("bad input gets the right 4xx with a code and a reason", () => {
     );
   });
 
-  it("expired token → 401 token_expired", async () => {
-    const expired = await h.tokenFor(a.users.owner, { expiresIn: Math.floor(Date.now() / 1000) - 10 });
+  it("expired token (beyond the clock skew) → 401 token_expired", async () => {
+    const expired = await h.tokenFor(a.users.owner, { expiresIn: Math.floor(Date.now() / 1000) - 120 });
     expectProblem(await api(h, "get", "/api/v1/orgs", { token: expired }), 401, "token_expired");
   });
 
@@ -196,6 +196,32 @@ describe("bad input gets the right 4xx with a code and a reason", () => {
       JSON.stringify({ sub: a.users.owner.id, role: "authenticated", aud: "authenticated", exp: 9999999999 }),
     ).toString("base64url");
     expectProblem(await api(h, "get", "/api/v1/orgs", { token: `${header}.${payload}.` }), 401, "invalid_token");
+  });
+
+  it("a NUL character anywhere in the input → 400 validation_failed naming the field, never a 500", async () => {
+    const cases: [string, string, unknown, string][] = [
+      ["patch", `/api/v1/orgs/${a.orgId}`, { name: "Acme\u0000" }, "body.name"],
+      ["post", `/api/v1/orgs/${a.orgId}/api-keys`, { name: "k\u0000", scopes: ["read"] }, "body.name"],
+      [
+        "post",
+        `/api/v1/orgs/${a.orgId}/webhooks`,
+        { url: "http://127.0.0.1:9/h", description: "d\u0000" },
+        "body.description",
+      ],
+    ];
+    for (const [method, url, body, field] of cases) {
+      const res = await api(h, method, url, { token: ownerToken, body });
+      expectProblem(res, 400, "validation_failed");
+      expect(res.body.errors[0].path).toBe(field);
+    }
+    const inQuery = await api(h, "get", `/api/v1/orgs/${a.orgId}/audit-log?limit=1%00`, { token: ownerToken });
+    expectProblem(inQuery, 400, "validation_failed");
+  });
+
+  it("a malformed percent-encoding in the path → 400 bad_request", async () => {
+    for (const bad of ["%E0%A4%A", "%", "%zz"]) {
+      expectProblem(await api(h, "get", `/api/v1/orgs/${bad}/members`, { token: ownerToken }), 400, "bad_request");
+    }
   });
 
   it("unknown routes → 404 not_found as problem+json", async () => {

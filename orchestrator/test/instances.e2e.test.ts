@@ -252,7 +252,8 @@ describe("pairing through the API", () => {
       token: tokenA,
       body: { phone: "12345" },
     });
-    expect(badPhone.status).toBe(400);
+    expect(badPhone.status).toBe(422);
+    expect(badPhone.body.code).toBe("invalid_phone");
     expect(JSON.stringify(badPhone.body.errors)).toContain("body.phone");
     const unknown = await api({ url }, "get", `${orgPath(a)}/${randomUUID()}`, { token: tokenA });
     expect(unknown.status).toBe(404);

@@ -16,10 +16,13 @@ import { Simulator } from "@mirage/wa-sim";
 import { Redis } from "ioredis";
 import { SignJWT } from "jose";
 import { io as connect, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { OrchestratorEnv } from "../src/env.ts";
 import { createOrchestrator, type Orchestrator } from "../src/orchestrator.ts";
 import { api, type Json, JWT_SECRET, REDIS_URL } from "./harness.ts";
+
+// Real sockets, a worker process and receipts on a shared 2-core machine: every step waits on events, with room.
+vi.setConfig({ testTimeout: 120_000 });
 
 const root = path.resolve(import.meta.dirname, "../..");
 const prefix = `msg-${randomUUID().slice(0, 8)}`;
@@ -86,7 +89,7 @@ async function stopWorker(signal: NodeJS.Signals): Promise<void> {
   await exited;
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = "condition") {
+async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 40_000, what = "condition") {
   const started = Date.now();
   for (;;) {
     const v = await fn();
@@ -107,7 +110,7 @@ const send = (body: Json, opts: { headers?: Record<string, string>; tok?: string
   });
 const message = async (id: number): Promise<Json> =>
   (await api({ url }, "get", `${msgs(a)}/${id}`, { token: viewer })).body;
-const waitState = (id: number, states: string[], timeoutMs = 20_000) =>
+const waitState = (id: number, states: string[], timeoutMs = 40_000) =>
   waitFor<Json>(
     async () => {
       const m = await message(id);
@@ -124,7 +127,7 @@ const conversationOf = async (peer: { phone?: string; lid?: string }): Promise<J
         (c) => (peer.phone && c.peerPhone === peer.phone) || (peer.lid && c.peerLid === peer.lid),
       );
     },
-    20_000,
+    40_000,
     `conversation with ${JSON.stringify(peer)}`,
   );
 
@@ -172,16 +175,25 @@ beforeAll(async () => {
   await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 1 ? true : undefined), 30_000, "worker");
   const created = await api({ url }, "post", inst(a), { token: operator, body: { name: "sales" } });
   instanceId = created.body.id;
-  const qr = await waitFor<string>(async () => {
-    const r = await api({ url }, "get", `${inst(a)}/${instanceId}/qr`, { token: operator });
-    return r.status === 200 ? r.body.qr : undefined;
-  });
+  // Generous waits: pairing generates 812 pre-keys, which takes a while on a loaded 2-core machine.
+  const qr = await waitFor<string>(
+    async () => {
+      const r = await api({ url }, "get", `${inst(a)}/${instanceId}/qr`, { token: operator });
+      return r.status === 200 ? r.body.qr : undefined;
+    },
+    60_000,
+    "a QR code",
+  );
   sim.phone(ACCOUNT).scan(qr);
-  await waitFor(async () => {
-    const r = await api({ url }, "get", `${inst(a)}/${instanceId}`, { token: operator });
-    return r.body.status === "connected" ? true : undefined;
-  });
-}, 120_000);
+  await waitFor(
+    async () => {
+      const r = await api({ url }, "get", `${inst(a)}/${instanceId}`, { token: operator });
+      return r.body.status === "connected" ? true : undefined;
+    },
+    60_000,
+    "the instance connected",
+  );
+}, 180_000);
 
 afterAll(async () => {
   await stopWorker("SIGTERM");
@@ -421,7 +433,7 @@ describe("crash safety", () => {
     sim.phone(ACCOUNT).fault({ type: "missing-acks" });
     const contact = sim.contact("5511977660001", { deliveryDelayMs: 2_500, readDelayMs: null });
     const sent = await send({ to: "+5511977660001", text: "mensagem única" });
-    await sim.groundTruth.waitFor((m) => m.contact === contact.phone, 20_000);
+    await sim.groundTruth.waitFor((m) => m.contact === contact.phone, 40_000);
     expect((await message(sent.body.id)).state).toBe("sending");
     await stopWorker("SIGKILL");
     sim.phone(ACCOUNT).fault({ type: "clear" });

@@ -188,6 +188,23 @@ describe("socket.io gateway", () => {
     expect((again as { data?: { code: string } }).data?.code).toBe("invalid_token");
   });
 
+  it("ends a session's sockets the moment it logs out, and refuses its access token afterwards", async () => {
+    await h.t
+      .admin`update auth.users set encrypted_password = extensions.crypt('rt-password-1', extensions.gen_salt('bf', 4))
+                    where id = ${a.users.viewer.id}`;
+    const email = (
+      await h.t.admin<{ email: string }[]>`select email from auth.users where id = ${a.users.viewer.id}`
+    )[0]?.email;
+    const session = (await api(h, "post", "/api/v1/auth/login", { body: { email, password: "rt-password-1" } })).body;
+    const live = await client(session.accessToken);
+    await live.ready;
+    const gone = new Promise<string>((resolve) => live.socket.once("disconnect", (reason) => resolve(reason)));
+    await api(h, "post", "/api/v1/auth/logout", { body: { refreshToken: session.refreshToken } });
+    expect(await gone).toBe("io server disconnect");
+    const again = await client(session.accessToken).catch((e: Error & { data?: { code: string } }) => e);
+    expect((again as { data?: { code: string } }).data?.code).toBe("invalid_token");
+  });
+
   it("stops a removed member's live socket from receiving the organization's events", async () => {
     const [u] = await h.t.admin<
       { id: string }[]
@@ -214,7 +231,7 @@ describe("socket.io gateway", () => {
     const bad = await client("not-a-token").catch((e: Error & { data?: { code: string } }) => e);
     expect((bad as { data?: { code: string } }).data?.code).toBe("invalid_token");
     const expired = await client(
-      await h.tokenFor(a.users.owner, { expiresIn: Math.floor(Date.now() / 1000) - 5 }),
+      await h.tokenFor(a.users.owner, { expiresIn: Math.floor(Date.now() / 1000) - 120 }),
     ).catch((e: Error & { data?: { code: string } }) => e);
     expect((expired as { data?: { code: string } }).data?.code).toBe("token_expired");
   });

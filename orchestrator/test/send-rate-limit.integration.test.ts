@@ -16,7 +16,8 @@ afterAll(async () => {
 
 describe("send rate limit per instance", () => {
   it("lets a burst through, then answers 429 with Retry-After, per instance, and refills over time", async () => {
-    const limiter = createSendRateLimiter(redis, { prefix, perMinute: 600, burst: 3 });
+    // One token a second: slow enough that a loaded machine cannot refill the bucket between the takes.
+    const limiter = createSendRateLimiter(redis, { prefix, perMinute: 60, burst: 3 });
     const a = randomUUID();
     for (let i = 0; i < 3; i++) await limiter.take(a);
     const refused = await limiter.take(a).catch((e: unknown) => e);
@@ -25,8 +26,7 @@ describe("send rate limit per instance", () => {
     expect((refused as AppError).retryAfter).toBeGreaterThanOrEqual(1);
     // Another instance has its own bucket.
     await limiter.take(randomUUID());
-    // 600/min is one token per 100 ms.
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1_100));
     await limiter.take(a);
   });
 });

@@ -72,6 +72,10 @@ export const WorkersEnv = z
     INBOUND_BATCH_MAX: z.coerce.number().int().min(1).max(5_000).default(200),
     /** …written at most this many ms after the first one arrived. */
     INBOUND_FLUSH_MS: z.coerce.number().int().min(0).max(5_000).default(20),
+    /** How often the campaign engine looks for hosted numbers with campaign work and arms their send chains, ms. */
+    OUTREACH_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+    /** Send chains (one per number) this worker runs at once; a chain waits while "typing…" shows. */
+    OUTREACH_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
   })
   .superRefine((env, ctx) => {
     if (env.MIRAGE_WA === "simulator") {

@@ -1,6 +1,8 @@
 import { parseEnv } from "@mirage/config";
 import { createDb } from "@mirage/db";
+import { probePostgres } from "@mirage/db/reachability";
 import { createLogger } from "@mirage/logger";
+import { probeRedis } from "@mirage/queue/reachability";
 import { Redis } from "ioredis";
 import { WorkersEnv } from "./env.ts";
 import { createWorkerProcess } from "./worker-process.ts";
@@ -10,6 +12,12 @@ const env = parseEnv(WorkersEnv, process.env);
 const logger = createLogger({ service: "workers", level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }).child({
   workerId: env.WORKER_ID,
 });
+// Dependencies first: unreachable → one line naming it and a non-zero exit, before any client could emit errors.
+const unreachable = (await probePostgres(env.DATABASE_URL)) ?? (await probeRedis(env.REDIS_URL));
+if (unreachable) {
+  process.stderr.write(`workers: ${unreachable}\n`);
+  process.exit(1);
+}
 const db = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
 redis.on("error", (err) => logger.error({ err }, "redis error"));

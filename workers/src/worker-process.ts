@@ -9,6 +9,7 @@ import { createHeartbeat, createRedisEventSink, createRedisQrStore } from "./bus
 import type { WorkersEnv } from "./env.ts";
 import { createOpsServer } from "./http/ops-server.ts";
 import { createMessaging } from "./messaging/index.ts";
+import { createOutreach } from "./outreach/index.ts";
 import {
   createSessionHost,
   DEFAULT_RECONNECT_POLICY,
@@ -27,6 +28,8 @@ export type ConsumerContext = {
   db: Database;
   redis: Redis;
   sessions: SessionsPort;
+  /** Ids of the instances this worker hosts now. */
+  hosted: () => string[];
 };
 
 /**
@@ -35,7 +38,7 @@ export type ConsumerContext = {
  * closing socket.
  */
 export type WorkerConsumer = { name: string; start(): Promise<void> | void; close(): Promise<void> };
-export type ConsumerFactory = (ctx: ConsumerContext) => WorkerConsumer;
+export type ConsumerFactory = (ctx: ConsumerContext) => WorkerConsumer | WorkerConsumer[];
 
 export type WorkerProcessDeps = {
   config: WorkerConfig;
@@ -63,8 +66,8 @@ export type WorkerProcess = {
  * campaign round consumer (`campaigns/`) here: each gets the port, never the host.
  */
 const CONSUMERS: ConsumerFactory[] = [
-  ({ config, logger, db, redis, sessions }) =>
-    createMessaging({
+  ({ config, logger, db, redis, sessions, hosted }) => {
+    const messaging = createMessaging({
       db,
       redis,
       sessions,
@@ -76,7 +79,24 @@ const CONSUMERS: ConsumerFactory[] = [
         lookupMaxAgeMs: config.WA_LOOKUP_MAX_AGE_HOURS * 3_600_000,
         inbound: { batchMax: config.INBOUND_BATCH_MAX, flushMs: config.INBOUND_FLUSH_MS, settingsTtlMs: 30_000 },
       },
-    }),
+    });
+    // Campaigns send through the same send module; started after it, so in-flight rows are recovered first.
+    const outreach = createOutreach({
+      db,
+      redis,
+      sessions,
+      sender: messaging.sender,
+      logger,
+      config: {
+        workerId: config.WORKER_ID,
+        queuePrefix: config.QUEUE_PREFIX,
+        sweepMs: config.OUTREACH_SWEEP_MS,
+        concurrency: config.OUTREACH_CONCURRENCY,
+        hosted,
+      },
+    });
+    return [messaging, outreach];
+  },
 ];
 
 function targetOf(config: WorkerConfig): WaTarget {
@@ -135,8 +155,15 @@ export function createWorkerProcess(deps: WorkerProcessDeps): WorkerProcess {
     metricsToken: config.METRICS_TOKEN,
     snapshot: () => host.snapshot(),
   });
-  const ctx: ConsumerContext = { config, logger, db, redis, sessions: host.port };
-  const consumers = [...CONSUMERS, ...(deps.consumers ?? [])].map((make) => make(ctx));
+  const ctx: ConsumerContext = {
+    config,
+    logger,
+    db,
+    redis,
+    sessions: host.port,
+    hosted: () => host.snapshot().map((h) => h.id),
+  };
+  const consumers = [...CONSUMERS, ...(deps.consumers ?? [])].flatMap((make) => make(ctx));
 
   let commands: Worker | undefined;
   let reconcileTimer: NodeJS.Timeout | undefined;

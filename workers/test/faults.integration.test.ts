@@ -52,9 +52,14 @@ describe("disconnect reasons → state, event and action", () => {
     w.sim.phone(phone).fault({ type: "banned" });
     await w.waitStatus(id, "banned");
     expect(statusEvents(id).at(-1)).toMatchObject({ status: "banned", alert: true });
+    // It stays in the pool, inactive: the campaign engine moves its queued recipients to the other numbers.
     const [pool] = await w.t.admin<{ n: number }[]>`
-      select count(*)::int as n from public.campaign_senders where instance_id = ${id}`;
+      select count(*)::int as n from public.campaign_senders
+      where instance_id = ${id} and active and inactive_reason is null`;
     expect(pool?.n).toBe(0);
+    const [left] = await w.t.admin<{ reason: string }[]>`
+      select inactive_reason as reason from public.campaign_senders where instance_id = ${id}`;
+    expect(left?.reason).toBe("instance_banned");
     await host.reconcile();
     expect(host.snapshot().some((s) => s.id === id)).toBe(false);
   });

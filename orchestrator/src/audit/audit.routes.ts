@@ -1,8 +1,9 @@
 import { ZAuditEntry, ZListAuditQuery } from "@mirage/contracts/audit";
-import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
+import { pageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import type { Database } from "@mirage/db";
 import { listAuditLog } from "@mirage/db/audit-log";
 import { ADMIN_ROLES, withOrg } from "../auth/principal.ts";
+import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 
 export function auditRoutes(deps: { db: Database }): RouteDef[] {
@@ -19,7 +20,7 @@ export function auditRoutes(deps: { db: Database }): RouteDef[] {
       responses: {
         200: {
           description: "Audit entries",
-          schema: listOf(ZAuditEntry),
+          schema: pageOf(ZAuditEntry),
           example: {
             items: [
               {
@@ -41,13 +42,9 @@ export function auditRoutes(deps: { db: Database }): RouteDef[] {
       },
       async handler({ params, query, principal }) {
         const rows = await withOrg(deps.db, principal, params.orgId, ADMIN_ROLES, (tx) =>
-          listAuditLog(tx, { orgId: params.orgId, beforeId: query.beforeId, limit: query.limit }),
+          listAuditLog(tx, { orgId: params.orgId, beforeId: query.beforeId, limit: query.limit + 1 }),
         );
-        const last = rows.at(-1);
-        return {
-          status: 200,
-          body: { items: rows, nextBeforeId: rows.length === query.limit && last ? last.id : null },
-        };
+        return { status: 200, body: toPage(rows, query.limit) };
       },
     }),
   ];

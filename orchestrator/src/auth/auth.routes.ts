@@ -46,6 +46,7 @@ export function authRoutes(deps: { db: Database; sessions: SessionService | unde
       tags: ["auth"],
       auth: { kind: "public" },
       body: ZLoginRequest,
+      errors: ["invalid_credentials", "rate_limited"],
       responses: { 200: { description: "Tokens", schema: ZTokenPair } },
       async handler({ body }, req) {
         return { status: 200, body: await sessions.login(body.email, body.password, clientInfo(req)) };
@@ -57,10 +58,12 @@ export function authRoutes(deps: { db: Database; sessions: SessionService | unde
       summary: "Exchange a refresh token for new tokens (rotation)",
       description:
         "Each refresh token works once. Presenting a used one again revokes every token descended from the same " +
-        "login (401 refresh_token_reused): whoever stole it and the legitimate client both have to log in again.",
+        "login (401 refresh_token_reused), and that login's access tokens stop working at once too: whoever stole " +
+        "it and the legitimate client both have to log in again.",
       tags: ["auth"],
       auth: { kind: "public" },
       body: ZRefreshRequest,
+      errors: ["invalid_token"],
       responses: { 200: { description: "New tokens", schema: ZTokenPair } },
       async handler({ body }, req) {
         return { status: 200, body: await sessions.refresh(body.refreshToken, clientInfo(req)) };
@@ -70,6 +73,9 @@ export function authRoutes(deps: { db: Database; sessions: SessionService | unde
       method: "post",
       path: "/auth/logout",
       summary: "Log out: revoke the refresh token and every token rotated from the same login",
+      description:
+        "The session's access tokens stop working at once (checked on every request against a short-lived list of " +
+        "revoked sessions), not only when they expire.",
       tags: ["auth"],
       auth: { kind: "public" },
       body: ZRefreshRequest,

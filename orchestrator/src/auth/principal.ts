@@ -6,6 +6,7 @@ import { type ApiKeyAuth, findApiKeyByHash } from "@mirage/db/api-keys";
 import { findOwnRole } from "@mirage/db/members";
 import type { Request } from "express";
 import { AppError } from "../http/app-error.ts";
+import type { SessionRevocations } from "./revocations.ts";
 import type { TokenVerifier } from "./tokens.ts";
 
 /** Who is calling. Both kinds carry Supabase-shaped claims, so every query runs asUser and RLS decides. */
@@ -53,7 +54,12 @@ export function principalOfApiKey(row: ApiKeyAuth | undefined): Principal {
   };
 }
 
-export function createAuthenticator(deps: { db: Database; verifier: TokenVerifier }): Authenticator {
+export function createAuthenticator(deps: {
+  db: Database;
+  verifier: TokenVerifier;
+  /** Sessions logged out or revoked for refresh-token reuse; their access tokens are refused before expiry. */
+  revocations?: SessionRevocations;
+}): Authenticator {
   async function fromApiKey(key: string): Promise<Principal> {
     // The one service lookup: which key is this? From here on the request acts as the key's principal under RLS.
     const row = await deps.db.asService((tx) => findApiKeyByHash(tx, hashSecret(key)));
@@ -66,6 +72,9 @@ export function createAuthenticator(deps: { db: Database; verifier: TokenVerifie
       return fromApiKey(token);
     }
     const claims = await deps.verifier.verify(token);
+    if (claims.session_id && deps.revocations && (await deps.revocations.isRevoked(claims.session_id))) {
+      throw new AppError("invalid_token", "this session was signed out; log in again");
+    }
     return { kind: "user", userId: claims.sub, email: claims.email, claims };
   }
 

@@ -12,6 +12,7 @@ import { AppError } from "../http/app-error.ts";
 import type { LoginLimiter } from "./login-limiter.ts";
 import { DUMMY_HASH, verifyPassword } from "./passwords.ts";
 import { hashSecret } from "./principal.ts";
+import type { SessionRevocations } from "./revocations.ts";
 import { newRefreshToken, type TokenSigner } from "./tokens.ts";
 
 export type SessionDeps = {
@@ -20,6 +21,10 @@ export type SessionDeps = {
   limiter: LoginLimiter;
   refreshTtlSeconds: number;
   logger: Logger;
+  /** Where revoked session ids go, so their access tokens stop working at once. */
+  revocations: SessionRevocations;
+  /** Told about revoked sessions (the realtime gateway ends their sockets). */
+  onSessionsRevoked?: (sessionIds: string[]) => void;
 };
 
 type ClientInfo = { ip: string; userAgent: string | undefined };
@@ -88,6 +93,10 @@ export function createSessionService(deps: SessionDeps) {
         if (!user || user.banned) return { kind: "unknown" as const };
         return { kind: "ok" as const, user, familyId: row.familyId, parentId: row.id };
       });
+      if (outcome.kind === "reused") {
+        await deps.revocations.revoke([outcome.familyId]);
+        deps.onSessionsRevoked?.([outcome.familyId]);
+      }
       switch (outcome.kind) {
         case "unknown":
           throw new AppError("invalid_token", "unknown refresh token");
@@ -106,10 +115,16 @@ export function createSessionService(deps: SessionDeps) {
 
     /** Revokes the token's whole family (this device's session); unknown tokens are fine (idempotent). */
     async logout(refreshToken: string): Promise<void> {
-      await deps.db.asService(async (tx) => {
+      const familyId = await deps.db.asService(async (tx) => {
         const row = await findRefreshTokenForUpdate(tx, hashSecret(refreshToken));
         if (row) await revokeRefreshTokenFamily(tx, row.familyId, "logout");
+        return row?.familyId;
       });
+      // Also for an already revoked family: a logout retried after a Redis outage still ends its access tokens.
+      if (familyId) {
+        await deps.revocations.revoke([familyId]);
+        deps.onSessionsRevoked?.([familyId]);
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { type TJwtClaims, ZJwtClaims } from "@mirage/contracts/auth";
+import { type TJwtClaims, ZAccessTokenClaims } from "@mirage/contracts/auth";
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
 import { AppError } from "../http/app-error.ts";
 
@@ -14,6 +14,8 @@ export type TokenConfig = {
   issuer?: string;
   audience: string;
   accessTtlSeconds: number;
+  /** Tolerated clock difference between the issuer and this server, in seconds (exp, nbf and iat). */
+  clockSkewSeconds?: number;
 };
 
 /**
@@ -30,7 +32,13 @@ export function createTokenVerifier(cfg: TokenConfig): TokenVerifier {
         const header = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8")) as {
           alg?: string;
         };
-        const options = { audience: cfg.audience, ...(cfg.issuer ? { issuer: cfg.issuer } : {}) };
+        const skew = cfg.clockSkewSeconds ?? 60;
+        const options = {
+          audience: cfg.audience,
+          requiredClaims: ["exp", "sub"],
+          clockTolerance: skew,
+          ...(cfg.issuer ? { issuer: cfg.issuer } : {}),
+        };
         let payload: unknown;
         if (header.alg === "HS256" && secret) {
           payload = (await jwtVerify(token, secret, { ...options, algorithms: ["HS256"] })).payload;
@@ -39,8 +47,12 @@ export function createTokenVerifier(cfg: TokenConfig): TokenVerifier {
         } else {
           throw new AppError("invalid_token", "unsupported token algorithm");
         }
-        const claims = ZJwtClaims.safeParse(payload);
+        const claims = ZAccessTokenClaims.safeParse(payload);
         if (!claims.success) throw new AppError("invalid_token", "the token's claims are not a user session");
+        // A token "issued" in the future beyond the skew was minted with a wrong clock or to outlive its lifetime.
+        if (claims.data.iat !== undefined && claims.data.iat > Math.floor(Date.now() / 1000) + skew) {
+          throw new AppError("invalid_token", "the token was issued in the future");
+        }
         return claims.data;
       } catch (error) {
         if (error instanceof AppError) throw error;

@@ -22,9 +22,64 @@ function fromPostgres(err: { code?: string; message?: string; constraint_name?: 
       return new AppError("not_found", "resource not found", { cause: err });
     case "22P02":
       return new AppError("validation_failed", "a value has the wrong format", { cause: err });
+    case "22021":
+    case "22P05":
+      return new AppError("validation_failed", "a text value contains a character that cannot be stored (NUL)", {
+        cause: err,
+      });
     default:
+      // Class 22 (data exception: too long, out of range, bad date…) is always the input's fault.
+      if (err.code?.startsWith("22")) {
+        return new AppError("validation_failed", "a value is out of range or has the wrong format", { cause: err });
+      }
+      if (isPostgresUnavailable(err.code)) return dependencyUnavailable("Postgres", err);
       return undefined;
   }
+}
+
+/** SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown / starting up) and postgres.js' socket codes. */
+function isPostgresUnavailable(code: string | undefined): boolean {
+  if (!code) return false;
+  return (
+    code.startsWith("08") ||
+    code.startsWith("53") ||
+    code.startsWith("57P") ||
+    POSTGRES_CLIENT_CODES.has(code) ||
+    SOCKET_CODES.has(code)
+  );
+}
+const POSTGRES_CLIENT_CODES = new Set([
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+]);
+const SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "EAI_AGAIN",
+]);
+
+/** ioredis' ways of saying "no Redis right now": offline queue off, command timeout, retries exhausted, closed. */
+const REDIS_UNAVAILABLE = [
+  /enableOfflineQueue/i,
+  /Command timed out/i,
+  /Connection is closed/i,
+  /Reached the max retries per request limit/i,
+];
+
+/** Seconds a client should wait before retrying when a dependency is down. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+function dependencyUnavailable(what: "Postgres" | "Redis", cause: unknown): AppError {
+  return new AppError("dependency_unavailable", `${what} is unavailable right now; retry shortly`, {
+    retryAfter: DEPENDENCY_RETRY_AFTER_SECONDS,
+    cause,
+  });
 }
 
 /** body-parser's own errors carry `type`; map them to our codes. */
@@ -52,10 +107,24 @@ export function toAppError(err: unknown): AppError | undefined {
       errors: err.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
     });
   }
+  if (err instanceof URIError) {
+    return new AppError("bad_request", "the path contains a malformed percent-encoding", { cause: err });
+  }
   if (err && typeof err === "object") {
-    const e = err as { type?: string; code?: string; name?: string };
+    const e = err as { type?: string; code?: string; name?: string; message?: string; status?: number };
     if (e.type) return fromBodyParser(e as never);
     if (e.name === "PostgresError" && e.code) return fromPostgres(e as never);
+    if (e.name === "MaxRetriesPerRequestError" || REDIS_UNAVAILABLE.some((r) => r.test(e.message ?? ""))) {
+      return dependencyUnavailable("Redis", err);
+    }
+    if (typeof e.code === "string" && isPostgresUnavailable(e.code)) {
+      // postgres.js' own connection errors are plain Errors with a code; Redis errors were matched above.
+      return dependencyUnavailable("Postgres", err);
+    }
+    // http-errors thrown by Express itself (a path it cannot decode, …): the client's fault by their status.
+    if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+      return new AppError("bad_request", e.message || "the request could not be read", { cause: err });
+    }
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { TApiKeyScope, TOrgRole } from "@mirage/contracts/enums";
+import type { TErrorCode } from "@mirage/contracts/errors";
 import type { Request, RequestHandler, Response } from "express";
 import type { z } from "zod";
 import type { Principal } from "../auth/principal.ts";
@@ -53,6 +54,8 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown, A extends RouteAuth 
   body?: z.ZodType<B>;
   /** A raw (non-JSON) request body the handler reads from the request stream itself, e.g. an uploaded CSV file. */
   rawBody?: { contentTypes: string[]; description: string };
+  /** Error codes this route answers beyond the common ones (see the OpenAPI builder), for the document. */
+  errors?: readonly TErrorCode[];
   /** Success responses by status; error responses are documented for every route from the error table. */
   responses: Record<number, RouteResponse>;
   handler: (input: RouteInput<P, Q, B, A>, req: Request, res: Response) => Promise<{ status: number; body?: unknown }>;
@@ -65,7 +68,28 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined, const A
   return def as unknown as RouteDef;
 }
 
+/**
+ * The path of the first string (or object key) holding a NUL character, which Postgres text cannot store: refused
+ * here for every route and every part of the request, instead of per field.
+ */
+export function findNulCharacter(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
+  if (depth > 32 || value === null || typeof value !== "object") return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes("\u0000")) return `${path}.${key.replaceAll("\u0000", "\\0")}`;
+    const found = findNulCharacter(inner, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  const nul = findNulCharacter(value, where);
+  if (nul) {
+    throw new AppError("validation_failed", `invalid ${where}`, {
+      errors: [{ path: nul, message: "must not contain the NUL character (\\u0000)" }],
+    });
+  }
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;

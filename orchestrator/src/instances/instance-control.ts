@@ -12,6 +12,7 @@ import {
   writeUnhostedStatus,
 } from "@mirage/db/instances";
 import { clearAuthState } from "@mirage/db/wa-auth";
+import type { Logger } from "@mirage/logger";
 import { type WorkerCommandClient, WorkerCommandTimeout } from "@mirage/queue/worker-commands";
 import type { Redis } from "ioredis";
 import { AppError } from "../http/app-error.ts";
@@ -25,6 +26,7 @@ export type InstanceControlDeps = {
   placement: PlacementService;
   commandTimeoutMs: number;
   ns: string;
+  logger?: Logger;
 };
 
 /**
@@ -98,7 +100,9 @@ export function createInstanceControl(deps: InstanceControlDeps) {
   return {
     /** Places a new instance (its worker starts it and shows QR codes). */
     async placeNew(): Promise<void> {
-      await deps.placement.tick();
+      // Best effort: the placement loop places it on its next tick anyway, so a Redis hiccup here must not turn an
+      // instance that was created into an error answer.
+      await deps.placement.tick().catch((err: unknown) => deps.logger?.warn({ err }, "placement after create failed"));
     },
     async start(instanceId: string): Promise<TWorkerCommandResult> {
       await deps.db.asService((tx) => setDesiredState(tx, instanceId, "running"));

@@ -1,10 +1,11 @@
-import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
+import { listOf, pageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import type { TOrgRole } from "@mirage/contracts/enums";
 import {
   ZCreateInstanceRequest,
   ZInstance,
   ZInstanceActionResponse,
   ZInstanceEvent,
+  ZInstanceEventsQuery,
   ZInstanceHealthSample,
   ZInstanceParams,
   ZInstanceQrResponse,
@@ -19,15 +20,19 @@ import {
   type InstanceView,
   insertInstance,
   isInstanceNameTaken,
+  isInstancePhoneTaken,
   listHealthSamples,
   listInstanceEvents,
   listInstanceViews,
 } from "@mirage/db/instances";
+import { toWhatsAppUser } from "@mirage/phone";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
+import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import { normalizeOrgPhone } from "../organizations/phone-input.ts";
 import type { InstanceControl } from "./instance-control.ts";
 
 const OPERATORS: readonly TOrgRole[] = ["owner", "admin", "operator"];
@@ -129,15 +134,21 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       roles: OPERATORS,
       params: ZOrgIdParams,
       body: ZCreateInstanceRequest,
+      errors: ["invalid_phone"],
       responses: { 201: { description: "The new instance", schema: ZInstance, example: ZInstance.meta()?.example } },
       async handler({ params, body, principal }, req) {
         const created = await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
-          if (await isInstanceNameTaken(tx, params.orgId, body.name))
+          const phone = body.phone ? (await normalizeOrgPhone(tx, params.orgId, body.phone, "body.phone")).e164 : null;
+          if (await isInstanceNameTaken(tx, params.orgId, body.name)) {
             throw new AppError("conflict", `an instance named "${body.name}" already exists`);
+          }
+          if (phone && (await isInstancePhoneTaken(tx, params.orgId, phone))) {
+            throw new AppError("conflict", `an instance for ${phone} already exists`);
+          }
           const inst = await insertInstance(tx, {
             orgId: params.orgId,
             name: body.name,
-            phone: body.phone ?? null,
+            phone,
             hourlyCap: body.hourlyCap ?? null,
             dailyCap: body.dailyCap ?? null,
             createdBy: principal.kind === "user" ? principal.claims.sub : null,
@@ -213,12 +224,18 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       roles: OPERATORS,
       params: ZInstanceParams,
       body: ZPairingCodeRequest,
+      errors: ["invalid_phone"],
       responses: {
         200: { description: "The code", schema: ZPairingCodeResponse, example: ZPairingCodeResponse.meta()?.example },
       },
       async handler({ params, body, principal }, req) {
-        await visible(principal, params.orgId, params.instanceId, OPERATORS);
-        const result = await control.pairingCode(params.instanceId, body.phone.slice(1));
+        const phone = await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
+          if (!(await findInstanceView(tx, params.orgId, params.instanceId))) {
+            throw new AppError("not_found", "instance not found");
+          }
+          return (await normalizeOrgPhone(tx, params.orgId, body.phone, "body.phone")).e164;
+        });
+        const result = await control.pairingCode(params.instanceId, toWhatsAppUser(phone));
         if (result.outcome === "already_paired") {
           throw new AppError("conflict", "this instance is already linked to a phone; log it out first");
         }
@@ -237,7 +254,7 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
           status: 200,
           body: {
             code: result.pairingCode,
-            phone: body.phone,
+            phone,
             expiresAt: result.pairingCodeExpiresAt ?? new Date().toISOString(),
           },
         };
@@ -304,21 +321,22 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
       auth: { kind: "any", scopes: ["read", "instances"] },
       roles: ALL_ROLES,
       params: ZInstanceParams,
-      query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      query: ZInstanceEventsQuery,
       responses: {
         200: {
           description: "State changes",
-          schema: listOf(ZInstanceEvent),
-          example: { items: [ZInstanceEvent.meta()?.example] },
+          schema: pageOf(ZInstanceEvent),
+          example: { items: [ZInstanceEvent.meta()?.example], nextBeforeId: null },
         },
       },
       async handler({ params, query, principal }) {
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           if (!(await findInstanceView(tx, params.orgId, params.instanceId)))
             throw new AppError("not_found", "instance not found");
-          return listInstanceEvents(tx, params.instanceId, query.limit);
+          return listInstanceEvents(tx, params.instanceId, { beforeId: query.beforeId, limit: query.limit + 1 });
         });
-        return { status: 200, body: { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })) } };
+        const page = toPage(rows, query.limit);
+        return { status: 200, body: { ...page, items: page.items.map((r) => ({ ...r, at: r.at.toISOString() })) } };
       },
     }),
     defineRoute({

@@ -96,10 +96,14 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
           : {}),
       };
     }
-    const errorStatuses = new Set<number>([400, 500]);
+    // Every route: bad input, a dependency down (503), a bug (500). Authenticated ones: 401/403/404. Writes: a
+    // unique or referenced value (409/404). Bodies: 413/415. Plus what the route declares itself.
+    const errorStatuses = new Set<number>([400, 500, 503]);
     if (route.auth.kind !== "public") for (const s of [401, 403, 404]) errorStatuses.add(s);
+    if (route.method !== "get") for (const s of [404, 409]) errorStatuses.add(s);
     if (route.body || route.rawBody) for (const s of [413, 415]) errorStatuses.add(s);
     if (route.path.startsWith("/auth/login")) errorStatuses.add(429);
+    for (const code of route.errors ?? []) errorStatuses.add(ERROR_STATUS[code]);
     for (const status of [...errorStatuses].sort()) {
       const codes = Object.entries(ERROR_STATUS)
         .filter(([, s]) => s === status)
@@ -167,6 +171,22 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
       tags: ["operations"],
       security: [],
       responses: {
+        ...(op.path === "/metrics"
+          ? {
+              401: {
+                description: "METRICS_TOKEN is set and the request does not carry it",
+                content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+              },
+            }
+          : {}),
+        ...(op.path === "/readyz"
+          ? {
+              503: {
+                description: "Postgres or Redis does not answer",
+                content: { "application/json": { schema: { type: "object" } } },
+              },
+            }
+          : {}),
         200: {
           description: "OK",
           content:
@@ -183,7 +203,8 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
     };
   }
 
-  components.Problem = problemSchema;
+  // toSchema already moved Problem into components (it has a meta id); `problemSchema` is only a $ref to it.
+  if (!components.Problem) components.Problem = problemSchema;
 
   // Webhooks (an OpenAPI 3.1 feature): what Mirage POSTs to a subscribed endpoint, per event type.
   const envelope = toSchema(ZWebhookEnvelope, "output", components);
@@ -191,6 +212,7 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
   for (const type of ZWebhookEventType.options) {
     webhooks[type] = {
       post: {
+        operationId: `webhook${type.replace(/(^|:)([a-z])/g, (_, _sep: string, c: string) => c.toUpperCase())}`,
         summary: `${type} event delivered to a webhook endpoint`,
         description:
           "Verify Mirage-Signature (t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + '.' + raw body)>), refuse " +
@@ -203,6 +225,8 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
         ],
         requestBody: { required: true, content: { "application/json": { schema: envelope } } },
         responses: { "2XX": { description: "Received" } },
+        // Mirage calls the receiver: no credentials are sent; the receiver authenticates Mirage by the signature.
+        security: [],
       },
     };
   }

@@ -1,5 +1,5 @@
 import type { Database } from "@mirage/db";
-import { type CountedColumn, countRowsBy } from "@mirage/db/metrics";
+import { activeCampaignMessagesBySender, type CountedColumn, countRowsBy } from "@mirage/db/metrics";
 import type { Queues } from "@mirage/queue/queues";
 import type { RequestHandler } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
@@ -46,6 +46,18 @@ export function createMetrics(deps: { db: Database; queues: Queues; defaultMetri
   countBy("mirage_instances", "Instances by status", "instances.status");
   countBy("mirage_outbound_messages", "Outbound messages by state", "outbound_messages.state");
   countBy("mirage_webhook_deliveries", "Webhook outbox rows by status", "webhook_deliveries.status");
+  countBy("mirage_campaigns", "Campaigns by status", "campaigns.status");
+  new Gauge({
+    name: "mirage_campaign_messages",
+    help: "Messages of running and paused campaigns by sending instance and state",
+    labelNames: ["instance_id", "state"] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await deps.db.asService((tx) => activeCampaignMessagesBySender(tx));
+      this.reset();
+      for (const r of rows) this.set({ instance_id: r.instanceId, state: r.state }, r.count);
+    },
+  });
   new Gauge({
     name: "mirage_queue_jobs",
     help: "BullMQ jobs by queue and state (waiting, active, delayed, failed, completed)",

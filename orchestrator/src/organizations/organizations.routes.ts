@@ -1,6 +1,5 @@
 import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
-  ZCreateMemberRequest,
   ZMember,
   ZMemberParams,
   ZOrganization,
@@ -8,24 +7,16 @@ import {
   ZUpdateOrganizationRequest,
 } from "@mirage/contracts/organizations";
 import type { Database } from "@mirage/db";
-import {
-  deleteMember,
-  findMember,
-  insertMember,
-  listPeopleMembers,
-  listUserEmails,
-  updateMemberRole,
-} from "@mirage/db/members";
+import { deleteMember, findMember, listPeopleMembers, listUserEmails, updateMemberRole } from "@mirage/db/members";
 import { findOrganization, listOrganizations, updateOrganization } from "@mirage/db/organizations";
-import { createUser, findUserByEmail } from "@mirage/db/users";
+import { isKnownCountry } from "@mirage/phone";
 import { audit } from "../audit/record.ts";
-import { hashPassword } from "../auth/passwords.ts";
 import { ADMIN_ROLES, ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import type { RealtimeControl } from "../realtime/control.ts";
 
-export function organizationRoutes(deps: { db: Database; bcryptCost: number; realtime?: RealtimeControl }): RouteDef[] {
+export function organizationRoutes(deps: { db: Database; realtime?: RealtimeControl }): RouteDef[] {
   const { db } = deps;
   const memberExample = ZMember.meta()?.example;
 
@@ -69,7 +60,7 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
     defineRoute({
       method: "patch",
       path: "/orgs/:orgId",
-      summary: "Rename an organization or change its time zone",
+      summary: "Rename an organization, change its time zone or its default country for phone numbers",
       tags: ["organizations"],
       auth: { kind: "any", scopes: ["admin"] },
       roles: ADMIN_ROLES,
@@ -82,8 +73,13 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
             errors: [{ path: "body.timezone", message: "must be an IANA time zone such as America/Sao_Paulo" }],
           });
         }
+        if (body.defaultCountry && !isKnownCountry(body.defaultCountry)) {
+          throw new AppError("validation_failed", "unknown country", {
+            errors: [{ path: "body.defaultCountry", message: "must be an ISO 3166-1 alpha-2 country code such as BR" }],
+          });
+        }
         const org = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx, role) => {
-          const row = await updateOrganization(tx, params.orgId, { name: body.name, timezone: body.timezone });
+          const row = await updateOrganization(tx, { orgId: params.orgId, ...body });
           await audit(tx, req, {
             orgId: params.orgId,
             action: "organization.update",
@@ -101,6 +97,7 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
       method: "get",
       path: "/orgs/:orgId/members",
       summary: "List the organization's members (people; API keys are listed separately)",
+      description: "People join by invitation (POST …/invitations); no organization creates or edits accounts.",
       tags: ["members"],
       auth: { kind: "any", scopes: ["read"] },
       roles: ALL_ROLES,
@@ -116,43 +113,6 @@ export function organizationRoutes(deps: { db: Database; bcryptCost: number; rea
           ),
         );
         return { status: 200, body: { items: rows.map((r) => ({ ...r, email: emails.get(r.userId) ?? null })) } };
-      },
-    }),
-    defineRoute({
-      method: "post",
-      path: "/orgs/:orgId/members",
-      summary: "Add a member by email with a role (creates the account when the email has none)",
-      description:
-        "Owners and admins add members; only owners grant the owner role. A new account gets the given password, " +
-        "or none (the person cannot log in until a password is set with the CLI's reset-password).",
-      tags: ["members"],
-      auth: { kind: "any", scopes: ["admin"] },
-      roles: ADMIN_ROLES,
-      params: ZOrgIdParams,
-      body: ZCreateMemberRequest,
-      responses: { 201: { description: "The new member", schema: ZMember } },
-      async handler({ params, body, principal }, req) {
-        // Confirm the caller may manage members before any service write (no account is created on a 403/404).
-        await withOrg(db, principal, params.orgId, ADMIN_ROLES, async () => undefined);
-        const passwordHash = body.password ? await hashPassword(body.password, deps.bcryptCost) : null;
-        const user = await db.asService(async (tx) => {
-          const found = await findUserByEmail(tx, body.email);
-          if (found) return { id: found.id, email: found.email, created: false };
-          const made = await createUser(tx, { email: body.email, passwordHash });
-          return { id: made.id, email: made.email, created: true };
-        });
-        const member = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
-          const row = await insertMember(tx, { orgId: params.orgId, userId: user.id, role: body.role });
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "member.add",
-            targetType: "user",
-            targetId: user.id,
-            detail: { role: body.role, accountCreated: user.created },
-          });
-          return row;
-        });
-        return { status: 201, body: { ...member, email: user.email } };
       },
     }),
     defineRoute({

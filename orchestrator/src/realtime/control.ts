@@ -1,5 +1,5 @@
 import type { RealtimeServer } from "./gateway.ts";
-import { keyRoom, userRoom } from "./rooms.ts";
+import { keyRoom, sessionRoom, userRoom } from "./rooms.ts";
 
 /**
  * What the REST side tells the gateway when access changes, so live sockets follow at once instead of at token
@@ -9,6 +9,8 @@ import { keyRoom, userRoom } from "./rooms.ts";
 export type RealtimeControl = {
   apiKeyRevoked(keyId: string): void;
   memberRemoved(orgId: string, userId: string): void;
+  /** Logged out, or revoked for refresh-token reuse: the session's sockets end now. */
+  sessionsRevoked(sessionIds: readonly string[]): void;
   bind(io: RealtimeServer): void;
 };
 
@@ -23,6 +25,9 @@ export function createRealtimeControl(): RealtimeControl {
     },
     memberRemoved(orgId, userId) {
       io?.in(userRoom(userId)).socketsLeave(`org:${orgId}`);
+    },
+    sessionsRevoked(sessionIds) {
+      for (const id of sessionIds) io?.in(sessionRoom(id)).disconnectSockets(true);
     },
   };
 }

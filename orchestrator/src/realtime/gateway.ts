@@ -17,7 +17,7 @@ import { Server } from "socket.io";
 import type { Authenticator, Principal } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import type { Metrics } from "../ops/metrics.ts";
-import { keyRoom, userRoom } from "./rooms.ts";
+import { keyRoom, sessionRoom, userRoom } from "./rooms.ts";
 
 type SocketData = { principal: Principal; orgIds: string[]; since: string | undefined };
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -61,6 +61,7 @@ export function createRealtimeGateway(deps: GatewayDeps) {
   if (deps.redisAdapter) {
     const pub = deps.redis.duplicate();
     const sub = deps.redis.duplicate();
+    for (const c of [pub, sub]) c.on("error", (err: Error) => log.warn({ err: err.message }, "redis (adapter) error"));
     extra.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: `${deps.stream}:socket.io` }));
   }
@@ -98,7 +99,11 @@ export function createRealtimeGateway(deps: GatewayDeps) {
     socket.on("disconnect", () => deps.metrics.realtimeClients.dec());
     const { orgIds, since, principal } = socket.data;
     // Per-caller rooms let the REST side revoke a key's sockets or drop a removed member from a room (control.ts).
-    const own = [userRoom(principal.userId), ...(principal.kind === "api_key" ? [keyRoom(principal.keyId)] : [])];
+    const own = [
+      userRoom(principal.userId),
+      ...(principal.kind === "api_key" ? [keyRoom(principal.keyId)] : []),
+      ...(principal.claims.session_id ? [sessionRoom(principal.claims.session_id)] : []),
+    ];
     await socket.join([...orgIds.map(orgRoom), ...own]);
     let replayed = 0;
     let truncated = false;
@@ -127,14 +132,17 @@ export function createRealtimeGateway(deps: GatewayDeps) {
 
   // ── the tail: one blocking reader per replica ──
   const reader = deps.redis.duplicate();
+  reader.on("error", (err: Error) => log.warn({ err: err.message }, "redis (stream reader) error"));
   extra.push(reader);
   let stopped = false;
-  let lastId = "$";
+  let lastId: string | undefined;
   const tail = (async () => {
-    const [latest] = (await reader.xrevrange(deps.stream, "+", "-", "COUNT", 1)) as [string, string[]][];
-    lastId = latest ? latest[0] : "0-0";
     while (!stopped) {
       try {
+        if (lastId === undefined) {
+          const [latest] = (await reader.xrevrange(deps.stream, "+", "-", "COUNT", 1)) as [string, string[]][];
+          lastId = latest ? latest[0] : "0-0";
+        }
         const res = (await reader.xread("COUNT", 1000, "BLOCK", 1000, "STREAMS", deps.stream, lastId)) as
           | [string, [string, string[]][]][]
           | null;
@@ -165,7 +173,8 @@ export function createRealtimeGateway(deps: GatewayDeps) {
         reader.disconnect();
         await tail.catch(() => undefined);
         await new Promise<void>((resolve) => io.close(() => resolve()));
-        for (const r of extra) r.disconnect();
+        // quit, not disconnect: the adapter's UNSUBSCRIBE calls are still in flight and must get their replies.
+        await Promise.all(extra.filter((r) => r !== reader).map((r) => r.quit().catch(() => r.disconnect())));
       })();
       return closed;
     },

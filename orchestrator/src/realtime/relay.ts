@@ -115,6 +115,8 @@ export function createRealtimeRelay(deps: RelayDeps) {
   const lease = createLease(deps.redis, { key: `${deps.stream}:relay-leader`, ttlMs: deps.leaseMs ?? 10_000 });
   const log = deps.logger.child({ module: "realtime-relay" });
   const sub = deps.redis.duplicate();
+  // Reconnects are ioredis' job; an outage is logged here instead of surfacing as an unhandled 'error' event.
+  sub.on("error", (err: Error) => log.warn({ err: err.message }, "redis (relay subscriber) error"));
   let timer: NodeJS.Timeout | undefined;
   let leading = false;
   let unlisten: (() => Promise<void>) | undefined;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
+import { listOf, pageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
   ZCreatedWebhookEndpoint,
   ZCreateWebhookRequest,
@@ -30,6 +30,7 @@ import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ADMIN_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
+import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import type { TargetPolicy } from "./ssrf.ts";
 import { sealWebhookSecret } from "./webhook-secrets.ts";
@@ -83,6 +84,7 @@ export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: Ta
       roles: ADMIN_ROLES,
       params: ZOrgIdParams,
       body: ZCreateWebhookRequest,
+      errors: ["unsafe_webhook_target"],
       responses: {
         201: {
           description: "The endpoint with its secret",
@@ -144,6 +146,7 @@ export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: Ta
       roles: ADMIN_ROLES,
       params: ZWebhookParams,
       body: ZUpdateWebhookRequest,
+      errors: ["unsafe_webhook_target"],
       responses: { 200: { description: "The endpoint", schema: ZWebhookEndpoint } },
       async handler({ params, body, principal }, req) {
         if (body.url) await assertSafe(body.url);
@@ -277,25 +280,25 @@ export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: Ta
       responses: {
         200: {
           description: "Deliveries",
-          schema: listOf(ZWebhookDelivery),
+          schema: pageOf(ZWebhookDelivery),
           example: { items: [deliveryExample], nextBeforeId: null },
         },
       },
       async handler({ params, query, principal }) {
-        const rows = await withOrg(db, principal, params.orgId, ADMIN_ROLES, (tx) =>
-          listWebhookDeliveries(tx, {
+        const rows = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          // The parent first, like the delivery detail: another organization's endpoint or none is a 404, not [].
+          if (!(await findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId }))) {
+            throw new AppError("not_found", "webhook endpoint not found");
+          }
+          return listWebhookDeliveries(tx, {
             orgId: params.orgId,
             endpointId: params.webhookId,
             status: query.status,
             beforeId: query.beforeId,
-            limit: query.limit,
-          }),
-        );
-        const last = rows.at(-1);
-        return {
-          status: 200,
-          body: { items: rows, nextBeforeId: rows.length === query.limit && last ? last.id : null },
-        };
+            limit: query.limit + 1,
+          });
+        });
+        return { status: 200, body: toPage(rows, query.limit) };
       },
     }),
     defineRoute({

@@ -5,6 +5,7 @@ import { ZApiKeyScope } from "./enums.ts";
 export const ZApiKey = z
   .object({
     id: ZUuid,
+    orgId: ZUuid,
     name: z.string(),
     /** The visible start of the key, to tell keys apart; the key itself is shown only once, at creation. */
     prefix: z.string(),
@@ -18,6 +19,7 @@ export const ZApiKey = z
     id: "ApiKey",
     example: {
       id: "3d1f8a2b-6c4e-4b9a-8f7d-2e1c0b9a8d7f",
+      orgId: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
       name: "n8n",
       prefix: "mk_live_7Hq2",
       scopes: ["read", "send"],

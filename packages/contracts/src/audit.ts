@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { pageQuery, ZTimestamp, ZUuid } from "./common.ts";
 
 export const ZAuditEntry = z
   .object({
@@ -17,7 +17,4 @@ export const ZAuditEntry = z
   .meta({ id: "AuditEntry" });
 export type TAuditEntry = z.infer<typeof ZAuditEntry>;
 
-export const ZListAuditQuery = z.strictObject({
-  beforeId: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+export const ZListAuditQuery = pageQuery({ defaultLimit: 50, maxLimit: 200 });

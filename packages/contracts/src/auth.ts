@@ -17,6 +17,9 @@ export const ZJwtClaims = z.object({
 });
 export type TJwtClaims = z.infer<typeof ZJwtClaims>;
 
+/** What a bearer access token must carry: a subject and an expiry (a token without `exp` would never end). */
+export const ZAccessTokenClaims = ZJwtClaims.extend({ exp: z.number().int(), iat: z.number().int().optional() });
+
 // REST DTOs of /api/v1/auth.
 export const ZLoginRequest = z
   .strictObject({ email: z.email().max(254), password: z.string().min(1).max(200) })

@@ -50,5 +50,21 @@ export type TWebhookDeliveryStatus = z.infer<typeof ZWebhookDeliveryStatus>;
 export const ZApiKeyScope = z.enum(["read", "send", "instances", "campaigns", "admin"]);
 export type TApiKeyScope = z.infer<typeof ZApiKeyScope>;
 
-/** E.164: a plus, a non-zero country digit, 7 to 15 digits in all. */
+/**
+ * E.164 as Mirage answers it (`+` and digits). An output format only: numbers coming in are {@link ZPhoneInput} and
+ * go through @mirage/phone with the organization's default country.
+ */
 export const ZPhoneE164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, "must be an E.164 phone number like +5511999990000");
+
+/**
+ * A phone number as a person writes it: `+55 11 99999-0001`, `(11) 99999-0001` (with the organization's default
+ * country), `5511999990001`, `0055…`. The API normalizes it with @mirage/phone and answers 422 invalid_phone with the
+ * reason when it cannot be a number.
+ */
+export const ZPhoneInput = z
+  .string()
+  .min(1)
+  .max(64)
+  .describe(
+    "phone number in any common written form; without a country code the organization's default country applies",
+  );

@@ -19,11 +19,17 @@ export const ZErrorCode = z.enum([
   "conflict",
   "last_owner",
   "unsafe_webhook_target",
+  "invalid_phone",
+  "invitation_invalid",
+  "account_exists",
   "rate_limited",
   "instance_unavailable",
   "idempotency_conflict",
   "invalid_message",
+  "campaign_not_startable",
+  "invalid_campaign_state",
   "service_unavailable",
+  "dependency_unavailable",
   "internal",
 ]);
 export type TErrorCode = z.infer<typeof ZErrorCode>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ZInstanceStatus, ZPhoneE164 } from "./enums.ts";
+import { pageQuery } from "./common.ts";
+import { ZInstanceStatus, ZPhoneE164, ZPhoneInput } from "./enums.ts";
 
 /** REST DTOs of the instances feature. */
 const ZUuid = z.uuid();
@@ -16,11 +17,11 @@ export const ZCreateInstanceRequest = z
       .max(100)
       .regex(/^[\p{L}\p{N} ._-]+$/u, "letters, digits, spaces, dots, dashes and underscores only"),
     /** The number to link, when known (needed for a pairing code; QR pairing learns it). */
-    phone: ZPhoneE164.optional(),
+    phone: ZPhoneInput.optional(),
     hourlyCap: z.number().int().min(1).max(10_000).optional(),
     dailyCap: z.number().int().min(1).max(100_000).optional(),
   })
-  .meta({ id: "CreateInstanceRequest", example: { name: "sales-1", phone: "+5511999990000" } });
+  .meta({ id: "CreateInstanceRequest", example: { name: "sales-1", phone: "(11) 99999-0000" } });
 export type TCreateInstanceRequest = z.infer<typeof ZCreateInstanceRequest>;
 
 export const ZInstance = z
@@ -29,7 +30,7 @@ export const ZInstance = z
     orgId: ZUuid,
     name: z.string(),
     /** The number the instance was created for (or, if none was given, the one that linked). */
-    phone: z.string().nullable(),
+    phone: ZPhoneE164.nullable(),
     /**
      * The number that actually linked. When it is another number than `phone`, `statusReason` is
      * `linked_phone_mismatch` while connected, and an instance event records both.
@@ -92,6 +93,8 @@ export const ZInstanceHealthSample = z
     example: { score: 85, reasons: ["slow_acks"], at: "2026-11-24T10:00:00.000Z" },
   });
 
+export const ZInstanceEventsQuery = pageQuery({ defaultLimit: 100, maxLimit: 500 });
+
 export const ZQrQuery = z.strictObject({ format: z.enum(["json", "png"]).default("json") });
 
 export const ZInstanceQrResponse = z
@@ -112,13 +115,13 @@ export const ZInstanceQrResponse = z
   });
 
 export const ZPairingCodeRequest = z
-  .strictObject({ phone: ZPhoneE164 })
-  .meta({ id: "PairingCodeRequest", example: { phone: "+5511999990000" } });
+  .strictObject({ phone: ZPhoneInput })
+  .meta({ id: "PairingCodeRequest", example: { phone: "+55 11 99999-0000" } });
 
 export const ZPairingCodeResponse = z
   .object({
     code: z.string(),
-    phone: z.string(),
+    phone: ZPhoneE164,
     /** Until then, asking again returns this same code (a new code would void the one being typed). */
     expiresAt: ZTimestamp,
   })

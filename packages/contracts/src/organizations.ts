@@ -8,6 +8,8 @@ export const ZOrganization = z
     name: z.string(),
     slug: z.string(),
     timezone: z.string(),
+    /** ISO 3166-1 alpha-2 country applied to phone numbers written without a country code; null: none. */
+    defaultCountry: z.string().nullable(),
     role: ZOrgRole,
     createdAt: ZTimestamp,
   })
@@ -18,6 +20,7 @@ export const ZOrganization = z
       name: "Acme",
       slug: "acme",
       timezone: "America/Sao_Paulo",
+      defaultCountry: "BR",
       role: "owner",
       createdAt: "2026-11-24T10:00:00.000Z",
     },
@@ -28,8 +31,18 @@ export const ZUpdateOrganizationRequest = z
   .strictObject({
     name: z.string().trim().min(1).max(200).optional(),
     timezone: z.string().min(1).max(64).optional(),
+    /** ISO 3166-1 alpha-2 (e.g. BR), or null to require a country code on every number. */
+    defaultCountry: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, "must be a two-letter ISO 3166-1 country code such as BR")
+      .transform((v) => v.toUpperCase())
+      .nullable()
+      .optional(),
   })
-  .refine((v) => v.name !== undefined || v.timezone !== undefined, "at least one field is required")
+  .refine(
+    (v) => v.name !== undefined || v.timezone !== undefined || v.defaultCountry !== undefined,
+    "at least one field is required",
+  )
   .meta({ id: "UpdateOrganizationRequest", example: { name: "Acme Brasil" } });
 
 export const ZMember = z
@@ -44,16 +57,6 @@ export const ZMember = z
     },
   });
 export type TMember = z.infer<typeof ZMember>;
-
-export const ZCreateMemberRequest = z
-  .strictObject({
-    email: z.email().max(254),
-    role: ZOrgRole,
-    /** Initial password for a user who has no account yet; omitted → the account gets no password until reset. */
-    password: z.string().min(10).max(200).optional(),
-  })
-  .meta({ id: "CreateMemberRequest", example: { email: "ops@example.com", role: "operator" } });
-export type TCreateMemberRequest = z.infer<typeof ZCreateMemberRequest>;
 
 export const ZMemberParams = z.strictObject({ orgId: ZUuid, userId: ZUuid });
 export const ZUpdateMemberRequest = z

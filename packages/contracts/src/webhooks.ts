@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { pageQuery, ZTimestamp, ZUuid } from "./common.ts";
 import { ZWebhookDeliveryStatus } from "./enums.ts";
 
 export const ZWebhookEventType = z.enum([
@@ -17,6 +17,7 @@ export type TWebhookEventType = z.infer<typeof ZWebhookEventType>;
 export const ZWebhookEndpoint = z
   .object({
     id: ZUuid,
+    orgId: ZUuid,
     url: z.string(),
     events: z.array(ZWebhookEventType),
     enabled: z.boolean(),
@@ -28,6 +29,7 @@ export const ZWebhookEndpoint = z
     id: "WebhookEndpoint",
     example: {
       id: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+      orgId: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
       url: "https://n8n.example.com/webhook/mirage",
       events: ["message:status"],
       enabled: true,
@@ -76,6 +78,7 @@ export const ZWebhookParams = z.strictObject({ orgId: ZUuid, webhookId: ZUuid })
 export const ZWebhookDelivery = z
   .object({
     id: z.number().int(),
+    orgId: ZUuid,
     endpointId: ZUuid,
     eventId: ZUuid,
     eventType: z.string(),
@@ -91,6 +94,7 @@ export const ZWebhookDelivery = z
     id: "WebhookDelivery",
     example: {
       id: 42,
+      orgId: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
       endpointId: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
       eventId: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
       eventType: "message:status",
@@ -117,12 +121,14 @@ export const ZWebhookDeliveryDetail = ZWebhookDelivery.extend({
 });
 export type TWebhookDeliveryDetail = z.infer<typeof ZWebhookDeliveryDetail>;
 
-export const ZListDeliveriesQuery = z.strictObject({
+export const ZListDeliveriesQuery = pageQuery({ defaultLimit: 50, maxLimit: 200 }).extend({
   status: ZWebhookDeliveryStatus.optional(),
-  beforeId: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export const ZDeliveryParams = z.strictObject({ orgId: ZUuid, webhookId: ZUuid, deliveryId: z.coerce.number().int() });
+export const ZDeliveryParams = z.strictObject({
+  orgId: ZUuid,
+  webhookId: ZUuid,
+  deliveryId: z.coerce.number().int().positive(),
+});
 
 /** The body POSTed to a webhook endpoint. `id` is stable across retries: receivers dedupe on it. */
 export const ZWebhookEnvelope = z

@@ -17,6 +17,8 @@ export type CreateDbOptions = {
   prepare?: boolean;
   onnotice?: (notice: postgres.Notice) => void;
   idleTimeoutSeconds?: number;
+  /** Seconds a new connection may take before the query fails (postgres.js defaults to 30: too long for requests). */
+  connectTimeoutSeconds?: number;
 };
 
 export type Database = {
@@ -34,6 +36,7 @@ export function createDb(opts: CreateDbOptions): Database {
     max: opts.max ?? 10,
     prepare: opts.prepare ?? true,
     idle_timeout: opts.idleTimeoutSeconds ?? 30,
+    connect_timeout: opts.connectTimeoutSeconds ?? 5,
     onnotice: opts.onnotice ?? (() => {}),
     // bigint identity columns come back as JS numbers: ids stay below 2^53 for any realistic deployment,
     // and numbers serialize to JSON where BigInt does not.

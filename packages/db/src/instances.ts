@@ -80,7 +80,7 @@ export async function deleteInstance(db: Db, orgId: string, id: string): Promise
 export async function listInstanceEvents(
   db: Db,
   instanceId: string,
-  limit: number,
+  page: { beforeId?: number; limit: number },
 ): Promise<
   {
     id: number;
@@ -93,7 +93,9 @@ export async function listInstanceEvents(
 > {
   return db`
     select id, from_status as "from", to_status as "to", reason, detail, created_at as at
-    from public.instance_events where instance_id = ${instanceId} order by id desc limit ${limit}`;
+    from public.instance_events
+    where instance_id = ${instanceId} ${page.beforeId ? db`and id < ${page.beforeId}` : db``}
+    order by id desc limit ${page.limit}`;
 }
 
 export async function listHealthSamples(
@@ -104,6 +106,12 @@ export async function listHealthSamples(
   return db`
     select score, reasons, sampled_at as at from public.instance_health
     where instance_id = ${instanceId} and sampled_at >= ${since} order by sampled_at`;
+}
+
+/** Whether another instance of the organization already has this number (numbers are unique per organization). */
+export async function isInstancePhoneTaken(db: Db, orgId: string, phoneE164: string): Promise<boolean> {
+  const rows = await db`select 1 from public.instances where org_id = ${orgId} and phone_e164 = ${phoneE164}`;
+  return rows.length > 0;
 }
 
 /** Whether the organization already has an instance with this name (names are unique per organization). */
@@ -282,9 +290,13 @@ export async function countInstancesByWorker(db: Db): Promise<Map<string, number
   return new Map(rows.map((r) => [r.workerId, r.n]));
 }
 
-/** A banned number leaves every sender pool at once. */
+/**
+ * A banned number leaves every sender pool at once: it stops taking campaign work (kept in the pool, inactive, so
+ * the campaign engine moves its queued recipients to the other numbers and its counts stay visible).
+ */
 export async function removeFromSenderPools(db: Db, instanceId: string): Promise<number> {
-  const r = await db`delete from public.campaign_senders where instance_id = ${instanceId}`;
+  const r = await db`update public.campaign_senders set active = false, inactive_reason = 'instance_banned'
+    where instance_id = ${instanceId} and active`;
   return r.count;
 }
 

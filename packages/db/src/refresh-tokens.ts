@@ -54,10 +54,14 @@ export async function revokeRefreshTokenFamily(db: Db, familyId: string, reason:
   return result.count;
 }
 
-/** Revokes every token of a user (password reset). */
-export async function revokeUserRefreshTokens(db: Db, userId: string, reason: string): Promise<number> {
-  const result = await db`
+/**
+ * Revokes every token of a user (password reset).
+ * @returns the sessions (family ids) that had live tokens, so their access tokens can be revoked as well.
+ */
+export async function revokeUserRefreshTokens(db: Db, userId: string, reason: string): Promise<string[]> {
+  const rows = await db<{ familyId: string }[]>`
     update public.refresh_tokens set revoked_at = now(), revoked_reason = ${reason}
-    where user_id = ${userId} and revoked_at is null`;
-  return result.count;
+    where user_id = ${userId} and revoked_at is null
+    returning family_id as "familyId"`;
+  return [...new Set(rows.map((r) => r.familyId))];
 }

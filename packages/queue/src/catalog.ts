@@ -32,6 +32,13 @@ export const JOBS = {
       removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
     },
   },
+  campaignTick: {
+    queue: "campaigns",
+    // A Job Scheduler adds one every CAMPAIGN_TICK_MS; each is an idempotent "activate what is due, look after
+    // what runs" against Postgres, so a missed, duplicated or concurrent tick (several orchestrators) is harmless.
+    payload: z.object({}),
+    defaults: { attempts: 1, removeOnComplete: true, removeOnFail: { age: 3600, count: 100 } },
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;

@@ -37,6 +37,11 @@ export function createWorkerCommandClient(opts: WorkerCommandOptions) {
         events: new QueueEvents(name, { connection: own ?? opts.connection, prefix: opts.prefix }),
         ...(own ? { own } : {}),
       };
+      // A Redis outage is reported by the requests that fail; these listeners keep it from being an unhandled
+      // 'error' event as well (ioredis and BullMQ reconnect by themselves).
+      own?.on("error", () => {});
+      entry.queue.on("error", () => {});
+      entry.events.on("error", () => {});
       queues.set(workerId, entry);
       await entry.events.waitUntilReady();
     }

@@ -72,6 +72,8 @@ insert into conversation_notes (id, org_id, conversation_id, author_id, body) ov
    'a0000000-0000-4000-8000-000000000002', 'admin note');
 insert into messaging_settings (org_id, opt_out_words) values ('aaaaaaaa-0000-4000-8000-000000000000', '{chega}');
 insert into wa_id_lookups (phone_e164, on_whatsapp, wa_jid) values ('+5511977770001', true, '5511977770001@s.whatsapp.net');
+insert into outreach_senders (instance_id, org_id) values
+  ('a1000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000');
 insert into holidays (id, org_id, day, name) values
   ('a8000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', '2026-12-25', 'Christmas');
 insert into api_keys (id, org_id, name, prefix, key_hash, scopes) values
@@ -86,6 +88,9 @@ insert into webhook_endpoint_secrets (endpoint_id, org_id, key_id, ciphertext) v
   ('aa000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'k1', '\x00');
 insert into webhook_deliveries (id, org_id, endpoint_id, event_type, payload) overriding system value values
   (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'aa000000-0000-4000-8000-000000000001', 'instance:status', '{}');
+insert into organization_invitations (id, org_id, email, role, token_hash, expires_at) values
+  ('ac000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'guest@a.test', 'viewer',
+   'inv-hash-a', now() + interval '1 day');
 insert into audit_log (id, org_id, action) overriding system value values
   (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'instance.create');
 insert into refresh_tokens (id, user_id, family_id, token_hash, expires_at) values
@@ -145,7 +150,7 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('organizations', 'delete', $$delete from organizations where id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{owner}'),
 
   ('organization_members', 'select', $$select 1 from organization_members where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
-  ('organization_members', 'insert', $$insert into organization_members (org_id, user_id, role) values ('aaaaaaaa-0000-4000-8000-000000000000', 'a0000000-0000-4000-8000-000000000009', 'viewer')$$, '{admin,owner}'),
+  ('organization_members', 'insert', $$insert into organization_members (org_id, user_id, role) values ('aaaaaaaa-0000-4000-8000-000000000000', 'a0000000-0000-4000-8000-000000000009', 'viewer')$$, '{}'),
   ('organization_members', 'update', $$update organization_members set role = 'marketer' where user_id = 'a0000000-0000-4000-8000-000000000005'$$, '{admin,owner}'),
   ('organization_members', 'delete', $$delete from organization_members where user_id = 'a0000000-0000-4000-8000-000000000005'$$, '{admin,owner}'),
 
@@ -258,6 +263,12 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('evolution_instance_tokens', 'update', $$update evolution_instance_tokens set token_hash = repeat('d', 64) where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{}'),
   ('evolution_instance_tokens', 'delete', $$delete from evolution_instance_tokens where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{operator,admin,owner}'),
 
+  -- A number's pacing is the workers' alone: members read it, nobody forges it.
+  ('outreach_senders', 'select', $$select 1 from outreach_senders where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
+  ('outreach_senders', 'insert', $$insert into outreach_senders (instance_id, org_id) values ('a1000000-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000000')$$, '{}'),
+  ('outreach_senders', 'update', $$update outreach_senders set next_send_at = now() where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{}'),
+  ('outreach_senders', 'delete', $$delete from outreach_senders where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{}'),
+
   ('api_keys', 'select', $$select 1 from api_keys where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{admin,owner}'),
   ('api_keys', 'insert', $$insert into api_keys (org_id, name, prefix, key_hash, scopes) values ('aaaaaaaa-0000-4000-8000-000000000000', 'zap', 'mk_bbbb', 'hash-b', '{send}')$$, '{admin,owner}'),
   ('api_keys', 'update', $$update api_keys set revoked_at = now() where id = 'a9000000-0000-4000-8000-000000000001'$$, '{admin,owner}'),
@@ -309,6 +320,12 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('contact_import_chunks', 'insert', $$insert into contact_import_chunks (import_id, seq, org_id, data) values ('ad000000-0000-4000-8000-000000000001', 1, 'aaaaaaaa-0000-4000-8000-000000000000', '\x01')$$, '{}'),
   ('contact_import_chunks', 'update', $$update contact_import_chunks set data = '\x02' where import_id = 'ad000000-0000-4000-8000-000000000001'$$, '{}'),
   ('contact_import_chunks', 'delete', $$delete from contact_import_chunks where import_id = 'ad000000-0000-4000-8000-000000000001'$$, '{}'),
+
+  -- Invitations: admins create, list, revoke and delete them; accepting is service work.
+  ('organization_invitations', 'select', $$select 1 from organization_invitations where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{admin,owner}'),
+  ('organization_invitations', 'insert', $$insert into organization_invitations (org_id, email, role, token_hash, expires_at) values ('aaaaaaaa-0000-4000-8000-000000000000', 'other@a.test', 'viewer', 'inv-hash-b', now() + interval '1 day')$$, '{admin,owner}'),
+  ('organization_invitations', 'update', $$update organization_invitations set revoked_at = now() where id = 'ac000000-0000-4000-8000-000000000001'$$, '{admin,owner}'),
+  ('organization_invitations', 'delete', $$delete from organization_invitations where id = 'ac000000-0000-4000-8000-000000000001'$$, '{admin,owner}'),
 
   -- Refresh tokens are service-only, even for their own user: the orchestrator rotates them.
   ('refresh_tokens', 'select', $$select 1 from refresh_tokens where user_id = 'a0000000-0000-4000-8000-000000000001'$$, '{}'),

@@ -144,13 +144,13 @@ export class Messaging {
     const receipts = account.pendingReceipts.splice(0);
     if (companion.connection) for (const receipt of receipts) this.ctx.send(companion.connection, receipt);
     const pending = account.pendingInbound.splice(0);
-    if (pending.length > 0) this.ctx.changed();
     const replay = account.replayOnLogin > 0 ? account.deliveredInbound.slice(-account.replayOnLogin) : [];
     account.replayOnLogin = 0;
     for (const item of replay) {
       const contact = this.ctx.contacts.get(item.contact);
       if (contact) await this.deliverText(contact, account, companion, item, true);
     }
+    if (pending.length > 0) this.ctx.changed();
     for (const item of pending) {
       const contact = this.ctx.contacts.get(item.contact);
       if (!contact) continue;
@@ -188,7 +188,7 @@ export class Messaging {
   ): Promise<void> {
     const connection = companion.connection;
     if (!connection?.isOpen) return;
-    const byLid = record.addressing !== "pn";
+    const byLid = record.addressing === "lid" || record.addressing === "lid-with-pn";
     const { type, body } = await contact.encrypt(
       { user: account.phone, device: companion.deviceId },
       { conversation: record.text },

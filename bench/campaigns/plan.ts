@@ -1,0 +1,118 @@
+/**
+ * Benchmark: planning a campaign round — the one INSERT … SELECT that snapshots the audience (a list and a segment)
+ * into one queued message per person with a sticky weighted sender and an earliest time. Each run plans a fresh
+ * campaign over the same audience, then deletes its rows; then, side by side, a bare INSERT … SELECT of as many rows
+ * into the same table (no audience, no assignment: what the table's indexes and keys cost alone). Prints medians,
+ * rows/s and the ratio. Goal: 100k recipients < 10 s.
+ *
+ *   npx tsx bench/campaigns/plan.ts [--recipients 100000] [--senders 10] [--runs 5] [--fresh]
+ *
+ * Uses MIRAGE_BENCH_ADMIN_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres) and keeps the loaded
+ * database (mirage_bench_campaigns) between runs; --fresh reloads it.
+ */
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { createDb } from "@mirage/db";
+import { planCampaign } from "@mirage/db/campaign-planning";
+import postgres from "postgres";
+import { benchDatabase, median } from "../lib.ts";
+
+const { values } = parseArgs({
+  options: {
+    recipients: { type: "string", default: "100000" },
+    senders: { type: "string", default: "10" },
+    runs: { type: "string", default: "5" },
+    fresh: { type: "boolean", default: false },
+  },
+});
+const N = Number(values.recipients);
+const SENDERS = Number(values.senders);
+const RUNS = Math.max(1, Number(values.runs));
+const DB = `mirage_bench_campaigns_${N}`;
+const ORG = "00000000-0000-4000-9000-000000000001";
+const LIST = "00000000-0000-4000-a000-000000000001";
+
+async function load(): Promise<{ adminUrl: string; appUrl: string }> {
+  const { created, adminUrl, appUrl } = await benchDatabase(DB, { reuse: !values.fresh });
+  if (!created) return { adminUrl, appUrl };
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const t0 = performance.now();
+  await sql`insert into public.organizations (id, name, slug) values (${ORG}, 'Bench', 'bench')`;
+  await sql`insert into public.instances (id, org_id, name, status, health_score)
+    select ('00000000-0000-4000-b000-' || lpad(n::text, 12, '0'))::uuid, ${ORG}, 'sender-' || n, 'connected',
+      60 + (n * 7) % 40
+    from generate_series(1, ${SENDERS}) n`;
+  await sql`insert into public.contact_lists (id, org_id, name) values (${LIST}, ${ORG}, 'All')`;
+  await sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    // 10 % more people than planned: the list holds 90 % of them, a segment (tag "vip") adds the rest.
+    await tx`insert into public.contacts (org_id, phone_e164, name, tags)
+      select ${ORG}, '+55119' || (10000000 + n)::text, 'Pessoa ' || n,
+        case when n % 10 = 0 then array['vip'] else '{}' end
+      from generate_series(1, ${N}) n`;
+    await tx`insert into public.contact_list_members (org_id, list_id, contact_id)
+      select ${ORG}, ${LIST}, id from public.contacts where org_id = ${ORG} and not ('vip' = any(tags))`;
+  });
+  await sql`vacuum analyze`;
+  console.log(`loaded ${N} contacts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await sql.end();
+  return { adminUrl, appUrl };
+}
+
+async function main(): Promise<void> {
+  const { adminUrl, appUrl } = await load();
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const db = createDb({ url: appUrl, max: 2 });
+  const times: number[] = [];
+  const bare: number[] = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const [c] = await admin<{ id: string }[]>`
+        insert into public.campaigns (org_id, name) values (${ORG}, ${`bench ${Date.now()} ${run}`}) returning id`;
+      if (!c) throw new Error("no campaign");
+      await admin`insert into public.campaign_senders (campaign_id, instance_id, org_id, weight)
+        select ${c.id}, id, ${ORG}, 1 + (row_number() over (order by id))::int % 3 from public.instances where org_id = ${ORG}`;
+      const t0 = performance.now();
+      const planned = await db.asService((tx) =>
+        planCampaign(tx, {
+          campaignId: c.id,
+          orgId: ORG,
+          listIds: [LIST],
+          segments: [{ tagsAny: ["vip"] }],
+          startAt: new Date(),
+          meanGapMs: 45_000,
+          perDayCap: 250,
+          variants: ["Olá {{first_name|cliente}}!", "Oi {{first_name|cliente}}, tudo bem?"],
+        }),
+      );
+      const ms = performance.now() - t0;
+      if (planned !== N) throw new Error(`planned ${planned}, expected ${N}`);
+      times.push(ms);
+      console.log(`run ${run + 1}: planned ${planned} in ${(ms / 1000).toFixed(2)} s`);
+      await admin`delete from public.outbound_messages where campaign_id = ${c.id}`;
+      const b0 = performance.now();
+      await admin`insert into public.outbound_messages (org_id, campaign_id, contact_id, recipient_phone, instance_id,
+          body, variation, scheduled_at)
+        select ${ORG}, ${c.id}, id, phone_e164, '00000000-0000-4000-b000-000000000001', 'Olá!', 0, now()
+        from public.contacts where org_id = ${ORG}`;
+      bare.push(performance.now() - b0);
+      await admin`delete from public.campaigns where id = ${c.id}`;
+    }
+    const med = median(times);
+    console.log(
+      `plan ${N} recipients over ${SENDERS} senders: median ${(med / 1000).toFixed(2)} s ` +
+        `(min ${(Math.min(...times) / 1000).toFixed(2)}, max ${(Math.max(...times) / 1000).toFixed(2)}), ` +
+        `${Math.round(N / (med / 1000))} rows/s; goal < 10 s: ${med < 10_000 ? "met" : "NOT met"}`,
+    );
+    const b = median(bare);
+    console.log(
+      `bare insert of ${N} rows into outbound_messages: median ${(b / 1000).toFixed(2)} s; ` +
+        `planning / bare insert = ${(med / b).toFixed(2)}x`,
+    );
+  } finally {
+    await db.close();
+    await admin.end();
+  }
+}
+
+await main();

@@ -1,0 +1,14 @@
+import type { Database } from "@mirage/db";
+import type { RouteDef } from "../http/route.ts";
+import { campaignRoutes } from "./campaigns.routes.ts";
+import { campaignControlRoutes } from "./control.routes.ts";
+import type { CampaignEngine } from "./engine.ts";
+import { campaignInsightRoutes } from "./insight.routes.ts";
+
+export { type CampaignEngine, createCampaignEngine, meanGapMs, settingsOf, startRefusals } from "./engine.ts";
+export { createCampaignScheduler } from "./scheduler.ts";
+
+/** Campaigns: definition, control (start, pause, resume, cancel), stats, dry run, report. */
+export function campaignsFeatureRoutes(deps: { db: Database; engine: CampaignEngine }): RouteDef[] {
+  return [...campaignRoutes(deps), ...campaignControlRoutes(deps), ...campaignInsightRoutes(deps)];
+}

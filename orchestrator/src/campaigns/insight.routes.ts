@@ -1,0 +1,228 @@
+import { checkSendTime, nextSendTime, recipientZones } from "@mirage/campaign-rules";
+import { ZCampaignParams, ZCampaignStats, ZDryRun, ZDryRunRequest } from "@mirage/contracts/campaigns";
+import type { Database, Tx } from "@mirage/db";
+import { campaignCounts, nextQueued, planCampaign, reportRows, sentPerHour } from "@mirage/db/campaign-planning";
+import { type CampaignRow, listCampaignSenders } from "@mirage/db/campaigns";
+import { contactForRender, holidaySet, nextSlots } from "@mirage/db/outreach";
+import { findSegment } from "@mirage/db/segments";
+import { findTemplate } from "@mirage/db/templates";
+import { parsePhone } from "@mirage/phone";
+import { renderTemplate, seededRandom } from "@mirage/templates";
+import type { z } from "zod";
+import { ALL_ROLES, withOrg } from "../auth/principal.ts";
+import { sendCsv } from "../http/csv.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+import { mustFindCampaign, READ } from "./campaigns.routes.ts";
+import { meanGapMs, settingsOf } from "./engine.ts";
+
+type DryRun = z.infer<typeof ZDryRun>;
+class Rollback extends Error {
+  constructor(readonly result: DryRun) {
+    super("dry run");
+  }
+}
+
+/** Renders and times the next `count` sends of a campaign whose rows exist in `tx`. */
+async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: boolean): Promise<DryRun> {
+  const s = settingsOf(c);
+  const rows = await nextQueued(tx, c.id, count);
+  const now = new Date();
+  const items: DryRun["items"] = [];
+  for (const r of rows) {
+    const contact = r.contactId ? await contactForRender(tx, r.contactId) : undefined;
+    const random = seededRandom(`${c.id}:${r.contactId ?? r.phone}`);
+    const text = renderTemplate(r.body, contact ?? { phone: r.phone }, random).text.trim();
+    const parsed = parsePhone(r.phone);
+    const country = parsed.ok ? (parsed.phone.country ?? null) : null;
+    const rules = {
+      campaignZone: c.timezone,
+      schedule: s.schedule,
+      quietHours: s.quietHours,
+      recipientZones: await recipientZones(r.phone),
+      holidays: c.skipHolidays ? await holidaySet(tx, c.orgId, country, now) : new Set<string>(),
+    };
+    const from = r.scheduledAt > now ? r.scheduledAt : now;
+    const at = nextSendTime(from, rules);
+    const verdict = checkSendTime(from, rules);
+    items.push({
+      contactId: r.contactId,
+      phone: r.phone,
+      instanceId: r.instanceId,
+      text,
+      variant: r.variation,
+      at: at ? at.toISOString() : null,
+      blockedReason: at ? (verdict.ok ? null : verdict.reason) : "window_never_opens",
+    });
+  }
+  const { replied: _r, ...states } = (await campaignCounts(tx, c.id)).total;
+  return { planned, total: Object.values(states).reduce((a, b) => a + b, 0), items };
+}
+
+/** Stats, the dry run and the CSV report. */
+export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
+  const { db } = deps;
+  return [
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/campaigns/:campaignId/stats",
+      summary: "Counts by state (overall and per sender), skips by reason, sends per hour, each sender's next slot",
+      tags: ["campaigns"],
+      auth: READ,
+      roles: ALL_ROLES,
+      params: ZCampaignParams,
+      responses: { 200: { description: "Stats", schema: ZCampaignStats } },
+      async handler({ params, principal }) {
+        const body = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
+          const c = await mustFindCampaign(tx, params.orgId, params.campaignId);
+          const counts = await campaignCounts(tx, c.id);
+          const senders = await listCampaignSenders(tx, c.id);
+          const pacing = await nextSlots(
+            tx,
+            senders.map((x) => x.instanceId),
+          );
+          const empty = { ...counts.total };
+          for (const k of Object.keys(empty)) empty[k as keyof typeof empty] = 0;
+          const { replied: _r, ...states } = counts.total;
+          return {
+            campaignId: c.id,
+            status: c.status,
+            statusReason: c.statusReason,
+            total: Object.values(states).reduce((a, b) => a + b, 0),
+            counts: counts.total,
+            skippedByReason: Object.fromEntries(counts.skipped.map((x) => [x.reason, x.n])),
+            senders: senders.map((x) => {
+              const { instanceId: _i, ...per } = counts.perSender.find((p) => p.instanceId === x.instanceId) ?? {
+                instanceId: x.instanceId,
+                ...empty,
+              };
+              return {
+                instanceId: x.instanceId,
+                active: x.active,
+                reason: x.inactiveReason,
+                counts: per,
+                nextSendAt: pacing.get(x.instanceId)?.toISOString() ?? null,
+              };
+            }),
+            sentPerHour: (await sentPerHour(tx, c.id)).map((h) => ({ hour: h.hour.toISOString(), sent: h.sent })),
+          };
+        });
+        return { status: 200, body };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/campaigns/:campaignId/dry-run",
+      summary: "Who would receive what, from which number, when — for the next N sends, without sending",
+      description:
+        "For a campaign that has not started, the plan is computed as the start would (in a transaction rolled " +
+        "back). Times are the earliest allowed (windows, quiet hours in the recipient's zones, holidays); the live " +
+        "pacing draws the exact instants.",
+      tags: ["campaigns"],
+      auth: READ,
+      roles: ALL_ROLES,
+      params: ZCampaignParams,
+      body: ZDryRunRequest,
+      responses: { 200: { description: "The next sends", schema: ZDryRun } },
+      async handler({ params, body, principal }) {
+        const c = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
+          mustFindCampaign(tx, params.orgId, params.campaignId),
+        );
+        if (c.status !== "draft" && c.status !== "scheduled") {
+          const out = await db.asService((tx) => describeNext(tx, c, body.count, true));
+          return { status: 200, body: out };
+        }
+        // Not started: plan inside a transaction that is always rolled back.
+        const result = await db
+          .asService(async (tx) => {
+            const template = c.templateId ? await findTemplate(tx, c.orgId, c.templateId) : undefined;
+            if (template) {
+              const segments = (await Promise.all(c.segmentIds.map((id) => findSegment(tx, c.orgId, id))))
+                .filter((x) => x !== undefined)
+                .map((x) => x.filter);
+              const s = settingsOf(c);
+              await planCampaign(tx, {
+                campaignId: c.id,
+                orgId: c.orgId,
+                listIds: c.listIds,
+                segments,
+                startAt: c.startsAt && c.startsAt > new Date() ? c.startsAt : new Date(),
+                meanGapMs: meanGapMs(s.pacing),
+                perDayCap: s.caps.perDay,
+                variants: [template.body, ...template.variations],
+              });
+            }
+            throw new Rollback(await describeNext(tx, c, body.count, false));
+          })
+          .catch((err: unknown) => {
+            if (err instanceof Rollback) return err.result;
+            throw err;
+          });
+        return { status: 200, body: result };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/campaigns/:campaignId/report.csv",
+      summary: "One line per recipient: number, sender, state, reason, and when it was sent, delivered, read, answered",
+      tags: ["campaigns"],
+      auth: READ,
+      roles: ALL_ROLES,
+      params: ZCampaignParams,
+      responses: {
+        200: {
+          description: "UTF-8 CSV with BOM",
+          contentType: "text/csv",
+          example:
+            "message_id,phone,instance_id,state,reason,planned_at,sent_at,delivered_at,read_at,replied_at\r\n" +
+            "1201,+5511987654321,4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a,read,,2026-11-27T12:00:00.000Z," +
+            "2026-11-27T12:00:41.000Z,2026-11-27T12:00:42.000Z,2026-11-27T12:05:10.000Z,\r\n",
+        },
+      },
+      async handler({ params, principal }, _req, res) {
+        await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
+          const c = await mustFindCampaign(tx, params.orgId, params.campaignId);
+          async function* pages() {
+            let after = 0;
+            for (;;) {
+              const rows = await reportRows(tx, c.id, after, 2_000);
+              if (rows.length === 0) return;
+              yield rows;
+              after = rows[rows.length - 1]?.id ?? after;
+            }
+          }
+          const iso = (d: Date | null) => d?.toISOString() ?? "";
+          await sendCsv(
+            res,
+            `campaign-${c.id}.csv`,
+            [
+              "message_id",
+              "phone",
+              "instance_id",
+              "state",
+              "reason",
+              "planned_at",
+              "sent_at",
+              "delivered_at",
+              "read_at",
+              "replied_at",
+            ],
+            pages(),
+            (r) => [
+              r.id,
+              r.phone,
+              r.instanceId,
+              r.state,
+              r.reason,
+              iso(r.scheduledAt),
+              iso(r.sentAt),
+              iso(r.deliveredAt),
+              iso(r.readAt),
+              iso(r.repliedAt),
+            ],
+          );
+        });
+        return { status: 200 };
+      },
+    }),
+  ];
+}

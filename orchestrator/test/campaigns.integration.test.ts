@@ -1,0 +1,229 @@
+/**
+ * Campaigns over the real API, Postgres with RLS and Redis (no phone): definition and validation, start refused with
+ * every reason, the plan (snapshot, sticky weighted senders, variants), dry run, stats, pause/resume/cancel
+ * transitions, failover and the tick's idempotence.
+ */
+import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, type Harness, type Json, startHarness } from "./harness.ts";
+
+let h: Harness;
+let a: OrgFixture;
+let b: OrgFixture;
+let marketer: string;
+let viewer: string;
+let senders: string[];
+let listId: string;
+let templateId: string;
+
+const path = (p: string, org = a.orgId) => `/api/v1/orgs/${org}${p}`;
+const post = (p: string, body: unknown, token = marketer) => api(h, "post", path(p), { token, body });
+const get = (p: string, token = viewer) => api(h, "get", path(p), { token });
+
+async function instance(name: string, status = "connected"): Promise<string> {
+  const [row] = await h.t.admin<{ id: string }[]>`
+    insert into public.instances (org_id, name, status) values (${a.orgId}, ${name}, ${status}::public.instance_status)
+    returning id`;
+  if (!row) throw new Error("no instance");
+  return row.id;
+}
+
+beforeAll(async () => {
+  h = await startHarness({
+    WEBHOOK_WORKER_ENABLED: "false",
+    IMPORT_WORKER_ENABLED: "false",
+    CAMPAIGN_SCHEDULER_ENABLED: "false",
+    LOG_LEVEL: process.env.TEST_LOG ?? "silent",
+  });
+  a = await createOrgWithMembers(h.t.admin, "camp-a");
+  b = await createOrgWithMembers(h.t.admin, "camp-b");
+  await h.t.admin`update public.organizations set default_country = 'BR' where id = ${a.orgId}`;
+  marketer = await h.tokenFor(a.users.marketer);
+  viewer = await h.tokenFor(a.users.viewer);
+  senders = [await instance("s1"), await instance("s2"), await instance("s3", "pending_pairing")];
+  const list = await post("/lists", { name: "Leads" });
+  expect(list.status, JSON.stringify(list.body)).toBe(201);
+  listId = list.body.id;
+  await h.t.admin`
+    insert into public.contacts (org_id, phone_e164, name, custom_fields)
+    select ${a.orgId}, '+55119' || (70000000 + i)::text, 'Pessoa ' || i, jsonb_build_object('cidade', 'Recife')
+    from generate_series(1, 120) i`;
+  await h.t.admin`
+    insert into public.contact_list_members (org_id, list_id, contact_id)
+    select ${a.orgId}, ${listId}, id from public.contacts where org_id = ${a.orgId}`;
+  const t = await post("/templates", {
+    name: "Oferta",
+    body: "{Olá|Oi} {{first_name|cliente}}, novidade em {{cidade|sua cidade}}!",
+    variations: ["Bom dia {{first_name|cliente}}! Temos novidades."],
+  });
+  expect(t.status, JSON.stringify(t.body)).toBe(201);
+  templateId = t.body.id;
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const FAST = {
+  gapMs: { min: 100, max: 300 },
+  breakEvery: { min: 0, max: 0 },
+  breakMs: { min: 0, max: 0 },
+  typingMsPerChar: 0,
+  typingMs: { min: 0, max: 0 },
+};
+
+describe("campaign definition", () => {
+  it("creates with defaults, validates references and values, and keeps other organizations out", async () => {
+    const res = await post("/campaigns", {
+      name: "Black Friday",
+      templateId,
+      audience: { listIds: [listId] },
+      senderIds: senders,
+      timezone: "America/Sao_Paulo",
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      status: "draft",
+      senderIds: [...senders].sort(),
+      stopOnReply: true,
+      caps: { perHour: 40, perDay: 250, warmup: true },
+      pacing: { gapMs: { min: 20_000, max: 90_000 } },
+    });
+    const bad = await post("/campaigns", {
+      name: "x",
+      timezone: "Mars/Olympus",
+      templateId: "00000000-0000-4000-8000-000000000000",
+      senderIds: ["00000000-0000-4000-8000-000000000001"],
+      startsAt: "2030-01-02T00:00:00Z",
+      endsAt: "2030-01-01T00:00:00Z",
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: Json) => e.path).sort()).toEqual(
+      ["body.endsAt", "body.senderIds.0", "body.templateId", "body.timezone"].sort(),
+    );
+    expect((await post("/campaigns", { name: "v" }, viewer)).status).toBe(403);
+    const outsider = await api(h, "get", path(`/campaigns/${res.body.id}`), {
+      token: await h.tokenFor(b.users.owner),
+    });
+    expect(outsider.status).toBe(404);
+  });
+
+  it("refuses to start with every reason: empty audience, unknown variable, no sender, window never opens, end before start", async () => {
+    const t = await post("/templates", { name: "Broken", body: "Oi {{apelido}}" });
+    const c = await post("/campaigns", {
+      name: "Refused",
+      templateId: t.body.id,
+      schedule: { windows: [{ days: [1], start: "10:00", end: "10:00" }] },
+      startsAt: "2031-01-02T00:00:00Z",
+      endsAt: "2031-01-01T12:00:00Z",
+    });
+    expect(c.status).toBe(400);
+    const ok = await post("/campaigns", {
+      name: "Refused",
+      templateId: t.body.id,
+      schedule: { windows: [{ days: [1], start: "10:00", end: "10:00" }] },
+    });
+    const res = await post(`/campaigns/${ok.body.id}/start`, {});
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe("campaign_not_startable");
+    expect(res.body.errors.map((e: Json) => e.path).sort()).toEqual(
+      ["empty_audience", "no_sender", "unknown_variable", "window_never_opens"].sort(),
+    );
+    const only = await post("/campaigns", {
+      name: "Not connected",
+      templateId,
+      audience: { listIds: [listId] },
+      senderIds: [senders[2]],
+    });
+    const r2 = await post(`/campaigns/${only.body.id}/start`, {});
+    expect(r2.body.errors.map((e: Json) => e.path)).toEqual(["no_connected_sender"]);
+  });
+});
+
+describe("planning, dry run and control", () => {
+  let id: string;
+
+  it("dry run before the start answers who, what, which number and when, and stores nothing", async () => {
+    const c = await post("/campaigns", {
+      name: "Planned",
+      templateId,
+      audience: { listIds: [listId] },
+      senderIds: senders,
+      pacing: FAST,
+      caps: { perHour: 1000, perDay: 1000, warmup: false },
+      skipHolidays: false,
+    });
+    id = c.body.id;
+    const dry = await post(`/campaigns/${id}/dry-run`, { count: 10 }, viewer);
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    expect(dry.body.planned).toBe(false);
+    expect(dry.body.total).toBe(120);
+    expect(dry.body.items).toHaveLength(10);
+    for (const item of dry.body.items) {
+      expect(senders.slice(0, 2)).toContain(item.instanceId);
+      expect(item.text).toMatch(/^(Olá|Oi) Pessoa, novidade em Recife!$|^Bom dia Pessoa! Temos novidades\.$/);
+      expect(item.at).not.toBeNull();
+    }
+    const [n] = await h.t.admin<{ n: number }[]>`
+      select count(*)::int as n from public.outbound_messages where campaign_id = ${id}`;
+    expect(n?.n).toBe(0);
+  });
+
+  it("start snapshots the audience into one row per person, spread over connected senders; later edits change nothing", async () => {
+    const res = await post(`/campaigns/${id}/start`, { now: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.status).toBe("running");
+    const rows = await h.t.admin<{ instance_id: string; n: number; variants: number }[]>`
+      select instance_id, count(*)::int as n, count(distinct variation)::int as variants
+      from public.outbound_messages where campaign_id = ${id} group by instance_id order by instance_id`;
+    expect(rows.map((r) => r.instance_id).sort()).toEqual(senders.slice(0, 2).sort());
+    expect(rows.reduce((s, r) => s + r.n, 0)).toBe(120);
+    for (const r of rows) {
+      expect(r.n).toBeGreaterThan(30);
+      expect(r.variants).toBe(2);
+    }
+    // A person added to the list afterwards is not part of this campaign.
+    await h.t.admin`insert into public.contacts (org_id, phone_e164) values (${a.orgId}, '+5511966660000')`;
+    await h.t.admin`insert into public.contact_list_members (org_id, list_id, contact_id)
+      select ${a.orgId}, ${listId}, id from public.contacts where phone_e164 = '+5511966660000'`;
+    const again = await post(`/campaigns/${id}/start`, { now: true });
+    expect(again.status).toBe(409);
+    const edit = await api(h, "patch", path(`/campaigns/${id}`), {
+      token: marketer,
+      body: { audience: { listIds: [] } },
+    });
+    expect(edit.status).toBe(409);
+    const pacing = await api(h, "patch", path(`/campaigns/${id}`), {
+      token: marketer,
+      body: { pacing: { ...FAST, gapMs: { min: 200, max: 400 } } },
+    });
+    expect(pacing.status).toBe(200);
+    const stats = await get(`/campaigns/${id}/stats`);
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ total: 120, counts: { queued: 120, sent: 0 } });
+    expect(stats.body.senders).toHaveLength(3);
+  });
+
+  it("pause, resume (fresh times, no burst), cancel; refused transitions answer 409", async () => {
+    expect((await post(`/campaigns/${id}/resume`, {})).status).toBe(409);
+    const p = await post(`/campaigns/${id}/pause`, { reason: "checking the copy" });
+    expect(p.body).toMatchObject({ status: "paused", statusReason: "user: checking the copy" });
+    await h.t
+      .admin`update public.outbound_messages set scheduled_at = now() - interval '1 hour' where campaign_id = ${id}`;
+    const r = await post(`/campaigns/${id}/resume`, {});
+    expect(r.body.status).toBe("running");
+    const [span] = await h.t.admin<{ due: number }[]>`
+      select count(*) filter (where scheduled_at <= now())::int as due
+      from public.outbound_messages where campaign_id = ${id}`;
+    // What was due during the pause is not due at once: about one per sender now, the rest spread by the mean gap.
+    expect(span?.due).toBeGreaterThanOrEqual(1);
+    expect(span?.due).toBeLessThanOrEqual(4);
+    const csv = await api(h, "get", path(`/campaigns/${id}/report.csv`), { token: viewer });
+    expect(csv.status).toBe(200);
+    const c = await post(`/campaigns/${id}/cancel`, {});
+    expect(c.body).toMatchObject({ status: "cancelled", statusReason: "user" });
+    const [left] = await h.t.admin<{ n: number }[]>`
+      select count(*)::int as n from public.outbound_messages where campaign_id = ${id} and state = 'queued'`;
+    expect(left?.n).toBe(0);
+    expect((await post(`/campaigns/${id}/pause`, {})).status).toBe(409);
+  });
+});

@@ -1,0 +1,277 @@
+import { randomUUID } from "node:crypto";
+import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, type Harness, type Json, startHarness } from "./harness.ts";
+import { startFakeWorker } from "./openapi-tools.ts";
+
+// A fuzz pass over every operation of the served OpenAPI document: each path parameter, query parameter and body
+// field in turn gets hostile or edge values (the others stay valid), and no answer may be a 5xx. Bad input is the
+// client's fault: a 4xx with a reason.
+let h: Harness;
+let a: OrgFixture;
+let b: OrgFixture;
+let doc: Json;
+let owner: string;
+let worker: Awaited<ReturnType<typeof startFakeWorker>>;
+const ids: Record<string, string> = {};
+const otherOrgIds: Record<string, string> = {};
+
+async function fixtures(org: OrgFixture, into: Record<string, string>) {
+  const t = h.t.admin;
+  const [w] = await t<{ id: string }[]>`
+    insert into public.webhook_endpoints (org_id, url) values (${org.orgId}, 'http://127.0.0.1:9/h') returning id`;
+  if (!w) throw new Error("no webhook");
+  const [d] = await t<{ id: number }[]>`
+    insert into public.webhook_deliveries (org_id, endpoint_id, event_type, payload, status)
+    values (${org.orgId}, ${w.id}, 'webhook:test', '{}', 'dead') returning id`;
+  const tag = randomUUID().replaceAll("-", "");
+  const [k] = await t<{ id: string }[]>`
+    insert into public.api_keys (org_id, name, prefix, key_hash, scopes)
+    values (${org.orgId}, 'k', ${`mk_${tag.slice(0, 8)}`}, ${tag}, '{read}') returning id`;
+  const [i] = await t<{ id: string }[]>`
+    insert into public.instances (org_id, name) values (${org.orgId}, ${`fuzz-${tag.slice(0, 6)}`}) returning id`;
+  const [inv] = await t<{ id: string }[]>`
+    insert into public.organization_invitations (org_id, email, role, token_hash, expires_at)
+    values (${org.orgId}, ${`${tag}@x.test`}, 'viewer', ${tag}, now() + interval '1 day') returning id`;
+  Object.assign(into, {
+    orgId: org.orgId,
+    webhookId: w.id,
+    deliveryId: String(d?.id),
+    keyId: k?.id ?? "",
+    instanceId: i?.id ?? "",
+    invitationId: inv?.id ?? "",
+    userId: org.users.viewer.id,
+  });
+}
+
+beforeAll(async () => {
+  h = await startHarness({ LOGIN_RATE_PER_IP_PER_MINUTE: "100000", HTTP_BODY_LIMIT_BYTES: "65536" });
+  a = await createOrgWithMembers(h.t.admin, "fuzz-a");
+  b = await createOrgWithMembers(h.t.admin, "fuzz-b");
+  owner = await h.tokenFor(a.users.owner);
+  doc = (await api(h, "get", "/api/v1/openapi.json")).body;
+  await fixtures(a, ids);
+  await fixtures(b, otherOrgIds);
+  worker = await startFakeWorker(h);
+}, 60_000);
+afterAll(async () => {
+  await worker?.close();
+  await h?.close();
+});
+
+type Op = { method: string; template: string; op: Json };
+const operations = (): Op[] =>
+  Object.entries(doc.paths as Record<string, Json>)
+    .filter(([p]) => p.startsWith("/api/v1"))
+    .flatMap(([template, ops]) =>
+      Object.entries(ops as Record<string, Json>).map(([method, op]) => ({ method, template, op })),
+    );
+
+/** encodeURIComponent, except that a lone surrogate (which it refuses) becomes its malformed UTF-8 bytes. */
+const enc = (text: string) => {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return "%ED%A0%80";
+  }
+};
+
+const fill = (template: string, values: Record<string, string>) =>
+  template.replace(/\{([^}]+)\}/g, (_, name: string) => enc(values[name] ?? randomUUID()));
+
+const resolve = (schema: Json): Json =>
+  schema?.$ref ? doc.components.schemas[String(schema.$ref).split("/").at(-1) ?? ""] : schema;
+
+/** Strings put into a URL as they are (already encoded, or deliberately malformed). */
+const RAW_SEGMENTS = ["%E0%A4%A", "%", "%%", "%zz", "%00", "%C0%AF", "%ED%A0%80", "..%2F..%2Fetc", "%FF%FE"];
+/** Values encoded into a URL. */
+const TEXTS = [
+  "",
+  " ",
+  "\u0000",
+  "a\u0000b",
+  "' or 1=1 --",
+  "x".repeat(3000),
+  "😀",
+  "\ud800",
+  "-1",
+  "0",
+  "1e309",
+  "9".repeat(40),
+  "null",
+  "NaN",
+  "[]",
+  "{}",
+  "00000000-0000-0000-0000-000000000000",
+  "00000000-0000-4000-8000-00000000000Z",
+];
+/** Values for JSON body fields. */
+const BODY_VALUES: unknown[] = [
+  null,
+  "",
+  "\u0000",
+  "ok\u0000",
+  "x".repeat(20_000),
+  "😀\ud800",
+  -1,
+  0,
+  1e308,
+  2 ** 53 + 1,
+  1.5,
+  true,
+  [],
+  [null],
+  ["\u0000"],
+  {},
+  { "\u0000": 1 },
+  { nested: { deeper: "\u0000" } },
+];
+/** Whole bodies and content types. */
+const RAW_BODIES: { body: string; type: string; encoding?: string }[] = [
+  { body: "{", type: "application/json" },
+  { body: "null", type: "application/json" },
+  { body: "[]", type: "application/json" },
+  { body: '"text"', type: "application/json" },
+  { body: "123", type: "application/json" },
+  { body: "[".repeat(50_000), type: "application/json" },
+  { body: '{"a":"\\u0000"}', type: "application/json" },
+  { body: '{"__proto__":{"admin":true}}', type: "application/json" },
+  { body: "{}", type: "application/json; charset=utf-16" },
+  { body: "{}", type: "application/json; charset=latin1" },
+  { body: "{}", type: "text/plain" },
+  { body: "a=b", type: "application/x-www-form-urlencoded" },
+  { body: "not gzip", type: "application/json", encoding: "gzip" },
+  { body: "{}", type: "application/json", encoding: "br-or-something" },
+  { body: "x".repeat(70_000), type: "application/json" },
+];
+
+describe("fuzz pass over every operation of the OpenAPI document", () => {
+  it("never answers 5xx to hostile path parameters, query parameters, body fields, bodies or credentials", async () => {
+    const failures: string[] = [];
+    let requests = 0;
+    const send = async (label: string, method: string, url: string, opts: Parameters<typeof api>[3] = {}) => {
+      requests++;
+      let res: Awaited<ReturnType<typeof api>>;
+      try {
+        res = await api(h, method, url, { token: owner, ...opts });
+      } catch (error) {
+        failures.push(`${label}: no answer (${(error as Error).message})`);
+        return;
+      }
+      if (res.status >= 500) failures.push(`${label}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      else if (res.status >= 400 && typeof res.body === "object" && !res.body?.code) {
+        failures.push(`${label}: ${res.status} without a problem code`);
+      }
+    };
+    const work: (() => Promise<void>)[] = [];
+    for (const { method, template, op } of operations()) {
+      const params = (op.parameters ?? []) as Json[];
+      const base = fill(template, ids);
+      const example = op.requestBody?.content?.["application/json"]?.example;
+      const body = op.requestBody ? structuredClone(example ?? {}) : undefined;
+      // path parameters
+      for (const p of params.filter((x) => x.in === "path")) {
+        const re = new RegExp(`\\{${p.name}\\}`);
+        for (const raw of RAW_SEGMENTS) {
+          const url = fill(template.replace(re, raw), ids);
+          work.push(() => send(`${method} ${template} ${p.name}=${raw}`, method, url, { body }));
+        }
+        for (const text of TEXTS) {
+          const url = fill(template.replace(re, enc(text)), ids);
+          work.push(() =>
+            send(`${method} ${template} ${p.name}=${JSON.stringify(text).slice(0, 40)}`, method, url, { body }),
+          );
+        }
+      }
+      // query parameters (and a few the route does not know)
+      const queryNames = [...params.filter((x) => x.in === "query").map((x) => x.name as string), "unknown"];
+      for (const name of queryNames) {
+        for (const text of TEXTS) {
+          const url = `${base}?${name}=${enc(text)}`;
+          work.push(() =>
+            send(`${method} ${template} ?${name}=${JSON.stringify(text).slice(0, 40)}`, method, url, { body }),
+          );
+        }
+        for (const raw of [...RAW_SEGMENTS, `1&${name}=2`, "1", `[a]=1`]) {
+          const url = `${base}?${name}=${raw}`;
+          work.push(() => send(`${method} ${template} ?${name}=${raw}`, method, url, { body }));
+        }
+        work.push(() => send(`${method} ${template} ?${name}[x]=1`, method, `${base}?${name}[x]=1`, { body }));
+      }
+      // body fields, one at a time, the others as in the documented example
+      if (op.requestBody) {
+        const schema = resolve(op.requestBody.content["application/json"].schema);
+        const fields = [...Object.keys(schema?.properties ?? {}), "unknownField"];
+        for (const field of fields) {
+          for (const value of BODY_VALUES) {
+            const fuzzed = { ...(body as object), [field]: value };
+            work.push(() =>
+              send(`${method} ${template} body.${field}=${JSON.stringify(value).slice(0, 40)}`, method, base, {
+                body: fuzzed,
+              }),
+            );
+          }
+        }
+      }
+      // fetch sends no body with GET; every other method gets the hostile bodies, whether it takes one or not.
+      for (const raw of method === "get" ? [] : RAW_BODIES) {
+        const headers: Record<string, string> = { "content-type": raw.type };
+        if (raw.encoding) headers["content-encoding"] = raw.encoding;
+        work.push(() =>
+          send(`${method} ${template} raw ${raw.type} ${raw.body.slice(0, 20)}`, method, base, {
+            rawBody: raw.body,
+            headers,
+          }),
+        );
+      }
+    }
+    // credentials
+    for (const authorization of [
+      "Bearer a.b.c",
+      "Bearer e30.e30.e30",
+      "Bearer ....",
+      "Bearer mk_%%%",
+      "Bearer \u00ff\u00fe",
+      "Bearer eyJhbGciOiJub25lIn0.e30.",
+      "Bearer",
+    ]) {
+      work.push(() =>
+        send(`auth ${authorization}`, "get", "/api/v1/orgs", { token: undefined, headers: { authorization } }),
+      );
+    }
+    for (const key of ["mk_", `mk_${"a".repeat(8)}_${"b".repeat(40)}`, "x".repeat(5000)]) {
+      work.push(() => send(`api key ${key.slice(0, 20)}`, "get", "/api/v1/orgs", { token: undefined, apiKey: key }));
+    }
+    // Eight at a time: fast, and still far below anything that would starve the server.
+    const queue = [...work];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await next();
+      }),
+    );
+    expect(requests).toBeGreaterThan(2000);
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it("every route under a parent answers 404 when the parent does not exist or belongs to another organization", async () => {
+    const failures: string[] = [];
+    for (const { method, template, op } of operations()) {
+      if (op.requestBody || method === "patch") continue;
+      const names = ((op.parameters ?? []) as Json[])
+        .filter((p) => p.in === "path" && p.name !== "orgId")
+        .map((p) => p.name as string);
+      for (const name of names) {
+        const unknown = name === "deliveryId" ? "2147483000" : randomUUID();
+        for (const [what, value] of [
+          ["unknown", unknown],
+          ["another organization's", otherOrgIds[name] ?? unknown],
+        ] as const) {
+          const url = fill(template, { ...ids, [name]: value });
+          const res = await api(h, method, url, { token: owner });
+          if (res.status !== 404) failures.push(`${method} ${template} with ${what} ${name}: ${res.status}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});

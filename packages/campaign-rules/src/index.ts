@@ -1,0 +1,23 @@
+/**
+ * The campaign engine's pure rules, shared by the orchestrator (start checks, dry run) and the workers (send time):
+ * send windows, quiet hours and holidays in the recipient's zones, pacing draws, typing time, caps and warm-up.
+ */
+export {
+  drawBetween,
+  drawBreakAfter,
+  effectiveCaps,
+  nextGap,
+  type Random,
+  typingTime,
+  WARMUP_DAILY,
+} from "./pacing.ts";
+export {
+  checkSendTime,
+  inSendWindow,
+  isValidZone,
+  nextSendTime,
+  type SendRules,
+  type Verdict,
+  windowEverOpens,
+} from "./windows.ts";
+export { type NationalHoliday, nationalHolidays, recipientZones } from "./zones.ts";

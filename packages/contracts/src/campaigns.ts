@@ -1,0 +1,297 @@
+import { z } from "zod";
+import { ZTimestamp, ZUuid } from "./common.ts";
+import { ZCampaignStatus } from "./enums.ts";
+
+/** Campaigns: what is sent (a template), to whom (lists and segments, snapshotted at start), from which numbers,
+ * when (windows, quiet hours, holidays) and how fast (pacing, caps, warm-up). Times of day are "HH:mm". */
+
+const ZTimeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, "HH:mm");
+
+/** A send window: on these ISO weekdays (1 = Monday … 7 = Sunday), from `start` to `end` in the campaign's zone. */
+export const ZSendWindow = z.strictObject({
+  days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+  start: ZTimeOfDay,
+  end: ZTimeOfDay,
+});
+export type TSendWindow = z.infer<typeof ZSendWindow>;
+
+/** Windows in the campaign's time zone; none means "any time" (quiet hours and holidays still apply). */
+export const ZCampaignSchedule = z.strictObject({ windows: z.array(ZSendWindow).max(50).default([]) });
+export type TCampaignSchedule = z.infer<typeof ZCampaignSchedule>;
+
+/** Never send between `start` and `end` of the recipient's local time (crossing midnight allowed: 21:00–08:00). */
+export const ZQuietHours = z.strictObject({ start: ZTimeOfDay, end: ZTimeOfDay });
+export type TQuietHours = z.infer<typeof ZQuietHours>;
+
+const ZRange = (max: number) =>
+  z
+    .strictObject({ min: z.number().int().min(0).max(max), max: z.number().int().min(0).max(max) })
+    .refine((r) => r.max >= r.min, "max must be at least min");
+
+/**
+ * How one number paces its sends: a random gap between consecutive messages (ms, drawn from [min, max], never a
+ * fixed interval), a longer break after every `breakEvery` sends (drawn), and "typing…" proportional to the text.
+ */
+export const ZPacing = z.strictObject({
+  gapMs: ZRange(3_600_000).default({ min: 20_000, max: 90_000 }),
+  breakEvery: ZRange(10_000).default({ min: 15, max: 30 }),
+  breakMs: ZRange(24 * 3_600_000).default({ min: 180_000, max: 600_000 }),
+  typingMsPerChar: z.number().int().min(0).max(500).default(35),
+  typingMs: ZRange(20_000).default({ min: 1_000, max: 8_000 }),
+});
+export type TPacing = z.infer<typeof ZPacing>;
+
+/** Per number: messages per rolling hour and day; with `warmup`, numbers paired recently get a lower ramping cap. */
+export const ZCaps = z.strictObject({
+  perHour: z.number().int().min(1).max(100_000).default(40),
+  perDay: z.number().int().min(1).max(1_000_000).default(250),
+  warmup: z.boolean().default(true),
+});
+export type TCaps = z.infer<typeof ZCaps>;
+
+/** Lists and segments; a person in several counts once. Fixed once the campaign starts (snapshot). */
+export const ZCampaignAudience = z.strictObject({
+  listIds: z.array(ZUuid).max(50).default([]),
+  segmentIds: z.array(ZUuid).max(50).default([]),
+});
+
+const campaignFields = {
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000).nullable().optional(),
+  templateId: ZUuid.nullable().optional(),
+  audience: ZCampaignAudience.optional(),
+  senderIds: z.array(ZUuid).max(200).optional(),
+  timezone: z.string().min(1).max(64).optional(),
+  startsAt: ZTimestamp.nullable().optional(),
+  endsAt: ZTimestamp.nullable().optional(),
+  schedule: ZCampaignSchedule.optional(),
+  quietHours: ZQuietHours.nullable().optional(),
+  /** Skip national holidays (the organization's calendar) of the recipient's country. */
+  skipHolidays: z.boolean().optional(),
+  pacing: ZPacing.optional(),
+  caps: ZCaps.optional(),
+  /** Someone who answered any message of this campaign gets nothing more from it. */
+  stopOnReply: z.boolean().optional(),
+  /** Pause the campaign after this many failed sends (0 = never). */
+  errorThreshold: z.number().int().min(0).max(100_000).optional(),
+};
+
+export const ZCreateCampaignRequest = z.strictObject(campaignFields).meta({
+  id: "CreateCampaignRequest",
+  example: {
+    name: "Black Friday",
+    templateId: "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+    audience: { listIds: ["3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"], segmentIds: [] },
+    senderIds: ["4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a"],
+    timezone: "America/Sao_Paulo",
+    schedule: { windows: [{ days: [1, 2, 3, 4, 5], start: "09:00", end: "18:00" }] },
+    quietHours: { start: "21:00", end: "08:00" },
+  },
+});
+export const ZUpdateCampaignRequest = z.strictObject({ ...campaignFields, name: campaignFields.name.optional() });
+
+export const ZCampaignParams = z.strictObject({ orgId: ZUuid, campaignId: ZUuid });
+
+export const ZCampaign = z
+  .object({
+    id: ZUuid,
+    name: z.string(),
+    description: z.string().nullable(),
+    status: ZCampaignStatus,
+    /** Why it is paused, cancelled or completed (`no_healthy_sender`, `error_threshold`, `ended`, `user`…). */
+    statusReason: z.string().nullable(),
+    templateId: ZUuid.nullable(),
+    audience: z.object({ listIds: z.array(ZUuid), segmentIds: z.array(ZUuid) }),
+    senderIds: z.array(ZUuid),
+    timezone: z.string(),
+    startsAt: ZTimestamp.nullable(),
+    endsAt: ZTimestamp.nullable(),
+    schedule: ZCampaignSchedule,
+    quietHours: ZQuietHours.nullable(),
+    skipHolidays: z.boolean(),
+    pacing: ZPacing,
+    caps: ZCaps,
+    stopOnReply: z.boolean(),
+    errorThreshold: z.number().int(),
+    startedAt: ZTimestamp.nullable(),
+    finishedAt: ZTimestamp.nullable(),
+    createdAt: ZTimestamp,
+    updatedAt: ZTimestamp,
+  })
+  .meta({
+    id: "Campaign",
+    example: {
+      id: "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+      name: "Black Friday",
+      description: null,
+      status: "running",
+      statusReason: null,
+      templateId: "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+      audience: { listIds: ["3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"], segmentIds: [] },
+      senderIds: ["4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a"],
+      timezone: "America/Sao_Paulo",
+      startsAt: null,
+      endsAt: "2026-12-01T03:00:00.000Z",
+      schedule: { windows: [{ days: [1, 2, 3, 4, 5], start: "09:00", end: "18:00" }] },
+      quietHours: { start: "21:00", end: "08:00" },
+      skipHolidays: true,
+      pacing: {
+        gapMs: { min: 20000, max: 90000 },
+        breakEvery: { min: 15, max: 30 },
+        breakMs: { min: 180000, max: 600000 },
+        typingMsPerChar: 35,
+        typingMs: { min: 1000, max: 8000 },
+      },
+      caps: { perHour: 40, perDay: 250, warmup: true },
+      stopOnReply: true,
+      errorThreshold: 25,
+      startedAt: "2026-11-27T12:00:00.000Z",
+      finishedAt: null,
+      createdAt: "2026-11-26T10:00:00.000Z",
+      updatedAt: "2026-11-27T12:00:00.000Z",
+    },
+  });
+export type TCampaign = z.infer<typeof ZCampaign>;
+
+export const ZCampaignList = z
+  .object({ items: z.array(ZCampaign) })
+  .meta({ id: "CampaignList", example: { items: [(ZCampaign.meta() as { example: unknown }).example] } });
+
+/** Why a campaign cannot start; all that apply are listed. */
+export const ZStartRefusal = z.enum([
+  "empty_audience",
+  "no_template",
+  "unknown_variable",
+  "no_sender",
+  "no_connected_sender",
+  "window_never_opens",
+  "ends_before_start",
+  "already_ended",
+]);
+
+export const ZStartCampaignRequest = z
+  .strictObject({
+    /** Start now even if `startsAt` is later. */
+    now: z.boolean().default(false),
+  })
+  .default({ now: false });
+
+export const ZPauseCampaignRequest = z.strictObject({ reason: z.string().max(200).optional() }).default({});
+
+export const ZStateCounts = z.object({
+  queued: z.number().int(),
+  sending: z.number().int(),
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  read: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  unknown: z.number().int(),
+  cancelled: z.number().int(),
+  replied: z.number().int(),
+});
+
+export const ZCampaignStats = z
+  .object({
+    campaignId: ZUuid,
+    status: ZCampaignStatus,
+    statusReason: z.string().nullable(),
+    total: z.number().int(),
+    counts: ZStateCounts,
+    skippedByReason: z.record(z.string(), z.number().int()),
+    senders: z.array(
+      z.object({
+        instanceId: ZUuid,
+        active: z.boolean(),
+        reason: z.string().nullable(),
+        counts: ZStateCounts,
+        nextSendAt: ZTimestamp.nullable(),
+      }),
+    ),
+    /** Messages sent per hour over the last 24 hours, oldest first. */
+    sentPerHour: z.array(z.object({ hour: ZTimestamp, sent: z.number().int() })),
+  })
+  .meta({
+    id: "CampaignStats",
+    example: {
+      campaignId: "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+      status: "running",
+      statusReason: null,
+      total: 1300,
+      counts: {
+        queued: 812,
+        sending: 1,
+        sent: 40,
+        delivered: 120,
+        read: 310,
+        failed: 2,
+        skipped: 14,
+        unknown: 0,
+        cancelled: 1,
+        replied: 37,
+      },
+      skippedByReason: { blacklisted: 9, not_on_whatsapp: 5, opted_out: 1 },
+      senders: [
+        {
+          instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
+          active: true,
+          reason: null,
+          counts: {
+            queued: 812,
+            sending: 1,
+            sent: 40,
+            delivered: 120,
+            read: 310,
+            failed: 2,
+            skipped: 14,
+            unknown: 0,
+            cancelled: 1,
+            replied: 37,
+          },
+          nextSendAt: "2026-11-27T15:04:05.000Z",
+        },
+      ],
+      sentPerHour: [{ hour: "2026-11-27T14:00:00.000Z", sent: 38 }],
+    },
+  });
+
+export const ZDryRunRequest = z
+  .strictObject({ count: z.number().int().min(1).max(200).default(20) })
+  .default({ count: 20 });
+
+export const ZDryRun = z
+  .object({
+    /** When the campaign has not started yet, the plan is computed now without being stored. */
+    planned: z.boolean(),
+    total: z.number().int(),
+    items: z.array(
+      z.object({
+        contactId: ZUuid.nullable(),
+        phone: z.string(),
+        instanceId: ZUuid,
+        text: z.string(),
+        variant: z.number().int(),
+        /** Earliest time it may go, windows, quiet hours and holidays applied (estimate: pacing is drawn live). */
+        at: ZTimestamp.nullable(),
+        blockedReason: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({
+    id: "CampaignDryRun",
+    example: {
+      planned: false,
+      total: 1300,
+      items: [
+        {
+          contactId: "6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c",
+          phone: "+5511987654321",
+          instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
+          text: "Oi Ana, novidade em Recife!",
+          variant: 0,
+          at: "2026-11-30T12:00:00.000Z",
+          blockedReason: "outside_window",
+        },
+      ],
+    },
+  });
