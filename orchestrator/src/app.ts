@@ -61,6 +61,11 @@ export type HttpAppDeps = {
    * passes them here. They are validated, authenticated, mounted under /api/v1 and documented like the core ones.
    */
   features?: RouteDef[];
+  /**
+   * Routers mounted outside /api/v1 with their own authentication and error shape (the Evolution API layer); their
+   * routes (each with its basePath) are documented in the same OpenAPI document.
+   */
+  mounts?: { basePath: string; routes: RouteDef[]; router: Router }[];
 };
 
 /** CORS for the configured origins only (credentials allowed, so never "*"). */
@@ -155,17 +160,24 @@ export function createHttpApp(deps: HttpAppDeps): {
     express.json({ limit: deps.config.bodyLimitBytes, strict: true, type: ["application/json", "application/*+json"] }),
   );
 
+  const mounts = deps.mounts ?? [];
   let document: Record<string, unknown> = {};
-  const routes = [...coreRoutes(deps), ...(deps.features ?? []), ...metaRoutes(() => document)];
+  const routes = [
+    ...coreRoutes(deps),
+    ...(deps.features ?? []),
+    ...mounts.flatMap((m) => m.routes),
+    ...metaRoutes(() => document),
+  ];
   document = buildOpenApiDocument(routes, { version: deps.config.version });
 
   const api = Router();
   const authenticate = deps.authenticator.authenticateRequest;
-  for (const def of routes) api[def.method](def.path, toExpressHandler(def, authenticate));
+  for (const def of routes) if (!def.basePath) api[def.method](def.path, toExpressHandler(def, authenticate));
 
   app.use(opsRouter({ db: deps.db, redis: deps.redis, metrics: deps.metrics, metricsToken: deps.config.metricsToken }));
   app.use(docsRouter());
   app.use(API_PREFIX, api);
+  for (const m of mounts) app.use(m.basePath, m.router);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return { app, routes, openapi: document };

@@ -92,6 +92,16 @@ export const OrchestratorEnv = z
     /** How long the API waits for a worker to answer a command (start, pairing code, …) before 503. */
     WORKER_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(20_000),
 
+    // ── Evolution API compatibility ──
+    /** Where Evolution API v2 clients find Mirage (their SERVER_URL is http://host:port<this>); "off" disables it. */
+    EVOLUTION_BASE_PATH: z
+      .string()
+      .trim()
+      .regex(/^(off|\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])$/, "a path like /evolution, or off")
+      .default("/evolution"),
+    /** How long /instance/create (qrcode: true) and /instance/connect wait for the worker's first QR code. */
+    EVOLUTION_QR_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
+
     // ── messaging ──
     /** Messages the send API accepts per instance per minute (a runaway integration cannot burn a number). */
     SEND_RATE_PER_INSTANCE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
@@ -17,6 +18,7 @@ import { blacklistRoutes } from "./blacklist/index.ts";
 import { campaignsFeatureRoutes, createCampaignScheduler } from "./campaigns/index.ts";
 import { contactsFeatureRoutes } from "./contacts/index.ts";
 import type { OrchestratorEnv } from "./env.ts";
+import { type EvolutionDeps, evolutionRouter, evolutionRoutes } from "./evolution/index.ts";
 import type { RouteDef } from "./http/route.ts";
 import { createImportContactsProcessor, importRoutes } from "./imports/index.ts";
 import { createInstanceControl, type InstanceControl } from "./instances/instance-control.ts";
@@ -36,7 +38,7 @@ import { templateRoutes } from "./templates/index.ts";
 import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/deliver-webhook.processor.ts";
 import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
 import { createTargetPolicy } from "./webhooks/ssrf.ts";
-import { rewrapWebhookSecrets } from "./webhooks/webhook-secrets.ts";
+import { rewrapWebhookSecrets, sealWebhookSecret } from "./webhooks/webhook-secrets.ts";
 import { workerRoutes } from "./workers/workers.routes.ts";
 
 export type OrchestratorConfig = Omit<
@@ -203,6 +205,23 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     progressMs: config.CAMPAIGN_PROGRESS_MS,
   });
 
+  // Evolution API v2 clients (n8n, Typebot, Chatwoot…) over the same services, under their own base path.
+  const evolutionDeps: EvolutionDeps | undefined =
+    config.EVOLUTION_BASE_PATH === "off"
+      ? undefined
+      : {
+          db,
+          control: instanceControl,
+          send,
+          authenticator,
+          basePath: config.EVOLUTION_BASE_PATH,
+          qrWaitMs: config.EVOLUTION_QR_WAIT_MS,
+          policy,
+          sealSecret: (endpointId) =>
+            sealWebhookSecret(keyRing, endpointId, `whsec_${randomBytes(32).toString("base64url")}`),
+        };
+  const evolution = evolutionDeps ? evolutionRoutes(evolutionDeps) : [];
+
   const app = createHttpApp({
     config: {
       corsOrigins: config.CORS_ORIGINS,
@@ -240,6 +259,9 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       }),
       ...(deps.features ?? []),
     ],
+    mounts: evolutionDeps
+      ? [{ basePath: evolutionDeps.basePath, routes: evolution, router: evolutionRouter(evolutionDeps, evolution) }]
+      : [],
   });
 
   const server = createServer(app.app);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { TJwtClaims } from "@mirage/contracts/auth";
 import type { TApiKeyScope, TOrgRole } from "@mirage/contracts/enums";
 import type { Database, Tx } from "@mirage/db";
-import { findApiKeyByHash } from "@mirage/db/api-keys";
+import { type ApiKeyAuth, findApiKeyByHash } from "@mirage/db/api-keys";
 import { findOwnRole } from "@mirage/db/members";
 import type { Request } from "express";
 import { AppError } from "../http/app-error.ts";
@@ -35,6 +35,25 @@ export type Authenticator = {
   authenticateRequest(req: Request): Promise<Principal | undefined>;
 };
 
+/**
+ * The principal an API key row acts as (its principal user, its scopes, its organization); throws AppError
+ * invalid_token for an unknown or revoked key, token_expired for an expired one.
+ */
+export function principalOfApiKey(row: ApiKeyAuth | undefined): Principal {
+  if (!row || row.revokedAt || !row.principalUserId) throw new AppError("invalid_token", "unknown or revoked API key");
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
+    throw new AppError("token_expired", "the API key has expired");
+  }
+  return {
+    kind: "api_key",
+    userId: row.principalUserId,
+    keyId: row.id,
+    orgId: row.orgId,
+    scopes: row.scopes,
+    claims: { sub: row.principalUserId, role: "authenticated", aud: "authenticated" },
+  };
+}
+
 export function createAuthenticator(deps: {
   db: Database;
   verifier: TokenVerifier;
@@ -44,19 +63,7 @@ export function createAuthenticator(deps: {
   async function fromApiKey(key: string): Promise<Principal> {
     // The one service lookup: which key is this? From here on the request acts as the key's principal under RLS.
     const row = await deps.db.asService((tx) => findApiKeyByHash(tx, hashSecret(key)));
-    if (!row || row.revokedAt || !row.principalUserId)
-      throw new AppError("invalid_token", "unknown or revoked API key");
-    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
-      throw new AppError("token_expired", "the API key has expired");
-    }
-    return {
-      kind: "api_key",
-      userId: row.principalUserId,
-      keyId: row.id,
-      orgId: row.orgId,
-      scopes: row.scopes,
-      claims: { sub: row.principalUserId, role: "authenticated", aud: "authenticated" },
-    };
+    return principalOfApiKey(row);
   }
 
   async function authenticateToken(token: string): Promise<Principal> {

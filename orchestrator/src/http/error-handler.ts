@@ -153,6 +153,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       (req.log ?? logger).error({ err: rendered.cause ?? rendered }, rendered.message);
     }
     if (res.headersSent) return;
+    if (res.locals.errorFormat === "evolution") {
+      // Evolution API clients read { status, error, response: { message: [...] } } (its exception filter's shape).
+      if (rendered.retryAfter !== undefined) res.setHeader("Retry-After", String(rendered.retryAfter));
+      const details = rendered.errors?.map((e) => `${e.path}: ${e.message}`) ?? [];
+      res.status(rendered.status).json({
+        status: rendered.status,
+        error: ERROR_TITLE[rendered.code],
+        response: { message: [rendered.message, ...details] },
+      });
+      return;
+    }
     if (rendered.retryAfter !== undefined) res.setHeader("Retry-After", String(rendered.retryAfter));
     if (rendered.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="mirage"');
     res

@@ -37,8 +37,12 @@ export type RouteInput<P, Q, B, A extends RouteAuth = RouteAuth> = {
  */
 export type RouteDef<P = unknown, Q = unknown, B = unknown, A extends RouteAuth = RouteAuth> = {
   method: HttpMethod;
-  /** Express path under /api/v1, e.g. /orgs/:orgId/members. */
+  /** Express path under /api/v1 (or under `basePath`), e.g. /orgs/:orgId/members. */
   path: string;
+  /** Where the route is mounted when not under /api/v1 (the Evolution compatibility layer's own base path). */
+  basePath?: string;
+  /** The OpenAPI security scheme when not Mirage's bearer token / X-Api-Key (e.g. Evolution's `apikey` header). */
+  securityScheme?: string;
   summary: string;
   description?: string;
   tags: string[];

@@ -68,7 +68,7 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
   const problemSchema = toSchema(ZProblem, "output", components);
 
   for (const route of routes) {
-    const path = `/api/v1${route.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`;
+    const path = `${route.basePath ?? "/api/v1"}${route.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`;
     const responses: JsonObject = {};
     for (const [status, r] of Object.entries(route.responses)) {
       const example = r.example ?? exampleOf(r.schema);
@@ -151,9 +151,11 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
       security:
         route.auth.kind === "public"
           ? []
-          : route.auth.kind === "user"
-            ? [{ bearerAuth: [] }]
-            : [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+          : route.securityScheme
+            ? [{ [route.securityScheme]: [] }]
+            : route.auth.kind === "user"
+              ? [{ bearerAuth: [] }]
+              : [{ bearerAuth: [] }, { apiKeyHeader: [] }],
       ...(route.auth.kind === "any" ? { "x-mirage-api-key-scopes": route.auth.scopes } : {}),
       ...(route.roles ? { "x-mirage-roles": route.roles } : {}),
     };
@@ -260,6 +262,13 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
       securitySchemes: {
         bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT or mk_ API key" },
         apiKeyHeader: { type: "apiKey", in: "header", name: "X-Api-Key" },
+        evolutionApiKey: {
+          type: "apiKey",
+          in: "header",
+          name: "apikey",
+          description:
+            "Evolution API compatibility: an organization API key, or the instance token from /instance/create",
+        },
       },
     },
   };

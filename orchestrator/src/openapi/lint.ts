@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { coreRoutes, type HttpAppDeps, metaRoutes } from "../app.ts";
+import { evolutionRoutes } from "../evolution/index.ts";
 import { featureRoutes } from "../orchestrator.ts";
 import { buildOpenApiDocument } from "./document.ts";
 
@@ -31,6 +32,18 @@ const routes = [
     ns: "",
     send: unused,
     campaignEngine: unused,
+  }),
+  // Evolution's routes sit on their own mount (base path, apikey header, Evolution's error shape) but are documented
+  // in the same document, so they are linted with it (at the default EVOLUTION_BASE_PATH).
+  ...evolutionRoutes({
+    db: unused,
+    control: unused,
+    send: unused,
+    authenticator: unused,
+    policy: unused,
+    sealSecret: unused,
+    basePath: "/evolution",
+    qrWaitMs: 0,
   }),
 ];
 routes.push(...metaRoutes(() => ({})));

@@ -7,6 +7,7 @@ import { findDeliveryWork, recordDeliveryAttempt } from "@mirage/db/webhooks";
 import type { Logger } from "@mirage/logger";
 import { jitteredBackoff, type ProcessorContext, seededJitter, UnrecoverableError } from "@mirage/queue/queues";
 import type { KeyRing } from "@mirage/secrets";
+import { toEvolutionDelivery } from "../evolution/index.ts";
 import { SIGNATURE_HEADER, signPayload } from "./signing.ts";
 import type { TargetPolicy } from "./ssrf.ts";
 import { openWebhookSecret } from "./webhook-secrets.ts";
@@ -104,7 +105,16 @@ export function createDeliverWebhookProcessor(deps: DeliverWebhookDeps) {
 
     if (!work.enabled) return fail(null, "endpoint disabled", true);
     if (!work.secretKeyId || !work.secretCiphertext) return fail(null, "endpoint has no signing secret", true);
-    const target = await deps.policy.checkUrl(work.url);
+    // An Evolution-format endpoint gets Evolution's event name and body (or nothing, for events it did not ask for).
+    const evolution = work.format === "evolution" ? toEvolutionDelivery(work) : undefined;
+    if (work.format === "evolution" && !evolution) {
+      await deps.db.asService((tx) =>
+        recordDeliveryAttempt(tx, { id: work.id, status: "delivered", statusCode: null, error: "not subscribed" }),
+      );
+      return undefined;
+    }
+    const url = evolution?.url ?? work.url;
+    const target = await deps.policy.checkUrl(url);
     if (!target.ok) return fail(null, `unsafe target: ${target.reason}`, true);
 
     const envelope: TWebhookEnvelope = {
@@ -114,7 +124,7 @@ export function createDeliverWebhookProcessor(deps: DeliverWebhookDeps) {
       createdAt: work.createdAt.toISOString(),
       data: work.payload,
     };
-    const body = JSON.stringify(envelope);
+    const body = JSON.stringify(evolution ? evolution.body : envelope);
     let secret: string;
     try {
       secret = openWebhookSecret(deps.keyRing, {
@@ -134,7 +144,7 @@ export function createDeliverWebhookProcessor(deps: DeliverWebhookDeps) {
       "mirage-delivery": String(work.id),
       [SIGNATURE_HEADER]: signPayload(secret, body, Math.floor(Date.now() / 1000)),
     };
-    const result = await post(work.url, target.address, target.family, body, headers, deps.timeoutMs);
+    const result = await post(url, target.address, target.family, body, headers, deps.timeoutMs);
     if ("error" in result) return fail(null, result.error, false);
     if (result.status >= 200 && result.status < 300) {
       await deps.db.asService((tx) =>

@@ -44,6 +44,14 @@ export async function findInstanceView(db: Db, orgId: string, id: string): Promi
   return row;
 }
 
+/** Under asUser: the organization's instance with this name (names are unique per organization). */
+export async function findInstanceViewByName(db: Db, orgId: string, name: string): Promise<InstanceView | undefined> {
+  const [row] = await db<
+    InstanceView[]
+  >`select ${columns(db)} from public.instances where org_id = ${orgId} and name = ${name}`;
+  return row;
+}
+
 export async function insertInstance(
   db: Db,
   input: {

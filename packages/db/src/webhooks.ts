@@ -184,6 +184,14 @@ export type DeliveryWork = WebhookDelivery & {
   secretCiphertext: Buffer | null;
   /** False for secrets sealed before they were bound to their endpoint (no associated data). */
   secretAadBound: boolean | null;
+  /** The body format the endpoint receives: Mirage's envelope, or Evolution API's events. */
+  format: "mirage" | "evolution";
+  /** Evolution endpoints: the instance they belong to, and whether each event goes to `<url>/<event-name>`. */
+  instanceId: string | null;
+  byEvents: boolean;
+  instanceName: string | null;
+  /** The endpoint's event filter (Evolution endpoints list their Evolution event names there too). */
+  endpointEvents: string[];
 };
 
 export async function findDeliveryWork(db: Db, id: number): Promise<DeliveryWork | undefined> {
@@ -192,10 +200,13 @@ export async function findDeliveryWork(db: Db, id: number): Promise<DeliveryWork
            d.event_type as "eventType", d.status, d.attempts, d.next_attempt_at as "nextAttemptAt",
            d.last_status_code as "lastStatusCode", d.last_error as "lastError", d.delivered_at as "deliveredAt",
            d.created_at as "createdAt", d.payload, e.url, e.enabled, s.key_id as "secretKeyId",
-           s.ciphertext as "secretCiphertext", s.aad_bound as "secretAadBound"
+           s.ciphertext as "secretCiphertext", s.aad_bound as "secretAadBound",
+           e.format, e.instance_id as "instanceId", e.by_events as "byEvents", i.name as "instanceName",
+           e.events as "endpointEvents"
     from public.webhook_deliveries d
     join public.webhook_endpoints e on e.id = d.endpoint_id
     left join public.webhook_endpoint_secrets s on s.endpoint_id = d.endpoint_id
+    left join public.instances i on i.id = e.instance_id
     where d.id = ${id}`;
   return row;
 }

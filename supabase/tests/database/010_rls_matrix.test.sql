@@ -78,6 +78,9 @@ insert into holidays (id, org_id, day, name) values
   ('a8000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', '2026-12-25', 'Christmas');
 insert into api_keys (id, org_id, name, prefix, key_hash, scopes) values
   ('a9000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'n8n', 'mk_aaaa', 'hash-a', '{read}');
+insert into evolution_instance_tokens (instance_id, org_id, token_hash, api_key_id) values
+  ('a1000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', repeat('e', 64),
+   'a9000000-0000-4000-8000-000000000001');
 insert into webhook_endpoints (id, org_id, url) values
   ('aa000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000', 'https://hooks.example.com/a'),
   ('aa000000-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000000', 'https://hooks.example.com/b');
@@ -254,6 +257,11 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('holidays', 'insert', $$insert into holidays (org_id, day, name) values ('aaaaaaaa-0000-4000-8000-000000000000', '2027-01-01', 'New year')$$, '{marketer,admin,owner}'),
   ('holidays', 'update', $$update holidays set name = 'Xmas' where id = 'a8000000-0000-4000-8000-000000000001'$$, '{marketer,admin,owner}'),
   ('holidays', 'delete', $$delete from holidays where id = 'a8000000-0000-4000-8000-000000000001'$$, '{marketer,admin,owner}'),
+
+  ('evolution_instance_tokens', 'select', $$select 1 from evolution_instance_tokens where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{operator,admin,owner}'),
+  ('evolution_instance_tokens', 'insert', $$insert into evolution_instance_tokens (instance_id, org_id, token_hash, api_key_id) values ('a1000000-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000000', repeat('f', 64), 'a9000000-0000-4000-8000-000000000001')$$, '{operator,admin,owner}'),
+  ('evolution_instance_tokens', 'update', $$update evolution_instance_tokens set token_hash = repeat('d', 64) where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{}'),
+  ('evolution_instance_tokens', 'delete', $$delete from evolution_instance_tokens where instance_id = 'a1000000-0000-4000-8000-000000000001'$$, '{operator,admin,owner}'),
 
   -- A number's pacing is the workers' alone: members read it, nobody forges it.
   ('outreach_senders', 'select', $$select 1 from outreach_senders where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),

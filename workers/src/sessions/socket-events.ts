@@ -46,7 +46,7 @@ export async function onQr(ctx: HostContext, h: Hosted, session: Session, qr: st
     enqueueWebhookEvent(tx, {
       orgId: h.orgId,
       type: "instance:qr",
-      payload: { instanceId: h.id, qr, attempt: h.qrCount, expiresAt: data.expiresAt },
+      payload: { instanceId: h.id, qr, dataUrl: rendered.dataUrl, attempt: h.qrCount, expiresAt: data.expiresAt },
     }),
   );
 }

@@ -80,6 +80,7 @@ export class ContactDirectory {
   clear(): void {
     this.byPhone.clear();
     this.byLid.clear();
+    this.configured.clear();
   }
 }
 

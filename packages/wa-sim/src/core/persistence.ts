@@ -51,6 +51,7 @@ const AccountSnapshot = z.object({
       contact: z.string(),
       id: z.string(),
       text: z.string(),
+      // Snapshots written before contacts could be addressed by LID carry no addressing: those were by phone.
       addressing: z.enum(["pn", "lid", "lid-with-pn"]).default("pn"),
     }),
   ),

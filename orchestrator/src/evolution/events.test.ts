@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { toEvolutionDelivery } from "./events.ts";
+
+const ALL = ["QRCODE_UPDATED", "CONNECTION_UPDATE", "MESSAGES_UPSERT", "MESSAGES_UPDATE", "SEND_MESSAGE"];
+const work = (eventType: string, payload: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
+  eventType,
+  payload,
+  url: "https://n8n.example.com/webhook/evo/",
+  byEvents: false,
+  instanceName: "vendas",
+  endpointEvents: ALL,
+  createdAt: new Date("2026-11-30T12:00:00Z"),
+  ...over,
+});
+
+describe("Mirage events as Evolution webhook bodies", () => {
+  it("message states: sent → SEND_MESSAGE, delivered/read/failed → MESSAGES_UPDATE, queued steps → nothing", () => {
+    const status = (state: string) =>
+      toEvolutionDelivery(
+        work("message:status", {
+          messageId: 7,
+          instanceId: "i-1",
+          recipientPhone: "+5511999990001",
+          state,
+          waMessageId: "3EB0AA",
+          errorCode: state === "failed" ? "not_on_whatsapp" : null,
+        }),
+      );
+    expect(status("sent")?.body).toMatchObject({
+      event: "send.message",
+      instance: "vendas",
+      data: { key: { remoteJid: "5511999990001@s.whatsapp.net", fromMe: true, id: "3EB0AA" }, status: "SERVER_ACK" },
+    });
+    expect(status("read")?.body.data).toEqual({
+      messageId: "7",
+      keyId: "3EB0AA",
+      remoteJid: "5511999990001@s.whatsapp.net",
+      fromMe: true,
+      participant: null,
+      status: "READ",
+      instanceId: "i-1",
+    });
+    expect(status("delivered")?.event).toBe("MESSAGES_UPDATE");
+    expect(status("failed")?.body.data).toMatchObject({ status: "ERROR", error: "not_on_whatsapp" });
+    for (const s of ["queued", "claimed", "sending"]) expect(status(s)).toBeUndefined();
+  });
+
+  it("inbound → MESSAGES_UPSERT with the sender's JID (phone, or LID when that is all there is)", () => {
+    const byLid = toEvolutionDelivery(
+      work("message:inbound", {
+        instanceId: "i-1",
+        waMessageId: "IN1",
+        fromPhone: null,
+        fromLid: "123456789",
+        text: "oi",
+      }),
+    );
+    expect(byLid?.body.data).toMatchObject({
+      key: { remoteJid: "123456789@lid", fromMe: false, id: "IN1" },
+      message: { conversation: "oi" },
+    });
+  });
+
+  it("statuses → open/connecting/close; QR with its data URL", () => {
+    const conn = (status: string) =>
+      toEvolutionDelivery(work("instance:status", { instanceId: "i", status }))?.body.data;
+    expect(conn("degraded")).toMatchObject({ instance: "vendas", state: "open" });
+    expect(conn("pending_pairing")).toMatchObject({ state: "connecting" });
+    expect(conn("logged_out")).toMatchObject({ state: "close" });
+    const qr = toEvolutionDelivery(
+      work("instance:qr", { instanceId: "i", qr: "2@abc", dataUrl: "data:image/png;base64,x" }),
+    );
+    expect(qr?.body.data).toEqual({
+      qrcode: { instance: "vendas", pairingCode: null, code: "2@abc", base64: "data:image/png;base64,x" },
+    });
+  });
+
+  it("webhookByEvents appends the event's name; events the endpoint did not choose, and Mirage-only events, are dropped", () => {
+    const payload = { instanceId: "i", status: "connected" };
+    expect(toEvolutionDelivery(work("instance:status", payload, { byEvents: true }))?.url).toBe(
+      "https://n8n.example.com/webhook/evo/connection-update",
+    );
+    expect(
+      toEvolutionDelivery(work("instance:status", payload, { endpointEvents: ["MESSAGES_UPSERT"] })),
+    ).toBeUndefined();
+    expect(toEvolutionDelivery(work("campaign:progress", { campaignId: "c" }))).toBeUndefined();
+  });
+});

@@ -1,0 +1,130 @@
+import type { TEvolutionEvent } from "@mirage/contracts/evolution";
+
+/** The Mirage event types each Evolution event is made from (the outbox filters endpoints on these). */
+export const MIRAGE_SOURCES: Record<TEvolutionEvent, string> = {
+  QRCODE_UPDATED: "instance:qr",
+  CONNECTION_UPDATE: "instance:status",
+  MESSAGES_UPSERT: "message:inbound",
+  MESSAGES_UPDATE: "message:status",
+  SEND_MESSAGE: "message:status",
+};
+
+/** Evolution's per-message status names for Mirage's states. */
+const STATUS: Record<string, string> = {
+  queued: "PENDING",
+  claimed: "PENDING",
+  sending: "PENDING",
+  sent: "SERVER_ACK",
+  delivered: "DELIVERY_ACK",
+  read: "READ",
+  failed: "ERROR",
+};
+
+/** Evolution's connection states for Mirage's instance statuses. */
+function state(status: unknown): "open" | "connecting" | "close" {
+  if (status === "connected" || status === "degraded") return "open";
+  if (status === "connecting" || status === "pending_pairing") return "connecting";
+  return "close";
+}
+
+const jidOf = (phone: unknown, lid: unknown): string | null => {
+  if (typeof phone === "string" && phone.length > 1) return `${phone.replace(/^\+/, "")}@s.whatsapp.net`;
+  if (typeof lid === "string" && lid.length > 0) return lid.includes("@") ? lid : `${lid}@lid`;
+  return null;
+};
+
+export type EvolutionDelivery = { event: TEvolutionEvent; url: string; body: Record<string, unknown> };
+
+/**
+ * Turns one Mirage outbox event into the body Evolution's webhook would have POSTed, or undefined when the endpoint
+ * did not ask for that Evolution event (or it has none, e.g. a message queued). With `byEvents`, the URL gets
+ * `/<event-name>` (e.g. `/messages-upsert`) as Evolution's webhookByEvents does.
+ */
+export function toEvolutionDelivery(work: {
+  eventType: string;
+  payload: Record<string, unknown>;
+  url: string;
+  byEvents: boolean;
+  instanceName: string | null;
+  endpointEvents: string[];
+  createdAt: Date;
+  serverUrl?: string;
+}): EvolutionDelivery | undefined {
+  const p = work.payload;
+  const instance = work.instanceName ?? "";
+  let event: TEvolutionEvent;
+  let data: Record<string, unknown>;
+  switch (work.eventType) {
+    case "instance:qr":
+      event = "QRCODE_UPDATED";
+      data = { qrcode: { instance, pairingCode: null, code: p.qr ?? null, base64: p.dataUrl ?? null } };
+      break;
+    case "instance:status":
+      event = "CONNECTION_UPDATE";
+      data = { instance, state: state(p.status), statusReason: p.reason ?? null };
+      break;
+    case "message:inbound": {
+      event = "MESSAGES_UPSERT";
+      const sentAt = typeof p.sentAt === "string" ? Date.parse(p.sentAt) : Date.now();
+      data = {
+        key: { remoteJid: jidOf(p.fromPhone, p.fromLid), fromMe: false, id: p.waMessageId },
+        pushName: p.pushName ?? null,
+        status: "DELIVERY_ACK",
+        message: { conversation: p.text ?? "" },
+        messageType: "conversation",
+        messageTimestamp: Math.floor(sentAt / 1000),
+        instanceId: p.instanceId,
+        source: "unknown",
+      };
+      break;
+    }
+    case "message:status": {
+      const st = String(p.state);
+      const status = STATUS[st];
+      if (!status || st === "queued" || st === "claimed" || st === "sending") return undefined;
+      const remoteJid = jidOf(p.recipientPhone, null);
+      if (st === "sent") {
+        event = "SEND_MESSAGE";
+        data = {
+          key: { remoteJid, fromMe: true, id: p.waMessageId },
+          status,
+          messageType: "conversation",
+          messageTimestamp: Math.floor(work.createdAt.getTime() / 1000),
+          instanceId: p.instanceId,
+          source: "mirage",
+        };
+      } else {
+        event = "MESSAGES_UPDATE";
+        data = {
+          messageId: String(p.messageId),
+          keyId: p.waMessageId,
+          remoteJid,
+          fromMe: true,
+          participant: null,
+          status,
+          instanceId: p.instanceId,
+          ...(st === "failed" ? { error: p.errorCode ?? null } : {}),
+        };
+      }
+      break;
+    }
+    default:
+      return undefined;
+  }
+  if (!work.endpointEvents.includes(event)) return undefined;
+  const name = event.toLowerCase().replace(/_/g, "-");
+  return {
+    event,
+    url: work.byEvents ? `${work.url.replace(/\/+$/, "")}/${name}` : work.url,
+    body: {
+      event: event.toLowerCase().replace(/_/g, "."),
+      instance,
+      data,
+      destination: work.url,
+      date_time: work.createdAt.toISOString(),
+      sender: null,
+      server_url: work.serverUrl ?? null,
+      apikey: null,
+    },
+  };
+}

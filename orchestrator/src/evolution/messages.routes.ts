@@ -1,0 +1,301 @@
+import {
+  ZEvolutionFindRequest,
+  ZEvolutionInstanceParams,
+  ZEvolutionSendTextRequest,
+  ZEvolutionSentMessage,
+} from "@mirage/contracts/evolution";
+import {
+  findConversation,
+  listConversations,
+  listConversationTimeline,
+  updateConversation,
+} from "@mirage/db/conversations";
+import { z } from "zod";
+import { ALL_ROLES } from "../auth/principal.ts";
+import { AppError } from "../http/app-error.ts";
+import { defineRoute, type RouteDef } from "../http/route.ts";
+import { parseRecipient, SENDERS } from "../messaging/send-service.ts";
+import { createInstanceNameCache, type EvolutionDeps, evolutionRouteBase, withInstance } from "./context.ts";
+
+/** Evolution's recipients: a number in any form, a phone JID (`…@s.whatsapp.net`), or a LID (`…@lid`). */
+export function recipientOf(number: string): { phone: string | null; lid: string | null } {
+  const trimmed = number.trim();
+  if (/@g\.us$/.test(trimmed)) throw new AppError("bad_request", "Mirage does not support groups: send to a person");
+  if (/@broadcast$/.test(trimmed))
+    throw new AppError("bad_request", "Mirage does not support broadcast lists or status");
+  const bare = trimmed.replace(/@(s\.whatsapp\.net|c\.us)$/, "").replace(/:\d+$/, "");
+  return parseRecipient(bare);
+}
+
+const jidOf = (phone: string | null, lid: string | null) =>
+  phone ? `${phone.slice(1)}@s.whatsapp.net` : lid ? (lid.includes("@") ? lid : `${lid}@lid`) : null;
+
+const STATUS: Record<string, string> = {
+  queued: "PENDING",
+  claimed: "PENDING",
+  sending: "PENDING",
+  sent: "SERVER_ACK",
+  delivered: "DELIVERY_ACK",
+  read: "READ",
+  failed: "ERROR",
+};
+
+export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
+  const { send } = deps;
+  const names = createInstanceNameCache(deps);
+  const base = evolutionRouteBase(deps.basePath);
+  const remoteJidOf = (body: z.infer<typeof ZEvolutionFindRequest>) => body.where?.key?.remoteJid;
+
+  return [
+    defineRoute({
+      ...base,
+      method: "post",
+      path: "/message/sendText/:instanceName",
+      summary: "Evolution: send a text through Mirage's send path (at most once, paced, with receipts)",
+      description:
+        "Answers at once with the message as Evolution shapes it, `status: PENDING`, and `key.id` Mirage's message " +
+        "id (the WhatsApp id exists only once it is sent: SEND_MESSAGE and MESSAGES_UPDATE webhooks carry both). " +
+        "`delay` is the typing time in ms. `quoted` and `linkPreview` are accepted; the text goes without the quote. " +
+        "An `Idempotency-Key` header makes retries safe.",
+      auth: { kind: "any", scopes: ["send"] },
+      roles: SENDERS,
+      params: ZEvolutionInstanceParams,
+      body: ZEvolutionSendTextRequest,
+      responses: {
+        201: { description: "Queued", schema: ZEvolutionSentMessage, example: ZEvolutionSentMessage.meta()?.example },
+      },
+      async handler({ params, body, principal }, req, res) {
+        if (body.mentionsEveryOne || (body.mentioned && body.mentioned.length > 0)) {
+          throw new AppError("bad_request", "Mirage does not support mentions (they belong to groups)");
+        }
+        const recipient = recipientOf(body.number);
+        const key = req.headers["idempotency-key"];
+        const sendTo = (inst: { id: string; orgId: string }) =>
+          send.send(principal, {
+            orgId: inst.orgId,
+            instanceId: inst.id,
+            recipient,
+            text: body.text,
+            clientRef: typeof key === "string" && key.length > 0 ? key.slice(0, 200) : null,
+            typing: body.delay && body.delay > 0 ? body.delay : undefined,
+            source: "api",
+          });
+        let inst = await names.resolve(principal, res, params.instanceName);
+        const { message, created } = await sendTo(inst).catch(async (err: unknown) => {
+          // The cached id outlived its instance (deleted, perhaps re-created under the same name): resolve again.
+          if (!(err instanceof AppError && err.code === "not_found")) throw err;
+          names.forget(inst.orgId, params.instanceName);
+          inst = await names.resolve(principal, res, params.instanceName);
+          return sendTo(inst);
+        });
+        if (!created) res.setHeader("Idempotent-Replayed", "true");
+        return {
+          status: created ? 201 : 200,
+          body: {
+            key: {
+              remoteJid: jidOf(recipient.phone, recipient.lid) ?? body.number,
+              fromMe: true,
+              id: message.waMessageId ?? String(message.id),
+            },
+            pushName: null,
+            status: STATUS[message.state] ?? "PENDING",
+            message: { conversation: body.text },
+            messageType: "conversation",
+            messageTimestamp: Math.floor(message.createdAt.getTime() / 1000),
+            instanceId: inst.id,
+            source: "mirage",
+          },
+        };
+      },
+    }),
+    defineRoute({
+      ...base,
+      method: "post",
+      path: "/chat/findChats/:instanceName",
+      summary: "Evolution: the instance's chats (Mirage conversations), most recent first",
+      auth: { kind: "any", scopes: ["read", "send"] },
+      roles: ALL_ROLES,
+      params: ZEvolutionInstanceParams,
+      body: ZEvolutionFindRequest,
+      responses: {
+        200: {
+          description: "Chats",
+          schema: z.array(z.record(z.string(), z.unknown())),
+          example: [
+            {
+              id: "2b7d3c6e-2a0b-4bb2-9d53-6f7b8e1f2a3c",
+              remoteJid: "5511999990001@s.whatsapp.net",
+              pushName: "Ana",
+              unreadCount: 1,
+            },
+          ],
+        },
+      },
+      async handler({ params, principal }, _req, res) {
+        const rows = await withInstance(deps, principal, res, params.instanceName, ALL_ROLES, (tx, i) =>
+          listConversations(tx, { orgId: i.orgId, instanceId: i.id, limit: 500 }),
+        );
+        return {
+          status: 200,
+          body: rows.map((c) => ({
+            id: c.id,
+            remoteJid: jidOf(c.peerPhone, c.peerLid),
+            pushName: c.peerName,
+            profilePicUrl: null,
+            unreadCount: c.unreadCount,
+            updatedAt: c.lastMessageAt.toISOString(),
+            createdAt: c.createdAt.toISOString(),
+            instanceId: c.instanceId,
+          })),
+        };
+      },
+    }),
+    defineRoute({
+      ...base,
+      method: "post",
+      path: "/chat/findContacts/:instanceName",
+      summary: "Evolution: the people the instance has talked with",
+      auth: { kind: "any", scopes: ["read", "send"] },
+      roles: ALL_ROLES,
+      params: ZEvolutionInstanceParams,
+      body: z.looseObject({ where: z.looseObject({ remoteJid: z.string().optional() }).optional() }),
+      responses: {
+        200: {
+          description: "Contacts",
+          schema: z.array(z.record(z.string(), z.unknown())),
+          example: [
+            { id: "8f0e2d1c-4b5a-4c3d-9e8f-7a6b5c4d3e2f", remoteJid: "5511999990001@s.whatsapp.net", pushName: "Ana" },
+          ],
+        },
+      },
+      async handler({ params, body, principal }, _req, res) {
+        const rows = await withInstance(deps, principal, res, params.instanceName, ALL_ROLES, (tx, i) =>
+          listConversations(tx, { orgId: i.orgId, instanceId: i.id, limit: 500 }),
+        );
+        const wanted = body.where?.remoteJid;
+        return {
+          status: 200,
+          body: rows
+            .map((c) => ({
+              id: c.contactId ?? c.id,
+              remoteJid: jidOf(c.peerPhone, c.peerLid),
+              pushName: c.peerName,
+              profilePicUrl: null,
+              createdAt: c.createdAt.toISOString(),
+              updatedAt: c.lastMessageAt.toISOString(),
+              instanceId: c.instanceId,
+            }))
+            .filter((c) => !wanted || c.remoteJid === wanted),
+        };
+      },
+    }),
+    defineRoute({
+      ...base,
+      method: "post",
+      path: "/chat/findMessages/:instanceName",
+      summary: "Evolution: messages of one chat (where.key.remoteJid), both directions, newest first",
+      auth: { kind: "any", scopes: ["read", "send"] },
+      roles: ALL_ROLES,
+      params: ZEvolutionInstanceParams,
+      body: ZEvolutionFindRequest,
+      responses: {
+        200: {
+          description: "Messages, paginated",
+          schema: z.record(z.string(), z.unknown()),
+          example: {
+            messages: {
+              total: 1,
+              pages: 1,
+              currentPage: 1,
+              records: [
+                {
+                  id: "inbound-42",
+                  key: { id: "3EB0C767D26A1D8E", fromMe: false, remoteJid: "5511999990001@s.whatsapp.net" },
+                  messageType: "conversation",
+                  message: { conversation: "Obrigado!" },
+                  messageTimestamp: 1764470000,
+                  status: "DELIVERY_ACK",
+                },
+              ],
+            },
+          },
+        },
+      },
+      async handler({ params, body, principal }, _req, res) {
+        const jid = remoteJidOf(body);
+        if (!jid) throw new AppError("bad_request", "where.key.remoteJid is required: Mirage lists one chat at a time");
+        const peer = recipientOf(jid);
+        const pageSize = body.offset ?? 50;
+        const page = body.page ?? 1;
+        const items = await withInstance(deps, principal, res, params.instanceName, ALL_ROLES, async (tx, i) => {
+          const convs = await listConversations(tx, { orgId: i.orgId, instanceId: i.id, limit: 500 });
+          const c = convs.find(
+            (x) => (peer.phone && x.peerPhone === peer.phone) || (peer.lid && x.peerLid === peer.lid),
+          );
+          if (!c) return [];
+          return listConversationTimeline(tx, {
+            conversation: c,
+            notes: false,
+            limit: Math.min(page * pageSize, 2000),
+          });
+        });
+        const records = items.slice((page - 1) * pageSize, page * pageSize).map((m) => ({
+          id: `${m.kind}-${m.id}`,
+          key: { id: m.waMessageId ?? String(m.id), fromMe: m.kind === "outbound", remoteJid: jid },
+          pushName: null,
+          messageType: "conversation",
+          message: { conversation: m.text ?? "" },
+          messageTimestamp: Math.floor(m.at.getTime() / 1000),
+          status: m.kind === "outbound" ? (STATUS[m.state ?? ""] ?? "PENDING") : "DELIVERY_ACK",
+        }));
+        return {
+          status: 200,
+          body: {
+            messages: {
+              total: items.length,
+              pages: Math.max(1, Math.ceil(items.length / pageSize)),
+              currentPage: page,
+              records,
+            },
+          },
+        };
+      },
+    }),
+    defineRoute({
+      ...base,
+      method: "post",
+      path: "/chat/markMessageAsRead/:instanceName",
+      summary: "Evolution: mark chats read in Mirage's inbox",
+      description:
+        "Clears the unread count of each chat named in readMessages. Mirage does not send read receipts (blue ticks) " +
+        "to the sender.",
+      auth: { kind: "any", scopes: ["send"] },
+      roles: SENDERS,
+      params: ZEvolutionInstanceParams,
+      body: z.looseObject({
+        readMessages: z
+          .array(z.looseObject({ remoteJid: z.string(), id: z.string(), fromMe: z.boolean().optional() }))
+          .min(1),
+      }),
+      responses: {
+        200: {
+          description: "Marked",
+          schema: z.object({ message: z.string(), read: z.string() }),
+          example: { message: "Read messages", read: "success" },
+        },
+      },
+      async handler({ params, body, principal }, _req, res) {
+        const peers = body.readMessages.map((m) => recipientOf(m.remoteJid));
+        await withInstance(deps, principal, res, params.instanceName, SENDERS, async (tx, i) => {
+          const convs = await listConversations(tx, { orgId: i.orgId, instanceId: i.id, limit: 500 });
+          for (const c of convs) {
+            if (!peers.some((p) => (p.phone && p.phone === c.peerPhone) || (p.lid && p.lid === c.peerLid))) continue;
+            if (await findConversation(tx, i.orgId, c.id))
+              await updateConversation(tx, { orgId: i.orgId, id: c.id, read: true });
+          }
+        });
+        return { status: 200, body: { message: "Read messages", read: "success" } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,329 @@
+/**
+ * The Evolution API v2 compatibility layer end to end, the way an Evolution client (n8n's node, Typebot, a script)
+ * drives it: requests and responses follow Evolution's public documentation for each route. The real orchestrator
+ * over Postgres and Redis, a real worker process hosting real Baileys, wa-sim's virtual phone and contacts, and a
+ * local HTTP server as the client's webhook receiver (Mirage's durable outbox delivers to it).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { parseEnv } from "@mirage/config";
+import { createLogger } from "@mirage/logger";
+import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
+import { Simulator } from "@mirage/wa-sim";
+import { Redis } from "ioredis";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OrchestratorEnv } from "../src/env.ts";
+import { createOrchestrator, type Orchestrator } from "../src/orchestrator.ts";
+import { api, type Json, JWT_SECRET, REDIS_URL } from "./harness.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const prefix = `evo-${randomUUID().slice(0, 8)}`;
+const keys = `k1:${randomBytes(32).toString("base64")}`;
+const silent = createLogger({ service: "e2e", level: "silent" });
+const ACCOUNT = "5511966220001";
+const CONTACT = "5511977220001";
+
+let t: TestDatabase;
+let a: OrgFixture;
+let sim: Simulator;
+let redis: Redis;
+let orch: Orchestrator;
+let url: string;
+let globalKey: string;
+let worker: ChildProcess | undefined;
+let receiver: Server;
+let hookBase: string;
+const hooks: { path: string; body: Json }[] = [];
+
+/** An Evolution client: every call carries the apikey header, nothing else. */
+const evo = (method: string, p: string, body?: Json, apikey = globalKey) =>
+  api({ url }, method, `/evolution${p}`, { headers: { apikey }, ...(body !== undefined ? { body } : {}) });
+
+async function waitFor<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  what = "condition",
+) {
+  const started = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c: Buffer) => {
+      raw += c.toString("utf8");
+    });
+    req.on("end", () => {
+      hooks.push({ path: req.url ?? "/", body: JSON.parse(raw) });
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
+  hookBase = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+
+  t = await createTestDatabase();
+  a = await createOrgWithMembers(t.admin, "evo-a");
+  sim = await Simulator.start({ seed: `evo-${prefix}`, contactDefaults: { deliveryDelayMs: 60, readDelayMs: 150 } });
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
+  const env = parseEnv(OrchestratorEnv, {
+    DATABASE_URL: t.appUrl,
+    REDIS_URL,
+    LOG_LEVEL: "silent",
+    JWT_SECRET,
+    MIRAGE_ENCRYPTION_KEYS: keys,
+    QUEUE_PREFIX: prefix,
+    REALTIME_STREAM: `${prefix}:realtime`,
+    WEBHOOK_ALLOW_PRIVATE: "127.0.0.1/32",
+    WEBHOOK_DISPATCH_INTERVAL_MS: "100",
+    PLACEMENT_INTERVAL_MS: "500",
+    EVOLUTION_QR_WAIT_MS: "15000",
+  });
+  orch = createOrchestrator({ config: env, logger: silent, db: t.db, redis });
+  url = (await orch.listen(0, "127.0.0.1")).url;
+  const owner = await new SignJWT({ role: "authenticated", email: a.users.owner.claims.email })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(a.users.owner.id)
+    .setAudience("authenticated")
+    .setIssuedAt()
+    .setExpirationTime("30m")
+    .sign(new TextEncoder().encode(JWT_SECRET));
+  const key = await api({ url }, "post", `/api/v1/orgs/${a.orgId}/api-keys`, {
+    token: owner,
+    body: { name: "evolution", scopes: ["admin"] },
+  });
+  expect(key.status).toBe(201);
+  globalKey = key.body.key;
+
+  worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/src/main.ts")], {
+    cwd: path.join(root, "workers"),
+    env: {
+      ...process.env,
+      DATABASE_URL: t.appUrl,
+      DATABASE_POOL_MAX: "4",
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      WORKER_ID: "w-evo",
+      WORKER_HTTP_PORT: "0",
+      WORKER_HEARTBEAT_MS: "500",
+      WORKER_TTL_MS: "5000",
+      WORKER_RECONCILE_MS: "1000",
+      SEND_SWEEP_MS: "300",
+      MIRAGE_WA: "simulator",
+      WA_SIM_URL: sim.url,
+      WA_SIM_ROOT_KEY: sim.rootPublicKey.toString("hex"),
+      MIRAGE_ENCRYPTION_KEYS: keys,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await waitFor(async () => (await redis.hlen(`${prefix}:workers`)) === 1, 60_000, "worker");
+}, 120_000);
+
+afterAll(async () => {
+  if (worker && worker.exitCode === null) {
+    const exited = new Promise((r) => worker?.once("exit", r));
+    worker.kill("SIGTERM");
+    await exited;
+  }
+  await orch?.close();
+  await sim?.close();
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (found.length > 0) await redis.del(...found);
+  } while (cursor !== "0");
+  await redis?.quit();
+  await t?.drop();
+  await new Promise((r) => receiver?.close(r));
+}, 60_000);
+
+describe("an Evolution client against Mirage", () => {
+  let instanceToken: string;
+  let instanceId: string;
+
+  it("creates an instance with a webhook, reads its QR, the phone pairs and connectionState turns open", async () => {
+    const created = await evo("post", "/instance/create", {
+      instanceName: "vendas",
+      qrcode: true,
+      integration: "WHATSAPP-BAILEYS",
+      webhook: {
+        enabled: true,
+        url: `${hookBase}/evo`,
+        byEvents: true,
+        base64: false,
+        events: ["QRCODE_UPDATED", "CONNECTION_UPDATE", "MESSAGES_UPSERT", "MESSAGES_UPDATE", "SEND_MESSAGE"],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.instance).toMatchObject({ instanceName: "vendas", integration: "WHATSAPP-BAILEYS" });
+    expect(created.body.hash).toMatch(/^[0-9A-F-]{36}$/);
+    expect(created.body.webhook).toMatchObject({ webhookUrl: `${hookBase}/evo`, webhookByEvents: true });
+    expect(created.body.qrcode.base64).toMatch(/^data:image\/png;base64,/);
+    instanceToken = created.body.hash;
+    instanceId = created.body.instance.instanceId;
+    // Stored hashed: the token itself is nowhere in the database.
+    const stored = await t.admin<{ token_hash: string }[]>`
+      select token_hash from public.evolution_instance_tokens where instance_id = ${instanceId}`;
+    expect(stored[0]?.token_hash).toHaveLength(64);
+    expect(stored[0]?.token_hash).not.toContain(instanceToken);
+
+    const again = await evo("post", "/instance/create", { instanceName: "vendas" });
+    expect(again.status).toBe(403);
+    expect(again.body).toMatchObject({ status: 403, error: "Forbidden" });
+    expect(again.body.response.message[0]).toContain('"vendas" is already in use');
+
+    const connecting = await evo("get", "/instance/connectionState/vendas");
+    expect(connecting.body).toEqual({ instance: { instanceName: "vendas", state: "connecting" } });
+
+    // The instance token works for its own instance.
+    const connect = await evo("get", "/instance/connect/vendas", undefined, instanceToken);
+    expect(connect.status).toBe(200);
+    expect(connect.body).toMatchObject({ code: expect.any(String), base64: expect.stringMatching(/^data:image\/png/) });
+    expect(connect.body.count).toBeGreaterThanOrEqual(1);
+    sim.phone(ACCOUNT).scan(connect.body.code);
+    await waitFor(async () => (await evo("get", "/instance/connectionState/vendas")).body.instance?.state === "open");
+
+    const listed = await evo("get", "/instance/fetchInstances?instanceName=vendas");
+    expect(listed.body).toHaveLength(1);
+    expect(listed.body[0]).toMatchObject({ id: instanceId, name: "vendas", connectionStatus: "open" });
+    expect((await evo("get", `/instance/fetchInstances?instanceId=${randomUUID()}`)).body).toEqual([]);
+    const viaToken = await evo("get", "/instance/fetchInstances", undefined, instanceToken);
+    expect(viaToken.body.map((i: Json) => i.name)).toEqual(["vendas"]);
+
+    // Webhooks: the QR and the connection, in Evolution's bodies, at <url>/<event-name> (webhookByEvents).
+    const qrHook = await waitFor(() => hooks.find((h) => h.path === "/evo/qrcode-updated"));
+    expect(qrHook.body).toMatchObject({ event: "qrcode.updated", instance: "vendas" });
+    expect(qrHook.body.data.qrcode.base64).toMatch(/^data:image\/png/);
+    const open = await waitFor(() =>
+      hooks.find((h) => h.path === "/evo/connection-update" && h.body.data.state === "open"),
+    );
+    expect(open.body).toMatchObject({ event: "connection.update", instance: "vendas", data: { instance: "vendas" } });
+
+    const found = await evo("get", "/webhook/find/vendas");
+    expect(found.body).toMatchObject({
+      url: `${hookBase}/evo`,
+      enabled: true,
+      webhookByEvents: true,
+      instanceId,
+      events: ["QRCODE_UPDATED", "CONNECTION_UPDATE", "MESSAGES_UPSERT", "MESSAGES_UPDATE", "SEND_MESSAGE"],
+    });
+  }, 120_000);
+
+  it("sendText reaches the contact exactly once; the webhook gets SEND_MESSAGE, MESSAGES_UPDATE and the reply", async () => {
+    const contact = sim.contact(CONTACT);
+    const sent = await evo("post", "/message/sendText/vendas", {
+      number: "+55 (11) 97722-0001",
+      text: "Olá! Seu pedido saiu para entrega.",
+      delay: 300,
+      linkPreview: false,
+      quoted: { key: { id: "3EB0ABCDEF", fromMe: false, remoteJid: `${CONTACT}@s.whatsapp.net` } },
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect(sent.body).toMatchObject({
+      key: { remoteJid: `${CONTACT}@s.whatsapp.net`, fromMe: true, id: expect.any(String) },
+      status: "PENDING",
+      message: { conversation: "Olá! Seu pedido saiu para entrega." },
+      messageType: "conversation",
+      instanceId,
+    });
+    const messageId = sent.body.key.id;
+
+    const read = await waitFor(() =>
+      hooks.find(
+        (h) =>
+          h.path === "/evo/messages-update" && h.body.data.messageId === messageId && h.body.data.status === "READ",
+      ),
+    );
+    const received = contact.messages(ACCOUNT);
+    expect(received.map((m) => m.text)).toEqual(["Olá! Seu pedido saiu para entrega."]);
+    expect(received[0]?.presenceBefore.map((p) => p.state)).toContain("composing");
+    expect(read.body).toMatchObject({
+      event: "messages.update",
+      instance: "vendas",
+      data: { keyId: received[0]?.id, remoteJid: `${CONTACT}@s.whatsapp.net`, fromMe: true, status: "READ" },
+    });
+    const sendHook = hooks.find((h) => h.path === "/evo/send-message" && h.body.data.key.id === received[0]?.id);
+    expect(sendHook?.body).toMatchObject({
+      event: "send.message",
+      data: { key: { fromMe: true }, status: "SERVER_ACK" },
+    });
+
+    const replyId = await contact.sendText(ACCOUNT, "Obrigado, chegou!");
+    const upsert = await waitFor(() =>
+      hooks.find((h) => h.path === "/evo/messages-upsert" && h.body.data.key.id === replyId),
+    );
+    expect(upsert.body).toMatchObject({
+      event: "messages.upsert",
+      instance: "vendas",
+      data: {
+        key: { remoteJid: `${CONTACT}@s.whatsapp.net`, fromMe: false, id: replyId },
+        message: { conversation: "Obrigado, chegou!" },
+        messageType: "conversation",
+      },
+    });
+    // Each event once: the outbox never delivers the same upsert twice.
+    expect(hooks.filter((h) => h.path === "/evo/messages-upsert" && h.body.data.key.id === replyId)).toHaveLength(1);
+  }, 120_000);
+
+  it("reads chats, contacts and messages, and marks a chat read", async () => {
+    const chats = await evo("post", "/chat/findChats/vendas", {});
+    expect(chats.body).toEqual([expect.objectContaining({ remoteJid: `${CONTACT}@s.whatsapp.net`, unreadCount: 1 })]);
+    const contacts = await evo("post", "/chat/findContacts/vendas", {
+      where: { remoteJid: `${CONTACT}@s.whatsapp.net` },
+    });
+    expect(contacts.body).toHaveLength(1);
+    const messages = await evo("post", "/chat/findMessages/vendas", {
+      where: { key: { remoteJid: `${CONTACT}@s.whatsapp.net` } },
+      page: 1,
+      offset: 10,
+    });
+    expect(messages.body.messages.total).toBe(2);
+    expect(messages.body.messages.records.map((m: Json) => [m.key.fromMe, m.message.conversation])).toEqual([
+      [false, "Obrigado, chegou!"],
+      [true, "Olá! Seu pedido saiu para entrega."],
+    ]);
+    const marked = await evo("post", "/chat/markMessageAsRead/vendas", {
+      readMessages: [{ remoteJid: `${CONTACT}@s.whatsapp.net`, fromMe: false, id: "x" }],
+    });
+    expect(marked.body).toEqual({ message: "Read messages", read: "success" });
+    expect((await evo("post", "/chat/findChats/vendas", {})).body[0].unreadCount).toBe(0);
+  }, 60_000);
+
+  it("logout unlinks the phone, delete leaves nothing behind (token, webhook, instance) and is audited", async () => {
+    const out = await evo("delete", "/instance/logout/vendas");
+    expect(out.body).toEqual({ status: "SUCCESS", error: false, response: { message: "Instance logged out" } });
+    await waitFor(async () => (await evo("get", "/instance/connectionState/vendas")).body.instance?.state === "close");
+    const twice = await evo("delete", "/instance/logout/vendas");
+    expect(twice.status).toBe(400);
+    expect(twice.body.response.message[0]).toBe('The "vendas" instance is not connected');
+
+    const del = await evo("delete", "/instance/delete/vendas");
+    expect(del.body).toEqual({ status: "SUCCESS", error: false, response: { message: "Instance deleted" } });
+    const left = await t.admin<{ n: number }[]>`
+      select (select count(*) from public.instances where id = ${instanceId})
+           + (select count(*) from public.evolution_instance_tokens where instance_id = ${instanceId})
+           + (select count(*) from public.webhook_endpoints where instance_id = ${instanceId}) as n`;
+    expect(Number(left[0]?.n)).toBe(0);
+    const gone = await evo("get", "/instance/connectionState/vendas");
+    expect(gone.status).toBe(404);
+    expect(gone.body.response.message[0]).toBe('The "vendas" instance does not exist');
+    // The token died with its instance.
+    expect((await evo("get", "/instance/fetchInstances", undefined, instanceToken)).status).toBe(401);
+    const audited = await t.admin<{ action: string }[]>`
+      select action from public.audit_log where org_id = ${a.orgId} and target_id = ${instanceId} order by id`;
+    expect(audited.map((r) => r.action)).toEqual(
+      expect.arrayContaining(["instance.create", "instance.connect", "instance.logout", "instance.delete"]),
+    );
+  }, 90_000);
+});
