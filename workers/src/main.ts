@@ -1,7 +1,7 @@
 import { parseEnv } from "@mirage/config";
 import { createDb } from "@mirage/db";
 import { probePostgres } from "@mirage/db/reachability";
-import { createLogger } from "@mirage/logger";
+import { createLogger, guardConsole } from "@mirage/logger";
 import { probeRedis } from "@mirage/queue/reachability";
 import { Redis } from "ioredis";
 import { WorkersEnv } from "./env.ts";
@@ -12,6 +12,8 @@ const env = parseEnv(WorkersEnv, process.env);
 const logger = createLogger({ service: "workers", level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }).child({
   workerId: env.WORKER_ID,
 });
+// libsignal (under Baileys) prints Signal session records, private keys included, through console.*.
+guardConsole(logger);
 // Dependencies first: unreachable → one line naming it and a non-zero exit, before any client could emit errors.
 const unreachable = (await probePostgres(env.DATABASE_URL)) ?? (await probeRedis(env.REDIS_URL));
 if (unreachable) {

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./index.ts";
+import { createLogger, guardConsole } from "./index.ts";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -58,4 +58,24 @@ createLogger({ service: "pretty-test", pretty: true }).info({ n: 1 }, "hello pre
     expect(stdout).toMatch(/INFO.*hello pretty/);
     expect(() => JSON.parse(stdout.trim().split("\n")[0] ?? "")).toThrow();
   }, 30_000);
+});
+
+describe("guardConsole", () => {
+  it("keeps libsignal's session dumps (private keys) out of the output: only the leading text, at debug", () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ service: "test", level: "debug", destination });
+    const restore = guardConsole(log);
+    try {
+      console.info("Closing session:", { currentRatchet: { ephemeralKeyPair: { privKey: Buffer.from("c02676") } } });
+      console.warn({ privKey: "abc" });
+    } finally {
+      restore();
+    }
+    const out = JSON.stringify(lines);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ msg: "Closing session:", method: "info", withheld: 1, level: 20 });
+    expect(lines[1]).toMatchObject({ msg: "(non-text console output withheld)", method: "warn" });
+    expect(out).not.toContain("privKey");
+    expect(out).not.toContain("c02676");
+  });
 });

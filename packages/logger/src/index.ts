@@ -76,3 +76,28 @@ export function resolvePretty(): string | undefined {
     return undefined;
   }
 }
+
+const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
+
+/**
+ * Routes every `console.*` call of this process to `logger` at debug level, keeping only the call's first argument
+ * when it is a string (at most 200 characters) and dropping every other argument.
+ *
+ * Why: libsignal, under Baileys, prints whole Signal session records — private keys included — with console.info
+ * ("Closing session: SessionEntry {…}"), which would put key material in the logs. Call it once in the composition
+ * root of a process that hosts Baileys sockets. Returns a function that restores the original methods.
+ */
+export function guardConsole(logger: Logger): () => void {
+  const originals = CONSOLE_METHODS.map((m) => [m, console[m]] as const);
+  const sink = logger.child({ module: "console" });
+  for (const m of CONSOLE_METHODS) {
+    console[m] = (...args: unknown[]) => {
+      const first = args[0];
+      const msg = typeof first === "string" ? first.slice(0, 200) : "(non-text console output withheld)";
+      sink.debug({ method: m, withheld: Math.max(0, args.length - 1) }, msg);
+    };
+  }
+  return () => {
+    for (const [m, fn] of originals) console[m] = fn;
+  };
+}

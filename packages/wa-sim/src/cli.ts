@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createLogger } from "@mirage/logger";
+import { createLogger, guardConsole } from "@mirage/logger";
 import { startControlServer } from "./control/http-api.ts";
 import { Simulator } from "./core/simulator.ts";
 import { waSimEnv } from "./env.ts";
@@ -58,6 +58,8 @@ function exitOnStartError(err: unknown, what: string, port: number): never {
 }
 
 const logger = createLogger({ service: "wa-sim", level: env.WA_SIM_LOG_LEVEL });
+// libsignal prints the virtual phones' Signal session records, private keys included, through console.*.
+guardConsole(logger);
 const sim = await Simulator.start({
   seed: env.WA_SIM_SEED,
   host: env.WA_SIM_HOST,
