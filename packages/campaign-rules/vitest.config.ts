@@ -1,3 +1,4 @@
 import { defineProject } from "vitest/config";
+import { sharedTest } from "../../vitest.shared.ts";
 
-export default defineProject({ test: { name: "campaign-rules" } });
+export default defineProject({ test: { ...sharedTest, name: "campaign-rules" } });

@@ -4,6 +4,10 @@ import { startControlServer } from "./control/http-api.ts";
 import { Simulator } from "./core/simulator.ts";
 import { waSimEnv } from "./env.ts";
 
+// The CLI's own output goes straight to the streams: console.* is routed to the logger (see guardConsole below).
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const complain = (text: string) => process.stderr.write(`${text}\n`);
+
 const { values } = parseArgs({
   // `pnpm start -- --port 0` passes the "--" through.
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -19,7 +23,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`wa-sim: a WhatsApp Web simulator for Baileys 7.0.0-rc14
+  out(`wa-sim: a WhatsApp Web simulator for Baileys 7.0.0-rc14
 
   --host <ip>            listen address (WA_SIM_HOST, default 127.0.0.1)
   --port <n>             WebSocket port (WA_SIM_PORT, default 7280; 0 = any)
@@ -40,7 +44,7 @@ const parsed = waSimEnv.safeParse({
   WA_SIM_LOG_LEVEL: values["log-level"] ?? process.env.WA_SIM_LOG_LEVEL,
 });
 if (!parsed.success) {
-  for (const issue of parsed.error.issues) console.error(`wa-sim: ${issue.path.join(".")}: ${issue.message}`);
+  for (const issue of parsed.error.issues) complain(`wa-sim: ${issue.path.join(".")}: ${issue.message}`);
   process.exit(2);
 }
 const env = parsed.data;
@@ -51,9 +55,9 @@ const env = parsed.data;
  */
 function exitOnStartError(err: unknown, what: string, port: number): never {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === "EADDRINUSE") console.error(`wa-sim: ${what} port ${env.WA_SIM_HOST}:${port} is already in use`);
-  else if (code) console.error(`wa-sim: cannot listen for the ${what} on ${env.WA_SIM_HOST}:${port}: ${String(err)}`);
-  else console.error(`wa-sim: ${err instanceof Error ? err.message : String(err)}`);
+  if (code === "EADDRINUSE") complain(`wa-sim: ${what} port ${env.WA_SIM_HOST}:${port} is already in use`);
+  else if (code) complain(`wa-sim: cannot listen for the ${what} on ${env.WA_SIM_HOST}:${port}: ${String(err)}`);
+  else complain(`wa-sim: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }
 
@@ -76,7 +80,7 @@ const control = await startControlServer(sim, {
   return exitOnStartError(err, "control API (WA_SIM_CONTROL_PORT)", env.WA_SIM_CONTROL_PORT);
 });
 
-console.log(`wa-sim ready (seed "${sim.seed}")
+out(`wa-sim ready (seed "${sim.seed}")
   WebSocket (Baileys waWebSocketUrl): ${sim.url}
   Control API:                        ${control.url}
   State file:                         ${sim.stateFilePath ?? "none (memory only; --state-dir keeps it)"}
