@@ -88,6 +88,7 @@ const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as co
  * root of a process that hosts Baileys sockets. Returns a function that restores the original methods.
  */
 export function guardConsole(logger: Logger): () => void {
+  // biome-ignore lint/suspicious/noConsole: this is the one place that takes console over, to keep keys out of logs
   const originals = CONSOLE_METHODS.map((m) => [m, console[m]] as const);
   const sink = logger.child({ module: "console" });
   for (const m of CONSOLE_METHODS) {
