@@ -14,17 +14,13 @@ import { createAuthenticator } from "./auth/principal.ts";
 import { createSessionRevocations } from "./auth/revocations.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
-import { blacklistRoutes } from "./blacklist/index.ts";
-import { campaignsFeatureRoutes, createCampaignScheduler } from "./campaigns/index.ts";
-import { contactsFeatureRoutes } from "./contacts/index.ts";
+import { createCampaignScheduler } from "./campaigns/index.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { type EvolutionDeps, evolutionRouter, evolutionRoutes } from "./evolution/index.ts";
+import { featureRoutes } from "./feature-routes.ts";
 import type { RouteDef } from "./http/route.ts";
-import { createImportContactsProcessor, importRoutes } from "./imports/index.ts";
-import { createInstanceControl, type InstanceControl } from "./instances/instance-control.ts";
-import { instanceRoutes } from "./instances/instances.routes.ts";
-import { conversationRoutes } from "./messaging/conversations.routes.ts";
-import { messageRoutes } from "./messaging/messages.routes.ts";
+import { createImportContactsProcessor } from "./imports/index.ts";
+import { createInstanceControl } from "./instances/instance-control.ts";
 import { createSendRateLimiter } from "./messaging/rate-limit.ts";
 import { createSendService } from "./messaging/send-service.ts";
 import { createMetrics } from "./ops/metrics.ts";
@@ -33,13 +29,10 @@ import { createPlacementService } from "./placement/placement-service.ts";
 import { createRealtimeControl } from "./realtime/control.ts";
 import { createRealtimeGateway } from "./realtime/gateway.ts";
 import { createRealtimeRelay } from "./realtime/relay.ts";
-import { segmentRoutes } from "./segments/index.ts";
-import { templateRoutes } from "./templates/index.ts";
 import { createDeliverWebhookProcessor, webhookRetryDelay } from "./webhooks/deliver-webhook.processor.ts";
 import { createWebhookDispatcher } from "./webhooks/dispatcher.ts";
 import { createTargetPolicy } from "./webhooks/ssrf.ts";
 import { rewrapWebhookSecrets, sealWebhookSecret } from "./webhooks/webhook-secrets.ts";
-import { workerRoutes } from "./workers/workers.routes.ts";
 
 export type OrchestratorConfig = Omit<
   OrchestratorEnv,
@@ -73,38 +66,6 @@ export type Orchestrator = {
     webhookWorker: Worker | undefined;
     importWorker: Worker | undefined;
   };
-};
-
-/**
- * The feature routes mounted beyond the core, in one list so that the offline OpenAPI export (CI lint) documents
- * exactly what a running orchestrator serves.
- */
-export function featureRoutes(deps: FeatureDeps): RouteDef[] {
-  const { db } = deps;
-  return [
-    ...instanceRoutes({ db, control: deps.control }),
-    ...contactsFeatureRoutes({ db }),
-    ...importRoutes({ db, queues: deps.queues, maxBytes: deps.importMaxBytes }),
-    ...segmentRoutes({ db }),
-    ...blacklistRoutes({ db }),
-    ...templateRoutes({ db }),
-    ...workerRoutes({ db, redis: deps.redis, ns: deps.ns }),
-    ...messageRoutes({ db, send: deps.send }),
-    ...conversationRoutes({ db, send: deps.send }),
-    ...campaignsFeatureRoutes({ db, engine: deps.campaignEngine }),
-  ];
-}
-
-/** What the feature routes capture (route factories only keep them for their handlers). */
-export type FeatureDeps = {
-  db: Database;
-  control: InstanceControl;
-  queues: ReturnType<typeof createQueues>;
-  importMaxBytes: number;
-  redis: Redis;
-  ns: string;
-  send: ReturnType<typeof createSendService>;
-  campaignEngine: ReturnType<typeof createCampaignScheduler>["engine"];
 };
 
 /** Wires every module of the orchestrator from already-open clients (main.ts opens them; tests pass their own). */

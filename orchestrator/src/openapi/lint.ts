@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { coreRoutes, type HttpAppDeps, metaRoutes } from "../app.ts";
 import { evolutionRoutes } from "../evolution/index.ts";
-import { featureRoutes } from "../orchestrator.ts";
+import { featureRoutes } from "../feature-routes.ts";
 import { buildOpenApiDocument } from "./document.ts";
 
 // CI step: the OpenAPI document built offline from the route list a running orchestrator mounts (route factories
