@@ -8,11 +8,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import en from "../messages/en.json";
-import ptBR from "../messages/pt-BR.json";
+import { loadCatalogue } from "../src/i18n/catalogue";
 import { CHROMIUM, type Look, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
+const en = await loadCatalogue("en");
+const ptBR = await loadCatalogue("pt-BR");
 const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
 let stack: Stack;
 let browser: Browser;
@@ -117,7 +118,7 @@ describe("health board", () => {
     process.stdout.write(`health board: ban → on screen in ${elapsed} ms\n`);
     expect(elapsed).toBeLessThan(2_000);
     expect(await board.locator('[data-testid="attention-item"][data-instance="to-ban"]').textContent()).toContain(
-      en.advice.banned.slice(0, 30),
+      (en.advice as { banned: string }).banned.slice(0, 30),
     );
     await admin.close();
   });

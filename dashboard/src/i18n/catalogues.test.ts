@@ -1,7 +1,8 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import en from "../../messages/en.json";
-import ptBR from "../../messages/pt-BR.json";
 import { safeNext } from "../lib/safe-next";
+import { CATALOGUE_FILES, loadCatalogue } from "./catalogue";
 import { negotiateLocale } from "./locales";
 
 type Tree = { [k: string]: string | Tree };
@@ -18,9 +19,21 @@ const placeholders = (s: string) => [...s.matchAll(/\{(\w+)/g)].map((m) => m[1])
 // Words that are the same in both languages (product names, acronyms, loanwords Brazilian teams use as is).
 const SAME_IN_BOTH = new Set(["Webhooks", "Worker", "URL", "IP", "Workers", "Admin"]);
 
-describe("message catalogues", () => {
+describe("message catalogues", async () => {
+  const en = await loadCatalogue("en");
+  const ptBR = await loadCatalogue("pt-BR");
   const enMap = flatten(en as Tree);
   const ptMap = flatten(ptBR as Tree);
+
+  it("every catalogue file exists in both locales and no namespace is defined twice", async () => {
+    const dir = path.resolve(import.meta.dirname, "../../messages");
+    for (const locale of ["en", "pt-BR"]) {
+      const files = readdirSync(path.join(dir, locale))
+        .map((f) => f.replace(/\.json$/, ""))
+        .sort();
+      expect(files).toEqual([...CATALOGUE_FILES].sort());
+    }
+  });
 
   it("pt-BR has exactly the English keys", () => {
     expect([...ptMap.keys()].sort()).toEqual([...enMap.keys()].sort());

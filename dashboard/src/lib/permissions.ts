@@ -6,6 +6,10 @@ import type { TOrgRole } from "@mirage/contracts/enums";
  */
 const RULES = {
   "instances.write": ["owner", "admin", "operator"],
+  // contacts, lists, segments, blacklist, templates, campaigns, sender pools, holidays
+  "audience.write": ["owner", "admin", "marketer"],
+  // replies, notes, tags, assignment and status in the inbox
+  "conversations.write": ["owner", "admin", "operator"],
   "org.manage": ["owner", "admin"],
   "org.own": ["owner"],
 } as const satisfies Record<string, readonly TOrgRole[]>;

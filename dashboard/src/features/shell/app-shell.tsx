@@ -2,9 +2,14 @@
 
 import {
   ActivityIcon,
+  ContactIcon,
+  FileTextIcon,
+  InboxIcon,
   KeyRoundIcon,
+  LayoutDashboardIcon,
   ListChecksIcon,
   LogOutIcon,
+  MegaphoneIcon,
   MenuIcon,
   ScrollTextIcon,
   SmartphoneIcon,
@@ -33,7 +38,12 @@ export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
   const all: NavItem[] = [
+    { href: "/overview", label: t("overview"), icon: LayoutDashboardIcon },
     { href: "/instances", label: t("instances"), icon: SmartphoneIcon },
+    { href: "/contacts", label: t("contacts"), icon: ContactIcon },
+    { href: "/templates", label: t("templates"), icon: FileTextIcon },
+    { href: "/campaigns", label: t("campaigns"), icon: MegaphoneIcon },
+    { href: "/inbox", label: t("inbox"), icon: InboxIcon },
     { href: "/health", label: t("health"), icon: ActivityIcon, needs: "org.manage" },
     { href: "/settings/members", label: t("members"), icon: UsersIcon, needs: "org.manage" },
     { href: "/settings/api-keys", label: t("apiKeys"), icon: KeyRoundIcon, needs: "org.manage" },
