@@ -4,88 +4,30 @@
  * assertions read. Exactly once across pause/resume and a SIGKILL of the worker, blacklist and opt-out honoured,
  * gaps drawn from the profile, quiet hours and holidays in the recipient's own zone, a banned number's share moved.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import path from "node:path";
-import { parseEnv } from "@mirage/config";
-import { createLogger } from "@mirage/logger";
-import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
-import { type ReceivedMessage, Simulator } from "@mirage/wa-sim";
-import { Redis } from "ioredis";
+import { type E2eStack, pairByQr, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
+import type { OrgFixture } from "@mirage/testing/fixtures";
+import type { TestDatabase } from "@mirage/testing/postgres";
+import type { ReceivedMessage, Simulator } from "@mirage/wa-sim";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrchestratorEnv } from "../src/env.ts";
-import { createOrchestrator, type Orchestrator } from "../src/orchestrator.ts";
-import { api, type Json, JWT_SECRET, REDIS_URL } from "./harness.ts";
+import { inProcessOrchestrator } from "./e2e.ts";
+import { api, type Json } from "./harness.ts";
 
-const root = path.resolve(import.meta.dirname, "../..");
-const prefix = `camp-${randomUUID().slice(0, 8)}`;
-const keys = `k1:${randomBytes(32).toString("base64")}`;
-const silent = createLogger({ service: "e2e", level: process.env.E2E_LOG === "1" ? "error" : "silent" });
 const ACCOUNTS = ["5511966220001", "5511966220002", "5511966220003"];
 
+let stack: E2eStack;
 let t: TestDatabase;
 let a: OrgFixture;
 let sim: Simulator;
-let redis: Redis;
-let orch: Orchestrator;
 let url: string;
 let marketer: string;
-let worker: ChildProcess | undefined;
 const instances: string[] = [];
 const accountOf = new Map<string, string>();
 
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/src/main.ts")], {
-    cwd: path.join(root, "workers"),
-    env: {
-      ...process.env,
-      DATABASE_URL: t.appUrl,
-      DATABASE_POOL_MAX: "8",
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      WORKER_ID: "w-camp",
-      WORKER_HTTP_PORT: "0",
-      WORKER_HEARTBEAT_MS: "500",
-      WORKER_TTL_MS: "4000",
-      WORKER_RECONCILE_MS: "1000",
-      RESTORE_RATE_PER_SECOND: "50",
-      SEND_SWEEP_MS: "300",
-      OUTREACH_SWEEP_MS: "300",
-      MIRAGE_WA: "simulator",
-      WA_SIM_URL: sim.url,
-      WA_SIM_ROOT_KEY: sim.rootPublicKey.toString("hex"),
-      MIRAGE_ENCRYPTION_KEYS: keys,
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", process.env.E2E_LOG === "1" ? "inherit" : "ignore", "inherit"],
-  });
-  worker = child;
-  return child;
-}
-
-async function stopWorker(signal: NodeJS.Signals): Promise<void> {
-  const child = worker;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill(signal);
-  await exited;
-}
-
-async function waitFor<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-  what = "condition",
-) {
-  const started = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The one worker of this suite. */
+const startWorker = () => stack.startWorker("w-camp");
+const stopWorker = (signal: NodeJS.Signals) => stack.stopWorker("w-camp", signal);
+const waitFor = waiter(30_000);
 
 const org = (p: string) => `/api/v1/orgs/${a.orgId}${p}`;
 const post = (p: string, body: unknown) => api({ url }, "post", org(p), { token: marketer, body });
@@ -116,72 +58,38 @@ const FAST = {
 const NO_CAPS = { perHour: 100_000, perDay: 100_000, warmup: false };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  a = await createOrgWithMembers(t.admin, "camp-e2e");
-  sim = await Simulator.start({ seed: `camp-${prefix}`, contactDefaults: { deliveryDelayMs: 30, readDelayMs: null } });
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
-  const env = parseEnv(OrchestratorEnv, {
-    DATABASE_URL: t.appUrl,
-    REDIS_URL,
-    LOG_LEVEL: "silent",
-    JWT_SECRET,
-    MIRAGE_ENCRYPTION_KEYS: keys,
-    QUEUE_PREFIX: prefix,
-    REALTIME_STREAM: `${prefix}:realtime`,
-    WEBHOOK_WORKER_ENABLED: "false",
-    IMPORT_WORKER_ENABLED: "false",
-    PLACEMENT_INTERVAL_MS: "500",
-    CAMPAIGN_TICK_MS: "300",
-    CAMPAIGN_PROGRESS_MS: "500",
+  stack = await startE2eStack({
+    name: "camp",
+    orgs: ["camp-e2e"],
+    sim: { contactDefaults: { deliveryDelayMs: 30, readDelayMs: null } },
+    orchestrator: inProcessOrchestrator({
+      WEBHOOK_WORKER_ENABLED: "false",
+      IMPORT_WORKER_ENABLED: "false",
+      CAMPAIGN_TICK_MS: "300",
+      CAMPAIGN_PROGRESS_MS: "500",
+    }),
+    workerEnv: { DATABASE_POOL_MAX: "8", WORKER_TTL_MS: "4000", SEND_SWEEP_MS: "300", OUTREACH_SWEEP_MS: "300" },
+    workers: ["w-camp"],
+    workersReadyMs: 60_000,
   });
-  orch = createOrchestrator({ config: env, logger: silent, db: t.db, redis });
-  url = (await orch.listen(0, "127.0.0.1")).url;
-  const { SignJWT } = await import("jose");
-  marketer = await new SignJWT({ role: "authenticated", email: a.users.marketer.claims.email })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(a.users.marketer.id)
-    .setAudience("authenticated")
-    .setIssuedAt()
-    .setExpirationTime("30m")
-    .sign(new TextEncoder().encode(JWT_SECRET));
-  const admin = await new SignJWT({ role: "authenticated", email: a.users.admin.claims.email })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(a.users.admin.id)
-    .setAudience("authenticated")
-    .setIssuedAt()
-    .setExpirationTime("30m")
-    .sign(new TextEncoder().encode(JWT_SECRET));
-  startWorker();
-  await waitFor(async () => (await redis.hlen(`${prefix}:workers`)) === 1, 60_000, "worker");
+  ({ t, sim, url } = stack);
+  [a] = stack.orgs as [OrgFixture];
+  marketer = await stack.token(a.users.marketer);
+  const admin = await stack.token(a.users.admin);
   for (const [i, account] of ACCOUNTS.entries()) {
-    const created = await api({ url }, "post", org("/instances"), { token: admin, body: { name: `sender-${i + 1}` } });
-    const id = created.body.id as string;
+    const id = await pairByQr(stack, {
+      org: a,
+      token: admin,
+      name: `sender-${i + 1}`,
+      phone: account,
+      timeoutMs: 30_000,
+    });
     instances.push(id);
     accountOf.set(id, account);
-    const qr = await waitFor<string>(async () => {
-      const r = await api({ url }, "get", org(`/instances/${id}/qr`), { token: admin });
-      return r.status === 200 ? r.body.qr : undefined;
-    });
-    sim.phone(account).scan(qr);
-    await waitFor(
-      async () => (await api({ url }, "get", org(`/instances/${id}`), { token: admin })).body.status === "connected",
-    );
   }
 }, 240_000);
 
-afterAll(async () => {
-  await stopWorker("SIGTERM");
-  await orch?.close();
-  await sim?.close();
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (found.length > 0) await redis.del(...found);
-  } while (cursor !== "0");
-  await redis?.quit();
-  await t?.drop();
-}, 60_000);
+afterAll(() => stack?.close(), 60_000);
 
 /** Per account, the gaps (ms) between consecutive messages it delivered, in order. */
 function gapsByAccount(messages: ReceivedMessage[], skip?: (prev: ReceivedMessage, next: ReceivedMessage) => boolean) {

@@ -4,37 +4,25 @@
  * over Postgres and Redis, a real worker process hosting real Baileys, wa-sim's virtual phone and contacts, and a
  * local HTTP server as the client's webhook receiver (Mirage's durable outbox delivers to it).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import path from "node:path";
-import { parseEnv } from "@mirage/config";
-import { createLogger } from "@mirage/logger";
-import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
-import { Simulator } from "@mirage/wa-sim";
-import { Redis } from "ioredis";
-import { SignJWT } from "jose";
+import { type E2eStack, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
+import type { OrgFixture } from "@mirage/testing/fixtures";
+import type { TestDatabase } from "@mirage/testing/postgres";
+import type { Simulator } from "@mirage/wa-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrchestratorEnv } from "../src/env.ts";
-import { createOrchestrator, type Orchestrator } from "../src/orchestrator.ts";
-import { api, type Json, JWT_SECRET, REDIS_URL } from "./harness.ts";
+import { inProcessOrchestrator } from "./e2e.ts";
+import { api, type Json } from "./harness.ts";
 
-const root = path.resolve(import.meta.dirname, "../..");
-const prefix = `evo-${randomUUID().slice(0, 8)}`;
-const keys = `k1:${randomBytes(32).toString("base64")}`;
-const silent = createLogger({ service: "e2e", level: "silent" });
 const ACCOUNT = "5511966220001";
 const CONTACT = "5511977220001";
 
+let stack: E2eStack;
 let t: TestDatabase;
 let a: OrgFixture;
 let sim: Simulator;
-let redis: Redis;
-let orch: Orchestrator;
 let url: string;
 let globalKey: string;
-let worker: ChildProcess | undefined;
 let receiver: Server;
 let hookBase: string;
 const hooks: { path: string; body: Json }[] = [];
@@ -43,19 +31,7 @@ const hooks: { path: string; body: Json }[] = [];
 const evo = (method: string, p: string, body?: Json, apikey = globalKey) =>
   api({ url }, method, `/evolution${p}`, { headers: { apikey }, ...(body !== undefined ? { body } : {}) });
 
-async function waitFor<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-  what = "condition",
-) {
-  const started = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = waiter(30_000);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -71,80 +47,32 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
   hookBase = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
 
-  t = await createTestDatabase();
-  a = await createOrgWithMembers(t.admin, "evo-a");
-  sim = await Simulator.start({ seed: `evo-${prefix}`, contactDefaults: { deliveryDelayMs: 60, readDelayMs: 150 } });
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
-  const env = parseEnv(OrchestratorEnv, {
-    DATABASE_URL: t.appUrl,
-    REDIS_URL,
-    LOG_LEVEL: "silent",
-    JWT_SECRET,
-    MIRAGE_ENCRYPTION_KEYS: keys,
-    QUEUE_PREFIX: prefix,
-    REALTIME_STREAM: `${prefix}:realtime`,
-    WEBHOOK_ALLOW_PRIVATE: "127.0.0.1/32",
-    WEBHOOK_DISPATCH_INTERVAL_MS: "100",
-    PLACEMENT_INTERVAL_MS: "500",
-    EVOLUTION_QR_WAIT_MS: "15000",
+  stack = await startE2eStack({
+    name: "evo",
+    orgs: ["evo-a"],
+    sim: { contactDefaults: { deliveryDelayMs: 60, readDelayMs: 150 } },
+    orchestrator: inProcessOrchestrator({
+      WEBHOOK_ALLOW_PRIVATE: "127.0.0.1/32",
+      WEBHOOK_DISPATCH_INTERVAL_MS: "100",
+      EVOLUTION_QR_WAIT_MS: "15000",
+    }),
+    workerEnv: { SEND_SWEEP_MS: "300" },
+    workers: ["w-evo"],
+    workersReadyMs: 60_000,
   });
-  orch = createOrchestrator({ config: env, logger: silent, db: t.db, redis });
-  url = (await orch.listen(0, "127.0.0.1")).url;
-  const owner = await new SignJWT({ role: "authenticated", email: a.users.owner.claims.email })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(a.users.owner.id)
-    .setAudience("authenticated")
-    .setIssuedAt()
-    .setExpirationTime("30m")
-    .sign(new TextEncoder().encode(JWT_SECRET));
+  ({ t, sim, url } = stack);
+  [a] = stack.orgs as [OrgFixture];
+  const owner = await stack.token(a.users.owner);
   const key = await api({ url }, "post", `/api/v1/orgs/${a.orgId}/api-keys`, {
     token: owner,
     body: { name: "evolution", scopes: ["admin"] },
   });
   expect(key.status).toBe(201);
   globalKey = key.body.key;
-
-  worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/src/main.ts")], {
-    cwd: path.join(root, "workers"),
-    env: {
-      ...process.env,
-      DATABASE_URL: t.appUrl,
-      DATABASE_POOL_MAX: "4",
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      WORKER_ID: "w-evo",
-      WORKER_HTTP_PORT: "0",
-      WORKER_HEARTBEAT_MS: "500",
-      WORKER_TTL_MS: "5000",
-      WORKER_RECONCILE_MS: "1000",
-      SEND_SWEEP_MS: "300",
-      MIRAGE_WA: "simulator",
-      WA_SIM_URL: sim.url,
-      WA_SIM_ROOT_KEY: sim.rootPublicKey.toString("hex"),
-      MIRAGE_ENCRYPTION_KEYS: keys,
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  await waitFor(async () => (await redis.hlen(`${prefix}:workers`)) === 1, 60_000, "worker");
 }, 120_000);
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    const exited = new Promise((r) => worker?.once("exit", r));
-    worker.kill("SIGTERM");
-    await exited;
-  }
-  await orch?.close();
-  await sim?.close();
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (found.length > 0) await redis.del(...found);
-  } while (cursor !== "0");
-  await redis?.quit();
-  await t?.drop();
+  await stack?.close();
   await new Promise((r) => receiver?.close(r));
 }, 60_000);
 

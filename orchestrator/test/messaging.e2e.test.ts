@@ -4,100 +4,33 @@
  * the assertions read. At most once (idempotency keys, SIGKILL mid-send), inbound stored once across replays,
  * opt-outs, LID-only senders, Brazil's ninth digit.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import path from "node:path";
-import { parseEnv } from "@mirage/config";
-import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
-import { createLogger } from "@mirage/logger";
-import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
-import { Simulator } from "@mirage/wa-sim";
-import { Redis } from "ioredis";
-import { SignJWT } from "jose";
-import { io as connect, type Socket } from "socket.io-client";
+import { type E2eStack, pairByQr, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
+import type { OrgFixture } from "@mirage/testing/fixtures";
+import type { TestDatabase } from "@mirage/testing/postgres";
+import type { Simulator } from "@mirage/wa-sim";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { OrchestratorEnv } from "../src/env.ts";
-import { createOrchestrator, type Orchestrator } from "../src/orchestrator.ts";
-import { api, type Json, JWT_SECRET, REDIS_URL } from "./harness.ts";
+import { inProcessOrchestrator } from "./e2e.ts";
+import { api, type Json } from "./harness.ts";
 
 // Real sockets, a worker process and receipts on a shared 2-core machine: every step waits on events, with room.
 vi.setConfig({ testTimeout: 120_000 });
 
-const root = path.resolve(import.meta.dirname, "../..");
-const prefix = `msg-${randomUUID().slice(0, 8)}`;
-const keys = `k1:${randomBytes(32).toString("base64")}`;
-const silent = createLogger({ service: "e2e", level: process.env.E2E_LOG === "1" ? "error" : "silent" });
-
+let stack: E2eStack;
 let t: TestDatabase;
 let a: OrgFixture;
 let b: OrgFixture;
 let sim: Simulator;
-let redis: Redis;
-let orch: Orchestrator;
 let url: string;
 let operator: string;
 let viewer: string;
 let outsider: string;
-let worker: ChildProcess | undefined;
-const sockets: Socket[] = [];
 let instanceId: string;
 const ACCOUNT = "5511966110001";
 
-const token = (user: { id: string; claims: { email: string } }) =>
-  new SignJWT({ role: "authenticated", email: user.claims.email })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(user.id)
-    .setAudience("authenticated")
-    .setIssuedAt()
-    .setExpirationTime("30m")
-    .sign(new TextEncoder().encode(JWT_SECRET));
-
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/src/main.ts")], {
-    cwd: path.join(root, "workers"),
-    env: {
-      ...process.env,
-      DATABASE_URL: t.appUrl,
-      DATABASE_POOL_MAX: "4",
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      WORKER_ID: "w-msg",
-      WORKER_HTTP_PORT: "0",
-      WORKER_HEARTBEAT_MS: "500",
-      WORKER_TTL_MS: "5000",
-      WORKER_RECONCILE_MS: "1000",
-      RESTORE_RATE_PER_SECOND: "50",
-      SEND_SWEEP_MS: "300",
-      MIRAGE_WA: "simulator",
-      WA_SIM_URL: sim.url,
-      WA_SIM_ROOT_KEY: sim.rootPublicKey.toString("hex"),
-      MIRAGE_ENCRYPTION_KEYS: keys,
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", process.env.E2E_LOG === "1" ? "inherit" : "ignore", "inherit"],
-  });
-  worker = child;
-  return child;
-}
-
-async function stopWorker(signal: NodeJS.Signals): Promise<void> {
-  const child = worker;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill(signal);
-  await exited;
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 40_000, what = "condition") {
-  const started = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The one worker of this suite. */
+const startWorker = () => stack.startWorker("w-msg");
+const stopWorker = (signal: NodeJS.Signals) => stack.stopWorker("w-msg", signal);
+const waitFor = waiter(40_000);
 
 const inst = (org: OrgFixture) => `/api/v1/orgs/${org.orgId}/instances`;
 const msgs = (org: OrgFixture) => `/api/v1/orgs/${org.orgId}/messages`;
@@ -145,84 +78,33 @@ const conversationOf = async (peer: { phone?: string; lid?: string }): Promise<J
     `conversation with ${JSON.stringify(peer)}`,
   );
 
-async function listen(tok: string): Promise<TRealtimeEnvelope[]> {
-  const socket = connect(url, { auth: { token: tok }, transports: ["websocket"], forceNew: true, reconnection: false });
-  sockets.push(socket);
-  const events: TRealtimeEnvelope[] = [];
-  for (const name of ["message:status", "message:inbound", "conversation:changed"]) {
-    socket.on(name, (e: TRealtimeEnvelope) => events.push(e));
-  }
-  await new Promise((resolve, reject) => {
-    socket.once("realtime:ready", resolve);
-    socket.once("connect_error", reject);
-  });
-  return events;
-}
+const listen = (tok: string) => stack.listen(tok, ["message:status", "message:inbound", "conversation:changed"]);
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  a = await createOrgWithMembers(t.admin, "msg-a");
-  b = await createOrgWithMembers(t.admin, "msg-b");
-  sim = await Simulator.start({ seed: `msg-${prefix}`, contactDefaults: { deliveryDelayMs: 60, readDelayMs: 120 } });
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
-  const env = parseEnv(OrchestratorEnv, {
-    DATABASE_URL: t.appUrl,
-    REDIS_URL,
-    LOG_LEVEL: "silent",
-    JWT_SECRET,
-    MIRAGE_ENCRYPTION_KEYS: keys,
-    QUEUE_PREFIX: prefix,
-    REALTIME_STREAM: `${prefix}:realtime`,
-    WEBHOOK_WORKER_ENABLED: "false",
-    PLACEMENT_INTERVAL_MS: "500",
-    SEND_RATE_PER_INSTANCE_PER_MINUTE: "600",
-    SEND_BURST_PER_INSTANCE: "40",
+  stack = await startE2eStack({
+    name: "msg",
+    orgs: ["msg-a", "msg-b"],
+    sim: { contactDefaults: { deliveryDelayMs: 60, readDelayMs: 120 } },
+    orchestrator: inProcessOrchestrator({
+      WEBHOOK_WORKER_ENABLED: "false",
+      SEND_RATE_PER_INSTANCE_PER_MINUTE: "600",
+      SEND_BURST_PER_INSTANCE: "40",
+    }),
+    workerEnv: { SEND_SWEEP_MS: "300" },
+    workers: ["w-msg"],
   });
-  orch = createOrchestrator({ config: env, logger: silent, db: t.db, redis });
-  url = (await orch.listen(0, "127.0.0.1")).url;
-  operator = await token(a.users.operator);
-  viewer = await token(a.users.viewer);
-  outsider = await token(b.users.owner);
+  ({ t, sim, url } = stack);
+  [a, b] = stack.orgs as [OrgFixture, OrgFixture];
+  operator = await stack.token(a.users.operator);
+  viewer = await stack.token(a.users.viewer);
+  outsider = await stack.token(b.users.owner);
   // A webhook endpoint, so the outbox rows of message events can be asserted.
   await t.admin`insert into public.webhook_endpoints (org_id, url) values (${a.orgId}, 'https://hooks.example.com/m')`;
-  startWorker();
-  await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 1 ? true : undefined), 30_000, "worker");
-  const created = await api({ url }, "post", inst(a), { token: operator, body: { name: "sales" } });
-  instanceId = created.body.id;
   // Generous waits: pairing generates 812 pre-keys, which takes a while on a loaded 2-core machine.
-  const qr = await waitFor<string>(
-    async () => {
-      const r = await api({ url }, "get", `${inst(a)}/${instanceId}/qr`, { token: operator });
-      return r.status === 200 ? r.body.qr : undefined;
-    },
-    60_000,
-    "a QR code",
-  );
-  sim.phone(ACCOUNT).scan(qr);
-  await waitFor(
-    async () => {
-      const r = await api({ url }, "get", `${inst(a)}/${instanceId}`, { token: operator });
-      return r.body.status === "connected" ? true : undefined;
-    },
-    60_000,
-    "the instance connected",
-  );
+  instanceId = await pairByQr(stack, { org: a, token: operator, name: "sales", phone: ACCOUNT, timeoutMs: 60_000 });
 }, 180_000);
 
-afterAll(async () => {
-  await stopWorker("SIGTERM");
-  for (const socket of sockets) socket.close();
-  await orch?.close();
-  await sim?.close();
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (found.length > 0) await redis.del(...found);
-  } while (cursor !== "0");
-  await redis?.quit();
-  await t?.drop();
-}, 60_000);
+afterAll(() => stack?.close(), 60_000);
 
 describe("sending through the API", () => {
   it("the same idempotency key twice arrives once; the state follows to read, live and in the history", async () => {
