@@ -9,3 +9,9 @@ export const sharedTest = {
   hookTimeout: 60_000,
   teardownTimeout: 30_000,
 } as const;
+
+/**
+ * `setupFiles` entry of every project that runs Baileys in the test process: routes console.* to a silent logger, so
+ * libsignal's session dumps (private keys included) stay out of the test output. See packages/testing/src/console-guard.ts.
+ */
+export const consoleGuardSetup = new URL("./packages/testing/src/console-guard.ts", import.meta.url).pathname;

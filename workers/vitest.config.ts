@@ -1,5 +1,7 @@
 import { defineProject } from "vitest/config";
-import { sharedTest } from "../vitest.shared.ts";
+import { consoleGuardSetup, sharedTest } from "../vitest.shared.ts";
 
 // Real Baileys against wa-sim: pairing and reconnects take seconds, not milliseconds.
-export default defineProject({ test: { ...sharedTest, name: "workers", testTimeout: 60_000 } });
+export default defineProject({
+  test: { ...sharedTest, name: "workers", testTimeout: 60_000, setupFiles: [consoleGuardSetup] },
+});

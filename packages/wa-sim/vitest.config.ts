@@ -1,4 +1,5 @@
 import { defineProject } from "vitest/config";
-import { sharedTest } from "../../vitest.shared.ts";
+import { consoleGuardSetup, sharedTest } from "../../vitest.shared.ts";
 
-export default defineProject({ test: { ...sharedTest, name: "wa-sim" } });
+// Baileys clients run in the test process: their libsignal prints session records through console.
+export default defineProject({ test: { ...sharedTest, name: "wa-sim", setupFiles: [consoleGuardSetup] } });

@@ -23,8 +23,14 @@ describe("Vitest projects", () => {
     expect(configs.length).toBeGreaterThan(8);
     for (const file of configs) {
       const text = readFileSync(path.join(repoRoot, file), "utf8");
-      expect(text, file).toMatch(/import \{ sharedTest \} from "(\.\.\/)+vitest\.shared\.ts"/);
+      expect(text, file).toMatch(/import \{[^}]*\bsharedTest\b[^}]*\} from "(\.\.\/)+vitest\.shared\.ts"/);
       expect(text, file).toContain("...sharedTest");
+    }
+  });
+
+  it("the projects that run Baileys in the test process guard the console (libsignal prints session keys)", () => {
+    for (const file of ["workers/vitest.config.ts", "packages/wa-sim/vitest.config.ts"]) {
+      expect(readFileSync(path.join(repoRoot, file), "utf8"), file).toContain("setupFiles: [consoleGuardSetup]");
     }
   });
 
