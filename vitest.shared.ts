@@ -11,7 +11,7 @@ export const sharedTest = {
 } as const;
 
 /**
- * `setupFiles` entry of every project that runs Baileys in the test process: routes console.* to a silent logger, so
+ * `setupFiles` entry of every project that runs Baileys or wa-sim (its contacts use libsignal) in the test process: routes console.* to a silent logger, so
  * libsignal's session dumps (private keys included) stay out of the test output. See packages/testing/src/console-guard.ts.
  */
 export const consoleGuardSetup = new URL("./packages/testing/src/console-guard.ts", import.meta.url).pathname;

@@ -1,5 +1,5 @@
 import { defineProject } from "vitest/config";
-import { sharedTest } from "../vitest.shared.ts";
+import { consoleGuardSetup, sharedTest } from "../vitest.shared.ts";
 
 // Unit tests (catalogues, locale negotiation) and the browser end-to-end suite against the whole stack. The e2e
 // suite builds the dashboard when its sources changed (minutes on a loaded 2-core machine): generous timeouts.
@@ -11,5 +11,7 @@ export default defineProject({
     testTimeout: 180_000,
     hookTimeout: 900_000,
     fileParallelism: false,
+    // The e2e stack runs wa-sim in the test process: its contacts' libsignal prints session records on console.
+    setupFiles: [consoleGuardSetup],
   },
 });

@@ -1,22 +1,20 @@
 /**
- * The whole Mirage stack for browser tests, started the way ./mirage start does: wa-sim (in this process, with its
- * control API), the orchestrator and one worker as child processes on a fresh migrated database and a private Redis
- * prefix, and the dashboard's production build (standalone server). close() stops everything it started.
+ * The whole Mirage stack for browser tests, started the way ./mirage start does: `@mirage/testing/e2e-stack` (wa-sim
+ * in this process with its control API, a fresh migrated database, a private Redis prefix, one worker process) with
+ * the orchestrator as a child process, and the dashboard's production build (standalone server). close() stops
+ * everything it started.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { REPO_ROOT, startE2eStack, waitFor } from "@mirage/testing/e2e-stack";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
-import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
-import { Simulator } from "@mirage/wa-sim";
-import { type ControlServer, startControlServer } from "@mirage/wa-sim/control/http-api";
-import { Redis } from "ioredis";
+import type { TestDatabase } from "@mirage/testing/postgres";
+import type { Simulator } from "@mirage/wa-sim";
+import type { ControlServer } from "@mirage/wa-sim/control/http-api";
 
 export const PASSWORD = "e2e-password-123";
-const root = path.resolve(import.meta.dirname, "../..");
-const REDIS_URL = process.env.MIRAGE_TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export type Stack = {
   t: TestDatabase;
@@ -60,78 +58,61 @@ async function waitForUrl(url: string, child: ChildProcess, what: string, timeou
 
 /** Builds the dashboard when its sources changed since the last build (a no-op otherwise). */
 export function buildDashboard(): void {
-  execFileSync(process.execPath, [path.join(root, "dashboard/scripts/build.mjs"), "--if-stale"], {
-    cwd: path.join(root, "dashboard"),
+  execFileSync(process.execPath, [path.join(REPO_ROOT, "dashboard/scripts/build.mjs"), "--if-stale"], {
+    cwd: path.join(REPO_ROOT, "dashboard"),
     stdio: ["ignore", "inherit", "inherit"],
   });
 }
 
 export async function startStack(): Promise<Stack> {
   buildDashboard();
-  const children: ChildProcess[] = [];
-  const prefix = `dash-e2e-${randomUUID().slice(0, 8)}`;
-  const t = await createTestDatabase();
-  const org = await createOrgWithMembers(t.admin, `dash-${prefix.slice(-8)}`);
-  await t.admin`update auth.users set encrypted_password = extensions.crypt(${PASSWORD}, extensions.gen_salt('bf', 4))`;
-  const sim = await Simulator.start({ seed: prefix });
-  const control = await startControlServer(sim, { port: 0 });
   const [apiPort, dashPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const dashboardUrl = `http://127.0.0.1:${dashPort}`;
-  const keys = `k1:${randomBytes(32).toString("base64")}`;
-  const common: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: t.appUrl,
-    DATABASE_POOL_MAX: "4",
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    MIRAGE_ENCRYPTION_KEYS: keys,
-    LOG_LEVEL: "warn",
-    NODE_ENV: "production",
-  };
-  const tsx = (entry: string, env: NodeJS.ProcessEnv, name: string) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, entry)], {
-      cwd: path.join(root, entry.split("/")[0] ?? ""),
-      env,
+  let orchestratorEnv: NodeJS.ProcessEnv = {};
+  let orchestrator: ChildProcess | undefined;
+  const spawnOrchestrator = () => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "orchestrator/src/main.ts")], {
+      cwd: path.join(REPO_ROOT, "orchestrator"),
+      env: orchestratorEnv,
       stdio: ["ignore", "ignore", "inherit"],
     });
     child.once("exit", (code) => {
-      if (code !== null && code !== 0) process.stderr.write(`${name} exited with ${code}\n`);
+      if (code !== null && code !== 0) process.stderr.write(`orchestrator exited with ${code}\n`);
     });
-    children.push(child);
+    orchestrator = child;
     return child;
   };
-  const orchestratorEnv: NodeJS.ProcessEnv = {
-    ...common,
-    ORCHESTRATOR_HOST: "127.0.0.1",
-    ORCHESTRATOR_PORT: String(apiPort),
-    CORS_ORIGINS: dashboardUrl,
-    JWT_SECRET: randomBytes(32).toString("hex"),
-    AUTH_PROVIDER: "builtin",
-    REALTIME_STREAM: `${prefix}:realtime`,
-    BCRYPT_COST: "4",
-    PLACEMENT_INTERVAL_MS: "500",
-    WEBHOOK_DISPATCH_INTERVAL_MS: "500",
-    LOGIN_RATE_PER_IP_PER_MINUTE: "1000",
-  };
-  let orchestrator = tsx("orchestrator/src/main.ts", orchestratorEnv, "orchestrator");
-  tsx(
-    "workers/src/main.ts",
-    {
-      ...common,
-      WORKER_ID: `${prefix}-w1`,
-      WORKER_HTTP_PORT: "0",
-      WORKER_HEARTBEAT_MS: "1000",
-      WORKER_TTL_MS: "5000",
-      WORKER_RECONCILE_MS: "1000",
-      MIRAGE_WA: "simulator",
-      WA_SIM_URL: sim.url,
-      WA_SIM_ROOT_KEY: sim.rootPublicKey.toString("hex"),
+  const stopOrchestrator = () => stopChild(orchestrator);
+
+  // The orchestrator as ./mirage start runs it: its own process, builtin auth, production mode.
+  const stack = await startE2eStack({
+    name: "dash-e2e",
+    control: true,
+    orchestrator: async (ctx) => {
+      orchestratorEnv = {
+        ...process.env,
+        ...ctx.orchestratorEnv,
+        DATABASE_POOL_MAX: "4",
+        LOG_LEVEL: "warn",
+        NODE_ENV: "production",
+        ORCHESTRATOR_HOST: "127.0.0.1",
+        ORCHESTRATOR_PORT: String(apiPort),
+        CORS_ORIGINS: dashboardUrl,
+        AUTH_PROVIDER: "builtin",
+        BCRYPT_COST: "4",
+        WEBHOOK_DISPATCH_INTERVAL_MS: "500",
+        LOGIN_RATE_PER_IP_PER_MINUTE: "1000",
+      };
+      spawnOrchestrator();
+      return { url: apiUrl, close: stopOrchestrator };
     },
-    "worker",
-  );
-  const dashboard = spawn(process.execPath, [path.join(root, "dashboard/scripts/serve.mjs")], {
-    cwd: path.join(root, "dashboard"),
+    workerEnv: { WORKER_HEARTBEAT_MS: "1000", NODE_ENV: "production" },
+  });
+  const { t, sim, prefix, redis } = stack;
+  const control = stack.control as ControlServer;
+  const dashboard = spawn(process.execPath, [path.join(REPO_ROOT, "dashboard/scripts/serve.mjs")], {
+    cwd: path.join(REPO_ROOT, "dashboard"),
     env: {
       ...process.env,
       DASHBOARD_HOST: "127.0.0.1",
@@ -143,49 +124,20 @@ export async function startStack(): Promise<Stack> {
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  children.push(dashboard);
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
 
   const close = async () => {
-    for (const child of [...children].reverse()) {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    }
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            const timer = setTimeout(() => {
-              c.kill("SIGKILL");
-              resolve();
-            }, 15_000);
-            c.once("exit", () => {
-              clearTimeout(timer);
-              resolve();
-            });
-          }),
-      ),
-    );
-    await control.close().catch(() => undefined);
-    await sim.close().catch(() => undefined);
-    let cursor = "0";
-    do {
-      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (found.length > 0) await redis.del(...found);
-    } while (cursor !== "0");
-    await redis.quit();
-    await t.drop();
+    await stopChild(dashboard);
+    await stack.close();
   };
 
+  let org: OrgFixture;
   try {
-    await waitForUrl(`${apiUrl}/healthz`, orchestrator, "orchestrator", 120_000);
+    org = await createOrgWithMembers(t.admin, `dash-${prefix.slice(-8)}`);
+    await t.admin`update auth.users set encrypted_password = extensions.crypt(${PASSWORD}, extensions.gen_salt('bf', 4))`;
+    stack.startWorker(`${prefix}-w1`);
+    await waitForUrl(`${apiUrl}/healthz`, orchestrator as ChildProcess, "orchestrator", 120_000);
     await waitForUrl(`${dashboardUrl}/sign-in`, dashboard, "dashboard", 120_000);
-    const deadline = Date.now() + 120_000;
-    while ((await redis.hlen(`${prefix}:workers`)) < 1) {
-      if (Date.now() > deadline) throw new Error("the worker did not register within 120 s");
-      await sleep(250);
-    }
+    await waitFor(async () => (await redis.hlen(`${prefix}:workers`)) >= 1, 120_000, "the worker registered");
   } catch (err) {
     await close();
     throw err;
@@ -198,15 +150,20 @@ export async function startStack(): Promise<Stack> {
     apiUrl,
     dashboardUrl,
     email: (role) => org.users[role].claims.email,
-    async stopOrchestrator() {
-      const exited = new Promise((resolve) => orchestrator.once("exit", resolve));
-      orchestrator.kill("SIGTERM");
-      await exited;
-    },
+    stopOrchestrator,
     async restartOrchestrator() {
-      orchestrator = tsx("orchestrator/src/main.ts", orchestratorEnv, "orchestrator");
-      await waitForUrl(`${apiUrl}/healthz`, orchestrator, "orchestrator", 120_000);
+      await waitForUrl(`${apiUrl}/healthz`, spawnOrchestrator(), "orchestrator", 120_000);
     },
     close,
   };
+}
+
+/** SIGTERM, then SIGKILL after 15 s; resolves once the child exited (at once when it is not running). */
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(timer);
 }

@@ -28,8 +28,9 @@ describe("Vitest projects", () => {
     }
   });
 
-  it("the projects that run Baileys in the test process guard the console (libsignal prints session keys)", () => {
-    for (const file of ["workers/vitest.config.ts", "packages/wa-sim/vitest.config.ts"]) {
+  it("the projects that run Baileys or wa-sim in the test process guard the console (libsignal prints keys)", () => {
+    const inProcess = ["workers", "packages/wa-sim", "orchestrator", "dashboard"];
+    for (const file of inProcess.map((dir) => `${dir}/vitest.config.ts`)) {
       expect(readFileSync(path.join(repoRoot, file), "utf8"), file).toContain("setupFiles: [consoleGuardSetup]");
     }
   });

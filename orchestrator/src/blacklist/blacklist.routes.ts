@@ -10,7 +10,7 @@ import {
   ZBulkBlacklistResponse,
   ZCreateBlacklistRequest,
 } from "@mirage/contracts/blacklist";
-import { ZOrgIdParams } from "@mirage/contracts/common";
+import { cursorPageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import type { TBlacklistSource } from "@mirage/contracts/enums";
 import type { Database } from "@mirage/db";
 import {
@@ -31,7 +31,9 @@ import type { Principal } from "../auth/principal.ts";
 import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
 import { phoneFromRequest } from "../contacts/index.ts";
 import { AppError } from "../http/app-error.ts";
+import { resourceRoutes } from "../http/crud.ts";
 import { sendCsv } from "../http/csv.ts";
+import { readCursor, toCursorPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { readHead } from "../imports/index.ts";
 import { BLACKLIST_FILE_MAX_BYTES, readBlacklistFile } from "./blacklist-file.ts";
@@ -41,14 +43,10 @@ const WRITE = { kind: "any", scopes: ["campaigns", "send"] } as const;
 
 const toDto = (b: BlacklistRow) => ({ ...b, createdAt: b.createdAt.toISOString() });
 
-/** Opaque cursor `<created ISO>.<id>`; millisecond precision is enough here (ties fall back to id order). */
-const encode = (b: BlacklistRow) => Buffer.from(`${b.createdAt.toISOString()}|${b.id}`).toString("base64url");
-const decode = (c: string) => {
-  const [at, id] = Buffer.from(c, "base64url").toString("utf8").split("|");
-  const d = new Date(at ?? "");
-  if (!id || Number.isNaN(d.getTime())) throw new AppError("bad_request", "invalid cursor");
-  return { at: d, id };
-};
+/** An entry's place in the newest-first list: `[created ISO, id]`; millisecond precision is enough here (ties fall
+ * back to id order). */
+const ZEntryPosition = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+const entryPosition = (b: BlacklistRow) => [b.createdAt.toISOString(), b.id] as const;
 
 /** An API key adds entries as source "api"; a person as "manual" unless they say otherwise. */
 const defaultSource = (p: Principal): TBlacklistSource => (p.kind === "api_key" ? "api" : "manual");
@@ -68,25 +66,22 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
       responses: {
         200: {
           description: "A page",
-          schema: z.object({ items: z.array(ZBlacklistEntry), nextCursor: z.string().nullable() }),
+          schema: cursorPageOf(ZBlacklistEntry),
           example: { items: [ZBlacklistEntry.meta()?.example], nextCursor: null },
         },
       },
       async handler({ params, query, principal }) {
+        const position = readCursor(query.cursor, ZEntryPosition);
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
           listBlacklist(tx, {
             orgId: params.orgId,
             source: query.source,
             limit: query.limit + 1,
-            after: query.cursor ? decode(query.cursor) : undefined,
+            after: position ? { at: new Date(position[0]), id: position[1] } : undefined,
           }),
         );
-        const items = rows.slice(0, query.limit);
-        const last = items[items.length - 1];
-        return {
-          status: 200,
-          body: { items: items.map(toDto), nextCursor: rows.length > query.limit && last ? encode(last) : null },
-        };
+        const page = toCursorPage(rows, query.limit, entryPosition);
+        return { status: 200, body: { items: page.items.map(toDto), nextCursor: page.nextCursor } };
       },
     }),
     defineRoute({
@@ -270,29 +265,28 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
         return { status: 200, body: out };
       },
     }),
-    defineRoute({
-      method: "delete",
+    resourceRoutes({
+      db,
+      tags: ["blacklist"],
+      read: READ,
+      write: WRITE,
+      params: ZBlacklistParams,
+      id: (p) => p.entryId,
+      schema: ZBlacklistEntry,
+      toDto,
+      notFound: "blacklist entry not found",
+      targetType: "blacklist",
+    }).remove({
       path: "/orgs/:orgId/blacklist/:entryId",
       summary: "Unblock (entries of erased contacts cannot be removed: the person asked never to be contacted)",
-      tags: ["blacklist"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZBlacklistParams,
-      responses: { 204: { description: "Removed" } },
-      async handler({ params, principal }, req) {
-        await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          const entry = await findBlacklistEntry(tx, params.orgId, params.entryId);
-          if (!entry) throw new AppError("not_found", "blacklist entry not found");
-          if (entry.hashed) throw new AppError("conflict", "this entry keeps an erased person blocked; it stays");
-          await deleteBlacklistEntry(tx, params.orgId, params.entryId);
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "blacklist.remove",
-            targetType: "blacklist",
-            targetId: params.entryId,
-          });
-        });
-        return { status: 204 };
+      response: "Removed",
+      action: "remove",
+      async remove(tx, p) {
+        const entry = await findBlacklistEntry(tx, p.orgId, p.entryId);
+        if (!entry) return false;
+        if (entry.hashed) throw new AppError("conflict", "this entry keeps an erased person blocked; it stays");
+        await deleteBlacklistEntry(tx, p.orgId, p.entryId);
+        return true;
       },
     }),
   ];

@@ -1,6 +1,5 @@
-import { ZOrgIdParams } from "@mirage/contracts/common";
+import { cursorPageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
-  pageOf,
   ZContact,
   ZContactListQuery,
   ZContactParams,
@@ -11,9 +10,9 @@ import type { Database, Tx } from "@mirage/db";
 import {
   addToList,
   type ContactQuery,
+  contactPosition,
   cursorContacts,
   customFieldKeys,
-  decodeContactCursor,
   deleteContact,
   findContact,
   findContactByPhone,
@@ -24,16 +23,21 @@ import {
 import { orgDefaultCountry } from "@mirage/db/imports";
 import { findList } from "@mirage/db/lists";
 import { findSegment } from "@mirage/db/segments";
-import { audit } from "../audit/record.ts";
-import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
+import { z } from "zod";
+import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
+import { resourceRoutes } from "../http/crud.ts";
 import { sendCsv } from "../http/csv.ts";
+import { readCursor, toCursorPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { EXPORT_COLUMNS, exportCells, toContactDto } from "./dto.ts";
 import { phoneFromRequest } from "./phone-input.ts";
 
 const READ = { kind: "any", scopes: ["read", "campaigns"] } as const;
 const WRITE = { kind: "any", scopes: ["campaigns"] } as const;
+
+/** A contact's place in the newest-first list: `[created µs, id]` (see contactPosition). */
+const ZContactPosition = z.tuple([z.number().int().nonnegative(), z.uuid()]);
 
 /** Turns list/segment/tag/q query parameters into a contact query, checking that the list or segment exists. */
 export async function contactSelection(
@@ -53,6 +57,18 @@ export async function contactSelection(
 
 export function contactRoutes(deps: { db: Database }): RouteDef[] {
   const { db } = deps;
+  const contacts = resourceRoutes({
+    db,
+    tags: ["contacts"],
+    read: READ,
+    write: WRITE,
+    params: ZContactParams,
+    id: (p) => p.contactId,
+    schema: ZContact,
+    toDto: toContactDto,
+    notFound: "contact not found",
+    targetType: "contact",
+  });
   return [
     defineRoute({
       method: "get",
@@ -67,17 +83,18 @@ export function contactRoutes(deps: { db: Database }): RouteDef[] {
       responses: {
         200: {
           description: "A page of contacts",
-          schema: pageOf(ZContact),
+          schema: cursorPageOf(ZContact),
           example: { items: [ZContact.meta()?.example], nextCursor: "MTc2NDQ5NjAwMDAwMDAwMC41YzllMmYwYS0" },
         },
       },
       async handler({ params, query, principal }) {
-        const after = query.cursor ? decodeContactCursor(query.cursor) : undefined;
-        if (query.cursor && !after) throw new AppError("bad_request", "invalid cursor");
-        const page = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) =>
+        const position = readCursor(query.cursor, ZContactPosition);
+        const after = position ? { us: position[0], id: position[1] } : undefined;
+        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) =>
           listContacts(tx, { ...(await contactSelection(tx, params.orgId, query)), limit: query.limit, after }),
         );
-        return { status: 200, body: { items: page.items.map(toContactDto), nextCursor: page.next } };
+        const page = toCursorPage(rows, query.limit, contactPosition);
+        return { status: 200, body: { items: page.items.map(toContactDto), nextCursor: page.nextCursor } };
       },
     }),
     defineRoute({
@@ -111,126 +128,66 @@ export function contactRoutes(deps: { db: Database }): RouteDef[] {
         return { status: 200 };
       },
     }),
-    defineRoute({
-      method: "post",
+    contacts.create({
       path: "/orgs/:orgId/contacts",
       summary: "Create a contact (the number in any written form)",
-      tags: ["contacts"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZOrgIdParams,
+      response: "The contact",
       body: ZCreateContactRequest,
-      responses: { 201: { description: "The contact", schema: ZContact } },
-      async handler({ params, body, principal }, req) {
-        const created = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          const phone = phoneFromRequest(body.phone, await orgDefaultCountry(tx, params.orgId));
-          const existing = await findContactByPhone(tx, params.orgId, phone.e164);
-          if (existing) throw new AppError("conflict", `a contact with ${phone.e164} exists (id ${existing.id})`);
-          const c = await insertContact(tx, {
-            orgId: params.orgId,
-            phone: phone.e164,
-            lineType: phone.lineType,
-            name: body.name ?? null,
-            customFields: body.customFields ?? {},
-            tags: [...new Set(body.tags ?? [])],
-            waLid: body.waLid ?? null,
-          });
-          for (const listId of body.listIds ?? []) {
-            if (!(await findList(tx, params.orgId, listId)))
-              throw new AppError("not_found", `list ${listId} not found`);
-            await addToList(tx, params.orgId, listId, [c.id]);
-          }
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "contact.create",
-            targetType: "contact",
-            targetId: c.id,
-          });
-          return c;
+      async create(tx, { params, body }) {
+        const phone = phoneFromRequest(body.phone, await orgDefaultCountry(tx, params.orgId));
+        const existing = await findContactByPhone(tx, params.orgId, phone.e164);
+        if (existing) throw new AppError("conflict", `a contact with ${phone.e164} exists (id ${existing.id})`);
+        const c = await insertContact(tx, {
+          orgId: params.orgId,
+          phone: phone.e164,
+          lineType: phone.lineType,
+          name: body.name ?? null,
+          customFields: body.customFields ?? {},
+          tags: [...new Set(body.tags ?? [])],
+          waLid: body.waLid ?? null,
         });
-        return { status: 201, body: toContactDto(created) };
+        for (const listId of body.listIds ?? []) {
+          if (!(await findList(tx, params.orgId, listId))) throw new AppError("not_found", `list ${listId} not found`);
+          await addToList(tx, params.orgId, listId, [c.id]);
+        }
+        return c;
       },
     }),
-    defineRoute({
-      method: "get",
+    contacts.get({
       path: "/orgs/:orgId/contacts/:contactId",
       summary: "One contact",
-      tags: ["contacts"],
-      auth: READ,
-      roles: ALL_ROLES,
-      params: ZContactParams,
-      responses: { 200: { description: "The contact", schema: ZContact } },
-      async handler({ params, principal }) {
-        const c = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
-          findContact(tx, params.orgId, params.contactId),
-        );
-        if (!c) throw new AppError("not_found", "contact not found");
-        return { status: 200, body: toContactDto(c) };
-      },
+      response: "The contact",
+      find: (tx, p) => findContact(tx, p.orgId, p.contactId),
     }),
-    defineRoute({
-      method: "patch",
+    contacts.update({
       path: "/orgs/:orgId/contacts/:contactId",
       summary: "Update a contact",
-      tags: ["contacts"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZContactParams,
+      response: "The contact",
       body: ZUpdateContactRequest,
-      responses: { 200: { description: "The contact", schema: ZContact } },
-      async handler({ params, body, principal }, req) {
-        const c = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          let phone: ReturnType<typeof phoneFromRequest> | undefined;
-          if (body.phone !== undefined) {
-            phone = phoneFromRequest(body.phone, await orgDefaultCountry(tx, params.orgId));
-            const other = await findContactByPhone(tx, params.orgId, phone.e164);
-            if (other && other.id !== params.contactId)
-              throw new AppError("conflict", `another contact has ${phone.e164} (id ${other.id})`);
-          }
-          const row = await updateContact(tx, params.orgId, params.contactId, {
-            phone: phone?.e164,
-            lineType: phone?.lineType,
-            name: body.name,
-            customFields: body.customFields,
-            mergeCustomFields: body.mergeCustomFields,
-            tags: body.tags ? [...new Set(body.tags)] : undefined,
-            waLid: body.waLid,
-          });
-          if (!row) throw new AppError("not_found", "contact not found");
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "contact.update",
-            targetType: "contact",
-            targetId: row.id,
-            detail: { fields: Object.keys(body) },
-          });
-          return row;
+      detail: (body) => ({ fields: Object.keys(body) }),
+      async update(tx, { params, body }) {
+        let phone: ReturnType<typeof phoneFromRequest> | undefined;
+        if (body.phone !== undefined) {
+          phone = phoneFromRequest(body.phone, await orgDefaultCountry(tx, params.orgId));
+          const other = await findContactByPhone(tx, params.orgId, phone.e164);
+          if (other && other.id !== params.contactId)
+            throw new AppError("conflict", `another contact has ${phone.e164} (id ${other.id})`);
+        }
+        return updateContact(tx, params.orgId, params.contactId, {
+          phone: phone?.e164,
+          lineType: phone?.lineType,
+          name: body.name,
+          customFields: body.customFields,
+          mergeCustomFields: body.mergeCustomFields,
+          tags: body.tags ? [...new Set(body.tags)] : undefined,
+          waLid: body.waLid,
         });
-        return { status: 200, body: toContactDto(c) };
       },
     }),
-    defineRoute({
-      method: "delete",
+    contacts.remove({
       path: "/orgs/:orgId/contacts/:contactId",
       summary: "Delete a contact (its messages stay; use …/erase to delete the person's data under LGPD)",
-      tags: ["contacts"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZContactParams,
-      responses: { 204: { description: "Deleted" } },
-      async handler({ params, principal }, req) {
-        await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          if (!(await deleteContact(tx, params.orgId, params.contactId)))
-            throw new AppError("not_found", "contact not found");
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "contact.delete",
-            targetType: "contact",
-            targetId: params.contactId,
-          });
-        });
-        return { status: 204 };
-      },
+      remove: (tx, p) => deleteContact(tx, p.orgId, p.contactId),
     }),
   ];
 }

@@ -1,4 +1,3 @@
-import { ZOrgIdParams } from "@mirage/contracts/common";
 import {
   ZContactList,
   ZCreateListRequest,
@@ -20,8 +19,9 @@ import {
 } from "@mirage/db/lists";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
-import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
+import { MARKETING_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
+import { resourceRoutes } from "../http/crud.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 
 const READ = { kind: "any", scopes: ["read", "campaigns"] } as const;
@@ -78,115 +78,60 @@ export function listRoutes(deps: { db: Database }): RouteDef[] {
       },
     });
 
+  const lists = resourceRoutes({
+    db,
+    tags: ["lists"],
+    read: READ,
+    write: WRITE,
+    params: ZListParams,
+    id: (p) => p.listId,
+    schema: ZContactList,
+    toDto,
+    notFound: "list not found",
+    targetType: "list",
+  });
+
   return [
-    defineRoute({
-      method: "get",
+    lists.list({
       path: "/orgs/:orgId/lists",
       summary: "Contact lists with their member counts",
-      tags: ["lists"],
-      auth: READ,
-      roles: ALL_ROLES,
-      params: ZOrgIdParams,
-      responses: {
-        200: {
-          description: "Lists",
-          schema: z.object({ items: z.array(ZContactList) }),
-          example: { items: [ZContactList.meta()?.example] },
-        },
-      },
-      async handler({ params, principal }) {
-        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listLists(tx, params.orgId));
-        return { status: 200, body: { items: rows.map(toDto) } };
-      },
+      response: "Lists",
+      load: listLists,
     }),
-    defineRoute({
-      method: "post",
+    lists.create({
       path: "/orgs/:orgId/lists",
       summary: "Create a list",
-      tags: ["lists"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZOrgIdParams,
+      response: "The list",
       body: ZCreateListRequest,
-      responses: { 201: { description: "The list", schema: ZContactList } },
-      async handler({ params, body, principal }, req) {
-        const row = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          if (await findListByName(tx, params.orgId, body.name))
-            throw new AppError("conflict", `a list named "${body.name}" exists`);
-          const l = await insertList(tx, {
-            orgId: params.orgId,
-            name: body.name,
-            description: body.description ?? null,
-          });
-          await audit(tx, req, { orgId: params.orgId, action: "list.create", targetType: "list", targetId: l.id });
-          return l;
-        });
-        return { status: 201, body: toDto(row) };
+      async create(tx, { params, body }) {
+        if (await findListByName(tx, params.orgId, body.name))
+          throw new AppError("conflict", `a list named "${body.name}" exists`);
+        return insertList(tx, { orgId: params.orgId, name: body.name, description: body.description ?? null });
       },
     }),
-    defineRoute({
-      method: "get",
+    lists.get({
       path: "/orgs/:orgId/lists/:listId",
       summary: "One list (its contacts: GET …/contacts?listId=…, or …/contacts/export.csv?listId=…)",
-      tags: ["lists"],
-      auth: READ,
-      roles: ALL_ROLES,
-      params: ZListParams,
-      responses: { 200: { description: "The list", schema: ZContactList } },
-      async handler({ params, principal }) {
-        const row = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
-          findList(tx, params.orgId, params.listId),
-        );
-        if (!row) throw new AppError("not_found", "list not found");
-        return { status: 200, body: toDto(row) };
-      },
+      response: "The list",
+      find: (tx, p) => findList(tx, p.orgId, p.listId),
     }),
-    defineRoute({
-      method: "patch",
+    lists.update({
       path: "/orgs/:orgId/lists/:listId",
       summary: "Rename or describe a list",
-      tags: ["lists"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZListParams,
+      response: "The list",
       body: ZUpdateListRequest,
-      responses: { 200: { description: "The list", schema: ZContactList } },
-      async handler({ params, body, principal }, req) {
-        const row = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          if (body.name) {
-            const other = await findListByName(tx, params.orgId, body.name);
-            if (other && other.id !== params.listId)
-              throw new AppError("conflict", `a list named "${body.name}" exists`);
-          }
-          const l = await updateList(tx, params.orgId, params.listId, body);
-          if (!l) throw new AppError("not_found", "list not found");
-          await audit(tx, req, { orgId: params.orgId, action: "list.update", targetType: "list", targetId: l.id });
-          return l;
-        });
-        return { status: 200, body: toDto(row) };
+      async update(tx, { params, body }) {
+        if (body.name) {
+          const other = await findListByName(tx, params.orgId, body.name);
+          if (other && other.id !== params.listId) throw new AppError("conflict", `a list named "${body.name}" exists`);
+        }
+        return updateList(tx, params.orgId, params.listId, body);
       },
     }),
-    defineRoute({
-      method: "delete",
+    lists.remove({
       path: "/orgs/:orgId/lists/:listId",
       summary: "Delete a list (its contacts stay)",
-      tags: ["lists"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZListParams,
-      responses: { 204: { description: "Deleted" } },
-      async handler({ params, principal }, req) {
-        await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          if (!(await deleteList(tx, params.orgId, params.listId))) throw new AppError("not_found", "list not found");
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "list.delete",
-            targetType: "list",
-            targetId: params.listId,
-          });
-        });
-        return { status: 204 };
-      },
+      remove: (tx, p) => deleteList(tx, p.orgId, p.listId),
     }),
     members("add"),
     members("remove"),

@@ -27,6 +27,7 @@ import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
+import { readCursor, toCursorPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { toMessageDto } from "./messages.routes.ts";
 import { SEND_ERRORS, SENDERS, type SendService } from "./send-service.ts";
@@ -36,15 +37,8 @@ function toDto(c: ConversationView) {
   return { ...rest, lastMessageAt: c.lastMessageAt.toISOString(), createdAt: c.createdAt.toISOString() };
 }
 
-// Cursors are opaque to clients: base64url of the keyset position.
-const encode = (parts: (string | number)[]) => Buffer.from(JSON.stringify(parts)).toString("base64url");
-function decode<T extends unknown[]>(cursor: string, shape: z.ZodType<T>): T {
-  try {
-    return shape.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-  } catch {
-    throw new AppError("validation_failed", "the cursor is not one this API returned");
-  }
-}
+// Keyset positions inside the opaque cursors (readCursor, toCursorPage): a conversation's last activity and id; a
+// timeline entry's time, kind rank and id. Pages are read with one extra row, which only proves a next page exists.
 const ZListCursor = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
 const ZTimelineCursor = z.tuple([z.iso.datetime({ offset: true }), z.number().int(), z.number().int()]);
 
@@ -75,7 +69,7 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
         },
       },
       async handler({ params, query, principal }) {
-        const after = query.cursor ? decode(query.cursor, ZListCursor) : undefined;
+        const after = readCursor(query.cursor, ZListCursor);
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
           listConversations(tx, {
             orgId: params.orgId,
@@ -86,17 +80,11 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
             ...(query.unread ? { unread: query.unread === "true" } : {}),
             ...(query.q ? { q: query.q } : {}),
             ...(after ? { after: { at: new Date(after[0]), id: after[1] } } : {}),
-            limit: query.limit,
+            limit: query.limit + 1,
           }),
         );
-        const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
-        return {
-          status: 200,
-          body: {
-            items: rows.map(toDto),
-            nextCursor: last ? encode([last.lastMessageAt.toISOString(), last.id]) : null,
-          },
-        };
+        const page = toCursorPage(rows, query.limit, (c) => [c.lastMessageAt.toISOString(), c.id]);
+        return { status: 200, body: { items: page.items.map(toDto), nextCursor: page.nextCursor } };
       },
     }),
     defineRoute({
@@ -171,22 +159,22 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
         },
       },
       async handler({ params, query, principal }) {
-        const before = query.cursor ? decode(query.cursor, ZTimelineCursor) : undefined;
+        const before = readCursor(query.cursor, ZTimelineCursor);
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           const c = await visible(tx, params.orgId, params.conversationId);
           return listConversationTimeline(tx, {
             conversation: c,
             notes: query.notes === "true",
-            limit: query.limit,
+            limit: query.limit + 1,
             ...(before ? { before: { at: new Date(before[0]), k: before[1], id: before[2] } } : {}),
           });
         });
-        const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
+        const page = toCursorPage(rows, query.limit, (i) => [i.at.toISOString(), i.k, i.id]);
         return {
           status: 200,
           body: {
-            items: rows.map(({ k: _k, ...item }) => ({ ...item, at: item.at.toISOString() })),
-            nextCursor: last ? encode([last.at.toISOString(), last.k, last.id]) : null,
+            items: page.items.map(({ k: _k, ...item }) => ({ ...item, at: item.at.toISOString() })),
+            nextCursor: page.nextCursor,
           },
         };
       },

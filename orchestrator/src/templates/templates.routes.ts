@@ -18,11 +18,11 @@ import {
   updateTemplate,
 } from "@mirage/db/templates";
 import { analyzeTemplate, pickVariant, renderTemplate, seededRandom } from "@mirage/templates";
-import { z } from "zod";
-import { audit } from "../audit/record.ts";
-import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
+import type { z } from "zod";
+import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { contactSelection } from "../contacts/index.ts";
 import { AppError } from "../http/app-error.ts";
+import { resourceRoutes, uniqueConflict } from "../http/crud.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 
 const READ = { kind: "any", scopes: ["read", "campaigns"] } as const;
@@ -39,10 +39,21 @@ async function toDto(tx: Tx, orgId: string, t: TemplateRow) {
   };
 }
 
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === "23505";
-
 export function templateRoutes(deps: { db: Database }): RouteDef[] {
   const { db } = deps;
+  const templates = resourceRoutes({
+    db,
+    tags: ["templates"],
+    read: READ,
+    write: WRITE,
+    params: ZTemplateParams,
+    id: (p) => p.templateId,
+    schema: ZTemplate,
+    toDto: (t: TemplateRow, tx, orgId) => toDto(tx, orgId, t),
+    notFound: "template not found",
+    targetType: "template",
+  });
+  const conflict = (name: string | undefined) => uniqueConflict(`a template named "${name}" exists`);
 
   /** Renders the variants for real contacts: the same seed gives the same texts (what a worker would send). */
   async function preview(
@@ -57,7 +68,7 @@ export function templateRoutes(deps: { db: Database }): RouteDef[] {
       if (contacts.length !== new Set(req.contactIds).size) throw new AppError("not_found", "some contacts not found");
     } else {
       const sel = await contactSelection(tx, orgId, { listId: req.listId, segmentId: req.segmentId });
-      contacts = (await listContacts(tx, { ...sel, limit: req.count })).items;
+      contacts = (await listContacts(tx, { ...sel, limit: req.count })).slice(0, req.count);
     }
     const sample = contacts.map((c) => ({ name: c.name, phone: c.phone, customFields: c.customFields, tags: c.tags }));
     const analysis = analyzeTemplate(variants, {
@@ -74,60 +85,25 @@ export function templateRoutes(deps: { db: Database }): RouteDef[] {
   }
 
   return [
-    defineRoute({
-      method: "get",
+    templates.list({
       path: "/orgs/:orgId/templates",
       summary: "Message templates, with their variables and warnings",
-      tags: ["templates"],
-      auth: READ,
-      roles: ALL_ROLES,
-      params: ZOrgIdParams,
-      responses: {
-        200: {
-          description: "Templates",
-          schema: z.object({ items: z.array(ZTemplate) }),
-          example: { items: [ZTemplate.meta()?.example] },
-        },
-      },
-      async handler({ params, principal }) {
-        const items = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
-          const rows = await listTemplates(tx, params.orgId);
-          return Promise.all(rows.map((t) => toDto(tx, params.orgId, t)));
-        });
-        return { status: 200, body: { items } };
-      },
+      response: "Templates",
+      load: listTemplates,
     }),
-    defineRoute({
-      method: "post",
+    templates.create({
       path: "/orgs/:orgId/templates",
       summary: "Create a template: `{{first_name|cliente}}` variables, `{Olá|Oi}` spintax (nested), variations",
-      tags: ["templates"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZOrgIdParams,
+      response: "The template with its warnings",
       body: ZCreateTemplateRequest,
-      responses: { 201: { description: "The template with its warnings", schema: ZTemplate } },
-      async handler({ params, body, principal }, req) {
-        const out = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          const t = await insertTemplate(tx, {
-            orgId: params.orgId,
-            name: body.name,
-            body: body.body,
-            variations: body.variations ?? [],
-            createdBy: principal.userId,
-          }).catch((e) => {
-            throw isUniqueViolation(e) ? new AppError("conflict", `a template named "${body.name}" exists`) : e;
-          });
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "template.create",
-            targetType: "template",
-            targetId: t.id,
-          });
-          return toDto(tx, params.orgId, t);
-        });
-        return { status: 201, body: out };
-      },
+      create: (tx, { params, body, principal }) =>
+        insertTemplate(tx, {
+          orgId: params.orgId,
+          name: body.name,
+          body: body.body,
+          variations: body.variations ?? [],
+          createdBy: principal.userId,
+        }).catch(conflict(body.name)),
     }),
     defineRoute({
       method: "post",
@@ -148,23 +124,11 @@ export function templateRoutes(deps: { db: Database }): RouteDef[] {
         return { status: 200, body: out };
       },
     }),
-    defineRoute({
-      method: "get",
+    templates.get({
       path: "/orgs/:orgId/templates/:templateId",
       summary: "One template",
-      tags: ["templates"],
-      auth: READ,
-      roles: ALL_ROLES,
-      params: ZTemplateParams,
-      responses: { 200: { description: "The template", schema: ZTemplate } },
-      async handler({ params, principal }) {
-        const out = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
-          const t = await findTemplate(tx, params.orgId, params.templateId);
-          if (!t) throw new AppError("not_found", "template not found");
-          return toDto(tx, params.orgId, t);
-        });
-        return { status: 200, body: out };
-      },
+      response: "The template",
+      find: (tx, p) => findTemplate(tx, p.orgId, p.templateId),
     }),
     defineRoute({
       method: "post",
@@ -185,55 +149,18 @@ export function templateRoutes(deps: { db: Database }): RouteDef[] {
         return { status: 200, body: out };
       },
     }),
-    defineRoute({
-      method: "patch",
+    templates.update({
       path: "/orgs/:orgId/templates/:templateId",
       summary: "Change a template",
-      tags: ["templates"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZTemplateParams,
+      response: "The template",
       body: ZUpdateTemplateRequest,
-      responses: { 200: { description: "The template", schema: ZTemplate } },
-      async handler({ params, body, principal }, req) {
-        const out = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          const t = await updateTemplate(tx, params.orgId, params.templateId, body).catch((e) => {
-            throw isUniqueViolation(e) ? new AppError("conflict", `a template named "${body.name}" exists`) : e;
-          });
-          if (!t) throw new AppError("not_found", "template not found");
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "template.update",
-            targetType: "template",
-            targetId: t.id,
-          });
-          return toDto(tx, params.orgId, t);
-        });
-        return { status: 200, body: out };
-      },
+      update: (tx, { params, body }) =>
+        updateTemplate(tx, params.orgId, params.templateId, body).catch(conflict(body.name)),
     }),
-    defineRoute({
-      method: "delete",
+    templates.remove({
       path: "/orgs/:orgId/templates/:templateId",
       summary: "Delete a template",
-      tags: ["templates"],
-      auth: WRITE,
-      roles: MARKETING_ROLES,
-      params: ZTemplateParams,
-      responses: { 204: { description: "Deleted" } },
-      async handler({ params, principal }, req) {
-        await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          if (!(await deleteTemplate(tx, params.orgId, params.templateId)))
-            throw new AppError("not_found", "template not found");
-          await audit(tx, req, {
-            orgId: params.orgId,
-            action: "template.delete",
-            targetType: "template",
-            targetId: params.templateId,
-          });
-        });
-        return { status: 204 };
-      },
+      remove: (tx, p) => deleteTemplate(tx, p.orgId, p.templateId),
     }),
   ];
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZUuid } from "./common.ts";
+import { cursorPageQuery, ZUuid } from "./common.ts";
 import { ZBlacklistSource } from "./enums.ts";
 
 const ZTimestamp = z.iso.datetime({ offset: true });
@@ -68,8 +68,7 @@ export const ZBulkBlacklistResponse = z
 
 export const ZBlacklistQuery = z.strictObject({
   source: ZBlacklistSource.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional(),
+  ...cursorPageQuery({ defaultLimit: 50, maxLimit: 500 }).shape,
 });
 export const ZBlacklistCheckQuery = z
   .strictObject({ phone: z.string().trim().min(1).max(64).optional(), waLid: ZLid.optional() })

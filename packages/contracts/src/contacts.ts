@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZUuid } from "./common.ts";
+import { cursorPageQuery, ZUuid } from "./common.ts";
 
 /** REST DTOs of contacts, lists and consent. Phone numbers in requests may be written in any common form; the API
  * parses them with the organization's default country (`@mirage/phone`) and answers E.164. */
@@ -78,23 +78,14 @@ export const ZUpdateContactRequest = z
   })
   .meta({ id: "UpdateContactRequest", example: { name: "Ana M. Souza", customFields: { cidade: "Olinda" } } });
 
-export const ZCursorQuery = {
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  /** Opaque: the `nextCursor` of the previous page. */
-  cursor: z.string().max(200).optional(),
-};
-
 export const ZContactListQuery = z.strictObject({
   /** Matches the name (prefix, case-insensitive) or the number (digits anywhere). */
   q: z.string().trim().max(100).optional(),
   tag: ZTag.optional(),
   listId: ZUuid.optional(),
   segmentId: ZUuid.optional(),
-  ...ZCursorQuery,
+  ...cursorPageQuery({ defaultLimit: 50, maxLimit: 500 }).shape,
 });
-
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const ZConsentRequest = z
   .strictObject({

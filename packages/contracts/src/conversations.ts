@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { cursorPageOf, cursorPageQuery, ZTimestamp, ZUuid } from "./common.ts";
 import { ZConversationStatus, ZMessageState } from "./enums.ts";
 
 /** REST DTOs of the inbox: conversations, their messages and notes. */
@@ -55,15 +55,11 @@ export const ZListConversationsQuery = z.strictObject({
   unread: z.enum(["true", "false"]).optional(),
   /** Matches the person's number, LID, push name or contact name (names case- and accent-insensitively). */
   q: z.string().trim().min(1).max(100).optional(),
-  /** Opaque cursor from the previous page's `nextCursor`. */
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(30),
+  ...cursorPageQuery({ defaultLimit: 30, maxLimit: 100 }).shape,
 });
 export type TListConversationsQuery = z.infer<typeof ZListConversationsQuery>;
 
-export const ZConversationList = z
-  .object({ items: z.array(ZConversation), nextCursor: z.string().nullable() })
-  .meta({ id: "ConversationList" });
+export const ZConversationList = cursorPageOf(ZConversation).meta({ id: "ConversationList" });
 
 /** One entry of a conversation's timeline: a message in either direction, or an internal note. */
 export const ZConversationItem = z
@@ -87,35 +83,32 @@ export const ZConversationItem = z
 export type TConversationItem = z.infer<typeof ZConversationItem>;
 
 export const ZConversationMessagesQuery = z.strictObject({
-  /** Opaque cursor from the previous page's `nextCursor` (pages go from newest to oldest). */
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Pages go from newest to oldest. */
+  ...cursorPageQuery({ defaultLimit: 50, maxLimit: 200 }).shape,
   /** Leave out internal notes. */
   notes: z.enum(["true", "false"]).default("true"),
 });
 
-export const ZConversationMessages = z
-  .object({ items: z.array(ZConversationItem), nextCursor: z.string().nullable() })
-  .meta({
-    id: "ConversationMessages",
-    example: {
-      items: [
-        {
-          kind: "inbound",
-          id: 981,
-          at: "2026-11-30T10:02:00.000Z",
-          text: "Quero saber mais",
-          state: null,
-          waMessageId: "3A8F21C0D9E4B7A61234",
-          optOut: false,
-          campaignId: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
-          inReplyTo: 4211,
-          authorId: null,
-        },
-      ],
-      nextCursor: null,
-    },
-  });
+export const ZConversationMessages = cursorPageOf(ZConversationItem).meta({
+  id: "ConversationMessages",
+  example: {
+    items: [
+      {
+        kind: "inbound",
+        id: 981,
+        at: "2026-11-30T10:02:00.000Z",
+        text: "Quero saber mais",
+        state: null,
+        waMessageId: "3A8F21C0D9E4B7A61234",
+        optOut: false,
+        campaignId: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+        inReplyTo: 4211,
+        authorId: null,
+      },
+    ],
+    nextCursor: null,
+  },
+});
 
 export const ZUpdateConversationRequest = z
   .strictObject({

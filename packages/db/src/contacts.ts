@@ -33,14 +33,9 @@ export const contactColumns = (db: Db) => db`
   c.last_inbound_at as "lastInboundAt", c.last_outbound_at as "lastOutboundAt", c.created_at as "createdAt",
   c.updated_at as "updatedAt", (extract(epoch from c.created_at) * 1000000)::int8 as "createdUs"`;
 
-/** Opaque page cursor: `<created µs>.<id>` in base64url. */
-export function encodeContactCursor(row: Pick<ContactRow, "createdUs" | "id">): string {
-  return Buffer.from(`${row.createdUs}.${row.id}`).toString("base64url");
-}
-
-export function decodeContactCursor(cursor: string): { us: number; id: string } | undefined {
-  const m = /^(\d{1,17})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  return m ? { us: Number(m[1]), id: m[2] as string } : undefined;
+/** The keyset position of a contact in the newest-first list: `[created µs, id]` (made into a cursor by the API). */
+export function contactPosition(row: Pick<ContactRow, "createdUs" | "id">): [number, string] {
+  return [row.createdUs, row.id];
 }
 
 export type ContactQuery = {
@@ -72,18 +67,18 @@ function queryPredicate(db: Db, input: Omit<ContactQuery, "limit" | "after">) {
   return parts.reduce((acc, p) => db`${acc} ${p}`, db``);
 }
 
-/** One page, newest first; pass the last row's cursor as `after` for the next. */
-export async function listContacts(db: Db, input: ContactQuery): Promise<{ items: ContactRow[]; next: string | null }> {
+/**
+ * One page, newest first: `limit + 1` rows at most, the extra one only proving that a next page exists (the API
+ * makes its cursor from the last item's {@link contactPosition}); pass that position as `after` for the next page.
+ */
+export async function listContacts(db: Db, input: ContactQuery): Promise<ContactRow[]> {
   const after = input.after
     ? db`and (c.created_at, c.id) < ('epoch'::timestamptz + ${input.after.us} * interval '1 microsecond', ${input.after.id}::uuid)`
     : db``;
-  const rows = await db<ContactRow[]>`
+  return db<ContactRow[]>`
     select ${contactColumns(db)} from public.contacts c
     where c.org_id = ${input.orgId} ${queryPredicate(db, input)} ${after}
     order by c.created_at desc, c.id desc limit ${input.limit + 1}`;
-  const items = rows.slice(0, input.limit);
-  const last = items[items.length - 1];
-  return { items, next: rows.length > input.limit && last ? encodeContactCursor(last) : null };
 }
 
 /** Every matching contact, in batches (for CSV exports that must not hold the set in memory). */

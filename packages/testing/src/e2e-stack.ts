@@ -113,7 +113,13 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
   };
 
   const close = async () => {
+    // A worker that does not stop within 15 s (a loaded machine, a stuck shutdown) is killed: close() must return.
+    const kill = setTimeout(() => {
+      for (const child of workers.values())
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }, 15_000);
     await Promise.all([...workers.keys()].map((id) => stopWorker(id, "SIGTERM")));
+    clearTimeout(kill);
     for (const socket of sockets) socket.close();
     await orchestrator?.close();
     await control?.close().catch(() => undefined);
