@@ -51,18 +51,30 @@ export function resourceRoutes<P extends OrgParams, Row extends { id: string }>(
   const readRoles = r.readRoles ?? ALL_ROLES;
   const writeRoles = r.writeRoles ?? MARKETING_ROLES;
   const prefix = r.auditPrefix ?? r.targetType;
-  const common = { tags: r.tags };
+  /** What every route of the resource documents the same way: tags, path, summary, who may call it. */
+  const base = (d: Doc, method: "get" | "post" | "patch" | "delete", write: boolean) => ({
+    method,
+    path: d.path,
+    summary: d.summary,
+    ...(d.description ? { description: d.description } : {}),
+    tags: r.tags,
+    auth: write ? r.write : r.read,
+    roles: write ? writeRoles : readRoles,
+  });
+  /** The audit entry of a write: `<prefix>.<action>` on the item. */
+  const record = (tx: Tx, req: Request, orgId: string, action: string, targetId: string, detail?: object) =>
+    audit(tx, req, {
+      orgId,
+      action: `${prefix}.${action}`,
+      targetType: r.targetType,
+      targetId,
+      ...(detail ? { detail: { ...detail } } : {}),
+    });
   return {
     /** GET: `{ items }`, every item `load` answers, in its order. */
     list(d: Doc & { response: string; load: (tx: Tx, orgId: string) => Promise<Row[]> }): RouteDef {
       return defineRoute({
-        ...common,
-        method: "get",
-        path: d.path,
-        summary: d.summary,
-        ...(d.description ? { description: d.description } : {}),
-        auth: r.read,
-        roles: readRoles,
+        ...base(d, "get", false),
         params: ZOrgIdParams,
         responses: {
           200: {
@@ -83,13 +95,7 @@ export function resourceRoutes<P extends OrgParams, Row extends { id: string }>(
     /** GET one item: 404 with `notFound` when `find` answers nothing. */
     get(d: Doc & { response: string; find: (tx: Tx, params: P) => Promise<Row | undefined> }): RouteDef {
       return defineRoute({
-        ...common,
-        method: "get",
-        path: d.path,
-        summary: d.summary,
-        ...(d.description ? { description: d.description } : {}),
-        auth: r.read,
-        roles: readRoles,
+        ...base(d, "get", false),
         params: r.params,
         responses: { 200: { description: d.response, schema: r.schema } },
         async handler({ params, principal }) {
@@ -111,25 +117,14 @@ export function resourceRoutes<P extends OrgParams, Row extends { id: string }>(
       },
     ): RouteDef {
       return defineRoute({
-        ...common,
-        method: "post",
-        path: d.path,
-        summary: d.summary,
-        ...(d.description ? { description: d.description } : {}),
-        auth: r.write,
-        roles: writeRoles,
+        ...base(d, "post", true),
         params: ZOrgIdParams,
         body: d.body,
         responses: { 201: { description: d.response, schema: r.schema } },
         async handler({ params, body, principal }, req) {
           const out = await withOrg(r.db, principal, params.orgId, writeRoles, async (tx) => {
             const row = await d.create(tx, { params, body, principal, req });
-            await audit(tx, req, {
-              orgId: params.orgId,
-              action: `${prefix}.create`,
-              targetType: r.targetType,
-              targetId: row.id,
-            });
+            await record(tx, req, params.orgId, "create", row.id);
             return r.toDto(row, tx, params.orgId);
           });
           return { status: 201, body: out };
@@ -146,13 +141,7 @@ export function resourceRoutes<P extends OrgParams, Row extends { id: string }>(
       },
     ): RouteDef {
       return defineRoute({
-        ...common,
-        method: "patch",
-        path: d.path,
-        summary: d.summary,
-        ...(d.description ? { description: d.description } : {}),
-        auth: r.write,
-        roles: writeRoles,
+        ...base(d, "patch", true),
         params: r.params,
         body: d.body,
         responses: { 200: { description: d.response, schema: r.schema } },
@@ -160,13 +149,7 @@ export function resourceRoutes<P extends OrgParams, Row extends { id: string }>(
           const out = await withOrg(r.db, principal, params.orgId, writeRoles, async (tx) => {
             const row = await d.update(tx, { params, body, principal, req });
             if (!row) throw new AppError("not_found", r.notFound);
-            await audit(tx, req, {
-              orgId: params.orgId,
-              action: `${prefix}.update`,
-              targetType: r.targetType,
-              targetId: row.id,
-              ...(d.detail ? { detail: d.detail(body) } : {}),
-            });
+            await record(tx, req, params.orgId, "update", row.id, d.detail?.(body));
             return r.toDto(row, tx, params.orgId);
           });
           return { status: 200, body: out };
@@ -183,24 +166,13 @@ export function resourceRoutes<P extends OrgParams, Row extends { id: string }>(
       },
     ): RouteDef {
       return defineRoute({
-        ...common,
-        method: "delete",
-        path: d.path,
-        summary: d.summary,
-        ...(d.description ? { description: d.description } : {}),
-        auth: r.write,
-        roles: writeRoles,
+        ...base(d, "delete", true),
         params: r.params,
         responses: { 204: { description: d.response ?? "Deleted" } },
         async handler({ params, principal }, req) {
           await withOrg(r.db, principal, params.orgId, writeRoles, async (tx) => {
             if (!(await d.remove(tx, params))) throw new AppError("not_found", r.notFound);
-            await audit(tx, req, {
-              orgId: params.orgId,
-              action: `${prefix}.${d.action ?? "delete"}`,
-              targetType: r.targetType,
-              targetId: r.id(params),
-            });
+            await record(tx, req, params.orgId, d.action ?? "delete", r.id(params));
           });
           return { status: 204 };
         },
