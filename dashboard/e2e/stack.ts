@@ -69,7 +69,7 @@ export async function startStack(): Promise<Stack> {
   const [apiPort, dashPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const dashboardUrl = `http://127.0.0.1:${dashPort}`;
-  let orchestratorEnv: NodeJS.ProcessEnv = {};
+  let orchestratorEnv: NodeJS.ProcessEnv = { ...process.env };
   let orchestrator: ChildProcess | undefined;
   const spawnOrchestrator = () => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "orchestrator/src/main.ts")], {
