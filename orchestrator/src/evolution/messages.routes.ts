@@ -4,12 +4,7 @@ import {
   ZEvolutionSendTextRequest,
   ZEvolutionSentMessage,
 } from "@mirage/contracts/evolution";
-import {
-  findConversation,
-  listConversations,
-  listConversationTimeline,
-  updateConversation,
-} from "@mirage/db/conversations";
+import { listConversations, listConversationTimeline } from "@mirage/db/conversations";
 import { z } from "zod";
 import { ALL_ROLES } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -259,42 +254,6 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
             },
           },
         };
-      },
-    }),
-    defineRoute({
-      ...base,
-      method: "post",
-      path: "/chat/markMessageAsRead/:instanceName",
-      summary: "Evolution: mark chats read in Mirage's inbox",
-      description:
-        "Clears the unread count of each chat named in readMessages. Mirage does not send read receipts (blue ticks) " +
-        "to the sender.",
-      auth: { kind: "any", scopes: ["send"] },
-      roles: SENDERS,
-      params: ZEvolutionInstanceParams,
-      body: z.looseObject({
-        readMessages: z
-          .array(z.looseObject({ remoteJid: z.string(), id: z.string(), fromMe: z.boolean().optional() }))
-          .min(1),
-      }),
-      responses: {
-        200: {
-          description: "Marked",
-          schema: z.object({ message: z.string(), read: z.string() }),
-          example: { message: "Read messages", read: "success" },
-        },
-      },
-      async handler({ params, body, principal }, _req, res) {
-        const peers = body.readMessages.map((m) => recipientOf(m.remoteJid));
-        await withInstance(deps, principal, res, params.instanceName, SENDERS, async (tx, i) => {
-          const convs = await listConversations(tx, { orgId: i.orgId, instanceId: i.id, limit: 500 });
-          for (const c of convs) {
-            if (!peers.some((p) => (p.phone && p.phone === c.peerPhone) || (p.lid && p.lid === c.peerLid))) continue;
-            if (await findConversation(tx, i.orgId, c.id))
-              await updateConversation(tx, { orgId: i.orgId, id: c.id, read: true });
-          }
-        });
-        return { status: 200, body: { message: "Read messages", read: "success" } };
       },
     }),
   ];
