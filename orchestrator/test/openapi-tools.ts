@@ -59,7 +59,11 @@ export function templateOf(doc: Json, method: string, concrete: string): string 
  * a command consumer answering like a worker would. Real workers (Baileys + wa-sim) are exercised in
  * instances.e2e.test.ts; here only the HTTP contract matters.
  */
-export async function startFakeWorker(h: Harness, answer?: (c: TWorkerCommand) => TWorkerCommandResult) {
+export async function startFakeWorker(
+  h: Harness,
+  /** The answer to a command; undefined falls back to the defaults below. */
+  answer?: (c: TWorkerCommand) => TWorkerCommandResult | undefined,
+) {
   const id = `fake-${Math.random().toString(36).slice(2, 8)}`;
   const info = {
     id,
