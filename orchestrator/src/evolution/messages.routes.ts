@@ -22,6 +22,21 @@ export function recipientOf(number: string): { phone: string | null; lid: string
   return parseRecipient(bare);
 }
 
+/**
+ * Evolution's `quoted`: the key's id names the message (looked up among the instance's messages); its
+ * `message.conversation` (or extended text) is the text to quote when Mirage does not know the message.
+ */
+function replyToOf(quoted: z.infer<typeof ZEvolutionSendTextRequest>["quoted"] & object) {
+  const m = quoted.message as { conversation?: unknown; extendedTextMessage?: { text?: unknown } } | undefined;
+  const text = m?.conversation ?? m?.extendedTextMessage?.text;
+  return {
+    waMessageId: quoted.key.id,
+    required: false,
+    ...(quoted.key.fromMe !== undefined ? { fromMe: quoted.key.fromMe } : {}),
+    ...(typeof text === "string" ? { text } : {}),
+  };
+}
+
 const jidOf = (phone: string | null, lid: string | null) =>
   phone ? `${phone.slice(1)}@s.whatsapp.net` : lid ? (lid.includes("@") ? lid : `${lid}@lid`) : null;
 
@@ -50,7 +65,9 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       description:
         "Answers at once with the message as Evolution shapes it, `status: PENDING`, and `key.id` Mirage's message " +
         "id (the WhatsApp id exists only once it is sent: SEND_MESSAGE and MESSAGES_UPDATE webhooks carry both). " +
-        "`delay` is the typing time in ms. `quoted` and `linkPreview` are accepted; the text goes without the quote. " +
+        "`delay` is the typing time in ms. `quoted` makes it a reply: `quoted.key.id` names a message the instance " +
+        "received or sent (its text is quoted); an unknown one is quoted with `quoted.message.conversation`, or the " +
+        "text goes without the quote when that is missing too. `linkPreview` is accepted. " +
         "An `Idempotency-Key` header makes retries safe.",
       auth: { kind: "any", scopes: ["send"] },
       roles: SENDERS,
@@ -74,6 +91,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
             clientRef: typeof key === "string" && key.length > 0 ? key.slice(0, 200) : null,
             typing: body.delay && body.delay > 0 ? body.delay : undefined,
             source: "api",
+            ...(body.quoted ? { replyTo: replyToOf(body.quoted) } : {}),
           });
         let inst = await names.resolve(principal, res, params.instanceName);
         const { message, created } = await sendTo(inst).catch(async (err: unknown) => {

@@ -46,10 +46,12 @@ export class GroundTruth {
   private readonly received: ReceivedMessage[] = [];
   private readonly sent: SentByContact[] = [];
   private readonly presences: AccountPresence[] = [];
+  private readonly chatStateLog: (PresenceSeen & { account: string; contact: string })[] = [];
   private readonly pendingPresence = new Map<string, PresenceSeen[]>();
   private readonly listeners = new Set<(message: ReceivedMessage) => void>();
 
   notePresence(account: string, contact: string, state: string): void {
+    this.chatStateLog.push({ account, contact, state, at: new Date() });
     const key = `${account}>${contact}`;
     const list = this.pendingPresence.get(key) ?? [];
     list.push({ state, at: new Date() });
@@ -92,6 +94,13 @@ export class GroundTruth {
 
   noteAccountPresence(account: string, type: string, name: string | undefined): void {
     this.presences.push({ account, type, name, at: new Date() });
+  }
+
+  /** Every chat state companions sent to contacts ("typing…", "recording…", "paused"), oldest first. */
+  chatStates(filter: MessageFilter = {}): (PresenceSeen & { account: string; contact: string })[] {
+    return this.chatStateLog.filter(
+      (p) => (!filter.contact || p.contact === filter.contact) && (!filter.account || p.account === filter.account),
+    );
   }
 
   /** Account-wide presences companions announced, oldest first. */
