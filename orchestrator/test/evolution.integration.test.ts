@@ -226,6 +226,93 @@ describe("Evolution chat actions through the instance's worker", () => {
   });
 });
 
+describe("Evolution presence and read receipts, as commands to the hosting worker", () => {
+  it("sendPresence and setPresence send the presence command; markMessageAsRead the receipts for stored messages", async () => {
+    const asked: Json[] = [];
+    const worker = await startFakeWorker(h, (c) => {
+      if (c.type === "presence" || c.type === "read-receipts") asked.push(c);
+      if (c.type === "presence" && c.to === "+5511999990010") return { ok: false, outcome: "not_on_whatsapp" };
+      return undefined;
+    });
+    try {
+      const created = await evo("post", "/instance/create", keys.admin, { instanceName: "cinco" });
+      const id = created.body.instance.instanceId as string;
+      await h.t.admin`update public.instances set status = 'connected', worker_id = ${worker.id} where id = ${id}`;
+      const typing = await evo("post", "/chat/sendPresence/cinco", keys.admin, {
+        number: "+55 11 99999-0001",
+        presence: "composing",
+        delay: 300,
+      });
+      expect(typing.status, JSON.stringify(typing.body)).toBe(201);
+      expect(typing.body).toEqual({ presence: "composing" });
+      const v1 = await evo("post", "/chat/sendPresence/cinco", keys.admin, {
+        number: "5511999990001@s.whatsapp.net",
+        options: { presence: "recording", delay: 0 },
+      });
+      expect(v1.body).toEqual({ presence: "recording" });
+      const nobody = await evo("post", "/chat/sendPresence/cinco", keys.admin, { number: "5511999990010" });
+      expect(nobody.status).toBe(400);
+      const online = await evo("post", "/instance/setPresence/cinco", keys.admin, { presence: "available" });
+      expect(online.status).toBe(201);
+      expect((await evo("post", "/instance/setPresence/cinco", keys.admin, { presence: "composing" })).status).toBe(
+        400,
+      );
+
+      await h.t.admin`
+        insert into public.inbound_messages (org_id, instance_id, wa_message_id, from_jid, from_phone, body)
+        values (${a.orgId}, ${id}, '3EB0FROMLID', '123456789012345@lid', '+5511999990001', 'oi')`;
+      const read = await evo("post", "/chat/markMessageAsRead/cinco", keys.admin, {
+        readMessages: [
+          { remoteJid: "5511999990001@s.whatsapp.net", fromMe: false, id: "3EB0FROMLID" },
+          { remoteJid: "5511999990002@c.us", fromMe: false, id: "3EB0UNKNOWN" },
+          { remoteJid: "5511999990001@s.whatsapp.net", fromMe: true, id: "3EB0MINE" },
+        ],
+      });
+      expect(read.status, JSON.stringify(read.body)).toBe(201);
+      expect(read.body).toEqual({ message: "Read messages", read: "success" });
+
+      expect(asked).toEqual([
+        {
+          type: "presence",
+          instanceId: id,
+          presence: "composing",
+          to: "+5511999990001",
+          durationMs: 300,
+          pushName: "cinco",
+        },
+        {
+          type: "presence",
+          instanceId: id,
+          presence: "recording",
+          to: "+5511999990001",
+          durationMs: 0,
+          pushName: "cinco",
+        },
+        {
+          type: "presence",
+          instanceId: id,
+          presence: "composing",
+          to: "+5511999990010",
+          durationMs: 0,
+          pushName: "cinco",
+        },
+        { type: "presence", instanceId: id, presence: "available", pushName: "cinco" },
+        {
+          type: "read-receipts",
+          instanceId: id,
+          // A stored message is read in the chat WhatsApp addressed it from (here its LID); others as named.
+          keys: [
+            { remoteJid: "123456789012345@lid", id: "3EB0FROMLID" },
+            { remoteJid: "5511999990002@s.whatsapp.net", id: "3EB0UNKNOWN" },
+          ],
+        },
+      ]);
+    } finally {
+      await worker.close();
+    }
+  });
+});
+
 describe("Evolution routes in the OpenAPI document", () => {
   it("are under their own tag, base path and apikey security scheme", async () => {
     const doc = (await api(h, "get", "/api/v1/openapi.json")).body;
