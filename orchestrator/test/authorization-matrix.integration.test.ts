@@ -463,8 +463,11 @@ describe("authorization matrix: every role × every organization endpoint × own
       expect(actions, action).toContain(action);
     }
     const actors = new Set(rows.map((r) => r.actor_user_id));
-    // Marketers write the audience; operators and viewers changed nothing.
-    expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id]));
+    // Marketers write the audience; operators only sent read receipts (audited); viewers changed nothing.
+    expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id, a.users.operator.id]));
+    expect(
+      rows.filter((r) => r.actor_user_id === a.users.operator.id).every((r) => r.action === "instance.read_receipts"),
+    ).toBe(true);
   });
 
   it("lists only the caller's organizations", async () => {
