@@ -8,6 +8,7 @@ import type { RouteDef } from "./http/route.ts";
 import { importRoutes } from "./imports/index.ts";
 import type { InstanceControl } from "./instances/instance-control.ts";
 import { instanceRoutes } from "./instances/instances.routes.ts";
+import { instanceWaActionRoutes } from "./instances/wa-actions.routes.ts";
 import { conversationRoutes } from "./messaging/conversations.routes.ts";
 import { messageRoutes } from "./messaging/messages.routes.ts";
 import type { createSendService } from "./messaging/send-service.ts";
@@ -23,6 +24,7 @@ export function featureRoutes(deps: FeatureDeps): RouteDef[] {
   const { db } = deps;
   return [
     ...instanceRoutes({ db, control: deps.control }),
+    ...instanceWaActionRoutes({ db, control: deps.control }),
     ...contactsFeatureRoutes({ db }),
     ...importRoutes({ db, queues: deps.queues, maxBytes: deps.importMaxBytes }),
     ...segmentRoutes({ db }),

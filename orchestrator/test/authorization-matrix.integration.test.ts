@@ -81,6 +81,13 @@ async function freshBlacklist(orgId: string): Promise<string> {
   return r?.id ?? "";
 }
 
+async function freshInstance(orgId: string): Promise<string> {
+  const [r] = await h.t.admin<{ id: string }[]>`
+    insert into public.instances (org_id, name) values (${orgId}, ${randomUUID()}) returning id`;
+  return r?.id ?? "";
+}
+const SENDERS: TOrgRole[] = ["owner", "admin", "operator"];
+
 type Case = {
   name: string;
   allowed: TOrgRole[];
@@ -362,6 +369,37 @@ const CASES: Case[] = [
     call: async (o) => ({ method: "get", path: `/orgs/${o}/imports` }),
   },
   {
+    // Allowed callers get past authorization to the instance's socket: with no worker in this test, a fast 503.
+    name: "POST instance on-whatsapp",
+    allowed: SENDERS,
+    status: 503,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/instances/${await freshInstance(o)}/on-whatsapp`,
+      body: { numbers: ["+5511999990001"] },
+    }),
+  },
+  {
+    name: "POST instance presence",
+    allowed: SENDERS,
+    status: 503,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/instances/${await freshInstance(o)}/presence`,
+      body: { presence: "available" },
+    }),
+  },
+  {
+    name: "POST instance read-receipts",
+    allowed: SENDERS,
+    status: 200,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/instances/${await freshInstance(o)}/read-receipts`,
+      body: { waMessageIds: ["3EB0NEVERRECEIVED"] },
+    }),
+  },
+  {
     name: "GET audit log",
     allowed: ADMINS,
     status: 200,
@@ -418,14 +456,18 @@ describe("authorization matrix: every role × every organization endpoint × own
       "list.members.add",
       "segment.update",
       "blacklist.add",
+      "instance.read_receipts",
       "blacklist.remove",
       "template.delete",
     ]) {
       expect(actions, action).toContain(action);
     }
     const actors = new Set(rows.map((r) => r.actor_user_id));
-    // Marketers write the audience; operators and viewers changed nothing.
-    expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id]));
+    // Marketers write the audience; operators only sent read receipts (audited); viewers changed nothing.
+    expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id, a.users.operator.id]));
+    expect(
+      rows.filter((r) => r.actor_user_id === a.users.operator.id).every((r) => r.action === "instance.read_receipts"),
+    ).toBe(true);
   });
 
   it("lists only the caller's organizations", async () => {

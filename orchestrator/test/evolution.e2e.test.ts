@@ -79,6 +79,8 @@ afterAll(async () => {
 describe("an Evolution client against Mirage", () => {
   let instanceToken: string;
   let instanceId: string;
+  let replyId: string;
+  let firstSentId: string;
 
   it("creates an instance with a webhook, reads its QR, the phone pairs and connectionState turns open", async () => {
     const created = await evo("post", "/instance/create", {
@@ -187,7 +189,8 @@ describe("an Evolution client against Mirage", () => {
       data: { key: { fromMe: true }, status: "SERVER_ACK" },
     });
 
-    const replyId = await contact.sendText(ACCOUNT, "Obrigado, chegou!");
+    firstSentId = received[0]?.id ?? "";
+    replyId = await contact.sendText(ACCOUNT, "Obrigado, chegou!");
     const upsert = await waitFor(() =>
       hooks.find((h) => h.path === "/evo/messages-upsert" && h.body.data.key.id === replyId),
     );
@@ -221,11 +224,134 @@ describe("an Evolution client against Mirage", () => {
       [false, "Obrigado, chegou!"],
       [true, "Olá! Seu pedido saiu para entrega."],
     ]);
-    const marked = await evo("post", "/chat/markMessageAsRead/vendas", {
-      readMessages: [{ remoteJid: `${CONTACT}@s.whatsapp.net`, fromMe: false, id: "x" }],
+  }, 60_000);
+
+  it("whatsappNumbers answers Evolution's [{ exists, jid, number }] through the instance, as the send path checks", async () => {
+    // Not on WhatsApp in either Brazilian form (with or without the ninth digit).
+    sim.contact("5511977229999", { onWhatsApp: false });
+    sim.contact("551177229999", { onWhatsApp: false });
+    // Request and response as in Evolution's documentation for POST /chat/whatsappNumbers/{instance}.
+    const res = await evo("post", "/chat/whatsappNumbers/vendas", {
+      numbers: [CONTACT, "+55 (11) 97722-9999", "5511977220002"],
     });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual([
+      expect.objectContaining({ exists: true, jid: `${CONTACT}@s.whatsapp.net`, number: CONTACT }),
+      { exists: false, jid: "5511977229999@s.whatsapp.net", number: "+55 (11) 97722-9999" },
+      expect.objectContaining({ exists: true, jid: "5511977220002@s.whatsapp.net", number: "5511977220002" }),
+    ]);
+    // The answers are the send path's own: remembered in Postgres for every worker.
+    const stored = await t.admin<{ phone_e164: string; on_whatsapp: boolean }[]>`
+      select phone_e164, on_whatsapp from public.wa_id_lookups
+      where phone_e164 in ('+5511977229999', '+5511977220002') order by phone_e164`;
+    expect(stored.map((r) => [r.phone_e164, r.on_whatsapp])).toEqual([
+      ["+5511977220002", true],
+      ["+5511977229999", false],
+    ]);
+    // The same check natively, with the organization key.
+    const native = await api({ url }, "post", `/api/v1/orgs/${a.orgId}/instances/${instanceId}/on-whatsapp`, {
+      headers: { "x-api-key": globalKey },
+      body: { numbers: ["+55 11 97722-9999", CONTACT] },
+    });
+    expect(native.status, JSON.stringify(native.body)).toBe(200);
+    expect(native.body.results).toEqual([
+      { input: "+55 11 97722-9999", phone: "+5511977229999", onWhatsApp: false, jid: null, lid: null },
+      expect.objectContaining({
+        input: CONTACT,
+        phone: `+${CONTACT}`,
+        onWhatsApp: true,
+        jid: `${CONTACT}@s.whatsapp.net`,
+      }),
+    ]);
+  }, 60_000);
+
+  it("sendPresence shows typing… and recording… for delay ms, then paused; setPresence sets the account online", async () => {
+    const started = Date.now();
+    const typing = await evo("post", "/chat/sendPresence/vendas", {
+      number: CONTACT,
+      presence: "composing",
+      delay: 600,
+    });
+    expect(typing.status, JSON.stringify(typing.body)).toBe(201);
+    expect(typing.body).toEqual({ presence: "composing" });
+    // Like Evolution, the answer comes once the delay has passed.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    const states = () => sim.groundTruth.chatStates({ account: ACCOUNT, contact: CONTACT }).map((p) => p.state);
+    await waitFor(() => states().slice(-2).join(",") === "composing,paused", 15_000, "composing then paused");
+    // v1 clients nest presence and delay in options.
+    const recording = await evo("post", "/chat/sendPresence/vendas", {
+      number: `${CONTACT}@s.whatsapp.net`,
+      options: { presence: "recording", delay: 200 },
+    });
+    expect(recording.body).toEqual({ presence: "recording" });
+    await waitFor(() => states().slice(-2).join(",") === "recording,paused", 15_000, "recording then paused");
+    const nobody = await evo("post", "/chat/sendPresence/vendas", { number: "5511977229999", presence: "composing" });
+    expect(nobody.status).toBe(400);
+    expect(nobody.body.response.message[0]).toContain("not on WhatsApp");
+
+    const online = await evo("post", "/instance/setPresence/vendas", { presence: "available" });
+    expect(online.status, JSON.stringify(online.body)).toBe(201);
+    expect(online.body).toEqual({ presence: "available" });
+    await waitFor(() => sim.groundTruth.accountPresences(ACCOUNT).at(-1)?.type === "available", 15_000, "available");
+    const offline = await evo("post", "/instance/setPresence/vendas", { presence: "unavailable" });
+    expect(offline.body).toEqual({ presence: "unavailable" });
+    await waitFor(() => sim.groundTruth.accountPresences(ACCOUNT).at(-1)?.type === "unavailable", 15_000, "offline");
+    expect(sim.groundTruth.accountPresences(ACCOUNT).at(-1)?.name).toBeTruthy();
+  }, 60_000);
+
+  it("sendText with quoted replies to the contact's message: the contact sees the quote once", async () => {
+    const contact = sim.contact(CONTACT);
+    // Request as in Evolution's documentation: quoted.key.id names the message replied to.
+    const sent = await evo("post", "/message/sendText/vendas", {
+      number: CONTACT,
+      text: "Que bom! Obrigado pela confirmação.",
+      quoted: { key: { id: replyId, remoteJid: `${CONTACT}@s.whatsapp.net`, fromMe: false } },
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    const got = await sim.groundTruth.waitFor(
+      (m) => m.contact === CONTACT && m.text === "Que bom! Obrigado pela confirmação.",
+      30_000,
+    );
+    expect(got.quoted).toEqual({ id: replyId, participant: `${CONTACT}@s.whatsapp.net`, text: "Obrigado, chegou!" });
+    const row = await t.admin<{ reply_to_wa_id: string; reply_to_from_me: boolean; reply_to_text: string }[]>`
+      select reply_to_wa_id, reply_to_from_me, reply_to_text from public.outbound_messages where wa_message_id = ${got.id}`;
+    expect(row[0]).toEqual({ reply_to_wa_id: replyId, reply_to_from_me: false, reply_to_text: "Obrigado, chegou!" });
+
+    // Natively: replyTo a message the instance sent itself; an unknown id is refused before anything is queued.
+    const native = await api({ url }, "post", `/api/v1/orgs/${a.orgId}/instances/${instanceId}/messages`, {
+      headers: { "x-api-key": globalKey },
+      body: { to: `+${CONTACT}`, text: "Segue o código de rastreio.", replyTo: firstSentId },
+    });
+    expect(native.status, JSON.stringify(native.body)).toBe(202);
+    const own = await sim.groundTruth.waitFor(
+      (m) => m.contact === CONTACT && m.text === "Segue o código de rastreio.",
+      30_000,
+    );
+    expect(own.quoted).toMatchObject({ id: firstSentId, participant: `${ACCOUNT}@s.whatsapp.net` });
+    expect(own.quoted?.text).toBe("Olá! Seu pedido saiu para entrega.");
+    const unknown = await api({ url }, "post", `/api/v1/orgs/${a.orgId}/instances/${instanceId}/messages`, {
+      headers: { "x-api-key": globalKey },
+      body: { to: `+${CONTACT}`, text: "nunca", replyTo: "3EB0NOTAMESSAGE" },
+    });
+    expect(unknown.status).toBe(422);
+    expect(contact.messages(ACCOUNT).filter((m) => m.text === "nunca")).toEqual([]);
+    expect(contact.messages(ACCOUNT).filter((m) => m.text === "Que bom! Obrigado pela confirmação.")).toHaveLength(1);
+  }, 90_000);
+
+  it("markMessageAsRead sends the read receipt the contact sees and clears the chat's unread count", async () => {
+    const contact = sim.contact(CONTACT);
+    expect(contact.sent(ACCOUNT).find((m) => m.id === replyId)?.readAt).toBeUndefined();
+    // Request and response as in Evolution's documentation for POST /chat/markMessageAsRead/{instance}.
+    const marked = await evo("post", "/chat/markMessageAsRead/vendas", {
+      readMessages: [{ remoteJid: `${CONTACT}@s.whatsapp.net`, fromMe: false, id: replyId }],
+    });
+    expect(marked.status, JSON.stringify(marked.body)).toBe(201);
     expect(marked.body).toEqual({ message: "Read messages", read: "success" });
+    await waitFor(() => contact.sent(ACCOUNT).find((m) => m.id === replyId)?.readAt, 15_000, "the read receipt");
     expect((await evo("post", "/chat/findChats/vendas", {})).body[0].unreadCount).toBe(0);
+    const audited = await t.admin<{ n: number }[]>`
+      select count(*)::int as n from public.audit_log where org_id = ${a.orgId} and action = 'conversation.read'`;
+    expect(audited[0]?.n).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   it("logout unlinks the phone, delete leaves nothing behind (token, webhook, instance) and is audited", async () => {

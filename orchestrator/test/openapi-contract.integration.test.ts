@@ -343,6 +343,14 @@ describe("every route answers what its schema says", () => {
       params: { path: { orgId, instanceId: sender.data.id } },
       body: ex("post", "/api/v1/orgs/{orgId}/instances/{instanceId}/messages"),
     });
+    // What a connected instance checks or says, answered by the stand-in worker hosting it.
+    await h.t.admin`update public.instances set worker_id = ${worker.id} where id = ${sender.data.id}`;
+    const si = { path: { orgId, instanceId: sender.data.id } };
+    for (const action of ["on-whatsapp", "presence", "read-receipts"]) {
+      const route = `/api/v1/orgs/{orgId}/instances/{instanceId}/${action}`;
+      const res = await call("POST", route, { params: si, body: ex("post", route) });
+      expect(res.response.status, action).toBe(200);
+    }
     await call("GET", "/api/v1/orgs/{orgId}/messages", { params: { ...o, query: { limit: 1 } } });
     await call("GET", "/api/v1/orgs/{orgId}/messages/{messageId}", {
       params: { path: { orgId, messageId: sent1.data.id } },

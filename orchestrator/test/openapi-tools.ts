@@ -59,7 +59,11 @@ export function templateOf(doc: Json, method: string, concrete: string): string 
  * a command consumer answering like a worker would. Real workers (Baileys + wa-sim) are exercised in
  * instances.e2e.test.ts; here only the HTTP contract matters.
  */
-export async function startFakeWorker(h: Harness, answer?: (c: TWorkerCommand) => TWorkerCommandResult) {
+export async function startFakeWorker(
+  h: Harness,
+  /** The answer to a command; undefined falls back to the defaults below. */
+  answer?: (c: TWorkerCommand) => TWorkerCommandResult | undefined,
+) {
   const id = `fake-${Math.random().toString(36).slice(2, 8)}`;
   const info = {
     id,
@@ -83,12 +87,28 @@ export async function startFakeWorker(h: Harness, answer?: (c: TWorkerCommand) =
     logout: { ok: true, outcome: "logged_out", status: "logged_out" },
     delete: { ok: true, outcome: "deleted" },
     "pairing-code": { ok: true, outcome: "pairing_code", pairingCode: "ABCD1234" },
+    "on-whatsapp": { ok: true, outcome: "checked", numbers: [] },
+    presence: { ok: true, outcome: "presence_sent" },
+    "read-receipts": { ok: true, outcome: "read_receipts_sent" },
   };
   const worker = createWorkerCommandConsumer({
     connection,
     prefix: h.prefix,
     workerId: id,
-    handle: async (command) => answer?.(command) ?? defaults[command.type],
+    handle: async (command) =>
+      answer?.(command) ??
+      (command.type === "on-whatsapp"
+        ? {
+            ok: true,
+            outcome: "checked",
+            // A fake directory: numbers ending in 0 have no account.
+            numbers: command.phones.map((phone) =>
+              phone.endsWith("0")
+                ? { phone, onWhatsApp: false, jid: null, lid: null }
+                : { phone, onWhatsApp: true, jid: `${phone.slice(1)}@s.whatsapp.net`, lid: null },
+            ),
+          }
+        : defaults[command.type]),
   });
   return {
     id,

@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { hostname } from "node:os";
+import type { TWorkerCommand, TWorkerCommandResult } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
 import { createWorkerCommandConsumer } from "@mirage/queue/worker-commands";
@@ -37,7 +38,13 @@ export type ConsumerContext = {
  * after the host restored its instances; `close` runs before the host ends its sockets, so nothing sends into a
  * closing socket.
  */
-export type WorkerConsumer = { name: string; start(): Promise<void> | void; close(): Promise<void> };
+export type WorkerConsumer = {
+  name: string;
+  start(): Promise<void> | void;
+  close(): Promise<void>;
+  /** Answers an orchestrator command this consumer owns (undefined: not its command; the session host runs it). */
+  command?(command: TWorkerCommand): Promise<TWorkerCommandResult> | undefined;
+};
 export type ConsumerFactory = (ctx: ConsumerContext) => WorkerConsumer | WorkerConsumer[];
 
 export type WorkerProcessDeps = {
@@ -189,7 +196,13 @@ export function createWorkerProcess(deps: WorkerProcessDeps): WorkerProcess {
         connection: redis,
         prefix: config.QUEUE_PREFIX,
         workerId: config.WORKER_ID,
-        handle: (command) => host.command(command),
+        handle: (command) => {
+          for (const consumer of consumers) {
+            const answer = consumer.command?.(command);
+            if (answer) return answer;
+          }
+          return host.command(command);
+        },
         onError: (err) => logger.error({ err }, "command queue error"),
       });
       for (const consumer of consumers) await consumer.start();

@@ -101,6 +101,42 @@ describe("sessions port", () => {
     });
   });
 
+  it("replies with a quote, sends read receipts the contact sees, and shows recording… and account presence", async () => {
+    const contact = "5511966680006";
+    w.sim.contact(contact);
+    const jid = `${contact}@s.whatsapp.net`;
+    const theirs = await w.sim.contact(contact).sendText(phone, "posso trocar o tamanho?");
+    await expect.poll(() => inbound.find((m) => m.messageId === theirs), { timeout: 10_000 }).toBeDefined();
+
+    await host.port.setPresence(id, jid, "recording");
+    const messageId = host.port.newMessageId(id);
+    await host.port.sendText({
+      instanceId: id,
+      to: jid,
+      text: "Pode sim!",
+      messageId,
+      quoted: { id: theirs, fromMe: false, text: "posso trocar o tamanho?" },
+    });
+    await expect.poll(() => w.sim.contact(contact).messages().length, { timeout: 10_000 }).toBe(1);
+    const got = w.sim.contact(contact).messages()[0];
+    expect(got?.text).toBe("Pode sim!");
+    expect(got?.quoted).toEqual({ id: theirs, participant: jid, text: "posso trocar o tamanho?" });
+    expect(got?.presenceBefore.map((p) => p.state)).toEqual(["recording"]);
+
+    expect(w.sim.contact(contact).sent(phone)[0]?.readAt).toBeUndefined();
+    await host.port.sendReadReceipts(id, [{ remoteJid: jid, id: theirs }]);
+    await expect.poll(() => w.sim.contact(contact).sent(phone)[0]?.readAt, { timeout: 10_000 }).toBeInstanceOf(Date);
+
+    await host.port.setAccountPresence(id, "available", "Loja Centro");
+    await expect
+      .poll(() => w.sim.groundTruth.accountPresences(phone).at(-1), { timeout: 10_000 })
+      .toMatchObject({ type: "available" });
+    expect(w.sim.groundTruth.accountPresences(phone).at(-1)?.name).toBeTruthy();
+    await expect(
+      host.port.sendReadReceipts("00000000-0000-4000-8000-000000000001", [{ remoteJid: jid, id: theirs }]),
+    ).rejects.toMatchObject({ reason: "not_hosted" });
+  });
+
   it("refuses to send through an instance it does not host, with the reason", async () => {
     const other = "00000000-0000-4000-8000-000000000001";
     const attempt = host.port.sendText({ instanceId: other, to: "x@s.whatsapp.net", text: "x", messageId: "3EB0X" });

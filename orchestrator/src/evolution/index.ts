@@ -1,5 +1,6 @@
 import { type Request, type RequestHandler, Router } from "express";
 import { type RouteDef, toExpressHandler } from "../http/route.ts";
+import { evolutionChatActionRoutes } from "./chat-actions.routes.ts";
 import { type EvolutionDeps, evolutionAuthenticator } from "./context.ts";
 import { evolutionInstanceRoutes } from "./instances.routes.ts";
 import { evolutionMessageRoutes } from "./messages.routes.ts";
@@ -15,7 +16,12 @@ export type { EvolutionDeps } from "./context.ts";
 export { type EvolutionDelivery, toEvolutionDelivery } from "./events.ts";
 
 export function evolutionRoutes(deps: EvolutionDeps): RouteDef[] {
-  return [...evolutionInstanceRoutes(deps), ...evolutionMessageRoutes(deps), ...evolutionWebhookRoutes(deps)];
+  return [
+    ...evolutionInstanceRoutes(deps),
+    ...evolutionMessageRoutes(deps),
+    ...evolutionChatActionRoutes(deps),
+    ...evolutionWebhookRoutes(deps),
+  ];
 }
 
 /** The router to mount at deps.basePath: errors render in Evolution's shape; unknown routes name what is missing. */

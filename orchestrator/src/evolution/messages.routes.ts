@@ -4,12 +4,7 @@ import {
   ZEvolutionSendTextRequest,
   ZEvolutionSentMessage,
 } from "@mirage/contracts/evolution";
-import {
-  findConversation,
-  listConversations,
-  listConversationTimeline,
-  updateConversation,
-} from "@mirage/db/conversations";
+import { listConversations, listConversationTimeline } from "@mirage/db/conversations";
 import { z } from "zod";
 import { ALL_ROLES } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -25,6 +20,21 @@ export function recipientOf(number: string): { phone: string | null; lid: string
     throw new AppError("bad_request", "Mirage does not support broadcast lists or status");
   const bare = trimmed.replace(/@(s\.whatsapp\.net|c\.us)$/, "").replace(/:\d+$/, "");
   return parseRecipient(bare);
+}
+
+/**
+ * Evolution's `quoted`: the key's id names the message (looked up among the instance's messages); its
+ * `message.conversation` (or extended text) is the text to quote when Mirage does not know the message.
+ */
+function replyToOf(quoted: z.infer<typeof ZEvolutionSendTextRequest>["quoted"] & object) {
+  const m = quoted.message as { conversation?: unknown; extendedTextMessage?: { text?: unknown } } | undefined;
+  const text = m?.conversation ?? m?.extendedTextMessage?.text;
+  return {
+    waMessageId: quoted.key.id,
+    required: false,
+    ...(quoted.key.fromMe !== undefined ? { fromMe: quoted.key.fromMe } : {}),
+    ...(typeof text === "string" ? { text } : {}),
+  };
 }
 
 const jidOf = (phone: string | null, lid: string | null) =>
@@ -55,7 +65,9 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       description:
         "Answers at once with the message as Evolution shapes it, `status: PENDING`, and `key.id` Mirage's message " +
         "id (the WhatsApp id exists only once it is sent: SEND_MESSAGE and MESSAGES_UPDATE webhooks carry both). " +
-        "`delay` is the typing time in ms. `quoted` and `linkPreview` are accepted; the text goes without the quote. " +
+        "`delay` is the typing time in ms. `quoted` makes it a reply: `quoted.key.id` names a message the instance " +
+        "received or sent (its text is quoted); an unknown one is quoted with `quoted.message.conversation`, or the " +
+        "text goes without the quote when that is missing too. `linkPreview` is accepted. " +
         "An `Idempotency-Key` header makes retries safe.",
       auth: { kind: "any", scopes: ["send"] },
       roles: SENDERS,
@@ -79,6 +91,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
             clientRef: typeof key === "string" && key.length > 0 ? key.slice(0, 200) : null,
             typing: body.delay && body.delay > 0 ? body.delay : undefined,
             source: "api",
+            ...(body.quoted ? { replyTo: replyToOf(body.quoted) } : {}),
           });
         let inst = await names.resolve(principal, res, params.instanceName);
         const { message, created } = await sendTo(inst).catch(async (err: unknown) => {
@@ -259,42 +272,6 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
             },
           },
         };
-      },
-    }),
-    defineRoute({
-      ...base,
-      method: "post",
-      path: "/chat/markMessageAsRead/:instanceName",
-      summary: "Evolution: mark chats read in Mirage's inbox",
-      description:
-        "Clears the unread count of each chat named in readMessages. Mirage does not send read receipts (blue ticks) " +
-        "to the sender.",
-      auth: { kind: "any", scopes: ["send"] },
-      roles: SENDERS,
-      params: ZEvolutionInstanceParams,
-      body: z.looseObject({
-        readMessages: z
-          .array(z.looseObject({ remoteJid: z.string(), id: z.string(), fromMe: z.boolean().optional() }))
-          .min(1),
-      }),
-      responses: {
-        200: {
-          description: "Marked",
-          schema: z.object({ message: z.string(), read: z.string() }),
-          example: { message: "Read messages", read: "success" },
-        },
-      },
-      async handler({ params, body, principal }, _req, res) {
-        const peers = body.readMessages.map((m) => recipientOf(m.remoteJid));
-        await withInstance(deps, principal, res, params.instanceName, SENDERS, async (tx, i) => {
-          const convs = await listConversations(tx, { orgId: i.orgId, instanceId: i.id, limit: 500 });
-          for (const c of convs) {
-            if (!peers.some((p) => (p.phone && p.phone === c.peerPhone) || (p.lid && p.lid === c.peerLid))) continue;
-            if (await findConversation(tx, i.orgId, c.id))
-              await updateConversation(tx, { orgId: i.orgId, id: c.id, read: true });
-          }
-        });
-        return { status: 200, body: { message: "Read messages", read: "success" } };
       },
     }),
   ];

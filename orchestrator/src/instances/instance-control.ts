@@ -19,6 +19,11 @@ import { AppError } from "../http/app-error.ts";
 import type { PlacementService } from "../placement/placement-service.ts";
 import { listLiveWorkers } from "../placement/worker-registry.ts";
 
+/** Statuses whose socket is logged in: they can check numbers, show presence and send receipts. */
+const ACTIVE = new Set<TInstanceStatus>(["connected", "degraded", "restricted"]);
+
+type ActCommand = Extract<TWorkerCommand, { type: "on-whatsapp" | "presence" | "read-receipts" }>;
+
 export type InstanceControlDeps = {
   db: Database;
   redis: Redis;
@@ -46,14 +51,48 @@ export function createInstanceControl(deps: InstanceControlDeps) {
     throw new AppError("service_unavailable", "no worker is running to host this instance; start a worker process");
   }
 
-  async function request(command: TWorkerCommand, workerId?: string): Promise<TWorkerCommandResult> {
+  async function request(
+    command: TWorkerCommand,
+    workerId?: string,
+    timeoutMs = deps.commandTimeoutMs,
+  ): Promise<TWorkerCommandResult> {
     const target = workerId ?? (await hostOf(command.instanceId));
     try {
-      return await deps.commands.request(target, command, deps.commandTimeoutMs);
+      return await deps.commands.request(target, command, timeoutMs);
     } catch (err) {
       if (err instanceof WorkerCommandTimeout) throw new AppError("service_unavailable", err.message);
       throw err;
     }
+  }
+
+  /**
+   * A command about what a connected instance says or checks (on-WhatsApp, presence, read receipts), sent to the
+   * worker hosting it. Fails fast with 503 — before any command is queued — when the instance is not connected or
+   * its worker is gone, and when the worker answers that its socket is not logged in; 503 too after `timeoutMs`.
+   */
+  async function act(command: ActCommand, timeoutMs = Math.min(deps.commandTimeoutMs, 15_000)) {
+    const inst = await deps.db.asService((tx) => findHostedInstance(tx, command.instanceId));
+    if (!inst) throw new AppError("not_found", "instance not found");
+    if (!ACTIVE.has(inst.status)) {
+      throw new AppError("service_unavailable", `the instance is not connected (it is ${inst.status})`);
+    }
+    const live = await listLiveWorkers(deps.redis, deps.ns);
+    if (!inst.workerId || !live.some((w) => w.id === inst.workerId)) {
+      throw new AppError("service_unavailable", "the instance is not connected (its worker is not running)");
+    }
+    let result: TWorkerCommandResult;
+    try {
+      result = await request(command, inst.workerId, timeoutMs);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      // The worker's handler failed (WhatsApp did not answer the query): a dependency, not the caller's input.
+      deps.logger?.warn({ err, command: command.type, instanceId: command.instanceId }, "instance command failed");
+      throw new AppError("service_unavailable", `the instance could not complete the ${command.type} request`);
+    }
+    if (!result.ok && (result.outcome === "not_connected" || result.outcome === "not_hosted")) {
+      throw new AppError("service_unavailable", "the instance is not connected right now");
+    }
+    return result;
   }
 
   /** The least-loaded live worker, for a one-off command on an instance nobody hosts. */
@@ -138,6 +177,19 @@ export function createInstanceControl(deps: InstanceControlDeps) {
     async pairingCode(instanceId: string, phoneDigits: string): Promise<TWorkerCommandResult> {
       await deps.db.asService((tx) => setDesiredState(tx, instanceId, "running"));
       return request({ type: "pairing-code", instanceId, phoneDigits });
+    },
+    /** Which numbers (E.164) have a WhatsApp account, asked through the instance; one answer per number, in order. */
+    async onWhatsApp(instanceId: string, phones: string[]) {
+      const result = await act({ type: "on-whatsapp", instanceId, phones });
+      return result.numbers ?? [];
+    },
+    /** Shows a presence through the instance; see the `presence` worker command. */
+    presence(command: Omit<Extract<ActCommand, { type: "presence" }>, "type">): Promise<TWorkerCommandResult> {
+      return act({ type: "presence", ...command });
+    },
+    /** Sends read receipts for received messages (chat JID as WhatsApp addressed it, and WhatsApp id). */
+    async readReceipts(instanceId: string, keys: { remoteJid: string; id: string }[]): Promise<void> {
+      await act({ type: "read-receipts", instanceId, keys });
     },
     async latestQr(instanceId: string): Promise<TInstanceQr | undefined> {
       const raw = await deps.redis.get(instanceQrKey(deps.ns, instanceId));

@@ -84,6 +84,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
           clientRef,
           typing: body.typing,
           source: "api",
+          ...(body.replyTo ? { replyTo: { waMessageId: body.replyTo, required: true } } : {}),
         });
         if (!created) res.setHeader("Idempotent-Replayed", "true");
         return { status: created ? 202 : 200, body: toMessageDto(message) };

@@ -3,7 +3,13 @@ import type { TOrgRole } from "@mirage/contracts/enums";
 import { MAX_TEXT_LENGTH } from "@mirage/contracts/messages";
 import type { Database, Tx } from "@mirage/db";
 import { findInstanceView } from "@mirage/db/instances";
-import { enqueueDirectMessage, findMessageView, type MessageView } from "@mirage/db/message-views";
+import {
+  enqueueDirectMessage,
+  findMessageView,
+  findQuotable,
+  type MessageView,
+  setOutboundReplyTo,
+} from "@mirage/db/message-views";
 import type { Logger } from "@mirage/logger";
 import { parsePhone } from "@mirage/phone";
 import type { SendNudger } from "@mirage/queue/send-lanes";
@@ -58,6 +64,12 @@ export type SendRequest = {
   clientRef: string | null;
   typing: boolean | number | undefined;
   source: "api" | "inbox";
+  /**
+   * The message this one replies to, by WhatsApp id, looked up among the instance's received and sent messages.
+   * Not found: 422 when `required`, else quoted with the caller's `fromMe`/`text` when it gave a text (Evolution's
+   * `quoted.message`), else sent without the quote (as Evolution does).
+   */
+  replyTo?: { waMessageId: string; required: boolean; fromMe?: boolean; text?: string } | undefined;
 };
 
 export type SendResult = { message: MessageView; created: boolean };
@@ -88,12 +100,39 @@ export function createSendService(deps: {
     return inst;
   }
 
+  /** Stores what the new message quotes, in the transaction that queued it (so it is sent with it or not at all). */
+  async function quote(
+    tx: Tx,
+    orgId: string,
+    instanceId: string,
+    messageId: number,
+    replyTo: NonNullable<SendRequest["replyTo"]>,
+  ): Promise<void> {
+    const found = await findQuotable(tx, { orgId, instanceId, waMessageId: replyTo.waMessageId });
+    const quoted =
+      found ?? (replyTo.text !== undefined ? { fromMe: replyTo.fromMe ?? false, text: replyTo.text } : undefined);
+    if (!quoted) {
+      if (!replyTo.required) return;
+      throw new AppError("invalid_message", `replyTo names no message of this instance (${replyTo.waMessageId})`);
+    }
+    await setOutboundReplyTo(tx, { orgId, messageId, waId: replyTo.waMessageId, ...quoted });
+  }
+
   return {
     async send(principal: Principal, req: SendRequest): Promise<SendResult> {
       const text = checkText(req.text);
       const typingMs = typingMsFor(req.typing, text);
       const requestHash = createHash("sha256")
-        .update(JSON.stringify([req.instanceId, req.recipient.phone, req.recipient.lid, text, typingMs]))
+        .update(
+          JSON.stringify([
+            req.instanceId,
+            req.recipient.phone,
+            req.recipient.lid,
+            text,
+            typingMs,
+            ...(req.replyTo ? [req.replyTo.waMessageId] : []),
+          ]),
+        )
         .digest("hex");
       await deps.limiter.take(req.instanceId);
       const { message, created, workerId } = await withOrg(deps.db, principal, req.orgId, SENDERS, async (tx) => {
@@ -115,6 +154,7 @@ export function createSendService(deps: {
             "this idempotency key was already used for a different message (instance, recipient, text or typing)",
           );
         }
+        if (queued.created && req.replyTo) await quote(tx, req.orgId, req.instanceId, queued.messageId, req.replyTo);
         const view = await findMessageView(tx, req.orgId, queued.messageId);
         if (!view) throw new AppError("not_found", "message not found");
         return { message: view, created: queued.created, workerId: inst.workerId };

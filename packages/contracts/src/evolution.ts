@@ -114,7 +114,62 @@ export const ZEvolutionStatusResponse = z
 
 export const ZEvolutionPresence = z.enum(["available", "unavailable", "composing", "recording", "paused"]);
 
-export const ZEvolutionSetPresenceRequest = z.looseObject({ presence: ZEvolutionPresence });
+export const ZEvolutionSetPresenceRequest = z
+  .looseObject({ presence: z.enum(["available", "unavailable"]) })
+  .meta({ id: "EvolutionSetPresenceRequest", example: { presence: "available" } });
+
+/** What Evolution answers to sendPresence and setPresence: the presence it showed. */
+export const ZEvolutionPresenceResponse = z
+  .object({ presence: ZEvolutionPresence })
+  .meta({ id: "EvolutionPresenceResponse", example: { presence: "composing" } });
+
+/** Evolution v2 takes `number`, `presence` and `delay` at the top level; v1 clients nest the last two in `options`. */
+export const ZEvolutionSendPresenceRequest = z
+  .looseObject({
+    number: z.string().trim().min(1).max(64),
+    presence: ZEvolutionPresence.optional(),
+    /** How long the chat state shows before `paused`, in ms (at most 60,000 here). */
+    delay: z.number().int().min(0).max(60_000).optional(),
+    options: z
+      .looseObject({
+        presence: ZEvolutionPresence.optional(),
+        delay: z.number().int().min(0).max(60_000).optional(),
+      })
+      .optional(),
+  })
+  .meta({
+    id: "EvolutionSendPresenceRequest",
+    example: { number: "5511999990001", presence: "composing", delay: 1200 },
+  });
+
+export const ZEvolutionWhatsAppNumbersRequest = z
+  .looseObject({ numbers: z.array(z.string().trim().min(1).max(64)).min(1).max(50) })
+  .meta({ id: "EvolutionWhatsAppNumbersRequest", example: { numbers: ["5511999990001", "+55 11 99999-0002"] } });
+
+/** One answer per asked number, in order: `number` as asked, `jid` the account's id (or the JID it would have). */
+export const ZEvolutionWhatsAppNumbers = z
+  .array(z.object({ exists: z.boolean(), jid: z.string(), number: z.string(), lid: z.string().optional() }))
+  .meta({
+    id: "EvolutionWhatsAppNumbers",
+    example: [
+      { exists: true, jid: "5511999990001@s.whatsapp.net", number: "5511999990001" },
+      { exists: false, jid: "5511999990002@s.whatsapp.net", number: "+55 11 99999-0002" },
+    ],
+  });
+
+export const ZEvolutionReadMessagesRequest = z
+  .looseObject({
+    readMessages: z
+      .array(z.looseObject({ remoteJid: z.string(), id: z.string(), fromMe: z.boolean().optional() }))
+      .min(1)
+      .max(200),
+  })
+  .meta({
+    id: "EvolutionReadMessagesRequest",
+    example: {
+      readMessages: [{ remoteJid: "5511999990001@s.whatsapp.net", fromMe: false, id: "3EB0C767D26A1D8E" }],
+    },
+  });
 
 /** Evolution's message key: the id WhatsApp knows, whether it was sent by this instance, and the chat. */
 export const ZEvolutionMessageKey = z.looseObject({

@@ -146,3 +146,81 @@ export const ZInstanceActionResponse = z
     id: "InstanceAction",
     example: { instanceId: "6f1c2b8e-4d5a-4e1b-9c3d-2a7e8f0b1c2d", outcome: "already_connected", status: "connected" },
   });
+
+// ── what a connected instance checks or says (on-WhatsApp, presence, read receipts) ─────────────────────────────
+
+export const ZOnWhatsAppRequest = z
+  .strictObject({
+    /** Numbers in any written form with their country code (`+55 11 99999-0001`, `5511999990001`); at most 50. */
+    numbers: z.array(z.string().trim().min(1).max(64)).min(1).max(50),
+  })
+  .meta({ id: "OnWhatsAppRequest", example: { numbers: ["+55 11 99999-0001", "5511999990002"] } });
+
+export const ZOnWhatsAppResponse = z
+  .object({
+    results: z.array(
+      z.object({
+        /** The number as given. */
+        input: z.string(),
+        /** Its E.164 form; null when it is not a valid phone number (then `onWhatsApp` is false). */
+        phone: ZPhoneE164.nullable(),
+        onWhatsApp: z.boolean(),
+        /** The id WhatsApp has for it — for Brazilian mobiles, with or without the ninth digit as registered. */
+        jid: z.string().nullable(),
+        lid: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({
+    id: "OnWhatsAppResponse",
+    example: {
+      results: [
+        {
+          input: "+55 11 99999-0001",
+          phone: "+5511999990001",
+          onWhatsApp: true,
+          jid: "5511999990001@s.whatsapp.net",
+          lid: null,
+        },
+        { input: "5511999990002", phone: "+5511999990002", onWhatsApp: false, jid: null, lid: null },
+      ],
+    },
+  });
+
+export const ZPresenceRequest = z
+  .strictObject({
+    /**
+     * `available` / `unavailable`: the account is shown online or not. `composing` (typing…), `recording`
+     * (recording audio…) and `paused` are shown in the chat with `to`.
+     */
+    presence: z.enum(["available", "unavailable", "composing", "recording", "paused"]),
+    /** The chat for a chat state: a phone number in any written form, or a LID (`…@lid`). */
+    to: z.string().trim().min(1).max(64).optional(),
+    /** How long a chat state shows before `paused` is sent, in ms (0: until changed; at most 60,000). */
+    durationMs: z.number().int().min(0).max(60_000).optional(),
+  })
+  .meta({ id: "PresenceRequest", example: { presence: "composing", to: "+55 11 99999-0001", durationMs: 3000 } });
+
+export const ZPresenceResponse = z
+  .object({
+    presence: z.string(),
+    /** The chat the state was shown in (chat states only). */
+    jid: z.string().nullable(),
+  })
+  .meta({ id: "PresenceResponse", example: { presence: "composing", jid: "5511999990001@s.whatsapp.net" } });
+
+export const ZReadReceiptsRequest = z
+  .strictObject({
+    /** WhatsApp ids of messages this instance received (as in the inbox and the `message:inbound` webhook). */
+    waMessageIds: z.array(z.string().min(1).max(128)).min(1).max(200),
+  })
+  .meta({ id: "ReadReceiptsRequest", example: { waMessageIds: ["3EB0C767D26A1D8E"] } });
+
+export const ZReadReceiptsResponse = z
+  .object({
+    /** Receipts WhatsApp was given. */
+    sent: z.number().int().nonnegative(),
+    /** Ids this instance never received (no receipt sent for them). */
+    unknown: z.array(z.string()),
+  })
+  .meta({ id: "ReadReceiptsResponse", example: { sent: 1, unknown: [] } });

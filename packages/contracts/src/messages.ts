@@ -28,6 +28,11 @@ export const ZSendMessageRequest = z
      * or a number of milliseconds (at most 20,000). Omitted or `false`: none.
      */
     typing: z.union([z.boolean(), z.number().int().min(0).max(20_000)]).optional(),
+    /**
+     * Replies to a message of the same instance (WhatsApp shows it quoted): its WhatsApp id — a message received
+     * (as in the inbox and the `message:inbound` webhook) or sent by the instance. An unknown id is 422.
+     */
+    replyTo: z.string().trim().min(1).max(128).optional(),
   })
   .meta({
     id: "SendMessageRequest",

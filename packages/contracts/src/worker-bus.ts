@@ -84,6 +84,39 @@ export const ZWorkerCommand = z.discriminatedUnion("type", [
     /** Digits only, with the country code (what WhatsApp's "link with phone number" expects). */
     phoneDigits: z.string().regex(/^[1-9][0-9]{6,14}$/),
   }),
+  z.object({
+    /** Which numbers have a WhatsApp account (the send path's own check, with its cache). */
+    type: z.literal("on-whatsapp"),
+    instanceId: z.uuid(),
+    /** E.164 numbers, at most 50. */
+    phones: z
+      .array(z.string().regex(/^\+[1-9][0-9]{6,14}$/))
+      .min(1)
+      .max(50),
+  }),
+  z.object({
+    /**
+     * A presence: account-wide (`available`, `unavailable`), or a chat state shown to `to` (`composing`,
+     * `recording`, `paused`) — cleared by the worker after `durationMs` (a `paused` follows).
+     */
+    type: z.literal("presence"),
+    instanceId: z.uuid(),
+    presence: z.enum(["available", "unavailable", "composing", "recording", "paused"]),
+    /** The chat: an E.164 number (resolved like a send) or a `…@lid` JID. Required for chat states. */
+    to: z.string().max(64).optional(),
+    durationMs: z.number().int().min(0).max(300_000).optional(),
+    /** The push name WhatsApp shows with an account-wide presence when the account has none yet. */
+    pushName: z.string().max(100).optional(),
+  }),
+  z.object({
+    /** Read receipts (blue ticks) for messages the instance received. */
+    type: z.literal("read-receipts"),
+    instanceId: z.uuid(),
+    keys: z
+      .array(z.object({ remoteJid: z.string().min(3).max(128), id: z.string().min(1).max(128) }))
+      .min(1)
+      .max(200),
+  }),
 ]);
 export type TWorkerCommand = z.infer<typeof ZWorkerCommand>;
 
@@ -97,6 +130,20 @@ export const ZWorkerCommandResult = z.object({
   /** Logout and delete: whether WhatsApp confirmed the companion device was removed from the phone. */
   phoneUnlinked: z.boolean().optional(),
   status: ZInstanceStatus.optional(),
+  /** on-whatsapp: one answer per asked number, in the order asked. */
+  numbers: z
+    .array(
+      z.object({
+        phone: z.string(),
+        onWhatsApp: z.boolean(),
+        /** The JID WhatsApp has for the number (for Brazil, with or without the ninth digit, as registered). */
+        jid: z.string().nullable(),
+        lid: z.string().nullable(),
+      }),
+    )
+    .optional(),
+  /** presence to a chat: the JID it was shown in. */
+  jid: z.string().optional(),
 });
 export type TWorkerCommandResult = z.infer<typeof ZWorkerCommandResult>;
 

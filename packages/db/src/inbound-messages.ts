@@ -112,3 +112,22 @@ export async function findInboundEvent(
     from public.inbound_messages where id = ${id}`;
   return row;
 }
+
+/** A received message as read receipts need it: the chat WhatsApp addressed it from, and its conversation. */
+export type InboundRef = { id: number; waMessageId: string; fromJid: string; conversationId: string | null };
+
+/**
+ * The received messages of one instance with these WhatsApp ids (under the caller's RLS: another organization's are
+ * never found). At most 200 ids.
+ */
+export async function findInboundByWaIds(
+  db: Db,
+  input: { orgId: string; instanceId: string; waMessageIds: string[] },
+): Promise<InboundRef[]> {
+  if (input.waMessageIds.length === 0) return [];
+  return db<InboundRef[]>`
+    select id, wa_message_id as "waMessageId", from_jid as "fromJid", conversation_id as "conversationId"
+    from public.inbound_messages
+    where org_id = ${input.orgId} and instance_id = ${input.instanceId}
+      and wa_message_id = any(${input.waMessageIds.slice(0, 200)}::text[])`;
+}

@@ -132,3 +132,38 @@ export async function enqueueDirectMessage(db: Db, input: EnqueueDirectInput): P
   if (!row) throw new Error("enqueue_direct_message returned nothing");
   return row;
 }
+
+/** A message a reply can quote: whether this instance sent it, and its text. */
+export type Quotable = { fromMe: boolean; text: string };
+
+/**
+ * Under asUser: the message of `instanceId` with this WhatsApp id, received (`fromMe: false`) or sent by the
+ * instance (`fromMe: true`); undefined when the instance has none (RLS hides other organizations').
+ */
+export async function findQuotable(
+  db: Db,
+  input: { orgId: string; instanceId: string; waMessageId: string },
+): Promise<Quotable | undefined> {
+  const [row] = await db<Quotable[]>`
+    select false as "fromMe", coalesce(body, '') as text from public.inbound_messages
+     where org_id = ${input.orgId} and instance_id = ${input.instanceId} and wa_message_id = ${input.waMessageId}
+    union all
+    select true, body from public.outbound_messages
+     where org_id = ${input.orgId} and instance_id = ${input.instanceId} and wa_message_id = ${input.waMessageId}
+    limit 1`;
+  return row;
+}
+
+/**
+ * As the caller, in the transaction that queued the message: the message quotes `waId` (see
+ * private.set_outbound_reply_to). False when the row is no longer a queued direct message without a quote.
+ */
+export async function setOutboundReplyTo(
+  db: Db,
+  input: { orgId: string; messageId: number; waId: string; fromMe: boolean; text: string },
+): Promise<boolean> {
+  const [row] = await db<{ ok: boolean }[]>`
+    select private.set_outbound_reply_to(${input.orgId}, ${input.messageId}, ${input.waId}, ${input.fromMe},
+      ${input.text}) as ok`;
+  return row?.ok === true;
+}

@@ -149,11 +149,16 @@ export type SendWork = {
   body: string;
   typingMs: number;
   state: TMessageState;
+  /** The message this one quotes (a reply), or null: its WhatsApp id, whether the instance sent it, its text. */
+  replyTo?: { id: string; fromMe: boolean; text: string } | null;
 };
 
 const workColumns = (db: Db) => db`
   id, org_id as "orgId", instance_id as "instanceId", campaign_id as "campaignId", contact_id as "contactId",
-  recipient_phone as "recipientPhone", recipient_lid as "recipientLid", body, typing_ms as "typingMs", state`;
+  recipient_phone as "recipientPhone", recipient_lid as "recipientLid", body, typing_ms as "typingMs", state,
+  case when reply_to_wa_id is null then null
+       else json_build_object('id', reply_to_wa_id, 'fromMe', reply_to_from_me, 'text', reply_to_text) end
+    as "replyTo"`;
 
 /**
  * Service work: claims one message for sending — a given one (`messageId`, the campaign engine's chain) or the next

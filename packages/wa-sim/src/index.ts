@@ -5,7 +5,13 @@ export { type ControlServer, startControlServer } from "./control/http-api.ts";
 export { ContactHandle } from "./core/contact-handle.ts";
 export type { QrOptions } from "./core/context.ts";
 export { type Fault, FaultSchema, ScheduledFaultSchema } from "./core/faults.ts";
-export type { MessageFilter, PresenceSeen, ReceivedMessage, SentByContact } from "./core/ground-truth.ts";
+export type {
+  AccountPresence,
+  MessageFilter,
+  PresenceSeen,
+  ReceivedMessage,
+  SentByContact,
+} from "./core/ground-truth.ts";
 export { ACK_ERROR_RESTRICTED } from "./core/messaging.ts";
 export { PairingError, parseQr } from "./core/pairing.ts";
 export { DEFAULT_SEED, Simulator, type SimulatorOptions, simulatorRootPublicKey } from "./core/simulator.ts";

@@ -4,12 +4,15 @@
  * campaign engine) use what `createMessaging` returns: `sender.sendNext(instanceId, { messageId, guard })` for each
  * planned recipient.
  */
+
+import type { TWorkerCommand, TWorkerCommandResult } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
 import { createSendNudgeConsumer } from "@mirage/queue/send-lanes";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { SessionsPort } from "../sessions/index.ts";
+import { createMessagingCommands, isMessagingCommand } from "./commands.ts";
 import { createInboundPipeline, type InboundPipelineOptions } from "./inbound.ts";
 import { createSendLanes } from "./lanes.ts";
 import { createReceiptHandler } from "./receipts.ts";
@@ -42,6 +45,7 @@ export function createMessaging(deps: {
   const lanes = createSendLanes({ db, sender, workerId: config.workerId, logger, sweepMs: config.sweepMs });
   const receipts = createReceiptHandler({ db, sessions, logger });
   const inbound = createInboundPipeline({ db, sessions, logger, options: config.inbound });
+  const commands = createMessagingCommands({ sessions, resolver, logger });
   let nudges: Worker | undefined;
 
   return {
@@ -50,6 +54,10 @@ export function createMessaging(deps: {
     resolver,
     lanes,
     inbound,
+    /** Orchestrator commands messaging answers (on-WhatsApp checks, presence, read receipts); undefined for others. */
+    command(command: TWorkerCommand): Promise<TWorkerCommandResult> | undefined {
+      return isMessagingCommand(command) ? commands.handle(command) : undefined;
+    },
     async start(): Promise<void> {
       receipts.start();
       inbound.start();
@@ -64,6 +72,7 @@ export function createMessaging(deps: {
       });
     },
     async close(): Promise<void> {
+      commands.close();
       await nudges?.close();
       await lanes.close();
       await inbound.close();

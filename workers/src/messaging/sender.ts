@@ -166,7 +166,13 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
     }
     progress.committed = true;
     try {
-      await sessions.sendText({ instanceId: work.instanceId, to: jid, text: work.body, messageId: waMessageId });
+      await sessions.sendText({
+        instanceId: work.instanceId,
+        to: jid,
+        text: work.body,
+        messageId: waMessageId,
+        ...(work.replyTo ? { quoted: work.replyTo } : {}),
+      });
     } catch (err) {
       // The row says `sending`, and it stays at most once: a failed write is recorded as failed, never retried.
       const code = err instanceof SessionNotReadyError ? `instance_${err.reason}` : "send_error";

@@ -26,5 +26,9 @@ export async function handleCommand(
       return host.remove(command.instanceId);
     case "pairing-code":
       return host.requestPairingCode(command.instanceId, command.phoneDigits);
+    default:
+      // Commands about what an instance says (on-WhatsApp checks, presence, read receipts) belong to the consumers
+      // built on the sessions port; the composition root routes them there before reaching the host.
+      return { ok: false, outcome: "unsupported_command" };
   }
 }

@@ -70,12 +70,18 @@ export function createSessionsPort(lookup: (instanceId: string) => HostedView | 
       const session = instanceId ? lookup(instanceId)?.session : undefined;
       return session ? session.newMessageId() : generateMessageIDV2();
     },
-    async sendText({ instanceId, to, text, messageId }) {
-      const id = await sessionFor(instanceId).sendText(to, text, messageId);
+    async sendText({ instanceId, to, text, messageId, quoted }) {
+      const id = await sessionFor(instanceId).sendText(to, text, messageId, quoted);
       return { messageId: id };
     },
     async setPresence(instanceId, to, state) {
       await sessionFor(instanceId).sendTyping(to, state);
+    },
+    async setAccountPresence(instanceId, state, pushName) {
+      await sessionFor(instanceId).setAccountPresence(state, pushName);
+    },
+    async sendReadReceipts(instanceId, keys) {
+      await sessionFor(instanceId).readMessages(keys);
     },
     async resolveNumber(instanceId, candidatesE164) {
       const found = await sessionFor(instanceId).onWhatsApp(candidatesE164);

@@ -13,6 +13,9 @@ import type { SocketTuning } from "./host-options.ts";
 import type { WaTarget } from "./types.ts";
 import { createWaSocket, type WASocket } from "./wa-socket.ts";
 
+/** The message a reply quotes: its WhatsApp id, whether this account sent it, and its text. */
+export type QuotedRef = { id: string; fromMe: boolean; text: string };
+
 export type Account = { jid: string; lid: string | null; phoneE164: string | null };
 
 export type MessageStatusUpdate = {
@@ -219,15 +222,41 @@ export class Session {
    * Sends a text with a caller-chosen message id: the id is stored before the write, so after a crash the row
    * is reconciled from receipts instead of being sent again.
    */
-  async sendText(jid: string, text: string, messageId: string): Promise<string> {
+  async sendText(jid: string, text: string, messageId: string, quoted?: QuotedRef): Promise<string> {
     const sock = this.requireSocket();
     this.health.messageSent(messageId, jid, Date.now());
-    const sent = await sock.sendMessage(jid, { text }, { messageId });
+    // A reply carries the quoted message's id, author and text in its contextInfo (Baileys builds it from `quoted`).
+    const options = quoted
+      ? {
+          messageId,
+          quoted: {
+            key: { remoteJid: jid, id: quoted.id, fromMe: quoted.fromMe },
+            message: { conversation: quoted.text },
+          },
+        }
+      : { messageId };
+    const sent = await sock.sendMessage(jid, { text }, options);
     return sent?.key.id ?? messageId;
   }
 
-  async sendTyping(jid: string, state: "composing" | "paused"): Promise<void> {
+  async sendTyping(jid: string, state: "composing" | "recording" | "paused"): Promise<void> {
     await this.requireSocket().sendPresenceUpdate(state, jid);
+  }
+
+  /**
+   * Account-wide presence (online or not). WhatsApp names the account in it with its push name, which a companion
+   * normally learns from the phone's app state; an account that has none yet uses `fallbackName`.
+   */
+  async setAccountPresence(state: "available" | "unavailable", fallbackName: string): Promise<void> {
+    const sock = this.requireSocket();
+    const creds = sock.authState.creds;
+    if (creds.me && !creds.me.name) creds.me = { ...creds.me, name: fallbackName };
+    await sock.sendPresenceUpdate(state);
+  }
+
+  /** Read receipts (blue ticks) for messages this account received in one-to-one chats. */
+  async readMessages(keys: readonly { remoteJid: string; id: string }[]): Promise<void> {
+    await this.requireSocket().readMessages(keys.map((k) => ({ remoteJid: k.remoteJid, id: k.id, fromMe: false })));
   }
 
   /** A message id in WhatsApp Web's own form, bound to this account (as WhatsApp Web generates them). */

@@ -31,6 +31,8 @@ export type SendTextInput = {
   to: string;
   text: string;
   messageId: string;
+  /** The message this one replies to (WhatsApp shows it quoted): its WhatsApp id, whether this account sent it, its text. */
+  quoted?: { id: string; fromMe: boolean; text: string } | undefined;
 };
 
 /** What WhatsApp answered for one number (tried as each of its candidate forms, in order). */
@@ -95,8 +97,19 @@ export type SessionsPort = {
    * excepted: a message to an existing chat may still go through); any other rejection is a transport error.
    */
   sendText(input: SendTextInput): Promise<{ messageId: string }>;
-  /** Shows (`composing`) or clears (`paused`) "typing…" in the chat with `to`. Rejects like `sendText`. */
-  setPresence(instanceId: string, to: string, state: "composing" | "paused"): Promise<void>;
+  /** Shows "typing…" (`composing`), "recording audio…" (`recording`) or clears it (`paused`) in the chat with `to`. Rejects like `sendText`. */
+  setPresence(instanceId: string, to: string, state: "composing" | "recording" | "paused"): Promise<void>;
+  /**
+   * Account-wide presence: online (`available`) or not (`unavailable`). `pushName` names the account when WhatsApp
+   * has not told the companion its push name yet. Rejects with `SessionNotReadyError` when not connected.
+   */
+  setAccountPresence(instanceId: string, state: "available" | "unavailable", pushName: string): Promise<void>;
+  /**
+   * Sends read receipts (blue ticks) for received messages: `remoteJid` is the chat as WhatsApp addressed it
+   * (`…@s.whatsapp.net` or `…@lid`), `id` the message's WhatsApp id. Rejects with `SessionNotReadyError` when not
+   * connected.
+   */
+  sendReadReceipts(instanceId: string, keys: readonly { remoteJid: string; id: string }[]): Promise<void>;
   /**
    * Asks WhatsApp which of the candidate forms of one number is registered (`whatsAppCandidates` from
    * `@mirage/phone`: E.164 strings, the typed form first). Rejects with `SessionNotReadyError` when the instance is

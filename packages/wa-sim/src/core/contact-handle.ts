@@ -1,6 +1,6 @@
 import type { VirtualContact } from "../contacts/contact.ts";
 import type { AccountRegistry } from "./accounts.ts";
-import type { GroundTruth, ReceivedMessage } from "./ground-truth.ts";
+import type { GroundTruth, ReceivedMessage, SentByContact } from "./ground-truth.ts";
 import type { Messaging } from "./messaging.ts";
 
 type ContactDeps = { messaging: Messaging; accounts: AccountRegistry; groundTruth: GroundTruth };
@@ -37,6 +37,14 @@ export class ContactHandle {
   /** Shows "typing…" (or stops it) in the account's chat with this contact. */
   typing(toAccount: string, state: "composing" | "paused" | "recording" = "composing"): void {
     this.deps.messaging.sendTyping(this.contact, this.deps.accounts.ensure(toAccount), state);
+  }
+
+  /** Every message this contact sent to accounts (with `readAt` once an account's companion read it), oldest first. */
+  sent(toAccount?: string): SentByContact[] {
+    return this.deps.groundTruth.sentByContacts({
+      contact: this.contact.phone,
+      ...(toAccount ? { account: toAccount } : {}),
+    });
   }
 
   /** Every message this contact received, oldest first. */

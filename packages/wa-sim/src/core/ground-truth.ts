@@ -13,6 +13,8 @@ export type ReceivedMessage = {
   id: string;
   /** Decrypted text (conversation or extended text); undefined for other message types. */
   text: string | undefined;
+  /** A reply's quoted message (`contextInfo.stanzaId`), its author (`participant`) and quoted text; else undefined. */
+  quoted: { id: string; participant: string | undefined; text: string | undefined } | undefined;
   /** The decrypted message's top-level content type, e.g. "conversation". */
   contentType: string;
   receivedAt: Date;
@@ -22,18 +24,34 @@ export type ReceivedMessage = {
   readAt: Date | undefined;
 };
 
-/** A message a contact sent to an account. */
-export type SentByContact = { contact: string; account: string; id: string; text: string; sentAt: Date };
+/**
+ * A message a contact sent to an account; `readAt` is when a companion of the account sent a `read` receipt for it
+ * (the blue ticks the contact sees), undefined until then.
+ */
+export type SentByContact = {
+  contact: string;
+  account: string;
+  id: string;
+  text: string;
+  sentAt: Date;
+  readAt?: Date | undefined;
+};
+
+/** An account-wide presence a companion announced (`available`, `unavailable`) with the name it carried. */
+export type AccountPresence = { account: string; type: string; name: string | undefined; at: Date };
 
 export type MessageFilter = { contact?: string; account?: string };
 
 export class GroundTruth {
   private readonly received: ReceivedMessage[] = [];
   private readonly sent: SentByContact[] = [];
+  private readonly presences: AccountPresence[] = [];
+  private readonly chatStateLog: (PresenceSeen & { account: string; contact: string })[] = [];
   private readonly pendingPresence = new Map<string, PresenceSeen[]>();
   private readonly listeners = new Set<(message: ReceivedMessage) => void>();
 
   notePresence(account: string, contact: string, state: string): void {
+    this.chatStateLog.push({ account, contact, state, at: new Date() });
     const key = `${account}>${contact}`;
     const list = this.pendingPresence.get(key) ?? [];
     list.push({ state, at: new Date() });
@@ -56,6 +74,38 @@ export class GroundTruth {
 
   recordSent(entry: SentByContact): void {
     this.sent.push(entry);
+  }
+
+  /**
+   * A companion of `account` sent a receipt to `contact` for `ids`: a `read` one marks the contact's messages read
+   * (the first time only). Returns how many were newly marked.
+   */
+  noteReceiptFromAccount(account: string, contact: string, ids: readonly string[], type: string): number {
+    if (type !== "read") return 0;
+    let marked = 0;
+    for (const m of this.sent) {
+      if (m.account === account && m.contact === contact && ids.includes(m.id) && !m.readAt) {
+        m.readAt = new Date();
+        marked++;
+      }
+    }
+    return marked;
+  }
+
+  noteAccountPresence(account: string, type: string, name: string | undefined): void {
+    this.presences.push({ account, type, name, at: new Date() });
+  }
+
+  /** Every chat state companions sent to contacts ("typing…", "recording…", "paused"), oldest first. */
+  chatStates(filter: MessageFilter = {}): (PresenceSeen & { account: string; contact: string })[] {
+    return this.chatStateLog.filter(
+      (p) => (!filter.contact || p.contact === filter.contact) && (!filter.account || p.account === filter.account),
+    );
+  }
+
+  /** Account-wide presences companions announced, oldest first. */
+  accountPresences(account?: string): AccountPresence[] {
+    return this.presences.filter((p) => !account || p.account === account);
   }
 
   /** Messages contacts received, in arrival order. */

@@ -7,6 +7,15 @@ import type { SimContext } from "./context.ts";
 import { isTimelocked } from "./faults.ts";
 import type { Pairing } from "./pairing.ts";
 
+const DEFAULT_PRIVACY = {
+  readreceipts: "all",
+  last: "all",
+  online: "all",
+  profile: "all",
+  status: "contacts",
+  groupadd: "all",
+} as const;
+
 export type IqSession = { account: Account; companion: Companion } | undefined;
 
 function mexResult(iq: BinaryNode, path: string, value: unknown): BinaryNode {
@@ -68,7 +77,16 @@ export function answerIq(
     case "blocklist":
       return iqResult(iq, [node("list", {}, [])]);
     case "privacy":
-      return type === "get" ? iqResult(iq, [node("privacy", {}, [])]) : iqResult(iq);
+      // WhatsApp's defaults; `readreceipts: all` makes Baileys send `read` receipts the sender sees (blue ticks).
+      return type === "get"
+        ? iqResult(iq, [
+            node(
+              "privacy",
+              {},
+              Object.entries(DEFAULT_PRIVACY).map(([name, value]) => node("category", { name, value })),
+            ),
+          ])
+        : iqResult(iq);
     case "w:mex":
       return answerMex(session, iq);
     default:

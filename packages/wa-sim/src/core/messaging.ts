@@ -12,12 +12,23 @@ import {
 } from "./accounts.ts";
 import { randomId, type SimContext } from "./context.ts";
 import { isTimelocked } from "./faults.ts";
+import type { ReceivedMessage } from "./ground-truth.ts";
 
 /** Ack error the real service uses when an account may not start new chats (reach-out timelock, cap). */
 export const ACK_ERROR_RESTRICTED = "463";
 
 function textOf(message: proto.IMessage): string | undefined {
   return message.conversation ?? message.extendedTextMessage?.text ?? undefined;
+}
+
+function quotedOf(message: proto.IMessage): ReceivedMessage["quoted"] {
+  const context = message.extendedTextMessage?.contextInfo;
+  if (!context?.stanzaId) return undefined;
+  return {
+    id: context.stanzaId,
+    participant: context.participant ?? undefined,
+    text: context.quotedMessage ? textOf(context.quotedMessage) : undefined,
+  };
 }
 
 function contentTypeOf(message: proto.IMessage): string {
@@ -85,6 +96,7 @@ export class Messaging {
       device: companion.deviceId,
       id,
       text,
+      quoted: quotedOf(message),
       contentType: contentTypeOf(message),
       receivedAt: new Date(),
     });
@@ -167,6 +179,27 @@ export class Messaging {
   sendTyping(contact: VirtualContact, account: Account, state: "composing" | "paused" | "recording"): void {
     const child = state === "recording" ? node("composing", { media: "audio" }) : node(state);
     this.sendToAccount(account, node("chatstate", { from: `${contact.phone}@${WA_SERVER}` }, [child]));
+  }
+
+  /**
+   * A companion sent a `<receipt>` to a contact (for messages it received): `read` ones are the blue ticks the
+   * contact sees. The ids are the `id` attribute and any `<list><item id>` children.
+   */
+  handleReceipt(account: Account, stanza: BinaryNode): void {
+    const to = jidDecode(stanza.attrs.to ?? "");
+    const contact = to?.user ? this.ctx.contacts.findByUser(to.user, to.server) : undefined;
+    if (!contact || !stanza.attrs.id) return;
+    const items = getBinaryNodeChildren(getBinaryNodeChild(stanza, "list"), "item");
+    const ids = [stanza.attrs.id, ...items.flatMap((i) => (i.attrs.id ? [i.attrs.id] : []))];
+    this.ctx.groundTruth.noteReceiptFromAccount(account.phone, contact.phone, ids, stanza.attrs.type ?? "delivery");
+  }
+
+  /** A companion announced an account-wide `<presence>` (online or not). */
+  handlePresence(account: Account, stanza: BinaryNode): void {
+    const type = stanza.attrs.type;
+    if (type === "available" || type === "unavailable") {
+      this.ctx.groundTruth.noteAccountPresence(account.phone, type, stanza.attrs.name);
+    }
   }
 
   /** A companion sent `<chatstate>`: remembered as the presence seen before its next message. */

@@ -230,8 +230,14 @@ export class Simulator {
       case "chatstate":
         if (session) this.messaging.handleChatState(session.account, stanza);
         return;
+      case "receipt":
+        if (session) this.messaging.handleReceipt(session.account, stanza);
+        return;
+      case "presence":
+        if (session) this.messaging.handlePresence(session.account, stanza);
+        return;
       default:
-        // acks, receipts, presence and `ib` need no answer.
+        // acks and `ib` need no answer.
         return;
     }
   }
