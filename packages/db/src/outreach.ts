@@ -147,10 +147,15 @@ export async function repliedSince(
   return row?.yes ?? false;
 }
 
-/** Whether a campaign is still running (checked again after the claim: pause and cancel take effect at once). */
-export async function campaignRunning(db: Db, campaignId: string): Promise<boolean> {
+/**
+ * Whether a campaign is still running and, with `instanceId`, that number is still one of its active senders
+ * (checked again after the claim and before the write: pause, cancel, failover and removal take effect at once).
+ */
+export async function campaignRunning(db: Db, campaignId: string, instanceId?: string): Promise<boolean> {
   const [row] = await db<{ yes: boolean }[]>`
-    select exists (select 1 from public.campaigns where id = ${campaignId} and status = 'running') as yes`;
+    select exists (select 1 from public.campaigns where id = ${campaignId} and status = 'running')
+      and (${instanceId ?? null}::uuid is null or exists (select 1 from public.campaign_senders
+        where campaign_id = ${campaignId} and instance_id = ${instanceId ?? null}::uuid and active)) as yes`;
   return row?.yes ?? false;
 }
 
@@ -187,4 +192,35 @@ export async function nextSlots(db: Db, instanceIds: string[]): Promise<Map<stri
     select instance_id as id, next_send_at as at from public.outreach_senders
     where instance_id = any(${instanceIds}::uuid[])`;
   return new Map(rows.map((r) => [r.id, r.at]));
+}
+
+/** A campaign message this instance claimed and is typing (the chain's write step), with what its guard needs. */
+export type ClaimedCampaignMessage = {
+  id: number;
+  orgId: string;
+  instanceId: string;
+  campaignId: string;
+  contactId: string | null;
+  recipientPhone: string | null;
+  recipientLid: string | null;
+  body: string;
+  typingMs: number;
+  state: "claimed";
+  stopOnReply: boolean;
+  createdAt: Date;
+};
+
+/** The message `id` if `instanceId` still holds its claim (not released, moved or cancelled meanwhile). */
+export async function claimedCampaignMessage(
+  db: Db,
+  id: number,
+  instanceId: string,
+): Promise<ClaimedCampaignMessage | undefined> {
+  const [row] = await db<ClaimedCampaignMessage[]>`
+    select o.id, o.org_id as "orgId", o.instance_id as "instanceId", o.campaign_id as "campaignId",
+      o.contact_id as "contactId", o.recipient_phone as "recipientPhone", o.recipient_lid as "recipientLid", o.body,
+      o.typing_ms as "typingMs", o.state, c.stop_on_reply as "stopOnReply", o.created_at as "createdAt"
+    from public.outbound_messages o join public.campaigns c on c.id = o.campaign_id
+    where o.id = ${id} and o.instance_id = ${instanceId} and o.state = 'claimed'`;
+  return row;
 }
