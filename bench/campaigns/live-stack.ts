@@ -114,6 +114,7 @@ export async function startLiveStack(opts: { senders: number }) {
   const [org] = await admin<{ id: string }[]>`
     insert into public.organizations (name, slug) values ('Bench', 'bench') returning id`;
   if (!org) throw new Error("no org");
+  const orgId = org.id;
   const users: Record<string, string> = {};
   for (const role of ["admin", "marketer"]) {
     const [u] = await admin<
@@ -183,7 +184,7 @@ export async function startLiveStack(opts: { senders: number }) {
   );
   const token = (role: string) => signToken(secret, users[role] ?? "");
   const call = async (method: string, p: string, body?: unknown, role = "marketer") => {
-    const res = await fetch(`${url}/api/v1/orgs/${org.id}${p}`, {
+    const res = await fetch(`${url}/api/v1/orgs/${orgId}${p}`, {
       method,
       headers: { authorization: `Bearer ${token(role)}`, ...(body ? { "content-type": "application/json" } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
@@ -226,9 +227,9 @@ export async function startLiveStack(opts: { senders: number }) {
     const phones = Array.from({ length: recipients }, (_, i) => `+55119${seq}${String(1_000_000 + i).slice(1)}0`);
     const list = await call("POST", "/lists", { name: `bench-${seq}` });
     await admin`insert into public.contacts (org_id, phone_e164, name)
-      select ${org.id}, p, 'Pessoa' from unnest(${phones}::text[]) p`;
+      select ${orgId}, p, 'Pessoa' from unnest(${phones}::text[]) p`;
     await admin`insert into public.contact_list_members (org_id, list_id, contact_id)
-      select ${org.id}, ${list.body.id}, id from public.contacts where phone_e164 = any(${phones}::text[])`;
+      select ${orgId}, ${list.body.id}, id from public.contacts where phone_e164 = any(${phones}::text[])`;
     const tpl = await call("POST", "/templates", {
       name: `bench-${seq}`,
       body: "Oi {{first_name|cliente}}, tudo bem?",

@@ -208,9 +208,16 @@ export type ClaimedCampaignMessage = {
   state: "claimed";
   stopOnReply: boolean;
   createdAt: Date;
+  /** The campaign is running and this number is still one of its active senders. */
+  running: boolean;
+  /** With stop-on-reply, the person answered any of the organization's numbers since the message was planned. */
+  replied: boolean;
 };
 
-/** The message `id` if `instanceId` still holds its claim (not released, moved or cancelled meanwhile). */
+/**
+ * The message `id` if `instanceId` still holds its claim (not released, moved or cancelled meanwhile), with the
+ * campaign's checks at write time answered in the same round trip (running, sender active, replied).
+ */
 export async function claimedCampaignMessage(
   db: Db,
   id: number,
@@ -219,8 +226,14 @@ export async function claimedCampaignMessage(
   const [row] = await db<ClaimedCampaignMessage[]>`
     select o.id, o.org_id as "orgId", o.instance_id as "instanceId", o.campaign_id as "campaignId",
       o.contact_id as "contactId", o.recipient_phone as "recipientPhone", o.recipient_lid as "recipientLid", o.body,
-      o.typing_ms as "typingMs", o.state, c.stop_on_reply as "stopOnReply", o.created_at as "createdAt"
+      o.typing_ms as "typingMs", o.state, c.stop_on_reply as "stopOnReply", o.created_at as "createdAt",
+      c.status = 'running' and coalesce(s.active, false) as running,
+      c.stop_on_reply and exists (select 1 from public.inbound_messages i
+        where i.org_id = o.org_id and i.received_at > o.created_at
+          and ((o.recipient_phone is not null and i.from_phone = o.recipient_phone)
+            or (o.recipient_lid is not null and i.from_lid = o.recipient_lid))) as replied
     from public.outbound_messages o join public.campaigns c on c.id = o.campaign_id
+    left join public.campaign_senders s on s.campaign_id = o.campaign_id and s.instance_id = o.instance_id
     where o.id = ${id} and o.instance_id = ${instanceId} and o.state = 'claimed'`;
   return row;
 }

@@ -90,13 +90,12 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
   const log = deps.logger.child({ module: "outreach-step" });
 
   /**
-   * The campaign's checks at send time: still running with this number among its active senders, no reply since
-   * planning (stop-on-reply); with `render`, the
-   * text is rendered for this person and stored on the claimed row (what is sent is what is stored). The write
-   * step checks again without rendering: the row already holds the rendered text.
+   * The campaign's checks when a recipient is picked: still running with this number among its active senders, no
+   * reply since planning (stop-on-reply); the text is rendered for this person and stored on the claimed row (what
+   * is sent is what is stored). The write step checks again (claimedCampaignMessage) without rendering.
    */
   const guardFor =
-    (c: GuardInput, render: boolean): SendGuard =>
+    (c: GuardInput): SendGuard =>
     async (work) => {
       if (!(await db.asService((tx) => campaignRunning(tx, c.campaignId, work.instanceId)))) {
         return { defer: "not_hosted" };
@@ -107,7 +106,6 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
         );
         if (replied) return { skip: "replied" };
       }
-      if (!render) return undefined;
       const contact = c.contactId ? await db.asService((tx) => contactForRender(tx, c.contactId as string)) : undefined;
       const random = seededRandom(`${c.campaignId}:${c.contactId ?? c.recipientPhone}`);
       const rendered = renderTemplate(work.body, contact ?? { phone: work.recipientPhone ?? "" }, random).text.trim();
@@ -157,11 +155,10 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
   async function write(instanceId: string, w: Pick<PendingWrite, "messageId" | "gapMs">): Promise<StepResult> {
     const claimed = await db.asService((tx) => claimedCampaignMessage(tx, w.messageId, instanceId));
     if (!claimed) return settle(instanceId, undefined, w.gapMs);
-    const outcome = await sender.deliver(claimed, {
-      guard: guardFor(claimed, false),
-      notOnWhatsApp: "skip",
-      typingMs: 0,
-    });
+    // The campaign's checks came with the row (one round trip): still running, still a sender, no reply since.
+    const guard: SendGuard = async () =>
+      !claimed.running ? { defer: "not_hosted" } : claimed.replied ? { skip: "replied" } : undefined;
+    const outcome = await sender.deliver(claimed, { guard, notOnWhatsApp: "skip", typingMs: 0 });
     return settle(instanceId, outcome, w.gapMs);
   }
 
@@ -237,14 +234,14 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     if (!work) return settle(instanceId, undefined, pick.gapMs);
     if (pick.typingMs <= 0) {
       const outcome = await sender.deliver(work, {
-        guard: guardFor(pick.cand, true),
+        guard: guardFor(pick.cand),
         notOnWhatsApp: "skip",
         typingMs: 0,
       });
       return settle(instanceId, outcome, pick.gapMs);
     }
     // "typing…" is a step of the chain: shown now, the write is its own delayed job (nothing sleeps in a job).
-    const composing = await sender.compose(work, { guard: guardFor(pick.cand, true), notOnWhatsApp: "skip" });
+    const composing = await sender.compose(work, { guard: guardFor(pick.cand), notOnWhatsApp: "skip" });
     if (composing.outcome !== "composing") return settle(instanceId, composing, pick.gapMs);
     // Proportional to the text as this person gets it (the guard rendered it), within the profile's range.
     const typingMs = typingTime(work.body, pick.pacing);
