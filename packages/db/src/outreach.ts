@@ -45,6 +45,19 @@ export async function dueForInstance(db: Db, instanceId: string, now: Date, limi
     limit ${limit}`;
 }
 
+/**
+ * Whether the instance holds a campaign message it claimed and has not written yet (typing, or its write job still
+ * waiting for a busy worker): a number sends one message at a time, whatever the clock says. Claims older than
+ * `maxAgeMs` are left to the campaign tick, which queues them again.
+ */
+export async function hasClaimInFlight(db: Db, instanceId: string, maxAgeMs = 120_000): Promise<boolean> {
+  const [row] = await db<{ yes: boolean }[]>`
+    select exists (select 1 from public.outbound_messages
+      where instance_id = ${instanceId} and state = 'claimed' and campaign_id is not null
+        and claimed_at > now() - make_interval(secs => ${maxAgeMs / 1000}::float8)) as yes`;
+  return row?.yes ?? false;
+}
+
 /** When the instance next has a queued message of a running campaign (to arm the chain's next job), or null. */
 export async function nextDueAt(db: Db, instanceId: string): Promise<Date | null> {
   const [row] = await db<{ at: Date | null }[]>`

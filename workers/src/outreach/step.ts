@@ -23,6 +23,7 @@ import {
   claimedCampaignMessage,
   contactForRender,
   dueForInstance,
+  hasClaimInFlight,
   holidaySet,
   instanceCapsInfo,
   lockPacing,
@@ -174,6 +175,8 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     const pick = await db.asService(async (tx): Promise<Pick> => {
       const pacing = await lockPacing(tx, instanceId);
       if (pacing.nextSendAt.getTime() > now.getTime() + 25) return { wait: pacing.nextSendAt, reason: "pacing" };
+      // The previous message is still being typed or written (its write job continues the chain when it runs).
+      if (await hasClaimInFlight(tx, instanceId)) return { wait: new Date(now.getTime() + 2_000), reason: "in_flight" };
       const candidates = await dueForInstance(tx, instanceId, now, 8);
       if (candidates.length === 0) {
         const at = await nextDueAt(tx, instanceId);
