@@ -179,7 +179,8 @@ export async function startLiveStack(opts: { senders: number }) {
       fetch(`${url}/readyz`)
         .then((r) => (r.ok ? true : undefined))
         .catch(() => undefined),
-    120_000,
+    // A loaded machine can take minutes to start a process under tsx.
+    300_000,
     "orchestrator ready",
   );
   const token = (role: string) => signToken(secret, users[role] ?? "");
