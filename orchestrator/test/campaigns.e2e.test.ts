@@ -227,16 +227,23 @@ beforeAll(async () => {
     const id = created.body.id as string;
     instances.push(id);
     accountOf.set(id, account);
-    const qr = await waitFor<string>(async () => {
-      const r = await api({ url }, "get", org(`/instances/${id}/qr`), { token: admin });
-      return r.status === 200 ? r.body.qr : undefined;
-    });
+    // Pairing waits sized for a loaded 2-core machine.
+    const qr = await waitFor<string>(
+      async () => {
+        const r = await api({ url }, "get", org(`/instances/${id}/qr`), { token: admin });
+        return r.status === 200 ? r.body.qr : undefined;
+      },
+      120_000,
+      "QR",
+    );
     sim.phone(account).scan(qr);
     await waitFor(
       async () => (await api({ url }, "get", org(`/instances/${id}`), { token: admin })).body.status === "connected",
+      120_000,
+      "connected",
     );
   }
-}, 480_000);
+}, 900_000);
 
 afterAll(async () => {
   await stopWorker("SIGTERM");
