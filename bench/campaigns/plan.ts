@@ -1,9 +1,11 @@
 /**
  * Benchmark: planning a campaign round — the one INSERT … SELECT that snapshots the audience (a list and a segment)
  * into one queued message per person with a sticky weighted sender and an earliest time. Each run plans a fresh
- * campaign over the same audience, then deletes its rows; then, side by side, a bare INSERT … SELECT of as many rows
- * into the same table (no audience, no assignment: what the table's indexes and keys cost alone). Prints medians,
- * rows/s and the ratio. Goal: 100k recipients < 10 s.
+ * campaign over the same audience twice, side by side, each in a transaction rolled back afterwards: with the
+ * outbound table's indexes as they were before the lean-index migration (20261130230100: two superseded indexes
+ * created again for the measurement) and as they are now (both dropped), alternating which goes first. Then a bare
+ * INSERT … SELECT of as many rows (no audience, no assignment: what the table's indexes and keys cost alone).
+ * Prints medians, rows/s and the ratios. Goal: 100k recipients < 10 s.
  *
  *   npx tsx bench/campaigns/plan.ts [--recipients 100000] [--senders 10] [--runs 5] [--fresh]
  *
@@ -12,7 +14,6 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { createDb } from "@mirage/db";
 import { planCampaign } from "@mirage/db/campaign-planning";
 import postgres from "postgres";
 import { benchDatabase, median } from "../lib.ts";
@@ -59,23 +60,32 @@ async function load(): Promise<{ adminUrl: string; appUrl: string }> {
   return { adminUrl, appUrl };
 }
 
+/** The two indexes the lean-index migration dropped, as they were defined before it. */
+const DROPPED = [
+  "create index if not exists outbound_messages_claim_idx on public.outbound_messages (instance_id, scheduled_at) where state = 'queued'",
+  "create index if not exists outbound_messages_campaign_idx on public.outbound_messages (campaign_id, id)",
+];
+const DROP = [
+  "drop index if exists public.outbound_messages_claim_idx",
+  "drop index if exists public.outbound_messages_campaign_idx",
+];
+
+class Rollback extends Error {}
+
 async function main(): Promise<void> {
-  const { adminUrl, appUrl } = await load();
+  const { adminUrl } = await load();
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  const db = createDb({ url: appUrl, max: 2 });
-  const times: number[] = [];
+  const times = { before: [] as number[], after: [] as number[] };
   const bare: number[] = [];
-  try {
-    for (let run = 0; run < RUNS; run++) {
-      const [c] = await admin<{ id: string }[]>`
-        insert into public.campaigns (org_id, name) values (${ORG}, ${`bench ${Date.now()} ${run}`}) returning id`;
-      if (!c) throw new Error("no campaign");
-      await admin`insert into public.campaign_senders (campaign_id, instance_id, org_id, weight)
-        select ${c.id}, id, ${ORG}, 1 + (row_number() over (order by id))::int % 3 from public.instances where org_id = ${ORG}`;
-      const t0 = performance.now();
-      const planned = await db.asService((tx) =>
-        planCampaign(tx, {
-          campaignId: c.id,
+  /** Plans a fresh campaign inside a transaction with the given index layout, answers the time; rolls back. */
+  async function planOnce(layout: "before" | "after", campaignId: string): Promise<number> {
+    let ms = 0;
+    await admin
+      .begin(async (tx) => {
+        for (const ddl of layout === "before" ? DROPPED : DROP) await tx.unsafe(ddl);
+        const t0 = performance.now();
+        const planned = await planCampaign(tx as never, {
+          campaignId,
           orgId: ORG,
           listIds: [LIST],
           segments: [{ tagsAny: ["vip"] }],
@@ -83,34 +93,63 @@ async function main(): Promise<void> {
           meanGapMs: 45_000,
           perDayCap: 250,
           variants: ["Olá {{first_name|cliente}}!", "Oi {{first_name|cliente}}, tudo bem?"],
-        }),
-      );
-      const ms = performance.now() - t0;
-      if (planned !== N) throw new Error(`planned ${planned}, expected ${N}`);
-      times.push(ms);
-      console.log(`run ${run + 1}: planned ${planned} in ${(ms / 1000).toFixed(2)} s`);
-      await admin`delete from public.outbound_messages where campaign_id = ${c.id}`;
+        });
+        ms = performance.now() - t0;
+        if (planned !== N) throw new Error(`planned ${planned}, expected ${N}`);
+        throw new Rollback();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof Rollback)) throw err;
+      });
+    return ms;
+  }
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const [c] = await admin<{ id: string }[]>`
+        insert into public.campaigns (org_id, name) values (${ORG}, ${`bench ${Date.now()} ${run}`}) returning id`;
+      if (!c) throw new Error("no campaign");
+      await admin`insert into public.campaign_senders (campaign_id, instance_id, org_id, weight)
+        select ${c.id}, id, ${ORG}, 1 + (row_number() over (order by id))::int % 3 from public.instances where org_id = ${ORG}`;
+      const order = run % 2 === 0 ? (["before", "after"] as const) : (["after", "before"] as const);
+      for (const layout of order) {
+        const ms = await planOnce(layout, c.id);
+        times[layout].push(ms);
+        console.log(`run ${run + 1} ${layout.padEnd(6)}: planned ${N} in ${(ms / 1000).toFixed(2)} s`);
+      }
       const b0 = performance.now();
-      await admin`insert into public.outbound_messages (org_id, campaign_id, contact_id, recipient_phone, instance_id,
-          body, variation, scheduled_at)
-        select ${ORG}, ${c.id}, id, phone_e164, '00000000-0000-4000-b000-000000000001', 'Olá!', 0, now()
-        from public.contacts where org_id = ${ORG}`;
+      await admin
+        .begin(async (tx) => {
+          for (const ddl of DROP) await tx.unsafe(ddl);
+          await tx`insert into public.outbound_messages (org_id, campaign_id, contact_id, recipient_phone, instance_id,
+              body, variation, scheduled_at)
+            select ${ORG}, ${c.id}, id, phone_e164, '00000000-0000-4000-b000-000000000001', 'Olá!', 0, now()
+            from public.contacts where org_id = ${ORG}`;
+          throw new Rollback();
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof Rollback)) throw err;
+        });
       bare.push(performance.now() - b0);
       await admin`delete from public.campaigns where id = ${c.id}`;
     }
-    const med = median(times);
-    console.log(
-      `plan ${N} recipients over ${SENDERS} senders: median ${(med / 1000).toFixed(2)} s ` +
-        `(min ${(Math.min(...times) / 1000).toFixed(2)}, max ${(Math.max(...times) / 1000).toFixed(2)}), ` +
-        `${Math.round(N / (med / 1000))} rows/s; goal < 10 s: ${med < 10_000 ? "met" : "NOT met"}`,
-    );
+    const line = (label: string, xs: number[]) => {
+      const med = median(xs);
+      console.log(
+        `${label}: plan ${N} recipients over ${SENDERS} senders: median ${(med / 1000).toFixed(2)} s ` +
+          `(min ${(Math.min(...xs) / 1000).toFixed(2)}, max ${(Math.max(...xs) / 1000).toFixed(2)}), ` +
+          `${Math.round(N / (med / 1000))} rows/s; goal < 10 s: ${med < 10_000 ? "met" : "NOT met"}`,
+      );
+      return med;
+    };
+    const before = line("before (16 indexes)", times.before);
+    const after = line("after  (14 indexes)", times.after);
+    console.log(`after / before = ${(after / before).toFixed(2)}x`);
     const b = median(bare);
     console.log(
-      `bare insert of ${N} rows into outbound_messages: median ${(b / 1000).toFixed(2)} s; ` +
-        `planning / bare insert = ${(med / b).toFixed(2)}x`,
+      `bare insert of ${N} rows into outbound_messages (14 indexes): median ${(b / 1000).toFixed(2)} s; ` +
+        `planning (after) / bare insert = ${(after / b).toFixed(2)}x`,
     );
   } finally {
-    await db.close();
     await admin.end();
   }
 }

@@ -81,12 +81,32 @@ async function freshBlacklist(orgId: string): Promise<string> {
   return r?.id ?? "";
 }
 
+let daySeq = 0;
+/** A day no earlier call used (holidays are unique per day and country). */
+const freshDay = () => {
+  daySeq++;
+  return new Date(Date.UTC(2031, 0, daySeq)).toISOString().slice(0, 10);
+};
+async function freshHoliday(orgId: string): Promise<string> {
+  const [r] = await h.t.admin<{ id: string }[]>`
+    insert into public.holidays (org_id, day, name) values (${orgId}, ${freshDay()}::date, 'x') returning id`;
+  return r?.id ?? "";
+}
 async function freshInstance(orgId: string): Promise<string> {
   const [r] = await h.t.admin<{ id: string }[]>`
     insert into public.instances (org_id, name) values (${orgId}, ${randomUUID()}) returning id`;
   return r?.id ?? "";
 }
 const SENDERS: TOrgRole[] = ["owner", "admin", "operator"];
+/** A draft campaign with one number in its pool. */
+async function freshCampaign(orgId: string): Promise<{ id: string; senderId: string }> {
+  const [c] = await h.t.admin<{ id: string }[]>`
+    insert into public.campaigns (org_id, name) values (${orgId}, ${randomUUID()}) returning id`;
+  const senderId = await freshInstance(orgId);
+  await h.t.admin`insert into public.campaign_senders (campaign_id, instance_id, org_id)
+    values (${c?.id ?? ""}, ${senderId}, ${orgId})`;
+  return { id: c?.id ?? "", senderId };
+}
 
 type Case = {
   name: string;
@@ -405,6 +425,55 @@ const CASES: Case[] = [
     status: 200,
     call: async (o) => ({ method: "get", path: `/orgs/${o}/audit-log` }),
   },
+  {
+    name: "GET holidays",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/holidays` }),
+  },
+  {
+    name: "POST holiday",
+    allowed: MARKETING,
+    status: 201,
+    call: async (o) => ({ method: "post", path: `/orgs/${o}/holidays`, body: { day: freshDay(), name: "Folga" } }),
+  },
+  {
+    name: "POST holidays seed",
+    allowed: MARKETING,
+    status: 200,
+    call: async (o) => ({ method: "post", path: `/orgs/${o}/holidays/seed`, body: { country: "BR", years: [2031] } }),
+  },
+  {
+    name: "DELETE holiday",
+    allowed: MARKETING,
+    status: 204,
+    call: async (o) => ({ method: "delete", path: `/orgs/${o}/holidays/${await freshHoliday(o)}` }),
+  },
+  {
+    name: "GET campaign senders",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/campaigns/${(await freshCampaign(o)).id}/senders` }),
+  },
+  {
+    name: "POST campaign sender",
+    allowed: MARKETING,
+    status: 200,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/campaigns/${(await freshCampaign(o)).id}/senders`,
+      body: { instanceId: await freshInstance(o) },
+    }),
+  },
+  {
+    name: "DELETE campaign sender",
+    allowed: MARKETING,
+    status: 204,
+    call: async (o) => {
+      const c = await freshCampaign(o);
+      return { method: "delete", path: `/orgs/${o}/campaigns/${c.id}/senders/${c.senderId}` };
+    },
+  },
 ];
 
 describe("authorization matrix: every role × every organization endpoint × own/other organization", () => {
@@ -459,6 +528,11 @@ describe("authorization matrix: every role × every organization endpoint × own
       "instance.read_receipts",
       "blacklist.remove",
       "template.delete",
+      "holiday.add",
+      "holiday.seed",
+      "holiday.remove",
+      "campaign.sender.add",
+      "campaign.sender.remove",
     ]) {
       expect(actions, action).toContain(action);
     }

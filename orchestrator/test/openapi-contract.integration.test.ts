@@ -397,6 +397,26 @@ describe("every route answers what its schema says", () => {
     await call("GET", "/api/v1/orgs/{orgId}/campaigns");
     await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}", { params: cp });
     await call("PATCH", "/api/v1/orgs/{orgId}/campaigns/{campaignId}", { params: cp, body: { name: "Cyber Monday" } });
+    // the sender pool (the number leaves, then comes back: the start needs it)
+    await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/senders", { params: cp });
+    await call("DELETE", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/senders/{instanceId}", {
+      params: { path: { ...cp.path, instanceId: sender.data.id } },
+    });
+    await call("POST", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/senders", {
+      params: cp,
+      body: { ...ex("post", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/senders"), instanceId: sender.data.id },
+    });
+    // the holiday calendar
+    await call("POST", "/api/v1/orgs/{orgId}/holidays/seed", {
+      body: ex("post", "/api/v1/orgs/{orgId}/holidays/seed"),
+    });
+    const holiday = await call("POST", "/api/v1/orgs/{orgId}/holidays", {
+      body: ex("post", "/api/v1/orgs/{orgId}/holidays"),
+    });
+    await call("GET", "/api/v1/orgs/{orgId}/holidays", { params: { ...o, query: { country: "BR" } } });
+    await call("DELETE", "/api/v1/orgs/{orgId}/holidays/{holidayId}", {
+      params: { path: { orgId, holidayId: holiday.data.id } },
+    });
     await call("POST", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/dry-run", { params: cp, body: { count: 2 } });
     await call("POST", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/start", { params: cp, body: { now: true } });
     for (const action of ["pause", "resume", "cancel"]) {

@@ -10,14 +10,9 @@ import {
   type ZStartRefusal,
 } from "@mirage/contracts/campaigns";
 import type { Database, Tx } from "@mirage/db";
-import {
-  campaignProgress,
-  cancelQueued,
-  countAudience,
-  failOverSenders,
-  planCampaign,
-  replanTimes,
-} from "@mirage/db/campaign-planning";
+import { DEFAULT_FAILOVER_TIMINGS, type FailoverTimings, failOverSenders } from "@mirage/db/campaign-failover";
+import { campaignProgress, cancelQueued, countAudience, planCampaign, replanTimes } from "@mirage/db/campaign-planning";
+import { shareWithSender } from "@mirage/db/campaign-senders";
 import {
   activeCampaignIds,
   type CampaignRow,
@@ -124,8 +119,11 @@ export function createCampaignEngine(deps: {
   logger: Logger;
   /** Called after a tick with each running campaign's counts (throttled by the tick's period). */
   onProgress?: (orgId: string, campaignId: string, status: string) => Promise<void>;
+  /** When a stopped sender's recipients and in-flight messages are handed over (defaults: production). */
+  failover?: Partial<FailoverTimings>;
 }) {
   const { db } = deps;
+  const timings: FailoverTimings = { ...DEFAULT_FAILOVER_TIMINGS, ...deps.failover };
   const log = deps.logger.child({ module: "campaign-engine" });
 
   /** Snapshot and plan a scheduled campaign whose time has come; answers what happened. */
@@ -209,21 +207,44 @@ export function createCampaignEngine(deps: {
       }
       if (c.status === "paused") {
         if (c.statusReason !== "no_healthy_sender") return { orgId: c.orgId, status: c.status };
-        const fo = await failOverSenders(tx, id);
+        const fo = await failOverSenders(tx, id, timings);
         if (fo.healthy === 0) return { orgId: c.orgId, status: c.status };
         await replanTimes(tx, { campaignId: id, from: now, meanGapMs: meanGapMs(settingsOf(c).pacing) });
         log.info({ campaignId: id }, "a sender recovered; the campaign resumes");
         return done("running", null);
       }
-      const fo = await failOverSenders(tx, id);
-      if (fo.deactivated.length > 0) {
-        log.warn({ campaignId: id, senders: fo.deactivated, moved: fo.moved }, "senders failed over");
+      const fo = await failOverSenders(tx, id, timings);
+      if (fo.deactivated.length > 0 || fo.released > 0 || fo.unknown > 0 || fo.moved > 0) {
+        log.warn(
+          { campaignId: id, senders: fo.deactivated, released: fo.released, unknown: fo.unknown, moved: fo.moved },
+          "senders failed over",
+        );
       }
       if (fo.healthy === 0) return done("paused", "no_healthy_sender");
       const p = await campaignProgress(tx, id, c.resumedAt);
       if (c.errorThreshold > 0 && p.failed >= c.errorThreshold) return done("paused", "error_threshold");
       if (p.open === 0) return done("completed", "done");
       return { orgId: c.orgId, status: c.status };
+    });
+  }
+
+  /** A number joined a started campaign's pool: it takes its share of the recipients still waiting. */
+  async function shareWith(id: string, instanceId: string): Promise<number> {
+    return db.asService(async (tx) => {
+      const c = await findCampaignById(tx, id, true);
+      if (!c || (c.status !== "running" && c.status !== "paused")) return 0;
+      const moved = await shareWithSender(tx, id, instanceId);
+      log.info({ campaignId: id, instanceId, moved }, "a number joined the campaign");
+      return moved;
+    });
+  }
+
+  /** A number left a started campaign's pool (or stopped): what it held goes to the others now, not at the tick. */
+  async function handOver(id: string): Promise<void> {
+    await db.asService(async (tx) => {
+      const c = await findCampaignById(tx, id, true);
+      if (!c || (c.status !== "running" && c.status !== "paused")) return;
+      await failOverSenders(tx, id, timings);
     });
   }
 
@@ -253,5 +274,5 @@ export function createCampaignEngine(deps: {
     return ticking;
   }
 
-  return { activate, pause, resume, cancel, tick, monitor };
+  return { activate, pause, resume, cancel, tick, monitor, shareWith, handOver };
 }

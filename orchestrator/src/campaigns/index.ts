@@ -3,12 +3,20 @@ import type { RouteDef } from "../http/route.ts";
 import { campaignRoutes } from "./campaigns.routes.ts";
 import { campaignControlRoutes } from "./control.routes.ts";
 import type { CampaignEngine } from "./engine.ts";
+import { holidayRoutes } from "./holidays.routes.ts";
 import { campaignInsightRoutes } from "./insight.routes.ts";
+import { campaignPoolRoutes } from "./pool.routes.ts";
 
 export { type CampaignEngine, createCampaignEngine, meanGapMs, settingsOf, startRefusals } from "./engine.ts";
 export { createCampaignScheduler } from "./scheduler.ts";
 
-/** Campaigns: definition, control (start, pause, resume, cancel), stats, dry run, report. */
+/** Campaigns: definition, control (start, pause, resume, cancel), sender pools, stats, dry run, report, holidays. */
 export function campaignsFeatureRoutes(deps: { db: Database; engine: CampaignEngine }): RouteDef[] {
-  return [...campaignRoutes(deps), ...campaignControlRoutes(deps), ...campaignInsightRoutes(deps)];
+  return [
+    ...campaignRoutes(deps),
+    ...campaignControlRoutes(deps),
+    ...campaignPoolRoutes(deps),
+    ...campaignInsightRoutes(deps),
+    ...holidayRoutes(deps),
+  ];
 }

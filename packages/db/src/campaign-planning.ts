@@ -30,7 +30,7 @@ export async function countAudience(db: Db, spec: AudienceSpec): Promise<number>
 }
 
 /** A stable fraction in [0, 1) from text (spreads recipients across senders and variants reproducibly). */
-const fraction = (db: Db, expr: postgres.PendingQuery<postgres.Row[]>) =>
+export const fraction = (db: Db, expr: postgres.PendingQuery<postgres.Row[]>) =>
   db`(('x' || substr(md5(${expr}), 1, 8))::bit(32)::bigint::float8 / 4294967296.0)`;
 
 /**
@@ -120,48 +120,6 @@ export async function replanTimes(
       + make_interval(secs => q.k * ${input.meanGapMs / 1000}::float8)
     from q where o.id = q.id`;
   return r.count;
-}
-
-/**
- * Service: failover — senders of the campaign whose number is banned, logged out, restricted or degraded (or that
- * left the pool's organization) stop taking work, and their queued recipients move to the remaining active ones
- * (spread by the same stable hash; sticky from then on). Answers the deactivated senders and moved rows; `healthy`
- * is how many active senders remain.
- */
-export async function failOverSenders(
-  db: Db,
-  campaignId: string,
-): Promise<{ deactivated: { instanceId: string; reason: string }[]; moved: number; healthy: number }> {
-  const deactivated = await db<{ instanceId: string; reason: string }[]>`
-    update public.campaign_senders s set active = false, inactive_reason = 'instance_' || i.status::text
-    from public.instances i
-    where s.campaign_id = ${campaignId} and s.active and i.id = s.instance_id
-      and i.status in ('banned', 'logged_out', 'restricted', 'degraded', 'pairing_expired')
-    returning s.instance_id as "instanceId", s.inactive_reason as reason`;
-  // Senders whose number recovered take work again (new recipients only: the moved ones stay where they went).
-  await db`
-    update public.campaign_senders s set active = true, inactive_reason = null
-    from public.instances i
-    where s.campaign_id = ${campaignId} and not s.active and i.id = s.instance_id and i.status = 'connected'
-      and s.inactive_reason like 'instance_%'`;
-  const [h] = await db<{ n: number }[]>`
-    select count(*)::int as n from public.campaign_senders s join public.instances i on i.id = s.instance_id
-    where s.campaign_id = ${campaignId} and s.active and i.status not in ('banned', 'logged_out', 'pairing_expired')`;
-  const moved = await db`
-    with live as (
-      select instance_id, row_number() over (order by instance_id) - 1 as idx, count(*) over () as n
-      from public.campaign_senders where campaign_id = ${campaignId} and active
-    ),
-    stranded as (
-      select o.id, ${fraction(db, db`o.recipient_phone || ${campaignId}`)} as h
-      from public.outbound_messages o
-      left join public.campaign_senders s on s.campaign_id = o.campaign_id and s.instance_id = o.instance_id
-      where o.campaign_id = ${campaignId} and o.state = 'queued' and not coalesce(s.active, false)
-    )
-    update public.outbound_messages o set instance_id = l.instance_id, scheduled_at = greatest(o.scheduled_at, now())
-    from stranded x join live l on l.idx = floor(x.h * l.n)::int
-    where o.id = x.id and o.state = 'queued'`;
-  return { deactivated, moved: moved.count, healthy: h?.n ?? 0 };
 }
 
 export type StateCounts = Record<

@@ -145,7 +145,7 @@ export async function setCampaignSenders(db: Db, orgId: string, campaignId: stri
   await db`
     insert into public.campaign_senders (campaign_id, instance_id, org_id)
     select ${campaignId}, x, ${orgId} from unnest(${ids}::uuid[]) x
-    on conflict (campaign_id, instance_id) do update set active = true, inactive_reason = null`;
+    on conflict (campaign_id, instance_id) do update set active = true, inactive_reason = null, inactive_since = null`;
 }
 
 /** Which of `ids` are instances of the organization. */

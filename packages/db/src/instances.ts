@@ -295,7 +295,8 @@ export async function countInstancesByWorker(db: Db): Promise<Map<string, number
  * the campaign engine moves its queued recipients to the other numbers and its counts stay visible).
  */
 export async function removeFromSenderPools(db: Db, instanceId: string): Promise<number> {
-  const r = await db`update public.campaign_senders set active = false, inactive_reason = 'instance_banned'
+  const r = await db`update public.campaign_senders set active = false, inactive_reason = 'instance_banned',
+      inactive_since = now()
     where instance_id = ${instanceId} and active`;
   return r.count;
 }

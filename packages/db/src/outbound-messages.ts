@@ -186,16 +186,19 @@ export async function claimForSend(
 
 /**
  * Service work, committed before the socket write: the row becomes `sending` with the WhatsApp id it will carry and
- * the WhatsApp id of the recipient. False when the row is no longer claimed (cancelled by an opt-out meanwhile).
+ * the WhatsApp id of the recipient. False when the row is no longer claimed by `instanceId` (cancelled by an
+ * opt-out meanwhile, or handed to another number by campaign failover — which may have claimed it again: only the
+ * instance holding it may write it).
  */
 export async function markSending(
   db: Db,
-  input: { id: number; waMessageId: string; recipientJid: string; recipientLid?: string | null },
+  input: { id: number; waMessageId: string; recipientJid: string; recipientLid?: string | null; instanceId?: string },
 ): Promise<boolean> {
   const result = await db`
     update public.outbound_messages set state = 'sending', wa_message_id = ${input.waMessageId},
       recipient_jid = ${input.recipientJid}, recipient_lid = coalesce(recipient_lid, ${input.recipientLid ?? null})
-    where id = ${input.id} and state = 'claimed'`;
+    where id = ${input.id} and state = 'claimed'
+      ${input.instanceId ? db`and instance_id = ${input.instanceId}` : db``}`;
   return result.count === 1;
 }
 

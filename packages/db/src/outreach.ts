@@ -45,6 +45,19 @@ export async function dueForInstance(db: Db, instanceId: string, now: Date, limi
     limit ${limit}`;
 }
 
+/**
+ * Whether the instance holds a campaign message it claimed and has not written yet (typing, or its write job still
+ * waiting for a busy worker): a number sends one message at a time, whatever the clock says. Claims older than
+ * `maxAgeMs` are left to the campaign tick, which queues them again.
+ */
+export async function hasClaimInFlight(db: Db, instanceId: string, maxAgeMs = 120_000): Promise<boolean> {
+  const [row] = await db<{ yes: boolean }[]>`
+    select exists (select 1 from public.outbound_messages
+      where instance_id = ${instanceId} and state = 'claimed' and campaign_id is not null
+        and claimed_at > now() - make_interval(secs => ${maxAgeMs / 1000}::float8)) as yes`;
+  return row?.yes ?? false;
+}
+
 /** When the instance next has a queued message of a running campaign (to arm the chain's next job), or null. */
 export async function nextDueAt(db: Db, instanceId: string): Promise<Date | null> {
   const [row] = await db<{ at: Date | null }[]>`
@@ -147,10 +160,15 @@ export async function repliedSince(
   return row?.yes ?? false;
 }
 
-/** Whether a campaign is still running (checked again after the claim: pause and cancel take effect at once). */
-export async function campaignRunning(db: Db, campaignId: string): Promise<boolean> {
+/**
+ * Whether a campaign is still running and, with `instanceId`, that number is still one of its active senders
+ * (checked again after the claim and before the write: pause, cancel, failover and removal take effect at once).
+ */
+export async function campaignRunning(db: Db, campaignId: string, instanceId?: string): Promise<boolean> {
   const [row] = await db<{ yes: boolean }[]>`
-    select exists (select 1 from public.campaigns where id = ${campaignId} and status = 'running') as yes`;
+    select exists (select 1 from public.campaigns where id = ${campaignId} and status = 'running')
+      and (${instanceId ?? null}::uuid is null or exists (select 1 from public.campaign_senders
+        where campaign_id = ${campaignId} and instance_id = ${instanceId ?? null}::uuid and active)) as yes`;
   return row?.yes ?? false;
 }
 
@@ -187,4 +205,48 @@ export async function nextSlots(db: Db, instanceIds: string[]): Promise<Map<stri
     select instance_id as id, next_send_at as at from public.outreach_senders
     where instance_id = any(${instanceIds}::uuid[])`;
   return new Map(rows.map((r) => [r.id, r.at]));
+}
+
+/** A campaign message this instance claimed and is typing (the chain's write step), with what its guard needs. */
+export type ClaimedCampaignMessage = {
+  id: number;
+  orgId: string;
+  instanceId: string;
+  campaignId: string;
+  contactId: string | null;
+  recipientPhone: string | null;
+  recipientLid: string | null;
+  body: string;
+  typingMs: number;
+  state: "claimed";
+  stopOnReply: boolean;
+  createdAt: Date;
+  /** The campaign is running and this number is still one of its active senders. */
+  running: boolean;
+  /** With stop-on-reply, the person answered any of the organization's numbers since the message was planned. */
+  replied: boolean;
+};
+
+/**
+ * The message `id` if `instanceId` still holds its claim (not released, moved or cancelled meanwhile), with the
+ * campaign's checks at write time answered in the same round trip (running, sender active, replied).
+ */
+export async function claimedCampaignMessage(
+  db: Db,
+  id: number,
+  instanceId: string,
+): Promise<ClaimedCampaignMessage | undefined> {
+  const [row] = await db<ClaimedCampaignMessage[]>`
+    select o.id, o.org_id as "orgId", o.instance_id as "instanceId", o.campaign_id as "campaignId",
+      o.contact_id as "contactId", o.recipient_phone as "recipientPhone", o.recipient_lid as "recipientLid", o.body,
+      o.typing_ms as "typingMs", o.state, c.stop_on_reply as "stopOnReply", o.created_at as "createdAt",
+      c.status = 'running' and coalesce(s.active, false) as running,
+      c.stop_on_reply and exists (select 1 from public.inbound_messages i
+        where i.org_id = o.org_id and i.received_at > o.created_at
+          and ((o.recipient_phone is not null and i.from_phone = o.recipient_phone)
+            or (o.recipient_lid is not null and i.from_lid = o.recipient_lid))) as replied
+    from public.outbound_messages o join public.campaigns c on c.id = o.campaign_id
+    left join public.campaign_senders s on s.campaign_id = o.campaign_id and s.instance_id = o.instance_id
+    where o.id = ${id} and o.instance_id = ${instanceId} and o.state = 'claimed'`;
+  return row;
 }

@@ -89,12 +89,16 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
     }
   }
 
-  async function attempt(
+  /**
+   * Everything before the write, with nothing sent: instance ready, the caller's guard, blacklist and consent, the
+   * recipient resolved to the id WhatsApp has. Answers where to write, or how the message ended (released to the
+   * queue when the instance cannot send now).
+   */
+  async function check(
     work: SendWork,
     opts: SendOptions,
-    checked: { block: Awaited<ReturnType<typeof findSendBlock>> } | undefined,
-    progress: { committed: boolean },
-  ): Promise<SendOutcome> {
+    checked?: { block: Awaited<ReturnType<typeof findSendBlock>> },
+  ): Promise<{ jid: string; lid: string | null } | SendOutcome> {
     const ready = sessions.canSend(work.instanceId);
     if (!ready.ok && (ready.reason === "not_hosted" || ready.reason === "not_connected")) {
       return defer(work, ready.reason);
@@ -138,6 +142,18 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
     } else {
       return end(work, "failed", "no_recipient");
     }
+    return { jid, lid };
+  }
+
+  async function attempt(
+    work: SendWork,
+    opts: SendOptions,
+    checked: { block: Awaited<ReturnType<typeof findSendBlock>> } | undefined,
+    progress: { committed: boolean },
+  ): Promise<SendOutcome> {
+    const target = await check(work, opts, checked);
+    if ("outcome" in target) return target;
+    const { jid, lid } = target;
 
     const typingMs = opts.typingMs ?? work.typingMs;
     if (typingMs > 0) {
@@ -158,7 +174,7 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
     }
     const waMessageId = sessions.newMessageId(work.instanceId);
     const marked = await db.asService((tx) =>
-      markSending(tx, { id: work.id, waMessageId, recipientJid: jid, recipientLid: lid }),
+      markSending(tx, { id: work.id, waMessageId, recipientJid: jid, recipientLid: lid, instanceId: work.instanceId }),
     );
     if (!marked) {
       if (typingMs > 0) await sessions.setPresence(work.instanceId, jid, "paused").catch(() => undefined);
@@ -197,6 +213,32 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
 
   return {
     deliver,
+    /**
+     * The first half of a send with "typing…" shown by the caller's own delayed job (the campaign chain: nothing
+     * sleeps in a job): the claimed message is checked as `deliver` would (guard, blacklist, on-WhatsApp) and the chat
+     * shows "typing…"; the row stays `claimed`, nothing is written. The caller later calls `deliver` (which checks
+     * everything again, so a pause or an opt-out during the typing stops it) or the claim is released. Answers
+     * `composing`, or how the message ended (as `deliver` would).
+     */
+    async compose(
+      work: SendWork,
+      opts: SendOptions = {},
+    ): Promise<{ outcome: "composing"; messageId: number } | SendOutcome> {
+      try {
+        const target = await check(work, opts);
+        if ("outcome" in target) return target;
+        await sessions.setPresence(work.instanceId, target.jid, "composing");
+        return { outcome: "composing", messageId: work.id };
+      } catch (err) {
+        if (!(err instanceof SessionNotReadyError)) log.error({ err, messageId: work.id }, "composing failed");
+        await db.asService((tx) => releaseClaim(tx, work.id)).catch(() => undefined);
+        return {
+          outcome: "deferred",
+          messageId: work.id,
+          reason: err instanceof SessionNotReadyError ? err.reason : "not_connected",
+        };
+      }
+    },
     /**
      * Claims and sends one message of `instanceId`: `messageId` (a campaign chain's next recipient) or, without it,
      * the next due direct message (API, inbox). Undefined when there is nothing to claim.

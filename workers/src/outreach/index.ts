@@ -1,7 +1,8 @@
 /**
  * The campaign engine on the worker: one chain of delayed BullMQ jobs per sending number, on this worker's own
- * outreach queue. A job runs one step (see step.ts) and schedules the next at the number's next slot — nothing
- * sleeps between sends. The job id is the number and the instant (`<instance>-<ms>`), so chains armed twice for the
+ * outreach queue. A `step` job picks and checks the next recipient and shows "typing…"; a `write` job, delayed by
+ * the typing time, writes the message; then the next `step` is armed at the number's next slot — nothing sleeps
+ * inside a job, neither between sends nor while typing. The job id is the number and the instant (`<instance>-<ms>`), so chains armed twice for the
  * same slot merge, and the number's pacing row (locked per step) keeps any stray job from sending early. A sweep
  * (re)arms chains of hosted numbers with campaign work: after a restart, a move of the instance here, a resume.
  */
@@ -12,9 +13,12 @@ import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Sender } from "../messaging/index.ts";
 import type { SessionsPort } from "../sessions/index.ts";
-import { createChainStep } from "./step.ts";
+import { createChainStep, type StepResult } from "./step.ts";
 
-export { createChainStep, type StepResult } from "./step.ts";
+export { createChainStep, type PendingWrite, type StepResult } from "./step.ts";
+
+/** A write job's data: which number writes which message, and the gap it then keeps. No text, no phone number. */
+type WriteJob = { instanceId: string; messageId: number; gapMs: number };
 
 export type OutreachConfig = {
   workerId: string;
@@ -60,10 +64,33 @@ export function createOutreach(deps: {
     );
   }
 
+  /** After a step: the next step, or the write that ends the typing (which then continues the chain). */
+  async function follow(instanceId: string, result: StepResult): Promise<void> {
+    if (result.write) {
+      if (closing) return;
+      const at = result.write.at.getTime();
+      // The write stands for the chain meanwhile: the sweep does not arm a step next to it.
+      armed.set(instanceId, at);
+      const data: WriteJob = { instanceId, messageId: result.write.messageId, gapMs: result.write.gapMs };
+      await queue.add("write", data, {
+        jobId: `write-${result.write.messageId}`,
+        delay: Math.max(0, at - Date.now()),
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+      return;
+    }
+    if (result.next) await arm(instanceId, result.next);
+  }
+
   async function runStep(instanceId: string): Promise<void> {
     armed.delete(instanceId);
-    const result = await chain.step(instanceId);
-    if (result.next) await arm(instanceId, result.next);
+    await follow(instanceId, await chain.step(instanceId));
+  }
+
+  async function runWrite(job: WriteJob): Promise<void> {
+    armed.delete(job.instanceId);
+    await follow(job.instanceId, await chain.write(job.instanceId, job));
   }
 
   async function sweep(): Promise<void> {
@@ -82,16 +109,23 @@ export function createOutreach(deps: {
 
   return {
     name: "outreach",
-    /** Runs one step now (tests and benches). */
+    /** Runs one step now (tests and benches); a compose step answers the write it scheduled in `write`. */
     step: chain.step,
+    /** Runs a write now (tests and benches). */
+    write: chain.write,
     sweep,
     async start(): Promise<void> {
       worker = new Worker(
         outreachQueueName(config.workerId),
         async (job) => {
-          const instanceId = (job.data as { instanceId?: unknown }).instanceId;
-          if (typeof instanceId !== "string") return;
-          await runStep(instanceId);
+          const data = job.data as Partial<WriteJob>;
+          if (typeof data.instanceId !== "string") return;
+          if (job.name === "write") {
+            if (typeof data.messageId !== "number" || typeof data.gapMs !== "number") return;
+            await runWrite({ instanceId: data.instanceId, messageId: data.messageId, gapMs: data.gapMs });
+            return;
+          }
+          await runStep(data.instanceId);
         },
         { connection: deps.redis, prefix: config.queuePrefix, concurrency: config.concurrency },
       );

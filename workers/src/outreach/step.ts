@@ -16,11 +16,14 @@ import {
   ZPacing,
 } from "@mirage/contracts/campaigns";
 import type { Database } from "@mirage/db";
+import { claimForSend, type SendWork } from "@mirage/db/outbound-messages";
 import {
   type ChainCandidate,
   campaignRunning,
+  claimedCampaignMessage,
   contactForRender,
   dueForInstance,
+  hasClaimInFlight,
   holidaySet,
   instanceCapsInfo,
   lockPacing,
@@ -41,8 +44,24 @@ import type { SessionsPort } from "../sessions/index.ts";
 /** How long a number's slot stays held for a message in flight before another step may send (crash recovery). */
 const IN_FLIGHT_HOLD_MS = 15_000;
 
-/** What one step of a number's chain did, and when the chain should run next (null: nothing left to do). */
-export type StepResult = { next: Date | null; outcome?: SendOutcome | { outcome: "waiting"; reason: string } };
+/** The write a compose step scheduled: at `at`, the message `messageId` is written (the number typed until then). */
+export type PendingWrite = { at: Date; messageId: number; gapMs: number };
+
+/**
+ * What one step of a number's chain did, and when the chain should run next (null: nothing left to do, or the
+ * scheduled `write` continues the chain).
+ */
+export type StepResult = {
+  next: Date | null;
+  outcome?: SendOutcome | { outcome: "waiting"; reason: string } | { outcome: "composing"; messageId: number };
+  write?: PendingWrite;
+};
+
+/** What the guard needs of a campaign message (the chain's candidate or a claimed message read back). */
+type GuardInput = Pick<
+  ChainCandidate,
+  "campaignId" | "orgId" | "contactId" | "recipientPhone" | "stopOnReply" | "createdAt"
+>;
 
 // Stored settings were validated by the API; a row written otherwise (seed, hand edit) falls back to defaults.
 const or = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }, v: unknown): T =>
@@ -71,10 +90,17 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
   const { db, sessions, sender } = deps;
   const log = deps.logger.child({ module: "outreach-step" });
 
+  /**
+   * The campaign's checks when a recipient is picked: still running with this number among its active senders, no
+   * reply since planning (stop-on-reply); the text is rendered for this person and stored on the claimed row (what
+   * is sent is what is stored). The write step checks again (claimedCampaignMessage) without rendering.
+   */
   const guardFor =
-    (c: ChainCandidate): SendGuard =>
+    (c: GuardInput): SendGuard =>
     async (work) => {
-      if (!(await db.asService((tx) => campaignRunning(tx, c.campaignId)))) return { defer: "not_hosted" };
+      if (!(await db.asService((tx) => campaignRunning(tx, c.campaignId, work.instanceId)))) {
+        return { defer: "not_hosted" };
+      }
       if (c.stopOnReply) {
         const replied = await db.asService((tx) =>
           repliedSince(tx, { orgId: c.orgId, phone: work.recipientPhone, lid: work.recipientLid, since: c.createdAt }),
@@ -92,16 +118,65 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
       return undefined;
     };
 
-  async function step(instanceId: string, now = new Date()): Promise<StepResult> {
-    const ready = sessions.canSend(instanceId);
-    if (!ready.ok && ready.reason === "not_hosted") return { next: null };
-    if (!ready.ok)
-      return { next: new Date(now.getTime() + 2_000), outcome: { outcome: "waiting", reason: ready.reason } };
+  /**
+   * After a send attempt: the number's next slot. Written → the gap counts from the write; nothing written → the
+   * reserved gap is given back and the next recipient may go now (a moment later when the number cannot send).
+   */
+  async function settle(instanceId: string, outcome: SendOutcome | undefined, gapMs: number): Promise<StepResult> {
+    const after = new Date();
+    if (outcome?.outcome !== "sending") {
+      await db.asService(async (tx) => {
+        const p = await lockPacing(tx, instanceId);
+        await savePacing(tx, instanceId, {
+          ...p,
+          nextSendAt: after,
+          sendsSinceBreak: Math.max(0, p.sendsSinceBreak - 1),
+        });
+      });
+      if (outcome?.outcome === "deferred" && outcome.reason !== "not_hosted") {
+        return { next: new Date(after.getTime() + 2_000), outcome };
+      }
+      return { next: after, outcome };
+    }
+    log.debug({ instanceId, messageId: outcome.messageId }, "campaign message sent");
+    const next = await db.asService(async (tx) => {
+      const p = await lockPacing(tx, instanceId);
+      const at = new Date(after.getTime() + gapMs);
+      await savePacing(tx, instanceId, { ...p, nextSendAt: at });
+      return at;
+    });
+    return { next, outcome };
+  }
 
-    type Pick = { cand: ChainCandidate; typingMs: number; gapMs: number } | { wait: Date | null; reason: string };
+  /**
+   * The chain's write step, at the end of the typing a compose step started: the message is written if this number
+   * still holds its claim and every check passes again (a pause, a reply or an opt-out during the typing stops it;
+   * at most once either way). Answers when the chain runs next.
+   */
+  async function write(instanceId: string, w: Pick<PendingWrite, "messageId" | "gapMs">): Promise<StepResult> {
+    const claimed = await db.asService((tx) => claimedCampaignMessage(tx, w.messageId, instanceId));
+    if (!claimed) return settle(instanceId, undefined, w.gapMs);
+    // The campaign's checks came with the row (one round trip): still running, still a sender, no reply since.
+    const guard: SendGuard = async () =>
+      !claimed.running ? { defer: "not_hosted" } : claimed.replied ? { skip: "replied" } : undefined;
+    const outcome = await sender.deliver(claimed, { guard, notOnWhatsApp: "skip", typingMs: 0 });
+    return settle(instanceId, outcome, w.gapMs);
+  }
+
+  async function step(instanceId: string, now = new Date()): Promise<StepResult> {
+    // A number that cannot send takes no step (its chain ends here): the sweep arms it again once it can, and the
+    // campaign tick hands its recipients to other numbers if it stays unable.
+    const ready = sessions.canSend(instanceId);
+    if (!ready.ok) return { next: null, outcome: { outcome: "waiting", reason: ready.reason } };
+
+    type Pick =
+      | { cand: ChainCandidate; typingMs: number; gapMs: number; pacing: TPacing }
+      | { wait: Date | null; reason: string };
     const pick = await db.asService(async (tx): Promise<Pick> => {
       const pacing = await lockPacing(tx, instanceId);
       if (pacing.nextSendAt.getTime() > now.getTime() + 25) return { wait: pacing.nextSendAt, reason: "pacing" };
+      // The previous message is still being typed or written (its write job continues the chain when it runs).
+      if (await hasClaimInFlight(tx, instanceId)) return { wait: new Date(now.getTime() + 2_000), reason: "in_flight" };
       const candidates = await dueForInstance(tx, instanceId, now, 8);
       if (candidates.length === 0) {
         const at = await nextDueAt(tx, instanceId);
@@ -147,7 +222,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
           breakAfter: gap.isBreak ? drawBreakAfter(s.pacing) : breakAfter,
           sent: true,
         });
-        return { cand: c, typingMs, gapMs: gap.gapMs };
+        return { cand: c, typingMs, gapMs: gap.gapMs, pacing: s.pacing };
       }
       // Every candidate was postponed or skipped: look again at once.
       return { wait: now, reason: "stepped_over" };
@@ -155,40 +230,32 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
 
     if ("wait" in pick) return { next: pick.wait, outcome: { outcome: "waiting", reason: pick.reason } };
 
-    const outcome = await sender.sendNext(instanceId, {
-      messageId: pick.cand.id,
-      guard: guardFor(pick.cand),
-      notOnWhatsApp: "skip",
-      typingMs: pick.typingMs,
-    });
-    const after = new Date();
-    if (outcome?.outcome !== "sending") {
-      // Nothing reached WhatsApp: the reserved gap is given back, the next recipient may go now.
-      await db.asService(async (tx) => {
-        const p = await lockPacing(tx, instanceId);
-        await savePacing(tx, instanceId, {
-          ...p,
-          nextSendAt: after,
-          sendsSinceBreak: Math.max(0, p.sendsSinceBreak - 1),
-        });
+    const work: SendWork | undefined = await db.asService((tx) =>
+      claimForSend(tx, { instanceId, messageId: pick.cand.id }),
+    );
+    // Claimed by nobody (moved to another number, cancelled by an opt-out since the pick): give the slot back.
+    if (!work) return settle(instanceId, undefined, pick.gapMs);
+    if (pick.typingMs <= 0) {
+      const outcome = await sender.deliver(work, {
+        guard: guardFor(pick.cand),
+        notOnWhatsApp: "skip",
+        typingMs: 0,
       });
-      if (outcome?.outcome === "deferred" && outcome.reason !== "not_hosted") {
-        return { next: new Date(after.getTime() + 2_000), outcome };
-      }
-      return { next: after, outcome };
+      return settle(instanceId, outcome, pick.gapMs);
     }
-    log.debug({ instanceId, messageId: outcome.messageId }, "campaign message sent");
-    // The gap counts from the moment the frame was written, whatever the lookup and typing took before it.
-    const next = await db.asService(async (tx) => {
-      const p = await lockPacing(tx, instanceId);
-      const at = new Date(after.getTime() + pick.gapMs);
-      await savePacing(tx, instanceId, { ...p, nextSendAt: at });
-      return at;
-    });
-    return { next, outcome };
+    // "typing…" is a step of the chain: shown now, the write is its own delayed job (nothing sleeps in a job).
+    const composing = await sender.compose(work, { guard: guardFor(pick.cand), notOnWhatsApp: "skip" });
+    if (composing.outcome !== "composing") return settle(instanceId, composing, pick.gapMs);
+    // Proportional to the text as this person gets it (the guard rendered it), within the profile's range.
+    const typingMs = typingTime(work.body, pick.pacing);
+    return {
+      next: null,
+      outcome: composing,
+      write: { at: new Date(Date.now() + typingMs), messageId: work.id, gapMs: pick.gapMs },
+    };
   }
 
-  return { step };
+  return { step, write };
 }
 
 export type ChainStep = ReturnType<typeof createChainStep>;

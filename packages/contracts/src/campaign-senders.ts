@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { ZTimestamp, ZUuid } from "./common.ts";
+import { ZInstanceStatus } from "./enums.ts";
+
+/**
+ * A campaign's sender pool: the numbers it may send from. Before the start it is the campaign's `senderIds`; once
+ * running, numbers can still join (they take a share of the recipients still waiting, from their next step) or
+ * leave (their waiting recipients move to the others at once; what they already sent stays counted).
+ */
+
+export const ZCampaignSender = z
+  .object({
+    instanceId: ZUuid,
+    name: z.string(),
+    /** The number's own status. */
+    status: ZInstanceStatus,
+    /** Whether it takes the campaign's work now. */
+    active: z.boolean(),
+    /** Why not: `removed` (by a user), `instance_banned`, `instance_unavailable`… */
+    inactiveReason: z.string().nullable(),
+    /** Relative share of new recipients (1–100). */
+    weight: z.number().int(),
+    healthScore: z.number().int().nullable(),
+    /** Recipients still waiting on this number. */
+    queued: z.number().int(),
+    /** When this number may send next (any campaign), if it has sent before. */
+    nextSendAt: ZTimestamp.nullable(),
+  })
+  .meta({
+    id: "CampaignSender",
+    example: {
+      instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
+      name: "Vendas 1",
+      status: "connected",
+      active: true,
+      inactiveReason: null,
+      weight: 1,
+      healthScore: 96,
+      queued: 412,
+      nextSendAt: "2026-11-30T12:00:41.000Z",
+    },
+  });
+export type TCampaignSender = z.infer<typeof ZCampaignSender>;
+
+export const ZCampaignSenderList = z.object({ items: z.array(ZCampaignSender) }).meta({ id: "CampaignSenderList" });
+
+export const ZAddCampaignSenderRequest = z
+  .strictObject({
+    instanceId: ZUuid,
+    weight: z.number().int().min(1).max(100).optional(),
+  })
+  .meta({ id: "AddCampaignSenderRequest", example: { instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a", weight: 1 } });
+
+export const ZCampaignSenderParams = z.strictObject({ orgId: ZUuid, campaignId: ZUuid, instanceId: ZUuid });

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { ZTimestamp, ZUuid } from "./common.ts";
+
+/**
+ * The organization's holiday calendar: days on which campaigns that skip holidays send nothing to recipients of
+ * that country (or of any country, when the day has none). Seeded with national public holidays (date-holidays),
+ * the organization's country by default, Brazil when it has none; users add and remove days.
+ */
+
+const ZDay = z.iso.date();
+const ZCountry = z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, upper case");
+
+export const ZHoliday = z
+  .object({
+    id: ZUuid,
+    /** The calendar day (yyyy-MM-dd) in the recipient's own zone. */
+    day: ZDay,
+    name: z.string(),
+    /** The country it applies to; null: every country. */
+    countryCode: ZCountry.nullable(),
+    createdAt: ZTimestamp,
+  })
+  .meta({
+    id: "Holiday",
+    example: {
+      id: "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+      day: "2026-12-25",
+      name: "Natal",
+      countryCode: "BR",
+      createdAt: "2026-11-30T12:00:00.000Z",
+    },
+  });
+export type THoliday = z.infer<typeof ZHoliday>;
+
+export const ZHolidayList = z.object({ items: z.array(ZHoliday) }).meta({ id: "HolidayList" });
+
+/** Days from `from` to `to` (inclusive; default: this calendar year), optionally of one country (and every country). */
+export const ZHolidayListQuery = z.strictObject({
+  from: ZDay.optional(),
+  to: ZDay.optional(),
+  country: ZCountry.optional(),
+});
+
+export const ZCreateHolidayRequest = z
+  .strictObject({
+    day: ZDay,
+    name: z.string().trim().min(1).max(200),
+    /** Omit (or null) for a day off in every country. */
+    countryCode: ZCountry.nullable().optional(),
+  })
+  .meta({
+    id: "CreateHolidayRequest",
+    example: { day: "2026-11-27", name: "Aniversário da empresa", countryCode: "BR" },
+  });
+
+export const ZSeedHolidaysRequest = z
+  .strictObject({
+    /** Default: the organization's country, Brazil when it has none. */
+    country: ZCountry.optional(),
+    /** Default: this year and the next. */
+    years: z.array(z.number().int().min(2000).max(2100)).min(1).max(5).optional(),
+  })
+  .default({})
+  .meta({ id: "SeedHolidaysRequest", example: { country: "BR", years: [2026, 2027] } });
+
+export const ZSeedHolidaysResult = z
+  .object({
+    country: ZCountry,
+    years: z.array(z.number().int()),
+    /** Days added (days already in the calendar, added or kept by a user, stay as they are). */
+    added: z.number().int(),
+  })
+  .meta({ id: "SeedHolidaysResult", example: { country: "BR", years: [2026, 2027], added: 24 } });
+
+export const ZHolidayParams = z.strictObject({ orgId: ZUuid, holidayId: ZUuid });
