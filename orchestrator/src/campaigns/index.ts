@@ -4,11 +4,17 @@ import { campaignRoutes } from "./campaigns.routes.ts";
 import { campaignControlRoutes } from "./control.routes.ts";
 import type { CampaignEngine } from "./engine.ts";
 import { campaignInsightRoutes } from "./insight.routes.ts";
+import { campaignReadinessRoutes } from "./readiness.routes.ts";
 
 export { type CampaignEngine, createCampaignEngine, meanGapMs, settingsOf, startRefusals } from "./engine.ts";
 export { createCampaignScheduler } from "./scheduler.ts";
 
-/** Campaigns: definition, control (start, pause, resume, cancel), stats, dry run, report. */
+/** Campaigns: definition, control (start, pause, resume, cancel), stats, dry run, report, start check, sender budgets. */
 export function campaignsFeatureRoutes(deps: { db: Database; engine: CampaignEngine }): RouteDef[] {
-  return [...campaignRoutes(deps), ...campaignControlRoutes(deps), ...campaignInsightRoutes(deps)];
+  return [
+    ...campaignRoutes(deps),
+    ...campaignControlRoutes(deps),
+    ...campaignInsightRoutes(deps),
+    ...campaignReadinessRoutes(deps),
+  ];
 }
