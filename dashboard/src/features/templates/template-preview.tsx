@@ -37,7 +37,11 @@ export function TemplatePreview(props: {
   const [contactId, setContactId] = useState<string>("");
   const [seed, setSeed] = useState(1);
   const search = useContactSearch(useDeferredValue(q.trim()));
-  const text = useDebounced({ body: props.body, variations: props.variations }, 350);
+  // Debounced as a string: an object would be new on every render and never settle.
+  const text = JSON.parse(useDebounced(JSON.stringify({ body: props.body, variations: props.variations }), 350)) as {
+    body: string;
+    variations: string[];
+  };
   const preview = usePreview({ ...text, contactId: contactId || null, seed });
   const { onAnalysis } = props;
   useEffect(() => onAnalysis(preview.data), [preview.data, onAnalysis]);

@@ -62,6 +62,7 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
           setSaved(true);
           setVersion((v) => v + 1);
           void qc.invalidateQueries({ queryKey: ["campaign-start-check", org.id, c.id] });
+          void qc.invalidateQueries({ queryKey: ["campaign-dry-run", org.id, c.id] });
         },
         onError: toastError,
       },
