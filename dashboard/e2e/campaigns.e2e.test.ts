@@ -260,7 +260,7 @@ describe("a marketer's campaign, from the template to the live view", () => {
     );
     expect(csv.trim().split(/\r?\n/)).toHaveLength(RECIPIENTS + 1);
     await ctx.close();
-  });
+  }, 480_000);
 
   it("a viewer reads the campaign and its template but gets no control", async () => {
     const ctx = await newContext(browser);
@@ -368,6 +368,6 @@ describe("the marketer's pages in both languages", () => {
       }
       expect(problems).toEqual([]);
       await ctx.close();
-    });
+    }, 480_000);
   }
 });

@@ -41,12 +41,14 @@ export function useCampaign(id: string) {
   });
 }
 
-export function useCampaignStats(id: string, enabled = true) {
+/** Stats; `settlingMs` re-reads them periodically (receipts of a finished campaign raise no event). */
+export function useCampaignStats(id: string, enabled = true, settlingMs: number | false = false) {
   const { org } = useSession();
   return useQuery({
     queryKey: [...campaignKey(org.id, id), "stats"],
     queryFn: () => api<TCampaignStats>(`/orgs/${org.id}/campaigns/${id}/stats`),
     enabled,
+    refetchInterval: settlingMs,
   });
 }
 

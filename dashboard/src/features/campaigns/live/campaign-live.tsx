@@ -47,7 +47,9 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
   const now = useNow({ updateInterval: 1_000 });
   const { org } = useSession();
   const qc = useQueryClient();
-  const stats = useCampaignStats(c.id);
+  // Receipts keep arriving for a while after the last send, and a finished campaign raises no more events.
+  const settling = c.finishedAt !== null && Date.now() - Date.parse(c.finishedAt) < 15 * 60_000;
+  const stats = useCampaignStats(c.id, true, settling ? 10_000 : false);
   const instances = useInstances();
   const reason = useStatusReason()(c.statusReason);
   const [activity, setActivity] = useState<ActivityItem[]>([]);
