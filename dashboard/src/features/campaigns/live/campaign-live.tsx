@@ -125,7 +125,8 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
               </p>
             </CardContent>
           </Card>
-          <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5" aria-label={t("countsLabel")}>
+          <h2 className="sr-only">{t("countsLabel")}</h2>
+          <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5">
             {COUNTED.map((k) => (
               <div key={k} className="rounded-lg border p-3" data-testid={`count-${k}`} data-value={s.counts[k]}>
                 <dt className="text-muted-foreground text-xs">{ts(k)}</dt>
