@@ -208,7 +208,14 @@ describe("a marketer's campaign, from the template to the live view", () => {
     await page.getByRole("button", { name: /Review and start/ }).click();
     await page.getByTestId("dry-run-row").first().waitFor({ timeout: 60_000 });
     await page.getByTestId("start-refusals").waitFor({ state: "detached", timeout: 30_000 });
-    const rows = await page.getByTestId("dry-run-row").allTextContents();
+    const rows = await until(
+      async () => {
+        const r = await page.getByTestId("dry-run-row").allTextContents();
+        return r.length > 1 && r.every((x) => x.includes("oferta")) ? r : undefined;
+      },
+      30_000,
+      "the dry run of the good template",
+    );
     expect(rows.length).toBeGreaterThan(1);
     expect(
       rows.every((r) => /\+5511977/.test(r) && /sender-[12]/.test(r) && /Ana\d+/.test(r) && r.includes("oferta")),

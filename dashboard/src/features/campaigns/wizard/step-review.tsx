@@ -60,7 +60,8 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
         onSuccess: (c) => {
           onSaved(c.id);
           setSaved(true);
-          setVersion((v) => v + 1);
+          // A key never used before: an earlier visit's dry run (another template) is never shown as this one.
+          setVersion(Date.now());
           void qc.invalidateQueries({ queryKey: ["campaign-start-check", org.id, c.id] });
           void qc.invalidateQueries({ queryKey: ["campaign-dry-run", org.id, c.id] });
         },
