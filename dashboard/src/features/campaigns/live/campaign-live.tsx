@@ -142,8 +142,8 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                 .join(" · ")}
             </p>
           )}
-          <div className="grid gap-4 lg:grid-cols-2">
-            <Card>
+          <div className="grid min-w-0 gap-4 lg:grid-cols-2">
+            <Card className="min-w-0">
               <CardHeader>
                 <CardTitle>{t("senders")}</CardTitle>
               </CardHeader>
@@ -151,7 +151,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                 <SenderTable stats={s} instances={instances.data?.items ?? []} />
               </CardContent>
             </Card>
-            <Card>
+            <Card className="min-w-0">
               <CardHeader>
                 <CardTitle>{t("chartTitle")}</CardTitle>
               </CardHeader>
@@ -163,7 +163,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                 )}
               </CardContent>
             </Card>
-            <Card>
+            <Card className="min-w-0">
               <CardHeader>
                 <CardTitle>{t("recentTitle")}</CardTitle>
               </CardHeader>
@@ -171,7 +171,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                 <RecentSends campaignId={c.id} nameOf={nameOf} />
               </CardContent>
             </Card>
-            <Card>
+            <Card className="min-w-0">
               <CardHeader>
                 <CardTitle>{t("activityTitle")}</CardTitle>
               </CardHeader>
