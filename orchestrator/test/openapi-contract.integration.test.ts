@@ -418,6 +418,7 @@ describe("every route answers what its schema says", () => {
       params: { path: { orgId, holidayId: holiday.data.id } },
     });
     await call("POST", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/dry-run", { params: cp, body: { count: 2 } });
+    await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/start-check", { params: cp });
     await call("POST", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/start", { params: cp, body: { now: true } });
     for (const action of ["pause", "resume", "cancel"]) {
       const res = await call("POST", `/api/v1/orgs/{orgId}/campaigns/{campaignId}/${action}`, { params: cp, body: {} });
@@ -425,6 +426,7 @@ describe("every route answers what its schema says", () => {
     }
     await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/stats", { params: cp });
     await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/report.csv", { params: cp, parseAs: "text" });
+    await call("GET", "/api/v1/orgs/{orgId}/sender-budgets", { params: { ...o, query: { perDay: 100 } } });
     const draft = await call("POST", "/api/v1/orgs/{orgId}/campaigns", {
       body: {
         ...ex("post", "/api/v1/orgs/{orgId}/campaigns"),

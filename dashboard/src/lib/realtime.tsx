@@ -9,6 +9,12 @@ import type { Socket } from "socket.io-client";
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 export type LiveQr = { qr: string; expiresAt: string | null; receivedAt: number };
 export type LiveHealth = { score: number; reasons: string[] };
+/** What features may listen to: campaign and message events as they arrive, and "resync" after a reconnect. */
+export type FeatureEvent =
+  | TRealtimeEnvelope<"campaign:progress">
+  | TRealtimeEnvelope<"message:status">
+  | TRealtimeEnvelope<"message:inbound">
+  | { type: "resync" };
 
 /** Latest QR and health per instance, pushed by the socket (QRs are not stored by the API long enough to poll). */
 class LiveStore {
@@ -35,6 +41,16 @@ class LiveStore {
     this.emit();
   }
   getHealth = (id: string) => this.health.get(id);
+  private handlers = new Set<(e: FeatureEvent) => void>();
+  onEvent(fn: (e: FeatureEvent) => void) {
+    this.handlers.add(fn);
+    return () => {
+      this.handlers.delete(fn);
+    };
+  }
+  dispatch(e: FeatureEvent) {
+    for (const fn of this.handlers) fn(e);
+  }
 }
 
 type Ctx = { state: ConnectionState; store: LiveStore };
@@ -122,6 +138,7 @@ function connectRealtime({ io, url, orgId, qc, store, setState }: ConnectDeps): 
     // missed, so everything is re-read. The numbers are re-read either way (one request), because changes made
     // while the server itself was down never reached its stream.
     if (everConnected) void qc.invalidateQueries(info.truncated ? undefined : { queryKey: instancesKey(orgId) });
+    if (everConnected) store.dispatch({ type: "resync" });
     everConnected = true;
     setState("live");
   });
@@ -150,6 +167,15 @@ function connectRealtime({ io, url, orgId, qc, store, setState }: ConnectDeps): 
     patchInstance(qc, orgId, e.data.instanceId, { healthScore: Math.round(e.data.score) });
     void qc.invalidateQueries({ queryKey: ["instance-health", orgId, e.data.instanceId] });
   });
+  socket.on("campaign:progress", (e) => {
+    if (fresh(e)) store.dispatch(e);
+  });
+  socket.on("message:status", (e) => {
+    if (fresh(e)) store.dispatch(e);
+  });
+  socket.on("message:inbound", (e) => {
+    if (fresh(e)) store.dispatch(e);
+  });
   return socket;
 }
 
@@ -177,4 +203,15 @@ export function useLiveHealth(instanceId: string): LiveHealth | undefined {
     () => store.getHealth(instanceId),
     () => undefined,
   );
+}
+
+/**
+ * Calls `handler` for campaign and message events as they arrive, and with `{ type: "resync" }` after a reconnect
+ * (features re-read what they show then). The handler may change between renders without re-subscribing.
+ */
+export function useRealtimeEvents(handler: (e: FeatureEvent) => void): void {
+  const { store } = useRealtime();
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => store.onEvent((e) => ref.current(e)), [store]);
 }

@@ -6,11 +6,13 @@ import type { CampaignEngine } from "./engine.ts";
 import { holidayRoutes } from "./holidays.routes.ts";
 import { campaignInsightRoutes } from "./insight.routes.ts";
 import { campaignPoolRoutes } from "./pool.routes.ts";
+import { campaignReadinessRoutes } from "./readiness.routes.ts";
 
 export { type CampaignEngine, createCampaignEngine, meanGapMs, settingsOf, startRefusals } from "./engine.ts";
 export { createCampaignScheduler } from "./scheduler.ts";
 
-/** Campaigns: definition, control (start, pause, resume, cancel), sender pools, stats, dry run, report, holidays. */
+/** Campaigns: definition, control (start, pause, resume, cancel), sender pools, stats, dry run, report, start check,
+ * sender budgets, holidays. */
 export function campaignsFeatureRoutes(deps: { db: Database; engine: CampaignEngine }): RouteDef[] {
   return [
     ...campaignRoutes(deps),
@@ -18,5 +20,6 @@ export function campaignsFeatureRoutes(deps: { db: Database; engine: CampaignEng
     ...campaignPoolRoutes(deps),
     ...campaignInsightRoutes(deps),
     ...holidayRoutes(deps),
+    ...campaignReadinessRoutes(deps),
   ];
 }

@@ -25,25 +25,41 @@ export function createCampaignScheduler(deps: {
   progressMs: number;
 }) {
   const logger = deps.logger.child({ module: "campaign-scheduler" });
-  const lastProgress = new Map<string, number>();
+  const lastProgress = new Map<string, { at: number; status: string }>();
+  const trailing = new Map<string, NodeJS.Timeout>();
+  const publish = async (orgId: string, campaignId: string, status: string) => {
+    const now = Date.now();
+    lastProgress.set(campaignId, { at: now, status });
+    const { total } = await deps.db.asService((tx) => campaignCounts(tx, campaignId));
+    await publishRealtimeEvent(
+      deps.redis,
+      { type: "campaign:progress", orgId, at: now, data: { campaignId, status: status as never, counts: total } },
+      { stream: deps.stream },
+    );
+  };
   const engine = createCampaignEngine({
     db: deps.db,
     logger,
+    // Throttled per campaign, but never silent about the end: a change of status goes out at once, and a call
+    // inside the quiet period leaves one trailing publication, so the last counts (the final sends of a campaign
+    // that just completed, after which no tick looks at it) always reach the browsers.
     async onProgress(orgId, campaignId, status) {
-      const now = Date.now();
-      if (now - (lastProgress.get(campaignId) ?? 0) < deps.progressMs) return;
-      lastProgress.set(campaignId, now);
-      const { total } = await deps.db.asService((tx) => campaignCounts(tx, campaignId));
-      await publishRealtimeEvent(
-        deps.redis,
-        {
-          type: "campaign:progress",
-          orgId,
-          at: now,
-          data: { campaignId, status: status as never, counts: total },
-        },
-        { stream: deps.stream },
-      );
+      const last = lastProgress.get(campaignId);
+      const wait = last ? last.at + deps.progressMs - Date.now() : 0;
+      if (wait <= 0 || last?.status !== status) {
+        clearTimeout(trailing.get(campaignId));
+        trailing.delete(campaignId);
+        return publish(orgId, campaignId, status);
+      }
+      if (trailing.has(campaignId)) return;
+      const timer = setTimeout(() => {
+        trailing.delete(campaignId);
+        publish(orgId, campaignId, status).catch((err: unknown) =>
+          logger.warn({ err, campaignId }, "progress not published"),
+        );
+      }, wait);
+      timer.unref();
+      trailing.set(campaignId, timer);
     },
   });
   let worker: Worker | undefined;
@@ -65,6 +81,8 @@ export function createCampaignScheduler(deps: {
       });
     },
     async close(): Promise<void> {
+      for (const timer of trailing.values()) clearTimeout(timer);
+      trailing.clear();
       await worker?.close();
       connection?.disconnect();
     },

@@ -295,3 +295,65 @@ export const ZDryRun = z
       ],
     },
   });
+
+/** Caps to evaluate the budget against (the campaign's); omitted fields take the campaign defaults. */
+export const ZSenderBudgetQuery = z.strictObject({
+  perHour: z.coerce.number().int().min(1).max(100_000).optional(),
+  perDay: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  warmup: z.enum(["true", "false"]).optional(),
+});
+
+/**
+ * What each number of the organization may still send under the given caps: what it sent in the last rolling hour
+ * and 24 hours (every campaign and direct sends), the caps that apply to it now (the campaign's, its own, warm-up),
+ * and what is left of each.
+ */
+export const ZSenderBudgets = z
+  .object({
+    items: z.array(
+      z.object({
+        instanceId: ZUuid,
+        sentLastHour: z.number().int(),
+        sentLastDay: z.number().int(),
+        perHour: z.number().int(),
+        perDay: z.number().int(),
+        /** Days since the number was paired while the warm-up curve applies to it; null = fully warmed up. */
+        warmupDay: z.number().int().nullable(),
+        remainingThisHour: z.number().int(),
+        remainingToday: z.number().int(),
+      }),
+    ),
+  })
+  .meta({
+    id: "SenderBudgets",
+    example: {
+      items: [
+        {
+          instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
+          sentLastHour: 12,
+          sentLastDay: 96,
+          perHour: 40,
+          perDay: 250,
+          warmupDay: null,
+          remainingThisHour: 28,
+          remainingToday: 154,
+        },
+      ],
+    },
+  });
+export type TSenderBudgets = z.infer<typeof ZSenderBudgets>;
+
+/** Whether `POST …/start` would accept the campaign now, with every reason it would give if not. */
+export const ZStartCheck = z
+  .object({
+    startable: z.boolean(),
+    refusals: z.array(z.object({ code: ZStartRefusal, message: z.string() })),
+  })
+  .meta({
+    id: "CampaignStartCheck",
+    example: {
+      startable: false,
+      refusals: [{ code: "no_connected_sender", message: "none of the campaign's numbers is connected" }],
+    },
+  });
+export type TStartCheck = z.infer<typeof ZStartCheck>;

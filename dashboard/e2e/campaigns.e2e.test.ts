@@ -1,0 +1,381 @@
+/**
+ * The marketer's pages in headless Chromium against the whole stack (orchestrator, a worker with real Baileys on two
+ * virtual numbers, wa-sim): a template written in the editor (a warning inline, the WhatsApp-formatted preview on
+ * real contacts), a campaign through the wizard (the API's refusal shown and Start disabled, sender budgets, a
+ * compressed pacing profile, the dry run), started; the live view counts up to what wa-sim's contacts really
+ * received, without a reload; pause and resume from the page. axe-core on every page, screenshots in both locales
+ * (dashboard/e2e-artifacts/, gitignored). Contacts are seeded through the API.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCatalogue } from "../src/i18n/catalogue";
+import { CHROMIUM, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
+import { PASSWORD, type Stack, startStack } from "./stack";
+
+const en = await loadCatalogue("en");
+const ptBR = await loadCatalogue("pt-BR");
+const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
+const ACCOUNTS = ["5511966330001", "5511966330002"];
+const RECIPIENTS = 24;
+const phones = Array.from({ length: RECIPIENTS }, (_, i) => `+5511977${300_000 + i}`);
+
+let stack: Stack;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let marketer: string;
+let listId: string;
+let templateId: string;
+let campaignId: string;
+
+// biome-ignore lint/suspicious/noExplicitAny: API answers in a test
+type Json = Record<string, any>;
+async function call(
+  method: string,
+  p: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${stack.apiUrl}/api/v1${p}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
+}
+const org = (p: string) => `/orgs/${stack.org.orgId}${p}`;
+
+async function login(role: "admin" | "marketer"): Promise<string> {
+  const res = await call("POST", "/auth/login", null, { email: stack.email(role), password: PASSWORD });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.accessToken as string;
+}
+
+async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, ms: number, what: string) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
+    await sleep(200);
+  }
+}
+
+const received = () => ACCOUNTS.flatMap((account) => stack.sim.groundTruth.messages({ account }));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: ./mirage test installs Debian's chromium`);
+  mkdirSync(shots, { recursive: true });
+  stack = await startStack();
+  ({ browser, close: closeBrowser } = await launchBrowser());
+  const admin = await login("admin");
+  marketer = await login("marketer");
+  // Two virtual numbers, paired by their phones scanning the QR the API serves.
+  for (const [i, account] of ACCOUNTS.entries()) {
+    const created = await call("POST", org("/instances"), admin, { name: `sender-${i + 1}` });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const qr = await until(
+      async () => {
+        const r = await call("GET", org(`/instances/${id}/qr`), admin);
+        return r.status === 200 ? (r.body.qr as string) : undefined;
+      },
+      90_000,
+      "a QR code",
+    );
+    stack.sim.phone(account).scan(qr);
+    await until(
+      async () => (await call("GET", org(`/instances/${id}`), admin)).body.status === "connected",
+      90_000,
+      `sender-${i + 1} connected`,
+    );
+  }
+  // The audience, through the API: named contacts in one list.
+  const list = await call("POST", org("/lists"), marketer, { name: "Clientes e2e" });
+  listId = list.body.id as string;
+  const ids: string[] = [];
+  for (const [i, phone] of phones.entries()) {
+    const c = await call("POST", org("/contacts"), marketer, { phone, name: `Ana${i} Souza` });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    ids.push(c.body.id as string);
+  }
+  const members = await call("POST", org(`/lists/${listId}/members`), marketer, { contactIds: ids });
+  expect(members.status, JSON.stringify(members.body)).toBeLessThan(300);
+  // A template using a variable no contact has: the start must be refused for it.
+  const broken = await call("POST", org("/templates"), marketer, { name: "Com cupom", body: "Oi! Use {{cupom}}." });
+  expect(broken.status).toBe(201);
+}, 900_000);
+
+afterAll(async () => {
+  await closeBrowser?.();
+  await stack?.close();
+});
+
+const noReload = (page: Page) =>
+  page.evaluate(() => {
+    (window as unknown as { __noReload: boolean }).__noReload = true;
+  });
+const stillNoReload = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload === true);
+const value = async (page: Page, testId: string) => Number(await page.getByTestId(testId).getAttribute("data-value"));
+
+describe("a marketer's campaign, from the template to the live view", () => {
+  it("writes a template: a warning inline, the preview formatted as WhatsApp shows it on a real contact", async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signIn(page, stack.dashboardUrl, stack.email("marketer"), PASSWORD, "/templates");
+    await page.getByTestId("new-template").click();
+    await page.locator("#template-name").fill("Boas-vindas");
+    await page
+      .getByTestId("template-body")
+      .fill("{Olá|Oi} *{{first_name|cliente}}*, temos uma _oferta_ em {{cidade}}!");
+    const warning = page.locator('[data-testid="template-warning"][data-code="unknown_variable"]');
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.textContent()).toContain("{{cidade}}");
+    // The preview for a picked contact: the name bold, "oferta" italic, in the chat bubble.
+    await page.locator("#preview-search").fill("Ana3");
+    await until(
+      async () => (await page.getByTestId("preview-contact").locator("option").count()) === 2,
+      30_000,
+      "the search",
+    );
+    await page.getByTestId("preview-contact").selectOption({ label: `Ana3 Souza · ${phones[3]}` });
+    const bubble = page.getByTestId("chat-bubble").first();
+    await until(async () => (await bubble.locator("strong").textContent()) === "Ana3", 30_000, "the bold name");
+    expect(await bubble.locator("em").textContent()).toBe("oferta");
+    expect(await bubble.textContent()).not.toContain("*");
+    // Fixed: the warning goes, and the template is saved.
+    await page.getByTestId("template-body").fill("{Olá|Oi} *{{first_name|cliente}}*, temos uma _oferta_ para você!");
+    await warning.waitFor({ state: "detached", timeout: 30_000 });
+    await page.getByTestId("save-template").click();
+    await page.waitForURL(/\/templates\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    templateId = page.url().split("/").at(-1) ?? "";
+    const saved = await call("GET", org(`/templates/${templateId}`), marketer);
+    expect(saved.body).toMatchObject({ name: "Boas-vindas", warnings: [] });
+    await ctx.close();
+  });
+
+  it("builds the campaign in the wizard: the refusal disables Start, the dry run shows who, which number, when; starts it", async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signIn(page, stack.dashboardUrl, stack.email("marketer"), PASSWORD, "/campaigns");
+    await page.getByTestId("new-campaign").click();
+    await page.locator("#campaign-name").fill("Oferta e2e");
+    await page.locator('[data-testid="audience-list"][data-name="Clientes e2e"]').check();
+    await page.getByTestId("wizard-next").click();
+    // First the template whose variable nobody has.
+    await page.locator('[data-testid="template-option"][data-name="Com cupom"]').check();
+    await page.getByTestId("wizard-next").click();
+    for (const name of ["sender-1", "sender-2"])
+      await page.locator(`[data-testid="sender-option"][data-name="${name}"]`).check();
+    // Just paired: warm-up (day 1) caps each number at 20 a day, until warm-up is turned off in the pace step.
+    await until(
+      async () => (await page.getByTestId("sender-budget").first().textContent())?.includes("of 20 left today"),
+      30_000,
+      "budgets",
+    );
+    await page.getByTestId("wizard-next").click();
+    await page.getByTestId("any-time").check();
+    await page.getByTestId("quiet-hours").uncheck();
+    await page.getByTestId("wizard-next").click();
+    // A compressed profile: under a second between messages per number.
+    await page.getByTestId("pace-custom").check();
+    for (const [k, v] of Object.entries({
+      gapMin: "0.5",
+      gapMax: "1",
+      everyMin: "50",
+      everyMax: "60",
+      breakMin: "1",
+      breakMax: "2",
+    }))
+      await page.getByTestId(`pace-${k}`).fill(v);
+    await page.getByTestId("warmup").uncheck();
+    expect(await page.getByTestId("pace-summary").textContent()).toMatch(/0\.5.*1 sec/);
+    await page.getByTestId("wizard-next").click();
+    const refusal = page.locator('[data-testid="start-refusals"] [data-code="unknown_variable"]');
+    await refusal.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("start-campaign").isDisabled()).toBe(true);
+    await page.screenshot({ path: path.join(shots, "campaign-refused-light-en.png"), fullPage: true });
+    // Back to the message step, the good template, and review again.
+    await page.getByRole("button", { name: /Message/ }).click();
+    await page.locator('[data-testid="template-option"][data-name="Boas-vindas"]').check();
+    await page.getByRole("button", { name: /Review and start/ }).click();
+    await page.getByTestId("dry-run-row").first().waitFor({ timeout: 60_000 });
+    await page.getByTestId("start-refusals").waitFor({ state: "detached", timeout: 30_000 });
+    const rows = await until(
+      async () => {
+        const r = await page.getByTestId("dry-run-row").allTextContents();
+        return r.length > 1 && r.every((x) => x.includes("oferta")) ? r : undefined;
+      },
+      30_000,
+      "the dry run of the good template",
+    );
+    expect(rows.length).toBeGreaterThan(1);
+    expect(
+      rows.every((r) => /\+5511977/.test(r) && /sender-[12]/.test(r) && /Ana\d+/.test(r) && r.includes("oferta")),
+    ).toBe(true);
+    expect(rows.some((r) => r.includes("sender-1")) && rows.some((r) => r.includes("sender-2"))).toBe(true);
+    await until(async () => page.getByTestId("start-campaign").isEnabled(), 30_000, "Start enabled");
+    await page.getByTestId("start-campaign").click();
+    await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    campaignId = page.url().split("/").at(-1) ?? "";
+    await page.locator('[data-testid="campaign-status"][data-status="running"]').waitFor({ timeout: 30_000 });
+    await noReload(page);
+
+    // Pause from the page while it runs: the numbers stop (at most the message each had in hand).
+    await page.getByTestId("pause-campaign").click();
+    await page.getByTestId("confirm-action").click();
+    await page.locator('[data-testid="campaign-status"][data-status="paused"]').waitFor({ timeout: 30_000 });
+    const atPause = received().length;
+    expect(atPause).toBeLessThan(RECIPIENTS);
+    // Nothing more goes while paused: wait for each number's next step to have passed, then compare.
+    await until(
+      async () => (await call("GET", org(`/campaigns/${campaignId}/stats`), marketer)).body.counts.sending === 0,
+      30_000,
+      "no send in flight",
+    );
+    const settled = received().length;
+    expect(settled - atPause).toBeLessThanOrEqual(ACCOUNTS.length);
+    await page.getByTestId("resume-campaign").click();
+    await page.getByTestId("confirm-action").click();
+    await page
+      .locator('[data-testid="campaign-status"]:is([data-status="running"],[data-status="completed"])')
+      .waitFor({ timeout: 30_000 });
+
+    // The live view counts up to what the contacts' phones really received, without a reload.
+    await until(() => received().length === RECIPIENTS, 180_000, "every contact received the message");
+    await until(async () => (await value(page, "reached")) === RECIPIENTS, 60_000, "the live count reaching the total");
+    await until(async () => (await value(page, "count-queued")) === 0, 30_000, "nothing left waiting");
+    const byAccount = ACCOUNTS.map((a) => stack.sim.groundTruth.messages({ account: a }).length);
+    const perSender = await page
+      .getByTestId("sender-sent")
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-value"))));
+    expect(perSender.sort()).toEqual(byAccount.sort());
+    expect(new Set(received().map((m) => m.contact)).size).toBe(RECIPIENTS);
+    expect(received().every((m) => m.text?.includes("oferta"))).toBe(true);
+    await page.locator('[data-testid="campaign-status"][data-status="completed"]').waitFor({ timeout: 60_000 });
+    expect(await stillNoReload(page)).toBe(true);
+    // The report: one line per recipient.
+    const csv = await page.evaluate(
+      async (href) => (await fetch(href)).text(),
+      (await page.getByTestId("report-csv").getAttribute("href")) ?? "",
+    );
+    expect(csv.trim().split(/\r?\n/)).toHaveLength(RECIPIENTS + 1);
+    await ctx.close();
+  }, 480_000);
+
+  it("a viewer reads the campaign and its template but gets no control", async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signIn(page, stack.dashboardUrl, stack.email("viewer"), PASSWORD, "/campaigns");
+    await page.locator('[data-testid="campaign-row"][data-campaign="Oferta e2e"]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("new-campaign").count()).toBe(0);
+    await page.goto(`${stack.dashboardUrl}/campaigns/${campaignId}`);
+    await page.getByTestId("reached").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("pause-campaign").count()).toBe(0);
+    expect(await page.getByTestId("cancel-campaign").count()).toBe(0);
+    await page.goto(`${stack.dashboardUrl}/templates/${templateId}`);
+    await page.locator("#template-name").waitFor({ timeout: 30_000 });
+    expect(await page.locator("#template-name").isDisabled()).toBe(true);
+    expect(await page.getByTestId("save-template").count()).toBe(0);
+    await ctx.close();
+  });
+});
+
+/** Every catalogue string that differs between the languages, as its longest literal run (see dashboard.e2e). */
+function englishOnly(): string[] {
+  const out: string[] = [];
+  const walk = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(a)) {
+      if (typeof v === "object" && v) walk(v as Record<string, unknown>, b[k] as Record<string, unknown>);
+      else if (typeof v === "string" && v !== b[k]) {
+        const run =
+          v
+            .split(/\{[^}]*\}/)
+            .sort((x, y) => y.length - x.length)[0]
+            ?.trim() ?? "";
+        if (run.length >= 6) out.push(run);
+      }
+    }
+  };
+  walk(en as Record<string, unknown>, ptBR as Record<string, unknown>);
+  return out;
+}
+
+function containsWords(text: string, phrase: string): boolean {
+  const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "u").test(text);
+}
+
+describe("the marketer's pages in both languages", () => {
+  for (const look of [
+    { locale: "en", theme: "light" },
+    { locale: "pt-BR", theme: "dark" },
+  ] as const) {
+    it(`${look.locale}: no serious accessibility violation${look.locale === "pt-BR" ? ", no English left" : ""}; screenshots saved`, async () => {
+      const ctx = await newContext(browser, look);
+      const page = await ctx.newPage();
+      const problems: string[] = [];
+      const leftovers = englishOnly();
+      const draft = await call("POST", org("/campaigns"), marketer, {
+        name: `Rascunho ${look.locale}`,
+        templateId,
+        audience: { listIds: [listId], segmentIds: [] },
+        senderIds: ((await call("GET", org("/instances"), marketer)).body.items as Json[]).map((i) => i.id),
+      });
+      expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+      const pages = [
+        { name: "templates", path: "/templates", ready: '[data-testid="template-card"]' },
+        { name: "template-editor", path: `/templates/${templateId}`, ready: '[data-testid="chat-bubble"]' },
+        { name: "template-new", path: "/templates/new", ready: "#template-body" },
+        { name: "campaigns", path: "/campaigns", ready: '[data-testid="campaign-row"]' },
+        { name: "campaign-wizard", path: "/campaigns/new", ready: '[data-testid="audience-list"]' },
+        { name: "campaign-draft", path: `/campaigns/${draft.body.id}`, ready: "#campaign-name" },
+        { name: "campaign-live", path: `/campaigns/${campaignId}`, ready: '[data-testid="sender-row"]' },
+      ];
+      await signIn(page, stack.dashboardUrl, stack.email("marketer"), PASSWORD, "/templates");
+      for (const p of pages) {
+        await page.goto(`${stack.dashboardUrl}${p.path}`);
+        await page.locator(p.ready).first().waitFor({ timeout: 30_000 });
+        await page.waitForLoadState("networkidle").catch(() => undefined);
+        await page.screenshot({ path: path.join(shots, `${p.name}-${look.theme}-${look.locale}.png`), fullPage: true });
+        for (const v of await seriousViolations(page)) problems.push(`${p.name}: ${v}`);
+        if (look.locale === "pt-BR") {
+          // biome-ignore lint/performance/useDomNodeTextContent: what is rendered visibly is what must be Portuguese.
+          const text = await page.evaluate(() => document.body.innerText);
+          for (const s of leftovers) if (containsWords(text, s)) problems.push(`${p.name}: untranslated "${s}"`);
+        }
+      }
+      // Every wizard step of the draft, by keyboard-reachable step buttons, checked too.
+      await page.goto(`${stack.dashboardUrl}/campaigns/${draft.body.id}`);
+      await page.locator("#campaign-name").waitFor({ timeout: 30_000 });
+      for (const step of ["template", "senders", "schedule", "pacing"] as const) {
+        const label = (look.locale === "en" ? en : ptBR) as { campaignWizard: { step: Record<string, string> } };
+        await page.getByRole("button", { name: label.campaignWizard.step[step] }).click();
+        await page.locator("#wizard-step-title").filter({ hasText: label.campaignWizard.step[step] }).waitFor();
+        await page.waitForLoadState("networkidle").catch(() => undefined);
+        await page.screenshot({
+          path: path.join(shots, `wizard-${step}-${look.theme}-${look.locale}.png`),
+          fullPage: true,
+        });
+        for (const v of await seriousViolations(page)) problems.push(`wizard ${step}: ${v}`);
+      }
+      // A phone screen: nothing scrolls sideways.
+      await page.setViewportSize({ width: 375, height: 760 });
+      for (const p of pages) {
+        await page.goto(`${stack.dashboardUrl}${p.path}`);
+        await page.locator(p.ready).first().waitFor({ timeout: 30_000 });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 1) problems.push(`${p.name}: ${overflow}px wider than a 375px screen`);
+      }
+      expect(problems).toEqual([]);
+      await ctx.close();
+    }, 480_000);
+  }
+});

@@ -1,0 +1,107 @@
+"use client";
+
+import type { TCampaign } from "@mirage/contracts/campaigns";
+import { useQueryClient } from "@tanstack/react-query";
+import { MegaphoneIcon, PlusIcon } from "lucide-react";
+import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useSession } from "@/features/shell/session-context";
+import { ErrorBox } from "@/features/templates/error-box";
+import { can } from "@/lib/permissions";
+import { useRealtimeEvents } from "@/lib/realtime";
+import { campaignKey, campaignsKey, useCampaignStats, useCampaigns } from "./queries";
+import { CampaignStatusBadge, doneCount, ProgressBar, useStatusReason } from "./status";
+
+/** Every campaign with its state and progress, live. */
+export function CampaignsView() {
+  const t = useTranslations("campaigns");
+  const { org } = useSession();
+  const writer = can(org.role, "audience.write");
+  const { data, error, isPending } = useCampaigns();
+  const qc = useQueryClient();
+  useRealtimeEvents((e) => {
+    if (e.type === "resync") void qc.invalidateQueries({ queryKey: campaignsKey(org.id) });
+    if (e.type === "campaign:progress") {
+      void qc.invalidateQueries({ queryKey: campaignsKey(org.id) });
+      void qc.invalidateQueries({ queryKey: campaignKey(org.id, e.data.campaignId) });
+    }
+  });
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
+        {writer && (
+          <Button asChild>
+            <Link href="/campaigns/new" data-testid="new-campaign">
+              <PlusIcon aria-hidden /> {t("new")}
+            </Link>
+          </Button>
+        )}
+      </div>
+      {isPending ? (
+        <Skeleton className="h-40" />
+      ) : error ? (
+        <ErrorBox error={error} />
+      ) : data.items.length === 0 ? (
+        <div className="flex flex-col items-center gap-3 rounded-xl border border-dashed p-10 text-center">
+          <MegaphoneIcon className="size-10 text-muted-foreground" aria-hidden />
+          <h2 className="font-medium text-lg">{t("emptyTitle")}</h2>
+          <p className="max-w-md text-muted-foreground text-sm">{writer ? t("emptyBody") : t("emptyBodyReader")}</p>
+          {writer && (
+            <Button asChild size="lg">
+              <Link href="/campaigns/new">{t("new")}</Link>
+            </Button>
+          )}
+        </div>
+      ) : (
+        <ul className="space-y-2" aria-label={t("title")}>
+          {data.items.map((c) => (
+            <CampaignRow key={c.id} campaign={c} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function CampaignRow({ campaign: c }: { campaign: TCampaign }) {
+  const t = useTranslations("campaigns");
+  const format = useFormatter();
+  const reason = useStatusReason()(c.statusReason);
+  const started = c.status !== "draft";
+  const stats = useCampaignStats(c.id, started);
+  const total = stats.data?.total ?? 0;
+  const done = stats.data ? doneCount(stats.data.counts) : 0;
+  const pct = total > 0 ? (done / total) * 100 : 0;
+  return (
+    <li>
+      <Card className="gap-2 px-4 py-3" data-testid="campaign-row" data-campaign={c.name}>
+        <div className="flex flex-wrap items-center gap-2">
+          <Link
+            href={`/campaigns/${c.id}`}
+            className="mr-auto truncate font-medium outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50"
+          >
+            {c.name}
+          </Link>
+          <CampaignStatusBadge status={c.status} />
+        </div>
+        {started ? (
+          <div className="space-y-1">
+            <ProgressBar value={pct} label={t("progressOf", { name: c.name })} />
+            <p className="text-muted-foreground text-xs tabular-nums">
+              {t("progress", { done, total, pct: Math.floor(pct) })}
+              {reason && ` · ${reason}`}
+            </p>
+          </div>
+        ) : (
+          <p className="text-muted-foreground text-xs">
+            {t("draftSince", { when: format.relativeTime(new Date(c.updatedAt)) })}
+          </p>
+        )}
+      </Card>
+    </li>
+  );
+}

@@ -1,0 +1,44 @@
+"use client";
+
+import { CheckCheckIcon, CheckIcon, MessageCircleReplyIcon, TriangleAlertIcon } from "lucide-react";
+import { useFormatter, useTranslations } from "next-intl";
+
+export type ActivityItem = {
+  key: string;
+  at: number;
+  kind: "delivered" | "read" | "failed" | "reply";
+  messageId: number;
+};
+
+const ICON = { delivered: CheckIcon, read: CheckCheckIcon, failed: TriangleAlertIcon, reply: MessageCircleReplyIcon };
+
+/** Receipts and replies as they arrive over the socket (since this page opened), newest first. */
+export function ActivityFeed({ items, replied }: { items: ActivityItem[]; replied: number }) {
+  const t = useTranslations("campaignLive.activity");
+  const format = useFormatter();
+  return (
+    <div className="space-y-2">
+      <p className="text-sm" data-testid="replied-total">
+        {t("replied", { count: replied })}
+      </p>
+      {items.length === 0 ? (
+        <p className="text-muted-foreground text-sm">{t("waiting")}</p>
+      ) : (
+        <ul className="max-h-72 space-y-1 overflow-y-auto text-sm" data-testid="activity">
+          {items.map((i) => {
+            const Icon = ICON[i.kind];
+            return (
+              <li key={i.key} className="flex items-center gap-2">
+                <Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+                <span className="mr-auto">{t(i.kind, { id: i.messageId })}</span>
+                <span className="text-muted-foreground text-xs tabular-nums">
+                  {format.dateTime(new Date(i.at), { timeStyle: "medium" })}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+"use client";
+
+import type { TOutboundMessage } from "@mirage/contracts/messages";
+import { useFormatter, useTranslations } from "next-intl";
+import { Badge } from "@/components/ui/badge";
+import { Skeleton } from "@/components/ui/skeleton";
+import { ErrorBox } from "@/features/templates/error-box";
+import { useRecentSends } from "../queries";
+
+const VARIANT: Record<string, "success" | "warning" | "destructive" | "secondary" | "outline"> = {
+  sent: "secondary",
+  delivered: "success",
+  read: "success",
+  failed: "destructive",
+  skipped: "warning",
+  unknown: "warning",
+  cancelled: "outline",
+};
+
+/** The latest messages of the campaign with their state (receipts included), re-read as events arrive. */
+export function RecentSends({ campaignId, nameOf }: { campaignId: string; nameOf: (id: string | null) => string }) {
+  const t = useTranslations("campaignLive");
+  const ts = useTranslations("campaignLive.state");
+  const format = useFormatter();
+  const recent = useRecentSends(campaignId);
+  if (recent.isPending) return <Skeleton className="h-40" />;
+  if (recent.error) return <ErrorBox error={recent.error} />;
+  const items = recent.data.items.filter((m) => m.state !== "queued" && m.state !== "claimed");
+  if (items.length === 0) return <p className="text-muted-foreground text-sm">{t("noSendsYet")}</p>;
+  return (
+    <ul className="divide-y rounded-md border text-sm" data-testid="recent-sends">
+      {items.map((m: TOutboundMessage) => (
+        <li key={m.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2" data-state={m.state}>
+          <span className="tabular-nums">{m.to ?? m.toLid ?? "—"}</span>
+          <span className="text-muted-foreground text-xs">{t("via", { name: nameOf(m.instanceId) })}</span>
+          <span className="ml-auto text-muted-foreground text-xs tabular-nums">
+            {format.dateTime(new Date(m.updatedAt), { timeStyle: "medium" })}
+          </span>
+          <Badge variant={VARIANT[m.state] ?? "outline"}>{ts(m.state as "sent")}</Badge>
+          {m.errorCode && <span className="w-full text-muted-foreground text-xs">{m.errorMessage ?? m.errorCode}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
