@@ -158,12 +158,13 @@ const workColumns = (db: Db) => db`
 /**
  * Service work: claims one message for sending — a given one (`messageId`, the campaign engine's chain) or the next
  * due direct message (API and inbox, `campaign_id is null`) of the instance, oldest first. SKIP LOCKED: two claimers
- * never take the same row nor wait for each other. Undefined when nothing is due.
+ * never take the same row nor wait for each other. Undefined when nothing is due. `block` is the blacklist/consent
+ * verdict read in the same statement (null: may be sent).
  */
 export async function claimForSend(
   db: Db,
   input: { instanceId: string; messageId?: number; now?: Date },
-): Promise<SendWork | undefined> {
+): Promise<(SendWork & { block: SendBlock | null }) | undefined> {
   const pick = input.messageId
     ? db`select id from public.outbound_messages
          where id = ${input.messageId} and instance_id = ${input.instanceId} and state = 'queued'
@@ -173,11 +174,29 @@ export async function claimForSend(
            and scheduled_at <= ${input.now ?? new Date()}
          order by scheduled_at, id limit 1
          for update skip locked`;
-  const [row] = await db<SendWork[]>`
-    update public.outbound_messages set state = 'claimed' where id = (${pick})
-    returning ${workColumns(db)}`;
+  const [row] = await db<(SendWork & { block: SendBlock | null })[]>`
+    update public.outbound_messages m set state = 'claimed' where id = (${pick})
+    returning ${workColumns(db)}, (${blockOfRow(db)}) as block`;
   return row;
 }
+
+/** Why a recipient must not be messaged now: blacklisted (phone or LID), or consent withdrawn on the contact. */
+export type SendBlock = "blacklisted" | "opted_out";
+
+/**
+ * The blacklist and consent verdict for the claimed row `m`, read in the claim's own statement: the send module
+ * checks at send time without a second round trip. Same rules as `findSendBlock` (@mirage/db/messaging-settings).
+ */
+const blockOfRow = (db: Db) => db`
+  select 'blacklisted' from public.blacklist b
+   where b.org_id = m.org_id
+     and ((m.recipient_phone is not null and b.phone_e164 = m.recipient_phone)
+          or (m.recipient_lid is not null and b.wa_lid = m.recipient_lid))
+  union all
+  select 'opted_out' from public.contacts c
+   where c.org_id = m.org_id and c.opted_out_at is not null
+     and (c.id = m.contact_id or (m.recipient_phone is not null and c.phone_e164 = m.recipient_phone))
+  limit 1`;
 
 /**
  * Service work, committed before the socket write: the row becomes `sending` with the WhatsApp id it will carry and
@@ -237,12 +256,13 @@ export async function applyReceipts(
   db: Db,
   receipts: { instanceId: string; waMessageId: string; status: ReceiptStatus; errorCode?: string }[],
 ): Promise<number> {
-  let moved = 0;
+  // The statements are pipelined (sent together, run in order on the transaction's connection): one round trip.
+  const statements: Promise<{ count: number }>[] = [];
   for (const status of ["server_ack", "delivered", "read", "error"] as const) {
     const group = receipts.filter((r) => r.status === status);
     if (group.length === 0) continue;
     const move = RECEIPT_MOVES[status];
-    const result = await db`
+    const statement = db`
       update public.outbound_messages o set state = ${move.to},
         error_code = coalesce(r.code, o.error_code)
       from unnest(${group.map((r) => r.instanceId)}::uuid[], ${group.map((r) => r.waMessageId)}::text[],
@@ -250,9 +270,10 @@ export async function applyReceipts(
         as r(instance_id, wa_message_id, code)
       where o.instance_id = r.instance_id and o.wa_message_id = r.wa_message_id
         and o.state = any(${move.from}::public.message_state[])`;
-    moved += result.count;
+    statements.push(statement.execute());
   }
-  return moved;
+  const results = await Promise.all(statements);
+  return results.reduce((n, r) => n + r.count, 0);
 }
 
 /** Service work: a message that will not be sent (or whose write failed) ends `failed` or `skipped` with why. */

@@ -2,6 +2,7 @@ import type { Database } from "@mirage/db";
 import { findSendBlock, rememberPeerLid } from "@mirage/db/messaging-settings";
 import { claimForSend, finishUnsent, markSending, releaseClaim, type SendWork } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
+import { LRUCache } from "lru-cache";
 import { type NotReadyReason, SessionNotReadyError, type SessionsPort } from "../sessions/index.ts";
 import type { NumberResolver } from "./resolver.ts";
 
@@ -45,6 +46,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createSender(deps: { db: Database; sessions: SessionsPort; resolver: NumberResolver; logger: Logger }) {
   const { db, sessions, resolver } = deps;
   const log = deps.logger.child({ module: "sender" });
+  // Phone ↔ LID pairs already written to the contact and conversation: recording them is idempotent, so a repeat is
+  // skipped for a while instead of costing a transaction per message (the `sending` row carries the LID anyway).
+  const remembered = new LRUCache<string, true>({ max: 20_000, ttl: 10 * 60_000 });
+  const peerKey = (work: SendWork, lid: string) => `${work.orgId}:${work.instanceId}:${work.recipientPhone}:${lid}`;
 
   const end = async (work: SendWork, to: "failed" | "skipped", code: string, message?: string, from = ["claimed"]) => {
     await db.asService((tx) =>
@@ -124,7 +129,7 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       }
       jid = resolution.jid;
       lid ??= resolution.lid;
-      if (resolution.lid && !work.recipientLid) {
+      if (resolution.lid && !work.recipientLid && !remembered.has(peerKey(work, resolution.lid))) {
         const peer = {
           orgId: work.orgId,
           instanceId: work.instanceId,
@@ -132,6 +137,7 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
           lid: resolution.lid,
         };
         await db.asService((tx) => rememberPeerLid(tx, peer));
+        remembered.set(peerKey(work, resolution.lid), true);
       }
     } else if (work.recipientLid) {
       jid = work.recipientLid;
@@ -199,11 +205,13 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       instanceId: string,
       opts: SendOptions & { messageId?: number } = {},
     ): Promise<SendOutcome | undefined> {
-      const work = await db.asService((tx) =>
+      const claimed = await db.asService((tx) =>
         claimForSend(tx, { instanceId, ...(opts.messageId ? { messageId: opts.messageId } : {}) }),
       );
-      if (!work) return undefined;
-      return deliver(work, opts);
+      if (!claimed) return undefined;
+      // The blacklist and consent verdict came with the claim (same statement, same moment).
+      const { block, ...work } = claimed;
+      return deliver(work, opts, { block: block ?? undefined });
     },
   };
 }
