@@ -11,7 +11,7 @@
  *
  * `--baseline <dir>`: a second worker started from another checkout of the repository (with its node_modules, e.g.
  * the commit before a change), hosting its own instance and number in the same database and simulator, measured in
- * the same rounds: before/after side by side, each against the same bare loop.
+ * the same rounds: before/after side by side, each against the same bare loop (to as many contacts of its own).
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -42,6 +42,9 @@ const MIRAGE_ACCOUNT = "5511955500001";
 const BARE_ACCOUNT = "5511955500002";
 const BASELINE_ACCOUNT = "5511955500003";
 const contacts = Array.from({ length: K }, (_, i) => `55119${String(40_000_000 + i)}`);
+// The baseline worker writes to its own, equally many contacts: with three senders writing to one simulated contact
+// in turns, wa-sim's contact was seen re-keying its sessions on every message, which would bias both figures.
+const baselineContacts = Array.from({ length: K }, (_, i) => `55119${String(41_000_000 + i)}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ticks = Number(process.env.CLK_TCK ?? 100);
 
@@ -163,9 +166,10 @@ try {
   await until(() => bareOpen, 60_000, "the bare socket open");
 
   const mirageSend = async (count: number, label: string, instance = instanceId) => {
+    const to = instance === instanceId ? contacts : baselineContacts;
     await sql`
       insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, source)
-      select ${orgId}, ${instance}, '+' || (${contacts}::text[])[1 + (n % ${K})], ${label} || ' ' || n, 'api'
+      select ${orgId}, ${instance}, '+' || (${to}::text[])[1 + (n % ${K})], ${label} || ' ' || n, 'api'
       from generate_series(0, ${count - 1}) n`;
   };
   const bareSend = (count: number, label: string) =>

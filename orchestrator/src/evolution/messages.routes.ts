@@ -57,7 +57,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
         "id (the WhatsApp id exists only once it is sent: SEND_MESSAGE and MESSAGES_UPDATE webhooks carry both). " +
         "`delay` is the typing time in ms. `quoted` and `linkPreview` are accepted; the text goes without the quote. " +
         "An `Idempotency-Key` header makes retries safe.",
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZEvolutionInstanceParams,
       body: ZEvolutionSendTextRequest,
@@ -113,7 +113,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       method: "post",
       path: "/chat/findChats/:instanceName",
       summary: "Evolution: the instance's chats (Mirage conversations), most recent first",
-      auth: { kind: "any", scopes: ["read", "send"] },
+      auth: { kind: "any", scopes: ["read", "messages:send"] },
       roles: ALL_ROLES,
       params: ZEvolutionInstanceParams,
       body: ZEvolutionFindRequest,
@@ -155,7 +155,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       method: "post",
       path: "/chat/findContacts/:instanceName",
       summary: "Evolution: the people the instance has talked with",
-      auth: { kind: "any", scopes: ["read", "send"] },
+      auth: { kind: "any", scopes: ["read", "messages:send"] },
       roles: ALL_ROLES,
       params: ZEvolutionInstanceParams,
       body: z.looseObject({ where: z.looseObject({ remoteJid: z.string().optional() }).optional() }),
@@ -194,7 +194,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       method: "post",
       path: "/chat/findMessages/:instanceName",
       summary: "Evolution: messages of one chat (where.key.remoteJid), both directions, newest first",
-      auth: { kind: "any", scopes: ["read", "send"] },
+      auth: { kind: "any", scopes: ["read", "messages:send"] },
       roles: ALL_ROLES,
       params: ZEvolutionInstanceParams,
       body: ZEvolutionFindRequest,
@@ -269,7 +269,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       description:
         "Clears the unread count of each chat named in readMessages. Mirage does not send read receipts (blue ticks) " +
         "to the sender.",
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZEvolutionInstanceParams,
       body: z.looseObject({

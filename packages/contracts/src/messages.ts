@@ -28,6 +28,11 @@ export const ZSendMessageRequest = z
      * or a number of milliseconds (at most 20,000). Omitted or `false`: none.
      */
     typing: z.union([z.boolean(), z.number().int().min(0).max(20_000)]).optional(),
+    /**
+     * A deadline: if the message has not gone out by then (the instance disconnected, a long queue), it is cancelled
+     * with errorCode `expired` instead of being sent late. Must be in the future.
+     */
+    expiresAt: ZTimestamp.optional(),
   })
   .meta({
     id: "SendMessageRequest",
@@ -57,6 +62,8 @@ export const ZOutboundMessage = z
     source: z.enum(["api", "inbox"]).nullable(),
     errorCode: z.string().nullable(),
     errorMessage: z.string().nullable(),
+    /** The deadline given at send time (cancelled with errorCode `expired` if not sent by then), or null. */
+    expiresAt: ZTimestamp.nullable(),
     createdAt: ZTimestamp,
     updatedAt: ZTimestamp,
     /** Every state the message went through, oldest first, with when. */
@@ -81,6 +88,7 @@ export const ZOutboundMessage = z
       source: "api",
       errorCode: null,
       errorMessage: null,
+      expiresAt: null,
       createdAt: "2026-11-30T10:00:00.000Z",
       updatedAt: "2026-11-30T10:00:01.200Z",
       history: [

@@ -200,17 +200,38 @@ const blockOfRow = (db: Db) => db`
 
 /**
  * Service work, committed before the socket write: the row becomes `sending` with the WhatsApp id it will carry and
- * the WhatsApp id of the recipient. False when the row is no longer claimed (cancelled by an opt-out meanwhile).
+ * the WhatsApp id of the recipient — unless its deadline (`expires_at`, by the database's clock) has passed, in which
+ * case it becomes `cancelled` with error_code `expired` and nothing may be written. Answers `sending`, `expired`,
+ * or `gone` when the row is no longer claimed (cancelled by an opt-out or by a person meanwhile).
  */
 export async function markSending(
   db: Db,
   input: { id: number; waMessageId: string; recipientJid: string; recipientLid?: string | null },
-): Promise<boolean> {
-  const result = await db`
-    update public.outbound_messages set state = 'sending', wa_message_id = ${input.waMessageId},
+): Promise<"sending" | "expired" | "gone"> {
+  const [row] = await db<{ state: TMessageState }[]>`
+    update public.outbound_messages set
+      state = case when expires_at <= now() then 'cancelled' else 'sending' end::public.message_state,
+      error_code = case when expires_at <= now() then 'expired' else error_code end,
+      wa_message_id = case when expires_at <= now() then wa_message_id else ${input.waMessageId} end,
       recipient_jid = ${input.recipientJid}, recipient_lid = coalesce(recipient_lid, ${input.recipientLid ?? null})
-    where id = ${input.id} and state = 'claimed'`;
-  return result.count === 1;
+    where id = ${input.id} and state = 'claimed'
+    returning state`;
+  if (!row) return "gone";
+  return row.state === "sending" ? "sending" : "expired";
+}
+
+/**
+ * Service work: messages still waiting (queued or claimed — nothing written to WhatsApp) whose deadline has passed
+ * become `cancelled` with error_code `expired`, whatever their instance's state. Answers how many. A claimed row
+ * taken here is one whose worker would cancel it at its `sending` commit anyway.
+ */
+export async function cancelExpiredMessages(db: Db, limit = 500): Promise<number> {
+  const result = await db`
+    update public.outbound_messages set state = 'cancelled', error_code = 'expired'
+    where id in (select id from public.outbound_messages
+                 where state in ('queued', 'claimed') and expires_at <= now()
+                 order by expires_at limit ${limit} for update skip locked)`;
+  return result.count;
 }
 
 /** Service work: a claimed message goes back to the queue untouched (the instance cannot send right now). */

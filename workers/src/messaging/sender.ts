@@ -14,8 +14,8 @@ export type SendOutcome =
   | { outcome: "deferred"; messageId: number; reason: NotReadyReason }
   | { outcome: "skipped"; messageId: number; reason: string }
   | { outcome: "failed"; messageId: number; reason: string }
-  /** Cancelled while it was being prepared (an opt-out arrived): nothing was sent. */
-  | { outcome: "cancelled"; messageId: number };
+  /** Cancelled while it was being prepared (an opt-out, a person, or its deadline `expired`): nothing was sent. */
+  | { outcome: "cancelled"; messageId: number; reason?: "expired" };
 
 /**
  * A caller's own checks at send time (the campaign engine: quiet hours, caps, reply since planning…), run after the
@@ -166,9 +166,9 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
     const marked = await db.asService((tx) =>
       markSending(tx, { id: work.id, waMessageId, recipientJid: jid, recipientLid: lid }),
     );
-    if (!marked) {
+    if (marked !== "sending") {
       if (typingMs > 0) await sessions.setPresence(work.instanceId, jid, "paused").catch(() => undefined);
-      return { outcome: "cancelled", messageId: work.id };
+      return { outcome: "cancelled", messageId: work.id, ...(marked === "expired" ? { reason: "expired" } : {}) };
     }
     progress.committed = true;
     try {

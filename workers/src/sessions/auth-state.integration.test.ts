@@ -2,7 +2,7 @@ import { generateKeyRingSpec, parseKeyRing } from "@mirage/secrets";
 import { createOrgWithMembers } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FencedError, loadPostgresAuthState } from "../src/sessions/auth-state.ts";
+import { FencedError, loadPostgresAuthState } from "./auth-state.ts";
 
 let t: TestDatabase;
 let orgId: string;
