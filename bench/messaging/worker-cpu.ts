@@ -136,7 +136,7 @@ try {
         const [row] = await sql<{ status: string }[]>`select status from public.instances where id = ${instanceId}`;
         return row?.status === "connected";
       },
-      60_000,
+      180_000,
       `the instance of worker ${workerId} connected`,
     );
     return child;
@@ -163,7 +163,7 @@ try {
     if (m.done) _bareDone++;
     if (m.error) console.error("bare sender:", m.error);
   });
-  await until(() => bareOpen, 60_000, "the bare socket open");
+  await until(() => bareOpen, 180_000, "the bare socket open");
 
   const mirageSend = async (count: number, label: string, instance = instanceId) => {
     const to = instance === instanceId ? contacts : baselineContacts;

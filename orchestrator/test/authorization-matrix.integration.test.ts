@@ -56,6 +56,13 @@ async function freshWebhook(orgId: string): Promise<{ id: string; deliveryId: nu
 }
 
 const MARKETING: TOrgRole[] = ["owner", "admin", "marketer"];
+const SENDERS: TOrgRole[] = ["owner", "admin", "operator"];
+async function freshQueuedMessage(orgId: string): Promise<number> {
+  const [m] = await h.t.admin<{ id: number }[]>`
+    insert into public.outbound_messages (org_id, recipient_phone, body, source)
+    values (${orgId}, '+5511960009999', 'Oi', 'api') returning id`;
+  return Number(m?.id);
+}
 let phoneSeq = 0;
 async function freshContact(orgId: string): Promise<string> {
   phoneSeq++;
@@ -362,6 +369,12 @@ const CASES: Case[] = [
     call: async (o) => ({ method: "get", path: `/orgs/${o}/imports` }),
   },
   {
+    name: "POST cancel message",
+    allowed: SENDERS,
+    status: 200,
+    call: async (o) => ({ method: "post", path: `/orgs/${o}/messages/${await freshQueuedMessage(o)}/cancel` }),
+  },
+  {
     name: "GET audit log",
     allowed: ADMINS,
     status: 200,
@@ -420,12 +433,13 @@ describe("authorization matrix: every role × every organization endpoint × own
       "blacklist.add",
       "blacklist.remove",
       "template.delete",
+      "message.cancel",
     ]) {
       expect(actions, action).toContain(action);
     }
     const actors = new Set(rows.map((r) => r.actor_user_id));
-    // Marketers write the audience; operators and viewers changed nothing.
-    expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id]));
+    // Marketers write the audience, operators cancelled messages; viewers changed nothing.
+    expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id, a.users.operator.id]));
   });
 
   it("lists only the caller's organizations", async () => {
