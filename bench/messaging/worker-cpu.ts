@@ -207,6 +207,8 @@ try {
     await until(() => readCount(BARE_ACCOUNT) >= baseBare + M, 300_000, "bare messages read");
     const bareMs = (cpuMs(bare.pid ?? 0) - b0) / M;
     results.push({ mirage, bare: bareMs, ...(baseline ? { baseline: before } : {}) });
+    // Each round as it ends: on a loaded machine a later round may not finish, and the earlier ones still count.
+    console.log(JSON.stringify({ round: r, cpuMsPerMessage: results[results.length - 1] }));
     await sleep(500);
   }
   const [dupes] = await sql<{ n: number }[]>`
