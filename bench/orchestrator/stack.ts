@@ -145,7 +145,7 @@ export async function startBenchStack(
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) break;
-    if (child.exitCode !== null || Date.now() - started > 30_000) {
+    if (child.exitCode !== null || Date.now() - started > 120_000) {
       if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGTERM");
       await dropDatabase();
       throw new Error(`orchestrator did not become ready (exit code ${child.exitCode})`);

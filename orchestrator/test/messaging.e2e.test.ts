@@ -186,7 +186,7 @@ beforeAll(async () => {
   // A webhook endpoint, so the outbox rows of message events can be asserted.
   await t.admin`insert into public.webhook_endpoints (org_id, url) values (${a.orgId}, 'https://hooks.example.com/m')`;
   startWorker();
-  await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 1 ? true : undefined), 30_000, "worker");
+  await waitFor(async () => ((await redis.hlen(`${prefix}:workers`)) === 1 ? true : undefined), 120_000, "worker");
   const created = await api({ url }, "post", inst(a), { token: operator, body: { name: "sales" } });
   instanceId = created.body.id;
   // Generous waits: pairing generates 812 pre-keys, which takes a while on a loaded 2-core machine.
