@@ -12,9 +12,9 @@ import { runMigrations } from "@mirage/db/migrate";
 import postgres from "postgres";
 import { onCleanup, track } from "../lib.ts";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const ROOT_DIR = path.resolve(import.meta.dirname, "../..");
 /** The orchestrator's own dependencies (pnpm does not hoist them to the root, where bench/ resolves). */
-export const requireFromOrchestrator = createRequire(path.join(root, "orchestrator/package.json"));
+export const requireFromOrchestrator = createRequire(path.join(ROOT_DIR, "orchestrator/package.json"));
 
 type MiniRedis = {
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>;
@@ -69,8 +69,15 @@ export type BenchStack = {
   close(): Promise<void>;
 };
 
-/** `BENCH_SERVER_NODE_ARGS` (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the orchestrator's node. */
-export async function startBenchStack(env: Record<string, string> = {}): Promise<BenchStack> {
+/**
+ * `BENCH_SERVER_NODE_ARGS` (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the orchestrator's node.
+ * `opts.codeRoot`: run the orchestrator (and its migrations) from another checkout, e.g. the commit before a change.
+ */
+export async function startBenchStack(
+  env: Record<string, string> = {},
+  opts: { codeRoot?: string } = {},
+): Promise<BenchStack> {
+  const root = opts.codeRoot ? path.resolve(opts.codeRoot) : ROOT_DIR;
   const name = `mirage_bench_orch_${randomBytes(4).toString("hex")}`;
   const prefix = `bench-${randomBytes(4).toString("hex")}`;
   const server = postgres(base, { max: 1, onnotice: () => {} });
@@ -138,7 +145,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) break;
-    if (child.exitCode !== null || Date.now() - started > 30_000) {
+    if (child.exitCode !== null || Date.now() - started > 120_000) {
       if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGTERM");
       await dropDatabase();
       throw new Error(`orchestrator did not become ready (exit code ${child.exitCode})`);

@@ -213,10 +213,14 @@ describe("API keys", () => {
   });
 
   it("are told what they are by /auth/me: their organization and scopes only", async () => {
+    // `send` is the former name of `messages:send`: asked for, it is stored and shown under the new name.
     const key = await createKey(["send"], "me");
     const me = await api(h, "get", "/api/v1/auth/me", { apiKey: key.key });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ kind: "api_key", apiKey: { id: key.id, orgId: a.orgId, scopes: ["send"] } });
+    expect(me.body).toMatchObject({
+      kind: "api_key",
+      apiKey: { id: key.id, orgId: a.orgId, scopes: ["messages:send"] },
+    });
     expect(me.body.organizations.map((o: { id: string }) => o.id)).toEqual([a.orgId]);
   });
 });

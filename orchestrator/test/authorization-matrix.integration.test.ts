@@ -56,6 +56,13 @@ async function freshWebhook(orgId: string): Promise<{ id: string; deliveryId: nu
 }
 
 const MARKETING: TOrgRole[] = ["owner", "admin", "marketer"];
+const SENDERS: TOrgRole[] = ["owner", "admin", "operator"];
+async function freshQueuedMessage(orgId: string): Promise<number> {
+  const [m] = await h.t.admin<{ id: number }[]>`
+    insert into public.outbound_messages (org_id, recipient_phone, body, source)
+    values (${orgId}, '+5511960009999', 'Oi', 'api') returning id`;
+  return Number(m?.id);
+}
 let phoneSeq = 0;
 async function freshContact(orgId: string): Promise<string> {
   phoneSeq++;
@@ -420,6 +427,12 @@ const CASES: Case[] = [
     }),
   },
   {
+    name: "POST cancel message",
+    allowed: SENDERS,
+    status: 200,
+    call: async (o) => ({ method: "post", path: `/orgs/${o}/messages/${await freshQueuedMessage(o)}/cancel` }),
+  },
+  {
     name: "GET audit log",
     allowed: ADMINS,
     status: 200,
@@ -533,14 +546,18 @@ describe("authorization matrix: every role × every organization endpoint × own
       "holiday.remove",
       "campaign.sender.add",
       "campaign.sender.remove",
+      "message.cancel",
     ]) {
       expect(actions, action).toContain(action);
     }
     const actors = new Set(rows.map((r) => r.actor_user_id));
-    // Marketers write the audience; operators only sent read receipts (audited); viewers changed nothing.
+    // Marketers write the audience; operators only sent read receipts and cancelled messages (audited); viewers
+    // changed nothing.
     expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id, a.users.operator.id]));
     expect(
-      rows.filter((r) => r.actor_user_id === a.users.operator.id).every((r) => r.action === "instance.read_receipts"),
+      rows
+        .filter((r) => r.actor_user_id === a.users.operator.id)
+        .every((r) => r.action === "instance.read_receipts" || r.action === "message.cancel"),
     ).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ZApiKey, ZApiKeyParams, ZCreateApiKeyRequest, ZCreatedApiKey } from "@mirage/contracts/api-keys";
 import { listOf, ZOrgIdParams } from "@mirage/contracts/common";
+import { canonicalScopes } from "@mirage/contracts/enums";
 import type { Database } from "@mirage/db";
 import {
   createApiKeyPrincipal,
@@ -49,7 +50,8 @@ export function apiKeyRoutes(deps: { db: Database; realtime?: RealtimeControl })
       path: "/orgs/:orgId/api-keys",
       summary: "Create an API key with scopes; the key is in this response only",
       description:
-        "Scopes: read (GET endpoints), send (send messages), instances (manage instances), campaigns (manage " +
+        "Scopes: read (GET endpoints), messages:send (send messages, cancel queued ones, the inbox; `send` is " +
+        "accepted as its former name and stored as messages:send), instances (manage instances), campaigns (manage " +
         "campaigns), admin (everything, including members, keys and webhooks). Send it as `Authorization: Bearer " +
         "mk_…` or `X-Api-Key: mk_…`. Only a hash is stored.",
       tags: ["api-keys"],
@@ -65,7 +67,7 @@ export function apiKeyRoutes(deps: { db: Database; realtime?: RealtimeControl })
         },
       },
       async handler({ params, body, principal }, req) {
-        const scopes = [...new Set(body.scopes)];
+        const scopes = canonicalScopes(body.scopes);
         const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
         if (expiresAt && expiresAt.getTime() <= Date.now()) {
           throw new AppError("validation_failed", "expiresAt must be in the future", {

@@ -13,7 +13,7 @@ export function authRoutes(deps: { db: Database; sessions: SessionService | unde
     path: "/auth/me",
     summary: "Who am I: the caller, its organizations and roles (and, for an API key, its scopes)",
     tags: ["auth"],
-    auth: { kind: "any", scopes: ["read", "send", "instances", "campaigns"] },
+    auth: { kind: "any", scopes: ["read", "messages:send", "instances", "campaigns"] },
     responses: { 200: { description: "The caller", schema: ZMe } },
     async handler({ principal }) {
       const orgs = await deps.db.asUser(principal.claims, (tx) => listOrganizations(tx));

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { TJwtClaims } from "@mirage/contracts/auth";
-import type { TApiKeyScope, TOrgRole } from "@mirage/contracts/enums";
+import { canonicalScopes, type TApiKeyScope, type TOrgRole } from "@mirage/contracts/enums";
 import type { Database, Tx } from "@mirage/db";
 import { type ApiKeyAuth, findApiKeyByHash } from "@mirage/db/api-keys";
 import { findOwnRole } from "@mirage/db/members";
@@ -49,7 +49,8 @@ export function principalOfApiKey(row: ApiKeyAuth | undefined): Principal {
     userId: row.principalUserId,
     keyId: row.id,
     orgId: row.orgId,
-    scopes: row.scopes,
+    // Keys stored with a former scope name (`send`) act with its current one (`messages:send`).
+    scopes: canonicalScopes(row.scopes),
     claims: { sub: row.principalUserId, role: "authenticated", aud: "authenticated" },
   };
 }

@@ -38,8 +38,8 @@ import { defineRoute, type RouteDef } from "../http/route.ts";
 import { readHead } from "../imports/index.ts";
 import { BLACKLIST_FILE_MAX_BYTES, readBlacklistFile } from "./blacklist-file.ts";
 
-const READ = { kind: "any", scopes: ["read", "campaigns", "send"] } as const;
-const WRITE = { kind: "any", scopes: ["campaigns", "send"] } as const;
+const READ = { kind: "any", scopes: ["read", "campaigns", "messages:send"] } as const;
+const WRITE = { kind: "any", scopes: ["campaigns", "messages:send"] } as const;
 
 const toDto = (b: BlacklistRow) => ({ ...b, createdAt: b.createdAt.toISOString() });
 

@@ -42,7 +42,7 @@ export function evolutionChatActionRoutes(deps: EvolutionDeps): RouteDef[] {
         "with or without the ninth digit as registered) and `number` as asked. Answers are shared with the send " +
         "path's own check and cached (`WA_LOOKUP_MAX_AGE_HOURS`). A number that cannot be a phone number answers " +
         "`exists: false`. At most 50 numbers per request.",
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZEvolutionInstanceParams,
       body: ZEvolutionWhatsAppNumbersRequest,
@@ -90,7 +90,7 @@ export function evolutionChatActionRoutes(deps: EvolutionDeps): RouteDef[] {
         "`unavailable` set the account's presence as /instance/setPresence does. Like Evolution, answers once the " +
         "`delay` has passed (at most 60 s); the chat state is cleared with `paused` then. A number that is not on " +
         "WhatsApp is 400.",
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZEvolutionInstanceParams,
       body: ZEvolutionSendPresenceRequest,
@@ -126,7 +126,7 @@ export function evolutionChatActionRoutes(deps: EvolutionDeps): RouteDef[] {
       method: "post",
       path: "/instance/setPresence/:instanceName",
       summary: "Evolution: the account's presence (available: online; unavailable: offline)",
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZEvolutionInstanceParams,
       body: ZEvolutionSetPresenceRequest,
@@ -150,7 +150,7 @@ export function evolutionChatActionRoutes(deps: EvolutionDeps): RouteDef[] {
         "receipt from the instance, addressed to the chat the message came from; the chats' unread counts in " +
         "Mirage's inbox are cleared first, in one audited transaction. A disconnected instance answers 503 after " +
         "the inbox was marked read (no receipt was sent).",
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZEvolutionInstanceParams,
       body: ZEvolutionReadMessagesRequest,

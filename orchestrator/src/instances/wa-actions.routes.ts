@@ -48,7 +48,7 @@ export function instanceWaActionRoutes(deps: { db: Database; control: InstanceCo
         "Brazilian mobiles are tried with and without the ninth digit. A number that cannot be parsed is " +
         "`onWhatsApp: false` with `phone: null`.",
       tags: ["instances"],
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZInstanceParams,
       body: ZOnWhatsAppRequest,
@@ -90,7 +90,7 @@ export function instanceWaActionRoutes(deps: { db: Database; control: InstanceCo
         "Answers once WhatsApp has the presence; a chat state with `durationMs` is followed by `paused` after that " +
         "time (the call does not wait for it). A chat with a number that is not on WhatsApp is 422.",
       tags: ["instances"],
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZInstanceParams,
       body: ZPresenceRequest,
@@ -133,7 +133,7 @@ export function instanceWaActionRoutes(deps: { db: Database; control: InstanceCo
         "Each known message's sender sees it read; the conversation's unread count is not changed (use the " +
         "conversation's `read`). Ids the instance never received are listed in `unknown` and get no receipt.",
       tags: ["instances"],
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZInstanceParams,
       body: ZReadReceiptsRequest,

@@ -11,7 +11,7 @@ import {
   ZUpdateOptOutSettings,
 } from "@mirage/contracts/messages";
 import type { Database } from "@mirage/db";
-import { findMessageView, listMessageViews, type MessageView } from "@mirage/db/message-views";
+import { cancelMessage, findMessageView, listMessageViews, type MessageView } from "@mirage/db/message-views";
 import { getOptOutSettings, updateOptOutSettings } from "@mirage/db/messaging-settings";
 import { createOptOutMatcher, DEFAULT_OPT_OUT_PHRASES } from "@mirage/opt-out";
 import { audit } from "../audit/record.ts";
@@ -24,6 +24,7 @@ import { parseRecipient, SEND_ERRORS, SENDERS, type SendService } from "./send-s
 export function toMessageDto(m: MessageView) {
   return {
     ...m,
+    expiresAt: m.expiresAt ? m.expiresAt.toISOString() : null,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
     history: m.history.map((s) => ({ state: s.state, at: s.at.toISOString() })),
@@ -59,10 +60,12 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
         "Retries are safe with an `Idempotency-Key` header (or `clientId`): the same key answers the first message " +
         "(200, header `Idempotent-Replayed: true`); the same key with another body is a 409. 409 " +
         "`instance_unavailable` when the instance is not connected (restricted, banned, logged out, …); 422 for an " +
-        "empty text or one over 65,536 characters; 429 past the instance's rate limit.",
+        "empty text or one over 65,536 characters; 429 past the instance's rate limit. With `expiresAt`, a message " +
+        "that has not gone out by then is cancelled (errorCode `expired`) instead of being sent late. A queued message " +
+        "can be cancelled with POST …/messages/{id}/cancel.",
       tags: ["messages"],
       errors: SEND_ERRORS,
-      auth: { kind: "any", scopes: ["send"] },
+      auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZSendMessageParams,
       body: ZSendMessageRequest,
@@ -85,9 +88,51 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
           typing: body.typing,
           source: "api",
           ...(body.replyTo ? { replyTo: { waMessageId: body.replyTo, required: true } } : {}),
+          expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
         });
         if (!created) res.setHeader("Idempotent-Replayed", "true");
         return { status: created ? 202 : 200, body: toMessageDto(message) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/messages/:messageId/cancel",
+      summary: "Cancel a message that has not gone out yet",
+      description:
+        "A message still `queued` (or `claimed` by a worker that has not committed it as `sending`) becomes " +
+        "`cancelled` with errorCode `cancelled_by_request`, and is never written to WhatsApp. Cancelling a cancelled " +
+        "message answers it again (200). From `sending` on, the message may already be on its way: 409 " +
+        "`message_not_cancellable` with its state.",
+      tags: ["messages"],
+      errors: ["message_not_cancellable"],
+      auth: { kind: "any", scopes: ["messages:send"] },
+      roles: SENDERS,
+      params: ZMessageParams,
+      responses: {
+        200: { description: "Cancelled", schema: ZOutboundMessage, example: ZOutboundMessage.meta()?.example },
+      },
+      async handler({ params, principal }, req) {
+        const message = await withOrg(db, principal, params.orgId, SENDERS, async (tx) => {
+          const state = await cancelMessage(tx, {
+            orgId: params.orgId,
+            id: params.messageId,
+            reason: "cancelled_by_request",
+          });
+          if (!state) throw new AppError("not_found", "message not found");
+          if (state !== "cancelled") {
+            throw new AppError("message_not_cancellable", `the message is ${state}: it may already be on its way`);
+          }
+          const view = await findMessageView(tx, params.orgId, params.messageId);
+          if (!view) throw new AppError("not_found", "message not found");
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "message.cancel",
+            targetType: "outbound_message",
+            targetId: String(params.messageId),
+          });
+          return view;
+        });
+        return { status: 200, body: toMessageDto(message) };
       },
     }),
     defineRoute({
@@ -95,7 +140,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       path: "/orgs/:orgId/messages/:messageId",
       summary: "One outbound message with every state it went through",
       tags: ["messages"],
-      auth: { kind: "any", scopes: ["read", "send"] },
+      auth: { kind: "any", scopes: ["read", "messages:send"] },
       roles: ALL_ROLES,
       params: ZMessageParams,
       responses: {
@@ -114,7 +159,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       path: "/orgs/:orgId/messages",
       summary: "Outbound messages, newest first, by instance, chat (number or LID), state or campaign",
       tags: ["messages"],
-      auth: { kind: "any", scopes: ["read", "send"] },
+      auth: { kind: "any", scopes: ["read", "messages:send"] },
       roles: ALL_ROLES,
       params: ZOrgIdParams,
       query: ZListMessagesQuery,

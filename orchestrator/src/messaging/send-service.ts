@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { TOrgRole } from "@mirage/contracts/enums";
 import { MAX_TEXT_LENGTH } from "@mirage/contracts/messages";
 import type { Database, Tx } from "@mirage/db";
-import { findInstanceView } from "@mirage/db/instances";
+import { findInstanceView, type InstanceView } from "@mirage/db/instances";
+import { findOwnRole } from "@mirage/db/members";
 import {
   enqueueDirectMessage,
   findMessageView,
@@ -14,7 +15,6 @@ import type { Logger } from "@mirage/logger";
 import { parsePhone } from "@mirage/phone";
 import type { SendNudger } from "@mirage/queue/send-lanes";
 import type { Principal } from "../auth/principal.ts";
-import { withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import type { SendRateLimiter } from "./rate-limit.ts";
 
@@ -70,6 +70,8 @@ export type SendRequest = {
    * `quoted.message`), else sent without the quote (as Evolution does).
    */
   replyTo?: { waMessageId: string; required: boolean; fromMe?: boolean; text?: string } | undefined;
+  /** Cancel instead of sending late (see the request's `expiresAt`); must be in the future. */
+  expiresAt?: Date | null;
 };
 
 export type SendResult = { message: MessageView; created: boolean };
@@ -87,8 +89,8 @@ export function createSendService(deps: {
 }) {
   const log = deps.logger.child({ module: "send" });
 
-  async function checkInstance(tx: Tx, orgId: string, instanceId: string) {
-    const inst = await findInstanceView(tx, orgId, instanceId);
+  /** The instance may send now, else 409 naming its status; 404 when the organization has no such instance. */
+  function checkInstance(inst: InstanceView | undefined) {
     if (!inst) throw new AppError("not_found", "instance not found");
     if (!CAN_SEND.has(inst.status)) {
       const why = inst.statusReason ? ` (${inst.statusReason})` : "";
@@ -118,10 +120,51 @@ export function createSendService(deps: {
     await setOutboundReplyTo(tx, { orgId, messageId, waId: replyTo.waMessageId, ...quoted });
   }
 
+  /**
+   * The caller's role, the instance and the idempotent insert, pipelined in one round trip of one transaction (the
+   * statements run in order on its connection). The checks are read in order afterwards; a refusal throws, which
+   * rolls the insert back, so nothing is queued for a caller or an instance that may not send.
+   */
+  async function enqueue(tx: Tx, req: SendRequest, text: string, typingMs: number, hash: string) {
+    const [role, inst, queued] = await Promise.allSettled([
+      findOwnRole(tx, req.orgId),
+      findInstanceView(tx, req.orgId, req.instanceId),
+      enqueueDirectMessage(tx, {
+        orgId: req.orgId,
+        instanceId: req.instanceId,
+        phone: req.recipient.phone,
+        lid: req.recipient.lid,
+        body: text,
+        clientRef: req.clientRef,
+        requestHash: hash,
+        typingMs,
+        source: req.source,
+        expiresAt: req.expiresAt ?? null,
+      }),
+    ]);
+    if (role.status === "rejected") throw role.reason;
+    if (!role.value) throw new AppError("not_found", "organization not found");
+    if (!SENDERS.includes(role.value)) {
+      throw new AppError("forbidden", `this needs one of the roles ${SENDERS.join(", ")}; you are ${role.value}`);
+    }
+    if (inst.status === "rejected") throw inst.reason;
+    const instance = checkInstance(inst.value);
+    if (queued.status === "rejected") throw queued.reason;
+    return { instance, queued: queued.value };
+  }
+
   return {
     async send(principal: Principal, req: SendRequest): Promise<SendResult> {
       const text = checkText(req.text);
       const typingMs = typingMsFor(req.typing, text);
+      if (req.expiresAt && req.expiresAt.getTime() <= Date.now()) {
+        throw new AppError("validation_failed", "expiresAt must be in the future", {
+          errors: [{ path: "body.expiresAt", message: "must be in the future" }],
+        });
+      }
+      if (principal.kind === "api_key" && principal.orgId !== req.orgId) {
+        throw new AppError("not_found", "organization not found");
+      }
       const requestHash = createHash("sha256")
         .update(
           JSON.stringify([
@@ -135,19 +178,8 @@ export function createSendService(deps: {
         )
         .digest("hex");
       await deps.limiter.take(req.instanceId);
-      const { message, created, workerId } = await withOrg(deps.db, principal, req.orgId, SENDERS, async (tx) => {
-        const inst = await checkInstance(tx, req.orgId, req.instanceId);
-        const queued = await enqueueDirectMessage(tx, {
-          orgId: req.orgId,
-          instanceId: req.instanceId,
-          phone: req.recipient.phone,
-          lid: req.recipient.lid,
-          body: text,
-          clientRef: req.clientRef,
-          requestHash,
-          typingMs,
-          source: req.source,
-        });
+      const { message, created, workerId } = await deps.db.asUser(principal.claims, async (tx) => {
+        const { instance, queued } = await enqueue(tx, req, text, typingMs, requestHash);
         if (!queued.created && queued.storedHash !== requestHash) {
           throw new AppError(
             "idempotency_conflict",
@@ -157,11 +189,12 @@ export function createSendService(deps: {
         if (queued.created && req.replyTo) await quote(tx, req.orgId, req.instanceId, queued.messageId, req.replyTo);
         const view = await findMessageView(tx, req.orgId, queued.messageId);
         if (!view) throw new AppError("not_found", "message not found");
-        return { message: view, created: queued.created, workerId: inst.workerId };
+        return { message: view, created: queued.created, workerId: instance.workerId };
       });
       if (created && workerId) {
-        // The row is committed; a lost nudge only delays the send until the worker's sweep.
-        await deps.nudger
+        // The row is committed; the answer does not wait for the nudge: a lost one only delays the send until the
+        // worker's sweep.
+        void deps.nudger
           .nudge(workerId, { instanceId: req.instanceId, messageId: message.id })
           .catch((err: unknown) => log.warn({ err, messageId: message.id }, "could not nudge the worker"));
       }

@@ -40,7 +40,7 @@ export type GatewayDeps = {
 };
 
 /** Scopes that may listen: any key can read events of its own organization if it can read at all. */
-const LISTEN_SCOPES: TApiKeyScope[] = ["read", "admin", "instances", "campaigns", "send"];
+const LISTEN_SCOPES: TApiKeyScope[] = ["read", "admin", "instances", "campaigns", "messages:send"];
 
 /**
  * The socket.io gateway. The handshake carries `auth: { token, since? }` (an access token or an API key); the

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZTimestamp, ZUuid } from "./common.ts";
-import { ZApiKeyScope } from "./enums.ts";
+import { ZApiKeyScope, ZApiKeyScopeInput } from "./enums.ts";
 
 export const ZApiKey = z
   .object({
@@ -22,7 +22,7 @@ export const ZApiKey = z
       orgId: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
       name: "n8n",
       prefix: "mk_live_7Hq2",
-      scopes: ["read", "send"],
+      scopes: ["read", "messages:send"],
       lastUsedAt: null,
       expiresAt: null,
       revokedAt: null,
@@ -34,10 +34,10 @@ export type TApiKey = z.infer<typeof ZApiKey>;
 export const ZCreateApiKeyRequest = z
   .strictObject({
     name: z.string().trim().min(1).max(100),
-    scopes: z.array(ZApiKeyScope).min(1).max(5),
+    scopes: z.array(ZApiKeyScopeInput).min(1).max(6),
     expiresAt: ZTimestamp.optional(),
   })
-  .meta({ id: "CreateApiKeyRequest", example: { name: "n8n", scopes: ["read", "send"] } });
+  .meta({ id: "CreateApiKeyRequest", example: { name: "n8n", scopes: ["read", "messages:send"] } });
 
 export const ZCreatedApiKey = ZApiKey.extend({
   /** The full key. Shown once: store it now, it cannot be retrieved again. */

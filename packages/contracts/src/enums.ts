@@ -47,8 +47,28 @@ export type TBlacklistSource = z.infer<typeof ZBlacklistSource>;
 export const ZWebhookDeliveryStatus = z.enum(["pending", "delivering", "delivered", "failed", "dead"]);
 export type TWebhookDeliveryStatus = z.infer<typeof ZWebhookDeliveryStatus>;
 
-export const ZApiKeyScope = z.enum(["read", "send", "instances", "campaigns", "admin"]);
+/**
+ * What an API key may do. `messages:send` sends messages (and manages the inbox and the blacklist); `admin`
+ * satisfies every scope.
+ */
+export const ZApiKeyScope = z.enum(["read", "messages:send", "instances", "campaigns", "admin"]);
 export type TApiKeyScope = z.infer<typeof ZApiKeyScope>;
+
+/**
+ * A scope as a client may ask for it: the scopes, plus `send`, the former name of `messages:send`, still accepted
+ * (and stored as `messages:send`) so scripts written for it keep working.
+ */
+export const ZApiKeyScopeInput = z
+  .enum([...ZApiKeyScope.options, "send"])
+  .describe("An API key scope; `send` is a deprecated alias of `messages:send`");
+export type TApiKeyScopeInput = z.infer<typeof ZApiKeyScopeInput>;
+
+/** Scopes with aliases replaced by their names, without duplicates (`send` → `messages:send`). */
+export function canonicalScopes(scopes: readonly string[]): TApiKeyScope[] {
+  const out = new Set<TApiKeyScope>();
+  for (const s of scopes) out.add(s === "send" ? "messages:send" : (s as TApiKeyScope));
+  return [...out];
+}
 
 /**
  * E.164 as Mirage answers it (`+` and digits). An output format only: numbers coming in are {@link ZPhoneInput} and

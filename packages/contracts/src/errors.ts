@@ -26,6 +26,7 @@ export const ZErrorCode = z.enum([
   "instance_unavailable",
   "idempotency_conflict",
   "invalid_message",
+  "message_not_cancellable",
   "campaign_not_startable",
   "invalid_campaign_state",
   "service_unavailable",

@@ -33,6 +33,11 @@ export const ZSendMessageRequest = z
      * (as in the inbox and the `message:inbound` webhook) or sent by the instance. An unknown id is 422.
      */
     replyTo: z.string().trim().min(1).max(128).optional(),
+    /**
+     * A deadline: if the message has not gone out by then (the instance disconnected, a long queue), it is cancelled
+     * with errorCode `expired` instead of being sent late. Must be in the future.
+     */
+    expiresAt: ZTimestamp.optional(),
   })
   .meta({
     id: "SendMessageRequest",
@@ -62,6 +67,8 @@ export const ZOutboundMessage = z
     source: z.enum(["api", "inbox"]).nullable(),
     errorCode: z.string().nullable(),
     errorMessage: z.string().nullable(),
+    /** The deadline given at send time (cancelled with errorCode `expired` if not sent by then), or null. */
+    expiresAt: ZTimestamp.nullable(),
     createdAt: ZTimestamp,
     updatedAt: ZTimestamp,
     /** Every state the message went through, oldest first, with when. */
@@ -86,6 +93,7 @@ export const ZOutboundMessage = z
       source: "api",
       errorCode: null,
       errorMessage: null,
+      expiresAt: null,
       createdAt: "2026-11-30T10:00:00.000Z",
       updatedAt: "2026-11-30T10:00:01.200Z",
       history: [

@@ -14,7 +14,7 @@ export type ApiKey = {
 };
 
 const columns = (db: Db) => db`
-  id, org_id as "orgId", name, prefix, scopes, last_used_at as "lastUsedAt", expires_at as "expiresAt",
+  id, org_id as "orgId", name, prefix, array_replace(scopes, 'send', 'messages:send') as scopes, last_used_at as "lastUsedAt", expires_at as "expiresAt",
   revoked_at as "revokedAt", created_at as "createdAt"`;
 
 /**
@@ -24,7 +24,7 @@ const columns = (db: Db) => db`
 export function principalRoleForScopes(scopes: readonly TApiKeyScope[]): TOrgRole {
   const has = (s: TApiKeyScope) => scopes.includes(s);
   if (has("admin") || (has("instances") && has("campaigns"))) return "admin";
-  if (has("instances") || has("send")) return "operator";
+  if (has("instances") || has("messages:send")) return "operator";
   if (has("campaigns")) return "marketer";
   return "viewer";
 }

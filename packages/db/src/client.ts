@@ -113,15 +113,18 @@ export function createDb(opts: CreateDbOptions): Database {
         email: claims.email,
         exp: claims.exp,
       });
-      return sql.begin(async (tx) => {
-        await tx`select set_config('request.jwt.claims', ${json}, true), set_config('role', 'authenticated', true)`;
+      return sql.begin((tx) => {
+        // Pipelined, not awaited: Postgres runs a connection's statements in order, so fn's first statement sees the
+        // role and claims; a failure here aborts the transaction, and postgres.js rethrows it at the end.
+        void tx`select set_config('request.jwt.claims', ${json}, true), set_config('role', 'authenticated', true)`.execute();
         return fn(tx);
       }) as Promise<Awaited<ReturnType<typeof fn>>>;
     },
     async asService(fn) {
       await ready();
-      return sql.begin(async (tx) => {
-        await tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true), set_config('role', 'service_role', true)`;
+      return sql.begin((tx) => {
+        // Pipelined with fn's first statement (see asUser): one round trip fewer per transaction.
+        void tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true), set_config('role', 'service_role', true)`.execute();
         return fn(tx);
       }) as Promise<Awaited<ReturnType<typeof fn>>>;
     },

@@ -24,6 +24,7 @@ export type MessageView = {
   source: "api" | "inbox" | null;
   errorCode: string | null;
   errorMessage: string | null;
+  expiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   history: MessageStep[];
@@ -35,7 +36,8 @@ const columns = (db: Db) => db`
   m.id, m.org_id as "orgId", m.instance_id as "instanceId", m.campaign_id as "campaignId", m.contact_id as "contactId",
   m.recipient_phone as "to", m.recipient_lid as "toLid", m.recipient_jid as "toJid", m.body as "text", m.state,
   m.wa_message_id as "waMessageId", m.client_ref as "clientId", m.source, m.error_code as "errorCode",
-  m.error_message as "errorMessage", m.created_at as "createdAt", m.updated_at as "updatedAt",
+  m.error_message as "errorMessage", m.expires_at as "expiresAt", m.created_at as "createdAt",
+  m.updated_at as "updatedAt",
   array_remove(array[
     case when m.queued_at is not null then jsonb_build_object('state', 'queued', 'at', m.queued_at) end,
     case when m.claimed_at is not null then jsonb_build_object('state', 'claimed', 'at', m.claimed_at) end,
@@ -109,6 +111,8 @@ export type EnqueueDirectInput = {
   requestHash: string;
   typingMs: number;
   source: "api" | "inbox";
+  /** Cancel instead of sending late: the message is cancelled (`expired`) if it has not gone out by then. */
+  expiresAt?: Date | null;
 };
 
 export type EnqueueDirectResult = {
@@ -128,7 +132,8 @@ export async function enqueueDirectMessage(db: Db, input: EnqueueDirectInput): P
   const [row] = await db<EnqueueDirectResult[]>`
     select message_id as "messageId", created, stored_hash as "storedHash", conversation_id as "conversationId"
     from private.enqueue_direct_message(${input.orgId}, ${input.instanceId}, ${input.phone}, ${input.lid},
-      ${input.body}, ${input.clientRef}, ${input.requestHash}, ${input.typingMs}, ${input.source})`;
+      ${input.body}, ${input.clientRef}, ${input.requestHash}, ${input.typingMs}, ${input.source},
+      ${input.expiresAt ?? null}::timestamptz)`;
   if (!row) throw new Error("enqueue_direct_message returned nothing");
   return row;
 }
@@ -166,4 +171,18 @@ export async function setOutboundReplyTo(
     select private.set_outbound_reply_to(${input.orgId}, ${input.messageId}, ${input.waId}, ${input.fromMe},
       ${input.text}) as ok`;
   return row?.ok === true;
+}
+
+/**
+ * Under asUser (operators and up, checked by the function too): cancels a message that has not reached WhatsApp
+ * (queued, or claimed before its `sending` commit) with error_code `reason`. Answers the message's state afterwards
+ * (`cancelled`, or the state that made it impossible), undefined when the organization has no such message.
+ */
+export async function cancelMessage(
+  db: Db,
+  input: { orgId: string; id: number; reason: string },
+): Promise<TMessageState | undefined> {
+  const [row] = await db<{ state: TMessageState | null }[]>`
+    select private.cancel_outbound_message(${input.orgId}, ${input.id}, ${input.reason}) as state`;
+  return row?.state ?? undefined;
 }

@@ -163,12 +163,13 @@ const workColumns = (db: Db) => db`
 /**
  * Service work: claims one message for sending — a given one (`messageId`, the campaign engine's chain) or the next
  * due direct message (API and inbox, `campaign_id is null`) of the instance, oldest first. SKIP LOCKED: two claimers
- * never take the same row nor wait for each other. Undefined when nothing is due.
+ * never take the same row nor wait for each other. Undefined when nothing is due. `block` is the blacklist/consent
+ * verdict read in the same statement (null: may be sent).
  */
 export async function claimForSend(
   db: Db,
   input: { instanceId: string; messageId?: number; now?: Date },
-): Promise<SendWork | undefined> {
+): Promise<(SendWork & { block: SendBlock | null }) | undefined> {
   const pick = input.messageId
     ? db`select id from public.outbound_messages
          where id = ${input.messageId} and instance_id = ${input.instanceId} and state = 'queued'
@@ -178,28 +179,67 @@ export async function claimForSend(
            and scheduled_at <= ${input.now ?? new Date()}
          order by scheduled_at, id limit 1
          for update skip locked`;
-  const [row] = await db<SendWork[]>`
-    update public.outbound_messages set state = 'claimed' where id = (${pick})
-    returning ${workColumns(db)}`;
+  const [row] = await db<(SendWork & { block: SendBlock | null })[]>`
+    update public.outbound_messages m set state = 'claimed' where id = (${pick})
+    returning ${workColumns(db)}, (${blockOfRow(db)}) as block`;
   return row;
 }
 
+/** Why a recipient must not be messaged now: blacklisted (phone or LID), or consent withdrawn on the contact. */
+export type SendBlock = "blacklisted" | "opted_out";
+
+/**
+ * The blacklist and consent verdict for the claimed row `m`, read in the claim's own statement: the send module
+ * checks at send time without a second round trip. Same rules as `findSendBlock` (@mirage/db/messaging-settings).
+ */
+const blockOfRow = (db: Db) => db`
+  select 'blacklisted' from public.blacklist b
+   where b.org_id = m.org_id
+     and ((m.recipient_phone is not null and b.phone_e164 = m.recipient_phone)
+          or (m.recipient_lid is not null and b.wa_lid = m.recipient_lid))
+  union all
+  select 'opted_out' from public.contacts c
+   where c.org_id = m.org_id and c.opted_out_at is not null
+     and (c.id = m.contact_id or (m.recipient_phone is not null and c.phone_e164 = m.recipient_phone))
+  limit 1`;
+
 /**
  * Service work, committed before the socket write: the row becomes `sending` with the WhatsApp id it will carry and
- * the WhatsApp id of the recipient. False when the row is no longer claimed by `instanceId` (cancelled by an
- * opt-out meanwhile, or handed to another number by campaign failover — which may have claimed it again: only the
- * instance holding it may write it).
+ * the WhatsApp id of the recipient — unless its deadline (`expires_at`, by the database's clock) has passed, in which
+ * case it becomes `cancelled` with error_code `expired` and nothing may be written. Answers `sending`, `expired`,
+ * or `gone` when the row is no longer claimed by `instanceId` (cancelled by an opt-out or by a person meanwhile, or
+ * handed to another number by campaign failover — which may have claimed it again: only the instance holding it may
+ * write it).
  */
 export async function markSending(
   db: Db,
   input: { id: number; waMessageId: string; recipientJid: string; recipientLid?: string | null; instanceId?: string },
-): Promise<boolean> {
-  const result = await db`
-    update public.outbound_messages set state = 'sending', wa_message_id = ${input.waMessageId},
+): Promise<"sending" | "expired" | "gone"> {
+  const [row] = await db<{ state: TMessageState }[]>`
+    update public.outbound_messages set
+      state = case when expires_at <= now() then 'cancelled' else 'sending' end::public.message_state,
+      error_code = case when expires_at <= now() then 'expired' else error_code end,
+      wa_message_id = case when expires_at <= now() then wa_message_id else ${input.waMessageId} end,
       recipient_jid = ${input.recipientJid}, recipient_lid = coalesce(recipient_lid, ${input.recipientLid ?? null})
     where id = ${input.id} and state = 'claimed'
-      ${input.instanceId ? db`and instance_id = ${input.instanceId}` : db``}`;
-  return result.count === 1;
+      ${input.instanceId ? db`and instance_id = ${input.instanceId}` : db``}
+    returning state`;
+  if (!row) return "gone";
+  return row.state === "sending" ? "sending" : "expired";
+}
+
+/**
+ * Service work: messages still waiting (queued or claimed — nothing written to WhatsApp) whose deadline has passed
+ * become `cancelled` with error_code `expired`, whatever their instance's state. Answers how many. A claimed row
+ * taken here is one whose worker would cancel it at its `sending` commit anyway.
+ */
+export async function cancelExpiredMessages(db: Db, limit = 500): Promise<number> {
+  const result = await db`
+    update public.outbound_messages set state = 'cancelled', error_code = 'expired'
+    where id in (select id from public.outbound_messages
+                 where state in ('queued', 'claimed') and expires_at <= now()
+                 order by expires_at limit ${limit} for update skip locked)`;
+  return result.count;
 }
 
 /** Service work: a claimed message goes back to the queue untouched (the instance cannot send right now). */
@@ -245,12 +285,13 @@ export async function applyReceipts(
   db: Db,
   receipts: { instanceId: string; waMessageId: string; status: ReceiptStatus; errorCode?: string }[],
 ): Promise<number> {
-  let moved = 0;
+  // The statements are pipelined (sent together, run in order on the transaction's connection): one round trip.
+  const statements: Promise<{ count: number }>[] = [];
   for (const status of ["server_ack", "delivered", "read", "error"] as const) {
     const group = receipts.filter((r) => r.status === status);
     if (group.length === 0) continue;
     const move = RECEIPT_MOVES[status];
-    const result = await db`
+    const statement = db`
       update public.outbound_messages o set state = ${move.to},
         error_code = coalesce(r.code, o.error_code)
       from unnest(${group.map((r) => r.instanceId)}::uuid[], ${group.map((r) => r.waMessageId)}::text[],
@@ -258,9 +299,10 @@ export async function applyReceipts(
         as r(instance_id, wa_message_id, code)
       where o.instance_id = r.instance_id and o.wa_message_id = r.wa_message_id
         and o.state = any(${move.from}::public.message_state[])`;
-    moved += result.count;
+    statements.push(statement.execute());
   }
-  return moved;
+  const results = await Promise.all(statements);
+  return results.reduce((n, r) => n + r.count, 0);
 }
 
 /** Service work: a message that will not be sent (or whose write failed) ends `failed` or `skipped` with why. */

@@ -45,38 +45,36 @@ export async function readAuthKeys(
 }
 
 /**
- * One atomic, idempotent write of a Baileys key-store `set`: upserts and deletes (Baileys' `null`) together.
- * Idempotent because Baileys retries a failed commit with the same mutations.
+ * One atomic, idempotent write of a batch of Signal keys: upserts and deletes (Baileys' `null`) together, in one
+ * statement whose fence check (share lock on the instance row at the writer's epoch) gates both. Idempotent because
+ * a failed commit is retried with the same mutations. A key must not be both upserted and deleted in one call.
  */
 export async function writeAuthKeys(
   db: Db,
   fence: Fence,
   change: { upserts: (EncryptedRow & { type: string; id: string })[]; deletes: { type: string; id: string }[] },
 ): Promise<boolean> {
-  const owner = await holdsFence(db, fence);
-  if (!owner) return false;
-  if (change.deletes.length > 0) {
-    await db`
+  if (change.upserts.length === 0 && change.deletes.length === 0) return Boolean(await holdsFence(db, fence));
+  const u = change.upserts;
+  const [row] = await db<{ held: boolean }[]>`
+    with owner as (
+      select org_id from public.instances where id = ${fence.instanceId} and epoch = ${fence.epoch} for share
+    ), gone as (
       delete from public.wa_auth_keys k
-      using (select * from unnest(${change.deletes.map((d) => d.type)}::text[], ${change.deletes.map((d) => d.id)}::text[])
-             as d(type, id)) d
-      where k.instance_id = ${fence.instanceId} and k.type = d.type and k.id = d.id`;
-  }
-  if (change.upserts.length > 0) {
-    const rows = change.upserts.map((u) => ({
-      instance_id: fence.instanceId,
-      org_id: owner.orgId,
-      type: u.type,
-      id: u.id,
-      key_id: u.keyId,
-      ciphertext: u.ciphertext,
-    }));
-    await db`
-      insert into public.wa_auth_keys ${db(rows)}
+      using owner, unnest(${change.deletes.map((d) => d.type)}::text[], ${change.deletes.map((d) => d.id)}::text[])
+        as d(type, id)
+      where k.instance_id = ${fence.instanceId} and k.type = d.type and k.id = d.id
+    ), put as (
+      insert into public.wa_auth_keys (instance_id, org_id, type, id, key_id, ciphertext)
+      select ${fence.instanceId}, owner.org_id, v.type, v.id, v.key_id, decode(v.ciphertext, 'base64')
+      from owner, unnest(${u.map((x) => x.type)}::text[], ${u.map((x) => x.id)}::text[],
+                         ${u.map((x) => x.keyId)}::text[], ${u.map((x) => x.ciphertext.toString("base64"))}::text[])
+        as v(type, id, key_id, ciphertext)
       on conflict (instance_id, type, id) do update
-        set key_id = excluded.key_id, ciphertext = excluded.ciphertext, updated_at = now()`;
-  }
-  return true;
+        set key_id = excluded.key_id, ciphertext = excluded.ciphertext, updated_at = now()
+    )
+    select exists (select 1 from owner) as held`;
+  return row?.held === true;
 }
 
 /** Logged out or deleted: the credentials are useless and must not linger. */

@@ -1,6 +1,6 @@
 import type { Database } from "@mirage/db";
 import { listAssignedInstances } from "@mirage/db/instances";
-import { instancesWithDueDirect, markInflightUnknown } from "@mirage/db/outbound-messages";
+import { cancelExpiredMessages, instancesWithDueDirect, markInflightUnknown } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
 import type { Sender } from "./sender.ts";
 
@@ -72,7 +72,12 @@ export function createSendLanes(deps: {
       if (n > 0) log.warn({ instanceId: inst.id, rows: n }, "recovered in-flight messages (sending → unknown)");
       recovered.set(inst.id, inst.epoch);
     }
-    const due = await deps.db.asService((tx) => instancesWithDueDirect(tx, [...recovered.keys()]));
+    // Deadlines pass whether or not an instance is sending (it may never reconnect): any worker's sweep cancels them.
+    // Both statements pipelined in one transaction.
+    const [expired, due] = await deps.db.asService((tx) =>
+      Promise.all([cancelExpiredMessages(tx), instancesWithDueDirect(tx, [...recovered.keys()])]),
+    );
+    if (expired > 0) log.info({ rows: expired }, "cancelled messages past their deadline");
     for (const id of due) void kick(id);
   }
 

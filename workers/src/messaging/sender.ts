@@ -2,6 +2,7 @@ import type { Database } from "@mirage/db";
 import { findSendBlock, rememberPeerLid } from "@mirage/db/messaging-settings";
 import { claimForSend, finishUnsent, markSending, releaseClaim, type SendWork } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
+import { LRUCache } from "lru-cache";
 import { type NotReadyReason, SessionNotReadyError, type SessionsPort } from "../sessions/index.ts";
 import type { NumberResolver } from "./resolver.ts";
 
@@ -13,8 +14,8 @@ export type SendOutcome =
   | { outcome: "deferred"; messageId: number; reason: NotReadyReason }
   | { outcome: "skipped"; messageId: number; reason: string }
   | { outcome: "failed"; messageId: number; reason: string }
-  /** Cancelled while it was being prepared (an opt-out arrived): nothing was sent. */
-  | { outcome: "cancelled"; messageId: number };
+  /** Cancelled while it was being prepared (an opt-out, a person, or its deadline `expired`): nothing was sent. */
+  | { outcome: "cancelled"; messageId: number; reason?: "expired" };
 
 /**
  * A caller's own checks at send time (the campaign engine: quiet hours, caps, reply since planning…), run after the
@@ -45,6 +46,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createSender(deps: { db: Database; sessions: SessionsPort; resolver: NumberResolver; logger: Logger }) {
   const { db, sessions, resolver } = deps;
   const log = deps.logger.child({ module: "sender" });
+  // Phone ↔ LID pairs already written to the contact and conversation: recording them is idempotent, so a repeat is
+  // skipped for a while instead of costing a transaction per message (the `sending` row carries the LID anyway).
+  const remembered = new LRUCache<string, true>({ max: 20_000, ttl: 10 * 60_000 });
+  const peerKey = (work: SendWork, lid: string) => `${work.orgId}:${work.instanceId}:${work.recipientPhone}:${lid}`;
 
   const end = async (work: SendWork, to: "failed" | "skipped", code: string, message?: string, from = ["claimed"]) => {
     await db.asService((tx) =>
@@ -128,7 +133,7 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       }
       jid = resolution.jid;
       lid ??= resolution.lid;
-      if (resolution.lid && !work.recipientLid) {
+      if (resolution.lid && !work.recipientLid && !remembered.has(peerKey(work, resolution.lid))) {
         const peer = {
           orgId: work.orgId,
           instanceId: work.instanceId,
@@ -136,6 +141,7 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
           lid: resolution.lid,
         };
         await db.asService((tx) => rememberPeerLid(tx, peer));
+        remembered.set(peerKey(work, resolution.lid), true);
       }
     } else if (work.recipientLid) {
       jid = work.recipientLid;
@@ -176,9 +182,9 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
     const marked = await db.asService((tx) =>
       markSending(tx, { id: work.id, waMessageId, recipientJid: jid, recipientLid: lid, instanceId: work.instanceId }),
     );
-    if (!marked) {
+    if (marked !== "sending") {
       if (typingMs > 0) await sessions.setPresence(work.instanceId, jid, "paused").catch(() => undefined);
-      return { outcome: "cancelled", messageId: work.id };
+      return { outcome: "cancelled", messageId: work.id, ...(marked === "expired" ? { reason: "expired" } : {}) };
     }
     progress.committed = true;
     try {
@@ -247,11 +253,13 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       instanceId: string,
       opts: SendOptions & { messageId?: number } = {},
     ): Promise<SendOutcome | undefined> {
-      const work = await db.asService((tx) =>
+      const claimed = await db.asService((tx) =>
         claimForSend(tx, { instanceId, ...(opts.messageId ? { messageId: opts.messageId } : {}) }),
       );
-      if (!work) return undefined;
-      return deliver(work, opts);
+      if (!claimed) return undefined;
+      // The blacklist and consent verdict came with the claim (same statement, same moment).
+      const { block, ...work } = claimed;
+      return deliver(work, opts, { block: block ?? undefined });
     },
   };
 }

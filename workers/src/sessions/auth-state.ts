@@ -17,6 +17,7 @@ import {
   type SignalDataSet,
   type SignalDataTypeMap,
 } from "@whiskeysockets/baileys";
+import { createSignalKeyCache } from "./signal-key-cache.ts";
 
 /** The host lost the instance (another worker holds a newer epoch): it must drop the socket, not retry. */
 export class FencedError extends Error {
@@ -52,8 +53,9 @@ const deserialize = (text: string) => JSON.parse(text, BufferJSON.reviver) as un
 
 /**
  * Baileys auth state in Postgres, encrypted at rest (AES-256-GCM, AAD = instance + type + key id), every write
- * fenced by the host's epoch. Baileys wraps this store with its own transaction/caching layer, so `set` is called
- * with whole batches: one database transaction per call, idempotent because Baileys retries commits.
+ * fenced by the host's epoch. Signal keys are cached in memory and group-committed (`signal-key-cache.ts`): a read
+ * after the first costs no round trip nor decryption, an unchanged key is not re-encrypted, and `set` resolves once
+ * durable. Baileys wraps this store with its own transaction layer and retries a failed commit with the same batch.
  */
 export async function loadPostgresAuthState(deps: {
   db: Database;
@@ -85,44 +87,64 @@ export async function loadPostgresAuthState(deps: {
     creds = initAuthCreds();
   }
 
+  // Signal keys live in memory in front of Postgres, group-committed; see signal-key-cache.ts for the guarantee.
+  const keyCache = createSignalKeyCache({
+    load: async (type, ids) => {
+      const rows = await db.asService((tx) => readAuthKeys(tx, id, type, ids));
+      const out = new Map<string, string>();
+      for (const row of rows) {
+        try {
+          out.set(row.id, decrypt(ring, row.keyId, row.ciphertext, `${id}:${type}:${row.id}`).toString("utf8"));
+        } catch (err) {
+          throw new AuthStateUnreadableError(id, err);
+        }
+      }
+      return out;
+    },
+    commit: async (writes) => {
+      if (revoked) return;
+      const upserts: { type: string; id: string; keyId: string; ciphertext: Buffer }[] = [];
+      const deletes: { type: string; id: string }[] = [];
+      for (const w of writes) {
+        if (w.text === null) deletes.push({ type: w.type, id: w.id });
+        else {
+          const sealed = encrypt(ring, w.text, `${id}:${w.type}:${w.id}`);
+          upserts.push({ type: w.type, id: w.id, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
+        }
+      }
+      const ok = await track(db.asService((tx) => writeAuthKeys(tx, fence, { upserts, deletes })));
+      if (!ok) throw new FencedError(id);
+    },
+  });
+
   const state: AuthenticationState = {
     creds,
     keys: {
       get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
-        const rows = await db.asService((tx) => readAuthKeys(tx, id, type, ids));
-        const out: { [key: string]: SignalDataTypeMap[T] } = {};
-        for (const row of rows) {
+        const parse = (text: string): unknown => {
           let value: unknown;
           try {
-            value = deserialize(decrypt(ring, row.keyId, row.ciphertext, `${id}:${type}:${row.id}`).toString("utf8"));
+            value = deserialize(text);
           } catch (err) {
             throw new AuthStateUnreadableError(id, err);
           }
           if (type === "app-state-sync-key" && value) {
             value = proto.Message.AppStateSyncKeyData.fromObject(value as object);
           }
-          out[row.id] = value as SignalDataTypeMap[T];
-        }
-        return out;
+          return value;
+        };
+        return (await keyCache.get(type, ids, parse)) as { [key: string]: SignalDataTypeMap[T] };
       },
       set: async (data: SignalDataSet) => {
-        const upserts: { type: string; id: string; keyId: string; ciphertext: Buffer }[] = [];
-        const deletes: { type: string; id: string }[] = [];
+        if (revoked) return;
+        const writes: { type: string; id: string; value: unknown }[] = [];
         for (const [type, entries] of Object.entries(data)) {
-          for (const [keyId, value] of Object.entries(entries ?? {})) {
-            if (value === null || value === undefined) {
-              deletes.push({ type, id: keyId });
-            } else {
-              const sealed = encrypt(ring, serialize(value), `${id}:${type}:${keyId}`);
-              upserts.push({ type, id: keyId, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
-            }
-          }
+          for (const [keyId, value] of Object.entries(entries ?? {})) writes.push({ type, id: keyId, value });
         }
-        if (revoked || (upserts.length === 0 && deletes.length === 0)) return;
-        const ok = await track(db.asService((tx) => writeAuthKeys(tx, fence, { upserts, deletes })));
-        if (!ok) throw new FencedError(id);
+        await keyCache.set(writes, serialize);
       },
       clear: async () => {
+        keyCache.clear();
         await db.asService((tx) => clearAuthState(tx, id));
       },
     },
@@ -140,6 +162,8 @@ export async function loadPostgresAuthState(deps: {
     },
     async revoke() {
       revoked = true;
+      await keyCache.close();
+      keyCache.clear();
       await Promise.allSettled([...inflight]);
     },
     isRegistered() {

@@ -26,6 +26,9 @@ import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { ConfirmButton, ShownOnce } from "./confirm-button";
 
+/** The catalogue key of a scope's label: `messages:send` keeps the key its former name `send` had. */
+const scopeKey = (s: TApiKeyScope) => (s === "messages:send" ? "send" : s);
+
 export function ApiKeys() {
   const t = useTranslations("apiKeys");
   const tc = useTranslations("common");
@@ -79,7 +82,7 @@ export function ApiKeys() {
                   <span className="flex flex-wrap gap-1">
                     {k.scopes.map((s) => (
                       <Badge key={s} variant="secondary">
-                        {t(`scope.${s}`)}
+                        {t(`scope.${scopeKey(s)}`)}
                       </Badge>
                     ))}
                   </span>
@@ -166,8 +169,8 @@ function CreateKey({ onDone }: { onDone: () => void }) {
                     className="mt-0.5 size-4"
                   />
                   <span>
-                    <span className="font-medium">{t(`scope.${s}`)}</span>
-                    <span className="block text-muted-foreground text-xs">{t(`scopeHelp.${s}`)}</span>
+                    <span className="font-medium">{t(`scope.${scopeKey(s)}`)}</span>
+                    <span className="block text-muted-foreground text-xs">{t(`scopeHelp.${scopeKey(s)}`)}</span>
                   </span>
                 </label>
               ))}

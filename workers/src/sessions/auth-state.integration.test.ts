@@ -1,0 +1,94 @@
+import { generateKeyRingSpec, parseKeyRing } from "@mirage/secrets";
+import { createOrgWithMembers } from "@mirage/testing/fixtures";
+import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FencedError, loadPostgresAuthState } from "./auth-state.ts";
+
+let t: TestDatabase;
+let orgId: string;
+let seq = 0;
+const ring = parseKeyRing(generateKeyRingSpec("k1"));
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  orgId = (await createOrgWithMembers(t.admin, "auth-state")).orgId;
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+async function instance(epoch = 1): Promise<string> {
+  const [row] = await t.admin<{ id: string }[]>`
+    insert into public.instances (org_id, name, worker_id, epoch) values (${orgId}, ${`keys-${++seq}`}, 'w1', ${epoch}) returning id`;
+  if (!row) throw new Error("no instance");
+  return row.id;
+}
+const rows = (id: string) =>
+  t.admin<{ type: string; id: string; ciphertext: Buffer; updated_at: Date }[]>`
+    select type, id, ciphertext, updated_at from public.wa_auth_keys where instance_id = ${id} order by type, id`;
+
+describe("Signal keys: cached in memory, group-committed, encrypted at rest", () => {
+  it("a write is durable and encrypted when set resolves; reads afterwards come from memory", async () => {
+    const id = await instance();
+    const auth = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    const session = { _sessions: { abc: { secret: "ratchet-state-1" } } };
+    await auth.state.keys.set({ session: { "5511@s.whatsapp.net.0": session as never } });
+    const stored = await rows(id);
+    expect(stored.map((r) => [r.type, r.id])).toEqual([["session", "5511@s.whatsapp.net.0"]]);
+    expect(stored[0]?.ciphertext.includes(Buffer.from("ratchet-state-1"))).toBe(false);
+
+    // Removed behind the host's back: the host is the only writer under its epoch, so memory stays authoritative.
+    await t.admin`delete from public.wa_auth_keys where instance_id = ${id}`;
+    const got = await auth.state.keys.get("session", ["5511@s.whatsapp.net.0", "absent"]);
+    expect(got).toEqual({ "5511@s.whatsapp.net.0": session });
+  });
+
+  it("a fresh load reads and decrypts what was committed; an unchanged value is not written again", async () => {
+    const id = await instance();
+    const first = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    await first.state.keys.set({ "device-list": { "5511": ["0", "1"] } });
+    const [before] = await rows(id);
+
+    const second = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    expect(await second.state.keys.get("device-list", ["5511"])).toEqual({ "5511": ["0", "1"] });
+    await second.state.keys.set({ "device-list": { "5511": ["0", "1"] } });
+    const [after] = await rows(id);
+    expect(after?.updated_at.getTime()).toBe(before?.updated_at.getTime());
+    expect(after?.ciphertext.equals(before?.ciphertext ?? Buffer.alloc(0))).toBe(true);
+
+    await second.state.keys.set({ "device-list": { "5511": ["0", "1", "2"] } });
+    const [changed] = await rows(id);
+    expect(changed?.ciphertext.equals(before?.ciphertext ?? Buffer.alloc(0))).toBe(false);
+    await second.state.keys.set({ "device-list": { "5511": null } });
+    expect(await rows(id)).toEqual([]);
+    expect(await second.state.keys.get("device-list", ["5511"])).toEqual({});
+  });
+
+  it("concurrent writes are coalesced per key and all committed before their callers resume", async () => {
+    const id = await instance();
+    const auth = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        auth.state.keys.set({ "sender-key-memory": { [`k${i % 10}`]: { n: i } as never } }),
+      ),
+    );
+    const stored = await rows(id);
+    expect(stored).toHaveLength(10);
+    const reread = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    const values = await reread.state.keys.get("sender-key-memory", ["k0", "k9"]);
+    expect(values).toEqual({ k0: { n: 20 }, k9: { n: 29 } });
+  });
+
+  it("a host that lost the epoch is refused, and a retried write after a failure is not mistaken for unchanged", async () => {
+    const id = await instance(1);
+    const auth = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    await t.admin`update public.instances set epoch = 2 where id = ${id}`;
+    const write = { "app-state-sync-version": { regular: { version: 3 } as never } };
+    await expect(auth.state.keys.set(write)).rejects.toBeInstanceOf(FencedError);
+    expect(await rows(id)).toEqual([]);
+    // The epoch comes back (a test-only move): the same write, retried as Baileys does, must reach the database.
+    await t.admin`update public.instances set epoch = 1 where id = ${id}`;
+    await auth.state.keys.set(write);
+    expect((await rows(id)).map((r) => r.type)).toEqual(["app-state-sync-version"]);
+  });
+});
