@@ -1,14 +1,16 @@
 "use client";
 
 import type { TInstance } from "@mirage/contracts/instances";
-import type { ServerToClientEvents, TRealtimeEnvelope } from "@mirage/contracts/realtime";
+import type { ServerToClientEvents, TRealtimeEnvelope, ZImportProgressEvent } from "@mirage/contracts/realtime";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Socket } from "socket.io-client";
+import type { z } from "zod";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 export type LiveQr = { qr: string; expiresAt: string | null; receivedAt: number };
 export type LiveHealth = { score: number; reasons: string[] };
+export type LiveImport = z.infer<typeof ZImportProgressEvent>;
 
 /** Latest QR and health per instance, pushed by the socket (QRs are not stored by the API long enough to poll). */
 class LiveStore {
@@ -35,6 +37,12 @@ class LiveStore {
     this.emit();
   }
   getHealth = (id: string) => this.health.get(id);
+  private imports = new Map<string, LiveImport>();
+  setImport(id: string, value: LiveImport) {
+    this.imports.set(id, value);
+    this.emit();
+  }
+  getImport = (id: string) => this.imports.get(id);
 }
 
 type Ctx = { state: ConnectionState; store: LiveStore };
@@ -150,6 +158,10 @@ function connectRealtime({ io, url, orgId, qc, store, setState }: ConnectDeps): 
     patchInstance(qc, orgId, e.data.instanceId, { healthScore: Math.round(e.data.score) });
     void qc.invalidateQueries({ queryKey: ["instance-health", orgId, e.data.instanceId] });
   });
+  socket.on("import:progress", (e) => {
+    if (!fresh(e)) return;
+    store.setImport(e.data.importId, e.data);
+  });
   return socket;
 }
 
@@ -175,6 +187,16 @@ export function useLiveHealth(instanceId: string): LiveHealth | undefined {
   return useSyncExternalStore(
     store.subscribe,
     () => store.getHealth(instanceId),
+    () => undefined,
+  );
+}
+
+/** The latest `import:progress` event of an import (counts so far), or undefined before the first one. */
+export function useLiveImport(importId: string | null): LiveImport | undefined {
+  const { store } = useRealtime();
+  return useSyncExternalStore(
+    store.subscribe,
+    () => (importId ? store.getImport(importId) : undefined),
     () => undefined,
   );
 }

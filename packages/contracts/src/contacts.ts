@@ -128,6 +128,7 @@ export const ZConsentEvent = z
       createdAt: "2026-11-24T10:00:00.000Z",
     },
   });
+export type TConsentEvent = z.infer<typeof ZConsentEvent>;
 
 export const ZContactList = z
   .object({
@@ -149,6 +150,7 @@ export const ZContactList = z
       updatedAt: "2026-11-24T10:00:00.000Z",
     },
   });
+export type TContactList = z.infer<typeof ZContactList>;
 
 export const ZCreateListRequest = z
   .strictObject({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullable().optional() })

@@ -118,6 +118,7 @@ export const ZImport = z
       finishedAt: "2026-11-24T10:00:02.000Z",
     },
   });
+export type TImport = z.infer<typeof ZImport>;
 
 /** Query of the preview: the same overrides as the upload. */
 export const ZImportPreviewQuery = ZImportUploadQuery.pick({
