@@ -153,28 +153,37 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
       rawBody: { contentTypes: ACCEPTED, description: "The CSV file, or its first 64 KiB" },
       responses: { 200: { description: "What the import would do", schema: ZImportPreview } },
       async handler({ params, query, principal }, req, res) {
-        if (req.is("multipart/*") || req.is(["application/json", "application/*+json"])) {
-          throw new AppError("unsupported_media_type", "send the CSV file itself as the body (Content-Type text/csv)");
+        try {
+          if (req.is("multipart/*") || req.is(["application/json", "application/*+json"])) {
+            throw new AppError(
+              "unsupported_media_type",
+              "send the CSV file itself as the body (Content-Type text/csv)",
+            );
+          }
+          const defaultCountry = await withOrg(
+            db,
+            principal,
+            params.orgId,
+            MARKETING_ROLES,
+            async (tx) => query.defaultCountry ?? (await orgDefaultCountry(tx, params.orgId)),
+          );
+          const { head, ended } = await readHead(req, SNIFF_BYTES);
+          // Only the head is read: the rest of a larger body leaves the connection unusable for another request.
+          if (!ended) res.setHeader("Connection", "close");
+          const complete = ended && head.length <= SNIFF_BYTES && query.partial !== "true";
+          const body = previewImport(head.subarray(0, SNIFF_BYTES), complete, {
+            mapping: query.mapping,
+            encoding: query.encoding,
+            delimiter: query.delimiter,
+            defaultCountry,
+            tags: query.tags,
+          });
+          return { status: 200, body };
+        } catch (error) {
+          // A refusal may come before the body was read: the connection cannot carry another request.
+          if (!req.complete) res.setHeader("Connection", "close");
+          throw error;
         }
-        const defaultCountry = await withOrg(
-          db,
-          principal,
-          params.orgId,
-          MARKETING_ROLES,
-          async (tx) => query.defaultCountry ?? (await orgDefaultCountry(tx, params.orgId)),
-        );
-        const { head, ended } = await readHead(req, SNIFF_BYTES);
-        // The rest of a larger body is not read: the connection cannot carry another request.
-        if (!ended) res.setHeader("Connection", "close");
-        const complete = ended && head.length <= SNIFF_BYTES && query.partial !== "true";
-        const body = previewImport(head.subarray(0, SNIFF_BYTES), complete, {
-          mapping: query.mapping,
-          encoding: query.encoding,
-          delimiter: query.delimiter,
-          defaultCountry,
-          tags: query.tags,
-        });
-        return { status: 200, body };
       },
     }),
     defineRoute({
