@@ -1,7 +1,7 @@
 "use client";
 
 import type { TImport, TImportMapping, TImportPreview } from "@mirage/contracts/imports";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { FileUpIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
@@ -51,6 +51,8 @@ export default function ImportWizard() {
     queryKey: ["import-preview", org.id, file?.name, file?.size, file?.lastModified, overrides, debouncedTags],
     enabled: file !== null,
     retry: false,
+    // An edit of the mapping keeps the current preview on screen (and the focus in its editor) until the new one.
+    placeholderData: keepPreviousData,
     queryFn: () => {
       const f = file as File;
       return postFile<TImportPreview>(`/orgs/${org.id}/imports/preview`, f.slice(0, SAMPLE_BYTES), {
