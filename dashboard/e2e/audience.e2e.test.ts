@@ -100,8 +100,8 @@ describe("audience", () => {
     await page.screenshot({ path: path.join(shots, "contacts-import-preview-en.png"), fullPage: true });
     await page.getByTestId("start-import").click();
 
-    const status = page.locator('[data-testid="import-status"][data-status="completed"]');
-    await status.waitFor({ timeout: 60_000 });
+    await page.getByTestId("import-done").waitFor({ timeout: 90_000 });
+    expect(await page.getByTestId("import-status").getAttribute("data-status")).toBe("completed");
     const count = (k: string) => page.locator(`[data-count="${k}"]`).textContent();
     expect(await count("imported")).toBe("4");
     expect(await count("rejected")).toBe("2");
@@ -216,7 +216,9 @@ describe("audience", () => {
 
 describe("every audience page, both languages", () => {
   for (const locale of ["en", "pt-BR"] as const) {
-    it(`${locale}: no serious accessibility violation, no untranslated key; screenshots saved`, async () => {
+    it(`${locale}: no serious accessibility violation, no untranslated key; screenshots saved`, {
+      timeout: 480_000,
+    }, async () => {
       const page = await signedIn("marketer", { locale, theme: "light" });
       await rows(page).first().waitFor({ timeout: 30_000 });
       const contactHref = await rows(page).first().locator("a").getAttribute("href");

@@ -26,9 +26,22 @@ export function ImportProgress({ initial, estimatedRows }: { initial: TImport; e
   const done = imp.status === "completed" || imp.status === "failed";
   // The larger of the two: an event may be newer than the last read, or the read newer than the last event.
   const counts = live && live.rowsRead > imp.counts.rowsRead && !done ? live : imp.counts;
-  const status = done ? imp.status : (live?.status ?? imp.status);
+  // Terminal only once the outcome is read, so the summary appears with its rejected lines at once.
+  const status = done
+    ? imp.status
+    : !live
+      ? imp.status
+      : live.status === "completed" || live.status === "failed"
+        ? "running"
+        : live.status;
   const percent = done ? 100 : Math.min(99, Math.floor((counts.rowsRead / Math.max(1, estimatedRows)) * 100));
   const qc = useQueryClient();
+  const liveDone = live?.status === "completed" || live?.status === "failed";
+  const { refetch } = polled;
+  // The event says it ended: read the outcome (the rejected lines) now rather than at the next poll.
+  useEffect(() => {
+    if (liveDone && !done) void refetch();
+  }, [liveDone, done, refetch]);
   useEffect(() => {
     if (!done) return;
     void qc.invalidateQueries({ queryKey: audienceKeys.contacts(org.id) });
