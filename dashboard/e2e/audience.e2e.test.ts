@@ -238,6 +238,7 @@ describe("every audience page, both languages", () => {
       for (const [name, url] of pages) {
         await page.goto(`${stack.dashboardUrl}${url}`);
         await page.locator("main h1").first().waitFor({ timeout: 30_000 });
+        if (name === "contacts") await rows(page).first().waitFor({ timeout: 30_000 });
         await page.waitForLoadState("networkidle").catch(() => undefined);
         await page.screenshot({ path: path.join(shots, `${name}-${locale}.png`), fullPage: true });
         for (const v of await seriousViolations(page)) problems.push(`${name}: ${v}`);

@@ -34,14 +34,19 @@ export function previewImport(
   // Decoded and parsed again with line information (the sniffer keeps only records), as the import job does.
   let text = iconv.decode(sample, s.encoding);
   if (!complete) text = text.slice(0, Math.max(0, text.lastIndexOf("\n")));
-  const parsed = parse(text, {
-    delimiter: s.delimiter,
-    info: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_records_with_error: true,
-    to: PREVIEW_ROWS + 50,
-  }) as unknown as { info: { lines: number }; record: string[] }[];
+  let parsed: { info: { lines: number }; record: string[] }[];
+  try {
+    parsed = parse(text, {
+      delimiter: s.delimiter,
+      info: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_records_with_error: true,
+      to: PREVIEW_ROWS + 50,
+    }) as unknown as typeof parsed;
+  } catch (error) {
+    throw new AppError("bad_request", `the file is not readable as CSV: ${(error as Error).message}`);
+  }
 
   let header: string[] | undefined;
   let prevEnd = 0;
