@@ -140,6 +140,7 @@ export async function startBenchStack(
   // On Ctrl-C or a crash the child is killed by bench/lib.ts; the database goes too.
   onCleanup(dropDatabase);
   const started = Date.now();
+  // Generous: tsx compiling the orchestrator on a loaded 2-core machine takes well over 30 s.
   for (;;) {
     const ok = await fetch(`${url}/readyz`)
       .then((r) => r.ok)

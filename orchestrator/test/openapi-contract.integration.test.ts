@@ -270,6 +270,10 @@ describe("every route answers what its schema says", () => {
     });
     await call("GET", "/api/v1/orgs/{orgId}/contacts/{contactId}/consent", { params: c });
     await call("GET", "/api/v1/orgs/{orgId}/contacts/{contactId}/export", { params: c });
+    await call("GET", "/api/v1/orgs/{orgId}/contacts/{contactId}/activity", { params: c });
+    await call("GET", "/api/v1/orgs/{orgId}/contacts", {
+      params: { ...o, query: { consent: "unknown", replied: "false" } },
+    });
     const list = await call("POST", "/api/v1/orgs/{orgId}/lists", { body: ex("post", "/api/v1/orgs/{orgId}/lists") });
     const l = { path: { orgId, listId: list.data.id } };
     await call("GET", "/api/v1/orgs/{orgId}/lists");
@@ -288,6 +292,12 @@ describe("every route answers what its schema says", () => {
       body: { contactIds: [contact.data.id] },
     });
     const csv = "Nome;Celular\nBia;(11) 98888-0002\n";
+    await call("POST", "/api/v1/orgs/{orgId}/imports/preview", {
+      params: { ...o, query: { tags: "leads" } },
+      body: csv,
+      bodySerializer: (b: string) => b,
+      headers: { ...auth, "content-type": "text/csv" },
+    });
     const imported = await call("POST", "/api/v1/orgs/{orgId}/imports", {
       params: { ...o, query: { filename: "leads.csv" } },
       body: csv,

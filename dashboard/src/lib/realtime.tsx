@@ -1,10 +1,11 @@
 "use client";
 
 import type { TInstance } from "@mirage/contracts/instances";
-import type { ServerToClientEvents, TRealtimeEnvelope } from "@mirage/contracts/realtime";
+import type { ServerToClientEvents, TRealtimeEnvelope, ZImportProgressEvent } from "@mirage/contracts/realtime";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Socket } from "socket.io-client";
+import type { z } from "zod";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 export type LiveQr = { qr: string; expiresAt: string | null; receivedAt: number };
@@ -15,6 +16,7 @@ export type FeatureEvent =
   | TRealtimeEnvelope<"message:status">
   | TRealtimeEnvelope<"message:inbound">
   | { type: "resync" };
+export type LiveImport = z.infer<typeof ZImportProgressEvent>;
 
 /** Latest QR and health per instance, pushed by the socket (QRs are not stored by the API long enough to poll). */
 class LiveStore {
@@ -51,6 +53,12 @@ class LiveStore {
   dispatch(e: FeatureEvent) {
     for (const fn of this.handlers) fn(e);
   }
+  private imports = new Map<string, LiveImport>();
+  setImport(id: string, value: LiveImport) {
+    this.imports.set(id, value);
+    this.emit();
+  }
+  getImport = (id: string) => this.imports.get(id);
 }
 
 type Ctx = { state: ConnectionState; store: LiveStore };
@@ -176,6 +184,10 @@ function connectRealtime({ io, url, orgId, qc, store, setState }: ConnectDeps): 
   socket.on("message:inbound", (e) => {
     if (fresh(e)) store.dispatch(e);
   });
+  socket.on("import:progress", (e) => {
+    if (!fresh(e)) return;
+    store.setImport(e.data.importId, e.data);
+  });
   return socket;
 }
 
@@ -214,4 +226,14 @@ export function useRealtimeEvents(handler: (e: FeatureEvent) => void): void {
   const ref = useRef(handler);
   ref.current = handler;
   useEffect(() => store.onEvent((e) => ref.current(e)), [store]);
+}
+
+/** The latest `import:progress` event of an import (counts so far), or undefined before the first one. */
+export function useLiveImport(importId: string | null): LiveImport | undefined {
+  const { store } = useRealtime();
+  return useSyncExternalStore(
+    store.subscribe,
+    () => (importId ? store.getImport(importId) : undefined),
+    () => undefined,
+  );
 }

@@ -1,11 +1,13 @@
 import { cursorPageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
+  type TConsentState,
   ZContact,
   ZContactListQuery,
   ZContactParams,
   ZCreateContactRequest,
   ZUpdateContactRequest,
 } from "@mirage/contracts/contacts";
+import type { TSegmentFilter } from "@mirage/contracts/segments";
 import type { Database, Tx } from "@mirage/db";
 import {
   addToList,
@@ -43,7 +45,7 @@ const ZContactPosition = z.tuple([z.number().int().nonnegative(), z.uuid()]);
 export async function contactSelection(
   tx: Tx,
   orgId: string,
-  q: { q?: string; tag?: string; listId?: string; segmentId?: string },
+  q: { q?: string; tag?: string; listId?: string; segmentId?: string; consent?: TConsentState; replied?: string },
 ): Promise<Omit<ContactQuery, "limit" | "after">> {
   if (q.listId && !(await findList(tx, orgId, q.listId))) throw new AppError("not_found", "list not found");
   let filter: ContactQuery["filter"];
@@ -52,7 +54,11 @@ export async function contactSelection(
     if (!seg) throw new AppError("not_found", "segment not found");
     filter = seg.filter;
   }
-  return { orgId, q: q.q, tag: q.tag, listId: q.listId, filter };
+  const also: TSegmentFilter = {
+    ...(q.consent ? { consent: [q.consent] } : {}),
+    ...(q.replied ? { replied: q.replied === "true" } : {}),
+  };
+  return { orgId, q: q.q, tag: q.tag, listId: q.listId, filter, also: Object.keys(also).length > 0 ? also : undefined };
 }
 
 export function contactRoutes(deps: { db: Database }): RouteDef[] {
@@ -73,7 +79,7 @@ export function contactRoutes(deps: { db: Database }): RouteDef[] {
     defineRoute({
       method: "get",
       path: "/orgs/:orgId/contacts",
-      summary: "Search contacts (name prefix, digits of a number, tag, list, segment), newest first",
+      summary: "Search contacts (name prefix, digits of a number, tag, list, segment, consent, replied), newest first",
       description: "Cursor pagination: pass `nextCursor` as `cursor` for the next page; null means the last page.",
       tags: ["contacts"],
       auth: READ,

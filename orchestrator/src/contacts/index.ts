@@ -1,5 +1,6 @@
 import type { Database } from "@mirage/db";
 import type { RouteDef } from "../http/route.ts";
+import { activityRoutes } from "./activity.routes.ts";
 import { contactRoutes } from "./contacts.routes.ts";
 import { listRoutes } from "./lists.routes.ts";
 import { privacyRoutes } from "./privacy.routes.ts";
@@ -10,5 +11,5 @@ export { phoneFromRequest } from "./phone-input.ts";
 
 /** Contacts, lists, consent and the data-subject rights. */
 export function contactsFeatureRoutes(deps: { db: Database }): RouteDef[] {
-  return [...contactRoutes(deps), ...listRoutes(deps), ...privacyRoutes(deps)];
+  return [...contactRoutes(deps), ...listRoutes(deps), ...privacyRoutes(deps), ...activityRoutes(deps)];
 }

@@ -1,5 +1,11 @@
 import { ZOrgIdParams } from "@mirage/contracts/common";
-import { ZImport, ZImportParams, ZImportUploadQuery } from "@mirage/contracts/imports";
+import {
+  ZImport,
+  ZImportParams,
+  ZImportPreview,
+  ZImportPreviewQuery,
+  ZImportUploadQuery,
+} from "@mirage/contracts/imports";
 import type { Database } from "@mirage/db";
 import {
   createImport,
@@ -20,6 +26,7 @@ import { ALL_ROLES, MARKETING_ROLES, type Principal, withOrg } from "../auth/pri
 import { AppError } from "../http/app-error.ts";
 import { sendCsv } from "../http/csv.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import { previewImport } from "./preview.ts";
 import { SNIFF_BYTES } from "./sniff.ts";
 import { inspectHead, markUploaded, readHead, storeUpload } from "./upload.ts";
 
@@ -122,6 +129,56 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
       async handler({ params, query, principal }, req, res) {
         try {
           return await receive(params, query, principal, req);
+        } catch (error) {
+          // A refusal may come before the body was read: the connection cannot carry another request.
+          if (!req.complete) res.setHeader("Connection", "close");
+          throw error;
+        }
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/orgs/:orgId/imports/preview",
+      summary: "Dry run of an import on the beginning of a file: detection, mapping and the first rows as stored",
+      description:
+        "Send the file (or its first 64 KiB, with `partial=true`) as the raw body, with the same overrides as the " +
+        "upload. Answers what the upload would detect (encoding, delimiter, mapping from the header) and its first " +
+        "20 rows as they would be stored (E.164 numbers, name, tags, custom fields) or the reason each would be " +
+        "rejected, with its line number. Only the first 64 KiB are read; nothing is stored.",
+      tags: ["imports"],
+      auth: { kind: "any", scopes: ["campaigns"] },
+      roles: MARKETING_ROLES,
+      params: ZOrgIdParams,
+      query: ZImportPreviewQuery,
+      rawBody: { contentTypes: ACCEPTED, description: "The CSV file, or its first 64 KiB" },
+      responses: { 200: { description: "What the import would do", schema: ZImportPreview } },
+      async handler({ params, query, principal }, req, res) {
+        try {
+          if (req.is("multipart/*") || req.is(["application/json", "application/*+json"])) {
+            throw new AppError(
+              "unsupported_media_type",
+              "send the CSV file itself as the body (Content-Type text/csv)",
+            );
+          }
+          const defaultCountry = await withOrg(
+            db,
+            principal,
+            params.orgId,
+            MARKETING_ROLES,
+            async (tx) => query.defaultCountry ?? (await orgDefaultCountry(tx, params.orgId)),
+          );
+          const { head, ended } = await readHead(req, SNIFF_BYTES);
+          // Only the head is read: the rest of a larger body leaves the connection unusable for another request.
+          if (!ended) res.setHeader("Connection", "close");
+          const complete = ended && head.length <= SNIFF_BYTES && query.partial !== "true";
+          const body = previewImport(head.subarray(0, SNIFF_BYTES), complete, {
+            mapping: query.mapping,
+            encoding: query.encoding,
+            delimiter: query.delimiter,
+            defaultCountry,
+            tags: query.tags,
+          });
+          return { status: 200, body };
         } catch (error) {
           // A refusal may come before the body was read: the connection cannot carry another request.
           if (!req.complete) res.setHeader("Connection", "close");

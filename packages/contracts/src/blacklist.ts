@@ -34,6 +34,7 @@ export const ZBlacklistEntry = z
       createdAt: "2026-11-24T10:00:00.000Z",
     },
   });
+export type TBlacklistEntry = z.infer<typeof ZBlacklistEntry>;
 
 const entry = z
   .strictObject({

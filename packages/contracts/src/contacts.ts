@@ -84,6 +84,10 @@ export const ZContactListQuery = z.strictObject({
   tag: ZTag.optional(),
   listId: ZUuid.optional(),
   segmentId: ZUuid.optional(),
+  /** The contact's current consent state. */
+  consent: ZConsentState.optional(),
+  /** `true`: replied at least once; `false`: never replied. */
+  replied: z.enum(["true", "false"]).optional(),
   ...cursorPageQuery({ defaultLimit: 50, maxLimit: 500 }).shape,
 });
 
@@ -115,6 +119,7 @@ export const ZConsentEvent = z
       createdAt: "2026-11-24T10:00:00.000Z",
     },
   });
+export type TConsentEvent = z.infer<typeof ZConsentEvent>;
 
 export const ZContactList = z
   .object({
@@ -136,6 +141,7 @@ export const ZContactList = z
       updatedAt: "2026-11-24T10:00:00.000Z",
     },
   });
+export type TContactList = z.infer<typeof ZContactList>;
 
 export const ZCreateListRequest = z
   .strictObject({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullable().optional() })
@@ -178,3 +184,57 @@ export const ZContactExport = z
       blacklist: [],
     },
   });
+
+/** What a contact took part in: conversations in the inbox and the campaigns that wrote to them. */
+export const ZContactActivity = z
+  .object({
+    conversations: z.array(
+      z.object({
+        id: ZUuid,
+        instanceId: ZUuid,
+        status: z.string(),
+        unreadCount: z.number().int(),
+        lastMessageAt: ZTimestamp,
+        lastMessageDirection: z.enum(["in", "out"]).nullable(),
+        lastMessagePreview: z.string().nullable(),
+      }),
+    ),
+    campaigns: z.array(
+      z.object({
+        campaignId: ZUuid,
+        name: z.string(),
+        status: z.string(),
+        /** Messages of the campaign to this contact (one per step), and the furthest state any of them reached. */
+        messages: z.number().int(),
+        lastState: z.string(),
+        lastAt: ZTimestamp,
+      }),
+    ),
+  })
+  .meta({
+    id: "ContactActivity",
+    example: {
+      conversations: [
+        {
+          id: "1f5e8a3c-2b4d-4c6e-8f0a-1b2c3d4e5f60",
+          instanceId: "6f1c2b8e-4d5a-4e1b-9c3d-2a7e8f0b1c2d",
+          status: "open",
+          unreadCount: 1,
+          lastMessageAt: "2026-11-30T10:02:00.000Z",
+          lastMessageDirection: "in",
+          lastMessagePreview: "Quero saber mais",
+        },
+      ],
+      campaigns: [
+        {
+          campaignId: "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+          name: "Black Friday",
+          status: "completed",
+          messages: 1,
+          lastState: "read",
+          lastAt: "2026-11-28T14:00:00.000Z",
+        },
+      ],
+    },
+  });
+export type TContactActivity = z.infer<typeof ZContactActivity>;

@@ -118,3 +118,87 @@ export const ZImport = z
       finishedAt: "2026-11-24T10:00:02.000Z",
     },
   });
+export type TImport = z.infer<typeof ZImport>;
+
+/** Query of the preview: the same overrides as the upload. */
+export const ZImportPreviewQuery = ZImportUploadQuery.pick({
+  mapping: true,
+  tags: true,
+  defaultCountry: true,
+  delimiter: true,
+  encoding: true,
+}).extend({
+  /** `true` when the body is only the beginning of a larger file (a partial last line is then ignored). */
+  partial: z.enum(["true", "false"]).optional(),
+});
+
+const ZPreviewContact = z.object({
+  phone: z.string(),
+  altPhones: z.array(z.string()),
+  name: z.string().nullable(),
+  tags: z.array(z.string()),
+  customFields: z.record(z.string(), z.string()),
+  lineType: z.string().nullable(),
+});
+
+/** What an import of this file would detect and store for its first rows; nothing is written. */
+export const ZImportPreview = z
+  .object({
+    encoding: z.string(),
+    delimiter: z.string(),
+    header: z.array(z.string()),
+    /** The mapping that would be used (the given one, else guessed from the header). */
+    mapping: ZImportMapping,
+    /** Header → custom field key, for the columns that become custom fields. */
+    fields: z.record(z.string(), z.string()),
+    /** Set when the mapping cannot apply (e.g. no phone column): the upload would be refused with this reason. */
+    problem: z.string().nullable(),
+    rows: z.array(
+      z.object({
+        /** The physical line where the record starts (the header is line 1). */
+        line: z.number().int(),
+        cells: z.array(z.string()),
+        contact: ZPreviewContact.nullable(),
+        rejection: z
+          .object({ column: z.string().nullable(), raw: z.string().nullable(), reason: z.string() })
+          .nullable(),
+        /** Extra numbers of the row that would be dropped, with the reason. */
+        warnings: z.array(z.string()),
+      }),
+    ),
+  })
+  .meta({
+    id: "ImportPreview",
+    example: {
+      encoding: "windows-1252",
+      delimiter: ";",
+      header: ["Nome", "Celular", "Cidade"],
+      mapping: { phone: ["Celular"], name: ["Nome"] },
+      fields: { Cidade: "cidade" },
+      problem: null,
+      rows: [
+        {
+          line: 2,
+          cells: ["João Conceição", "(11) 98765-4321", "São Paulo"],
+          contact: {
+            phone: "+5511987654321",
+            altPhones: [],
+            name: "João Conceição",
+            tags: ["planilha"],
+            customFields: { cidade: "São Paulo" },
+            lineType: "mobile",
+          },
+          rejection: null,
+          warnings: [],
+        },
+        {
+          line: 3,
+          cells: ["Sem Número", "abc", "Recife"],
+          contact: null,
+          rejection: { column: "Celular", raw: "abc", reason: "the phone number is not a phone number" },
+          warnings: [],
+        },
+      ],
+    },
+  });
+export type TImportPreview = z.infer<typeof ZImportPreview>;

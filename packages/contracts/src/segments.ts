@@ -70,6 +70,7 @@ export const ZSegment = z
       updatedAt: "2026-11-24T10:00:00.000Z",
     },
   });
+export type TSegment = z.infer<typeof ZSegment>;
 
 export const ZCreateSegmentRequest = z
   .strictObject({

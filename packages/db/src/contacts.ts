@@ -44,6 +44,8 @@ export type ContactQuery = {
   tag?: string;
   listId?: string;
   filter?: TSegmentFilter;
+  /** More conditions ANDed with `filter` (the contacts table's consent and replied filters). */
+  also?: TSegmentFilter;
   limit: number;
   after?: { us: number; id: string };
 };
@@ -64,6 +66,7 @@ function queryPredicate(db: Db, input: Omit<ContactQuery, "limit" | "after">) {
     parts.push(db`and exists (select 1 from public.contact_list_members m
       where m.contact_id = c.id and m.list_id = ${input.listId})`);
   if (input.filter) parts.push(segmentPredicate(db, input.filter));
+  if (input.also) parts.push(segmentPredicate(db, input.also));
   return parts.reduce((acc, p) => db`${acc} ${p}`, db``);
 }
 

@@ -1,0 +1,264 @@
+/**
+ * The marketer's audience pages in headless Chromium against the whole stack: a CSV in the Brazilian Excel form
+ * (Windows-1252 with accents, `;`, CRLF, bad lines) imported through the wizard (detection and preview shown,
+ * rejected lines with their numbers, contacts in the table), a segment whose live count matches the API, the
+ * blacklist with each entry's source, LGPD erasure from the contact page, a viewer without write buttons, axe-core
+ * on every page and screenshots of every page in both locales (dashboard/e2e-artifacts/, gitignored).
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, type Look, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
+import { PASSWORD, type Stack, startStack } from "./stack";
+
+const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
+let stack: Stack;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+
+// What Excel in Brazil writes: Windows-1252 (every accent here is in Latin-1's range, so "latin1" encodes it the
+// same), `;` between cells, CRLF. Lines 4 and 6 have no possible number.
+const CSV = Buffer.from(
+  [
+    "Nome;Celular;Cidade;Etiquetas",
+    "José da Conceição;(11) 98765-1001;São Paulo;vip",
+    "Maria Antônia;11 98765-1002;Guarulhos;lead",
+    "Pedro;abc;Niterói;",
+    "Lúcia Araújo;+55 (31) 9 9123-1003;Belo Horizonte;vip",
+    "Fábio;12345;;",
+    "João Müller;(21) 99876-1004;Rio de Janeiro;lead",
+    "",
+  ].join("\r\n"),
+  "latin1",
+);
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: ./mirage test installs Debian's chromium`);
+  mkdirSync(shots, { recursive: true });
+  stack = await startStack();
+  await stack.t.admin`update public.organizations set default_country = 'BR' where id = ${stack.org.orgId}`;
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+
+afterAll(async () => {
+  await closeBrowser?.();
+  await stack?.close();
+});
+
+async function signedIn(role: "marketer" | "viewer", look?: Look, next = "/contacts"): Promise<Page> {
+  const ctx = await newContext(browser, look);
+  const page = await ctx.newPage();
+  await signIn(page, stack.dashboardUrl, stack.email(role), PASSWORD, next);
+  return page;
+}
+
+/** An API call from the page, through the BFF with the page's session. */
+async function pageApi<T>(page: Page, path: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ path, body }) => {
+      const res = await fetch(`/api/v1${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: body === undefined ? undefined : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return res.json();
+    },
+    { path, body },
+  ) as Promise<T>;
+}
+
+const rows = (page: Page) => page.getByTestId("contact-row");
+
+describe("audience", () => {
+  it("a marketer imports a Windows-1252 ';' file through the wizard: detection, preview, rejected lines, contacts in the table", async () => {
+    const page = await signedIn("marketer");
+    await page.getByText("No contacts yet").waitFor();
+    await page.getByTestId("import-action").click();
+    await page.waitForURL(/\/contacts\/import$/);
+    await page.getByTestId("import-file").setInputFiles({ name: "clientes.csv", mimeType: "text/csv", buffer: CSV });
+
+    // What was detected, and the first rows as they will be stored.
+    const encoding = page.getByTestId("detected-encoding");
+    await encoding.waitFor({ timeout: 30_000 });
+    expect(await encoding.inputValue()).toBe("windows-1252");
+    expect(await encoding.locator("option:checked").textContent()).toContain("(detected)");
+    expect(await page.getByTestId("detected-delimiter").inputValue()).toBe(";");
+    const preview = page.getByTestId("import-preview");
+    const first = preview.locator('[data-line="2"]');
+    expect(await first.getAttribute("data-ok")).toBe("1");
+    expect(await first.textContent()).toContain("José da Conceição");
+    expect(await first.textContent()).toContain("+5511987651001");
+    expect(await first.textContent()).toContain("cidade: São Paulo");
+    expect(await preview.locator('[data-line="4"]').getAttribute("data-ok")).toBe("0");
+    expect(await preview.locator('[data-line="4"]').textContent()).toContain("abc");
+    expect(await page.locator('select[data-column="Etiquetas"]').inputValue()).toBe("tags");
+
+    // Tags for every contact show in the preview once typed.
+    await page.locator("#import-tags").fill("planilha");
+    await expect.poll(() => first.textContent(), { timeout: 15_000 }).toContain("planilha");
+    await page.screenshot({ path: path.join(shots, "contacts-import-preview-en.png"), fullPage: true });
+    await page.getByTestId("start-import").click();
+
+    await page.getByTestId("import-done").waitFor({ timeout: 90_000 });
+    expect(await page.getByTestId("import-status").getAttribute("data-status")).toBe("completed");
+    const count = (k: string) => page.locator(`[data-count="${k}"]`).textContent();
+    expect(await count("imported")).toBe("4");
+    expect(await count("rejected")).toBe("2");
+    const rejected = page.getByTestId("rejected-line");
+    expect(await rejected.evaluateAll((els) => els.map((e) => e.getAttribute("data-line")))).toEqual(["4", "6"]);
+    expect(await page.getByTestId("rejected-lines").textContent()).toMatch(/phone number/);
+    const csvHref = await page.getByTestId("errors-csv").getAttribute("href");
+    const csv = await page.evaluate(async (href) => (await fetch(href ?? "")).text(), csvHref);
+    expect(csv).toContain("4,Celular,abc,");
+    expect(csv).toContain("6,Celular,12345,");
+    await page.screenshot({ path: path.join(shots, "contacts-import-summary-en.png"), fullPage: true });
+
+    await page.getByRole("link", { name: "See the contacts" }).click();
+    await page.waitForURL(/\/contacts$/);
+    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(4);
+    expect(await page.getByTestId("contacts-table").textContent()).toContain("Lúcia Araújo");
+    await page.getByTestId("contacts-search").fill("Lúcia");
+    await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBe(1);
+    expect(await rows(page).first().getAttribute("data-phone")).toBe("+5531991231003");
+    await page.context().close();
+  });
+
+  it("builds a segment: the live count follows the edits and matches the API's count", async () => {
+    const page = await signedIn("marketer", undefined, "/contacts/segments");
+    await page.getByTestId("new-segment").click();
+    await page.waitForURL(/\/contacts\/segments\/new$/);
+    const counter = page.getByTestId("segment-count");
+    await expect.poll(() => counter.getAttribute("data-count"), { timeout: 30_000 }).toBe("4");
+    await page.locator("#seg-name").fill("VIPs");
+    await page.getByTestId("seg-tagsAny").fill("vip");
+    await expect.poll(() => counter.getAttribute("data-count"), { timeout: 30_000 }).toBe("2");
+    const api = await pageApi<{ count: number }>(page, `/orgs/${stack.org.orgId}/segments/count`, {
+      filter: { tagsAny: ["vip"] },
+    });
+    expect(api.count).toBe(2);
+    await page.getByTestId("seg-tagsNone").fill("planilha");
+    await expect.poll(() => counter.getAttribute("data-count"), { timeout: 30_000 }).toBe("0");
+    await page.getByTestId("seg-tagsNone").fill("");
+    await expect.poll(() => counter.getAttribute("data-count"), { timeout: 30_000 }).toBe("2");
+    await page.getByTestId("save-segment").click();
+    await page.waitForURL(/\/contacts\/segments$/);
+    const row = page.getByTestId("segment-row");
+    await row.first().waitFor();
+    await expect.poll(() => row.first().textContent(), { timeout: 15_000 }).toContain("2");
+    await page.context().close();
+  });
+
+  it("the blacklist shows each entry with its source; a number added by hand appears as such", async () => {
+    await stack.t.admin`insert into public.blacklist (org_id, phone_e164, source, reason)
+      values (${stack.org.orgId}, '+5511955550001', 'opt_out', 'replied PARE')`;
+    const page = await signedIn("marketer", undefined, "/contacts/blacklist");
+    const optOut = page.locator('[data-testid="blacklist-row"][data-source="opt_out"]');
+    await optOut.waitFor({ timeout: 30_000 });
+    expect(await optOut.textContent()).toContain("Opted out");
+    expect(await optOut.textContent()).toContain("replied PARE");
+    await page.getByTestId("blacklist-add").click();
+    await page.locator("#bl-phone").fill("(11) 95555-0002");
+    await page.locator("#bl-reason").fill("asked by phone");
+    await page.keyboard.press("Enter");
+    const manual = page.locator('[data-testid="blacklist-row"][data-phone="+5511955550002"]');
+    await manual.waitFor({ timeout: 30_000 });
+    expect(await manual.getAttribute("data-source")).toBe("manual");
+    expect(await manual.textContent()).toContain("Added by hand");
+    // The dialog closed itself and focus is back on the page.
+    expect(await page.locator('[role="dialog"]').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("a viewer sees the audience but no write button", async () => {
+    const page = await signedIn("viewer");
+    await rows(page).first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("import-action").count()).toBe(0);
+    await rows(page).first().locator("a").click();
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    await page.getByText("Custom fields").first().waitFor();
+    expect(await page.getByTestId("erase-contact").count()).toBe(0);
+    for (const [p, testId] of [
+      ["/contacts/lists", "new-list"],
+      ["/contacts/segments", "new-segment"],
+      ["/contacts/blacklist", "blacklist-add"],
+    ] as const) {
+      await page.goto(`${stack.dashboardUrl}${p}`);
+      await page.locator("main h1").first().waitFor();
+      await page.waitForLoadState("networkidle").catch(() => undefined);
+      expect(await page.getByTestId(testId).count(), p).toBe(0);
+      expect(await page.getByTestId("import-action").count(), p).toBe(0);
+    }
+    expect(await page.getByTestId("blacklist-import").count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("erasing a contact says what happens, then removes it", async () => {
+    const page = await signedIn("marketer");
+    const row = page.locator('[data-testid="contact-row"][data-phone="+5521998761004"]');
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator("a").click();
+    await page.getByTestId("erase-contact").click();
+    const dialog = page.getByRole("alertdialog");
+    expect(await dialog.textContent()).toContain("never contacted again");
+    // Keyboard: Escape closes without erasing, the dialog opens again and the destructive button confirms.
+    await page.keyboard.press("Escape");
+    await page.getByTestId("erase-contact").click();
+    await dialog.getByRole("button", { name: "Erase for good" }).click();
+    await page.waitForURL(/\/contacts$/);
+    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(3);
+    const [left] = await stack.t.admin<{ n: number }[]>`
+      select count(*)::int as n from public.contacts where org_id = ${stack.org.orgId} and phone_e164 = '+5521998761004'`;
+    expect(left?.n).toBe(0);
+    await page.context().close();
+  });
+});
+
+describe("every audience page, both languages", () => {
+  for (const locale of ["en", "pt-BR"] as const) {
+    it(`${locale}: no serious accessibility violation, no untranslated key; screenshots saved`, {
+      timeout: 480_000,
+    }, async () => {
+      const page = await signedIn("marketer", { locale, theme: "light" });
+      await rows(page).first().waitFor({ timeout: 30_000 });
+      const contactHref = await rows(page).first().locator("a").getAttribute("href");
+      const [segment] = await stack.t.admin<{ id: string }[]>`
+        select id from public.segments where org_id = ${stack.org.orgId} limit 1`;
+      const pages = [
+        ["contacts", "/contacts"],
+        ["contact", contactHref ?? "/contacts"],
+        ["contacts-import", "/contacts/import"],
+        ["contacts-lists", "/contacts/lists"],
+        ["contacts-segments", "/contacts/segments"],
+        ["contacts-segment-new", "/contacts/segments/new"],
+        ["contacts-segment", `/contacts/segments/${segment?.id}`],
+        ["contacts-blacklist", "/contacts/blacklist"],
+      ] as const;
+      const problems: string[] = [];
+      for (const [name, url] of pages) {
+        await page.goto(`${stack.dashboardUrl}${url}`);
+        await page.locator("main h1").first().waitFor({ timeout: 30_000 });
+        if (name === "contacts") await rows(page).first().waitFor({ timeout: 30_000 });
+        await page.waitForLoadState("networkidle").catch(() => undefined);
+        await page.screenshot({ path: path.join(shots, `${name}-${locale}.png`), fullPage: true });
+        for (const v of await seriousViolations(page)) problems.push(`${name}: ${v}`);
+        // biome-ignore lint/performance/useDomNodeTextContent: what is rendered visibly is what must be translated.
+        const text = await page.evaluate(() => document.body.innerText);
+        const missing = text.match(
+          /\b(audience|contacts|contactPage|importWizard|lists|segments|blacklist)\.[a-zA-Z]+/g,
+        );
+        if (missing) problems.push(`${name}: untranslated ${missing.join(", ")}`);
+      }
+      // A dialog, opened from the keyboard, is announced and traps focus.
+      await page.goto(`${stack.dashboardUrl}/contacts/lists`);
+      await page.getByTestId("new-list").first().focus();
+      await page.keyboard.press("Enter");
+      await page.locator('[role="dialog"]').waitFor();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("list-name");
+      for (const v of await seriousViolations(page)) problems.push(`list dialog: ${v}`);
+      await page.screenshot({ path: path.join(shots, `contacts-list-dialog-${locale}.png`), fullPage: true });
+      expect(problems).toEqual([]);
+      await page.context().close();
+    });
+  }
+});

@@ -1,0 +1,193 @@
+"use client";
+
+import type { TBlacklistEntry } from "@mirage/contracts/blacklist";
+import { ZBlacklistSource } from "@mirage/contracts/enums";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { BanIcon, DownloadIcon, Trash2Icon, UploadIcon } from "lucide-react";
+import { useFormatter, useTranslations } from "next-intl";
+import { useId, useMemo, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { NativeSelect } from "@/components/ui/input";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { ConfirmButton } from "@/features/settings/confirm-button";
+import { useSession } from "@/features/shell/session-context";
+import { api } from "@/lib/api";
+import { toast } from "@/lib/toast";
+import { useErrorMessage } from "@/lib/use-error-message";
+import { BlacklistAddDialog } from "./blacklist-add-dialog";
+import { audienceKeys, useBlacklistPages } from "./queries";
+import { postFile } from "./raw-upload";
+import { EmptyState, ErrorBox, useAudienceWriter } from "./ui-bits";
+
+type ImportOutcome = {
+  added: number;
+  existing: number;
+  rejected: { line: number; raw: string | null; reason: string }[];
+};
+
+/** Numbers and LIDs never contacted: where each came from and why; add, remove, import a CSV, export. */
+export function BlacklistView() {
+  const t = useTranslations("blacklist");
+  const { org } = useSession();
+  const [source, setSource] = useState("");
+  const pages = useBlacklistPages(source);
+  const writer = useAudienceWriter();
+  const format = useFormatter();
+  const qc = useQueryClient();
+  const { toastError } = useErrorMessage();
+  const fileId = useId();
+  const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
+  const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
+  const invalidate = () => void qc.invalidateQueries({ queryKey: audienceKeys.blacklist(org.id) });
+  const remove = useMutation({
+    mutationFn: (id: string) => api(`/orgs/${org.id}/blacklist/${id}`, { method: "DELETE" }),
+    onSuccess: () => {
+      invalidate();
+      toast.success(t("removed"));
+    },
+    onError: toastError,
+  });
+  const upload = useMutation({
+    mutationFn: (file: File) => postFile<ImportOutcome>(`/orgs/${org.id}/blacklist/import`, file, {}),
+    onSuccess: (r) => {
+      setOutcome(r);
+      invalidate();
+      toast.success(t("imported", { added: r.added, existing: r.existing }));
+    },
+    onError: toastError,
+  });
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-2">
+        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
+        <NativeSelect
+          aria-label={t("source")}
+          className="w-auto"
+          value={source}
+          onChange={(e) => setSource(e.target.value)}
+        >
+          <option value="">{t("anySource")}</option>
+          {ZBlacklistSource.options.map((s) => (
+            <option key={s} value={s}>
+              {t(`sources.${s}`)}
+            </option>
+          ))}
+        </NativeSelect>
+        <Button asChild variant="outline">
+          <a href={`/api/v1/orgs/${org.id}/blacklist/export.csv`} download data-testid="blacklist-export">
+            <DownloadIcon aria-hidden />
+            {t("export")}
+          </a>
+        </Button>
+        {writer && (
+          <>
+            <Button asChild variant="outline">
+              <label htmlFor={fileId} className="cursor-pointer focus-within:ring-[3px] focus-within:ring-ring/50">
+                <UploadIcon aria-hidden />
+                {upload.isPending ? t("importing") : t("import")}
+                <input
+                  id={fileId}
+                  type="file"
+                  accept=".csv,.txt,text/csv,text/plain"
+                  className="sr-only"
+                  data-testid="blacklist-import"
+                  onChange={(e) => {
+                    const f = e.target.files?.[0];
+                    if (f) upload.mutate(f);
+                    e.target.value = "";
+                  }}
+                />
+              </label>
+            </Button>
+            <BlacklistAddDialog />
+          </>
+        )}
+      </div>
+      {outcome && outcome.rejected.length > 0 && (
+        <div role="status" className="rounded-md border border-warning/40 bg-warning/10 p-3 text-sm">
+          <p className="font-medium">{t("importRejected", { count: outcome.rejected.length })}</p>
+          <ul className="mt-1 space-y-0.5">
+            {outcome.rejected.slice(0, 20).map((r) => (
+              <li key={`${r.line}-${r.raw}`}>
+                {t("lineReason", { line: r.line, raw: r.raw ?? "", reason: r.reason })}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {pages.isPending ? (
+        <Skeleton className="h-32" />
+      ) : pages.error ? (
+        <ErrorBox error={pages.error} />
+      ) : rows.length === 0 ? (
+        <EmptyState
+          icon={BanIcon}
+          title={source ? t("noMatchTitle") : t("emptyTitle")}
+          body={writer ? t("emptyBody") : t("emptyBodyReader")}
+        />
+      ) : (
+        <>
+          <Table aria-label={t("title")} data-testid="blacklist-table">
+            <TableHeader>
+              <TableRow>
+                <TableHead>{t("who")}</TableHead>
+                <TableHead>{t("source")}</TableHead>
+                <TableHead className="hidden md:table-cell">{t("reason")}</TableHead>
+                <TableHead className="hidden sm:table-cell">{t("since")}</TableHead>
+                {writer && <TableHead className="sr-only sm:not-sr-only">{t("actions")}</TableHead>}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {rows.map((e) => (
+                <EntryRow
+                  key={e.id}
+                  entry={e}
+                  writer={writer}
+                  date={format.dateTime(new Date(e.createdAt), { dateStyle: "medium" })}
+                  onRemove={() => remove.mutate(e.id)}
+                />
+              ))}
+            </TableBody>
+          </Table>
+          {pages.hasNextPage && (
+            <Button variant="outline" size="sm" onClick={() => void pages.fetchNextPage()}>
+              {t("loadMore")}
+            </Button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function EntryRow(props: { entry: TBlacklistEntry; writer: boolean; date: string; onRemove: () => void }) {
+  const t = useTranslations("blacklist");
+  const e = props.entry;
+  const who = e.hashed ? t("erasedPerson") : [e.phone, e.waLid].filter(Boolean).join(" · ");
+  return (
+    <TableRow data-testid="blacklist-row" data-source={e.source} data-phone={e.phone ?? ""}>
+      <TableCell className="tabular-nums">{who}</TableCell>
+      <TableCell>
+        <Badge variant={e.source === "opt_out" ? "warning" : "outline"}>{t(`sources.${e.source}`)}</Badge>
+      </TableCell>
+      <TableCell className="hidden max-w-64 truncate md:table-cell">{e.reason ?? "—"}</TableCell>
+      <TableCell className="hidden sm:table-cell">{props.date}</TableCell>
+      {props.writer && (
+        <TableCell className="flex justify-end">
+          {!e.hashed && (
+            <ConfirmButton
+              label={t("remove")}
+              title={t("removeTitle", { who })}
+              body={t("removeBody")}
+              icon={<Trash2Icon aria-hidden />}
+              onConfirm={props.onRemove}
+            />
+          )}
+        </TableCell>
+      )}
+    </TableRow>
+  );
+}

@@ -1,0 +1,206 @@
+"use client";
+
+import type { TContact } from "@mirage/contracts/contacts";
+import { ContactIcon, SearchIcon, UploadIcon } from "lucide-react";
+import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input, NativeSelect } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { type ContactFilters, useContactPages, useLists, useSegments } from "./queries";
+import { EmptyState, ErrorBox, useAudienceWriter } from "./ui-bits";
+import { useDebounced } from "./use-debounced";
+
+const CONSENT_TONE = { opted_in: "success", opted_out: "destructive", unknown: "secondary" } as const;
+
+/** The contacts table: search and filters answered by the API, keyset pages loaded as the user scrolls. */
+export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, "listId" | "segmentId"> }) {
+  const t = useTranslations("contacts");
+  const writer = useAudienceWriter();
+  const [q, setQ] = useState("");
+  const [tag, setTag] = useState("");
+  const [rest, setRest] = useState<Omit<ContactFilters, "q" | "tag">>(initial);
+  const debouncedQ = useDebounced(q.trim(), 300);
+  const debouncedTag = useDebounced(tag.trim(), 300);
+  const filters = useMemo(() => ({ ...rest, q: debouncedQ, tag: debouncedTag }), [rest, debouncedQ, debouncedTag]);
+  const pages = useContactPages(filters);
+  const lists = useLists();
+  const segments = useSegments();
+  const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
+  const filtered = Object.values(filters).some(Boolean);
+  const sentinel = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
+
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !hasNextPage) return;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const set = (k: keyof typeof rest) => (e: React.ChangeEvent<HTMLSelectElement>) =>
+    setRest((r) => ({ ...r, [k]: e.target.value || undefined }));
+
+  return (
+    <div className="space-y-4">
+      <h1 className="font-semibold text-2xl">{t("title")}</h1>
+      <search className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6" aria-label={t("filters")}>
+        <div className="relative sm:col-span-2">
+          <Label htmlFor="contacts-q" className="sr-only">
+            {t("search")}
+          </Label>
+          <SearchIcon className="absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
+          <Input
+            id="contacts-q"
+            type="search"
+            placeholder={t("search")}
+            className="pl-8"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            data-testid="contacts-search"
+          />
+        </div>
+        <div>
+          <Label htmlFor="contacts-tag" className="sr-only">
+            {t("tag")}
+          </Label>
+          <Input id="contacts-tag" placeholder={t("tag")} value={tag} onChange={(e) => setTag(e.target.value)} />
+        </div>
+        <NativeSelect aria-label={t("list")} value={rest.listId ?? ""} onChange={set("listId")}>
+          <option value="">{t("anyList")}</option>
+          {lists.data?.items.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+        </NativeSelect>
+        <NativeSelect aria-label={t("consent")} value={rest.consent ?? ""} onChange={set("consent")}>
+          <option value="">{t("anyConsent")}</option>
+          <option value="opted_in">{t("consentState.opted_in")}</option>
+          <option value="opted_out">{t("consentState.opted_out")}</option>
+          <option value="unknown">{t("consentState.unknown")}</option>
+        </NativeSelect>
+        <NativeSelect
+          aria-label={t("replied")}
+          value={rest.replied ?? ""}
+          onChange={set("replied")}
+          data-testid="contacts-replied"
+        >
+          <option value="">{t("anyReplied")}</option>
+          <option value="true">{t("repliedYes")}</option>
+          <option value="false">{t("repliedNo")}</option>
+        </NativeSelect>
+        {(segments.data?.items.length ?? 0) > 0 && (
+          <NativeSelect aria-label={t("segment")} value={rest.segmentId ?? ""} onChange={set("segmentId")}>
+            <option value="">{t("anySegment")}</option>
+            {segments.data?.items.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </NativeSelect>
+        )}
+      </search>
+      {pages.isPending ? (
+        <div className="space-y-2">
+          {[0, 1, 2, 3].map((k) => (
+            <Skeleton key={k} className="h-10" />
+          ))}
+        </div>
+      ) : pages.error ? (
+        <ErrorBox error={pages.error} />
+      ) : rows.length === 0 ? (
+        filtered ? (
+          <EmptyState icon={SearchIcon} title={t("noMatchTitle")} body={t("noMatchBody")} />
+        ) : (
+          <EmptyState
+            icon={ContactIcon}
+            title={t("emptyTitle")}
+            body={writer ? t("emptyBody") : t("emptyBodyReader")}
+            action={
+              writer && (
+                <Button asChild>
+                  <Link href="/contacts/import">
+                    <UploadIcon aria-hidden />
+                    {t("importCta")}
+                  </Link>
+                </Button>
+              )
+            }
+          />
+        )
+      ) : (
+        <>
+          <Table aria-label={t("title")} aria-busy={pages.isFetching} data-testid="contacts-table">
+            <TableHeader>
+              <TableRow>
+                <TableHead>{t("name")}</TableHead>
+                <TableHead>{t("phone")}</TableHead>
+                <TableHead className="hidden md:table-cell">{t("tags")}</TableHead>
+                <TableHead>{t("consent")}</TableHead>
+                <TableHead className="hidden lg:table-cell">{t("lastReply")}</TableHead>
+                <TableHead className="hidden lg:table-cell">{t("added")}</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {rows.map((c) => (
+                <ContactRow key={c.id} contact={c} />
+              ))}
+            </TableBody>
+          </Table>
+          <div ref={sentinel} className="flex items-center justify-between gap-2 text-muted-foreground text-sm">
+            <span aria-live="polite">{t("shown", { count: rows.length })}</span>
+            {hasNextPage && (
+              <Button variant="outline" size="sm" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
+                {isFetchingNextPage ? t("loading") : t("loadMore")}
+              </Button>
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+const ContactRow = memo(function ContactRow({ contact: c }: { contact: TContact }) {
+  const t = useTranslations("contacts");
+  const format = useFormatter();
+  return (
+    <TableRow data-testid="contact-row" data-phone={c.phone}>
+      <TableCell className="max-w-48 truncate">
+        <Link
+          href={`/contacts/${c.id}`}
+          className="font-medium outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50"
+        >
+          {c.name ?? t("noName")}
+        </Link>
+      </TableCell>
+      <TableCell className="tabular-nums">{c.phone}</TableCell>
+      <TableCell className="hidden md:table-cell">
+        <div className="flex flex-wrap gap-1">
+          {c.tags.slice(0, 4).map((tag) => (
+            <Badge key={tag} variant="outline">
+              {tag}
+            </Badge>
+          ))}
+        </div>
+      </TableCell>
+      <TableCell>
+        <Badge variant={CONSENT_TONE[c.consent.state]}>{t(`consentState.${c.consent.state}`)}</Badge>
+      </TableCell>
+      <TableCell className="hidden lg:table-cell">
+        {c.lastInboundAt ? format.relativeTime(new Date(c.lastInboundAt)) : "—"}
+      </TableCell>
+      <TableCell className="hidden lg:table-cell">
+        {format.dateTime(new Date(c.createdAt), { dateStyle: "medium" })}
+      </TableCell>
+    </TableRow>
+  );
+});

@@ -1,0 +1,107 @@
+import type { TImportMapping, TImportPreview } from "@mirage/contracts/imports";
+import { parse } from "csv-parse/sync";
+import iconv from "iconv-lite";
+import { AppError } from "../http/app-error.ts";
+import { guessMapping, resolveMapping } from "./mapping.ts";
+import { buildRow } from "./row.ts";
+import { type Delimiter, type Encoding, sniffCsv } from "./sniff.ts";
+
+/** How many records after the header the preview shows. */
+export const PREVIEW_ROWS = 20;
+
+/**
+ * A dry run of an import on the beginning of a file: the encoding, delimiter and mapping the upload would detect (or
+ * the overrides), and the first rows exactly as they would be stored (numbers in E.164, name, tags, custom fields)
+ * or the reason each would be rejected, with its physical line number. Pure: nothing is written.
+ *
+ * @param sample the first bytes of the file (up to SNIFF_BYTES are looked at).
+ * @param complete whether `sample` is the whole file.
+ * @throws AppError bad_request / unsupported_media_type when the upload itself would be refused (empty, binary…).
+ */
+export function previewImport(
+  sample: Buffer,
+  complete: boolean,
+  opts: {
+    mapping?: TImportMapping;
+    encoding?: Encoding;
+    delimiter?: Delimiter;
+    defaultCountry: string | null;
+    tags: readonly string[];
+  },
+): TImportPreview {
+  const s = sniffCsv(sample, complete, { encoding: opts.encoding, delimiter: opts.delimiter });
+  if (!s.ok) throw new AppError(s.status === 415 ? "unsupported_media_type" : "bad_request", s.reason);
+  // Decoded and parsed again with line information (the sniffer keeps only records), as the import job does.
+  let text = iconv.decode(sample, s.encoding);
+  if (!complete) text = text.slice(0, Math.max(0, text.lastIndexOf("\n")));
+  let parsed: { info: { lines: number }; record: string[] }[];
+  try {
+    parsed = parse(text, {
+      delimiter: s.delimiter,
+      info: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_records_with_error: true,
+      to: PREVIEW_ROWS + 50,
+    }) as unknown as typeof parsed;
+  } catch (error) {
+    throw new AppError("bad_request", `the file is not readable as CSV: ${(error as Error).message}`);
+  }
+
+  let header: string[] | undefined;
+  let prevEnd = 0;
+  const body: { line: number; record: string[] }[] = [];
+  for (const { info, record } of parsed) {
+    const line = prevEnd + 1;
+    prevEnd = info.lines;
+    if (record.every((c) => c.trim() === "")) continue;
+    if (!header) header = record.map((h) => h.trim());
+    else if (body.length < PREVIEW_ROWS) body.push({ line, record });
+  }
+  const head = header ?? [];
+  const mapping = opts.mapping ?? guessMapping(head);
+  const resolved = resolveMapping(head, mapping);
+  if ("reason" in resolved) {
+    return {
+      encoding: s.encoding,
+      delimiter: s.delimiter,
+      header: head,
+      mapping,
+      fields: {},
+      problem: resolved.reason,
+      rows: body.map(({ line, record }) => ({ line, cells: record, contact: null, rejection: null, warnings: [] })),
+    };
+  }
+  const fields: Record<string, string> = {};
+  for (const [i, key] of resolved.fields) fields[head[i] ?? key] = key;
+  return {
+    encoding: s.encoding,
+    delimiter: s.delimiter,
+    header: head,
+    mapping,
+    fields,
+    problem: null,
+    rows: body.map(({ line, record }) => {
+      const out = buildRow(record, head, resolved, { defaultCountry: opts.defaultCountry, tags: opts.tags });
+      if (out.kind === "contact") {
+        const c = out.contact;
+        return {
+          line,
+          cells: record,
+          contact: {
+            phone: c.phone,
+            altPhones: c.altPhones,
+            name: c.name,
+            tags: c.tags,
+            customFields: c.customFields,
+            lineType: c.lineType,
+          },
+          rejection: null,
+          warnings: out.dropped.map((d) => `${d.raw ?? ""}: ${d.reason}`),
+        };
+      }
+      const rejection = out.kind === "rejected" ? out.rejection : { column: null, raw: null, reason: "blank row" };
+      return { line, cells: record, contact: null, rejection, warnings: [] };
+    }),
+  };
+}
