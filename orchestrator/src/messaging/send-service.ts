@@ -13,6 +13,8 @@ import { AppError } from "../http/app-error.ts";
 import type { SendRateLimiter } from "./rate-limit.ts";
 
 export const SENDERS: readonly TOrgRole[] = ["owner", "admin", "operator"];
+/** Who works the inbox (reply, notes, tags, assignment, status): senders, and marketers answering their campaigns. */
+export const INBOX_WRITERS: readonly TOrgRole[] = [...SENDERS, "marketer"];
 /** What a send can refuse beyond bad input: an empty or oversized text (422), the instance's rate limit (429). */
 export const SEND_ERRORS = ["invalid_message", "rate_limited", "instance_unavailable"] as const;
 
@@ -96,7 +98,8 @@ export function createSendService(deps: {
         .update(JSON.stringify([req.instanceId, req.recipient.phone, req.recipient.lid, text, typingMs]))
         .digest("hex");
       await deps.limiter.take(req.instanceId);
-      const { message, created, workerId } = await withOrg(deps.db, principal, req.orgId, SENDERS, async (tx) => {
+      const roles = req.source === "inbox" ? INBOX_WRITERS : SENDERS;
+      const { message, created, workerId } = await withOrg(deps.db, principal, req.orgId, roles, async (tx) => {
         const inst = await checkInstance(tx, req.orgId, req.instanceId);
         const queued = await enqueueDirectMessage(tx, {
           orgId: req.orgId,
