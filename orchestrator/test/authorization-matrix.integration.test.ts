@@ -81,6 +81,18 @@ async function freshBlacklist(orgId: string): Promise<string> {
   return r?.id ?? "";
 }
 
+// The inbox is worked by marketers (answering their campaigns' replies), operators and above.
+const INBOX: TOrgRole[] = ["owner", "admin", "operator", "marketer"];
+async function freshConversation(orgId: string): Promise<string> {
+  const [i] = await h.t.admin<{ id: string }[]>`
+    insert into public.instances (org_id, name, status) values (${orgId}, ${randomUUID()}, 'stopped') returning id`;
+  phoneSeq++;
+  const [c] = await h.t.admin<{ id: string }[]>`
+    insert into public.conversations (org_id, instance_id, peer_phone)
+    values (${orgId}, ${i?.id}, ${`+55119${String(60000000 + phoneSeq)}`}) returning id`;
+  return c?.id ?? "";
+}
+
 type Case = {
   name: string;
   allowed: TOrgRole[];
@@ -360,6 +372,49 @@ const CASES: Case[] = [
     allowed: ALL,
     status: 200,
     call: async (o) => ({ method: "get", path: `/orgs/${o}/imports` }),
+  },
+  {
+    name: "GET conversations",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/conversations/${await freshConversation(o)}/messages` }),
+  },
+  {
+    name: "PATCH conversation",
+    allowed: INBOX,
+    status: 200,
+    call: async (o) => ({
+      method: "patch",
+      path: `/orgs/${o}/conversations/${await freshConversation(o)}`,
+      body: { tags: ["lead"], read: true },
+    }),
+  },
+  {
+    name: "POST conversation note",
+    allowed: INBOX,
+    status: 201,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/conversations/${await freshConversation(o)}/notes`,
+      body: { text: "retornar amanhã" },
+    }),
+  },
+  {
+    // Allowed roles get past the role check to the instance's own refusal (it is stopped).
+    name: "POST conversation reply",
+    allowed: INBOX,
+    status: 409,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/conversations/${await freshConversation(o)}/messages`,
+      body: { text: "Oi!" },
+    }),
+  },
+  {
+    name: "GET daily stats",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/stats/daily?days=7` }),
   },
   {
     name: "GET audit log",
