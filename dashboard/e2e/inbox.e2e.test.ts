@@ -154,7 +154,9 @@ describe("inbox", () => {
     await page.reload();
     await page.getByTestId("conversation").waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="tag"]', { hasText: "#vip" }).waitFor({ timeout: 15_000 });
-    expect(await page.getByTestId("assignee").inputValue()).toBe(stack.org.users.marketer.id);
+    await expect
+      .poll(() => page.getByTestId("assignee").inputValue(), { timeout: 15_000 })
+      .toBe(stack.org.users.marketer.id);
     // Closed conversations leave the default "open" list; "closed" shows it.
     await page.getByTestId("filter-closed").click();
     await item(page).waitFor({ timeout: 15_000 });
@@ -166,7 +168,15 @@ describe("inbox", () => {
 
   it('"PARAR" blacklists the contact: the conversation shows it live, replies are off, the API lists the entry', async () => {
     await contactSays("PARAR");
-    await page.getByTestId("opted-out").waitFor({ timeout: 30_000 });
+    await expect
+      .poll(
+        async () =>
+          (await pageApi<{ blacklisted: boolean }>(page, `/orgs/${stack.org.orgId}/conversations/${conversationId}`))
+            .body.blacklisted,
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
+    await page.getByTestId("opted-out").waitFor({ timeout: 15_000 });
     await page.locator('[data-testid="item-inbound"]', { hasText: "PARAR" }).getByTestId("opt-out-reply").waitFor();
     await page.getByTestId("mode-reply").click();
     await page.getByTestId("reply-blocked").waitFor();
@@ -177,6 +187,20 @@ describe("inbox", () => {
       `/orgs/${stack.org.orgId}/blacklist`,
     );
     expect(blacklist.body.items).toContainEqual(expect.objectContaining({ phone: CONTACT_E164, source: "opt_out" }));
+  });
+
+  it("a reply to a campaign says which campaign it answers, with a link to it", async () => {
+    // The campaign engine is another page's: the link is what the inbox owes, so the reply is tied to one in SQL.
+    const [campaign] = await stack.t.admin<{ id: string }[]>`
+      insert into public.campaigns (org_id, name, status) values (${stack.org.orgId}, 'Plano anual e2e', 'running')
+      returning id`;
+    await stack.t.admin`update public.inbound_messages set campaign_id = ${campaign?.id ?? null}
+      where org_id = ${stack.org.orgId} and body = 'Oi! Quanto custa o plano anual?'`;
+    await page.reload();
+    const link = page.locator('[data-testid="item-inbound"]', { hasText: "plano anual?" }).getByTestId("campaign-link");
+    await link.waitFor({ timeout: 30_000 });
+    expect(await link.getAttribute("href")).toBe(`/campaigns/${campaign?.id}`);
+    await expect.poll(() => link.textContent(), { timeout: 15_000 }).toContain("Plano anual e2e");
   });
 
   it("a viewer reads the conversation but gets no reply box; the API refuses a viewer's reply", async () => {
@@ -228,6 +252,7 @@ describe("overview", () => {
     }
     await p.locator("main figure").waitFor({ timeout: 30_000 });
     expect(await p.locator('[data-testid="all-good"], [data-testid="attention"]').count()).toBe(1);
+    await p.locator('[data-testid="active-campaigns"] a', { hasText: "Plano anual e2e" }).waitFor({ timeout: 15_000 });
     await ctx.close();
   });
 });

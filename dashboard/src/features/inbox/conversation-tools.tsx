@@ -19,13 +19,13 @@ export function AssignSelect({ conversation, disabled }: { conversation: TConver
   const { update } = useConversationActions(conversation.id);
   const { toastError } = useErrorMessage();
   return (
-    <div className="flex items-center gap-2">
+    <div className="flex min-w-0 max-w-full items-center gap-2">
       <label htmlFor={id} className="text-muted-foreground text-sm">
         {t("assignee")}
       </label>
       <NativeSelect
         id={id}
-        className="h-8 w-auto max-w-56"
+        className="h-8 w-44 min-w-0 truncate sm:w-56"
         data-testid="assignee"
         disabled={disabled || update.isPending}
         value={conversation.assignedTo ?? ""}
