@@ -84,7 +84,7 @@ export function ConversationView({ id }: { id: string }) {
               onClick={() => update.mutate({ status: closed ? "open" : "closed" }, { onError: toastError })}
             >
               {closed ? <RotateCcwIcon aria-hidden /> : <CheckCircle2Icon aria-hidden />}
-              {closed ? t("reopen") : t("close")}
+              <span className="sr-only sm:not-sr-only">{closed ? t("reopen") : t("close")}</span>
             </Button>
           )}
         </div>
@@ -100,7 +100,7 @@ export function ConversationView({ id }: { id: string }) {
             </span>
           </p>
         )}
-        <div className="flex flex-wrap items-start gap-3">
+        <div className="flex flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-start sm:gap-3">
           <AssignSelect conversation={c} disabled={!writer} />
           <TagsEditor conversation={c} disabled={!writer} />
         </div>

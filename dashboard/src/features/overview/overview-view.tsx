@@ -49,10 +49,10 @@ export function OverviewView() {
   });
   const today = stats.data?.days.at(-1);
   const series: Series[] = [
-    { key: "sent", label: t("figure.sent"), color: "var(--chart-1, #2563eb)" },
-    { key: "delivered", label: t("figure.delivered"), color: "var(--chart-2, #16a34a)" },
-    { key: "read", label: t("figure.read"), color: "var(--chart-3, #0ea5e9)" },
-    { key: "replied", label: t("figure.replied"), color: "var(--chart-4, #f59e0b)" },
+    { key: "sent", label: t("figure.sent"), color: "#2563eb" },
+    { key: "delivered", label: t("figure.delivered"), color: "#16a34a" },
+    { key: "read", label: t("figure.read"), color: "#0891b2" },
+    { key: "replied", label: t("figure.replied"), color: "#d97706" },
   ];
   const empty = stats.data?.days.every((d) => d.sent === 0 && d.received === 0 && d.failed === 0);
 
