@@ -65,7 +65,8 @@ beforeAll(async () => {
   await img.waitFor({ timeout: 60_000 });
   const scan = await control("POST", `/accounts/${ACCOUNT}/scan`, { qr: await img.getAttribute("data-qr") });
   expect(scan.status, JSON.stringify(scan.json)).toBeLessThan(300);
-  await op.getByTestId("pair-success").waitFor({ timeout: 60_000 });
+  // Sized for a loaded 2-core machine: the handshake through wa-sim and Baileys takes seconds when idle.
+  await op.getByTestId("pair-success").waitFor({ timeout: 120_000 });
   await ctx.close();
   await control("PUT", `/contacts/${CONTACT}`, { name: "Ana Inbox" });
   marketer = await newContext(browser);
