@@ -13,6 +13,7 @@ import { conversationRoutes } from "./messaging/conversations.routes.ts";
 import { messageRoutes } from "./messaging/messages.routes.ts";
 import type { createSendService } from "./messaging/send-service.ts";
 import { segmentRoutes } from "./segments/index.ts";
+import { statsRoutes } from "./stats/index.ts";
 import { templateRoutes } from "./templates/index.ts";
 import { workerRoutes } from "./workers/workers.routes.ts";
 
@@ -33,6 +34,7 @@ export function featureRoutes(deps: FeatureDeps): RouteDef[] {
     ...workerRoutes({ db, redis: deps.redis, ns: deps.ns }),
     ...messageRoutes({ db, send: deps.send }),
     ...conversationRoutes({ db, send: deps.send }),
+    ...statsRoutes({ db }),
     ...campaignsFeatureRoutes({ db, engine: deps.campaignEngine }),
   ];
 }

@@ -115,6 +115,18 @@ async function freshCampaign(orgId: string): Promise<{ id: string; senderId: str
   return { id: c?.id ?? "", senderId };
 }
 
+// The inbox is worked by marketers (answering their campaigns' replies), operators and above.
+const INBOX: TOrgRole[] = ["owner", "admin", "operator", "marketer"];
+async function freshConversation(orgId: string): Promise<string> {
+  const [i] = await h.t.admin<{ id: string }[]>`
+    insert into public.instances (org_id, name, status) values (${orgId}, ${randomUUID()}, 'stopped') returning id`;
+  phoneSeq++;
+  const [c] = await h.t.admin<{ id: string }[]>`
+    insert into public.conversations (org_id, instance_id, peer_phone)
+    values (${orgId}, ${i?.id}, ${`+55119${String(60000000 + phoneSeq)}`}) returning id`;
+  return c?.id ?? "";
+}
+
 type Case = {
   name: string;
   allowed: TOrgRole[];
@@ -433,6 +445,49 @@ const CASES: Case[] = [
     call: async (o) => ({ method: "post", path: `/orgs/${o}/messages/${await freshQueuedMessage(o)}/cancel` }),
   },
   {
+    name: "GET conversations",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/conversations/${await freshConversation(o)}/messages` }),
+  },
+  {
+    name: "PATCH conversation",
+    allowed: INBOX,
+    status: 200,
+    call: async (o) => ({
+      method: "patch",
+      path: `/orgs/${o}/conversations/${await freshConversation(o)}`,
+      body: { tags: ["lead"], read: true },
+    }),
+  },
+  {
+    name: "POST conversation note",
+    allowed: INBOX,
+    status: 201,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/conversations/${await freshConversation(o)}/notes`,
+      body: { text: "retornar amanhã" },
+    }),
+  },
+  {
+    // Allowed roles get past the role check to the instance's own refusal (it is stopped).
+    name: "POST conversation reply",
+    allowed: INBOX,
+    status: 409,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/conversations/${await freshConversation(o)}/messages`,
+      body: { text: "Oi!" },
+    }),
+  },
+  {
+    name: "GET daily stats",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/stats/daily?days=7` }),
+  },
+  {
     name: "GET audit log",
     allowed: ADMINS,
     status: 200,
@@ -551,13 +606,13 @@ describe("authorization matrix: every role × every organization endpoint × own
       expect(actions, action).toContain(action);
     }
     const actors = new Set(rows.map((r) => r.actor_user_id));
-    // Marketers write the audience; operators only sent read receipts and cancelled messages (audited); viewers
-    // changed nothing.
+    // Marketers write the audience; operators only sent read receipts, cancelled messages and worked the inbox
+    // (audited); viewers changed nothing.
     expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id, a.users.operator.id]));
     expect(
       rows
         .filter((r) => r.actor_user_id === a.users.operator.id)
-        .every((r) => r.action === "instance.read_receipts" || r.action === "message.cancel"),
+        .every((r) => ["instance.read_receipts", "message.cancel", "conversation.update"].includes(r.action)),
     ).toBe(true);
   });
 

@@ -394,6 +394,7 @@ describe("every route answers what its schema says", () => {
     await call("DELETE", "/api/v1/orgs/{orgId}/conversations/{conversationId}/notes/{noteId}", {
       params: { path: { ...cv.path, noteId: note.data.id } },
     });
+    await call("GET", "/api/v1/orgs/{orgId}/stats/daily", { params: { ...o, query: { days: 7 } } });
     // campaigns
     const campaign = await call("POST", "/api/v1/orgs/{orgId}/campaigns", {
       body: {

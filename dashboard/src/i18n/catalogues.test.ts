@@ -65,9 +65,9 @@ describe("locale negotiation", () => {
 describe("return path after sign-in", () => {
   it("keeps same-site paths and refuses other sites", () => {
     expect(safeNext("/settings/audit?x=1")).toBe("/settings/audit?x=1");
-    expect(safeNext("https://evil.example/")).toBe("/instances");
-    expect(safeNext("//evil.example")).toBe("/instances");
-    expect(safeNext("/\\evil.example")).toBe("/instances");
-    expect(safeNext(null)).toBe("/instances");
+    expect(safeNext("https://evil.example/")).toBe("/overview");
+    expect(safeNext("//evil.example")).toBe("/overview");
+    expect(safeNext("/\\evil.example")).toBe("/overview");
+    expect(safeNext(null)).toBe("/overview");
   });
 });

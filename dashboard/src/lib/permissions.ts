@@ -8,8 +8,8 @@ const RULES = {
   "instances.write": ["owner", "admin", "operator"],
   // contacts, lists, segments, blacklist, templates, campaigns, sender pools, holidays
   "audience.write": ["owner", "admin", "marketer"],
-  // replies, notes, tags, assignment and status in the inbox
-  "conversations.write": ["owner", "admin", "operator"],
+  // replies, notes, tags, assignment and status in the inbox (marketers answer the replies to their campaigns)
+  "conversations.write": ["owner", "admin", "operator", "marketer"],
   "org.manage": ["owner", "admin"],
   "org.own": ["owner"],
 } as const satisfies Record<string, readonly TOrgRole[]>;

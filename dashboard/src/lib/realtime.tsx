@@ -1,7 +1,12 @@
 "use client";
 
 import type { TInstance } from "@mirage/contracts/instances";
-import type { ServerToClientEvents, TRealtimeEnvelope, ZImportProgressEvent } from "@mirage/contracts/realtime";
+import type {
+  ServerToClientEvents,
+  TRealtimeEnvelope,
+  TRealtimeEventName,
+  ZImportProgressEvent,
+} from "@mirage/contracts/realtime";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Socket } from "socket.io-client";
@@ -23,6 +28,17 @@ class LiveStore {
   private qr = new Map<string, LiveQr>();
   private health = new Map<string, LiveHealth>();
   private listeners = new Set<() => void>();
+  private events = new Set<(e: TRealtimeEnvelope) => void>();
+  /** Every event without a handler of its own here (messages, conversations, campaigns…), once each. */
+  onEvent = (fn: (e: TRealtimeEnvelope) => void) => {
+    this.events.add(fn);
+    return () => {
+      this.events.delete(fn);
+    };
+  };
+  emitEvent(e: TRealtimeEnvelope) {
+    for (const fn of this.events) fn(e);
+  }
   subscribe = (fn: () => void) => {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -156,6 +172,11 @@ function connectRealtime({ io, url, orgId, qc, store, setState }: ConnectDeps): 
     // A refused handshake (expired token) is not retried by socket.io itself.
     if (!socket.active) setTimeout(() => socket.connect(), 2_000);
   });
+  // Features listen to the other events through useRealtimeEvent; the instance events are handled below.
+  socket.onAny((name: string, e: TRealtimeEnvelope) => {
+    if (name.startsWith("instance:") || name === "realtime:ready" || !e?.cursor || !fresh(e)) return;
+    store.emitEvent(e);
+  });
   socket.on("instance:status", (e) => {
     if (!fresh(e)) return;
     patchInstance(qc, orgId, e.data.instanceId, { status: e.data.status, statusReason: e.data.reason ?? null });
@@ -198,6 +219,23 @@ function useRealtime(): Ctx {
 }
 
 export const useConnectionState = () => useRealtime().state;
+
+/**
+ * Calls `handler` for each live event of the given types (instance events excepted: they patch the cache here).
+ * The handler may change between renders without resubscribing.
+ */
+export function useRealtimeEvent(types: readonly TRealtimeEventName[], handler: (e: TRealtimeEnvelope) => void) {
+  const { store } = useRealtime();
+  const ref = useRef(handler);
+  ref.current = handler;
+  const key = types.join(",");
+  useEffect(() => {
+    const wanted = new Set(key.split(","));
+    return store.onEvent((e) => {
+      if (wanted.has(e.type)) ref.current(e);
+    });
+  }, [store, key]);
+}
 
 export function useLiveQr(instanceId: string | null): LiveQr | undefined {
   const { store } = useRealtime();

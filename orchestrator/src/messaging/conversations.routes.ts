@@ -30,11 +30,16 @@ import { AppError } from "../http/app-error.ts";
 import { readCursor, toCursorPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { toMessageDto } from "./messages.routes.ts";
-import { SEND_ERRORS, SENDERS, type SendService } from "./send-service.ts";
+import { INBOX_WRITERS, SEND_ERRORS, type SendService } from "./send-service.ts";
 
 function toDto(c: ConversationView) {
   const { orgId: _org, ...rest } = c;
-  return { ...rest, lastMessageAt: c.lastMessageAt.toISOString(), createdAt: c.createdAt.toISOString() };
+  return {
+    ...rest,
+    lastMessageAt: c.lastMessageAt.toISOString(),
+    createdAt: c.createdAt.toISOString(),
+    optedOutAt: c.optedOutAt?.toISOString() ?? null,
+  };
 }
 
 // Keyset positions inside the opaque cursors (readCursor, toCursorPage): a conversation's last activity and id; a
@@ -48,7 +53,7 @@ async function visible(tx: Tx, orgId: string, id: string): Promise<ConversationV
   return c;
 }
 
-/** The inbox ("Sistema de Conversas"): everyone reads; operators and above reply, tag, assign and close. */
+/** The inbox ("Sistema de Conversas"): everyone reads; marketers, operators and above reply, tag, assign and close. */
 export function conversationRoutes(deps: { db: Database; send: SendService }): RouteDef[] {
   const { db, send } = deps;
   return [
@@ -111,14 +116,14 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       summary: "Close or reopen, assign to a member, tag, or mark read",
       tags: ["conversations"],
       auth: { kind: "any", scopes: ["messages:send"] },
-      roles: SENDERS,
+      roles: INBOX_WRITERS,
       params: ZConversationParams,
       body: ZUpdateConversationRequest,
       responses: {
         200: { description: "The conversation", schema: ZConversation, example: ZConversation.meta()?.example },
       },
       async handler({ params, body, principal }, req) {
-        const c = await withOrg(db, principal, params.orgId, SENDERS, async (tx) => {
+        const c = await withOrg(db, principal, params.orgId, INBOX_WRITERS, async (tx) => {
           await visible(tx, params.orgId, params.conversationId);
           await updateConversation(tx, {
             orgId: params.orgId,
@@ -187,7 +192,7 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       tags: ["conversations"],
       errors: SEND_ERRORS,
       auth: { kind: "any", scopes: ["messages:send"] },
-      roles: SENDERS,
+      roles: INBOX_WRITERS,
       params: ZConversationParams,
       body: ZReplyRequest,
       responses: {
@@ -224,12 +229,12 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       summary: "Add an internal note (never sent to the person)",
       tags: ["conversations"],
       auth: { kind: "any", scopes: ["messages:send"] },
-      roles: SENDERS,
+      roles: INBOX_WRITERS,
       params: ZConversationParams,
       body: ZNoteRequest,
       responses: { 201: { description: "The note", schema: ZNote, example: ZNote.meta()?.example } },
       async handler({ params, body, principal }) {
-        const note = await withOrg(db, principal, params.orgId, SENDERS, async (tx) => {
+        const note = await withOrg(db, principal, params.orgId, INBOX_WRITERS, async (tx) => {
           await visible(tx, params.orgId, params.conversationId);
           return addConversationNote(tx, {
             orgId: params.orgId,
@@ -249,11 +254,11 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       summary: "Delete a note (its author, or an admin)",
       tags: ["conversations"],
       auth: { kind: "any", scopes: ["messages:send"] },
-      roles: SENDERS,
+      roles: INBOX_WRITERS,
       params: ZNoteParams,
       responses: { 204: { description: "Deleted" } },
       async handler({ params, principal }) {
-        const ok = await withOrg(db, principal, params.orgId, SENDERS, (tx) =>
+        const ok = await withOrg(db, principal, params.orgId, INBOX_WRITERS, (tx) =>
           deleteConversationNote(tx, { orgId: params.orgId, conversationId: params.conversationId, id: params.noteId }),
         );
         if (!ok) throw new AppError("not_found", "note not found (or not yours to delete)");

@@ -19,6 +19,8 @@ import { AppError } from "../http/app-error.ts";
 import type { SendRateLimiter } from "./rate-limit.ts";
 
 export const SENDERS: readonly TOrgRole[] = ["owner", "admin", "operator"];
+/** Who works the inbox (reply, notes, tags, assignment, status): senders, and marketers answering their campaigns. */
+export const INBOX_WRITERS: readonly TOrgRole[] = [...SENDERS, "marketer"];
 /** What a send can refuse beyond bad input: an empty or oversized text (422), the instance's rate limit (429). */
 export const SEND_ERRORS = ["invalid_message", "rate_limited", "instance_unavailable"] as const;
 
@@ -144,8 +146,10 @@ export function createSendService(deps: {
     ]);
     if (role.status === "rejected") throw role.reason;
     if (!role.value) throw new AppError("not_found", "organization not found");
-    if (!SENDERS.includes(role.value)) {
-      throw new AppError("forbidden", `this needs one of the roles ${SENDERS.join(", ")}; you are ${role.value}`);
+    // Marketers answer the people who write to them (inbox replies) but do not send from an instance through the API.
+    const roles = req.source === "inbox" ? INBOX_WRITERS : SENDERS;
+    if (!roles.includes(role.value)) {
+      throw new AppError("forbidden", `this needs one of the roles ${roles.join(", ")}; you are ${role.value}`);
     }
     if (inst.status === "rejected") throw inst.reason;
     const instance = checkInstance(inst.value);

@@ -23,6 +23,10 @@ export const ZConversation = z
     lastMessageDirection: z.enum(["in", "out"]).nullable(),
     lastMessagePreview: z.string().nullable(),
     createdAt: ZTimestamp,
+    /** When the person withdrew consent (an opt-out reply such as "PARAR", or by hand); null while they have not. */
+    optedOutAt: ZTimestamp.nullable(),
+    /** The person's phone or LID is on the organization's blacklist: nothing more will be sent to them. */
+    blacklisted: z.boolean(),
   })
   .meta({
     id: "Conversation",
@@ -41,6 +45,8 @@ export const ZConversation = z
       lastMessageDirection: "in",
       lastMessagePreview: "Quero saber mais",
       createdAt: "2026-11-30T09:00:00.000Z",
+      optedOutAt: null,
+      blacklisted: false,
     },
   });
 export type TConversation = z.infer<typeof ZConversation>;
@@ -78,6 +84,9 @@ export const ZConversationItem = z
     inReplyTo: z.number().int().nullable(),
     /** Note: who wrote it. Outbound: who sent it from the inbox or API (null for campaigns). */
     authorId: ZUuid.nullable(),
+    /** Outbound: why it failed, was skipped or cancelled (WhatsApp's code or Mirage's reason, e.g. `opted_out`). */
+    errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable(),
   })
   .meta({ id: "ConversationItem" });
 export type TConversationItem = z.infer<typeof ZConversationItem>;
@@ -104,6 +113,8 @@ export const ZConversationMessages = cursorPageOf(ZConversationItem).meta({
         campaignId: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
         inReplyTo: 4211,
         authorId: null,
+        errorCode: null,
+        errorMessage: null,
       },
     ],
     nextCursor: null,

@@ -19,6 +19,10 @@ export type ConversationView = {
   lastMessageDirection: "in" | "out" | null;
   lastMessagePreview: string | null;
   createdAt: Date;
+  /** When the person withdrew consent (an opt-out reply, or by hand), else null. */
+  optedOutAt: Date | null;
+  /** The person's phone or LID is on the organization's blacklist. */
+  blacklisted: boolean;
 };
 
 const columns = (db: Db) => db`
@@ -26,7 +30,9 @@ const columns = (db: Db) => db`
   c.peer_lid as "peerLid", coalesce(ct.name, c.peer_name) as "peerName", c.status, c.assigned_to as "assignedTo",
   c.tags, c.unread_count as "unreadCount", c.last_message_at as "lastMessageAt",
   c.last_message_direction as "lastMessageDirection", c.last_message_preview as "lastMessagePreview",
-  c.created_at as "createdAt"`;
+  c.created_at as "createdAt", ct.opted_out_at as "optedOutAt",
+  exists (select 1 from public.blacklist b where b.org_id = c.org_id
+    and (b.phone_e164 = c.peer_phone or b.wa_lid = c.peer_lid)) as blacklisted`;
 
 export type ListConversationsInput = {
   orgId: string;
@@ -142,6 +148,9 @@ export type TimelineItem = {
   campaignId: string | null;
   inReplyTo: number | null;
   authorId: string | null;
+  /** Outbound: why it failed or was skipped or cancelled (WhatsApp's code, or Mirage's reason), else null. */
+  errorCode: string | null;
+  errorMessage: string | null;
   /** Tie-breaker of the keyset (inbound 1, outbound 2, note 3). */
   k: number;
 };
@@ -172,20 +181,21 @@ export async function listConversationTimeline(
   return db<TimelineItem[]>`
     (select 'inbound' as kind, i.id, i.received_at as at, i.body as text, null::public.message_state as state,
         i.wa_message_id as "waMessageId", i.is_opt_out as "optOut", i.campaign_id as "campaignId",
-        i.in_reply_to_id as "inReplyTo", null::uuid as "authorId", 1 as k
+        i.in_reply_to_id as "inReplyTo", null::uuid as "authorId", null::text as "errorCode",
+        null::text as "errorMessage", 1 as k
       from public.inbound_messages i
       where i.conversation_id = ${c.id} ${cut(db`i.received_at`, 1, db`i.id`)}
       order by i.received_at desc, i.id desc limit ${input.limit})
     union all
     (select 'outbound', o.id, o.created_at, o.body, o.state, o.wa_message_id, null, o.campaign_id, null,
-        o.created_by, 2
+        o.created_by, coalesce(o.error_code, o.skip_reason), o.error_message, 2
       from public.outbound_messages o
       where o.instance_id = ${c.instanceId} and ${peer} ${cut(db`o.created_at`, 2, db`o.id`)}
       order by o.created_at desc, o.id desc limit ${input.limit})
     ${
       input.notes
         ? db`union all
-    (select 'note', n.id, n.created_at, n.body, null, null, null, null, null, n.author_id, 3
+    (select 'note', n.id, n.created_at, n.body, null, null, null, null, null, n.author_id, null, null, 3
       from public.conversation_notes n
       where n.conversation_id = ${c.id} ${cut(db`n.created_at`, 3, db`n.id`)}
       order by n.created_at desc, n.id desc limit ${input.limit})`

@@ -69,7 +69,9 @@ insert into conversation_notes (id, org_id, conversation_id, author_id, body) ov
   (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'ac000000-0000-4000-8000-000000000001',
    'a0000000-0000-4000-8000-000000000003', 'called her back'),
   (900002, 'aaaaaaaa-0000-4000-8000-000000000000', 'ac000000-0000-4000-8000-000000000001',
-   'a0000000-0000-4000-8000-000000000002', 'admin note');
+   'a0000000-0000-4000-8000-000000000002', 'admin note'),
+  (900003, 'aaaaaaaa-0000-4000-8000-000000000000', 'ac000000-0000-4000-8000-000000000001',
+   'a0000000-0000-4000-8000-000000000004', 'marketer note');
 insert into messaging_settings (org_id, opt_out_words) values ('aaaaaaaa-0000-4000-8000-000000000000', '{chega}');
 insert into wa_id_lookups (phone_e164, on_whatsapp, wa_jid) values ('+5511977770001', true, '5511977770001@s.whatsapp.net');
 insert into outreach_senders (instance_id, org_id) values
@@ -229,19 +231,20 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('inbound_messages', 'update', $$update inbound_messages set is_opt_out = true where id = 900001$$, '{}'),
   ('inbound_messages', 'delete', $$delete from inbound_messages where id = 900001$$, '{}'),
 
-  -- The inbox: everyone reads, operators and above work it; the last-message fields are the system's.
+  -- The inbox: everyone reads, marketers, operators and above work it; the last-message fields are the system's.
   ('conversations', 'select', $$select 1 from conversations where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
   ('conversations', 'insert', $$insert into conversations (org_id, instance_id, peer_phone) values ('aaaaaaaa-0000-4000-8000-000000000000', 'a1000000-0000-4000-8000-000000000001', '+5511977770002')$$, '{}'),
-  ('conversations', 'update', $$update conversations set status = 'closed', tags = '{vip}' where id = 'ac000000-0000-4000-8000-000000000001'$$, '{operator,admin,owner}'),
+  ('conversations', 'update', $$update conversations set status = 'closed', tags = '{vip}' where id = 'ac000000-0000-4000-8000-000000000001'$$, '{marketer,operator,admin,owner}'),
   ('conversations', 'update', $$update conversations set last_message_preview = 'forged' where id = 'ac000000-0000-4000-8000-000000000001'$$, '{}'),
   ('conversations', 'delete', $$delete from conversations where id = 'ac000000-0000-4000-8000-000000000001'$$, '{}'),
 
   ('conversation_notes', 'select', $$select 1 from conversation_notes where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
-  ('conversation_notes', 'insert', $$insert into conversation_notes (org_id, conversation_id, body) values ('aaaaaaaa-0000-4000-8000-000000000000', 'ac000000-0000-4000-8000-000000000001', 'hi')$$, '{operator,admin,owner}'),
+  ('conversation_notes', 'insert', $$insert into conversation_notes (org_id, conversation_id, body) values ('aaaaaaaa-0000-4000-8000-000000000000', 'ac000000-0000-4000-8000-000000000001', 'hi')$$, '{marketer,operator,admin,owner}'),
   ('conversation_notes', 'update', $$update conversation_notes set body = 'edited' where id = 900001$$, '{}'),
-  -- The operator wrote note 900001; the admin's note 900002 is not the operator's to delete.
+  -- The operator wrote note 900001 and the marketer 900003; the admin's note 900002 is neither's to delete.
   ('conversation_notes', 'delete', $$delete from conversation_notes where id = 900001$$, '{operator,admin,owner}'),
   ('conversation_notes', 'delete', $$delete from conversation_notes where id = 900002$$, '{admin,owner}'),
+  ('conversation_notes', 'delete', $$delete from conversation_notes where id = 900003$$, '{marketer,admin,owner}'),
 
   ('messaging_settings', 'select', $$select 1 from messaging_settings where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{viewer,marketer,operator,admin,owner}'),
   ('messaging_settings', 'insert', $$insert into messaging_settings (org_id) values ('aaaaaaaa-0000-4000-8000-000000000000') on conflict (org_id) do update set opt_out_use_defaults = false$$, '{marketer,admin,owner}'),

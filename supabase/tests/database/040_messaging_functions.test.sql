@@ -37,10 +37,16 @@ select pg_temp.act_as('d0000000-0000-4000-8000-000000000002');
 select throws_ok($$select * from private.enqueue_direct_message('dddddddd-0000-4000-8000-000000000000',
   'd1000000-0000-4000-8000-000000000001', '+5511977000001', null, 'hi', 'k1', 'h1', 0, 'api')$$,
   '42501', null, 'a viewer cannot send');
+select throws_ok($$select * from private.enqueue_direct_message('dddddddd-0000-4000-8000-000000000000',
+  'd1000000-0000-4000-8000-000000000001', '+5511977000001', null, 'hi', 'k1', 'h1', 0, 'inbox')$$,
+  '42501', null, 'a viewer cannot reply from the inbox either');
 select pg_temp.act_as('d0000000-0000-4000-8000-000000000003');
 select throws_ok($$select * from private.enqueue_direct_message('dddddddd-0000-4000-8000-000000000000',
   'd1000000-0000-4000-8000-000000000001', '+5511977000001', null, 'hi', 'k1', 'h1', 0, 'api')$$,
-  '42501', null, 'a marketer cannot send');
+  '42501', null, 'a marketer cannot send through the API');
+select is((select created from private.enqueue_direct_message('dddddddd-0000-4000-8000-000000000000',
+  'd1000000-0000-4000-8000-000000000001', '+5511977000009', null, 'hi', 'k-inbox', 'h9', 0, 'inbox')), true,
+  'a marketer replies from the inbox');
 select pg_temp.act_as('d0000000-0000-4000-8000-000000000001');
 select throws_ok($$select * from private.enqueue_direct_message('dddddddd-0000-4000-8000-000000000000',
   'c1000000-0000-4000-8000-000000000001', '+5511977000001', null, 'hi', 'k1', 'h1', 0, 'api')$$,

@@ -15,7 +15,7 @@ export type MeResult = { kind: "ok"; me: TMe } | { kind: "unavailable"; detail: 
  */
 export async function loadMe(): Promise<MeResult> {
   const token = (await cookies()).get(ACCESS_COOKIE)?.value;
-  const path = (await headers()).get("x-mirage-path") ?? "/instances";
+  const path = (await headers()).get("x-mirage-path") ?? "/overview";
   const toSignIn = () => redirect(`/sign-in?next=${encodeURIComponent(path)}`);
   if (!token) toSignIn();
   let res: Response;

@@ -1,0 +1,183 @@
+"use client";
+
+import type { TConversation } from "@mirage/contracts/conversations";
+import { BanIcon, MessageSquareIcon, SearchIcon, UserIcon } from "lucide-react";
+import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
+import { useDeferredValue, useMemo, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useSession } from "@/features/shell/session-context";
+import { useErrorMessage } from "@/lib/use-error-message";
+import { cn } from "@/lib/utils";
+import { type InboxFilters, useConversations, useMembers } from "./queries";
+
+const STATUSES = ["open", "closed", "all"] as const;
+
+/** The conversation list with its filters (open/closed/all, mine, search); new messages move a row to the top. */
+export function ConversationList({ selectedId }: { selectedId?: string }) {
+  const t = useTranslations("inbox");
+  const [status, setStatus] = useState<InboxFilters["status"]>("open");
+  const [mine, setMine] = useState(false);
+  const [search, setSearch] = useState("");
+  const q = useDeferredValue(search);
+  const filters = useMemo(() => ({ status, mine, q: q.trim().length >= 2 ? q : "" }), [status, mine, q]);
+  const list = useConversations(filters);
+  const { describe } = useErrorMessage();
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const filtered = status !== "open" || mine || filters.q !== "";
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <div className="space-y-2 border-b p-3">
+        <div className="relative">
+          <SearchIcon className="absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
+          <Input
+            type="search"
+            aria-label={t("search")}
+            placeholder={t("search")}
+            className="pl-8"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </div>
+        <fieldset className="flex min-w-0 flex-wrap items-center gap-1">
+          <legend className="sr-only">{t("filterLabel")}</legend>
+          {STATUSES.map((s) => (
+            <Button
+              key={s}
+              size="sm"
+              variant={status === s ? "secondary" : "ghost"}
+              aria-pressed={status === s}
+              data-testid={`filter-${s}`}
+              onClick={() => setStatus(s)}
+            >
+              {t(`filter.${s}`)}
+            </Button>
+          ))}
+          <Button
+            size="sm"
+            variant={mine ? "secondary" : "ghost"}
+            aria-pressed={mine}
+            className="ml-auto"
+            onClick={() => setMine((v) => !v)}
+          >
+            <UserIcon aria-hidden /> {t("filter.mine")}
+          </Button>
+        </fieldset>
+      </div>
+      <div className="min-h-0 flex-1 overflow-y-auto">
+        {list.isPending ? (
+          <div className="space-y-2 p-3">
+            {[0, 1, 2, 3].map((k) => (
+              <Skeleton key={k} className="h-16" />
+            ))}
+          </div>
+        ) : list.error ? (
+          <div role="alert" className="m-3 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
+            <p className="font-medium">{describe(list.error).title}</p>
+            <p className="text-muted-foreground">{describe(list.error).detail}</p>
+          </div>
+        ) : items.length === 0 ? (
+          <div className="flex flex-col items-center gap-2 p-8 text-center" data-testid="inbox-empty">
+            <MessageSquareIcon className="size-8 text-muted-foreground" aria-hidden />
+            <p className="font-medium">{filtered ? t("emptyFilteredTitle") : t("emptyTitle")}</p>
+            <p className="text-muted-foreground text-sm">{filtered ? t("emptyFilteredBody") : t("emptyBody")}</p>
+          </div>
+        ) : (
+          <ul aria-label={t("listLabel")} data-testid="conversation-list">
+            {items.map((c) => (
+              <ConversationRow key={c.id} c={c} selected={c.id === selectedId} />
+            ))}
+          </ul>
+        )}
+        {list.hasNextPage && (
+          <div className="p-3">
+            <Button
+              variant="outline"
+              className="w-full"
+              disabled={list.isFetchingNextPage}
+              onClick={() => void list.fetchNextPage()}
+            >
+              {t("loadMore")}
+            </Button>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Who a conversation is with: the name WhatsApp shows, else the number, else the LID. */
+export function peerLabel(c: Pick<TConversation, "peerName" | "peerPhone" | "peerLid">): string {
+  return c.peerName ?? c.peerPhone ?? c.peerLid ?? "?";
+}
+
+function ConversationRow({ c, selected }: { c: TConversation; selected: boolean }) {
+  const t = useTranslations("inbox");
+  const format = useFormatter();
+  const members = useMembers();
+  const { me } = useSession();
+  const assignee = c.assignedTo
+    ? c.assignedTo === me.userId
+      ? t("you")
+      : (members.data?.items.find((m) => m.userId === c.assignedTo)?.email ?? t("someone"))
+    : null;
+  return (
+    <li
+      data-testid="conversation-item"
+      data-peer={c.peerPhone ?? c.peerLid ?? ""}
+      data-unread={c.unreadCount}
+      data-status={c.status}
+    >
+      <Link
+        href={`/inbox/${c.id}`}
+        aria-current={selected ? "page" : undefined}
+        className={cn(
+          "block border-b px-3 py-2.5 outline-none hover:bg-accent focus-visible:bg-accent focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:ring-inset",
+          selected && "bg-accent",
+        )}
+      >
+        <div className="flex items-baseline gap-2">
+          <span className={cn("min-w-0 flex-1 truncate", c.unreadCount > 0 && "font-semibold")}>{peerLabel(c)}</span>
+          <time dateTime={c.lastMessageAt} className="shrink-0 text-muted-foreground text-xs">
+            {format.relativeTime(new Date(c.lastMessageAt))}
+          </time>
+        </div>
+        <div className="flex items-center gap-2">
+          <p className="min-w-0 flex-1 truncate text-muted-foreground text-sm">
+            {c.lastMessageDirection === "out" && <span>{t("youPrefix")} </span>}
+            {c.lastMessagePreview ?? ""}
+          </p>
+          {c.unreadCount > 0 && (
+            <Badge aria-label={t("unread", { count: c.unreadCount })} data-testid="unread-badge">
+              {c.unreadCount}
+            </Badge>
+          )}
+        </div>
+        {(assignee || c.tags.length > 0 || c.status === "closed" || c.blacklisted) && (
+          <div className="mt-1 flex flex-wrap items-center gap-1">
+            {c.status === "closed" && <Badge variant="secondary">{t("closed")}</Badge>}
+            {c.blacklisted && (
+              <Badge variant="destructive">
+                <BanIcon aria-hidden /> {t("optedOutShort")}
+              </Badge>
+            )}
+            {assignee && (
+              <Badge variant="outline" title={t("assignedTo", { who: assignee })}>
+                <UserIcon aria-hidden /> <span className="max-w-28 truncate">{assignee}</span>
+              </Badge>
+            )}
+            {c.tags.map((tag) => (
+              <Badge key={tag} variant="outline" className="text-muted-foreground">
+                #{tag}
+              </Badge>
+            ))}
+          </div>
+        )}
+      </Link>
+    </li>
+  );
+}

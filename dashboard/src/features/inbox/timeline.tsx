@@ -1,0 +1,235 @@
+"use client";
+
+import type { TCampaign } from "@mirage/contracts/campaigns";
+import type { TConversationItem } from "@mirage/contracts/conversations";
+import { useQuery } from "@tanstack/react-query";
+import {
+  AlertCircleIcon,
+  BanIcon,
+  CheckCheckIcon,
+  CheckIcon,
+  ClockIcon,
+  HelpCircleIcon,
+  MegaphoneIcon,
+  StickyNoteIcon,
+  Trash2Icon,
+} from "lucide-react";
+import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
+import { type ReactNode, useEffect, useRef } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useSession } from "@/features/shell/session-context";
+import { api } from "@/lib/api";
+import { can } from "@/lib/permissions";
+import { useErrorMessage } from "@/lib/use-error-message";
+import { cn } from "@/lib/utils";
+import { useConversationActions, useMembers, useTimeline } from "./queries";
+
+/** The conversation's messages and notes, oldest at the top; "show older" loads the previous page. */
+export function Timeline({ id }: { id: string }) {
+  const t = useTranslations("inbox");
+  const timeline = useTimeline(id);
+  const { describe } = useErrorMessage();
+  const bottom = useRef<HTMLDivElement>(null);
+  const pages = timeline.data?.pages ?? [];
+  const items = pages.flatMap((p) => p.items).reverse();
+  const newest = pages[0]?.items[0];
+  const newestKey = newest ? `${newest.kind}-${newest.id}-${newest.state}` : "";
+  // Keep the newest message in view when one arrives (not when older pages load above).
+  useEffect(() => {
+    if (newestKey) bottom.current?.scrollIntoView({ block: "end" });
+  }, [newestKey]);
+
+  if (timeline.isPending) {
+    return (
+      <div className="space-y-3 p-4">
+        <Skeleton className="h-12 w-2/3" />
+        <Skeleton className="ml-auto h-12 w-2/3" />
+      </div>
+    );
+  }
+  if (timeline.error) {
+    return (
+      <div role="alert" className="m-4 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
+        <p className="font-medium">{describe(timeline.error).title}</p>
+        <p className="text-muted-foreground">{describe(timeline.error).detail}</p>
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-2 p-4">
+      {timeline.hasNextPage && (
+        <div className="text-center">
+          <Button
+            variant="outline"
+            size="sm"
+            disabled={timeline.isFetchingNextPage}
+            onClick={() => void timeline.fetchNextPage()}
+          >
+            {t("showOlder")}
+          </Button>
+        </div>
+      )}
+      {items.length === 0 && <p className="text-center text-muted-foreground text-sm">{t("noMessages")}</p>}
+      <ol className="space-y-2" aria-label={t("messagesLabel")} data-testid="timeline">
+        {items.map((item) => (
+          <TimelineEntry key={`${item.kind}-${item.id}`} item={item} conversationId={id} />
+        ))}
+      </ol>
+      <div ref={bottom} />
+    </div>
+  );
+}
+
+function TimelineEntry({ item, conversationId }: { item: TConversationItem; conversationId: string }) {
+  const t = useTranslations("inbox");
+  const format = useFormatter();
+  const when = (
+    <time dateTime={item.at} className="text-muted-foreground text-xs">
+      {format.dateTime(new Date(item.at), { dateStyle: "short", timeStyle: "short" })}
+    </time>
+  );
+  if (item.kind === "note") return <NoteEntry item={item} conversationId={conversationId} when={when} />;
+  const inbound = item.kind === "inbound";
+  return (
+    <li
+      className={cn("flex", inbound ? "justify-start" : "justify-end")}
+      data-testid={`item-${item.kind}`}
+      data-state={item.state ?? undefined}
+    >
+      <div
+        className={cn(
+          "max-w-[85%] space-y-1 rounded-2xl px-3 py-2 text-sm shadow-xs sm:max-w-[70%]",
+          inbound ? "rounded-bl-sm border bg-card" : "rounded-br-sm bg-primary/10",
+        )}
+      >
+        {inbound && item.campaignId && <CampaignLink id={item.campaignId} />}
+        <p className="whitespace-pre-wrap break-words">{item.text}</p>
+        <div className="flex flex-wrap items-center justify-end gap-1.5">
+          {inbound && item.optOut && (
+            <Badge variant="destructive" data-testid="opt-out-reply">
+              <BanIcon aria-hidden /> {t("optOutReply")}
+            </Badge>
+          )}
+          {when}
+          {!inbound && item.state && <DeliveryState item={item} />}
+        </div>
+        {!inbound && item.state && ["failed", "skipped", "cancelled"].includes(item.state) && (
+          <p className="text-destructive text-xs" data-testid="failure-reason">
+            {failureText(t, item)}
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}
+
+type T = ReturnType<typeof useTranslations<"inbox">>;
+
+const KNOWN_REASONS = new Set(["blacklisted", "opted_out", "not_on_whatsapp", "instance_unavailable"]);
+
+function failureText(t: T, item: TConversationItem): string {
+  const code = item.errorCode;
+  const reason = code && KNOWN_REASONS.has(code) ? t(`reason.${code as "blacklisted"}`) : (item.errorMessage ?? code);
+  return reason ? t("failedBecause", { reason }) : t("failedNoReason");
+}
+
+/** WhatsApp-style ticks: clock while queued, one tick sent, two delivered, two coloured read. */
+function DeliveryState({ item }: { item: TConversationItem }) {
+  const t = useTranslations("inbox");
+  const state = item.state ?? "queued";
+  const label = t(`state.${state}`);
+  const icon = (() => {
+    switch (state) {
+      case "sent":
+        return <CheckIcon className="size-3.5" aria-hidden />;
+      case "delivered":
+        return <CheckCheckIcon className="size-3.5" aria-hidden />;
+      case "read":
+        return <CheckCheckIcon className="size-3.5 text-sky-600 dark:text-sky-400" aria-hidden />;
+      case "failed":
+        return <AlertCircleIcon className="size-3.5 text-destructive" aria-hidden />;
+      case "skipped":
+      case "cancelled":
+        return <BanIcon className="size-3.5 text-destructive" aria-hidden />;
+      case "unknown":
+        return <HelpCircleIcon className="size-3.5" aria-hidden />;
+      default:
+        return <ClockIcon className="size-3.5" aria-hidden />;
+    }
+  })();
+  return (
+    <span className="inline-flex items-center gap-0.5 text-muted-foreground text-xs" title={label}>
+      {icon}
+      <span className="sr-only">{label}</span>
+    </span>
+  );
+}
+
+function CampaignLink({ id }: { id: string }) {
+  const t = useTranslations("inbox");
+  const { org } = useSession();
+  const campaign = useQuery({
+    queryKey: ["campaign", org.id, id],
+    queryFn: () => api<TCampaign>(`/orgs/${org.id}/campaigns/${id}`),
+    staleTime: 5 * 60_000,
+  });
+  return (
+    <Link
+      href={`/campaigns/${id}`}
+      data-testid="campaign-link"
+      className="flex items-center gap-1 text-muted-foreground text-xs underline-offset-2 hover:underline"
+    >
+      <MegaphoneIcon className="size-3" aria-hidden />
+      {t("answersCampaign", { name: campaign.data?.name ?? t("aCampaign") })}
+    </Link>
+  );
+}
+
+function NoteEntry({
+  item,
+  conversationId,
+  when,
+}: {
+  item: TConversationItem;
+  conversationId: string;
+  when: ReactNode;
+}) {
+  const t = useTranslations("inbox");
+  const { org, me } = useSession();
+  const members = useMembers();
+  const { deleteNote } = useConversationActions(conversationId);
+  const { toastError } = useErrorMessage();
+  const author =
+    item.authorId === me.userId
+      ? t("you")
+      : (members.data?.items.find((m) => m.userId === item.authorId)?.email ?? t("someone"));
+  const mayDelete =
+    can(org.role, "conversations.write") && (item.authorId === me.userId || can(org.role, "org.manage"));
+  return (
+    <li className="flex justify-center" data-testid="item-note">
+      <div className="w-full max-w-xl space-y-1 rounded-lg border border-amber-500/50 border-dashed bg-amber-50 px-3 py-2 text-sm dark:bg-amber-950/40">
+        <p className="flex items-center gap-1.5 font-medium text-amber-900 text-xs dark:text-amber-200">
+          <StickyNoteIcon className="size-3.5" aria-hidden />
+          {t("noteBy", { who: author })}
+          <span className="ml-auto">{when}</span>
+          {mayDelete && (
+            <Button
+              variant="ghost"
+              size="icon"
+              className="size-6"
+              aria-label={t("deleteNote")}
+              disabled={deleteNote.isPending}
+              onClick={() => deleteNote.mutate(item.id, { onError: toastError })}
+            >
+              <Trash2Icon className="size-3.5" aria-hidden />
+            </Button>
+          )}
+        </p>
+        <p className="whitespace-pre-wrap break-words">{item.text}</p>
+      </div>
+    </li>
+  );
+}
