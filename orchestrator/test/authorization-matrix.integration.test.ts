@@ -104,7 +104,6 @@ async function freshInstance(orgId: string): Promise<string> {
     insert into public.instances (org_id, name) values (${orgId}, ${randomUUID()}) returning id`;
   return r?.id ?? "";
 }
-const SENDERS: TOrgRole[] = ["owner", "admin", "operator"];
 /** A draft campaign with one number in its pool. */
 async function freshCampaign(orgId: string): Promise<{ id: string; senderId: string }> {
   const [c] = await h.t.admin<{ id: string }[]>`
@@ -123,7 +122,7 @@ async function freshConversation(orgId: string): Promise<string> {
   phoneSeq++;
   const [c] = await h.t.admin<{ id: string }[]>`
     insert into public.conversations (org_id, instance_id, peer_phone)
-    values (${orgId}, ${i?.id}, ${`+55119${String(60000000 + phoneSeq)}`}) returning id`;
+    values (${orgId}, ${i?.id ?? ""}, ${`+55119${String(60000000 + phoneSeq)}`}) returning id`;
   return c?.id ?? "";
 }
 

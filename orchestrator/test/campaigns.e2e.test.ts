@@ -94,7 +94,15 @@ async function campaignDump(id: string) {
     order by scheduled_at limit 20`;
   const pacing = await t.admin`select instance_id, next_send_at, sends_since_break, break_after, last_sent_at
     from public.outreach_senders`;
-  return { now: new Date(), campaign, senders, byState, open, pacing, workerAlive: stack.workers.get("w-camp")?.exitCode === null };
+  return {
+    now: new Date(),
+    campaign,
+    senders,
+    byState,
+    open,
+    pacing,
+    workerAlive: stack.workers.get("w-camp")?.exitCode === null,
+  };
 }
 
 const org = (p: string) => `/api/v1/orgs/${a.orgId}${p}`;

@@ -15,12 +15,13 @@ import type { z } from "zod";
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 export type LiveQr = { qr: string; expiresAt: string | null; receivedAt: number };
 export type LiveHealth = { score: number; reasons: string[] };
-/** What features may listen to: campaign and message events as they arrive, and "resync" after a reconnect. */
-export type FeatureEvent =
-  | TRealtimeEnvelope<"campaign:progress">
-  | TRealtimeEnvelope<"message:status">
-  | TRealtimeEnvelope<"message:inbound">
-  | { type: "resync" };
+/**
+ * What features listen to: every event without a handler of its own here (messages, conversations, campaigns,
+ * imports…) as it arrives, once each, and "resync" after a reconnect (features re-read what they show then).
+ */
+export type FeatureEvent = AnyEnvelope | { type: "resync" };
+/** One envelope per event name, so that checking `type` narrows `data`. */
+type AnyEnvelope = { [N in TRealtimeEventName]: TRealtimeEnvelope<N> }[TRealtimeEventName];
 export type LiveImport = z.infer<typeof ZImportProgressEvent>;
 
 /** Latest QR and health per instance, pushed by the socket (QRs are not stored by the API long enough to poll). */
@@ -28,15 +29,15 @@ class LiveStore {
   private qr = new Map<string, LiveQr>();
   private health = new Map<string, LiveHealth>();
   private listeners = new Set<() => void>();
-  private events = new Set<(e: TRealtimeEnvelope) => void>();
-  /** Every event without a handler of its own here (messages, conversations, campaigns…), once each. */
-  onEvent = (fn: (e: TRealtimeEnvelope) => void) => {
+  private events = new Set<(e: FeatureEvent) => void>();
+  /** See FeatureEvent. Answers the unsubscribe function. */
+  onEvent = (fn: (e: FeatureEvent) => void) => {
     this.events.add(fn);
     return () => {
       this.events.delete(fn);
     };
   };
-  emitEvent(e: TRealtimeEnvelope) {
+  dispatch(e: FeatureEvent) {
     for (const fn of this.events) fn(e);
   }
   subscribe = (fn: () => void) => {
@@ -59,16 +60,6 @@ class LiveStore {
     this.emit();
   }
   getHealth = (id: string) => this.health.get(id);
-  private handlers = new Set<(e: FeatureEvent) => void>();
-  onEvent(fn: (e: FeatureEvent) => void) {
-    this.handlers.add(fn);
-    return () => {
-      this.handlers.delete(fn);
-    };
-  }
-  dispatch(e: FeatureEvent) {
-    for (const fn of this.handlers) fn(e);
-  }
   private imports = new Map<string, LiveImport>();
   setImport(id: string, value: LiveImport) {
     this.imports.set(id, value);
@@ -172,10 +163,11 @@ function connectRealtime({ io, url, orgId, qc, store, setState }: ConnectDeps): 
     // A refused handshake (expired token) is not retried by socket.io itself.
     if (!socket.active) setTimeout(() => socket.connect(), 2_000);
   });
-  // Features listen to the other events through useRealtimeEvent; the instance events are handled below.
-  socket.onAny((name: string, e: TRealtimeEnvelope) => {
+  // Features listen to the other events through useRealtimeEvent(s); the instance events are handled below.
+  socket.onAny((name: string, e: AnyEnvelope) => {
     if (name.startsWith("instance:") || name === "realtime:ready" || !e?.cursor || !fresh(e)) return;
-    store.emitEvent(e);
+    if (e.type === "import:progress") store.setImport(e.data.importId, e.data);
+    store.dispatch(e);
   });
   socket.on("instance:status", (e) => {
     if (!fresh(e)) return;
@@ -196,19 +188,6 @@ function connectRealtime({ io, url, orgId, qc, store, setState }: ConnectDeps): 
     patchInstance(qc, orgId, e.data.instanceId, { healthScore: Math.round(e.data.score) });
     void qc.invalidateQueries({ queryKey: ["instance-health", orgId, e.data.instanceId] });
   });
-  socket.on("campaign:progress", (e) => {
-    if (fresh(e)) store.dispatch(e);
-  });
-  socket.on("message:status", (e) => {
-    if (fresh(e)) store.dispatch(e);
-  });
-  socket.on("message:inbound", (e) => {
-    if (fresh(e)) store.dispatch(e);
-  });
-  socket.on("import:progress", (e) => {
-    if (!fresh(e)) return;
-    store.setImport(e.data.importId, e.data);
-  });
   return socket;
 }
 
@@ -224,7 +203,7 @@ export const useConnectionState = () => useRealtime().state;
  * Calls `handler` for each live event of the given types (instance events excepted: they patch the cache here).
  * The handler may change between renders without resubscribing.
  */
-export function useRealtimeEvent(types: readonly TRealtimeEventName[], handler: (e: TRealtimeEnvelope) => void) {
+export function useRealtimeEvent(types: readonly TRealtimeEventName[], handler: (e: AnyEnvelope) => void) {
   const { store } = useRealtime();
   const ref = useRef(handler);
   ref.current = handler;
@@ -232,7 +211,7 @@ export function useRealtimeEvent(types: readonly TRealtimeEventName[], handler: 
   useEffect(() => {
     const wanted = new Set(key.split(","));
     return store.onEvent((e) => {
-      if (wanted.has(e.type)) ref.current(e);
+      if (e.type !== "resync" && wanted.has(e.type)) ref.current(e);
     });
   }, [store, key]);
 }
@@ -256,8 +235,8 @@ export function useLiveHealth(instanceId: string): LiveHealth | undefined {
 }
 
 /**
- * Calls `handler` for campaign and message events as they arrive, and with `{ type: "resync" }` after a reconnect
- * (features re-read what they show then). The handler may change between renders without re-subscribing.
+ * Calls `handler` for every feature event (see FeatureEvent), `{ type: "resync" }` included. The handler may change
+ * between renders without re-subscribing.
  */
 export function useRealtimeEvents(handler: (e: FeatureEvent) => void): void {
   const { store } = useRealtime();

@@ -16,7 +16,7 @@ export function statsRoutes(deps: { db: Database }): RouteDef[] {
       description:
         "One entry per calendar day in the organization's time zone, the last `days` days ending today, oldest first.",
       tags: ["messages"],
-      auth: { kind: "any", scopes: ["read", "send"] },
+      auth: { kind: "any", scopes: ["read", "messages:send"] },
       roles: ALL_ROLES,
       params: ZOrgIdParams,
       query: ZDailyStatsQuery,

@@ -67,6 +67,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
   const note = (item: ActivityItem) => setActivity((a) => [item, ...a].slice(0, 30));
   useRealtimeEvents((e) => {
     if (e.type === "resync") return reread();
+    if (e.type !== "campaign:progress" && e.type !== "message:status" && e.type !== "message:inbound") return;
     if (e.data.campaignId !== c.id) return;
     reread();
     if (e.type === "message:status") {
