@@ -365,6 +365,11 @@ describe("every route answers what its schema says", () => {
     await call("GET", "/api/v1/orgs/{orgId}/messages/{messageId}", {
       params: { path: { orgId, messageId: sent1.data.id } },
     });
+    // No worker sends here: the message is still queued, so it can be cancelled.
+    const cancelled = await call("POST", "/api/v1/orgs/{orgId}/messages/{messageId}/cancel", {
+      params: { path: { orgId, messageId: sent1.data.id } },
+    });
+    expect(cancelled.response.status).toBe(200);
     await call("GET", "/api/v1/orgs/{orgId}/messaging/opt-out");
     await call("PUT", "/api/v1/orgs/{orgId}/messaging/opt-out", {
       body: ex("put", "/api/v1/orgs/{orgId}/messaging/opt-out"),
