@@ -24,7 +24,8 @@ beforeAll(async () => {
   ] as const) {
     const [row] = await sql<{ id: string }[]>`
       insert into public.instances (org_id, name, daily_cap) values (${a.orgId}, ${name}, ${cap}) returning id`;
-    ids[name] = row!.id;
+    if (!row) throw new Error("instance not inserted");
+    ids[name] = row.id;
   }
   // "warming" first connected two days ago (warm-up day 2); "capped" 40 days ago (warmed up, its own cap applies).
   await sql`insert into public.instance_events (org_id, instance_id, to_status, created_at) values
