@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres"
 import { Simulator } from "@mirage/wa-sim";
 import { type ControlServer, startControlServer } from "@mirage/wa-sim/control/http-api";
 import { Redis } from "ioredis";
+import { type GoTrueStandIn, startGoTrueStandIn } from "./gotrue-stand-in";
 
 export const PASSWORD = "e2e-password-123";
 const root = path.resolve(import.meta.dirname, "../..");
@@ -26,6 +27,8 @@ export type Stack = {
   apiUrl: string;
   dashboardUrl: string;
   email: (role: keyof OrgFixture["users"]) => string;
+  /** Supabase Auth mode only: the GoTrue stand-in the dashboard and the orchestrator use. */
+  gotrue?: GoTrueStandIn;
   /** Stops the orchestrator (SIGTERM) and resolves once it exited; restartOrchestrator() brings it back. */
   stopOrchestrator(): Promise<void>;
   restartOrchestrator(): Promise<void>;
@@ -66,13 +69,30 @@ export function buildDashboard(): void {
   });
 }
 
-export async function startStack(): Promise<Stack> {
+export type StackOptions = {
+  /**
+   * "supabase": the dashboard signs in through supabase-js against a GoTrue stand-in (GoTrue cannot run here) and the
+   * orchestrator verifies its tokens by JWKS. Default "builtin".
+   */
+  auth?: "builtin" | "supabase";
+  /** Supabase mode: the stand-in's access-token lifetime (the dashboard's access cookie lives 10 s less). */
+  accessTtlSeconds?: number;
+};
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   buildDashboard();
   const children: ChildProcess[] = [];
   const prefix = `dash-e2e-${randomUUID().slice(0, 8)}`;
   const t = await createTestDatabase();
   const org = await createOrgWithMembers(t.admin, `dash-${prefix.slice(-8)}`);
   await t.admin`update auth.users set encrypted_password = extensions.crypt(${PASSWORD}, extensions.gen_salt('bf', 4))`;
+  const gotrue =
+    opts.auth === "supabase"
+      ? await startGoTrueStandIn({ sql: t.admin, accessTtlSeconds: opts.accessTtlSeconds ?? 3600 })
+      : undefined;
+  const auth: Record<string, string> = gotrue
+    ? { AUTH_PROVIDER: "supabase", SUPABASE_URL: gotrue.url, SUPABASE_ANON_KEY: "stand-in-anon-key" }
+    : { AUTH_PROVIDER: "builtin" };
   const sim = await Simulator.start({ seed: prefix });
   const control = await startControlServer(sim, { port: 0 });
   const [apiPort, dashPort] = [await freePort(), await freePort()];
@@ -107,7 +127,8 @@ export async function startStack(): Promise<Stack> {
     ORCHESTRATOR_PORT: String(apiPort),
     CORS_ORIGINS: dashboardUrl,
     JWT_SECRET: randomBytes(32).toString("hex"),
-    AUTH_PROVIDER: "builtin",
+    AUTH_PROVIDER: auth.AUTH_PROVIDER,
+    ...(gotrue ? { SUPABASE_JWKS_URL: gotrue.jwksUrl } : {}),
     REALTIME_STREAM: `${prefix}:realtime`,
     BCRYPT_COST: "4",
     PLACEMENT_INTERVAL_MS: "500",
@@ -138,7 +159,7 @@ export async function startStack(): Promise<Stack> {
       DASHBOARD_PORT: String(dashPort),
       MIRAGE_API_URL: apiUrl,
       DASHBOARD_WA_SIM_CONTROL_URL: control.url,
-      AUTH_PROVIDER: "builtin",
+      ...auth,
       DASHBOARD_SECURE_COOKIES: "false",
     },
     stdio: ["ignore", "ignore", "inherit"],
@@ -167,6 +188,7 @@ export async function startStack(): Promise<Stack> {
       ),
     );
     await control.close().catch(() => undefined);
+    await gotrue?.close().catch(() => undefined);
     await sim.close().catch(() => undefined);
     let cursor = "0";
     do {
@@ -198,6 +220,7 @@ export async function startStack(): Promise<Stack> {
     apiUrl,
     dashboardUrl,
     email: (role) => org.users[role].claims.email,
+    ...(gotrue ? { gotrue } : {}),
     async stopOrchestrator() {
       const exited = new Promise((resolve) => orchestrator.once("exit", resolve));
       orchestrator.kill("SIGTERM");
