@@ -47,7 +47,10 @@ describe("Supabase Auth mode (GoTrue stand-in)", () => {
     await page.locator("#email").fill(stack.email("admin"));
     await page.locator("#password").fill("not-the-password");
     await page.locator('button[type="submit"]').click();
-    expect(await page.getByRole("alert").textContent({ timeout: 30_000 })).toContain("Wrong email or password.");
+    // (Next's route announcer is an empty role=alert too: the form's own alert is the one.)
+    await expect
+      .poll(() => page.locator('form [role="alert"]').textContent(), { timeout: 30_000 })
+      .toContain("Wrong email or password.");
     await signIn(page, stack.dashboardUrl, stack.email("admin"), PASSWORD);
     expect(gotrue().calls).toContain("POST /auth/v1/token?password");
     const me = await page.evaluate(async () => (await fetch("/api/v1/auth/me")).json());
