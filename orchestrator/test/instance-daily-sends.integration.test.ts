@@ -3,6 +3,8 @@
  * by the number's own daily cap and, during warm-up, by the warm-up curve for its age — in the list and on one instance.
  */
 import { WARMUP_DAILY } from "@mirage/campaign-rules";
+import { listOf } from "@mirage/contracts/common";
+import { ZInstance } from "@mirage/contracts/instances";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Harness, startHarness } from "./harness.ts";
@@ -50,6 +52,8 @@ describe("instances: sends today against the daily cap", () => {
   it("lists each number's 24-hour sends with its warm-up-aware cap", async () => {
     const res = await api(h, "get", `/api/v1/orgs/${a.orgId}/instances`, { token: viewer });
     expect(res.status).toBe(200);
+    // The answer is what the documented schema says (dailySends included).
+    expect(listOf(ZInstance).safeParse(res.body).error).toBeUndefined();
     const by = new Map<string, { dailySends: unknown }>(
       res.body.items.map((i: { id: string; dailySends: unknown }) => [i.id, i]),
     );
@@ -61,6 +65,7 @@ describe("instances: sends today against the daily cap", () => {
   it("shows the same on one instance", async () => {
     const res = await api(h, "get", `/api/v1/orgs/${a.orgId}/instances/${ids.warming}`, { token: viewer });
     expect(res.status).toBe(200);
+    expect(ZInstance.safeParse(res.body).error).toBeUndefined();
     expect(res.body.dailySends).toEqual({ sent: 3, cap: WARMUP_DAILY[2], warmupDay: 2 });
   });
 });
