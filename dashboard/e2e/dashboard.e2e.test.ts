@@ -289,6 +289,7 @@ describe("every page, both themes, both languages", () => {
       }
       expect(problems).toEqual([]);
       await ctx.close();
-    });
+      // Fifteen page loads, each with axe and screenshots: minutes on the loaded 2-core machine.
+    }, 600_000);
   }
 });

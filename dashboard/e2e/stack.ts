@@ -13,6 +13,7 @@ import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures"
 import type { TestDatabase } from "@mirage/testing/postgres";
 import type { Simulator } from "@mirage/wa-sim";
 import type { ControlServer } from "@mirage/wa-sim/control/http-api";
+import { type GoTrueStandIn, startGoTrueStandIn } from "./gotrue-stand-in";
 
 export const PASSWORD = "e2e-password-123";
 
@@ -24,6 +25,8 @@ export type Stack = {
   apiUrl: string;
   dashboardUrl: string;
   email: (role: keyof OrgFixture["users"]) => string;
+  /** Supabase Auth mode only: the GoTrue stand-in the dashboard and the orchestrator use. */
+  gotrue?: GoTrueStandIn;
   /** Stops the orchestrator (SIGTERM) and resolves once it exited; restartOrchestrator() brings it back. */
   stopOrchestrator(): Promise<void>;
   restartOrchestrator(): Promise<void>;
@@ -64,8 +67,20 @@ export function buildDashboard(): void {
   });
 }
 
-export async function startStack(): Promise<Stack> {
+export type StackOptions = {
+  /**
+   * "supabase": the dashboard signs in through supabase-js against a GoTrue stand-in (GoTrue cannot run here) and the
+   * orchestrator verifies its tokens by JWKS. Default "builtin".
+   */
+  auth?: "builtin" | "supabase";
+  /** Supabase mode: the stand-in's access-token lifetime (the dashboard's access cookie lives 10 s less). */
+  accessTtlSeconds?: number;
+};
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   buildDashboard();
+  let gotrue: GoTrueStandIn | undefined;
+  let auth: Record<string, string> = { AUTH_PROVIDER: "builtin" };
   const [apiPort, dashPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const dashboardUrl = `http://127.0.0.1:${dashPort}`;
@@ -85,11 +100,16 @@ export async function startStack(): Promise<Stack> {
   };
   const stopOrchestrator = () => stopChild(orchestrator);
 
-  // The orchestrator as ./mirage start runs it: its own process, builtin auth, production mode.
+  // The orchestrator as ./mirage start runs it: its own process, production mode, builtin auth (or Supabase Auth
+  // against the stand-in).
   const stack = await startE2eStack({
     name: "dash-e2e",
     control: true,
     orchestrator: async (ctx) => {
+      if (opts.auth === "supabase") {
+        gotrue = await startGoTrueStandIn({ sql: ctx.t.admin, accessTtlSeconds: opts.accessTtlSeconds ?? 3600 });
+        auth = { AUTH_PROVIDER: "supabase", SUPABASE_URL: gotrue.url, SUPABASE_ANON_KEY: "stand-in-anon-key" };
+      }
       orchestratorEnv = {
         ...process.env,
         ...ctx.orchestratorEnv,
@@ -99,7 +119,8 @@ export async function startStack(): Promise<Stack> {
         ORCHESTRATOR_HOST: "127.0.0.1",
         ORCHESTRATOR_PORT: String(apiPort),
         CORS_ORIGINS: dashboardUrl,
-        AUTH_PROVIDER: "builtin",
+        AUTH_PROVIDER: auth.AUTH_PROVIDER ?? "builtin",
+        ...(gotrue ? { SUPABASE_JWKS_URL: gotrue.jwksUrl } : {}),
         BCRYPT_COST: "4",
         WEBHOOK_DISPATCH_INTERVAL_MS: "500",
         LOGIN_RATE_PER_IP_PER_MINUTE: "1000",
@@ -119,7 +140,7 @@ export async function startStack(): Promise<Stack> {
       DASHBOARD_PORT: String(dashPort),
       MIRAGE_API_URL: apiUrl,
       DASHBOARD_WA_SIM_CONTROL_URL: control.url,
-      AUTH_PROVIDER: "builtin",
+      ...auth,
       DASHBOARD_SECURE_COOKIES: "false",
     },
     stdio: ["ignore", "ignore", "inherit"],
@@ -128,6 +149,7 @@ export async function startStack(): Promise<Stack> {
   const close = async () => {
     await stopChild(dashboard);
     await stack.close();
+    await gotrue?.close().catch(() => undefined);
   };
 
   let org: OrgFixture;
@@ -150,6 +172,7 @@ export async function startStack(): Promise<Stack> {
     apiUrl,
     dashboardUrl,
     email: (role) => org.users[role].claims.email,
+    ...(gotrue ? { gotrue } : {}),
     stopOrchestrator,
     async restartOrchestrator() {
       await waitForUrl(`${apiUrl}/healthz`, spawnOrchestrator(), "orchestrator", 120_000);

@@ -9,6 +9,8 @@ import { ACCESS_COOKIE, AuthFailure, REFRESH_COOKIE, refresh, setSessionCookies 
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   const isSignIn = pathname === "/sign-in";
+  // Open without a session: an invitation link is opened by people who have no account (or are not signed in) yet.
+  const isPublic = isSignIn || pathname.startsWith("/invitations/");
   const access = req.cookies.get(ACCESS_COOKIE)?.value;
   const rt = req.cookies.get(REFRESH_COOKIE)?.value;
 
@@ -25,12 +27,12 @@ export async function proxy(req: NextRequest) {
       return res;
     } catch (err) {
       if (!(err instanceof AuthFailure)) throw err;
-      const res = isSignIn ? NextResponse.next() : toSignIn(req, pathname + search);
+      const res = isPublic ? NextResponse.next() : toSignIn(req, pathname + search);
       res.cookies.delete(REFRESH_COOKIE);
       return res;
     }
   }
-  if (!access && !isSignIn) return toSignIn(req, pathname + search);
+  if (!access && !isPublic) return toSignIn(req, pathname + search);
   // A sign-in page with an access cookie is still shown: the cookie may hold a token the API now refuses (a page
   // sent the user here for that reason), and redirecting back would loop.
   return NextResponse.next({ request: { headers: withPath(req) } });

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { safeNext } from "../lib/safe-next";
 import { CATALOGUE_FILES, loadCatalogue } from "./catalogue";
+import { PAGE_NAMESPACES, pageMessages, rootMessages, SHARED_NAMESPACES } from "./client-messages";
 import { negotiateLocale } from "./locales";
 
 type Tree = { [k: string]: string | Tree };
@@ -33,6 +34,22 @@ describe("message catalogues", async () => {
         .sort();
       expect(files).toEqual([...CATALOGUE_FILES].sort());
     }
+  });
+
+  it("the client namespace lists name existing namespaces; a page gets the shared ones plus its own", () => {
+    for (const ns of [...SHARED_NAMESPACES, ...PAGE_NAMESPACES]) expect(Object.keys(en), ns).toContain(ns);
+    const root = rootMessages(en);
+    expect(Object.keys(root)).not.toContain("members");
+    for (const ns of SHARED_NAMESPACES) expect(Object.keys(root)).toContain(ns);
+    // Namespaces no page has scoped yet (other features' files) still reach every page.
+    const unscoped = Object.keys(en).filter(
+      (ns) =>
+        !(PAGE_NAMESPACES as readonly string[]).includes(ns) && !(SHARED_NAMESPACES as readonly string[]).includes(ns),
+    );
+    for (const ns of unscoped) expect(Object.keys(root)).toContain(ns);
+    const page = pageMessages(en, ["members"]);
+    expect(Object.keys(page)).toEqual(expect.arrayContaining([...SHARED_NAMESPACES, "members"]));
+    expect(Object.keys(page)).not.toContain("webhooks");
   });
 
   it("pt-BR has exactly the English keys", () => {

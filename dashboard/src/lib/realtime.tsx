@@ -177,6 +177,17 @@ function connectRealtime({ io, url, orgId, qc, store, setState }: ConnectDeps): 
     void qc.invalidateQueries({ queryKey: ["instance-events", orgId, e.data.instanceId] });
     void qc.invalidateQueries({ queryKey: instanceKey(orgId, e.data.instanceId) });
   });
+  // A message changed state: the numbers' "sent today" counts may have moved. Re-read them at most every 2 s however
+  // many messages a campaign moves (the count is the API's, so nothing is double-counted after a replay).
+  let sendsTimer: ReturnType<typeof setTimeout> | undefined;
+  socket.on("message:status", (e) => {
+    if (!fresh(e) || !e.data.instanceId || sendsTimer) return;
+    sendsTimer = setTimeout(() => {
+      sendsTimer = undefined;
+      void qc.invalidateQueries({ queryKey: instancesKey(orgId) });
+      void qc.invalidateQueries({ queryKey: ["instance", orgId] });
+    }, 2_000);
+  });
   socket.on("instance:qr", (e) => {
     if (!fresh(e) || !e.data.qr) return;
     store.setQr(e.data.instanceId, { qr: e.data.qr, expiresAt: e.data.expiresAt ?? null, receivedAt: Date.now() });

@@ -17,6 +17,8 @@ const KNOWN = new Set([
   "not_found",
   "conflict",
   "last_owner",
+  "invitation_invalid",
+  "account_exists",
   "unsafe_webhook_target",
   "rate_limited",
   "service_unavailable",

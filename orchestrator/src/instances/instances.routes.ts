@@ -1,6 +1,7 @@
 import { listOf, pageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import type { TOrgRole } from "@mirage/contracts/enums";
 import {
+  type TInstanceDailySends,
   ZCreateInstanceRequest,
   ZInstance,
   ZInstanceActionResponse,
@@ -22,6 +23,7 @@ import {
   isInstanceNameTaken,
   isInstancePhoneTaken,
   listHealthSamples,
+  listInstanceDailySends,
   listInstanceEvents,
   listInstanceViews,
 } from "@mirage/db/instances";
@@ -33,14 +35,16 @@ import { AppError } from "../http/app-error.ts";
 import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { normalizeOrgPhone } from "../organizations/phone-input.ts";
+import { dailySends, NO_SENDS } from "./daily-sends.ts";
 import type { InstanceControl } from "./instance-control.ts";
 
 const OPERATORS: readonly TOrgRole[] = ["owner", "admin", "operator"];
 
-function toDto(v: InstanceView) {
+function toDto(v: InstanceView, sends: TInstanceDailySends = NO_SENDS) {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     ...v,
+    dailySends: sends,
     restrictedUntil: iso(v.restrictedUntil),
     lastConnectedAt: iso(v.lastConnectedAt),
     lastInboundAt: iso(v.lastInboundAt),
@@ -118,8 +122,15 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         200: { description: "Instances", schema: listOf(ZInstance), example: { items: [ZInstance.meta()?.example] } },
       },
       async handler({ params, principal }) {
-        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) => listInstanceViews(tx, params.orgId));
-        return { status: 200, body: { items: (await control.withLiveness(rows)).map(toDto) } };
+        const now = new Date();
+        const [rows, sends] = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => [
+          await listInstanceViews(tx, params.orgId),
+          dailySends(await listInstanceDailySends(tx, params.orgId, now), now),
+        ]);
+        return {
+          status: 200,
+          body: { items: (await control.withLiveness(rows)).map((v) => toDto(v, sends.get(v.id))) },
+        };
       },
     }),
     defineRoute({
@@ -179,7 +190,11 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
           await visible(principal, params.orgId, params.instanceId, ALL_ROLES),
         ]);
         if (!view) throw new AppError("not_found", "instance not found");
-        return { status: 200, body: toDto(view) };
+        const now = new Date();
+        const sends = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) =>
+          dailySends(await listInstanceDailySends(tx, params.orgId, now, params.instanceId), now),
+        );
+        return { status: 200, body: toDto(view, sends.get(view.id)) };
       },
     }),
     defineRoute({

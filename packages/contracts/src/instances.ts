@@ -24,6 +24,25 @@ export const ZCreateInstanceRequest = z
   .meta({ id: "CreateInstanceRequest", example: { name: "sales-1", phone: "(11) 99999-0000" } });
 export type TCreateInstanceRequest = z.infer<typeof ZCreateInstanceRequest>;
 
+/**
+ * Today's sends against the number's daily cap, as the campaign engine counts them: messages it began sending in the
+ * last 24 hours (rolling), every campaign and direct send.
+ */
+export const ZInstanceDailySends = z
+  .object({
+    sent: z.number().int().min(0),
+    /**
+     * The lowest daily cap the number has regardless of campaign: its own `dailyCap` and, during warm-up (its first
+     * days after pairing), the warm-up curve's cap for its age. Null = neither applies (only a campaign's cap does).
+     * A campaign may set a lower one for its sends.
+     */
+    cap: z.number().int().nullable(),
+    /** Days since the number was first paired while its warm-up curve applies (0 = the first day); else null. */
+    warmupDay: z.number().int().nullable(),
+  })
+  .meta({ id: "InstanceDailySends" });
+export type TInstanceDailySends = z.infer<typeof ZInstanceDailySends>;
+
 export const ZInstance = z
   .object({
     id: ZUuid,
@@ -48,6 +67,7 @@ export const ZInstance = z
     lastInboundAt: ZTimestamp.nullable(),
     lastOutboundAt: ZTimestamp.nullable(),
     createdAt: ZTimestamp,
+    dailySends: ZInstanceDailySends,
   })
   .meta({
     id: "Instance",
@@ -68,6 +88,7 @@ export const ZInstance = z
       lastInboundAt: null,
       lastOutboundAt: "2026-11-24T10:05:00.000Z",
       createdAt: "2026-11-24T09:58:00.000Z",
+      dailySends: { sent: 37, cap: 45, warmupDay: 2 },
     },
   });
 export type TInstance = z.infer<typeof ZInstance>;

@@ -92,3 +92,6 @@ export const ZAcceptedInvitation = z
       accountCreated: true,
     },
   });
+export type TCreatedInvitation = z.infer<typeof ZCreatedInvitation>;
+export type TInvitationPreview = z.infer<typeof ZInvitationPreview>;
+export type TAcceptedInvitation = z.infer<typeof ZAcceptedInvitation>;

@@ -52,6 +52,37 @@ export async function findInstanceViewByName(db: Db, orgId: string, name: string
   return row;
 }
 
+/** An instance's sends against its daily cap: what the campaign engine counts (see `sentWindowCounts`). */
+export type InstanceDailySends = {
+  instanceId: string;
+  /** Messages the instance began sending (claimed for the socket) in the last 24 hours, every campaign and direct send. */
+  sent: number;
+  /** The instance's own daily cap; null = none set (the campaign's cap applies). */
+  dailyCap: number | null;
+  /** When it first connected (the start of its warm-up); null = never. */
+  pairedAt: Date | null;
+};
+
+/**
+ * Under asUser: the 24-hour send count, own daily cap and pairing time of the organization's instances (all of them,
+ * or the one `instanceId`). One row per instance; the count uses the (instance_id, sending_at) index.
+ */
+export async function listInstanceDailySends(
+  db: Db,
+  orgId: string,
+  now: Date,
+  instanceId?: string,
+): Promise<InstanceDailySends[]> {
+  return db<InstanceDailySends[]>`
+    select i.id as "instanceId", i.daily_cap as "dailyCap",
+      (select count(*)::int from public.outbound_messages o
+        where o.instance_id = i.id and o.sending_at > ${now}::timestamptz - interval '24 hours') as sent,
+      (select min(e.created_at) from public.instance_events e where e.instance_id = i.id and e.to_status = 'connected')
+        as "pairedAt"
+    from public.instances i
+    where i.org_id = ${orgId} ${instanceId ? db`and i.id = ${instanceId}` : db``}`;
+}
+
 export async function insertInstance(
   db: Db,
   input: {

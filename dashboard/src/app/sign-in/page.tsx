@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { SignInForm } from "@/features/auth/sign-in-form";
 import { LocaleSwitcher } from "@/features/shell/locale-switcher";
 import { ThemeToggle } from "@/features/shell/theme-toggle";
+import { ClientMessages } from "@/i18n/client-messages";
 import { safeNext } from "@/lib/safe-next";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -23,7 +24,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="font-semibold text-2xl tracking-tight">Mirage</p>
           <h1 className="text-muted-foreground text-sm">{t("subtitle")}</h1>
         </div>
-        <SignInForm next={safeNext(next ?? null)} />
+        <ClientMessages namespaces={["signIn"]}>
+          <SignInForm next={safeNext(next ?? null)} />
+        </ClientMessages>
       </div>
     </main>
   );

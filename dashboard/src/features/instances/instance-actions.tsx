@@ -8,13 +8,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { LazyDropdownMenu } from "@/components/ui/lazy-dropdown-menu";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { can } from "@/lib/permissions";
@@ -57,34 +51,38 @@ export function InstanceActions({ instance, afterDelete }: { instance: TInstance
 
   return (
     <>
-      <DropdownMenu>
-        <DropdownMenuTrigger asChild>
+      <LazyDropdownMenu
+        align="end"
+        trigger={
           <Button variant="ghost" size="icon" aria-label={t("menu", { name: instance.name })}>
             <MoreHorizontalIcon aria-hidden />
           </Button>
-        </DropdownMenuTrigger>
-        <DropdownMenuContent align="end">
-          {running ? (
-            <DropdownMenuItem onSelect={() => run("stop")}>
-              <SquareIcon aria-hidden /> {t("stop")}
-            </DropdownMenuItem>
-          ) : (
-            <DropdownMenuItem onSelect={() => run("start")}>
-              <PlayIcon aria-hidden /> {t("start")}
-            </DropdownMenuItem>
-          )}
-          <DropdownMenuItem onSelect={() => run("restart")}>
-            <RotateCwIcon aria-hidden /> {t("restart")}
-          </DropdownMenuItem>
-          <DropdownMenuItem onSelect={() => run("logout")}>
-            <UnlinkIcon aria-hidden /> {t("logout")}
-          </DropdownMenuItem>
-          <DropdownMenuSeparator />
-          <DropdownMenuItem destructive onSelect={() => run("delete")} data-testid="delete-instance">
-            <Trash2Icon aria-hidden /> {t("delete")}
-          </DropdownMenuItem>
-        </DropdownMenuContent>
-      </DropdownMenu>
+        }
+      >
+        {(ui) => (
+          <>
+            {running ? (
+              <ui.DropdownMenuItem onSelect={() => run("stop")}>
+                <SquareIcon aria-hidden /> {t("stop")}
+              </ui.DropdownMenuItem>
+            ) : (
+              <ui.DropdownMenuItem onSelect={() => run("start")}>
+                <PlayIcon aria-hidden /> {t("start")}
+              </ui.DropdownMenuItem>
+            )}
+            <ui.DropdownMenuItem onSelect={() => run("restart")}>
+              <RotateCwIcon aria-hidden /> {t("restart")}
+            </ui.DropdownMenuItem>
+            <ui.DropdownMenuItem onSelect={() => run("logout")}>
+              <UnlinkIcon aria-hidden /> {t("logout")}
+            </ui.DropdownMenuItem>
+            <ui.DropdownMenuSeparator />
+            <ui.DropdownMenuItem destructive onSelect={() => run("delete")} data-testid="delete-instance">
+              <Trash2Icon aria-hidden /> {t("delete")}
+            </ui.DropdownMenuItem>
+          </>
+        )}
+      </LazyDropdownMenu>
       {confirm && (
         <ConfirmAction
           action={confirm}

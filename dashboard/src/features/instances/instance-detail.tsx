@@ -14,6 +14,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { DailySends } from "./daily-sends";
 import type { HealthPoint } from "./health-chart";
 import { InstanceActions } from "./instance-actions";
 import { lastActivity, useInstance } from "./queries";
@@ -100,6 +101,7 @@ export function InstanceDetail({ id }: { id: string }) {
           />
           <Field label={t("created")} value={format.dateTime(new Date(inst.createdAt), { dateStyle: "medium" })} />
           <Field label={t("reason")} value={inst.statusReason ? reasonText(inst.statusReason) : "—"} />
+          <Field label={ti("sentToday")} value={<DailySends sends={inst.dailySends} className="max-w-48" />} />
         </dl>
       )}
       <Card>

@@ -13,6 +13,7 @@ import { can } from "@/lib/permissions";
 import { useLiveHealth } from "@/lib/realtime";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { AddNumberButton } from "./add-number-button";
+import { DailySends } from "./daily-sends";
 import { InstanceActions } from "./instance-actions";
 import { lastActivity, useInstances } from "./queries";
 import { HealthScore, StatusBadge, useReasonText } from "./status";
@@ -118,7 +119,7 @@ const InstanceCard = memo(function InstanceCard({ instance }: { instance: TInsta
           <StatusBadge status={instance.status} />
           <InstanceActions instance={instance} />
         </div>
-        <dl className="grid grid-cols-3 gap-2 px-4 text-sm">
+        <dl className="grid grid-cols-2 gap-2 px-4 text-sm">
           <div>
             <dt className="text-muted-foreground text-xs">{t("health")}</dt>
             <dd>
@@ -132,6 +133,14 @@ const InstanceCard = memo(function InstanceCard({ instance }: { instance: TInsta
           <div className="min-w-0">
             <dt className="text-muted-foreground text-xs">{t("lastActivity")}</dt>
             <dd className="truncate">{activity ? format.relativeTime(new Date(activity)) : "—"}</dd>
+          </div>
+          <div className="min-w-0">
+            <dt className="text-muted-foreground text-xs" title={t("sentTodayTitle")}>
+              {t("sentToday")}
+            </dt>
+            <dd>
+              <DailySends sends={instance.dailySends} />
+            </dd>
           </div>
         </dl>
         {reason && <p className="px-4 text-muted-foreground text-xs">{reasonText(reason)}</p>}

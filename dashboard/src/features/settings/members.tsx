@@ -1,32 +1,14 @@
 "use client";
 
 import { type TOrgRole, ZOrgRole } from "@mirage/contracts/enums";
+import type { TInvitation } from "@mirage/contracts/invitations";
 import type { TMember } from "@mirage/contracts/organizations";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { UserPlusIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
-import { type FormEvent, useState } from "react";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -35,19 +17,79 @@ import { api } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { ConfirmButton, ShownOnce } from "./confirm-button";
+import { ActionsHead, FormDialog, SettingsHeader } from "./settings-ui";
 
+type CreatedInvitation = TInvitation & { token: string };
+
+/** The link the invited person opens: this dashboard's accept page with the one-time token. */
+const acceptLink = (token: string) => `${window.location.origin}/invitations/accept?token=${encodeURIComponent(token)}`;
+
+/**
+ * Members by invitation: invite an email with a role (the one-time link is shown once, to hand over), pending
+ * invitations with a new link or revoke, and the members with their role and removal.
+ */
 export function Members() {
   const t = useTranslations("members");
-  const tr = useTranslations("roles");
+  const { org } = useSession();
+  const qc = useQueryClient();
+  const { toastError } = useErrorMessage();
+  const invitationsKey = ["invitations", org.id];
+  // Only an owner may grant or remove ownership.
+  const grantable = ZOrgRole.options.filter((r) => r !== "owner" || can(org.role, "org.own"));
+  const [link, setLink] = useState<CreatedInvitation | null>(null);
+  const resend = useMutation({
+    mutationFn: (inv: TInvitation) =>
+      api<CreatedInvitation>(`/orgs/${org.id}/invitations`, {
+        method: "POST",
+        body: { email: inv.email, role: inv.role },
+      }),
+    onSuccess: (created) => {
+      setLink(created);
+      void qc.invalidateQueries({ queryKey: invitationsKey });
+    },
+    onError: toastError,
+  });
+  return (
+    <div className="space-y-6">
+      <SettingsHeader title={t("title")}>
+        <InviteDialog roles={grantable} onDone={() => void qc.invalidateQueries({ queryKey: invitationsKey })} />
+      </SettingsHeader>
+      <MemberTable grantable={grantable} />
+      <PendingInvitations onResend={(inv) => resend.mutate(inv)} />
+      <Dialog open={link !== null} onOpenChange={(o) => !o && setLink(null)}>
+        {link && <LinkShownOnce invitation={link} />}
+      </Dialog>
+    </div>
+  );
+}
+
+function LinkShownOnce({ invitation }: { invitation: CreatedInvitation }) {
+  const t = useTranslations("members");
   const tc = useTranslations("common");
+  const format = useFormatter();
+  return (
+    <DialogContent closeLabel={tc("close")}>
+      <DialogHeader>
+        <DialogTitle>{t("linkTitle", { email: invitation.email })}</DialogTitle>
+        <DialogDescription>
+          {t("linkHelp", { expires: format.dateTime(new Date(invitation.expiresAt), { dateStyle: "medium" }) })}
+        </DialogDescription>
+      </DialogHeader>
+      <ShownOnce value={acceptLink(invitation.token)} warning={t("linkShownOnce")} copyLabel={t("copyLink")} />
+    </DialogContent>
+  );
+}
+
+function MemberTable({ grantable }: { grantable: TOrgRole[] }) {
+  const t = useTranslations("members");
+  const tr = useTranslations("roles");
   const format = useFormatter();
   const { org, me } = useSession();
   const qc = useQueryClient();
   const { toastError } = useErrorMessage();
   const key = ["members", org.id];
   const members = useQuery({ queryKey: key, queryFn: () => api<{ items: TMember[] }>(`/orgs/${org.id}/members`) });
-  // Only an owner may grant or remove ownership.
-  const grantable = ZOrgRole.options.filter((r) => r !== "owner" || can(org.role, "org.own"));
   const update = useMutation({
     mutationFn: (v: { userId: string; role: TOrgRole }) =>
       api(`/orgs/${org.id}/members/${v.userId}`, { method: "PATCH", body: { role: v.role } }),
@@ -69,153 +111,178 @@ export function Members() {
     onError: toastError,
   });
   return (
-    <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
-        <InviteDialog roles={grantable} onDone={() => void qc.invalidateQueries({ queryKey: key })} />
-      </div>
-      <Table>
-        <TableHeader>
-          <TableRow>
-            <TableHead>{t("email")}</TableHead>
-            <TableHead>{t("role")}</TableHead>
-            <TableHead>{t("since")}</TableHead>
-            <TableHead>
-              <span className="sr-only">{tc("actions")}</span>
-            </TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {(members.data?.items ?? []).map((m) => {
-            const self = m.userId === me.userId;
-            const locked = self || (m.role === "owner" && !can(org.role, "org.own"));
-            return (
-              <TableRow key={m.userId}>
-                <TableCell className="font-medium">
-                  {m.email ?? "—"} {self && <span className="text-muted-foreground text-xs">({t("you")})</span>}
-                </TableCell>
-                <TableCell>
-                  {locked ? (
-                    tr(m.role)
-                  ) : (
-                    <NativeSelect
-                      aria-label={t("roleOf", { email: m.email ?? m.userId })}
-                      value={m.role}
-                      className="w-40"
-                      onChange={(e) => update.mutate({ userId: m.userId, role: e.target.value as TOrgRole })}
-                    >
-                      {grantable.map((r) => (
-                        <option key={r} value={r}>
-                          {tr(r)}
-                        </option>
-                      ))}
-                    </NativeSelect>
-                  )}
-                </TableCell>
-                <TableCell>{format.dateTime(new Date(m.createdAt), { dateStyle: "medium" })}</TableCell>
-                <TableCell className="text-right">
-                  {!locked && (
-                    <AlertDialog>
-                      <AlertDialogTrigger asChild>
-                        <Button variant="ghost" size="sm">
-                          {t("remove")}
-                        </Button>
-                      </AlertDialogTrigger>
-                      <AlertDialogContent>
-                        <AlertDialogHeader>
-                          <AlertDialogTitle>{t("removeTitle", { email: m.email ?? "" })}</AlertDialogTitle>
-                          <AlertDialogDescription>{t("removeBody")}</AlertDialogDescription>
-                        </AlertDialogHeader>
-                        <AlertDialogFooter>
-                          <AlertDialogCancel>{tc("cancel")}</AlertDialogCancel>
-                          <AlertDialogAction destructive onClick={() => remove.mutate(m.userId)}>
-                            {t("remove")}
-                          </AlertDialogAction>
-                        </AlertDialogFooter>
-                      </AlertDialogContent>
-                    </AlertDialog>
-                  )}
+    <Table data-testid="members">
+      <TableHeader>
+        <TableRow>
+          <TableHead>{t("email")}</TableHead>
+          <TableHead>{t("role")}</TableHead>
+          <TableHead>{t("since")}</TableHead>
+          <ActionsHead />
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {(members.data?.items ?? []).map((m) => {
+          const self = m.userId === me.userId;
+          const locked = self || (m.role === "owner" && !can(org.role, "org.own"));
+          return (
+            <TableRow key={m.userId} data-member={m.email ?? m.userId}>
+              <TableCell className="font-medium">
+                {m.email ?? "—"} {self && <span className="text-muted-foreground text-xs">({t("you")})</span>}
+              </TableCell>
+              <TableCell>
+                {locked ? (
+                  tr(m.role)
+                ) : (
+                  <NativeSelect
+                    aria-label={t("roleOf", { email: m.email ?? m.userId })}
+                    value={m.role}
+                    className="w-40"
+                    onChange={(e) => update.mutate({ userId: m.userId, role: e.target.value as TOrgRole })}
+                  >
+                    {grantable.map((r) => (
+                      <option key={r} value={r}>
+                        {tr(r)}
+                      </option>
+                    ))}
+                  </NativeSelect>
+                )}
+              </TableCell>
+              <TableCell>{format.dateTime(new Date(m.createdAt), { dateStyle: "medium" })}</TableCell>
+              <TableCell className="text-right">
+                {!locked && (
+                  <ConfirmButton
+                    label={t("remove")}
+                    title={t("removeTitle", { email: m.email ?? "" })}
+                    body={t("removeBody")}
+                    onConfirm={() => remove.mutate(m.userId)}
+                  />
+                )}
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}
+
+function PendingInvitations({ onResend }: { onResend: (inv: TInvitation) => void }) {
+  const t = useTranslations("members");
+  const tr = useTranslations("roles");
+  const format = useFormatter();
+  const { org } = useSession();
+  const qc = useQueryClient();
+  const { toastError } = useErrorMessage();
+  const key = ["invitations", org.id];
+  const invitations = useQuery({
+    queryKey: key,
+    queryFn: () => api<{ items: TInvitation[] }>(`/orgs/${org.id}/invitations`),
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api(`/orgs/${org.id}/invitations/${id}`, { method: "DELETE" }),
+    onSuccess: () => {
+      toast.success(t("revoked"));
+      void qc.invalidateQueries({ queryKey: key });
+    },
+    onError: toastError,
+  });
+  const pending = (invitations.data?.items ?? []).filter((i) => i.status === "pending");
+  return (
+    <section className="space-y-2" aria-labelledby="pending-title">
+      <h2 id="pending-title" className="font-semibold text-lg">
+        {t("pendingTitle")}
+      </h2>
+      {invitations.data && pending.length === 0 ? (
+        <p className="text-muted-foreground text-sm">{t("noPending")}</p>
+      ) : (
+        <Table data-testid="invitations">
+          <TableHeader>
+            <TableRow>
+              <TableHead>{t("email")}</TableHead>
+              <TableHead>{t("role")}</TableHead>
+              <TableHead>{t("expires")}</TableHead>
+              <ActionsHead />
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {pending.map((i) => (
+              <TableRow key={i.id} data-invitation={i.email}>
+                <TableCell className="font-medium">{i.email}</TableCell>
+                <TableCell>{tr(i.role)}</TableCell>
+                <TableCell>{format.relativeTime(new Date(i.expiresAt))}</TableCell>
+                <TableCell className="space-x-1 text-right whitespace-nowrap">
+                  <Button variant="ghost" size="sm" onClick={() => onResend(i)}>
+                    {t("resend")}
+                  </Button>
+                  <ConfirmButton
+                    label={t("revoke")}
+                    title={t("revokeTitle", { email: i.email })}
+                    body={t("revokeBody")}
+                    onConfirm={() => revoke.mutate(i.id)}
+                  />
                 </TableCell>
               </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
-    </div>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </section>
   );
 }
 
 function InviteDialog({ roles, onDone }: { roles: TOrgRole[]; onDone: () => void }) {
   const t = useTranslations("members");
   const tr = useTranslations("roles");
-  const tc = useTranslations("common");
+  const format = useFormatter();
   const { org } = useSession();
-  const { describe } = useErrorMessage();
   const [open, setOpen] = useState(false);
   const invite = useMutation({
-    mutationFn: (body: { email: string; role: TOrgRole; password?: string }) =>
-      api(`/orgs/${org.id}/members`, { method: "POST", body }),
+    mutationFn: (body: { email: string; role: TOrgRole }) =>
+      api<CreatedInvitation>(`/orgs/${org.id}/invitations`, { method: "POST", body }),
     onSuccess: () => {
       toast.success(t("invited"));
-      setOpen(false);
       onDone();
     },
   });
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const password = String(f.get("password") ?? "");
-    invite.mutate({
-      email: String(f.get("email")),
-      role: String(f.get("role")) as TOrgRole,
-      ...(password ? { password } : {}),
-    });
-  };
-  const err = invite.error ? describe(invite.error) : null;
+  const created = invite.data;
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button>
-          <UserPlusIcon aria-hidden /> {t("invite")}
-        </Button>
-      </DialogTrigger>
-      <DialogContent closeLabel={tc("close")}>
-        <form onSubmit={onSubmit} className="grid gap-4">
-          <DialogHeader>
-            <DialogTitle>{t("inviteTitle")}</DialogTitle>
-            <DialogDescription>{t("inviteHelp")}</DialogDescription>
-          </DialogHeader>
-          <div className="grid gap-2">
-            <Label htmlFor="invite-email">{t("email")}</Label>
-            <Input id="invite-email" name="email" type="email" required />
-          </div>
-          <div className="grid gap-2">
-            <Label htmlFor="invite-role">{t("role")}</Label>
-            <NativeSelect id="invite-role" name="role" defaultValue="operator">
-              {roles.map((r) => (
-                <option key={r} value={r}>
-                  {tr(r)}
-                </option>
-              ))}
-            </NativeSelect>
-          </div>
-          <div className="grid gap-2">
-            <Label htmlFor="invite-password">{t("password")}</Label>
-            <Input id="invite-password" name="password" type="password" minLength={10} autoComplete="new-password" />
-            <p className="text-muted-foreground text-xs">{t("passwordHelp")}</p>
-          </div>
-          {err && (
-            <p role="alert" className="text-destructive text-sm">
-              {err.title} {err.detail && <span className="text-muted-foreground">({err.detail})</span>}
-            </p>
-          )}
-          <DialogFooter>
-            <Button type="submit" disabled={invite.isPending}>
-              {t("invite")}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (!o) invite.reset();
+      }}
+      trigger={{ label: t("invite"), icon: UserPlusIcon, testId: "invite-member" }}
+      title={created ? t("linkTitle", { email: created.email }) : t("inviteTitle")}
+      description={
+        created
+          ? t("linkHelp", { expires: format.dateTime(new Date(created.expiresAt), { dateStyle: "medium" }) })
+          : t("inviteHelp")
+      }
+      submitLabel={t("invite")}
+      pending={invite.isPending}
+      error={invite.error}
+      onSubmit={(f) => invite.mutate({ email: String(f.get("email")), role: String(f.get("role")) as TOrgRole })}
+      result={
+        created && (
+          <ShownOnce value={acceptLink(created.token)} warning={t("linkShownOnce")} copyLabel={t("copyLink")} />
+        )
+      }
+    >
+      <div className="grid gap-2">
+        <Label htmlFor="invite-email">{t("email")}</Label>
+        <Input id="invite-email" name="email" type="email" required />
+      </div>
+      <div className="grid gap-2">
+        <Label htmlFor="invite-role">{t("role")}</Label>
+        <NativeSelect id="invite-role" name="role" defaultValue="operator">
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {tr(r)}
+            </option>
+          ))}
+        </NativeSelect>
+      </div>
+    </FormDialog>
   );
 }

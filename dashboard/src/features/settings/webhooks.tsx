@@ -10,7 +10,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { PlusIcon, WebhookIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -21,7 +21,6 @@ import {
   DialogFooter,
   DialogHeader,
   DialogTitle,
-  DialogTrigger,
 } from "@/components/ui/dialog";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -31,6 +30,7 @@ import { api } from "@/lib/api";
 import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { ConfirmButton, ShownOnce } from "./confirm-button";
+import { ActionsHead, EmptyState, FormDialog, SettingsHeader } from "./settings-ui";
 
 const DELIVERY_TONE = {
   delivered: "success",
@@ -80,16 +80,11 @@ export function Webhooks() {
   const current = items.find((e) => e.id === selected) ?? items[0];
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
+      <SettingsHeader title={t("title")}>
         <CreateEndpoint onDone={invalidate} />
-      </div>
+      </SettingsHeader>
       {endpoints.data && items.length === 0 ? (
-        <div className="flex flex-col items-center gap-2 rounded-xl border border-dashed p-8 text-center">
-          <WebhookIcon className="size-8 text-muted-foreground" aria-hidden />
-          <p className="font-medium">{t("emptyTitle")}</p>
-          <p className="max-w-md text-muted-foreground text-sm">{t("emptyBody")}</p>
-        </div>
+        <EmptyState icon={WebhookIcon} title={t("emptyTitle")} body={t("emptyBody")} />
       ) : (
         <Table>
           <TableHeader>
@@ -97,9 +92,7 @@ export function Webhooks() {
               <TableHead>{t("url")}</TableHead>
               <TableHead>{t("events")}</TableHead>
               <TableHead>{t("enabled")}</TableHead>
-              <TableHead>
-                <span className="sr-only">{tc("actions")}</span>
-              </TableHead>
+              <ActionsHead />
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -150,7 +143,6 @@ export function Webhooks() {
 
 function Deliveries({ endpoint }: { endpoint: TWebhookEndpoint }) {
   const t = useTranslations("webhooks");
-  const tc = useTranslations("common");
   const format = useFormatter();
   const { org } = useSession();
   const [status, setStatus] = useState("");
@@ -190,9 +182,7 @@ function Deliveries({ endpoint }: { endpoint: TWebhookEndpoint }) {
                 <TableHead>{t("event")}</TableHead>
                 <TableHead>{t("deliveryStatus")}</TableHead>
                 <TableHead>{t("attempts")}</TableHead>
-                <TableHead>
-                  <span className="sr-only">{tc("actions")}</span>
-                </TableHead>
+                <ActionsHead />
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -289,16 +279,13 @@ function CreateEndpoint({ onDone }: { onDone: () => void }) {
   const t = useTranslations("webhooks");
   const tc = useTranslations("common");
   const { org } = useSession();
-  const { describe } = useErrorMessage();
   const [open, setOpen] = useState(false);
   const create = useMutation({
     mutationFn: (body: TCreateWebhookRequest) =>
       api<TWebhookEndpoint & { secret: string }>(`/orgs/${org.id}/webhooks`, { method: "POST", body }),
     onSuccess: onDone,
   });
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
+  const onSubmit = (f: FormData) => {
     const description = String(f.get("description") ?? "");
     create.mutate({
       url: String(f.get("url")),
@@ -307,59 +294,39 @@ function CreateEndpoint({ onDone }: { onDone: () => void }) {
       ...(description ? { description } : {}),
     });
   };
-  const err = create.error ? describe(create.error) : null;
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onOpenChange={(o) => {
         setOpen(o);
         if (!o) create.reset();
       }}
+      trigger={{ label: t("add"), icon: PlusIcon }}
+      title={t("addTitle")}
+      description={t("addHelp")}
+      submitLabel={t("add")}
+      pending={create.isPending}
+      error={create.error}
+      onSubmit={onSubmit}
+      result={create.data && <ShownOnce value={create.data.secret} warning={t("secretOnce")} copyLabel={tc("copy")} />}
     >
-      <DialogTrigger asChild>
-        <Button>
-          <PlusIcon aria-hidden /> {t("add")}
-        </Button>
-      </DialogTrigger>
-      <DialogContent closeLabel={tc("close")}>
-        <DialogHeader>
-          <DialogTitle>{t("addTitle")}</DialogTitle>
-          <DialogDescription>{t("addHelp")}</DialogDescription>
-        </DialogHeader>
-        {create.data ? (
-          <ShownOnce value={create.data.secret} warning={t("secretOnce")} copyLabel={tc("copy")} />
-        ) : (
-          <form onSubmit={onSubmit} className="grid gap-4">
-            <div className="grid gap-2">
-              <Label htmlFor="wh-url">{t("url")}</Label>
-              <Input id="wh-url" name="url" type="url" required placeholder="https://example.com/hooks/mirage" />
-            </div>
-            <div className="grid gap-2">
-              <Label htmlFor="wh-desc">{t("description")}</Label>
-              <Input id="wh-desc" name="description" maxLength={500} />
-            </div>
-            <fieldset className="grid grid-cols-2 gap-2">
-              <legend className="mb-1 font-medium text-sm">{t("eventsHelp")}</legend>
-              {ZWebhookEventType.options.map((ev) => (
-                <label key={ev} className="flex items-center gap-2 font-mono text-xs">
-                  <input type="checkbox" name="events" value={ev} className="size-4" />
-                  {ev}
-                </label>
-              ))}
-            </fieldset>
-            {err && (
-              <p role="alert" className="text-destructive text-sm">
-                {err.title} {err.detail && <span className="text-muted-foreground">({err.detail})</span>}
-              </p>
-            )}
-            <DialogFooter>
-              <Button type="submit" disabled={create.isPending}>
-                {t("add")}
-              </Button>
-            </DialogFooter>
-          </form>
-        )}
-      </DialogContent>
-    </Dialog>
+      <div className="grid gap-2">
+        <Label htmlFor="wh-url">{t("url")}</Label>
+        <Input id="wh-url" name="url" type="url" required placeholder="https://example.com/hooks/mirage" />
+      </div>
+      <div className="grid gap-2">
+        <Label htmlFor="wh-desc">{t("description")}</Label>
+        <Input id="wh-desc" name="description" maxLength={500} />
+      </div>
+      <fieldset className="grid grid-cols-2 gap-2">
+        <legend className="mb-1 font-medium text-sm">{t("eventsHelp")}</legend>
+        {ZWebhookEventType.options.map((ev) => (
+          <label key={ev} className="flex items-center gap-2 font-mono text-xs">
+            <input type="checkbox" name="events" value={ev} className="size-4" />
+            {ev}
+          </label>
+        ))}
+      </fieldset>
+    </FormDialog>
   );
 }

@@ -4,13 +4,7 @@ import { LanguagesIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuRadioGroup,
-  DropdownMenuRadioItem,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { LazyDropdownMenu } from "@/components/ui/lazy-dropdown-menu";
 import { LOCALE_COOKIE } from "@/i18n/locales";
 
 /** Saves the choice in a cookie (read by the server on every request) and re-renders in the new language. */
@@ -24,22 +18,24 @@ export function LocaleSwitcher() {
     router.refresh();
   };
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
+    <LazyDropdownMenu
+      align="end"
+      trigger={
         <Button variant="ghost" size="icon" aria-label={t("language")}>
           <LanguagesIcon aria-hidden />
         </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="end">
-        <DropdownMenuRadioGroup value={locale} onValueChange={choose}>
-          <DropdownMenuRadioItem value="en" lang="en">
+      }
+    >
+      {(ui) => (
+        <ui.DropdownMenuRadioGroup value={locale} onValueChange={choose}>
+          <ui.DropdownMenuRadioItem value="en" lang="en">
             English
-          </DropdownMenuRadioItem>
-          <DropdownMenuRadioItem value="pt-BR" lang="pt-BR">
+          </ui.DropdownMenuRadioItem>
+          <ui.DropdownMenuRadioItem value="pt-BR" lang="pt-BR">
             Português (Brasil)
-          </DropdownMenuRadioItem>
-        </DropdownMenuRadioGroup>
-      </DropdownMenuContent>
-    </DropdownMenu>
+          </ui.DropdownMenuRadioItem>
+        </ui.DropdownMenuRadioGroup>
+      )}
+    </LazyDropdownMenu>
   );
 }

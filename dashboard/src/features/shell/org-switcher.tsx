@@ -4,14 +4,7 @@ import { Building2Icon, ChevronsUpDownIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuLabel,
-  DropdownMenuRadioGroup,
-  DropdownMenuRadioItem,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { LazyDropdownMenu } from "@/components/ui/lazy-dropdown-menu";
 import { useSession } from "./session-context";
 
 export function OrgSwitcher() {
@@ -26,8 +19,10 @@ export function OrgSwitcher() {
     router.refresh();
   };
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
+    <LazyDropdownMenu
+      align="start"
+      className="w-64"
+      trigger={
         <Button variant="outline" className="w-full justify-between" aria-label={t("switchOrg", { name: org.name })}>
           <span className="flex min-w-0 items-center gap-2">
             <Building2Icon aria-hidden />
@@ -35,18 +30,21 @@ export function OrgSwitcher() {
           </span>
           <ChevronsUpDownIcon className="opacity-60" aria-hidden />
         </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="start" className="w-64">
-        <DropdownMenuLabel>{t("organizations")}</DropdownMenuLabel>
-        <DropdownMenuRadioGroup value={org.id} onValueChange={choose}>
-          {me.organizations.map((o) => (
-            <DropdownMenuRadioItem key={o.id} value={o.id}>
-              <span className="truncate">{o.name}</span>
-              <span className="ml-auto text-muted-foreground text-xs">{tr(o.role)}</span>
-            </DropdownMenuRadioItem>
-          ))}
-        </DropdownMenuRadioGroup>
-      </DropdownMenuContent>
-    </DropdownMenu>
+      }
+    >
+      {(ui) => (
+        <>
+          <ui.DropdownMenuLabel>{t("organizations")}</ui.DropdownMenuLabel>
+          <ui.DropdownMenuRadioGroup value={org.id} onValueChange={choose}>
+            {me.organizations.map((o) => (
+              <ui.DropdownMenuRadioItem key={o.id} value={o.id}>
+                <span className="truncate">{o.name}</span>
+                <span className="ml-auto text-muted-foreground text-xs">{tr(o.role)}</span>
+              </ui.DropdownMenuRadioItem>
+            ))}
+          </ui.DropdownMenuRadioGroup>
+        </>
+      )}
+    </LazyDropdownMenu>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { HealthBoard } from "@/features/health/health-board";
 import { AdminOnly } from "@/features/shell/admin-only";
+import { ClientMessages } from "@/i18n/client-messages";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("health"))("title") };
@@ -9,8 +10,10 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default function HealthPage() {
   return (
-    <AdminOnly>
-      <HealthBoard />
-    </AdminOnly>
+    <ClientMessages namespaces={["health", "advice", "instances"]}>
+      <AdminOnly>
+        <HealthBoard />
+      </AdminOnly>
+    </ClientMessages>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { InstanceDetail } from "@/features/instances/instance-detail";
+import { ClientMessages } from "@/i18n/client-messages";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("instance"))("title") };
@@ -8,5 +9,9 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function InstancePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return <InstanceDetail id={id} />;
+  return (
+    <ClientMessages namespaces={["instance", "instances", "actions"]}>
+      <InstanceDetail id={id} />
+    </ClientMessages>
+  );
 }

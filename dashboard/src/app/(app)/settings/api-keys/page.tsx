@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { ApiKeys } from "@/features/settings/api-keys";
 import { AdminOnly } from "@/features/shell/admin-only";
+import { ClientMessages } from "@/i18n/client-messages";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("apiKeys"))("title") };
@@ -9,8 +10,10 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default function Page() {
   return (
-    <AdminOnly>
-      <ApiKeys />
-    </AdminOnly>
+    <ClientMessages namespaces={["apiKeys"]}>
+      <AdminOnly>
+        <ApiKeys />
+      </AdminOnly>
+    </ClientMessages>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { AuditLog } from "@/features/settings/audit-log";
 import { AdminOnly } from "@/features/shell/admin-only";
+import { ClientMessages } from "@/i18n/client-messages";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("audit"))("title") };
@@ -9,8 +10,10 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default function Page() {
   return (
-    <AdminOnly>
-      <AuditLog />
-    </AdminOnly>
+    <ClientMessages namespaces={["audit"]}>
+      <AdminOnly>
+        <AuditLog />
+      </AdminOnly>
+    </ClientMessages>
   );
 }

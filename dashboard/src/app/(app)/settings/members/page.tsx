@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { Members } from "@/features/settings/members";
 import { AdminOnly } from "@/features/shell/admin-only";
+import { ClientMessages } from "@/i18n/client-messages";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("members"))("title") };
@@ -9,8 +10,10 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default function Page() {
   return (
-    <AdminOnly>
-      <Members />
-    </AdminOnly>
+    <ClientMessages namespaces={["members", "invitation"]}>
+      <AdminOnly>
+        <Members />
+      </AdminOnly>
+    </ClientMessages>
   );
 }

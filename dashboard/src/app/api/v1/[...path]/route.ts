@@ -6,6 +6,9 @@ import { ACCESS_COOKIE } from "@/lib/server/session";
 // The BFF: the browser calls /api/v1/… on the dashboard's origin with its cookies; this adds the bearer token and
 // forwards to the orchestrator. Token endpoints are not forwarded: tokens never travel to browser JavaScript.
 const BLOCKED = /^auth\/(login|refresh|logout)$/;
+// Public endpoints (an invitation is previewed and accepted by people without a session): forwarded without a token
+// when there is no session, with the session's token when there is one (an existing account accepts as itself).
+const PUBLIC = /^invitations\/(preview|accept)$/;
 const FORWARDED_HEADERS = ["content-type", "accept", "x-request-id"];
 
 async function forward(req: NextRequest, ctx: { params: Promise<{ path: string[] }> }): Promise<NextResponse> {
@@ -13,8 +16,10 @@ async function forward(req: NextRequest, ctx: { params: Promise<{ path: string[]
   const joined = path.map(encodeURIComponent).join("/");
   if (BLOCKED.test(joined)) return problemResponse(404, "not_found", "use /api/session");
   const session = await sessionAccess(req);
-  if (!session) return problemResponse(401, "unauthenticated", "your session has ended; sign in again");
-  const headers = new Headers({ authorization: `Bearer ${session.accessToken}` });
+  if (!session && !PUBLIC.test(joined)) {
+    return problemResponse(401, "unauthenticated", "your session has ended; sign in again");
+  }
+  const headers = new Headers(session ? { authorization: `Bearer ${session.accessToken}` } : {});
   for (const h of FORWARDED_HEADERS) {
     const v = req.headers.get(h);
     if (v) headers.set(h, v);
@@ -42,7 +47,7 @@ async function forward(req: NextRequest, ctx: { params: Promise<{ path: string[]
     out.cookies.delete(ACCESS_COOKIE);
     return out;
   }
-  return withRefreshed(out, session, req);
+  return session ? withRefreshed(out, session, req) : out;
 }
 
 export { forward as DELETE, forward as GET, forward as PATCH, forward as POST, forward as PUT };

@@ -1,0 +1,114 @@
+"use client";
+
+import type { LucideIcon } from "lucide-react";
+import { useTranslations } from "next-intl";
+import type { FormEvent, ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
+import { TableHead } from "@/components/ui/table";
+import { useErrorMessage } from "@/lib/use-error-message";
+
+// The pieces every settings page (members, API keys, webhooks) repeats: the heading row with its main action, the
+// empty state, the form dialog with its error and its one-time result, and the unlabeled actions column.
+
+/** The page's heading with its main action on the right. */
+export function SettingsHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      <h1 className="mr-auto font-semibold text-2xl">{title}</h1>
+      {children}
+    </div>
+  );
+}
+
+/** Nothing here yet: what the list will hold and how to start it. */
+export function EmptyState({ icon: Icon, title, body }: { icon: LucideIcon; title: string; body: string }) {
+  return (
+    <div className="flex flex-col items-center gap-2 rounded-xl border border-dashed p-8 text-center">
+      <Icon className="size-8 text-muted-foreground" aria-hidden />
+      <p className="font-medium">{title}</p>
+      <p className="max-w-md text-muted-foreground text-sm">{body}</p>
+    </div>
+  );
+}
+
+/** The header cell of a row-actions column: announced to screen readers, empty on screen. */
+export function ActionsHead() {
+  const tc = useTranslations("common");
+  return (
+    <TableHead>
+      <span className="sr-only">{tc("actions")}</span>
+    </TableHead>
+  );
+}
+
+/** An API error under a form, in words (never a stack). */
+export function FormError({ error }: { error: unknown }) {
+  const { describe } = useErrorMessage();
+  if (!error) return null;
+  const err = describe(error);
+  return (
+    <p role="alert" className="text-destructive text-sm">
+      {err.title} {err.detail && <span className="text-muted-foreground">({err.detail})</span>}
+    </p>
+  );
+}
+
+/**
+ * A button that opens a dialog holding a form. When `result` is set (a secret or a link shown once), the dialog shows
+ * it instead of the form. The caller owns `open` so it can close it on success or reset the mutation on close.
+ */
+export function FormDialog(props: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  trigger: { label: string; icon?: LucideIcon; testId?: string };
+  title: string;
+  description: string;
+  submitLabel: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (form: FormData) => void;
+  result?: ReactNode;
+  children: ReactNode;
+}) {
+  const tc = useTranslations("common");
+  const Icon = props.trigger.icon;
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    props.onSubmit(new FormData(e.currentTarget));
+  };
+  return (
+    <Dialog open={props.open} onOpenChange={props.onOpenChange}>
+      <DialogTrigger asChild>
+        <Button data-testid={props.trigger.testId}>
+          {Icon && <Icon aria-hidden />} {props.trigger.label}
+        </Button>
+      </DialogTrigger>
+      <DialogContent closeLabel={tc("close")}>
+        <DialogHeader>
+          <DialogTitle>{props.title}</DialogTitle>
+          <DialogDescription>{props.description}</DialogDescription>
+        </DialogHeader>
+        {props.result ?? (
+          <form onSubmit={submit} className="grid gap-4">
+            {props.children}
+            <FormError error={props.error} />
+            <DialogFooter>
+              <Button type="submit" disabled={props.pending}>
+                {props.submitLabel}
+              </Button>
+            </DialogFooter>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}
