@@ -46,7 +46,7 @@ export function holidayRoutes(deps: { db: Database }): RouteDef[] {
       roles: ALL_ROLES,
       params: ZOrgIdParams,
       query: ZHolidayListQuery,
-      responses: { 200: { description: "Holidays", schema: ZHolidayList } },
+      responses: { 200: { description: "Holidays", schema: ZHolidayList, example: ZHolidayList.meta()?.example } },
       async handler({ params, query, principal }) {
         const year = new Date().getUTCFullYear();
         const from = query.from ?? `${year}-01-01`;

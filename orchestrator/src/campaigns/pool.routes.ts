@@ -49,7 +49,9 @@ export function campaignPoolRoutes(deps: { db: Database; engine: CampaignEngine 
       auth: READ,
       roles: ALL_ROLES,
       params: ZCampaignParams,
-      responses: { 200: { description: "The pool", schema: ZCampaignSenderList } },
+      responses: {
+        200: { description: "The pool", schema: ZCampaignSenderList, example: ZCampaignSenderList.meta()?.example },
+      },
       async handler({ params, principal }) {
         return { status: 200, body: { items: await pool(params.orgId, params.campaignId, principal) } };
       },
@@ -68,7 +70,13 @@ export function campaignPoolRoutes(deps: { db: Database; engine: CampaignEngine 
       roles: MARKETING_ROLES,
       params: ZCampaignParams,
       body: ZAddCampaignSenderRequest,
-      responses: { 200: { description: "The number as it is now in the pool", schema: ZCampaignSender } },
+      responses: {
+        200: {
+          description: "The number as it is now in the pool",
+          schema: ZCampaignSender,
+          example: ZCampaignSender.meta()?.example,
+        },
+      },
       async handler({ params, body, principal }, req) {
         const started = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
           const c = await mustFindCampaign(tx, params.orgId, params.campaignId);

@@ -42,7 +42,9 @@ export const ZCampaignSender = z
   });
 export type TCampaignSender = z.infer<typeof ZCampaignSender>;
 
-export const ZCampaignSenderList = z.object({ items: z.array(ZCampaignSender) }).meta({ id: "CampaignSenderList" });
+export const ZCampaignSenderList = z
+  .object({ items: z.array(ZCampaignSender) })
+  .meta({ id: "CampaignSenderList", example: { items: [ZCampaignSender.meta()?.example] } });
 
 export const ZAddCampaignSenderRequest = z
   .strictObject({

@@ -32,7 +32,9 @@ export const ZHoliday = z
   });
 export type THoliday = z.infer<typeof ZHoliday>;
 
-export const ZHolidayList = z.object({ items: z.array(ZHoliday) }).meta({ id: "HolidayList" });
+export const ZHolidayList = z
+  .object({ items: z.array(ZHoliday) })
+  .meta({ id: "HolidayList", example: { items: [ZHoliday.meta()?.example] } });
 
 /** Days from `from` to `to` (inclusive; default: this calendar year), optionally of one country (and every country). */
 export const ZHolidayListQuery = z.strictObject({
