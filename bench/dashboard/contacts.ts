@@ -11,15 +11,10 @@
  * Usage: pnpm exec tsx bench/dashboard/contacts.ts [--contacts 100000] [--runs 5]
  * Needs a dashboard build (built here when stale) and /usr/bin/chromium.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { loadavg } from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import type * as PW from "../../dashboard/node_modules/playwright-core/index.js";
-import { intArg, median } from "../lib.ts";
-import { startBenchStack } from "../orchestrator/stack.ts";
+import { intArg, median, shutdown } from "../lib.ts";
+import { startDashboardBench } from "./stack.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,50 +24,12 @@ const { values } = parseArgs({
 });
 const N = intArg("contacts", values.contacts, 100_000);
 const RUNS = intArg("runs", values.runs, 5);
-const root = path.resolve(import.meta.dirname, "../..");
-const dashboardDir = path.join(root, "dashboard");
-const { chromium } = createRequire(path.join(dashboardDir, "package.json"))("playwright-core") as typeof PW;
-const PASSWORD = "bench-password-123";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const children: ChildProcess[] = [];
-let cleanup: (() => Promise<void>) | undefined;
-async function shutdown(code: number): Promise<never> {
-  for (const c of children) if (c.exitCode === null && c.pid) process.kill(c.pid, "SIGTERM");
-  await cleanup?.().catch(() => undefined);
-  process.exit(code);
-}
-process.on("SIGINT", () => void shutdown(130));
-process.on("SIGTERM", () => void shutdown(143));
-
-execFileSync(process.execPath, [path.join(dashboardDir, "scripts/build.mjs"), "--if-stale"], {
-  cwd: dashboardDir,
-  stdio: "inherit",
-});
-const dashPort = await freePort();
-const dashUrl = `http://127.0.0.1:${dashPort}`;
-const stack = await startBenchStack({ CORS_ORIGINS: dashUrl, BCRYPT_COST: "4", LOGIN_RATE_PER_IP_PER_MINUTE: "1000" });
-let browser: PW.Browser | undefined;
-cleanup = async () => {
-  await browser?.close().catch(() => undefined);
-  await stack.close();
-};
+const { stack, dashUrl, open } = await startDashboardBench();
 
 const ROW = '[data-testid="contact-row"]';
 const rowCount = `document.querySelectorAll('${ROW}').length`;
 
 try {
-  await stack.admin`update auth.users set encrypted_password = extensions.crypt(${PASSWORD}, extensions.gen_salt('bf', 4))`;
   const seeded = Date.now();
   await stack.admin`
     insert into public.contacts (org_id, phone_e164, name, tags, custom_fields, consent_state, last_inbound_at, created_at)
@@ -86,32 +43,7 @@ try {
   await stack.admin`analyze public.contacts`;
   const seedMs = Date.now() - seeded;
 
-  const dashboard = spawn(process.execPath, [path.join(dashboardDir, "scripts/serve.mjs")], {
-    cwd: dashboardDir,
-    env: { ...process.env, DASHBOARD_HOST: "127.0.0.1", DASHBOARD_PORT: String(dashPort), MIRAGE_API_URL: stack.url },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(dashboard);
-  for (let i = 0; ; i++) {
-    const up = await fetch(`${dashUrl}/sign-in`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (i > 600) throw new Error("the dashboard did not start");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  browser = await chromium.launch({
-    executablePath: process.env.MIRAGE_CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-sync"],
-  });
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en" });
-  const page = await ctx.newPage();
-  await page.goto(`${dashUrl}/sign-in?next=/contacts`);
-  await page.locator("#email").fill("marketer@bench.test");
-  await page.locator("#password").fill(PASSWORD);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((u) => u.pathname === "/contacts");
+  const { page } = await open({ email: "marketer@bench.test", next: "/contacts" });
 
   const firstRow: number[] = [];
   const firstPage: number[] = [];

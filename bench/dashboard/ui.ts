@@ -8,15 +8,11 @@
  * Usage: pnpm exec tsx bench/dashboard/ui.ts [--instances 500] [--runs 5] [--changes 60]
  * Needs a dashboard build (built here when stale) and /usr/bin/chromium.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import type * as PW from "../../dashboard/node_modules/playwright-core/index.js";
-import { median } from "../lib.ts";
-import { percentiles, startBenchStack } from "../orchestrator/stack.ts";
+import { median, shutdown } from "../lib.ts";
+import { percentiles } from "../orchestrator/stack.ts";
+import { startDashboardBench } from "./stack.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,46 +25,9 @@ const { values } = parseArgs({
 const N = Number(values.instances);
 const RUNS = Number(values.runs);
 const CHANGES = Number(values.changes);
-const root = path.resolve(import.meta.dirname, "../..");
-const dashboardDir = path.join(root, "dashboard");
-const { chromium } = createRequire(path.join(dashboardDir, "package.json"))("playwright-core") as typeof PW;
-const PASSWORD = "bench-password-123";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const children: ChildProcess[] = [];
-let cleanup: (() => Promise<void>) | undefined;
-async function shutdown(code: number): Promise<never> {
-  for (const c of children) if (c.exitCode === null && c.pid) process.kill(c.pid, "SIGTERM");
-  await cleanup?.().catch(() => undefined);
-  process.exit(code);
-}
-process.on("SIGINT", () => void shutdown(130));
-
-execFileSync(process.execPath, [path.join(dashboardDir, "scripts/build.mjs"), "--if-stale"], {
-  cwd: dashboardDir,
-  stdio: "inherit",
-});
-const dashPort = await freePort();
-const dashUrl = `http://127.0.0.1:${dashPort}`;
-const stack = await startBenchStack({ CORS_ORIGINS: dashUrl, BCRYPT_COST: "4", LOGIN_RATE_PER_IP_PER_MINUTE: "1000" });
-let browser: PW.Browser | undefined;
-cleanup = async () => {
-  await browser?.close().catch(() => undefined);
-  await stack.close();
-};
+const { stack, dashUrl, open } = await startDashboardBench();
 
 try {
-  await stack.admin`update auth.users set encrypted_password = extensions.crypt(${PASSWORD}, extensions.gen_salt('bf', 4))`;
   // N numbers, stopped (no worker hosts them), with a spread of states and health like a real fleet.
   const states = ["connected", "connected", "connected", "degraded", "restricted", "logged_out", "stopped"];
   const rows = Array.from({ length: N }, (_, i) => ({
@@ -84,42 +43,7 @@ try {
   const [target] = await stack.admin<{ id: string }[]>`select id from public.instances where name = 'bench-0000'`;
   if (!target) throw new Error("no instance");
 
-  const dashboard = spawn(process.execPath, [path.join(dashboardDir, "scripts/serve.mjs")], {
-    cwd: dashboardDir,
-    env: { ...process.env, DASHBOARD_HOST: "127.0.0.1", DASHBOARD_PORT: String(dashPort), MIRAGE_API_URL: stack.url },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(dashboard);
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${dashUrl}/sign-in`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 600) throw new Error("the dashboard did not start");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  browser = await chromium.launch({
-    executablePath: process.env.MIRAGE_CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en" });
-  const page = await ctx.newPage();
-  await page.goto(`${dashUrl}/sign-in`);
-  await page.locator("#email").fill("owner@bench.test");
-  await page.locator("#password").fill(PASSWORD);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((u) => u.pathname === "/instances");
+  const { browser, ctx, page } = await open({ email: "owner@bench.test" });
 
   // First-load JS: every script of a cold load of /instances (cache disabled through a fresh context's routes).
   const cold = await browser.newContext({ storageState: await ctx.storageState() });

@@ -47,7 +47,8 @@ const withDb = (url: string, db: string, user?: string, password?: string) => {
   return u.toString();
 };
 
-async function freePort(): Promise<number> {
+/** A free TCP port on the loopback interface (bound, read, released). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);

@@ -63,3 +63,39 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+/**
+ * Every catalogue message that differs between English and Portuguese and is long enough to be recognisable: its
+ * longest literal run between placeholders, when that run has 6 characters or more. What a pt-BR page must not show.
+ */
+export function englishOnly(en: object, ptBR: object): string[] {
+  const out: string[] = [];
+  const walk = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(a)) {
+      if (typeof v === "object" && v) walk(v as Record<string, unknown>, b[k] as Record<string, unknown>);
+      else if (typeof v === "string" && v !== b[k]) {
+        const run =
+          v
+            .split(/\{[^}]*\}/)
+            .sort((x, y) => y.length - x.length)[0]
+            ?.trim() ?? "";
+        if (run.length >= 6) out.push(run);
+      }
+    }
+  };
+  walk(en as Record<string, unknown>, ptBR as Record<string, unknown>);
+  return out;
+}
+
+/** Whole-word match ("Remove" is not found inside "Remover"). */
+function containsWords(text: string, phrase: string): boolean {
+  const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "u").test(text);
+}
+
+/** The phrases of `englishOnly` that the page shows now, as whole words of its visible text. */
+export async function untranslated(page: Page, englishPhrases: string[]): Promise<string[]> {
+  // biome-ignore lint/performance/useDomNodeTextContent: what is rendered visibly is what must be Portuguese.
+  const text = await page.evaluate(() => document.body.innerText);
+  return englishPhrases.filter((s) => containsWords(text, s));
+}

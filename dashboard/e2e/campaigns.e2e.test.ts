@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue } from "../src/i18n/catalogue";
-import { CHROMIUM, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
+import { CHROMIUM, englishOnly, launchBrowser, newContext, seriousViolations, signIn, untranslated } from "./browser";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
 const en = await loadCatalogue("en");
@@ -288,31 +288,6 @@ describe("a marketer's campaign, from the template to the live view", () => {
   });
 });
 
-/** Every catalogue string that differs between the languages, as its longest literal run (see dashboard.e2e). */
-function englishOnly(): string[] {
-  const out: string[] = [];
-  const walk = (a: Record<string, unknown>, b: Record<string, unknown>) => {
-    for (const [k, v] of Object.entries(a)) {
-      if (typeof v === "object" && v) walk(v as Record<string, unknown>, b[k] as Record<string, unknown>);
-      else if (typeof v === "string" && v !== b[k]) {
-        const run =
-          v
-            .split(/\{[^}]*\}/)
-            .sort((x, y) => y.length - x.length)[0]
-            ?.trim() ?? "";
-        if (run.length >= 6) out.push(run);
-      }
-    }
-  };
-  walk(en as Record<string, unknown>, ptBR as Record<string, unknown>);
-  return out;
-}
-
-function containsWords(text: string, phrase: string): boolean {
-  const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "u").test(text);
-}
-
 describe("the marketer's pages in both languages", () => {
   for (const look of [
     { locale: "en", theme: "light" },
@@ -322,7 +297,7 @@ describe("the marketer's pages in both languages", () => {
       const ctx = await newContext(browser, look);
       const page = await ctx.newPage();
       const problems: string[] = [];
-      const leftovers = englishOnly();
+      const leftovers = englishOnly(en, ptBR);
       const draft = await call("POST", org("/campaigns"), marketer, {
         name: `Rascunho ${look.locale}`,
         templateId,
@@ -347,9 +322,7 @@ describe("the marketer's pages in both languages", () => {
         await page.screenshot({ path: path.join(shots, `${p.name}-${look.theme}-${look.locale}.png`), fullPage: true });
         for (const v of await seriousViolations(page)) problems.push(`${p.name}: ${v}`);
         if (look.locale === "pt-BR") {
-          // biome-ignore lint/performance/useDomNodeTextContent: what is rendered visibly is what must be Portuguese.
-          const text = await page.evaluate(() => document.body.innerText);
-          for (const s of leftovers) if (containsWords(text, s)) problems.push(`${p.name}: untranslated "${s}"`);
+          for (const s of await untranslated(page, leftovers)) problems.push(`${p.name}: untranslated "${s}"`);
         }
       }
       // Every wizard step of the draft, by keyboard-reachable step buttons, checked too.

@@ -9,7 +9,16 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue } from "../src/i18n/catalogue";
-import { CHROMIUM, type Look, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
+import {
+  CHROMIUM,
+  englishOnly,
+  type Look,
+  launchBrowser,
+  newContext,
+  seriousViolations,
+  signIn,
+  untranslated,
+} from "./browser";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
 const en = await loadCatalogue("en");
@@ -201,33 +210,6 @@ describe("session", () => {
   });
 });
 
-/** Every catalogue string that differs between the languages and is long enough to be recognisable. */
-function englishOnly(): string[] {
-  const out: string[] = [];
-  const walk = (a: Record<string, unknown>, b: Record<string, unknown>) => {
-    for (const [k, v] of Object.entries(a)) {
-      if (typeof v === "object" && v) walk(v as Record<string, unknown>, b[k] as Record<string, unknown>);
-      else if (typeof v === "string" && v !== b[k]) {
-        // Text around placeholders: the longest literal run of the message.
-        const run =
-          v
-            .split(/\{[^}]*\}/)
-            .sort((x, y) => y.length - x.length)[0]
-            ?.trim() ?? "";
-        if (run.length >= 6) out.push(run);
-      }
-    }
-  };
-  walk(en as Record<string, unknown>, ptBR as Record<string, unknown>);
-  return out;
-}
-
-/** Whole-word match ("Remove" is not found inside "Remover"). */
-function containsWords(text: string, phrase: string): boolean {
-  const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "u").test(text);
-}
-
 const PAGES = [
   { name: "instances", path: "/instances" },
   { name: "instance", path: "instance" },
@@ -251,15 +233,13 @@ describe("every page, both themes, both languages", () => {
       const ctx = await newContext(browser, look);
       const page = await ctx.newPage();
       const problems: string[] = [];
-      const leftovers = englishOnly();
+      const leftovers = englishOnly(en, ptBR);
       const check = async (name: string) => {
         await page.waitForLoadState("networkidle").catch(() => undefined);
         await page.screenshot({ path: path.join(shots, `${name}-${look.theme}-${look.locale}.png`), fullPage: true });
         for (const v of await seriousViolations(page)) problems.push(`${name}: ${v}`);
         if (look.locale === "pt-BR") {
-          // biome-ignore lint/performance/useDomNodeTextContent: what is rendered visibly is what must be Portuguese.
-          const text = await page.evaluate(() => document.body.innerText);
-          for (const s of leftovers) if (containsWords(text, s)) problems.push(`${name}: untranslated "${s}"`);
+          for (const s of await untranslated(page, leftovers)) problems.push(`${name}: untranslated "${s}"`);
           expect(await page.evaluate(() => document.documentElement.lang)).toBe("pt-BR");
         }
       };

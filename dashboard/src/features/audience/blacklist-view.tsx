@@ -13,8 +13,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { ConfirmButton } from "@/features/settings/confirm-button";
 import { useSession } from "@/features/shell/session-context";
-import { api } from "@/lib/api";
 import { toast } from "@/lib/toast";
+import { useDelete } from "@/lib/use-delete";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { BlacklistAddDialog } from "./blacklist-add-dialog";
 import { audienceKeys, useBlacklistPages } from "./queries";
@@ -41,13 +41,10 @@ export function BlacklistView() {
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
   const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
   const invalidate = () => void qc.invalidateQueries({ queryKey: audienceKeys.blacklist(org.id) });
-  const remove = useMutation({
-    mutationFn: (id: string) => api(`/orgs/${org.id}/blacklist/${id}`, { method: "DELETE" }),
-    onSuccess: () => {
-      invalidate();
-      toast.success(t("removed"));
-    },
-    onError: toastError,
+  const remove = useDelete({
+    path: (id) => `/orgs/${org.id}/blacklist/${id}`,
+    queryKey: audienceKeys.blacklist(org.id),
+    done: t("removed"),
   });
   const upload = useMutation({
     mutationFn: (file: File) => postFile<ImportOutcome>(`/orgs/${org.id}/blacklist/import`, file, {}),

@@ -9,13 +9,13 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
-import { toast } from "@/lib/toast";
-import { useErrorMessage } from "@/lib/use-error-message";
-import { ConfirmButton, ShownOnce } from "./confirm-button";
-import { ActionsHead, EmptyState, FormDialog, SettingsHeader } from "./settings-ui";
+import { useDelete } from "@/lib/use-delete";
+import { ActionsCell, ShownOnce } from "./confirm-button";
+import { SettingsTable } from "./settings-table";
+import { EmptyState, FormDialog, SettingsHeader } from "./settings-ui";
 
 /** The catalogue key of a scope's label: `messages:send` keeps the key its former name `send` had. */
 const scopeKey = (s: TApiKeyScope) => (s === "messages:send" ? "send" : s);
@@ -25,74 +25,56 @@ export function ApiKeys() {
   const format = useFormatter();
   const { org } = useSession();
   const qc = useQueryClient();
-  const { toastError } = useErrorMessage();
   const key = ["api-keys", org.id];
   const keys = useQuery({ queryKey: key, queryFn: () => api<{ items: TApiKey[] }>(`/orgs/${org.id}/api-keys`) });
-  const revoke = useMutation({
-    mutationFn: (id: string) => api(`/orgs/${org.id}/api-keys/${id}`, { method: "DELETE" }),
-    onSuccess: () => {
-      toast.success(t("revoked"));
-      void qc.invalidateQueries({ queryKey: key });
-    },
-    onError: toastError,
-  });
+  const revoke = useDelete({ path: (id) => `/orgs/${org.id}/api-keys/${id}`, queryKey: key, done: t("revoked") });
   const items = keys.data?.items ?? [];
   return (
     <div className="space-y-4">
       <SettingsHeader title={t("title")}>
         <CreateKey onDone={() => void qc.invalidateQueries({ queryKey: key })} />
       </SettingsHeader>
-      {keys.data && items.length === 0 ? (
-        <EmptyState icon={KeyRoundIcon} title={t("emptyTitle")} body={t("emptyBody")} />
-      ) : (
-        <Table>
-          <TableHeader>
-            <TableRow>
-              <TableHead>{t("name")}</TableHead>
-              <TableHead>{t("prefix")}</TableHead>
-              <TableHead>{t("scopes")}</TableHead>
-              <TableHead>{t("lastUsed")}</TableHead>
-              <TableHead>{t("state")}</TableHead>
-              <ActionsHead />
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {items.map((k) => (
-              <TableRow key={k.id}>
-                <TableCell className="font-medium">{k.name}</TableCell>
-                <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
-                <TableCell>
-                  <span className="flex flex-wrap gap-1">
-                    {k.scopes.map((s) => (
-                      <Badge key={s} variant="secondary">
-                        {t(`scope.${scopeKey(s)}`)}
-                      </Badge>
-                    ))}
-                  </span>
-                </TableCell>
-                <TableCell>{k.lastUsedAt ? format.relativeTime(new Date(k.lastUsedAt)) : t("never")}</TableCell>
-                <TableCell>
-                  {k.revokedAt ? (
-                    <Badge variant="destructive">{t("revokedState")}</Badge>
-                  ) : (
-                    <Badge variant="success">{t("active")}</Badge>
-                  )}
-                </TableCell>
-                <TableCell className="text-right">
-                  {!k.revokedAt && (
-                    <ConfirmButton
-                      label={t("revoke")}
-                      title={t("revokeTitle", { name: k.name })}
-                      body={t("revokeBody")}
-                      onConfirm={() => revoke.mutate(k.id)}
-                    />
-                  )}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+      <SettingsTable
+        heads={[t("name"), t("prefix"), t("scopes"), t("lastUsed"), t("state")]}
+        empty={
+          keys.data &&
+          items.length === 0 && <EmptyState icon={KeyRoundIcon} title={t("emptyTitle")} body={t("emptyBody")} />
+        }
+      >
+        {items.map((k) => (
+          <TableRow key={k.id}>
+            <TableCell className="font-medium">{k.name}</TableCell>
+            <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
+            <TableCell>
+              <span className="flex flex-wrap gap-1">
+                {k.scopes.map((s) => (
+                  <Badge key={s} variant="secondary">
+                    {t(`scope.${scopeKey(s)}`)}
+                  </Badge>
+                ))}
+              </span>
+            </TableCell>
+            <TableCell>{k.lastUsedAt ? format.relativeTime(new Date(k.lastUsedAt)) : t("never")}</TableCell>
+            <TableCell>
+              {k.revokedAt ? (
+                <Badge variant="destructive">{t("revokedState")}</Badge>
+              ) : (
+                <Badge variant="success">{t("active")}</Badge>
+              )}
+            </TableCell>
+            <ActionsCell
+              remove={
+                !k.revokedAt && {
+                  label: t("revoke"),
+                  title: t("revokeTitle", { name: k.name }),
+                  body: t("revokeBody"),
+                  onConfirm: () => revoke.mutate(k.id),
+                }
+              }
+            />
+          </TableRow>
+        ))}
+      </SettingsTable>
     </div>
   );
 }

@@ -8,9 +8,10 @@ import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
+import { SettingsTable } from "./settings-table";
 
 type Page = { items: TAuditEntry[]; nextBeforeId?: number | null };
 
@@ -88,36 +89,32 @@ export function AuditLog() {
           </NativeSelect>
         </div>
       </div>
-      {log.data && shown.length === 0 ? (
-        <p className="rounded-xl border border-dashed p-8 text-center text-muted-foreground text-sm">{t("empty")}</p>
-      ) : (
-        <Table>
-          <TableHeader>
-            <TableRow>
-              <TableHead>{t("when")}</TableHead>
-              <TableHead>{t("actor")}</TableHead>
-              <TableHead>{t("action")}</TableHead>
-              <TableHead>{t("target")}</TableHead>
-              <TableHead>{t("ip")}</TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {shown.map((e) => (
-              <TableRow key={e.id}>
-                <TableCell className="whitespace-nowrap">
-                  {format.dateTime(new Date(e.createdAt), { dateStyle: "short", timeStyle: "medium" })}
-                </TableCell>
-                <TableCell className="max-w-48 truncate">{who(e)}</TableCell>
-                <TableCell className="font-mono text-xs">{e.action}</TableCell>
-                <TableCell className="font-mono text-xs">
-                  {e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}
-                </TableCell>
-                <TableCell className="text-muted-foreground text-xs">{e.ip ?? "—"}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+      <SettingsTable
+        heads={[t("when"), t("actor"), t("action"), t("target"), t("ip")]}
+        actions={false}
+        empty={
+          log.data &&
+          shown.length === 0 && (
+            <p className="rounded-xl border border-dashed p-8 text-center text-muted-foreground text-sm">
+              {t("empty")}
+            </p>
+          )
+        }
+      >
+        {shown.map((e) => (
+          <TableRow key={e.id}>
+            <TableCell className="whitespace-nowrap">
+              {format.dateTime(new Date(e.createdAt), { dateStyle: "short", timeStyle: "medium" })}
+            </TableCell>
+            <TableCell className="max-w-48 truncate">{who(e)}</TableCell>
+            <TableCell className="font-mono text-xs">{e.action}</TableCell>
+            <TableCell className="font-mono text-xs">
+              {e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}
+            </TableCell>
+            <TableCell className="text-muted-foreground text-xs">{e.ip ?? "—"}</TableCell>
+          </TableRow>
+        ))}
+      </SettingsTable>
       {log.hasNextPage && (
         <Button variant="outline" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
           {t("older")}

@@ -14,6 +14,7 @@ import {
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
+import { TableCell } from "@/components/ui/table";
 
 /** A button that asks first, saying what will happen. */
 export function ConfirmButton(props: {
@@ -60,5 +61,21 @@ export function ShownOnce({ value, warning, copyLabel }: { value: string; warnin
         {copyLabel}
       </Button>
     </div>
+  );
+}
+
+/**
+ * A row's actions cell, right-aligned on one line: the row's other actions, then the removal that asks first with
+ * its consequence (`remove`; none when the row cannot be removed).
+ */
+export function ActionsCell(props: {
+  children?: ReactNode;
+  remove?: { label: string; title: string; body: string; onConfirm: () => void } | false;
+}) {
+  return (
+    <TableCell className="space-x-1 text-right whitespace-nowrap">
+      {props.children}
+      {props.remove && <ConfirmButton {...props.remove} />}
+    </TableCell>
   );
 }

@@ -11,14 +11,16 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { toast } from "@/lib/toast";
+import { useDelete } from "@/lib/use-delete";
 import { useErrorMessage } from "@/lib/use-error-message";
-import { ConfirmButton, ShownOnce } from "./confirm-button";
-import { ActionsHead, FormDialog, SettingsHeader } from "./settings-ui";
+import { ActionsCell, ShownOnce } from "./confirm-button";
+import { SettingsTable } from "./settings-table";
+import { FormDialog, SettingsHeader } from "./settings-ui";
 
 type CreatedInvitation = TInvitation & { token: string };
 
@@ -102,67 +104,54 @@ function MemberTable({ grantable }: { grantable: TOrgRole[] }) {
       void qc.invalidateQueries({ queryKey: key });
     },
   });
-  const remove = useMutation({
-    mutationFn: (userId: string) => api(`/orgs/${org.id}/members/${userId}`, { method: "DELETE" }),
-    onSuccess: () => {
-      toast.success(t("removed"));
-      void qc.invalidateQueries({ queryKey: key });
-    },
-    onError: toastError,
+  const remove = useDelete({
+    path: (userId) => `/orgs/${org.id}/members/${userId}`,
+    queryKey: key,
+    done: t("removed"),
   });
   return (
-    <Table data-testid="members">
-      <TableHeader>
-        <TableRow>
-          <TableHead>{t("email")}</TableHead>
-          <TableHead>{t("role")}</TableHead>
-          <TableHead>{t("since")}</TableHead>
-          <ActionsHead />
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {(members.data?.items ?? []).map((m) => {
-          const self = m.userId === me.userId;
-          const locked = self || (m.role === "owner" && !can(org.role, "org.own"));
-          return (
-            <TableRow key={m.userId} data-member={m.email ?? m.userId}>
-              <TableCell className="font-medium">
-                {m.email ?? "—"} {self && <span className="text-muted-foreground text-xs">({t("you")})</span>}
-              </TableCell>
-              <TableCell>
-                {locked ? (
-                  tr(m.role)
-                ) : (
-                  <NativeSelect
-                    aria-label={t("roleOf", { email: m.email ?? m.userId })}
-                    value={m.role}
-                    className="w-40"
-                    onChange={(e) => update.mutate({ userId: m.userId, role: e.target.value as TOrgRole })}
-                  >
-                    {grantable.map((r) => (
-                      <option key={r} value={r}>
-                        {tr(r)}
-                      </option>
-                    ))}
-                  </NativeSelect>
-                )}
-              </TableCell>
-              <TableCell>{format.dateTime(new Date(m.createdAt), { dateStyle: "medium" })}</TableCell>
-              <TableCell className="text-right">
-                {!locked && (
-                  <ConfirmButton
-                    label={t("remove")}
-                    title={t("removeTitle", { email: m.email ?? "" })}
-                    body={t("removeBody")}
-                    onConfirm={() => remove.mutate(m.userId)}
-                  />
-                )}
-              </TableCell>
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+    <SettingsTable testId="members" heads={[t("email"), t("role"), t("since")]}>
+      {(members.data?.items ?? []).map((m) => {
+        const self = m.userId === me.userId;
+        const locked = self || (m.role === "owner" && !can(org.role, "org.own"));
+        return (
+          <TableRow key={m.userId} data-member={m.email ?? m.userId}>
+            <TableCell className="font-medium">
+              {m.email ?? "—"} {self && <span className="text-muted-foreground text-xs">({t("you")})</span>}
+            </TableCell>
+            <TableCell>
+              {locked ? (
+                tr(m.role)
+              ) : (
+                <NativeSelect
+                  aria-label={t("roleOf", { email: m.email ?? m.userId })}
+                  value={m.role}
+                  className="w-40"
+                  onChange={(e) => update.mutate({ userId: m.userId, role: e.target.value as TOrgRole })}
+                >
+                  {grantable.map((r) => (
+                    <option key={r} value={r}>
+                      {tr(r)}
+                    </option>
+                  ))}
+                </NativeSelect>
+              )}
+            </TableCell>
+            <TableCell>{format.dateTime(new Date(m.createdAt), { dateStyle: "medium" })}</TableCell>
+            <ActionsCell
+              remove={
+                !locked && {
+                  label: t("remove"),
+                  title: t("removeTitle", { email: m.email ?? "" }),
+                  body: t("removeBody"),
+                  onConfirm: () => remove.mutate(m.userId),
+                }
+              }
+            />
+          </TableRow>
+        );
+      })}
+    </SettingsTable>
   );
 }
 
@@ -171,61 +160,45 @@ function PendingInvitations({ onResend }: { onResend: (inv: TInvitation) => void
   const tr = useTranslations("roles");
   const format = useFormatter();
   const { org } = useSession();
-  const qc = useQueryClient();
-  const { toastError } = useErrorMessage();
   const key = ["invitations", org.id];
   const invitations = useQuery({
     queryKey: key,
     queryFn: () => api<{ items: TInvitation[] }>(`/orgs/${org.id}/invitations`),
   });
-  const revoke = useMutation({
-    mutationFn: (id: string) => api(`/orgs/${org.id}/invitations/${id}`, { method: "DELETE" }),
-    onSuccess: () => {
-      toast.success(t("revoked"));
-      void qc.invalidateQueries({ queryKey: key });
-    },
-    onError: toastError,
-  });
+  const revoke = useDelete({ path: (id) => `/orgs/${org.id}/invitations/${id}`, queryKey: key, done: t("revoked") });
   const pending = (invitations.data?.items ?? []).filter((i) => i.status === "pending");
   return (
     <section className="space-y-2" aria-labelledby="pending-title">
       <h2 id="pending-title" className="font-semibold text-lg">
         {t("pendingTitle")}
       </h2>
-      {invitations.data && pending.length === 0 ? (
-        <p className="text-muted-foreground text-sm">{t("noPending")}</p>
-      ) : (
-        <Table data-testid="invitations">
-          <TableHeader>
-            <TableRow>
-              <TableHead>{t("email")}</TableHead>
-              <TableHead>{t("role")}</TableHead>
-              <TableHead>{t("expires")}</TableHead>
-              <ActionsHead />
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {pending.map((i) => (
-              <TableRow key={i.id} data-invitation={i.email}>
-                <TableCell className="font-medium">{i.email}</TableCell>
-                <TableCell>{tr(i.role)}</TableCell>
-                <TableCell>{format.relativeTime(new Date(i.expiresAt))}</TableCell>
-                <TableCell className="space-x-1 text-right whitespace-nowrap">
-                  <Button variant="ghost" size="sm" onClick={() => onResend(i)}>
-                    {t("resend")}
-                  </Button>
-                  <ConfirmButton
-                    label={t("revoke")}
-                    title={t("revokeTitle", { email: i.email })}
-                    body={t("revokeBody")}
-                    onConfirm={() => revoke.mutate(i.id)}
-                  />
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+      <SettingsTable
+        testId="invitations"
+        heads={[t("email"), t("role"), t("expires")]}
+        empty={
+          invitations.data && pending.length === 0 && <p className="text-muted-foreground text-sm">{t("noPending")}</p>
+        }
+      >
+        {pending.map((i) => (
+          <TableRow key={i.id} data-invitation={i.email}>
+            <TableCell className="font-medium">{i.email}</TableCell>
+            <TableCell>{tr(i.role)}</TableCell>
+            <TableCell>{format.relativeTime(new Date(i.expiresAt))}</TableCell>
+            <ActionsCell
+              remove={{
+                label: t("revoke"),
+                title: t("revokeTitle", { email: i.email }),
+                body: t("revokeBody"),
+                onConfirm: () => revoke.mutate(i.id),
+              }}
+            >
+              <Button variant="ghost" size="sm" onClick={() => onResend(i)}>
+                {t("resend")}
+              </Button>
+            </ActionsCell>
+          </TableRow>
+        ))}
+      </SettingsTable>
     </section>
   );
 }

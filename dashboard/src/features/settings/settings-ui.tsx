@@ -13,11 +13,10 @@ import {
   DialogTitle,
   DialogTrigger,
 } from "@/components/ui/dialog";
-import { TableHead } from "@/components/ui/table";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 // The pieces every settings page (members, API keys, webhooks) repeats: the heading row with its main action, the
-// empty state, the form dialog with its error and its one-time result, and the unlabeled actions column.
+// empty state, and the form dialog with its error and its one-time result. Tables: settings-table.tsx.
 
 /** The page's heading with its main action on the right. */
 export function SettingsHeader({ title, children }: { title: string; children?: ReactNode }) {
@@ -37,16 +36,6 @@ export function EmptyState({ icon: Icon, title, body }: { icon: LucideIcon; titl
       <p className="font-medium">{title}</p>
       <p className="max-w-md text-muted-foreground text-sm">{body}</p>
     </div>
-  );
-}
-
-/** The header cell of a row-actions column: announced to screen readers, empty on screen. */
-export function ActionsHead() {
-  const tc = useTranslations("common");
-  return (
-    <TableHead>
-      <span className="sr-only">{tc("actions")}</span>
-    </TableHead>
   );
 }
 

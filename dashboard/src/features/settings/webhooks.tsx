@@ -24,13 +24,15 @@ import {
 } from "@/components/ui/dialog";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { toast } from "@/lib/toast";
+import { useDelete } from "@/lib/use-delete";
 import { useErrorMessage } from "@/lib/use-error-message";
-import { ConfirmButton, ShownOnce } from "./confirm-button";
-import { ActionsHead, EmptyState, FormDialog, SettingsHeader } from "./settings-ui";
+import { ActionsCell, ShownOnce } from "./confirm-button";
+import { SettingsTable } from "./settings-table";
+import { EmptyState, FormDialog, SettingsHeader } from "./settings-ui";
 
 const DELIVERY_TONE = {
   delivered: "success",
@@ -59,14 +61,11 @@ export function Webhooks() {
     onSuccess: invalidate,
     onError: toastError,
   });
-  const remove = useMutation({
-    mutationFn: (id: string) => api(`/orgs/${org.id}/webhooks/${id}`, { method: "DELETE" }),
-    onSuccess: () => {
-      toast.success(t("deleted"));
-      setSelected(null);
-      invalidate();
-    },
-    onError: toastError,
+  const remove = useDelete({
+    path: (id) => `/orgs/${org.id}/webhooks/${id}`,
+    queryKey: key,
+    done: t("deleted"),
+    onDone: () => setSelected(null),
   });
   const test = useMutation({
     mutationFn: (id: string) => api(`/orgs/${org.id}/webhooks/${id}/test`, { method: "POST" }),
@@ -83,59 +82,50 @@ export function Webhooks() {
       <SettingsHeader title={t("title")}>
         <CreateEndpoint onDone={invalidate} />
       </SettingsHeader>
-      {endpoints.data && items.length === 0 ? (
-        <EmptyState icon={WebhookIcon} title={t("emptyTitle")} body={t("emptyBody")} />
-      ) : (
-        <Table>
-          <TableHeader>
-            <TableRow>
-              <TableHead>{t("url")}</TableHead>
-              <TableHead>{t("events")}</TableHead>
-              <TableHead>{t("enabled")}</TableHead>
-              <ActionsHead />
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {items.map((e) => (
-              <TableRow key={e.id} data-selected={current?.id === e.id ? "" : undefined}>
-                <TableCell className="max-w-72">
-                  <button
-                    type="button"
-                    className="truncate text-left font-medium hover:underline"
-                    onClick={() => setSelected(e.id)}
-                  >
-                    {e.url}
-                  </button>
-                  {e.description && <p className="text-muted-foreground text-xs">{e.description}</p>}
-                </TableCell>
-                <TableCell className="text-xs">
-                  {e.events.length === 0 ? t("allEvents") : e.events.join(", ")}
-                </TableCell>
-                <TableCell>
-                  <input
-                    type="checkbox"
-                    className="size-4"
-                    aria-label={t("enabledFor", { url: e.url })}
-                    checked={e.enabled}
-                    onChange={(ev) => patch.mutate({ id: e.id, enabled: ev.target.checked })}
-                  />
-                </TableCell>
-                <TableCell className="space-x-1 text-right whitespace-nowrap">
-                  <Button variant="ghost" size="sm" onClick={() => test.mutate(e.id)} disabled={!e.enabled}>
-                    {t("test")}
-                  </Button>
-                  <ConfirmButton
-                    label={tc("delete")}
-                    title={t("deleteTitle")}
-                    body={t("deleteBody", { url: e.url })}
-                    onConfirm={() => remove.mutate(e.id)}
-                  />
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+      <SettingsTable
+        heads={[t("url"), t("events"), t("enabled")]}
+        empty={
+          endpoints.data &&
+          items.length === 0 && <EmptyState icon={WebhookIcon} title={t("emptyTitle")} body={t("emptyBody")} />
+        }
+      >
+        {items.map((e) => (
+          <TableRow key={e.id} data-selected={current?.id === e.id ? "" : undefined}>
+            <TableCell className="max-w-72">
+              <button
+                type="button"
+                className="truncate text-left font-medium hover:underline"
+                onClick={() => setSelected(e.id)}
+              >
+                {e.url}
+              </button>
+              {e.description && <p className="text-muted-foreground text-xs">{e.description}</p>}
+            </TableCell>
+            <TableCell className="text-xs">{e.events.length === 0 ? t("allEvents") : e.events.join(", ")}</TableCell>
+            <TableCell>
+              <input
+                type="checkbox"
+                className="size-4"
+                aria-label={t("enabledFor", { url: e.url })}
+                checked={e.enabled}
+                onChange={(ev) => patch.mutate({ id: e.id, enabled: ev.target.checked })}
+              />
+            </TableCell>
+            <ActionsCell
+              remove={{
+                label: tc("delete"),
+                title: t("deleteTitle"),
+                body: t("deleteBody", { url: e.url }),
+                onConfirm: () => remove.mutate(e.id),
+              }}
+            >
+              <Button variant="ghost" size="sm" onClick={() => test.mutate(e.id)} disabled={!e.enabled}>
+                {t("test")}
+              </Button>
+            </ActionsCell>
+          </TableRow>
+        ))}
+      </SettingsTable>
       {current && <Deliveries endpoint={current} />}
     </div>
   );
@@ -172,43 +162,33 @@ function Deliveries({ endpoint }: { endpoint: TWebhookEndpoint }) {
         </NativeSelect>
       </CardHeader>
       <CardContent>
-        {deliveries.data?.items.length === 0 ? (
-          <p className="text-muted-foreground text-sm">{t("noDeliveries")}</p>
-        ) : (
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>{t("when")}</TableHead>
-                <TableHead>{t("event")}</TableHead>
-                <TableHead>{t("deliveryStatus")}</TableHead>
-                <TableHead>{t("attempts")}</TableHead>
-                <ActionsHead />
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {(deliveries.data?.items ?? []).map((d) => (
-                <TableRow key={d.id}>
-                  <TableCell className="whitespace-nowrap">
-                    {format.dateTime(new Date(d.createdAt), { dateStyle: "short", timeStyle: "medium" })}
-                  </TableCell>
-                  <TableCell className="font-mono text-xs">{d.eventType}</TableCell>
-                  <TableCell>
-                    <Badge variant={DELIVERY_TONE[d.status]}>{t(`delivery.${d.status}`)}</Badge>
-                    {d.lastStatusCode !== null && (
-                      <span className="ml-2 text-muted-foreground text-xs">HTTP {d.lastStatusCode}</span>
-                    )}
-                  </TableCell>
-                  <TableCell className="tabular-nums">{d.attempts}</TableCell>
-                  <TableCell className="text-right">
-                    <Button variant="ghost" size="sm" onClick={() => setOpen(d.id)}>
-                      {t("details")}
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
+        <SettingsTable
+          heads={[t("when"), t("event"), t("deliveryStatus"), t("attempts")]}
+          empty={
+            deliveries.data?.items.length === 0 && <p className="text-muted-foreground text-sm">{t("noDeliveries")}</p>
+          }
+        >
+          {(deliveries.data?.items ?? []).map((d) => (
+            <TableRow key={d.id}>
+              <TableCell className="whitespace-nowrap">
+                {format.dateTime(new Date(d.createdAt), { dateStyle: "short", timeStyle: "medium" })}
+              </TableCell>
+              <TableCell className="font-mono text-xs">{d.eventType}</TableCell>
+              <TableCell>
+                <Badge variant={DELIVERY_TONE[d.status]}>{t(`delivery.${d.status}`)}</Badge>
+                {d.lastStatusCode !== null && (
+                  <span className="ml-2 text-muted-foreground text-xs">HTTP {d.lastStatusCode}</span>
+                )}
+              </TableCell>
+              <TableCell className="tabular-nums">{d.attempts}</TableCell>
+              <TableCell className="text-right">
+                <Button variant="ghost" size="sm" onClick={() => setOpen(d.id)}>
+                  {t("details")}
+                </Button>
+              </TableCell>
+            </TableRow>
+          ))}
+        </SettingsTable>
         {open !== null && <DeliveryDialog endpointId={endpoint.id} deliveryId={open} onClose={() => setOpen(null)} />}
       </CardContent>
     </Card>

@@ -3,6 +3,7 @@
 import type { TInstance } from "@mirage/contracts/instances";
 import { useFormatter, useTranslations } from "next-intl";
 import { HealthScore, StatusBadge } from "@/features/instances/status";
+import { ColumnTable } from "../column-table";
 import type { TCampaignStats } from "../queries";
 
 /** Per number: its share of what was sent, health, counts and next slot (or why it stopped taking work). */
@@ -12,65 +13,39 @@ export function SenderTable({ stats, instances }: { stats: TCampaignStats; insta
   const reachedOf = (c: TCampaignStats["counts"]) => c.sent + c.delivered + c.read;
   const all = stats.senders.reduce((a, s) => a + reachedOf(s.counts), 0);
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm">
-        <thead className="text-left text-muted-foreground text-xs">
-          <tr>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              {t("number")}
-            </th>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              {t("health")}
-            </th>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              {t("share")}
-            </th>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              {t("sent")}
-            </th>
-            <th scope="col" className="py-1 pr-2 font-medium">
-              {t("queued")}
-            </th>
-            <th scope="col" className="py-1 font-medium">
-              {t("next")}
-            </th>
+    <ColumnTable look="plain" heads={[t("number"), t("health"), t("share"), t("sent"), t("queued"), t("next")]}>
+      {stats.senders.map((s) => {
+        const i = instances.find((x) => x.id === s.instanceId);
+        const reached = reachedOf(s.counts);
+        const share = all > 0 ? reached / all : 0;
+        return (
+          <tr key={s.instanceId} className="border-t align-top" data-testid="sender-row" data-name={i?.name}>
+            <td className="py-2 pr-2">
+              <span className="block font-medium">{i?.name ?? "—"}</span>
+              {i && <StatusBadge status={i.status} />}
+              {!s.active && (
+                <span className="block text-warning text-xs">{t("inactive", { reason: s.reason ?? "—" })}</span>
+              )}
+            </td>
+            <td className="py-2 pr-2">{i ? <HealthScore score={i.healthScore} status={i.status} /> : "—"}</td>
+            <td className="py-2 pr-2 tabular-nums">
+              {format.number(share, { style: "percent", maximumFractionDigits: 0 })}
+              <div className="mt-1 h-1.5 w-16 overflow-hidden rounded-full bg-muted" aria-hidden>
+                <div className="h-full bg-primary" style={{ width: `${share * 100}%` }} />
+              </div>
+            </td>
+            <td className="py-2 pr-2 tabular-nums" data-testid="sender-sent" data-value={reached}>
+              {format.number(reached)}
+            </td>
+            <td className="py-2 pr-2 tabular-nums">{format.number(s.counts.queued)}</td>
+            <td className="py-2 text-xs">
+              {s.nextSendAt && s.active && stats.status === "running"
+                ? format.dateTime(new Date(s.nextSendAt), { timeStyle: "medium" })
+                : "—"}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {stats.senders.map((s) => {
-            const i = instances.find((x) => x.id === s.instanceId);
-            const reached = reachedOf(s.counts);
-            const share = all > 0 ? reached / all : 0;
-            return (
-              <tr key={s.instanceId} className="border-t align-top" data-testid="sender-row" data-name={i?.name}>
-                <td className="py-2 pr-2">
-                  <span className="block font-medium">{i?.name ?? "—"}</span>
-                  {i && <StatusBadge status={i.status} />}
-                  {!s.active && (
-                    <span className="block text-warning text-xs">{t("inactive", { reason: s.reason ?? "—" })}</span>
-                  )}
-                </td>
-                <td className="py-2 pr-2">{i ? <HealthScore score={i.healthScore} status={i.status} /> : "—"}</td>
-                <td className="py-2 pr-2 tabular-nums">
-                  {format.number(share, { style: "percent", maximumFractionDigits: 0 })}
-                  <div className="mt-1 h-1.5 w-16 overflow-hidden rounded-full bg-muted" aria-hidden>
-                    <div className="h-full bg-primary" style={{ width: `${share * 100}%` }} />
-                  </div>
-                </td>
-                <td className="py-2 pr-2 tabular-nums" data-testid="sender-sent" data-value={reached}>
-                  {format.number(reached)}
-                </td>
-                <td className="py-2 pr-2 tabular-nums">{format.number(s.counts.queued)}</td>
-                <td className="py-2 text-xs">
-                  {s.nextSendAt && s.active && stats.status === "running"
-                    ? format.dateTime(new Date(s.nextSendAt), { timeStyle: "medium" })
-                    : "—"}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </ColumnTable>
   );
 }

@@ -1,12 +1,10 @@
 "use client";
 
 import { useFormatter, useTranslations } from "next-intl";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
+import type { ChangeEvent } from "react";
 import type { StepProps } from "./campaign-wizard";
 import { type CustomPace, type Draft, PROFILES, type ProfileName, pacingOf } from "./draft";
-
-const check = "size-4 accent-[var(--primary)]";
+import { CheckField, Field, RangeField } from "./fields";
 
 /** A duration in ms in words ("40 s", "3 min"), localized. */
 export function useDuration() {
@@ -46,20 +44,16 @@ export function StepPacing({ draft, set }: StepProps) {
   const words = usePaceWords();
   const options: ProfileName[] = [...(Object.keys(PROFILES) as ProfileName[]), "custom"];
   const setCustom = (patch: Partial<CustomPace>) => set({ custom: { ...draft.custom, ...patch } });
-  const num = (key: keyof CustomPace, label: string, step = "1") => (
-    <div className="space-y-1">
-      <Label htmlFor={`pace-${key}`}>{label}</Label>
-      <Input
-        id={`pace-${key}`}
-        data-testid={`pace-${key}`}
-        type="number"
-        min={0}
-        step={step}
-        value={draft.custom[key]}
-        onChange={(e) => setCustom({ [key]: Number(e.target.value) })}
-      />
-    </div>
-  );
+  const num = (key: keyof CustomPace, label: string, step = "1") => ({
+    id: `pace-${key}`,
+    label,
+    "data-testid": `pace-${key}`,
+    type: "number",
+    min: 0,
+    step,
+    value: draft.custom[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setCustom({ [key]: Number(e.target.value) }),
+  });
   const current = words(draft);
   return (
     <div className="space-y-6">
@@ -71,7 +65,7 @@ export function StepPacing({ draft, set }: StepProps) {
               type="radio"
               name="pace"
               value={p}
-              className={`mt-0.5 ${check}`}
+              className="mt-0.5 size-4 accent-[var(--primary)]"
               data-testid={`pace-${p}`}
               checked={draft.profile === p}
               onChange={() => set({ profile: p })}
@@ -87,12 +81,9 @@ export function StepPacing({ draft, set }: StepProps) {
       </fieldset>
       {draft.profile === "custom" && (
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-          {num("gapMin", t("gapMin"), "0.1")}
-          {num("gapMax", t("gapMax"), "0.1")}
-          {num("everyMin", t("everyMin"))}
-          {num("everyMax", t("everyMax"))}
-          {num("breakMin", t("breakMin"), "0.1")}
-          {num("breakMax", t("breakMax"), "0.1")}
+          <RangeField from={num("gapMin", t("gapMin"), "0.1")} to={num("gapMax", t("gapMax"), "0.1")} />
+          <RangeField from={num("everyMin", t("everyMin"))} to={num("everyMax", t("everyMax"))} />
+          <RangeField from={num("breakMin", t("breakMin"), "0.1")} to={num("breakMax", t("breakMax"), "0.1")} />
         </div>
       )}
       <p className="rounded-md bg-muted px-3 py-2 text-sm" aria-live="polite" data-testid="pace-summary">
@@ -100,61 +91,49 @@ export function StepPacing({ draft, set }: StepProps) {
       </p>
       <fieldset className="grid max-w-xl gap-3 sm:grid-cols-2">
         <legend className="mb-1 font-medium">{t("caps")}</legend>
-        <div className="space-y-1">
-          <Label htmlFor="cap-hour">{t("capHour")}</Label>
-          <Input
-            id="cap-hour"
-            type="number"
-            min={1}
-            value={draft.perHour}
-            onChange={(e) => set({ perHour: Math.max(1, Number(e.target.value)) })}
-          />
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="cap-day">{t("capDay")}</Label>
-          <Input
-            id="cap-day"
-            type="number"
-            min={1}
-            value={draft.perDay}
-            onChange={(e) => set({ perDay: Math.max(1, Number(e.target.value)) })}
-          />
-        </div>
-        <label className="flex items-start gap-2 text-sm sm:col-span-2">
-          <input
-            type="checkbox"
-            className={`mt-0.5 ${check}`}
-            data-testid="warmup"
-            checked={draft.warmup}
-            onChange={(e) => set({ warmup: e.target.checked })}
-          />
-          <span>
-            <span className="block">{t("warmup")}</span>
-            <span className="block text-muted-foreground text-xs">{t("warmupHelp")}</span>
-          </span>
-        </label>
+        <RangeField
+          from={{
+            id: "cap-hour",
+            label: t("capHour"),
+            type: "number",
+            min: 1,
+            value: draft.perHour,
+            onChange: (e) => set({ perHour: Math.max(1, Number(e.target.value)) }),
+          }}
+          to={{
+            id: "cap-day",
+            label: t("capDay"),
+            type: "number",
+            min: 1,
+            value: draft.perDay,
+            onChange: (e) => set({ perDay: Math.max(1, Number(e.target.value)) }),
+          }}
+        />
+        <CheckField
+          className="sm:col-span-2"
+          testId="warmup"
+          label={t("warmup")}
+          help={t("warmupHelp")}
+          checked={draft.warmup}
+          onChange={(warmup) => set({ warmup })}
+        />
       </fieldset>
       <fieldset className="grid max-w-xl gap-3 sm:grid-cols-2">
         <legend className="mb-1 font-medium">{t("safety")}</legend>
-        <label className="flex items-center gap-2 text-sm sm:col-span-2">
-          <input
-            type="checkbox"
-            className={check}
-            checked={draft.stopOnReply}
-            onChange={(e) => set({ stopOnReply: e.target.checked })}
-          />
-          {t("stopOnReply")}
-        </label>
-        <div className="space-y-1">
-          <Label htmlFor="error-threshold">{t("errorThreshold")}</Label>
-          <Input
-            id="error-threshold"
-            type="number"
-            min={0}
-            value={draft.errorThreshold}
-            onChange={(e) => set({ errorThreshold: Math.max(0, Number(e.target.value)) })}
-          />
-        </div>
+        <CheckField
+          className="sm:col-span-2"
+          label={t("stopOnReply")}
+          checked={draft.stopOnReply}
+          onChange={(stopOnReply) => set({ stopOnReply })}
+        />
+        <Field
+          id="error-threshold"
+          label={t("errorThreshold")}
+          type="number"
+          min={0}
+          value={draft.errorThreshold}
+          onChange={(e) => set({ errorThreshold: Math.max(0, Number(e.target.value)) })}
+        />
       </fieldset>
     </div>
   );

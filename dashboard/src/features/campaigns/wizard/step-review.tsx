@@ -12,6 +12,7 @@ import { useSession } from "@/features/shell/session-context";
 import { ErrorBox } from "@/features/templates/error-box";
 import { formatWhatsApp } from "@/features/templates/whatsapp-format";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { ColumnTable } from "../column-table";
 import { useCampaignAction, useDryRun, useSaveCampaign, useStartCheck } from "../queries";
 import { type Draft, requestOf } from "./draft";
 import { usePaceWords } from "./step-pacing";
@@ -134,44 +135,28 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
         ) : dry.data.items.length === 0 ? (
           <p className="text-sm">{t("dryRunEmpty")}</p>
         ) : (
-          <div className="overflow-x-auto rounded-md border">
-            <table className="w-full text-sm" data-testid="dry-run">
-              <caption className="sr-only">{t("dryRunTitle")}</caption>
-              <thead className="bg-muted/50 text-left">
-                <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    {t("who")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    {t("from")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    {t("at")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    {t("text")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {dry.data.items.map((x) => (
-                  <tr key={`${x.phone}-${x.instanceId}`} className="border-t align-top" data-testid="dry-run-row">
-                    <td className="px-3 py-2 tabular-nums">{x.phone}</td>
-                    <td className="px-3 py-2">{nameOf(x.instanceId)}</td>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      {x.at ? format.dateTime(new Date(x.at), { dateStyle: "short", timeStyle: "medium" }) : "—"}
-                      {x.blockedReason && (
-                        <span className="block text-muted-foreground text-xs">
-                          {t(`blocked.${x.blockedReason as "outside_window"}`)}
-                        </span>
-                      )}
-                    </td>
-                    <td className="max-w-md px-3 py-2 whitespace-pre-wrap">{formatWhatsApp(x.text)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ColumnTable
+            look="boxed"
+            caption={t("dryRunTitle")}
+            testId="dry-run"
+            heads={[t("who"), t("from"), t("at"), t("text")]}
+          >
+            {dry.data.items.map((x) => (
+              <tr key={`${x.phone}-${x.instanceId}`} className="border-t align-top" data-testid="dry-run-row">
+                <td className="px-3 py-2 tabular-nums">{x.phone}</td>
+                <td className="px-3 py-2">{nameOf(x.instanceId)}</td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  {x.at ? format.dateTime(new Date(x.at), { dateStyle: "short", timeStyle: "medium" }) : "—"}
+                  {x.blockedReason && (
+                    <span className="block text-muted-foreground text-xs">
+                      {t(`blocked.${x.blockedReason as "outside_window"}`)}
+                    </span>
+                  )}
+                </td>
+                <td className="max-w-md px-3 py-2 whitespace-pre-wrap">{formatWhatsApp(x.text)}</td>
+              </tr>
+            ))}
+          </ColumnTable>
         )}
         {dry.data && (
           <p className="text-muted-foreground text-sm">{t("total", { n: format.number(dry.data.total) })}</p>

@@ -2,9 +2,10 @@
 
 import { useFormatter, useTranslations } from "next-intl";
 import { useMemo } from "react";
-import { Input, NativeSelect } from "@/components/ui/input";
+import { NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { StepProps } from "./campaign-wizard";
+import { CheckField, RangeField, TimeRange } from "./fields";
 
 function zones(current: string): string[] {
   let all: string[] = [];
@@ -15,8 +16,6 @@ function zones(current: string): string[] {
   }
   return all.includes(current) ? all : [current, ...all];
 }
-
-const check = "size-4 accent-[var(--primary)]";
 
 /** When: time zone, a window per weekday (or any time), quiet hours in the recipient's time, holidays, start/end. */
 export function StepSchedule({ draft, set }: StepProps) {
@@ -42,45 +41,34 @@ export function StepSchedule({ draft, set }: StepProps) {
       </div>
       <fieldset className="space-y-2">
         <legend className="mb-1 font-medium">{t("windows")}</legend>
-        <label className="flex items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            className={check}
-            data-testid="any-time"
-            checked={draft.anyTime}
-            onChange={(e) => set({ anyTime: e.target.checked })}
-          />
-          {t("anyTime")}
-        </label>
+        <CheckField
+          testId="any-time"
+          label={t("anyTime")}
+          checked={draft.anyTime}
+          onChange={(anyTime) => set({ anyTime })}
+        />
         {!draft.anyTime && (
           <ul className="space-y-1.5">
             {draft.days.map((d) => (
               <li key={d.day} className="flex flex-wrap items-center gap-2 text-sm">
-                <label className="flex w-40 items-center gap-2">
-                  <input
-                    type="checkbox"
-                    className={check}
-                    checked={d.on}
-                    onChange={(e) => setDay(d.day, { on: e.target.checked })}
-                  />
-                  <span className="capitalize">{dayName(d.day)}</span>
-                </label>
-                <Input
-                  type="time"
-                  className="w-32"
-                  aria-label={t("from", { day: dayName(d.day) })}
-                  disabled={!d.on}
-                  value={d.start}
-                  onChange={(e) => setDay(d.day, { start: e.target.value })}
+                <CheckField
+                  className="w-40"
+                  label={<span className="capitalize">{dayName(d.day)}</span>}
+                  checked={d.on}
+                  onChange={(on) => setDay(d.day, { on })}
                 />
-                <span aria-hidden>–</span>
-                <Input
-                  type="time"
-                  className="w-32"
-                  aria-label={t("until", { day: dayName(d.day) })}
+                <TimeRange
                   disabled={!d.on}
-                  value={d.end}
-                  onChange={(e) => setDay(d.day, { end: e.target.value })}
+                  from={{
+                    label: t("from", { day: dayName(d.day) }),
+                    value: d.start,
+                    onChange: (start) => setDay(d.day, { start }),
+                  }}
+                  to={{
+                    label: t("until", { day: dayName(d.day) }),
+                    value: d.end,
+                    onChange: (end) => setDay(d.day, { end }),
+                  }}
                 />
               </li>
             ))}
@@ -90,65 +78,44 @@ export function StepSchedule({ draft, set }: StepProps) {
       </fieldset>
       <fieldset className="space-y-2">
         <legend className="mb-1 font-medium">{t("quiet")}</legend>
-        <label className="flex items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            className={check}
-            data-testid="quiet-hours"
-            checked={draft.quiet}
-            onChange={(e) => set({ quiet: e.target.checked })}
-          />
-          {t("quietOn")}
-        </label>
+        <CheckField
+          testId="quiet-hours"
+          label={t("quietOn")}
+          checked={draft.quiet}
+          onChange={(quiet) => set({ quiet })}
+        />
         {draft.quiet && (
           <div className="flex flex-wrap items-center gap-2 text-sm">
-            <Input
-              type="time"
-              className="w-32"
-              aria-label={t("quietFrom")}
-              value={draft.quietStart}
-              onChange={(e) => set({ quietStart: e.target.value })}
-            />
-            <span aria-hidden>–</span>
-            <Input
-              type="time"
-              className="w-32"
-              aria-label={t("quietUntil")}
-              value={draft.quietEnd}
-              onChange={(e) => set({ quietEnd: e.target.value })}
+            <TimeRange
+              from={{ label: t("quietFrom"), value: draft.quietStart, onChange: (quietStart) => set({ quietStart }) }}
+              to={{ label: t("quietUntil"), value: draft.quietEnd, onChange: (quietEnd) => set({ quietEnd }) }}
             />
           </div>
         )}
         <p className="text-muted-foreground text-xs">{t("quietHelp")}</p>
-        <label className="flex items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            className={check}
-            checked={draft.skipHolidays}
-            onChange={(e) => set({ skipHolidays: e.target.checked })}
-          />
-          {t("holidays")}
-        </label>
+        <CheckField
+          label={t("holidays")}
+          checked={draft.skipHolidays}
+          onChange={(skipHolidays) => set({ skipHolidays })}
+        />
       </fieldset>
       <div className="grid max-w-xl gap-3 sm:grid-cols-2">
-        <div className="space-y-1">
-          <Label htmlFor="campaign-starts">{t("startsAt")}</Label>
-          <Input
-            id="campaign-starts"
-            type="datetime-local"
-            value={draft.startsAt}
-            onChange={(e) => set({ startsAt: e.target.value })}
-          />
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="campaign-ends">{t("endsAt")}</Label>
-          <Input
-            id="campaign-ends"
-            type="datetime-local"
-            value={draft.endsAt}
-            onChange={(e) => set({ endsAt: e.target.value })}
-          />
-        </div>
+        <RangeField
+          from={{
+            id: "campaign-starts",
+            label: t("startsAt"),
+            type: "datetime-local",
+            value: draft.startsAt,
+            onChange: (e) => set({ startsAt: e.target.value }),
+          }}
+          to={{
+            id: "campaign-ends",
+            label: t("endsAt"),
+            type: "datetime-local",
+            value: draft.endsAt,
+            onChange: (e) => set({ endsAt: e.target.value }),
+          }}
+        />
         <p className="text-muted-foreground text-xs sm:col-span-2">{t("startHelp")}</p>
       </div>
     </div>
