@@ -6,6 +6,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { BanIcon, DownloadIcon, Trash2Icon, UploadIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { useId, useMemo, useState } from "react";
+import { EmptyState, ErrorBox } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { NativeSelect } from "@/components/ui/input";
@@ -19,7 +20,7 @@ import { useErrorMessage } from "@/lib/use-error-message";
 import { BlacklistAddDialog } from "./blacklist-add-dialog";
 import { audienceKeys, useBlacklistPages } from "./queries";
 import { postFile } from "./raw-upload";
-import { EmptyState, ErrorBox, useAudienceWriter } from "./ui-bits";
+import { useAudienceWriter } from "./ui-bits";
 
 type ImportOutcome = {
   added: number;

@@ -5,13 +5,14 @@ import { type LucideIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import { EmptyState, ErrorBox, PageHeader } from "@/components/page-parts";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { ConfirmButton } from "@/features/settings/confirm-button";
 import { useSession } from "@/features/shell/session-context";
 import { useDelete } from "@/lib/use-delete";
 import { audienceKeys } from "./queries";
-import { EmptyState, ErrorBox, useAudienceWriter } from "./ui-bits";
+import { useAudienceWriter } from "./ui-bits";
 
 /** One column after the name and the description: its heading and the cell of an item. */
 export type CollectionColumn<T> = {
@@ -51,10 +52,7 @@ export function CollectionTable<T extends { id: string; name: string; descriptio
   });
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
-        {writer && (query.data?.items.length ?? 0) > 0 && props.add}
-      </div>
+      <PageHeader title={t("title")}>{writer && (query.data?.items.length ?? 0) > 0 && props.add}</PageHeader>
       {query.isPending ? (
         <Skeleton className="h-32" />
       ) : query.error ? (

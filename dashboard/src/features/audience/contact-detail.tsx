@@ -6,6 +6,7 @@ import { ArrowLeftIcon, DownloadIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
+import { ErrorBox } from "@/components/page-parts";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -26,7 +27,7 @@ import { api } from "@/lib/api";
 import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { audienceKeys, useConsentHistory, useContact, useContactActivity } from "./queries";
-import { ErrorBox, saveBlob, useAudienceWriter } from "./ui-bits";
+import { saveBlob, useAudienceWriter } from "./ui-bits";
 
 /** One contact: numbers, custom fields, consent history, conversations, campaigns; LGPD export and erasure. */
 export function ContactDetail({ id }: { id: string }) {

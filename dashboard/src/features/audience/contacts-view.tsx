@@ -5,6 +5,7 @@ import { ContactIcon, SearchIcon, UploadIcon } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { EmptyState, ErrorBox } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
@@ -12,7 +13,7 @@ import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { type ContactFilters, useContactPages, useLists, useSegments } from "./queries";
-import { EmptyState, ErrorBox, useAudienceWriter } from "./ui-bits";
+import { useAudienceWriter } from "./ui-bits";
 import { useDebounced } from "./use-debounced";
 
 const CONSENT_TONE = { opted_in: "success", opted_out: "destructive", unknown: "secondary" } as const;

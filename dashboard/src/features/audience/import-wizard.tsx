@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { FileUpIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
+import { ErrorBox } from "@/components/page-parts";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input, NativeSelect } from "@/components/ui/input";
@@ -15,7 +16,6 @@ import { ImportPreviewPanel } from "./import-preview";
 import { ImportProgress } from "./import-progress";
 import { useLists } from "./queries";
 import { postFile } from "./raw-upload";
-import { ErrorBox } from "./ui-bits";
 import { useDebounced } from "./use-debounced";
 
 /** The first bytes the preview reads (the API looks at no more). */

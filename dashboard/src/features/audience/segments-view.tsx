@@ -6,13 +6,13 @@ import { FilterIcon, PlusIcon } from "lucide-react";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
+import { ErrorBox } from "@/components/page-parts";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { CollectionTable } from "./collection-table";
 import { audienceKeys, useSegments } from "./queries";
-import { ErrorBox } from "./ui-bits";
 
 /** The builder is loaded only on the pages that edit a segment. */
 export const LazySegmentBuilder = dynamic(() => import("./segment-builder"), {

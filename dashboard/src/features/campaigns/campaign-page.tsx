@@ -1,8 +1,8 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { ErrorBox } from "@/components/page-parts";
 import { Skeleton } from "@/components/ui/skeleton";
-import { ErrorBox } from "@/features/templates/error-box";
 import { useCampaign } from "./queries";
 
 const CampaignWizard = dynamic(() => import("./wizard/campaign-wizard").then((m) => m.CampaignWizard), {

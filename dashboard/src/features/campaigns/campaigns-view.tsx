@@ -5,11 +5,11 @@ import { useQueryClient } from "@tanstack/react-query";
 import { MegaphoneIcon, PlusIcon } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
+import { EmptyState, ErrorBox, PageHeader } from "@/components/page-parts";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
-import { ErrorBox } from "@/features/templates/error-box";
 import { can } from "@/lib/permissions";
 import { useRealtimeEvents } from "@/lib/realtime";
 import { campaignKey, campaignsKey, useCampaignStats, useCampaigns } from "./queries";
@@ -31,8 +31,7 @@ export function CampaignsView() {
   });
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
+      <PageHeader title={t("title")}>
         {writer && (
           <Button asChild>
             <Link href="/campaigns/new" data-testid="new-campaign">
@@ -40,22 +39,24 @@ export function CampaignsView() {
             </Link>
           </Button>
         )}
-      </div>
+      </PageHeader>
       {isPending ? (
         <Skeleton className="h-40" />
       ) : error ? (
         <ErrorBox error={error} />
       ) : data.items.length === 0 ? (
-        <div className="flex flex-col items-center gap-3 rounded-xl border border-dashed p-10 text-center">
-          <MegaphoneIcon className="size-10 text-muted-foreground" aria-hidden />
-          <h2 className="font-medium text-lg">{t("emptyTitle")}</h2>
-          <p className="max-w-md text-muted-foreground text-sm">{writer ? t("emptyBody") : t("emptyBodyReader")}</p>
-          {writer && (
-            <Button asChild size="lg">
-              <Link href="/campaigns/new">{t("new")}</Link>
-            </Button>
-          )}
-        </div>
+        <EmptyState
+          icon={MegaphoneIcon}
+          title={t("emptyTitle")}
+          body={writer ? t("emptyBody") : t("emptyBodyReader")}
+          action={
+            writer && (
+              <Button asChild size="lg">
+                <Link href="/campaigns/new">{t("new")}</Link>
+              </Button>
+            )
+          }
+        />
       ) : (
         <ul className="space-y-2" aria-label={t("title")}>
           {data.items.map((c) => (

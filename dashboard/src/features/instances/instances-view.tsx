@@ -5,13 +5,13 @@ import { SearchIcon, SmartphoneIcon } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { memo, startTransition, useDeferredValue, useEffect, useMemo, useState } from "react";
+import { EmptyState, ErrorBox, PageHeader } from "@/components/page-parts";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { useLiveHealth } from "@/lib/realtime";
-import { useErrorMessage } from "@/lib/use-error-message";
 import { AddNumberButton } from "./add-number-button";
 import { DailySends } from "./daily-sends";
 import { InstanceActions } from "./instance-actions";
@@ -22,7 +22,6 @@ export function InstancesView() {
   const t = useTranslations("instances");
   const { org } = useSession();
   const { data, error, isPending } = useInstances();
-  const { describe } = useErrorMessage();
   const [filter, setFilter] = useState("");
   const query = useDeferredValue(filter.trim().toLowerCase());
   const items = useMemo(() => {
@@ -41,8 +40,7 @@ export function InstancesView() {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
+      <PageHeader title={t("title")}>
         {(data?.items.length ?? 0) > 0 && (
           <div className="relative w-full sm:w-64">
             <SearchIcon className="absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
@@ -57,7 +55,7 @@ export function InstancesView() {
           </div>
         )}
         {writer && <AddNumberButton />}
-      </div>
+      </PageHeader>
       {isPending ? (
         <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
           {[0, 1, 2].map((k) => (
@@ -65,17 +63,14 @@ export function InstancesView() {
           ))}
         </div>
       ) : error ? (
-        <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-4">
-          <p className="font-medium">{describe(error).title}</p>
-          <p className="text-muted-foreground text-sm">{describe(error).detail}</p>
-        </div>
+        <ErrorBox error={error} />
       ) : data.items.length === 0 ? (
-        <div className="flex flex-col items-center gap-3 rounded-xl border border-dashed p-10 text-center">
-          <SmartphoneIcon className="size-10 text-muted-foreground" aria-hidden />
-          <h2 className="font-medium text-lg">{t("emptyTitle")}</h2>
-          <p className="max-w-md text-muted-foreground text-sm">{writer ? t("emptyBody") : t("emptyBodyReader")}</p>
-          {writer && <AddNumberButton size="lg" />}
-        </div>
+        <EmptyState
+          icon={SmartphoneIcon}
+          title={t("emptyTitle")}
+          body={writer ? t("emptyBody") : t("emptyBodyReader")}
+          action={writer && <AddNumberButton size="lg" />}
+        />
       ) : (
         <ul className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3" aria-label={t("title")}>
           {items.slice(0, shown).map((i) => (

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyRoundIcon, PlusIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
+import { PageHeader } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -15,7 +16,7 @@ import { api } from "@/lib/api";
 import { useDelete } from "@/lib/use-delete";
 import { ActionsCell, ShownOnce } from "./confirm-button";
 import { SettingsTable } from "./settings-table";
-import { EmptyState, FormDialog, SettingsHeader } from "./settings-ui";
+import { EmptyState, FormDialog } from "./settings-ui";
 
 /** The catalogue key of a scope's label: `messages:send` keeps the key its former name `send` had. */
 const scopeKey = (s: TApiKeyScope) => (s === "messages:send" ? "send" : s);
@@ -31,9 +32,9 @@ export function ApiKeys() {
   const items = keys.data?.items ?? [];
   return (
     <div className="space-y-4">
-      <SettingsHeader title={t("title")}>
+      <PageHeader title={t("title")}>
         <CreateKey onDone={() => void qc.invalidateQueries({ queryKey: key })} />
-      </SettingsHeader>
+      </PageHeader>
       <SettingsTable
         heads={[t("name"), t("prefix"), t("scopes"), t("lastUsed"), t("state")]}
         empty={

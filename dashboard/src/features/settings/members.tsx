@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { UserPlusIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
+import { PageHeader } from "@/components/page-parts";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input, NativeSelect } from "@/components/ui/input";
@@ -20,7 +21,7 @@ import { useDelete } from "@/lib/use-delete";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { ActionsCell, ShownOnce } from "./confirm-button";
 import { SettingsTable } from "./settings-table";
-import { FormDialog, SettingsHeader } from "./settings-ui";
+import { FormDialog } from "./settings-ui";
 
 type CreatedInvitation = TInvitation & { token: string };
 
@@ -54,9 +55,9 @@ export function Members() {
   });
   return (
     <div className="space-y-6">
-      <SettingsHeader title={t("title")}>
+      <PageHeader title={t("title")}>
         <InviteDialog roles={grantable} onDone={() => void qc.invalidateQueries({ queryKey: invitationsKey })} />
-      </SettingsHeader>
+      </PageHeader>
       <MemberTable grantable={grantable} />
       <PendingInvitations onResend={(inv) => resend.mutate(inv)} />
       <Dialog open={link !== null} onOpenChange={(o) => !o && setLink(null)}>

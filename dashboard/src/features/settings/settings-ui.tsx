@@ -15,18 +15,8 @@ import {
 } from "@/components/ui/dialog";
 import { useErrorMessage } from "@/lib/use-error-message";
 
-// The pieces every settings page (members, API keys, webhooks) repeats: the heading row with its main action, the
-// empty state, and the form dialog with its error and its one-time result. Tables: settings-table.tsx.
-
-/** The page's heading with its main action on the right. */
-export function SettingsHeader({ title, children }: { title: string; children?: ReactNode }) {
-  return (
-    <div className="flex flex-wrap items-center gap-3">
-      <h1 className="mr-auto font-semibold text-2xl">{title}</h1>
-      {children}
-    </div>
-  );
-}
+// The pieces every settings page (members, API keys, webhooks) repeats: the empty state and the form dialog with its
+// error and its one-time result. Heading: @/components/page-parts; tables: settings-table.tsx.
 
 /** Nothing here yet: what the list will hold and how to start it. */
 export function EmptyState({ icon: Icon, title, body }: { icon: LucideIcon; title: string; body: string }) {

@@ -11,6 +11,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { PlusIcon, WebhookIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
+import { PageHeader } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -32,7 +33,7 @@ import { useDelete } from "@/lib/use-delete";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { ActionsCell, ShownOnce } from "./confirm-button";
 import { SettingsTable } from "./settings-table";
-import { EmptyState, FormDialog, SettingsHeader } from "./settings-ui";
+import { EmptyState, FormDialog } from "./settings-ui";
 
 const DELIVERY_TONE = {
   delivered: "success",
@@ -79,9 +80,9 @@ export function Webhooks() {
   const current = items.find((e) => e.id === selected) ?? items[0];
   return (
     <div className="space-y-4">
-      <SettingsHeader title={t("title")}>
+      <PageHeader title={t("title")}>
         <CreateEndpoint onDone={invalidate} />
-      </SettingsHeader>
+      </PageHeader>
       <SettingsTable
         heads={[t("url"), t("events"), t("enabled")]}
         empty={

@@ -1,10 +1,10 @@
 "use client";
 
-import { ArrowLeftIcon, PlusIcon, Trash2Icon } from "lucide-react";
-import Link from "next/link";
+import { PlusIcon, Trash2Icon } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { ErrorBox, PageHeader } from "@/components/page-parts";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -13,7 +13,6 @@ import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
-import { ErrorBox } from "./error-box";
 import { useDeleteTemplate, useSaveTemplate, useTemplate } from "./queries";
 import { TemplatePreview } from "./template-preview";
 import { TextEditor } from "./text-editor";
@@ -82,14 +81,7 @@ function EditorForm({
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <Button asChild variant="ghost" size="sm">
-          <Link href="/templates">
-            <ArrowLeftIcon aria-hidden /> {t("back")}
-          </Link>
-        </Button>
-        <h1 className="mr-auto font-semibold text-2xl">{id ? t("editTitle") : t("newTitle")}</h1>
-      </div>
+      <PageHeader title={id ? t("editTitle") : t("newTitle")} back={{ href: "/templates", label: t("back") }} />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,24rem)]">
         <form onSubmit={submit} className="space-y-4" aria-label={t("editTitle")}>
           <fieldset disabled={!writer} className="space-y-4">

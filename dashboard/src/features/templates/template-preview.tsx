@@ -3,12 +3,12 @@
 import { ShuffleIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { useDeferredValue, useEffect, useState } from "react";
+import { ErrorBox } from "@/components/page-parts";
 import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ChatBubble } from "./chat-bubble";
-import { ErrorBox } from "./error-box";
 import { useContactSearch, usePreview } from "./queries";
 import type { TTemplatePreviewDto } from "./types";
 

@@ -3,13 +3,13 @@
 import { FileTextIcon, PlusIcon } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
+import { EmptyState, ErrorBox, PageHeader } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
-import { ErrorBox } from "./error-box";
 import { useTemplates } from "./queries";
 import { formatWhatsApp } from "./whatsapp-format";
 
@@ -22,8 +22,7 @@ export function TemplatesView() {
   const { data, error, isPending } = useTemplates();
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="mr-auto font-semibold text-2xl">{t("title")}</h1>
+      <PageHeader title={t("title")}>
         {writer && (
           <Button asChild>
             <Link href="/templates/new" data-testid="new-template">
@@ -31,7 +30,7 @@ export function TemplatesView() {
             </Link>
           </Button>
         )}
-      </div>
+      </PageHeader>
       {isPending ? (
         <div className="grid gap-3 sm:grid-cols-2">
           <Skeleton className="h-32" />
@@ -40,18 +39,18 @@ export function TemplatesView() {
       ) : error ? (
         <ErrorBox error={error} />
       ) : data.items.length === 0 ? (
-        <div className="flex flex-col items-center gap-3 rounded-xl border border-dashed p-10 text-center">
-          <FileTextIcon className="size-10 text-muted-foreground" aria-hidden />
-          <h2 className="font-medium text-lg">{t("emptyTitle")}</h2>
-          <p className="max-w-md text-muted-foreground text-sm">
-            {writer ? t("emptyBody", { example: `{{first_name|${t("toolbar.fallback")}}}` }) : t("emptyBodyReader")}
-          </p>
-          {writer && (
-            <Button asChild size="lg">
-              <Link href="/templates/new">{t("new")}</Link>
-            </Button>
-          )}
-        </div>
+        <EmptyState
+          icon={FileTextIcon}
+          title={t("emptyTitle")}
+          body={writer ? t("emptyBody", { example: `{{first_name|${t("toolbar.fallback")}}}` }) : t("emptyBodyReader")}
+          action={
+            writer && (
+              <Button asChild size="lg">
+                <Link href="/templates/new">{t("new")}</Link>
+              </Button>
+            )
+          }
+        />
       ) : (
         <ul className="grid gap-3 sm:grid-cols-2" aria-label={t("title")}>
           {data.items.map((tpl) => (

@@ -2,17 +2,14 @@
 
 import type { TCampaign } from "@mirage/contracts/campaigns";
 import { useQueryClient } from "@tanstack/react-query";
-import { ArrowLeftIcon } from "lucide-react";
 import dynamic from "next/dynamic";
-import Link from "next/link";
 import { useFormatter, useNow, useTranslations } from "next-intl";
 import { useRef, useState } from "react";
-import { Button } from "@/components/ui/button";
+import { ErrorBox, PageHeader } from "@/components/page-parts";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useInstances } from "@/features/instances/queries";
 import { useSession } from "@/features/shell/session-context";
-import { ErrorBox } from "@/features/templates/error-box";
 import { useRealtimeEvents } from "@/lib/realtime";
 import { campaignKey, campaignsKey, useCampaignStats } from "../queries";
 import { CampaignStatusBadge, doneCount, ProgressBar, useStatusReason } from "../status";
@@ -91,15 +88,9 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <Button asChild variant="ghost" size="sm">
-          <Link href="/campaigns">
-            <ArrowLeftIcon aria-hidden /> {t("back")}
-          </Link>
-        </Button>
-        <h1 className="mr-auto font-semibold text-2xl">{c.name}</h1>
+      <PageHeader title={c.name} back={{ href: "/campaigns", label: t("back") }}>
         <CampaignStatusBadge status={s?.status ?? c.status} />
-      </div>
+      </PageHeader>
       {reason && <p className="text-muted-foreground text-sm">{reason}</p>}
       <LiveControls campaign={{ ...c, status: s?.status ?? c.status }} />
       {stats.error ? (

@@ -2,9 +2,9 @@
 
 import type { TOutboundMessage } from "@mirage/contracts/messages";
 import { useFormatter, useTranslations } from "next-intl";
+import { ErrorBox } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
-import { ErrorBox } from "@/features/templates/error-box";
 import { useRecentSends } from "../queries";
 
 const VARIANT: Record<string, "success" | "warning" | "destructive" | "secondary" | "outline"> = {

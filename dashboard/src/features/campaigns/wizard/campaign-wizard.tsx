@@ -1,10 +1,10 @@
 "use client";
 
 import type { TCampaign } from "@mirage/contracts/campaigns";
-import { ArrowLeftIcon, CheckIcon } from "lucide-react";
-import Link from "next/link";
+import { CheckIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { PageHeader } from "@/components/page-parts";
 import { Button } from "@/components/ui/button";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
@@ -58,14 +58,7 @@ export function CampaignWizard({ initial }: { initial?: TCampaign }) {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <Button asChild variant="ghost" size="sm">
-          <Link href="/campaigns">
-            <ArrowLeftIcon aria-hidden /> {t("back")}
-          </Link>
-        </Button>
-        <h1 className="mr-auto font-semibold text-2xl">{initial ? initial.name : t("title")}</h1>
-      </div>
+      <PageHeader title={initial ? initial.name : t("title")} back={{ href: "/campaigns", label: t("back") }} />
       <nav aria-label={t("stepsLabel")}>
         <ol className="flex flex-wrap gap-1">
           {STEPS.map((s, i) => (

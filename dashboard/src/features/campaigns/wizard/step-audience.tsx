@@ -2,10 +2,10 @@
 
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
+import { ErrorBox } from "@/components/page-parts";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
-import { ErrorBox } from "@/features/templates/error-box";
 import { type TSegment, useLists, useSegmentCount, useSegments } from "../queries";
 import type { StepProps } from "./campaign-wizard";
 

@@ -2,10 +2,10 @@
 
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
+import { ErrorBox } from "@/components/page-parts";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useInstances } from "@/features/instances/queries";
 import { HealthScore, StatusBadge } from "@/features/instances/status";
-import { ErrorBox } from "@/features/templates/error-box";
 import { useSenderBudgets } from "../queries";
 import type { StepProps } from "./campaign-wizard";
 

@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import { useTranslations } from "next-intl";
+import { ErrorBox } from "@/components/page-parts";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ChatBubble } from "@/features/templates/chat-bubble";
-import { ErrorBox } from "@/features/templates/error-box";
 import { useTemplates } from "@/features/templates/queries";
 import { TemplateWarnings } from "@/features/templates/warnings";
 import type { StepProps } from "./campaign-wizard";
