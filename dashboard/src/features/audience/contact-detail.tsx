@@ -6,18 +6,8 @@ import { ArrowLeftIcon, DownloadIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { ErrorBox } from "@/components/page-parts";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -84,31 +74,26 @@ export function ContactDetail({ id }: { id: string }) {
               <DownloadIcon aria-hidden />
               {t("export")}
             </Button>
-            <AlertDialog>
-              <AlertDialogTrigger asChild>
+            <ConfirmDialog
+              trigger={
                 <Button variant="destructive" data-testid="erase-contact">
                   <Trash2Icon aria-hidden />
                   {t("erase")}
                 </Button>
-              </AlertDialogTrigger>
-              <AlertDialogContent>
-                <AlertDialogHeader>
-                  <AlertDialogTitle>{t("eraseTitle", { name: c.name ?? c.phone })}</AlertDialogTitle>
-                  <AlertDialogDescription>{t("eraseBody")}</AlertDialogDescription>
-                </AlertDialogHeader>
-                <ul className="list-disc space-y-1 pl-5 text-sm">
-                  <li>{t("eraseWhat1")}</li>
-                  <li>{t("eraseWhat2")}</li>
-                  <li>{t("eraseWhat3")}</li>
-                </ul>
-                <AlertDialogFooter>
-                  <AlertDialogCancel>{t("cancel")}</AlertDialogCancel>
-                  <AlertDialogAction destructive onClick={() => erase.mutate()}>
-                    {t("eraseConfirm")}
-                  </AlertDialogAction>
-                </AlertDialogFooter>
-              </AlertDialogContent>
-            </AlertDialog>
+              }
+              title={t("eraseTitle", { name: c.name ?? c.phone })}
+              body={t("eraseBody")}
+              cancelLabel={t("cancel")}
+              actionLabel={t("eraseConfirm")}
+              destructive
+              onConfirm={() => erase.mutate()}
+            >
+              <ul className="list-disc space-y-1 pl-5 text-sm">
+                <li>{t("eraseWhat1")}</li>
+                <li>{t("eraseWhat2")}</li>
+                <li>{t("eraseWhat3")}</li>
+              </ul>
+            </ConfirmDialog>
           </>
         )}
       </div>

@@ -1,13 +1,13 @@
 "use client";
 
 import type { TConversation } from "@mirage/contracts/conversations";
-import { BanIcon, MessageSquareIcon, SearchIcon, UserIcon } from "lucide-react";
+import { BanIcon, MessageSquareIcon, UserIcon } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { useDeferredValue, useMemo, useState } from "react";
+import { SearchInput } from "@/components/search-input";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
 import { useErrorMessage } from "@/lib/use-error-message";
@@ -32,17 +32,7 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="space-y-2 border-b p-3">
-        <div className="relative">
-          <SearchIcon className="absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
-          <Input
-            type="search"
-            aria-label={t("search")}
-            placeholder={t("search")}
-            className="pl-8"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
+        <SearchInput label={t("search")} value={search} onChange={(e) => setSearch(e.target.value)} />
         <fieldset className="flex min-w-0 flex-wrap items-center gap-1">
           <legend className="sr-only">{t("filterLabel")}</legend>
           {STATUSES.map((s) => (

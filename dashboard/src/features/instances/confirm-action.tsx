@@ -1,16 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 
 /** "Stop/restart/log out/delete X?", saying what happens to the phone. */
 export function ConfirmAction(props: {
@@ -23,19 +14,14 @@ export function ConfirmAction(props: {
   const { action } = props;
   if (action === "start") return null;
   return (
-    <AlertDialog open onOpenChange={(o) => !o && props.onClose()}>
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>{t(`confirm.${action}.title`, { name: props.name })}</AlertDialogTitle>
-          <AlertDialogDescription>{t(`confirm.${action}.body`)}</AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel>{t("cancel")}</AlertDialogCancel>
-          <AlertDialogAction destructive={action === "delete" || action === "logout"} onClick={props.onConfirm}>
-            {t(action)}
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+    <ConfirmDialog
+      onClose={props.onClose}
+      title={t(`confirm.${action}.title`, { name: props.name })}
+      body={t(`confirm.${action}.body`)}
+      cancelLabel={t("cancel")}
+      actionLabel={t(action)}
+      destructive={action === "delete" || action === "logout"}
+      onConfirm={props.onConfirm}
+    />
   );
 }

@@ -1,13 +1,13 @@
 "use client";
 
 import type { TInstance } from "@mirage/contracts/instances";
-import { SearchIcon, SmartphoneIcon } from "lucide-react";
+import { SmartphoneIcon } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { memo, startTransition, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { EmptyState, ErrorBox, PageHeader } from "@/components/page-parts";
+import { SearchInput } from "@/components/search-input";
 import { Card } from "@/components/ui/card";
-import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
@@ -42,17 +42,12 @@ export function InstancesView() {
     <div className="space-y-4">
       <PageHeader title={t("title")}>
         {(data?.items.length ?? 0) > 0 && (
-          <div className="relative w-full sm:w-64">
-            <SearchIcon className="absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
-            <Input
-              type="search"
-              aria-label={t("search")}
-              placeholder={t("search")}
-              className="pl-8"
-              value={filter}
-              onChange={(e) => setFilter(e.target.value)}
-            />
-          </div>
+          <SearchInput
+            label={t("search")}
+            className="w-full sm:w-64"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
         )}
         {writer && <AddNumberButton />}
       </PageHeader>

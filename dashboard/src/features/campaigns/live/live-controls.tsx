@@ -4,16 +4,7 @@ import type { TCampaign } from "@mirage/contracts/campaigns";
 import { DownloadIcon, PauseIcon, PlayIcon, XIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
@@ -64,27 +55,19 @@ export function LiveControls({ campaign: c }: { campaign: TCampaign }) {
         </a>
       </Button>
       {asking && (
-        <AlertDialog open onOpenChange={(o) => !o && setAsking(null)}>
-          <AlertDialogContent>
-            <AlertDialogHeader>
-              <AlertDialogTitle>{t(`confirm.${asking}.title`, { name: c.name })}</AlertDialogTitle>
-              <AlertDialogDescription>{t(`confirm.${asking}.body`)}</AlertDialogDescription>
-            </AlertDialogHeader>
-            <AlertDialogFooter>
-              <AlertDialogCancel>{t("keep")}</AlertDialogCancel>
-              <AlertDialogAction
-                destructive={asking === "cancel"}
-                data-testid="confirm-action"
-                onClick={() => {
-                  const a = asking;
-                  act.mutate({ action: a }, { onSuccess: () => toast.success(t(`done.${a}`)), onError: toastError });
-                }}
-              >
-                {t(`confirm.${asking}.action`)}
-              </AlertDialogAction>
-            </AlertDialogFooter>
-          </AlertDialogContent>
-        </AlertDialog>
+        <ConfirmDialog
+          onClose={() => setAsking(null)}
+          title={t(`confirm.${asking}.title`, { name: c.name })}
+          body={t(`confirm.${asking}.body`)}
+          cancelLabel={t("keep")}
+          actionLabel={t(`confirm.${asking}.action`)}
+          destructive={asking === "cancel"}
+          actionTestId="confirm-action"
+          onConfirm={() => {
+            const a = asking;
+            act.mutate({ action: a }, { onSuccess: () => toast.success(t(`done.${a}`)), onError: toastError });
+          }}
+        />
       )}
     </div>
   );
