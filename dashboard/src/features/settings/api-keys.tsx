@@ -5,7 +5,6 @@ import { type TApiKeyScope, ZApiKeyScope } from "@mirage/contracts/enums";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyRoundIcon, PlusIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
 import { PageHeader } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Input } from "@/components/ui/input";
@@ -84,7 +83,6 @@ function CreateKey({ onDone }: { onDone: () => void }) {
   const t = useTranslations("apiKeys");
   const tc = useTranslations("common");
   const { org } = useSession();
-  const [open, setOpen] = useState(false);
   const create = useMutation({
     mutationFn: (body: { name: string; scopes: TApiKeyScope[] }) =>
       api<TApiKey & { key: string }>(`/orgs/${org.id}/api-keys`, { method: "POST", body }),
@@ -92,11 +90,7 @@ function CreateKey({ onDone }: { onDone: () => void }) {
   });
   return (
     <FormDialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (!o) create.reset();
-      }}
+      onClose={() => create.reset()}
       trigger={{ label: t("create"), icon: PlusIcon }}
       title={t("createTitle")}
       description={t("createHelp")}

@@ -209,7 +209,6 @@ function InviteDialog({ roles, onDone }: { roles: TOrgRole[]; onDone: () => void
   const tr = useTranslations("roles");
   const format = useFormatter();
   const { org } = useSession();
-  const [open, setOpen] = useState(false);
   const invite = useMutation({
     mutationFn: (body: { email: string; role: TOrgRole }) =>
       api<CreatedInvitation>(`/orgs/${org.id}/invitations`, { method: "POST", body }),
@@ -221,11 +220,7 @@ function InviteDialog({ roles, onDone }: { roles: TOrgRole[]; onDone: () => void
   const created = invite.data;
   return (
     <FormDialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (!o) invite.reset();
-      }}
+      onClose={() => invite.reset()}
       trigger={{ label: t("invite"), icon: UserPlusIcon, testId: "invite-member" }}
       title={created ? t("linkTitle", { email: created.email }) : t("inviteTitle")}
       description={

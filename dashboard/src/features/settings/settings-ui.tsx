@@ -2,7 +2,7 @@
 
 import type { LucideIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
-import type { FormEvent, ReactNode } from "react";
+import { type FormEvent, type ReactNode, useState } from "react";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -43,11 +43,11 @@ export function FormError({ error }: { error: unknown }) {
 
 /**
  * A button that opens a dialog holding a form. When `result` is set (a secret or a link shown once), the dialog shows
- * it instead of the form. The caller owns `open` so it can close it on success or reset the mutation on close.
+ * it instead of the form. `onClose` runs when the dialog closes (reset the mutation there, so the next opening shows
+ * the form again and not the last result or error).
  */
 export function FormDialog(props: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
+  onClose: () => void;
   trigger: { label: string; icon?: LucideIcon; testId?: string };
   title: string;
   description: string;
@@ -59,13 +59,20 @@ export function FormDialog(props: {
   children: ReactNode;
 }) {
   const tc = useTranslations("common");
+  const [open, setOpen] = useState(false);
   const Icon = props.trigger.icon;
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     props.onSubmit(new FormData(e.currentTarget));
   };
   return (
-    <Dialog open={props.open} onOpenChange={props.onOpenChange}>
+    <Dialog
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (!o) props.onClose();
+      }}
+    >
       <DialogTrigger asChild>
         <Button data-testid={props.trigger.testId}>
           {Icon && <Icon aria-hidden />} {props.trigger.label}

@@ -260,7 +260,6 @@ function CreateEndpoint({ onDone }: { onDone: () => void }) {
   const t = useTranslations("webhooks");
   const tc = useTranslations("common");
   const { org } = useSession();
-  const [open, setOpen] = useState(false);
   const create = useMutation({
     mutationFn: (body: TCreateWebhookRequest) =>
       api<TWebhookEndpoint & { secret: string }>(`/orgs/${org.id}/webhooks`, { method: "POST", body }),
@@ -277,11 +276,7 @@ function CreateEndpoint({ onDone }: { onDone: () => void }) {
   };
   return (
     <FormDialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (!o) create.reset();
-      }}
+      onClose={() => create.reset()}
       trigger={{ label: t("add"), icon: PlusIcon }}
       title={t("addTitle")}
       description={t("addHelp")}
