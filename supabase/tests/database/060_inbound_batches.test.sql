@@ -162,5 +162,12 @@ select throws_ok($$select * from private.ingest_inbound(jsonb_build_array(
     pg_temp.m('X-2', null, null, 'ninguem', '2026-12-01T10:06:01Z')))$$, '23514', null,
   'a message with neither a phone nor a LID is refused');
 
+-- ── deleting the organization deletes its messages and webhook rows (through its instances and endpoints) ──
+reset role;
+delete from organizations where id = 'abababab-0000-4000-8000-000000000000';
+select is((select count(*)::int from inbound_messages where org_id = 'abababab-0000-4000-8000-000000000000')
+  + (select count(*)::int from webhook_deliveries where org_id = 'abababab-0000-4000-8000-000000000000'), 0,
+  'no inbound message nor webhook row outlives its organization');
+
 select * from finish();
 rollback;
