@@ -186,12 +186,14 @@ begin
     perform private.upsert_conversation(r.org_id, r.instance_id, r.phone, r.lid, r.contact_id, r.name);
   end loop;
 
-  -- Threads for people without one (a concurrent writer may create one first: then that one is used).
+  -- Threads for people without one (a concurrent writer may create one first: then that one is used; sorted, so two
+-- writers racing on one instance wait for each other instead of deadlocking).
   insert into public.conversations (org_id, instance_id, contact_id, peer_phone, peer_lid, peer_name)
   select g.org_id, g.instance_id, g.contact_id, g.phone, g.lid, g.name
     from unnest(v_peers) g
    where not exists (select 1 from public.conversations c where c.instance_id = g.instance_id and c.peer_phone = g.phone)
      and not exists (select 1 from public.conversations c where c.instance_id = g.instance_id and c.peer_lid = g.lid)
+   order by g.instance_id, g.peer_key
   on conflict do nothing;
 
   -- Each person's thread (the phone's first), what the thread knows more (a LID learned when Mirage wrote to the
