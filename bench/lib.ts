@@ -20,10 +20,11 @@ export function withDb(url: string, db: string, user?: string, password?: string
 }
 
 /**
- * A database with the bootstrap and every migration, recreated unless it exists and `reuse` is set.
+ * A database with the bootstrap and every migration (of `migrationsDir` when given), recreated unless it exists and
+ * `reuse` is set.
  * Returns the admin and app-role URLs. Returns `created: false` when an existing one was reused.
  */
-export async function benchDatabase(name: string, opts: { reuse?: boolean } = {}) {
+export async function benchDatabase(name: string, opts: { reuse?: boolean; migrationsDir?: string } = {}) {
   const server = postgres(BENCH_ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
     const [exists] = await server`select 1 from pg_database where datname = ${name}`;
@@ -32,7 +33,7 @@ export async function benchDatabase(name: string, opts: { reuse?: boolean } = {}
       await server.unsafe(`create database ${name}`);
       await runMigrations({
         adminUrl: withDb(BENCH_ADMIN_URL, name),
-        migrationsDir: path.join(ROOT, "supabase/migrations"),
+        migrationsDir: opts.migrationsDir ?? path.join(ROOT, "supabase/migrations"),
         bootstrapFile: path.join(ROOT, "supabase/bootstrap/plain-postgres.sql"),
       });
     }

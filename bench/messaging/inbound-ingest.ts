@@ -5,17 +5,28 @@
  * share of replays (ids already stored, as after a reconnect) and of opt-out words. Goal: ≥ 1,000 messages/s stored.
  *
  *   npx tsx bench/messaging/inbound-ingest.ts [--messages 20000] [--senders 2000] [--instances 4] [--replays 0.1]
+ *     [--rounds 3] [--batch 200] [--baseline]
  *
- * Prints stored/s (new rows) and handled/s (replays included), medians of `--rounds` runs on a fresh database each.
+ * Prints stored/s (new rows) and handled/s (replays included), medians of `--rounds` runs on a fresh database each,
+ * with the load average. `--baseline` also runs, in each round right before the current schema, the same workload
+ * on a database built without the migrations from `BASELINE_BEFORE` on (the ingestion as it was, one message at a
+ * time with row triggers; the worker's pipeline is today's in both), and prints both side by side with the ratio.
  */
+
 import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, rm, symlink } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { createDb } from "@mirage/db";
 import { createLogger } from "@mirage/logger";
 import postgres from "postgres";
 import { createInboundPipeline } from "../../workers/src/messaging/inbound.ts";
 import type { InboundMessage, SessionsPort } from "../../workers/src/sessions/index.ts";
-import { BENCH_ADMIN_URL, benchDatabase, median } from "../lib.ts";
+import { BENCH_ADMIN_URL, benchDatabase, median, ROOT } from "../lib.ts";
+
+/** The first migration of the set-based ingestion: `--baseline` builds its database from the ones before it. */
+const BASELINE_BEFORE = "20261201100000";
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +36,7 @@ const { values } = parseArgs({
     replays: { type: "string", default: "0.1" },
     rounds: { type: "string", default: "3" },
     batch: { type: "string", default: "200" },
+    baseline: { type: "boolean", default: false },
   },
 });
 const total = Math.min(Number(values.messages), 500_000);
@@ -37,11 +49,37 @@ const batchMax = Number(values.batch);
 const silent = createLogger({ service: "bench", level: "silent" });
 const dbName = `mirage_bench_inbound_${randomBytes(4).toString("hex")}`;
 let cleanup: (() => Promise<void>) | undefined;
-process.once("SIGINT", () => void cleanup?.().then(() => process.exit(130)));
-process.once("SIGTERM", () => void cleanup?.().then(() => process.exit(143)));
+let baselineDir: string | undefined;
+const removeBaselineDir = () => (baselineDir ? rm(baselineDir, { recursive: true, force: true }) : Promise.resolve());
+process.once(
+  "SIGINT",
+  () =>
+    void cleanup?.()
+      .then(removeBaselineDir)
+      .then(() => process.exit(130)),
+);
+process.once(
+  "SIGTERM",
+  () =>
+    void cleanup?.()
+      .then(removeBaselineDir)
+      .then(() => process.exit(143)),
+);
 
-async function round(): Promise<{ stored: number; handled: number; seconds: number }> {
-  const { adminUrl, appUrl } = await benchDatabase(dbName);
+type Result = { stored: number; handled: number; seconds: number };
+
+/** A directory of links to the migrations older than BASELINE_BEFORE. */
+async function baselineMigrations(): Promise<string> {
+  const source = path.join(ROOT, "supabase/migrations");
+  const dir = await mkdtemp(path.join(tmpdir(), "mirage-inbound-baseline-"));
+  for (const file of (await readdir(source)).filter((f) => f.endsWith(".sql") && f.slice(0, 14) < BASELINE_BEFORE)) {
+    await symlink(path.join(source, file), path.join(dir, file));
+  }
+  return dir;
+}
+
+async function round(migrationsDir?: string): Promise<Result> {
+  const { adminUrl, appUrl } = await benchDatabase(dbName, { migrationsDir });
   const admin = postgres(adminUrl, { max: 2, onnotice: () => {} });
   const db = createDb({ url: appUrl, max: 10 });
   cleanup = async () => {
@@ -111,6 +149,13 @@ async function round(): Promise<{ stored: number; handled: number; seconds: numb
     if (check?.n !== stored || stored !== sent.length) {
       throw new Error(`dedupe broke: ${check?.n} rows, ${stored} reported stored, ${sent.length} distinct sent`);
     }
+    // Each stored message counted unread once and written to the webhook once.
+    const [after] = await admin<{ unread: number; hooks: number }[]>`
+      select (select coalesce(sum(unread_count), 0)::int from public.conversations) as unread,
+             (select count(*)::int from public.webhook_deliveries where event_type = 'message:inbound') as hooks`;
+    if (after?.unread !== stored || after.hooks !== stored) {
+      throw new Error(`counts broke: ${after?.unread} unread, ${after?.hooks} webhooks for ${stored} stored`);
+    }
     return { stored, handled: total, seconds };
   } finally {
     await cleanup?.();
@@ -118,9 +163,23 @@ async function round(): Promise<{ stored: number; handled: number; seconds: numb
   }
 }
 
-const results: { stored: number; handled: number; seconds: number }[] = [];
-for (let r = 0; r < rounds; r++) results.push(await round());
-const storedPerSecond = median(results.map((r) => r.stored / r.seconds));
+const results: Result[] = [];
+const baseline: Result[] = [];
+const loads: number[] = [];
+if (values.baseline) baselineDir = await baselineMigrations();
+try {
+  for (let r = 0; r < rounds; r++) {
+    loads.push(loadavg()[0] ?? 0);
+    if (baselineDir) baseline.push(await round(baselineDir));
+    results.push(await round());
+  }
+} finally {
+  await removeBaselineDir();
+}
+loads.push(loadavg()[0] ?? 0);
+const rate = (rs: Result[], k: "stored" | "handled") => Math.round(median(rs.map((r) => r[k] / r.seconds)));
+const storedPerSecond = rate(results, "stored");
+const load = loads.map((l) => l.toFixed(1)).join(" → ");
 console.log(
   JSON.stringify({
     bench: "inbound ingestion with dedupe",
@@ -130,10 +189,27 @@ console.log(
     replayShare,
     batch: batchMax,
     rounds,
-    storedPerSecond: Math.round(storedPerSecond),
-    handledPerSecond: Math.round(median(results.map((r) => r.handled / r.seconds))),
+    loadAverage1m: load,
+    storedPerSecond,
+    handledPerSecond: rate(results, "handled"),
     runs: results.map((r) => Math.round(r.stored / r.seconds)),
+    ...(baseline.length > 0 && {
+      baseline: {
+        storedPerSecond: rate(baseline, "stored"),
+        handledPerSecond: rate(baseline, "handled"),
+        runs: baseline.map((r) => Math.round(r.stored / r.seconds)),
+      },
+      speedup: Number((storedPerSecond / rate(baseline, "stored")).toFixed(2)),
+    }),
     goal: "≥ 1000 stored/s",
     pass: storedPerSecond >= 1000,
   }),
+);
+if (baseline.length > 0) {
+  console.log(
+    `baseline (before ${BASELINE_BEFORE}): ${rate(baseline, "stored")} stored/s, ${rate(baseline, "handled")} handled/s`,
+  );
+}
+console.log(
+  `inbound ingestion: ${storedPerSecond} stored/s, ${rate(results, "handled")} handled/s (median of ${rounds}; load average ${load}); goal ≥ 1000 stored/s: ${storedPerSecond >= 1000 ? "met" : "NOT met"}`,
 );

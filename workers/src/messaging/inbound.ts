@@ -14,6 +14,12 @@ export type InboundPipelineOptions = {
   settingsTtlMs: number;
   /** Batches written at once, each for its own set of instances (default 4). */
   lanes?: number;
+  /**
+   * Most messages one write stores (default 1,000, at least batchMax). While a lane's write runs, what arrives for
+   * it waits and goes in its next write together: a lane that falls behind writes bigger batches instead of queueing
+   * many small ones.
+   */
+  writeMax?: number;
   /** Called with what was newly stored (tests, metrics). */
   onStored?: (rows: IngestedInbound[]) => void;
 };
@@ -40,13 +46,17 @@ export function createInboundPipeline(deps: {
   const matchers = new Map<string, { matcher: OptOutMatcher; at: number }>();
   let buffer: InboundMessage[] = [];
   let timer: NodeJS.Timeout | undefined;
-  // One chain per lane; an instance always maps to the same lane, so its messages are stored in arrival order while
-  // other instances' batches are written alongside.
-  const chains: Promise<void>[] = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => Promise.resolve());
+  const writeMax = Math.max(options.batchMax, options.writeMax ?? 1_000);
+  // One writer per lane; an instance always maps to the same lane, so its messages are stored in arrival order while
+  // other instances' batches are written alongside. `running` settles once the lane has nothing pending.
+  const lanes: { pending: InboundMessage[]; running: Promise<void> | undefined }[] = Array.from(
+    { length: Math.max(1, options.lanes ?? 4) },
+    () => ({ pending: [], running: undefined }),
+  );
   const laneOf = (instanceId: string) => {
     let h = 0;
     for (let i = 0; i < instanceId.length; i++) h = (h * 31 + instanceId.charCodeAt(i)) >>> 0;
-    return h % chains.length;
+    return lanes[h % lanes.length] as (typeof lanes)[number];
   };
   let unsubscribe: Unsubscribe | undefined;
 
@@ -65,9 +75,9 @@ export function createInboundPipeline(deps: {
     return new Map(orgIds.map((id) => [id, (matchers.get(id) as { matcher: OptOutMatcher }).matcher]));
   }
 
-  async function write(batch: InboundMessage[]): Promise<void> {
+  async function toRows(batch: InboundMessage[]): Promise<InboundInput[]> {
     const byOrg = await matchersFor([...new Set(batch.map((m) => m.orgId))]);
-    const rows: InboundInput[] = batch.map((m) => ({
+    return batch.map((m) => ({
       orgId: m.orgId,
       instanceId: m.instanceId,
       waMessageId: m.messageId,
@@ -79,8 +89,14 @@ export function createInboundPipeline(deps: {
       receivedAt: m.at,
       optOutPhrase: byOrg.get(m.orgId)?.match(m.text)?.phrase ?? null,
     }));
+  }
+
+  /** Stores one batch, retrying with backoff; never throws (a batch that keeps failing is logged and dropped). */
+  async function write(batch: InboundMessage[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
+        // The opt-out words are read inside the retry too: reading them can fail like the write.
+        const rows = await toRows(batch);
         const stored = await deps.db.asService((tx) => ingestInbound(tx, rows));
         const optOuts = stored.filter((s) => s.optedOut);
         if (optOuts.length > 0) {
@@ -90,7 +106,7 @@ export function createInboundPipeline(deps: {
         return;
       } catch (err) {
         if (attempt >= 6) {
-          log.error({ err, count: rows.length }, "inbound batch lost after retries");
+          log.error({ err, count: batch.length }, "inbound batch lost after retries");
           return;
         }
         log.warn({ err, attempt }, "storing inbound messages failed; retrying");
@@ -102,19 +118,19 @@ export function createInboundPipeline(deps: {
   function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    const batch = buffer;
+    for (const m of buffer) laneOf(m.instanceId).pending.push(m);
     buffer = [];
-    const parts = new Map<number, InboundMessage[]>();
-    for (const m of batch) {
-      const lane = laneOf(m.instanceId);
-      const part = parts.get(lane);
-      if (part) part.push(m);
-      else parts.set(lane, [m]);
+    for (const lane of lanes) {
+      if (lane.running || lane.pending.length === 0) continue;
+      lane.running = (async () => {
+        try {
+          while (lane.pending.length > 0) await write(lane.pending.splice(0, writeMax));
+        } finally {
+          lane.running = undefined;
+        }
+      })();
     }
-    for (const [lane, part] of parts) {
-      chains[lane] = (chains[lane] as Promise<void>).then(() => write(part));
-    }
-    return Promise.all(chains).then(() => undefined);
+    return Promise.all(lanes.map((lane) => lane.running)).then(() => undefined);
   }
 
   function onInbound(message: InboundMessage): void {

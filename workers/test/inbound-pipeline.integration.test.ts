@@ -1,0 +1,182 @@
+/**
+ * The inbound pipeline against real Postgres: batches written set-based by private.ingest_inbound. Each WhatsApp id
+ * is stored, counted, pushed live and written to webhooks once — replays, duplicates inside a batch and two writers
+ * racing on the same ids included —, and a lane that falls behind writes what waited in one bigger batch.
+ */
+import type { TChangeNotification } from "@mirage/contracts/changes";
+import { listenChanges } from "@mirage/db/changes";
+import type { IngestedInbound } from "@mirage/db/inbound-messages";
+import { createLogger } from "@mirage/logger";
+import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInboundPipeline } from "../src/messaging/inbound.ts";
+import type { InboundMessage, SessionsPort } from "../src/sessions/index.ts";
+
+let t: TestDatabase;
+let orgId: string;
+const instances: string[] = [];
+const silent = createLogger({ service: "test", level: "silent" });
+const port = { onInbound: () => () => {} } as unknown as SessionsPort;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const [org] = await t.admin<{ id: string }[]>`
+    insert into public.organizations (name, slug) values ('Inbound', 'inbound') returning id`;
+  orgId = (org as { id: string }).id;
+  await t.admin`insert into public.webhook_endpoints (org_id, url) values (${orgId}, 'https://hooks.example.com/in')`;
+  for (let i = 0; i < 3; i++) {
+    const [row] = await t.admin<{ id: string }[]>`
+      insert into public.instances (org_id, name, status) values (${orgId}, ${`in-${i}`}, 'connected') returning id`;
+    instances.push((row as { id: string }).id);
+  }
+}, 30_000);
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+/** Message n of sender s on instance i; every fifth sender writes by LID only (its LID unknown to the org). */
+const message = (prefix: string, n: number, s: number, i: number): InboundMessage => {
+  const lidOnly = s % 5 === 4;
+  const phoneJid = `55119${60_000_000 + s}@s.whatsapp.net`;
+  const lid = `${20_000_000_000 + s}@lid`;
+  return {
+    instanceId: instances[i] as string,
+    orgId,
+    messageId: `${prefix}${n.toString(16).toUpperCase().padStart(8, "0")}`,
+    fromJid: lidOnly ? lid : phoneJid,
+    fromPhoneJid: lidOnly ? null : phoneJid,
+    fromLid: lidOnly ? lid : null,
+    pushName: `Pessoa ${s}`,
+    text: `mensagem ${n}`,
+    at: new Date(Date.UTC(2026, 11, 1, 10, 0, 0, n)),
+    replay: false,
+  };
+};
+
+async function counts(prefix: string) {
+  const [row] = await t.admin<{ stored: number; distinct: number; hooks: number; unread: number }[]>`
+    select (select count(*)::int from public.inbound_messages where wa_message_id like ${`${prefix}%`}) as stored,
+           (select count(distinct (instance_id, wa_message_id))::int from public.inbound_messages
+             where wa_message_id like ${`${prefix}%`}) as distinct,
+           (select count(*)::int from public.webhook_deliveries
+             where event_type = 'message:inbound' and payload ->> 'waMessageId' like ${`${prefix}%`}) as hooks,
+           (select coalesce(sum(unread_count), 0)::int from public.conversations) as unread`;
+  return row as { stored: number; distinct: number; hooks: number; unread: number };
+}
+
+describe("inbound pipeline", () => {
+  it("stores each id once with replays and in-batch duplicates, pushed live and to webhooks once, in arrival order", async () => {
+    const seen: TChangeNotification[] = [];
+    const { unlisten } = await listenChanges(t.db.sql, (c) => {
+      if (c.table === "inbound_messages") seen.push(c);
+    });
+    const stored: IngestedInbound[] = [];
+    const pipeline = createInboundPipeline({
+      db: t.db,
+      sessions: port,
+      logger: silent,
+      options: {
+        batchMax: 50,
+        flushMs: 5,
+        settingsTtlMs: 60_000,
+        onStored: (rows) => stored.push(...rows),
+      },
+    });
+    const sent: InboundMessage[] = [];
+    for (let n = 0; n < 600; n++) {
+      const m = message("A", n, n % 40, n % 3);
+      sent.push(m);
+      pipeline.accept(m);
+      // A reconnect replays the last few messages, some of them inside the batch being gathered.
+      if (n % 25 === 24) for (const r of sent.slice(-6)) pipeline.accept({ ...r, replay: true });
+    }
+    await pipeline.close();
+
+    expect(stored).toHaveLength(600);
+    expect(new Set(stored.map((s) => `${s.instanceId}/${s.waMessageId}`)).size).toBe(600);
+    expect(await counts("A")).toEqual({ stored: 600, distinct: 600, hooks: 600, unread: 600 });
+
+    // Per instance, ids grow with arrival order (each lane writes its instances' messages in order).
+    for (const instanceId of instances) {
+      const rows = await t.admin<{ wa_message_id: string }[]>`
+        select wa_message_id from public.inbound_messages where instance_id = ${instanceId} and wa_message_id like 'A%'
+        order by id`;
+      const ids = rows.map((r) => r.wa_message_id);
+      expect(ids).toEqual([...ids].sort());
+    }
+
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(600);
+    expect(new Set(seen.map((c) => c.id)).size).toBe(600);
+    expect(seen.every((c) => c.op === "insert" && c.org_id === orgId)).toBe(true);
+    await unlisten();
+  }, 60_000);
+
+  it("threads a sender's messages into one conversation per instance with the right unread count and preview", async () => {
+    const rows = await t.admin<{ peer_phone: string | null; unread_count: number; last_message_preview: string }[]>`
+      select c.peer_phone, c.unread_count, c.last_message_preview from public.conversations c
+      where c.instance_id = ${instances[0] as string} and c.peer_phone = '+5511960000000'`;
+    // Sender 0 writes on instance n % 3 = 0 when n % 40 = 0 and n % 3 = 0: n = 0, 120, 240, 360, 480.
+    expect(rows).toEqual([{ peer_phone: "+5511960000000", unread_count: 5, last_message_preview: "mensagem 480" }]);
+    const [contacts] = await t.admin<{ n: number }[]>`
+      select count(*)::int as n from public.contacts where phone_e164 = '+5511960000000'`;
+    expect(contacts?.n).toBe(1);
+  });
+
+  it("a lane that falls behind writes everything that waited in its next batch", async () => {
+    const sizes: number[] = [];
+    const pipeline = createInboundPipeline({
+      db: t.db,
+      sessions: port,
+      logger: silent,
+      options: {
+        batchMax: 50,
+        flushMs: 5,
+        settingsTtlMs: 60_000,
+        lanes: 1,
+        onStored: (rows) => sizes.push(rows.length),
+      },
+    });
+    // Holding the endpoint row blocks the first write at its webhook rows (their foreign-key check waits).
+    await t.admin.begin(async (tx) => {
+      await tx`select id from public.webhook_endpoints where org_id = ${orgId} for update`;
+      for (let n = 0; n < 300; n++) pipeline.accept(message("C", n, n % 20, n % 3));
+      await expect
+        .poll(
+          async () =>
+            (
+              await tx<{ n: number }[]>`
+                select count(*)::int as n from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock' and usename = 'mirage_app'`
+            )[0]?.n,
+          { timeout: 10_000 },
+        )
+        .toBe(1);
+    });
+    await pipeline.close();
+    expect(sizes).toEqual([50, 250]);
+    expect((await counts("C")).stored).toBe(300);
+  }, 30_000);
+
+  it("two workers racing on the same ids (a failover replaying history) store and announce each one once", async () => {
+    const before = await counts("B");
+    const stored: IngestedInbound[] = [];
+    const pipelines = [50, 120].map((batchMax) =>
+      createInboundPipeline({
+        db: t.db,
+        sessions: port,
+        logger: silent,
+        options: { batchMax, flushMs: 5, settingsTtlMs: 60_000, onStored: (rows) => stored.push(...rows) },
+      }),
+    );
+    // Both get every message, in arrival order, with their own batch boundaries, at the same time.
+    for (let n = 0; n < 300; n++) {
+      const m = message("B", n, n % 30, n % 3);
+      for (const p of pipelines) p.accept(m);
+    }
+    await Promise.all(pipelines.map((p) => p.close()));
+    expect(stored).toHaveLength(300);
+    expect(new Set(stored.map((a) => `${a.instanceId}/${a.waMessageId}`)).size).toBe(300);
+    expect(await counts("B")).toEqual({ stored: 300, distinct: 300, hooks: 300, unread: before.unread + 300 });
+  }, 60_000);
+});
