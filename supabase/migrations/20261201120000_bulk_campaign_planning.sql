@@ -20,6 +20,10 @@
 -- and contact_touch only for a row already sent); anything else, or a role not allowed to change the setting,
 -- takes the ordinary path with every check. The unique key (campaign, phone, step) and the CHECK constraints hold
 -- in both paths.
+-- Rows are inserted in phone order: three of the table's indexes lead with the phone (after the campaign, the
+-- organization or the sender), so their insertions land next to each other instead of on a random page each —
+-- fewer pages split and written to the WAL (about twice as fast as the plan's own random order, measured on a bare
+-- insert). Sorted bytewise ("C", far cheaper than a locale sort): for "+" and digits it is the same order.
 
 create type private.planned_recipient as (
   contact_id uuid,
@@ -87,6 +91,7 @@ begin
   from unnest(p_plan) p
   join public.contacts c on c.org_id = v_org and c.id = p.contact_id
   join public.instances i on i.org_id = v_org and i.id = p.instance_id
+  order by c.phone_e164 collate "C"
   for key share of c
   on conflict (campaign_id, recipient_phone, step) where campaign_id is not null do nothing;
   get diagnostics v_n = row_count;
