@@ -16,6 +16,7 @@ import {
   ZPacing,
 } from "@mirage/contracts/campaigns";
 import type { Database } from "@mirage/db";
+import { findSendBlock } from "@mirage/db/messaging-settings";
 import { claimForSend, type SendWork } from "@mirage/db/outbound-messages";
 import {
   type ChainCandidate,
@@ -55,6 +56,8 @@ export type StepResult = {
   next: Date | null;
   outcome?: SendOutcome | { outcome: "waiting"; reason: string } | { outcome: "composing"; messageId: number };
   write?: PendingWrite;
+  /** When a write step's frame was written to the socket (only when it wrote). */
+  writtenAt?: Date;
 };
 
 /** What the guard needs of a campaign message (the chain's candidate or a claimed message read back). */
@@ -154,13 +157,32 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
    * at most once either way). Answers when the chain runs next.
    */
   async function write(instanceId: string, w: Pick<PendingWrite, "messageId" | "gapMs">): Promise<StepResult> {
-    const claimed = await db.asService((tx) => claimedCampaignMessage(tx, w.messageId, instanceId));
-    if (!claimed) return settle(instanceId, undefined, w.gapMs);
-    // The campaign's checks came with the row (one round trip): still running, still a sender, no reply since.
+    // Everything the write checks again, in one transaction: the claim, the campaign's checks (still running, still
+    // a sender, no reply since) and the blacklist/consent verdict; the text was rendered and the number resolved
+    // when the typing began, so what is left is the `sending` commit and the frame.
+    const read = await db.asService(async (tx) => {
+      const claimed = await claimedCampaignMessage(tx, w.messageId, instanceId);
+      if (!claimed) return undefined;
+      const block = await findSendBlock(tx, {
+        orgId: claimed.orgId,
+        phone: claimed.recipientPhone,
+        lid: claimed.recipientLid,
+        contactId: claimed.contactId,
+      });
+      return { claimed, block };
+    });
+    if (!read) return settle(instanceId, undefined, w.gapMs);
+    const { claimed, block } = read;
     const guard: SendGuard = async () =>
       !claimed.running ? { defer: "not_hosted" } : claimed.replied ? { skip: "replied" } : undefined;
-    const outcome = await sender.deliver(claimed, { guard, notOnWhatsApp: "skip", typingMs: 0 });
-    return settle(instanceId, outcome, w.gapMs);
+    const outcome = await sender.deliver(
+      claimed,
+      { guard, notOnWhatsApp: "skip", typingMs: 0 },
+      { block: block ?? undefined },
+    );
+    const writtenAt = outcome.outcome === "sending" ? new Date() : undefined;
+    const result = await settle(instanceId, outcome, w.gapMs);
+    return writtenAt ? { ...result, writtenAt } : result;
   }
 
   async function step(instanceId: string, now = new Date()): Promise<StepResult> {
