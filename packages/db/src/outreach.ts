@@ -102,6 +102,11 @@ export async function savePacing(db: Db, instanceId: string, s: PacingState & { 
     where instance_id = ${instanceId}`;
 }
 
+/** Sets only the instance's next send slot (after a write: the count and the break draw were set at the pick). */
+export async function setNextSendAt(db: Db, instanceId: string, at: Date): Promise<void> {
+  await db`update public.outreach_senders set next_send_at = ${at}, updated_at = now() where instance_id = ${instanceId}`;
+}
+
 /** What the instance sent in the last hour and day (every campaign and direct sends), and the oldest of each. */
 export async function sentWindowCounts(
   db: Db,
