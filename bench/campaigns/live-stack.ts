@@ -139,9 +139,12 @@ export async function startLiveStack(opts: { senders: number }) {
     NODE_ENV: "production",
   };
   const port = await freePort();
+  // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the worker.
+  const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const spawnMain = (app: string, env: Record<string, string>) => {
+    const nodeArgs = app === "workers" ? workerArgs : [];
     const child = track(
-      spawn(process.execPath, ["--import", "tsx", path.join(root, `${app}/src/main.ts`)], {
+      spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, `${app}/src/main.ts`)], {
         cwd: path.join(root, app),
         env: { ...common, ...env },
         stdio: ["ignore", "ignore", "inherit"],

@@ -45,6 +45,9 @@ import type { SessionsPort } from "../sessions/index.ts";
 /** How long a number's slot stays held for a message in flight before another step may send (crash recovery). */
 const IN_FLIGHT_HOLD_MS = 15_000;
 
+/** How long a number's own caps (hourly/daily) and pairing date are reused between steps, ms. */
+const CAPS_INFO_TTL_MS = 30_000;
+
 /** The write a compose step scheduled: at `at`, the message `messageId` is written (the number typed until then). */
 export type PendingWrite = { at: Date; messageId: number; gapMs: number };
 
@@ -89,6 +92,17 @@ const countryOf = (phone: string | null): string | null => {
 export function createChainStep(deps: { db: Database; sessions: SessionsPort; sender: Sender; logger: Logger }) {
   const { db, sessions, sender } = deps;
   const log = deps.logger.child({ module: "outreach-step" });
+
+  // A number's own caps and pairing date change rarely (an admin's edit): read once per CAPS_INFO_TTL_MS per number
+  // instead of on every step.
+  const capsCache = new Map<string, { at: number; info: Awaited<ReturnType<typeof instanceCapsInfo>> }>();
+  const capsInfo = async (tx: Parameters<typeof instanceCapsInfo>[0], instanceId: string) => {
+    const hit = capsCache.get(instanceId);
+    if (hit && Date.now() - hit.at < CAPS_INFO_TTL_MS) return hit.info;
+    const info = await instanceCapsInfo(tx, instanceId);
+    capsCache.set(instanceId, { at: Date.now(), info });
+    return info;
+  };
 
   /** The campaign's checks were made in the pick's transaction, the same moment the row was claimed. */
   const pickedGuard: SendGuard = async () => undefined;
@@ -190,7 +204,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
           else await postpone(tx, c.id, at);
           continue;
         }
-        const caps = effectiveCaps(s.caps, await instanceCapsInfo(tx, instanceId), now);
+        const caps = effectiveCaps(s.caps, await capsInfo(tx, instanceId), now);
         const sent = await sentWindowCounts(tx, instanceId, now);
         let capUntil: Date | null = null;
         if (sent.day >= caps.perDay && sent.oldestDay) capUntil = new Date(sent.oldestDay.getTime() + 86_400_000);
