@@ -1,5 +1,6 @@
 /** Shared helpers of the benchmarks: databases built from the real migrations, and robust statistics. */
 import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { checkPoolFits } from "@mirage/db";
 import { runMigrations } from "@mirage/db/migrate";
@@ -162,4 +163,12 @@ export async function assertPoolFits(adminUrl: string, pool: number): Promise<vo
   } finally {
     await sql.end();
   }
+}
+
+const CLOCK_TICKS = Number(process.env.CLK_TCK ?? 100);
+
+/** User + system CPU a process has used so far, in ms (from /proc/<pid>/stat; Linux only). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }

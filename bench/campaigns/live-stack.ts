@@ -55,6 +55,9 @@ function signToken(secret: string, sub: string): string {
   return `${head}.${createHmac("sha256", secret).update(head).digest("base64url")}`;
 }
 
+/** Numbers paired at once when the stack starts. */
+const PAIRING_AT_ONCE = 5;
+
 export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms: number, what: string) {
   const started = Date.now();
   for (;;) {
@@ -136,9 +139,12 @@ export async function startLiveStack(opts: { senders: number }) {
     NODE_ENV: "production",
   };
   const port = await freePort();
+  // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the worker.
+  const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const spawnMain = (app: string, env: Record<string, string>) => {
+    const nodeArgs = app === "workers" ? workerArgs : [];
     const child = track(
-      spawn(process.execPath, ["--import", "tsx", path.join(root, `${app}/src/main.ts`)], {
+      spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, `${app}/src/main.ts`)], {
         cwd: path.join(root, app),
         env: { ...common, ...env },
         stdio: ["ignore", "ignore", "inherit"],
@@ -147,7 +153,7 @@ export async function startLiveStack(opts: { senders: number }) {
     children.push(child);
     return child;
   };
-  spawnMain("orchestrator", {
+  const orchestrator = spawnMain("orchestrator", {
     ORCHESTRATOR_HOST: "127.0.0.1",
     ORCHESTRATOR_PORT: String(port),
     DATABASE_POOL_MAX: "10",
@@ -159,7 +165,7 @@ export async function startLiveStack(opts: { senders: number }) {
     CAMPAIGN_TICK_MS: "300",
     CAMPAIGN_PROGRESS_MS: "1000",
   });
-  spawnMain("workers", {
+  const worker = spawnMain("workers", {
     DATABASE_POOL_MAX: "10",
     WORKER_ID: workerId,
     WORKER_HTTP_PORT: "0",
@@ -197,7 +203,7 @@ export async function startLiveStack(opts: { senders: number }) {
 
   const instances: string[] = [];
   const accounts: string[] = [];
-  for (let i = 0; i < opts.senders; i++) {
+  const pair = async (i: number) => {
     const account = `55119662${String(10_000 + i).padStart(5, "0")}`;
     const created = await call("POST", "/instances", { name: `sender-${i + 1}` }, "admin");
     if (created.status !== 201) throw new Error(`instance: ${created.status} ${JSON.stringify(created.body)}`);
@@ -217,8 +223,12 @@ export async function startLiveStack(opts: { senders: number }) {
       180_000,
       "connected",
     );
-    instances.push(id);
-    accounts.push(account);
+    instances[i] = id;
+    accounts[i] = account;
+  };
+  // A few at a time: fifty numbers one by one would take most of a benchmark's time on a loaded machine.
+  for (let i = 0; i < opts.senders; i += PAIRING_AT_ONCE) {
+    await Promise.all(Array.from({ length: Math.min(PAIRING_AT_ONCE, opts.senders - i) }, (_, k) => pair(i + k)));
   }
 
   let seq = 0;
@@ -248,5 +258,6 @@ export async function startLiveStack(opts: { senders: number }) {
     return { id: c.body.id as string, phones };
   }
 
-  return { sim, admin, prefix, workerId, url, call, instances, accounts, campaign, close };
+  const pids = { orchestrator: orchestrator.pid ?? 0, worker: worker.pid ?? 0 };
+  return { sim, admin, prefix, workerId, url, call, instances, accounts, campaign, pids, close };
 }

@@ -15,7 +15,6 @@
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { instanceQrKey, ZInstanceQr } from "@mirage/contracts/worker-bus";
@@ -23,7 +22,7 @@ import { generateKeyRingSpec } from "@mirage/secrets";
 import { Simulator } from "@mirage/wa-sim";
 import { Redis } from "ioredis";
 import postgres from "postgres";
-import { BENCH_ADMIN_URL, benchDatabase, median, ROOT } from "../lib.ts";
+import { BENCH_ADMIN_URL, benchDatabase, cpuMs, median, ROOT } from "../lib.ts";
 
 const { values } = parseArgs({
   options: {
@@ -46,13 +45,6 @@ const contacts = Array.from({ length: K }, (_, i) => `55119${String(40_000_000 +
 // in turns, wa-sim's contact was seen re-keying its sessions on every message, which would bias both figures.
 const baselineContacts = Array.from({ length: K }, (_, i) => `55119${String(41_000_000 + i)}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ticks = Number(process.env.CLK_TCK ?? 100);
-
-/** user + system CPU of a process, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
-}
 
 const children: ChildProcess[] = [];
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");

@@ -85,12 +85,16 @@ export type PacingState = { nextSendAt: Date; sendsSinceBreak: number; breakAfte
 
 /** The instance's pacing row, locked for the transaction (created on first use). */
 export async function lockPacing(db: Db, instanceId: string): Promise<PacingState> {
+  const read = () => db<PacingState[]>`
+    select next_send_at as "nextSendAt", sends_since_break as "sendsSinceBreak", break_after as "breakAfter"
+    from public.outreach_senders where instance_id = ${instanceId} for update`;
+  // The row exists from the number's first step on: one statement per step, the insert only the first time.
+  const [existing] = await read();
+  if (existing) return existing;
   await db`insert into public.outreach_senders (instance_id, org_id)
     select id, org_id from public.instances where id = ${instanceId}
     on conflict (instance_id) do nothing`;
-  const [row] = await db<PacingState[]>`
-    select next_send_at as "nextSendAt", sends_since_break as "sendsSinceBreak", break_after as "breakAfter"
-    from public.outreach_senders where instance_id = ${instanceId} for update`;
+  const [row] = await read();
   if (!row) throw new Error("pacing row missing");
   return row;
 }
@@ -100,6 +104,11 @@ export async function savePacing(db: Db, instanceId: string, s: PacingState & { 
       break_after = ${s.breakAfter}, last_sent_at = case when ${s.sent ?? false} then now() else last_sent_at end,
       updated_at = now()
     where instance_id = ${instanceId}`;
+}
+
+/** Sets only the instance's next send slot (after a write: the count and the break draw were set at the pick). */
+export async function setNextSendAt(db: Db, instanceId: string, at: Date): Promise<void> {
+  await db`update public.outreach_senders set next_send_at = ${at}, updated_at = now() where instance_id = ${instanceId}`;
 }
 
 /** What the instance sent in the last hour and day (every campaign and direct sends), and the oldest of each. */

@@ -13,12 +13,20 @@ import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Sender } from "../messaging/index.ts";
 import type { SessionsPort } from "../sessions/index.ts";
+import { createLead } from "./lead.ts";
 import { createChainStep, type StepResult } from "./step.ts";
 
 export { createChainStep, type PendingWrite, type StepResult } from "./step.ts";
 
-/** A write job's data: which number writes which message, and the gap it then keeps. No text, no phone number. */
-type WriteJob = { instanceId: string; messageId: number; gapMs: number };
+/**
+ * A write job's data: which number writes which message, and the gap it then keeps; `plannedAt` is the instant the
+ * message is meant to reach WhatsApp and `dueAt` the one the job was scheduled for (earlier by the lead, both epoch
+ * ms). No text, no phone number.
+ */
+type WriteJob = { instanceId: string; messageId: number; gapMs: number; plannedAt: number; dueAt: number };
+
+/** What a write job answers (its return value, seen by queue listeners such as the pacing benchmark), epoch ms. */
+export type WriteTiming = { plannedAt: number; dueAt: number; writtenAt?: number };
 
 export type OutreachConfig = {
   workerId: string;
@@ -46,6 +54,9 @@ export function createOutreach(deps: {
   queue.on("error", (err) => logger.error({ err }, "outreach queue error"));
   /** instance → the instant its next job is armed for (this process's view; Redis holds the jobs). */
   const armed = new Map<string, number>();
+  // From a write job's due instant to its frame written is the pickup, the `sending` commit and the encryption: this
+  // worker's recent average of it is how much earlier writes are scheduled, so they land on their planned instant.
+  const lead = createLead();
   let worker: Worker | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closing = false;
@@ -69,12 +80,22 @@ export function createOutreach(deps: {
     if (result.write) {
       if (closing) return;
       const at = result.write.at.getTime();
+      // Never before now, i.e. never before the typing began: the gap since the number's last write (armed at that
+      // write + the drawn gap) stays at least the drawn gap, hence within the profile.
+      const now = Date.now();
+      const dueAt = Math.max(now, at - lead.ms());
       // The write stands for the chain meanwhile: the sweep does not arm a step next to it.
-      armed.set(instanceId, at);
-      const data: WriteJob = { instanceId, messageId: result.write.messageId, gapMs: result.write.gapMs };
+      armed.set(instanceId, dueAt);
+      const data: WriteJob = {
+        instanceId,
+        messageId: result.write.messageId,
+        gapMs: result.write.gapMs,
+        plannedAt: at,
+        dueAt,
+      };
       await queue.add("write", data, {
         jobId: `write-${result.write.messageId}`,
-        delay: Math.max(0, at - Date.now()),
+        delay: dueAt - now,
         removeOnComplete: true,
         removeOnFail: true,
       });
@@ -88,9 +109,14 @@ export function createOutreach(deps: {
     await follow(instanceId, await chain.step(instanceId));
   }
 
-  async function runWrite(job: WriteJob): Promise<void> {
+  /** Runs a write job; answers its instants (epoch ms, `writtenAt` only when it wrote): the job's return value. */
+  async function runWrite(job: WriteJob): Promise<WriteTiming> {
     armed.delete(job.instanceId);
-    await follow(job.instanceId, await chain.write(job.instanceId, job));
+    const result = await chain.write(job.instanceId, job);
+    const writtenAt = result.writtenAt?.getTime();
+    if (writtenAt !== undefined) lead.observe(writtenAt - job.dueAt);
+    await follow(job.instanceId, result);
+    return { plannedAt: job.plannedAt, dueAt: job.dueAt, ...(writtenAt !== undefined ? { writtenAt } : {}) };
   }
 
   async function sweep(): Promise<void> {
@@ -122,8 +148,16 @@ export function createOutreach(deps: {
           if (typeof data.instanceId !== "string") return;
           if (job.name === "write") {
             if (typeof data.messageId !== "number" || typeof data.gapMs !== "number") return;
-            await runWrite({ instanceId: data.instanceId, messageId: data.messageId, gapMs: data.gapMs });
-            return;
+            // A job queued before the lead existed carries no instants: its due time is when it was made to run.
+            const dueAt = typeof data.dueAt === "number" ? data.dueAt : job.timestamp + (job.delay ?? 0);
+            const plannedAt = typeof data.plannedAt === "number" ? data.plannedAt : dueAt;
+            return runWrite({
+              instanceId: data.instanceId,
+              messageId: data.messageId,
+              gapMs: data.gapMs,
+              plannedAt,
+              dueAt,
+            });
           }
           await runStep(data.instanceId);
         },

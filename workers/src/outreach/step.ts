@@ -16,10 +16,10 @@ import {
   ZPacing,
 } from "@mirage/contracts/campaigns";
 import type { Database } from "@mirage/db";
-import { claimForSend, type SendWork } from "@mirage/db/outbound-messages";
+import { findSendBlock } from "@mirage/db/messaging-settings";
+import { claimForSend, type SendBlock, type SendWork } from "@mirage/db/outbound-messages";
 import {
   type ChainCandidate,
-  campaignRunning,
   claimedCampaignMessage,
   contactForRender,
   dueForInstance,
@@ -32,6 +32,7 @@ import {
   repliedSince,
   savePacing,
   sentWindowCounts,
+  setNextSendAt,
   setRenderedBody,
   skipQueued,
 } from "@mirage/db/outreach";
@@ -44,6 +45,9 @@ import type { SessionsPort } from "../sessions/index.ts";
 /** How long a number's slot stays held for a message in flight before another step may send (crash recovery). */
 const IN_FLIGHT_HOLD_MS = 15_000;
 
+/** How long a number's own caps (hourly/daily) and pairing date are reused between steps, ms. */
+const CAPS_INFO_TTL_MS = 30_000;
+
 /** The write a compose step scheduled: at `at`, the message `messageId` is written (the number typed until then). */
 export type PendingWrite = { at: Date; messageId: number; gapMs: number };
 
@@ -55,13 +59,12 @@ export type StepResult = {
   next: Date | null;
   outcome?: SendOutcome | { outcome: "waiting"; reason: string } | { outcome: "composing"; messageId: number };
   write?: PendingWrite;
+  /** When a write step's frame was written to the socket (only when it wrote). */
+  writtenAt?: Date;
 };
 
-/** What the guard needs of a campaign message (the chain's candidate or a claimed message read back). */
-type GuardInput = Pick<
-  ChainCandidate,
-  "campaignId" | "orgId" | "contactId" | "recipientPhone" | "stopOnReply" | "createdAt"
->;
+/** A message the pick claimed, rendered for its recipient, with the blacklist/consent verdict of the claim. */
+type ClaimedWork = SendWork & { block: SendBlock | null };
 
 // Stored settings were validated by the API; a row written otherwise (seed, hand edit) falls back to defaults.
 const or = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }, v: unknown): T =>
@@ -90,33 +93,19 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
   const { db, sessions, sender } = deps;
   const log = deps.logger.child({ module: "outreach-step" });
 
-  /**
-   * The campaign's checks when a recipient is picked: still running with this number among its active senders, no
-   * reply since planning (stop-on-reply); the text is rendered for this person and stored on the claimed row (what
-   * is sent is what is stored). The write step checks again (claimedCampaignMessage) without rendering.
-   */
-  const guardFor =
-    (c: GuardInput): SendGuard =>
-    async (work) => {
-      if (!(await db.asService((tx) => campaignRunning(tx, c.campaignId, work.instanceId)))) {
-        return { defer: "not_hosted" };
-      }
-      if (c.stopOnReply) {
-        const replied = await db.asService((tx) =>
-          repliedSince(tx, { orgId: c.orgId, phone: work.recipientPhone, lid: work.recipientLid, since: c.createdAt }),
-        );
-        if (replied) return { skip: "replied" };
-      }
-      const contact = c.contactId ? await db.asService((tx) => contactForRender(tx, c.contactId as string)) : undefined;
-      const random = seededRandom(`${c.campaignId}:${c.contactId ?? c.recipientPhone}`);
-      const rendered = renderTemplate(work.body, contact ?? { phone: work.recipientPhone ?? "" }, random).text.trim();
-      if (rendered.length === 0) return { skip: "empty_text" };
-      if (rendered !== work.body) {
-        await db.asService((tx) => setRenderedBody(tx, work.id, rendered));
-        work.body = rendered;
-      }
-      return undefined;
-    };
+  // A number's own caps and pairing date change rarely (an admin's edit): read once per CAPS_INFO_TTL_MS per number
+  // instead of on every step.
+  const capsCache = new Map<string, { at: number; info: Awaited<ReturnType<typeof instanceCapsInfo>> }>();
+  const capsInfo = async (tx: Parameters<typeof instanceCapsInfo>[0], instanceId: string) => {
+    const hit = capsCache.get(instanceId);
+    if (hit && Date.now() - hit.at < CAPS_INFO_TTL_MS) return hit.info;
+    const info = await instanceCapsInfo(tx, instanceId);
+    capsCache.set(instanceId, { at: Date.now(), info });
+    return info;
+  };
+
+  /** The campaign's checks were made in the pick's transaction, the same moment the row was claimed. */
+  const pickedGuard: SendGuard = async () => undefined;
 
   /**
    * After a send attempt: the number's next slot. Written → the gap counts from the write; nothing written → the
@@ -139,12 +128,8 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
       return { next: after, outcome };
     }
     log.debug({ instanceId, messageId: outcome.messageId }, "campaign message sent");
-    const next = await db.asService(async (tx) => {
-      const p = await lockPacing(tx, instanceId);
-      const at = new Date(after.getTime() + gapMs);
-      await savePacing(tx, instanceId, { ...p, nextSendAt: at });
-      return at;
-    });
+    const next = new Date(after.getTime() + gapMs);
+    await db.asService((tx) => setNextSendAt(tx, instanceId, next));
     return { next, outcome };
   }
 
@@ -154,13 +139,32 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
    * at most once either way). Answers when the chain runs next.
    */
   async function write(instanceId: string, w: Pick<PendingWrite, "messageId" | "gapMs">): Promise<StepResult> {
-    const claimed = await db.asService((tx) => claimedCampaignMessage(tx, w.messageId, instanceId));
-    if (!claimed) return settle(instanceId, undefined, w.gapMs);
-    // The campaign's checks came with the row (one round trip): still running, still a sender, no reply since.
+    // Everything the write checks again, in one transaction: the claim, the campaign's checks (still running, still
+    // a sender, no reply since) and the blacklist/consent verdict; the text was rendered and the number resolved
+    // when the typing began, so what is left is the `sending` commit and the frame.
+    const read = await db.asService(async (tx) => {
+      const claimed = await claimedCampaignMessage(tx, w.messageId, instanceId);
+      if (!claimed) return undefined;
+      const block = await findSendBlock(tx, {
+        orgId: claimed.orgId,
+        phone: claimed.recipientPhone,
+        lid: claimed.recipientLid,
+        contactId: claimed.contactId,
+      });
+      return { claimed, block };
+    });
+    if (!read) return settle(instanceId, undefined, w.gapMs);
+    const { claimed, block } = read;
     const guard: SendGuard = async () =>
       !claimed.running ? { defer: "not_hosted" } : claimed.replied ? { skip: "replied" } : undefined;
-    const outcome = await sender.deliver(claimed, { guard, notOnWhatsApp: "skip", typingMs: 0 });
-    return settle(instanceId, outcome, w.gapMs);
+    const outcome = await sender.deliver(
+      claimed,
+      { guard, notOnWhatsApp: "skip", typingMs: 0 },
+      { block: block ?? undefined },
+    );
+    const writtenAt = outcome.outcome === "sending" ? new Date() : undefined;
+    const result = await settle(instanceId, outcome, w.gapMs);
+    return writtenAt ? { ...result, writtenAt } : result;
   }
 
   async function step(instanceId: string, now = new Date()): Promise<StepResult> {
@@ -169,9 +173,9 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     const ready = sessions.canSend(instanceId);
     if (!ready.ok) return { next: null, outcome: { outcome: "waiting", reason: ready.reason } };
 
-    type Pick =
-      | { cand: ChainCandidate; typingMs: number; gapMs: number; pacing: TPacing }
-      | { wait: Date | null; reason: string };
+    type Pick = { work: ClaimedWork; typingMs: number; gapMs: number } | { wait: Date | null; reason: string };
+    // One transaction under the number's pacing lock: the recipient picked, checked for this person (stop-on-reply,
+    // the text rendered for them), claimed and the slot reserved — a few statements, one commit.
     const pick = await db.asService(async (tx): Promise<Pick> => {
       const pacing = await lockPacing(tx, instanceId);
       if (pacing.nextSendAt.getTime() > now.getTime() + 25) return { wait: pacing.nextSendAt, reason: "pacing" };
@@ -200,7 +204,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
           else await postpone(tx, c.id, at);
           continue;
         }
-        const caps = effectiveCaps(s.caps, await instanceCapsInfo(tx, instanceId), now);
+        const caps = effectiveCaps(s.caps, await capsInfo(tx, instanceId), now);
         const sent = await sentWindowCounts(tx, instanceId, now);
         let capUntil: Date | null = null;
         if (sent.day >= caps.perDay && sent.oldestDay) capUntil = new Date(sent.oldestDay.getTime() + 86_400_000);
@@ -210,10 +214,33 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
           await savePacing(tx, instanceId, { ...pacing, nextSendAt: capUntil });
           return { wait: capUntil, reason: "cap" };
         }
-        // The slot: typing, then the drawn gap (or a break) before the number's next send.
+        // The campaign's checks for this person, at pick time (the write step checks again): no reply since
+        // planning with stop-on-reply (the campaign is running with this number active: the pick's own query).
+        const person = { orgId: c.orgId, phone: c.recipientPhone, lid: c.recipientLid, since: c.createdAt };
+        if (c.stopOnReply && (await repliedSince(tx, person))) {
+          await skipQueued(tx, c.id, "replied");
+          continue;
+        }
+        const contact = c.contactId ? await contactForRender(tx, c.contactId) : undefined;
+        const random = seededRandom(`${c.campaignId}:${c.contactId ?? c.recipientPhone}`);
+        const text = renderTemplate(c.body, contact ?? { phone: c.recipientPhone ?? "" }, random).text.trim();
+        if (text.length === 0) {
+          await skipQueued(tx, c.id, "empty_text");
+          continue;
+        }
+        // Claimed by nobody else (moved to another number or cancelled since the query: the next candidate).
+        const claimed = await claimForSend(tx, { instanceId, messageId: c.id });
+        if (!claimed) continue;
+        const { block, ...work } = claimed;
+        // What is sent is what is stored.
+        if (text !== work.body) {
+          await setRenderedBody(tx, work.id, text);
+          work.body = text;
+        }
+        // The slot: typing (proportional to the text as this person gets it), then the drawn gap (or a break).
         const breakAfter = pacing.breakAfter > 0 ? pacing.breakAfter : drawBreakAfter(s.pacing);
         const gap = nextGap(s.pacing, pacing.sendsSinceBreak + 1, breakAfter);
-        const typingMs = typingTime(c.body, s.pacing);
+        const typingMs = typingTime(text, s.pacing);
         // Held while this message is in flight (a number sends one message at a time, whatever the lookup and
         // typing take); set to the write + the gap once it is written. A crash leaves the hold to expire.
         await savePacing(tx, instanceId, {
@@ -222,7 +249,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
           breakAfter: gap.isBreak ? drawBreakAfter(s.pacing) : breakAfter,
           sent: true,
         });
-        return { cand: c, typingMs, gapMs: gap.gapMs, pacing: s.pacing };
+        return { work: { ...work, block }, typingMs, gapMs: gap.gapMs };
       }
       // Every candidate was postponed or skipped: look again at once.
       return { wait: now, reason: "stepped_over" };
@@ -230,28 +257,22 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
 
     if ("wait" in pick) return { next: pick.wait, outcome: { outcome: "waiting", reason: pick.reason } };
 
-    const work: SendWork | undefined = await db.asService((tx) =>
-      claimForSend(tx, { instanceId, messageId: pick.cand.id }),
-    );
-    // Claimed by nobody (moved to another number, cancelled by an opt-out since the pick): give the slot back.
-    if (!work) return settle(instanceId, undefined, pick.gapMs);
+    const { block, ...work } = pick.work;
     if (pick.typingMs <= 0) {
-      const outcome = await sender.deliver(work, {
-        guard: guardFor(pick.cand),
-        notOnWhatsApp: "skip",
-        typingMs: 0,
-      });
+      const outcome = await sender.deliver(
+        work,
+        { guard: pickedGuard, notOnWhatsApp: "skip", typingMs: 0 },
+        { block: block ?? undefined },
+      );
       return settle(instanceId, outcome, pick.gapMs);
     }
     // "typing…" is a step of the chain: shown now, the write is its own delayed job (nothing sleeps in a job).
-    const composing = await sender.compose(work, { guard: guardFor(pick.cand), notOnWhatsApp: "skip" });
+    const composing = await sender.compose(work, { guard: pickedGuard, notOnWhatsApp: "skip" });
     if (composing.outcome !== "composing") return settle(instanceId, composing, pick.gapMs);
-    // Proportional to the text as this person gets it (the guard rendered it), within the profile's range.
-    const typingMs = typingTime(work.body, pick.pacing);
     return {
       next: null,
       outcome: composing,
-      write: { at: new Date(Date.now() + typingMs), messageId: work.id, gapMs: pick.gapMs },
+      write: { at: new Date(Date.now() + pick.typingMs), messageId: work.id, gapMs: pick.gapMs },
     };
   }
 

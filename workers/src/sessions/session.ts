@@ -48,6 +48,9 @@ export type SessionEvents = {
   fatal(error: Error): void;
 };
 
+/** How long a write waits for its chat's preparation (then it asks WhatsApp itself, as without it). */
+const WARM_WAIT_MS = 3_000;
+
 const STATUS_NAMES: Record<number, MessageStatusUpdate["status"] | undefined> = {
   0: "error",
   2: "server_ack",
@@ -68,6 +71,8 @@ export class Session {
   private credsChain: Promise<void> = Promise.resolve();
   private firstQr: Promise<void>;
   private resolveFirstQr: (() => void) | undefined;
+  /** Chats showing "typing…" whose encryption sessions are being prepared for the message that follows (by jid). */
+  private readonly warming = new Map<string, Promise<void>>();
 
   constructor(
     private readonly opts: {
@@ -224,6 +229,9 @@ export class Session {
    */
   async sendText(jid: string, text: string, messageId: string, quoted?: QuotedRef): Promise<string> {
     const sock = this.requireSocket();
+    // The write waits for a preparation still under way for this chat (bounded): two at once would both fetch keys.
+    const warming = this.warming.get(jid);
+    if (warming) await Promise.race([warming, new Promise((r) => setTimeout(r, WARM_WAIT_MS).unref())]);
     this.health.messageSent(messageId, jid, Date.now());
     // A reply carries the quoted message's id, author and text in its contextInfo (Baileys builds it from `quoted`).
     const options = quoted
@@ -239,8 +247,31 @@ export class Session {
     return sent?.key.id ?? messageId;
   }
 
+  /**
+   * Shows "typing…" (or "recording…", or clears it) in the chat with `jid`. Typing announces a message: meanwhile the
+   * recipient's device list and encryption sessions are fetched (in the background, into Baileys' own caches), so
+   * the write itself is only encrypt + send — the two queries a first message to a person needs are off its path.
+   */
   async sendTyping(jid: string, state: "composing" | "recording" | "paused"): Promise<void> {
-    await this.requireSocket().sendPresenceUpdate(state, jid);
+    const sock = this.requireSocket();
+    await sock.sendPresenceUpdate(state, jid);
+    if (state !== "paused") this.prepareChat(sock, jid);
+  }
+
+  /** What `sendMessage` asks before its first write to a person (devices, then sessions), asked ahead of it. */
+  private prepareChat(sock: WASocket, jid: string): void {
+    const me = sock.user?.id;
+    if (!me || this.warming.has(jid) || jid.endsWith("@g.us")) return;
+    const meLid = (sock.user as { lid?: string } | undefined)?.lid;
+    // The same identities Baileys' relay uses for a one-to-one chat, so its own lookups then hit the caches.
+    const self = isLidUser(jid) && meLid ? jidNormalizedUser(meLid) : jidNormalizedUser(me);
+    const prepared = (async () => {
+      const devices = await sock.getUSyncDevices([self, jid], true, false);
+      await sock.assertSessions(devices.map((d) => d.jid).filter((d) => d !== me && d !== meLid));
+    })()
+      .catch((err: unknown) => this.opts.logger.debug({ err, jid }, "preparing the chat failed; the write asks itself"))
+      .finally(() => this.warming.delete(jid));
+    this.warming.set(jid, prepared);
   }
 
   /**
