@@ -96,9 +96,20 @@ export function createSendLanes(deps: {
 
   /** Recovers newly gained instances, forgets lost ones, and wakes the lanes of instances with due messages. */
   async function sweep(): Promise<void> {
-    const assigned = await deps.db.asServicePipelined((tx) => listAssignedInstances(tx, deps.workerId));
+    // One transaction, sent in one round trip (the sweep runs every few seconds, idle or not): this worker's
+    // instances, deadlines (they pass whether or not an instance is sending — it may never reconnect — so any
+    // worker's sweep cancels them), and which of the instances already recovered here have direct messages due.
+    const [assigned, expired, due] = await deps.db.asServicePipelined((tx) =>
+      Promise.all([
+        listAssignedInstances(tx, deps.workerId),
+        cancelExpiredMessages(tx),
+        instancesWithDueDirect(tx, [...recovered.keys()]),
+      ]),
+    );
+    if (expired > 0) log.info({ rows: expired }, "cancelled messages past their deadline");
     const current = new Set(assigned.map((a) => a.id));
     for (const id of [...recovered.keys()]) if (!current.has(id)) recovered.delete(id);
+    const gained: string[] = [];
     for (const inst of assigned) {
       if (recovered.get(inst.id) === inst.epoch) continue;
       // Only once no lane of ours runs for it: recovery must not requeue a row this process is sending.
@@ -106,14 +117,10 @@ export function createSendLanes(deps: {
       const n = await deps.db.asService((tx) => markInflightUnknown(tx, inst.id));
       if (n > 0) log.warn({ instanceId: inst.id, rows: n }, "recovered in-flight messages (sending → unknown)");
       recovered.set(inst.id, inst.epoch);
+      gained.push(inst.id);
     }
-    // Deadlines pass whether or not an instance is sending (it may never reconnect): any worker's sweep cancels them.
-    // Both statements in one transaction, sent with it in one round trip (the sweep runs every few seconds).
-    const [expired, due] = await deps.db.asServicePipelined((tx) =>
-      Promise.all([cancelExpiredMessages(tx), instancesWithDueDirect(tx, [...recovered.keys()])]),
-    );
-    if (expired > 0) log.info({ rows: expired }, "cancelled messages past their deadline");
-    for (const id of due) void kick(id);
+    // A newly recovered instance is woken without asking first: its lane's claim finds out whether anything is due.
+    for (const id of new Set([...due.filter((d) => recovered.has(d)), ...gained])) void kick(id);
   }
 
   function sweepSoon(): Promise<void> {
