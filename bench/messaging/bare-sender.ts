@@ -26,10 +26,13 @@ process.on("message", (raw) => {
     process.send?.({ done: true });
   })().catch((err: unknown) => process.send?.({ error: String(err) }));
 });
-process.on("disconnect", () => {
-  sock?.end(undefined);
-  process.exit(0);
-});
+// Exits normally on either, so a `--cpu-prof` profile of this process is written.
+for (const signal of ["disconnect", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    sock?.end(undefined);
+    process.exit(0);
+  });
+}
 
 // The message listener above is registered first: it keeps the IPC channel (and so the process) alive meanwhile.
 const paired = await pairSession({ url, rootPublicKey: root }, (qr) => {

@@ -94,7 +94,8 @@ try {
   };
 
   // ── Mirage's worker (and the baseline's), each hosting one instance ──
-  // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the worker.
+  // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the worker; BENCH_BARE_NODE_ARGS
+  // the bare sender (compare both profiles' self time).
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const startWorker = async (root: string, workerId: string, instanceId: string, account: string) => {
     const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, "workers/src/main.ts")], {
@@ -142,7 +143,7 @@ try {
 
   // ── the bare Baileys sender ──
   const bare = fork(path.join(import.meta.dirname, "bare-sender.ts"), {
-    execArgv: ["--import", "tsx"],
+    execArgv: [...(process.env.BENCH_BARE_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx"],
     env: { ...process.env, SIM_URL: sim.url, SIM_ROOT: sim.rootPublicKey.toString("hex") },
     stdio: "inherit",
   });
@@ -178,14 +179,22 @@ try {
     "warm-up read",
   );
   await sleep(1_000);
+  // What an idle worker spends (sweeps, queue polling, keep-alives), in ms of CPU per second: counted in the
+  // per-message figure too, for as long as a round lasts.
+  const idle0 = cpuMs(worker.pid ?? 0);
+  await sleep(3_000);
+  const idleCpuMsPerSecond = Math.round((cpuMs(worker.pid ?? 0) - idle0) / 3);
+  console.log(JSON.stringify({ idleCpuMsPerSecond }));
 
   const results: { mirage: number; bare: number; baseline?: number }[] = [];
   const measureWorker = async (child: ChildProcess, instance: string, account: string, label: string) => {
     const base = readCount(account);
     const c0 = cpuMs(child.pid ?? 0);
+    const t0 = Date.now();
     await mirageSend(M, label, instance);
     await until(() => readCount(account) >= base + M, 300_000, `${account}'s messages read`);
     const ms = (cpuMs(child.pid ?? 0) - c0) / M;
+    console.log(JSON.stringify({ account, messagesPerSecond: Math.round((M * 1000) / (Date.now() - t0)) }));
     await sleep(500);
     return ms;
   };
@@ -195,8 +204,10 @@ try {
 
     const baseBare = readCount(BARE_ACCOUNT);
     const b0 = cpuMs(bare.pid ?? 0);
+    const t0 = Date.now();
     bareSend(M, `rodada ${r}`);
     await until(() => readCount(BARE_ACCOUNT) >= baseBare + M, 300_000, "bare messages read");
+    console.log(JSON.stringify({ account: "bare", messagesPerSecond: Math.round((M * 1000) / (Date.now() - t0)) }));
     const bareMs = (cpuMs(bare.pid ?? 0) - b0) / M;
     results.push({ mirage, bare: bareMs, ...(baseline ? { baseline: before } : {}) });
     // Each round as it ends: on a loaded machine a later round may not finish, and the earlier ones still count.

@@ -29,6 +29,17 @@ export type Database = {
   /** Runs fn in one transaction as `service_role` (bypasses RLS): system work only, never on a user's behalf. */
   asService<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
+   * Like `asService`, in one round trip: `begin`, the role, fn's statements and `commit` leave in one write. For the
+   * hot paths (the send lane, receipts, the Signal key store), where a transaction is one or a few independent
+   * statements. Contract: fn starts every statement before it waits for anything else (it may await its own
+   * statements' results, but must not issue a statement that depends on a result). A statement issued later would
+   * run after the commit, outside the transaction, and the app role refuses it: misuse fails loudly, never silently.
+   * A failing statement aborts the transaction (the commit becomes a rollback) and its error is rethrown; so does fn
+   * throwing before any answer came back. Unlike `asService`, an error fn raises after reading an answer does not
+   * undo its statements: the commit was already sent with them.
+   */
+  asServicePipelined<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
    * Resolves once the pool is known to fit the server (see `checkPoolFits`); rejects with `PoolTooLargeError`
    * otherwise. asUser/asService wait for it on their own; a process calls it at start to refuse early.
    */
@@ -127,6 +138,50 @@ export function createDb(opts: CreateDbOptions): Database {
         void tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true), set_config('role', 'service_role', true)`.execute();
         return fn(tx);
       }) as Promise<Awaited<ReturnType<typeof fn>>>;
+    },
+    async asServicePipelined(fn) {
+      await ready();
+      const conn = await sql.reserve();
+      try {
+        // A reserved connection runs what it is given in order, without waiting for answers: these and fn's
+        // statements are written together when the event loop next checks for I/O (postgres.js buffers writes until
+        // then), so the whole transaction is one write and one round trip.
+        const head = [
+          conn`begin`.execute(),
+          conn`select set_config('request.jwt.claims', '{"role":"service_role"}', true), set_config('role', 'service_role', true)`.execute(),
+        ];
+        // Settled into a value at once: a rejection must not count as unhandled while the commit is being queued.
+        const settle = <V>(p: Promise<V>) =>
+          p.then(
+            (value) => ({ ok: true as const, value }),
+            (err: unknown) => ({ ok: false as const, err }),
+          );
+        let outcome: ReturnType<typeof settle<Awaited<ReturnType<typeof fn>>>>;
+        try {
+          outcome = settle(Promise.resolve(fn(conn as unknown as Tx)));
+        } catch (err) {
+          outcome = Promise.resolve({ ok: false as const, err });
+        }
+        // fn's statements reach the connection within microtasks (each is handed over a tick or two after it is
+        // started); an immediate runs after every microtask and before postgres.js flushes its write buffer, so
+        // the commit queued here follows them and still leaves in the same write.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        // fn already failed (threw, or rejected before any answer came back): nothing of it may be committed.
+        const early = await Promise.race([outcome, Promise.resolve(undefined)]);
+        const commit = (early && !early.ok ? conn`rollback` : conn`commit`).execute();
+        const [begun, role, committed] = await Promise.allSettled([...head, commit]);
+        const result = await outcome;
+        for (const step of [begun, role]) if (step?.status === "rejected") throw step.reason;
+        if (!result.ok) throw result.err;
+        if (committed?.status === "rejected") throw committed.reason;
+        // A statement that failed without fn seeing it (caught inside fn) still aborted the transaction.
+        if (committed?.status === "fulfilled" && committed.value.command !== "COMMIT" && result.ok) {
+          throw new Error(`the transaction was rolled back (${committed.value.command})`);
+        }
+        return result.value;
+      } finally {
+        conn.release();
+      }
     },
     close(timeoutSeconds = 5) {
       closed ??= sql.end({ timeout: timeoutSeconds });

@@ -185,6 +185,41 @@ export async function claimForSend(
   return row;
 }
 
+/**
+ * Service work, the direct lane's claim: up to `limit` due direct messages (API and inbox, `campaign_id is null`) of
+ * the instance in one statement, oldest first, each with its blacklist/consent `block` verdict (as `claimForSend`).
+ * SKIP LOCKED as there. The caller sends them in order and must hand back (`releaseClaims`) the ones it does not
+ * send; a crash leaves them `claimed`, which recovery requeues — nothing of them was written.
+ */
+export async function claimDirectBatch(
+  db: Db,
+  input: { instanceId: string; limit: number; now?: Date },
+): Promise<(SendWork & { block: SendBlock | null })[]> {
+  const rows = await db<(SendWork & { block: SendBlock | null })[]>`
+    update public.outbound_messages m set state = 'claimed'
+    where m.id in (
+      select id from public.outbound_messages
+      where instance_id = ${input.instanceId} and state = 'queued' and campaign_id is null
+        and scheduled_at <= ${input.now ?? new Date()}
+      order by scheduled_at, id limit ${input.limit}
+      for update skip locked)
+    returning ${workColumns(db)}, (${blockOfRow(db)}) as block, scheduled_at as "scheduledAt"`;
+  // UPDATE … RETURNING does not keep the subquery's order: sort back to queue order (messages leave as queued).
+  const ordered = (rows as (SendWork & { block: SendBlock | null; scheduledAt?: Date })[]).sort(
+    (a, b) => (a.scheduledAt?.getTime() ?? 0) - (b.scheduledAt?.getTime() ?? 0) || a.id - b.id,
+  );
+  for (const row of ordered) delete row.scheduledAt;
+  return ordered;
+}
+
+/** Service work: claimed messages go back to the queue untouched (a lane stopping with part of its batch unsent). */
+export async function releaseClaims(db: Db, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db`
+    update public.outbound_messages set state = 'queued' where id = any(${ids}::bigint[]) and state = 'claimed'`;
+  return result.count;
+}
+
 /** Why a recipient must not be messaged now: blacklisted (phone or LID), or consent withdrawn on the contact. */
 export type SendBlock = "blacklisted" | "opted_out";
 

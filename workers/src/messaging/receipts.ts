@@ -35,7 +35,7 @@ export function createReceiptHandler(deps: {
     }));
     for (let attempt = 1; ; attempt++) {
       try {
-        await deps.db.asService((tx) => applyReceipts(tx, rows));
+        await deps.db.asServicePipelined((tx) => applyReceipts(tx, rows));
         return;
       } catch (err) {
         if (attempt >= 5) {

@@ -179,7 +179,7 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       return defer(work, still.reason);
     }
     const waMessageId = sessions.newMessageId(work.instanceId);
-    const marked = await db.asService((tx) =>
+    const marked = await db.asServicePipelined((tx) =>
       markSending(tx, { id: work.id, waMessageId, recipientJid: jid, recipientLid: lid, instanceId: work.instanceId }),
     );
     if (marked !== "sending") {
@@ -253,7 +253,7 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       instanceId: string,
       opts: SendOptions & { messageId?: number } = {},
     ): Promise<SendOutcome | undefined> {
-      const claimed = await db.asService((tx) =>
+      const claimed = await db.asServicePipelined((tx) =>
         claimForSend(tx, { instanceId, ...(opts.messageId ? { messageId: opts.messageId } : {}) }),
       );
       if (!claimed) return undefined;

@@ -112,7 +112,7 @@ export async function loadPostgresAuthState(deps: {
           upserts.push({ type: w.type, id: w.id, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
         }
       }
-      const ok = await track(db.asService((tx) => writeAuthKeys(tx, fence, { upserts, deletes })));
+      const ok = await track(db.asServicePipelined((tx) => writeAuthKeys(tx, fence, { upserts, deletes })));
       if (!ok) throw new FencedError(id);
     },
   });
