@@ -14,7 +14,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, rm, symlink } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -46,7 +46,8 @@ const replayShare = Math.min(0.9, Math.max(0, Number(values.replays)));
 const rounds = Math.max(1, Math.min(Number(values.rounds), 10));
 const batchMax = Number(values.batch);
 
-const silent = createLogger({ service: "bench", level: "silent" });
+// Retries and lost batches are worth seeing: they explain a round that fails its checks.
+const logger = createLogger({ service: "bench", level: "warn" });
 const dbName = `mirage_bench_inbound_${randomBytes(4).toString("hex")}`;
 let cleanup: (() => Promise<void>) | undefined;
 let baselineDir: string | undefined;
@@ -66,7 +67,42 @@ process.once(
       .then(() => process.exit(143)),
 );
 
-type Result = { stored: number; handled: number; seconds: number };
+/** Per round: messages newly stored, messages handled, wall seconds, CPU seconds of the database backends. */
+type Result = { stored: number; handled: number; seconds: number; dbCpu: number | null };
+
+/**
+ * CPU seconds (user + system) of the backends serving the app role in the bench database, read from /proc every
+ * 200 ms until stopped (when Postgres runs on this machine; null otherwise). Unlike rates, CPU per message barely
+ * moves with the machine's load, so it compares two schemas fairly on a busy machine.
+ */
+function sampleBackendCpu(admin: postgres.Sql) {
+  const ticks = new Map<number, number>();
+  let stopped = false;
+  const sample = async () => {
+    const rows = await admin<{ pid: number }[]>`
+      select pid from pg_stat_activity where datname = current_database() and usename = 'mirage_app'`;
+    for (const { pid } of rows) {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+      // Fields after the command name: state is the 3rd field, utime the 14th, stime the 15th (clock ticks, 100/s).
+      const f = stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (f) ticks.set(pid, Number(f[11]) + Number(f[12]));
+    }
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await sample();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return {
+    async stop(): Promise<number | null> {
+      stopped = true;
+      await loop;
+      await sample();
+      return ticks.size > 0 ? [...ticks.values()].reduce((a, b) => a + b, 0) / 100 : null;
+    },
+  };
+}
 
 /** A directory of links to the migrations older than BASELINE_BEFORE. */
 async function baselineMigrations(): Promise<string> {
@@ -105,7 +141,7 @@ async function round(migrationsDir?: string): Promise<Result> {
     const pipeline = createInboundPipeline({
       db,
       sessions: port,
-      logger: silent,
+      logger,
       options: {
         batchMax,
         flushMs: 5,
@@ -133,6 +169,7 @@ async function round(migrationsDir?: string): Promise<Result> {
         replay: false,
       };
     };
+    const cpu = sampleBackendCpu(admin);
     const start = performance.now();
     for (let n = 0; n < total; n++) {
       // A replay delivers an id that was already delivered (same message again after a reconnect).
@@ -145,6 +182,7 @@ async function round(migrationsDir?: string): Promise<Result> {
     }
     await pipeline.close();
     const seconds = (performance.now() - start) / 1000;
+    const dbCpu = await cpu.stop();
     const [check] = await admin<{ n: number }[]>`select count(*)::int as n from public.inbound_messages`;
     if (check?.n !== stored || stored !== sent.length) {
       throw new Error(`dedupe broke: ${check?.n} rows, ${stored} reported stored, ${sent.length} distinct sent`);
@@ -156,7 +194,7 @@ async function round(migrationsDir?: string): Promise<Result> {
     if (after?.unread !== stored || after.hooks !== stored) {
       throw new Error(`counts broke: ${after?.unread} unread, ${after?.hooks} webhooks for ${stored} stored`);
     }
-    return { stored, handled: total, seconds };
+    return { stored, handled: total, seconds, dbCpu };
   } finally {
     await cleanup?.();
     cleanup = undefined;
@@ -179,6 +217,11 @@ try {
 loads.push(loadavg()[0] ?? 0);
 const rate = (rs: Result[], k: "stored" | "handled") => Math.round(median(rs.map((r) => r[k] / r.seconds)));
 const storedPerSecond = rate(results, "stored");
+/** Median database CPU ms per stored message, or null when /proc could not be read. */
+const cpuPerMessage = (rs: Result[]) => {
+  const xs = rs.filter((r) => r.dbCpu !== null).map((r) => ((r.dbCpu as number) * 1000) / r.stored);
+  return xs.length > 0 ? Number(median(xs).toFixed(3)) : null;
+};
 const load = loads.map((l) => l.toFixed(1)).join(" → ");
 console.log(
   JSON.stringify({
@@ -193,11 +236,13 @@ console.log(
     storedPerSecond,
     handledPerSecond: rate(results, "handled"),
     runs: results.map((r) => Math.round(r.stored / r.seconds)),
+    dbCpuMsPerStored: cpuPerMessage(results),
     ...(baseline.length > 0 && {
       baseline: {
         storedPerSecond: rate(baseline, "stored"),
         handledPerSecond: rate(baseline, "handled"),
         runs: baseline.map((r) => Math.round(r.stored / r.seconds)),
+        dbCpuMsPerStored: cpuPerMessage(baseline),
       },
       speedup: Number((storedPerSecond / rate(baseline, "stored")).toFixed(2)),
     }),
@@ -207,9 +252,9 @@ console.log(
 );
 if (baseline.length > 0) {
   console.log(
-    `baseline (before ${BASELINE_BEFORE}): ${rate(baseline, "stored")} stored/s, ${rate(baseline, "handled")} handled/s`,
+    `baseline (before ${BASELINE_BEFORE}): ${rate(baseline, "stored")} stored/s, ${rate(baseline, "handled")} handled/s, database CPU ${cpuPerMessage(baseline)} ms per stored message`,
   );
 }
 console.log(
-  `inbound ingestion: ${storedPerSecond} stored/s, ${rate(results, "handled")} handled/s (median of ${rounds}; load average ${load}); goal ≥ 1000 stored/s: ${storedPerSecond >= 1000 ? "met" : "NOT met"}`,
+  `inbound ingestion: ${storedPerSecond} stored/s, ${rate(results, "handled")} handled/s, database CPU ${cpuPerMessage(results)} ms per stored message (median of ${rounds}; load average ${load}); goal ≥ 1000 stored/s: ${storedPerSecond >= 1000 ? "met" : "NOT met"}`,
 );
