@@ -13,7 +13,8 @@
  *   npx tsx bench/campaigns/plan.ts [--recipients 100000] [--senders 10] [--runs 5] [--fresh] [--db name]
  *
  * Uses MIRAGE_BENCH_ADMIN_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres) and keeps the loaded
- * database (--db, default mirage_bench_campaigns_<recipients>) between runs, applying any new migration to it; --fresh reloads it.
+ * database (--db, default mirage_bench_campaigns_<recipients>) between runs, applying any new migration to it;
+ * --fresh reloads it.
  */
 import { loadavg } from "node:os";
 import path from "node:path";

@@ -82,6 +82,19 @@ select is(private.insert_campaign_plan('e3000000-0000-4000-8000-000000000001', a
   'the ordinary path plans the same people');
 select is(current_setting('session_replication_role'), 'local', 'and leaves the replication role as it found it');
 
+-- A function owner that may not switch the role (a managed server's non-superuser): the ordinary path, same rows.
+reset role;
+set local session_replication_role = origin;
+delete from outbound_messages where campaign_id = 'e3000000-0000-4000-8000-000000000001';
+alter function private.insert_campaign_plan(uuid, text[], private.planned_recipient[]) owner to service_role;
+select pg_temp.as_service();
+select is(private.insert_campaign_plan('e3000000-0000-4000-8000-000000000001', array['Olá', 'Oi'], pg_temp.plan()), 2,
+  'an owner refused the replication role plans the same people with every check');
+select is(current_setting('session_replication_role'), 'origin', 'and the role was never changed');
+reset role;
+alter function private.insert_campaign_plan(uuid, text[], private.planned_recipient[]) owner to current_user;
+grant execute on function private.insert_campaign_plan(uuid, text[], private.planned_recipient[]) to service_role;
+
 -- The foreign keys' actions still apply to bulk-planned rows.
 reset role;
 set local session_replication_role = origin;
