@@ -48,9 +48,7 @@ export function createSendLanes(deps: {
   async function drain(instanceId: string): Promise<void> {
     for (;;) {
       if (closed) return;
-      const batch = await deps.db.asServicePipelined((tx) =>
-        claimDirectBatch(tx, { instanceId, limit: claimBatch }),
-      );
+      const batch = await deps.db.asServicePipelined((tx) => claimDirectBatch(tx, { instanceId, limit: claimBatch }));
       if (batch.length === 0) return;
       let next = 0;
       try {
