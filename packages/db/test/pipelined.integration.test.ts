@@ -2,12 +2,7 @@ import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures"
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertInstance } from "../src/instances.ts";
-import {
-  claimDirectBatch,
-  enqueueOutboundMessages,
-  markSending,
-  releaseClaims,
-} from "../src/outbound-messages.ts";
+import { claimDirectBatch, enqueueOutboundMessages, markSending, releaseClaims } from "../src/outbound-messages.ts";
 
 let t: TestDatabase;
 let a: OrgFixture;

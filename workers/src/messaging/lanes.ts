@@ -48,15 +48,19 @@ export function createSendLanes(deps: {
   async function drain(instanceId: string): Promise<void> {
     for (;;) {
       if (closed) return;
-      const batch = await deps.db.asServicePipelined((tx) =>
-        claimDirectBatch(tx, { instanceId, limit: claimBatch }),
-      );
+      const batch = await deps.db.asServicePipelined((tx) => claimDirectBatch(tx, { instanceId, limit: claimBatch }));
       if (batch.length === 0) return;
       let next = 0;
       try {
         for (; next < batch.length && !closed; ) {
           const { block, ...work } = batch[next] as (typeof batch)[number];
           next++;
+          // "typing…" keeps a message for seconds: the ones behind it wait in the queue, not claimed.
+          if (work.typingMs > 0 && next < batch.length) {
+            const rest = batch.slice(next).map((w) => w.id);
+            await deps.db.asServicePipelined((tx) => releaseClaims(tx, rest));
+            batch.length = next;
+          }
           // The blacklist and consent verdict came with the claim; an opt-out reply since cancels the claimed row,
           // which `sending` then refuses.
           const outcome = await deps.sender.deliver(work, {}, { block: block ?? undefined });
