@@ -110,7 +110,7 @@ export function apiKeyRoutes(deps: {
     defineRoute({
       method: "delete",
       path: "/orgs/:orgId/api-keys/:keyId",
-      summary: "Revoke an API key (immediately; its requests answer 401 from now on)",
+      summary: "Revoke an API key (its requests answer 401: at once on this replica, within 5 s on others)",
       tags: ["api-keys"],
       auth: { kind: "any", scopes: ["admin"] },
       roles: ADMIN_ROLES,
