@@ -13,6 +13,7 @@
  * right after this one at every step: before/after side by side in one run.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { median } from "../lib.ts";
 import { type BenchStack, percentiles, startBenchStack } from "../orchestrator/stack.ts";
@@ -43,6 +44,38 @@ const env = {
 };
 
 type Target = { label: string; stack: BenchStack; once: () => Promise<number> };
+
+const ticks = Number(process.env.CLK_TCK ?? 100);
+/** user + system CPU of a process in ms; 0 once it has exited. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU the orchestrator and its Postgres backends (this database's connections, on this machine) spend over a
+ * phase, in ms per request: where an accept's cost goes on a machine whose cores all three share.
+ */
+async function cpuMeter(t: Target) {
+  const backends = async () =>
+    (
+      await t.stack.admin<{ pid: number }[]>`
+        select pid from pg_stat_activity where datname = current_database() and usename = 'mirage_app'`
+    ).map((r) => r.pid);
+  const before = new Map<number, number>();
+  for (const pid of await backends()) before.set(pid, cpuMs(pid));
+  const server0 = cpuMs(t.stack.pid);
+  return async (requests: number) => {
+    let pg = 0;
+    for (const pid of new Set([...before.keys(), ...(await backends())])) pg += cpuMs(pid) - (before.get(pid) ?? 0);
+    const per = (ms: number) => Math.round((ms / Math.max(1, requests)) * 100) / 100;
+    return { serverCpuMsPerRequest: per(cpuMs(t.stack.pid) - server0), postgresCpuMsPerRequest: per(pg) };
+  };
+}
 
 async function prepare(label: string, stack: BenchStack): Promise<Target> {
   const instances: string[] = [];
@@ -87,6 +120,7 @@ async function openLoop(t: Target, rate: number) {
   const inflight: Promise<void>[] = [];
   const start = performance.now();
   let failed = 0;
+  const meter = await cpuMeter(t);
   for (let i = 0; i < total; i++) {
     const due = start + i * interval;
     const wait = due - performance.now();
@@ -102,15 +136,19 @@ async function openLoop(t: Target, rate: number) {
   await Promise.all(inflight);
   const elapsed = (performance.now() - start) / 1000;
   const { p50, p95, p99 } = percentiles(samples);
-  return { targetRate: rate, achievedRate: Math.round(samples.length / elapsed), p50, p95, p99, failed };
+  const cpu = await meter(total);
+  return { targetRate: rate, achievedRate: Math.round(samples.length / elapsed), p50, p95, p99, failed, ...cpu };
 }
 
 async function sequential(t: Target) {
   const samples: number[] = [];
+  const meter = await cpuMeter(t);
   for (let i = 0; i < sequentialCount; i++) samples.push(await t.once());
-  return Math.round(median(samples) * 10) / 10;
+  return { p50: Math.round(median(samples) * 10) / 10, ...(await meter(sequentialCount)) };
 }
 
+const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const loadAtStart = loadAverage();
 const stacks: BenchStack[] = [];
 const stop = async () => {
   for (const s of stacks) await s.close().catch(() => undefined);
@@ -126,14 +164,25 @@ try {
     stacks.push(before);
     targets.push(await prepare("baseline", before));
   }
-  const results: Record<string, { sequentialP50: number; rates: Awaited<ReturnType<typeof openLoop>>[] }> = {};
-  for (const t of targets) results[t.label] = { sequentialP50: 0, rates: [] };
+  type Result = { sequential?: Awaited<ReturnType<typeof sequential>>; rates: Awaited<ReturnType<typeof openLoop>>[] };
+  const results: Record<string, Result> = {};
+  for (const t of targets) results[t.label] = { rates: [] };
   // Interleaved, so both see the same minute of a noisy machine.
-  for (const t of targets) (results[t.label] as { sequentialP50: number }).sequentialP50 = await sequential(t);
+  for (const t of targets) (results[t.label] as Result).sequential = await sequential(t);
   for (const rate of rates) {
     for (const t of targets) results[t.label]?.rates.push(await openLoop(t, rate));
   }
   const at200 = results.current?.rates.find((r) => r.targetRate === 200);
+  // Side by side, a line per rate: what the lead compares at a glance.
+  for (const [i, rate] of rates.entries()) {
+    const cells = targets.map((t) => {
+      const r = results[t.label]?.rates[i];
+      return r
+        ? `${t.label} ${r.achievedRate}/s p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} (server ${r.serverCpuMsPerRequest}, pg ${r.postgresCpuMsPerRequest} ms cpu/req)`
+        : "";
+    });
+    console.log(`${String(rate).padStart(4)} req/s: ${cells.join(" | ")}`);
+  }
   console.log(
     JSON.stringify({
       bench: "send API accept latency",
@@ -141,6 +190,7 @@ try {
       instances: instanceCount,
       seconds,
       unit: "ms",
+      loadAverage: { atStart: loadAtStart, atEnd: loadAverage() },
       ...results,
       goal: "p95 < 25 at 200 req/s",
       pass: at200 ? at200.p95 < 25 && at200.achievedRate >= 190 : undefined,

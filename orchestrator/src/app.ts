@@ -101,7 +101,7 @@ export function coreRoutes(deps: HttpAppDeps): RouteDef[] {
       bcryptCost: deps.config.bcryptCost,
       ttlSeconds: deps.config.invitationTtlSeconds,
     }),
-    ...apiKeyRoutes({ db: deps.db, realtime: deps.realtime }),
+    ...apiKeyRoutes({ db: deps.db, realtime: deps.realtime, authenticator: deps.authenticator }),
     ...webhookRoutes({ db: deps.db, keyRing: deps.keyRing, policy: deps.policy }),
     ...auditRoutes({ db: deps.db }),
   ];

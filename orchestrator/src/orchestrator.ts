@@ -4,6 +4,7 @@ import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
 import { createQueues, createWorker } from "@mirage/queue/queues";
+import { publishRealtimeEvents } from "@mirage/queue/realtime";
 import { createSendNudger } from "@mirage/queue/send-lanes";
 import { createWorkerCommandClient } from "@mirage/queue/worker-commands";
 import type { Worker } from "bullmq";
@@ -97,7 +98,12 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     prefix: config.QUEUE_PREFIX,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS + config.JWT_CLOCK_SKEW_SECONDS,
   });
-  const authenticator = createAuthenticator({ db, verifier, revocations });
+  const authenticator = createAuthenticator({
+    db,
+    verifier,
+    revocations,
+    clockSkewSeconds: config.JWT_CLOCK_SKEW_SECONDS,
+  });
   const limiter = createLoginLimiter(fastRedis, {
     prefix: config.QUEUE_PREFIX,
     maxFailures: config.LOGIN_MAX_FAILURES,
@@ -147,6 +153,13 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     db,
     nudger,
     logger,
+    // The send API appends its own message:status and conversation:changed (see createSendService), as the relay would.
+    publish: async (events) => {
+      await publishRealtimeEvents(redis, events, {
+        stream: config.REALTIME_STREAM,
+        orgMaxLen: config.REALTIME_REPLAY_MAX,
+      });
+    },
     limiter: createSendRateLimiter(redis, {
       prefix: config.QUEUE_PREFIX,
       perMinute: config.SEND_RATE_PER_INSTANCE_PER_MINUTE,

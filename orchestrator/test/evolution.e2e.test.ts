@@ -167,6 +167,8 @@ describe("an Evolution client against Mirage", () => {
       messageType: "conversation",
       instanceId,
     });
+    // The quoted id is unknown and came without a text: sent without the quote, so no contextInfo.
+    expect(sent.body).not.toHaveProperty("contextInfo");
     const messageId = sent.body.key.id;
 
     const read = await waitFor(() =>
@@ -308,6 +310,11 @@ describe("an Evolution client against Mirage", () => {
       quoted: { key: { id: replyId, remoteJid: `${CONTACT}@s.whatsapp.net`, fromMe: false } },
     });
     expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect(sent.body.contextInfo).toEqual({
+      stanzaId: replyId,
+      participant: `${CONTACT}@s.whatsapp.net`,
+      quotedMessage: { conversation: "Obrigado, chegou!" },
+    });
     const got = await sim.groundTruth.waitFor(
       (m) => m.contact === CONTACT && m.text === "Que bom! Obrigado pela confirmação.",
       30_000,
@@ -323,6 +330,11 @@ describe("an Evolution client against Mirage", () => {
       body: { to: `+${CONTACT}`, text: "Segue o código de rastreio.", replyTo: firstSentId },
     });
     expect(native.status, JSON.stringify(native.body)).toBe(202);
+    expect(native.body.replyTo).toEqual({
+      waMessageId: firstSentId,
+      fromMe: true,
+      text: "Olá! Seu pedido saiu para entrega.",
+    });
     const own = await sim.groundTruth.waitFor(
       (m) => m.contact === CONTACT && m.text === "Segue o código de rastreio.",
       30_000,

@@ -120,6 +120,69 @@ describe("Evolution requests Mirage refuses, with the reason", () => {
     expect(ok.body.instanceId).toBe(created.body.instance.instanceId);
   });
 
+  it("sendText with quoted answers Evolution's contextInfo; the native message view shows the same replyTo", async () => {
+    const created = await evo("post", "/instance/create", keys.admin, { instanceName: "respostas" });
+    const instanceId = created.body.instance.instanceId as string;
+    await h.t.admin`update public.instances set status = 'connected', wa_jid = '5511977000999:7@s.whatsapp.net'
+      where id = ${instanceId}`;
+    const contactJid = "5511999990001@s.whatsapp.net";
+
+    const plain = await evo("post", "/message/sendText/respostas", keys.admin, { number: "5511999990001", text: "Oi!" });
+    expect(plain.status).toBe(201);
+    expect(plain.body).not.toHaveProperty("contextInfo");
+    // The worker would stamp the WhatsApp id when sending; there is none here.
+    await h.t
+      .admin`update public.outbound_messages set wa_message_id = '3EB0OWNMESSAGE' where id = ${Number(plain.body.key.id)}`;
+
+    // A message Mirage does not know, quoted with the text the caller gave (as Evolution clients send it).
+    const fromContact = await evo("post", "/message/sendText/respostas", keys.admin, {
+      number: contactJid,
+      text: "Sim, chegou hoje.",
+      quoted: {
+        key: { id: "3EB0FROMCONTACT", fromMe: false, remoteJid: contactJid },
+        message: { conversation: "Chegou?" },
+      },
+    });
+    expect(fromContact.status, JSON.stringify(fromContact.body)).toBe(201);
+    expect(fromContact.body.contextInfo).toEqual({
+      stanzaId: "3EB0FROMCONTACT",
+      participant: contactJid,
+      quotedMessage: { conversation: "Chegou?" },
+    });
+    // The instance's own message, by id alone: its text is read from Mirage, the participant is the instance.
+    const own = await evo("post", "/message/sendText/respostas", keys.admin, {
+      number: "5511999990001",
+      text: "Como eu disse:",
+      quoted: { key: { id: "3EB0OWNMESSAGE" } },
+    });
+    expect(own.body.contextInfo).toEqual({
+      stanzaId: "3EB0OWNMESSAGE",
+      participant: "5511977000999@s.whatsapp.net",
+      quotedMessage: { conversation: "Oi!" },
+    });
+    // Unknown and without a text: sent without the quote, as Evolution does, so no contextInfo either.
+    const unquoted = await evo("post", "/message/sendText/respostas", keys.admin, {
+      number: "5511999990001",
+      text: "Sem citação",
+      quoted: { key: { id: "3EB0NOWHERE" } },
+    });
+    expect(unquoted.status).toBe(201);
+    expect(unquoted.body).not.toHaveProperty("contextInfo");
+
+    const read = { headers: { "x-api-key": keys.read as string } };
+    const one = await api(h, "get", `/api/v1/orgs/${a.orgId}/messages/${fromContact.body.key.id}`, read);
+    expect(one.status).toBe(200);
+    expect(one.body.replyTo).toEqual({ waMessageId: "3EB0FROMCONTACT", fromMe: false, text: "Chegou?" });
+    const list = await api(h, "get", `/api/v1/orgs/${a.orgId}/messages?instanceId=${instanceId}`, read);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((m: Json) => [m.text, m.replyTo])).toEqual([
+      ["Sem citação", null],
+      ["Como eu disse:", { waMessageId: "3EB0OWNMESSAGE", fromMe: true, text: "Oi!" }],
+      ["Sim, chegou hoje.", { waMessageId: "3EB0FROMCONTACT", fromMe: false, text: "Chegou?" }],
+      ["Oi!", null],
+    ]);
+  });
+
   it("media, groups, integrations, proxies and queues answer 400 naming what is missing; unknown routes 404", async () => {
     const cases: [string, string, string][] = [
       ["post", "/message/sendMedia/um", "media messages"],

@@ -11,7 +11,7 @@ import {
   revokeApiKey,
 } from "@mirage/db/api-keys";
 import { audit } from "../audit/record.ts";
-import { ADMIN_ROLES, hashSecret, withOrg } from "../auth/principal.ts";
+import { ADMIN_ROLES, type Authenticator, hashSecret, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import type { RealtimeControl } from "../realtime/control.ts";
@@ -26,7 +26,12 @@ export function generateApiKey(): { key: string; prefix: string } {
   return { key: `${prefix}_${randomBytes(32).toString("base64url")}`, prefix };
 }
 
-export function apiKeyRoutes(deps: { db: Database; realtime?: RealtimeControl }): RouteDef[] {
+export function apiKeyRoutes(deps: {
+  db: Database;
+  realtime?: RealtimeControl;
+  /** Forgets a revoked key at once (the authenticator reuses looked-up keys for a few seconds). */
+  authenticator?: Pick<Authenticator, "forgetApiKey">;
+}): RouteDef[] {
   const { db } = deps;
   return [
     defineRoute({
@@ -105,7 +110,7 @@ export function apiKeyRoutes(deps: { db: Database; realtime?: RealtimeControl })
     defineRoute({
       method: "delete",
       path: "/orgs/:orgId/api-keys/:keyId",
-      summary: "Revoke an API key (immediately; its requests answer 401 from now on)",
+      summary: "Revoke an API key (its requests answer 401: at once on this replica, within 5 s on others)",
       tags: ["api-keys"],
       auth: { kind: "any", scopes: ["admin"] },
       roles: ADMIN_ROLES,
@@ -123,6 +128,7 @@ export function apiKeyRoutes(deps: { db: Database; realtime?: RealtimeControl })
           if (!revoked) throw new AppError("not_found", "API key not found");
           return revoked;
         });
+        deps.authenticator?.forgetApiKey(params.keyId);
         deps.realtime?.apiKeyRevoked(params.keyId);
         return { status: 200, body: row };
       },

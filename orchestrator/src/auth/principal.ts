@@ -33,7 +33,42 @@ export type Authenticator = {
   authenticateToken(token: string): Promise<Principal>;
   /** From an HTTP request: Authorization: Bearer <token|key> or X-Api-Key: <key>; undefined when none is sent. */
   authenticateRequest(req: Request): Promise<Principal | undefined>;
+  /** Drops a revoked key from this process's cache: its next request here reads the key again (and answers 401). */
+  forgetApiKey(keyId: string): void;
 };
+
+/** How long a verified credential is reused without checking it again, and how many are kept. */
+const TOKEN_CACHE_MS = 60_000;
+const DEFAULT_API_KEY_CACHE_MS = 5_000;
+const CACHE_MAX = 10_000;
+
+/**
+ * A small map of verified credentials by the sha256 of the credential (the secret itself is not kept), each until
+ * its own deadline; the oldest entry goes first when full.
+ */
+function credentialCache<V>() {
+  const entries = new Map<string, { value: V; until: number }>();
+  return {
+    get(hash: string): V | undefined {
+      const hit = entries.get(hash);
+      if (!hit) return undefined;
+      if (hit.until > Date.now()) return hit.value;
+      entries.delete(hash);
+      return undefined;
+    },
+    set(hash: string, value: V, until: number) {
+      if (until <= Date.now()) return;
+      if (entries.size >= CACHE_MAX) {
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
+      }
+      entries.set(hash, { value, until });
+    },
+    deleteWhere(test: (value: V) => boolean) {
+      for (const [hash, entry] of entries) if (test(entry.value)) entries.delete(hash);
+    },
+  };
+}
 
 /**
  * The principal an API key row acts as (its principal user, its scopes, its organization); throws AppError
@@ -55,16 +90,47 @@ export function principalOfApiKey(row: ApiKeyAuth | undefined): Principal {
   };
 }
 
+/**
+ * Credentials are checked once and then reused briefly, so a request does not pay a signature check or a database
+ * transaction before its own work: an access token's verified claims for up to a minute (never past its `exp` plus
+ * the verifier's clock skew; a signed-out session is still refused on every request), an API key's row for
+ * `apiKeyCacheMs` (default 5 s). A key revoked through this process is forgotten at once; another replica refuses it
+ * within `apiKeyCacheMs`. Unknown credentials are never cached.
+ */
 export function createAuthenticator(deps: {
   db: Database;
   verifier: TokenVerifier;
   /** Sessions logged out or revoked for refresh-token reuse; their access tokens are refused before expiry. */
   revocations?: SessionRevocations;
+  /** How long a looked-up API key is reused (ms); 0 reads it on every request. */
+  apiKeyCacheMs?: number;
+  /** Tolerated clock difference of the verifier, in seconds: a cached token lives until exp plus this. */
+  clockSkewSeconds?: number;
 }): Authenticator {
+  const apiKeyCacheMs = deps.apiKeyCacheMs ?? DEFAULT_API_KEY_CACHE_MS;
+  const keys = credentialCache<ApiKeyAuth>();
+  const tokens = credentialCache<TJwtClaims>();
+
   async function fromApiKey(key: string): Promise<Principal> {
+    const hash = hashSecret(key);
+    const cached = keys.get(hash);
+    // Expiry is checked on every use (principalOfApiKey), cached or not.
+    if (cached) return principalOfApiKey(cached);
     // The one service lookup: which key is this? From here on the request acts as the key's principal under RLS.
-    const row = await deps.db.asService((tx) => findApiKeyByHash(tx, hashSecret(key)));
-    return principalOfApiKey(row);
+    const row = await deps.db.asService((tx) => findApiKeyByHash(tx, hash));
+    const principal = principalOfApiKey(row);
+    if (row && apiKeyCacheMs > 0) keys.set(hash, row, Date.now() + apiKeyCacheMs);
+    return principal;
+  }
+
+  async function verifyToken(token: string): Promise<TJwtClaims> {
+    const hash = hashSecret(token);
+    const cached = tokens.get(hash);
+    if (cached) return cached;
+    const claims = await deps.verifier.verify(token);
+    const expiresAt = ((claims.exp ?? 0) + (deps.clockSkewSeconds ?? 0)) * 1000;
+    tokens.set(hash, claims, Math.min(Date.now() + TOKEN_CACHE_MS, expiresAt));
+    return claims;
   }
 
   async function authenticateToken(token: string): Promise<Principal> {
@@ -72,7 +138,7 @@ export function createAuthenticator(deps: {
       if (!API_KEY_PATTERN.test(token)) throw new AppError("invalid_token", "malformed API key");
       return fromApiKey(token);
     }
-    const claims = await deps.verifier.verify(token);
+    const claims = await verifyToken(token);
     if (claims.session_id && deps.revocations && (await deps.revocations.isRevoked(claims.session_id))) {
       throw new AppError("invalid_token", "this session was signed out; log in again");
     }
@@ -94,6 +160,9 @@ export function createAuthenticator(deps: {
         return fromApiKey(apiKey);
       }
       return undefined;
+    },
+    forgetApiKey(keyId) {
+      keys.deleteWhere((row) => row.id === keyId);
     },
   };
 }

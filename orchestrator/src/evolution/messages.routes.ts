@@ -67,7 +67,8 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
         "id (the WhatsApp id exists only once it is sent: SEND_MESSAGE and MESSAGES_UPDATE webhooks carry both). " +
         "`delay` is the typing time in ms. `quoted` makes it a reply: `quoted.key.id` names a message the instance " +
         "received or sent (its text is quoted); an unknown one is quoted with `quoted.message.conversation`, or the " +
-        "text goes without the quote when that is missing too. `linkPreview` is accepted. " +
+        "text goes without the quote when that is missing too; a kept quote comes back as Evolution's `contextInfo` " +
+        "(`stanzaId`, `participant`, `quotedMessage.conversation`). `linkPreview` is accepted. " +
         "An `Idempotency-Key` header makes retries safe.",
       auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
@@ -94,7 +95,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
             ...(body.quoted ? { replyTo: replyToOf(body.quoted) } : {}),
           });
         let inst = await names.resolve(principal, res, params.instanceName);
-        const { message, created } = await sendTo(inst).catch(async (err: unknown) => {
+        const { message, created, instanceJid } = await sendTo(inst).catch(async (err: unknown) => {
           // The cached id outlived its instance (deleted, perhaps re-created under the same name): resolve again.
           if (!(err instanceof AppError && err.code === "not_found")) throw err;
           names.forget(inst.orgId, params.instanceName);
@@ -102,17 +103,24 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
           return sendTo(inst);
         });
         if (!created) res.setHeader("Idempotent-Replayed", "true");
+        const remoteJid = jidOf(recipient.phone, recipient.lid) ?? body.number;
+        const quote = message.replyTo;
         return {
           status: created ? 201 : 200,
           body: {
-            key: {
-              remoteJid: jidOf(recipient.phone, recipient.lid) ?? body.number,
-              fromMe: true,
-              id: message.waMessageId ?? String(message.id),
-            },
+            key: { remoteJid, fromMe: true, id: message.waMessageId ?? String(message.id) },
             pushName: null,
             status: STATUS[message.state] ?? "PENDING",
             message: { conversation: body.text },
+            ...(quote
+              ? {
+                  contextInfo: {
+                    stanzaId: quote.waMessageId,
+                    participant: quote.fromMe ? instanceJid : remoteJid,
+                    quotedMessage: { conversation: quote.text },
+                  },
+                }
+              : {}),
             messageType: "conversation",
             messageTimestamp: Math.floor(message.createdAt.getTime() / 1000),
             instanceId: inst.id,

@@ -1,3 +1,4 @@
+import { luaScript } from "@mirage/queue/lua";
 import type { Redis } from "ioredis";
 import { AppError } from "../http/app-error.ts";
 
@@ -25,6 +26,7 @@ end
 redis.call('HSET', key, 't', tokens, 'ts', now)
 redis.call('PEXPIRE', key, math.ceil(capacity / rate) + 1000)
 return { allowed, wait }`;
+const take = luaScript(SCRIPT);
 
 export type SendRateLimiter = {
   /** Takes one token for `instanceId`; throws 429 rate_limited with Retry-After when the bucket is empty. */
@@ -35,13 +37,10 @@ export function createSendRateLimiter(redis: Redis, cfg: { prefix: string; perMi
   const ratePerMs = cfg.perMinute / 60_000;
   return {
     async take(instanceId: string): Promise<void> {
-      const [allowed, waitMs] = (await redis.eval(
-        SCRIPT,
-        1,
-        `${cfg.prefix}:send-rate:${instanceId}`,
-        String(cfg.burst),
-        String(ratePerMs),
-        String(Date.now()),
+      const [allowed, waitMs] = (await take(
+        redis,
+        [`${cfg.prefix}:send-rate:${instanceId}`],
+        [String(cfg.burst), String(ratePerMs), String(Date.now())],
       )) as [number, number];
       if (allowed === 1) return;
       throw new AppError(

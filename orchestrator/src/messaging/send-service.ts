@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import type { TOrgRole } from "@mirage/contracts/enums";
 import { MAX_TEXT_LENGTH } from "@mirage/contracts/messages";
+import type { TRealtimePublish } from "@mirage/contracts/realtime";
 import type { Database, Tx } from "@mirage/db";
+import { publishEventsMyself } from "@mirage/db/changes";
+import { findConversationEvent } from "@mirage/db/conversations";
 import { findInstanceView, type InstanceView } from "@mirage/db/instances";
 import { findOwnRole } from "@mirage/db/members";
 import {
@@ -76,20 +79,44 @@ export type SendRequest = {
   expiresAt?: Date | null;
 };
 
-export type SendResult = { message: MessageView; created: boolean };
+export type SendResult = {
+  message: MessageView;
+  created: boolean;
+  /** The sending instance's own WhatsApp id (`5511…@s.whatsapp.net`, no device part), when it is known. */
+  instanceJid: string | null;
+};
+
+/** An instance's own WhatsApp id without the device part, else its number's; null when neither is known. */
+function ownJid(inst: InstanceView): string | null {
+  if (inst.waJid) return inst.waJid.replace(/:\d+@/, "@");
+  const phone = inst.linkedPhone ?? inst.phone;
+  return phone ? `${phone.replace(/^\+/, "")}@s.whatsapp.net` : null;
+}
+
+/** Appends realtime events to the stream (publishRealtimeEvent with the orchestrator's stream options). */
+export type PublishEvents = (events: TRealtimePublish[]) => Promise<void>;
 
 /**
  * Queues a direct message for sending, answering fast: rate limit (Redis), then one transaction as the caller —
  * role, instance status, idempotent insert — then a nudge to the worker hosting the instance. The message's state
  * then follows by socket.io (`message:status`) and webhooks.
+ *
+ * With `publish`, the transaction sends no change notification (a notifying commit is serialized with every other
+ * one on the server) and the service appends the new message's `message:status` and its conversation's
+ * `conversation:changed` to the realtime stream itself, after the commit and before the nudge (so `queued` precedes
+ * what the worker does). Without it, the database's change notifications carry them as for any other write.
  */
 export function createSendService(deps: {
   db: Database;
   limiter: SendRateLimiter;
   nudger: SendNudger;
   logger: Logger;
+  publish?: PublishEvents;
 }) {
   const log = deps.logger.child({ module: "send" });
+  const nudge = coalescingNudge(deps.nudger, (err, messageId) =>
+    log.warn({ err, messageId }, "could not nudge the worker"),
+  );
 
   /** The instance may send now, else 409 naming its status; 404 when the organization has no such instance. */
   function checkInstance(inst: InstanceView | undefined) {
@@ -128,6 +155,7 @@ export function createSendService(deps: {
    * rolls the insert back, so nothing is queued for a caller or an instance that may not send.
    */
   async function enqueue(tx: Tx, req: SendRequest, text: string, typingMs: number, hash: string) {
+    if (deps.publish) void publishEventsMyself(tx).catch(() => undefined);
     const [role, inst, queued] = await Promise.allSettled([
       findOwnRole(tx, req.orgId),
       findInstanceView(tx, req.orgId, req.instanceId),
@@ -182,7 +210,7 @@ export function createSendService(deps: {
         )
         .digest("hex");
       await deps.limiter.take(req.instanceId);
-      const { message, created, workerId } = await deps.db.asUser(principal.claims, async (tx) => {
+      const { message, created, workerId, events, instanceJid } = await deps.db.asUser(principal.claims, async (tx) => {
         const { instance, queued } = await enqueue(tx, req, text, typingMs, requestHash);
         if (!queued.created && queued.storedHash !== requestHash) {
           throw new AppError(
@@ -191,20 +219,83 @@ export function createSendService(deps: {
           );
         }
         if (queued.created && req.replyTo) await quote(tx, req.orgId, req.instanceId, queued.messageId, req.replyTo);
-        const view = await findMessageView(tx, req.orgId, queued.messageId);
+        const [view, conversation] = await Promise.all([
+          findMessageView(tx, req.orgId, queued.messageId),
+          deps.publish && queued.created && queued.conversationId
+            ? findConversationEvent(tx, queued.conversationId)
+            : undefined,
+        ]);
         if (!view) throw new AppError("not_found", "message not found");
-        return { message: view, created: queued.created, workerId: instance.workerId };
+        const events: TRealtimePublish[] = [];
+        if (queued.created) events.push(messageStatusEvent(view));
+        if (queued.conversationId && conversation) events.push(conversationEvent(queued.conversationId, conversation));
+        return {
+          message: view,
+          created: queued.created,
+          workerId: instance.workerId,
+          events,
+          instanceJid: ownJid(instance),
+        };
       });
-      if (created && workerId) {
-        // The row is committed; the answer does not wait for the nudge: a lost one only delays the send until the
-        // worker's sweep.
-        void deps.nudger
-          .nudge(workerId, { instanceId: req.instanceId, messageId: message.id })
-          .catch((err: unknown) => log.warn({ err, messageId: message.id }, "could not nudge the worker"));
+      if (created) {
+        // The row is committed; the answer waits for neither the events nor the nudge: a lost nudge only delays the
+        // send until the worker's sweep.
+        const published =
+          deps.publish && events.length > 0
+            ? deps.publish(events).catch((err: unknown) => {
+                log.warn({ err, messageId: message.id }, "could not publish the message's realtime events");
+              })
+            : Promise.resolve();
+        if (workerId) void published.then(() => nudge(workerId, req.instanceId, message.id));
       }
-      return { message, created };
+      return { message, created, instanceJid };
     },
   };
 }
 
 export type SendService = ReturnType<typeof createSendService>;
+
+/**
+ * At most one nudge in flight per instance. The worker's lane claims every due row of the instance when woken, so
+ * nudges asked for while one is on its way become a single follow-up, sent once it is answered: that one is issued
+ * after their rows were committed, so the worker wakes after them and finds them. Under load this turns a queue job
+ * per message into a few per instance; when quiet, every message still gets its own, at once.
+ */
+function coalescingNudge(nudger: SendNudger, onError: (err: unknown, messageId: number) => void) {
+  const waiting = new Map<string, { workerId: string; messageId: number } | null>();
+  const nudge = (workerId: string, instanceId: string, messageId: number): void => {
+    if (waiting.has(instanceId)) {
+      waiting.set(instanceId, { workerId, messageId });
+      return;
+    }
+    waiting.set(instanceId, null);
+    void nudger
+      .nudge(workerId, { instanceId, messageId })
+      .catch((err: unknown) => onError(err, messageId))
+      .finally(() => {
+        const next = waiting.get(instanceId);
+        waiting.delete(instanceId);
+        if (next) nudge(next.workerId, instanceId, next.messageId);
+      });
+  };
+  return nudge;
+}
+
+/** What the change relay would have said about the new message (its state, its instance). */
+function messageStatusEvent(m: MessageView): TRealtimePublish {
+  return {
+    type: "message:status",
+    orgId: m.orgId,
+    at: Date.now(),
+    data: { messageId: m.id, state: m.state, campaignId: m.campaignId, instanceId: m.instanceId },
+  };
+}
+
+/** What the change relay would have said about the message's conversation, once, as it is after the insert. */
+function conversationEvent(
+  conversationId: string,
+  c: NonNullable<Awaited<ReturnType<typeof findConversationEvent>>>,
+): TRealtimePublish {
+  const { orgId, ...data } = c;
+  return { type: "conversation:changed", orgId, at: Date.now(), data: { conversationId, ...data } };
+}

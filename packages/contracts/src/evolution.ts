@@ -195,12 +195,24 @@ export const ZEvolutionSendTextRequest = z
     example: { number: "5511999990001", text: "Olá! Seu pedido saiu para entrega.", delay: 1200, linkPreview: false },
   });
 
+/**
+ * Evolution's `contextInfo` of a reply: the quoted message's WhatsApp id (`stanzaId`), who wrote it (`participant`:
+ * the instance's own JID when it sent it, else the chat's), and its text.
+ */
+export const ZEvolutionContextInfo = z.object({
+  stanzaId: z.string(),
+  participant: z.string().nullable(),
+  quotedMessage: z.object({ conversation: z.string() }),
+});
+
 export const ZEvolutionSentMessage = z
   .object({
     key: z.object({ remoteJid: z.string(), fromMe: z.literal(true), id: z.string() }),
     pushName: z.string().nullable(),
     status: z.string(),
     message: z.object({ conversation: z.string() }),
+    /** Only for a reply (`quoted` was given and the quote is kept): what it quotes, as Evolution shapes it. */
+    contextInfo: ZEvolutionContextInfo.optional(),
     messageType: z.literal("conversation"),
     messageTimestamp: z.number().int(),
     instanceId: z.string(),
@@ -213,6 +225,11 @@ export const ZEvolutionSentMessage = z
       pushName: null,
       status: "PENDING",
       message: { conversation: "Olá! Seu pedido saiu para entrega." },
+      contextInfo: {
+        stanzaId: "3EB0C767D26A1D8E",
+        participant: "5511999990001@s.whatsapp.net",
+        quotedMessage: { conversation: "Meu pedido já saiu?" },
+      },
       messageType: "conversation",
       messageTimestamp: 1764470000,
       instanceId: "6b1c4a77-3e2f-4f5e-9a55-2f4d8a0c9e11",

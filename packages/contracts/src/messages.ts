@@ -47,6 +47,22 @@ export type TSendMessageRequest = z.infer<typeof ZSendMessageRequest>;
 
 export const ZMessageStep = z.object({ state: ZMessageState, at: ZTimestamp });
 
+/** The message a reply quotes, as WhatsApp shows it above the reply. */
+export const ZQuotedMessage = z
+  .object({
+    /** The quoted message's WhatsApp id. */
+    waMessageId: z.string(),
+    /** Whether this instance sent the quoted message (else the contact did). */
+    fromMe: z.boolean(),
+    /** The quoted text (what the recipient's phone shows, even without the original). */
+    text: z.string(),
+  })
+  .meta({
+    id: "QuotedMessage",
+    example: { waMessageId: "3EB0C767D26A1D8E", fromMe: false, text: "Meu pedido já saiu?" },
+  });
+export type TQuotedMessage = z.infer<typeof ZQuotedMessage>;
+
 export const ZOutboundMessage = z
   .object({
     id: z.number().int(),
@@ -69,6 +85,8 @@ export const ZOutboundMessage = z
     errorMessage: z.string().nullable(),
     /** The deadline given at send time (cancelled with errorCode `expired` if not sent by then), or null. */
     expiresAt: ZTimestamp.nullable(),
+    /** The message this one replies to (sent with `replyTo`, or Evolution's `quoted`), or null. */
+    replyTo: ZQuotedMessage.nullable(),
     createdAt: ZTimestamp,
     updatedAt: ZTimestamp,
     /** Every state the message went through, oldest first, with when. */
@@ -94,6 +112,7 @@ export const ZOutboundMessage = z
       errorCode: null,
       errorMessage: null,
       expiresAt: null,
+      replyTo: { waMessageId: "3EB0C767D26A1D8E", fromMe: false, text: "Meu pedido já saiu?" },
       createdAt: "2026-11-30T10:00:00.000Z",
       updatedAt: "2026-11-30T10:00:01.200Z",
       history: [

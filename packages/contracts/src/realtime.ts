@@ -128,7 +128,8 @@ export const REALTIME_STREAM = "mirage:realtime";
 /**
  * Where each event comes from, one source per type so clients never see an event twice:
  * - Postgres changes (LISTEN mirage_changes): instance:status, campaign:progress, message:status, message:inbound,
- *   conversation:changed, blacklist:changed;
+ *   conversation:changed, blacklist:changed — except a direct send's own message:status (queued) and
+ *   conversation:changed, which the send API appends itself after its commit instead of notifying;
  * - the workers' pub/sub channel (worker-bus WORKER_EVENTS_CHANNEL, "mirage:events"): instance:qr, instance:health;
  * - the contact import job (publishRealtimeEvent): import:progress.
  * A worker's own instance:status publication is not relayed: the status row it writes is.

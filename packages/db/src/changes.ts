@@ -1,5 +1,5 @@
 import { CHANGES_CHANNEL, type TChangeNotification, ZChangeNotification } from "@mirage/contracts/changes";
-import type { Pool } from "./client.ts";
+import type { Db, Pool } from "./client.ts";
 
 /**
  * Subscribes to the change notifications the triggers emit. postgres.js keeps one dedicated LISTEN connection
@@ -18,4 +18,13 @@ export async function listenChanges(
     }
   });
   return { unlisten: () => meta.unlisten() };
+}
+
+/**
+ * Inside a transaction: its row changes send no change notification (see private.notify_change); the caller
+ * publishes the realtime events itself after the commit. A notifying commit is serialized with every other one on
+ * the server, so the send API's hot transaction avoids it. Transaction-local: the next transaction notifies again.
+ */
+export async function publishEventsMyself(db: Db): Promise<void> {
+  await db`select set_config('mirage.events_published', 'on', true)`;
 }

@@ -50,15 +50,37 @@ export type ContactQuery = {
   after?: { us: number; id: string };
 };
 
-function queryPredicate(db: Db, input: Omit<ContactQuery, "limit" | "after">) {
+/** Most contacts a search resolves by id; a term matching more is served by the newest-first scan instead. */
+const SEARCH_ID_CAP = 500;
+
+/** The search's parts: a lowered, LIKE-escaped name prefix, and the digits when there are 3 or more. */
+function searchTerms(q: string): { namePrefix: string; digits: string | null } {
+  const digits = q.replace(/\D/g, "");
+  return { namePrefix: `${escapeLike(q.toLowerCase())}%`, digits: digits.length >= 3 ? digits : null };
+}
+
+/**
+ * The ids of the contacts a search matches (name prefix, or digits anywhere in the number), through
+ * private.search_contact_ids (indexed, for a caller who may read the organization's contacts); undefined when more
+ * than SEARCH_ID_CAP match.
+ */
+async function searchContactIds(db: Db, orgId: string, q: string): Promise<string[] | undefined> {
+  const { namePrefix, digits } = searchTerms(q);
+  const rows = await db<{ id: string }[]>`
+    select id from private.search_contact_ids(${orgId}, ${namePrefix}, ${digits}, ${SEARCH_ID_CAP + 1}) as id`;
+  return rows.length > SEARCH_ID_CAP ? undefined : rows.map((r) => r.id);
+}
+
+function queryPredicate(db: Db, input: Omit<ContactQuery, "limit" | "after">, matched?: readonly string[]) {
   const parts: postgres.PendingQuery<postgres.Row[]>[] = [];
-  if (input.q) {
-    const digits = input.q.replace(/\D/g, "");
-    const name = `${escapeLike(input.q.toLowerCase())}%`;
+  if (input.q && matched) {
+    parts.push(db`and c.id = any(${matched as string[]}::uuid[])`);
+  } else if (input.q) {
+    const { namePrefix, digits } = searchTerms(input.q);
     parts.push(
-      digits.length >= 3
-        ? db`and (lower(c.name) like ${name} or c.phone_e164 like ${`%${digits}%`})`
-        : db`and lower(c.name) like ${name}`,
+      digits
+        ? db`and (lower(c.name) like ${namePrefix} or c.phone_e164 like ${`%${digits}%`})`
+        : db`and lower(c.name) like ${namePrefix}`,
     );
   }
   if (input.tag) parts.push(db`and c.tags @> ${[input.tag]}::text[]`);
@@ -73,14 +95,16 @@ function queryPredicate(db: Db, input: Omit<ContactQuery, "limit" | "after">) {
 /**
  * One page, newest first: `limit + 1` rows at most, the extra one only proving that a next page exists (the API
  * makes its cursor from the last item's {@link contactPosition}); pass that position as `after` for the next page.
+ * A search (`q`) first resolves the matching contacts by index (see searchContactIds), then reads them by id.
  */
 export async function listContacts(db: Db, input: ContactQuery): Promise<ContactRow[]> {
   const after = input.after
     ? db`and (c.created_at, c.id) < ('epoch'::timestamptz + ${input.after.us} * interval '1 microsecond', ${input.after.id}::uuid)`
     : db``;
+  const matched = input.q ? await searchContactIds(db, input.orgId, input.q) : undefined;
   return db<ContactRow[]>`
     select ${contactColumns(db)} from public.contacts c
-    where c.org_id = ${input.orgId} ${queryPredicate(db, input)} ${after}
+    where c.org_id = ${input.orgId} ${queryPredicate(db, input, matched)} ${after}
     order by c.created_at desc, c.id desc limit ${input.limit + 1}`;
 }
 

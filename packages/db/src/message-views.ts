@@ -8,6 +8,9 @@ import type { Db } from "./client.ts";
 
 export type MessageStep = { state: TMessageState; at: Date };
 
+/** The message a reply quotes: its WhatsApp id, whether this instance sent it, and the quoted text. */
+export type QuotedMessage = { waMessageId: string; fromMe: boolean; text: string };
+
 export type MessageView = {
   id: number;
   orgId: string;
@@ -25,6 +28,8 @@ export type MessageView = {
   errorCode: string | null;
   errorMessage: string | null;
   expiresAt: Date | null;
+  /** What this message replies to (WhatsApp shows it quoted); null for a message that quotes nothing. */
+  replyTo: QuotedMessage | null;
   createdAt: Date;
   updatedAt: Date;
   history: MessageStep[];
@@ -38,6 +43,8 @@ const columns = (db: Db) => db`
   m.wa_message_id as "waMessageId", m.client_ref as "clientId", m.source, m.error_code as "errorCode",
   m.error_message as "errorMessage", m.expires_at as "expiresAt", m.created_at as "createdAt",
   m.updated_at as "updatedAt",
+  case when m.reply_to_wa_id is not null then jsonb_build_object(
+    'waMessageId', m.reply_to_wa_id, 'fromMe', m.reply_to_from_me, 'text', m.reply_to_text) end as "replyTo",
   array_remove(array[
     case when m.queued_at is not null then jsonb_build_object('state', 'queued', 'at', m.queued_at) end,
     case when m.claimed_at is not null then jsonb_build_object('state', 'claimed', 'at', m.claimed_at) end,

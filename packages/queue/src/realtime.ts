@@ -1,5 +1,6 @@
 import { REALTIME_STREAM, type TRealtimePublish, ZRealtimePublish } from "@mirage/contracts/realtime";
 import type { Redis } from "ioredis";
+import { luaScript } from "./lua.ts";
 
 /**
  * Appends a realtime event to the shared Redis stream (every orchestrator replica tails it and emits to the
@@ -7,13 +8,20 @@ import type { Redis } from "ioredis";
  * Both entries share one id, the event's cursor. Trimming is approximate (~) so XADD stays O(1).
  *
  * Workers call this for events that have no database row (QR codes, health samples); database changes reach the
- * stream through the orchestrator's LISTEN relay.
+ * stream through the orchestrator's LISTEN relay, except the send API's own (it appends a new message's events
+ * itself, with publishRealtimeEvents, instead of notifying).
  */
 const SCRIPT = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[3])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], id, 'e', ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
-return id`;
+local ids = {}
+for i = 2, #KEYS do
+  local event = ARGV[i + 2]
+  local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', event)
+  redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[2], id, 'e', event)
+  redis.call('PEXPIRE', KEYS[i], ARGV[3])
+  ids[#ids + 1] = id
+end
+return ids`;
+const append = luaScript(SCRIPT);
 
 export type PublishOptions = {
   /** Stream key; defaults to REALTIME_STREAM. Tests use their own so parallel files never cross. */
@@ -35,16 +43,27 @@ export async function publishRealtimeEvent(
   event: TRealtimePublish,
   opts: PublishOptions = {},
 ): Promise<string> {
-  const valid = ZRealtimePublish.parse(event) as TRealtimePublish;
-  const id = await redis.eval(
-    SCRIPT,
-    2,
-    opts.stream ?? REALTIME_STREAM,
-    orgStreamKey(valid.orgId, opts.stream),
-    String(opts.globalMaxLen ?? 10_000),
-    String(opts.orgMaxLen ?? 1_000),
-    JSON.stringify(valid),
-    String(opts.orgTtlMs ?? 24 * 3600 * 1000),
+  const [id] = await publishRealtimeEvents(redis, [event], opts);
+  return id ?? "";
+}
+
+/** Appends several events in order, in one round trip (one script); answers their cursors in the same order. */
+export async function publishRealtimeEvents(
+  redis: Redis,
+  events: readonly TRealtimePublish[],
+  opts: PublishOptions = {},
+): Promise<string[]> {
+  if (events.length === 0) return [];
+  const valid = events.map((e) => ZRealtimePublish.parse(e) as TRealtimePublish);
+  const ids = await append(
+    redis,
+    [opts.stream ?? REALTIME_STREAM, ...valid.map((e) => orgStreamKey(e.orgId, opts.stream))],
+    [
+      String(opts.globalMaxLen ?? 10_000),
+      String(opts.orgMaxLen ?? 1_000),
+      String(opts.orgTtlMs ?? 24 * 3600 * 1000),
+      ...valid.map((e) => JSON.stringify(e)),
+    ],
   );
-  return String(id);
+  return (ids as unknown[]).map(String);
 }
