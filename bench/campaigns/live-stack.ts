@@ -56,7 +56,7 @@ function signToken(secret: string, sub: string): string {
 }
 
 /** Numbers paired at once when the stack starts. */
-const PAIRING_AT_ONCE = 5;
+const PAIRING_AT_ONCE = 3;
 
 export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms: number, what: string) {
   const started = Date.now();
@@ -213,14 +213,14 @@ export async function startLiveStack(opts: { senders: number }) {
         const r = await call("GET", `/instances/${id}/qr`, undefined, "admin");
         return r.status === 200 ? (r.body.qr as string) : undefined;
       },
-      180_000,
+      300_000,
       "QR",
     );
     sim.phone(account).scan(qr);
     await waitFor(
       async () =>
         (await call("GET", `/instances/${id}`, undefined, "admin")).body.status === "connected" ? true : undefined,
-      180_000,
+      300_000,
       "connected",
     );
     instances[i] = id;
