@@ -56,7 +56,7 @@ function signToken(secret: string, sub: string): string {
 }
 
 /** Numbers paired at once when the stack starts. */
-const PAIRING_AT_ONCE = 5;
+const PAIRING_AT_ONCE = 3;
 
 export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms: number, what: string) {
   const started = Date.now();
@@ -208,21 +208,29 @@ export async function startLiveStack(opts: { senders: number }) {
     const created = await call("POST", "/instances", { name: `sender-${i + 1}` }, "admin");
     if (created.status !== 201) throw new Error(`instance: ${created.status} ${JSON.stringify(created.body)}`);
     const id = created.body.id as string;
-    const qr = await waitFor(
-      async () => {
-        const r = await call("GET", `/instances/${id}/qr`, undefined, "admin");
-        return r.status === 200 ? (r.body.qr as string) : undefined;
-      },
-      180_000,
-      "QR",
-    );
-    sim.phone(account).scan(qr);
-    await waitFor(
-      async () =>
-        (await call("GET", `/instances/${id}`, undefined, "admin")).body.status === "connected" ? true : undefined,
-      180_000,
-      "connected",
-    );
+    const connected = async () =>
+      (await call("GET", `/instances/${id}`, undefined, "admin")).body.status === "connected" ? true : undefined;
+    // A QR read on a loaded machine may have rotated before the scan lands: scan the current one again until the
+    // number connects (each attempt waits a minute, five minutes in all).
+    const started = Date.now();
+    let scanned: string | undefined;
+    for (;;) {
+      const qr = await waitFor(
+        async () => {
+          if (await connected()) return "";
+          const r = await call("GET", `/instances/${id}/qr`, undefined, "admin");
+          return r.status === 200 && r.body.qr !== scanned ? (r.body.qr as string) : undefined;
+        },
+        300_000,
+        "QR",
+      );
+      if (qr === "") break;
+      sim.phone(account).scan(qr);
+      scanned = qr;
+      const ok = await waitFor(connected, 60_000, "connected").catch(() => false);
+      if (ok) break;
+      if (Date.now() - started > 300_000) throw new Error(`sender ${i + 1}: not connected within 300000 ms`);
+    }
     instances[i] = id;
     accounts[i] = account;
   };

@@ -99,6 +99,70 @@ export async function lockPacing(db: Db, instanceId: string): Promise<PacingStat
   return row;
 }
 
+/**
+ * The pacing row locked for a step (as `lockPacing`), with whether the instance holds an unwritten campaign claim
+ * (as `hasClaimInFlight`) read in the same statement.
+ */
+export async function lockPacingForStep(
+  db: Db,
+  instanceId: string,
+  maxClaimAgeMs = 120_000,
+): Promise<PacingState & { inFlight: boolean }> {
+  const read = () => db<(PacingState & { inFlight: boolean })[]>`
+    select next_send_at as "nextSendAt", sends_since_break as "sendsSinceBreak", break_after as "breakAfter",
+      exists (select 1 from public.outbound_messages
+        where instance_id = ${instanceId} and state = 'claimed' and campaign_id is not null
+          and claimed_at > now() - make_interval(secs => ${maxClaimAgeMs / 1000}::float8)) as "inFlight"
+    from public.outreach_senders where instance_id = ${instanceId} for update`;
+  const [existing] = await read();
+  if (existing) return existing;
+  await lockPacing(db, instanceId);
+  const [row] = await read();
+  if (!row) throw new Error("pacing row missing");
+  return row;
+}
+
+/**
+ * What a step needs of the person in one statement: with `stopOnReply`, whether they answered since `since`
+ * (as `repliedSince`), and the contact's fields for rendering (as `contactForRender`; undefined without a contact).
+ */
+export async function personForSend(
+  db: Db,
+  input: {
+    orgId: string;
+    phone: string | null;
+    lid: string | null;
+    since: Date;
+    stopOnReply: boolean;
+    contactId: string | null;
+  },
+): Promise<{
+  replied: boolean;
+  contact: { name: string | null; phone: string; customFields: Record<string, unknown>; tags: string[] } | undefined;
+}> {
+  const [row] = await db<
+    {
+      replied: boolean;
+      name: string | null;
+      phone: string | null;
+      customFields: Record<string, unknown> | null;
+      tags: string[] | null;
+    }[]
+  >`
+    select ${input.stopOnReply}::boolean and exists (select 1 from public.inbound_messages i
+        where i.org_id = ${input.orgId} and i.received_at > ${input.since}
+          and ((${input.phone}::text is not null and i.from_phone = ${input.phone})
+            or (${input.lid}::text is not null and i.from_lid = ${input.lid}))) as replied,
+      c.name, c.phone_e164 as phone, c.custom_fields as "customFields", c.tags
+    from (select 1) one
+    left join public.contacts c on c.id = ${input.contactId}::uuid`;
+  const contact =
+    row?.phone != null
+      ? { name: row.name, phone: row.phone, customFields: row.customFields ?? {}, tags: row.tags ?? [] }
+      : undefined;
+  return { replied: row?.replied ?? false, contact };
+}
+
 export async function savePacing(db: Db, instanceId: string, s: PacingState & { sent?: boolean }): Promise<void> {
   await db`update public.outreach_senders set next_send_at = ${s.nextSendAt}, sends_since_break = ${s.sendsSinceBreak},
       break_after = ${s.breakAfter}, last_sent_at = case when ${s.sent ?? false} then now() else last_sent_at end,

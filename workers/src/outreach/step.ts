@@ -21,15 +21,14 @@ import { claimForSend, type SendBlock, type SendWork } from "@mirage/db/outbound
 import {
   type ChainCandidate,
   claimedCampaignMessage,
-  contactForRender,
   dueForInstance,
-  hasClaimInFlight,
   holidaySet,
   instanceCapsInfo,
   lockPacing,
+  lockPacingForStep,
   nextDueAt,
+  personForSend,
   postpone,
-  repliedSince,
   savePacing,
   sentWindowCounts,
   setNextSendAt,
@@ -177,10 +176,10 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     // One transaction under the number's pacing lock: the recipient picked, checked for this person (stop-on-reply,
     // the text rendered for them), claimed and the slot reserved — a few statements, one commit.
     const pick = await db.asService(async (tx): Promise<Pick> => {
-      const pacing = await lockPacing(tx, instanceId);
+      const pacing = await lockPacingForStep(tx, instanceId);
       if (pacing.nextSendAt.getTime() > now.getTime() + 25) return { wait: pacing.nextSendAt, reason: "pacing" };
       // The previous message is still being typed or written (its write job continues the chain when it runs).
-      if (await hasClaimInFlight(tx, instanceId)) return { wait: new Date(now.getTime() + 2_000), reason: "in_flight" };
+      if (pacing.inFlight) return { wait: new Date(now.getTime() + 2_000), reason: "in_flight" };
       const candidates = await dueForInstance(tx, instanceId, now, 8);
       if (candidates.length === 0) {
         const at = await nextDueAt(tx, instanceId);
@@ -216,12 +215,18 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
         }
         // The campaign's checks for this person, at pick time (the write step checks again): no reply since
         // planning with stop-on-reply (the campaign is running with this number active: the pick's own query).
-        const person = { orgId: c.orgId, phone: c.recipientPhone, lid: c.recipientLid, since: c.createdAt };
-        if (c.stopOnReply && (await repliedSince(tx, person))) {
+        const { replied, contact } = await personForSend(tx, {
+          orgId: c.orgId,
+          phone: c.recipientPhone,
+          lid: c.recipientLid,
+          since: c.createdAt,
+          stopOnReply: c.stopOnReply,
+          contactId: c.contactId,
+        });
+        if (replied) {
           await skipQueued(tx, c.id, "replied");
           continue;
         }
-        const contact = c.contactId ? await contactForRender(tx, c.contactId) : undefined;
         const random = seededRandom(`${c.campaignId}:${c.contactId ?? c.recipientPhone}`);
         const text = renderTemplate(c.body, contact ?? { phone: c.recipientPhone ?? "" }, random).text.trim();
         if (text.length === 0) {
