@@ -23,10 +23,10 @@ export type DashboardBench = {
   dashUrl: string;
   /**
    * Starts the dashboard's server (up to 2 minutes to answer /sign-in), launches Chromium (`MIRAGE_CHROMIUM`, else
-   * /usr/bin/chromium) with a 1280×860 English context, and signs in as `email`. With `next`, the sign-in page is
-   * opened with `?next=` and the promise resolves on that path; without it, on the default landing page /instances.
+   * /usr/bin/chromium) with a 1280×860 English context, and signs in as `email` on `/sign-in?next=<next>`; resolves
+   * once the page is at `next` (a path, e.g. "/instances"; without it the landing page would be /overview).
    */
-  open(opts: { email: string; next?: string }): Promise<{ browser: PW.Browser; ctx: PW.BrowserContext; page: PW.Page }>;
+  open(opts: { email: string; next: string }): Promise<{ browser: PW.Browser; ctx: PW.BrowserContext; page: PW.Page }>;
 };
 
 /** Builds (when stale) and starts what every dashboard benchmark needs; throws when the orchestrator does not start. */
@@ -90,12 +90,11 @@ export async function startDashboardBench(): Promise<DashboardBench> {
       });
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en" });
       const page = await ctx.newPage();
-      await page.goto(next ? `${dashUrl}/sign-in?next=${next}` : `${dashUrl}/sign-in`);
+      await page.goto(`${dashUrl}/sign-in?next=${next}`);
       await page.locator("#email").fill(email);
       await page.locator("#password").fill(BENCH_PASSWORD);
       await page.locator('button[type="submit"]').click();
-      const landing = next ?? "/instances";
-      await page.waitForURL((u) => u.pathname === landing);
+      await page.waitForURL((u) => u.pathname === next);
       return { browser, ctx, page };
     },
   };

@@ -43,7 +43,7 @@ try {
   const [target] = await stack.admin<{ id: string }[]>`select id from public.instances where name = 'bench-0000'`;
   if (!target) throw new Error("no instance");
 
-  const { browser, ctx, page } = await open({ email: "owner@bench.test" });
+  const { browser, ctx, page } = await open({ email: "owner@bench.test", next: "/instances" });
 
   // First-load JS: every script of a cold load of /instances (cache disabled through a fresh context's routes).
   const cold = await browser.newContext({ storageState: await ctx.storageState() });
