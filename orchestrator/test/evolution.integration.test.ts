@@ -127,7 +127,10 @@ describe("Evolution requests Mirage refuses, with the reason", () => {
       where id = ${instanceId}`;
     const contactJid = "5511999990001@s.whatsapp.net";
 
-    const plain = await evo("post", "/message/sendText/respostas", keys.admin, { number: "5511999990001", text: "Oi!" });
+    const plain = await evo("post", "/message/sendText/respostas", keys.admin, {
+      number: "5511999990001",
+      text: "Oi!",
+    });
     expect(plain.status).toBe(201);
     expect(plain.body).not.toHaveProperty("contextInfo");
     // The worker would stamp the WhatsApp id when sending; there is none here.
