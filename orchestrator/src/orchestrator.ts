@@ -98,12 +98,8 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     prefix: config.QUEUE_PREFIX,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS + config.JWT_CLOCK_SKEW_SECONDS,
   });
-  const authenticator = createAuthenticator({
-    db,
-    verifier,
-    revocations,
-    clockSkewSeconds: config.JWT_CLOCK_SKEW_SECONDS,
-  });
+  const clockSkewSeconds = config.JWT_CLOCK_SKEW_SECONDS;
+  const authenticator = createAuthenticator({ db, verifier, revocations, clockSkewSeconds });
   const limiter = createLoginLimiter(fastRedis, {
     prefix: config.QUEUE_PREFIX,
     maxFailures: config.LOGIN_MAX_FAILURES,
