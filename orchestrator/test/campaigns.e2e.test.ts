@@ -332,11 +332,20 @@ describe("time rules in the recipient's zone", () => {
       es.length,
       "Spain",
     );
-    await new Promise((r) => setTimeout(r, 1_500));
-    for (const p of [...sp, ...jp]) expect(sim.groundTruth.messages({ contact: p.slice(1) })).toEqual([]);
-    const rows = await t.admin<{ phone: string; state: string; at: Date }[]>`
+    // Every other recipient's turn comes (and is postponed) within a few steps of the numbers' chains.
+    const heldBack = () => t.admin<{ phone: string; state: string; at: Date }[]>`
       select recipient_phone as phone, state::text, scheduled_at as at from public.outbound_messages
       where campaign_id = ${id} and not (recipient_phone = any(${es}::text[]))`;
+    const rows = await waitFor(
+      async () => {
+        const r = await heldBack();
+        return r.every((x) => x.state !== "queued" || x.at.getTime() > Date.now() + 30 * 60_000) && r;
+      },
+      60_000,
+      "postponed",
+    );
+    expect(rows).toHaveLength(sp.length + jp.length);
+    for (const p of [...sp, ...jp]) expect(sim.groundTruth.messages({ contact: p.slice(1) })).toEqual([]);
     for (const r of rows) {
       expect(r.state).toBe("queued");
       const local = DateTime.fromJSDate(r.at).setZone(sp.includes(r.phone) ? "America/Sao_Paulo" : "Asia/Tokyo");
@@ -346,6 +355,25 @@ describe("time rules in the recipient's zone", () => {
     }
     const dry = await post(`/campaigns/${id}/dry-run`, { count: 5 });
     expect(dry.body.planned).toBe(true);
+    // Every number now sleeps until its next known recipient (the end of the quiet hours, or tomorrow): a campaign
+    // started meanwhile wakes them, it does not wait behind the postponed ones.
+    const more = Array.from({ length: 6 }, (_, i) => `+3462${String(10_000_001 + i).slice(1)}`);
+    const next = await post("/campaigns", {
+      name: "Zones, next",
+      templateId: tpl.body.id,
+      audience: { listIds: [await audience("zones-next", more)] },
+      senderIds: instances,
+      pacing: FAST,
+      caps: NO_CAPS,
+      skipHolidays: false,
+    });
+    expect((await post(`/campaigns/${next.body.id}/start`, { now: true })).body.status).toBe("running");
+    await waitForCount(
+      () => more.filter((p) => sim.groundTruth.messages({ contact: p.slice(1) }).length === 1).length,
+      more.length,
+      "next campaign",
+    );
+    for (const p of [...sp, ...jp]) expect(sim.groundTruth.messages({ contact: p.slice(1) })).toEqual([]);
     expect((await post(`/campaigns/${id}/cancel`, {})).body.status).toBe("cancelled");
   }, 600_000);
 });

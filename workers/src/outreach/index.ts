@@ -2,9 +2,11 @@
  * The campaign engine on the worker: one chain of delayed BullMQ jobs per sending number, on this worker's own
  * outreach queue. A `step` job picks and checks the next recipient and shows "typing…"; a `write` job, delayed by
  * the typing time, writes the message; then the next `step` is armed at the number's next slot — nothing sleeps
- * inside a job, neither between sends nor while typing. The job id is the number and the instant (`<instance>-<ms>`), so chains armed twice for the
- * same slot merge, and the number's pacing row (locked per step) keeps any stray job from sending early. A sweep
- * (re)arms chains of hosted numbers with campaign work: after a restart, a move of the instance here, a resume.
+ * inside a job, neither between sends nor while typing. The job id is the number and the instant (`<instance>-<ms>`),
+ * so chains armed twice for the same slot merge, and the number's pacing row (locked per step) keeps any stray job
+ * from sending early. A sweep (re)arms chains of hosted numbers with campaign work: after a restart, a move of the
+ * instance here, a resume, a new campaign, recipients moved here by failover — including a chain that sleeps until
+ * its next known recipient (quiet hours, tomorrow's window) when earlier work has appeared since.
  */
 import type { Database } from "@mirage/db";
 import { instancesWithCampaignWork } from "@mirage/db/outreach";
@@ -23,6 +25,8 @@ export { createChainStep, type PendingWrite, type StepResult } from "./step.ts";
  * message is meant to reach WhatsApp and `dueAt` the one the job was scheduled for (earlier by the lead, both epoch
  * ms). No text, no phone number.
  */
+type Armed = { at: number; byWork?: string };
+
 type WriteJob = { instanceId: string; messageId: number; gapMs: number; plannedAt: number; dueAt: number };
 
 /** What a write job answers (its return value, seen by queue listeners such as the pacing benchmark), epoch ms. */
@@ -31,6 +35,9 @@ export type WriteTiming = { plannedAt: number; dueAt: number; writtenAt?: number
 /** Steps of one number run back to back in one job at most (each due at once), and for at most this long (ms). */
 const INLINE_STEPS = 20;
 const INLINE_BUDGET_MS = 5_000;
+
+/** A chain armed this long in the past and not run (job lost, worker restarted) is armed again by the sweep, ms. */
+const STALE_MS = 5_000;
 
 export type OutreachConfig = {
   workerId: string;
@@ -56,8 +63,13 @@ export function createOutreach(deps: {
   const chain = createChainStep({ db, sessions: deps.sessions, sender: deps.sender, logger });
   const queue = new Queue(outreachQueueName(config.workerId), { connection: deps.redis, prefix: config.queuePrefix });
   queue.on("error", (err) => logger.error({ err }, "outreach queue error"));
-  /** instance → the instant its next job is armed for (this process's view; Redis holds the jobs). */
-  const armed = new Map<string, number>();
+  /**
+   * instance → its next job (this process's view; Redis holds the jobs): the instant it is armed for, and, for a
+   * step armed at the number's next known recipient (`byWork`), the job's id — work that appears earlier (a new or
+   * resumed campaign, recipients moved here) supersedes it. Other waits (pacing gap, cap, a write in flight) hold
+   * whatever work appears.
+   */
+  const armed = new Map<string, Armed>();
   // From a write job's due instant to its frame written is the pickup, the `sending` commit and the encryption: this
   // worker's recent average of it is how much earlier writes are scheduled, so they land on their planned instant.
   const lead = createLead();
@@ -65,18 +77,24 @@ export function createOutreach(deps: {
   let timer: NodeJS.Timeout | undefined;
   let closing = false;
 
-  async function arm(instanceId: string, at: Date): Promise<void> {
+  /** Arms the number's next step at `at` (or now); `byWork`: the instant is its next known recipient's. */
+  async function arm(instanceId: string, at: Date, byWork = false): Promise<void> {
     if (closing) return;
     const ms = Math.max(at.getTime(), Date.now());
     const current = armed.get(instanceId);
     // An earlier job already armed covers this one (a step re-reads everything when it runs).
-    if (current !== undefined && current <= ms && current >= Date.now() - 5_000) return;
-    armed.set(instanceId, ms);
+    if (current !== undefined && current.at <= ms && current.at >= Date.now() - STALE_MS) return;
+    const jobId = `${instanceId}-${ms}`;
+    armed.set(instanceId, byWork ? { at: ms, byWork: jobId } : { at: ms });
     await queue.add(
       "step",
       { instanceId },
-      { jobId: `${instanceId}-${ms}`, delay: Math.max(0, ms - Date.now()), removeOnComplete: true, removeOnFail: true },
+      { jobId, delay: Math.max(0, ms - Date.now()), removeOnComplete: true, removeOnFail: true },
     );
+    // The later step this one supersedes would only find nothing to do: dropped (a stray one is harmless anyway).
+    if (current?.byWork && current.at > ms) {
+      await queue.remove(current.byWork).catch((err: unknown) => logger.debug({ err }, "superseded step not removed"));
+    }
   }
 
   /** After a step: the next step, or the write that ends the typing (which then continues the chain). */
@@ -89,7 +107,7 @@ export function createOutreach(deps: {
       const now = Date.now();
       const dueAt = Math.max(now, at - lead.ms());
       // The write stands for the chain meanwhile: the sweep does not arm a step next to it.
-      armed.set(instanceId, dueAt);
+      armed.set(instanceId, { at: dueAt });
       const data: WriteJob = {
         instanceId,
         messageId: result.write.messageId,
@@ -98,14 +116,15 @@ export function createOutreach(deps: {
         dueAt,
       };
       await queue.add("write", data, {
-        jobId: `write-${result.write.messageId}`,
+        jobId: `write-${instanceId}-${result.write.messageId}`,
         delay: dueAt - now,
         removeOnComplete: true,
         removeOnFail: true,
       });
       return;
     }
-    if (result.next) await arm(instanceId, result.next);
+    const waiting = result.outcome?.outcome === "waiting" ? result.outcome.reason : undefined;
+    if (result.next) await arm(instanceId, result.next, waiting === "nothing_due");
   }
 
   /**
@@ -116,7 +135,7 @@ export function createOutreach(deps: {
   async function runStep(instanceId: string): Promise<void> {
     const started = Date.now();
     for (let i = 1; ; i++) {
-      armed.set(instanceId, Date.now());
+      armed.set(instanceId, { at: Date.now() });
       const result = await chain.step(instanceId);
       const dueNow = !result.write && result.next !== null && result.next.getTime() <= Date.now();
       if (dueNow && !closing && i < INLINE_STEPS && Date.now() - started < INLINE_BUDGET_MS) continue;
@@ -143,8 +162,11 @@ export function createOutreach(deps: {
     for (const w of work) {
       const current = armed.get(w.id);
       // A chain armed in the past that never ran (job lost, worker restarted) is armed again.
-      if (current === undefined || current < Date.now() - 5_000) {
+      if (current === undefined || current.at < Date.now() - STALE_MS) {
         armed.delete(w.id);
+        await arm(w.id, w.at);
+      } else if (current.byWork && w.at.getTime() < current.at - 1_000) {
+        // Asleep until its next known recipient while earlier work is waiting: woken for it.
         await arm(w.id, w.at);
       }
     }
