@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseEnv } from "@mirage/config";
 import { createDb } from "@mirage/db";
 import { probePostgres } from "@mirage/db/reachability";
-import { createLogger } from "@mirage/logger";
+import { createLogger, installShutdown } from "@mirage/logger";
 import { probeRedis } from "@mirage/queue/reachability";
 import { Redis } from "ioredis";
 import { OrchestratorEnv } from "./env.ts";
@@ -27,31 +27,15 @@ redis.on("error", (err) => logger.error({ err }, "redis error"));
 
 const orchestrator = createOrchestrator({ config: env, logger, db, redis, version });
 
-let shuttingDown: Promise<void> | undefined;
-function shutdown(signal: NodeJS.Signals | "error", code: number): Promise<void> {
-  shuttingDown ??= (async () => {
-    logger.info({ signal }, "shutting down");
-    const hardStop = setTimeout(() => {
-      logger.error({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, "shutdown timed out; exiting anyway");
-      process.exit(code || 1);
-    }, env.SHUTDOWN_TIMEOUT_MS);
-    hardStop.unref();
-    try {
-      await orchestrator.close();
-      await redis.quit().catch(() => redis.disconnect());
-      await db.close();
-    } catch (err) {
-      logger.error({ err }, "error during shutdown");
-    }
-    logger.info("stopped");
-    process.exit(code);
-  })();
-  return shuttingDown;
-}
-
-process.once("SIGTERM", () => void shutdown("SIGTERM", 128 + 15));
-process.once("SIGINT", () => void shutdown("SIGINT", 128 + 2));
-process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
+const shutdown = installShutdown({
+  logger,
+  timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  async close() {
+    await orchestrator.close();
+    await redis.quit().catch(() => redis.disconnect());
+    await db.close();
+  },
+});
 
 try {
   // Refuses a DATABASE_POOL_MAX the server cannot serve, before taking any traffic.

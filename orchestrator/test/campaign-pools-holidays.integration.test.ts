@@ -5,10 +5,10 @@
  */
 import { dueForInstance, holidaySet } from "@mirage/db/outreach";
 import { createLogger } from "@mirage/logger";
-import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { createOrgWithMembers, insertInstance, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCampaignEngine } from "../src/campaigns/index.ts";
-import { api, type Harness, type Json, startHarness } from "./harness.ts";
+import { api, type Harness, type Json, NO_BACKGROUND, startHarness } from "./harness.ts";
 
 let h: Harness;
 let a: OrgFixture;
@@ -21,21 +21,10 @@ const post = (p: string, body: unknown, token = marketer) => api(h, "post", path
 const get = (p: string, token = viewer) => api(h, "get", path(p), { token });
 const del = (p: string, token = marketer) => api(h, "delete", path(p), { token });
 
-async function instance(name: string, status = "connected"): Promise<string> {
-  const [row] = await h.t.admin<{ id: string }[]>`
-    insert into public.instances (org_id, name, status) values (${a.orgId}, ${name}, ${status}::public.instance_status)
-    returning id`;
-  if (!row) throw new Error("no instance");
-  return row.id;
-}
+const instance = (name: string, status = "connected") => insertInstance(h.t.admin, a.orgId, name, { status });
 
 beforeAll(async () => {
-  h = await startHarness({
-    WEBHOOK_WORKER_ENABLED: "false",
-    IMPORT_WORKER_ENABLED: "false",
-    CAMPAIGN_SCHEDULER_ENABLED: "false",
-    LOG_LEVEL: process.env.TEST_LOG ?? "silent",
-  });
+  h = await startHarness(NO_BACKGROUND);
   a = await createOrgWithMembers(h.t.admin, "pools-a");
   b = await createOrgWithMembers(h.t.admin, "pools-b");
   marketer = await h.tokenFor(a.users.marketer);

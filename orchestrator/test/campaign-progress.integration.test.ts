@@ -9,7 +9,7 @@ import { orgStreamKey } from "@mirage/queue/realtime";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCampaignScheduler } from "../src/campaigns/index.ts";
-import { api, type Harness, type Json, startHarness } from "./harness.ts";
+import { api, type Harness, type Json, NO_BACKGROUND, startHarness } from "./harness.ts";
 
 const PROGRESS_MS = 800;
 let h: Harness;
@@ -21,12 +21,7 @@ let queues: ReturnType<typeof createQueues>;
 const path = (p: string) => `/api/v1/orgs/${a.orgId}${p}`;
 
 beforeAll(async () => {
-  h = await startHarness({
-    WEBHOOK_WORKER_ENABLED: "false",
-    IMPORT_WORKER_ENABLED: "false",
-    CAMPAIGN_SCHEDULER_ENABLED: "false",
-    LOG_LEVEL: process.env.TEST_LOG ?? "silent",
-  });
+  h = await startHarness(NO_BACKGROUND);
   a = await createOrgWithMembers(h.t.admin, "progress-a");
   const marketer = await h.tokenFor(a.users.marketer);
   const post = (p: string, body: unknown) => api(h, "post", path(p), { token: marketer, body });

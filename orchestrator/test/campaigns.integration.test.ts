@@ -3,9 +3,9 @@
  * every reason, the plan (snapshot, sticky weighted senders, variants), dry run, stats, pause/resume/cancel
  * transitions, failover and the tick's idempotence.
  */
-import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { createOrgWithMembers, insertInstance, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, type Harness, type Json, startHarness } from "./harness.ts";
+import { api, type Harness, type Json, NO_BACKGROUND, startHarness } from "./harness.ts";
 
 let h: Harness;
 let a: OrgFixture;
@@ -20,21 +20,10 @@ const path = (p: string, org = a.orgId) => `/api/v1/orgs/${org}${p}`;
 const post = (p: string, body: unknown, token = marketer) => api(h, "post", path(p), { token, body });
 const get = (p: string, token = viewer) => api(h, "get", path(p), { token });
 
-async function instance(name: string, status = "connected"): Promise<string> {
-  const [row] = await h.t.admin<{ id: string }[]>`
-    insert into public.instances (org_id, name, status) values (${a.orgId}, ${name}, ${status}::public.instance_status)
-    returning id`;
-  if (!row) throw new Error("no instance");
-  return row.id;
-}
+const instance = (name: string, status = "connected") => insertInstance(h.t.admin, a.orgId, name, { status });
 
 beforeAll(async () => {
-  h = await startHarness({
-    WEBHOOK_WORKER_ENABLED: "false",
-    IMPORT_WORKER_ENABLED: "false",
-    CAMPAIGN_SCHEDULER_ENABLED: "false",
-    LOG_LEVEL: process.env.TEST_LOG ?? "silent",
-  });
+  h = await startHarness(NO_BACKGROUND);
   a = await createOrgWithMembers(h.t.admin, "camp-a");
   b = await createOrgWithMembers(h.t.admin, "camp-b");
   await h.t.admin`update public.organizations set default_country = 'BR' where id = ${a.orgId}`;

@@ -29,6 +29,14 @@ export type Harness = {
   close(): Promise<void>;
 };
 
+/** Overrides for a harness whose background loops (webhooks, imports, campaign scheduler) stay off: the test drives. */
+export const NO_BACKGROUND = {
+  WEBHOOK_WORKER_ENABLED: "false",
+  IMPORT_WORKER_ENABLED: "false",
+  CAMPAIGN_SCHEDULER_ENABLED: "false",
+  LOG_LEVEL: process.env.TEST_LOG ?? "silent",
+} as const;
+
 /**
  * A real orchestrator on 127.0.0.1:<random port> over a fresh migrated database and the shared Redis under a
  * unique prefix (queues, realtime stream, login counters), torn down completely by close().

@@ -3,13 +3,14 @@
  * one status event per change, answers with the resulting status, logout and delete unlinking the phone's device,
  * pairing codes that stay valid, and no status outliving the heartbeat of the only worker.
  */
-import { type E2eStack, pairByQr as pair, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
+import { type E2eStack, startE2eStack } from "@mirage/testing/e2e-stack";
 import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
 import type { Simulator } from "@mirage/wa-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inProcessOrchestrator } from "./e2e.ts";
 import { api, type Json } from "./harness.ts";
+import { instanceClient } from "./instance-client.ts";
 
 let stack: E2eStack;
 let t: TestDatabase;
@@ -17,31 +18,18 @@ let a: OrgFixture;
 let sim: Simulator;
 let url: string;
 let tokenA: string;
-let phoneSeq = 0;
 
 const stopWorker = (id: string, signal: NodeJS.Signals) => stack.stopWorker(id, signal);
-const waitFor = waiter(20_000);
-
 const orgPath = (org: OrgFixture) => `/api/v1/orgs/${org.orgId}/instances`;
-const get = async (id: string, tok = tokenA): Promise<Json> =>
-  (await api({ url }, "get", `${orgPath(a)}/${id}`, { token: tok })).body;
-const waitStatus = (id: string, status: string, timeoutMs = 20_000) =>
-  waitFor(async () => ((await get(id)).status === status ? true : undefined), timeoutMs, `instance ${id} ${status}`);
-
-async function createInstance(name: string, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await api({ url }, "post", orgPath(a), { token: tokenA, body: { name, ...body } });
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
-
-/** Through the API only: create, fetch the QR the worker produced, let the virtual phone scan it, wait connected. */
-async function pairByQr(name: string): Promise<{ id: string; phone: string }> {
-  phoneSeq++;
-  const phone = `55119670${String(phoneSeq).padStart(5, "0")}`;
-  const id = await createInstance(name);
-  await pair(stack, { org: a, token: tokenA, phone, id, timeoutMs: 20_000 });
-  return { id, phone };
-}
+const instances = instanceClient({
+  stack: () => stack,
+  org: () => a,
+  token: () => tokenA,
+  waitMs: 20_000,
+  phonePrefix: "55119670",
+  pairTimeoutMs: 20_000,
+});
+const { get, waitStatus, createInstance, pairByQr, waitFor } = instances;
 
 beforeAll(async () => {
   stack = await startE2eStack({

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { type E2eStack, pairByQr as pair, REPO_ROOT as root, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
+import { type E2eStack, REPO_ROOT as root, startE2eStack } from "@mirage/testing/e2e-stack";
 import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
 import type { Simulator } from "@mirage/wa-sim";
@@ -15,6 +15,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { inProcessOrchestrator } from "./e2e.ts";
 import { api, type Json } from "./harness.ts";
+import { instanceClient } from "./instance-client.ts";
 
 // Real Baileys, wa-sim and two worker processes: every step is CPU-bound pairing or reconnecting, so on a loaded
 // 2-core machine waits and tests get minutes, not the project's 30 s.
@@ -31,33 +32,19 @@ let url: string;
 let tokenA: string;
 let tokenB: string;
 let viewerA: string;
-let phoneSeq = 0;
 
 const token = (user: { id: string; claims: { email: string } }) => stack.token(user);
 const startWorker = (id: string) => stack.startWorker(id);
 const stopWorker = (id: string, signal: NodeJS.Signals) => stack.stopWorker(id, signal);
-const waitFor = waiter(60_000);
-
 const orgPath = (org: OrgFixture) => `/api/v1/orgs/${org.orgId}/instances`;
-const get = async (id: string, tok = tokenA): Promise<Json> =>
-  (await api({ url }, "get", `${orgPath(a)}/${id}`, { token: tok })).body;
-const waitStatus = (id: string, status: string, timeoutMs = 60_000) =>
-  waitFor(async () => ((await get(id)).status === status ? true : undefined), timeoutMs, `instance ${id} ${status}`);
-
-async function createInstance(name: string, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await api({ url }, "post", orgPath(a), { token: tokenA, body: { name, ...body } });
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
-
-/** Through the API only: create, fetch the QR the worker produced, let the virtual phone scan it, wait connected. */
-async function pairByQr(name: string): Promise<{ id: string; phone: string }> {
-  phoneSeq++;
-  const phone = `55119660${String(phoneSeq).padStart(5, "0")}`;
-  const id = await createInstance(name);
-  await pair(stack, { org: a, token: tokenA, phone, id });
-  return { id, phone };
-}
+const instances = instanceClient({
+  stack: () => stack,
+  org: () => a,
+  token: () => tokenA,
+  waitMs: 60_000,
+  phonePrefix: "55119660",
+});
+const { get, waitStatus, createInstance, pairByQr, waitFor } = instances;
 
 beforeAll(async () => {
   stack = await startE2eStack({

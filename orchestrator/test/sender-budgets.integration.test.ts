@@ -3,9 +3,9 @@
  * caps that apply to it (the campaign's, its own, warm-up) and what is left; readable by every role of the
  * organization only.
  */
-import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { createOrgWithMembers, insertInstance, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, type Harness, type Json, startHarness } from "./harness.ts";
+import { api, type Harness, type Json, NO_BACKGROUND, startHarness } from "./harness.ts";
 
 let h: Harness;
 let a: OrgFixture;
@@ -16,21 +16,11 @@ let fresh: string;
 
 const path = (p: string, org = a.orgId) => `/api/v1/orgs/${org}${p}`;
 
-async function instance(org: string, name: string, dailyCap: number | null = null): Promise<string> {
-  const [row] = await h.t.admin<{ id: string }[]>`
-    insert into public.instances (org_id, name, status, daily_cap)
-    values (${org}, ${name}, 'connected'::public.instance_status, ${dailyCap}) returning id`;
-  if (!row) throw new Error("no instance");
-  return row.id;
-}
+const instance = (org: string, name: string, dailyCap: number | null = null) =>
+  insertInstance(h.t.admin, org, name, { dailyCap });
 
 beforeAll(async () => {
-  h = await startHarness({
-    WEBHOOK_WORKER_ENABLED: "false",
-    IMPORT_WORKER_ENABLED: "false",
-    CAMPAIGN_SCHEDULER_ENABLED: "false",
-    LOG_LEVEL: process.env.TEST_LOG ?? "silent",
-  });
+  h = await startHarness(NO_BACKGROUND);
   a = await createOrgWithMembers(h.t.admin, "budget-a");
   b = await createOrgWithMembers(h.t.admin, "budget-b");
   viewer = await h.tokenFor(a.users.viewer);

@@ -1,7 +1,7 @@
 import { parseEnv } from "@mirage/config";
 import { createDb } from "@mirage/db";
 import { probePostgres } from "@mirage/db/reachability";
-import { createLogger, guardConsole } from "@mirage/logger";
+import { createLogger, guardConsole, installShutdown } from "@mirage/logger";
 import { probeRedis } from "@mirage/queue/reachability";
 import { Redis } from "ioredis";
 import { WorkersEnv } from "./env.ts";
@@ -26,31 +26,15 @@ redis.on("error", (err) => logger.error({ err }, "redis error"));
 
 const worker = createWorkerProcess({ config: env, logger, db, redis });
 
-let shuttingDown: Promise<void> | undefined;
-function shutdown(signal: NodeJS.Signals | "error", code: number): Promise<void> {
-  shuttingDown ??= (async () => {
-    logger.info({ signal }, "shutting down");
-    const hardStop = setTimeout(() => {
-      logger.error({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, "shutdown timed out; exiting anyway");
-      process.exit(code || 1);
-    }, env.SHUTDOWN_TIMEOUT_MS);
-    hardStop.unref();
-    try {
-      await worker.close();
-      await redis.quit().catch(() => redis.disconnect());
-      await db.close();
-    } catch (err) {
-      logger.error({ err }, "error during shutdown");
-    }
-    logger.info("stopped");
-    process.exit(code);
-  })();
-  return shuttingDown;
-}
-
-process.once("SIGTERM", () => void shutdown("SIGTERM", 128 + 15));
-process.once("SIGINT", () => void shutdown("SIGINT", 128 + 2));
-process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
+const shutdown = installShutdown({
+  logger,
+  timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  async close() {
+    await worker.close();
+    await redis.quit().catch(() => redis.disconnect());
+    await db.close();
+  },
+});
 
 try {
   const { httpPort, restoring } = await worker.start();

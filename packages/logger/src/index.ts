@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { type Logger, type LoggerOptions, pino } from "pino";
 
+export { installShutdown, type StopReason } from "./shutdown.ts";
 export type { Logger };
 
 /**

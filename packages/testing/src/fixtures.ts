@@ -22,3 +22,21 @@ export async function createOrgWithMembers(admin: postgres.Sql, slug: string): P
   }
   return { orgId: org.id, users };
 }
+
+/**
+ * An instance row of `orgId` (no worker behind it), written as superuser: `status` defaults to connected, `dailyCap`
+ * to none. Answers its id.
+ */
+export async function insertInstance(
+  admin: postgres.Sql,
+  orgId: string,
+  name: string,
+  opts: { status?: string; dailyCap?: number | null } = {},
+): Promise<string> {
+  const [row] = await admin<{ id: string }[]>`
+    insert into public.instances (org_id, name, status, daily_cap)
+    values (${orgId}, ${name}, ${opts.status ?? "connected"}::public.instance_status, ${opts.dailyCap ?? null})
+    returning id`;
+  if (!row) throw new Error("no instance");
+  return row.id;
+}
