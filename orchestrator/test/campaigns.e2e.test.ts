@@ -10,6 +10,7 @@ import type { TestDatabase } from "@mirage/testing/postgres";
 import type { ReceivedMessage, Simulator } from "@mirage/wa-sim";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gapsByAccount, waitForCompletion, waitForCount } from "./campaign-waits.ts";
 import { inProcessOrchestrator } from "./e2e.ts";
 import { api, type Json } from "./harness.ts";
 
@@ -29,86 +30,16 @@ const startWorker = () => stack.startWorker("w-camp");
 const stopWorker = (signal: NodeJS.Signals) => stack.stopWorker("w-camp", signal);
 const waitFor = waiter(30_000);
 
-/**
- * Waits until `count()` reaches `n` for as long as it keeps growing: a loaded machine only slows sending down; no
- * new message for `stallMs` fails.
- */
-async function waitForCount(count: () => number, n: number, what: string, stallMs = 90_000): Promise<void> {
-  let last = -1;
-  let since = Date.now();
-  for (;;) {
-    const now = count();
-    if (now >= n) return;
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    } else if (Date.now() - since > stallMs) {
-      throw new Error(`${what}: stuck at ${now} of ${n} for ${stallMs} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/**
- * Waits for the campaign to complete for as long as it makes progress: a loaded machine only slows it down, while a
- * campaign whose open messages (queued, claimed, sending) stop changing for `stallMs` is stuck — then the error
- * carries the database's state (see campaignDump).
- */
-async function waitForCompletion(id: string, stallMs = 90_000): Promise<Json> {
-  let last = "";
-  let since = Date.now();
-  for (;;) {
-    const c = await campaignOf(id);
-    if (c.status === "completed") return c;
-    const open = await t.admin<{ state: string; instance_id: string; n: number }[]>`
-      select state::text, instance_id, count(*)::int as n from public.outbound_messages
-      where campaign_id = ${id} and state in ('queued', 'claimed', 'sending') group by 1, 2 order by 1, 2`;
-    const seen = JSON.stringify(open);
-    if (seen !== last) {
-      last = seen;
-      since = Date.now();
-    } else if (Date.now() - since > stallMs) {
-      const state = await campaignDump(id).catch((err: unknown) => ({ diagnoseFailed: String(err) }));
-      throw new Error(`campaign stuck: nothing moved for ${stallMs} ms\n${JSON.stringify(state, null, 2)}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/**
- * Everything that explains a campaign that does not end: its row, its senders with their numbers' status, its
- * messages by sender and state (with the oldest of each), the numbers' pacing rows and the open messages.
- */
-async function campaignDump(id: string) {
-  const campaign =
-    await t.admin`select status, status_reason, resumed_at, updated_at from public.campaigns where id = ${id}`;
-  const senders = await t.admin`
-    select s.instance_id, s.active, s.inactive_reason, i.status::text as instance_status, i.status_reason, i.worker_id
-    from public.campaign_senders s join public.instances i on i.id = s.instance_id where s.campaign_id = ${id}`;
-  const byState = await t.admin`
-    select instance_id, state::text, count(*)::int as n, min(scheduled_at) as first_at, max(scheduled_at) as last_at
-    from public.outbound_messages where campaign_id = ${id} group by 1, 2 order by 1, 2`;
-  const open = await t.admin`
-    select id, instance_id, state::text, scheduled_at, sending_at, wa_message_id, error_code
-    from public.outbound_messages where campaign_id = ${id} and state in ('queued', 'claimed', 'sending')
-    order by scheduled_at limit 20`;
-  const pacing = await t.admin`select instance_id, next_send_at, sends_since_break, break_after, last_sent_at
-    from public.outreach_senders`;
-  return {
-    now: new Date(),
-    campaign,
-    senders,
-    byState,
-    open,
-    pacing,
-    workerAlive: stack.workers.get("w-camp")?.exitCode === null,
-  };
-}
-
 const org = (p: string) => `/api/v1/orgs/${a.orgId}${p}`;
 const post = (p: string, body: unknown) => api({ url }, "post", org(p), { token: marketer, body });
 const campaignOf = async (id: string): Promise<Json> =>
   (await api({ url }, "get", org(`/campaigns/${id}`), { token: marketer })).body;
+/** What the stall detector of `waitForCompletion` reads, and what it prints when a campaign stops moving. */
+const watch = {
+  admin: () => t.admin,
+  campaignOf: (id: string) => campaignOf(id),
+  workerAlive: () => stack.workers.get("w-camp")?.exitCode === null,
+};
 const received = (accounts = ACCOUNTS): ReceivedMessage[] =>
   accounts.flatMap((acc) => sim.groundTruth.messages({ account: acc }));
 
@@ -168,24 +99,6 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(() => stack?.close(), 60_000);
-
-/** Per account, the gaps (ms) between consecutive messages it delivered, in order. */
-function gapsByAccount(messages: ReceivedMessage[], skip?: (prev: ReceivedMessage, next: ReceivedMessage) => boolean) {
-  const out = new Map<string, number[]>();
-  for (const acc of ACCOUNTS) {
-    const mine = messages
-      .filter((m) => m.account === acc)
-      .sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime());
-    const gaps: number[] = [];
-    for (let i = 1; i < mine.length; i++) {
-      const prev = mine[i - 1] as ReceivedMessage;
-      const next = mine[i] as ReceivedMessage;
-      if (!skip?.(prev, next)) gaps.push(next.receivedAt.getTime() - prev.receivedAt.getTime());
-    }
-    out.set(acc, gaps);
-  }
-  return out;
-}
 
 describe("a campaign of 300 over three numbers", () => {
   it("delivers exactly once to each allowed person, through pause/resume and a SIGKILL, honouring blacklist and opt-out", async () => {
@@ -252,7 +165,7 @@ describe("a campaign of 300 over three numbers", () => {
     await stopWorker("SIGKILL");
     const killedAt = Date.now();
     startWorker();
-    const done = await waitForCompletion(id);
+    const done = await waitForCompletion(watch, id);
     expect(done.statusReason).toBe("done");
 
     const rows = await t.admin<{ phone: string; state: string; reason: string | null }[]>`
@@ -286,7 +199,11 @@ describe("a campaign of 300 over three numbers", () => {
     const all = received();
     const crosses = (prev: ReceivedMessage, next: ReceivedMessage, at: number) =>
       prev.receivedAt.getTime() <= at && next.receivedAt.getTime() >= at;
-    const gaps = gapsByAccount(all, (prev, next) => crosses(prev, next, pauseEnd) || crosses(prev, next, killedAt));
+    const gaps = gapsByAccount(
+      all,
+      ACCOUNTS,
+      (prev, next) => crosses(prev, next, pauseEnd) || crosses(prev, next, killedAt),
+    );
     for (const [acc, g] of gaps) {
       expect(g.length, acc).toBeGreaterThan(40);
       const floor = FAST.gapMs.min + FAST.typingMs.min - 60;
@@ -399,7 +316,7 @@ describe("failover", () => {
     const banned = ACCOUNTS[2] as string;
     sim.phone(banned).fault({ type: "banned" });
     const bannedAt = Date.now();
-    const done = await waitForCompletion(id);
+    const done = await waitForCompletion(watch, id);
     expect(done.status).toBe("completed");
     const late = inCampaign().filter((m) => m.account === banned && m.receivedAt.getTime() > bannedAt + 1_000);
     expect(late).toEqual([]);
