@@ -43,7 +43,13 @@ const send = (org: string, inst: string, body: unknown, opts: { token?: string; 
   });
 
 const countByRef = async (ref: string) =>
-  Number((await h.t.admin<{ n: number }[]>`select count(*)::int as n from public.outbound_messages where client_ref = ${ref}`)[0]?.n);
+  Number(
+    (
+      await h.t.admin<
+        { n: number }[]
+      >`select count(*)::int as n from public.outbound_messages where client_ref = ${ref}`
+    )[0]?.n,
+  );
 
 describe("accepting a send in one statement", () => {
   it("answers the queued message; the same key replays it (200), another body under it is a 409", async () => {

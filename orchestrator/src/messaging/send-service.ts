@@ -120,6 +120,12 @@ export function createSendService(deps: {
   nudger: SendNudger;
   logger: Logger;
   publish?: PublishEvents;
+  /**
+   * Makes the Redis writes issued until the end of this turn of the event loop leave together (see coalesceWrites):
+   * the message's events and its nudge then cost one socket write. They share one connection, so the events are
+   * still appended before the worker is nudged.
+   */
+  coalesce?: () => void;
 }) {
   const log = deps.logger.child({ module: "send" });
   const nudge = coalescingNudge(deps.nudger, (err, messageId) =>
@@ -207,14 +213,17 @@ export function createSendService(deps: {
         const events: TRealtimePublish[] = [messageStatusEvent(message)];
         if (conversation) events.push(conversationEvent(message, req.instanceId, conversation));
         // The row is committed; the answer waits for neither the events nor the nudge: a lost nudge only delays the
-        // send until the worker's sweep.
+        // send until the worker's sweep. With `coalesce`, the nudge follows the events on the same connection
+        // without waiting for their answer (Redis runs them in order), in the same write.
+        deps.coalesce?.();
         const published = deps.publish
           ? deps.publish(events).catch((err: unknown) => {
               log.warn({ err, messageId: message.id }, "could not publish the message's realtime events");
             })
           : Promise.resolve();
         const workerId = instance.workerId;
-        if (workerId) void published.then(() => nudge(workerId, req.instanceId, message.id));
+        if (workerId && deps.coalesce) nudge(workerId, req.instanceId, message.id);
+        else if (workerId) void published.then(() => nudge(workerId, req.instanceId, message.id));
       }
       return { message, created, instanceJid: ownJid(instance) };
     },

@@ -87,7 +87,10 @@ type Row = {
  * Accepts a direct message, or answers why not (nothing written then). The message's text is the one given: a
  * replayed key answers a message with the same request hash, hence the same text, so it does not travel back.
  */
-export async function acceptDirectMessage(sql: Pool, input: AcceptDirectInput): Promise<AcceptedMessage | AcceptRefusal> {
+export async function acceptDirectMessage(
+  sql: Pool,
+  input: AcceptDirectInput,
+): Promise<AcceptedMessage | AcceptRefusal> {
   const r = input.replyTo;
   const [row] = await sql<Row[]>`
     select * from private.accept_direct_message(${input.userId}, ${input.orgId}, ${input.instanceId},
