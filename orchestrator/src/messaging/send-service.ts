@@ -207,6 +207,8 @@ export function createSendService(deps: {
           ]),
         )
         .digest("hex");
+      // Requests read in the same turn of the event loop take their tokens in one write as well.
+      deps.coalesce?.();
       await deps.limiter.take(req.instanceId);
       const { message, created, instance, conversation } = await accept(principal, req, text, typingMs, requestHash);
       if (created) {
