@@ -6,7 +6,7 @@ import type { Database } from "@mirage/db";
 import type { MessageView } from "@mirage/db/message-views";
 import { type AcceptedMessage, acceptDirectMessage } from "@mirage/db/send-accept";
 import type { Logger } from "@mirage/logger";
-import { parsePhone } from "@mirage/phone";
+import { parsePhoneE164 } from "@mirage/phone";
 import type { SendNudger } from "@mirage/queue/send-lanes";
 import type { Principal } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -38,7 +38,7 @@ export function parseRecipient(to: string): { phone: string | null; lid: string 
     return { phone: known, lid: null };
   }
   if (LID.test(trimmed)) return { phone: null, lid: trimmed };
-  const parsed = parsePhone(trimmed);
+  const parsed = parsePhoneE164(trimmed);
   if (!parsed.ok) {
     throw new AppError("validation_failed", `the recipient ${parsed.message}`, {
       errors: [{ path: "body.to", message: `the phone number ${parsed.message}` }],
@@ -48,8 +48,8 @@ export function parseRecipient(to: string): { phone: string | null; lid: string 
     const oldest = parsedRecipients.keys().next().value;
     if (oldest !== undefined) parsedRecipients.delete(oldest);
   }
-  parsedRecipients.set(trimmed, parsed.phone.e164);
-  return { phone: parsed.phone.e164, lid: null };
+  parsedRecipients.set(trimmed, parsed.e164);
+  return { phone: parsed.e164, lid: null };
 }
 
 /** 1 to 65,536 characters once trimmed, else 422. Returns the text as given (leading spaces can be intended). */
