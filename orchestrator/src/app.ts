@@ -172,7 +172,10 @@ export function createHttpApp(deps: HttpAppDeps): {
 
   const api = Router();
   const authenticate = deps.authenticator.authenticateRequest;
-  for (const def of routes) if (!def.basePath) api[def.method](def.path, toExpressHandler(def, authenticate));
+  const mounted = routes.filter((def) => !def.basePath);
+  for (const def of [...mounted.filter((d) => d.hot), ...mounted.filter((d) => !d.hot)]) {
+    api[def.method](def.path, toExpressHandler(def, authenticate));
+  }
 
   app.use(opsRouter({ db: deps.db, redis: deps.redis, metrics: deps.metrics, metricsToken: deps.config.metricsToken }));
   app.use(docsRouter());

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import type { Database } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
+import { coalesceWrites } from "@mirage/queue/coalesce";
 import { createQueues, createWorker } from "@mirage/queue/queues";
 import { publishRealtimeEvents } from "@mirage/queue/realtime";
 import { createSendNudger } from "@mirage/queue/send-lanes";
@@ -156,6 +157,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
         orgMaxLen: config.REALTIME_REPLAY_MAX,
       });
     },
+    coalesce: () => coalesceWrites(redis), // the events and the nudge share `redis`: in order, in one write
     limiter: createSendRateLimiter(redis, {
       prefix: config.QUEUE_PREFIX,
       perMinute: config.SEND_RATE_PER_INSTANCE_PER_MINUTE,

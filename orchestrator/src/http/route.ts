@@ -41,6 +41,11 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown, A extends RouteAuth 
   path: string;
   /** Where the route is mounted when not under /api/v1 (the Evolution compatibility layer's own base path). */
   basePath?: string;
+  /**
+   * A hot path (the send API): tried first by the router, which otherwise tests every route registered before it.
+   * Only for a path no other route of the same method matches, so that order changes nothing but the cost.
+   */
+  hot?: boolean;
   /** The OpenAPI security scheme when not Mirage's bearer token / X-Api-Key (e.g. Evolution's `apikey` header). */
   securityScheme?: string;
   summary: string;

@@ -51,6 +51,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
     defineRoute({
       method: "post",
       path: "/orgs/:orgId/instances/:instanceId/messages",
+      hot: true,
       summary: "Send a text from this instance (answers at once; the state follows by events)",
       description:
         "Queues the text and answers 202 with the message. A worker then checks the number on WhatsApp (Brazilian " +

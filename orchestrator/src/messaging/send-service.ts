@@ -2,20 +2,11 @@ import { createHash } from "node:crypto";
 import type { TOrgRole } from "@mirage/contracts/enums";
 import { MAX_TEXT_LENGTH } from "@mirage/contracts/messages";
 import type { TRealtimePublish } from "@mirage/contracts/realtime";
-import type { Database, Tx } from "@mirage/db";
-import { publishEventsMyself } from "@mirage/db/changes";
-import { findConversationEvent } from "@mirage/db/conversations";
-import { findInstanceView, type InstanceView } from "@mirage/db/instances";
-import { findOwnRole } from "@mirage/db/members";
-import {
-  enqueueDirectMessage,
-  findMessageView,
-  findQuotable,
-  type MessageView,
-  setOutboundReplyTo,
-} from "@mirage/db/message-views";
+import type { Database } from "@mirage/db";
+import type { MessageView } from "@mirage/db/message-views";
+import { type AcceptedMessage, acceptDirectMessage } from "@mirage/db/send-accept";
 import type { Logger } from "@mirage/logger";
-import { parsePhone } from "@mirage/phone";
+import { parsePhoneE164 } from "@mirage/phone";
 import type { SendNudger } from "@mirage/queue/send-lanes";
 import type { Principal } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -27,22 +18,38 @@ export const INBOX_WRITERS: readonly TOrgRole[] = [...SENDERS, "marketer"];
 /** What a send can refuse beyond bad input: an empty or oversized text (422), the instance's rate limit (429). */
 export const SEND_ERRORS = ["invalid_message", "rate_limited", "instance_unavailable"] as const;
 
-/** Instance statuses that accept messages; anything else is a 409 that names the status. */
-const CAN_SEND = new Set(["connected", "degraded"]);
-
 const LID = /^[0-9]{5,20}@lid$/;
+
+/**
+ * Numbers already parsed, by what was typed: integrations send to the same people again and again, and full
+ * libphonenumber parsing is a measurable share of an accept. Only numbers that parsed are kept (a refusal is
+ * rare and its message is built anew); least recently used first out.
+ */
+const RECIPIENTS_KEPT = 5_000;
+const parsedRecipients = new Map<string, string>();
 
 /** A recipient as typed: a phone number in any written form with its country code, or a LID. */
 export function parseRecipient(to: string): { phone: string | null; lid: string | null } {
   const trimmed = to.trim();
+  const known = parsedRecipients.get(trimmed);
+  if (known !== undefined) {
+    parsedRecipients.delete(trimmed);
+    parsedRecipients.set(trimmed, known);
+    return { phone: known, lid: null };
+  }
   if (LID.test(trimmed)) return { phone: null, lid: trimmed };
-  const parsed = parsePhone(trimmed);
+  const parsed = parsePhoneE164(trimmed);
   if (!parsed.ok) {
     throw new AppError("validation_failed", `the recipient ${parsed.message}`, {
       errors: [{ path: "body.to", message: `the phone number ${parsed.message}` }],
     });
   }
-  return { phone: parsed.phone.e164, lid: null };
+  if (parsedRecipients.size >= RECIPIENTS_KEPT) {
+    const oldest = parsedRecipients.keys().next().value;
+    if (oldest !== undefined) parsedRecipients.delete(oldest);
+  }
+  parsedRecipients.set(trimmed, parsed.e164);
+  return { phone: parsed.e164, lid: null };
 }
 
 /** 1 to 65,536 characters once trimmed, else 422. Returns the text as given (leading spaces can be intended). */
@@ -87,7 +94,7 @@ export type SendResult = {
 };
 
 /** An instance's own WhatsApp id without the device part, else its number's; null when neither is known. */
-function ownJid(inst: InstanceView): string | null {
+function ownJid(inst: AcceptedMessage["instance"]): string | null {
   if (inst.waJid) return inst.waJid.replace(/:\d+@/, "@");
   const phone = inst.linkedPhone ?? inst.phone;
   return phone ? `${phone.replace(/^\+/, "")}@s.whatsapp.net` : null;
@@ -97,11 +104,12 @@ function ownJid(inst: InstanceView): string | null {
 export type PublishEvents = (events: TRealtimePublish[]) => Promise<void>;
 
 /**
- * Queues a direct message for sending, answering fast: rate limit (Redis), then one transaction as the caller —
- * role, instance status, idempotent insert — then a nudge to the worker hosting the instance. The message's state
- * then follows by socket.io (`message:status`) and webhooks.
+ * Queues a direct message for sending, answering fast: rate limit (Redis), then one statement as the app role for
+ * the verified caller (private.accept_direct_message: role, instance status, idempotent insert, quote, conversation)
+ * — one round trip, nothing written when it refuses — then a nudge to the worker hosting the instance. The
+ * message's state then follows by socket.io (`message:status`) and webhooks.
  *
- * With `publish`, the transaction sends no change notification (a notifying commit is serialized with every other
+ * With `publish`, the statement sends no change notification (a notifying commit is serialized with every other
  * one on the server) and the service appends the new message's `message:status` and its conversation's
  * `conversation:changed` to the realtime stream itself, after the commit and before the nudge (so `queued` precedes
  * what the worker does). Without it, the database's change notifications carry them as for any other write.
@@ -112,77 +120,67 @@ export function createSendService(deps: {
   nudger: SendNudger;
   logger: Logger;
   publish?: PublishEvents;
+  /**
+   * Makes the Redis writes issued until the end of this turn of the event loop leave together (see coalesceWrites):
+   * the message's events and its nudge then cost one socket write. They share one connection, so the events are
+   * still appended before the worker is nudged.
+   */
+  coalesce?: () => void;
 }) {
   const log = deps.logger.child({ module: "send" });
   const nudge = coalescingNudge(deps.nudger, (err, messageId) =>
     log.warn({ err, messageId }, "could not nudge the worker"),
   );
 
-  /** The instance may send now, else 409 naming its status; 404 when the organization has no such instance. */
-  function checkInstance(inst: InstanceView | undefined) {
-    if (!inst) throw new AppError("not_found", "instance not found");
-    if (!CAN_SEND.has(inst.status)) {
-      const why = inst.statusReason ? ` (${inst.statusReason})` : "";
-      throw new AppError(
-        "instance_unavailable",
-        `instance "${inst.name}" is ${inst.status}${why}: it cannot send until it is connected`,
-      );
+  /** The message and what goes with it, else the refusal as the API answers it. */
+  async function accept(principal: Principal, req: SendRequest, text: string, typingMs: number, hash: string) {
+    await deps.db.ready();
+    const accepted = await acceptDirectMessage(deps.db.sql, {
+      userId: principal.userId,
+      orgId: req.orgId,
+      instanceId: req.instanceId,
+      phone: req.recipient.phone,
+      lid: req.recipient.lid,
+      body: text,
+      clientRef: req.clientRef,
+      requestHash: hash,
+      typingMs,
+      source: req.source,
+      expiresAt: req.expiresAt ?? null,
+      eventsPublished: deps.publish !== undefined,
+      replyTo: req.replyTo ?? null,
+    });
+    switch (accepted.outcome) {
+      case "ok":
+        return accepted;
+      case "no_org":
+        throw new AppError("not_found", "organization not found");
+      case "forbidden": {
+        // Marketers answer the people who write to them (inbox replies) but do not send from an instance by API.
+        const roles = req.source === "inbox" ? INBOX_WRITERS : SENDERS;
+        throw new AppError("forbidden", `this needs one of the roles ${roles.join(", ")}; you are ${accepted.role}`);
+      }
+      case "no_instance":
+        throw new AppError("not_found", "instance not found");
+      case "unavailable": {
+        const { name, status, statusReason } = accepted.instance;
+        const why = statusReason ? ` (${statusReason})` : "";
+        throw new AppError(
+          "instance_unavailable",
+          `instance "${name}" is ${status}${why}: it cannot send until it is connected`,
+        );
+      }
+      case "conflict":
+        throw new AppError(
+          "idempotency_conflict",
+          "this idempotency key was already used for a different message (instance, recipient, text or typing)",
+        );
+      case "reply_not_found":
+        throw new AppError(
+          "invalid_message",
+          `replyTo names no message of this instance (${req.replyTo?.waMessageId ?? ""})`,
+        );
     }
-    return inst;
-  }
-
-  /** Stores what the new message quotes, in the transaction that queued it (so it is sent with it or not at all). */
-  async function quote(
-    tx: Tx,
-    orgId: string,
-    instanceId: string,
-    messageId: number,
-    replyTo: NonNullable<SendRequest["replyTo"]>,
-  ): Promise<void> {
-    const found = await findQuotable(tx, { orgId, instanceId, waMessageId: replyTo.waMessageId });
-    const quoted =
-      found ?? (replyTo.text !== undefined ? { fromMe: replyTo.fromMe ?? false, text: replyTo.text } : undefined);
-    if (!quoted) {
-      if (!replyTo.required) return;
-      throw new AppError("invalid_message", `replyTo names no message of this instance (${replyTo.waMessageId})`);
-    }
-    await setOutboundReplyTo(tx, { orgId, messageId, waId: replyTo.waMessageId, ...quoted });
-  }
-
-  /**
-   * The caller's role, the instance and the idempotent insert, pipelined in one round trip of one transaction (the
-   * statements run in order on its connection). The checks are read in order afterwards; a refusal throws, which
-   * rolls the insert back, so nothing is queued for a caller or an instance that may not send.
-   */
-  async function enqueue(tx: Tx, req: SendRequest, text: string, typingMs: number, hash: string) {
-    if (deps.publish) void publishEventsMyself(tx).catch(() => undefined);
-    const [role, inst, queued] = await Promise.allSettled([
-      findOwnRole(tx, req.orgId),
-      findInstanceView(tx, req.orgId, req.instanceId),
-      enqueueDirectMessage(tx, {
-        orgId: req.orgId,
-        instanceId: req.instanceId,
-        phone: req.recipient.phone,
-        lid: req.recipient.lid,
-        body: text,
-        clientRef: req.clientRef,
-        requestHash: hash,
-        typingMs,
-        source: req.source,
-        expiresAt: req.expiresAt ?? null,
-      }),
-    ]);
-    if (role.status === "rejected") throw role.reason;
-    if (!role.value) throw new AppError("not_found", "organization not found");
-    // Marketers answer the people who write to them (inbox replies) but do not send from an instance through the API.
-    const roles = req.source === "inbox" ? INBOX_WRITERS : SENDERS;
-    if (!roles.includes(role.value)) {
-      throw new AppError("forbidden", `this needs one of the roles ${roles.join(", ")}; you are ${role.value}`);
-    }
-    if (inst.status === "rejected") throw inst.reason;
-    const instance = checkInstance(inst.value);
-    if (queued.status === "rejected") throw queued.reason;
-    return { instance, queued: queued.value };
   }
 
   return {
@@ -209,46 +207,27 @@ export function createSendService(deps: {
           ]),
         )
         .digest("hex");
+      // Requests read in the same turn of the event loop take their tokens in one write as well.
+      deps.coalesce?.();
       await deps.limiter.take(req.instanceId);
-      const { message, created, workerId, events, instanceJid } = await deps.db.asUser(principal.claims, async (tx) => {
-        const { instance, queued } = await enqueue(tx, req, text, typingMs, requestHash);
-        if (!queued.created && queued.storedHash !== requestHash) {
-          throw new AppError(
-            "idempotency_conflict",
-            "this idempotency key was already used for a different message (instance, recipient, text or typing)",
-          );
-        }
-        if (queued.created && req.replyTo) await quote(tx, req.orgId, req.instanceId, queued.messageId, req.replyTo);
-        const [view, conversation] = await Promise.all([
-          findMessageView(tx, req.orgId, queued.messageId),
-          deps.publish && queued.created && queued.conversationId
-            ? findConversationEvent(tx, queued.conversationId)
-            : undefined,
-        ]);
-        if (!view) throw new AppError("not_found", "message not found");
-        const events: TRealtimePublish[] = [];
-        if (queued.created) events.push(messageStatusEvent(view));
-        if (queued.conversationId && conversation) events.push(conversationEvent(queued.conversationId, conversation));
-        return {
-          message: view,
-          created: queued.created,
-          workerId: instance.workerId,
-          events,
-          instanceJid: ownJid(instance),
-        };
-      });
+      const { message, created, instance, conversation } = await accept(principal, req, text, typingMs, requestHash);
       if (created) {
+        const events: TRealtimePublish[] = [messageStatusEvent(message)];
+        if (conversation) events.push(conversationEvent(message, req.instanceId, conversation));
         // The row is committed; the answer waits for neither the events nor the nudge: a lost nudge only delays the
-        // send until the worker's sweep.
-        const published =
-          deps.publish && events.length > 0
-            ? deps.publish(events).catch((err: unknown) => {
-                log.warn({ err, messageId: message.id }, "could not publish the message's realtime events");
-              })
-            : Promise.resolve();
-        if (workerId) void published.then(() => nudge(workerId, req.instanceId, message.id));
+        // send until the worker's sweep. With `coalesce`, the nudge follows the events on the same connection
+        // without waiting for their answer (Redis runs them in order), in the same write.
+        deps.coalesce?.();
+        const published = deps.publish
+          ? deps.publish(events).catch((err: unknown) => {
+              log.warn({ err, messageId: message.id }, "could not publish the message's realtime events");
+            })
+          : Promise.resolve();
+        const workerId = instance.workerId;
+        if (workerId && deps.coalesce) nudge(workerId, req.instanceId, message.id);
+        else if (workerId) void published.then(() => nudge(workerId, req.instanceId, message.id));
       }
-      return { message, created, instanceJid };
+      return { message, created, instanceJid: ownJid(instance) };
     },
   };
 }
@@ -293,9 +272,20 @@ function messageStatusEvent(m: MessageView): TRealtimePublish {
 
 /** What the change relay would have said about the message's conversation, once, as it is after the insert. */
 function conversationEvent(
-  conversationId: string,
-  c: NonNullable<Awaited<ReturnType<typeof findConversationEvent>>>,
+  m: MessageView,
+  instanceId: string,
+  c: NonNullable<AcceptedMessage["conversation"]>,
 ): TRealtimePublish {
-  const { orgId, ...data } = c;
-  return { type: "conversation:changed", orgId, at: Date.now(), data: { conversationId, ...data } };
+  return {
+    type: "conversation:changed",
+    orgId: m.orgId,
+    at: Date.now(),
+    data: {
+      conversationId: c.id,
+      instanceId,
+      status: c.status,
+      unreadCount: c.unreadCount,
+      assignedTo: c.assignedTo,
+    },
+  };
 }

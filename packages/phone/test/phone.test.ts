@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizePhone, PhoneNumberError, parsePhone, whatsAppCandidates } from "../src/index.ts";
+import { normalizePhone, PhoneNumberError, parsePhone, parsePhoneE164, whatsAppCandidates } from "../src/index.ts";
 
 const BR = { defaultCountry: "BR" };
 
@@ -64,5 +64,28 @@ describe("parsePhone", () => {
       expect((e as PhoneNumberError).reason).toBe("too_short");
       expect((e as Error).message).toMatch(/^The phone number is too short/);
     }
+  });
+});
+
+describe("parsePhoneE164", () => {
+  it.each([
+    ["+55 11 99999-0001", undefined],
+    ["+55 11 9999-0001", undefined],
+    ["(11) 99999-0001", "BR"],
+    ["011 99999-0001", "BR"],
+    ["0055 11 99999-0001", undefined],
+    ["5511999990001", "US"],
+    ["+1 415 555 2671", undefined],
+    ["+44 20 7946 0958", undefined],
+    ["+55 011 99999-0001", undefined],
+    ["12", "BR"],
+    ["+5511999990001999999", undefined],
+    ["abc", undefined],
+    ["", undefined],
+    ["99999-0001", undefined],
+  ])("answers %s (default %s) as parsePhone does, E.164 alone", (input, country) => {
+    const full = parsePhone(input, { defaultCountry: country });
+    const e164 = parsePhoneE164(input, { defaultCountry: country });
+    expect(e164).toEqual(full.ok ? { ok: true, e164: full.phone.e164 } : full);
   });
 });
