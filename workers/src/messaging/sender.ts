@@ -179,9 +179,33 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       return defer(work, still.reason);
     }
     const waMessageId = sessions.newMessageId(work.instanceId);
-    const marked = await db.asServicePipelined((tx) =>
-      markSending(tx, { id: work.id, waMessageId, recipientJid: jid, recipientLid: lid, instanceId: work.instanceId }),
-    );
+    // The ratchet steps of the messages written before this one ride in this commit (one round trip for both): they
+    // are durable before this message's write, as the key store promises (sessions/signal-key-cache.ts).
+    const keys = await sessions.takeSignalKeyWrites(work.instanceId);
+    let marked: Awaited<ReturnType<typeof markSending>>;
+    try {
+      marked = await db.asServicePipelined(async (tx) => {
+        const held = keys?.write(tx);
+        const mark = markSending(tx, {
+          id: work.id,
+          waMessageId,
+          recipientJid: jid,
+          recipientLid: lid,
+          instanceId: work.instanceId,
+          ...(keys ? { fence: keys.fence } : {}),
+        });
+        const [stillHeld, state] = await Promise.all([held, mark]);
+        // Another worker holds the instance now: the keys were not written and the row not marked (same fence).
+        if (stillHeld === false) throw new SessionNotReadyError(work.instanceId, "not_hosted", null);
+        return state;
+      });
+      keys?.settle("committed");
+    } catch (err) {
+      const fenced = err instanceof SessionNotReadyError;
+      keys?.settle(fenced ? "fenced" : { failed: err });
+      if (fenced) return defer(work, err.reason);
+      throw err;
+    }
     if (marked !== "sending") {
       if (typingMs > 0) await sessions.setPresence(work.instanceId, jid, "paused").catch(() => undefined);
       return { outcome: "cancelled", messageId: work.id, ...(marked === "expired" ? { reason: "expired" } : {}) };
