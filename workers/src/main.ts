@@ -20,7 +20,8 @@ if (unreachable) {
   process.stderr.write(`workers: ${unreachable}\n`);
   process.exit(1);
 }
-const db = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
+// Coalesced writes: every `sending` commit carries Signal key records (several KiB), one system call for all of it.
+const db = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, coalesceWrites: true });
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
 redis.on("error", (err) => logger.error({ err }, "redis error"));
 

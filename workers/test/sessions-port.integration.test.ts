@@ -58,6 +58,19 @@ describe("sessions port", () => {
     ).toEqual([[messageId, "hi"]]);
   });
 
+  it("remembers issuing its privacy token to a contact, so the next messages do not issue it again", async () => {
+    const contact = "5511966680003";
+    w.sim.contact(contact);
+    const tokens = () =>
+      w.t.admin<{ n: number }[]>`
+        select count(*)::int as n from public.wa_auth_keys where instance_id = ${id} and type = 'tctoken'`;
+    const before = (await tokens())[0]?.n ?? 0;
+    const messageId = host.port.newMessageId(id);
+    await host.port.sendText({ instanceId: id, to: `${contact}@s.whatsapp.net`, text: "token", messageId });
+    // Issued after the write (fire-and-forget); its record (with when it was issued) must reach the store.
+    await expect.poll(async () => (await tokens())[0]?.n, { timeout: 10_000 }).toBeGreaterThan(before);
+  });
+
   it("shows typing before a message", async () => {
     const contact = "5511966680002";
     w.sim.contact(contact);

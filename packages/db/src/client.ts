@@ -1,5 +1,6 @@
 import type { TJwtClaims } from "@mirage/contracts/auth";
 import postgres from "postgres";
+import { coalescingSocket, wantsTls } from "./coalescing-socket.ts";
 
 /**
  * What every query module takes first: a transaction opened by asUser or asService. Typing it as a transaction
@@ -19,6 +20,11 @@ export type CreateDbOptions = {
   idleTimeoutSeconds?: number;
   /** Seconds a new connection may take before the query fails (postgres.js defaults to 30: too long for requests). */
   connectTimeoutSeconds?: number;
+  /**
+   * Sends each pipelined transaction in one write even when it holds a large statement (`coalescing-socket.ts`):
+   * for processes whose hot path writes large rows (the worker's Signal keys). Ignored for TLS connections.
+   */
+  coalesceWrites?: boolean;
 };
 
 export type Database = {
@@ -99,6 +105,7 @@ export function createDb(opts: CreateDbOptions): Database {
     },
     transform: { undefined: null },
     connection: { application_name: "mirage" },
+    ...(opts.coalesceWrites && !wantsTls(opts.url) ? { socket: coalescingSocket } : {}),
   });
 
   let closed: Promise<void> | undefined;

@@ -248,7 +248,15 @@ const blockOfRow = (db: Db) => db`
  */
 export async function markSending(
   db: Db,
-  input: { id: number; waMessageId: string; recipientJid: string; recipientLid?: string | null; instanceId?: string },
+  input: {
+    id: number;
+    waMessageId: string;
+    recipientJid: string;
+    recipientLid?: string | null;
+    instanceId?: string;
+    /** Only while the instance is still at this placement epoch (its host still holds it): else `gone`. */
+    fence?: { instanceId: string; epoch: number };
+  },
 ): Promise<"sending" | "expired" | "gone"> {
   const [row] = await db<{ state: TMessageState }[]>`
     update public.outbound_messages set
@@ -258,6 +266,12 @@ export async function markSending(
       recipient_jid = ${input.recipientJid}, recipient_lid = coalesce(recipient_lid, ${input.recipientLid ?? null})
     where id = ${input.id} and state = 'claimed'
       ${input.instanceId ? db`and instance_id = ${input.instanceId}` : db``}
+      ${
+        input.fence
+          ? db`and exists (select 1 from public.instances i
+                           where i.id = ${input.fence.instanceId} and i.epoch = ${input.fence.epoch})`
+          : db``
+      }
     returning state`;
   if (!row) return "gone";
   return row.state === "sending" ? "sending" : "expired";

@@ -41,9 +41,10 @@ export function createMessaging(deps: {
   const { db, sessions, config } = deps;
   const logger = deps.logger.child({ feature: "messaging" });
   const resolver = createNumberResolver({ db, sessions, maxAgeMs: config.lookupMaxAgeMs });
-  const sender = createSender({ db, sessions, resolver, logger });
-  const lanes = createSendLanes({ db, sender, workerId: config.workerId, logger, sweepMs: config.sweepMs });
   const receipts = createReceiptHandler({ db, sessions, logger });
+  // Each `sending` commit also applies the receipts waiting for their flush (one round trip for both).
+  const sender = createSender({ db, sessions, resolver, logger, carry: () => receipts.take() });
+  const lanes = createSendLanes({ db, sender, workerId: config.workerId, logger, sweepMs: config.sweepMs });
   const inbound = createInboundPipeline({ db, sessions, logger, options: config.inbound });
   const commands = createMessagingCommands({ sessions, resolver, logger });
   let nudges: Worker | undefined;

@@ -1,4 +1,4 @@
-import type { Database } from "@mirage/db";
+import type { Database, Tx } from "@mirage/db";
 import { applyReceipts } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
 import type { Receipt, SessionsPort, Unsubscribe } from "../sessions/index.ts";
@@ -6,8 +6,8 @@ import type { Receipt, SessionsPort, Unsubscribe } from "../sessions/index.ts";
 /**
  * Receipts move outbound rows: server ack → `sent`, delivered, read, or an ack error → `failed` with WhatsApp's code.
  * Rows left `unknown` by a crash are reconciled the same way. Receipts are applied in small batches (one round trip
- * for many), in arrival order; each row change reaches socket.io (`message:status`) and webhooks through the
- * table's triggers.
+ * for many), in arrival order — or, while messages are being sent, in the next `sending` commit (`take`); each row
+ * change reaches socket.io (`message:status`) and webhooks through the table's triggers.
  */
 export function createReceiptHandler(deps: {
   db: Database;
@@ -26,13 +26,16 @@ export function createReceiptHandler(deps: {
   let chain: Promise<void> = Promise.resolve();
   let unsubscribe: Unsubscribe | undefined;
 
-  async function write(batch: Receipt[]): Promise<void> {
-    const rows = batch.map((r) => ({
+  const rowsOf = (batch: Receipt[]) =>
+    batch.map((r) => ({
       instanceId: r.instanceId,
       waMessageId: r.messageId,
       status: r.kind,
       ...(r.errorCode ? { errorCode: r.errorCode } : {}),
     }));
+
+  async function write(batch: Receipt[]): Promise<void> {
+    const rows = rowsOf(batch);
     for (let attempt = 1; ; attempt++) {
       try {
         await deps.db.asServicePipelined((tx) => applyReceipts(tx, rows));
@@ -64,6 +67,27 @@ export function createReceiptHandler(deps: {
   }
 
   return {
+    /**
+     * The receipts waiting for their flush, for another transaction to apply (the send module's next `sending`
+     * commit: no round trip of their own while messages are being sent). `apply` starts their statements in `tx`;
+     * `settle(false)` puts them back for the next flush. Order does not matter: a receipt only ever moves a row
+     * forward (`applyReceipts`), whichever transaction commits first.
+     */
+    take(): { apply(tx: Tx): Promise<number>; settle(committed: boolean): void } | undefined {
+      if (buffer.length === 0) return undefined;
+      const batch = buffer;
+      buffer = [];
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      return {
+        apply: (tx) => applyReceipts(tx, rowsOf(batch)),
+        settle(committed) {
+          if (committed) return;
+          buffer = [...batch, ...buffer];
+          timer ??= setTimeout(() => void flush(), flushMs);
+        },
+      };
+    },
     start(): void {
       unsubscribe = deps.sessions.onReceipt(onReceipt);
     },

@@ -1,4 +1,4 @@
-import type { Database } from "@mirage/db";
+import type { Database, Tx } from "@mirage/db";
 import { findSendBlock, rememberPeerLid } from "@mirage/db/messaging-settings";
 import { claimForSend, finishUnsent, markSending, releaseClaim, type SendWork } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
@@ -43,7 +43,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the frame written. A crash before the commit leaves it claimed (requeued at recovery, never sent); a crash after
  * leaves it `sending` (→ `unknown` at recovery, reconciled by receipts, never resent).
  */
-export function createSender(deps: { db: Database; sessions: SessionsPort; resolver: NumberResolver; logger: Logger }) {
+/** Work another part of messaging hands the next `sending` commit to carry (receipts waiting for their flush). */
+export type CarriedWork = { apply(tx: Tx): Promise<unknown>; settle(committed: boolean): void };
+
+export function createSender(deps: {
+  db: Database;
+  sessions: SessionsPort;
+  resolver: NumberResolver;
+  logger: Logger;
+  /** Asked at each `sending` commit for work to carry in the same transaction. */
+  carry?: () => CarriedWork | undefined;
+}) {
   const { db, sessions, resolver } = deps;
   const log = deps.logger.child({ module: "sender" });
   // Phone ↔ LID pairs already written to the contact and conversation: recording them is idempotent, so a repeat is
@@ -179,9 +189,39 @@ export function createSender(deps: { db: Database; sessions: SessionsPort; resol
       return defer(work, still.reason);
     }
     const waMessageId = sessions.newMessageId(work.instanceId);
-    const marked = await db.asServicePipelined((tx) =>
-      markSending(tx, { id: work.id, waMessageId, recipientJid: jid, recipientLid: lid, instanceId: work.instanceId }),
-    );
+    // The ratchet steps of the messages written before this one ride in this commit (one round trip for both): they
+    // are durable before this message's write, as the key store promises (sessions/signal-key-cache.ts).
+    const keys = await sessions.takeSignalKeyWrites(work.instanceId);
+    // Receipts of earlier messages too: the transaction is one round trip whatever it carries.
+    const carried = deps.carry?.();
+    let marked: Awaited<ReturnType<typeof markSending>>;
+    try {
+      marked = await db.asServicePipelined(async (tx) => {
+        const held = keys?.write(tx);
+        const applied = carried?.apply(tx);
+        const mark = markSending(tx, {
+          id: work.id,
+          waMessageId,
+          recipientJid: jid,
+          recipientLid: lid,
+          instanceId: work.instanceId,
+          ...(keys ? { fence: keys.fence } : {}),
+        });
+        const [stillHeld, state] = await Promise.all([held, mark, applied]);
+        // Another worker holds the instance now: the keys were not written and the row not marked (same fence).
+        if (stillHeld === false) throw new SessionNotReadyError(work.instanceId, "not_hosted", null);
+        return state;
+      });
+      keys?.settle("committed");
+      carried?.settle(true);
+    } catch (err) {
+      const fenced = err instanceof SessionNotReadyError;
+      keys?.settle(fenced ? "fenced" : { failed: err });
+      // Rolled back with the mark (a fenced transaction committed, but neither statement changed anything it holds).
+      carried?.settle(fenced);
+      if (fenced) return defer(work, err.reason);
+      throw err;
+    }
     if (marked !== "sending") {
       if (typingMs > 0) await sessions.setPresence(work.instanceId, jid, "paused").catch(() => undefined);
       return { outcome: "cancelled", messageId: work.id, ...(marked === "expired" ? { reason: "expired" } : {}) };

@@ -1,3 +1,4 @@
+import { markSending } from "@mirage/db/outbound-messages";
 import { generateKeyRingSpec, parseKeyRing } from "@mirage/secrets";
 import { createOrgWithMembers } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
@@ -28,11 +29,13 @@ const rows = (id: string) =>
     select type, id, ciphertext, updated_at from public.wa_auth_keys where instance_id = ${id} order by type, id`;
 
 describe("Signal keys: cached in memory, group-committed, encrypted at rest", () => {
-  it("a write is durable and encrypted when set resolves; reads afterwards come from memory", async () => {
+  it("a ratchet step is committed (encrypted) within a turn of set, on its own; reads afterwards come from memory", async () => {
     const id = await instance();
     const auth = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
     const session = { _sessions: { abc: { secret: "ratchet-state-1" } } };
     await auth.state.keys.set({ session: { "5511@s.whatsapp.net.0": session as never } });
+    // `set` of session records does not wait (they ride the next `sending` commit); none comes here.
+    await auth.flush();
     const stored = await rows(id);
     expect(stored.map((r) => [r.type, r.id])).toEqual([["session", "5511@s.whatsapp.net.0"]]);
     expect(stored[0]?.ciphertext.includes(Buffer.from("ratchet-state-1"))).toBe(false);
@@ -90,5 +93,87 @@ describe("Signal keys: cached in memory, group-committed, encrypted at rest", ()
     await t.admin`update public.instances set epoch = 1 where id = ${id}`;
     await auth.state.keys.set(write);
     expect((await rows(id)).map((r) => r.type)).toEqual(["app-state-sync-version"]);
+  });
+});
+
+describe("ratchet steps ride the next sending commit", () => {
+  async function claimedMessage(instanceId: string): Promise<number> {
+    const [row] = await t.admin<{ id: number }[]>`
+      insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, source, state)
+      values (${orgId}, ${instanceId}, '+5511999990000', 'oi', 'api', 'claimed') returning id`;
+    if (!row) throw new Error("no message");
+    return row.id;
+  }
+  const stateOf = async (id: number) =>
+    (await t.admin<{ state: string }[]>`select state from public.outbound_messages where id = ${id}`)[0]?.state;
+  const step = (n: number) => ({ session: { "5511@s.whatsapp.net.0": { _sessions: { n } } as never } });
+
+  it("taken writes are committed with the sending mark, in one transaction, and not committed again", async () => {
+    const id = await instance();
+    const auth = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    const message = await claimedMessage(id);
+    await auth.state.keys.set(step(1));
+    const taken = await auth.takeKeyWrites();
+    expect(taken).toBeDefined();
+    const marked = await t.db.asServicePipelined(async (tx) => {
+      const held = taken?.write(tx);
+      const mark = markSending(tx, {
+        id: message,
+        waMessageId: "3EB0RIDE",
+        recipientJid: "5511@s.whatsapp.net",
+        instanceId: id,
+        ...(taken ? { fence: taken.fence } : {}),
+      });
+      return Promise.all([held, mark]);
+    });
+    taken?.settle("committed");
+    expect(marked).toEqual([true, "sending"]);
+    const [stored] = await rows(id);
+    expect(stored?.type).toBe("session");
+    // Nothing left to commit: the write counts as durable, and writing the same value again is skipped.
+    expect(await auth.takeKeyWrites()).toBeUndefined();
+    await auth.state.keys.set(step(1));
+    expect(await auth.takeKeyWrites()).toBeUndefined();
+    await auth.flush();
+    expect((await rows(id))[0]?.updated_at.getTime()).toBe(stored?.updated_at.getTime());
+  });
+
+  it("a host that lost the instance neither writes the keys nor marks the row, and stops", async () => {
+    const id = await instance(1);
+    const auth = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    const fenced: FencedError[] = [];
+    auth.onFenced((err) => fenced.push(err));
+    const message = await claimedMessage(id);
+    await t.admin`update public.instances set epoch = 2 where id = ${id}`;
+    await auth.state.keys.set(step(2));
+    const taken = await auth.takeKeyWrites();
+    if (!taken) throw new Error("nothing taken");
+    const marked = await t.db.asServicePipelined(async (tx) => {
+      const held = taken.write(tx);
+      const mark = markSending(tx, { id: message, waMessageId: "3EB0GONE", recipientJid: "x", fence: taken.fence });
+      return Promise.all([held, mark]);
+    });
+    taken.settle("fenced");
+    expect(marked).toEqual([false, "gone"]);
+    expect(await stateOf(message)).toBe("claimed");
+    expect(await rows(id)).toEqual([]);
+    expect(fenced).toHaveLength(1);
+  });
+
+  it("writes of a failed transaction are pending again and committed by the next one", async () => {
+    const id = await instance();
+    const auth = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    await auth.state.keys.set(step(3));
+    const first = await auth.takeKeyWrites();
+    first?.settle({ failed: new Error("connection lost") });
+    expect(await rows(id)).toEqual([]);
+    const again = await auth.takeKeyWrites();
+    expect(again).toBeDefined();
+    await t.db.asServicePipelined(async (tx) => again?.write(tx));
+    again?.settle("committed");
+    const reread = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    expect(await reread.state.keys.get("session", ["5511@s.whatsapp.net.0"])).toEqual({
+      "5511@s.whatsapp.net.0": { _sessions: { n: 3 } },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Database } from "@mirage/db";
+import type { Database, Tx } from "@mirage/db";
 import {
   clearAuthState,
   type Fence,
@@ -17,7 +17,7 @@ import {
   type SignalDataSet,
   type SignalDataTypeMap,
 } from "@whiskeysockets/baileys";
-import { createSignalKeyCache } from "./signal-key-cache.ts";
+import { createSignalKeyCache, type KeyWrite } from "./signal-key-cache.ts";
 
 /** The host lost the instance (another worker holds a newer epoch): it must drop the socket, not retry. */
 export class FencedError extends Error {
@@ -46,7 +46,31 @@ export type PostgresAuthState = {
    * turns every later write into a no-op, so a late Baileys write cannot resurrect rows after the wipe.
    */
   revoke(): Promise<void>;
+  /**
+   * The Signal key writes not yet committed, for the caller's own transaction (the send module's `sending` commit,
+   * which must precede the next message's write): `write` starts their statement in `tx` at once (answers whether
+   * the host still holds the instance), `settle` reports the commit's outcome. Undefined when nothing is pending.
+   */
+  takeKeyWrites(): Promise<KeyWritesInTx | undefined>;
+  /** Commits the key writes still pending (before the socket closes for good). */
+  flush(): Promise<void>;
+  /** Called when a key commit nobody waited for found the instance hosted elsewhere. */
+  onFenced(listener: (err: FencedError) => void): void;
 };
+
+/** Pending Signal key writes carried by another transaction (see `takeKeyWrites`). */
+export type KeyWritesInTx = {
+  fence: Fence;
+  write(tx: Tx): Promise<boolean>;
+  /** How the carrying transaction ended: committed, refused because another worker holds the instance, or failed. */
+  settle(outcome: "committed" | "fenced" | { failed: unknown }): void;
+};
+
+/**
+ * The key types Baileys writes after the frame that needed them (a message's ratchet step): `set` does not wait for
+ * them, they ride the next `sending` commit (see signal-key-cache.ts).
+ */
+const AFTER_WRITE_TYPES: ReadonlySet<string> = new Set(["session"]);
 
 const serialize = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
 const deserialize = (text: string) => JSON.parse(text, BufferJSON.reviver) as unknown;
@@ -87,35 +111,52 @@ export async function loadPostgresAuthState(deps: {
     creds = initAuthCreds();
   }
 
+  const seal = (writes: KeyWrite[]) => {
+    const upserts: { type: string; id: string; keyId: string; ciphertext: Buffer }[] = [];
+    const deletes: { type: string; id: string }[] = [];
+    for (const w of writes) {
+      if (w.text === null) deletes.push({ type: w.type, id: w.id });
+      else {
+        const sealed = encrypt(ring, w.text, `${id}:${w.type}:${w.id}`);
+        upserts.push({ type: w.type, id: w.id, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
+      }
+    }
+    return { upserts, deletes };
+  };
+  const fencedListeners: ((err: FencedError) => void)[] = [];
+
   // Signal keys live in memory in front of Postgres, group-committed; see signal-key-cache.ts for the guarantee.
-  const keyCache = createSignalKeyCache({
-    load: async (type, ids) => {
-      const rows = await db.asService((tx) => readAuthKeys(tx, id, type, ids));
-      const out = new Map<string, string>();
-      for (const row of rows) {
-        try {
-          out.set(row.id, decrypt(ring, row.keyId, row.ciphertext, `${id}:${type}:${row.id}`).toString("utf8"));
-        } catch (err) {
-          throw new AuthStateUnreadableError(id, err);
+  const keyCache = createSignalKeyCache(
+    {
+      load: async (type, ids) => {
+        const rows = await db.asService((tx) => readAuthKeys(tx, id, type, ids));
+        const out = new Map<string, string>();
+        for (const row of rows) {
+          try {
+            out.set(row.id, decrypt(ring, row.keyId, row.ciphertext, `${id}:${type}:${row.id}`).toString("utf8"));
+          } catch (err) {
+            throw new AuthStateUnreadableError(id, err);
+          }
         }
-      }
-      return out;
+        return out;
+      },
+      commit: async (writes) => {
+        if (revoked) return;
+        const change = seal(writes);
+        const ok = await track(db.asServicePipelined((tx) => writeAuthKeys(tx, fence, change)));
+        if (!ok) throw new FencedError(id);
+      },
     },
-    commit: async (writes) => {
-      if (revoked) return;
-      const upserts: { type: string; id: string; keyId: string; ciphertext: Buffer }[] = [];
-      const deletes: { type: string; id: string }[] = [];
-      for (const w of writes) {
-        if (w.text === null) deletes.push({ type: w.type, id: w.id });
-        else {
-          const sealed = encrypt(ring, w.text, `${id}:${w.type}:${w.id}`);
-          upserts.push({ type: w.type, id: w.id, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
-        }
-      }
-      const ok = await track(db.asServicePipelined((tx) => writeAuthKeys(tx, fence, { upserts, deletes })));
-      if (!ok) throw new FencedError(id);
+    {
+      afterWrite: AFTER_WRITE_TYPES,
+      onBackgroundError: (err) => {
+        if (!(err instanceof FencedError)) return "retry";
+        // Final: the host drops the instance once, however many commits find it out.
+        for (const listener of fencedListeners.splice(0)) listener(err);
+        return "stop";
+      },
     },
-  });
+  );
 
   const state: AuthenticationState = {
     creds,
@@ -159,6 +200,32 @@ export async function loadPostgresAuthState(deps: {
         db.asService((tx) => writeAuthCreds(tx, fence, { keyId: sealed.keyId, ciphertext: sealed.ciphertext })),
       );
       if (!ok) throw new FencedError(id);
+    },
+    async takeKeyWrites() {
+      if (revoked) return undefined;
+      const taken = await keyCache.take();
+      if (!taken) return undefined;
+      let change: ReturnType<typeof seal>;
+      try {
+        change = seal(taken.writes);
+      } catch (err) {
+        taken.settle({ ok: false, err });
+        throw err;
+      }
+      return {
+        fence,
+        write: (tx) => writeAuthKeys(tx, fence, change),
+        settle: (outcome) =>
+          taken.settle(
+            outcome === "committed"
+              ? { ok: true }
+              : { ok: false, err: outcome === "fenced" ? new FencedError(id) : outcome.failed },
+          ),
+      };
+    },
+    flush: () => keyCache.flush(),
+    onFenced(listener) {
+      fencedListeners.push(listener);
     },
     async revoke() {
       revoked = true;

@@ -23,6 +23,7 @@ export type {
   SessionHost,
   SessionHostDeps,
   SessionsPort,
+  SignalKeyWrites,
   Unsubscribe,
   WaTarget,
 } from "./types.ts";

@@ -9,6 +9,7 @@ import {
   type SendReadiness,
   SessionNotReadyError,
   type SessionsPort,
+  type SignalKeyWrites,
 } from "./types.ts";
 
 /** What the port reads of one hosted instance; the host owns these objects, the port never changes them. */
@@ -16,6 +17,7 @@ export type HostedView = {
   orgId: string;
   status: TInstanceStatus;
   session?: Session | undefined;
+  auth?: { takeKeyWrites(): Promise<SignalKeyWrites | undefined> } | undefined;
   health: HealthTracker;
   stopping: boolean;
 };
@@ -86,6 +88,9 @@ export function createSessionsPort(lookup: (instanceId: string) => HostedView | 
     async resolveNumber(instanceId, candidatesE164) {
       const found = await sessionFor(instanceId).onWhatsApp(candidatesE164);
       return found ? { onWhatsApp: true, ...found } : { onWhatsApp: false };
+    },
+    async takeSignalKeyWrites(instanceId) {
+      return lookup(instanceId)?.auth?.takeKeyWrites();
     },
     onReceipt(listener) {
       receiptListeners.add(listener);

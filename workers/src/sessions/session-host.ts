@@ -165,9 +165,10 @@ export class SessionHost implements HostContext {
     if (this.healthTimer) clearInterval(this.healthTimer);
     this.reconciler.clear();
     const sessions = [...this.hosted.values()].flatMap((h) => (h.session ? [h.session] : []));
+    const auths = [...this.hosted.values()].flatMap((h) => (h.auth ? [h.auth] : []));
     for (const h of this.hosted.values()) this.halt(h);
-    // Credentials Baileys handed us just before the end must still reach Postgres.
-    await Promise.all(sessions.map((s) => s.flushCreds()));
+    // Credentials and Signal keys Baileys handed us just before the end must still reach Postgres.
+    await Promise.all([...sessions.map((s) => s.flushCreds()), ...auths.map((a) => a.flush())]);
     this.hosted.clear();
   }
 
@@ -184,11 +185,18 @@ export class SessionHost implements HostContext {
   async open(h: Hosted): Promise<void> {
     if (this.closed || h.stopping) return;
     try {
-      h.auth ??= await loadPostgresAuthState({
-        db: this.deps.db,
-        ring: this.deps.ring,
-        fence: { instanceId: h.id, epoch: h.epoch },
-      });
+      if (!h.auth) {
+        const auth = await loadPostgresAuthState({
+          db: this.deps.db,
+          ring: this.deps.ring,
+          fence: { instanceId: h.id, epoch: h.epoch },
+        });
+        // A ratchet step committed in the background found the instance hosted elsewhere: stop, as for creds.
+        auth.onFenced(() => {
+          if (h.auth === auth) this.drop(h, "fenced while saving Signal keys");
+        });
+        h.auth = auth;
+      }
     } catch (err) {
       if (err instanceof AuthStateUnreadableError) {
         // A corrupt row must not take the worker down, nor be overwritten: it may be recoverable with the right key.

@@ -14,6 +14,9 @@ export type KeyBacking = {
 
 type Entry = { text: string | null; value: unknown };
 
+/** Pending writes handed to a caller's own transaction (see `take`): settle with the outcome of its commit. */
+export type TakenWrites = { writes: KeyWrite[]; settle(outcome: { ok: true } | { ok: false; err: unknown }): void };
+
 /**
  * The Signal key store of one hosted instance, in memory in front of Postgres.
  *
@@ -23,15 +26,34 @@ type Entry = { text: string | null; value: unknown };
  *
  * Writes are group-committed: every write arriving while a commit is under way joins the next one (coalesced per
  * key, last write wins), and a write whose serialized value equals what is stored is skipped — not re-encrypted,
- * not written. `set` resolves only once its writes are committed. That is the crash guarantee: Baileys commits a
- * message's Signal transaction (the ratchet step that encrypted it, a new session, a consumed pre-key) before
- * `sendMessage` returns, so by the time the send module reports a message `sending`-and-written, every key that
- * message depended on and produced is durable; a crash can lose at most the keys of a write still on the socket,
- * exactly as with a store without cache. It is deliberately not fire-and-forget write-behind: a ratchet step lost
- * after its message left would make the next message to that person reuse a message key the phone already used,
- * and that message would not decrypt.
+ * not written. Commits never overlap (a later value of a key can never be overwritten by an earlier commit).
+ *
+ * Durability. A `set` touching any type not in `afterWrite` resolves only once committed. A `set` of `afterWrite`
+ * types only (the session records Baileys ratchets when it encrypts a message, after the frame is written) resolves
+ * at once, and its writes are committed within the same turn of the event loop: by the next `sending` commit of the
+ * instance when one comes (the send module carries them in its own transaction through `take`, which precedes the
+ * next message's write), else by a commit of their own at the next turn. That keeps the guarantee the store had
+ * when `set` waited: before the next message of the instance is written, every ratchet step of the earlier ones is
+ * durable; a crash can lose at most the step of the last frame written, in the moment between its write and the
+ * commit, exactly as before (Baileys writes the frame before it commits the transaction that encrypted it). It is
+ * deliberately not an unbounded write-behind: a ratchet step lost after later messages left would make the next
+ * message to that person reuse a message key the phone already used, and that message would not decrypt.
  */
-export function createSignalKeyCache(backing: KeyBacking, opts: { maxEntries?: number } = {}) {
+export function createSignalKeyCache(
+  backing: KeyBacking,
+  opts: {
+    maxEntries?: number;
+    /** Types whose writes `set` does not wait for (see above). */
+    afterWrite?: ReadonlySet<string>;
+    /**
+     * A commit failed while writes nobody waits for (`afterWrite`) were in it: they stay pending and, on "retry",
+     * are committed again after `retryMs`; on "stop" (the host lost the instance) they wait for a later write.
+     */
+    onBackgroundError?: (err: unknown) => "retry" | "stop";
+    retryMs?: number;
+  } = {},
+) {
+  const afterWrite = opts.afterWrite ?? new Set<string>();
   const cache = new LRUCache<string, Entry>({ max: opts.maxEntries ?? 5_000 });
   /** Written, not yet committed (coalesced per key). */
   let pending = new Map<string, KeyWrite & { value: unknown }>();
@@ -41,7 +63,32 @@ export function createSignalKeyCache(backing: KeyBacking, opts: { maxEntries?: n
   let closed = false;
   const keyOf = (type: string, id: string) => `${type}\u0000${id}`;
 
-  function schedule(): Promise<void> {
+  /** Set while a turn-delayed commit is due (the writes wait one turn for a `sending` commit to carry them). */
+  let soon: NodeJS.Immediate | undefined;
+  /** Set while a caller's transaction carries writes taken with `take`: no commit of ours may overlap it. */
+  let external: Promise<void> | undefined;
+
+  /** The pending writes must be committed as soon as possible (someone waits, or their turn has passed). */
+  let urgent = false;
+
+  function schedule(delay = false): Promise<void> {
+    const p = ensureNext();
+    if (delay) {
+      soon ??= setImmediate(() => {
+        soon = undefined;
+        urgent = true;
+        if (!committing && !external) void run();
+      });
+      return p;
+    }
+    urgent = true;
+    if (soon) clearImmediate(soon);
+    soon = undefined;
+    if (!committing && !external) void run();
+    return p;
+  }
+
+  function ensureNext(): Promise<void> {
     if (!next) {
       let resolve!: () => void;
       let reject!: (err: unknown) => void;
@@ -52,14 +99,29 @@ export function createSignalKeyCache(backing: KeyBacking, opts: { maxEntries?: n
       // A caller that does not wait (a write skipped as unchanged joined nothing) must not leave an unhandled one.
       promise.catch(() => undefined);
       next = { promise, resolve, reject };
-      if (!committing) void run();
       return promise;
     }
     return next.promise;
   }
 
+  let retry: NodeJS.Timeout | undefined;
+  /** Not durable: the keys stay pending (unless written again meanwhile), so a retried write is not mistaken for an
+   * unchanged one, and the next commit carries them; writes nobody waits for are retried on their own. */
+  function restore(batch: Map<string, KeyWrite & { value: unknown }>, err: unknown): void {
+    for (const [k, w] of batch) if (!pending.has(k)) pending.set(k, w);
+    if (closed || retry || ![...batch.values()].some((w) => afterWrite.has(w.type))) return;
+    if ((opts.onBackgroundError?.(err) ?? "retry") === "stop") return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (pending.size > 0) void schedule();
+    }, opts.retryMs ?? 200);
+    retry.unref();
+  }
+
   async function run(): Promise<void> {
-    while (next && !closed) {
+    // Writes nobody waits for are left for their turn (or for a `take`) rather than chained behind this commit.
+    while (next && urgent && !closed && !external) {
+      urgent = false;
       const batch = pending;
       const waiter = next;
       pending = new Map();
@@ -70,9 +132,7 @@ export function createSignalKeyCache(backing: KeyBacking, opts: { maxEntries?: n
         for (const [k, w] of batch) cache.set(k, { text: w.text, value: w.value });
         waiter.resolve();
       } catch (err) {
-        // Not durable: the keys stay pending (unless written again meanwhile) so a retried write is not mistaken for
-        // an unchanged one, and the next commit carries them.
-        for (const [k, w] of batch) if (!pending.has(k)) pending.set(k, w);
+        restore(batch, err);
         waiter.reject(err);
       } finally {
         committing = undefined;
@@ -128,6 +188,7 @@ export function createSignalKeyCache(backing: KeyBacking, opts: { maxEntries?: n
      */
     set(writes: { type: string; id: string; value: unknown }[], serialize: (value: unknown) => string): Promise<void> {
       let changed = false;
+      let waits = false;
       for (const w of writes) {
         const k = keyOf(w.type, w.id);
         const text = w.value === null || w.value === undefined ? null : serialize(w.value);
@@ -136,27 +197,82 @@ export function createSignalKeyCache(backing: KeyBacking, opts: { maxEntries?: n
         if (!p && stored && stored.text === text) continue;
         pending.set(k, { type: w.type, id: w.id, text, value: text === null ? undefined : w.value });
         changed = true;
+        if (!afterWrite.has(w.type)) waits = true;
       }
       if (closed || !changed) return Promise.resolve();
-      return schedule();
+      if (waits) return schedule();
+      void schedule(true);
+      return Promise.resolve();
+    },
+    /**
+     * Hands every pending write to the caller's own transaction (the next `sending` commit), once no commit of
+     * ours is under way; undefined when nothing is pending. Until `settle` no other commit starts; on success the
+     * writes count as committed (and whoever waited for them is released), on failure they are pending again.
+     */
+    async take(): Promise<TakenWrites | undefined> {
+      while (committing || external) await (committing ?? external)?.catch(() => undefined);
+      if (closed || pending.size === 0) return undefined;
+      const batch = pending;
+      const waiter = next;
+      pending = new Map();
+      next = undefined;
+      urgent = false;
+      if (soon) clearImmediate(soon);
+      soon = undefined;
+      let done!: () => void;
+      external = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      let settled = false;
+      return {
+        writes: [...batch.values()].map(({ type, id, text }) => ({ type, id, text })),
+        settle(outcome) {
+          if (settled) return;
+          settled = true;
+          if (outcome.ok) {
+            for (const [k, w] of batch) cache.set(k, { text: w.text, value: w.value });
+            waiter?.resolve();
+          } else {
+            restore(batch, outcome.err);
+            waiter?.reject(outcome.err);
+          }
+          external = undefined;
+          done();
+          if (next && !committing) void run();
+        },
+      };
     },
     /** Waits for writes already made to be committed (or to fail). */
     async flush(): Promise<void> {
-      if (next) await next.promise.catch(() => undefined);
+      if (next) {
+        const waiting = next.promise;
+        if (soon) void schedule();
+        await waiting.catch(() => undefined);
+      }
       await committing?.catch(() => undefined);
+      await external;
     },
     /** Forgets everything and drops uncommitted writes (the credentials were wiped, or the host lost the instance). */
     clear(): void {
       cache.clear();
       pending = new Map();
+      if (retry) clearTimeout(retry);
+      retry = undefined;
     },
     /** No more commits after this; waits for one under way. */
     async close(): Promise<void> {
       closed = true;
+      if (soon) clearImmediate(soon);
+      soon = undefined;
+      if (retry) clearTimeout(retry);
+      retry = undefined;
       next?.resolve();
       next = undefined;
       await committing?.catch(() => undefined);
+      await external;
     },
+    /** Writes not yet committed (for tests). */
+    pendingCount: () => pending.size,
     /** Keys held in memory (for tests and metrics). */
     size: () => cache.size,
   };

@@ -1,7 +1,7 @@
 /** The sessions port's types (re-exported by `index.ts`, which is what the rest of the worker imports). */
 import type { TInstanceStatus } from "@mirage/contracts/enums";
 import type { TInstanceQr, TWorkerCommand, TWorkerCommandResult, TWorkerEvent } from "@mirage/contracts/worker-bus";
-import type { Database } from "@mirage/db";
+import type { Database, Tx } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
 import type { KeyRing } from "@mirage/secrets";
 import type { SessionHostOptions } from "./host-options.ts";
@@ -85,6 +85,14 @@ export type InboundMessage = {
 
 export type Unsubscribe = () => void;
 
+/** Pending Signal key writes carried by the caller's transaction (see `SessionsPort.takeSignalKeyWrites`). */
+export type SignalKeyWrites = {
+  fence: { instanceId: string; epoch: number };
+  write(tx: Tx): Promise<boolean>;
+  /** How the carrying transaction ended: committed, refused because another worker holds the instance, or failed. */
+  settle(outcome: "committed" | "fenced" | { failed: unknown }): void;
+};
+
 /** The narrow port. Every method is cheap to call and never touches Baileys types. */
 export type SessionsPort = {
   /** Whether `instanceId` can send now: hosted here, logged in, delivering, not restricted. Synchronous. */
@@ -116,6 +124,13 @@ export type SessionsPort = {
    * not connected.
    */
   resolveNumber(instanceId: string, candidatesE164: readonly string[]): Promise<ResolvedNumber>;
+  /**
+   * The instance's Signal key writes not yet committed (the ratchet steps of the messages written last), for the
+   * send module to carry in its next `sending` commit: `write` starts their statement in that transaction (answers
+   * whether this worker still holds the instance; the `sending` mark must then be conditioned on `fence` too),
+   * `settle` reports how the commit ended. Undefined when nothing is pending or the instance is not hosted here.
+   */
+  takeSignalKeyWrites(instanceId: string): Promise<SignalKeyWrites | undefined>;
   /** Every receipt of every hosted instance; listeners must not throw (errors are logged and swallowed). */
   onReceipt(listener: (receipt: Receipt) => void): Unsubscribe;
   /** Every inbound text of every hosted instance; same rule for listeners. */

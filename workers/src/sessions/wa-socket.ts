@@ -36,7 +36,7 @@ export function createWaSocket(
   if (target.kind === "simulator" && installedRoot !== target.rootPublicKeyHex) {
     throw new Error("prepareTarget(target) must run before sockets are created in simulator mode");
   }
-  return makeWASocket({
+  const sock = makeWASocket({
     auth,
     // Never fetched online (fetchLatestBaileysVersion would reach GitHub): pinned, overridable by config.
     version: target.version ?? BUNDLED_WA_VERSION,
@@ -54,4 +54,23 @@ export function createWaSocket(
     ...(tuning.keepAliveIntervalMs ? { keepAliveIntervalMs: tuning.keepAliveIntervalMs } : {}),
     ...(target.kind === "simulator" ? { waWebSocketUrl: target.url } : {}),
   });
+  keepPrivacyTokenWrites(sock, auth);
+  return sock;
+}
+
+/**
+ * Baileys (7.0.0-rc14) records that it issued its privacy token to a contact (`tctoken`, with the time it did) from
+ * a promise chain started inside the send's key transaction; the chain ends after that transaction committed, so
+ * the write lands in the finished transaction's memory and is lost — and every later message to the contact issues
+ * the token again: one more IQ to WhatsApp per message, where the official client sends one a week. Token writes
+ * made inside a transaction also go to the store directly (the same value a live transaction would commit: writing
+ * it twice is harmless).
+ */
+export function keepPrivacyTokenWrites(sock: WASocket, auth: AuthenticationState): void {
+  const keys = sock.authState.keys;
+  const set = keys.set.bind(keys);
+  keys.set = async (data) => {
+    await set(data);
+    if (data.tctoken && keys.isInTransaction()) await auth.keys.set({ tctoken: data.tctoken });
+  };
 }

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { createSignalKeyCache, type KeyWrite } from "./signal-key-cache.ts";
+
+/** A backing store in memory that records every commit, and can be told to fail or to hold one. */
+function backing() {
+  const stored = new Map<string, string>();
+  const commits: KeyWrite[][] = [];
+  let failNext: unknown;
+  let gate: Promise<void> | undefined;
+  return {
+    stored,
+    commits,
+    failOnce(err: unknown) {
+      failNext = err;
+    },
+    hold(): () => void {
+      let open!: () => void;
+      gate = new Promise((r) => {
+        open = r;
+      });
+      return open;
+    },
+    store: {
+      load: async (type: string, ids: string[]) =>
+        new Map(ids.flatMap((id) => (stored.has(`${type}:${id}`) ? [[id, stored.get(`${type}:${id}`) ?? ""]] : []))),
+      commit: async (writes: KeyWrite[]) => {
+        commits.push(writes);
+        if (gate) await gate;
+        gate = undefined;
+        if (failNext) {
+          const err = failNext;
+          failNext = undefined;
+          throw err;
+        }
+        for (const w of writes) {
+          if (w.text === null) stored.delete(`${w.type}:${w.id}`);
+          else stored.set(`${w.type}:${w.id}`, w.text);
+        }
+      },
+    },
+  };
+}
+const json = (v: unknown) => JSON.stringify(v);
+const turn = () => new Promise<void>((r) => setImmediate(r));
+const afterWrite = new Set(["session"]);
+
+describe("signal key cache: ratchet steps ride the next commit", () => {
+  it("a session write does not wait, and is committed on its own at the next turn when nothing carries it", async () => {
+    const b = backing();
+    const cache = createSignalKeyCache(b.store, { afterWrite });
+    await cache.set([{ type: "session", id: "a", value: { n: 1 } }], json);
+    expect(b.commits).toHaveLength(0);
+    expect(await cache.get("session", ["a"], JSON.parse)).toEqual({ a: { n: 1 } });
+    await turn();
+    await cache.flush();
+    expect(b.stored.get("session:a")).toBe('{"n":1}');
+    expect(b.commits).toHaveLength(1);
+  });
+
+  it("other types still resolve only once committed", async () => {
+    const b = backing();
+    const cache = createSignalKeyCache(b.store, { afterWrite });
+    const open = b.hold();
+    let done = false;
+    const write = cache.set([{ type: "pre-key", id: "1", value: { k: 1 } }], json).then(() => {
+      done = true;
+    });
+    await turn();
+    expect(done).toBe(false);
+    open();
+    await write;
+    expect(b.stored.get("pre-key:1")).toBe('{"k":1}');
+  });
+
+  it("taken writes are the caller's to commit: none of ours runs meanwhile nor after", async () => {
+    const b = backing();
+    const cache = createSignalKeyCache(b.store, { afterWrite });
+    await cache.set([{ type: "session", id: "a", value: { n: 1 } }], json);
+    await cache.set([{ type: "session", id: "b", value: { n: 1 } }], json);
+    const taken = await cache.take();
+    expect(taken?.writes.map((w) => `${w.type}:${w.id}`)).toEqual(["session:a", "session:b"]);
+    await turn();
+    await turn();
+    expect(b.commits).toHaveLength(0);
+    taken?.settle({ ok: true });
+    // Committed by the caller: the same value again is unchanged, nothing more to commit.
+    await cache.set([{ type: "session", id: "a", value: { n: 1 } }], json);
+    expect(await cache.take()).toBeUndefined();
+    await turn();
+    await cache.flush();
+    expect(b.commits).toHaveLength(0);
+  });
+
+  it("take waits for a commit of ours under way (commits never overlap)", async () => {
+    const b = backing();
+    const cache = createSignalKeyCache(b.store, { afterWrite });
+    const open = b.hold();
+    const order: string[] = [];
+    const first = cache.set([{ type: "pre-key", id: "1", value: { k: 1 } }], json).then(() => order.push("commit"));
+    await cache.set([{ type: "session", id: "a", value: { n: 2 } }], json);
+    const taking = cache.take().then((t) => {
+      order.push("taken");
+      return t;
+    });
+    open();
+    const taken = await taking;
+    await first;
+    expect(order).toEqual(["commit", "taken"]);
+    expect(taken?.writes.map((w) => w.id)).toEqual(["a"]);
+    taken?.settle({ ok: true });
+    expect(b.commits).toHaveLength(1);
+  });
+
+  it("writes of a failed carrier are pending again and retried on their own; a final error stops the retries", async () => {
+    const b = backing();
+    const errors: unknown[] = [];
+    const cache = createSignalKeyCache(b.store, {
+      afterWrite,
+      retryMs: 5,
+      onBackgroundError: (err) => {
+        errors.push(err);
+        return err === "fenced" ? "stop" : "retry";
+      },
+    });
+    await cache.set([{ type: "session", id: "a", value: { n: 3 } }], json);
+    const taken = await cache.take();
+    taken?.settle({ ok: false, err: "lost" });
+    expect(cache.pendingCount()).toBe(1);
+    await expect.poll(() => b.stored.get("session:a"), { timeout: 5_000 }).toBe('{"n":3}');
+    expect(errors).toEqual(["lost"]);
+
+    await cache.set([{ type: "session", id: "a", value: { n: 4 } }], json);
+    b.failOnce("fenced");
+    await turn();
+    await cache.flush();
+    expect(errors).toEqual(["lost", "fenced"]);
+    expect(cache.pendingCount()).toBe(1);
+    expect(b.stored.get("session:a")).toBe('{"n":3}');
+  });
+
+  it("flush commits what is pending at once (a host closing), and close drops nothing already taken", async () => {
+    const b = backing();
+    const cache = createSignalKeyCache(b.store, { afterWrite });
+    await cache.set([{ type: "session", id: "a", value: { n: 5 } }], json);
+    await cache.flush();
+    expect(b.stored.get("session:a")).toBe('{"n":5}');
+    await cache.set([{ type: "session", id: "b", value: { n: 6 } }], json);
+    const taken = await cache.take();
+    const closing = cache.close();
+    taken?.settle({ ok: true });
+    await closing;
+    expect(await cache.get("session", ["b"], JSON.parse)).toEqual({ b: { n: 6 } });
+  });
+});
