@@ -28,6 +28,12 @@ export type StepRead = {
   capsInfo?: CapsInfo;
 };
 
+const settleStatement = (db: Db, instanceId: string, next: Date, written: boolean) =>
+  db`update public.outreach_senders set next_send_at = ${next},
+      sends_since_break = case when ${written} then sends_since_break else greatest(0, sends_since_break - 1) end,
+      updated_at = now()
+    where instance_id = ${instanceId}`;
+
 /**
  * A step's reads, started together so they leave in one write and come back in one round trip, in this order: the
  * pacing row locked (with the in-flight claim, as `lockPacingForStep`), then — under the lock — the due candidates
@@ -37,9 +43,20 @@ export type StepRead = {
  */
 export async function readForStep(
   db: Db,
-  input: { instanceId: string; now: Date; limit: number; withCapsInfo: boolean; maxClaimAgeMs?: number },
+  input: {
+    instanceId: string;
+    now: Date;
+    limit: number;
+    withCapsInfo: boolean;
+    maxClaimAgeMs?: number;
+    /** The previous step's settle (as `settlePacing`), stored first. */
+    settle?: { next: Date; written: boolean };
+  },
 ): Promise<StepRead> {
   const { instanceId, now } = input;
+  const settled = input.settle
+    ? settleStatement(db, instanceId, input.settle.next, input.settle.written).execute()
+    : undefined;
   const start = () => {
     // Each statement is handed to the connection in the order it is executed: the lock first.
     const lock = db<(PacingState & { inFlight: boolean })[]>`
@@ -73,7 +90,8 @@ export async function readForStep(
     const caps = input.withCapsInfo ? instanceCapsInfo(db, instanceId) : undefined;
     return Promise.all([lock, due, sent, caps]);
   };
-  let [[pacing], rows, sent, capsInfo] = await start();
+  const [, first] = await Promise.all([settled, start()]);
+  let [[pacing], rows, sent, capsInfo] = first;
   if (!pacing) {
     await lockPacing(db, instanceId);
     [[pacing], rows, sent, capsInfo] = await start();
@@ -119,8 +137,5 @@ export async function reserveSlotIfClaimed(
  * for it is given back (`next` is now, and the send is not counted towards the break).
  */
 export async function settlePacing(db: Db, instanceId: string, next: Date, written: boolean): Promise<void> {
-  await db`update public.outreach_senders set next_send_at = ${next},
-      sends_since_break = case when ${written} then sends_since_break else greatest(0, sends_since_break - 1) end,
-      updated_at = now()
-    where instance_id = ${instanceId}`;
+  await settleStatement(db, instanceId, next, written);
 }

@@ -56,7 +56,18 @@ export type StepResult = {
   write?: PendingWrite;
   /** When a write step's frame was written to the socket (only when it wrote). */
   writtenAt?: Date;
+  /**
+   * The number's next slot, not yet stored (a step asked to `deferSettle`): the caller hands it to the next step
+   * (`carry`), which stores it in its own transaction, or stores it with `flush`.
+   */
+  pending?: PendingSettle;
 };
+
+/** A settle not yet stored: the number's next slot, and whether a message was written (see `settlePacing`). */
+export type PendingSettle = { instanceId: string; next: Date; written: boolean };
+
+/** How a step runs inside a run of back-to-back steps (zero gaps): see `StepResult.pending`. */
+export type StepOptions = { carry?: PendingSettle; deferSettle?: boolean };
 
 /** A message the pick claimed, rendered for its recipient, with the blacklist/consent verdict of the claim. */
 type ClaimedWork = SendWork & { block: SendBlock | null };
@@ -118,20 +129,30 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
    * After a send attempt: the number's next slot. Written → the gap counts from the write; nothing written → the
    * reserved gap is given back and the next recipient may go now (a moment later when the number cannot send).
    */
-  async function settle(instanceId: string, outcome: SendOutcome | undefined, gapMs: number): Promise<StepResult> {
+  async function settle(
+    instanceId: string,
+    outcome: SendOutcome | undefined,
+    gapMs: number,
+    defer = false,
+  ): Promise<StepResult> {
     const after = new Date();
     const written = outcome?.outcome === "sending";
     const next = written ? new Date(after.getTime() + gapMs) : after;
-    // One statement, one round trip (begin and commit travel with it).
-    await db.asServicePipelined((tx) => settlePacing(tx, instanceId, next, written));
-    if (outcome?.outcome === "sending") {
+    const pending: PendingSettle = { instanceId, next, written };
+    // One statement, one round trip (begin and commit travel with it); or none, when the next step stores it.
+    if (!defer) await flush(pending);
+    const result: StepResult = { next, outcome };
+    if (outcome?.outcome === "sending")
       log.debug({ instanceId, messageId: outcome.messageId }, "campaign message sent");
-      return { next, outcome };
+    else if (outcome?.outcome === "deferred" && outcome.reason !== "not_hosted") {
+      result.next = new Date(after.getTime() + 2_000);
     }
-    if (outcome?.outcome === "deferred" && outcome.reason !== "not_hosted") {
-      return { next: new Date(after.getTime() + 2_000), outcome };
-    }
-    return { next: after, outcome };
+    return defer ? { ...result, pending } : result;
+  }
+
+  /** Stores a settle a step left pending. */
+  async function flush(pending: PendingSettle): Promise<void> {
+    await db.asServicePipelined((tx) => settlePacing(tx, pending.instanceId, pending.next, pending.written));
   }
 
   /**
@@ -168,11 +189,17 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     return writtenAt ? { ...result, writtenAt } : result;
   }
 
-  async function step(instanceId: string, now = new Date()): Promise<StepResult> {
+  async function step(instanceId: string, now = new Date(), opts: StepOptions = {}): Promise<StepResult> {
     // A number that cannot send takes no step (its chain ends here): the sweep arms it again once it can, and the
     // campaign tick hands its recipients to other numbers if it stays unable.
     const ready = sessions.canSend(instanceId);
-    if (!ready.ok) return { next: null, outcome: { outcome: "waiting", reason: ready.reason } };
+    if (!ready.ok) {
+      if (opts.carry) await flush(opts.carry);
+      return { next: null, outcome: { outcome: "waiting", reason: ready.reason } };
+    }
+    // The previous step's settle, stored first in this step's transaction (before the lock: same row, same order).
+    const carry = opts.carry?.instanceId === instanceId ? opts.carry : undefined;
+    if (opts.carry && !carry) await flush(opts.carry);
 
     type Pick = { work: ClaimedWork; typingMs: number; gapMs: number } | { wait: Date | null; reason: string };
     // One transaction under the number's pacing lock: the recipient picked, checked for this person (stop-on-reply,
@@ -180,7 +207,13 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     // claim, the rendered text and the slot (with `commit`); the slot is reserved only if the claim succeeded.
     const cachedCapsInfo = cachedCaps(instanceId);
     const pick = await asServiceBatched(db, async (tx): Promise<Batched<Pick>> => {
-      const read = await readForStep(tx, { instanceId, now, limit: CANDIDATES, withCapsInfo: !cachedCapsInfo });
+      const read = await readForStep(tx, {
+        instanceId,
+        now,
+        limit: CANDIDATES,
+        withCapsInfo: !cachedCapsInfo,
+        ...(carry ? { settle: carry } : {}),
+      });
       if (read.capsInfo) capsCache.set(instanceId, { at: Date.now(), info: read.capsInfo });
       const { pacing, candidates, sent } = read;
       const capsInfo = read.capsInfo ?? cachedCapsInfo;
@@ -275,7 +308,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
         { guard: pickedGuard, notOnWhatsApp: "skip", typingMs: 0 },
         { block: block ?? undefined },
       );
-      return settle(instanceId, outcome, pick.gapMs);
+      return settle(instanceId, outcome, pick.gapMs, opts.deferSettle);
     }
     // "typing…" is a step of the chain: shown now, the write is its own delayed job (nothing sleeps in a job).
     const composing = await sender.compose(work, { guard: pickedGuard, notOnWhatsApp: "skip" });
@@ -287,7 +320,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     };
   }
 
-  return { step, write };
+  return { step, write, flush };
 }
 
 export type ChainStep = ReturnType<typeof createChainStep>;
