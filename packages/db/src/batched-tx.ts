@@ -43,7 +43,10 @@ export async function asServiceBatched<T>(db: Database, fn: (tx: Tx) => Promise<
     const value = settle(Promise.resolve(body.value));
     const committed = await settle(conn`commit`.execute());
     for (const h of await Promise.all(head)) if (!h.ok) throw h.err;
-    for (const w of await Promise.all(writes)) if (!w.ok) throw w.err;
+    // The statement that failed, rather than the ones the aborted transaction refused after it (25P02).
+    const failed = (await Promise.all(writes)).flatMap((w) => (w.ok ? [] : [w.err]));
+    const cause = failed.find((err) => (err as { code?: string }).code !== "25P02") ?? failed[0];
+    if (cause) throw cause;
     if (!committed.ok) throw committed.err;
     // A statement that failed without fn seeing it (caught inside fn) still aborted the transaction.
     if (committed.value.command !== "COMMIT")

@@ -116,8 +116,9 @@ type PersonRow = {
 };
 
 /**
- * The slot a step reserves (as `savePacing`, counting a send), written only if this instance holds the claim of
- * `messageId`: sent in the same write as the claim, after it, so a claim that failed reserves nothing.
+ * The slot a step reserves (as `savePacing`, counting a send), written only if this transaction claimed `messageId`
+ * for this instance (a claim's `claimed_at` is the transaction's `now()`): sent in the same write as the claim, after
+ * it, so a claim that did not take reserves nothing.
  */
 export async function reserveSlotIfClaimed(
   db: Db,
@@ -128,7 +129,7 @@ export async function reserveSlotIfClaimed(
       sends_since_break = ${pacing.sendsSinceBreak}, break_after = ${pacing.breakAfter}, last_sent_at = now(),
       updated_at = now()
     where instance_id = ${instanceId} and exists (select 1 from public.outbound_messages
-      where id = ${input.messageId} and instance_id = ${instanceId} and state = 'claimed')`;
+      where id = ${input.messageId} and instance_id = ${instanceId} and state = 'claimed' and claimed_at = now())`;
   return r.count === 1;
 }
 
