@@ -151,10 +151,6 @@ export function createOutreach(deps: {
       if (current === undefined || current < Date.now() - 5_000) {
         armed.delete(w.id);
         await arm(w.id, w.at);
-      } else if (current > Date.now() + 5_000 && current > w.at.getTime() + 5_000) {
-        // Armed far ahead (a closed window's next opening, a cap) while work came due earlier (a new campaign, a
-        // resume, recipients handed over): an earlier step too; the later job finds its slot re-read when it runs.
-        await arm(w.id, w.at);
       }
     }
   }
