@@ -157,15 +157,13 @@ describe("compiled processes on production dependencies only", () => {
 
   it("migrates, serves /healthz and stops on SIGTERM from a --prod install without any dev tool", async () => {
     expect(build.code).toBe(0);
-    // The Dockerfile's prod-deps stage: the manifests, the lockfile and the patches, then its RUN lines as written.
+    // The Dockerfile's prod-deps stage: the manifests and the lockfile, then its RUN lines as written.
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     for (const file of ["pnpm-lock.yaml", "pnpm-workspace.yaml", ...listManifests(repoRoot)]) {
       mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
       cpSync(path.join(repoRoot, file), path.join(work, file));
     }
-    // The patches to dependencies, which the stage it builds on copied in.
-    cpSync(path.join(repoRoot, "patches"), path.join(work, "patches"), { recursive: true });
     const prodStage = dockerStages().find((s) => s.name === "prod-deps");
     const runLines = prodStage?.lines.filter((l) => /^RUN\b/.test(l)).map((l) => l.replace(/^RUN\s+/, "")) ?? [];
     expect(runLines.length).toBeGreaterThan(0);
