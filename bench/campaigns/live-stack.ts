@@ -3,7 +3,9 @@
  * orchestrator and one real worker (src/main.ts of each) as child processes, and `senders` numbers paired by QR
  * through the API. A campaign helper creates contacts, a template and a campaign over all numbers. close() stops the
  * children (by pid), the simulator, drops the database and deletes the run's Redis keys; bench/lib.ts does the same
- * on a signal or a crash.
+ * on a signal or a crash. `codeRoot` runs another checkout's orchestrator, worker and migrations (a baseline measured
+ * in the same run); `sim` shares one simulator between two stacks (then `accountBase` keeps their numbers apart, and
+ * the simulator is left to its owner).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
@@ -70,7 +72,15 @@ export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefine
 
 export type LiveStack = Awaited<ReturnType<typeof startLiveStack>>;
 
-export async function startLiveStack(opts: { senders: number }) {
+export async function startLiveStack(opts: {
+  senders: number;
+  codeRoot?: string;
+  sim?: Simulator;
+  accountBase?: number;
+  /** First campaign number (the contacts' phones derive from it): two stacks on one simulator use distinct people. */
+  campaignBase?: number;
+}) {
+  const code = opts.codeRoot ? path.resolve(opts.codeRoot) : root;
   const name = `mirage_bench_camp_${randomBytes(4).toString("hex")}`;
   const prefix = `bcamp-${randomBytes(4).toString("hex")}`;
   const workerId = "bench-camp";
@@ -93,7 +103,7 @@ export async function startLiveStack(opts: { senders: number }) {
         await exited;
       }
     }
-    await sim?.close();
+    if (!opts.sim) await sim?.close();
     await admin.end({ timeout: 5 });
     await server.unsafe(`drop database if exists ${name} with (force)`);
     await server.end({ timeout: 5 });
@@ -109,8 +119,8 @@ export async function startLiveStack(opts: { senders: number }) {
   onCleanup(close);
   await runMigrations({
     adminUrl,
-    migrationsDir: path.join(root, "supabase/migrations"),
-    bootstrapFile: path.join(root, "supabase/bootstrap/plain-postgres.sql"),
+    migrationsDir: path.join(code, "supabase/migrations"),
+    bootstrapFile: path.join(code, "supabase/bootstrap/plain-postgres.sql"),
   });
   await server.unsafe(`alter role mirage_app password '${appPassword.replace(/'/g, "''")}'`);
   const admin = postgres(adminUrl, { max: 4, onnotice: () => {} });
@@ -127,7 +137,8 @@ export async function startLiveStack(opts: { senders: number }) {
     await admin`insert into public.organization_members (org_id, user_id, role) values (${org.id}, ${u.id}, ${role})`;
     users[role] = u.id;
   }
-  sim = await Simulator.start({ seed: prefix, contactDefaults: { deliveryDelayMs: 30, readDelayMs: null } });
+  sim =
+    opts.sim ?? (await Simulator.start({ seed: prefix, contactDefaults: { deliveryDelayMs: 30, readDelayMs: null } }));
 
   const common = {
     ...process.env,
@@ -144,8 +155,8 @@ export async function startLiveStack(opts: { senders: number }) {
   const spawnMain = (app: string, env: Record<string, string>) => {
     const nodeArgs = app === "workers" ? workerArgs : [];
     const child = track(
-      spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, `${app}/src/main.ts`)], {
-        cwd: path.join(root, app),
+      spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(code, `${app}/src/main.ts`)], {
+        cwd: path.join(code, app),
         env: { ...common, ...env },
         stdio: ["ignore", "ignore", "inherit"],
       }),
@@ -204,7 +215,7 @@ export async function startLiveStack(opts: { senders: number }) {
   const instances: string[] = [];
   const accounts: string[] = [];
   const pair = async (i: number) => {
-    const account = `55119662${String(10_000 + i).padStart(5, "0")}`;
+    const account = `55119662${String(10_000 + (opts.accountBase ?? 0) + i).padStart(5, "0")}`;
     const created = await call("POST", "/instances", { name: `sender-${i + 1}` }, "admin");
     if (created.status !== 201) throw new Error(`instance: ${created.status} ${JSON.stringify(created.body)}`);
     const id = created.body.id as string;
@@ -239,7 +250,7 @@ export async function startLiveStack(opts: { senders: number }) {
     await Promise.all(Array.from({ length: Math.min(PAIRING_AT_ONCE, opts.senders - i) }, (_, k) => pair(i + k)));
   }
 
-  let seq = 0;
+  let seq = opts.campaignBase ?? 0;
   /** A draft campaign over every number with `recipients` new contacts; answers its id and the phones. */
   async function campaign(recipients: number, pacing: unknown): Promise<{ id: string; phones: string[] }> {
     seq++;
@@ -267,5 +278,5 @@ export async function startLiveStack(opts: { senders: number }) {
   }
 
   const pids = { orchestrator: orchestrator.pid ?? 0, worker: worker.pid ?? 0 };
-  return { sim, admin, prefix, workerId, url, call, instances, accounts, campaign, pids, close };
+  return { sim, admin, name, prefix, workerId, url, call, instances, accounts, campaign, pids, close };
 }

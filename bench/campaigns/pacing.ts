@@ -7,15 +7,22 @@
  * lateness goes (due → `sending` committed → received), the lead the worker scheduled writes ahead by, and the
  * per-number gaps wa-sim saw against the profile (never below its minimum gap, never constant).
  *
- *   npx tsx bench/campaigns/pacing.ts [--senders 4] [--recipients 200]
+ *   npx tsx bench/campaigns/pacing.ts [--senders 4] [--recipients 200] [--baseline <dir>]
+ *
+ * `--baseline <dir>`: a second stack started from another checkout of the repository (with its node_modules), on
+ * the same simulator with numbers and contacts of its own; both campaigns run at the same time, so old and new see
+ * the same load of a noisy machine.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { intArg, percentile, shutdown } from "../lib.ts";
-import { redisUrl, startLiveStack, waitFor } from "./live-stack.ts";
+import { Simulator } from "@mirage/wa-sim";
+import { intArg, onCleanup, percentile, shutdown } from "../lib.ts";
+import { type LiveStack, redisUrl, startLiveStack, waitFor } from "./live-stack.ts";
 
-const { values } = parseArgs({ options: { senders: { type: "string" }, recipients: { type: "string" } } });
+const { values } = parseArgs({
+  options: { senders: { type: "string" }, recipients: { type: "string" }, baseline: { type: "string" } },
+});
 const SENDERS = intArg("senders", values.senders, 4);
 const RECIPIENTS = intArg("recipients", values.recipients, 200);
 const PACING = {
@@ -46,8 +53,33 @@ const percentiles = (xs: number[]) => ({
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const stack = await startLiveStack({ senders: SENDERS });
-  console.log(`stack up with ${SENDERS} paired numbers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const sim = await Simulator.start({
+    seed: "bench-pacing",
+    contactDefaults: { deliveryDelayMs: 30, readDelayMs: null },
+  });
+  onCleanup(() => sim.close());
+  const stacks: [string, LiveStack][] = [["current", await startLiveStack({ senders: SENDERS, sim })]];
+  if (values.baseline) {
+    const base = await startLiveStack({
+      senders: SENDERS,
+      sim,
+      codeRoot: values.baseline,
+      accountBase: 1_000,
+      campaignBase: 4,
+    });
+    stacks.push(["baseline", base]);
+  }
+  console.log(`stack(s) up with ${SENDERS} paired numbers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  try {
+    // At the same time: both see the same minutes of a noisy machine.
+    await Promise.all(stacks.map(([label, stack]) => measure(label, stack)));
+  } finally {
+    for (const [, stack] of stacks) await stack.close();
+  }
+}
+
+async function measure(label: string, stack: LiveStack): Promise<void> {
+  const log = (line: string) => console.log(values.baseline ? `[${label}] ${line}` : line);
   /** message id → planned write instant and the instant its job was due (epoch ms). */
   const planned = new Map<number, { at: number; due: number }>();
   const events = new QueueEvents(`worker-${stack.workerId}-outreach`, {
@@ -118,27 +150,26 @@ async function main(): Promise<void> {
     const p = percentiles(deltas);
     const s = percentiles(signed);
     const g = percentiles(gaps);
-    console.log(`campaign of ${RECIPIENTS} over ${SENDERS} numbers completed in ${took.toFixed(1)} s`);
-    console.log(`matched ${deltas.length} messages (planned write instant ↔ wa-sim receipt)`);
-    console.log(
+    log(`campaign of ${RECIPIENTS} over ${SENDERS} numbers completed in ${took.toFixed(1)} s`);
+    log(`matched ${deltas.length} messages (planned write instant ↔ wa-sim receipt)`);
+    log(
       `|actual − planned| ms: p50 ${p.p50}, p95 ${p.p95}, p99 ${p.p99}, max ${p.max}; goal p99 < 250 ms: ${p.p99 < 250 ? "met" : "NOT met"}`,
     );
-    console.log(
+    log(
       `actual − planned ms (signed): p1 ${Math.round(percentile(signed, 1))}, p50 ${s.p50}, p95 ${s.p95}, p99 ${s.p99}`,
     );
     const d = percentiles(toSending);
     const w = percentiles(toReceipt);
     const l = percentiles(leads);
-    console.log(`job due → 'sending' committed ms: p50 ${d.p50}, p95 ${d.p95}, p99 ${d.p99}`);
-    console.log(`'sending' committed → wa-sim receipt ms: p50 ${w.p50}, p95 ${w.p95}, p99 ${w.p99}`);
-    console.log(`write scheduled ahead of plan (lead) ms: p50 ${l.p50}, p95 ${l.p95}, max ${l.max}`);
+    log(`job due → 'sending' committed ms: p50 ${d.p50}, p95 ${d.p95}, p99 ${d.p99}`);
+    log(`'sending' committed → wa-sim receipt ms: p50 ${w.p50}, p95 ${w.p95}, p99 ${w.p99}`);
+    log(`write scheduled ahead of plan (lead) ms: p50 ${l.p50}, p95 ${l.p95}, max ${l.max}`);
     const distinct = new Set(gaps).size;
-    console.log(
+    log(
       `per-number gaps wa-sim saw ms: p50 ${g.p50}, p95 ${g.p95}, min ${Math.min(...gaps)} (profile: gap ≥ ${PACING.gapMs.min}, + typing ≥ ${PACING.typingMs.min}); ${distinct} distinct of ${gaps.length}; ${Math.min(...gaps) >= PACING.gapMs.min ? "within" : "BELOW"} the profile's minimum gap`,
     );
   } finally {
     await events.close();
-    await stack.close();
   }
 }
 

@@ -5,19 +5,37 @@
  * says `sent`. Prints messages/s end to end (start → last row `sent`), the worker's CPU per message (read from
  * /proc, from the start until every row is `delivered`), and, in the same run to the same contacts, the CPU per
  * message of a bare `sock.sendMessage` loop (until wa-sim saw every message delivered); goal: engine ≤ 1.3× bare.
- * A warm-up campaign and a warm-up bare loop (other contacts) run first, not measured.
+ * A warm-up campaign and a warm-up bare loop (other contacts) run first, not measured. Postgres is measured too: its
+ * transactions and its backends' CPU per message (every connection to the run's database: worker and orchestrator).
  *
- *   npx tsx bench/campaigns/throughput.ts [--senders 8] [--recipients 400]   (--senders 50 pairs fifty numbers)
+ *   npx tsx bench/campaigns/throughput.ts [--senders 8] [--recipients 400] [--rounds 1] [--baseline <dir>]
+ *   (--senders 50 pairs fifty numbers)
+ *
+ * `--baseline <dir>`: a second stack (orchestrator, worker, database) started from another checkout of the repository
+ * (with its node_modules, e.g. `git worktree add` of main), paired on the same simulator with numbers of its own; the
+ * rounds alternate between the two, each with its own bare loop to the same (fresh) contacts, so old and new are
+ * measured side by side on the same minutes of a noisy machine.
  */
 import { parseArgs } from "node:util";
-import { cpuMs, intArg, shutdown } from "../lib.ts";
+import { Simulator } from "@mirage/wa-sim";
+import { cpuMs, intArg, median, onCleanup, shutdown } from "../lib.ts";
 import { startBareLoop } from "../messaging/bare-loop.ts";
 import { type LiveStack, startLiveStack, waitFor } from "./live-stack.ts";
 
-const { values } = parseArgs({ options: { senders: { type: "string" }, recipients: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    senders: { type: "string" },
+    recipients: { type: "string" },
+    rounds: { type: "string" },
+    baseline: { type: "string" },
+  },
+});
 const SENDERS = intArg("senders", values.senders, 8);
 const RECIPIENTS = intArg("recipients", values.recipients, 400);
+// The contacts' phones derive from the campaign's number (one digit): three rounds at most per stack.
+const ROUNDS = Math.min(3, intArg("rounds", values.rounds, 1));
 const BARE_ACCOUNT = "5511966299999";
+const BASELINE_BARE_ACCOUNT = "5511966299998";
 /** Zero gaps: the ZPacing schema accepts 0 everywhere (a user may choose it; the caps still apply). */
 const NO_GAPS = {
   gapMs: { min: 0, max: 0 },
@@ -29,7 +47,7 @@ const NO_GAPS = {
 /** How long the worker's idle CPU is sampled before the measured campaign, ms. */
 const IDLE_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+const round2 = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** How many of the campaign's rows are at least `sent`, and at least `delivered`. */
 async function progress(stack: LiveStack, campaignId: string) {
@@ -41,9 +59,33 @@ async function progress(stack: LiveStack, campaignId: string) {
   return row ?? { sent: 0, delivered: 0, other: 0 };
 }
 
+/** Postgres backends of the run's database: their pids, and its committed and rolled back transactions. */
+async function pgStats(stack: LiveStack) {
+  const backends = await stack.admin<{ pid: number }[]>`
+    select pid from pg_stat_activity where datname = ${stack.name} and pid <> pg_backend_pid()`;
+  const [db] = await stack.admin<{ xacts: number }[]>`
+    select (xact_commit + xact_rollback)::int as xacts from pg_stat_database where datname = ${stack.name}`;
+  const cpu = new Map<number, number>();
+  for (const b of backends) {
+    try {
+      cpu.set(b.pid, cpuMs(b.pid));
+    } catch {
+      // A backend that ended meanwhile.
+    }
+  }
+  return { cpu, xacts: db?.xacts ?? 0 };
+}
+/** Postgres CPU spent between two snapshots, ms (backends present in both; connections kept by the pools). */
+function pgCpuBetween(a: Map<number, number>, b: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, end] of b) ms += end - (a.get(pid) ?? end);
+  return ms;
+}
+
 /** Starts a zero-gap campaign of `recipients` and waits until its rows are `sent` (then `delivered`). */
 async function runCampaign(stack: LiveStack, recipients: number) {
   const { id, phones } = await stack.campaign(recipients, NO_GAPS);
+  const pg0 = await pgStats(stack);
   const c0 = { worker: cpuMs(stack.pids.worker), orchestrator: cpuMs(stack.pids.orchestrator) };
   const t0 = performance.now();
   const started = await stack.call("POST", `/campaigns/${id}/start`, { now: true });
@@ -71,18 +113,25 @@ async function runCampaign(stack: LiveStack, recipients: number) {
     "delivered",
   );
   await sleep(500);
+  const workerMs = (cpuMs(stack.pids.worker) - c0.worker) / recipients;
+  const orchestratorMs = (cpuMs(stack.pids.orchestrator) - c0.orchestrator) / recipients;
+  const pg1 = await pgStats(stack);
   return {
     phones,
     seconds,
-    workerMs: (cpuMs(stack.pids.worker) - c0.worker) / recipients,
-    orchestratorMs: (cpuMs(stack.pids.orchestrator) - c0.orchestrator) / recipients,
+    workerMs,
+    orchestratorMs,
+    pgMs: pgCpuBetween(pg0.cpu, pg1.cpu) / recipients,
+    pgXacts: (pg1.xacts - pg0.xacts) / recipients,
   };
 }
 
+type Bare = Awaited<ReturnType<typeof startBareLoop>> & { account: string };
+
 /** The bare loop to `phones` (one message each), CPU per message until wa-sim saw all of them delivered. */
-async function runBare(stack: LiveStack, bare: Awaited<ReturnType<typeof startBareLoop>>, phones: string[]) {
+async function runBare(stack: LiveStack, bare: Bare, phones: string[]) {
   const delivered = () =>
-    stack.sim.groundTruth.messages({ account: BARE_ACCOUNT }).filter((m) => m.deliveredAt !== undefined).length;
+    stack.sim.groundTruth.messages({ account: bare.account }).filter((m) => m.deliveredAt !== undefined).length;
   const base = delivered();
   const c0 = cpuMs(bare.pid);
   const t0 = performance.now();
@@ -97,42 +146,74 @@ async function runBare(stack: LiveStack, bare: Awaited<ReturnType<typeof startBa
   return { seconds, cpuMs: (cpuMs(bare.pid) - c0) / phones.length };
 }
 
+type Target = { label: string; stack: LiveStack; bare: Bare };
+type Round = Awaited<ReturnType<typeof runCampaign>> & { bareMs: number; bareSeconds: number };
+
+async function measure(t: Target) {
+  // What the worker spends with nothing to send (sweeps, heartbeats, keep-alives): part of any per-message figure
+  // taken over a wall-clock window, the larger the slower the run.
+  const idle0 = { worker: cpuMs(t.stack.pids.worker), bare: cpuMs(t.bare.pid) };
+  await sleep(IDLE_MS);
+  const idle = (cpuMs(t.stack.pids.worker) - idle0.worker) / (IDLE_MS / 1000);
+  const bareIdle = (cpuMs(t.bare.pid) - idle0.bare) / (IDLE_MS / 1000);
+  const engine = await runCampaign(t.stack, RECIPIENTS);
+  const bare = await runBare(t.stack, t.bare, engine.phones);
+  const round: Round = { ...engine, bareMs: bare.cpuMs, bareSeconds: bare.seconds };
+  const active = engine.workerMs - (idle * engine.seconds) / RECIPIENTS;
+  const bareActive = bare.cpuMs - (bareIdle * bare.seconds) / RECIPIENTS;
+  console.log(
+    `[${t.label}] ${RECIPIENTS} over ${SENDERS} numbers in ${engine.seconds.toFixed(1)} s: ${round2(RECIPIENTS / engine.seconds, 1)} msg/s; CPU ms/message worker ${round2(engine.workerMs)}, bare ${round2(bare.cpuMs)} (${bare.seconds.toFixed(1)} s) → ${round2(engine.workerMs / bare.cpuMs)}×; idle ms/s worker ${round2(idle)}, bare ${round2(bareIdle)}; above idle ${round2(active)} vs ${round2(bareActive)} → ${round2(active / bareActive)}×; orchestrator ${round2(engine.orchestratorMs)}; Postgres ${round2(engine.pgMs)} ms and ${round2(engine.pgXacts, 1)} transactions per message`,
+  );
+  return round;
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const stack = await startLiveStack({ senders: SENDERS });
-  console.log(`stack up with ${SENDERS} paired numbers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const bare = await startBareLoop(stack.sim, BARE_ACCOUNT);
+  const sim = await Simulator.start({
+    seed: "bench-throughput",
+    contactDefaults: { deliveryDelayMs: 30, readDelayMs: null },
+  });
+  onCleanup(() => sim.close());
+  const targets: Target[] = [];
+  const up = async (label: string, stack: LiveStack, bareAccount: string) => {
+    const bare = { ...(await startBareLoop(sim, bareAccount)), account: bareAccount };
+    targets.push({ label, stack, bare });
+    console.log(`[${label}] stack up with ${SENDERS} paired numbers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  };
+  await up("current", await startLiveStack({ senders: SENDERS, sim }), BARE_ACCOUNT);
+  if (values.baseline) {
+    const base = await startLiveStack({
+      senders: SENDERS,
+      sim,
+      codeRoot: values.baseline,
+      accountBase: 1_000,
+      campaignBase: 4,
+    });
+    await up("baseline", base, BASELINE_BARE_ACCOUNT);
+  }
   try {
     // Warm-up, not measured: JIT, the numbers' own device lists, connections and caches of both sides.
-    const warm = await runCampaign(stack, SENDERS * 2);
-    await runBare(stack, bare, warm.phones);
-    // What the worker spends with nothing to send (sweeps, heartbeats, keep-alives): part of any per-message figure
-    // taken over a wall-clock window, the larger the slower the run.
-    const idle0 = { worker: cpuMs(stack.pids.worker), bare: cpuMs(bare.pid) };
-    await sleep(IDLE_MS);
-    const idlePerSecond = (cpuMs(stack.pids.worker) - idle0.worker) / (IDLE_MS / 1000);
-    const bareIdlePerSecond = (cpuMs(bare.pid) - idle0.bare) / (IDLE_MS / 1000);
-    const engine = await runCampaign(stack, RECIPIENTS);
-    const baseline = await runBare(stack, bare, engine.phones);
-    const ratio = engine.workerMs / baseline.cpuMs;
-    console.log(
-      `campaign of ${RECIPIENTS} over ${SENDERS} numbers, zero gaps: every row sent in ${engine.seconds.toFixed(1)} s`,
-    );
-    console.log(`throughput: ${round(RECIPIENTS / engine.seconds, 1)} messages/s (server ack received, row 'sent')`);
-    console.log(
-      `CPU ms/message: engine (worker) ${round(engine.workerMs)}, bare Baileys loop ${round(baseline.cpuMs)} (its ${RECIPIENTS} in ${baseline.seconds.toFixed(1)} s); ratio ${round(ratio)}× — goal ≤ 1.3×: ${ratio <= 1.3 ? "met" : "NOT met"}`,
-    );
-    const engineActive = engine.workerMs - (idlePerSecond * engine.seconds) / RECIPIENTS;
-    const bareActive = baseline.cpuMs - (bareIdlePerSecond * baseline.seconds) / RECIPIENTS;
-    console.log(
-      `CPU when idle, ms/s: worker ${round(idlePerSecond)}, bare ${round(bareIdlePerSecond)}; above idle, ms/message: engine ${round(engineActive)}, bare ${round(bareActive)}; ratio ${round(engineActive / bareActive)}×`,
-    );
-    console.log(
-      `orchestrator CPU ms/message (planning, ticks, progress; not in the ratio): ${round(engine.orchestratorMs)}`,
-    );
+    for (const t of targets) {
+      const warm = await runCampaign(t.stack, SENDERS * 2);
+      await runBare(t.stack, t.bare, warm.phones);
+    }
+    const results = new Map<string, Round[]>(targets.map((t) => [t.label, []]));
+    // Interleaved, so both see the same minutes of a noisy machine.
+    for (let r = 0; r < ROUNDS; r++) for (const t of targets) results.get(t.label)?.push(await measure(t));
+    for (const [label, rounds] of results) {
+      const rate = median(rounds.map((x) => RECIPIENTS / x.seconds));
+      const worker = median(rounds.map((x) => x.workerMs));
+      const bare = median(rounds.map((x) => x.bareMs));
+      const ratio = median(rounds.map((x) => x.workerMs / x.bareMs));
+      console.log(
+        `${label}: median of ${rounds.length}: ${round2(rate, 1)} messages/s (server ack received, row 'sent'); CPU ms/message: engine (worker) ${round2(worker)}, bare Baileys loop ${round2(bare)}; ratio ${round2(ratio)}× — goal ≤ 1.3×: ${ratio <= 1.3 ? "met" : "NOT met"}; Postgres ${round2(median(rounds.map((x) => x.pgMs)))} ms/message, ${round2(median(rounds.map((x) => x.pgXacts)), 1)} transactions/message`,
+      );
+    }
   } finally {
-    bare.close();
-    await stack.close();
+    for (const t of targets) {
+      t.bare.close();
+      await t.stack.close();
+    }
   }
 }
 

@@ -176,11 +176,9 @@ export async function setNextSendAt(db: Db, instanceId: string, at: Date): Promi
 }
 
 /** What the instance sent in the last hour and day (every campaign and direct sends), and the oldest of each. */
-export async function sentWindowCounts(
-  db: Db,
-  instanceId: string,
-  now: Date,
-): Promise<{ hour: number; day: number; oldestHour: Date | null; oldestDay: Date | null }> {
+export type SentWindow = { hour: number; day: number; oldestHour: Date | null; oldestDay: Date | null };
+
+export async function sentWindowCounts(db: Db, instanceId: string, now: Date): Promise<SentWindow> {
   const [row] = await db<{ hour: number; day: number; oldestHour: Date | null; oldestDay: Date | null }[]>`
     select count(*) filter (where sending_at > ${now}::timestamptz - interval '1 hour')::int as hour,
       count(*)::int as day,
@@ -192,10 +190,9 @@ export async function sentWindowCounts(
 }
 
 /** Pairing age and caps of an instance. */
-export async function instanceCapsInfo(
-  db: Db,
-  instanceId: string,
-): Promise<{ hourlyCap: number | null; dailyCap: number | null; pairedAt: Date | null }> {
+export type CapsInfo = { hourlyCap: number | null; dailyCap: number | null; pairedAt: Date | null };
+
+export async function instanceCapsInfo(db: Db, instanceId: string): Promise<CapsInfo> {
   const [row] = await db<{ hourlyCap: number | null; dailyCap: number | null; pairedAt: Date | null }[]>`
     select hourly_cap as "hourlyCap", daily_cap as "dailyCap",
       (select min(e.created_at) from public.instance_events e where e.instance_id = i.id and e.to_status = 'connected')
@@ -245,9 +242,13 @@ export async function campaignRunning(db: Db, campaignId: string, instanceId?: s
   return row?.yes ?? false;
 }
 
-/** Stores the text as rendered for this person on the claimed row (what is sent is what is stored). */
-export async function setRenderedBody(db: Db, id: number, body: string): Promise<boolean> {
-  const r = await db`update public.outbound_messages set body = ${body} where id = ${id} and state = 'claimed'`;
+/**
+ * Stores the text as rendered for this person on the claimed row (what is sent is what is stored); with
+ * `instanceId`, only on that instance's claim.
+ */
+export async function setRenderedBody(db: Db, id: number, body: string, instanceId?: string): Promise<boolean> {
+  const r = await db`update public.outbound_messages set body = ${body}
+    where id = ${id} and state = 'claimed' and (${instanceId ?? null}::uuid is null or instance_id = ${instanceId ?? null}::uuid)`;
   return r.count === 1;
 }
 

@@ -16,7 +16,7 @@ import type { Redis } from "ioredis";
 import type { Sender } from "../messaging/index.ts";
 import type { SessionsPort } from "../sessions/index.ts";
 import { createLead } from "./lead.ts";
-import { createChainStep, type StepResult } from "./step.ts";
+import { createChainStep, type PendingSettle, type StepResult } from "./step.ts";
 
 export { createChainStep, type PendingWrite, type StepResult } from "./step.ts";
 
@@ -134,11 +134,16 @@ export function createOutreach(deps: {
    */
   async function runStep(instanceId: string): Promise<void> {
     const started = Date.now();
+    // A step's settle (the number's next slot) rides with the next step's transaction while the steps run back to
+    // back; the last one is stored before the chain is armed again.
+    let carry: PendingSettle | undefined;
     for (let i = 1; ; i++) {
       armed.set(instanceId, { at: Date.now() });
-      const result = await chain.step(instanceId);
+      const result = await chain.step(instanceId, new Date(), { deferSettle: true, ...(carry ? { carry } : {}) });
+      carry = result.pending;
       const dueNow = !result.write && result.next !== null && result.next.getTime() <= Date.now();
       if (dueNow && !closing && i < INLINE_STEPS && Date.now() - started < INLINE_BUDGET_MS) continue;
+      if (carry) await chain.flush(carry);
       armed.delete(instanceId);
       await follow(instanceId, result);
       return;

@@ -16,25 +16,21 @@ import {
   ZPacing,
 } from "@mirage/contracts/campaigns";
 import type { Database } from "@mirage/db";
+import { asServiceBatched, type Batched } from "@mirage/db/batched-tx";
 import { findSendBlock } from "@mirage/db/messaging-settings";
 import { claimForSend, type SendBlock, type SendWork } from "@mirage/db/outbound-messages";
 import {
+  type CapsInfo,
   type ChainCandidate,
   claimedCampaignMessage,
-  dueForInstance,
   holidaySet,
-  instanceCapsInfo,
-  lockPacing,
-  lockPacingForStep,
   nextDueAt,
-  personForSend,
   postpone,
   savePacing,
-  sentWindowCounts,
-  setNextSendAt,
   setRenderedBody,
   skipQueued,
 } from "@mirage/db/outreach";
+import { readForStep, reserveSlotIfClaimed, settlePacing } from "@mirage/db/outreach-step";
 import type { Logger } from "@mirage/logger";
 import { parsePhone } from "@mirage/phone";
 import { renderTemplate, seededRandom } from "@mirage/templates";
@@ -60,7 +56,18 @@ export type StepResult = {
   write?: PendingWrite;
   /** When a write step's frame was written to the socket (only when it wrote). */
   writtenAt?: Date;
+  /**
+   * The number's next slot, not yet stored (a step asked to `deferSettle`): the caller hands it to the next step
+   * (`carry`), which stores it in its own transaction, or stores it with `flush`.
+   */
+  pending?: PendingSettle;
 };
+
+/** A settle not yet stored: the number's next slot, and whether a message was written (see `settlePacing`). */
+export type PendingSettle = { instanceId: string; next: Date; written: boolean };
+
+/** How a step runs inside a run of back-to-back steps (zero gaps): see `StepResult.pending`. */
+export type StepOptions = { carry?: PendingSettle; deferSettle?: boolean };
 
 /** A message the pick claimed, rendered for its recipient, with the blacklist/consent verdict of the claim. */
 type ClaimedWork = SendWork & { block: SendBlock | null };
@@ -68,12 +75,16 @@ type ClaimedWork = SendWork & { block: SendBlock | null };
 // Stored settings were validated by the API; a row written otherwise (seed, hand edit) falls back to defaults.
 const or = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }, v: unknown): T =>
   (schema.safeParse(v ?? {}).data ?? schema.safeParse({}).data) as T;
-const settings = (c: ChainCandidate) => ({
+const parseSettings = (c: ChainCandidate) => ({
   pacing: or<TPacing>(ZPacing, c.pacing),
   caps: or<TCaps>(ZCaps, c.caps),
   schedule: or<TCampaignSchedule>(ZCampaignSchedule, c.schedule),
   quietHours: c.quietHours?.start && c.quietHours.end ? { start: c.quietHours.start, end: c.quietHours.end } : null,
 });
+type Settings = ReturnType<typeof parseSettings>;
+
+/** Candidates read per step: a few, so recipients whose window is closed are stepped over in one pass. */
+const CANDIDATES = 4;
 
 const countryOf = (phone: string | null): string | null => {
   if (!phone) return null;
@@ -94,13 +105,21 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
 
   // A number's own caps and pairing date change rarely (an admin's edit): read once per CAPS_INFO_TTL_MS per number
   // instead of on every step.
-  const capsCache = new Map<string, { at: number; info: Awaited<ReturnType<typeof instanceCapsInfo>> }>();
-  const capsInfo = async (tx: Parameters<typeof instanceCapsInfo>[0], instanceId: string) => {
+  const capsCache = new Map<string, { at: number; info: CapsInfo }>();
+  const cachedCaps = (instanceId: string) => {
     const hit = capsCache.get(instanceId);
-    if (hit && Date.now() - hit.at < CAPS_INFO_TTL_MS) return hit.info;
-    const info = await instanceCapsInfo(tx, instanceId);
-    capsCache.set(instanceId, { at: Date.now(), info });
-    return info;
+    return hit && Date.now() - hit.at < CAPS_INFO_TTL_MS ? hit.info : undefined;
+  };
+  // A campaign's stored settings, parsed once per version (keyed by the stored JSON) instead of on every step.
+  const settingsCache = new Map<string, { key: string; value: Settings }>();
+  const settings = (c: ChainCandidate): Settings => {
+    const key = JSON.stringify([c.pacing, c.caps, c.schedule, c.quietHours]);
+    const hit = settingsCache.get(c.campaignId);
+    if (hit?.key === key) return hit.value;
+    const value = parseSettings(c);
+    if (settingsCache.size > 1_000) settingsCache.clear();
+    settingsCache.set(c.campaignId, { key, value });
+    return value;
   };
 
   /** The campaign's checks were made in the pick's transaction, the same moment the row was claimed. */
@@ -110,26 +129,30 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
    * After a send attempt: the number's next slot. Written → the gap counts from the write; nothing written → the
    * reserved gap is given back and the next recipient may go now (a moment later when the number cannot send).
    */
-  async function settle(instanceId: string, outcome: SendOutcome | undefined, gapMs: number): Promise<StepResult> {
+  async function settle(
+    instanceId: string,
+    outcome: SendOutcome | undefined,
+    gapMs: number,
+    defer = false,
+  ): Promise<StepResult> {
     const after = new Date();
-    if (outcome?.outcome !== "sending") {
-      await db.asService(async (tx) => {
-        const p = await lockPacing(tx, instanceId);
-        await savePacing(tx, instanceId, {
-          ...p,
-          nextSendAt: after,
-          sendsSinceBreak: Math.max(0, p.sendsSinceBreak - 1),
-        });
-      });
-      if (outcome?.outcome === "deferred" && outcome.reason !== "not_hosted") {
-        return { next: new Date(after.getTime() + 2_000), outcome };
-      }
-      return { next: after, outcome };
+    const written = outcome?.outcome === "sending";
+    const next = written ? new Date(after.getTime() + gapMs) : after;
+    const pending: PendingSettle = { instanceId, next, written };
+    // One statement, one round trip (begin and commit travel with it); or none, when the next step stores it.
+    if (!defer) await flush(pending);
+    const result: StepResult = { next, outcome };
+    if (outcome?.outcome === "sending")
+      log.debug({ instanceId, messageId: outcome.messageId }, "campaign message sent");
+    else if (outcome?.outcome === "deferred" && outcome.reason !== "not_hosted") {
+      result.next = new Date(after.getTime() + 2_000);
     }
-    log.debug({ instanceId, messageId: outcome.messageId }, "campaign message sent");
-    const next = new Date(after.getTime() + gapMs);
-    await db.asService((tx) => setNextSendAt(tx, instanceId, next));
-    return { next, outcome };
+    return defer ? { ...result, pending } : result;
+  }
+
+  /** Stores a settle a step left pending. */
+  async function flush(pending: PendingSettle): Promise<void> {
+    await db.asServicePipelined((tx) => settlePacing(tx, pending.instanceId, pending.next, pending.written));
   }
 
   /**
@@ -166,25 +189,44 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     return writtenAt ? { ...result, writtenAt } : result;
   }
 
-  async function step(instanceId: string, now = new Date()): Promise<StepResult> {
+  async function step(instanceId: string, now = new Date(), opts: StepOptions = {}): Promise<StepResult> {
     // A number that cannot send takes no step (its chain ends here): the sweep arms it again once it can, and the
     // campaign tick hands its recipients to other numbers if it stays unable.
     const ready = sessions.canSend(instanceId);
-    if (!ready.ok) return { next: null, outcome: { outcome: "waiting", reason: ready.reason } };
+    if (!ready.ok) {
+      if (opts.carry) await flush(opts.carry);
+      return { next: null, outcome: { outcome: "waiting", reason: ready.reason } };
+    }
+    // The previous step's settle, stored first in this step's transaction (before the lock: same row, same order).
+    const carry = opts.carry?.instanceId === instanceId ? opts.carry : undefined;
+    if (opts.carry && !carry) await flush(opts.carry);
 
     type Pick = { work: ClaimedWork; typingMs: number; gapMs: number } | { wait: Date | null; reason: string };
     // One transaction under the number's pacing lock: the recipient picked, checked for this person (stop-on-reply,
-    // the text rendered for them), claimed and the slot reserved — a few statements, one commit.
-    const pick = await db.asService(async (tx): Promise<Pick> => {
-      const pacing = await lockPacingForStep(tx, instanceId);
-      if (pacing.nextSendAt.getTime() > now.getTime() + 25) return { wait: pacing.nextSendAt, reason: "pacing" };
+    // the text rendered for them), claimed and the slot reserved. Two round trips: the reads (with `begin`), then the
+    // claim, the rendered text and the slot (with `commit`); the slot is reserved only if the claim succeeded.
+    const cachedCapsInfo = cachedCaps(instanceId);
+    const pick = await asServiceBatched(db, async (tx): Promise<Batched<Pick>> => {
+      const read = await readForStep(tx, {
+        instanceId,
+        now,
+        limit: CANDIDATES,
+        withCapsInfo: !cachedCapsInfo,
+        ...(carry ? { settle: carry } : {}),
+      });
+      if (read.capsInfo) capsCache.set(instanceId, { at: Date.now(), info: read.capsInfo });
+      const { pacing, candidates, sent } = read;
+      const capsInfo = read.capsInfo ?? cachedCapsInfo;
+      if (pacing.nextSendAt.getTime() > now.getTime() + 25)
+        return { value: { wait: pacing.nextSendAt, reason: "pacing" } };
       // The previous message is still being typed or written (its write job continues the chain when it runs).
-      if (pacing.inFlight) return { wait: new Date(now.getTime() + 2_000), reason: "in_flight" };
-      const candidates = await dueForInstance(tx, instanceId, now, 8);
+      if (pacing.inFlight) return { value: { wait: new Date(now.getTime() + 2_000), reason: "in_flight" } };
       if (candidates.length === 0) {
         const at = await nextDueAt(tx, instanceId);
-        return { wait: at, reason: "nothing_due" };
+        return { value: { wait: at, reason: "nothing_due" } };
       }
+      // Postponements and skips need no answer: they leave with the commit.
+      const writes: Promise<unknown>[] = [];
       for (const c of candidates) {
         const s = settings(c);
         if (c.endsAt && c.endsAt.getTime() <= now.getTime()) continue;
@@ -199,65 +241,62 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
         };
         if (!checkSendTime(now, rules).ok) {
           const at = nextSendTime(now, rules);
-          if (at === null || (c.endsAt && at >= c.endsAt)) await skipQueued(tx, c.id, "window_never_opens");
-          else await postpone(tx, c.id, at);
+          if (at === null || (c.endsAt && at >= c.endsAt)) writes.push(skipQueued(tx, c.id, "window_never_opens"));
+          else writes.push(postpone(tx, c.id, at));
           continue;
         }
-        const caps = effectiveCaps(s.caps, await capsInfo(tx, instanceId), now);
-        const sent = await sentWindowCounts(tx, instanceId, now);
+        const caps = effectiveCaps(s.caps, capsInfo ?? { hourlyCap: null, dailyCap: null, pairedAt: null }, now);
         let capUntil: Date | null = null;
         if (sent.day >= caps.perDay && sent.oldestDay) capUntil = new Date(sent.oldestDay.getTime() + 86_400_000);
         else if (sent.hour >= caps.perHour && sent.oldestHour)
           capUntil = new Date(sent.oldestHour.getTime() + 3_600_000);
         if (capUntil) {
-          await savePacing(tx, instanceId, { ...pacing, nextSendAt: capUntil });
-          return { wait: capUntil, reason: "cap" };
+          writes.push(savePacing(tx, instanceId, { ...pacing, nextSendAt: capUntil }));
+          return { value: { wait: capUntil, reason: "cap" }, writes };
         }
         // The campaign's checks for this person, at pick time (the write step checks again): no reply since
         // planning with stop-on-reply (the campaign is running with this number active: the pick's own query).
-        const { replied, contact } = await personForSend(tx, {
-          orgId: c.orgId,
-          phone: c.recipientPhone,
-          lid: c.recipientLid,
-          since: c.createdAt,
-          stopOnReply: c.stopOnReply,
-          contactId: c.contactId,
-        });
-        if (replied) {
-          await skipQueued(tx, c.id, "replied");
+        if (c.replied) {
+          writes.push(skipQueued(tx, c.id, "replied"));
           continue;
         }
         const random = seededRandom(`${c.campaignId}:${c.contactId ?? c.recipientPhone}`);
-        const text = renderTemplate(c.body, contact ?? { phone: c.recipientPhone ?? "" }, random).text.trim();
+        const text = renderTemplate(c.body, c.contact ?? { phone: c.recipientPhone ?? "" }, random).text.trim();
         if (text.length === 0) {
-          await skipQueued(tx, c.id, "empty_text");
+          writes.push(skipQueued(tx, c.id, "empty_text"));
           continue;
-        }
-        // Claimed by nobody else (moved to another number or cancelled since the query: the next candidate).
-        const claimed = await claimForSend(tx, { instanceId, messageId: c.id });
-        if (!claimed) continue;
-        const { block, ...work } = claimed;
-        // What is sent is what is stored.
-        if (text !== work.body) {
-          await setRenderedBody(tx, work.id, text);
-          work.body = text;
         }
         // The slot: typing (proportional to the text as this person gets it), then the drawn gap (or a break).
         const breakAfter = pacing.breakAfter > 0 ? pacing.breakAfter : drawBreakAfter(s.pacing);
         const gap = nextGap(s.pacing, pacing.sendsSinceBreak + 1, breakAfter);
         const typingMs = typingTime(text, s.pacing);
-        // Held while this message is in flight (a number sends one message at a time, whatever the lookup and
-        // typing take); set to the write + the gap once it is written. A crash leaves the hold to expire.
-        await savePacing(tx, instanceId, {
-          nextSendAt: new Date(now.getTime() + typingMs + gap.gapMs + IN_FLIGHT_HOLD_MS),
-          sendsSinceBreak: gap.isBreak ? 0 : pacing.sendsSinceBreak + 1,
-          breakAfter: gap.isBreak ? drawBreakAfter(s.pacing) : breakAfter,
-          sent: true,
+        // Claimed by nobody else (moved to another number or cancelled since the query: nothing is reserved, and the
+        // chain looks again at once). What is sent is what is stored. The slot is held while this message is in
+        // flight (a number sends one message at a time, whatever the lookup and typing take); set to the write +
+        // the gap once it is written. A crash leaves the hold to expire.
+        const claim = claimForSend(tx, { instanceId, messageId: c.id });
+        if (text !== c.body) writes.push(setRenderedBody(tx, c.id, text, instanceId));
+        writes.push(
+          reserveSlotIfClaimed(tx, {
+            instanceId,
+            messageId: c.id,
+            pacing: {
+              nextSendAt: new Date(now.getTime() + typingMs + gap.gapMs + IN_FLIGHT_HOLD_MS),
+              sendsSinceBreak: gap.isBreak ? 0 : pacing.sendsSinceBreak + 1,
+              breakAfter: gap.isBreak ? drawBreakAfter(s.pacing) : breakAfter,
+            },
+          }),
+        );
+        writes.push(claim);
+        const value = claim.then((claimed): Pick => {
+          if (!claimed) return { wait: now, reason: "stepped_over" };
+          const { block, ...work } = claimed;
+          return { work: { ...work, body: text, block }, typingMs, gapMs: gap.gapMs };
         });
-        return { work: { ...work, block }, typingMs, gapMs: gap.gapMs };
+        return { value, writes };
       }
       // Every candidate was postponed or skipped: look again at once.
-      return { wait: now, reason: "stepped_over" };
+      return { value: { wait: now, reason: "stepped_over" }, writes };
     });
 
     if ("wait" in pick) return { next: pick.wait, outcome: { outcome: "waiting", reason: pick.reason } };
@@ -269,7 +308,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
         { guard: pickedGuard, notOnWhatsApp: "skip", typingMs: 0 },
         { block: block ?? undefined },
       );
-      return settle(instanceId, outcome, pick.gapMs);
+      return settle(instanceId, outcome, pick.gapMs, opts.deferSettle);
     }
     // "typing…" is a step of the chain: shown now, the write is its own delayed job (nothing sleeps in a job).
     const composing = await sender.compose(work, { guard: pickedGuard, notOnWhatsApp: "skip" });
@@ -281,7 +320,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
     };
   }
 
-  return { step, write };
+  return { step, write, flush };
 }
 
 export type ChainStep = ReturnType<typeof createChainStep>;

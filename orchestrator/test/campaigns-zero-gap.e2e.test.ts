@@ -1,0 +1,161 @@
+/**
+ * A campaign with zero gaps and no typing, end to end (the real orchestrator, a real worker process with real Baileys
+ * sockets on wa-sim): the engine then runs a number's steps back to back in one job, each message written inline and
+ * each step's settle carried into the next step's transaction. Exactly once through a pause and a SIGKILL,
+ * blacklist and opt-out honoured, and every number's pacing row settled when its run of steps ends.
+ */
+import { type E2eStack, pairByQr, startE2eStack } from "@mirage/testing/e2e-stack";
+import type { OrgFixture } from "@mirage/testing/fixtures";
+import type { TestDatabase } from "@mirage/testing/postgres";
+import type { ReceivedMessage, Simulator } from "@mirage/wa-sim";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inProcessOrchestrator } from "./e2e.ts";
+import { api, type Json } from "./harness.ts";
+
+const ACCOUNTS = ["5511966230001", "5511966230002"];
+const NO_GAPS = {
+  gapMs: { min: 0, max: 0 },
+  breakEvery: { min: 0, max: 0 },
+  breakMs: { min: 0, max: 0 },
+  typingMsPerChar: 0,
+  typingMs: { min: 0, max: 0 },
+};
+
+let stack: E2eStack;
+let t: TestDatabase;
+let a: OrgFixture;
+let sim: Simulator;
+let url: string;
+let marketer: string;
+const instances: string[] = [];
+
+const org = (p: string) => `/api/v1/orgs/${a.orgId}${p}`;
+const post = (p: string, body: unknown) => api({ url }, "post", org(p), { token: marketer, body });
+const campaignOf = async (id: string): Promise<Json> =>
+  (await api({ url }, "get", org(`/campaigns/${id}`), { token: marketer })).body;
+const received = (): ReceivedMessage[] => ACCOUNTS.flatMap((acc) => sim.groundTruth.messages({ account: acc }));
+
+/** Waits until `count()` reaches `n` for as long as it keeps growing (a loaded machine only slows sending down). */
+async function waitForCount(count: () => Promise<number> | number, n: number, what: string, stallMs = 90_000) {
+  let last = -1;
+  let since = Date.now();
+  for (;;) {
+    const now = await count();
+    if (now >= n) return;
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since > stallMs) {
+      throw new Error(`${what}: stuck at ${now} of ${n} for ${stallMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  stack = await startE2eStack({
+    name: "camp0",
+    orgs: ["camp-zero-gap"],
+    sim: { contactDefaults: { deliveryDelayMs: 30, readDelayMs: null } },
+    orchestrator: inProcessOrchestrator({
+      WEBHOOK_WORKER_ENABLED: "false",
+      IMPORT_WORKER_ENABLED: "false",
+      CAMPAIGN_TICK_MS: "300",
+      CAMPAIGN_PROGRESS_MS: "500",
+    }),
+    workerEnv: { DATABASE_POOL_MAX: "8", WORKER_TTL_MS: "4000", SEND_SWEEP_MS: "300", OUTREACH_SWEEP_MS: "300" },
+    workers: ["w-camp0"],
+    // A loaded 2-core machine can take more than a minute to start a worker process (tsx compiles it).
+    workersReadyMs: 180_000,
+  });
+  ({ t, sim, url } = stack);
+  [a] = stack.orgs as [OrgFixture];
+  marketer = await stack.token(a.users.marketer);
+  const admin = await stack.token(a.users.admin);
+  for (const [i, account] of ACCOUNTS.entries()) {
+    instances.push(
+      await pairByQr(stack, { org: a, token: admin, name: `sender-${i + 1}`, phone: account, timeoutMs: 120_000 }),
+    );
+  }
+}, 900_000);
+
+afterAll(() => stack?.close(), 60_000);
+
+describe("zero gaps, no typing", () => {
+  it("each allowed person gets exactly one message through a pause and a SIGKILL; paused, the pacing rows are settled", async () => {
+    const phones = Array.from({ length: 160 }, (_, i) => `+5511974${String(1_000_001 + i).slice(1)}`);
+    const list = await post("/lists", { name: "zero-gap" });
+    await t.admin`insert into public.contacts (org_id, phone_e164, name)
+      select ${a.orgId}, p, 'Pessoa' from unnest(${phones}::text[]) p`;
+    await t.admin`insert into public.contact_list_members (org_id, list_id, contact_id)
+      select ${a.orgId}, ${list.body.id}, id from public.contacts where org_id = ${a.orgId}`;
+    const blacklisted = phones.slice(20, 23);
+    await t.admin`insert into public.blacklist (org_id, phone_e164, source)
+      select ${a.orgId}, p, 'manual' from unnest(${blacklisted}::text[]) p`;
+    const tpl = await post("/templates", { name: "zero-gap", body: "Oi {{first_name|cliente}}, tudo bem?" });
+    const created = await post("/campaigns", {
+      name: "Zero gap",
+      templateId: tpl.body.id,
+      audience: { listIds: [list.body.id] },
+      senderIds: instances,
+      pacing: NO_GAPS,
+      caps: { perHour: 100_000, perDay: 100_000, warmup: false },
+      skipHolidays: false,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    expect((await post(`/campaigns/${id}/start`, { now: true })).body.status).toBe("running");
+
+    // A pause stops the back-to-back steps: nothing reaches WhatsApp from 2 s after it until the resume.
+    await waitForCount(() => received().length, 30, "30 sent");
+    const paused = await post(`/campaigns/${id}/pause`, {});
+    expect(paused.body.status).toBe("paused");
+    const pausedAt = new Date(paused.body.updatedAt).getTime();
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(received().filter((m) => m.receivedAt.getTime() > pausedAt + 2_000)).toEqual([]);
+    // The steps' settles were stored when the run of steps ended: no number holds an in-flight slot into the future.
+    const pacing = await t.admin<{ next: Date }[]>`
+      select next_send_at as next from public.outreach_senders where instance_id = any(${instances}::uuid[])`;
+    expect(pacing).toHaveLength(ACCOUNTS.length);
+    for (const p of pacing) expect(p.next.getTime()).toBeLessThanOrEqual(Date.now());
+    // Consent withdrawn after planning (while paused): checked again when the person's turn comes.
+    const optedOut = phones[150] as string;
+    await t.admin`update public.contacts set opted_out_at = now() where org_id = ${a.orgId} and phone_e164 = ${optedOut}`;
+    expect((await post(`/campaigns/${id}/resume`, {})).body.status).toBe("running");
+
+    // SIGKILL mid-run (a settle may be in flight or carried): the campaign still completes without a duplicate.
+    await waitForCount(() => received().length, 90, "90 sent");
+    await stack.stopWorker("w-camp0", "SIGKILL");
+    stack.startWorker("w-camp0");
+    await waitForCount(
+      async () => ((await campaignOf(id)).status === "completed" ? 1 : 0),
+      1,
+      "campaign completed",
+      180_000,
+    );
+
+    const rows = await t.admin<{ phone: string; state: string; reason: string | null }[]>`
+      select recipient_phone as phone, state::text, coalesce(skip_reason, error_code) as reason
+      from public.outbound_messages where campaign_id = ${id}`;
+    const state = new Map(rows.map((r) => [r.phone, r]));
+    let exact = 0;
+    for (const phone of phones) {
+      const got = sim.groundTruth.messages({ contact: phone.slice(1) });
+      expect(got.length, `${phone} received ${got.length}`).toBeLessThanOrEqual(1);
+      if (blacklisted.includes(phone)) {
+        expect(got).toEqual([]);
+        expect(state.get(phone)).toMatchObject({ state: "skipped", reason: "blacklisted" });
+      } else if (phone === optedOut) {
+        expect(got).toEqual([]);
+        expect(["skipped", "cancelled"]).toContain(state.get(phone)?.state);
+      } else if (got.length === 1) {
+        exact++;
+        expect(got[0]?.text).toBe("Oi Pessoa, tudo bem?");
+      } else {
+        // At most once: a message caught mid-write by the SIGKILL is `unknown`, never sent again.
+        expect(state.get(phone)?.state).toBe("unknown");
+      }
+    }
+    expect(exact).toBeGreaterThanOrEqual(156 - ACCOUNTS.length);
+  }, 900_000);
+});
