@@ -15,9 +15,11 @@ import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Sender } from "../messaging/index.ts";
 import type { SessionsPort } from "../sessions/index.ts";
+import { writeJobId } from "./job-ids.ts";
 import { createLead } from "./lead.ts";
 import { createChainStep, type PendingSettle, type StepResult } from "./step.ts";
 
+export { writeJobId, writeJobMessageId } from "./job-ids.ts";
 export { createChainStep, type PendingWrite, type StepResult } from "./step.ts";
 
 /**
@@ -116,7 +118,7 @@ export function createOutreach(deps: {
         dueAt,
       };
       await queue.add("write", data, {
-        jobId: `write-${instanceId}-${result.write.messageId}`,
+        jobId: writeJobId(instanceId, result.write.messageId),
         delay: dueAt - now,
         removeOnComplete: true,
         removeOnFail: true,
