@@ -4,12 +4,12 @@
  * each step's settle carried into the next step's transaction. Exactly once through a pause and a SIGKILL,
  * blacklist and opt-out honoured, and every number's pacing row settled when its run of steps ends.
  */
-import { type E2eStack, pairByQr, startE2eStack } from "@mirage/testing/e2e-stack";
+import type { E2eStack } from "@mirage/testing/e2e-stack";
 import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
 import type { ReceivedMessage, Simulator } from "@mirage/wa-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inProcessOrchestrator } from "./e2e.ts";
+import { startCampaignStack, waitForCount } from "./campaign-e2e.ts";
 import { api, type Json } from "./harness.ts";
 
 const ACCOUNTS = ["5511966230001", "5511966230002"];
@@ -35,48 +35,21 @@ const campaignOf = async (id: string): Promise<Json> =>
   (await api({ url }, "get", org(`/campaigns/${id}`), { token: marketer })).body;
 const received = (): ReceivedMessage[] => ACCOUNTS.flatMap((acc) => sim.groundTruth.messages({ account: acc }));
 
-/** Waits until `count()` reaches `n` for as long as it keeps growing (a loaded machine only slows sending down). */
-async function waitForCount(count: () => Promise<number> | number, n: number, what: string, stallMs = 90_000) {
-  let last = -1;
-  let since = Date.now();
-  for (;;) {
-    const now = await count();
-    if (now >= n) return;
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    } else if (Date.now() - since > stallMs) {
-      throw new Error(`${what}: stuck at ${now} of ${n} for ${stallMs} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
-  stack = await startE2eStack({
+  let ids: string[];
+  ({
+    stack,
+    a,
+    marketer,
+    instances: ids,
+  } = await startCampaignStack({
     name: "camp0",
-    orgs: ["camp-zero-gap"],
-    sim: { contactDefaults: { deliveryDelayMs: 30, readDelayMs: null } },
-    orchestrator: inProcessOrchestrator({
-      WEBHOOK_WORKER_ENABLED: "false",
-      IMPORT_WORKER_ENABLED: "false",
-      CAMPAIGN_TICK_MS: "300",
-      CAMPAIGN_PROGRESS_MS: "500",
-    }),
-    workerEnv: { DATABASE_POOL_MAX: "8", WORKER_TTL_MS: "4000", SEND_SWEEP_MS: "300", OUTREACH_SWEEP_MS: "300" },
-    workers: ["w-camp0"],
-    // A loaded 2-core machine can take more than a minute to start a worker process (tsx compiles it).
-    workersReadyMs: 180_000,
-  });
+    org: "camp-zero-gap",
+    worker: "w-camp0",
+    accounts: ACCOUNTS,
+  }));
   ({ t, sim, url } = stack);
-  [a] = stack.orgs as [OrgFixture];
-  marketer = await stack.token(a.users.marketer);
-  const admin = await stack.token(a.users.admin);
-  for (const [i, account] of ACCOUNTS.entries()) {
-    instances.push(
-      await pairByQr(stack, { org: a, token: admin, name: `sender-${i + 1}`, phone: account, timeoutMs: 120_000 }),
-    );
-  }
+  instances.push(...ids);
 }, 900_000);
 
 afterAll(() => stack?.close(), 60_000);

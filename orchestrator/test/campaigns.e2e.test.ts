@@ -4,14 +4,13 @@
  * assertions read. Exactly once across pause/resume and a SIGKILL of the worker, blacklist and opt-out honoured,
  * gaps drawn from the profile, quiet hours and holidays in the recipient's own zone, a banned number's share moved.
  */
-import { type E2eStack, pairByQr, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
+import { type E2eStack, waiter } from "@mirage/testing/e2e-stack";
 import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
 import type { ReceivedMessage, Simulator } from "@mirage/wa-sim";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gapsByAccount, waitForCompletion, waitForCount } from "./campaign-waits.ts";
-import { inProcessOrchestrator } from "./e2e.ts";
+import { gapsByAccount, startCampaignStack, waitForCompletion, waitForCount } from "./campaign-e2e.ts";
 import { api, type Json } from "./harness.ts";
 
 const ACCOUNTS = ["5511966220001", "5511966220002", "5511966220003"];
@@ -65,36 +64,22 @@ const FAST = {
 const NO_CAPS = { perHour: 100_000, perDay: 100_000, warmup: false };
 
 beforeAll(async () => {
-  stack = await startE2eStack({
+  let ids: string[];
+  ({
+    stack,
+    a,
+    marketer,
+    instances: ids,
+  } = await startCampaignStack({
     name: "camp",
-    orgs: ["camp-e2e"],
-    sim: { contactDefaults: { deliveryDelayMs: 30, readDelayMs: null } },
-    orchestrator: inProcessOrchestrator({
-      WEBHOOK_WORKER_ENABLED: "false",
-      IMPORT_WORKER_ENABLED: "false",
-      CAMPAIGN_TICK_MS: "300",
-      CAMPAIGN_PROGRESS_MS: "500",
-    }),
-    workerEnv: { DATABASE_POOL_MAX: "8", WORKER_TTL_MS: "4000", SEND_SWEEP_MS: "300", OUTREACH_SWEEP_MS: "300" },
-    workers: ["w-camp"],
-    // A loaded 2-core machine can take more than a minute to start a worker process (tsx compiles it).
-    workersReadyMs: 180_000,
-  });
+    org: "camp-e2e",
+    worker: "w-camp",
+    accounts: ACCOUNTS,
+  }));
   ({ t, sim, url } = stack);
-  [a] = stack.orgs as [OrgFixture];
-  marketer = await stack.token(a.users.marketer);
-  const admin = await stack.token(a.users.admin);
-  for (const [i, account] of ACCOUNTS.entries()) {
-    const id = await pairByQr(stack, {
-      org: a,
-      token: admin,
-      name: `sender-${i + 1}`,
-      phone: account,
-      // Pairing waits sized for a loaded 2-core machine.
-      timeoutMs: 120_000,
-    });
+  for (const [i, id] of ids.entries()) {
     instances.push(id);
-    accountOf.set(id, account);
+    accountOf.set(id, ACCOUNTS[i] as string);
   }
 }, 900_000);
 

@@ -1,7 +1,52 @@
-/** Waiting on campaigns in e2e tests: for as long as they make progress, with the database's state when they stop. */
+/**
+ * Campaign e2e tests' common ground: a stack with one worker hosting paired numbers, and waits that last for as long
+ * as a campaign makes progress (with the database's state when it stops).
+ */
+import { type E2eStack, pairByQr, startE2eStack } from "@mirage/testing/e2e-stack";
+import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { ReceivedMessage } from "@mirage/wa-sim";
 import type postgres from "postgres";
+import { inProcessOrchestrator } from "./e2e.ts";
 import type { Json } from "./harness.ts";
+
+/**
+ * The real orchestrator (tick every 300 ms) over Postgres and Redis, one real worker process `worker` (sweeps every
+ * 300 ms), wa-sim, and organization `org` with `accounts` (digits) paired by QR through the API as its admin, in
+ * order. Answers the stack, the organization, a marketer's token and the instance id of each account. Sized for a
+ * loaded 2-core machine (worker start and pairing waits of minutes).
+ */
+export async function startCampaignStack(opts: {
+  name: string;
+  org: string;
+  worker: string;
+  accounts: string[];
+}): Promise<{ stack: E2eStack; a: OrgFixture; marketer: string; instances: string[] }> {
+  const stack = await startE2eStack({
+    name: opts.name,
+    orgs: [opts.org],
+    sim: { contactDefaults: { deliveryDelayMs: 30, readDelayMs: null } },
+    orchestrator: inProcessOrchestrator({
+      WEBHOOK_WORKER_ENABLED: "false",
+      IMPORT_WORKER_ENABLED: "false",
+      CAMPAIGN_TICK_MS: "300",
+      CAMPAIGN_PROGRESS_MS: "500",
+    }),
+    workerEnv: { DATABASE_POOL_MAX: "8", WORKER_TTL_MS: "4000", SEND_SWEEP_MS: "300", OUTREACH_SWEEP_MS: "300" },
+    workers: [opts.worker],
+    // tsx compiles the worker process on start: more than a minute on a loaded machine.
+    workersReadyMs: 180_000,
+  });
+  const [a] = stack.orgs as [OrgFixture];
+  const marketer = await stack.token(a.users.marketer);
+  const admin = await stack.token(a.users.admin);
+  const instances: string[] = [];
+  for (const [i, account] of opts.accounts.entries()) {
+    instances.push(
+      await pairByQr(stack, { org: a, token: admin, name: `sender-${i + 1}`, phone: account, timeoutMs: 120_000 }),
+    );
+  }
+  return { stack, a, marketer, instances };
+}
 
 /** How a test reads its campaign: the superuser connection, the campaign through the API, its worker's liveness. */
 export type CampaignWatch = {
@@ -14,11 +59,16 @@ export type CampaignWatch = {
  * Waits until `count()` reaches `n` for as long as it keeps growing: a loaded machine only slows sending down; no
  * new message for `stallMs` fails.
  */
-export async function waitForCount(count: () => number, n: number, what: string, stallMs = 90_000): Promise<void> {
+export async function waitForCount(
+  count: () => Promise<number> | number,
+  n: number,
+  what: string,
+  stallMs = 90_000,
+): Promise<void> {
   let last = -1;
   let since = Date.now();
   for (;;) {
-    const now = count();
+    const now = await count();
     if (now >= n) return;
     if (now !== last) {
       last = now;
