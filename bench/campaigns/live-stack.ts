@@ -280,3 +280,11 @@ export async function startLiveStack(opts: {
   const pids = { orchestrator: orchestrator.pid ?? 0, worker: worker.pid ?? 0 };
   return { sim, admin, name, prefix, workerId, url, call, instances, accounts, campaign, pids, close };
 }
+
+/**
+ * The baseline of a side-by-side run: another checkout's stack (`codeRoot`) on the same simulator, with numbers and
+ * people of its own (accounts from 1,000 on, campaigns from 4 on), so both stacks can send at once.
+ */
+export function startBaselineStack(opts: { senders: number; sim: Simulator; codeRoot: string }) {
+  return startLiveStack({ ...opts, accountBase: 1_000, campaignBase: 4 });
+}

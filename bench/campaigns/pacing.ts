@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { Simulator } from "@mirage/wa-sim";
 import { writeJobMessageId } from "../../workers/src/outreach/job-ids.ts";
 import { intArg, onCleanup, percentile, shutdown } from "../lib.ts";
-import { type LiveStack, redisUrl, startLiveStack, waitFor } from "./live-stack.ts";
+import { type LiveStack, redisUrl, startBaselineStack, startLiveStack, waitFor } from "./live-stack.ts";
 
 const { values } = parseArgs({
   options: { senders: { type: "string" }, recipients: { type: "string" }, baseline: { type: "string" } },
@@ -61,13 +61,7 @@ async function main(): Promise<void> {
   onCleanup(() => sim.close());
   const stacks: [string, LiveStack][] = [["current", await startLiveStack({ senders: SENDERS, sim })]];
   if (values.baseline) {
-    const base = await startLiveStack({
-      senders: SENDERS,
-      sim,
-      codeRoot: values.baseline,
-      accountBase: 1_000,
-      campaignBase: 4,
-    });
+    const base = await startBaselineStack({ senders: SENDERS, sim, codeRoot: values.baseline });
     stacks.push(["baseline", base]);
   }
   console.log(`stack(s) up with ${SENDERS} paired numbers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { Simulator } from "@mirage/wa-sim";
 import { cpuMs, intArg, median, onCleanup, shutdown } from "../lib.ts";
 import { startBareLoop } from "../messaging/bare-loop.ts";
-import { type LiveStack, startLiveStack, waitFor } from "./live-stack.ts";
+import { type LiveStack, startBaselineStack, startLiveStack, waitFor } from "./live-stack.ts";
 
 const { values } = parseArgs({
   options: {
@@ -182,13 +182,7 @@ async function main(): Promise<void> {
   };
   await up("current", await startLiveStack({ senders: SENDERS, sim }), BARE_ACCOUNT);
   if (values.baseline) {
-    const base = await startLiveStack({
-      senders: SENDERS,
-      sim,
-      codeRoot: values.baseline,
-      accountBase: 1_000,
-      campaignBase: 4,
-    });
+    const base = await startBaselineStack({ senders: SENDERS, sim, codeRoot: values.baseline });
     await up("baseline", base, BASELINE_BARE_ACCOUNT);
   }
   try {
