@@ -9,6 +9,7 @@ import makeWASocket, {
 export type { WASocket };
 
 import type { SocketTuning } from "./host-options.ts";
+import { withSharedContextStorage } from "./shared-context-storage.ts";
 import type { WaTarget } from "./types.ts";
 
 /** The WhatsApp Web version bundled with Baileys; configurable because a stale one is refused with 405. */
@@ -36,24 +37,28 @@ export function createWaSocket(
   if (target.kind === "simulator" && installedRoot !== target.rootPublicKeyHex) {
     throw new Error("prepareTarget(target) must run before sockets are created in simulator mode");
   }
-  const sock = makeWASocket({
-    auth,
-    // Never fetched online (fetchLatestBaileysVersion would reach GitHub): pinned, overridable by config.
-    version: target.version ?? BUNDLED_WA_VERSION,
-    logger,
-    browser: Browsers.ubuntu("Mirage"),
-    // Keep the phone receiving notifications, and skip history entirely: it is the biggest memory cost with many
-    // sessions, and while Baileys waits for it on a first login it holds back events (receipts, acks) for up to
-    // 20 s. LID mappings then come from device-list queries (usync) instead of the history bootstrap.
-    markOnlineOnConnect: false,
-    syncFullHistory: false,
-    shouldSyncHistoryMessage: () => false,
-    generateHighQualityLinkPreview: false,
-    connectTimeoutMs: tuning.connectTimeoutMs ?? 20_000,
-    ...(tuning.qrTimeoutMs ? { qrTimeout: tuning.qrTimeoutMs } : {}),
-    ...(tuning.keepAliveIntervalMs ? { keepAliveIntervalMs: tuning.keepAliveIntervalMs } : {}),
-    ...(target.kind === "simulator" ? { waWebSocketUrl: target.url } : {}),
-  });
+  // Baileys' key store would register a storage of its own with the runtime for every socket ever made, taxing
+  // every later await (shared-context-storage.ts): it gets a view of one shared storage instead.
+  const sock = withSharedContextStorage(() =>
+    makeWASocket({
+      auth,
+      // Never fetched online (fetchLatestBaileysVersion would reach GitHub): pinned, overridable by config.
+      version: target.version ?? BUNDLED_WA_VERSION,
+      logger,
+      browser: Browsers.ubuntu("Mirage"),
+      // Keep the phone receiving notifications, and skip history entirely: it is the biggest memory cost with many
+      // sessions, and while Baileys waits for it on a first login it holds back events (receipts, acks) for up to
+      // 20 s. LID mappings then come from device-list queries (usync) instead of the history bootstrap.
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      shouldSyncHistoryMessage: () => false,
+      generateHighQualityLinkPreview: false,
+      connectTimeoutMs: tuning.connectTimeoutMs ?? 20_000,
+      ...(tuning.qrTimeoutMs ? { qrTimeout: tuning.qrTimeoutMs } : {}),
+      ...(tuning.keepAliveIntervalMs ? { keepAliveIntervalMs: tuning.keepAliveIntervalMs } : {}),
+      ...(target.kind === "simulator" ? { waWebSocketUrl: target.url } : {}),
+    }),
+  );
   keepPrivacyTokenWrites(sock, auth);
   return sock;
 }
