@@ -51,6 +51,15 @@ describe("KeyedContextStorage", () => {
     expect(a.run(3, (x: number, y: number) => x + y + (a.getStore() ?? 0), 4, 5)).toBe(12);
   });
 
+  it("binds and snapshots the async context with every view's value, as AsyncLocalStorage's statics do", () => {
+    const a = new KeyedContextStorage<string>();
+    const bound = a.run("bound", () => KeyedContextStorage.bind(() => a.getStore()));
+    const snap = a.run("snapshot", () => KeyedContextStorage.snapshot());
+    expect(bound()).toBe("bound");
+    expect(snap(() => a.getStore())).toBe("snapshot");
+    expect(a.getStore()).toBeUndefined();
+  });
+
   it("keeps concurrent runs of one view apart", async () => {
     const a = new KeyedContextStorage<number>();
     const read = (n: number) =>

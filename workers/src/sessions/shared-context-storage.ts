@@ -23,6 +23,11 @@ let viewsMade = 0;
  * async context (awaits, timers, callbacks) because the shared storage does.
  */
 export class KeyedContextStorage<T> {
+  /** As `AsyncLocalStorage.bind`: `fn` bound to the current async context (every view's value in it). */
+  static bind = AsyncLocalStorage.bind.bind(AsyncLocalStorage);
+  /** As `AsyncLocalStorage.snapshot`: a runner that calls functions in the current async context. */
+  static snapshot = AsyncLocalStorage.snapshot.bind(AsyncLocalStorage);
+
   constructor() {
     viewsMade++;
   }
