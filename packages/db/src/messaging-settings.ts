@@ -76,10 +76,22 @@ export async function findWaLookup(db: Db, phone: string, maxAgeMs: number): Pro
   return row;
 }
 
-export async function saveWaLookup(db: Db, lookup: Omit<WaLookup, "checkedAt">): Promise<void> {
+/**
+ * Service work: stores on-WhatsApp answers (one statement for all; a phone given twice keeps its last answer). A known
+ * LID is never erased by an answer without one.
+ */
+export async function saveWaLookups(db: Db, lookups: ReadonlyArray<Omit<WaLookup, "checkedAt">>): Promise<void> {
+  const last = new Map<string, Omit<WaLookup, "checkedAt">>();
+  for (const l of lookups) {
+    const lid = last.get(l.phone)?.lid;
+    last.set(l.phone, l.onWhatsApp && !l.lid && lid ? { ...l, lid } : l);
+  }
+  if (last.size === 0) return;
+  const rows = [...last.values()];
   await db`
     insert into public.wa_id_lookups (phone_e164, on_whatsapp, wa_jid, wa_lid, checked_at)
-    values (${lookup.phone}, ${lookup.onWhatsApp}, ${lookup.jid}, ${lookup.lid}, now())
+    select r.phone, r."onWhatsApp", r.jid, r.lid, now()
+    from jsonb_to_recordset(${db.json(rows as never)}::jsonb) as r(phone text, "onWhatsApp" boolean, jid text, lid text)
     on conflict (phone_e164) do update set on_whatsapp = excluded.on_whatsapp, wa_jid = excluded.wa_jid,
       wa_lid = coalesce(excluded.wa_lid, wa_id_lookups.wa_lid), checked_at = now()`;
 }

@@ -17,7 +17,7 @@ import { createInboundPipeline, type InboundPipelineOptions } from "./inbound.ts
 import { createSendLanes } from "./lanes.ts";
 import { createReceiptHandler } from "./receipts.ts";
 import { createNumberResolver } from "./resolver.ts";
-import { createSender } from "./sender.ts";
+import { carryAll, createSender } from "./sender.ts";
 
 export type { Sender, SendGuard, SendOptions, SendOutcome } from "./sender.ts";
 
@@ -40,10 +40,22 @@ export function createMessaging(deps: {
 }) {
   const { db, sessions, config } = deps;
   const logger = deps.logger.child({ feature: "messaging" });
-  const resolver = createNumberResolver({ db, sessions, maxAgeMs: config.lookupMaxAgeMs });
+  const resolver = createNumberResolver({
+    db,
+    sessions,
+    maxAgeMs: config.lookupMaxAgeMs,
+    onSaveError: (err) => logger.warn({ err }, "could not store on-WhatsApp answers; retrying"),
+  });
   const receipts = createReceiptHandler({ db, sessions, logger });
-  // Each `sending` commit also applies the receipts waiting for their flush (one round trip for both).
-  const sender = createSender({ db, sessions, resolver, logger, carry: () => receipts.take() });
+  // Each `sending` commit also applies the receipts waiting for their flush and the on-WhatsApp answers waiting to
+  // be stored (one round trip for all).
+  const sender = createSender({
+    db,
+    sessions,
+    resolver,
+    logger,
+    carry: () => carryAll(receipts.take(), resolver.take()),
+  });
   const lanes = createSendLanes({ db, sender, workerId: config.workerId, logger, sweepMs: config.sweepMs });
   const inbound = createInboundPipeline({ db, sessions, logger, options: config.inbound });
   const commands = createMessagingCommands({ sessions, resolver, logger });
@@ -76,6 +88,7 @@ export function createMessaging(deps: {
       commands.close();
       await nudges?.close();
       await lanes.close();
+      await resolver.flush();
       await inbound.close();
       await receipts.close();
     },

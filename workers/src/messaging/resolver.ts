@@ -1,19 +1,100 @@
-import type { Database } from "@mirage/db";
-import { findWaLookup, saveWaLookup } from "@mirage/db/messaging-settings";
+import type { Database, Tx } from "@mirage/db";
+import { findWaLookup, saveWaLookups, type WaLookup } from "@mirage/db/messaging-settings";
 import { whatsAppCandidates } from "@mirage/phone";
 import { LRUCache } from "lru-cache";
 import type { ResolvedNumber, SessionsPort } from "../sessions/index.ts";
 
 export type Resolution = { onWhatsApp: true; jid: string; lid: string | null } | { onWhatsApp: false };
 
+type Unsaved = Omit<WaLookup, "checkedAt">;
+
+/** Answers not yet stored, handed to a caller's transaction (`take`): settle with whether it committed. */
+export type TakenLookups = { apply(tx: Tx): Promise<unknown>; settle(committed: boolean): void };
+
 /**
  * Number → WhatsApp id, asked of WhatsApp once and remembered: in memory (bounded LRU) and in Postgres
  * (`wa_id_lookups`, shared by every worker), each answer for `maxAgeMs`. Brazilian mobiles are tried with and without
  * the ninth digit; the id WhatsApp returns is the one messages go to.
+ *
+ * Storing an answer does not cost a transaction of its own on the send path: new answers wait (at most `saveDelayMs`,
+ * default 1 s) for the send module's next transaction to carry them (`take`), else are stored together. The table is
+ * a cache shared with other workers: an answer lost in a crash in between is asked again, nothing else.
  */
-export function createNumberResolver(deps: { db: Database; sessions: SessionsPort; maxAgeMs: number; max?: number }) {
+export function createNumberResolver(deps: {
+  db: Database;
+  sessions: SessionsPort;
+  maxAgeMs: number;
+  max?: number;
+  /** How long a new answer may wait for a transaction to carry it, in ms (default 1000). */
+  saveDelayMs?: number;
+  /** A background store failed (the answers are kept and tried again with the next ones). */
+  onSaveError?: (err: unknown) => void;
+}) {
   const memory = new LRUCache<string, Resolution & { at: number }>({ max: deps.max ?? 50_000 });
   const inFlight = new Map<string, Promise<Resolution>>();
+  /** phone → its latest answer not yet stored. */
+  let unsaved = new Map<string, Unsaved>();
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> | undefined;
+
+  const row = (phone: string, r: Resolution): Unsaved => ({
+    phone,
+    onWhatsApp: r.onWhatsApp,
+    jid: r.onWhatsApp ? r.jid : null,
+    lid: r.onWhatsApp ? r.lid : null,
+  });
+
+  /** Puts answers back after a transaction that carried them rolled back (unless a newer answer came meanwhile). */
+  function restore(batch: Map<string, Unsaved>): void {
+    for (const [phone, l] of batch) if (!unsaved.has(phone)) unsaved.set(phone, l);
+    arm();
+  }
+
+  function arm(): void {
+    if (timer || unsaved.size === 0) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, deps.saveDelayMs ?? 1_000);
+    timer.unref();
+  }
+
+  function takeBatch(): Map<string, Unsaved> {
+    const batch = unsaved;
+    unsaved = new Map();
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    return batch;
+  }
+
+  /** Stores every waiting answer in a transaction of its own. Never rejects (errors go to `onSaveError`). */
+  function flush(): Promise<void> {
+    flushing ??= (async () => {
+      try {
+        while (unsaved.size > 0) {
+          const batch = takeBatch();
+          try {
+            await deps.db.asService((tx) => saveWaLookups(tx, [...batch.values()]));
+          } catch (err) {
+            deps.onSaveError?.(err);
+            restore(batch);
+            return;
+          }
+        }
+      } finally {
+        flushing = undefined;
+      }
+    })();
+    return flushing;
+  }
+
+  function remember(phone: string, resolution: Resolution): void {
+    const next = row(phone, resolution);
+    // As the table does: a known LID is not erased by a later answer without one.
+    const lid = unsaved.get(phone)?.lid;
+    unsaved.set(phone, next.onWhatsApp && !next.lid && lid ? { ...next, lid } : next);
+    arm();
+  }
 
   async function ask(instanceId: string, phone: string): Promise<Resolution> {
     const stored = await deps.db.asService((tx) => findWaLookup(tx, phone, deps.maxAgeMs));
@@ -22,18 +103,8 @@ export function createNumberResolver(deps: { db: Database; sessions: SessionsPor
         ? { onWhatsApp: true, jid: stored.jid, lid: stored.lid }
         : { onWhatsApp: false };
     }
-    const answer: ResolvedNumber = await deps.sessions.resolveNumber(instanceId, whatsAppCandidates(phone));
-    const resolution: Resolution = answer.onWhatsApp
-      ? { onWhatsApp: true, jid: answer.jid, lid: answer.lid }
-      : { onWhatsApp: false };
-    await deps.db.asService((tx) =>
-      saveWaLookup(tx, {
-        phone,
-        onWhatsApp: resolution.onWhatsApp,
-        jid: resolution.onWhatsApp ? resolution.jid : null,
-        lid: resolution.onWhatsApp ? resolution.lid : null,
-      }),
-    );
+    const resolution = toResolution(await deps.sessions.resolveNumber(instanceId, whatsAppCandidates(phone)));
+    remember(phone, resolution);
     return resolution;
   }
 
@@ -60,18 +131,8 @@ export function createNumberResolver(deps: { db: Database; sessions: SessionsPor
      */
     async refresh(instanceId: string, phone: string): Promise<Resolution> {
       memory.delete(phone);
-      const answer = await deps.sessions.resolveNumber(instanceId, whatsAppCandidates(phone));
-      const resolution: Resolution = answer.onWhatsApp
-        ? { onWhatsApp: true, jid: answer.jid, lid: answer.lid }
-        : { onWhatsApp: false };
-      await deps.db.asService((tx) =>
-        saveWaLookup(tx, {
-          phone,
-          onWhatsApp: resolution.onWhatsApp,
-          jid: resolution.onWhatsApp ? resolution.jid : null,
-          lid: resolution.onWhatsApp ? resolution.lid : null,
-        }),
-      );
+      const resolution = toResolution(await deps.sessions.resolveNumber(instanceId, whatsAppCandidates(phone)));
+      remember(phone, resolution);
       memory.set(phone, { ...resolution, at: Date.now() });
       return resolution;
     },
@@ -79,7 +140,27 @@ export function createNumberResolver(deps: { db: Database; sessions: SessionsPor
     forget(phone: string): void {
       memory.delete(phone);
     },
+    /**
+     * The answers waiting to be stored, for a caller's transaction to carry (one statement); undefined when none
+     * wait. `settle(false)` (the transaction rolled back) puts them back.
+     */
+    take(): TakenLookups | undefined {
+      if (unsaved.size === 0) return undefined;
+      const batch = takeBatch();
+      return {
+        apply: (tx) => saveWaLookups(tx, [...batch.values()]),
+        settle: (committed) => {
+          if (!committed) restore(batch);
+        },
+      };
+    },
+    /** Stores what still waits (at shutdown). Never rejects. */
+    flush,
   };
+}
+
+function toResolution(answer: ResolvedNumber): Resolution {
+  return answer.onWhatsApp ? { onWhatsApp: true, jid: answer.jid, lid: answer.lid } : { onWhatsApp: false };
 }
 
 export type NumberResolver = ReturnType<typeof createNumberResolver>;

@@ -34,6 +34,9 @@ export type SendOptions = {
 
 export type Sender = ReturnType<typeof createSender>;
 
+/** A number's LID learned by its on-WhatsApp check, to record on the contact and conversation. */
+type PeerLid = { orgId: string; instanceId: string; phone: string; lid: string };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -43,8 +46,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the frame written. A crash before the commit leaves it claimed (requeued at recovery, never sent); a crash after
  * leaves it `sending` (→ `unknown` at recovery, reconciled by receipts, never resent).
  */
-/** Work another part of messaging hands the next `sending` commit to carry (receipts waiting for their flush). */
+/**
+ * Work another part of messaging hands the next `sending` commit to carry (receipts waiting for their flush,
+ * on-WhatsApp answers waiting to be stored).
+ */
 export type CarriedWork = { apply(tx: Tx): Promise<unknown>; settle(committed: boolean): void };
+
+/** One carried work made of several (each applied in the same transaction, each told its outcome); undefined if none. */
+export function carryAll(...works: Array<CarriedWork | undefined>): CarriedWork | undefined {
+  const present = works.filter((w): w is CarriedWork => w !== undefined);
+  if (present.length <= 1) return present[0];
+  return {
+    apply: (tx) => Promise.all(present.map((w) => w.apply(tx))),
+    settle: (committed) => {
+      for (const w of present) w.settle(committed);
+    },
+  };
+}
 
 export function createSender(deps: {
   db: Database;
@@ -113,7 +131,7 @@ export function createSender(deps: {
     work: SendWork,
     opts: SendOptions,
     checked?: { block: Awaited<ReturnType<typeof findSendBlock>> },
-  ): Promise<{ jid: string; lid: string | null } | SendOutcome> {
+  ): Promise<{ jid: string; lid: string | null; peer?: PeerLid } | SendOutcome> {
     const ready = sessions.canSend(work.instanceId);
     if (!ready.ok && (ready.reason === "not_hosted" || ready.reason === "not_connected")) {
       return defer(work, ready.reason);
@@ -129,6 +147,7 @@ export function createSender(deps: {
 
     let jid: string;
     let lid: string | null = work.recipientLid;
+    let peer: PeerLid | undefined;
     if (work.recipientPhone) {
       let resolution: Awaited<ReturnType<NumberResolver["resolve"]>>;
       try {
@@ -143,22 +162,16 @@ export function createSender(deps: {
       }
       jid = resolution.jid;
       lid ??= resolution.lid;
+      // Recorded by the `sending` commit, not a transaction of its own.
       if (resolution.lid && !work.recipientLid && !remembered.has(peerKey(work, resolution.lid))) {
-        const peer = {
-          orgId: work.orgId,
-          instanceId: work.instanceId,
-          phone: work.recipientPhone,
-          lid: resolution.lid,
-        };
-        await db.asService((tx) => rememberPeerLid(tx, peer));
-        remembered.set(peerKey(work, resolution.lid), true);
+        peer = { orgId: work.orgId, instanceId: work.instanceId, phone: work.recipientPhone, lid: resolution.lid };
       }
     } else if (work.recipientLid) {
       jid = work.recipientLid;
     } else {
       return end(work, "failed", "no_recipient");
     }
-    return { jid, lid };
+    return { jid, lid, ...(peer ? { peer } : {}) };
   }
 
   async function attempt(
@@ -169,7 +182,7 @@ export function createSender(deps: {
   ): Promise<SendOutcome> {
     const target = await check(work, opts, checked);
     if ("outcome" in target) return target;
-    const { jid, lid } = target;
+    const { jid, lid, peer } = target;
 
     const typingMs = opts.typingMs ?? work.typingMs;
     if (typingMs > 0) {
@@ -199,6 +212,7 @@ export function createSender(deps: {
       marked = await db.asServicePipelined(async (tx) => {
         const held = keys?.write(tx);
         const applied = carried?.apply(tx);
+        const linked = peer ? rememberPeerLid(tx, peer) : undefined;
         const mark = markSending(tx, {
           id: work.id,
           waMessageId,
@@ -207,13 +221,14 @@ export function createSender(deps: {
           instanceId: work.instanceId,
           ...(keys ? { fence: keys.fence } : {}),
         });
-        const [stillHeld, state] = await Promise.all([held, mark, applied]);
+        const [stillHeld, state] = await Promise.all([held, mark, applied, linked]);
         // Another worker holds the instance now: the keys were not written and the row not marked (same fence).
         if (stillHeld === false) throw new SessionNotReadyError(work.instanceId, "not_hosted", null);
         return state;
       });
       keys?.settle("committed");
       carried?.settle(true);
+      if (peer) remembered.set(peerKey(work, peer.lid), true);
     } catch (err) {
       const fenced = err instanceof SessionNotReadyError;
       keys?.settle(fenced ? "fenced" : { failed: err });
