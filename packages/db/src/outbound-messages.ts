@@ -151,6 +151,12 @@ export type SendWork = {
   state: TMessageState;
   /** The message this one quotes (a reply), or null: its WhatsApp id, whether the instance sent it, its text. */
   replyTo?: { id: string; fromMe: boolean; text: string } | null;
+  /**
+   * The recipient's stored on-WhatsApp answer (`wa_id_lookups`, any age; `checkedAt` an ISO time), or null when none
+   * is stored, read with the claim so the send module need not read it in a transaction of its own. Absent when the
+   * work was not read by a claim.
+   */
+  waLookup?: { onWhatsApp: boolean; jid: string | null; lid: string | null; checkedAt: string } | null;
 };
 
 const workColumns = (db: Db) => db`
@@ -158,7 +164,9 @@ const workColumns = (db: Db) => db`
   recipient_phone as "recipientPhone", recipient_lid as "recipientLid", body, typing_ms as "typingMs", state,
   case when reply_to_wa_id is null then null
        else json_build_object('id', reply_to_wa_id, 'fromMe', reply_to_from_me, 'text', reply_to_text) end
-    as "replyTo"`;
+    as "replyTo",
+  (select json_build_object('onWhatsApp', l.on_whatsapp, 'jid', l.wa_jid, 'lid', l.wa_lid, 'checkedAt', l.checked_at)
+     from public.wa_id_lookups l where l.phone_e164 = recipient_phone) as "waLookup"`;
 
 /**
  * Service work: claims one message for sending — a given one (`messageId`, the campaign engine's chain) or the next

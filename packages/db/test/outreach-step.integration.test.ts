@@ -71,6 +71,10 @@ describe("a step's reads and writes", () => {
     if (!first) throw new Error("no message");
     const hold = new Date(Date.now() + 60_000);
     const pacing = { nextSendAt: hold, sendsSinceBreak: 1, breakAfter: 5 };
+    // The recipient's stored on-WhatsApp answer comes with the claim (the send module does not read it again).
+    await t.admin`insert into public.wa_id_lookups (phone_e164, on_whatsapp, wa_jid, wa_lid, checked_at)
+      select recipient_phone, true, '5511900008001@s.whatsapp.net', null, now() from public.outbound_messages
+      where id = ${first.id}`;
     // Claimed and reserved in the commit's write.
     const claimed = await asServiceBatched(t.db, async (tx) => {
       const claim = claimForSend(tx, { instanceId, messageId: first.id });
@@ -78,6 +82,8 @@ describe("a step's reads and writes", () => {
       return { value: claim, writes: [claim, reserved] };
     });
     expect(claimed?.id).toBe(Number(first.id));
+    expect(claimed?.waLookup).toMatchObject({ onWhatsApp: true, jid: "5511900008001@s.whatsapp.net", lid: null });
+    expect(Number.isNaN(Date.parse(claimed?.waLookup?.checkedAt ?? ""))).toBe(false);
     expect(await pacingRow()).toMatchObject({ next: hold, since: 1 });
     // The same message again: the claim does not take, nothing is reserved.
     const later = { nextSendAt: new Date(Date.now() + 120_000), sendsSinceBreak: 2, breakAfter: 5 };

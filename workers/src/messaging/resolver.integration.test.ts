@@ -115,4 +115,19 @@ describe("the number resolver stores answers without a transaction of its own on
       { on_whatsapp: true, wa_jid: "5511970000005@s.whatsapp.net", wa_lid: "900000005@lid" },
     ]);
   });
+
+  it("an answer the caller read with its claim is used as stored: fresh spares the question, none or stale asks", async () => {
+    const phone = "+5511970000006";
+    const { port, asked } = answeringPort({
+      [phone]: { onWhatsApp: true, jid: "5511970000006@s.whatsapp.net", e164: phone, lid: null },
+    });
+    const resolver = () => createNumberResolver({ db: t.db, sessions: port, maxAgeMs: 60_000, saveDelayMs: 60_000 });
+    const fresh = { onWhatsApp: false, jid: null, lid: null, checkedAt: new Date().toISOString() };
+    expect(await resolver().resolve("i1", phone, fresh)).toEqual({ onWhatsApp: false });
+    expect(asked).toEqual([]);
+    const stale = { ...fresh, checkedAt: new Date(Date.now() - 120_000).toISOString() };
+    expect((await resolver().resolve("i1", phone, stale)).onWhatsApp).toBe(true);
+    expect((await resolver().resolve("i1", phone, null)).onWhatsApp).toBe(true);
+    expect(asked).toEqual([phone, phone]);
+  });
 });

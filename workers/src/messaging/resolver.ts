@@ -7,6 +7,8 @@ import type { ResolvedNumber, SessionsPort } from "../sessions/index.ts";
 export type Resolution = { onWhatsApp: true; jid: string; lid: string | null } | { onWhatsApp: false };
 
 type Unsaved = Omit<WaLookup, "checkedAt">;
+/** A stored answer as a claim reads it (`SendWork.waLookup`): `checkedAt` an ISO time or a Date. */
+export type StoredLookup = { onWhatsApp: boolean; jid: string | null; lid: string | null; checkedAt: string | Date };
 
 /** Answers not yet stored, handed to a caller's transaction (`take`): settle with whether it committed. */
 export type TakenLookups = { apply(tx: Tx): Promise<unknown>; settle(committed: boolean): void };
@@ -96,8 +98,13 @@ export function createNumberResolver(deps: {
     arm();
   }
 
-  async function ask(instanceId: string, phone: string): Promise<Resolution> {
-    const stored = await deps.db.asService((tx) => findWaLookup(tx, phone, deps.maxAgeMs));
+  async function ask(instanceId: string, phone: string, known?: StoredLookup | null): Promise<Resolution> {
+    const stored =
+      known === undefined
+        ? await deps.db.asService((tx) => findWaLookup(tx, phone, deps.maxAgeMs))
+        : known && Date.now() - new Date(known.checkedAt).getTime() < deps.maxAgeMs
+          ? known
+          : undefined;
     if (stored) {
       return stored.onWhatsApp && stored.jid
         ? { onWhatsApp: true, jid: stored.jid, lid: stored.lid }
@@ -111,14 +118,15 @@ export function createNumberResolver(deps: {
   return {
     /**
      * The WhatsApp id for `phone` (E.164), asking through `instanceId`'s socket when nothing fresh is known.
-     * Concurrent calls for one number share one question. Rejects like `SessionsPort.resolveNumber`.
+     * Concurrent calls for one number share one question. Rejects like `SessionsPort.resolveNumber`. `known`: the
+     * stored answer (or null: none) when the caller already read it (a claim does), sparing the read.
      */
-    async resolve(instanceId: string, phone: string): Promise<Resolution> {
+    async resolve(instanceId: string, phone: string, known?: StoredLookup | null): Promise<Resolution> {
       const cached = memory.get(phone);
       if (cached && Date.now() - cached.at < deps.maxAgeMs) return cached;
       let pending = inFlight.get(phone);
       if (!pending) {
-        pending = ask(instanceId, phone).finally(() => inFlight.delete(phone));
+        pending = ask(instanceId, phone, known).finally(() => inFlight.delete(phone));
         inFlight.set(phone, pending);
       }
       const resolution = await pending;

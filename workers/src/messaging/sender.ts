@@ -151,7 +151,7 @@ export function createSender(deps: {
     if (work.recipientPhone) {
       let resolution: Awaited<ReturnType<NumberResolver["resolve"]>>;
       try {
-        resolution = await resolver.resolve(work.instanceId, work.recipientPhone);
+        resolution = await resolver.resolve(work.instanceId, work.recipientPhone, work.waLookup);
       } catch (err) {
         if (err instanceof SessionNotReadyError) return defer(work, err.reason);
         log.warn({ err, messageId: work.id }, "on-WhatsApp check failed; the message stays queued");
