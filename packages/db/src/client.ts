@@ -53,6 +53,20 @@ export type Database = {
   close(timeoutSeconds?: number): Promise<void>;
 };
 
+/**
+ * A statement was started inside `asServicePipelined` after its commit was queued (the function awaited another
+ * statement's answer first). It did not run; the statements started before the commit was queued did commit. A
+ * programming error, raised so that it fails loudly (in tests) instead of running outside the transaction.
+ */
+export class PipelinedLateStatementError extends Error {
+  constructor() {
+    super(
+      "a statement was started after the pipelined transaction's commit was queued: inside asServicePipelined, start every statement without waiting for another's answer",
+    );
+    this.name = "PipelinedLateStatementError";
+  }
+}
+
 /** The pool could open more connections than the server accepts for this role. */
 export class PoolTooLargeError extends Error {
   readonly poolMax: number;
@@ -163,9 +177,24 @@ export function createDb(opts: CreateDbOptions): Database {
             (value) => ({ ok: true as const, value }),
             (err: unknown) => ({ ok: false as const, err }),
           );
+        // A statement started after the commit was queued would run outside the transaction, on a connection
+        // about to be released: refused with the reason instead (statements here must not wait for each other).
+        let sealed = false;
+        const refuse = () => {
+          throw new PipelinedLateStatementError();
+        };
+        const guarded = new Proxy(conn, {
+          apply: (target, self, args) => (sealed ? refuse() : Reflect.apply(target, self, args)),
+          get: (target, key, receiver) => {
+            const value = Reflect.get(target, key, receiver);
+            return key === "unsafe" && typeof value === "function"
+              ? (...args: unknown[]) => (sealed ? refuse() : Reflect.apply(value, target, args))
+              : value;
+          },
+        });
         let outcome: ReturnType<typeof settle<Awaited<ReturnType<typeof fn>>>>;
         try {
-          outcome = settle(Promise.resolve(fn(conn as unknown as Tx)));
+          outcome = settle(Promise.resolve(fn(guarded as unknown as Tx)));
         } catch (err) {
           outcome = Promise.resolve({ ok: false as const, err });
         }
@@ -176,6 +205,7 @@ export function createDb(opts: CreateDbOptions): Database {
         // fn already failed (threw, or rejected before any answer came back): nothing of it may be committed.
         const early = await Promise.race([outcome, Promise.resolve(undefined)]);
         const commit = (early && !early.ok ? conn`rollback` : conn`commit`).execute();
+        sealed = true;
         const [begun, role, committed] = await Promise.allSettled([...head, commit]);
         const result = await outcome;
         for (const step of [begun, role]) if (step?.status === "rejected") throw step.reason;

@@ -105,15 +105,19 @@ export async function rememberPeerLid(
   db: Db,
   input: { orgId: string; instanceId: string; phone: string; lid: string; messageId?: number },
 ): Promise<void> {
-  await db`
-    update public.contacts set wa_lid = ${input.lid}
-    where org_id = ${input.orgId} and phone_e164 = ${input.phone} and wa_lid is null`;
-  if (input.messageId) {
-    await db`update public.outbound_messages set recipient_lid = ${input.lid}
-             where id = ${input.messageId} and recipient_lid is null`;
-  }
-  await db`
-    select private.upsert_conversation(${input.orgId}, ${input.instanceId}, ${input.phone}, ${input.lid}, null, null)
-    where exists (select 1 from public.conversations
-                  where instance_id = ${input.instanceId} and (peer_phone = ${input.phone} or peer_lid = ${input.lid}))`;
+  // Every statement is handed over at once (none depends on another's answer): inside a pipelined transaction
+  // (`asServicePipelined`, the `sending` commit) they must all be issued before its commit is queued.
+  await Promise.all([
+    db`
+      update public.contacts set wa_lid = ${input.lid}
+      where org_id = ${input.orgId} and phone_e164 = ${input.phone} and wa_lid is null`.execute(),
+    input.messageId
+      ? db`update public.outbound_messages set recipient_lid = ${input.lid}
+           where id = ${input.messageId} and recipient_lid is null`.execute()
+      : undefined,
+    db`
+      select private.upsert_conversation(${input.orgId}, ${input.instanceId}, ${input.phone}, ${input.lid}, null, null)
+      where exists (select 1 from public.conversations
+                    where instance_id = ${input.instanceId} and (peer_phone = ${input.phone} or peer_lid = ${input.lid}))`.execute(),
+  ]);
 }

@@ -1,7 +1,9 @@
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PipelinedLateStatementError } from "../src/client.ts";
 import { insertInstance } from "../src/instances.ts";
+import { rememberPeerLid, saveWaLookups } from "../src/messaging-settings.ts";
 import { claimDirectBatch, enqueueOutboundMessages, markSending, releaseClaims } from "../src/outbound-messages.ts";
 
 let t: TestDatabase;
@@ -40,6 +42,27 @@ describe("asServicePipelined", () => {
     expect(await countPhone("+5511900007001")).toBe(1);
   });
 
+  it("the writes the sending commit carries (a peer's LID, on-WhatsApp answers) run inside it", async () => {
+    const phone = "+5511900007020";
+    const [contact] = await t.admin<{ id: string }[]>`
+      insert into public.contacts (org_id, phone_e164) values (${a.orgId}, ${phone}) returning id`;
+    const inst = await t.db.asService((tx) => insertInstance(tx, { orgId: a.orgId, name: "peer-lid" }));
+    const [id] = await t.db.asService((tx) =>
+      enqueueOutboundMessages(tx, [{ orgId: a.orgId, recipientPhone: phone, body: "x", instanceId: inst.id }]),
+    );
+    await t.db.asServicePipelined((tx) =>
+      Promise.all([
+        rememberPeerLid(tx, { orgId: a.orgId, instanceId: inst.id, phone, lid: "777@lid", messageId: id }),
+        saveWaLookups(tx, [{ phone, onWhatsApp: true, jid: "5511900007020@s.whatsapp.net", lid: "777@lid" }]),
+      ]),
+    );
+    const [row] = await t.admin<{ contact: string | null; message: string | null; lookup: string | null }[]>`
+      select (select wa_lid from public.contacts where id = ${contact?.id ?? ""}) as contact,
+             (select recipient_lid from public.outbound_messages where id = ${id ?? 0}) as message,
+             (select wa_lid from public.wa_id_lookups where phone_e164 = ${phone}) as lookup`;
+    expect(row).toEqual({ contact: "777@lid", message: "777@lid", lookup: "777@lid" });
+  });
+
   it("runs several statements in the order they were started, in one transaction", async () => {
     const [, , [after]] = await t.db.asServicePipelined((tx) =>
       Promise.all([
@@ -75,13 +98,19 @@ describe("asServicePipelined", () => {
     expect(await countPhone("+5511900007004")).toBe(0);
   });
 
-  it("misuse fails loudly: a statement started after an answer runs outside the transaction and is refused", async () => {
+  it("misuse fails loudly: a statement started after another's answer (it would run after the commit) is refused", async () => {
     await expect(
       t.db.asServicePipelined(async (tx) => {
         await tx`select 1`;
         return tx`select count(*) from public.outbound_messages`;
       }),
-    ).rejects.toMatchObject({ code: "42501" });
+    ).rejects.toBeInstanceOf(PipelinedLateStatementError);
+    await expect(
+      t.db.asServicePipelined(async (tx) => {
+        await tx`select 1`;
+        return tx.unsafe("select 2");
+      }),
+    ).rejects.toBeInstanceOf(PipelinedLateStatementError);
   });
 
   it("leaves no role or claims on the connection it used", async () => {
