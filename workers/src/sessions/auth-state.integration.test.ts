@@ -46,6 +46,21 @@ describe("Signal keys: cached in memory, group-committed, encrypted at rest", ()
     expect(got).toEqual({ "5511@s.whatsapp.net.0": session });
   });
 
+  it("prefetching reads several types in one go into memory, decrypted", async () => {
+    const id = await instance();
+    const first = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    await first.state.keys.set({ "device-list": { "5511": ["0"] }, tctoken: { "5511@lid": { token: "t" } as never } });
+    const second = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    await second.prefetchKeys([
+      { type: "device-list", ids: ["5511", "absent"] },
+      { type: "tctoken", ids: ["5511@lid"] },
+    ]);
+    // Removed behind its back: what was prefetched is served from memory.
+    await t.admin`delete from public.wa_auth_keys where instance_id = ${id}`;
+    expect(await second.state.keys.get("device-list", ["5511", "absent"])).toEqual({ "5511": ["0"] });
+    expect(await second.state.keys.get("tctoken", ["5511@lid"])).toEqual({ "5511@lid": { token: "t" } });
+  });
+
   it("a fresh load reads and decrypts what was committed; an unchanged value is not written again", async () => {
     const id = await instance();
     const first = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });

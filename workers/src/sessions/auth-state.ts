@@ -52,6 +52,8 @@ export type PostgresAuthState = {
    * the host still holds the instance), `settle` reports the commit's outcome. Undefined when nothing is pending.
    */
   takeKeyWrites(): Promise<KeyWritesInTx | undefined>;
+  /** Reads keys of several types into memory in one transaction (see the key cache's `prefetch`). */
+  prefetchKeys(wanted: { type: keyof SignalDataTypeMap; ids: string[] }[]): Promise<void>;
   /** Commits the key writes still pending (before the socket closes for good). */
   flush(): Promise<void>;
   /** Called when a key commit nobody waited for found the instance hosted elsewhere. */
@@ -126,19 +128,37 @@ export async function loadPostgresAuthState(deps: {
   const fencedListeners: ((err: FencedError) => void)[] = [];
 
   // Signal keys live in memory in front of Postgres, group-committed; see signal-key-cache.ts for the guarantee.
+  const opened = (type: string, rows: Awaited<ReturnType<typeof readAuthKeys>>) => {
+    const out = new Map<string, string>();
+    for (const row of rows) {
+      try {
+        out.set(row.id, decrypt(ring, row.keyId, row.ciphertext, `${id}:${type}:${row.id}`).toString("utf8"));
+      } catch (err) {
+        throw new AuthStateUnreadableError(id, err);
+      }
+    }
+    return out;
+  };
+  const parseKey = (type: string, text: string): unknown => {
+    let value: unknown;
+    try {
+      value = deserialize(text);
+    } catch (err) {
+      throw new AuthStateUnreadableError(id, err);
+    }
+    if (type === "app-state-sync-key" && value) {
+      value = proto.Message.AppStateSyncKeyData.fromObject(value as object);
+    }
+    return value;
+  };
   const keyCache = createSignalKeyCache(
     {
-      load: async (type, ids) => {
-        const rows = await db.asService((tx) => readAuthKeys(tx, id, type, ids));
-        const out = new Map<string, string>();
-        for (const row of rows) {
-          try {
-            out.set(row.id, decrypt(ring, row.keyId, row.ciphertext, `${id}:${type}:${row.id}`).toString("utf8"));
-          } catch (err) {
-            throw new AuthStateUnreadableError(id, err);
-          }
-        }
-        return out;
+      load: async (type, ids) => opened(type, await db.asService((tx) => readAuthKeys(tx, id, type, ids))),
+      loadMany: async (wanted) => {
+        const read = await db.asServicePipelined((tx) =>
+          Promise.all(wanted.map((w) => readAuthKeys(tx, id, w.type, w.ids))),
+        );
+        return new Map(wanted.map((w, i) => [w.type, opened(w.type, read[i] ?? [])]));
       },
       commit: async (writes) => {
         if (revoked) return;
@@ -161,21 +181,8 @@ export async function loadPostgresAuthState(deps: {
   const state: AuthenticationState = {
     creds,
     keys: {
-      get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
-        const parse = (text: string): unknown => {
-          let value: unknown;
-          try {
-            value = deserialize(text);
-          } catch (err) {
-            throw new AuthStateUnreadableError(id, err);
-          }
-          if (type === "app-state-sync-key" && value) {
-            value = proto.Message.AppStateSyncKeyData.fromObject(value as object);
-          }
-          return value;
-        };
-        return (await keyCache.get(type, ids, parse)) as { [key: string]: SignalDataTypeMap[T] };
-      },
+      get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) =>
+        (await keyCache.get(type, ids, (text) => parseKey(type, text))) as { [key: string]: SignalDataTypeMap[T] },
       set: async (data: SignalDataSet) => {
         if (revoked) return;
         const writes: { type: string; id: string; value: unknown }[] = [];
@@ -223,6 +230,9 @@ export async function loadPostgresAuthState(deps: {
           ),
       };
     },
+    /** Reads keys of several types into memory in one transaction (see `SignalKeyCache.prefetch`). */
+    prefetchKeys: (wanted: { type: keyof SignalDataTypeMap; ids: string[] }[]) =>
+      revoked ? Promise.resolve() : keyCache.prefetch(wanted, parseKey),
     flush: () => keyCache.flush(),
     onFenced(listener) {
       fencedListeners.push(listener);

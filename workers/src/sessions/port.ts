@@ -89,6 +89,9 @@ export function createSessionsPort(lookup: (instanceId: string) => HostedView | 
       const found = await sessionFor(instanceId).onWhatsApp(candidatesE164);
       return found ? { onWhatsApp: true, ...found } : { onWhatsApp: false };
     },
+    async prefetchPeerKeys(instanceId, lid) {
+      await lookup(instanceId)?.session?.prefetchPeerKeys(lid);
+    },
     async takeSignalKeyWrites(instanceId) {
       return lookup(instanceId)?.auth?.takeKeyWrites();
     },

@@ -10,43 +10,11 @@ import {
 import { FencedError, type PostgresAuthState } from "./auth-state.ts";
 import type { HealthTracker } from "./health.ts";
 import type { SocketTuning } from "./host-options.ts";
+import type { Account, MessageStatusUpdate, QuotedRef, SessionEvents } from "./session-types.ts";
 import type { WaTarget } from "./types.ts";
 import { createWaSocket, type WASocket } from "./wa-socket.ts";
 
-/** The message a reply quotes: its WhatsApp id, whether this account sent it, and its text. */
-export type QuotedRef = { id: string; fromMe: boolean; text: string };
-
-export type Account = { jid: string; lid: string | null; phoneE164: string | null };
-
-export type MessageStatusUpdate = {
-  waMessageId: string;
-  status: "server_ack" | "delivered" | "read" | "error";
-  remoteJid: string | null;
-  errorCode?: string;
-};
-
-export type InboundText = {
-  messageId: string;
-  fromJid: string;
-  fromPhoneJid: string | null;
-  fromLid: string | null;
-  pushName: string | null;
-  text: string;
-  at: Date;
-  replay: boolean;
-};
-
-/** What one socket reports to its host. Every callback is invoked at most once per fact. */
-export type SessionEvents = {
-  qr(qr: string): void;
-  opened(account: Account): void;
-  closed(info: { statusCode: number | undefined; message: string }): void;
-  restriction(info: { active: boolean; until: Date | null }): void;
-  messageStatus(update: MessageStatusUpdate): void;
-  inbound(message: InboundText): void;
-  /** The host lost the instance (fencing) or the creds could not be saved: stop without retrying. */
-  fatal(error: Error): void;
-};
+export type { Account, InboundText, MessageStatusUpdate, QuotedRef, SessionEvents } from "./session-types.ts";
 
 /** How long a write waits for its chat's preparation (then it asks WhatsApp itself, as without it). */
 const WARM_WAIT_MS = 3_000;
@@ -288,6 +256,19 @@ export class Session {
   /** Read receipts (blue ticks) for messages this account received in one-to-one chats. */
   async readMessages(keys: readonly { remoteJid: string; id: string }[]): Promise<void> {
     await this.requireSocket().readMessages(keys.map((k) => ({ remoteJid: k.remoteJid, id: k.id, fromMe: false })));
+  }
+
+  /** See `SessionsPort.prefetchPeerKeys`: the ids are Baileys' own (main device's session, privacy token). */
+  async prefetchPeerKeys(lid: string): Promise<void> {
+    const user = jidNormalizedUser(lid);
+    const address = this.sock?.signalRepository.jidToSignalProtocolAddress(user);
+    if (!address) return;
+    await this.opts.auth
+      .prefetchKeys([
+        { type: "session", ids: [address] },
+        { type: "tctoken", ids: [user] },
+      ])
+      .catch((err: unknown) => this.opts.logger.debug({ err }, "could not prefetch a peer's keys"));
   }
 
   /** A message id in WhatsApp Web's own form, bound to this account (as WhatsApp Web generates them). */

@@ -152,3 +152,70 @@ describe("signal key cache: ratchet steps ride the next commit", () => {
     expect(await cache.get("session", ["b"], JSON.parse)).toEqual({ b: { n: 6 } });
   });
 });
+
+describe("prefetch", () => {
+  it("reads several types in one call, skips what memory holds, and later gets read nothing", async () => {
+    const b = backing();
+    b.stored.set("session:5511_1.0", json({ s: 1 }));
+    const calls: { type: string; ids: string[] }[][] = [];
+    let loads = 0;
+    const cache = createSignalKeyCache({
+      ...b.store,
+      load: async (type, ids) => {
+        loads++;
+        return b.store.load(type, ids);
+      },
+      loadMany: async (wanted) => {
+        calls.push(wanted);
+        return new Map(
+          await Promise.all(wanted.map(async (w) => [w.type, await b.store.load(w.type, w.ids)] as const)),
+        );
+      },
+    });
+    await cache.get("tctoken", ["known@lid"], JSON.parse);
+    expect(loads).toBe(1);
+    await cache.prefetch(
+      [
+        { type: "session", ids: ["5511_1.0"] },
+        { type: "tctoken", ids: ["known@lid", "new@lid"] },
+      ],
+      (_type, text) => JSON.parse(text),
+    );
+    // One call for both types, without the id memory already knows (absent is known too).
+    expect(calls).toEqual([
+      [
+        { type: "session", ids: ["5511_1.0"] },
+        { type: "tctoken", ids: ["new@lid"] },
+      ],
+    ]);
+    expect(await cache.get("session", ["5511_1.0"], JSON.parse)).toEqual({ "5511_1.0": { s: 1 } });
+    expect(await cache.get("tctoken", ["new@lid"], JSON.parse)).toEqual({});
+    expect(loads).toBe(1);
+    // Everything known: no call at all.
+    await cache.prefetch([{ type: "session", ids: ["5511_1.0"] }], (_type, text) => JSON.parse(text));
+    expect(calls).toHaveLength(1);
+  });
+
+  it("a write made while the prefetch read is newer than what it read", async () => {
+    const b = backing();
+    b.stored.set("session:a", json({ v: "old" }));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const cache = createSignalKeyCache({
+      ...b.store,
+      loadMany: async (wanted) => {
+        await gate;
+        return new Map(
+          await Promise.all(wanted.map(async (w) => [w.type, await b.store.load(w.type, w.ids)] as const)),
+        );
+      },
+    });
+    const reading = cache.prefetch([{ type: "session", ids: ["a"] }], (_type, text) => JSON.parse(text));
+    await cache.set([{ type: "session", id: "a", value: { v: "new" } }], json);
+    release();
+    await reading;
+    expect(await cache.get("session", ["a"], JSON.parse)).toEqual({ a: { v: "new" } });
+  });
+});

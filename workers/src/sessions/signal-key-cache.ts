@@ -9,6 +9,8 @@ export type KeyWrite = { type: string; id: string; text: string | null };
  */
 export type KeyBacking = {
   load(type: string, ids: string[]): Promise<Map<string, string>>;
+  /** Several types in one transaction (as `load`, per type); without it `prefetch` loads type by type. */
+  loadMany?(wanted: { type: string; ids: string[] }[]): Promise<Map<string, Map<string, string>>>;
   commit(writes: KeyWrite[]): Promise<void>;
 };
 
@@ -140,6 +142,33 @@ export function createSignalKeyCache(
     }
   }
 
+  /** Keeps what a read found (absent ids as absent) unless written meanwhile; copies the values into `out`. */
+  function absorb(
+    type: string,
+    ids: string[],
+    loaded: Map<string, string>,
+    parse: (text: string) => unknown,
+    out?: Record<string, unknown>,
+  ): void {
+    for (const id of ids) {
+      const k = keyOf(type, id);
+      // Written while we were reading: the write is newer than what was read.
+      if (pending.has(k) || cache.has(k)) {
+        const e = pending.get(k) ?? cache.get(k);
+        if (out && e && e.text !== null) out[id] = e.value;
+        continue;
+      }
+      const text = loaded.get(id);
+      if (text === undefined) {
+        cache.set(k, { text: null, value: undefined });
+      } else {
+        const value = parse(text);
+        cache.set(k, { text, value });
+        if (out) out[id] = value;
+      }
+    }
+  }
+
   return {
     /**
      * The values of `ids` of `type` (absent ones left out), parsed with `parse` when read from the backing store.
@@ -160,27 +189,31 @@ export function createSignalKeyCache(
           if (e.text !== null) out[id] = e.value;
         } else missing.push(id);
       }
-      if (missing.length > 0) {
-        const loaded = await backing.load(type, missing);
-        for (const id of missing) {
-          const k = keyOf(type, id);
-          // Written while we were reading: the write is newer than what was read.
-          if (pending.has(k) || cache.has(k)) {
-            const e = pending.get(k) ?? cache.get(k);
-            if (e && e.text !== null) out[id] = e.value;
-            continue;
-          }
-          const text = loaded.get(id);
-          if (text === undefined) {
-            cache.set(k, { text: null, value: undefined });
-          } else {
-            const value = parse(text);
-            cache.set(k, { text, value });
-            out[id] = value;
-          }
-        }
-      }
+      if (missing.length > 0) absorb(type, missing, await backing.load(type, missing), parse, out);
       return out;
+    },
+    /**
+     * Reads into memory, in one transaction, the keys of several types a coming operation will ask for one type at
+     * a time (a first message to someone: their session, their LID mapping, the privacy token). Keys already in
+     * memory are not read; absent ones are remembered as absent, as `get` does. `parse(type, text)` as in `get`.
+     */
+    async prefetch(
+      wanted: { type: string; ids: string[] }[],
+      parse: (type: string, text: string) => unknown,
+    ): Promise<void> {
+      const missing = wanted
+        .map(({ type, ids }) => ({
+          type,
+          ids: ids.filter((id) => !pending.has(keyOf(type, id)) && !cache.has(keyOf(type, id))),
+        }))
+        .filter((w) => w.ids.length > 0);
+      if (missing.length === 0) return;
+      const loaded = backing.loadMany
+        ? await backing.loadMany(missing)
+        : new Map(await Promise.all(missing.map(async (w) => [w.type, await backing.load(w.type, w.ids)] as const)));
+      for (const { type, ids } of missing) {
+        absorb(type, ids, loaded.get(type) ?? new Map(), (text) => parse(type, text));
+      }
     },
     /**
      * Writes (null deletes) and resolves once they are committed. `serialize` turns a value into the text stored;

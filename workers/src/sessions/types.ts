@@ -131,6 +131,11 @@ export type SessionsPort = {
    * `settle` reports how the commit ended. Undefined when nothing is pending or the instance is not hosted here.
    */
   takeSignalKeyWrites(instanceId: string): Promise<SignalKeyWrites | undefined>;
+  /**
+   * Before a message to `lid` (a LID JID): reads the Signal keys the send will ask for into memory in one
+   * transaction (a first message to someone). Resolves when done; never rejects; nothing when not hosted here.
+   */
+  prefetchPeerKeys(instanceId: string, lid: string): Promise<void>;
   /** Every receipt of every hosted instance; listeners must not throw (errors are logged and swallowed). */
   onReceipt(listener: (receipt: Receipt) => void): Unsubscribe;
   /** Every inbound text of every hosted instance; same rule for listeners. */
