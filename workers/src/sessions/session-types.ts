@@ -1,5 +1,7 @@
 /** What a hosted socket reports and takes, in Mirage's own types (the edge `session.ts` maps Baileys to). */
 
+import type { InboundMessage } from "./types.ts";
+
 /** The message a reply quotes: its WhatsApp id, whether this account sent it, and its text. */
 export type QuotedRef = { id: string; fromMe: boolean; text: string };
 
@@ -12,16 +14,8 @@ export type MessageStatusUpdate = {
   errorCode?: string;
 };
 
-export type InboundText = {
-  messageId: string;
-  fromJid: string;
-  fromPhoneJid: string | null;
-  fromLid: string | null;
-  pushName: string | null;
-  text: string;
-  at: Date;
-  replay: boolean;
-};
+/** An inbound text as one socket reports it: the port adds the instance and organization it belongs to. */
+export type InboundText = Omit<InboundMessage, "instanceId" | "orgId">;
 
 /** What one socket reports to its host. Every callback is invoked at most once per fact. */
 export type SessionEvents = {
