@@ -53,6 +53,9 @@ export function createMessagingCommands(deps: { sessions: SessionsPort; resolver
       }
     };
     await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, phones.length) }, lane));
+    // Stored before the answer (one transaction for every new answer of the request): a send that follows on
+    // another worker finds them.
+    await resolver.flush();
     return { ok: true, outcome: "checked", numbers };
   }
 
