@@ -17,6 +17,7 @@
  * measured side by side on the same minutes of a noisy machine.
  */
 import { parseArgs } from "node:util";
+import { PACING_NO_GAPS } from "@mirage/contracts/campaigns";
 import { Simulator } from "@mirage/wa-sim";
 import { cpuMs, intArg, median, onCleanup, shutdown } from "../lib.ts";
 import { startBareLoop } from "../messaging/bare-loop.ts";
@@ -36,14 +37,6 @@ const RECIPIENTS = intArg("recipients", values.recipients, 400);
 const ROUNDS = Math.min(3, intArg("rounds", values.rounds, 1));
 const BARE_ACCOUNT = "5511966299999";
 const BASELINE_BARE_ACCOUNT = "5511966299998";
-/** Zero gaps: the ZPacing schema accepts 0 everywhere (a user may choose it; the caps still apply). */
-const NO_GAPS = {
-  gapMs: { min: 0, max: 0 },
-  breakEvery: { min: 0, max: 0 },
-  breakMs: { min: 0, max: 0 },
-  typingMsPerChar: 0,
-  typingMs: { min: 0, max: 0 },
-};
 /** How long the worker's idle CPU is sampled before the measured campaign, ms. */
 const IDLE_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,7 +77,7 @@ function pgCpuBetween(a: Map<number, number>, b: Map<number, number>): number {
 
 /** Starts a zero-gap campaign of `recipients` and waits until its rows are `sent` (then `delivered`). */
 async function runCampaign(stack: LiveStack, recipients: number) {
-  const { id, phones } = await stack.campaign(recipients, NO_GAPS);
+  const { id, phones } = await stack.campaign(recipients, PACING_NO_GAPS);
   const pg0 = await pgStats(stack);
   const c0 = { worker: cpuMs(stack.pids.worker), orchestrator: cpuMs(stack.pids.orchestrator) };
   const t0 = performance.now();

@@ -4,6 +4,8 @@
  * each step's settle carried into the next step's transaction. Exactly once through a pause and a SIGKILL,
  * blacklist and opt-out honoured, and every number's pacing row settled when its run of steps ends.
  */
+
+import { PACING_NO_GAPS } from "@mirage/contracts/campaigns";
 import type { E2eStack } from "@mirage/testing/e2e-stack";
 import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
@@ -13,13 +15,6 @@ import { startCampaignStack, waitForCount } from "./campaign-e2e.ts";
 import { api, type Json } from "./harness.ts";
 
 const ACCOUNTS = ["5511966230001", "5511966230002"];
-const NO_GAPS = {
-  gapMs: { min: 0, max: 0 },
-  breakEvery: { min: 0, max: 0 },
-  breakMs: { min: 0, max: 0 },
-  typingMsPerChar: 0,
-  typingMs: { min: 0, max: 0 },
-};
 
 let stack: E2eStack;
 let t: TestDatabase;
@@ -71,7 +66,7 @@ describe("zero gaps, no typing", () => {
       templateId: tpl.body.id,
       audience: { listIds: [list.body.id] },
       senderIds: instances,
-      pacing: NO_GAPS,
+      pacing: PACING_NO_GAPS,
       caps: { perHour: 100_000, perDay: 100_000, warmup: false },
       skipHolidays: false,
     });

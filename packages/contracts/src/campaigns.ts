@@ -41,6 +41,18 @@ export const ZPacing = z.strictObject({
 });
 export type TPacing = z.infer<typeof ZPacing>;
 
+/**
+ * The fastest pacing the schema accepts: no gap, no break, no "typing…" (the caps still apply). What throughput
+ * tests and benchmarks run, and a user may choose it.
+ */
+export const PACING_NO_GAPS: TPacing = {
+  gapMs: { min: 0, max: 0 },
+  breakEvery: { min: 0, max: 0 },
+  breakMs: { min: 0, max: 0 },
+  typingMsPerChar: 0,
+  typingMs: { min: 0, max: 0 },
+};
+
 /** Per number: messages per rolling hour and day; with `warmup`, numbers paired recently get a lower ramping cap. */
 export const ZCaps = z.strictObject({
   perHour: z.number().int().min(1).max(100_000).default(40),

@@ -12,12 +12,13 @@ import { createSendNudgeConsumer } from "@mirage/queue/send-lanes";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { SessionsPort } from "../sessions/index.ts";
+import { carryAll } from "./carried-work.ts";
 import { createMessagingCommands, isMessagingCommand } from "./commands.ts";
 import { createInboundPipeline, type InboundPipelineOptions } from "./inbound.ts";
 import { createSendLanes } from "./lanes.ts";
 import { createReceiptHandler } from "./receipts.ts";
 import { createNumberResolver } from "./resolver.ts";
-import { carryAll, createSender } from "./sender.ts";
+import { createSender } from "./sender.ts";
 
 export type { Sender, SendGuard, SendOptions, SendOutcome } from "./sender.ts";
 

@@ -1,7 +1,8 @@
-import type { Database, Tx } from "@mirage/db";
+import type { Database } from "@mirage/db";
 import { applyReceipts } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
 import type { Receipt, SessionsPort, Unsubscribe } from "../sessions/index.ts";
+import type { CarriedWork } from "./carried-work.ts";
 
 /**
  * Receipts move outbound rows: server ack → `sent`, delivered, read, or an ack error → `failed` with WhatsApp's code.
@@ -73,7 +74,7 @@ export function createReceiptHandler(deps: {
      * `settle(false)` puts them back for the next flush. Order does not matter: a receipt only ever moves a row
      * forward (`applyReceipts`), whichever transaction commits first.
      */
-    take(): { apply(tx: Tx): Promise<number>; settle(committed: boolean): void } | undefined {
+    take(): CarriedWork | undefined {
       if (buffer.length === 0) return undefined;
       const batch = buffer;
       buffer = [];

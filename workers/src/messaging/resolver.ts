@@ -1,17 +1,15 @@
-import type { Database, Tx } from "@mirage/db";
+import type { Database } from "@mirage/db";
 import { findWaLookup, saveWaLookups, type WaLookup } from "@mirage/db/messaging-settings";
 import { whatsAppCandidates } from "@mirage/phone";
 import { LRUCache } from "lru-cache";
 import type { ResolvedNumber, SessionsPort } from "../sessions/index.ts";
+import type { CarriedWork } from "./carried-work.ts";
 
 export type Resolution = { onWhatsApp: true; jid: string; lid: string | null } | { onWhatsApp: false };
 
 type Unsaved = Omit<WaLookup, "checkedAt">;
 /** A stored answer as a claim reads it (`SendWork.waLookup`): `checkedAt` an ISO time or a Date. */
 export type StoredLookup = { onWhatsApp: boolean; jid: string | null; lid: string | null; checkedAt: string | Date };
-
-/** Answers not yet stored, handed to a caller's transaction (`take`): settle with whether it committed. */
-export type TakenLookups = { apply(tx: Tx): Promise<unknown>; settle(committed: boolean): void };
 
 /**
  * Number → WhatsApp id, asked of WhatsApp once and remembered: in memory (bounded LRU) and in Postgres
@@ -34,8 +32,8 @@ export function createNumberResolver(deps: {
 }) {
   const memory = new LRUCache<string, Resolution & { at: number }>({ max: deps.max ?? 50_000 });
   const inFlight = new Map<string, Promise<Resolution>>();
-  /** phone → its latest answer not yet stored. */
-  let unsaved = new Map<string, Unsaved>();
+  /** Answers not yet stored, oldest first (storing keeps each phone's last, and a LID once known). */
+  let unsaved: Unsaved[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | undefined;
 
@@ -47,13 +45,13 @@ export function createNumberResolver(deps: {
   });
 
   /** Puts answers back after a transaction that carried them rolled back (unless a newer answer came meanwhile). */
-  function restore(batch: Map<string, Unsaved>): void {
-    for (const [phone, l] of batch) if (!unsaved.has(phone)) unsaved.set(phone, l);
+  function restore(batch: Unsaved[]): void {
+    unsaved = [...batch, ...unsaved];
     arm();
   }
 
   function arm(): void {
-    if (timer || unsaved.size === 0) return;
+    if (timer || unsaved.length === 0) return;
     timer = setTimeout(() => {
       timer = undefined;
       void flush();
@@ -61,9 +59,9 @@ export function createNumberResolver(deps: {
     timer.unref();
   }
 
-  function takeBatch(): Map<string, Unsaved> {
+  function takeBatch(): Unsaved[] {
     const batch = unsaved;
-    unsaved = new Map();
+    unsaved = [];
     if (timer) clearTimeout(timer);
     timer = undefined;
     return batch;
@@ -73,10 +71,10 @@ export function createNumberResolver(deps: {
   function flush(): Promise<void> {
     flushing ??= (async () => {
       try {
-        while (unsaved.size > 0) {
+        while (unsaved.length > 0) {
           const batch = takeBatch();
           try {
-            await deps.db.asService((tx) => saveWaLookups(tx, [...batch.values()]));
+            await deps.db.asService((tx) => saveWaLookups(tx, batch));
           } catch (err) {
             deps.onSaveError?.(err);
             restore(batch);
@@ -91,10 +89,7 @@ export function createNumberResolver(deps: {
   }
 
   function remember(phone: string, resolution: Resolution): void {
-    const next = row(phone, resolution);
-    // As the table does: a known LID is not erased by a later answer without one.
-    const lid = unsaved.get(phone)?.lid;
-    unsaved.set(phone, next.onWhatsApp && !next.lid && lid ? { ...next, lid } : next);
+    unsaved.push(row(phone, resolution));
     arm();
   }
 
@@ -152,11 +147,11 @@ export function createNumberResolver(deps: {
      * The answers waiting to be stored, for a caller's transaction to carry (one statement); undefined when none
      * wait. `settle(false)` (the transaction rolled back) puts them back.
      */
-    take(): TakenLookups | undefined {
-      if (unsaved.size === 0) return undefined;
+    take(): CarriedWork | undefined {
+      if (unsaved.length === 0) return undefined;
       const batch = takeBatch();
       return {
-        apply: (tx) => saveWaLookups(tx, [...batch.values()]),
+        apply: (tx) => saveWaLookups(tx, batch),
         settle: (committed) => {
           if (!committed) restore(batch);
         },

@@ -1,9 +1,10 @@
-import type { Database, Tx } from "@mirage/db";
+import type { Database } from "@mirage/db";
 import { findSendBlock, rememberPeerLid } from "@mirage/db/messaging-settings";
 import { claimForSend, finishUnsent, markSending, releaseClaim, type SendWork } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
 import { LRUCache } from "lru-cache";
 import { type NotReadyReason, SessionNotReadyError, type SessionsPort } from "../sessions/index.ts";
+import type { CarriedWork } from "./carried-work.ts";
 import type { NumberResolver } from "./resolver.ts";
 
 /** What happened to one message handed to the send module. */
@@ -46,24 +47,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the frame written. A crash before the commit leaves it claimed (requeued at recovery, never sent); a crash after
  * leaves it `sending` (→ `unknown` at recovery, reconciled by receipts, never resent).
  */
-/**
- * Work another part of messaging hands the next `sending` commit to carry (receipts waiting for their flush,
- * on-WhatsApp answers waiting to be stored).
- */
-export type CarriedWork = { apply(tx: Tx): Promise<unknown>; settle(committed: boolean): void };
-
-/** One carried work made of several (each applied in the same transaction, each told its outcome); undefined if none. */
-export function carryAll(...works: Array<CarriedWork | undefined>): CarriedWork | undefined {
-  const present = works.filter((w): w is CarriedWork => w !== undefined);
-  if (present.length <= 1) return present[0];
-  return {
-    apply: (tx) => Promise.all(present.map((w) => w.apply(tx))),
-    settle: (committed) => {
-      for (const w of present) w.settle(committed);
-    },
-  };
-}
-
 export function createSender(deps: {
   db: Database;
   sessions: SessionsPort;
