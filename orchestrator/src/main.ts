@@ -2,13 +2,15 @@ import { readFileSync } from "node:fs";
 import { parseEnv } from "@mirage/config";
 import { createDb } from "@mirage/db";
 import { probePostgres } from "@mirage/db/reachability";
-import { createLogger, installShutdown } from "@mirage/logger";
+import { createLogger, installLeanStackTraces, installShutdown } from "@mirage/logger";
 import { probeRedis } from "@mirage/queue/reachability";
 import { Redis } from "ioredis";
 import { OrchestratorEnv } from "./env.ts";
 import { createOrchestrator } from "./orchestrator.ts";
 
 // Composition root: parse the environment once, open clients, wire modules, listen, and close in reverse order.
+// Stacks formatted as the workers format them (see @mirage/logger's stack-traces.ts).
+installLeanStackTraces();
 const env = parseEnv(OrchestratorEnv, process.env);
 const logger = createLogger({ service: "orchestrator", level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })

@@ -1,13 +1,15 @@
 import { parseEnv } from "@mirage/config";
 import { createDb } from "@mirage/db";
 import { probePostgres } from "@mirage/db/reachability";
-import { createLogger, guardConsole, installShutdown } from "@mirage/logger";
+import { createLogger, guardConsole, installLeanStackTraces, installShutdown } from "@mirage/logger";
 import { probeRedis } from "@mirage/queue/reachability";
 import { Redis } from "ioredis";
 import { WorkersEnv } from "./env.ts";
 import { createWorkerProcess } from "./worker-process.ts";
 
 // Composition root: parse the environment once, open clients, create the worker, and close in order on a signal.
+// Baileys formats a stack for every frame it writes: formatted cheaply, still pointing at our TypeScript.
+installLeanStackTraces();
 const env = parseEnv(WorkersEnv, process.env);
 const logger = createLogger({ service: "workers", level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }).child({
   workerId: env.WORKER_ID,
