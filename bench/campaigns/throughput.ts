@@ -5,10 +5,13 @@
  * says `sent`. Prints messages/s end to end (start → last row `sent`), the worker's CPU per message (read from
  * /proc, from the start until every row is `delivered`), and, in the same run to the same contacts, the CPU per
  * message of a bare `sock.sendMessage` loop (until wa-sim saw every message delivered); goal: engine ≤ 1.3× bare.
- * A warm-up campaign and a warm-up bare loop (other contacts) run first, not measured. Postgres is measured too: its
+ * A warm-up campaign and a warm-up bare loop (other contacts, `--warmup` messages each) run first, not measured: the
+ * engine runs far more code than the loop, and a measure taken while the JIT is still compiling it is not the
+ * steady state a campaign of hours runs in. Postgres is measured too: its
  * transactions and its backends' CPU per message (every connection to the run's database: worker and orchestrator).
  *
- *   npx tsx bench/campaigns/throughput.ts [--senders 8] [--recipients 400] [--rounds 1] [--baseline <dir>]
+ *   npx tsx bench/campaigns/throughput.ts [--senders 8] [--recipients 400] [--rounds 1] [--warmup 200]
+ *     [--baseline <dir>]
  *   (--senders 50 pairs fifty numbers)
  *
  * `--baseline <dir>`: a second stack (orchestrator, worker, database) started from another checkout of the repository
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     senders: { type: "string" },
     recipients: { type: "string" },
     rounds: { type: "string" },
+    warmup: { type: "string" },
     baseline: { type: "string" },
   },
 });
@@ -35,6 +39,7 @@ const SENDERS = intArg("senders", values.senders, 8);
 const RECIPIENTS = intArg("recipients", values.recipients, 400);
 // The contacts' phones derive from the campaign's number (one digit): three rounds at most per stack.
 const ROUNDS = Math.min(3, intArg("rounds", values.rounds, 1));
+const WARMUP = Math.max(SENDERS * 2, intArg("warmup", values.warmup, 200));
 const BARE_ACCOUNT = "5511966299999";
 const BASELINE_BARE_ACCOUNT = "5511966299998";
 /** How long the worker's idle CPU is sampled before the measured campaign, ms. */
@@ -181,7 +186,7 @@ async function main(): Promise<void> {
   try {
     // Warm-up, not measured: JIT, the numbers' own device lists, connections and caches of both sides.
     for (const t of targets) {
-      const warm = await runCampaign(t.stack, SENDERS * 2);
+      const warm = await runCampaign(t.stack, WARMUP);
       await runBare(t.stack, t.bare, warm.phones);
     }
     const results = new Map<string, Round[]>(targets.map((t) => [t.label, []]));

@@ -15,7 +15,7 @@ import {
   type SessionHostOptions,
 } from "../src/sessions/index.ts";
 
-export const silent = createLogger({ service: "test", level: "silent" });
+export const silent = createLogger({ service: "test", level: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent" });
 
 /** In-memory event sink and QR store: what the host publishes, for assertions. */
 export function memoryBus() {

@@ -154,9 +154,6 @@ export function createSender(deps: {
     } else {
       return end(work, "failed", "no_recipient");
     }
-    // A first message to someone reads their Signal session and privacy token: in one transaction instead of two
-    // (nothing is read when they are in memory already).
-    if (lid) await sessions.prefetchPeerKeys(work.instanceId, lid);
     return { jid, lid, ...(peer ? { peer } : {}) };
   }
 
@@ -172,8 +169,10 @@ export function createSender(deps: {
 
     const typingMs = opts.typingMs ?? work.typingMs;
     if (typingMs > 0) {
-      // "typing…" while the row is still only claimed: a crash here requeues it, and nothing was sent.
+      // "typing…" while the row is still only claimed: a crash here requeues it, and nothing was sent. It prepares
+      // the chat (device list, sessions): the keys that needs are read first, in one transaction.
       try {
+        if (lid) await sessions.prefetchPeerKeys(work.instanceId, lid);
         await sessions.setPresence(work.instanceId, jid, "composing");
         await sleep(typingMs);
       } catch (err) {
@@ -199,6 +198,9 @@ export function createSender(deps: {
         const held = keys?.write(tx);
         const applied = carried?.apply(tx);
         const linked = peer ? rememberPeerLid(tx, peer) : undefined;
+        // A first message to someone reads their Signal session and privacy token, which Baileys would read one at
+        // a time: here, in this commit's round trip (nothing is read when they are in memory already).
+        const peerKeys = lid ? sessions.prefetchPeerKeys(work.instanceId, lid, tx) : undefined;
         const mark = markSending(tx, {
           id: work.id,
           waMessageId,
@@ -207,7 +209,7 @@ export function createSender(deps: {
           instanceId: work.instanceId,
           ...(keys ? { fence: keys.fence } : {}),
         });
-        const [stillHeld, state] = await Promise.all([held, mark, applied, linked]);
+        const [stillHeld, state] = await Promise.all([held, mark, applied, linked, peerKeys]);
         // Another worker holds the instance now: the keys were not written and the row not marked (same fence).
         if (stillHeld === false) throw new SessionNotReadyError(work.instanceId, "not_hosted", null);
         return state;
@@ -274,6 +276,8 @@ export function createSender(deps: {
       try {
         const target = await check(work, opts);
         if ("outcome" in target) return target;
+        // "typing…" prepares the chat (device list, sessions): the keys it needs, read in one transaction.
+        if (target.lid) await sessions.prefetchPeerKeys(work.instanceId, target.lid);
         await sessions.setPresence(work.instanceId, target.jid, "composing");
         return { outcome: "composing", messageId: work.id };
       } catch (err) {

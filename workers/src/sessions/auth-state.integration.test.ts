@@ -50,6 +50,9 @@ describe("Signal keys: cached in memory, group-committed, encrypted at rest", ()
     const id = await instance();
     const first = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
     await first.state.keys.set({ "device-list": { "5511": ["0"] }, tctoken: { "5511@lid": { token: "t" } as never } });
+    // WhatsApp's answers are written behind (with the next commit, or within a second): not there yet.
+    expect(await rows(id)).toEqual([]);
+    await first.flush();
     const second = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
     await second.prefetchKeys([
       { type: "device-list", ids: ["5511", "absent"] },
@@ -61,23 +64,55 @@ describe("Signal keys: cached in memory, group-committed, encrypted at rest", ()
     expect(await second.state.keys.get("tctoken", ["5511@lid"])).toEqual({ "5511@lid": { token: "t" } });
   });
 
+  it("prefetching in the caller's pipelined transaction starts its read at once and rides that round trip", async () => {
+    const id = await instance();
+    const first = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    await first.state.keys.set({
+      session: { "77_1.0": { s: 1 } as never },
+      tctoken: { "77@lid": { token: "t" } as never },
+    });
+    await first.flush();
+    const second = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    // A statement started after the commit was queued would be refused (PipelinedLateStatementError).
+    const [, marker] = await t.db.asServicePipelined((tx) =>
+      Promise.all([
+        second.prefetchKeys(
+          [
+            { type: "session", ids: ["77_1.0", "78_1.0"] },
+            { type: "tctoken", ids: ["77@lid"] },
+          ],
+          tx,
+        ),
+        tx<{ role: string }[]>`select current_setting('role') as role`,
+      ]),
+    );
+    expect(marker[0]?.role).toBe("service_role");
+    await t.admin`delete from public.wa_auth_keys where instance_id = ${id}`;
+    expect(await second.state.keys.get("session", ["77_1.0", "78_1.0"])).toEqual({ "77_1.0": { s: 1 } });
+    expect(await second.state.keys.get("tctoken", ["77@lid"])).toEqual({ "77@lid": { token: "t" } });
+  });
+
   it("a fresh load reads and decrypts what was committed; an unchanged value is not written again", async () => {
     const id = await instance();
     const first = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
     await first.state.keys.set({ "device-list": { "5511": ["0", "1"] } });
+    await first.flush();
     const [before] = await rows(id);
 
     const second = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
     expect(await second.state.keys.get("device-list", ["5511"])).toEqual({ "5511": ["0", "1"] });
     await second.state.keys.set({ "device-list": { "5511": ["0", "1"] } });
+    await second.flush();
     const [after] = await rows(id);
     expect(after?.updated_at.getTime()).toBe(before?.updated_at.getTime());
     expect(after?.ciphertext.equals(before?.ciphertext ?? Buffer.alloc(0))).toBe(true);
 
     await second.state.keys.set({ "device-list": { "5511": ["0", "1", "2"] } });
+    await second.flush();
     const [changed] = await rows(id);
     expect(changed?.ciphertext.equals(before?.ciphertext ?? Buffer.alloc(0))).toBe(false);
     await second.state.keys.set({ "device-list": { "5511": null } });
+    await second.flush();
     expect(await rows(id)).toEqual([]);
     expect(await second.state.keys.get("device-list", ["5511"])).toEqual({});
   });

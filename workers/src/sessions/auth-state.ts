@@ -53,7 +53,7 @@ export type PostgresAuthState = {
    */
   takeKeyWrites(): Promise<KeyWritesInTx | undefined>;
   /** Reads keys of several types into memory in one transaction (see the key cache's `prefetch`). */
-  prefetchKeys(wanted: { type: keyof SignalDataTypeMap; ids: string[] }[]): Promise<void>;
+  prefetchKeys(wanted: { type: keyof SignalDataTypeMap; ids: string[] }[], tx?: Tx): Promise<void>;
   /** Commits the key writes still pending (before the socket closes for good). */
   flush(): Promise<void>;
   /** Called when a key commit nobody waited for found the instance hosted elsewhere. */
@@ -73,6 +73,12 @@ export type KeyWritesInTx = {
  * them, they ride the next `sending` commit (see signal-key-cache.ts).
  */
 const AFTER_WRITE_TYPES: ReadonlySet<string> = new Set(["session"]);
+
+/**
+ * What Baileys keeps of WhatsApp's answers — a number's LID, a person's device list, privacy tokens — and asks or
+ * issues again when missing: written behind, with the next commit or within a second (see signal-key-cache.ts).
+ */
+const WRITE_BEHIND_TYPES: ReadonlySet<string> = new Set(["lid-mapping", "device-list", "tctoken"]);
 
 const serialize = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
 const deserialize = (text: string) => JSON.parse(text, BufferJSON.reviver) as unknown;
@@ -169,6 +175,7 @@ export async function loadPostgresAuthState(deps: {
     },
     {
       afterWrite: AFTER_WRITE_TYPES,
+      writeBehind: WRITE_BEHIND_TYPES,
       onBackgroundError: (err) => {
         if (!(err instanceof FencedError)) return "retry";
         // Final: the host drops the instance once, however many commits find it out.
@@ -230,9 +237,23 @@ export async function loadPostgresAuthState(deps: {
           ),
       };
     },
-    /** Reads keys of several types into memory in one transaction (see `SignalKeyCache.prefetch`). */
-    prefetchKeys: (wanted: { type: keyof SignalDataTypeMap; ids: string[] }[]) =>
-      revoked ? Promise.resolve() : keyCache.prefetch(wanted, parseKey),
+    /**
+     * Reads keys of several types into memory in one transaction (see `SignalKeyCache.prefetch`): its own, or `tx`
+     * (the statements start at once, as a pipelined transaction needs).
+     */
+    prefetchKeys: (wanted: { type: keyof SignalDataTypeMap; ids: string[] }[], tx?: Tx) =>
+      revoked
+        ? Promise.resolve()
+        : keyCache.prefetch(
+            wanted,
+            parseKey,
+            tx
+              ? async (missing) => {
+                  const read = await Promise.all(missing.map((w) => readAuthKeys(tx, id, w.type, w.ids)));
+                  return new Map(missing.map((w, i) => [w.type, opened(w.type, read[i] ?? [])]));
+                }
+              : undefined,
+          ),
     flush: () => keyCache.flush(),
     onFenced(listener) {
       fencedListeners.push(listener);

@@ -60,6 +60,11 @@ export type HostContext = {
   writeStatus(h: Hosted, to: TInstanceStatus, reason: string | null, extra?: StatusExtra): Promise<void>;
   /** The credentials are dead: stop every write through them, then delete them. */
   wipeCreds(h: Hosted): Promise<void>;
+  /**
+   * No longer hosted here, credentials kept: the Signal key writes still pending (some are written behind) are
+   * committed, and the key store takes no more.
+   */
+  releaseKeys(h: Hosted): Promise<void>;
   /** Opens a socket for `h` (after a backoff, a 515, or a command). */
   open(h: Hosted): Promise<void>;
   /** Fenced or reassigned: another host owns the instance now, so leave without a single write. */

@@ -89,8 +89,8 @@ export function createSessionsPort(lookup: (instanceId: string) => HostedView | 
       const found = await sessionFor(instanceId).onWhatsApp(candidatesE164);
       return found ? { onWhatsApp: true, ...found } : { onWhatsApp: false };
     },
-    async prefetchPeerKeys(instanceId, lid) {
-      await lookup(instanceId)?.session?.prefetchPeerKeys(lid);
+    async prefetchPeerKeys(instanceId, lid, tx) {
+      await lookup(instanceId)?.session?.prefetchPeerKeys(lid, tx);
     },
     async takeSignalKeyWrites(instanceId) {
       return lookup(instanceId)?.auth?.takeKeyWrites();

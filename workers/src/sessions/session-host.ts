@@ -105,6 +105,7 @@ export class SessionHost implements HostContext {
     if (!h) return { ok: true, outcome: "not_running", status: await this.storedStatus(instanceId) };
     this.halt(h);
     await h.session?.flushCreds();
+    await this.releaseKeys(h);
     await this.writeStatus(h, "stopped", "stopped_by_user");
     this.hosted.delete(instanceId);
     return { ok: true, outcome: "stopped", status: "stopped" };
@@ -180,6 +181,13 @@ export class SessionHost implements HostContext {
 
   wipeCreds(h: Hosted): Promise<void> {
     return wipeCreds(this, h);
+  }
+
+  async releaseKeys(h: Hosted): Promise<void> {
+    const auth = h.auth;
+    h.auth = undefined;
+    await auth?.flush();
+    await auth?.revoke();
   }
 
   async open(h: Hosted): Promise<void> {
@@ -259,6 +267,9 @@ export class SessionHost implements HostContext {
   drop(h: Hosted, why: string): void {
     h.logger.warn({ why }, "dropping instance");
     this.halt(h);
+    // Another host owns it: nothing pending may be written (it would be refused), and no timer may try.
+    void h.auth?.revoke();
+    h.auth = undefined;
     if (this.hosted.get(h.id) === h) this.hosted.delete(h.id);
   }
 

@@ -1,3 +1,4 @@
+import type { Tx } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
 import {
   type ConnectionState,
@@ -131,9 +132,11 @@ export class Session {
     const id = msg.key.id;
     if (!id) return;
     if (msg.key.fromMe) {
-      // Receipts landing in the same event-buffer window are folded into the append's status.
-      if (type === "append" && typeof msg.status === "number" && msg.status > 1) {
-        this.reportStatus(id, msg.key.remoteJid ?? null, msg.status);
+      // Receipts landing in the same event-buffer window are folded into the append's status — an ack error too
+      // (status ERROR, 0, with its code in the stub parameters: a 463 must restrict the instance however it comes).
+      // PENDING (1) is the append itself.
+      if (type === "append" && typeof msg.status === "number" && msg.status !== 1) {
+        this.reportStatus(id, msg.key.remoteJid ?? null, msg.status, msg.messageStubParameters ?? undefined);
       }
       return;
     }
@@ -259,15 +262,18 @@ export class Session {
   }
 
   /** See `SessionsPort.prefetchPeerKeys`: the ids are Baileys' own (main device's session, privacy token). */
-  async prefetchPeerKeys(lid: string): Promise<void> {
+  async prefetchPeerKeys(lid: string, tx?: Tx): Promise<void> {
     const user = jidNormalizedUser(lid);
     const address = this.sock?.signalRepository.jidToSignalProtocolAddress(user);
     if (!address) return;
     await this.opts.auth
-      .prefetchKeys([
-        { type: "session", ids: [address] },
-        { type: "tctoken", ids: [user] },
-      ])
+      .prefetchKeys(
+        [
+          { type: "session", ids: [address] },
+          { type: "tctoken", ids: [user] },
+        ],
+        tx,
+      )
       .catch((err: unknown) => this.opts.logger.debug({ err }, "could not prefetch a peer's keys"));
   }
 

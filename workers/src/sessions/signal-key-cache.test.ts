@@ -153,6 +153,76 @@ describe("signal key cache: ratchet steps ride the next commit", () => {
   });
 });
 
+describe("signal key cache: WhatsApp's answers are written behind", () => {
+  const writeBehind = new Set(["lid-mapping", "device-list", "tctoken"]);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("a write-behind write does not wait, outlives a turn, and is committed on its own within writeBehindMs", async () => {
+    const b = backing();
+    const cache = createSignalKeyCache(b.store, { afterWrite, writeBehind, writeBehindMs: 80 });
+    const t0 = performance.now();
+    await cache.set([{ type: "lid-mapping", id: "5511", value: "99@lid" }], json);
+    expect(await cache.get("lid-mapping", ["5511"], JSON.parse)).toEqual({ "5511": "99@lid" });
+    await turn();
+    await sleep(10);
+    expect(b.commits).toHaveLength(0);
+    await expect.poll(() => b.stored.get("lid-mapping:5511"), { timeout: 5_000 }).toBe('"99@lid"');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(75);
+    expect(b.commits).toHaveLength(1);
+  });
+
+  it("rides the next commit of any kind: a sending commit's take, a ratchet step's turn, a write someone waits for", async () => {
+    const b = backing();
+    const cache = createSignalKeyCache(b.store, { afterWrite, writeBehind, writeBehindMs: 60_000 });
+    await cache.set([{ type: "tctoken", id: "a@lid", value: { t: 1 } }], json);
+    const taken = await cache.take();
+    expect(taken?.writes.map((w) => w.type)).toEqual(["tctoken"]);
+    taken?.settle({ ok: true });
+
+    await cache.set([{ type: "device-list", id: "5511", value: ["0"] }], json);
+    await cache.set([{ type: "session", id: "a.0", value: { n: 1 } }], json);
+    await turn();
+    await cache.flush();
+    expect(b.commits.map((c) => c.map((w) => w.type).sort())).toEqual([["device-list", "session"]]);
+
+    await cache.set([{ type: "lid-mapping", id: "5512", value: "98@lid" }], json);
+    await cache.set([{ type: "pre-key", id: "7", value: { k: 1 } }], json);
+    expect(
+      b.commits
+        .at(-1)
+        ?.map((w) => w.type)
+        .sort(),
+    ).toEqual(["lid-mapping", "pre-key"]);
+    expect(b.commits).toHaveLength(2);
+    // Nothing left for a timer to commit.
+    await sleep(20);
+    expect(b.commits).toHaveLength(2);
+  });
+
+  it("flush commits them at once, and a failed commit of them is retried on its own", async () => {
+    const b = backing();
+    const errors: unknown[] = [];
+    const cache = createSignalKeyCache(b.store, {
+      writeBehind,
+      writeBehindMs: 60_000,
+      retryMs: 5,
+      onBackgroundError: (err) => {
+        errors.push(err);
+        return "retry";
+      },
+    });
+    await cache.set([{ type: "lid-mapping", id: "5511", value: "99@lid" }], json);
+    await cache.flush();
+    expect(b.stored.get("lid-mapping:5511")).toBe('"99@lid"');
+
+    await cache.set([{ type: "lid-mapping", id: "5512", value: "98@lid" }], json);
+    b.failOnce("lost");
+    await cache.flush();
+    expect(errors).toEqual(["lost"]);
+    await expect.poll(() => b.stored.get("lid-mapping:5512"), { timeout: 5_000 }).toBe('"98@lid"');
+  });
+});
+
 describe("prefetch", () => {
   it("reads several types in one call, skips what memory holds, and later gets read nothing", async () => {
     const b = backing();

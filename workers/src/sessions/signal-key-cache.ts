@@ -40,15 +40,26 @@ export type TakenWrites = { writes: KeyWrite[]; settle(outcome: { ok: true } | {
  * commit, exactly as before (Baileys writes the frame before it commits the transaction that encrypted it). It is
  * deliberately not an unbounded write-behind: a ratchet step lost after later messages left would make the next
  * message to that person reuse a message key the phone already used, and that message would not decrypt.
+ *
+ * A `set` of `writeBehind` types only (what Baileys keeps of WhatsApp's answers: LID mappings, device lists, privacy
+ * tokens — re-asked or re-issued when missing, so losing the last second of them in a crash costs a query, never a
+ * message) resolves at once too, and its writes join whichever commit comes next — a `sending` commit, a ratchet
+ * step's, a write someone waits for — or are committed on their own after `writeBehindMs` (bounded: a second by
+ * default). A first message to someone used to cost three commits of these alone (the mapping its check learned,
+ * the device list with the new session, the token), each waited for.
  */
 export function createSignalKeyCache(
   backing: KeyBacking,
   opts: {
     maxEntries?: number;
-    /** Types whose writes `set` does not wait for (see above). */
+    /** Types whose writes `set` does not wait for, committed within a turn (see above). */
     afterWrite?: ReadonlySet<string>;
+    /** Types whose writes `set` does not wait for, committed with the next commit or within `writeBehindMs`. */
+    writeBehind?: ReadonlySet<string>;
+    /** Default 1000. */
+    writeBehindMs?: number;
     /**
-     * A commit failed while writes nobody waits for (`afterWrite`) were in it: they stay pending and, on "retry",
+     * A commit failed while writes nobody waits for (`afterWrite`, `writeBehind`) were in it: they stay pending and, on "retry",
      * are committed again after `retryMs`; on "stop" (the host lost the instance) they wait for a later write.
      */
     onBackgroundError?: (err: unknown) => "retry" | "stop";
@@ -56,6 +67,9 @@ export function createSignalKeyCache(
   } = {},
 ) {
   const afterWrite = opts.afterWrite ?? new Set<string>();
+  const writeBehind = opts.writeBehind ?? new Set<string>();
+  const writeBehindMs = opts.writeBehindMs ?? 1_000;
+  const waitedFor = (type: string) => !afterWrite.has(type) && !writeBehind.has(type);
   const cache = new LRUCache<string, Entry>({ max: opts.maxEntries ?? 5_000 });
   /** Written, not yet committed (coalesced per key). */
   let pending = new Map<string, KeyWrite & { value: unknown }>();
@@ -67,26 +81,49 @@ export function createSignalKeyCache(
 
   /** Set while a turn-delayed commit is due (the writes wait one turn for a `sending` commit to carry them). */
   let soon: NodeJS.Immediate | undefined;
+  /** Set while only write-behind writes are pending: their own commit, unless another one carries them first. */
+  let later: NodeJS.Timeout | undefined;
   /** Set while a caller's transaction carries writes taken with `take`: no commit of ours may overlap it. */
   let external: Promise<void> | undefined;
 
   /** The pending writes must be committed as soon as possible (someone waits, or their turn has passed). */
   let urgent = false;
 
-  function schedule(delay = false): Promise<void> {
+  const due = () => {
+    urgent = true;
+    if (!committing && !external) void run();
+  };
+  /** The pending writes no longer wait for a timer: a commit of ours or someone's `take` now carries them. */
+  function disarm(): void {
+    if (soon) clearImmediate(soon);
+    soon = undefined;
+    if (later) clearTimeout(later);
+    later = undefined;
+  }
+  /** When the pending writes must be committed: now (someone waits), at the next turn, or within `writeBehindMs`. */
+  function schedule(when: "now" | "turn" | "later" = "now"): Promise<void> {
     const p = ensureNext();
-    if (delay) {
+    if (when === "later") {
+      if (!soon && !urgent) {
+        later ??= setTimeout(() => {
+          later = undefined;
+          due();
+        }, writeBehindMs);
+        later.unref();
+      }
+      return p;
+    }
+    if (when === "turn") {
+      if (later) clearTimeout(later);
+      later = undefined;
       soon ??= setImmediate(() => {
         soon = undefined;
-        urgent = true;
-        if (!committing && !external) void run();
+        due();
       });
       return p;
     }
-    urgent = true;
-    if (soon) clearImmediate(soon);
-    soon = undefined;
-    if (!committing && !external) void run();
+    disarm();
+    due();
     return p;
   }
 
@@ -111,7 +148,7 @@ export function createSignalKeyCache(
    * unchanged one, and the next commit carries them; writes nobody waits for are retried on their own. */
   function restore(batch: Map<string, KeyWrite & { value: unknown }>, err: unknown): void {
     for (const [k, w] of batch) if (!pending.has(k)) pending.set(k, w);
-    if (closed || retry || ![...batch.values()].some((w) => afterWrite.has(w.type))) return;
+    if (closed || retry || [...batch.values()].every((w) => waitedFor(w.type))) return;
     if ((opts.onBackgroundError?.(err) ?? "retry") === "stop") return;
     retry = setTimeout(() => {
       retry = undefined;
@@ -128,6 +165,7 @@ export function createSignalKeyCache(
       const waiter = next;
       pending = new Map();
       next = undefined;
+      disarm();
       committing = backing.commit([...batch.values()].map(({ type, id, text }) => ({ type, id, text })));
       try {
         await committing;
@@ -196,10 +234,13 @@ export function createSignalKeyCache(
      * Reads into memory, in one transaction, the keys of several types a coming operation will ask for one type at
      * a time (a first message to someone: their session, their LID mapping, the privacy token). Keys already in
      * memory are not read; absent ones are remembered as absent, as `get` does. `parse(type, text)` as in `get`.
+     * `load` reads them in the caller's transaction instead (the send module's `sending` commit).
      */
     async prefetch(
       wanted: { type: string; ids: string[] }[],
       parse: (type: string, text: string) => unknown,
+      /** Reads the missing keys instead of the backing store's own transaction (called before any await). */
+      load?: (missing: { type: string; ids: string[] }[]) => Promise<Map<string, Map<string, string>>>,
     ): Promise<void> {
       const missing = wanted
         .map(({ type, ids }) => ({
@@ -208,9 +249,11 @@ export function createSignalKeyCache(
         }))
         .filter((w) => w.ids.length > 0);
       if (missing.length === 0) return;
-      const loaded = backing.loadMany
-        ? await backing.loadMany(missing)
-        : new Map(await Promise.all(missing.map(async (w) => [w.type, await backing.load(w.type, w.ids)] as const)));
+      const loaded = load
+        ? await load(missing)
+        : backing.loadMany
+          ? await backing.loadMany(missing)
+          : new Map(await Promise.all(missing.map(async (w) => [w.type, await backing.load(w.type, w.ids)] as const)));
       for (const { type, ids } of missing) {
         absorb(type, ids, loaded.get(type) ?? new Map(), (text) => parse(type, text));
       }
@@ -222,6 +265,7 @@ export function createSignalKeyCache(
     set(writes: { type: string; id: string; value: unknown }[], serialize: (value: unknown) => string): Promise<void> {
       let changed = false;
       let waits = false;
+      let turn = false;
       for (const w of writes) {
         const k = keyOf(w.type, w.id);
         const text = w.value === null || w.value === undefined ? null : serialize(w.value);
@@ -230,11 +274,12 @@ export function createSignalKeyCache(
         if (!p && stored && stored.text === text) continue;
         pending.set(k, { type: w.type, id: w.id, text, value: text === null ? undefined : w.value });
         changed = true;
-        if (!afterWrite.has(w.type)) waits = true;
+        if (waitedFor(w.type)) waits = true;
+        else if (afterWrite.has(w.type)) turn = true;
       }
       if (closed || !changed) return Promise.resolve();
-      if (waits) return schedule();
-      void schedule(true);
+      if (waits) return schedule("now");
+      void schedule(turn ? "turn" : "later");
       return Promise.resolve();
     },
     /**
@@ -250,8 +295,7 @@ export function createSignalKeyCache(
       pending = new Map();
       next = undefined;
       urgent = false;
-      if (soon) clearImmediate(soon);
-      soon = undefined;
+      disarm();
       let done!: () => void;
       external = new Promise<void>((resolve) => {
         done = resolve;
@@ -279,7 +323,7 @@ export function createSignalKeyCache(
     async flush(): Promise<void> {
       if (next) {
         const waiting = next.promise;
-        if (soon) void schedule();
+        if (soon || later) void schedule("now");
         await waiting.catch(() => undefined);
       }
       await committing?.catch(() => undefined);
@@ -295,8 +339,7 @@ export function createSignalKeyCache(
     /** No more commits after this; waits for one under way. */
     async close(): Promise<void> {
       closed = true;
-      if (soon) clearImmediate(soon);
-      soon = undefined;
+      disarm();
       if (retry) clearTimeout(retry);
       retry = undefined;
       next?.resolve();

@@ -135,6 +135,7 @@ export async function onClose(
     case "stop": {
       h.stopping = true;
       if (decision.wipeCreds) await ctx.wipeCreds(h);
+      else await ctx.releaseKeys(h);
       if (decision.status === "banned") {
         // A banned number must leave every sender pool before the next round picks it.
         const removed = await ctx.deps.db.asService((tx) => removeFromSenderPools(tx, h.id));

@@ -133,9 +133,11 @@ export type SessionsPort = {
   takeSignalKeyWrites(instanceId: string): Promise<SignalKeyWrites | undefined>;
   /**
    * Before a message to `lid` (a LID JID): reads the Signal keys the send will ask for into memory in one
-   * transaction (a first message to someone). Resolves when done; never rejects; nothing when not hosted here.
+   * transaction (a first message to someone) — its own, or `tx` (the `sending` commit: its statement starts at once,
+   * so it rides that transaction's round trip). Resolves when done; never rejects on its own transaction; nothing
+   * when not hosted here or already in memory.
    */
-  prefetchPeerKeys(instanceId: string, lid: string): Promise<void>;
+  prefetchPeerKeys(instanceId: string, lid: string, tx?: Tx): Promise<void>;
   /** Every receipt of every hosted instance; listeners must not throw (errors are logged and swallowed). */
   onReceipt(listener: (receipt: Receipt) => void): Unsubscribe;
   /** Every inbound text of every hosted instance; same rule for listeners. */
