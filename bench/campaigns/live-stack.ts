@@ -79,6 +79,8 @@ export async function startLiveStack(opts: {
   accountBase?: number;
   /** First campaign number (the contacts' phones derive from it): two stacks on one simulator use distinct people. */
   campaignBase?: number;
+  /** Node options of the worker process (default: BENCH_WORKER_NODE_ARGS). */
+  workerNodeArgs?: string;
 }) {
   const code = opts.codeRoot ? path.resolve(opts.codeRoot) : root;
   const name = `mirage_bench_camp_${randomBytes(4).toString("hex")}`;
@@ -151,7 +153,7 @@ export async function startLiveStack(opts: {
   };
   const port = await freePort();
   // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the worker.
-  const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const workerArgs = (opts.workerNodeArgs ?? process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const spawnMain = (app: string, env: Record<string, string>) => {
     const nodeArgs = app === "workers" ? workerArgs : [];
     const child = track(
@@ -283,8 +285,10 @@ export async function startLiveStack(opts: {
 
 /**
  * The baseline of a side-by-side run: another checkout's stack (`codeRoot`) on the same simulator, with numbers and
- * people of its own (accounts from 1,000 on, campaigns from 4 on), so both stacks can send at once.
+ * people of its own (accounts from 1,000 on, campaigns from 4 on), so both stacks can send at once. Its worker takes
+ * BENCH_BASELINE_WORKER_NODE_ARGS when set (the same code under other Node options: `--baseline .`).
  */
 export function startBaselineStack(opts: { senders: number; sim: Simulator; codeRoot: string }) {
-  return startLiveStack({ ...opts, accountBase: 1_000, campaignBase: 4 });
+  const workerNodeArgs = process.env.BENCH_BASELINE_WORKER_NODE_ARGS;
+  return startLiveStack({ ...opts, accountBase: 1_000, campaignBase: 4, ...(workerNodeArgs ? { workerNodeArgs } : {}) });
 }
