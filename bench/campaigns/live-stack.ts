@@ -290,5 +290,10 @@ export async function startLiveStack(opts: {
  */
 export function startBaselineStack(opts: { senders: number; sim: Simulator; codeRoot: string }) {
   const workerNodeArgs = process.env.BENCH_BASELINE_WORKER_NODE_ARGS;
-  return startLiveStack({ ...opts, accountBase: 1_000, campaignBase: 4, ...(workerNodeArgs ? { workerNodeArgs } : {}) });
+  return startLiveStack({
+    ...opts,
+    accountBase: 1_000,
+    campaignBase: 4,
+    ...(workerNodeArgs ? { workerNodeArgs } : {}),
+  });
 }
