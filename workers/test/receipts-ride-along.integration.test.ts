@@ -30,6 +30,7 @@ function fastPhone() {
     canSend: () => ({ ok: true }),
     newMessageId: () => `3EB0RIDE${String(++n).padStart(6, "0")}`,
     takeSignalKeyWrites: async () => undefined,
+    takeOtherSignalKeyWrites: () => [],
     async sendText({ instanceId, messageId }: { instanceId: string; messageId: string }) {
       for (const kind of ["server_ack", "delivered", "read"] as const) {
         for (const l of listeners)

@@ -190,12 +190,22 @@ export function createSender(deps: {
     // The ratchet steps of the messages written before this one ride in this commit (one round trip for both): they
     // are durable before this message's write, as the key store promises (sessions/signal-key-cache.ts).
     const keys = await sessions.takeSignalKeyWrites(work.instanceId);
-    // Receipts of earlier messages too: the transaction is one round trip whatever it carries.
+    // Receipts of earlier messages too, and the ratchet steps other numbers of this worker have waiting for a
+    // carrier: the transaction is one round trip whatever it carries.
     const carried = deps.carry?.();
+    const others = sessions.takeOtherSignalKeyWrites(work.instanceId);
+    /** Per carried instance, whether its host still holds it (its fence), once the statements answered. */
+    let othersHeld: boolean[] | undefined;
+    const settleOthers = (failed?: unknown) => {
+      for (const [i, o] of others.entries()) {
+        o.settle(othersHeld === undefined ? { failed } : othersHeld[i] === false ? "fenced" : "committed");
+      }
+    };
     let marked: Awaited<ReturnType<typeof markSending>>;
     try {
       marked = await db.asServicePipelined(async (tx) => {
         const held = keys?.write(tx);
+        const othersWritten = Promise.all(others.map((o) => o.write(tx)));
         const applied = carried?.apply(tx);
         const linked = peer ? rememberPeerLid(tx, peer) : undefined;
         // A first message to someone reads their Signal session and privacy token, which Baileys would read one at
@@ -209,19 +219,31 @@ export function createSender(deps: {
           instanceId: work.instanceId,
           ...(keys ? { fence: keys.fence } : {}),
         });
-        const [stillHeld, state] = await Promise.all([held, mark, applied, linked, peerKeys]);
+        const [stillHeld, state, , , , heldOthers] = await Promise.all([
+          held,
+          mark,
+          applied,
+          linked,
+          peerKeys,
+          othersWritten,
+        ]);
+        othersHeld = heldOthers;
         // Another worker holds the instance now: the keys were not written and the row not marked (same fence).
         if (stillHeld === false) throw new SessionNotReadyError(work.instanceId, "not_hosted", null);
         return state;
       });
       keys?.settle("committed");
       carried?.settle(true);
+      settleOthers();
       if (peer) remembered.set(peerKey(work, peer.lid), true);
     } catch (err) {
       const fenced = err instanceof SessionNotReadyError;
       keys?.settle(fenced ? "fenced" : { failed: err });
       // Rolled back with the mark (a fenced transaction committed, but neither statement changed anything it holds).
       carried?.settle(fenced);
+      // Committed with it when only this instance's fence failed: each carried instance by its own fence.
+      if (!fenced) othersHeld = undefined;
+      settleOthers(err);
       if (fenced) return defer(work, err.reason);
       throw err;
     }

@@ -188,6 +188,43 @@ describe("ratchet steps ride the next sending commit", () => {
     expect((await rows(id))[0]?.updated_at.getTime()).toBe(stored?.updated_at.getTime());
   });
 
+  it("other instances' ratchet steps ride one instance's sending commit, each settled by its own fence", async () => {
+    const [a, b, c] = [await instance(1), await instance(1), await instance(1)];
+    const load = (id: string) => loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    const [authA, authB, authC] = [await load(a), await load(b), await load(c)];
+    const fenced: FencedError[] = [];
+    authC.onFenced((err) => fenced.push(err));
+    authB.onFenced((err) => fenced.push(err));
+    const message = await claimedMessage(a);
+    await t.admin`update public.instances set epoch = 2 where id = ${c}`;
+    await authA.state.keys.set(step(1));
+    await authB.state.keys.set(step(2));
+    await authC.state.keys.set(step(3));
+    // Their steps wait a few ms for a carrier: still pending, handed over without waiting.
+    const own = await authA.takeKeyWrites();
+    const others = [authB.takeKeyWritesIfIdle(), authC.takeKeyWritesIfIdle()];
+    if (!own || others.some((o) => !o)) throw new Error("nothing taken");
+    const [held, state, othersHeld] = await t.db.asServicePipelined((tx) =>
+      Promise.all([
+        own.write(tx),
+        markSending(tx, { id: message, waMessageId: "3EB0CARRY", recipientJid: "x", instanceId: a, fence: own.fence }),
+        Promise.all(others.map((o) => o?.write(tx))),
+      ]),
+    );
+    own.settle("committed");
+    others.forEach((o, i) => o?.settle(othersHeld[i] === false ? "fenced" : "committed"));
+    expect([held, state, othersHeld]).toEqual([true, "sending", [true, false]]);
+    expect((await rows(a)).map((r) => r.type)).toEqual(["session"]);
+    expect((await rows(b)).map((r) => r.type)).toEqual(["session"]);
+    // The instance another host took wrote nothing, and only it learns it lost the instance.
+    expect(await rows(c)).toEqual([]);
+    expect(fenced).toHaveLength(1);
+    expect(fenced[0]?.message).toContain(c);
+    // B's step counts as durable: nothing left for a commit of its own.
+    await authB.flush();
+    expect(authB.takeKeyWritesIfIdle()).toBeUndefined();
+  });
+
   it("a host that lost the instance neither writes the keys nor marks the row, and stops", async () => {
     const id = await instance(1);
     const auth = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });

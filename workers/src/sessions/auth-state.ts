@@ -17,7 +17,7 @@ import {
   type SignalDataSet,
   type SignalDataTypeMap,
 } from "@whiskeysockets/baileys";
-import { createSignalKeyCache, type KeyWrite } from "./signal-key-cache.ts";
+import { createSignalKeyCache, type KeyWrite, type TakenWrites } from "./signal-key-cache.ts";
 
 /** The host lost the instance (another worker holds a newer epoch): it must drop the socket, not retry. */
 export class FencedError extends Error {
@@ -52,6 +52,8 @@ export type PostgresAuthState = {
    * the host still holds the instance), `settle` reports the commit's outcome. Undefined when nothing is pending.
    */
   takeKeyWrites(): Promise<KeyWritesInTx | undefined>;
+  /** As `takeKeyWrites`, without waiting: undefined while a commit of its own is under way. */
+  takeKeyWritesIfIdle(): KeyWritesInTx | undefined;
   /** Reads keys of several types into memory in one transaction (see the key cache's `prefetch`). */
   prefetchKeys(wanted: { type: keyof SignalDataTypeMap; ids: string[] }[], tx?: Tx): Promise<void>;
   /** Commits the key writes still pending (before the socket closes for good). */
@@ -73,6 +75,14 @@ export type KeyWritesInTx = {
  * them, they ride the next `sending` commit (see signal-key-cache.ts).
  */
 const AFTER_WRITE_TYPES: ReadonlySet<string> = new Set(["session"]);
+
+/**
+ * How long a ratchet step waits for a transaction to carry it before its own commit, ms. When numbers take turns (a
+ * campaign across a pool), the next `sending` commit is usually another number's, a few ms later: it carries the
+ * step (`SessionsPort.takeOtherSignalKeyWrites`) instead of a commit of its own. The instance's own next message
+ * still never leaves before the step is durable: its `sending` commit takes whatever is pending first.
+ */
+const AFTER_WRITE_MS = 25;
 
 /**
  * What Baileys keeps of WhatsApp's answers — a number's LID, a person's device list, privacy tokens — and asks or
@@ -175,6 +185,7 @@ export async function loadPostgresAuthState(deps: {
     },
     {
       afterWrite: AFTER_WRITE_TYPES,
+      afterWriteMs: AFTER_WRITE_MS,
       writeBehind: WRITE_BEHIND_TYPES,
       onBackgroundError: (err) => {
         if (!(err instanceof FencedError)) return "retry";
@@ -205,6 +216,27 @@ export async function loadPostgresAuthState(deps: {
     },
   };
 
+  /** Taken writes sealed for a caller's transaction (see `takeKeyWrites`). */
+  const inTx = (taken: TakenWrites): KeyWritesInTx => {
+    let change: ReturnType<typeof seal>;
+    try {
+      change = seal(taken.writes);
+    } catch (err) {
+      taken.settle({ ok: false, err });
+      throw err;
+    }
+    return {
+      fence,
+      write: (tx) => writeAuthKeys(tx, fence, change),
+      settle: (outcome) =>
+        taken.settle(
+          outcome === "committed"
+            ? { ok: true }
+            : { ok: false, err: outcome === "fenced" ? new FencedError(id) : outcome.failed },
+        ),
+    };
+  };
+
   return {
     state,
     async saveCreds() {
@@ -218,24 +250,12 @@ export async function loadPostgresAuthState(deps: {
     async takeKeyWrites() {
       if (revoked) return undefined;
       const taken = await keyCache.take();
-      if (!taken) return undefined;
-      let change: ReturnType<typeof seal>;
-      try {
-        change = seal(taken.writes);
-      } catch (err) {
-        taken.settle({ ok: false, err });
-        throw err;
-      }
-      return {
-        fence,
-        write: (tx) => writeAuthKeys(tx, fence, change),
-        settle: (outcome) =>
-          taken.settle(
-            outcome === "committed"
-              ? { ok: true }
-              : { ok: false, err: outcome === "fenced" ? new FencedError(id) : outcome.failed },
-          ),
-      };
+      return taken ? inTx(taken) : undefined;
+    },
+    takeKeyWritesIfIdle() {
+      if (revoked) return undefined;
+      const taken = keyCache.takeIfIdle();
+      return taken ? inTx(taken) : undefined;
     },
     /**
      * Reads keys of several types into memory in one transaction (see `SignalKeyCache.prefetch`): its own, or `tx`

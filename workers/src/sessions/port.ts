@@ -17,7 +17,9 @@ export type HostedView = {
   orgId: string;
   status: TInstanceStatus;
   session?: Session | undefined;
-  auth?: { takeKeyWrites(): Promise<SignalKeyWrites | undefined> } | undefined;
+  auth?:
+    | { takeKeyWrites(): Promise<SignalKeyWrites | undefined>; takeKeyWritesIfIdle(): SignalKeyWrites | undefined }
+    | undefined;
   health: HealthTracker;
   stopping: boolean;
 };
@@ -26,7 +28,12 @@ export type HostedView = {
  * Builds the port over the host's table of instances. `emitReceipt` / `emitInbound` are for the host: it calls them
  * for every receipt and inbound message its sessions report, and they fan out to the subscribers.
  */
-export function createSessionsPort(lookup: (instanceId: string) => HostedView | undefined, logger: Logger) {
+export function createSessionsPort(
+  lookup: (instanceId: string) => HostedView | undefined,
+  logger: Logger,
+  /** Every instance hosted here (for work one transaction can carry for all of them). */
+  all: () => Iterable<HostedView> = () => [],
+) {
   const receiptListeners = new Set<(r: Receipt) => void>();
   const inboundListeners = new Set<(m: InboundMessage) => void>();
 
@@ -94,6 +101,15 @@ export function createSessionsPort(lookup: (instanceId: string) => HostedView | 
     },
     async takeSignalKeyWrites(instanceId) {
       return lookup(instanceId)?.auth?.takeKeyWrites();
+    },
+    takeOtherSignalKeyWrites(instanceId) {
+      const taken: SignalKeyWrites[] = [];
+      for (const h of all()) {
+        if (h.stopping || h.auth === lookup(instanceId)?.auth) continue;
+        const writes = h.auth?.takeKeyWritesIfIdle();
+        if (writes) taken.push(writes);
+      }
+      return taken;
     },
     onReceipt(listener) {
       receiptListeners.add(listener);

@@ -36,7 +36,11 @@ export class SessionHost implements HostContext {
   constructor(readonly deps: SessionHostDeps) {
     this.opts = { ...DEFAULT_SESSION_HOST_OPTIONS, ...deps.options };
     this.log = deps.logger.child({ module: "sessions" });
-    this.portParts = createSessionsPort((id) => this.hosted.get(id), this.log);
+    this.portParts = createSessionsPort(
+      (id) => this.hosted.get(id),
+      this.log,
+      () => this.hosted.values(),
+    );
     this.reconciler = new Reconciler(this, { start: (id) => this.start(id), stop: (id) => this.stop(id) });
   }
 

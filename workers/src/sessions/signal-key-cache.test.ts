@@ -153,6 +153,40 @@ describe("signal key cache: ratchet steps ride the next commit", () => {
   });
 });
 
+describe("signal key cache: a ratchet step waits a few ms for a carrier", () => {
+  it("with afterWriteMs, it outlives the turn, is handed over without waiting, or commits on its own in time", async () => {
+    const b = backing();
+    const cache = createSignalKeyCache(b.store, { afterWrite, afterWriteMs: 60 });
+    await cache.set([{ type: "session", id: "a", value: { n: 1 } }], json);
+    await turn();
+    expect(b.commits).toHaveLength(0);
+    // Another instance's sending commit takes it at once.
+    const taken = cache.takeIfIdle();
+    expect(taken?.writes.map((w) => w.id)).toEqual(["a"]);
+    // Until it settles, nothing else is handed over nor committed by us.
+    await cache.set([{ type: "session", id: "b", value: { n: 2 } }], json);
+    expect(cache.takeIfIdle()).toBeUndefined();
+    taken?.settle({ ok: true });
+    expect(b.commits).toHaveLength(0);
+    // Nobody carries "b": its own commit within afterWriteMs.
+    await expect.poll(() => b.stored.get("session:b"), { timeout: 5_000 }).toBe('{"n":2}');
+    expect(b.commits).toHaveLength(1);
+  });
+
+  it("takeIfIdle never waits for a commit of ours: it answers undefined while one is under way", async () => {
+    const b = backing();
+    const cache = createSignalKeyCache(b.store, { afterWrite });
+    const open = b.hold();
+    const committing = cache.set([{ type: "pre-key", id: "1", value: { k: 1 } }], json);
+    await cache.set([{ type: "session", id: "a", value: { n: 1 } }], json);
+    expect(cache.takeIfIdle()).toBeUndefined();
+    open();
+    await committing;
+    await cache.flush();
+    expect(b.stored.get("session:a")).toBe('{"n":1}');
+  });
+});
+
 describe("signal key cache: WhatsApp's answers are written behind", () => {
   const writeBehind = new Set(["lid-mapping", "device-list", "tctoken"]);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

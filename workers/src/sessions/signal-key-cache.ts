@@ -32,12 +32,13 @@ export type TakenWrites = { writes: KeyWrite[]; settle(outcome: { ok: true } | {
  *
  * Durability. A `set` touching any type not in `afterWrite` resolves only once committed. A `set` of `afterWrite`
  * types only (the session records Baileys ratchets when it encrypts a message, after the frame is written) resolves
- * at once, and its writes are committed within the same turn of the event loop: by the next `sending` commit of the
- * instance when one comes (the send module carries them in its own transaction through `take`, which precedes the
- * next message's write), else by a commit of their own at the next turn. That keeps the guarantee the store had
- * when `set` waited: before the next message of the instance is written, every ratchet step of the earlier ones is
- * durable; a crash can lose at most the step of the last frame written, in the moment between its write and the
- * commit, exactly as before (Baileys writes the frame before it commits the transaction that encrypted it). It is
+ * at once, and its writes are committed within `afterWriteMs` (default: the same turn of the event loop): by the
+ * next `sending` commit of the instance when one comes (the send module carries them in its own transaction through
+ * `take`, which precedes the next message's write), by another instance's when it takes them (`takeIfIdle`), else
+ * by a commit of their own. That keeps the guarantee the store had when `set` waited: before the next message of
+ * the instance is written, every ratchet step of the earlier ones is durable; a crash can lose at most the step of
+ * the last frame written, in the moment between its write and the commit (Baileys writes the frame before it
+ * commits the transaction that encrypted it, so the window was always there; `afterWriteMs` bounds it). It is
  * deliberately not an unbounded write-behind: a ratchet step lost after later messages left would make the next
  * message to that person reuse a message key the phone already used, and that message would not decrypt.
  *
@@ -54,6 +55,11 @@ export function createSignalKeyCache(
     maxEntries?: number;
     /** Types whose writes `set` does not wait for, committed within a turn (see above). */
     afterWrite?: ReadonlySet<string>;
+    /**
+     * How long `afterWrite` writes wait for another transaction to carry them before their own commit, ms. Default
+     * 0: the next turn of the event loop. A few ms let another instance's `sending` commit carry them (`takeIfIdle`).
+     */
+    afterWriteMs?: number;
     /** Types whose writes `set` does not wait for, committed with the next commit or within `writeBehindMs`. */
     writeBehind?: ReadonlySet<string>;
     /** Default 1000. */
@@ -69,6 +75,7 @@ export function createSignalKeyCache(
   const afterWrite = opts.afterWrite ?? new Set<string>();
   const writeBehind = opts.writeBehind ?? new Set<string>();
   const writeBehindMs = opts.writeBehindMs ?? 1_000;
+  const afterWriteMs = opts.afterWriteMs ?? 0;
   const waitedFor = (type: string) => !afterWrite.has(type) && !writeBehind.has(type);
   const cache = new LRUCache<string, Entry>({ max: opts.maxEntries ?? 5_000 });
   /** Written, not yet committed (coalesced per key). */
@@ -80,7 +87,16 @@ export function createSignalKeyCache(
   const keyOf = (type: string, id: string) => `${type}\u0000${id}`;
 
   /** Set while a turn-delayed commit is due (the writes wait one turn for a `sending` commit to carry them). */
-  let soon: NodeJS.Immediate | undefined;
+  let soon: { cancel(): void } | undefined;
+  /** Runs `fire` at the next turn, or after `afterWriteMs`. */
+  const arm = (fire: () => void): { cancel(): void } => {
+    if (afterWriteMs > 0) {
+      const t = setTimeout(fire, afterWriteMs);
+      return { cancel: () => clearTimeout(t) };
+    }
+    const i = setImmediate(fire);
+    return { cancel: () => clearImmediate(i) };
+  };
   /** Set while only write-behind writes are pending: their own commit, unless another one carries them first. */
   let later: NodeJS.Timeout | undefined;
   /** Set while a caller's transaction carries writes taken with `take`: no commit of ours may overlap it. */
@@ -95,7 +111,7 @@ export function createSignalKeyCache(
   };
   /** The pending writes no longer wait for a timer: a commit of ours or someone's `take` now carries them. */
   function disarm(): void {
-    if (soon) clearImmediate(soon);
+    soon?.cancel();
     soon = undefined;
     if (later) clearTimeout(later);
     later = undefined;
@@ -116,10 +132,11 @@ export function createSignalKeyCache(
     if (when === "turn") {
       if (later) clearTimeout(later);
       later = undefined;
-      soon ??= setImmediate(() => {
+      const fire = () => {
         soon = undefined;
         due();
-      });
+      };
+      soon ??= arm(fire);
       return p;
     }
     disarm();
@@ -207,6 +224,39 @@ export function createSignalKeyCache(
     }
   }
 
+  /** Hands the pending writes to a caller's transaction (see `take`); none of ours may run until it settles. */
+  function takeNow(): TakenWrites | undefined {
+    if (closed || pending.size === 0) return undefined;
+    const batch = pending;
+    const waiter = next;
+    pending = new Map();
+    next = undefined;
+    urgent = false;
+    disarm();
+    let done!: () => void;
+    external = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    let settled = false;
+    return {
+      writes: [...batch.values()].map(({ type, id, text }) => ({ type, id, text })),
+      settle(outcome) {
+        if (settled) return;
+        settled = true;
+        if (outcome.ok) {
+          for (const [k, w] of batch) cache.set(k, { text: w.text, value: w.value });
+          waiter?.resolve();
+        } else {
+          restore(batch, outcome.err);
+          waiter?.reject(outcome.err);
+        }
+        external = undefined;
+        done();
+        if (next && !committing) void run();
+      },
+    };
+  }
+
   return {
     /**
      * The values of `ids` of `type` (absent ones left out), parsed with `parse` when read from the backing store.
@@ -289,35 +339,14 @@ export function createSignalKeyCache(
      */
     async take(): Promise<TakenWrites | undefined> {
       while (committing || external) await (committing ?? external)?.catch(() => undefined);
-      if (closed || pending.size === 0) return undefined;
-      const batch = pending;
-      const waiter = next;
-      pending = new Map();
-      next = undefined;
-      urgent = false;
-      disarm();
-      let done!: () => void;
-      external = new Promise<void>((resolve) => {
-        done = resolve;
-      });
-      let settled = false;
-      return {
-        writes: [...batch.values()].map(({ type, id, text }) => ({ type, id, text })),
-        settle(outcome) {
-          if (settled) return;
-          settled = true;
-          if (outcome.ok) {
-            for (const [k, w] of batch) cache.set(k, { text: w.text, value: w.value });
-            waiter?.resolve();
-          } else {
-            restore(batch, outcome.err);
-            waiter?.reject(outcome.err);
-          }
-          external = undefined;
-          done();
-          if (next && !committing) void run();
-        },
-      };
+      return takeNow();
+    },
+    /**
+     * As `take`, without waiting: undefined while a commit of ours or a taken batch is under way (another
+     * instance's `sending` commit carries these writes only when that costs it no wait).
+     */
+    takeIfIdle(): TakenWrites | undefined {
+      return committing || external ? undefined : takeNow();
     },
     /** Waits for writes already made to be committed (or to fail). */
     async flush(): Promise<void> {

@@ -132,6 +132,13 @@ export type SessionsPort = {
    */
   takeSignalKeyWrites(instanceId: string): Promise<SignalKeyWrites | undefined>;
   /**
+   * The Signal key writes other hosted instances have pending and can hand over without waiting (their ratchet steps
+   * wait a few ms for a transaction to carry them): the send module's `sending` commit for `instanceId` carries them
+   * too, one fenced statement each, settling each with its own outcome (`fenced` only for the instance whose fence
+   * failed). Empty when none.
+   */
+  takeOtherSignalKeyWrites(instanceId: string): SignalKeyWrites[];
+  /**
    * Before a message to `lid` (a LID JID): reads the Signal keys the send will ask for into memory in one
    * transaction (a first message to someone) — its own, or `tx` (the `sending` commit: its statement starts at once,
    * so it rides that transaction's round trip). Resolves when done; never rejects on its own transaction; nothing
