@@ -212,7 +212,7 @@ describe("ratchet steps ride the next sending commit", () => {
       ]),
     );
     own.settle("committed");
-    others.forEach((o, i) => o?.settle(othersHeld[i] === false ? "fenced" : "committed"));
+    for (const [i, o] of others.entries()) o?.settle(othersHeld[i] === false ? "fenced" : "committed");
     expect([held, state, othersHeld]).toEqual([true, "sending", [true, false]]);
     expect((await rows(a)).map((r) => r.type)).toEqual(["session"]);
     expect((await rows(b)).map((r) => r.type)).toEqual(["session"]);
