@@ -31,6 +31,7 @@ function fastPhone() {
     newMessageId: () => `3EB0RIDE${String(++n).padStart(6, "0")}`,
     takeSignalKeyWrites: async () => undefined,
     takeOtherSignalKeyWrites: () => [],
+    absorbStoredKeys: async () => undefined,
     async sendText({ instanceId, messageId }: { instanceId: string; messageId: string }) {
       for (const kind of ["server_ack", "delivered", "read"] as const) {
         for (const l of listeners)

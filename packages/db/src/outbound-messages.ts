@@ -157,6 +157,13 @@ export type SendWork = {
    * work was not read by a claim.
    */
   waLookup?: { onWhatsApp: boolean; jid: string | null; lid: string | null; checkedAt: string } | null;
+  /**
+   * The instance's stored Signal key mapping the recipient's number to its LID (`wa_auth_keys`, type `lid-mapping`,
+   * id the number's digits), as stored — encrypted, `ciphertext` base64 — or null when there is none: read with the
+   * claim, so a first message's on-WhatsApp check (where Baileys looks it up) needs no read of its own. Absent when
+   * the work was not read by a claim.
+   */
+  lidMappingKey?: { keyId: string; ciphertext: string } | null;
 };
 
 const workColumns = (db: Db) => db`
@@ -166,7 +173,11 @@ const workColumns = (db: Db) => db`
        else json_build_object('id', reply_to_wa_id, 'fromMe', reply_to_from_me, 'text', reply_to_text) end
     as "replyTo",
   (select json_build_object('onWhatsApp', l.on_whatsapp, 'jid', l.wa_jid, 'lid', l.wa_lid, 'checkedAt', l.checked_at)
-     from public.wa_id_lookups l where l.phone_e164 = recipient_phone) as "waLookup"`;
+     from public.wa_id_lookups l where l.phone_e164 = recipient_phone) as "waLookup",
+  (select json_build_object('keyId', k.key_id, 'ciphertext', encode(k.ciphertext, 'base64'))
+     from public.wa_auth_keys k
+     where k.instance_id = m.instance_id and k.type = 'lid-mapping' and k.id = ltrim(m.recipient_phone, '+'))
+    as "lidMappingKey"`;
 
 /**
  * Service work: claims one message for sending — a given one (`messageId`, the campaign engine's chain) or the next

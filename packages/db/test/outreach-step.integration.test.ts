@@ -71,10 +71,14 @@ describe("a step's reads and writes", () => {
     if (!first) throw new Error("no message");
     const hold = new Date(Date.now() + 60_000);
     const pacing = { nextSendAt: hold, sendsSinceBreak: 1, breakAfter: 5 };
-    // The recipient's stored on-WhatsApp answer comes with the claim (the send module does not read it again).
+    // The recipient's stored on-WhatsApp answer comes with the claim (the send module does not read it again), and
+    // so does the instance's stored LID mapping for the number (Baileys looks it up during a first check).
     await t.admin`insert into public.wa_id_lookups (phone_e164, on_whatsapp, wa_jid, wa_lid, checked_at)
       select recipient_phone, true, '5511900008001@s.whatsapp.net', null, now() from public.outbound_messages
       where id = ${first.id}`;
+    await t.admin`insert into public.wa_auth_keys (instance_id, org_id, type, id, key_id, ciphertext)
+      select ${instanceId}, org_id, 'lid-mapping', '5511900008001', 'k1', '\\x0102'::bytea
+      from public.instances where id = ${instanceId}`;
     // Claimed and reserved in the commit's write.
     const claimed = await asServiceBatched(t.db, async (tx) => {
       const claim = claimForSend(tx, { instanceId, messageId: first.id });
@@ -84,6 +88,7 @@ describe("a step's reads and writes", () => {
     expect(claimed?.id).toBe(Number(first.id));
     expect(claimed?.waLookup).toMatchObject({ onWhatsApp: true, jid: "5511900008001@s.whatsapp.net", lid: null });
     expect(Number.isNaN(Date.parse(claimed?.waLookup?.checkedAt ?? ""))).toBe(false);
+    expect(claimed?.lidMappingKey).toEqual({ keyId: "k1", ciphertext: Buffer.from([1, 2]).toString("base64") });
     expect(await pacingRow()).toMatchObject({ next: hold, since: 1 });
     // The same message again: the claim does not take, nothing is reserved.
     const later = { nextSendAt: new Date(Date.now() + 120_000), sendsSinceBreak: 2, breakAfter: 5 };

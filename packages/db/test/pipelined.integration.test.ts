@@ -155,6 +155,8 @@ describe("the direct lane's batch claim", () => {
     }
     expect(claimed.find((w) => w.recipientPhone === "+551193000003")?.block).toBe("blacklisted");
     expect(claimed.filter((w) => w.block !== null)).toHaveLength(1);
+    // No LID mapping is stored for these numbers: the claim says so (null), so nothing reads it again.
+    expect(claimed.map((w) => w.lidMappingKey)).toEqual(claimed.map(() => null));
 
     // One is sent; the rest go back to the queue, and a row that is no longer claimed is left alone.
     const sent = claimed[0];

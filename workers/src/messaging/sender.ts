@@ -132,6 +132,12 @@ export function createSender(deps: {
     let lid: string | null = work.recipientLid;
     let peer: PeerLid | undefined;
     if (work.recipientPhone) {
+      // Baileys looks up the number's LID mapping during an on-WhatsApp check: the claim read it (or found none).
+      if (work.lidMappingKey !== undefined) {
+        await sessions.absorbStoredKeys(work.instanceId, [
+          { type: "lid-mapping", id: work.recipientPhone.replace(/^\+/, ""), stored: work.lidMappingKey },
+        ]);
+      }
       let resolution: Awaited<ReturnType<NumberResolver["resolve"]>>;
       try {
         resolution = await resolver.resolve(work.instanceId, work.recipientPhone, work.waLookup);

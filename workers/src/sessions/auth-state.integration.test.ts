@@ -92,6 +92,32 @@ describe("Signal keys: cached in memory, group-committed, encrypted at rest", ()
     expect(await second.state.keys.get("tctoken", ["77@lid"])).toEqual({ "77@lid": { token: "t" } });
   });
 
+  it("keys another statement read as stored are taken into memory, decrypted; none stored means known absent", async () => {
+    const id = await instance();
+    const first = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    await first.state.keys.set({ "lid-mapping": { "5511": "77" } });
+    await first.flush();
+    const [row] = await t.admin<{ key_id: string; ciphertext: Buffer }[]>`
+      select key_id, ciphertext from public.wa_auth_keys where instance_id = ${id} and type = 'lid-mapping'`;
+    if (!row) throw new Error("not stored");
+    const second = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });
+    await second.state.keys.set({ "lid-mapping": { "5513": "79" } });
+    await second.absorbStoredKeys([
+      { type: "lid-mapping", id: "5511", stored: { keyId: row.key_id, ciphertext: row.ciphertext.toString("base64") } },
+      { type: "lid-mapping", id: "5512", stored: null },
+      // Already in memory (written here): what the statement read is older.
+      { type: "lid-mapping", id: "5513", stored: null },
+    ]);
+    // Changed behind its back: memory answers, no read.
+    await t.admin`delete from public.wa_auth_keys where instance_id = ${id}`;
+    await t.admin`insert into public.wa_auth_keys (instance_id, org_id, type, id, key_id, ciphertext)
+      values (${id}, ${orgId}, 'lid-mapping', '5512', ${row.key_id}, ${row.ciphertext})`;
+    expect(await second.state.keys.get("lid-mapping", ["5511", "5512", "5513"])).toEqual({
+      "5511": "77",
+      "5513": "79",
+    });
+  });
+
   it("a fresh load reads and decrypts what was committed; an unchanged value is not written again", async () => {
     const id = await instance();
     const first = await loadPostgresAuthState({ db: t.db, ring, fence: { instanceId: id, epoch: 1 } });

@@ -18,6 +18,7 @@ import {
   type SignalDataTypeMap,
 } from "@whiskeysockets/baileys";
 import { createSignalKeyCache, type KeyWrite, type TakenWrites } from "./signal-key-cache.ts";
+import type { StoredKey } from "./types.ts";
 
 /** The host lost the instance (another worker holds a newer epoch): it must drop the socket, not retry. */
 export class FencedError extends Error {
@@ -56,6 +57,11 @@ export type PostgresAuthState = {
   takeKeyWritesIfIdle(): KeyWritesInTx | undefined;
   /** Reads keys of several types into memory in one transaction (see the key cache's `prefetch`). */
   prefetchKeys(wanted: { type: keyof SignalDataTypeMap; ids: string[] }[], tx?: Tx): Promise<void>;
+  /**
+   * Takes into memory keys another statement already read as stored (encrypted; `stored` null: none is stored, so
+   * the key is known absent with no read). Keys already in memory are left as they are (they are newer).
+   */
+  absorbStoredKeys(keys: StoredKey[]): Promise<void>;
   /** Commits the key writes still pending (before the socket closes for good). */
   flush(): Promise<void>;
   /** Called when a key commit nobody waited for found the instance hosted elsewhere. */
@@ -274,6 +280,23 @@ export async function loadPostgresAuthState(deps: {
                 }
               : undefined,
           ),
+    absorbStoredKeys: (keys: StoredKey[]) => {
+      if (revoked || keys.length === 0) return Promise.resolve();
+      const types = [...new Set(keys.map((k) => k.type))];
+      const wanted = types.map((type) => ({ type, ids: keys.filter((k) => k.type === type).map((k) => k.id) }));
+      return keyCache.prefetch(wanted, parseKey, async (missing) => {
+        const out = new Map<string, Map<string, string>>();
+        for (const w of missing) {
+          const rows = keys.flatMap((k) =>
+            k.type === w.type && k.stored && w.ids.includes(k.id)
+              ? [{ id: k.id, keyId: k.stored.keyId, ciphertext: Buffer.from(k.stored.ciphertext, "base64") }]
+              : [],
+          );
+          out.set(w.type, opened(w.type, rows));
+        }
+        return out;
+      });
+    },
     flush: () => keyCache.flush(),
     onFenced(listener) {
       fencedListeners.push(listener);

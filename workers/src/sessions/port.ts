@@ -10,6 +10,7 @@ import {
   SessionNotReadyError,
   type SessionsPort,
   type SignalKeyWrites,
+  type StoredKey,
 } from "./types.ts";
 
 /** What the port reads of one hosted instance; the host owns these objects, the port never changes them. */
@@ -18,7 +19,11 @@ export type HostedView = {
   status: TInstanceStatus;
   session?: Session | undefined;
   auth?:
-    | { takeKeyWrites(): Promise<SignalKeyWrites | undefined>; takeKeyWritesIfIdle(): SignalKeyWrites | undefined }
+    | {
+        takeKeyWrites(): Promise<SignalKeyWrites | undefined>;
+        takeKeyWritesIfIdle(): SignalKeyWrites | undefined;
+        absorbStoredKeys(keys: StoredKey[]): Promise<void>;
+      }
     | undefined;
   health: HealthTracker;
   stopping: boolean;
@@ -95,6 +100,9 @@ export function createSessionsPort(
     async resolveNumber(instanceId, candidatesE164) {
       const found = await sessionFor(instanceId).onWhatsApp(candidatesE164);
       return found ? { onWhatsApp: true, ...found } : { onWhatsApp: false };
+    },
+    async absorbStoredKeys(instanceId, keys) {
+      await lookup(instanceId)?.auth?.absorbStoredKeys(keys);
     },
     async prefetchPeerKeys(instanceId, lid, tx) {
       await lookup(instanceId)?.session?.prefetchPeerKeys(lid, tx);

@@ -85,6 +85,9 @@ export type InboundMessage = {
 
 export type Unsubscribe = () => void;
 
+/** A Signal key as a statement read it from `wa_auth_keys` (ciphertext base64), or `stored` null when there is none. */
+export type StoredKey = { type: string; id: string; stored: { keyId: string; ciphertext: string } | null };
+
 /** Pending Signal key writes carried by the caller's transaction (see `SessionsPort.takeSignalKeyWrites`). */
 export type SignalKeyWrites = {
   fence: { instanceId: string; epoch: number };
@@ -145,6 +148,12 @@ export type SessionsPort = {
    * when not hosted here or already in memory.
    */
   prefetchPeerKeys(instanceId: string, lid: string, tx?: Tx): Promise<void>;
+  /**
+   * Keys of the instance another statement already read (the claim reads the recipient's LID mapping): taken into
+   * memory, decrypted, so Baileys' lookup of them needs no read; `stored` null remembers the key as absent. Keys
+   * already in memory are left as they are (newer). Nothing when not hosted here.
+   */
+  absorbStoredKeys(instanceId: string, keys: StoredKey[]): Promise<void>;
   /** Every receipt of every hosted instance; listeners must not throw (errors are logged and swallowed). */
   onReceipt(listener: (receipt: Receipt) => void): Unsubscribe;
   /** Every inbound text of every hosted instance; same rule for listeners. */
