@@ -114,8 +114,13 @@ export function createSessionsPort(
       const taken: SignalKeyWrites[] = [];
       for (const h of all()) {
         if (h.stopping || h.auth === lookup(instanceId)?.auth) continue;
-        const writes = h.auth?.takeKeyWritesIfIdle();
-        if (writes) taken.push(writes);
+        try {
+          const writes = h.auth?.takeKeyWritesIfIdle();
+          if (writes) taken.push(writes);
+        } catch (err) {
+          // Not sealed (they stay pending for that instance's own commit): the caller's commit must not fail for it.
+          logger.error({ err }, "could not hand over another instance's key writes");
+        }
       }
       return taken;
     },
