@@ -6,7 +6,8 @@
  */
 
 import { removeFromSenderPools } from "@mirage/db/instances";
-import { applyReceipt, claimForSend, markSending } from "@mirage/db/outbound-messages";
+import { applyReceipt, markSending } from "@mirage/db/outbound-messages";
+import { claimForSend } from "@mirage/db/send-claims";
 import { createLogger } from "@mirage/logger";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { cancelExpiredMessages, claimForSend, markSending } from "@mirage/db/outbound-messages";
+import { cancelExpiredMessages, markSending } from "@mirage/db/outbound-messages";
+import { claimForSend } from "@mirage/db/send-claims";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Harness, startHarness } from "./harness.ts";

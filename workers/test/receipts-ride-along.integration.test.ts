@@ -1,7 +1,8 @@
 // Receipts carried by the next `sending` commit, against real Postgres: the real send module and receipt handler, a
 // sessions port that answers every write with its server ack, delivery and read at once (as a fast phone does).
 import { assignInstance, insertInstance } from "@mirage/db/instances";
-import { claimDirectBatch, enqueueOutboundMessages } from "@mirage/db/outbound-messages";
+import { enqueueOutboundMessages } from "@mirage/db/outbound-messages";
+import { claimDirectBatch } from "@mirage/db/send-claims";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

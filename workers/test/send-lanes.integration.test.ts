@@ -2,7 +2,8 @@
 // a time in queue order, and nothing of a batch stays claimed that is not being sent. The send module is replaced
 // by a recorder that marks each message `sending` as the real one does (the write itself is covered end to end).
 import { assignInstance, insertInstance } from "@mirage/db/instances";
-import { enqueueOutboundMessages, markSending, type SendWork } from "@mirage/db/outbound-messages";
+import { enqueueOutboundMessages, markSending } from "@mirage/db/outbound-messages";
+import type { SendWork } from "@mirage/db/send-claims";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -2,9 +2,9 @@ import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures"
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asServiceBatched } from "../src/batched-tx.ts";
-import { claimForSend } from "../src/outbound-messages.ts";
 import { lockPacing } from "../src/outreach.ts";
 import { readForStep, reserveSlotIfClaimed, settlePacing } from "../src/outreach-step.ts";
+import { claimForSend } from "../src/send-claims.ts";
 
 let t: TestDatabase;
 let a: OrgFixture;

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PipelinedLateStatementError } from "../src/client.ts";
 import { insertInstance } from "../src/instances.ts";
 import { rememberPeerLid, saveWaLookups } from "../src/messaging-settings.ts";
-import { claimDirectBatch, enqueueOutboundMessages, markSending, releaseClaims } from "../src/outbound-messages.ts";
+import { enqueueOutboundMessages, markSending } from "../src/outbound-messages.ts";
+import { claimDirectBatch, releaseClaims } from "../src/send-claims.ts";
 
 let t: TestDatabase;
 let a: OrgFixture;

@@ -1,12 +1,7 @@
 import type { Database } from "@mirage/db";
 import { listAssignedInstances } from "@mirage/db/instances";
-import {
-  cancelExpiredMessages,
-  claimDirectBatch,
-  instancesWithDueDirect,
-  markInflightUnknown,
-  releaseClaims,
-} from "@mirage/db/outbound-messages";
+import { cancelExpiredMessages, instancesWithDueDirect, markInflightUnknown } from "@mirage/db/outbound-messages";
+import { claimDirectBatch, releaseClaims } from "@mirage/db/send-claims";
 import type { Logger } from "@mirage/logger";
 import type { Sender } from "./sender.ts";
 

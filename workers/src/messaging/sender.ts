@@ -1,6 +1,7 @@
 import type { Database } from "@mirage/db";
 import { findSendBlock, rememberPeerLid } from "@mirage/db/messaging-settings";
-import { claimForSend, finishUnsent, markSending, releaseClaim, type SendWork } from "@mirage/db/outbound-messages";
+import { finishUnsent, markSending } from "@mirage/db/outbound-messages";
+import { claimForSend, releaseClaim, type SendWork } from "@mirage/db/send-claims";
 import type { Logger } from "@mirage/logger";
 import { LRUCache } from "lru-cache";
 import { type NotReadyReason, SessionNotReadyError, type SessionsPort } from "../sessions/index.ts";

@@ -18,7 +18,6 @@ import {
 import type { Database } from "@mirage/db";
 import { asServiceBatched, type Batched } from "@mirage/db/batched-tx";
 import { findSendBlock } from "@mirage/db/messaging-settings";
-import { claimForSend, type SendBlock, type SendWork } from "@mirage/db/outbound-messages";
 import {
   type CapsInfo,
   type ChainCandidate,
@@ -31,6 +30,7 @@ import {
   skipQueued,
 } from "@mirage/db/outreach";
 import { readForStep, reserveSlotIfClaimed, settlePacing } from "@mirage/db/outreach-step";
+import { claimForSend, type SendBlock, type SendWork } from "@mirage/db/send-claims";
 import type { Logger } from "@mirage/logger";
 import { parsePhone } from "@mirage/phone";
 import { renderTemplate, seededRandom } from "@mirage/templates";
