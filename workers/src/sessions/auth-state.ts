@@ -173,15 +173,17 @@ export async function loadPostgresAuthState(deps: {
     }
     return value;
   };
+  /** Reads keys of several types in `tx`, every statement started at once (as a pipelined transaction needs). */
+  const readIn =
+    (tx: Tx) =>
+    async (wanted: { type: string; ids: string[] }[]): Promise<Map<string, Map<string, string>>> => {
+      const read = await Promise.all(wanted.map((w) => readAuthKeys(tx, id, w.type, w.ids)));
+      return new Map(wanted.map((w, i) => [w.type, opened(w.type, read[i] ?? [])]));
+    };
   const keyCache = createSignalKeyCache(
     {
       load: async (type, ids) => opened(type, await db.asService((tx) => readAuthKeys(tx, id, type, ids))),
-      loadMany: async (wanted) => {
-        const read = await db.asServicePipelined((tx) =>
-          Promise.all(wanted.map((w) => readAuthKeys(tx, id, w.type, w.ids))),
-        );
-        return new Map(wanted.map((w, i) => [w.type, opened(w.type, read[i] ?? [])]));
-      },
+      loadMany: (wanted) => db.asServicePipelined((tx) => readIn(tx)(wanted)),
       commit: async (writes) => {
         if (revoked) return;
         const change = seal(writes);
@@ -268,18 +270,7 @@ export async function loadPostgresAuthState(deps: {
      * (the statements start at once, as a pipelined transaction needs).
      */
     prefetchKeys: (wanted: { type: keyof SignalDataTypeMap; ids: string[] }[], tx?: Tx) =>
-      revoked
-        ? Promise.resolve()
-        : keyCache.prefetch(
-            wanted,
-            parseKey,
-            tx
-              ? async (missing) => {
-                  const read = await Promise.all(missing.map((w) => readAuthKeys(tx, id, w.type, w.ids)));
-                  return new Map(missing.map((w, i) => [w.type, opened(w.type, read[i] ?? [])]));
-                }
-              : undefined,
-          ),
+      revoked ? Promise.resolve() : keyCache.prefetch(wanted, parseKey, tx ? readIn(tx) : undefined),
     absorbStoredKeys: (keys: StoredKey[]) => {
       if (revoked || keys.length === 0) return Promise.resolve();
       const types = [...new Set(keys.map((k) => k.type))];

@@ -36,8 +36,8 @@ export type HostedView = {
 export function createSessionsPort(
   lookup: (instanceId: string) => HostedView | undefined,
   logger: Logger,
-  /** Every instance hosted here (for work one transaction can carry for all of them). */
-  all: () => Iterable<HostedView> = () => [],
+  /** Every instance hosted here, by id (for work one transaction can carry for all of them). */
+  all: () => Iterable<[string, HostedView]> = () => [],
 ) {
   const receiptListeners = new Set<(r: Receipt) => void>();
   const inboundListeners = new Set<(m: InboundMessage) => void>();
@@ -112,8 +112,8 @@ export function createSessionsPort(
     },
     takeOtherSignalKeyWrites(instanceId) {
       const taken: SignalKeyWrites[] = [];
-      for (const h of all()) {
-        if (h.stopping || h.auth === lookup(instanceId)?.auth) continue;
+      for (const [id, h] of all()) {
+        if (id === instanceId || h.stopping) continue;
         try {
           const writes = h.auth?.takeKeyWritesIfIdle();
           if (writes) taken.push(writes);

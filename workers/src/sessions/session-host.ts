@@ -39,7 +39,7 @@ export class SessionHost implements HostContext {
     this.portParts = createSessionsPort(
       (id) => this.hosted.get(id),
       this.log,
-      () => this.hosted.values(),
+      () => this.hosted.entries(),
     );
     this.reconciler = new Reconciler(this, { start: (id) => this.start(id), stop: (id) => this.stop(id) });
   }
