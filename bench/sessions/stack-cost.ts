@@ -1,16 +1,18 @@
 /**
  * What a stack costs a worker. Baileys reads `new Error().stack` twice for every frame it writes (its
  * `promiseTimeout`), and a process run through tsx has Node's source maps enabled, so Node maps every frame of
- * those stacks. Times Baileys' own `promiseTimeout` called `--depth` frames deep, in rounds alternating three ways
- * of formatting: Node's default with source maps, `installLeanStackTraces` (what the worker and orchestrator
- * install, @mirage/logger), and source maps off (the floor: V8's formatting alone). Prints the median CPU µs per
- * call of each, and what lean saves per message at `--frames` frames written per message.
+ * those stacks. Times Baileys' own `promiseTimeout` called `--depth` frames deep, in rounds alternating four ways
+ * of formatting: Node's default with source maps, `installLeanStackTraces` (what the orchestrator installs,
+ * @mirage/logger), the same with Baileys' timing stacks cut to their first frames (what the worker installs:
+ * `BAILEYS_TIMING_STACKS`), and source maps off (V8's formatting alone). Prints the median CPU µs per call of each,
+ * and what lean and brief save per message at `--frames` frames written per message.
  *
  *   npx tsx bench/sessions/stack-cost.ts [--calls 20000] [--rounds 5] [--depth 6] [--frames 3]
  */
 import { parseArgs } from "node:util";
 import { installLeanStackTraces } from "@mirage/logger";
 import { promiseTimeout } from "../../workers/node_modules/@whiskeysockets/baileys/lib/Utils/generics.js";
+import { BAILEYS_TIMING_STACKS } from "../../workers/src/sessions/stack-traces.ts";
 import { median } from "../lib.ts";
 
 const { values } = parseArgs({
@@ -44,12 +46,17 @@ async function usPerCall(): Promise<number> {
   return (cpuUs() - c0) / calls;
 }
 
-type Mode = "node" | "lean" | "off";
-const runs: Record<Mode, number[]> = { node: [], lean: [], off: [] };
+type Mode = "node" | "lean" | "brief" | "off";
+const runs: Record<Mode, number[]> = { node: [], lean: [], brief: [], off: [] };
 for (let i = 0; i < 2_000; i++) await nested(depth); // JIT warm-up
 for (let r = 0; r < rounds; r++) {
-  for (const mode of ["node", "lean", "off"] as const) {
-    const restore = mode === "lean" ? installLeanStackTraces() : undefined;
+  for (const mode of ["node", "lean", "brief", "off"] as const) {
+    const restore =
+      mode === "lean"
+        ? installLeanStackTraces()
+        : mode === "brief"
+          ? installLeanStackTraces({ brief: BAILEYS_TIMING_STACKS })
+          : undefined;
     if (mode === "off") process.setSourceMapsEnabled(false);
     runs[mode].push(await usPerCall());
     restore?.();
@@ -63,8 +70,9 @@ console.log(
     calls,
     rounds,
     depth,
-    usPerCall: { nodeSourceMaps: med("node"), lean: med("lean"), sourceMapsOff: med("off") },
+    usPerCall: { nodeSourceMaps: med("node"), lean: med("lean"), brief: med("brief"), sourceMapsOff: med("off") },
     leanSavesUsPerMessage: Math.round((med("node") - med("lean")) * frames),
+    briefSavesUsPerMessage: Math.round((med("node") - med("brief")) * frames),
     leanVsNode: Math.round((med("lean") / med("node")) * 100) / 100,
   }),
 );

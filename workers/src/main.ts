@@ -5,11 +5,13 @@ import { createLogger, guardConsole, installLeanStackTraces, installShutdown } f
 import { probeRedis } from "@mirage/queue/reachability";
 import { Redis } from "ioredis";
 import { WorkersEnv } from "./env.ts";
+import { BAILEYS_TIMING_STACKS } from "./sessions/index.ts";
 import { createWorkerProcess } from "./worker-process.ts";
 
 // Composition root: parse the environment once, open clients, create the worker, and close in order on a signal.
-// Baileys formats a stack for every frame it writes: formatted cheaply, still pointing at our TypeScript.
-installLeanStackTraces();
+// Baileys formats a stack for every frame it writes: formatted cheaply (its first frames only), still pointing at
+// our TypeScript.
+installLeanStackTraces({ brief: BAILEYS_TIMING_STACKS });
 const env = parseEnv(WorkersEnv, process.env);
 const logger = createLogger({ service: "workers", level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }).child({
   workerId: env.WORKER_ID,

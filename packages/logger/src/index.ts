@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { type Logger, type LoggerOptions, pino } from "pino";
 
 export { installShutdown, type StopReason } from "./shutdown.ts";
-export { installLeanStackTraces } from "./stack-traces.ts";
+export { installLeanStackTraces, type LeanStackOptions } from "./stack-traces.ts";
 export type { Logger };
 
 /**

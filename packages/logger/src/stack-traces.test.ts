@@ -11,7 +11,9 @@ async function stacks() {
     cwd: path.dirname(fixture),
     timeout: 30_000,
   });
-  return JSON.parse(stdout) as Record<"node" | "lean" | "fromJs" | "restored" | "unmapped", string>;
+  return JSON.parse(stdout) as Record<"node" | "lean" | "fromJs" | "restored" | "unmapped", string> & {
+    brief: Record<"captured" | "named" | "elsewhere", string>;
+  };
 }
 
 describe("installLeanStackTraces", () => {
@@ -36,5 +38,23 @@ describe("installLeanStackTraces", () => {
     // Restored: Node's formatting again.
     expect(s.restored).toContain(`at fail (${file}:12:9)`);
     expect(s.restored).toContain("at <anonymous> (");
+  });
+
+  it("keeps only the first frames of a stack captured for later in a file `brief` names", {
+    timeout: 40_000,
+  }, async () => {
+    const { brief } = await stacks();
+    const captures = path.join(path.dirname(fixture), "captures.ts");
+    const lines = brief.captured.split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe("Error");
+    expect(lines[1]).toBe(`    at captureStack (${captures}:2:43)`);
+    expect(lines[2]).toMatch(/^ {4}at deep \(.*throws\.ts:\d+:\d+\)$/);
+    expect(lines[3]).toMatch(/^ {4}\.\.\. \d+ more frames$/);
+    // An error with a message is one to read: whole. So is a messageless one from anywhere else.
+    expect(brief.named.split("\n").length).toBeGreaterThan(6);
+    expect(brief.named).not.toContain("more frames");
+    expect(brief.elsewhere.split("\n").length).toBeGreaterThan(6);
+    expect(brief.elsewhere).not.toContain("more frames");
   });
 });

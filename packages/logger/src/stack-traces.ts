@@ -1,6 +1,14 @@
 import { findSourceMap, type SourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
 
+export type LeanStackOptions = {
+  /**
+   * Stacks captured for later: an error with an empty message whose first frame's file (a path or file URL, as V8
+   * reports it) `file` accepts keeps its first `frames` frames (≥ 1).
+   */
+  brief?: { file: (fileName: string) => boolean; frames: number };
+};
+
 /**
  * Error stacks formatted without Node's per-frame source-map lookups, still pointing at the TypeScript source.
  *
@@ -15,9 +23,14 @@ import { fileURLToPath } from "node:url";
  * frame. The text keeps Node's shape (`Name: message`, then `    at fn (file:line:column)` lines). Something that
  * installs its own `Error.prepareStackTrace` later still wins.
  *
+ * `brief` shortens the stacks a library captures for later rather than throws (an `Error` with no message, its first
+ * frame in a file `brief.file` accepts): only their first `brief.frames` frames are formatted, then a line saying
+ * how many were left out. Baileys' timing stacks name the query that timed out within their first few frames.
+ *
  * @returns a function that puts back the previous `Error.prepareStackTrace`.
  */
-export function installLeanStackTraces(): () => void {
+export function installLeanStackTraces(opts: LeanStackOptions = {}): () => void {
+  const brief = opts.brief && { file: opts.brief.file, frames: Math.max(1, Math.floor(opts.brief.frames)) };
   const previous = Error.prepareStackTrace;
   // File name as V8 reports it (a path, or a file URL for ES modules) → its source map, or null without one. A
   // module's map is registered when it loads, before any of its frames can exist: a miss stays a miss.
@@ -78,7 +91,13 @@ export function installLeanStackTraces(): () => void {
     } catch {
       out = "<error>";
     }
-    for (const site of sites) out += `\n    at ${frame(site)}`;
+    let shown = sites.length;
+    if (brief && sites.length > brief.frames && error.message === "") {
+      const top = sites[0]?.getFileName();
+      if (top && brief.file(top)) shown = brief.frames;
+    }
+    for (let i = 0; i < shown; i++) out += `\n    at ${frame(sites[i] as NodeJS.CallSite)}`;
+    if (shown < sites.length) out += `\n    ... ${sites.length - shown} more frames`;
     return out;
   };
   return () => {

@@ -10,6 +10,7 @@
 export { DEFAULT_SESSION_HOST_OPTIONS, type SessionHostOptions } from "./host-options.ts";
 export { DEFAULT_RECONNECT_POLICY, type ReconnectPolicyOptions } from "./reconnect-policy.ts";
 export { createSessionHost } from "./session-host.ts";
+export { BAILEYS_TIMING_STACKS } from "./stack-traces.ts";
 export type {
   EventSink,
   HostedSnapshot,
