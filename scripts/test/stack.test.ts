@@ -86,6 +86,13 @@ async function simDevices(): Promise<{ deviceId: number; online: boolean; remove
   return ((await res.json()) as { devices: { deviceId: number; online: boolean; removed: boolean }[] }).devices;
 }
 
+/** How many messages wa-sim's contacts received from the paired number. */
+async function simReceived(): Promise<number> {
+  const info = readInfo(runDir);
+  const res = await fetch(`${info?.waSim?.controlUrl}/messages?account=${phone}`);
+  return ((await res.json()) as unknown[]).length;
+}
+
 beforeAll(async () => {
   ports = {
     api: await freePort(),
@@ -173,6 +180,28 @@ describe("./mirage start / stop", () => {
     const paired = await mirage(["pair", "e2e-1", "--sim-phone", phone, "--timeout", "240"], 300_000);
     expect(paired.stdout, paired.stderr).toContain(`CONNECTED e2e-1 as +${phone}`);
     expect(await simDevices()).toMatchObject([{ deviceId: 1, online: true, removed: false }]);
+
+    // The README's demo campaign from the terminal: the paired number as its sender, started, messages reaching
+    // wa-sim's contacts; paused before the restarts below.
+    const dry = await mirage(["campaign", "dry-run", "demo", "--count", "3"], 120_000);
+    expect(dry.stdout, dry.stderr).toContain("Demo welcome campaign: 0 recipients (computed now, not stored");
+    expect(dry.stdout).toContain("no sender in its pool yet");
+    const refused = await mirage(["campaign", "start", "demo"], 60_000);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("the campaign cannot start: HTTP 422 campaign_not_startable");
+    expect(refused.stderr).toMatch(/sender/);
+    const running = await mirage(["campaign", "start", "demo", "--senders", "e2e-1"], 120_000);
+    expect(running.stdout, running.stderr).toContain("Demo welcome campaign: running");
+    await expect.poll(simReceived, { timeout: 180_000, interval: 1_000 }).toBeGreaterThanOrEqual(2);
+    const paused = await mirage(["campaign", "pause", "demo"], 60_000);
+    expect(paused.stdout, paused.stderr).toContain("Demo welcome campaign: paused");
+    const planned = await mirage(["campaign", "dry-run", "demo", "--count", "2"], 60_000);
+    expect(planned.stdout, planned.stderr).toContain("Demo welcome campaign: 20 recipients; the next 2:");
+    expect(planned.stdout).toMatch(/ e2e-1 → \+55/);
+    const shown = await mirage(["campaign", "show", "demo"], 60_000);
+    expect(shown.stdout).toContain("Demo welcome campaign (00000000-0000-4000-8000-0000000000e1): paused");
+    expect(shown.stdout).toMatch(new RegExp(`sender e2e-1 \\(\\+${phone}, connected\\): \\w+, [1-9]\\d* sent`));
+    expect((await mirage(["campaign", "start", "demo"], 60_000)).stderr).toContain("invalid_campaign_state");
 
     expect((await mirage(["stop"], 120_000)).stdout).toContain("stopped");
     const again = await mirage(["start", "--simulator", "--detach"], 420_000);

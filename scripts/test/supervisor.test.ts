@@ -167,6 +167,30 @@ describe("./mirage pair --sim-phone", () => {
   }, 60_000);
 });
 
+describe("./mirage campaign", () => {
+  const tsx = path.join(root, "node_modules/.bin/tsx");
+  const campaign = (args: string[], env: Record<string, string>) =>
+    run(tsx, ["scripts/campaign.ts", ...args], {
+      cwd: root,
+      env: { ...process.env, MIRAGE_RUN_DIR: tempDir(), MIRAGE_API_URL: "", MIRAGE_API_KEY: "", ...env },
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it("shows its usage for a missing campaign, and explains an unreachable API in one line", async () => {
+    const usage = await campaign(["start"], {});
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("usage: ./mirage campaign <list | show | dry-run | start");
+    const apiPort = await freePort();
+    const r = await campaign(["show", "demo"], { ORCHESTRATOR_PORT: String(apiPort) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot reach the Mirage API at http://127.0.0.1:${apiPort}/api/v1/auth/login`);
+    expect(r.stderr).toContain("./mirage start");
+    expect(r.stderr).not.toMatch(/fetch failed|\n\s+at /);
+  }, 60_000);
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer();

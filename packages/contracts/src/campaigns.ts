@@ -273,7 +273,7 @@ export const ZDryRunRequest = z
 
 export const ZDryRun = z
   .object({
-    /** When the campaign has not started yet, the plan is computed now without being stored. */
+    /** True: the stored plan of a started campaign; false: not started yet, so computed now and not stored. */
     planned: z.boolean(),
     total: z.number().int(),
     items: z.array(
