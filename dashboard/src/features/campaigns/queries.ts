@@ -15,6 +15,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
+import { latestSends, RECENT_COUNT, RECENT_STATES } from "./live/recent";
 
 export type TCampaignStats = z.infer<typeof ZCampaignStats>;
 export type TDryRun = z.infer<typeof ZDryRun>;
@@ -52,11 +53,21 @@ export function useCampaignStats(id: string, enabled = true, settlingMs: number 
   });
 }
 
+/** The campaign's latest sends by send time, latest first (see live/recent.ts for why one read per state). */
 export function useRecentSends(id: string) {
   const { org } = useSession();
   return useQuery({
     queryKey: [...campaignKey(org.id, id), "recent"],
-    queryFn: () => api<{ items: TOutboundMessage[] }>(`/orgs/${org.id}/messages?campaignId=${id}&limit=15`),
+    queryFn: async () => {
+      const pages = await Promise.all(
+        RECENT_STATES.map((state) =>
+          api<{ items: TOutboundMessage[] }>(
+            `/orgs/${org.id}/messages?campaignId=${id}&state=${state}&limit=${RECENT_COUNT}`,
+          ),
+        ),
+      );
+      return latestSends(pages.map((p) => p.items));
+    },
   });
 }
 

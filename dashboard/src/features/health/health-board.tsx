@@ -1,7 +1,6 @@
 "use client";
 
 import type { TInstanceStatus } from "@mirage/contracts/enums";
-import type { TInstance } from "@mirage/contracts/instances";
 import type { TWorkerStatus } from "@mirage/contracts/workers";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -11,27 +10,10 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useInstances } from "@/features/instances/queries";
-import { ATTENTION_ORDER, HealthScore, StatusBadge, useReasonText } from "@/features/instances/status";
+import { HealthScore, StatusBadge, useReasonText } from "@/features/instances/status";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
-
-type Problem = { instance: TInstance; kind: TInstanceStatus | "mismatched_number" };
-
-const digits = (s: string | null) => (s ?? "").replace(/\D/g, "");
-
-/** The problems an admin must act on, worst first; a linked phone that is not the expected number is one too. */
-export function problemsOf(items: TInstance[]): Problem[] {
-  const out: Problem[] = [];
-  for (const instance of items) {
-    if (ATTENTION_ORDER.includes(instance.status)) out.push({ instance, kind: instance.status });
-    else if (instance.phone && instance.waJid && !instance.waJid.startsWith(`${digits(instance.phone)}@`)) {
-      out.push({ instance, kind: "mismatched_number" });
-    }
-  }
-  const rank = (p: Problem) =>
-    p.kind === "mismatched_number" ? ATTENTION_ORDER.length : ATTENTION_ORDER.indexOf(p.kind);
-  return out.sort((a, b) => rank(a) - rank(b) || a.instance.name.localeCompare(b.instance.name));
-}
+import { problemsOf } from "./problems";
 
 export function HealthBoard() {
   const t = useTranslations("health");

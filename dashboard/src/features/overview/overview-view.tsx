@@ -12,7 +12,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { problemsOf } from "@/features/health/health-board";
+import { problemsOf } from "@/features/health/problems";
 import { useInstances } from "@/features/instances/queries";
 import { StatusBadge } from "@/features/instances/status";
 import { useSession } from "@/features/shell/session-context";

@@ -11,6 +11,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useInstances } from "@/features/instances/queries";
 import { useSession } from "@/features/shell/session-context";
 import { useRealtimeEvents } from "@/lib/realtime";
+import { COUNTED, reachedCount, tileCounts } from "../counts";
 import { campaignKey, campaignsKey, useCampaignStats } from "../queries";
 import { CampaignStatusBadge, doneCount, ProgressBar, useStatusReason } from "../status";
 import { ActivityFeed, type ActivityItem } from "./activity-feed";
@@ -19,19 +20,6 @@ import { RecentSends } from "./recent-sends";
 import { SenderTable } from "./sender-table";
 
 const SendsChart = dynamic(() => import("./sends-chart"), { ssr: false, loading: () => <Skeleton className="h-56" /> });
-
-export const COUNTED = [
-  "queued",
-  "sending",
-  "sent",
-  "delivered",
-  "read",
-  "replied",
-  "failed",
-  "skipped",
-  "cancelled",
-  "unknown",
-] as const;
 
 /**
  * A started campaign, live: progress, counts by state, per-number share and health, next send, sends over time,
@@ -80,7 +68,8 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
   const s = stats.data;
   const total = s?.total ?? 0;
   const done = s ? doneCount(s.counts) : 0;
-  const reached = s ? s.counts.sent + s.counts.delivered + s.counts.read : 0;
+  const reached = s ? reachedCount(s.counts) : 0;
+  const tiles = s ? tileCounts(s.counts) : null;
   const next = s?.senders
     .filter((x) => x.active && x.nextSendAt)
     .map((x) => Date.parse(x.nextSendAt ?? ""))
@@ -118,14 +107,17 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
             </CardContent>
           </Card>
           <h2 className="sr-only">{t("countsLabel")}</h2>
-          <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5">
+          <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5" aria-describedby="counts-help">
             {COUNTED.map((k) => (
-              <div key={k} className="rounded-lg border p-3" data-testid={`count-${k}`} data-value={s.counts[k]}>
+              <div key={k} className="rounded-lg border p-3" data-testid={`count-${k}`} data-value={tiles?.[k]}>
                 <dt className="text-muted-foreground text-xs">{ts(k)}</dt>
-                <dd className="font-semibold text-xl tabular-nums">{format.number(s.counts[k])}</dd>
+                <dd className="font-semibold text-xl tabular-nums">{format.number(tiles?.[k] ?? 0)}</dd>
               </div>
             ))}
           </dl>
+          <p id="counts-help" className="text-muted-foreground text-xs">
+            {t("countsHelp")}
+          </p>
           {Object.keys(s.skippedByReason).length > 0 && (
             <p className="text-muted-foreground text-sm">
               {t("skippedBy")}{" "}

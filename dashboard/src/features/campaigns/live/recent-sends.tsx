@@ -6,6 +6,7 @@ import { ErrorBox } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useRecentSends } from "../queries";
+import { sendTime } from "./recent";
 
 const VARIANT: Record<string, "success" | "warning" | "destructive" | "secondary" | "outline"> = {
   sent: "secondary",
@@ -17,7 +18,10 @@ const VARIANT: Record<string, "success" | "warning" | "destructive" | "secondary
   cancelled: "outline",
 };
 
-/** The latest messages of the campaign with their state (receipts included), re-read as events arrive. */
+/**
+ * The campaign's latest sends, latest first, with when they went out and their state now (receipts included),
+ * re-read as events arrive.
+ */
 export function RecentSends({ campaignId, nameOf }: { campaignId: string; nameOf: (id: string | null) => string }) {
   const t = useTranslations("campaignLive");
   const ts = useTranslations("campaignLive.state");
@@ -25,7 +29,7 @@ export function RecentSends({ campaignId, nameOf }: { campaignId: string; nameOf
   const recent = useRecentSends(campaignId);
   if (recent.isPending) return <Skeleton className="h-40" />;
   if (recent.error) return <ErrorBox error={recent.error} />;
-  const items = recent.data.items.filter((m) => m.state !== "queued" && m.state !== "claimed");
+  const items = recent.data;
   if (items.length === 0) return <p className="text-muted-foreground text-sm">{t("noSendsYet")}</p>;
   return (
     <ul className="divide-y rounded-md border text-sm" data-testid="recent-sends">
@@ -34,7 +38,7 @@ export function RecentSends({ campaignId, nameOf }: { campaignId: string; nameOf
           <span className="tabular-nums">{m.to ?? m.toLid ?? "—"}</span>
           <span className="text-muted-foreground text-xs">{t("via", { name: nameOf(m.instanceId) })}</span>
           <span className="ml-auto text-muted-foreground text-xs tabular-nums">
-            {format.dateTime(new Date(m.updatedAt), { timeStyle: "medium" })}
+            {format.dateTime(new Date(sendTime(m)), { timeStyle: "medium" })}
           </span>
           <Badge variant={VARIANT[m.state] ?? "outline"}>{ts(m.state as "sent")}</Badge>
           {m.errorCode && <span className="w-full text-muted-foreground text-xs">{m.errorMessage ?? m.errorCode}</span>}

@@ -4,19 +4,19 @@ import type { TInstance } from "@mirage/contracts/instances";
 import { useFormatter, useTranslations } from "next-intl";
 import { HealthScore, StatusBadge } from "@/features/instances/status";
 import { ColumnTable } from "../column-table";
+import { reachedCount } from "../counts";
 import type { TCampaignStats } from "../queries";
 
 /** Per number: its share of what was sent, health, counts and next slot (or why it stopped taking work). */
 export function SenderTable({ stats, instances }: { stats: TCampaignStats; instances: TInstance[] }) {
   const t = useTranslations("campaignLive.sender");
   const format = useFormatter();
-  const reachedOf = (c: TCampaignStats["counts"]) => c.sent + c.delivered + c.read;
-  const all = stats.senders.reduce((a, s) => a + reachedOf(s.counts), 0);
+  const all = stats.senders.reduce((a, s) => a + reachedCount(s.counts), 0);
   return (
     <ColumnTable look="plain" heads={[t("number"), t("health"), t("share"), t("sent"), t("queued"), t("next")]}>
       {stats.senders.map((s) => {
         const i = instances.find((x) => x.id === s.instanceId);
-        const reached = reachedOf(s.counts);
+        const reached = reachedCount(s.counts);
         const share = all > 0 ? reached / all : 0;
         return (
           <tr key={s.instanceId} className="border-t align-top" data-testid="sender-row" data-name={i?.name}>

@@ -6,10 +6,12 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { PageHeader } from "@/components/page-parts";
 import { Button } from "@/components/ui/button";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useOrganization } from "@/features/shell/organization";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { cn } from "@/lib/utils";
-import { type Draft, draftOf, emptyDraft } from "./draft";
+import { type Draft, defaultZone, draftOf, emptyDraft } from "./draft";
 import { StepAudience } from "./step-audience";
 import { StepPacing } from "./step-pacing";
 import { StepReview } from "./step-review";
@@ -39,10 +41,18 @@ function blocker(step: Step, d: Draft): string | null {
  * and a dry run of the first sends, then Start). A draft reopens here; readers see it without controls.
  */
 export function CampaignWizard({ initial }: { initial?: TCampaign }) {
+  // A new campaign starts in the organization's time zone: wait for it (one short read) rather than change the
+  // zone under the user's eyes; if it cannot be read, the browser's zone (then UTC) stands in.
+  const organization = useOrganization({ enabled: !initial });
+  if (!initial && organization.isPending) return <Skeleton className="h-96" />;
+  return <WizardForm initial={initial} zone={defaultZone(organization.data?.timezone)} />;
+}
+
+function WizardForm({ initial, zone }: { initial?: TCampaign; zone: string }) {
   const t = useTranslations("campaignWizard");
   const { org } = useSession();
   const writer = can(org.role, "audience.write");
-  const [draft, setDraft] = useState<Draft>(() => (initial ? draftOf(initial) : emptyDraft()));
+  const [draft, setDraft] = useState<Draft>(() => (initial ? draftOf(initial) : emptyDraft(zone)));
   const [id, setId] = useState<string | null>(initial?.id ?? null);
   const [step, setStep] = useState<Step>("audience");
   const index = STEPS.indexOf(step);

@@ -45,25 +45,42 @@ export type Draft = {
   errorThreshold: number;
 };
 
-const browserZone = () => {
+/** `zone` when this browser knows it as an IANA time zone, else null. */
+export function knownZone(zone: string | null | undefined): string | null {
+  if (!zone) return null;
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "America/Sao_Paulo";
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
   } catch {
-    return "America/Sao_Paulo";
+    return null;
+  }
+}
+
+const browserZone = (): string | null => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+  } catch {
+    return null;
   }
 };
+
+/** The time zone a new campaign starts with: the organization's, else the browser's, else UTC. */
+export function defaultZone(orgZone: string | null | undefined, browser: string | null = browserZone()): string {
+  return knownZone(orgZone) ?? knownZone(browser) ?? "UTC";
+}
 
 const defaultDays = (): DayWindow[] =>
   [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, on: day <= 5, start: "09:00", end: day <= 5 ? "18:00" : "13:00" }));
 
-export function emptyDraft(): Draft {
+/** A new campaign's form; `timezone`: see {@link defaultZone}. */
+export function emptyDraft(timezone: string = defaultZone(null)): Draft {
   return {
     name: "",
     listIds: [],
     segmentIds: [],
     templateId: null,
     senderIds: [],
-    timezone: browserZone(),
+    timezone,
     anyTime: false,
     days: defaultDays(),
     quiet: true,
