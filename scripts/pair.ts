@@ -79,7 +79,19 @@ while (Date.now() < deadline) {
   const current = await call("GET", `/orgs/${orgId}/instances/${id}`);
   const status = String(current.json.status);
   if (status === "connected") {
-    console.log(`CONNECTED ${name} as ${String(current.json.phone ?? current.json.waJid)}`);
+    const { phone, linkedPhone, waJid } = current.json;
+    console.log(`CONNECTED ${name} as ${String(phone ?? linkedPhone ?? waJid)}`);
+    // The same WhatsApp account linked by another instance of the organization too (a second linked device): both
+    // receive its messages, so every chat would show up twice.
+    if (!phone && linkedPhone) {
+      const all = await call("GET", `/orgs/${orgId}/instances`);
+      const twin = ((all.json.items as Json[] | undefined) ?? []).find((i) => i.id !== id && i.phone === linkedPhone);
+      if (twin) {
+        console.log(
+          `note: ${String(linkedPhone)} is also instance ${String(twin.name)}'s number: both are linked devices of one account and both receive its messages (unlink one: DELETE …/instances/{id})`,
+        );
+      }
+    }
     process.exit(0);
   }
   if (["pairing_expired", "logged_out", "banned", "failed"].includes(status)) {

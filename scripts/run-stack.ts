@@ -149,7 +149,12 @@ function banner(): string[] {
     "                     (also admin@, operator@, marketer@, viewer@ with the same password)",
     `Organization         ${DEMO_ORG.slug}, id ${DEMO_ORG.id} (GET ${api}/auth/me lists yours)`,
     `WhatsApp             ${simulator ? "simulator (virtual phones, nothing reaches WhatsApp)" : "real WhatsApp"}`,
-    ...(simulator ? ["Pair a demo number   ./mirage pair demo-1 --sim-phone 5511999990001"] : []),
+    ...(simulator
+      ? [
+          "Pair a demo number   ./mirage pair sales-1 --sim-phone 5511999990001",
+          "Demo campaign        ./mirage campaign start demo --senders sales-1 --watch",
+        ]
+      : []),
     `Logs                 ${files.log}`,
     "Mirage is ready. Stop with Ctrl+C or ./mirage stop.",
     "──────────────────────────────────────────────────────────────",

@@ -126,4 +126,71 @@ describe("zero gaps, no typing", () => {
     }
     expect(exact).toBeGreaterThanOrEqual(156 - ACCOUNTS.length);
   }, 900_000);
+
+  it("a campaign at its caps holds only its own messages: another campaign on the number sends; raised caps release it", async () => {
+    // The number sent today already (the test above, or the first campaign here): a daily cap of 1 is reached.
+    const sender = instances[1] as string;
+    const tpl = await post("/templates", { name: "caps", body: "Olá {{first_name|cliente}}" });
+    const campaign = async (name: string, phones: string[], perDay: number) => {
+      const list = await post("/lists", { name });
+      await t.admin`insert into public.contacts (org_id, phone_e164, name)
+        select ${a.orgId}, p, 'Pessoa' from unnest(${phones}::text[]) p on conflict do nothing`;
+      await t.admin`insert into public.contact_list_members (org_id, list_id, contact_id)
+        select ${a.orgId}, ${list.body.id}, id from public.contacts
+        where org_id = ${a.orgId} and phone_e164 = any(${phones}::text[])`;
+      const created = await post("/campaigns", {
+        name,
+        templateId: tpl.body.id,
+        audience: { listIds: [list.body.id] },
+        senderIds: [sender],
+        pacing: PACING_NO_GAPS,
+        caps: { perHour: 100_000, perDay, warmup: false },
+        skipHolidays: false,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body.id as string;
+    };
+    const gotAny = (phones: string[]) => phones.filter((p) => sim.groundTruth.messages({ contact: p.slice(1) }).length);
+    const warm = ["+5511974900001"];
+    const capped = ["+5511974910001", "+5511974910002", "+5511974910003"];
+    const other = ["+5511974920001", "+5511974920002", "+5511974920003"];
+
+    const first = await campaign("Warm", warm, 100_000);
+    expect((await post(`/campaigns/${first}/start`, { now: true })).body.status).toBe("running");
+    await waitForCount(() => gotAny(warm).length, 1, "the warm-up message");
+
+    // At its cap from the start: its messages wait about a day, and the number's own slot does not.
+    const held = await campaign("Capped", capped, 1);
+    expect((await post(`/campaigns/${held}/start`, { now: true })).body.status).toBe("running");
+    await waitForCount(
+      async () => {
+        const [row] = await t.admin<{ n: number }[]>`select count(*)::int as n from public.outbound_messages
+          where campaign_id = ${held} and state = 'queued' and scheduled_at > now() + interval '12 hours'`;
+        return row?.n ?? 0;
+      },
+      capped.length,
+      "the capped campaign's messages held",
+    );
+    const [slot] = await t.admin<{ next: Date }[]>`
+      select next_send_at as next from public.outreach_senders where instance_id = ${sender}`;
+    expect(slot?.next.getTime()).toBeLessThan(Date.now() + 60_000);
+    const stats = await api({ url }, "get", org(`/campaigns/${held}/stats`), { token: marketer });
+    const next = new Date(stats.body.senders[0].nextSendAt).getTime();
+    expect(next).toBeGreaterThan(Date.now() + 12 * 3_600_000);
+
+    // Another campaign on the same number, with caps of its own, is not held by the first one's.
+    const free = await campaign("Free", other, 100_000);
+    expect((await post(`/campaigns/${free}/start`, { now: true })).body.status).toBe("running");
+    await waitForCount(() => gotAny(other).length, other.length, "the other campaign's messages");
+    expect(gotAny(capped)).toEqual([]);
+
+    // Raising the caps applies from the next send: what they held is planned again and goes out.
+    const patched = await api({ url }, "patch", org(`/campaigns/${held}`), {
+      token: marketer,
+      body: { caps: { perHour: 100_000, perDay: 100_000, warmup: false } },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    await waitForCount(() => gotAny(capped).length, capped.length, "the released messages", 120_000);
+    for (const p of [...capped, ...other]) expect(sim.groundTruth.messages({ contact: p.slice(1) })).toHaveLength(1);
+  }, 600_000);
 });

@@ -157,6 +157,40 @@ describe("planning, dry run and control", () => {
     expect(n?.n).toBe(0);
   });
 
+  it("dry run: a number at the campaign's caps is held until its window frees a send, the others are not", async () => {
+    const capped = await instance("capped-1");
+    const free = await instance("free-1");
+    // capped-1 sent 2 messages today (any campaign or direct), the oldest 20 hours ago: a daily cap of 2 is reached.
+    await h.t.admin`insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, state, sending_at)
+      values (${a.orgId}, ${capped}, '+5511900002222', 'x', 'sent', now() - interval '20 hours'),
+             (${a.orgId}, ${capped}, '+5511900002223', 'x', 'sent', now() - interval '1 hour')`;
+    const c = await post("/campaigns", {
+      name: "Capped dry run",
+      templateId,
+      audience: { listIds: [listId] },
+      senderIds: [capped, free],
+      pacing: FAST,
+      caps: { perHour: 1000, perDay: 2, warmup: false },
+      skipHolidays: false,
+    });
+    const dry = await post(`/campaigns/${c.body.id}/dry-run`, { count: 20 }, viewer);
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    const by = (instanceId: string) => dry.body.items.filter((x: Json) => x.instanceId === instanceId);
+    expect(by(capped).length).toBeGreaterThan(0);
+    expect(by(free).length).toBeGreaterThan(0);
+    for (const item of by(capped)) {
+      expect(item.blockedReason).toBe("cap");
+      // About 4 hours from now: when the send of 20 hours ago leaves the 24-hour window.
+      const inHours = (new Date(item.at).getTime() - Date.now()) / 3_600_000;
+      expect(inHours).toBeGreaterThan(3.9);
+      expect(inHours).toBeLessThan(4.1);
+    }
+    for (const item of by(free)) {
+      expect(item.blockedReason).toBeNull();
+      expect(new Date(item.at).getTime()).toBeLessThan(Date.now() + 3_600_000);
+    }
+  });
+
   it("start snapshots the audience into one row per person, spread over connected senders; later edits change nothing", async () => {
     const res = await post(`/campaigns/${id}/start`, { now: true });
     expect(res.status, JSON.stringify(res.body)).toBe(200);

@@ -1,6 +1,7 @@
 /**
- * Today's sends against the cap on the instance view: counted in SQL over the campaign engine's 24-hour window, capped
- * by the number's own daily cap and, during warm-up, by the warm-up curve for its age — in the list and on one instance.
+ * Today's sends against the caps on the instance view: counted in SQL over the campaign engine's 24-hour window,
+ * against the number's own daily cap and, during warm-up, the warm-up curve's cap for its age (which only campaigns
+ * with warm-up on apply, so it is reported apart) — in the list and on one instance.
  */
 import { WARMUP_DAILY } from "@mirage/campaign-rules";
 import { listOf } from "@mirage/contracts/common";
@@ -12,7 +13,7 @@ import { api, type Harness, startHarness } from "./harness.ts";
 let h: Harness;
 let a: OrgFixture;
 let viewer: string;
-const ids: Record<"warming" | "capped" | "fresh", string> = { warming: "", capped: "", fresh: "" };
+const ids: Record<"warming" | "capped" | "fresh" | "both", string> = { warming: "", capped: "", fresh: "", both: "" };
 
 beforeAll(async () => {
   h = await startHarness();
@@ -23,6 +24,7 @@ beforeAll(async () => {
     ["warming", null],
     ["capped", 30],
     ["fresh", null],
+    ["both", 10],
   ] as const) {
     const [row] = await sql<{ id: string }[]>`
       insert into public.instances (org_id, name, daily_cap) values (${a.orgId}, ${name}, ${cap}) returning id`;
@@ -32,7 +34,8 @@ beforeAll(async () => {
   // "warming" first connected two days ago (warm-up day 2); "capped" 40 days ago (warmed up, its own cap applies).
   await sql`insert into public.instance_events (org_id, instance_id, to_status, created_at) values
     (${a.orgId}, ${ids.warming}, 'connected', now() - interval '2 days 1 hour'),
-    (${a.orgId}, ${ids.capped}, 'connected', now() - interval '40 days')`;
+    (${a.orgId}, ${ids.capped}, 'connected', now() - interval '40 days'),
+    (${a.orgId}, ${ids.both}, 'connected', now() - interval '1 hour')`;
   // 3 sends in the window for "warming" (one of them failed: it still counts, as for the engine), one outside it.
   const send = (instanceId: string, ago: string, state: string) => sql`
     insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, state, sending_at)
@@ -49,7 +52,7 @@ afterAll(async () => {
 });
 
 describe("instances: sends today against the daily cap", () => {
-  it("lists each number's 24-hour sends with its warm-up-aware cap", async () => {
+  it("lists each number's 24-hour sends with its own cap and, apart, its warm-up cap", async () => {
     const res = await api(h, "get", `/api/v1/orgs/${a.orgId}/instances`, { token: viewer });
     expect(res.status).toBe(200);
     // The answer is what the documented schema says (dailySends included).
@@ -57,15 +60,17 @@ describe("instances: sends today against the daily cap", () => {
     const by = new Map<string, { dailySends: unknown }>(
       res.body.items.map((i: { id: string; dailySends: unknown }) => [i.id, i]),
     );
-    expect(by.get(ids.warming)?.dailySends).toEqual({ sent: 3, cap: WARMUP_DAILY[2], warmupDay: 2 });
-    expect(by.get(ids.capped)?.dailySends).toEqual({ sent: 1, cap: 30, warmupDay: null });
-    expect(by.get(ids.fresh)?.dailySends).toEqual({ sent: 0, cap: null, warmupDay: null });
+    // Warm-up is a campaign's choice (caps.warmup): not the number's cap, but reported for campaigns that keep it.
+    expect(by.get(ids.warming)?.dailySends).toEqual({ sent: 3, cap: null, warmupCap: WARMUP_DAILY[2], warmupDay: 2 });
+    expect(by.get(ids.capped)?.dailySends).toEqual({ sent: 1, cap: 30, warmupCap: null, warmupDay: null });
+    expect(by.get(ids.fresh)?.dailySends).toEqual({ sent: 0, cap: null, warmupCap: null, warmupDay: null });
+    expect(by.get(ids.both)?.dailySends).toEqual({ sent: 0, cap: 10, warmupCap: WARMUP_DAILY[0], warmupDay: 0 });
   });
 
   it("shows the same on one instance", async () => {
     const res = await api(h, "get", `/api/v1/orgs/${a.orgId}/instances/${ids.warming}`, { token: viewer });
     expect(res.status).toBe(200);
     expect(ZInstance.safeParse(res.body).error).toBeUndefined();
-    expect(res.body.dailySends).toEqual({ sent: 3, cap: WARMUP_DAILY[2], warmupDay: 2 });
+    expect(res.body.dailySends).toEqual({ sent: 3, cap: null, warmupCap: WARMUP_DAILY[2], warmupDay: 2 });
   });
 });

@@ -28,6 +28,7 @@ import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { toCampaignDto } from "./dto.ts";
+import type { CampaignEngine } from "./engine.ts";
 
 export const READ = { kind: "any", scopes: ["read", "campaigns"] } as const;
 export const WRITE = { kind: "any", scopes: ["campaigns"] } as const;
@@ -36,6 +37,8 @@ type Fields = z.infer<typeof ZUpdateCampaignRequest>;
 
 /** Fields that define who receives what: fixed once the campaign started (its snapshot). */
 const DEFINING = ["templateId", "audience", "senderIds", "startsAt"] as const;
+/** Settings that hold messages back (caps, windows, quiet hours, holidays): an edit replans what they held. */
+const RULES = ["caps", "schedule", "quietHours", "skipHolidays"] as const;
 
 /** Checks references (same organization, via RLS) and values the schema cannot: zone, end after start. */
 async function validate(tx: Tx, orgId: string, f: Fields, current?: CampaignRow): Promise<void> {
@@ -86,7 +89,7 @@ export async function mustFindCampaign(tx: Tx, orgId: string, id: string): Promi
 }
 
 /** Campaign definition: list, create, read, edit (pacing and caps apply to the next send), delete. */
-export function campaignRoutes(deps: { db: Database }): RouteDef[] {
+export function campaignRoutes(deps: { db: Database; engine: CampaignEngine }): RouteDef[] {
   const { db } = deps;
   return [
     defineRoute({
@@ -184,6 +187,8 @@ export function campaignRoutes(deps: { db: Database }): RouteDef[] {
           });
           return mustFindCampaign(tx, params.orgId, params.campaignId);
         });
+        // Messages held by the old rules (a cap reached, a window closed) are planned again under the new ones.
+        if (RULES.some((k) => body[k] !== undefined)) await deps.engine.rulesChanged(params.campaignId);
         return { status: 200, body: toCampaignDto(row) };
       },
     }),

@@ -228,6 +228,19 @@ export function createCampaignEngine(deps: {
     });
   }
 
+  /**
+   * A running campaign's caps, windows, quiet hours or holidays were edited: what waits for the old rules (a cap
+   * reached, a window closed) gets fresh times from now, as a resume does (never a burst: each number keeps its
+   * pacing), and each chain checks the new rules from its next step. Answers how many messages were replanned.
+   */
+  async function rulesChanged(id: string, now = new Date()): Promise<number> {
+    return db.asService(async (tx) => {
+      const c = await findCampaignById(tx, id, true);
+      if (c?.status !== "running") return 0;
+      return replanTimes(tx, { campaignId: id, from: now, meanGapMs: meanGapMs(settingsOf(c).pacing) });
+    });
+  }
+
   /** A number joined a started campaign's pool: it takes its share of the recipients still waiting. */
   async function shareWith(id: string, instanceId: string): Promise<number> {
     return db.asService(async (tx) => {
@@ -274,5 +287,5 @@ export function createCampaignEngine(deps: {
     return ticking;
   }
 
-  return { activate, pause, resume, cancel, tick, monitor, shareWith, handOver };
+  return { activate, pause, resume, cancel, tick, monitor, shareWith, handOver, rulesChanged };
 }

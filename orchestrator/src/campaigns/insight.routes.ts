@@ -1,9 +1,9 @@
-import { checkSendTime, nextSendTime, recipientZones } from "@mirage/campaign-rules";
+import { capReachedUntil, checkSendTime, effectiveCaps, nextSendTime, recipientZones } from "@mirage/campaign-rules";
 import { ZCampaignParams, ZCampaignStats, ZDryRun, ZDryRunRequest } from "@mirage/contracts/campaigns";
 import type { Database, Tx } from "@mirage/db";
 import { campaignCounts, nextQueued, planCampaign, reportRows, sentPerHour } from "@mirage/db/campaign-planning";
 import { type CampaignRow, listCampaignSenders } from "@mirage/db/campaigns";
-import { contactForRender, holidaySet, nextSlots } from "@mirage/db/outreach";
+import { contactForRender, holidaySet, instanceCapsInfo, nextSlots, sentWindowCounts } from "@mirage/db/outreach";
 import { findSegment } from "@mirage/db/segments";
 import { findTemplate } from "@mirage/db/templates";
 import { parsePhone } from "@mirage/phone";
@@ -27,6 +27,12 @@ async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: bool
   const s = settingsOf(c);
   const rows = await nextQueued(tx, c.id, count);
   const now = new Date();
+  // Each sender at this campaign's caps (its own, the number's, warm-up) waits until its window frees a send.
+  const capped = new Map<string, Date | null>();
+  for (const instanceId of new Set(rows.map((r) => r.instanceId))) {
+    const [sent, info] = await Promise.all([sentWindowCounts(tx, instanceId, now), instanceCapsInfo(tx, instanceId)]);
+    capped.set(instanceId, capReachedUntil(effectiveCaps(s.caps, info, now), sent));
+  }
   const items: DryRun["items"] = [];
   for (const r of rows) {
     const contact = r.contactId ? await contactForRender(tx, r.contactId) : undefined;
@@ -41,9 +47,10 @@ async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: bool
       recipientZones: await recipientZones(r.phone),
       holidays: c.skipHolidays ? await holidaySet(tx, c.orgId, country, now) : new Set<string>(),
     };
-    const from = r.scheduledAt > now ? r.scheduledAt : now;
+    const capUntil = capped.get(r.instanceId) ?? null;
+    const from = [r.scheduledAt, now, capUntil ?? now].reduce((a, b) => (b > a ? b : a));
     const at = nextSendTime(from, rules);
-    const verdict = checkSendTime(from, rules);
+    const verdict = capUntil ? { ok: false as const, reason: "cap" } : checkSendTime(from, rules);
     items.push({
       contactId: r.contactId,
       phone: r.phone,
@@ -76,10 +83,7 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
           const c = await mustFindCampaign(tx, params.orgId, params.campaignId);
           const counts = await campaignCounts(tx, c.id);
           const senders = await listCampaignSenders(tx, c.id);
-          const pacing = await nextSlots(
-            tx,
-            senders.map((x) => x.instanceId),
-          );
+          const pacing = await nextSlots(tx, c.id);
           const empty = { ...counts.total };
           for (const k of Object.keys(empty)) empty[k as keyof typeof empty] = 0;
           const { replied: _r, ...states } = counts.total;

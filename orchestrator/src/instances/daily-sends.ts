@@ -3,28 +3,27 @@ import type { TInstanceDailySends } from "@mirage/contracts/instances";
 import type { InstanceDailySends } from "@mirage/db/instances";
 
 /** No sends yet and no cap: a number just created. */
-export const NO_SENDS: TInstanceDailySends = { sent: 0, cap: null, warmupDay: null };
+export const NO_SENDS: TInstanceDailySends = { sent: 0, cap: null, warmupCap: null, warmupDay: null };
+
+const UNCAPPED = { perHour: Number.POSITIVE_INFINITY, perDay: Number.POSITIVE_INFINITY };
 
 /**
- * The cap a number has regardless of campaign: its own daily cap and the warm-up curve for its age (the campaign
- * engine's own rule, with the campaign's caps left out).
+ * A number's sends in the last 24 hours against its own daily cap (every campaign respects it) and, while it warms
+ * up, the warm-up curve's cap for its age (the campaign engine's own rule: only campaigns with warm-up on apply it).
  */
 export function dailySends(rows: InstanceDailySends[], now: Date): Map<string, TInstanceDailySends> {
   const out = new Map<string, TInstanceDailySends>();
   for (const r of rows) {
-    const caps = effectiveCaps(
-      { perHour: Number.POSITIVE_INFINITY, perDay: Number.POSITIVE_INFINITY, warmup: true },
-      {
-        hourlyCap: null,
-        dailyCap: r.dailyCap,
-        pairedAt: r.pairedAt,
-      },
+    const curve = effectiveCaps(
+      { ...UNCAPPED, warmup: true },
+      { hourlyCap: null, dailyCap: null, pairedAt: r.pairedAt },
       now,
     );
     out.set(r.instanceId, {
       sent: r.sent,
-      cap: Number.isFinite(caps.perDay) ? caps.perDay : null,
-      warmupDay: caps.warmupDay,
+      cap: r.dailyCap,
+      warmupCap: curve.warmupDay !== null ? curve.perDay : null,
+      warmupDay: curve.warmupDay,
     });
   }
   return out;

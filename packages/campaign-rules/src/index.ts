@@ -3,11 +3,13 @@
  * send windows, quiet hours and holidays in the recipient's zones, pacing draws, typing time, caps and warm-up.
  */
 export {
+  capReachedUntil,
   drawBetween,
   drawBreakAfter,
   effectiveCaps,
   nextGap,
   type Random,
+  type SentWindow,
   typingTime,
   WARMUP_DAILY,
 } from "./pacing.ts";

@@ -61,3 +61,16 @@ export function effectiveCaps(
   }
   return { perHour, perDay, warmupDay };
 }
+
+/** What a number sent in the last hour and day (every campaign and direct sends), with the oldest send of each. */
+export type SentWindow = { hour: number; day: number; oldestHour: Date | null; oldestDay: Date | null };
+
+/**
+ * When a number at its caps may send again: the oldest send of the full window leaves it (24 h after it for the
+ * daily cap, 1 h for the hourly one); null while it is under both. `caps` as `effectiveCaps` answers them.
+ */
+export function capReachedUntil(caps: { perHour: number; perDay: number }, sent: SentWindow): Date | null {
+  if (sent.day >= caps.perDay && sent.oldestDay) return new Date(sent.oldestDay.getTime() + 86_400_000);
+  if (sent.hour >= caps.perHour && sent.oldestHour) return new Date(sent.oldestHour.getTime() + 3_600_000);
+  return null;
+}

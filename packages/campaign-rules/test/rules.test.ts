@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  capReachedUntil,
   checkSendTime,
   drawBetween,
   effectiveCaps,
@@ -108,6 +109,21 @@ describe("pacing", () => {
     expect(
       effectiveCaps({ ...caps, warmup: false }, { hourlyCap: null, dailyCap: null, pairedAt: now }, now).perDay,
     ).toBe(250);
+  });
+});
+
+describe("caps", () => {
+  const at = (iso: string) => new Date(iso);
+  it("a number at a cap waits until the oldest send of that window leaves it; under both, it does not wait", () => {
+    const sent = { hour: 3, day: 10, oldestHour: at("2026-11-30T11:10:00Z"), oldestDay: at("2026-11-29T14:00:00Z") };
+    expect(capReachedUntil({ perHour: 40, perDay: 10 }, sent)).toEqual(at("2026-11-30T14:00:00Z"));
+    expect(capReachedUntil({ perHour: 3, perDay: 250 }, sent)).toEqual(at("2026-11-30T12:10:00Z"));
+    // Both reached: the day's wait is the one that holds.
+    expect(capReachedUntil({ perHour: 3, perDay: 10 }, sent)).toEqual(at("2026-11-30T14:00:00Z"));
+    expect(capReachedUntil({ perHour: 4, perDay: 11 }, sent)).toBeNull();
+    expect(
+      capReachedUntil({ perHour: 1, perDay: 1 }, { hour: 0, day: 0, oldestHour: null, oldestDay: null }),
+    ).toBeNull();
   });
 });
 

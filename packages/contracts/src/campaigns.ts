@@ -283,8 +283,15 @@ export const ZDryRun = z
         instanceId: ZUuid,
         text: z.string(),
         variant: z.number().int(),
-        /** Earliest time it may go, windows, quiet hours and holidays applied (estimate: pacing is drawn live). */
+        /**
+         * Earliest time it may go, caps, windows, quiet hours and holidays applied (estimate: pacing is drawn live);
+         * null when its window never opens.
+         */
         at: ZTimestamp.nullable(),
+        /**
+         * Why it cannot go at once: `cap` (its number is at this campaign's caps), `outside_window`, `quiet_hours`,
+         * `holiday`, `window_never_opens`; null when nothing holds it.
+         */
         blockedReason: z.string().nullable(),
       }),
     ),

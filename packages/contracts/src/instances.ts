@@ -32,11 +32,15 @@ export const ZInstanceDailySends = z
   .object({
     sent: z.number().int().min(0),
     /**
-     * The lowest daily cap the number has regardless of campaign: its own `dailyCap` and, during warm-up (its first
-     * days after pairing), the warm-up curve's cap for its age. Null = neither applies (only a campaign's cap does).
-     * A campaign may set a lower one for its sends.
+     * The number's own daily cap (`dailyCap`), which every campaign respects; null = none. A campaign's caps may be
+     * lower for its sends.
      */
     cap: z.number().int().nullable(),
+    /**
+     * During the number's first days after pairing: the warm-up curve's daily cap for its age, which campaigns that
+     * keep warm-up on (`caps.warmup`) apply on top of their own; null once warmed up (or never paired).
+     */
+    warmupCap: z.number().int().nullable(),
     /** Days since the number was first paired while its warm-up curve applies (0 = the first day); else null. */
     warmupDay: z.number().int().nullable(),
   })
@@ -88,7 +92,7 @@ export const ZInstance = z
       lastInboundAt: null,
       lastOutboundAt: "2026-11-24T10:05:00.000Z",
       createdAt: "2026-11-24T09:58:00.000Z",
-      dailySends: { sent: 37, cap: 45, warmupDay: 2 },
+      dailySends: { sent: 37, cap: null, warmupCap: 45, warmupDay: 2 },
     },
   });
 export type TInstance = z.infer<typeof ZInstance>;

@@ -1,5 +1,6 @@
 import { fraction } from "./campaign-planning.ts";
 import type { Db } from "./client.ts";
+import { nextSendColumn } from "./outreach.ts";
 
 /** A campaign's sender pool as users manage it (RLS: members read, marketers and admins write). */
 
@@ -22,7 +23,7 @@ export async function listPool(db: Db, campaignId: string): Promise<PoolSender[]
       (select count(*)::int from public.outbound_messages o
         where o.campaign_id = s.campaign_id and o.instance_id = s.instance_id and o.state in ('queued', 'claimed'))
         as queued,
-      (select p.next_send_at from public.outreach_senders p where p.instance_id = s.instance_id) as "nextSendAt"
+      ${nextSendColumn(db, campaignId)} as "nextSendAt"
     from public.campaign_senders s join public.instances i on i.id = s.instance_id
     where s.campaign_id = ${campaignId}
     order by i.name, s.instance_id`;

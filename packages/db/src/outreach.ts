@@ -274,11 +274,38 @@ export async function holidaySet(db: Db, orgId: string, country: string | null, 
 }
 
 /** Each number's next send slot (stats). */
-export async function nextSlots(db: Db, instanceIds: string[]): Promise<Map<string, Date>> {
-  const rows = await db<{ id: string; at: Date }[]>`
-    select instance_id as id, next_send_at as at from public.outreach_senders
-    where instance_id = any(${instanceIds}::uuid[])`;
-  return new Map(rows.map((r) => [r.id, r.at]));
+/**
+ * Each sender's next send for the campaign: the later of the number's pacing slot (shared by every campaign it sends)
+ * and the campaign's earliest queued message on it (held by a window or by the campaign's caps); none when the
+ * campaign has nothing queued on it.
+ */
+export async function nextSlots(db: Db, campaignId: string): Promise<Map<string, Date>> {
+  const rows = await db<{ id: string; at: Date | null }[]>`
+    select s.instance_id as id, ${nextSendColumn(db, campaignId)} as at
+    from public.campaign_senders s where s.campaign_id = ${campaignId}`;
+  return new Map(rows.flatMap((r) => (r.at ? [[r.id, r.at] as const] : [])));
+}
+
+/** `nextSlots`' figure as a column of a query over `campaign_senders s` (timestamptz, null when nothing is queued). */
+export const nextSendColumn = (db: Db, campaignId: string) => db`(
+  select greatest(min(o.scheduled_at), (select p.next_send_at from public.outreach_senders p
+      where p.instance_id = s.instance_id))
+  from public.outbound_messages o
+  where o.campaign_id = ${campaignId} and o.instance_id = s.instance_id and o.state = 'queued')`;
+
+/**
+ * The campaign reached its caps on this number: its queued messages there wait until `until` (one statement). Only
+ * this campaign's: another campaign on the number has caps of its own, and the number's pacing row, shared by every
+ * campaign, is not held by it. A later edit of the caps, or a resume, plans the times again (`replanTimes`).
+ */
+export async function postponeCampaignOnSender(
+  db: Db,
+  input: { campaignId: string; instanceId: string; until: Date },
+): Promise<number> {
+  const r = await db`update public.outbound_messages set scheduled_at = ${input.until}
+    where campaign_id = ${input.campaignId} and instance_id = ${input.instanceId} and state = 'queued'
+      and scheduled_at < ${input.until}`;
+  return r.count;
 }
 
 /** A campaign message this instance claimed and is typing (the chain's write step), with what its guard needs. */

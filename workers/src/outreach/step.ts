@@ -1,4 +1,5 @@
 import {
+  capReachedUntil,
   checkSendTime,
   drawBreakAfter,
   effectiveCaps,
@@ -25,7 +26,7 @@ import {
   holidaySet,
   nextDueAt,
   postpone,
-  savePacing,
+  postponeCampaignOnSender,
   setRenderedBody,
   skipQueued,
 } from "@mirage/db/outreach";
@@ -227,7 +228,10 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
       }
       // Postponements and skips need no answer: they leave with the commit.
       const writes: Promise<unknown>[] = [];
+      /** Campaigns found at their caps on this number in this step: their other candidates wait too. */
+      const capped = new Set<string>();
       for (const c of candidates) {
+        if (capped.has(c.campaignId)) continue;
         const s = settings(c);
         if (c.endsAt && c.endsAt.getTime() <= now.getTime()) continue;
         const country = countryOf(c.recipientPhone);
@@ -246,13 +250,14 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
           continue;
         }
         const caps = effectiveCaps(s.caps, capsInfo ?? { hourlyCap: null, dailyCap: null, pairedAt: null }, now);
-        let capUntil: Date | null = null;
-        if (sent.day >= caps.perDay && sent.oldestDay) capUntil = new Date(sent.oldestDay.getTime() + 86_400_000);
-        else if (sent.hour >= caps.perHour && sent.oldestHour)
-          capUntil = new Date(sent.oldestHour.getTime() + 3_600_000);
+        const capUntil = capReachedUntil(caps, sent);
         if (capUntil) {
-          writes.push(savePacing(tx, instanceId, { ...pacing, nextSendAt: capUntil }));
-          return { value: { wait: capUntil, reason: "cap" }, writes };
+          // This campaign's caps, reached on this number: its messages here wait, in one statement. Not the
+          // number's pacing slot, which every campaign on the number shares: another campaign has caps of its own,
+          // and an edit of these caps (or a resume) plans the waiting messages again.
+          capped.add(c.campaignId);
+          writes.push(postponeCampaignOnSender(tx, { campaignId: c.campaignId, instanceId, until: capUntil }));
+          continue;
         }
         // The campaign's checks for this person, at pick time (the write step checks again): no reply since
         // planning with stop-on-reply (the campaign is running with this number active: the pick's own query).
@@ -295,7 +300,7 @@ export function createChainStep(deps: { db: Database; sessions: SessionsPort; se
         });
         return { value, writes };
       }
-      // Every candidate was postponed or skipped: look again at once.
+      // Every candidate was postponed, skipped or capped: look again at once (at the next due ones, or none).
       return { value: { wait: now, reason: "stepped_over" }, writes };
     });
 

@@ -5,8 +5,10 @@ import { useFormatter, useTranslations } from "next-intl";
 import { cn } from "@/lib/utils";
 
 /**
- * Today's sends against the daily cap: "37 of 45" with a bar that turns amber from 80 % and red at the cap, and the
- * warm-up day while the warm-up curve sets the cap. The API counts the engine's 24-hour window.
+ * Today's sends against the number's own daily cap: "37 of 45" with a bar that turns amber from 80 % and red at the
+ * cap; while the number warms up, the warm-up day and the curve's cap, which only campaigns that warm up apply (a
+ * campaign without warm-up may send past it, so it is not shown as the number's cap). The API counts the engine's
+ * 24-hour window.
  */
 export function DailySends({ sends, className }: { sends: TInstanceDailySends; className?: string }) {
   const t = useTranslations("instances");
@@ -36,7 +38,9 @@ export function DailySends({ sends, className }: { sends: TInstanceDailySends; c
         </div>
       )}
       {sends.warmupDay !== null && (
-        <p className="truncate text-muted-foreground text-xs">{t("warmup", { day: sends.warmupDay + 1 })}</p>
+        <p className="truncate text-muted-foreground text-xs">
+          {t("warmup", { day: sends.warmupDay + 1, cap: format.number(sends.warmupCap ?? 0) })}
+        </p>
       )}
     </div>
   );

@@ -40,7 +40,13 @@ export function SenderTable({ stats, instances }: { stats: TCampaignStats; insta
             <td className="py-2 pr-2 tabular-nums">{format.number(s.counts.queued)}</td>
             <td className="py-2 text-xs">
               {s.nextSendAt && s.active && stats.status === "running"
-                ? format.dateTime(new Date(s.nextSendAt), { timeStyle: "medium" })
+                ? // A number held by the campaign's caps or a closed window waits for another day: say which.
+                  format.dateTime(
+                    new Date(s.nextSendAt),
+                    Date.parse(s.nextSendAt) - Date.now() < 12 * 3_600_000
+                      ? { timeStyle: "medium" }
+                      : { dateStyle: "short", timeStyle: "short" },
+                  )
                 : "—"}
             </td>
           </tr>
