@@ -116,9 +116,9 @@ type PersonRow = {
 };
 
 /**
- * The slot a step reserves (as `savePacing`, counting a send), written only if this transaction claimed `messageId`
- * for this instance (a claim's `claimed_at` is the transaction's `now()`): sent in the same write as the claim, after
- * it, so a claim that did not take reserves nothing.
+ * The slot a step reserves (the pacing row's next slot, break count and draw, counting a send), written only if this
+ * transaction claimed `messageId` for this instance (a claim's `claimed_at` is the transaction's `now()`): sent in
+ * the same write as the claim, after it, so a claim that did not take reserves nothing.
  */
 export async function reserveSlotIfClaimed(
   db: Db,

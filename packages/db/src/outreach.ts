@@ -163,18 +163,6 @@ export async function personForSend(
   return { replied: row?.replied ?? false, contact };
 }
 
-export async function savePacing(db: Db, instanceId: string, s: PacingState & { sent?: boolean }): Promise<void> {
-  await db`update public.outreach_senders set next_send_at = ${s.nextSendAt}, sends_since_break = ${s.sendsSinceBreak},
-      break_after = ${s.breakAfter}, last_sent_at = case when ${s.sent ?? false} then now() else last_sent_at end,
-      updated_at = now()
-    where instance_id = ${instanceId}`;
-}
-
-/** Sets only the instance's next send slot (after a write: the count and the break draw were set at the pick). */
-export async function setNextSendAt(db: Db, instanceId: string, at: Date): Promise<void> {
-  await db`update public.outreach_senders set next_send_at = ${at}, updated_at = now() where instance_id = ${instanceId}`;
-}
-
 /** What the instance sent in the last hour and day (every campaign and direct sends), and the oldest of each. */
 export type SentWindow = { hour: number; day: number; oldestHour: Date | null; oldestDay: Date | null };
 
