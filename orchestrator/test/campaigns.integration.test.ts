@@ -256,3 +256,44 @@ describe("planning, dry run and control", () => {
     expect((await post(`/campaigns/${id}/pause`, {})).status).toBe(409);
   });
 });
+
+describe("recent sends", () => {
+  it("lists a campaign's sends newest first by the time each went out, not by id; unknown campaigns are 404", async () => {
+    const c = await post("/campaigns", {
+      name: "Recent",
+      templateId,
+      audience: { listIds: [listId] },
+      senderIds: senders.slice(0, 2),
+      pacing: FAST,
+      caps: { perHour: 1000, perDay: 1000, warmup: false },
+      skipHolidays: false,
+    });
+    expect((await post(`/campaigns/${c.body.id}/start`, { now: true })).body.status).toBe("running");
+    const ids = (
+      await h.t.admin<{ id: number }[]>`
+        select id from public.outbound_messages where campaign_id = ${c.body.id} order by id limit 3`
+    ).map((r) => Number(r.id));
+    // Sent in another order than planned: the second planned went out first, the first planned last.
+    for (const [i, minutesAgo] of [3, 5, 4].entries()) {
+      const id = ids[i] as number;
+      for (const state of ["claimed", "sending", "sent"]) {
+        await h.t.admin`update public.outbound_messages set state = ${state}::public.message_state where id = ${id}`;
+      }
+      await h.t.admin`update public.outbound_messages set sending_at = now() - make_interval(mins => ${minutesAgo})
+        where id = ${id}`;
+    }
+    const recent = await get(`/campaigns/${c.body.id}/recent-sends?limit=2`);
+    expect(recent.status, JSON.stringify(recent.body)).toBe(200);
+    expect(recent.body.items.map((m: Json) => m.id)).toEqual([ids[0], ids[2]]);
+    const all = await get(`/campaigns/${c.body.id}/recent-sends`);
+    expect(all.body.items.map((m: Json) => m.id)).toEqual([ids[0], ids[2], ids[1]]);
+    expect(all.body.items[0]).toMatchObject({ state: "sent", campaignId: c.body.id });
+
+    expect((await get(`/campaigns/${c.body.id}/recent-sends?limit=0`)).status).toBe(400);
+    const other = await api(h, "get", path(`/campaigns/${c.body.id}/recent-sends`, b.orgId), {
+      token: await h.tokenFor(b.users.viewer),
+    });
+    expect(other.status).toBe(404);
+    expect((await get("/campaigns/00000000-0000-4000-8000-00000000dead/recent-sends")).status).toBe(404);
+  });
+});

@@ -218,6 +218,9 @@ export async function walkWorkRoutes(ctx: {
   }
   await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/stats", { params: cp });
   await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/report.csv", { params: cp, parseAs: "text" });
+  await call("GET", "/api/v1/orgs/{orgId}/campaigns/{campaignId}/recent-sends", {
+    params: { ...cp, query: { limit: 5 } },
+  });
   await call("GET", "/api/v1/orgs/{orgId}/sender-budgets", { params: { ...o, query: { perDay: 100 } } });
   const draft = await call("POST", "/api/v1/orgs/{orgId}/campaigns", {
     body: {

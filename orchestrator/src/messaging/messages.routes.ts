@@ -1,4 +1,5 @@
-import { pageOf, ZOrgIdParams } from "@mirage/contracts/common";
+import { ZCampaignParams } from "@mirage/contracts/campaigns";
+import { listOf, pageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
   ZListMessagesQuery,
   ZMessageParams,
@@ -6,12 +7,20 @@ import {
   ZOptOutCheckResponse,
   ZOptOutSettings,
   ZOutboundMessage,
+  ZRecentSendsQuery,
   ZSendMessageParams,
   ZSendMessageRequest,
   ZUpdateOptOutSettings,
 } from "@mirage/contracts/messages";
 import type { Database } from "@mirage/db";
-import { cancelMessage, findMessageView, listMessageViews, type MessageView } from "@mirage/db/message-views";
+import { findCampaign } from "@mirage/db/campaigns";
+import {
+  cancelMessage,
+  findMessageView,
+  listMessageViews,
+  listRecentSends,
+  type MessageView,
+} from "@mirage/db/message-views";
 import { getOptOutSettings, updateOptOutSettings } from "@mirage/db/messaging-settings";
 import { createOptOutMatcher, DEFAULT_OPT_OUT_PHRASES } from "@mirage/opt-out";
 import { audit } from "../audit/record.ts";
@@ -187,6 +196,34 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
         );
         const page = toPage(rows, query.limit);
         return { status: 200, body: { items: page.items.map(toMessageDto), nextBeforeId: page.nextBeforeId } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/campaigns/:campaignId/recent-sends",
+      summary: "A campaign's most recent sends, newest first by the time each went out",
+      description:
+        "The messages of the campaign that reached the point of sending (`sending` or any state after it), ordered by " +
+        "that instant, newest first: the order they went out, which message ids (the planning order) do not follow.",
+      tags: ["campaigns"],
+      auth: { kind: "any", scopes: ["read", "campaigns"] },
+      roles: ALL_ROLES,
+      params: ZCampaignParams,
+      query: ZRecentSendsQuery,
+      responses: {
+        200: {
+          description: "At most `limit` messages",
+          schema: listOf(ZOutboundMessage),
+          example: { items: [ZOutboundMessage.meta()?.example] },
+        },
+      },
+      async handler({ params, query, principal }) {
+        const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
+          if (!(await findCampaign(tx, params.orgId, params.campaignId)))
+            throw new AppError("not_found", "campaign not found");
+          return listRecentSends(tx, { orgId: params.orgId, campaignId: params.campaignId, limit: query.limit });
+        });
+        return { status: 200, body: { items: rows.map(toMessageDto) } };
       },
     }),
     defineRoute({

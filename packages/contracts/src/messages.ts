@@ -137,6 +137,9 @@ export const ZListMessagesQuery = pageQuery({ defaultLimit: 50, maxLimit: 200 })
 });
 export type TListMessagesQuery = z.infer<typeof ZListMessagesQuery>;
 
+/** A campaign's most recent sends (`GET …/campaigns/{campaignId}/recent-sends`). */
+export const ZRecentSendsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(15) });
+
 export const ZOptOutSettings = z
   .object({
     /** Extra words and phrases that opt a person out (any language). */

@@ -109,6 +109,22 @@ export async function listMessageViews(db: Db, input: ListMessageViewsInput): Pr
 }
 
 /**
+ * A campaign's most recent sends: its messages that reached the `sending` commit, newest first by that instant (ids
+ * follow the planning order, not the order messages go out). At most `limit`.
+ */
+export async function listRecentSends(
+  db: Db,
+  input: { orgId: string; campaignId: string; limit: number },
+): Promise<MessageView[]> {
+  const rows = await db<Row[]>`
+    select ${columns(db)} from public.outbound_messages m
+    where m.org_id = ${input.orgId} and m.campaign_id = ${input.campaignId} and m.sending_at is not null
+    order by m.sending_at desc, m.id desc
+    limit ${input.limit}`;
+  return rows.map(toView);
+}
+
+/**
  * Under asUser (operators and up, checked by the function too): cancels a message that has not reached WhatsApp
  * (queued, or claimed before its `sending` commit) with error_code `reason`. Answers the message's state afterwards
  * (`cancelled`, or the state that made it impossible), undefined when the organization has no such message.

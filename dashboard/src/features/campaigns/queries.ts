@@ -15,7 +15,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
-import { latestSends, RECENT_COUNT, RECENT_STATES } from "./live/recent";
+import { RECENT_COUNT } from "./live/recent";
 
 export type TCampaignStats = z.infer<typeof ZCampaignStats>;
 export type TDryRun = z.infer<typeof ZDryRun>;
@@ -58,16 +58,9 @@ export function useRecentSends(id: string) {
   const { org } = useSession();
   return useQuery({
     queryKey: [...campaignKey(org.id, id), "recent"],
-    queryFn: async () => {
-      const pages = await Promise.all(
-        RECENT_STATES.map((state) =>
-          api<{ items: TOutboundMessage[] }>(
-            `/orgs/${org.id}/messages?campaignId=${id}&state=${state}&limit=${RECENT_COUNT}`,
-          ),
-        ),
-      );
-      return latestSends(pages.map((p) => p.items));
-    },
+    queryFn: async () =>
+      (await api<{ items: TOutboundMessage[] }>(`/orgs/${org.id}/campaigns/${id}/recent-sends?limit=${RECENT_COUNT}`))
+        .items,
   });
 }
 
