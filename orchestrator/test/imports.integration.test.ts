@@ -102,8 +102,13 @@ describe("importing real-world files", () => {
     expect(done.status).toBe("completed");
     expect(done.counts).toEqual({ rowsRead: 8, imported: 4, merged: 2, rejected: 2 });
     expect(done.errors).toEqual([
-      { line: 7, column: "Celular", raw: "abc", reason: "the phone number is not a phone number" },
-      { line: 11, column: "Celular", raw: "12345", reason: "the phone number is too short to be a phone number" },
+      { line: 7, column: "Celular", raw: "abc", reason: "the phone number is not written as a number" },
+      {
+        line: 11,
+        column: "Celular",
+        raw: "12345",
+        reason: "the phone number is too short (too few digits for a phone number)",
+      },
     ]);
 
     expect(await contactsOf(org)).toEqual([
@@ -181,8 +186,8 @@ describe("importing real-world files", () => {
     expect([...errorsBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(errorsBytes.subarray(3).toString("utf8")).toBe(
       "line,column,raw,reason\r\n" +
-        "7,Celular,abc,the phone number is not a phone number\r\n" +
-        "11,Celular,12345,the phone number is too short to be a phone number\r\n",
+        "7,Celular,abc,the phone number is not written as a number\r\n" +
+        "11,Celular,12345,the phone number is too short (too few digits for a phone number)\r\n",
     );
     const exported = await fetch(`${h.url}/api/v1/orgs/${org.orgId}/contacts/export.csv?listId=${list?.id}`, {
       headers: { authorization: `Bearer ${token}` },
@@ -285,14 +290,19 @@ describe("importing real-world files", () => {
     const done = await finished(org, up.body.id);
     expect(done.counts).toEqual({ rowsRead: 9, imported: 5, merged: 1, rejected: 3 });
     expect(done.errors).toEqual([
-      { line: 8, column: "whatsapp", raw: "+1 (555) 01", reason: "the phone number is too short to be a phone number" },
+      {
+        line: 8,
+        column: "whatsapp",
+        raw: "+1 (555) 01",
+        reason: "the phone number is too short (too few digits for a phone number)",
+      },
       {
         line: 9,
         column: "whatsapp",
         raw: "11 98765-123456",
-        reason: "the phone number is too long to be a phone number",
+        reason: "the phone number is too long (too many digits for a phone number)",
       },
-      { line: 10, column: "whatsapp", raw: "ramal 20", reason: "the phone number is not a phone number" },
+      { line: 10, column: "whatsapp", raw: "ramal 20", reason: "the phone number is not written as a number" },
     ]);
     const rows = await contactsOf(org);
     expect(rows.map((r) => [r.phone, r.name, r.alt, r.tags, r.fields])).toEqual([

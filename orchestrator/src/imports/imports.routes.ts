@@ -236,7 +236,7 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
         200: {
           description: "UTF-8 CSV with BOM",
           contentType: "text/csv",
-          example: "line,column,raw,reason\r\n7,Celular,abc,the phone number is not a phone number\r\n",
+          example: "line,column,raw,reason\r\n7,Celular,abc,the phone number is not written as a number\r\n",
         },
       },
       async handler({ params, principal }, _req, res) {

@@ -10,7 +10,7 @@ import { AppError } from "../http/app-error.ts";
  * @param tx a transaction that can read the organization (asUser after withOrg, or asService).
  * @param input the number as written.
  * @param field where it came from, for the problem's `errors[].path` (e.g. `body.phone`).
- * @throws AppError 422 invalid_phone naming the reason ("is too short to be a phone number", …).
+ * @throws AppError 422 invalid_phone naming the reason ("is too short (too few digits for a phone number)", …).
  */
 export async function normalizeOrgPhone(tx: Tx, orgId: string, input: string, field: string): Promise<NormalizedPhone> {
   const defaultCountry = await findDefaultCountry(tx, orgId);

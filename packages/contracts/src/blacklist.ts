@@ -63,7 +63,7 @@ export const ZBulkBlacklistResponse = z
     example: {
       added: 2,
       existing: 1,
-      rejected: [{ index: 1, raw: "abc", reason: "the phone number is not a phone number" }],
+      rejected: [{ index: 1, raw: "abc", reason: "the phone number is not written as a number" }],
     },
   });
 
@@ -98,6 +98,6 @@ export const ZBlacklistImportResponse = z
     example: {
       added: 120,
       existing: 3,
-      rejected: [{ line: 14, raw: "abc", reason: "the phone number is not a phone number" }],
+      rejected: [{ line: 14, raw: "abc", reason: "the phone number is not written as a number" }],
     },
   });

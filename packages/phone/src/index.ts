@@ -69,12 +69,12 @@ export type ParsePhoneOptions = {
 
 const MESSAGES: Record<PhoneRejectionReason, string> = {
   empty: "is empty",
-  not_a_number: "is not a phone number",
+  not_a_number: "is not written as a number",
   invalid_country: "has no country code and no default country applies (write it with +country code)",
-  too_short: "is too short to be a phone number",
-  too_long: "is too long to be a phone number",
+  too_short: "is too short (too few digits for a phone number)",
+  too_long: "is too long (too many digits for a phone number)",
   invalid_length: "has a length no number of that country has",
-  not_possible: "is not a possible phone number",
+  not_possible: "is not a possible number in its country",
 };
 
 const MOBILE_CAPABLE = new Set<PhoneLineType>(["mobile", "fixed_line_or_mobile", "voip", "personal_number", "unknown"]);
