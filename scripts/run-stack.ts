@@ -113,7 +113,8 @@ const specs: ChildSpec[] = [
         {
           name: "dashboard",
           cwd: path.join(root, "dashboard"),
-          command: () => ["pnpm", "run", "start"],
+          // Its start script, without `pnpm run` around it (which reports a stop by signal as a failed command).
+          command: () => [process.execPath, "scripts/serve.mjs"],
           // Next.js reads PORT; the orchestrator and workers never see it (theirs are named for the process).
           // With --simulator the QR dialog offers "scan with the virtual phone" through wa-sim's control API.
           env: () => ({

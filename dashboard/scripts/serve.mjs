@@ -22,5 +22,12 @@ const env = {
   NODE_ENV: "production",
 };
 const child = spawn(process.execPath, [server], { env, stdio: "inherit" });
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+let stopping = false;
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    stopping = true;
+    child.kill(sig);
+  });
+}
+// Stopped on request is a clean exit; killed by a signal nobody asked for is a failure.
+child.on("exit", (code, signal) => process.exit(code ?? (signal && !stopping ? 1 : 0)));
