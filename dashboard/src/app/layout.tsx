@@ -1,10 +1,11 @@
 import type { Metadata, Viewport } from "next";
 import { NextIntlClientProvider } from "next-intl";
-import { getLocale, getMessages, getTranslations } from "next-intl/server";
+import { getLocale, getMessages, getTimeZone, getTranslations } from "next-intl/server";
 import { ThemeProvider } from "next-themes";
 import type { ReactNode } from "react";
 import { LazyToaster } from "@/components/ui/lazy-toaster";
 import { rootMessages } from "@/i18n/client-messages";
+import { TimeZoneCookie } from "@/i18n/time-zone-cookie";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -25,6 +26,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <NextIntlClientProvider messages={messages}>
             {children}
             <LazyToaster position="top-right" />
+            <TimeZoneCookie rendered={await getTimeZone()} />
           </NextIntlClientProvider>
         </ThemeProvider>
       </body>
