@@ -147,6 +147,46 @@ describe("webhook delivery", () => {
     expect(await deliveriesOf(off.id)).toEqual([]);
   });
 
+  it("a test event reaches the endpoint it is sent to, whatever events it subscribed to", async () => {
+    const statusOnly = await createEndpoint("/status-only", ["message:status"]);
+    const other = await createEndpoint("/other");
+    const token = await h.tokenFor(a.users.admin);
+    const sent = await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${statusOnly.id}/test`, { token });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    expect(sent.body.deliveryIds).toHaveLength(1);
+    const delivered = await until(async () => {
+      const [d] = await deliveriesOf(statusOnly.id);
+      return d?.status === "delivered" ? d : undefined;
+    });
+    expect(delivered.event_type).toBe("webhook:test");
+    expect(received.some((r) => r.path === "/status-only" && r.body.includes("webhook:test"))).toBe(true);
+    // Addressed to one endpoint: the others get nothing.
+    expect(await deliveriesOf(other.id)).toEqual([]);
+  });
+
+  it("shows Evolution-format endpoints as such, and leaves their editing and tests to the Evolution routes", async () => {
+    const [inst] = await h.t.admin<{ id: string }[]>`
+      insert into public.instances (org_id, name) values (${a.orgId}, 'evo-1') returning id`;
+    const [evo] = await h.t.admin<{ id: string }[]>`
+      insert into public.webhook_endpoints (org_id, url, events, enabled, format, instance_id)
+      values (${a.orgId}, ${`${base}/evo`}, '{MESSAGES_UPSERT}', true, 'evolution', ${inst?.id ?? null}) returning id`;
+    const token = await h.tokenFor(a.users.admin);
+    const list = await api(h, "get", `/api/v1/orgs/${a.orgId}/webhooks`, { token });
+    expect(list.status).toBe(200);
+    const shown = list.body.items.find((e: { id: string }) => e.id === evo?.id);
+    expect(shown).toMatchObject({ format: "evolution", instanceId: inst?.id, events: ["MESSAGES_UPSERT"] });
+    expect(list.body.items.filter((e: { format: string }) => e.format === "mirage").length).toBeGreaterThan(0);
+    const edit = await api(h, "patch", `/api/v1/orgs/${a.orgId}/webhooks/${evo?.id}`, {
+      token,
+      body: { events: ["message:status"] },
+    });
+    expect(edit.status).toBe(409);
+    expect(edit.body.detail).toContain("/evolution/webhook/set/");
+    const test = await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${evo?.id}/test`, { token });
+    expect(test.status).toBe(409);
+    expect(await deliveriesOf(evo?.id as string)).toEqual([]);
+  });
+
   it("retries failures with growing, jittered delays, then dead-letters after the maximum", async () => {
     answers.set("/down", () => 503);
     const ep = await createEndpoint("/down");

@@ -24,6 +24,7 @@ import {
   requestWebhookRedelivery,
   setWebhookSecret,
   updateWebhookEndpoint,
+  type WebhookEndpoint,
 } from "@mirage/db/webhooks";
 import type { KeyRing } from "@mirage/secrets";
 import { z } from "zod";
@@ -34,6 +35,15 @@ import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import type { TargetPolicy } from "./ssrf.ts";
 import { sealWebhookSecret } from "./webhook-secrets.ts";
+
+/**
+ * 404 when there is no such endpoint; 409 with `why` for one the Evolution compatibility routes made (one instance,
+ * Evolution's event names and body format), which those routes manage.
+ */
+function notEvolution(endpoint: WebhookEndpoint | undefined, why: string): asserts endpoint is WebhookEndpoint {
+  if (!endpoint) throw new AppError("not_found", "webhook endpoint not found");
+  if (endpoint.format === "evolution") throw new AppError("conflict", why);
+}
 
 export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: TargetPolicy }): RouteDef[] {
   const { db } = deps;
@@ -151,6 +161,10 @@ export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: Ta
       async handler({ params, body, principal }, req) {
         if (body.url) await assertSafe(body.url);
         const row = await withOrg(db, principal, params.orgId, ADMIN_ROLES, async (tx) => {
+          notEvolution(
+            await findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId }),
+            "an Evolution-format endpoint is edited with POST /evolution/webhook/set/{instance}",
+          );
           const updated = await updateWebhookEndpoint(tx, {
             orgId: params.orgId,
             id: params.webhookId,
@@ -236,6 +250,9 @@ export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: Ta
       method: "post",
       path: "/orgs/:orgId/webhooks/:webhookId/test",
       summary: "Send a webhook:test event to this endpoint (through the outbox, like any event)",
+      description:
+        "Delivered whatever events the endpoint subscribed to. 409 `conflict` for a disabled endpoint, and for an " +
+        "Evolution-format one (Evolution has no test event).",
       tags: ["webhooks"],
       auth,
       roles: ADMIN_ROLES,
@@ -252,6 +269,10 @@ export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: Ta
           const endpoint = await findWebhookEndpoint(tx, { orgId: params.orgId, id: params.webhookId });
           if (!endpoint) throw new AppError("not_found", "webhook endpoint not found");
           if (!endpoint.enabled) throw new AppError("conflict", "the endpoint is disabled");
+          notEvolution(
+            endpoint,
+            "an Evolution-format endpoint receives Evolution's events only, and Evolution has no test event",
+          );
           await audit(tx, req, {
             orgId: params.orgId,
             action: "webhook.test",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { pageQuery, ZTimestamp, ZUuid } from "./common.ts";
 import { ZWebhookDeliveryStatus } from "./enums.ts";
+import { ZEvolutionEvent } from "./evolution.ts";
 
 export const ZWebhookEventType = z.enum([
   "instance:status",
@@ -19,9 +20,20 @@ export const ZWebhookEndpoint = z
     id: ZUuid,
     orgId: ZUuid,
     url: z.string(),
-    events: z.array(ZWebhookEventType),
+    /**
+     * The events it receives (none listed: every one). Mirage's event types, or, on an Evolution-format endpoint,
+     * Evolution's event names.
+     */
+    events: z.array(z.union([ZWebhookEventType, ZEvolutionEvent])),
     enabled: z.boolean(),
     description: z.string().nullable(),
+    /**
+     * `mirage`: Mirage's signed JSON envelope. `evolution`: created by the Evolution API compatibility routes
+     * (`POST /evolution/webhook/set/{instance}`), for one instance, in Evolution's body format; edited there.
+     */
+    format: z.enum(["mirage", "evolution"]),
+    /** The one instance whose events it receives (Evolution-format endpoints), or null for every instance. */
+    instanceId: ZUuid.nullable(),
     createdAt: ZTimestamp,
     updatedAt: ZTimestamp,
   })
@@ -34,6 +46,8 @@ export const ZWebhookEndpoint = z
       events: ["message:status"],
       enabled: true,
       description: "n8n",
+      format: "mirage",
+      instanceId: null,
       createdAt: "2026-11-24T10:00:00.000Z",
       updatedAt: "2026-11-24T10:00:00.000Z",
     },

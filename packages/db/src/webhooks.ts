@@ -8,12 +8,16 @@ export type WebhookEndpoint = {
   events: string[];
   enabled: boolean;
   description: string | null;
+  /** `evolution`: made by the Evolution compatibility routes, for one instance (`instanceId`), edited there. */
+  format: "mirage" | "evolution";
+  instanceId: string | null;
   createdAt: Date;
   updatedAt: Date;
 };
 
 const endpointColumns = (db: Db) => db`
-  id, org_id as "orgId", url, events, enabled, description, created_at as "createdAt", updated_at as "updatedAt"`;
+  id, org_id as "orgId", url, events, enabled, description, format, instance_id as "instanceId",
+  created_at as "createdAt", updated_at as "updatedAt"`;
 
 /** Under asUser (owner/admin by RLS). */
 export async function insertWebhookEndpoint(

@@ -101,6 +101,7 @@ export function Webhooks() {
                 {e.url}
               </button>
               {e.description && <p className="text-muted-foreground text-xs">{e.description}</p>}
+              {e.format === "evolution" && <p className="text-muted-foreground text-xs">{t("evolutionFormat")}</p>}
             </TableCell>
             <TableCell className="text-xs">{e.events.length === 0 ? t("allEvents") : e.events.join(", ")}</TableCell>
             <TableCell>
@@ -109,6 +110,7 @@ export function Webhooks() {
                 className="size-4"
                 aria-label={t("enabledFor", { url: e.url })}
                 checked={e.enabled}
+                disabled={e.format === "evolution"}
                 onChange={(ev) => patch.mutate({ id: e.id, enabled: ev.target.checked })}
               />
             </TableCell>
@@ -120,7 +122,12 @@ export function Webhooks() {
                 onConfirm: () => remove.mutate(e.id),
               }}
             >
-              <Button variant="ghost" size="sm" onClick={() => test.mutate(e.id)} disabled={!e.enabled}>
+              <Button
+                variant="ghost"
+                size="sm"
+                onClick={() => test.mutate(e.id)}
+                disabled={!e.enabled || e.format === "evolution"}
+              >
                 {t("test")}
               </Button>
             </ActionsCell>
