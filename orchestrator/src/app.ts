@@ -65,7 +65,11 @@ export type HttpAppDeps = {
    * Routers mounted outside /api/v1 with their own authentication and error shape (the Evolution API layer); their
    * routes (each with its basePath) are documented in the same OpenAPI document.
    */
-  mounts?: { basePath: string; routes: RouteDef[]; router: Router }[];
+  /**
+   * Route sets under a base path of their own (the Evolution API layer), with their router; `errorFormat` renders
+   * every error under that path in another shape, those of the body parser and unknown routes included.
+   */
+  mounts?: { basePath: string; routes: RouteDef[]; router: Router; errorFormat?: "evolution" }[];
 };
 
 /** CORS for the configured origins only (credentials allowed, so never "*"). */
@@ -156,6 +160,16 @@ export function createHttpApp(deps: HttpAppDeps): {
   if (deps.opsAdminGuard) app.use(BULL_BOARD_PATH, deps.opsAdminGuard, bullBoardHandler(deps.queues));
 
   app.use(helmet());
+  // Before the body parser: its errors (malformed JSON, too large) render in the mount's shape too.
+  for (const m of deps.mounts ?? []) {
+    const format = m.errorFormat;
+    if (format) {
+      app.use(m.basePath, (_req, res, next) => {
+        res.locals.errorFormat = format;
+        next();
+      });
+    }
+  }
   app.use(
     express.json({ limit: deps.config.bodyLimitBytes, strict: true, type: ["application/json", "application/*+json"] }),
   );

@@ -232,7 +232,14 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       ...(deps.features ?? []),
     ],
     mounts: evolutionDeps
-      ? [{ basePath: evolutionDeps.basePath, routes: evolution, router: evolutionRouter(evolutionDeps, evolution) }]
+      ? [
+          {
+            basePath: evolutionDeps.basePath,
+            routes: evolution,
+            router: evolutionRouter(evolutionDeps, evolution),
+            errorFormat: "evolution" as const,
+          },
+        ]
       : [],
   });
 

@@ -32,6 +32,27 @@ describe("Evolution apikey authentication", () => {
     expect(unknown.body.response.message[0]).toContain("unknown apikey");
   });
 
+  it("a body that is not JSON is refused in Evolution's shape too (the body parser runs before any route)", async () => {
+    const res = await fetch(`${h.url}/evolution/message/sendText/um`, {
+      method: "POST",
+      headers: { apikey: keys.send, "content-type": "application/json" },
+      body: '{"number":',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    const body = (await res.json()) as Json;
+    expect(body).toMatchObject({ status: 400, error: "Malformed JSON" });
+    expect((body.response as { message: string[] }).message[0]).toContain("not valid JSON");
+    // The native API keeps its problem+json for the same mistake.
+    const native = await fetch(`${h.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"email":',
+    });
+    expect(native.status).toBe(400);
+    expect(native.headers.get("content-type")).toContain("application/problem+json");
+  });
+
   it("an organization key acts with its scopes: read lists, cannot create; send cannot read instances", async () => {
     expect((await evo("get", "/instance/fetchInstances", keys.read)).status).toBe(200);
     const create = await evo("post", "/instance/create", keys.read, { instanceName: "x" });
