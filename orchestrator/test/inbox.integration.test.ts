@@ -50,6 +50,15 @@ describe("marketers work the inbox", () => {
     });
     const reopened = await api(h, "patch", conv(), { token: marketer, body: { status: "open", assignedTo: null } });
     expect(reopened.body).toMatchObject({ status: "open", assignedTo: null });
+    // Someone who is not a member of this organization: the field is named, nothing changes.
+    const stranger = await api(h, "patch", conv(), {
+      token: marketer,
+      body: { assignedTo: "00000000-0000-4000-8000-000000000099", status: "closed" },
+    });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.code).toBe("validation_failed");
+    expect(stranger.body.errors).toEqual([{ path: "body.assignedTo", message: "no such record in this organization" }]);
+    expect((await api(h, "get", conv(), { token: marketer })).body).toMatchObject({ status: "open", assignedTo: null });
 
     const viewer = await api(h, "patch", conv(), { token: await h.tokenFor(a.users.viewer), body: { tags: [] } });
     expect(viewer.status).toBe(403);

@@ -5,14 +5,19 @@ import { ZodError } from "zod";
 import { AppError, ERROR_TITLE } from "./app-error.ts";
 
 /** Postgres error codes the API turns into client errors (everything else is a 500). */
-function fromPostgres(err: { code?: string; message?: string; constraint_name?: string }): AppError | undefined {
+function fromPostgres(err: {
+  code?: string;
+  message?: string;
+  detail?: string;
+  constraint_name?: string;
+}): AppError | undefined {
   switch (err.code) {
     case "42501":
       return new AppError("forbidden", "your role does not allow this", { cause: err });
     case "23505":
       return new AppError("conflict", "a resource with the same unique value already exists", { cause: err });
     case "23503":
-      return new AppError("not_found", "a referenced resource does not exist", { cause: err });
+      return foreignKeyError(err);
     case "23514":
       if (err.message?.includes("at least one owner")) {
         return new AppError("last_owner", "an organization must keep at least one owner", { cause: err });
@@ -35,6 +40,40 @@ function fromPostgres(err: { code?: string; message?: string; constraint_name?: 
       if (isPostgresUnavailable(err.code)) return dependencyUnavailable("Postgres", err);
       return undefined;
   }
+}
+
+/**
+ * A foreign key refused the write. Deleting what other rows still use is a conflict; a value that points at nothing
+ * is the request's mistake, named by its field: the key's last column that is not the organization, e.g.
+ * `assigned_to` → `assignedTo`. Postgres names the columns in its detail only to a role that may read the referenced
+ * rows (not under RLS), so they are read from the constraint's default name (`<table>_<columns>_fkey`) otherwise.
+ */
+function foreignKeyError(err: {
+  message?: string;
+  detail?: string;
+  table_name?: string;
+  constraint_name?: string;
+}): AppError {
+  if (err.detail?.includes("is still referenced") || err.message?.includes("update or delete on table")) {
+    return new AppError("conflict", "it is still in use by other records", { cause: err });
+  }
+  const fromDetail = /^Key \(([^)]+)\)=/.exec(err.detail ?? "")?.[1]?.split(",");
+  const prefix = `${err.table_name ?? ""}_`;
+  const named = err.constraint_name ?? "";
+  const fromName =
+    err.table_name && named.startsWith(prefix) && named.endsWith("_fkey")
+      ? [named.slice(prefix.length, -"_fkey".length).replace(/^org_id_/, "")]
+      : [];
+  const column = (fromDetail ?? fromName)
+    .map((c) => c.trim())
+    .filter((c) => c !== "org_id")
+    .at(-1);
+  if (!column) return new AppError("not_found", "a referenced resource does not exist", { cause: err });
+  const field = column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return new AppError("validation_failed", `${field} does not name an existing record of this organization`, {
+    cause: err,
+    errors: [{ path: `body.${field}`, message: "no such record in this organization" }],
+  });
 }
 
 /** SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown / starting up) and postgres.js' socket codes. */
