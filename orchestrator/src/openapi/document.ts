@@ -249,8 +249,8 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
         "Self-hosted WhatsApp orchestration. Authenticate with a bearer access token (POST /api/v1/auth/login) or " +
         "an organization API key (`Authorization: Bearer mk_…` or `X-Api-Key: mk_…`). Errors are RFC 9457 problem " +
         "details with a machine-readable `code`. Realtime events: socket.io at the same origin, handshake " +
-        "`auth: { token, since? }`, events instance:status, instance:qr, instance:health, campaign:progress, " +
-        "message:status, blacklist:changed.",
+        `\`auth: { token, since? }\`, events ${Object.keys(REALTIME_EVENTS).join(", ")} (payloads under ` +
+        "`x-mirage-socket-events`); an organization's events reach only its members' sockets.",
     },
     servers: [{ url: opts.serverUrl ?? "/" }],
     paths,

@@ -55,12 +55,27 @@ export const ZListConversationsQuery = z.strictObject({
   status: ZConversationStatus.optional(),
   instanceId: ZUuid.optional(),
   /** A member's user id, or `none` for unassigned conversations. */
-  assignedTo: z.union([ZUuid, z.literal("none")]).optional(),
+  assignedTo: z
+    .union([ZUuid, z.literal("none")])
+    .optional()
+    .describe("a member's user id, or `none` for unassigned conversations"),
   /** Conversations carrying this tag. */
-  tag: z.string().trim().min(1).max(50).optional(),
-  unread: z.enum(["true", "false"]).optional(),
+  tag: z.string().trim().min(1).max(50).optional().describe("only conversations carrying this tag"),
+  unread: z
+    .enum(["true", "false"])
+    .optional()
+    .describe("only conversations with (true) or without (false) unread messages"),
   /** Matches the person's number, LID, push name or contact name (names case- and accent-insensitively). */
-  q: z.string().trim().min(1).max(100).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      "search: the person's number (any digits of it), LID, push name or contact name (case- and accent-insensitive); " +
+        "not the messages' text",
+    ),
   ...cursorPageQuery({ defaultLimit: 30, maxLimit: 100 }).shape,
 });
 export type TListConversationsQuery = z.infer<typeof ZListConversationsQuery>;
