@@ -55,7 +55,7 @@ describe("Evolution chat actions through the instance's worker", () => {
       const id = created.body.instance.instanceId as string;
       await h.t.admin`update public.instances set status = 'connected', worker_id = ${worker.id} where id = ${id}`;
       const res = await evo("post", "/chat/whatsappNumbers/quatro", keys.admin, {
-        numbers: ["5511999990001", "+55 (11) 99999-0010", "12", "5511999990001"],
+        numbers: ["5511999990001", "+55 (11) 99999-0010", "12", "5511999990001", "120363012345678@g.us"],
       });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body).toEqual([
@@ -63,6 +63,8 @@ describe("Evolution chat actions through the instance's worker", () => {
         { exists: false, jid: "5511999990010@s.whatsapp.net", number: "+55 (11) 99999-0010" },
         { exists: false, jid: "12@s.whatsapp.net", number: "12" },
         { exists: true, jid: "5511999990001@s.whatsapp.net", number: "5511999990001" },
+        // A group is not a number: its id comes back as written, not turned into a phone JID.
+        { exists: false, jid: "120363012345678@g.us", number: "120363012345678@g.us" },
       ]);
       // One command, each valid number once, in E.164.
       expect(asked).toEqual([{ type: "on-whatsapp", instanceId: id, phones: ["+5511999990001", "+5511999990010"] }]);

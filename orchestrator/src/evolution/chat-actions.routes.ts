@@ -74,6 +74,9 @@ export function evolutionChatActionRoutes(deps: EvolutionDeps): RouteDef[] {
             if (hit?.onWhatsApp && hit.jid) {
               return { exists: true, jid: hit.jid, number: a.number, ...(hit.lid ? { lid: hit.lid } : {}) };
             }
+            // A JID of another kind (a group, a broadcast list) is not a number: answered as it was written.
+            if (!a.phone && /@(?!s\.whatsapp\.net$)/.test(a.number))
+              return { exists: false, jid: a.number, number: a.number };
             const digits = a.phone ? a.phone.slice(1) : a.number.replace(/@.*$/, "").replace(/\D/g, "");
             return { exists: false, jid: `${digits}@s.whatsapp.net`, number: a.number };
           }),

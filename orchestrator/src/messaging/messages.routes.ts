@@ -130,7 +130,13 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
           });
           if (!state) throw new AppError("not_found", "message not found");
           if (state !== "cancelled") {
-            throw new AppError("message_not_cancellable", `the message is ${state}: it may already be on its way`);
+            const why =
+              state === "sending" || state === "unknown"
+                ? "it may already be on its way to WhatsApp"
+                : state === "sent" || state === "delivered" || state === "read"
+                  ? "WhatsApp already has it"
+                  : "it has ended";
+            throw new AppError("message_not_cancellable", `the message is ${state}: ${why}`);
           }
           const view = await findMessageView(tx, params.orgId, params.messageId);
           if (!view) throw new AppError("not_found", "message not found");

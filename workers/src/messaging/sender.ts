@@ -148,7 +148,12 @@ export function createSender(deps: {
         return defer(work, "not_connected");
       }
       if (!resolution.onWhatsApp) {
-        return end(work, opts.notOnWhatsApp === "skip" ? "skipped" : "failed", "not_on_whatsapp");
+        return end(
+          work,
+          opts.notOnWhatsApp === "skip" ? "skipped" : "failed",
+          "not_on_whatsapp",
+          "WhatsApp has no account with this number (Brazilian mobiles were tried with and without the ninth digit)",
+        );
       }
       jid = resolution.jid;
       lid ??= resolution.lid;
