@@ -12,6 +12,7 @@ import { Input, NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useRelativeTime } from "@/lib/use-relative-time";
 import { type ContactFilters, useContactPages, useLists, useSegments } from "./queries";
 import { useAudienceWriter } from "./ui-bits";
 import { useDebounced } from "./use-debounced";
@@ -173,6 +174,7 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
 const ContactRow = memo(function ContactRow({ contact: c }: { contact: TContact }) {
   const t = useTranslations("contacts");
   const format = useFormatter();
+  const ago = useRelativeTime();
   return (
     <TableRow data-testid="contact-row" data-phone={c.phone}>
       <TableCell className="max-w-48 truncate">
@@ -196,9 +198,7 @@ const ContactRow = memo(function ContactRow({ contact: c }: { contact: TContact 
       <TableCell>
         <Badge variant={CONSENT_TONE[c.consent.state]}>{t(`consentState.${c.consent.state}`)}</Badge>
       </TableCell>
-      <TableCell className="hidden lg:table-cell">
-        {c.lastInboundAt ? format.relativeTime(new Date(c.lastInboundAt)) : "—"}
-      </TableCell>
+      <TableCell className="hidden lg:table-cell">{c.lastInboundAt ? ago(c.lastInboundAt) : "—"}</TableCell>
       <TableCell className="hidden lg:table-cell">
         {format.dateTime(new Date(c.createdAt), { dateStyle: "medium" })}
       </TableCell>

@@ -4,7 +4,7 @@ import type { TCampaign } from "@mirage/contracts/campaigns";
 import { useQueryClient } from "@tanstack/react-query";
 import { MegaphoneIcon, PlusIcon } from "lucide-react";
 import Link from "next/link";
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { EmptyState, ErrorBox, PageHeader } from "@/components/page-parts";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -12,6 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { useRealtimeEvents } from "@/lib/realtime";
+import { useRelativeTime } from "@/lib/use-relative-time";
 import { campaignKey, campaignsKey, useCampaignStats, useCampaigns } from "./queries";
 import { CampaignStatusBadge, doneCount, ProgressBar, useStatusReason } from "./status";
 
@@ -70,7 +71,7 @@ export function CampaignsView() {
 
 function CampaignRow({ campaign: c }: { campaign: TCampaign }) {
   const t = useTranslations("campaigns");
-  const format = useFormatter();
+  const ago = useRelativeTime();
   const reason = useStatusReason()(c.statusReason);
   const started = c.status !== "draft";
   const stats = useCampaignStats(c.id, started);
@@ -98,9 +99,7 @@ function CampaignRow({ campaign: c }: { campaign: TCampaign }) {
             </p>
           </div>
         ) : (
-          <p className="text-muted-foreground text-xs">
-            {t("draftSince", { when: format.relativeTime(new Date(c.updatedAt)) })}
-          </p>
+          <p className="text-muted-foreground text-xs">{t("draftSince", { when: ago(c.updatedAt) })}</p>
         )}
       </Card>
     </li>

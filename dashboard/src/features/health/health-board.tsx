@@ -13,6 +13,7 @@ import { useInstances } from "@/features/instances/queries";
 import { HealthScore, StatusBadge, useReasonText } from "@/features/instances/status";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
+import { useRelativeTime } from "@/lib/use-relative-time";
 import { problemsOf } from "./problems";
 
 export function HealthBoard() {
@@ -20,6 +21,7 @@ export function HealthBoard() {
   const ts = useTranslations("status");
   const ta = useTranslations("advice");
   const format = useFormatter();
+  const ago = useRelativeTime();
   const reasonText = useReasonText();
   const { org } = useSession();
   const { data } = useInstances();
@@ -157,7 +159,7 @@ export function HealthBoard() {
                       {t("loadValue", { hosted: w.hosted, capacity: w.capacity })}
                     </TableCell>
                     <TableCell className="tabular-nums">{format.number(perWorker.get(w.id) ?? 0)}</TableCell>
-                    <TableCell>{format.relativeTime(new Date(w.heartbeatAt))}</TableCell>
+                    <TableCell>{ago(w.heartbeatAt)}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>

@@ -3,7 +3,7 @@
 import type { TConversation } from "@mirage/contracts/conversations";
 import { BanIcon, MessageSquareIcon, UserIcon } from "lucide-react";
 import Link from "next/link";
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { useDeferredValue, useMemo, useState } from "react";
 import { SearchInput } from "@/components/search-input";
 import { Badge } from "@/components/ui/badge";
@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { useRelativeTime } from "@/lib/use-relative-time";
 import { cn } from "@/lib/utils";
 import { type InboxFilters, useConversations, useMembers } from "./queries";
 
@@ -107,7 +108,7 @@ export function peerLabel(c: Pick<TConversation, "peerName" | "peerPhone" | "pee
 
 function ConversationRow({ c, selected }: { c: TConversation; selected: boolean }) {
   const t = useTranslations("inbox");
-  const format = useFormatter();
+  const ago = useRelativeTime();
   const members = useMembers();
   const { me } = useSession();
   const assignee = c.assignedTo
@@ -133,7 +134,7 @@ function ConversationRow({ c, selected }: { c: TConversation; selected: boolean 
         <div className="flex items-baseline gap-2">
           <span className={cn("min-w-0 flex-1 truncate", c.unreadCount > 0 && "font-semibold")}>{peerLabel(c)}</span>
           <time dateTime={c.lastMessageAt} className="shrink-0 text-muted-foreground text-xs">
-            {format.relativeTime(new Date(c.lastMessageAt))}
+            {ago(c.lastMessageAt)}
           </time>
         </div>
         <div className="flex items-center gap-2">

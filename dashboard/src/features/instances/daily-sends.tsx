@@ -23,7 +23,10 @@ export function DailySends({ sends, className }: { sends: TInstanceDailySends; c
       data-cap={sends.cap ?? ""}
     >
       <span className="tabular-nums">
-        {sends.cap === null ? t("noCap", { sent }) : t("sentOfCap", { sent, cap: format.number(sends.cap) })}
+        {sends.cap !== null
+          ? t("sentOfCap", { sent, cap: format.number(sends.cap) })
+          : // Warming up: the curve's cap is said on its own line (it binds only campaigns that warm up).
+            t(sends.warmupDay !== null ? "sentOnly" : "noCap", { sent })}
       </span>
       {/* The text says it; the bar repeats it for the eye. */}
       {sends.cap !== null && (
@@ -38,7 +41,7 @@ export function DailySends({ sends, className }: { sends: TInstanceDailySends; c
         </div>
       )}
       {sends.warmupDay !== null && (
-        <p className="truncate text-muted-foreground text-xs">
+        <p className="text-muted-foreground text-xs">
           {t("warmup", { day: sends.warmupDay + 1, cap: format.number(sends.warmupCap ?? 0) })}
         </p>
       )}

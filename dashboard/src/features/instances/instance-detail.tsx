@@ -14,6 +14,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { useRelativeTime } from "@/lib/use-relative-time";
 import { DailySends } from "./daily-sends";
 import type { HealthPoint } from "./health-chart";
 import { InstanceActions } from "./instance-actions";
@@ -32,6 +33,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const t = useTranslations("instance");
   const ti = useTranslations("instances");
   const format = useFormatter();
+  const ago = useRelativeTime();
   const { org } = useSession();
   const { describe } = useErrorMessage();
   const instance = useInstance(id);
@@ -82,7 +84,7 @@ export function InstanceDetail({ id }: { id: string }) {
           <Field label={ti("phone")} value={inst.phone ?? ti("noPhone")} />
           <Field label={ti("health")} value={<HealthScore score={inst.healthScore} status={inst.status} />} />
           <Field label={ti("worker")} value={inst.workerId ?? "—"} />
-          <Field label={ti("lastActivity")} value={activity ? format.relativeTime(new Date(activity)) : "—"} />
+          <Field label={ti("lastActivity")} value={activity ? ago(activity) : "—"} />
           <Field
             label={t("connectedSince")}
             value={

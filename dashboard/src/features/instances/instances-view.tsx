@@ -3,7 +3,7 @@
 import type { TInstance } from "@mirage/contracts/instances";
 import { SmartphoneIcon } from "lucide-react";
 import Link from "next/link";
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { memo, startTransition, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { EmptyState, ErrorBox, PageHeader } from "@/components/page-parts";
 import { SearchInput } from "@/components/search-input";
@@ -12,6 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { useLiveHealth } from "@/lib/realtime";
+import { useRelativeTime } from "@/lib/use-relative-time";
 import { AddNumberButton } from "./add-number-button";
 import { DailySends } from "./daily-sends";
 import { InstanceActions } from "./instance-actions";
@@ -84,7 +85,7 @@ const NEXT_SLICE = 96;
 const InstanceCard = memo(function InstanceCard({ instance }: { instance: TInstance }) {
   const t = useTranslations("instances");
   const reasonText = useReasonText();
-  const format = useFormatter();
+  const ago = useRelativeTime();
   const live = useLiveHealth(instance.id);
   const activity = lastActivity(instance);
   const reason = live?.reasons[0] ?? instance.statusReason;
@@ -122,7 +123,7 @@ const InstanceCard = memo(function InstanceCard({ instance }: { instance: TInsta
           </div>
           <div className="min-w-0">
             <dt className="text-muted-foreground text-xs">{t("lastActivity")}</dt>
-            <dd className="truncate">{activity ? format.relativeTime(new Date(activity)) : "—"}</dd>
+            <dd className="truncate">{activity ? ago(activity) : "—"}</dd>
           </div>
           <div className="min-w-0">
             <dt className="text-muted-foreground text-xs" title={t("sentTodayTitle")}>

@@ -4,7 +4,7 @@ import type { TApiKey } from "@mirage/contracts/api-keys";
 import { type TApiKeyScope, ZApiKeyScope } from "@mirage/contracts/enums";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyRoundIcon, PlusIcon } from "lucide-react";
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { PageHeader } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Input } from "@/components/ui/input";
@@ -13,6 +13,7 @@ import { TableCell, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { useDelete } from "@/lib/use-delete";
+import { useRelativeTime } from "@/lib/use-relative-time";
 import { ActionsCell, ShownOnce } from "./confirm-button";
 import { SettingsTable } from "./settings-table";
 import { EmptyState, FormDialog } from "./settings-ui";
@@ -22,7 +23,7 @@ const scopeKey = (s: TApiKeyScope) => (s === "messages:send" ? "send" : s);
 
 export function ApiKeys() {
   const t = useTranslations("apiKeys");
-  const format = useFormatter();
+  const ago = useRelativeTime();
   const { org } = useSession();
   const qc = useQueryClient();
   const key = ["api-keys", org.id];
@@ -54,7 +55,7 @@ export function ApiKeys() {
                 ))}
               </span>
             </TableCell>
-            <TableCell>{k.lastUsedAt ? format.relativeTime(new Date(k.lastUsedAt)) : t("never")}</TableCell>
+            <TableCell>{k.lastUsedAt ? ago(k.lastUsedAt) : t("never")}</TableCell>
             <TableCell>
               {k.revokedAt ? (
                 <Badge variant="destructive">{t("revokedState")}</Badge>

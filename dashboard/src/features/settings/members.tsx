@@ -19,6 +19,7 @@ import { can } from "@/lib/permissions";
 import { toast } from "@/lib/toast";
 import { useDelete } from "@/lib/use-delete";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { useRelativeTime } from "@/lib/use-relative-time";
 import { ActionsCell, ShownOnce } from "./confirm-button";
 import { SettingsTable } from "./settings-table";
 import { FormDialog } from "./settings-ui";
@@ -159,7 +160,7 @@ function MemberTable({ grantable }: { grantable: TOrgRole[] }) {
 function PendingInvitations({ onResend }: { onResend: (inv: TInvitation) => void }) {
   const t = useTranslations("members");
   const tr = useTranslations("roles");
-  const format = useFormatter();
+  const ago = useRelativeTime();
   const { org } = useSession();
   const key = ["invitations", org.id];
   const invitations = useQuery({
@@ -184,7 +185,7 @@ function PendingInvitations({ onResend }: { onResend: (inv: TInvitation) => void
           <TableRow key={i.id} data-invitation={i.email}>
             <TableCell className="font-medium">{i.email}</TableCell>
             <TableCell>{tr(i.role)}</TableCell>
-            <TableCell>{format.relativeTime(new Date(i.expiresAt))}</TableCell>
+            <TableCell>{ago(i.expiresAt)}</TableCell>
             <ActionsCell
               remove={{
                 label: t("revoke"),

@@ -2,7 +2,7 @@
 
 import { FileTextIcon, PlusIcon } from "lucide-react";
 import Link from "next/link";
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { EmptyState, ErrorBox, PageHeader } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -10,13 +10,14 @@ import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
+import { useRelativeTime } from "@/lib/use-relative-time";
 import { useTemplates } from "./queries";
 import { formatWhatsApp } from "./whatsapp-format";
 
 /** The organization's templates: name, a formatted excerpt, variables, variations and warnings. */
 export function TemplatesView() {
   const t = useTranslations("templates");
-  const format = useFormatter();
+  const ago = useRelativeTime();
   const { org } = useSession();
   const writer = can(org.role, "audience.write");
   const { data, error, isPending } = useTemplates();
@@ -72,7 +73,7 @@ export function TemplatesView() {
                 </p>
                 <p className="mt-auto text-muted-foreground text-xs">
                   {t("summary", { variations: tpl.variations.length, variables: tpl.variables.length })} ·{" "}
-                  {t("updated", { when: format.relativeTime(new Date(tpl.updatedAt)) })}
+                  {t("updated", { when: ago(tpl.updatedAt) })}
                 </p>
               </Card>
             </li>
