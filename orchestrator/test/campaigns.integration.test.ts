@@ -191,6 +191,42 @@ describe("planning, dry run and control", () => {
     }
   });
 
+  it("dry run: a blacklisted or opted-out person is listed as never sent, with the reason", async () => {
+    const list = await post("/lists", { name: "Dry run blocks" });
+    const phones = ["+5511975550001", "+5511975550002", "+5511975550003"];
+    await h.t.admin`insert into public.contacts (org_id, phone_e164, name, opted_out_at)
+      select ${a.orgId}, p, 'Pessoa', case when p = ${phones[1] as string} then now() end from unnest(${phones}::text[]) p`;
+    await h.t.admin`insert into public.contact_list_members (org_id, list_id, contact_id)
+      select ${a.orgId}, ${list.body.id}, id from public.contacts where phone_e164 = any(${phones}::text[])`;
+    await h.t
+      .admin`insert into public.blacklist (org_id, phone_e164, source) values (${a.orgId}, ${phones[0] as string}, 'manual')`;
+    const c = await post("/campaigns", {
+      name: "Dry run blocks",
+      templateId,
+      audience: { listIds: [list.body.id] },
+      senderIds: [senders[0]],
+      pacing: FAST,
+      caps: { perHour: 1000, perDay: 1000, warmup: false },
+      skipHolidays: false,
+    });
+    const dry = await post(`/campaigns/${c.body.id}/dry-run`, { count: 10 }, viewer);
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    const of = (items: Json[], phone: string) => items.find((x: Json) => x.phone === phone);
+    expect(of(dry.body.items, phones[0] as string)).toMatchObject({ at: null, blockedReason: "blacklisted" });
+    // Who withdrew consent before the start is not planned at all.
+    expect(of(dry.body.items, phones[1] as string)).toBeUndefined();
+    expect(of(dry.body.items, phones[2] as string)).toMatchObject({ blockedReason: null });
+    expect(of(dry.body.items, phones[2] as string)?.at).not.toBeNull();
+    // Started, then the third person opts out: the stored plan still holds them, the dry run says they never go.
+    expect((await post(`/campaigns/${c.body.id}/start`, { now: true })).body.status).toBe("running");
+    await h.t
+      .admin`update public.contacts set opted_out_at = now() where org_id = ${a.orgId} and phone_e164 = ${phones[2] as string}`;
+    const started = await post(`/campaigns/${c.body.id}/dry-run`, { count: 10 }, viewer);
+    expect(started.body.planned).toBe(true);
+    expect(of(started.body.items, phones[2] as string)).toMatchObject({ at: null, blockedReason: "opted_out" });
+    expect((await post(`/campaigns/${c.body.id}/cancel`, {})).status).toBe(200);
+  });
+
   it("start snapshots the audience into one row per person, spread over connected senders; later edits change nothing", async () => {
     const res = await post(`/campaigns/${id}/start`, { now: true });
     expect(res.status, JSON.stringify(res.body)).toBe(200);

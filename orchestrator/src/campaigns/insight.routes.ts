@@ -3,6 +3,7 @@ import { ZCampaignParams, ZCampaignStats, ZDryRun, ZDryRunRequest } from "@mirag
 import type { Database, Tx } from "@mirage/db";
 import { campaignCounts, nextQueued, planCampaign, reportRows, sentPerHour } from "@mirage/db/campaign-planning";
 import { type CampaignRow, listCampaignSenders } from "@mirage/db/campaigns";
+import { findSendBlock } from "@mirage/db/messaging-settings";
 import { contactForRender, holidaySet, instanceCapsInfo, nextSlots, sentWindowCounts } from "@mirage/db/outreach";
 import { findSegment } from "@mirage/db/segments";
 import { findTemplate } from "@mirage/db/templates";
@@ -34,6 +35,13 @@ async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: bool
     capped.set(instanceId, capReachedUntil(effectiveCaps(s.caps, info, now), sent));
   }
   const items: DryRun["items"] = [];
+  const base = (r: (typeof rows)[number], text: string) => ({
+    contactId: r.contactId,
+    phone: r.phone,
+    instanceId: r.instanceId,
+    text,
+    variant: r.variation,
+  });
   for (const r of rows) {
     const contact = r.contactId ? await contactForRender(tx, r.contactId) : undefined;
     const random = seededRandom(`${c.id}:${r.contactId ?? r.phone}`);
@@ -47,16 +55,18 @@ async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: bool
       recipientZones: await recipientZones(r.phone),
       holidays: c.skipHolidays ? await holidaySet(tx, c.orgId, country, now) : new Set<string>(),
     };
+    // Blacklisted or opted out: skipped when their turn comes, never sent (the send path checks again then).
+    const block = await findSendBlock(tx, { orgId: c.orgId, phone: r.phone, lid: null, contactId: r.contactId });
+    if (block) {
+      items.push({ ...base(r, text), at: null, blockedReason: block });
+      continue;
+    }
     const capUntil = capped.get(r.instanceId) ?? null;
     const from = [r.scheduledAt, now, capUntil ?? now].reduce((a, b) => (b > a ? b : a));
     const at = nextSendTime(from, rules);
     const verdict = capUntil ? { ok: false as const, reason: "cap" } : checkSendTime(from, rules);
     items.push({
-      contactId: r.contactId,
-      phone: r.phone,
-      instanceId: r.instanceId,
-      text,
-      variant: r.variation,
+      ...base(r, text),
       at: at ? at.toISOString() : null,
       blockedReason: at ? (verdict.ok ? null : verdict.reason) : "window_never_opens",
     });

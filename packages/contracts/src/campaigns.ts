@@ -290,7 +290,8 @@ export const ZDryRun = z
         at: ZTimestamp.nullable(),
         /**
          * Why it cannot go at once: `cap` (its number is at this campaign's caps), `outside_window`, `quiet_hours`,
-         * `holiday`, `window_never_opens`; null when nothing holds it.
+         * `holiday`; why it will never go (`at` null): `window_never_opens`, `blacklisted`, `opted_out` (skipped when
+         * its turn comes); null when nothing holds it.
          */
         blockedReason: z.string().nullable(),
       }),
