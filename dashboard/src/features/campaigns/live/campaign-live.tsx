@@ -122,7 +122,11 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
             <p className="text-muted-foreground text-sm">
               {t("skippedBy")}{" "}
               {Object.entries(s.skippedByReason)
-                .map(([r, n]) => `${r.replaceAll("_", " ")}: ${n}`)
+                // A reason this version does not know is shown as its code.
+                .map(
+                  ([r, n]) =>
+                    `${t.has(`skipReasons.${r}`) ? t(`skipReasons.${r}` as "skipReasons.replied") : r.replaceAll("_", " ")}: ${n}`,
+                )
                 .join(" · ")}
             </p>
           )}
