@@ -332,7 +332,8 @@ async function launchDetached(): Promise<void> {
   while (Date.now() < deadline) {
     const info = readInfo(dir);
     if (info && info.pid === child.pid && info.state === "ready") {
-      console.log(info.banner.join("\n"));
+      // In the background there is no Ctrl+C to press: the banner's last line says how to stop it instead.
+      console.log(info.banner.map((l) => l.replace(" Stop with Ctrl+C or ./mirage stop.", "")).join("\n"));
       console.log(`Running in the background (pid ${child.pid}); stop with ./mirage stop`);
       return;
     }

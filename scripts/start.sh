@@ -13,19 +13,10 @@ for arg in "$@"; do
   esac
 done
 
-# First start: a .env from the example, with fresh secrets (never shared between installations). Skipped when the
-# environment already carries the secrets (containers, CI, a test harness): nothing is written into the checkout then.
-if [ ! -f .env ] && { [ -z "${MIRAGE_ENCRYPTION_KEYS:-}" ] || [ -z "${JWT_SECRET:-}" ]; }; then
+# A .env with fresh secrets on a first start, and empty secrets of a hand-made one filled (scripts/env-secrets.mjs).
+if [ ! -f .env ] || [ -z "${MIRAGE_ENCRYPTION_KEYS:-}" ] || [ -z "${JWT_SECRET:-}" ]; then
   ensure_node
-  say "creating .env with generated secrets"
-  node -e '
-const fs = require("fs"), crypto = require("crypto");
-let text = fs.readFileSync(".env.example", "utf8");
-const set = (k, v) => { text = new RegExp(`^${k}=.*$`, "m").test(text) ? text.replace(new RegExp(`^${k}=.*$`, "m"), `${k}=${v}`) : text + `\n${k}=${v}\n`; };
-set("MIRAGE_ENCRYPTION_KEYS", "k1:" + crypto.randomBytes(32).toString("base64"));
-if (/^JWT_SECRET=/m.test(text)) set("JWT_SECRET", crypto.randomBytes(48).toString("base64url"));
-fs.writeFileSync(".env", text, { mode: 0o600 });
-'
+  node scripts/env-secrets.mjs .
 fi
 load_env
 [ "$simulator" = 1 ] && export MIRAGE_WA=simulator

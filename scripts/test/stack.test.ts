@@ -176,6 +176,9 @@ describe("./mirage start / stop", () => {
   it("a paired demo number reconnects without a QR after stop + start, and after the simulator crashes", async () => {
     const started = await mirage(["start", "--simulator", "--detach"], 420_000);
     expect(started.stdout, started.stderr).toContain("Mirage is ready");
+    // Detached: no Ctrl+C to press.
+    expect(started.stdout).not.toContain("Ctrl+C");
+    expect(started.stdout).toContain("stop with ./mirage stop");
 
     const paired = await mirage(["pair", "e2e-1", "--sim-phone", phone, "--timeout", "240"], 300_000);
     expect(paired.stdout, paired.stderr).toContain(`CONNECTED e2e-1 as +${phone}`);
