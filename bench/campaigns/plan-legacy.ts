@@ -12,7 +12,7 @@ export async function planCampaignPerRowChecks(
   input: AudienceSpec & {
     campaignId: string;
     startAt: Date;
-    meanGapMs: number;
+    spacingMs: number;
     perDayCap: number;
     variants: string[];
   },
@@ -63,7 +63,7 @@ export async function planCampaignPerRowChecks(
     select ${input.orgId}, ${input.campaignId}, n.id, n.phone_e164, n.wa_lid, n.instance_id,
       (${input.variants}::text[])[1 + floor(n.hv * ${input.variants.length})::int],
       floor(n.hv * ${input.variants.length})::int,
-      ${input.startAt}::timestamptz + make_interval(secs => n.k * ${input.meanGapMs / 1000}::float8)
+      ${input.startAt}::timestamptz + make_interval(secs => n.k * ${input.spacingMs / 1000}::float8)
     from numbered n
     on conflict (campaign_id, recipient_phone, step) where campaign_id is not null do nothing`;
   return result.count;

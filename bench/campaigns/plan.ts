@@ -97,7 +97,7 @@ async function main(): Promise<void> {
           listIds: [LIST],
           segments: [{ tagsAny: ["vip"] }],
           startAt: new Date(),
-          meanGapMs: 45_000,
+          spacingMs: 45_000,
           perDayCap: 250,
           variants: ["Olá {{first_name|cliente}}!", "Oi {{first_name|cliente}}, tudo bem?"],
         });

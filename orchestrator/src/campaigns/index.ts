@@ -8,7 +8,7 @@ import { campaignInsightRoutes } from "./insight.routes.ts";
 import { campaignPoolRoutes } from "./pool.routes.ts";
 import { campaignReadinessRoutes } from "./readiness.routes.ts";
 
-export { type CampaignEngine, createCampaignEngine, meanGapMs, settingsOf, startRefusals } from "./engine.ts";
+export { type CampaignEngine, createCampaignEngine, earliestSpacingMs, settingsOf, startRefusals } from "./engine.ts";
 export { createCampaignScheduler } from "./scheduler.ts";
 
 /** Campaigns: definition, control (start, pause, resume, cancel), sender pools, stats, dry run, report, start check,

@@ -14,7 +14,7 @@ import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { sendCsv } from "../http/csv.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { mustFindCampaign, READ } from "./campaigns.routes.ts";
-import { meanGapMs, settingsOf } from "./engine.ts";
+import { earliestSpacingMs, settingsOf } from "./engine.ts";
 
 type DryRun = z.infer<typeof ZDryRun>;
 class Rollback extends Error {
@@ -160,7 +160,7 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
                 listIds: c.listIds,
                 segments,
                 startAt: c.startsAt && c.startsAt > new Date() ? c.startsAt : new Date(),
-                meanGapMs: meanGapMs(s.pacing),
+                spacingMs: earliestSpacingMs(s.pacing),
                 perDayCap: s.caps.perDay,
                 variants: [template.body, ...template.variations],
               });

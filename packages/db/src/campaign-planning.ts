@@ -37,7 +37,8 @@ export const fraction = (db: Db, expr: postgres.PendingQuery<postgres.Row[]>) =>
  * Service: plans a campaign — inserts one queued message per audience member (idempotent: planning twice adds
  * nobody twice). Senders are the pool's active instances that can send (connected), weighted by their weight ×
  * remaining daily budget × health; a person who already talked with one of them keeps it (sticky). Each
- * sender's recipients get earliest times `startAt + k × meanGapMs` in a stable shuffled order; pacing at send time
+ * sender's recipients get earliest times `startAt + k × spacingMs` in a stable shuffled order (`spacingMs`: the
+ * shortest the pacing profile allows between two sends, so the times bound nothing the profile would not); pacing at send time
  * decides the real instants. `body` is the variant's raw text: rendered per person at send time. Answers how many
  * rows were added.
  *
@@ -50,7 +51,7 @@ export async function planCampaign(
   input: AudienceSpec & {
     campaignId: string;
     startAt: Date;
-    meanGapMs: number;
+    spacingMs: number;
     perDayCap: number;
     variants: string[];
   },
@@ -99,7 +100,7 @@ export async function planCampaign(
     )
     select private.insert_campaign_plan(${input.campaignId}, ${input.variants}::text[], coalesce(
       (select array_agg((n.id, n.instance_id, floor(n.hv * ${input.variants.length})::smallint,
-          ${input.startAt}::timestamptz + make_interval(secs => n.k * ${input.meanGapMs / 1000}::float8)
+          ${input.startAt}::timestamptz + make_interval(secs => n.k * ${input.spacingMs / 1000}::float8)
         )::private.planned_recipient) from numbered n),
       '{}')) as n`;
   return row?.n ?? 0;
@@ -107,11 +108,11 @@ export async function planCampaign(
 
 /**
  * Service: resume without a burst — every queued message of the campaign gets a fresh earliest time from `from`,
- * spaced by `meanGapMs` per sender in the order they were planned.
+ * spaced by `spacingMs` per sender in the order they were planned.
  */
 export async function replanTimes(
   db: Db,
-  input: { campaignId: string; from: Date; meanGapMs: number },
+  input: { campaignId: string; from: Date; spacingMs: number },
 ): Promise<number> {
   const r = await db`
     with q as (
@@ -119,7 +120,7 @@ export async function replanTimes(
       from public.outbound_messages where campaign_id = ${input.campaignId} and state = 'queued'
     )
     update public.outbound_messages o set scheduled_at = ${input.from}::timestamptz
-      + make_interval(secs => q.k * ${input.meanGapMs / 1000}::float8)
+      + make_interval(secs => q.k * ${input.spacingMs / 1000}::float8)
     from q where o.id = q.id`;
   return r.count;
 }

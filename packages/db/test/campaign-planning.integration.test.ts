@@ -28,7 +28,7 @@ const plan = (tx: Parameters<typeof planCampaign>[0], campaignId: string, orgId:
     listIds: [],
     segments: [{ tagsAny: ["vip"] }],
     startAt: new Date("2026-12-01T12:00:00Z"),
-    meanGapMs: 45_000,
+    spacingMs: 45_000,
     perDayCap: 250,
     variants: ["Olá", "Oi"],
   });
