@@ -1,6 +1,8 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { ZWebhookEventType } from "@mirage/contracts/webhooks";
 import { describe, expect, it } from "vitest";
+import { AUDIT_ACTIONS, AUDIT_TARGETS, labelKey } from "../features/settings/labels";
 import { safeNext } from "../lib/safe-next";
 import { CATALOGUE_FILES, loadCatalogue } from "./catalogue";
 import { PAGE_NAMESPACES, pageMessages, rootMessages, SHARED_NAMESPACES } from "./client-messages";
@@ -15,10 +17,58 @@ const flatten = (t: Tree, prefix = ""): Map<string, string> => {
   }
   return out;
 };
-const placeholders = (s: string) => [...s.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort();
+
+type Arg = { name: string; type: string | null; selectors: string[] };
+/**
+ * The arguments of an ICU message ({n}, {count, plural, =0 {…} one {…} other {…}}), nested ones included, with
+ * their plural/select branches' selectors. Branch texts are messages, not arguments (`=0 {nobody}`).
+ */
+function icuArgs(message: string): Arg[] {
+  const out: Arg[] = [];
+  let i = 0;
+  const text = (): void => {
+    while (i < message.length && message[i] !== "}") {
+      if (message[i] === "'") {
+        const end = message.indexOf("'", i + 1);
+        i = end < 0 ? message.length : end + 1;
+      } else if (message[i] === "{") argument();
+      else i++;
+    }
+  };
+  const argument = (): void => {
+    i++; // {
+    const head = /^\s*(\w+)\s*(?:,\s*(\w+)\s*)?/.exec(message.slice(i)) ?? ["", ""];
+    i += head[0].length;
+    const arg: Arg = { name: head[1] ?? "", type: head[2] ?? null, selectors: [] };
+    out.push(arg);
+    if (message[i] === ",") {
+      i++;
+      if (arg.type === "plural" || arg.type === "select" || arg.type === "selectordinal") {
+        while (i < message.length && message[i] !== "}") {
+          const sel = /^\s*(offset:\d+\s*)?([=\w]+)\s*\{/.exec(message.slice(i));
+          if (!sel) break;
+          arg.selectors.push(sel[2] ?? "");
+          i += sel[0].length;
+          text();
+          i++; // } of the branch
+          while (/\s/.test(message[i] ?? "")) i++;
+        }
+      } else {
+        while (i < message.length && message[i] !== "}") i++; // a style: {n, number, ::percent}
+      }
+    }
+    i++; // }
+  };
+  text();
+  return out;
+}
+const placeholders = (s: string) =>
+  icuArgs(s)
+    .map((a) => a.name)
+    .sort();
 
 // Words that are the same in both languages (product names, acronyms, loanwords Brazilian teams use as is).
-const SAME_IN_BOTH = new Set(["Webhooks", "Worker", "URL", "IP", "Workers", "Admin"]);
+const SAME_IN_BOTH = new Set(["Webhooks", "Webhook", "Worker", "URL", "IP", "Workers", "Admin"]);
 
 describe("message catalogues", async () => {
   const en = await loadCatalogue("en");
@@ -65,6 +115,30 @@ describe("message catalogues", async () => {
       expect(placeholders(pt), key).toEqual(placeholders(value));
     }
     expect(untranslated).toEqual([]);
+  });
+
+  it("audit actions and targets and webhook events have labels (the id stays visible beside them)", () => {
+    const ids = [
+      ...AUDIT_ACTIONS.map((a) => `audit.actions.${labelKey(a)}`),
+      ...AUDIT_TARGETS.map((a) => `audit.targets.${labelKey(a)}`),
+      ...ZWebhookEventType.options.map((e) => `webhooks.eventNames.${labelKey(e)}`),
+    ];
+    expect(ids.filter((k) => !enMap.has(k))).toEqual([]);
+    expect(labelKey("list.members.add")).toBe("list_members_add");
+    expect(labelKey("message:status")).toBe("message_status");
+  });
+
+  it('a Portuguese count says zero in its own words: pt\'s `one` covers 0 too ("0 pessoa respondeu")', () => {
+    expect(icuArgs("{count, plural, =0 {ninguém} one {# pessoa} other {{n} pessoas}}")).toEqual([
+      { name: "count", type: "plural", selectors: ["=0", "one", "other"] },
+      { name: "n", type: null, selectors: [] },
+    ]);
+    const missing = [...ptMap]
+      .filter(([, v]) =>
+        icuArgs(v).some((a) => a.type === "plural" && a.selectors.includes("one") && !a.selectors.includes("=0")),
+      )
+      .map(([k]) => k);
+    expect(missing).toEqual([]);
   });
 });
 

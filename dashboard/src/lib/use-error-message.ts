@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useCallback } from "react";
 import { ApiError } from "./api";
+import { errorDetail } from "./error-detail";
 import { toast } from "./toast";
 
 const KNOWN = new Set([
@@ -27,7 +28,8 @@ const KNOWN = new Set([
 
 /**
  * Turns an error into words for people: a translated sentence for the problem's code, and the API's own reason
- * (problem+json `detail`, plus field errors) as the detail. Never a stack trace.
+ * (problem+json `detail`, plus the field errors that add something to it: see errorDetail) as the detail. Never a
+ * stack trace.
  */
 export function useErrorMessage() {
   const t = useTranslations("errors");
@@ -35,8 +37,7 @@ export function useErrorMessage() {
     (err: unknown): { title: string; detail: string | undefined } => {
       if (err instanceof ApiError) {
         const title = t(KNOWN.has(err.code) ? (err.code as "internal") : "internal");
-        const fields = err.problem?.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
-        return { title, detail: [err.detail, fields].filter(Boolean).join(" — ") || undefined };
+        return { title, detail: errorDetail(err.detail, err.problem?.errors) };
       }
       return { title: t("internal"), detail: undefined };
     },

@@ -72,9 +72,9 @@ export function CampaignsView() {
 function CampaignRow({ campaign: c }: { campaign: TCampaign }) {
   const t = useTranslations("campaigns");
   const ago = useRelativeTime();
-  const reason = useStatusReason()(c.statusReason);
   const started = c.status !== "draft";
   const stats = useCampaignStats(c.id, started);
+  const reason = useStatusReason()(c.statusReason, c.status, stats.data?.counts);
   const total = stats.data?.total ?? 0;
   const done = stats.data ? doneCount(stats.data.counts) : 0;
   const pct = total > 0 ? (done / total) * 100 : 0;

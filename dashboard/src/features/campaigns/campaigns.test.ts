@@ -2,7 +2,9 @@ import type { TOutboundMessage } from "@mirage/contracts/messages";
 import { describe, expect, it } from "vitest";
 import { COUNTED, reachedCount, tileCounts } from "./counts";
 import { sendTime } from "./live/recent";
-import { defaultZone, emptyDraft, requestOf } from "./wizard/draft";
+import { statusReasonMessage } from "./status-reason";
+import { audienceCountPlan } from "./wizard/audience-count";
+import { defaultZone, emptyDraft, isoToZoned, requestOf, zonedToIso } from "./wizard/draft";
 
 describe("campaign wizard: time zone", () => {
   it("a new campaign starts in the organization's zone, else the browser's, else UTC", () => {
@@ -69,5 +71,79 @@ describe("campaign live view: recent sends", () => {
       Date.parse("2026-11-30T10:00:04Z"),
     );
     expect(sendTime(message(10, "failed", null, "2026-11-30T10:00:02Z"))).toBe(Date.parse("2026-11-30T10:00:02Z"));
+  });
+});
+
+describe("campaign wizard: start and end on the campaign's clock", () => {
+  it("a wall time in the campaign's zone becomes the right instant, whatever the browser's zone", () => {
+    expect(zonedToIso("2026-12-01T09:00", "America/Sao_Paulo")).toBe("2026-12-01T12:00:00.000Z");
+    expect(zonedToIso("2026-12-01T09:00", "UTC")).toBe("2026-12-01T09:00:00.000Z");
+    expect(zonedToIso("2026-12-01T09:00", "Asia/Kolkata")).toBe("2026-12-01T03:30:00.000Z");
+    // Summer and winter time in one zone.
+    expect(zonedToIso("2026-07-01T09:00", "Europe/Berlin")).toBe("2026-07-01T07:00:00.000Z");
+    expect(zonedToIso("2026-01-15T09:00", "Europe/Berlin")).toBe("2026-01-15T08:00:00.000Z");
+    expect(zonedToIso("", "UTC")).toBeNull();
+  });
+  it("around daylight-saving changes: a skipped time moves forward, a repeated one is its first occurrence", () => {
+    // New York springs forward 2026-03-08 02:00 → 03:00 and falls back 2026-11-01 02:00 → 01:00.
+    expect(zonedToIso("2026-03-08T02:30", "America/New_York")).toBe("2026-03-08T07:30:00.000Z");
+    expect(zonedToIso("2026-11-01T01:30", "America/New_York")).toBe("2026-11-01T05:30:00.000Z");
+  });
+  it("a saved campaign's instants come back as the same wall times, and go out unchanged", () => {
+    for (const [iso, zone, wall] of [
+      ["2026-12-01T12:00:00.000Z", "America/Sao_Paulo", "2026-12-01T09:00"],
+      ["2026-12-31T23:30:00.000Z", "Asia/Tokyo", "2027-01-01T08:30"],
+      ["2026-07-01T07:00:00.000Z", "Europe/Berlin", "2026-07-01T09:00"],
+    ] as const) {
+      expect(isoToZoned(iso, zone)).toBe(wall);
+      expect(zonedToIso(wall, zone)).toBe(iso);
+    }
+    expect(isoToZoned(null, "UTC")).toBe("");
+  });
+  it("the request carries start and end as instants read on the campaign's zone", () => {
+    const draft = { ...emptyDraft("America/Sao_Paulo"), startsAt: "2026-12-01T09:00", endsAt: "2026-12-02T18:00" };
+    const body = requestOf(draft);
+    expect(body.startsAt).toBe("2026-12-01T12:00:00.000Z");
+    expect(body.endsAt).toBe("2026-12-02T21:00:00.000Z");
+    expect(requestOf(emptyDraft("UTC")).startsAt).toBeNull();
+  });
+});
+
+describe("campaign wizard: audience count", () => {
+  const seg = (filter: object) => ({ filter });
+  it("counts exactly when the API's filter can express the union", () => {
+    expect(audienceCountPlan(["a", "b"], [])).toEqual({ exact: true, terms: [{ inListsAny: ["a", "b"] }] });
+    expect(audienceCountPlan([], [seg({ tagsAny: ["vip"] })])).toEqual({ exact: true, terms: [{ tagsAny: ["vip"] }] });
+    // Lists plus one segment: the lists' people, plus the segment's people in none of those lists.
+    expect(audienceCountPlan(["a"], [seg({ tagsAny: ["vip"], notInLists: ["z"] })])).toEqual({
+      exact: true,
+      terms: [{ inListsAny: ["a"] }, { tagsAny: ["vip"], notInLists: ["z", "a"] }],
+    });
+  });
+  it("several segments cannot be unioned by an AND filter: an upper bound only", () => {
+    expect(audienceCountPlan([], [seg({ tagsAny: ["a"] }), seg({ tagsAny: ["b"] })])).toEqual({ exact: false });
+  });
+});
+
+describe("campaign status reason", () => {
+  const counts = { sent: 1, delivered: 2, read: 3, skipped: 0, failed: 0, cancelled: 0 };
+  it("a finished campaign says everyone was reached only when nobody was skipped or left unsent", () => {
+    expect(statusReasonMessage("done", "completed", counts)).toEqual({ key: "doneAll", values: { reached: 6 } });
+    expect(statusReasonMessage("done", "completed", { ...counts, skipped: 2, failed: 1 })).toEqual({
+      key: "doneSome",
+      values: { reached: 6, skipped: 2, failed: 1 },
+    });
+    expect(statusReasonMessage("done", "completed")).toEqual({ key: "done" });
+  });
+  it("a member's pause or cancel is said with the status, their note kept; unknown reasons as given", () => {
+    expect(statusReasonMessage("user", "paused")).toEqual({ key: "pausedBy" });
+    expect(statusReasonMessage("user: stock ran out", "paused")).toEqual({
+      key: "pausedByWithNote",
+      values: { note: "stock ran out" },
+    });
+    expect(statusReasonMessage("user", "cancelled")).toEqual({ key: "cancelledBy" });
+    expect(statusReasonMessage("no_healthy_sender", "paused")).toEqual({ key: "no_healthy_sender" });
+    expect(statusReasonMessage("something_new", "paused")).toEqual({ raw: "something_new" });
+    expect(statusReasonMessage(null, "running")).toBeNull();
   });
 });

@@ -22,18 +22,22 @@ const LOOKS = {
   },
 } as const;
 
-/** A table with the given column headings (in order) and an optional caption read only by screen readers. */
+/**
+ * A table with the given column headings (in order), named by a caption read only by screen readers, or by a
+ * heading already on the page (`labelledBy`, its id: the name is then not read twice).
+ */
 export function ColumnTable(props: {
   heads: string[];
   look: keyof typeof LOOKS;
   caption?: string;
+  labelledBy?: string;
   testId?: string;
   children: ReactNode;
 }) {
   const look = LOOKS[props.look];
   return (
     <div className={look.frame}>
-      <table className="w-full text-sm" data-testid={props.testId}>
+      <table className="w-full text-sm" data-testid={props.testId} aria-labelledby={props.labelledBy}>
         {props.caption && <caption className="sr-only">{props.caption}</caption>}
         <thead className={look.head}>
           <tr>

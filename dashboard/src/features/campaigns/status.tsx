@@ -3,6 +3,7 @@
 import type { TCampaignStatus } from "@mirage/contracts/enums";
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
+import { type ReasonCounts, statusReasonMessage } from "./status-reason";
 
 const VARIANT = {
   draft: "outline",
@@ -22,14 +23,13 @@ export function CampaignStatusBadge({ status }: { status: TCampaignStatus }) {
   );
 }
 
-/** "paused: no number healthy" and friends, in words; unknown reasons as the API gave them. */
+/** A campaign's statusReason in words (see statusReasonMessage); give the counts to say how a finished one ended. */
 export function useStatusReason() {
   const t = useTranslations("campaigns.reason");
-  return (reason: string | null): string | null => {
-    if (!reason) return null;
-    if (reason.startsWith("user: ")) return t("userWithNote", { note: reason.slice(6) });
-    const known = ["user", "no_healthy_sender", "error_threshold", "ended", "done", "waiting_for_sender"];
-    return known.includes(reason) ? t(reason as "user") : reason;
+  return (reason: string | null, status: TCampaignStatus, counts?: ReasonCounts): string | null => {
+    const m = statusReasonMessage(reason, status, counts);
+    if (!m) return null;
+    return "raw" in m ? m.raw : t(m.key as "done", m.values as never);
   };
 }
 

@@ -3,6 +3,7 @@
 import type { TConversation } from "@mirage/contracts/conversations";
 import { BanIcon, MessageSquareIcon, UserIcon } from "lucide-react";
 import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useDeferredValue, useMemo, useState } from "react";
 import { SearchInput } from "@/components/search-input";
@@ -13,22 +14,28 @@ import { useSession } from "@/features/shell/session-context";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { useRelativeTime } from "@/lib/use-relative-time";
 import { cn } from "@/lib/utils";
+import { emptyStateOf, filtersFromParams, filtersQuery, STATUSES } from "./filters";
 import { type InboxFilters, useConversations, useMembers } from "./queries";
 
-const STATUSES = ["open", "closed", "all"] as const;
-
-/** The conversation list with its filters (open/closed/all, mine, search); new messages move a row to the top. */
+/**
+ * The conversation list with its filters (open/closed/all, mine, search); new messages move a row to the top. The
+ * status and "mine" filters live in the address bar (?status=closed&mine=1), so a reload or back/forward keeps them.
+ */
 export function ConversationList({ selectedId }: { selectedId?: string }) {
   const t = useTranslations("inbox");
-  const [status, setStatus] = useState<InboxFilters["status"]>("open");
-  const [mine, setMine] = useState(false);
+  const router = useRouter();
+  const pathname = usePathname();
+  const { status, mine } = filtersFromParams(useSearchParams());
+  const setFilters = (next: Pick<InboxFilters, "status" | "mine">) =>
+    router.replace(`${pathname}${filtersQuery(next)}`, { scroll: false });
   const [search, setSearch] = useState("");
   const q = useDeferredValue(search);
   const filters = useMemo(() => ({ status, mine, q: q.trim().length >= 2 ? q : "" }), [status, mine, q]);
   const list = useConversations(filters);
   const { describe } = useErrorMessage();
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const filtered = status !== "open" || mine || filters.q !== "";
+  const empty = emptyStateOf(filters);
+  const query = filtersQuery({ status, mine });
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -43,7 +50,7 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
               variant={status === s ? "secondary" : "ghost"}
               aria-pressed={status === s}
               data-testid={`filter-${s}`}
-              onClick={() => setStatus(s)}
+              onClick={() => setFilters({ status: s, mine })}
             >
               {t(`filter.${s}`)}
             </Button>
@@ -53,7 +60,7 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
             variant={mine ? "secondary" : "ghost"}
             aria-pressed={mine}
             className="ml-auto"
-            onClick={() => setMine((v) => !v)}
+            onClick={() => setFilters({ status, mine: !mine })}
           >
             <UserIcon aria-hidden /> {t("filter.mine")}
           </Button>
@@ -74,13 +81,39 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
         ) : items.length === 0 ? (
           <div className="flex flex-col items-center gap-2 p-8 text-center" data-testid="inbox-empty">
             <MessageSquareIcon className="size-8 text-muted-foreground" aria-hidden />
-            <p className="font-medium">{filtered ? t("emptyFilteredTitle") : t("emptyTitle")}</p>
-            <p className="text-muted-foreground text-sm">{filtered ? t("emptyFilteredBody") : t("emptyBody")}</p>
+            {empty.kind === "none" ? (
+              <>
+                <p className="font-medium">{t("emptyTitle")}</p>
+                <p className="text-muted-foreground text-sm">{t("emptyBody")}</p>
+              </>
+            ) : (
+              <>
+                <p className="font-medium">
+                  {empty.kind === "search"
+                    ? t("emptySearchTitle", { q: empty.q })
+                    : t(`emptyFiltered.${empty.status}${empty.mine ? "Mine" : ""}`)}
+                </p>
+                <p className="text-muted-foreground text-sm">
+                  {empty.kind === "search" ? t("emptySearchBody") : t("emptyFilteredBody")}
+                </p>
+                <Button
+                  size="sm"
+                  variant="outline"
+                  data-testid="inbox-show-all"
+                  onClick={() => {
+                    setSearch("");
+                    setFilters({ status: "all", mine: false });
+                  }}
+                >
+                  {t("showAll")}
+                </Button>
+              </>
+            )}
           </div>
         ) : (
           <ul aria-label={t("listLabel")} data-testid="conversation-list">
             {items.map((c) => (
-              <ConversationRow key={c.id} c={c} selected={c.id === selectedId} />
+              <ConversationRow key={c.id} c={c} selected={c.id === selectedId} query={query} />
             ))}
           </ul>
         )}
@@ -106,7 +139,7 @@ export function peerLabel(c: Pick<TConversation, "peerName" | "peerPhone" | "pee
   return c.peerName ?? c.peerPhone ?? c.peerLid ?? "?";
 }
 
-function ConversationRow({ c, selected }: { c: TConversation; selected: boolean }) {
+function ConversationRow({ c, selected, query }: { c: TConversation; selected: boolean; query: string }) {
   const t = useTranslations("inbox");
   const ago = useRelativeTime();
   const members = useMembers();
@@ -124,7 +157,7 @@ function ConversationRow({ c, selected }: { c: TConversation; selected: boolean 
       data-status={c.status}
     >
       <Link
-        href={`/inbox/${c.id}`}
+        href={`/inbox/${c.id}${query}`}
         aria-current={selected ? "page" : undefined}
         className={cn(
           "block border-b px-3 py-2.5 outline-none hover:bg-accent focus-visible:bg-accent focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:ring-inset",

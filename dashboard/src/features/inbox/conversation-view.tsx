@@ -2,6 +2,7 @@
 
 import { ArrowLeftIcon, BanIcon, CheckCircle2Icon, RotateCcwIcon } from "lucide-react";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -14,6 +15,7 @@ import { useErrorMessage } from "@/lib/use-error-message";
 import { Composer } from "./composer";
 import { peerLabel } from "./conversation-list";
 import { AssignSelect, TagsEditor } from "./conversation-tools";
+import { filtersFromParams, filtersQuery } from "./filters";
 import { useConversation, useConversationActions } from "./queries";
 import { Timeline } from "./timeline";
 
@@ -27,6 +29,8 @@ export function ConversationView({ id }: { id: string }) {
   const c = conversation.data;
   const instance = useInstance(c?.instanceId ?? "");
   const writer = can(org.role, "conversations.write");
+  // Back to the list with the filter it was opened from.
+  const listHref = `/inbox${filtersQuery(filtersFromParams(useSearchParams()))}`;
 
   // Opening a conversation reads it (those who work the inbox only: a viewer's look does not clear the badge).
   const unread = c?.unreadCount ?? 0;
@@ -48,7 +52,7 @@ export function ConversationView({ id }: { id: string }) {
       <div role="alert" className="m-4 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
         <p className="font-medium">{describe(conversation.error).title}</p>
         <p className="text-muted-foreground">{describe(conversation.error).detail}</p>
-        <Link href="/inbox" className="mt-2 inline-block underline">
+        <Link href={listHref} className="mt-2 inline-block underline">
           {t("backToList")}
         </Link>
       </div>
@@ -60,7 +64,7 @@ export function ConversationView({ id }: { id: string }) {
       <header className="space-y-2 border-b p-3">
         <div className="flex flex-wrap items-center gap-2">
           <Button asChild variant="ghost" size="icon" className="md:hidden">
-            <Link href="/inbox" aria-label={t("backToList")}>
+            <Link href={listHref} aria-label={t("backToList")}>
               <ArrowLeftIcon aria-hidden />
             </Link>
           </Button>

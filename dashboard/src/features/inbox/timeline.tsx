@@ -202,10 +202,8 @@ function NoteEntry({
   const members = useMembers();
   const { deleteNote } = useConversationActions(conversationId);
   const { toastError } = useErrorMessage();
-  const author =
-    item.authorId === me.userId
-      ? t("you")
-      : (members.data?.items.find((m) => m.userId === item.authorId)?.email ?? t("someone"));
+  const mine = item.authorId === me.userId;
+  const author = mine ? "" : (members.data?.items.find((m) => m.userId === item.authorId)?.email ?? t("someone"));
   const mayDelete =
     can(org.role, "conversations.write") && (item.authorId === me.userId || can(org.role, "org.manage"));
   return (
@@ -213,7 +211,7 @@ function NoteEntry({
       <div className="w-full max-w-xl space-y-1 rounded-lg border border-amber-500/50 border-dashed bg-amber-50 px-3 py-2 text-sm dark:bg-amber-950/40">
         <p className="flex items-center gap-1.5 font-medium text-amber-900 text-xs dark:text-amber-200">
           <StickyNoteIcon className="size-3.5" aria-hidden />
-          {t("noteBy", { who: author })}
+          {mine ? t("noteByYou") : t("noteBy", { who: author })}
           <span className="ml-auto">{when}</span>
           {mayDelete && (
             <Button

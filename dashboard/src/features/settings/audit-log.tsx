@@ -4,13 +4,14 @@ import type { TAuditEntry } from "@mirage/contracts/audit";
 import type { TMember } from "@mirage/contracts/organizations";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
+import { labelOf } from "./labels";
 import { SettingsTable } from "./settings-table";
 
 type Page = { items: TAuditEntry[]; nextBeforeId?: number | null };
@@ -21,6 +22,8 @@ type Page = { items: TAuditEntry[]; nextBeforeId?: number | null };
  */
 export function AuditLog() {
   const t = useTranslations("audit");
+  const actionLabel = useAuditLabel("actions");
+  const targetLabel = useAuditLabel("targets");
   const format = useFormatter();
   const { org } = useSession();
   const [action, setAction] = useState("");
@@ -46,7 +49,9 @@ export function AuditLog() {
   );
   const shown = all.filter(
     (e) =>
-      (!action || e.action.includes(action.trim())) &&
+      (!action ||
+        e.action.includes(action.trim()) ||
+        actionLabel(e.action).toLowerCase().includes(action.trim().toLowerCase())) &&
       (!actor || e.actorUserId === actor || e.actorApiKeyId === actor) &&
       (!target || e.targetType === target),
   );
@@ -83,7 +88,7 @@ export function AuditLog() {
             <option value="">{t("anything")}</option>
             {targets.map((x) => (
               <option key={x} value={x}>
-                {x}
+                {targetLabel(x)}
               </option>
             ))}
           </NativeSelect>
@@ -107,9 +112,23 @@ export function AuditLog() {
               {format.dateTime(new Date(e.createdAt), { dateStyle: "short", timeStyle: "medium" })}
             </TableCell>
             <TableCell className="max-w-48 truncate">{who(e)}</TableCell>
-            <TableCell className="font-mono text-xs">{e.action}</TableCell>
-            <TableCell className="font-mono text-xs">
-              {e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}
+            <TableCell title={e.action}>
+              <span className="block">{actionLabel(e.action)}</span>
+              <span className="block font-mono text-muted-foreground text-xs">{e.action}</span>
+            </TableCell>
+            <TableCell title={e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : undefined}>
+              {e.targetType ? (
+                <>
+                  <span className="block">{targetLabel(e.targetType)}</span>
+                  {e.targetId && (
+                    <span className="block max-w-56 truncate font-mono text-muted-foreground text-xs">
+                      {e.targetId}
+                    </span>
+                  )}
+                </>
+              ) : (
+                "—"
+              )}
             </TableCell>
             <TableCell className="text-muted-foreground text-xs">{e.ip ?? "—"}</TableCell>
           </TableRow>
@@ -122,4 +141,13 @@ export function AuditLog() {
       )}
     </div>
   );
+}
+
+/**
+ * Human labels for the audit log's actions (`actions`) or target types (`targets`), or the id itself when this
+ * version has no label for it; the table shows the id under the label for admins.
+ */
+function useAuditLabel(group: "actions" | "targets") {
+  const t = useTranslations("audit");
+  return useCallback((id: string) => labelOf(t, group, id), [t, group]);
 }

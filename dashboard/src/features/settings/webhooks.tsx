@@ -10,7 +10,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { PlusIcon, WebhookIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { PageHeader } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -32,6 +32,7 @@ import { toast } from "@/lib/toast";
 import { useDelete } from "@/lib/use-delete";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { ActionsCell, ShownOnce } from "./confirm-button";
+import { labelOf } from "./labels";
 import { SettingsTable } from "./settings-table";
 import { EmptyState, FormDialog } from "./settings-ui";
 
@@ -45,6 +46,7 @@ const DELIVERY_TONE = {
 
 export function Webhooks() {
   const t = useTranslations("webhooks");
+  const eventLabel = useEventLabel();
   const tc = useTranslations("common");
   const { org } = useSession();
   const qc = useQueryClient();
@@ -103,7 +105,9 @@ export function Webhooks() {
               {e.description && <p className="text-muted-foreground text-xs">{e.description}</p>}
               {e.format === "evolution" && <p className="text-muted-foreground text-xs">{t("evolutionFormat")}</p>}
             </TableCell>
-            <TableCell className="text-xs">{e.events.length === 0 ? t("allEvents") : e.events.join(", ")}</TableCell>
+            <TableCell className="text-xs" title={e.events.join(", ") || undefined}>
+              {e.events.length === 0 ? t("allEvents") : e.events.map(eventLabel).join(", ")}
+            </TableCell>
             <TableCell>
               <input
                 type="checkbox"
@@ -141,6 +145,7 @@ export function Webhooks() {
 
 function Deliveries({ endpoint }: { endpoint: TWebhookEndpoint }) {
   const t = useTranslations("webhooks");
+  const eventLabel = useEventLabel();
   const format = useFormatter();
   const { org } = useSession();
   const [status, setStatus] = useState("");
@@ -181,7 +186,10 @@ function Deliveries({ endpoint }: { endpoint: TWebhookEndpoint }) {
               <TableCell className="whitespace-nowrap">
                 {format.dateTime(new Date(d.createdAt), { dateStyle: "short", timeStyle: "medium" })}
               </TableCell>
-              <TableCell className="font-mono text-xs">{d.eventType}</TableCell>
+              <TableCell title={d.eventType}>
+                <span className="block">{eventLabel(d.eventType)}</span>
+                <span className="block font-mono text-muted-foreground text-xs">{d.eventType}</span>
+              </TableCell>
               <TableCell>
                 <Badge variant={DELIVERY_TONE[d.status]}>{t(`delivery.${d.status}`)}</Badge>
                 {d.lastStatusCode !== null && (
@@ -213,6 +221,7 @@ function DeliveryDialog({
   onClose: () => void;
 }) {
   const t = useTranslations("webhooks");
+  const eventLabel = useEventLabel();
   const tc = useTranslations("common");
   const { org } = useSession();
   const qc = useQueryClient();
@@ -236,7 +245,9 @@ function DeliveryDialog({
       <DialogContent closeLabel={tc("close")} className="sm:max-w-2xl">
         <DialogHeader>
           <DialogTitle>{t("deliveryTitle", { id: deliveryId })}</DialogTitle>
-          <DialogDescription>{detail.data?.eventType ?? ""}</DialogDescription>
+          <DialogDescription>
+            {detail.data ? `${eventLabel(detail.data.eventType)} (${detail.data.eventType})` : ""}
+          </DialogDescription>
         </DialogHeader>
         {detail.data?.lastError && (
           <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
@@ -265,6 +276,7 @@ function DeliveryDialog({
 
 function CreateEndpoint({ onDone }: { onDone: () => void }) {
   const t = useTranslations("webhooks");
+  const eventLabel = useEventLabel();
   const tc = useTranslations("common");
   const { org } = useSession();
   const create = useMutation({
@@ -304,12 +316,20 @@ function CreateEndpoint({ onDone }: { onDone: () => void }) {
       <fieldset className="grid grid-cols-2 gap-2">
         <legend className="mb-1 font-medium text-sm">{t("eventsHelp")}</legend>
         {ZWebhookEventType.options.map((ev) => (
-          <label key={ev} className="flex items-center gap-2 font-mono text-xs">
+          <label key={ev} className="flex items-center gap-2 text-sm" title={ev}>
             <input type="checkbox" name="events" value={ev} className="size-4" />
-            {ev}
+            <span>
+              {eventLabel(ev)} <span className="font-mono text-muted-foreground text-xs">{ev}</span>
+            </span>
           </label>
         ))}
       </fieldset>
     </FormDialog>
   );
+}
+
+/** A webhook event's human label (`message:status` → "Message status changed"), or its id when unknown. */
+function useEventLabel() {
+  const t = useTranslations("webhooks");
+  return useCallback((id: string) => labelOf(t, "eventNames", id), [t]);
 }

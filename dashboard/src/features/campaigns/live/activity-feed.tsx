@@ -1,6 +1,7 @@
 "use client";
 
 import { CheckCheckIcon, CheckIcon, MessageCircleReplyIcon, TriangleAlertIcon } from "lucide-react";
+import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 
 export type ActivityItem = {
@@ -12,15 +13,25 @@ export type ActivityItem = {
 
 const ICON = { delivered: CheckIcon, read: CheckCheckIcon, failed: TriangleAlertIcon, reply: MessageCircleReplyIcon };
 
-/** Receipts and replies as they arrive over the socket (since this page opened), newest first. */
+/**
+ * How many people replied to the campaign in all (its stats), and the receipts and replies that arrived over the
+ * socket since this page opened, newest first: the two are labelled as such, so a count with no row under it
+ * (replies before the page opened) does not read as a contradiction. The replies themselves are in the inbox.
+ */
 export function ActivityFeed({ items, replied }: { items: ActivityItem[]; replied: number }) {
   const t = useTranslations("campaignLive.activity");
   const format = useFormatter();
   return (
     <div className="space-y-2">
       <p className="text-sm" data-testid="replied-total">
-        {t("replied", { count: replied })}
+        {t("replied", { count: replied })}{" "}
+        {replied > 0 && (
+          <Link href="/inbox?status=all" className="text-primary underline-offset-4 hover:underline">
+            {t("readReplies")}
+          </Link>
+        )}
       </p>
+      {items.length > 0 && <p className="text-muted-foreground text-xs">{t("sinceOpened")}</p>}
       {items.length === 0 ? (
         <p className="text-muted-foreground text-sm">{t("waiting")}</p>
       ) : (

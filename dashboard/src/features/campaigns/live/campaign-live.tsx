@@ -36,7 +36,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
   const settling = c.finishedAt !== null && Date.now() - Date.parse(c.finishedAt) < 15 * 60_000;
   const stats = useCampaignStats(c.id, true, settling ? 10_000 : false);
   const instances = useInstances();
-  const reason = useStatusReason()(c.statusReason);
+  const describeReason = useStatusReason();
   const [activity, setActivity] = useState<ActivityItem[]>([]);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -66,6 +66,8 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
 
   const nameOf = (id: string | null) => instances.data?.items.find((i) => i.id === id)?.name ?? "—";
   const s = stats.data;
+  // The stats are re-read live; the campaign itself may lag a step behind.
+  const reason = describeReason(s?.statusReason ?? c.statusReason, s?.status ?? c.status, s?.counts);
   const total = s?.total ?? 0;
   const done = s ? doneCount(s.counts) : 0;
   const reached = s ? reachedCount(s.counts) : 0;
@@ -96,7 +98,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                   {t("progress", { done: format.number(done), total: format.number(total) })}
                 </span>
                 <span data-testid="reached" data-value={reached}>
-                  {t("reached", { n: format.number(reached) })}
+                  {t("reached", { count: reached, n: format.number(reached) })}
                 </span>
                 <span data-testid="next-send">
                   {(s.status === "running" || s.status === "scheduled") && next

@@ -1,10 +1,15 @@
 "use client";
 
+import type { TContact } from "@mirage/contracts/contacts";
 import type { TOutboundMessage } from "@mirage/contracts/messages";
+import { useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { ErrorBox } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
+import { audienceKeys } from "@/features/audience/queries";
+import { useSession } from "@/features/shell/session-context";
+import { api } from "@/lib/api";
 import { useRecentSends } from "../queries";
 import { sendTime } from "./recent";
 
@@ -35,7 +40,7 @@ export function RecentSends({ campaignId, nameOf }: { campaignId: string; nameOf
     <ul className="divide-y rounded-md border text-sm" data-testid="recent-sends">
       {items.map((m: TOutboundMessage) => (
         <li key={m.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2" data-state={m.state}>
-          <span className="tabular-nums">{m.to ?? m.toLid ?? "—"}</span>
+          <Recipient contactId={m.contactId} address={m.to ?? m.toLid ?? "—"} />
           <span className="text-muted-foreground text-xs">{t("via", { name: nameOf(m.instanceId) })}</span>
           <span className="ml-auto text-muted-foreground text-xs tabular-nums">
             {format.dateTime(new Date(sendTime(m)), { timeStyle: "medium" })}
@@ -45,5 +50,28 @@ export function RecentSends({ campaignId, nameOf }: { campaignId: string; nameOf
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * Who a send went to: the contact's name with the number beside it when the message names a contact (one read
+ * per contact, kept a while: the list is re-read on every event), else the number alone.
+ */
+function Recipient({ contactId, address }: { contactId: string | null; address: string }) {
+  const { org } = useSession();
+  const contact = useQuery({
+    queryKey: audienceKeys.contact(org.id, contactId ?? ""),
+    queryFn: () => api<TContact>(`/orgs/${org.id}/contacts/${contactId}`),
+    enabled: contactId !== null,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+  const name = contact.data?.name?.trim();
+  if (!name) return <span className="tabular-nums">{address}</span>;
+  return (
+    <span className="min-w-0">
+      <span className="font-medium">{name}</span>{" "}
+      <span className="text-muted-foreground text-xs tabular-nums">{address}</span>
+    </span>
   );
 }

@@ -99,13 +99,59 @@ export function emptyDraft(timezone: string = defaultZone(null)): Draft {
   };
 }
 
-/** An ISO time as a `datetime-local` value in the browser's zone ("" for none). */
-const toLocalInput = (iso: string | null) => {
-  if (!iso) return "";
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+const DAY_MS = 86_400_000;
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The wall-clock fields of instant `ms` in `zone`. */
+function wallClock(ms: number, zone: string) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(ms));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { y: get("year"), mo: get("month"), d: get("day"), h: get("hour") % 24, mi: get("minute"), s: get("second") };
+}
+
+/** How far `zone`'s clock is ahead of UTC at instant `ms`, in ms. */
+function offsetAt(ms: number, zone: string): number {
+  const w = wallClock(ms, zone);
+  return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(ms / 1000) * 1000;
+}
+
+const zonedToWall = (ms: number, zone: string) => {
+  const w = wallClock(ms, zone);
+  return `${w.y}-${pad(w.mo)}-${pad(w.d)}T${pad(w.h)}:${pad(w.mi)}`;
 };
+
+/**
+ * A `datetime-local` value ("2026-12-01T09:00") read as the wall clock of `zone`, as an ISO instant; null when
+ * empty or unreadable. A time skipped by a daylight-saving change moves forward by the change (as clocks do); a
+ * repeated one is its first occurrence.
+ */
+export function zonedToIso(local: string, zone: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  if (!m) return null;
+  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  // Offsets a day either side cover any change on that day: the instant is one of these two candidates.
+  const before = asUtc - offsetAt(asUtc - DAY_MS, zone);
+  const after = asUtc - offsetAt(asUtc + DAY_MS, zone);
+  const wanted = local.slice(0, 16);
+  const match = [Math.min(before, after), Math.max(before, after)].find((ms) => zonedToWall(ms, zone) === wanted);
+  return new Date(match ?? before).toISOString();
+}
+
+/** An ISO instant as a `datetime-local` value on `zone`'s wall clock ("" for none). */
+export function isoToZoned(iso: string | null, zone: string): string {
+  if (!iso) return "";
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? "" : zonedToWall(ms, zone);
+}
 
 function profileOf(p: TPacing): { profile: ProfileName; custom: CustomPace } {
   const custom = {
@@ -149,8 +195,9 @@ export function draftOf(c: TCampaign): Draft {
     quietStart: c.quietHours?.start ?? "21:00",
     quietEnd: c.quietHours?.end ?? "08:00",
     skipHolidays: c.skipHolidays,
-    startsAt: toLocalInput(c.startsAt),
-    endsAt: toLocalInput(c.endsAt),
+    // Start and end are shown and edited on the campaign zone's clock, like its send windows.
+    startsAt: isoToZoned(c.startsAt, c.timezone),
+    endsAt: isoToZoned(c.endsAt, c.timezone),
     ...profileOf(c.pacing),
     perHour: c.caps.perHour,
     perDay: c.caps.perDay,
@@ -197,8 +244,8 @@ export function requestOf(d: Draft): TCampaignInput {
     audience: { listIds: d.listIds, segmentIds: d.segmentIds },
     senderIds: d.senderIds,
     timezone: d.timezone,
-    startsAt: d.startsAt ? new Date(d.startsAt).toISOString() : null,
-    endsAt: d.endsAt ? new Date(d.endsAt).toISOString() : null,
+    startsAt: zonedToIso(d.startsAt, d.timezone),
+    endsAt: zonedToIso(d.endsAt, d.timezone),
     schedule: { windows },
     quietHours: d.quiet ? { start: d.quietStart, end: d.quietEnd } : null,
     skipHolidays: d.skipHolidays,

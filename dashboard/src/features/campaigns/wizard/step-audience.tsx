@@ -1,12 +1,16 @@
 "use client";
 
+import { useQueries } from "@tanstack/react-query";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { ErrorBox } from "@/components/page-parts";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
-import { type TSegment, useLists, useSegmentCount, useSegments } from "../queries";
+import { useSession } from "@/features/shell/session-context";
+import { api } from "@/lib/api";
+import { type TContactList, type TSegment, useLists, useSegmentCount, useSegments } from "../queries";
+import { audienceCountPlan } from "./audience-count";
 import type { StepProps } from "./campaign-wizard";
 
 const toggle = (ids: string[], id: string, on: boolean) =>
@@ -19,8 +23,6 @@ export function StepAudience({ draft, set }: StepProps) {
   const lists = useLists();
   const segments = useSegments();
   const none = lists.data?.items.length === 0 && segments.data?.items.length === 0;
-  const chosen = (lists.data?.items ?? []).filter((l) => draft.listIds.includes(l.id));
-  const listTotal = chosen.reduce((a, l) => a + l.memberCount, 0);
   return (
     <div className="space-y-5">
       <div className="max-w-md space-y-1">
@@ -82,14 +84,11 @@ export function StepAudience({ draft, set }: StepProps) {
           </fieldset>
         </div>
       )}
-      {draft.listIds.length + draft.segmentIds.length > 0 && (
-        <p className="text-muted-foreground text-sm" aria-live="polite">
-          {t("summary", {
-            lists: draft.listIds.length,
-            segments: draft.segmentIds.length,
-            n: format.number(listTotal),
-          })}
-        </p>
+      {draft.listIds.length + draft.segmentIds.length > 0 && lists.data && segments.data && (
+        <AudienceSummary
+          lists={lists.data.items.filter((l) => draft.listIds.includes(l.id))}
+          segments={segments.data.items.filter((s) => draft.segmentIds.includes(s.id))}
+        />
       )}
     </div>
   );
@@ -112,5 +111,45 @@ function SegmentOption(props: { segment: TSegment; checked: boolean; onChange: (
         {count.data ? t("people", { count: count.data.count, n: format.number(count.data.count) }) : "…"}
       </span>
     </label>
+  );
+}
+
+/**
+ * What is selected and how many people it reaches: exact when the API's filter count can express the union (see
+ * audienceCountPlan), else "up to" the sum of the lists' and segments' sizes.
+ */
+function AudienceSummary({ lists, segments }: { lists: TContactList[]; segments: TSegment[] }) {
+  const t = useTranslations("campaignWizard.audience");
+  const format = useFormatter();
+  const { org } = useSession();
+  const plan = audienceCountPlan(
+    lists.map((l) => l.id),
+    segments,
+  );
+  const terms = useQueries({
+    queries: (plan.exact ? plan.terms : []).map((filter) => ({
+      queryKey: ["audience-count", org.id, filter],
+      queryFn: () => api<{ count: number }>(`/orgs/${org.id}/segments/count`, { method: "POST", body: { filter } }),
+    })),
+  });
+  const segmentCounts = useQueries({
+    queries: (plan.exact ? [] : segments).map((s) => ({
+      queryKey: ["segment-count", org.id, s.id],
+      queryFn: () => api<{ count: number }>(`/orgs/${org.id}/segments/${s.id}/count`),
+    })),
+  });
+  const parts = plan.exact ? terms : segmentCounts;
+  const ready = parts.every((q) => q.data !== undefined);
+  const sum = parts.reduce((a, q) => a + (q.data?.count ?? 0), 0);
+  const count = plan.exact ? sum : sum + lists.reduce((a, l) => a + l.memberCount, 0);
+  return (
+    <p className="text-muted-foreground text-sm" aria-live="polite" data-testid="audience-summary">
+      {t("selected", { lists: lists.length, segments: segments.length })}{" "}
+      {parts.some((q) => q.error)
+        ? t("reachUnknown")
+        : !ready
+          ? t("counting")
+          : t(plan.exact ? "reachExact" : "reachUpTo", { count, n: format.number(count) })}
+    </p>
   );
 }

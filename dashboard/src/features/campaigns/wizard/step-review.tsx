@@ -14,7 +14,7 @@ import { formatWhatsApp } from "@/features/templates/whatsapp-format";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { ColumnTable } from "../column-table";
 import { useCampaignAction, useDryRun, useSaveCampaign, useStartCheck } from "../queries";
-import { type Draft, requestOf } from "./draft";
+import { type Draft, requestOf, zonedToIso } from "./draft";
 import { usePaceWords } from "./step-pacing";
 
 const REFUSALS = new Set([
@@ -73,7 +73,8 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
 
   const nameOf = (instanceId: string) => instances.data?.items.find((i) => i.id === instanceId)?.name ?? "—";
   const refusals = check.data?.refusals ?? [];
-  const later = Boolean(draft.startsAt) && new Date(draft.startsAt) > new Date();
+  const startsAt = zonedToIso(draft.startsAt, draft.timezone);
+  const later = startsAt !== null && new Date(startsAt) > new Date();
   const canStart = props.writer && saved && check.data?.startable === true && !start.isPending;
 
   return (
@@ -137,7 +138,7 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
         ) : (
           <ColumnTable
             look="boxed"
-            caption={t("dryRunTitle")}
+            labelledBy="dry-run-title"
             testId="dry-run"
             heads={[t("who"), t("from"), t("at"), t("text")]}
           >
@@ -159,7 +160,9 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
           </ColumnTable>
         )}
         {dry.data && (
-          <p className="text-muted-foreground text-sm">{t("total", { n: format.number(dry.data.total) })}</p>
+          <p className="text-muted-foreground text-sm">
+            {t("total", { count: dry.data.total, n: format.number(dry.data.total) })}
+          </p>
         )}
       </section>
 

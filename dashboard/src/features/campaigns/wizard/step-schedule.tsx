@@ -1,10 +1,11 @@
 "use client";
 
-import { useFormatter, useTranslations } from "next-intl";
+import { useFormatter, useTimeZone, useTranslations } from "next-intl";
 import { useMemo } from "react";
 import { NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { StepProps } from "./campaign-wizard";
+import { zonedToIso } from "./draft";
 import { CheckField, RangeField, TimeRange } from "./fields";
 
 function zones(current: string): string[] {
@@ -25,6 +26,13 @@ export function StepSchedule({ draft, set }: StepProps) {
   // 2024-01-01 was a Monday: ISO weekday d is January d.
   const dayName = (d: number) =>
     format.dateTime(new Date(Date.UTC(2024, 0, d, 12)), { weekday: "long", timeZone: "UTC" });
+  // Start and end are on the campaign zone's clock like the windows; where the viewer's zone differs, their own
+  // time is said too.
+  const viewerZone = useTimeZone();
+  const startIso = zonedToIso(draft.startsAt, draft.timezone);
+  const endIso = zonedToIso(draft.endsAt, draft.timezone);
+  const yourTime = (iso: string | null) =>
+    iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : null;
   const setDay = (day: number, patch: Partial<(typeof draft.days)[number]>) =>
     set({ days: draft.days.map((x) => (x.day === day ? { ...x, ...patch } : x)) });
   return (
@@ -103,20 +111,31 @@ export function StepSchedule({ draft, set }: StepProps) {
         <RangeField
           from={{
             id: "campaign-starts",
-            label: t("startsAt"),
+            label: t("startsAt", { zone: draft.timezone.replaceAll("_", " ") }),
             type: "datetime-local",
             value: draft.startsAt,
             onChange: (e) => set({ startsAt: e.target.value }),
           }}
           to={{
             id: "campaign-ends",
-            label: t("endsAt"),
+            label: t("endsAt", { zone: draft.timezone.replaceAll("_", " ") }),
             type: "datetime-local",
             value: draft.endsAt,
             onChange: (e) => set({ endsAt: e.target.value }),
           }}
         />
-        <p className="text-muted-foreground text-xs sm:col-span-2">{t("startHelp")}</p>
+        <p className="text-muted-foreground text-xs sm:col-span-2">
+          {t("startHelp", { zone: draft.timezone.replaceAll("_", " ") })}
+        </p>
+        {viewerZone && viewerZone !== draft.timezone && (startIso || endIso) && (
+          <p className="text-muted-foreground text-xs sm:col-span-2" data-testid="start-your-time">
+            {t("yourTime", {
+              zone: viewerZone,
+              start: yourTime(startIso) ?? "—",
+              end: yourTime(endIso) ?? "—",
+            })}
+          </p>
+        )}
       </div>
     </div>
   );

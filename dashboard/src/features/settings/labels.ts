@@ -1,0 +1,97 @@
+/** The catalogue key of an id such as `campaign.start`, `list.members.add` or `message:status` (a flat key). */
+export const labelKey = (id: string): string => id.replace(/[.:]/g, "_");
+
+/** The audit actions the API records (their labels are in audit.actions; a newer one shows as its id). */
+export const AUDIT_ACTIONS = [
+  "api_key.create",
+  "api_key.revoke",
+  "blacklist.add",
+  "blacklist.bulk_add",
+  "blacklist.import",
+  "blacklist.remove",
+  "campaign.create",
+  "campaign.update",
+  "campaign.delete",
+  "campaign.start",
+  "campaign.pause",
+  "campaign.resume",
+  "campaign.cancel",
+  "campaign.sender.add",
+  "campaign.sender.remove",
+  "contact.create",
+  "contact.update",
+  "contact.delete",
+  "contact.erase",
+  "contact.export",
+  "contact.consent.opted_in",
+  "contact.consent.opted_out",
+  "contact.consent.unknown",
+  "contacts.import",
+  "conversation.read",
+  "conversation.update",
+  "holiday.add",
+  "holiday.remove",
+  "holiday.seed",
+  "instance.create",
+  "instance.connect",
+  "instance.delete",
+  "instance.logout",
+  "instance.restart",
+  "instance.pairing_code",
+  "instance.read_receipts",
+  "list.create",
+  "list.update",
+  "list.delete",
+  "list.members.add",
+  "list.members.remove",
+  "member.invite",
+  "member.invitation_revoke",
+  "member.join",
+  "member.remove",
+  "member.role_change",
+  "message.cancel",
+  "messaging.opt_out_words",
+  "organization.update",
+  "segment.create",
+  "segment.update",
+  "segment.delete",
+  "template.create",
+  "template.update",
+  "template.delete",
+  "webhook.create",
+  "webhook.update",
+  "webhook.delete",
+  "webhook.redeliver",
+  "webhook.rotate_secret",
+  "webhook.test",
+] as const;
+
+/** The audit log's target types. */
+export const AUDIT_TARGETS = [
+  "api_key",
+  "blacklist",
+  "campaign",
+  "contact",
+  "conversation",
+  "holiday",
+  "import",
+  "instance",
+  "invitation",
+  "list",
+  "organization",
+  "outbound_message",
+  "segment",
+  "template",
+  "user",
+  "webhook",
+  "webhook_delivery",
+  "webhook_endpoint",
+] as const;
+
+export type Translator = { has(key: string): boolean; (key: never): string };
+
+/** The label of `id` in `group` of a namespace's translator, or the id itself when this version has none. */
+export const labelOf = (t: Translator, group: string, id: string): string => {
+  const key = `${group}.${labelKey(id)}`;
+  return t.has(key) ? t(key as never) : id;
+};
