@@ -2,7 +2,7 @@
 
 import type { TContactActivity } from "@mirage/contracts/contacts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeftIcon, DownloadIcon, Trash2Icon } from "lucide-react";
+import { ArrowLeftIcon, DownloadIcon, ListPlusIcon, PencilIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
@@ -16,6 +16,8 @@ import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { AddToListDialog } from "./add-to-list-dialog";
+import { ConsentDialog, ContactEditDialog } from "./contact-edit-dialogs";
 import { audienceKeys, useConsentHistory, useContact, useContactActivity } from "./queries";
 import { saveBlob, useAudienceWriter } from "./ui-bits";
 
@@ -70,6 +72,18 @@ export function ContactDetail({ id }: { id: string }) {
         </div>
         {writer && (
           <>
+            <ContactEditDialog contact={c}>
+              <Button variant="outline" data-testid="edit-contact">
+                <PencilIcon aria-hidden />
+                {tc("edit.open")}
+              </Button>
+            </ContactEditDialog>
+            <AddToListDialog contactIds={[c.id]}>
+              <Button variant="outline" data-testid="contact-add-to-list">
+                <ListPlusIcon aria-hidden />
+                {tc("addToList.open")}
+              </Button>
+            </AddToListDialog>
             <Button variant="outline" onClick={() => exportData.mutate()} disabled={exportData.isPending}>
               <DownloadIcon aria-hidden />
               {t("export")}
@@ -152,6 +166,20 @@ export function ContactDetail({ id }: { id: string }) {
             <p>
               {t("consentNow")} <Badge variant="outline">{tc(`consentState.${c.consent.state}`)}</Badge>
             </p>
+            {writer && (
+              <div className="flex flex-wrap gap-2">
+                <ConsentDialog contact={c} state="opted_in">
+                  <Button variant="outline" size="sm" data-testid="consent-opted-in">
+                    {tc("consentForm.open.opted_in")}
+                  </Button>
+                </ConsentDialog>
+                <ConsentDialog contact={c} state="opted_out">
+                  <Button variant="outline" size="sm" data-testid="consent-opted-out">
+                    {tc("consentForm.open.opted_out")}
+                  </Button>
+                </ConsentDialog>
+              </div>
+            )}
             {consent.error ? (
               <ErrorBox error={consent.error} />
             ) : (consent.data?.items.length ?? 0) === 0 ? (

@@ -1,10 +1,11 @@
 "use client";
 
 import type { TContact } from "@mirage/contracts/contacts";
-import { ContactIcon, SearchIcon, UploadIcon } from "lucide-react";
+import { ContactIcon, ListIcon, ListPlusIcon, SearchIcon, UploadIcon, XIcon } from "lucide-react";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { EmptyState, ErrorBox } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -13,6 +14,8 @@ import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useRelativeTime } from "@/lib/use-relative-time";
+import { AddToListDialog } from "./add-to-list-dialog";
+import { keepVisible, pageSelection, toggleAll, toggleOne } from "./contact-edits";
 import { type ContactFilters, useContactPages, useLists, useSegments } from "./queries";
 import { useAudienceWriter } from "./ui-bits";
 import { useDebounced } from "./use-debounced";
@@ -36,6 +39,15 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
   const filtered = Object.values(filters).some(Boolean);
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
+  const router = useRouter();
+  // Selection for the bulk actions (writers only): ids of rows on screen; rows a filter hides leave it.
+  const [picked, setPicked] = useState<ReadonlySet<string>>(() => new Set());
+  const rowIds = useMemo(() => rows.map((c) => c.id), [rows]);
+  const selected = useMemo(() => keepVisible(picked, rowIds), [picked, rowIds]);
+  const onToggle = useCallback((id: string) => setPicked((s) => toggleOne(s, id)), []);
+  const clearSelection = useCallback(() => setPicked(new Set()), []);
+  const onlyList = rest.listId !== undefined && Object.entries(filters).every(([k, v]) => k === "listId" || !v);
+  const listName = lists.data?.items.find((l) => l.id === rest.listId)?.name;
 
   useEffect(() => {
     const el = sentinel.current;
@@ -119,7 +131,34 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
       ) : pages.error ? (
         <ErrorBox error={pages.error} />
       ) : rows.length === 0 ? (
-        filtered ? (
+        onlyList ? (
+          <EmptyState
+            icon={ListIcon}
+            title={listName ? t("listEmptyTitleNamed", { name: listName }) : t("listEmptyTitle")}
+            body={writer ? t("listEmptyBody") : t("listEmptyBodyReader")}
+            action={
+              writer && (
+                <div className="flex flex-wrap justify-center gap-2" data-testid="list-empty-actions">
+                  <Button
+                    onClick={() => {
+                      setRest((r) => ({ ...r, listId: undefined }));
+                      router.replace("/contacts", { scroll: false });
+                    }}
+                  >
+                    <ListPlusIcon aria-hidden />
+                    {t("listEmptyPick")}
+                  </Button>
+                  <Button variant="outline" asChild>
+                    <Link href="/contacts/import">
+                      <UploadIcon aria-hidden />
+                      {t("importCta")}
+                    </Link>
+                  </Button>
+                </div>
+              )
+            }
+          />
+        ) : filtered ? (
           <EmptyState icon={SearchIcon} title={t("noMatchTitle")} body={t("noMatchBody")} />
         ) : (
           <EmptyState
@@ -140,9 +179,39 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
         )
       ) : (
         <>
+          {writer && selected.size > 0 && (
+            <div
+              role="toolbar"
+              aria-label={t("bulk.label")}
+              className="flex flex-wrap items-center gap-2 rounded-md border bg-muted/50 px-3 py-2 text-sm"
+              data-testid="contacts-bulk"
+            >
+              <span className="mr-auto font-medium" aria-live="polite">
+                {t("bulk.selected", { count: selected.size })}
+              </span>
+              <AddToListDialog contactIds={[...selected]} onDone={clearSelection}>
+                <Button size="sm" data-testid="bulk-add-to-list">
+                  <ListPlusIcon aria-hidden />
+                  {t("addToList.open")}
+                </Button>
+              </AddToListDialog>
+              <Button size="sm" variant="ghost" onClick={clearSelection}>
+                <XIcon aria-hidden />
+                {t("bulk.clear")}
+              </Button>
+            </div>
+          )}
           <Table aria-label={t("title")} aria-busy={pages.isFetching} data-testid="contacts-table">
             <TableHeader>
               <TableRow>
+                {writer && (
+                  <TableHead className="w-8">
+                    <SelectAll
+                      state={pageSelection(selected, rowIds)}
+                      onChange={() => setPicked(toggleAll(selected, rowIds))}
+                    />
+                  </TableHead>
+                )}
                 <TableHead>{t("name")}</TableHead>
                 <TableHead>{t("phone")}</TableHead>
                 <TableHead className="hidden md:table-cell">{t("tags")}</TableHead>
@@ -153,7 +222,13 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
             </TableHeader>
             <TableBody>
               {rows.map((c) => (
-                <ContactRow key={c.id} contact={c} />
+                <ContactRow
+                  key={c.id}
+                  contact={c}
+                  selectable={writer}
+                  selected={selected.has(c.id)}
+                  onToggle={onToggle}
+                />
               ))}
             </TableBody>
           </Table>
@@ -171,12 +246,55 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
   );
 }
 
-const ContactRow = memo(function ContactRow({ contact: c }: { contact: TContact }) {
+/** The select-all box of the rows on screen: checked when all are, mixed when some are. */
+function SelectAll({ state, onChange }: { state: "all" | "some" | "none"; onChange: () => void }) {
+  const t = useTranslations("contacts.bulk");
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = state === "some";
+  }, [state]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      className="size-4 align-middle"
+      aria-label={t("selectAll")}
+      checked={state === "all"}
+      onChange={onChange}
+      data-testid="contacts-select-all"
+    />
+  );
+}
+
+const ContactRow = memo(function ContactRow(props: {
+  contact: TContact;
+  selectable: boolean;
+  selected: boolean;
+  onToggle: (id: string) => void;
+}) {
+  const { contact: c, onToggle } = props;
   const t = useTranslations("contacts");
   const format = useFormatter();
   const ago = useRelativeTime();
   return (
-    <TableRow data-testid="contact-row" data-phone={c.phone}>
+    <TableRow
+      data-testid="contact-row"
+      data-phone={c.phone}
+      data-state={props.selected ? "selected" : undefined}
+      className="data-[state=selected]:bg-muted/60"
+    >
+      {props.selectable && (
+        <TableCell className="w-8">
+          <input
+            type="checkbox"
+            className="size-4 align-middle"
+            aria-label={t("bulk.select", { name: c.name ?? c.phone })}
+            checked={props.selected}
+            onChange={() => onToggle(c.id)}
+            data-testid="contact-select"
+          />
+        </TableCell>
+      )}
       <TableCell className="max-w-48 truncate">
         <Link
           href={`/contacts/${c.id}`}
