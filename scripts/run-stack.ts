@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { configureDemoContacts } from "./stack/demo-contacts.ts";
+import { announceDemoContacts } from "./stack/demo-contacts.ts";
 import { makeOutput, rotateIfLarge, startHeader } from "./stack/log.ts";
 import {
   claimPidFile,
@@ -300,14 +300,7 @@ async function supervise(stdoutIsLog: boolean): Promise<void> {
       return shutdown(1, `${spec.name} did not start: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  if (simulator) {
-    try {
-      const phones = await configureDemoContacts(simControlUrl);
-      out(`demo contacts ${phones.join(", ")} answer the demo campaign (scripts/stack/demo-contacts.ts)`);
-    } catch (err) {
-      out(`!! the demo contacts' replies were not set: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  if (simulator) await announceDemoContacts(simControlUrl, out);
   info.state = "ready";
   info.banner = banner();
   save();

@@ -18,7 +18,7 @@ import { createSessionService } from "./auth/sessions.ts";
 import { createTokenSigner, createTokenVerifier } from "./auth/tokens.ts";
 import { createCampaignScheduler } from "./campaigns/index.ts";
 import type { OrchestratorEnv } from "./env.ts";
-import { type EvolutionDeps, evolutionRouter, evolutionRoutes } from "./evolution/index.ts";
+import { type EvolutionDeps, evolutionMount, evolutionRoutes } from "./evolution/index.ts";
 import { featureRoutes } from "./feature-routes.ts";
 import type { RouteDef } from "./http/route.ts";
 import { createImportContactsProcessor } from "./imports/index.ts";
@@ -231,16 +231,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       }),
       ...(deps.features ?? []),
     ],
-    mounts: evolutionDeps
-      ? [
-          {
-            basePath: evolutionDeps.basePath,
-            routes: evolution,
-            router: evolutionRouter(evolutionDeps, evolution),
-            errorFormat: "evolution" as const,
-          },
-        ]
-      : [],
+    mounts: evolutionDeps ? [evolutionMount(evolutionDeps, evolution)] : [],
   });
 
   const server = createServer(app.app);

@@ -26,3 +26,13 @@ export async function configureDemoContacts(controlUrl: string): Promise<string[
   }
   return DEMO_REPLIES.map((r) => r.phone);
 }
+
+/** Sets the demo replies and says so in the stack's log; a simulator that refuses is one line, never a failed start. */
+export async function announceDemoContacts(controlUrl: string, out: (line: string) => void): Promise<void> {
+  try {
+    const phones = await configureDemoContacts(controlUrl);
+    out(`demo contacts ${phones.join(", ")} answer the demo campaign (scripts/stack/demo-contacts.ts)`);
+  } catch (err) {
+    out(`!! the demo contacts' replies were not set: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

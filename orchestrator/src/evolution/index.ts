@@ -24,6 +24,11 @@ export function evolutionRoutes(deps: EvolutionDeps): RouteDef[] {
   ];
 }
 
+/** The layer as the app mounts it: its routes and router under deps.basePath, every error there in Evolution's shape. */
+export function evolutionMount(deps: EvolutionDeps, routes: RouteDef[]) {
+  return { basePath: deps.basePath, routes, router: evolutionRouter(deps, routes), errorFormat: "evolution" as const };
+}
+
 /** The router to mount at deps.basePath: errors render in Evolution's shape; unknown routes name what is missing. */
 export function evolutionRouter(deps: EvolutionDeps, routes: RouteDef[]): Router {
   const router = Router();
