@@ -325,6 +325,23 @@ describe("recent sends", () => {
     expect(all.body.items.map((m: Json) => m.id)).toEqual([ids[0], ids[2], ids[1]]);
     expect(all.body.items[0]).toMatchObject({ state: "sent", campaignId: c.body.id });
 
+    // The report names the person and the number that sends, and carries the text they got.
+    const report = await api(h, "get", path(`/campaigns/${c.body.id}/report.csv`), { token: viewer });
+    expect(report.status).toBe(200);
+    const lines = String(report.body)
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines[0]).toBe(
+      "message_id,phone,instance_id,state,reason,planned_at,sent_at,delivered_at,read_at,replied_at,contact_name,sender_name,text",
+    );
+    const first = lines.find((l) => l.startsWith(`${ids[0]},`)) ?? "";
+    expect(first).toContain(",sent,");
+    expect(first).toMatch(/,s[12],"?.*novidade/i);
+    // Not sent yet: no text (the template is rendered for each person when their turn comes).
+    const queued = lines.find((l) => l.includes(",queued,")) ?? "";
+    expect(queued).toMatch(/,s[12],$/);
+    expect(lines.filter((l) => /,Pessoa \d+,s[12],/.test(l)).length).toBeGreaterThan(100);
     expect((await get(`/campaigns/${c.body.id}/recent-sends?limit=0`)).status).toBe(400);
     const other = await api(h, "get", path(`/campaigns/${c.body.id}/recent-sends`, b.orgId), {
       token: await h.tokenFor(b.users.viewer),

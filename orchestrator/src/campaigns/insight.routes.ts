@@ -177,7 +177,9 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
     defineRoute({
       method: "get",
       path: "/orgs/:orgId/campaigns/:campaignId/report.csv",
-      summary: "One line per recipient: number, sender, state, reason, and when it was sent, delivered, read, answered",
+      summary:
+        "One line per recipient: number, sender, state, reason, when it was sent, delivered, read and answered, the " +
+        "contact's name, the sender's name and the text",
       tags: ["campaigns"],
       auth: READ,
       roles: ALL_ROLES,
@@ -187,9 +189,10 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
           description: "UTF-8 CSV with BOM",
           contentType: "text/csv",
           example:
-            "message_id,phone,instance_id,state,reason,planned_at,sent_at,delivered_at,read_at,replied_at\r\n" +
+            "message_id,phone,instance_id,state,reason,planned_at,sent_at,delivered_at,read_at,replied_at," +
+            "contact_name,sender_name,text\r\n" +
             "1201,+5511987654321,4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a,read,,2026-11-27T12:00:00.000Z," +
-            "2026-11-27T12:00:41.000Z,2026-11-27T12:00:42.000Z,2026-11-27T12:05:10.000Z,\r\n",
+            "2026-11-27T12:00:41.000Z,2026-11-27T12:00:42.000Z,2026-11-27T12:05:10.000Z,,Ana,sales-1,Oi Ana!\r\n",
         },
       },
       async handler({ params, principal }, _req, res) {
@@ -219,6 +222,9 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
               "delivered_at",
               "read_at",
               "replied_at",
+              "contact_name",
+              "sender_name",
+              "text",
             ],
             pages(),
             (r) => [
@@ -232,6 +238,10 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
               iso(r.deliveredAt),
               iso(r.readAt),
               iso(r.repliedAt),
+              r.contactName,
+              r.senderName,
+              // What the person got, as rendered for them (the template's text until their turn came).
+              r.text,
             ],
           );
         });

@@ -236,12 +236,19 @@ export async function reportRows(db: Db, campaignId: string, afterId: number, li
       deliveredAt: Date | null;
       readAt: Date | null;
       repliedAt: Date | null;
+      contactName: string | null;
+      senderName: string | null;
+      text: string | null;
     }[]
   >`
     select o.id, o.recipient_phone as phone, o.instance_id as "instanceId", o.state::text as state,
       coalesce(o.skip_reason, o.error_code) as reason, o.scheduled_at as "scheduledAt", o.sent_at as "sentAt",
       o.delivered_at as "deliveredAt", o.read_at as "readAt",
-      (select min(i.received_at) from public.inbound_messages i where i.in_reply_to_id = o.id) as "repliedAt"
+      (select min(i.received_at) from public.inbound_messages i where i.in_reply_to_id = o.id) as "repliedAt",
+      (select p.name from public.contacts p where p.id = o.contact_id) as "contactName",
+      (select n.name from public.instances n where n.id = o.instance_id) as "senderName",
+      -- The text as sent (rendered for the person when their turn came); nothing for a message never sent.
+      case when o.sending_at is not null then o.body end as text
     from public.outbound_messages o where o.campaign_id = ${campaignId} and o.id > ${afterId}
     order by o.id limit ${limit}`;
 }
