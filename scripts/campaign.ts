@@ -104,7 +104,8 @@ function progressLine(stats: Json): string {
   const skipped = Object.entries((stats.skippedByReason as Record<string, number>) ?? {})
     .map(([reason, n]) => `${reason} ${n}`)
     .join(", ");
-  return `${done}/${total} done${parts.length ? `: ${parts.join(", ")}` : ""}${skipped ? ` (skipped: ${skipped})` : ""}`;
+  const by = parts.length > 0 ? `: ${parts.join(", ")}` : "";
+  return `${done}/${total} done${by}${skipped ? ` (skipped: ${skipped})` : ""}`;
 }
 
 async function show(c: Json): Promise<void> {
@@ -117,14 +118,15 @@ async function show(c: Json): Promise<void> {
   for (const id of c.senderIds as string[]) {
     const s = senders.find((x) => x.instanceId === id);
     const inst = byId.get(id);
-    const who = inst
-      ? `${String(inst.name)} ${inst.phone ? `(${String(inst.phone)}, ${String(inst.status)})` : `(${String(inst.status)})`}`
-      : id;
-    const counts = s ? (s.counts as Record<string, number>) : undefined;
-    const sent = counts ? (counts.sent ?? 0) + (counts.delivered ?? 0) + (counts.read ?? 0) : 0;
-    console.log(
-      `  sender ${who}: ${s ? `${s.active ? "active" : `inactive (${String(s.reason ?? "")})`}, ${sent} sent, next send ${time(s.nextSendAt)}` : "in the pool"}`,
-    );
+    const who = inst ? `${String(inst.name)} (${[inst.phone, inst.status].filter(Boolean).join(", ")})` : id;
+    if (!s) {
+      console.log(`  sender ${who}: in the pool`);
+      continue;
+    }
+    const counts = s.counts as Record<string, number>;
+    const sent = (counts.sent ?? 0) + (counts.delivered ?? 0) + (counts.read ?? 0);
+    const state = s.active ? "active" : `inactive (${String(s.reason ?? "")})`;
+    console.log(`  sender ${who}: ${state}, ${sent} sent, next send ${time(s.nextSendAt)}`);
   }
 }
 
@@ -165,7 +167,8 @@ switch (command) {
     const items = plan.items as Json[];
     const unstored = plan.planned ? "" : " (computed now, not stored: the campaign has not started)";
     console.log(
-      `${String(campaign.name)}: ${String(plan.total)} recipients${unstored}${items.length > 0 ? `; the next ${items.length}:` : ""}`,
+      `${String(campaign.name)}: ${String(plan.total)} recipients${unstored}` +
+        (items.length > 0 ? `; the next ${items.length}:` : ""),
     );
     if ((campaign.senderIds as string[]).length === 0) {
       console.log(`  no sender in its pool yet: ./mirage campaign start ${positionals[1]} --senders <instance names>`);

@@ -129,7 +129,8 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
       summary: "Who would receive what, from which number, when — for the next N sends, without sending",
       description:
         "For a campaign that has not started, the plan is computed as the start would (in a transaction rolled " +
-        "back); one without senders plans nobody (its start check says so). Times are the earliest allowed (windows, quiet hours in the recipient's zones, holidays); the live " +
+        "back); one without senders plans nobody (its start check says so). Times are the earliest allowed " +
+        "(caps, windows, quiet hours in the recipient's zones, holidays); the live " +
         "pacing draws the exact instants.",
       tags: ["campaigns"],
       auth: READ,

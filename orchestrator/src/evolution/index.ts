@@ -24,7 +24,7 @@ export function evolutionRoutes(deps: EvolutionDeps): RouteDef[] {
   ];
 }
 
-/** The layer as the app mounts it: its routes and router under deps.basePath, every error there in Evolution's shape. */
+/** The layer as the app mounts it: routes and router under deps.basePath, every error there in Evolution's shape. */
 export function evolutionMount(deps: EvolutionDeps, routes: RouteDef[]) {
   return { basePath: deps.basePath, routes, router: evolutionRouter(deps, routes), errorFormat: "evolution" as const };
 }

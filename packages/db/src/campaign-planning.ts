@@ -38,9 +38,9 @@ export const fraction = (db: Db, expr: postgres.PendingQuery<postgres.Row[]>) =>
  * nobody twice). Senders are the pool's active instances that can send (connected), weighted by their weight ×
  * remaining daily budget × health; a person who already talked with one of them keeps it (sticky). Each
  * sender's recipients get earliest times `startAt + k × spacingMs` in a stable shuffled order (`spacingMs`: the
- * shortest the pacing profile allows between two sends, so the times bound nothing the profile would not); pacing at send time
- * decides the real instants. `body` is the variant's raw text: rendered per person at send time. Answers how many
- * rows were added.
+ * shortest the pacing profile allows between two sends, so the times bound nothing the profile would not); pacing at
+ * send time decides the real instants. `body` is the variant's raw text: rendered per person at send time. Answers
+ * how many rows were added.
  *
  * The plan (who, which sender, which variant, when) is computed here under the caller's RLS; the rows are written
  * by `private.insert_campaign_plan`, which proves the foreign keys once for the whole statement instead of once per

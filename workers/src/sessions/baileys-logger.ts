@@ -7,6 +7,8 @@ import type { Logger } from "@mirage/logger";
  * one is logged at info (hidden at the usual warn level); everything else, its children included, is unchanged.
  */
 export function baileysLogger(logger: Logger): Logger {
+  // Baileys calls its logger many times per message: each method is bound once, not on every call.
+  const bound = new WeakMap<object, unknown>();
   return new Proxy(logger, {
     get(target, key) {
       if (key === "error") {
@@ -19,7 +21,13 @@ export function baileysLogger(logger: Logger): Logger {
         return (...args: Parameters<Logger["child"]>) => baileysLogger(target.child(...args) as unknown as Logger);
       }
       const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === "function" ? value.bind(target) : value;
+      if (typeof value !== "function") return value;
+      let fn = bound.get(value);
+      if (!fn) {
+        fn = value.bind(target);
+        bound.set(value, fn);
+      }
+      return fn;
     },
   });
 }

@@ -64,6 +64,9 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
     }
   });
 
+  // A reason this version does not know is shown as its code.
+  const skipReason = (r: string) =>
+    t.has(`skipReasons.${r}`) ? t(`skipReasons.${r}` as "skipReasons.replied") : r.replaceAll("_", " ");
   const nameOf = (id: string | null) => instances.data?.items.find((i) => i.id === id)?.name ?? "—";
   const s = stats.data;
   // The stats are re-read live; the campaign itself may lag a step behind.
@@ -124,11 +127,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
             <p className="text-muted-foreground text-sm">
               {t("skippedBy")}{" "}
               {Object.entries(s.skippedByReason)
-                // A reason this version does not know is shown as its code.
-                .map(
-                  ([r, n]) =>
-                    `${t.has(`skipReasons.${r}`) ? t(`skipReasons.${r}` as "skipReasons.replied") : r.replaceAll("_", " ")}: ${n}`,
-                )
+                .map(([r, n]) => `${skipReason(r)}: ${n}`)
                 .join(" · ")}
             </p>
           )}
