@@ -80,6 +80,21 @@ describe("HTTP control API", () => {
     const res = await call("POST", "/contacts/5511933330002/messages", { to: "5511944440009", text: "oi" });
     expect(res.status).toBe(201);
     expect(sim.groundTruth.sentByContacts({ contact: "5511933330002" })).toHaveLength(1);
+    // A reply may quote a message of the chat (here the contact's own); an id the chat does not have is 404.
+    const own = (res.json as { id: string }).id;
+    const quoting = await call("POST", "/contacts/5511933330002/messages", {
+      to: "5511944440009",
+      text: "e aí?",
+      quote: own,
+    });
+    expect(quoting.status).toBe(201);
+    const unknown = await call("POST", "/contacts/5511933330002/messages", {
+      to: "5511944440009",
+      text: "x",
+      quote: "NOPE",
+    });
+    expect(unknown).toMatchObject({ status: 404, json: { error: expect.stringContaining("NOPE") } });
+    expect(sim.groundTruth.sentByContacts({ contact: "5511933330002" })).toHaveLength(2);
   });
 
   it("rejects invalid input with 400 and unknown routes with 404", async () => {

@@ -155,7 +155,13 @@ function routes(sim: Simulator): Route[] {
       pattern: /^\/contacts\/([^/]+)\/messages$/,
       handle: async ({ params, body }) => {
         const request = ContactSendRequest.parse(body);
-        const id = await sim.contact(phone(params)).sendText(request.to, request.text);
+        const contact = sim.contact(phone(params));
+        if (request.quote && !contact.canQuote(request.to, request.quote)) {
+          throw new HttpError(404, `no message ${request.quote} in this chat to quote`);
+        }
+        const id = await contact.sendText(request.to, request.text, {
+          ...(request.quote ? { quote: request.quote } : {}),
+        });
         return [201, { id }];
       },
     },

@@ -27,7 +27,12 @@ export const ContactBehaviourPatch = z
   })
   .partial();
 
-export const ContactSendRequest = z.object({ to: PhoneParam, text: z.string().min(1) });
+export const ContactSendRequest = z.object({
+  to: PhoneParam,
+  text: z.string().min(1),
+  /** A reply: the WhatsApp id of the chat's message it quotes. */
+  quote: z.string().min(1).optional(),
+});
 export const ContactTypingRequest = z.object({
   to: PhoneParam,
   state: z.enum(["composing", "paused", "recording"]).default("composing"),

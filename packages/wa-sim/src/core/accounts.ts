@@ -51,7 +51,17 @@ export type Account = {
 };
 
 /** A message a contact sent to an account, and how the contact addressed it. */
-export type InboundRecord = { contact: string; id: string; text: string; addressing: ContactAddressing };
+export type InboundRecord = {
+  contact: string;
+  id: string;
+  text: string;
+  addressing: ContactAddressing;
+  /** A reply: the message it quotes (WhatsApp id), who wrote that one (JID) and its text. */
+  quote?: QuotedByContact | undefined;
+};
+
+/** What a contact's reply quotes, as WhatsApp's `contextInfo` carries it. */
+export type QuotedByContact = { id: string; participant: string; text: string };
 
 /** How a contact's messages name their sender: by phone number, by LID only, or by LID with the phone attached. */
 export type ContactAddressing = "pn" | "lid" | "lid-with-pn";

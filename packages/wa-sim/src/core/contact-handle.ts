@@ -29,9 +29,23 @@ export class ContactHandle {
     return this.contact.behaviour;
   }
 
-  /** Sends a text to the account `phone` (to every live companion; queued if none is online). Returns its id. */
-  sendText(toAccount: string, text: string): Promise<string> {
-    return this.deps.messaging.sendText(this.contact, this.deps.accounts.ensure(toAccount), text);
+  /**
+   * Sends a text to the account `phone` (to every live companion; queued if none is online). Returns its id.
+   * `opts.quote`: a reply quoting that message id of the chat (one the account sent, or one this contact sent).
+   */
+  sendText(toAccount: string, text: string, opts: { quote?: string } = {}): Promise<string> {
+    return this.deps.messaging.sendText(
+      this.contact,
+      this.deps.accounts.ensure(toAccount),
+      text,
+      undefined,
+      opts.quote,
+    );
+  }
+
+  /** Whether a reply to the account `phone` may quote the message `id` (one of this chat's, either way). */
+  canQuote(toAccount: string, id: string): boolean {
+    return this.messages(toAccount).some((m) => m.id === id) || this.sent(toAccount).some((m) => m.id === id);
   }
 
   /** Shows "typing…" (or stops it) in the account's chat with this contact. */

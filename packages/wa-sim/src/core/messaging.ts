@@ -9,6 +9,7 @@ import {
   type InboundRecord,
   MAX_DELIVERED_HISTORY,
   MAX_PENDING_RECEIPTS,
+  type QuotedByContact,
 } from "./accounts.ts";
 import { randomId, type SimContext } from "./context.ts";
 import { isTimelocked } from "./faults.ts";
@@ -127,16 +128,22 @@ export class Messaging {
     }
   }
 
-  /** The contact sends a text to every live companion of `account` (queued until a login when none is online). */
+  /**
+   * The contact sends a text to every live companion of `account` (queued until a login when none is online).
+   * `quoteId`: a reply quoting that message — one the account sent this contact, or one the contact sent the
+   * account —, carried as WhatsApp does (`extendedTextMessage.contextInfo`). An id neither side has throws.
+   */
   async sendText(
     contact: VirtualContact,
     account: Account,
     text: string,
     id = randomId(this.ctx.random),
+    quoteId?: string,
   ): Promise<string> {
+    const quote = quoteId === undefined ? undefined : this.quotable(contact, account, quoteId);
     this.ctx.groundTruth.recordSent({ contact: contact.phone, account: account.phone, id, text, sentAt: new Date() });
     const addressing: ContactAddressing = contact.behaviour.hasLid ? contact.behaviour.addressing : "pn";
-    const record: InboundRecord = { contact: contact.phone, id, text, addressing };
+    const record: InboundRecord = { contact: contact.phone, id, text, addressing, ...(quote ? { quote } : {}) };
     const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
     if (live.length === 0) {
       account.pendingInbound.push(record);
@@ -146,6 +153,19 @@ export class Messaging {
     await Promise.all(live.map((c) => this.deliverText(contact, account, c, record)));
     this.remember(account, record);
     return id;
+  }
+
+  /** The message `id` of this chat as a reply quotes it: its author's JID and its text. */
+  private quotable(contact: VirtualContact, account: Account, id: string): QuotedByContact {
+    const received = this.ctx.groundTruth
+      .messages({ contact: contact.phone, account: account.phone })
+      .find((m) => m.id === id);
+    if (received) return { id, participant: `${account.phone}@${WA_SERVER}`, text: received.text ?? "" };
+    const sent = this.ctx.groundTruth
+      .sentByContacts({ contact: contact.phone, account: account.phone })
+      .find((m) => m.id === id);
+    if (sent) return { id, participant: `${contact.phone}@${WA_SERVER}`, text: sent.text };
+    throw new Error(`no message ${id} between ${contact.phone} and ${account.phone} to quote`);
   }
 
   /**
@@ -224,7 +244,18 @@ export class Messaging {
     const byLid = record.addressing === "lid" || record.addressing === "lid-with-pn";
     const { type, body } = await contact.encrypt(
       { user: account.phone, device: companion.deviceId },
-      { conversation: record.text },
+      record.quote
+        ? {
+            extendedTextMessage: {
+              text: record.text,
+              contextInfo: {
+                stanzaId: record.quote.id,
+                participant: record.quote.participant,
+                quotedMessage: { conversation: record.quote.text },
+              },
+            },
+          }
+        : { conversation: record.text },
       () => {
         const [first] = companion.preKeys.entries();
         if (first) {
