@@ -166,6 +166,7 @@ async function round(migrationsDir?: string): Promise<Result> {
         pushName: `Pessoa ${sender}`,
         text: texts[n % 97 === 0 ? 4 : n % 4] as string,
         at: new Date(),
+        quoted: null,
         replay: false,
       };
     };

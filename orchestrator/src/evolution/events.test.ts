@@ -61,6 +61,38 @@ describe("Mirage events as Evolution webhook bodies", () => {
     });
   });
 
+  it("an inbound reply → extendedTextMessage with its contextInfo (also at the top level, as Evolution does)", () => {
+    const quoted = (fromMe: boolean) =>
+      toEvolutionDelivery(
+        work("message:inbound", {
+          instanceId: "i-1",
+          waMessageId: "IN2",
+          fromPhone: "+5511999990001",
+          fromLid: null,
+          text: "sim, quero",
+          replyTo: { waMessageId: "3EB0AA", fromMe, text: "Quer receber o catálogo?" },
+        }),
+      )?.body.data;
+    const contextInfo = {
+      stanzaId: "3EB0AA",
+      participant: null,
+      quotedMessage: { conversation: "Quer receber o catálogo?" },
+    };
+    expect(quoted(true)).toMatchObject({
+      message: { extendedTextMessage: { text: "sim, quero", contextInfo } },
+      contextInfo,
+      messageType: "extendedTextMessage",
+    });
+    expect(quoted(false)).toMatchObject({
+      contextInfo: { stanzaId: "3EB0AA", participant: "5511999990001@s.whatsapp.net" },
+    });
+    const plain = toEvolutionDelivery(
+      work("message:inbound", { instanceId: "i-1", waMessageId: "IN3", fromPhone: "+5511999990001", text: "oi" }),
+    )?.body.data;
+    expect(plain).toMatchObject({ message: { conversation: "oi" }, messageType: "conversation" });
+    expect(plain).not.toHaveProperty("contextInfo");
+  });
+
   it("statuses → open/connecting/close; QR with its data URL", () => {
     const conn = (status: string) =>
       toEvolutionDelivery(work("instance:status", { instanceId: "i", status }))?.body.data;

@@ -40,6 +40,24 @@ export type EvolutionDelivery = { event: TEvolutionEvent; url: string; body: Rec
  * did not ask for that Evolution event (or it has none, e.g. a message queued). With `byEvents`, the URL gets
  * `/<event-name>` (e.g. `/messages-upsert`) as Evolution's webhookByEvents does.
  */
+type EvolutionQuote = { waMessageId: string; fromMe: boolean; text: string };
+
+/**
+ * A text message record's content as Evolution shows it: `message.conversation`, or for a reply an extended text
+ * carrying its `contextInfo` (as WhatsApp shapes it), which Evolution also lifts to the record's top level.
+ * `chatJid`: the chat's JID, the author of a quote the instance did not write; the instance's own JID is not at hand
+ * here, so its quotes name no participant.
+ */
+export function evolutionContent(text: string, quote: EvolutionQuote | null, chatJid: string | null) {
+  if (!quote) return { message: { conversation: text }, messageType: "conversation" };
+  const contextInfo = {
+    stanzaId: quote.waMessageId,
+    participant: quote.fromMe ? null : chatJid,
+    quotedMessage: { conversation: quote.text },
+  };
+  return { message: { extendedTextMessage: { text, contextInfo } }, contextInfo, messageType: "extendedTextMessage" };
+}
+
 export function toEvolutionDelivery(work: {
   eventType: string;
   payload: Record<string, unknown>;
@@ -66,12 +84,12 @@ export function toEvolutionDelivery(work: {
     case "message:inbound": {
       event = "MESSAGES_UPSERT";
       const sentAt = typeof p.sentAt === "string" ? Date.parse(p.sentAt) : Date.now();
+      const remoteJid = jidOf(p.fromPhone, p.fromLid);
       data = {
-        key: { remoteJid: jidOf(p.fromPhone, p.fromLid), fromMe: false, id: p.waMessageId },
+        key: { remoteJid, fromMe: false, id: p.waMessageId },
         pushName: p.pushName ?? null,
         status: "DELIVERY_ACK",
-        message: { conversation: p.text ?? "" },
-        messageType: "conversation",
+        ...evolutionContent(String(p.text ?? ""), (p.replyTo as EvolutionQuote | null | undefined) ?? null, remoteJid),
         messageTimestamp: Math.floor(sentAt / 1000),
         instanceId: p.instanceId,
         source: "unknown",

@@ -11,6 +11,7 @@ import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { parseRecipient, SENDERS } from "../messaging/send-service.ts";
 import { createInstanceNameCache, type EvolutionDeps, evolutionRouteBase, withInstance } from "./context.ts";
+import { evolutionContent } from "./events.ts";
 
 /** Evolution's recipients: a number in any form, a phone JID (`…@s.whatsapp.net`), or a LID (`…@lid`). */
 export function recipientOf(number: string): { phone: string | null; lid: string | null } {
@@ -264,8 +265,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
           id: `${m.kind}-${m.id}`,
           key: { id: m.waMessageId ?? String(m.id), fromMe: m.kind === "outbound", remoteJid: jid },
           pushName: null,
-          messageType: "conversation",
-          message: { conversation: m.text ?? "" },
+          ...evolutionContent(m.text ?? "", m.replyTo, jid),
           messageTimestamp: Math.floor(m.at.getTime() / 1000),
           status: m.kind === "outbound" ? (STATUS[m.state ?? ""] ?? "PENDING") : "DELIVERY_ACK",
         }));

@@ -217,6 +217,7 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
           text: body.text,
           clientRef,
           typing: body.typing,
+          ...(body.replyTo ? { replyTo: { waMessageId: body.replyTo, required: true } } : {}),
           source: "inbox",
         });
         if (!created) res.setHeader("Idempotent-Replayed", "true");

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cursorPageOf, cursorPageQuery, ZTimestamp, ZUuid } from "./common.ts";
 import { ZConversationStatus, ZMessageState } from "./enums.ts";
+import { ZQuotedMessage } from "./messages.ts";
 
 /** REST DTOs of the inbox: conversations, their messages and notes. */
 
@@ -95,8 +96,13 @@ export const ZConversationItem = z
     /** Inbound: it matched the opt-out words. Outbound: the campaign it belongs to. */
     optOut: z.boolean().nullable(),
     campaignId: ZUuid.nullable(),
-    /** Inbound: the outbound message it answers. */
+    /**
+     * Inbound: the outbound message it answers — the one it quotes when it quotes a message this instance sent, else
+     * the latest one sent to the person.
+     */
     inReplyTo: z.number().int().nullable(),
+    /** A reply, either way: the message it quotes (as WhatsApp shows it above the reply); else null. */
+    replyTo: ZQuotedMessage.nullable(),
     /** Note: who wrote it. Outbound: who sent it from the inbox or API (null for campaigns). */
     authorId: ZUuid.nullable(),
     /** Outbound: why it failed, was skipped or cancelled (WhatsApp's code or Mirage's reason, e.g. `opted_out`). */
@@ -127,6 +133,7 @@ export const ZConversationMessages = cursorPageOf(ZConversationItem).meta({
         optOut: false,
         campaignId: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
         inReplyTo: 4211,
+        replyTo: { waMessageId: "3EB0C767D26A1D8E", fromMe: true, text: "Quer receber nosso catálogo?" },
         authorId: null,
         errorCode: null,
         errorMessage: null,
@@ -152,6 +159,11 @@ export const ZReplyRequest = z
     text: z.string().max(65_536 * 4),
     clientId: z.string().trim().min(1).max(200).optional(),
     typing: z.union([z.boolean(), z.number().int().min(0).max(20_000)]).optional(),
+    /**
+     * Quotes a message of this conversation (WhatsApp shows it above the reply): its WhatsApp id (`waMessageId` of
+     * a timeline item, either way). An id the instance has no message for is 422.
+     */
+    replyTo: z.string().trim().min(1).max(128).optional(),
   })
   .meta({ id: "ReplyRequest", example: { text: "Claro! Te envio o catálogo agora.", typing: true } });
 

@@ -1,5 +1,6 @@
 import type { TConversationStatus, TMessageState } from "@mirage/contracts/enums";
 import type { Db } from "./client.ts";
+import type { QuotedMessage } from "./message-views.ts";
 
 /** The inbox: conversations, their timeline (messages both ways and notes), and what operators change on them. */
 
@@ -147,6 +148,8 @@ export type TimelineItem = {
   optOut: boolean | null;
   campaignId: string | null;
   inReplyTo: number | null;
+  /** A reply (either way): the message it quotes, as WhatsApp shows it above the reply; else null. */
+  replyTo: QuotedMessage | null;
   authorId: string | null;
   /** Outbound: why it failed or was skipped or cancelled (WhatsApp's code, or Mirage's reason), else null. */
   errorCode: string | null;
@@ -181,13 +184,18 @@ export async function listConversationTimeline(
   return db<TimelineItem[]>`
     (select 'inbound' as kind, i.id, i.received_at as at, i.body as text, null::public.message_state as state,
         i.wa_message_id as "waMessageId", i.is_opt_out as "optOut", i.campaign_id as "campaignId",
-        i.in_reply_to_id as "inReplyTo", null::uuid as "authorId", null::text as "errorCode",
+        i.in_reply_to_id as "inReplyTo",
+        case when i.reply_to_wa_id is not null then jsonb_build_object(
+          'waMessageId', i.reply_to_wa_id, 'fromMe', i.reply_to_from_me, 'text', i.reply_to_text) end as "replyTo",
+        null::uuid as "authorId", null::text as "errorCode",
         null::text as "errorMessage", 1 as k
       from public.inbound_messages i
       where i.conversation_id = ${c.id} ${cut(db`i.received_at`, 1, db`i.id`)}
       order by i.received_at desc, i.id desc limit ${input.limit})
     union all
     (select 'outbound', o.id, o.created_at, o.body, o.state, o.wa_message_id, null, o.campaign_id, null,
+        case when o.reply_to_wa_id is not null then jsonb_build_object(
+          'waMessageId', o.reply_to_wa_id, 'fromMe', o.reply_to_from_me, 'text', o.reply_to_text) end,
         o.created_by, coalesce(o.error_code, o.skip_reason), o.error_message, 2
       from public.outbound_messages o
       where o.instance_id = ${c.instanceId} and ${peer} ${cut(db`o.created_at`, 2, db`o.id`)}
@@ -195,7 +203,7 @@ export async function listConversationTimeline(
     ${
       input.notes
         ? db`union all
-    (select 'note', n.id, n.created_at, n.body, null, null, null, null, null, n.author_id, null, null, 3
+    (select 'note', n.id, n.created_at, n.body, null, null, null, null, null, null, n.author_id, null, null, 3
       from public.conversation_notes n
       where n.conversation_id = ${c.id} ${cut(db`n.created_at`, 3, db`n.id`)}
       order by n.created_at desc, n.id desc limit ${input.limit})`

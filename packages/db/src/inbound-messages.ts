@@ -1,4 +1,5 @@
 import type { Db } from "./client.ts";
+import type { QuotedMessage } from "./message-views.ts";
 
 /** One inbound text as the session host saw it, ready to store. */
 export type InboundInput = {
@@ -13,6 +14,8 @@ export type InboundInput = {
   fromLid: string | null;
   pushName: string | null;
   body: string;
+  /** A reply: the message it quotes (its WhatsApp id, whether the instance wrote it, its text); else null. */
+  replyTo: QuotedMessage | null;
   receivedAt: Date;
   /** The opt-out word or phrase the text matched, when it did. */
   optOutPhrase: string | null;
@@ -51,6 +54,9 @@ export async function ingestInbound(db: Db, messages: InboundInput[]): Promise<I
     from_lid: m.fromLid,
     push_name: m.pushName,
     body: m.body,
+    reply_to_wa_id: m.replyTo?.waMessageId ?? null,
+    reply_to_from_me: m.replyTo?.fromMe ?? null,
+    reply_to_text: m.replyTo?.text ?? null,
     received_at: m.receivedAt.toISOString(),
     opt_out_phrase: m.optOutPhrase,
   }));

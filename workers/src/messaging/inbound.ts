@@ -86,6 +86,7 @@ export function createInboundPipeline(deps: {
       fromLid: m.fromLid,
       pushName: m.pushName,
       body: m.text,
+      replyTo: m.quoted ? { waMessageId: m.quoted.id, fromMe: m.quoted.fromMe, text: m.quoted.text } : null,
       receivedAt: m.at,
       optOutPhrase: byOrg.get(m.orgId)?.match(m.text)?.phrase ?? null,
     }));

@@ -5,12 +5,12 @@ import {
   generateMessageIDV2,
   isLidUser,
   jidNormalizedUser,
-  type proto,
   type WAMessage,
 } from "@whiskeysockets/baileys";
 import { FencedError, type PostgresAuthState } from "./auth-state.ts";
 import type { HealthTracker } from "./health.ts";
 import type { SocketTuning } from "./host-options.ts";
+import { messageText, quotedOf } from "./inbound-quote.ts";
 import type { Account, MessageStatusUpdate, QuotedRef, SessionEvents } from "./session-types.ts";
 import type { WaTarget } from "./types.ts";
 import { createWaSocket, type WASocket } from "./wa-socket.ts";
@@ -144,7 +144,7 @@ export class Session {
       this.health.decryptError(Date.now());
       return;
     }
-    const text = extractText(msg.message);
+    const text = messageText(msg.message);
     const from = msg.key.remoteJid;
     // Groups and broadcasts are not conversations Mirage runs; only one-to-one chats reach the pipeline.
     if (!from || text === undefined || !/@(s\.whatsapp\.net|lid)$/.test(from)) return;
@@ -159,6 +159,7 @@ export class Session {
       fromLid: fromIsLid ? jidNormalizedUser(from) : alt && isLidUser(alt) ? jidNormalizedUser(alt) : null,
       pushName: msg.pushName ?? null,
       text,
+      quoted: quotedOf(msg.message, this.user) ?? null,
       at,
       replay: type !== "notify",
     });
@@ -360,11 +361,6 @@ export class Session {
     if (!this.sock || this.ended) throw new Error("session is not running");
     return this.sock;
   }
-}
-
-function extractText(message: proto.IMessage | null | undefined): string | undefined {
-  if (!message) return undefined;
-  return message.conversation ?? message.extendedTextMessage?.text ?? undefined;
 }
 
 export function toAccount(jid: string, lid?: string | null): Account {

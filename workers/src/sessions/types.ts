@@ -77,6 +77,11 @@ export type InboundMessage = {
   fromLid: string | null;
   pushName: string | null;
   text: string;
+  /**
+   * A reply: the message it quotes — its WhatsApp id, whether this instance wrote it (else the sender did), and its
+   * text as the reply carries it (empty for media without a caption). Null when it quotes nothing.
+   */
+  quoted: { id: string; fromMe: boolean; text: string } | null;
   /** When the sender sent it (WhatsApp's timestamp, second precision). */
   at: Date;
   /** Delivered again after a reconnect or from history (`append`), not as a live notification. */
