@@ -114,6 +114,36 @@ describe("marketers work the inbox", () => {
     expect(viewer.status).toBe(403);
   });
 
+  it("lists the conversations of the people who replied to a campaign", async () => {
+    const campaign = async (name: string) => {
+      const [row] = await h.t.admin<{ id: string }[]>`
+        insert into public.campaigns (org_id, name, status) values (${a.orgId}, ${name}, 'running') returning id`;
+      return row?.id ?? "";
+    };
+    const [spring, autumn] = [await campaign("primavera"), await campaign("outono")];
+    const [other] = await h.t.admin<{ id: string }[]>`
+      insert into public.conversations (org_id, instance_id, peer_phone) values (${a.orgId}, ${instanceId}, '+5511977001002')
+      returning id`;
+    const inbound = (conversation: string, wa: string, campaignId: string | null) => h.t.admin`
+      insert into public.inbound_messages (org_id, instance_id, wa_message_id, from_jid, body, conversation_id, campaign_id)
+      values (${a.orgId}, ${instanceId}, ${wa}, 'x@s.whatsapp.net', 'quero', ${conversation}, ${campaignId})`;
+    await inbound(conversationId, "CAMP-1", spring);
+    await inbound(conversationId, "CAMP-2", spring);
+    await inbound(other?.id ?? "", "CAMP-3", null);
+    const list = async (campaignId: string, org: OrgFixture = a) =>
+      api(h, "get", `/api/v1/orgs/${org.orgId}/conversations?campaignId=${campaignId}`, {
+        token: await h.tokenFor(org.users.marketer),
+      });
+    expect((await list(spring)).body.items.map((c: { id: string }) => c.id)).toEqual([conversationId]);
+    expect((await list(autumn)).body.items).toEqual([]);
+    expect((await list("not-a-uuid")).status).toBe(400);
+    // Another organization filtering by this campaign sees nothing of it.
+    expect((await list(spring, b)).body.items).toEqual([]);
+    // The later tests count this conversation's messages and the day's replies: leave them as they were.
+    await h.t.admin`delete from public.inbound_messages where wa_message_id like 'CAMP-%'`;
+    await h.t.admin`delete from public.conversations where id = ${other?.id ?? null}`;
+  });
+
   it("another organization's marketer sees nothing (404)", async () => {
     const res = await api(h, "patch", conv(b), { token: await h.tokenFor(b.users.marketer), body: { tags: ["x"] } });
     expect(res.status).toBe(404);

@@ -82,6 +82,7 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
             ...(query.instanceId ? { instanceId: query.instanceId } : {}),
             ...(query.assignedTo ? { assignedTo: query.assignedTo === "none" ? null : query.assignedTo } : {}),
             ...(query.tag ? { tag: query.tag } : {}),
+            ...(query.campaignId ? { campaignId: query.campaignId } : {}),
             ...(query.unread ? { unread: query.unread === "true" } : {}),
             ...(query.q ? { q: query.q } : {}),
             ...(after ? { after: { at: new Date(after[0]), id: after[1] } } : {}),

@@ -60,6 +60,8 @@ export const ZListConversationsQuery = z.strictObject({
     .union([ZUuid, z.literal("none")])
     .optional()
     .describe("a member's user id, or `none` for unassigned conversations"),
+  /** Conversations where the person replied to this campaign (a reply linked to one of its messages). */
+  campaignId: ZUuid.optional().describe("only conversations with a reply to this campaign"),
   /** Conversations carrying this tag. */
   tag: z.string().trim().min(1).max(50).optional().describe("only conversations carrying this tag"),
   unread: z

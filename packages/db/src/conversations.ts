@@ -43,6 +43,8 @@ export type ListConversationsInput = {
   assignedTo?: string | null;
   tag?: string;
   unread?: boolean;
+  /** Only conversations with a reply linked to this campaign (inbound `campaign_id`). */
+  campaignId?: string;
   q?: string;
   /** Keyset: conversations that moved before this one. */
   after?: { at: Date; id: string };
@@ -73,6 +75,7 @@ export async function listConversations(db: Db, input: ListConversationsInput): 
       ${input.instanceId ? db`and c.instance_id = ${input.instanceId}` : db``}
       ${input.assignedTo === null ? db`and c.assigned_to is null` : input.assignedTo ? db`and c.assigned_to = ${input.assignedTo}` : db``}
       ${input.tag ? db`and c.tags @> array[${input.tag}]::text[]` : db``}
+      ${input.campaignId ? db`and c.id in (select i.conversation_id from public.inbound_messages i where i.campaign_id = ${input.campaignId})` : db``}
       ${input.unread === true ? db`and c.unread_count > 0` : input.unread === false ? db`and c.unread_count = 0` : db``}
       ${search}
       ${input.after ? db`and (c.last_message_at, c.id) < (${input.after.at}, ${input.after.id}::uuid)` : db``}
