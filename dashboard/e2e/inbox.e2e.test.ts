@@ -127,6 +127,52 @@ describe("inbox", () => {
     });
   });
 
+  it("quoted replies: the contact's quote shows above its reply, and the marketer answers quoting a message", async () => {
+    const timeline = await pageApi<{ items: { kind: string; waMessageId: string | null }[] }>(
+      page,
+      `/orgs/${stack.org.orgId}/conversations/${conversationId}/messages`,
+    );
+    const offer = timeline.body.items.find((i) => i.kind === "outbound")?.waMessageId;
+    expect(offer).toBeTruthy();
+    const said = await control("POST", `/contacts/${CONTACT}/messages`, {
+      to: ACCOUNT,
+      text: "Quero sim!",
+      quote: offer,
+    });
+    expect(said.status, JSON.stringify(said.json)).toBe(201);
+    const answer = page.locator('[data-testid="item-inbound"]', { hasText: "Quero sim!" });
+    await answer.getByTestId("quoted").waitFor({ timeout: 30_000 });
+    expect(await answer.getByTestId("quoted").textContent()).toContain("O plano anual sai por R$ 99");
+
+    await answer.getByTestId("reply-to").click();
+    const quote = page.getByTestId("composer-quote");
+    await quote.waitFor();
+    expect(await quote.textContent()).toContain("Quero sim!");
+    // Dropped with ✕, chosen again, then sent with the reply.
+    await page.getByTestId("cancel-quote").click();
+    await quote.waitFor({ state: "detached" });
+    await answer.getByTestId("reply-to").click();
+    await page.getByTestId("composer-text").fill("Perfeito, segue o link.");
+    await page.keyboard.press("Enter");
+    await quote.waitFor({ state: "detached", timeout: 15_000 });
+    await expect
+      .poll(
+        async () => {
+          const got = await control("GET", `/contacts/${CONTACT}/messages?account=${ACCOUNT}`);
+          const m = (got.json as { text?: string; quoted?: { id: string; text?: string } }[]).find(
+            (x) => x.text === "Perfeito, segue o link.",
+          );
+          return m?.quoted?.text;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe("Quero sim!");
+    await page
+      .locator('[data-testid="item-outbound"]', { hasText: "Perfeito, segue o link." })
+      .getByTestId("quoted")
+      .waitFor({ timeout: 15_000 });
+  });
+
   it("notes, tags, assignment and closing round-trip through the API and survive a reload", async () => {
     await page.getByTestId("mode-note").click();
     await page.getByTestId("composer-text").fill("Cliente quer desconto; retornar amanhã");
@@ -202,6 +248,14 @@ describe("inbox", () => {
     await link.waitFor({ timeout: 30_000 });
     expect(await link.getAttribute("href")).toBe(`/campaigns/${campaign?.id}`);
     await expect.poll(() => link.textContent(), { timeout: 15_000 }).toContain("Plano anual e2e");
+    // The campaign's "read the replies" lands on the inbox filtered to them; ✕ shows every conversation again.
+    await page.goto(`${stack.dashboardUrl}/inbox?status=all&campaign=${campaign?.id}`);
+    const chip = page.getByTestId("campaign-filter");
+    await expect.poll(() => chip.textContent(), { timeout: 30_000 }).toContain("Plano anual e2e");
+    await item(page).waitFor({ timeout: 15_000 });
+    await page.getByTestId("clear-campaign-filter").click();
+    await chip.waitFor({ state: "detached" });
+    expect(new URL(page.url()).search).toBe("?status=all");
   });
 
   it("a viewer reads the conversation but gets no reply box; the API refuses a viewer's reply", async () => {

@@ -2,22 +2,34 @@
 
 import type { TConversation } from "@mirage/contracts/conversations";
 import type { TInstance } from "@mirage/contracts/instances";
-import { SendIcon, StickyNoteIcon } from "lucide-react";
+import { SendIcon, StickyNoteIcon, XIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { cn } from "@/lib/utils";
 import { useConversationActions } from "./queries";
+import { type Quote, QuoteBlock } from "./quote";
 
 const CAN_SEND = new Set(["connected", "degraded"]);
 
 /**
  * The reply box (sent from the conversation's own number) and the internal-note box, one at a time. Replying is
  * disabled, with the reason, while the number cannot send or the person opted out; notes are always possible.
- * Enter sends, Shift+Enter starts a new line.
+ * Enter sends, Shift+Enter starts a new line. `quoting`: the message the reply will quote (chosen on the timeline),
+ * shown above the box until it is sent or `onQuoteDone` drops it.
  */
-export function Composer({ conversation, instance }: { conversation: TConversation; instance: TInstance | undefined }) {
+export function Composer({
+  conversation,
+  instance,
+  quoting = null,
+  onQuoteDone,
+}: {
+  conversation: TConversation;
+  instance: TInstance | undefined;
+  quoting?: Quote | null;
+  onQuoteDone?: () => void;
+}) {
   const t = useTranslations("inbox");
   const ts = useTranslations("status");
   const id = useId();
@@ -36,11 +48,24 @@ export function Composer({ conversation, instance }: { conversation: TConversati
             ? t("cannotSendOptedOut")
             : null;
   const pending = reply.isPending || note.isPending;
+  const quote = mode === "reply" ? quoting : null;
   const submit = () => {
     const value = text;
     if (!value.trim() || blocked || pending) return;
-    const mutation = mode === "reply" ? reply : note;
-    mutation.mutate(value, { onSuccess: () => setText(""), onError: toastError });
+    if (mode === "note") {
+      note.mutate(value, { onSuccess: () => setText(""), onError: toastError });
+      return;
+    }
+    reply.mutate(
+      { text: value, replyTo: quote?.waMessageId },
+      {
+        onSuccess: () => {
+          setText("");
+          onQuoteDone?.();
+        },
+        onError: toastError,
+      },
+    );
   };
   return (
     <form
@@ -79,6 +104,27 @@ export function Composer({ conversation, instance }: { conversation: TConversati
         <p id={`${id}-blocked`} className="text-muted-foreground text-sm" data-testid="reply-blocked" role="status">
           {blocked}
         </p>
+      )}
+      {quote && (
+        <div className="flex items-start gap-1" data-testid="composer-quote">
+          <div className="min-w-0 flex-1">
+            <p className="sr-only">
+              {t("replyingTo", { who: quote.fromMe ? t("quotedYou") : (conversation.peerName ?? t("quotedContact")) })}
+            </p>
+            <QuoteBlock quote={quote} peerName={conversation.peerName} />
+          </div>
+          <Button
+            type="button"
+            variant="ghost"
+            size="icon"
+            className="size-7"
+            aria-label={t("cancelQuote")}
+            data-testid="cancel-quote"
+            onClick={() => onQuoteDone?.()}
+          >
+            <XIcon aria-hidden />
+          </Button>
+        </div>
       )}
       <div className="flex items-end gap-2">
         <label htmlFor={id} className="sr-only">

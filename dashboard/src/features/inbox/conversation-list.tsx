@@ -14,28 +14,32 @@ import { useSession } from "@/features/shell/session-context";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { useRelativeTime } from "@/lib/use-relative-time";
 import { cn } from "@/lib/utils";
-import { emptyStateOf, filtersFromParams, filtersQuery, STATUSES } from "./filters";
-import { type InboxFilters, useConversations, useMembers } from "./queries";
+import { CampaignFilter } from "./campaign-filter";
+import { emptyStateOf, filtersFromParams, filtersQuery, STATUSES, type UrlFilters } from "./filters";
+import { useConversations, useMembers } from "./queries";
 
 /**
- * The conversation list with its filters (open/closed/all, mine, search); new messages move a row to the top. The
- * status and "mine" filters live in the address bar (?status=closed&mine=1), so a reload or back/forward keeps them.
+ * The conversation list with its filters (open/closed/all, mine, search, replies to a campaign); new messages move a
+ * row to the top. All but the search live in the address bar (?status=closed&mine=1&campaign=…), so a reload or
+ * back/forward keeps them.
  */
 export function ConversationList({ selectedId }: { selectedId?: string }) {
   const t = useTranslations("inbox");
   const router = useRouter();
   const pathname = usePathname();
-  const { status, mine } = filtersFromParams(useSearchParams());
-  const setFilters = (next: Pick<InboxFilters, "status" | "mine">) =>
-    router.replace(`${pathname}${filtersQuery(next)}`, { scroll: false });
+  const { status, mine, campaign } = filtersFromParams(useSearchParams());
+  const setFilters = (next: UrlFilters) => router.replace(`${pathname}${filtersQuery(next)}`, { scroll: false });
   const [search, setSearch] = useState("");
   const q = useDeferredValue(search);
-  const filters = useMemo(() => ({ status, mine, q: q.trim().length >= 2 ? q : "" }), [status, mine, q]);
+  const filters = useMemo(
+    () => ({ status, mine, campaign, q: q.trim().length >= 2 ? q : "" }),
+    [status, mine, campaign, q],
+  );
   const list = useConversations(filters);
   const { describe } = useErrorMessage();
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const empty = emptyStateOf(filters);
-  const query = filtersQuery({ status, mine });
+  const query = filtersQuery({ status, mine, campaign });
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -50,7 +54,7 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
               variant={status === s ? "secondary" : "ghost"}
               aria-pressed={status === s}
               data-testid={`filter-${s}`}
-              onClick={() => setFilters({ status: s, mine })}
+              onClick={() => setFilters({ status: s, mine, campaign })}
             >
               {t(`filter.${s}`)}
             </Button>
@@ -60,11 +64,12 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
             variant={mine ? "secondary" : "ghost"}
             aria-pressed={mine}
             className="ml-auto"
-            onClick={() => setFilters({ status, mine: !mine })}
+            onClick={() => setFilters({ status, mine: !mine, campaign })}
           >
             <UserIcon aria-hidden /> {t("filter.mine")}
           </Button>
         </fieldset>
+        {campaign && <CampaignFilter id={campaign} onClear={() => setFilters({ status, mine, campaign: null })} />}
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">
         {list.isPending ? (
@@ -91,10 +96,16 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
                 <p className="font-medium">
                   {empty.kind === "search"
                     ? t("emptySearchTitle", { q: empty.q })
-                    : t(`emptyFiltered.${empty.status}${empty.mine ? "Mine" : ""}`)}
+                    : empty.kind === "campaign"
+                      ? t("emptyCampaignTitle")
+                      : t(`emptyFiltered.${empty.status}${empty.mine ? "Mine" : ""}`)}
                 </p>
                 <p className="text-muted-foreground text-sm">
-                  {empty.kind === "search" ? t("emptySearchBody") : t("emptyFilteredBody")}
+                  {empty.kind === "search"
+                    ? t("emptySearchBody")
+                    : empty.kind === "campaign"
+                      ? t("emptyCampaignBody")
+                      : t("emptyFilteredBody")}
                 </p>
                 <Button
                   size="sm"
@@ -102,7 +113,7 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
                   data-testid="inbox-show-all"
                   onClick={() => {
                     setSearch("");
-                    setFilters({ status: "all", mine: false });
+                    setFilters({ status: "all", mine: false, campaign: null });
                   }}
                 >
                   {t("showAll")}

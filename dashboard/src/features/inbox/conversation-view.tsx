@@ -4,7 +4,7 @@ import { ArrowLeftIcon, BanIcon, CheckCircle2Icon, RotateCcwIcon } from "lucide-
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -17,6 +17,7 @@ import { peerLabel } from "./conversation-list";
 import { AssignSelect, TagsEditor } from "./conversation-tools";
 import { filtersFromParams, filtersQuery } from "./filters";
 import { useConversation, useConversationActions } from "./queries";
+import type { Quote } from "./quote";
 import { Timeline } from "./timeline";
 
 /** One conversation: who, from which number, its tags and assignee, its timeline, and the reply or note box. */
@@ -28,6 +29,11 @@ export function ConversationView({ id }: { id: string }) {
   const { describe, toastError } = useErrorMessage();
   const c = conversation.data;
   const instance = useInstance(c?.instanceId ?? "");
+  // The message the next reply quotes, chosen on the timeline; kept with its conversation, so another one opened in
+  // the same view starts without it.
+  const [chosen, setChosen] = useState<{ conversationId: string; quote: Quote } | null>(null);
+  const quoting = chosen?.conversationId === id ? chosen.quote : null;
+  const setQuoting = (quote: Quote | null) => setChosen(quote ? { conversationId: id, quote } : null);
   const writer = can(org.role, "conversations.write");
   // Back to the list with the filter it was opened from.
   const listHref = `/inbox${filtersQuery(filtersFromParams(useSearchParams()))}`;
@@ -110,10 +116,11 @@ export function ConversationView({ id }: { id: string }) {
         </div>
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto">
-        <Timeline id={id} />
+        {/* No reply arrows where no reply can go (the person opted out). */}
+        <Timeline id={id} peerName={c.peerName} {...(writer && !c.blacklisted ? { onReply: setQuoting } : {})} />
       </div>
       {writer ? (
-        <Composer conversation={c} instance={instance.data} />
+        <Composer conversation={c} instance={instance.data} quoting={quoting} onQuoteDone={() => setQuoting(null)} />
       ) : (
         <p className="border-t p-3 text-muted-foreground text-sm">{t("readOnly")}</p>
       )}

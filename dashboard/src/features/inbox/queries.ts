@@ -7,7 +7,8 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 
-export type InboxFilters = { status: "open" | "closed" | "all"; q: string; mine: boolean };
+/** `campaign`: only the conversations of people who replied to that campaign (its id), or null. */
+export type InboxFilters = { status: "open" | "closed" | "all"; q: string; mine: boolean; campaign: string | null };
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -29,6 +30,7 @@ export function useConversations(filters: InboxFilters) {
       if (filters.status !== "all") qs.set("status", filters.status);
       if (filters.q.trim()) qs.set("q", filters.q.trim());
       if (filters.mine) qs.set("assignedTo", me.userId);
+      if (filters.campaign) qs.set("campaignId", filters.campaign);
       if (pageParam) qs.set("cursor", pageParam);
       return api<Page<TConversation>>(`/orgs/${org.id}/conversations?${qs}`);
     },
@@ -83,10 +85,11 @@ export function useConversationActions(id: string) {
     },
   });
   const reply = useMutation({
-    mutationFn: (text: string) =>
+    /** `replyTo`: the WhatsApp id of the conversation's message the reply quotes. */
+    mutationFn: ({ text, replyTo }: { text: string; replyTo?: string | undefined }) =>
       api<TOutboundMessage>(`${base}/messages`, {
         method: "POST",
-        body: { text, clientId: crypto.randomUUID(), typing: true },
+        body: { text, clientId: crypto.randomUUID(), typing: true, ...(replyTo ? { replyTo } : {}) },
       }),
     onSuccess: () => void refresh(),
   });

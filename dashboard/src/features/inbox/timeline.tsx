@@ -11,6 +11,7 @@ import {
   ClockIcon,
   HelpCircleIcon,
   MegaphoneIcon,
+  ReplyIcon,
   StickyNoteIcon,
   Trash2Icon,
 } from "lucide-react";
@@ -26,9 +27,21 @@ import { can } from "@/lib/permissions";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { cn } from "@/lib/utils";
 import { useConversationActions, useMembers, useTimeline } from "./queries";
+import { type Quote, QuoteBlock, quoteOf } from "./quote";
 
-/** The conversation's messages and notes, oldest at the top; "show older" loads the previous page. */
-export function Timeline({ id }: { id: string }) {
+/**
+ * The conversation's messages and notes, oldest at the top; "show older" loads the previous page. Replies show what
+ * they quote; with `onReply` (those who may reply), each message WhatsApp knows can be answered quoting it.
+ */
+export function Timeline({
+  id,
+  peerName = null,
+  onReply,
+}: {
+  id: string;
+  peerName?: string | null;
+  onReply?: (quote: Quote) => void;
+}) {
   const t = useTranslations("inbox");
   const timeline = useTimeline(id);
   const { describe } = useErrorMessage();
@@ -75,7 +88,13 @@ export function Timeline({ id }: { id: string }) {
       {items.length === 0 && <p className="text-center text-muted-foreground text-sm">{t("noMessages")}</p>}
       <ol className="space-y-2" aria-label={t("messagesLabel")} data-testid="timeline">
         {items.map((item) => (
-          <TimelineEntry key={`${item.kind}-${item.id}`} item={item} conversationId={id} />
+          <TimelineEntry
+            key={`${item.kind}-${item.id}`}
+            item={item}
+            conversationId={id}
+            peerName={peerName}
+            {...(onReply ? { onReply } : {})}
+          />
         ))}
       </ol>
       <div ref={bottom} />
@@ -83,7 +102,17 @@ export function Timeline({ id }: { id: string }) {
   );
 }
 
-function TimelineEntry({ item, conversationId }: { item: TConversationItem; conversationId: string }) {
+function TimelineEntry({
+  item,
+  conversationId,
+  peerName,
+  onReply,
+}: {
+  item: TConversationItem;
+  conversationId: string;
+  peerName: string | null;
+  onReply?: (quote: Quote) => void;
+}) {
   const t = useTranslations("inbox");
   const format = useFormatter();
   const when = (
@@ -93,9 +122,10 @@ function TimelineEntry({ item, conversationId }: { item: TConversationItem; conv
   );
   if (item.kind === "note") return <NoteEntry item={item} conversationId={conversationId} when={when} />;
   const inbound = item.kind === "inbound";
+  const quote = onReply ? quoteOf(item) : null;
   return (
     <li
-      className={cn("flex", inbound ? "justify-start" : "justify-end")}
+      className={cn("group flex items-center gap-1", inbound ? "justify-start" : "flex-row-reverse justify-start")}
       data-testid={`item-${item.kind}`}
       data-state={item.state ?? undefined}
     >
@@ -106,6 +136,7 @@ function TimelineEntry({ item, conversationId }: { item: TConversationItem; conv
         )}
       >
         {inbound && item.campaignId && <CampaignLink id={item.campaignId} />}
+        {item.replyTo && <QuoteBlock quote={item.replyTo} peerName={peerName} />}
         <p className="whitespace-pre-wrap break-words">{item.text}</p>
         <div className="flex flex-wrap items-center justify-end gap-1.5">
           {inbound && item.optOut && (
@@ -122,6 +153,19 @@ function TimelineEntry({ item, conversationId }: { item: TConversationItem; conv
           </p>
         )}
       </div>
+      {quote && onReply && (
+        <Button
+          variant="ghost"
+          size="icon"
+          className="size-7 shrink-0 text-muted-foreground opacity-60 group-hover:opacity-100 focus-visible:opacity-100"
+          aria-label={t("replyToMessage")}
+          title={t("replyToMessage")}
+          data-testid="reply-to"
+          onClick={() => onReply(quote)}
+        >
+          <ReplyIcon className="size-4" aria-hidden />
+        </Button>
+      )}
     </li>
   );
 }

@@ -3,6 +3,7 @@
 import { CheckCheckIcon, CheckIcon, MessageCircleReplyIcon, TriangleAlertIcon } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
+import { filtersQuery } from "@/features/inbox/filters";
 
 export type ActivityItem = {
   key: string;
@@ -16,9 +17,18 @@ const ICON = { delivered: CheckIcon, read: CheckCheckIcon, failed: TriangleAlert
 /**
  * How many people replied to the campaign in all (its stats), and the receipts and replies that arrived over the
  * socket since this page opened, newest first: the two are labelled as such, so a count with no row under it
- * (replies before the page opened) does not read as a contradiction. The replies themselves are in the inbox.
+ * (replies before the page opened) does not read as a contradiction. The replies themselves are in the inbox,
+ * filtered to this campaign's.
  */
-export function ActivityFeed({ items, replied }: { items: ActivityItem[]; replied: number }) {
+export function ActivityFeed({
+  items,
+  replied,
+  campaignId,
+}: {
+  items: ActivityItem[];
+  replied: number;
+  campaignId: string;
+}) {
   const t = useTranslations("campaignLive.activity");
   const format = useFormatter();
   return (
@@ -26,7 +36,11 @@ export function ActivityFeed({ items, replied }: { items: ActivityItem[]; replie
       <p className="text-sm" data-testid="replied-total">
         {t("replied", { count: replied })}{" "}
         {replied > 0 && (
-          <Link href="/inbox?status=all" className="text-primary underline-offset-4 hover:underline">
+          <Link
+            href={`/inbox${filtersQuery({ status: "all", mine: false, campaign: campaignId })}`}
+            data-testid="read-replies"
+            className="text-primary underline-offset-4 hover:underline"
+          >
             {t("readReplies")}
           </Link>
         )}

@@ -165,7 +165,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                 <CardTitle>{t("activityTitle")}</CardTitle>
               </CardHeader>
               <CardContent>
-                <ActivityFeed items={activity} replied={s.counts.replied} />
+                <ActivityFeed items={activity} replied={s.counts.replied} campaignId={c.id} />
               </CardContent>
             </Card>
           </div>
