@@ -5,7 +5,10 @@
  * share of replays (ids already stored, as after a reconnect) and of opt-out words. Goal: ≥ 1,000 messages/s stored.
  *
  *   npx tsx bench/messaging/inbound-ingest.ts [--messages 20000] [--senders 2000] [--instances 4] [--replays 0.1]
- *     [--rounds 3] [--batch 200] [--baseline]
+ *     [--quotes 0.2] [--rounds 3] [--batch 200] [--baseline]
+ *
+ * `--quotes`: the share of messages that are replies quoting a message — half of them one the instance sent (looked
+ * up to link the reply to it), half the sender's own previous one.
  *
  * Prints stored/s (new rows) and handled/s (replays included), medians of `--rounds` runs on a fresh database each,
  * with the load average. `--baseline` also runs, in each round right before the current schema, the same workload
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     senders: { type: "string", default: "2000" },
     instances: { type: "string", default: "4" },
     replays: { type: "string", default: "0.1" },
+    quotes: { type: "string", default: "0.2" },
     rounds: { type: "string", default: "3" },
     batch: { type: "string", default: "200" },
     baseline: { type: "boolean", default: false },
@@ -43,6 +47,7 @@ const total = Math.min(Number(values.messages), 500_000);
 const senders = Math.max(1, Number(values.senders));
 const instanceCount = Math.max(1, Number(values.instances));
 const replayShare = Math.min(0.9, Math.max(0, Number(values.replays)));
+const quoteShare = Math.min(1, Math.max(0, Number(values.quotes)));
 const rounds = Math.max(1, Math.min(Number(values.rounds), 10));
 const batchMax = Number(values.batch);
 
@@ -166,7 +171,19 @@ async function round(migrationsDir?: string): Promise<Result> {
         pushName: `Pessoa ${sender}`,
         text: texts[n % 97 === 0 ? 4 : n % 4] as string,
         at: new Date(),
-        quoted: null,
+        quoted:
+          (n * 104_729) % 1000 < quoteShare * 1000
+            ? n % 2 === 0
+              ? {
+                  id: `3EB0${Math.max(0, n - senders)
+                    .toString(16)
+                    .toUpperCase()
+                    .padStart(16, "0")}`,
+                  fromMe: false,
+                  text: "Oi",
+                }
+              : { id: `MIRAGE${n.toString(16).toUpperCase()}`, fromMe: true, text: "Temos uma oferta para você" }
+            : null,
         replay: false,
       };
     };
