@@ -68,6 +68,22 @@ export const workCases = (f: FreshTargets): Case[] => [
     }),
   },
   {
+    name: "POST list members matching",
+    allowed: MARKETING,
+    status: 200,
+    call: async (o) => ({
+      method: "post",
+      path: `/orgs/${o}/lists/${await f.freshRow("contact_lists", o)}/members/matching`,
+      body: { filter: { tag: "x" } },
+    }),
+  },
+  {
+    name: "GET contacts count",
+    allowed: ALL,
+    status: 200,
+    call: async (o) => ({ method: "get", path: `/orgs/${o}/contacts/count?tag=x` }),
+  },
+  {
     name: "POST segment count",
     allowed: ALL,
     status: 200,

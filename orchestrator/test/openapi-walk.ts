@@ -59,6 +59,11 @@ export async function walkWorkRoutes(ctx: {
     params: l,
     body: { contactIds: [contact.data.id] },
   });
+  await call("GET", "/api/v1/orgs/{orgId}/contacts/count", { params: { ...o, query: { consent: "unknown" } } });
+  await call("POST", "/api/v1/orgs/{orgId}/lists/{listId}/members/matching", {
+    params: l,
+    body: ex("post", "/api/v1/orgs/{orgId}/lists/{listId}/members/matching"),
+  });
   await call("DELETE", "/api/v1/orgs/{orgId}/lists/{listId}/members", {
     params: l,
     body: { contactIds: [contact.data.id] },

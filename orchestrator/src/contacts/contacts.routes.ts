@@ -2,6 +2,7 @@ import { cursorPageOf, ZOrgIdParams } from "@mirage/contracts/common";
 import {
   type TConsentState,
   ZContact,
+  ZContactCount,
   ZContactListQuery,
   ZContactParams,
   ZCreateContactRequest,
@@ -13,6 +14,7 @@ import {
   addToList,
   type ContactQuery,
   contactPosition,
+  countContacts,
   cursorContacts,
   customFieldKeys,
   deleteContact,
@@ -132,6 +134,25 @@ export function contactRoutes(deps: { db: Database }): RouteDef[] {
           );
         });
         return { status: 200 };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orgs/:orgId/contacts/count",
+      summary: "Count the contacts a search matches (the same filters as the list, without paging)",
+      description: "What a bulk action on the filter (e.g. POST …/lists/{listId}/members/matching) would act on now.",
+      tags: ["contacts"],
+      auth: READ,
+      roles: ALL_ROLES,
+      params: ZOrgIdParams,
+      // Not ZContactFilter itself: a named schema would become one $ref, and the parameters would go undocumented.
+      query: ZContactListQuery.omit({ limit: true, cursor: true }),
+      responses: { 200: { description: "The count", schema: ZContactCount } },
+      async handler({ params, query, principal }) {
+        const count = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) =>
+          countContacts(tx, await contactSelection(tx, params.orgId, query)),
+        );
+        return { status: 200, body: { count } };
       },
     }),
     contacts.create({

@@ -1,12 +1,14 @@
 import {
   ZContactList,
   ZCreateListRequest,
+  ZListMembersMatchingRequest,
+  ZListMembersMatchingResult,
   ZListMembersRequest,
   ZListParams,
   ZUpdateListRequest,
 } from "@mirage/contracts/contacts";
 import type { Database } from "@mirage/db";
-import { addToList, removeFromList } from "@mirage/db/contacts";
+import { addMatchingToList, addToList, removeFromList } from "@mirage/db/contacts";
 import {
   deleteList,
   existingContactIds,
@@ -23,6 +25,7 @@ import { MARKETING_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { resourceRoutes } from "../http/crud.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import { contactSelection } from "./contacts.routes.ts";
 
 const READ = { kind: "any", scopes: ["read", "campaigns"] } as const;
 const WRITE = { kind: "any", scopes: ["campaigns"] } as const;
@@ -77,6 +80,44 @@ export function listRoutes(deps: { db: Database }): RouteDef[] {
         return { status: 200, body: { changed } };
       },
     });
+
+  // A filter, not ids: "select all 5,000 matching" must not send (or cap at) 5,000 ids, and the set is the filter's
+  // when the request runs, in one INSERT … SELECT under the caller's RLS.
+  const membersMatching = defineRoute({
+    method: "post",
+    path: "/orgs/:orgId/lists/:listId/members/matching",
+    summary: "Add every contact matching a filter to a list (the filters of GET …/contacts)",
+    description:
+      "The filter has the meaning of the contacts search (`q`, `tag`, `listId`, `segmentId`, `consent`, " +
+      "`replied`); `{}` adds every contact of the organization. Answers how many matched, joined and were there.",
+    tags: ["lists"],
+    auth: WRITE,
+    roles: MARKETING_ROLES,
+    params: ZListParams,
+    body: ZListMembersMatchingRequest,
+    responses: {
+      200: { description: "How many matched, joined and were members already", schema: ZListMembersMatchingResult },
+    },
+    async handler({ params, body, principal }, req) {
+      const result = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+        if (!(await findList(tx, params.orgId, params.listId))) throw new AppError("not_found", "list not found");
+        const { matched, added } = await addMatchingToList(
+          tx,
+          params.listId,
+          await contactSelection(tx, params.orgId, body.filter),
+        );
+        await audit(tx, req, {
+          orgId: params.orgId,
+          action: "list.members.add",
+          targetType: "list",
+          targetId: params.listId,
+          detail: { count: added, matched, filter: body.filter },
+        });
+        return { matched, added, already: matched - added };
+      });
+      return { status: 200, body: result };
+    },
+  });
 
   const lists = resourceRoutes({
     db,
@@ -134,6 +175,7 @@ export function listRoutes(deps: { db: Database }): RouteDef[] {
       remove: (tx, p) => deleteList(tx, p.orgId, p.listId),
     }),
     members("add"),
+    membersMatching,
     members("remove"),
   ];
 }

@@ -78,18 +78,30 @@ export const ZUpdateContactRequest = z
   })
   .meta({ id: "UpdateContactRequest", example: { name: "Ana M. Souza", customFields: { cidade: "Olinda" } } });
 
+/** The contacts table's filter: what `GET /contacts` searches, counts, exports and a bulk action acts on. */
+export const ZContactFilter = z
+  .strictObject({
+    /** Matches the name (prefix, case-insensitive) or the number (digits anywhere). */
+    q: z.string().trim().max(100).optional(),
+    tag: ZTag.optional(),
+    listId: ZUuid.optional(),
+    segmentId: ZUuid.optional(),
+    /** The contact's current consent state. */
+    consent: ZConsentState.optional(),
+    /** `true`: replied at least once; `false`: never replied. */
+    replied: z.enum(["true", "false"]).optional(),
+  })
+  .meta({ id: "ContactFilter", example: { tag: "vip", consent: "opted_in" } });
+export type TContactFilter = z.infer<typeof ZContactFilter>;
+
 export const ZContactListQuery = z.strictObject({
-  /** Matches the name (prefix, case-insensitive) or the number (digits anywhere). */
-  q: z.string().trim().max(100).optional(),
-  tag: ZTag.optional(),
-  listId: ZUuid.optional(),
-  segmentId: ZUuid.optional(),
-  /** The contact's current consent state. */
-  consent: ZConsentState.optional(),
-  /** `true`: replied at least once; `false`: never replied. */
-  replied: z.enum(["true", "false"]).optional(),
+  ...ZContactFilter.shape,
   ...cursorPageQuery({ defaultLimit: 50, maxLimit: 500 }).shape,
 });
+
+export const ZContactCount = z
+  .object({ count: z.number().int() })
+  .meta({ id: "ContactCount", example: { count: 5120 } });
 
 export const ZConsentRequest = z
   .strictObject({
@@ -151,6 +163,26 @@ export const ZUpdateListRequest = ZCreateListRequest.partial();
 export const ZListMembersRequest = z
   .strictObject({ contactIds: z.array(ZUuid).min(1).max(5000) })
   .meta({ id: "ListMembersRequest", example: { contactIds: ["5c9e2f0a-1b3d-4e5f-8a7b-6c5d4e3f2a1b"] } });
+
+/**
+ * Every contact matching a filter joins the list (the dashboard's "select all N matching"); an empty filter means
+ * every contact of the organization, so the filter is required even when empty.
+ */
+export const ZListMembersMatchingRequest = z
+  .strictObject({ filter: ZContactFilter })
+  .meta({ id: "ListMembersMatchingRequest", example: { filter: { tag: "vip", consent: "opted_in" } } });
+
+export const ZListMembersMatchingResult = z
+  .object({
+    /** Contacts the filter matched when the request ran. */
+    matched: z.number().int(),
+    /** Of those, how many joined the list now. */
+    added: z.number().int(),
+    /** Of those, how many were members already. */
+    already: z.number().int(),
+  })
+  .meta({ id: "ListMembersMatchingResult", example: { matched: 5120, added: 5000, already: 120 } });
+export type TListMembersMatchingResult = z.infer<typeof ZListMembersMatchingResult>;
 
 export const ZEraseResponse = z
   .object({

@@ -243,6 +243,35 @@ export async function addToList(db: Db, orgId: string, listId: string, contactId
   return r.count;
 }
 
+/** How many contacts a query matches (the contacts table's "select all N matching"). */
+export async function countContacts(db: Db, input: Omit<ContactQuery, "limit" | "after">): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    select count(*)::int as n from public.contacts c where c.org_id = ${input.orgId} ${queryPredicate(db, input)}`;
+  return row?.n ?? 0;
+}
+
+/**
+ * Adds every contact a query matches to a list in one statement, so 100k contacts never travel as ids: `matched`
+ * is the set seen by this statement, `added` those not members before (matched − added were there already).
+ */
+export async function addMatchingToList(
+  db: Db,
+  listId: string,
+  input: Omit<ContactQuery, "limit" | "after">,
+): Promise<{ matched: number; added: number }> {
+  const [row] = await db<{ matched: number; added: number }[]>`
+    with m as (
+      select c.id from public.contacts c where c.org_id = ${input.orgId} ${queryPredicate(db, input)}
+    ), ins as (
+      insert into public.contact_list_members (list_id, contact_id, org_id)
+      select ${listId}, m.id, ${input.orgId} from m
+      on conflict do nothing
+      returning 1
+    )
+    select (select count(*) from m)::int as matched, (select count(*) from ins)::int as added`;
+  return row ?? { matched: 0, added: 0 };
+}
+
 export async function removeFromList(
   db: Db,
   orgId: string,
