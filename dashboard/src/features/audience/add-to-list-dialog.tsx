@@ -1,5 +1,6 @@
 "use client";
 
+import type { TContactFilter, TListMembersMatchingResult } from "@mirage/contracts/contacts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
@@ -20,14 +21,23 @@ import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { addedCounts, type BulkTarget } from "./contact-bulk";
 import { memberBodies } from "./contact-edits";
 import { audienceKeys, useLists } from "./queries";
 
 /**
- * "Add to list…": choose a static list, then `POST /lists/{id}/members` with the given contacts (in requests of at
- * most 5000). The toast says how many joined and how many were in it already. The trigger is the child.
+ * "Add to list…": choose a static list, then add the contacts — given ids with `POST /lists/{id}/members` (in
+ * requests of at most 5000), or every contact a filter matches with one `POST /lists/{id}/members/matching` (the
+ * table's "select all N matching"). The toast says how many joined and how many were in it already. The trigger is
+ * the child.
  */
-export function AddToListDialog(props: { contactIds: readonly string[]; onDone?: () => void; children: ReactNode }) {
+export function AddToListDialog(props: {
+  contactIds?: readonly string[];
+  /** Every contact this filter matches (`count` of them when it was counted), instead of `contactIds`. */
+  matching?: { filter: TContactFilter; count: number };
+  onDone?: () => void;
+  children: ReactNode;
+}) {
   const t = useTranslations("contacts.addToList");
   const tc = useTranslations("common");
   const { org } = useSession();
@@ -38,21 +48,31 @@ export function AddToListDialog(props: { contactIds: readonly string[]; onDone?:
   const [listId, setListId] = useState("");
   const items = lists.data?.items ?? [];
   const chosen = items.find((l) => l.id === listId) ?? items[0];
-  const ids = props.contactIds;
+  const target: BulkTarget = props.matching
+    ? { kind: "matching", filter: props.matching.filter }
+    : { kind: "ids", ids: props.contactIds ?? [] };
+  const count = props.matching ? props.matching.count : new Set(props.contactIds ?? []).size;
 
   const add = useMutation({
     mutationFn: async (list: { id: string; name: string }) => {
+      const path = `/orgs/${org.id}/lists/${list.id}/members`;
+      if (target.kind === "matching") {
+        const r = await api<TListMembersMatchingResult>(`${path}/matching`, {
+          method: "POST",
+          body: { filter: target.filter },
+        });
+        return { counts: addedCounts(target, r), list };
+      }
       let changed = 0;
-      for (const body of memberBodies(ids)) {
-        const r = await api<{ changed: number }>(`/orgs/${org.id}/lists/${list.id}/members`, { method: "POST", body });
+      for (const body of memberBodies(target.ids)) {
+        const r = await api<{ changed: number }>(path, { method: "POST", body });
         changed += r.changed;
       }
-      return { changed, list };
+      return { counts: addedCounts(target, { changed }), list };
     },
-    onSuccess: ({ changed, list }) => {
-      const already = new Set(ids).size - changed;
-      toast.success(t("added", { count: changed, list: list.name }), {
-        description: already > 0 ? t("already", { count: already }) : undefined,
+    onSuccess: ({ counts, list }) => {
+      toast.success(t("added", { count: counts.added, list: list.name }), {
+        description: counts.already > 0 ? t("already", { count: counts.already }) : undefined,
       });
       void qc.invalidateQueries({ queryKey: audienceKeys.lists(org.id) });
       void qc.invalidateQueries({ queryKey: audienceKeys.contacts(org.id) });
@@ -73,7 +93,7 @@ export function AddToListDialog(props: { contactIds: readonly string[]; onDone?:
       <DialogContent closeLabel={tc("close")}>
         <form onSubmit={submit} className="grid gap-4">
           <DialogHeader>
-            <DialogTitle>{t("title", { count: ids.length })}</DialogTitle>
+            <DialogTitle>{t("title", { count })}</DialogTitle>
             <DialogDescription>{t("hint")}</DialogDescription>
           </DialogHeader>
           {lists.isSuccess && items.length === 0 ? (
@@ -102,7 +122,7 @@ export function AddToListDialog(props: { contactIds: readonly string[]; onDone?:
             </div>
           )}
           <DialogFooter>
-            <Button type="submit" disabled={!chosen || add.isPending || ids.length === 0}>
+            <Button type="submit" disabled={!chosen || add.isPending || count === 0}>
               {add.isPending ? t("adding") : t("add")}
             </Button>
           </DialogFooter>

@@ -1,7 +1,7 @@
 "use client";
 
 import type { TContact } from "@mirage/contracts/contacts";
-import { ContactIcon, ListIcon, ListPlusIcon, SearchIcon, UploadIcon, XIcon } from "lucide-react";
+import { ContactIcon, ListIcon, ListPlusIcon, SearchIcon, UploadIcon } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
@@ -14,9 +14,10 @@ import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useRelativeTime } from "@/lib/use-relative-time";
-import { AddToListDialog } from "./add-to-list-dialog";
+import { matchingFilter, offerAllMatching, sameFilter } from "./contact-bulk";
 import { keepVisible, pageSelection, toggleAll, toggleOne } from "./contact-edits";
-import { type ContactFilters, useContactPages, useLists, useSegments } from "./queries";
+import { ContactsBulkBar } from "./contacts-bulk-bar";
+import { type ContactFilters, useContactCount, useContactPages, useLists, useSegments } from "./queries";
 import { useAudienceWriter } from "./ui-bits";
 import { useDebounced } from "./use-debounced";
 
@@ -44,8 +45,26 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
   const [picked, setPicked] = useState<ReadonlySet<string>>(() => new Set());
   const rowIds = useMemo(() => rows.map((c) => c.id), [rows]);
   const selected = useMemo(() => keepVisible(picked, rowIds), [picked, rowIds]);
-  const onToggle = useCallback((id: string) => setPicked((s) => toggleOne(s, id)), []);
-  const clearSelection = useCallback(() => setPicked(new Set()), []);
+  // "Select all N matching": the filter it was chosen for; a different filter is a different set, so it lapses.
+  const [allFor, setAllFor] = useState<ContactFilters | null>(null);
+  const allMatching = allFor !== null && sameFilter(allFor, filters);
+  const page = allMatching ? "all" : pageSelection(selected, rowIds);
+  const offer = writer && offerAllMatching(page, hasNextPage, allMatching);
+  const total = useContactCount(filters, offer || allMatching).data?.count;
+  const onToggle = useCallback(
+    (id: string) => {
+      // Unticking one row of "all matching" leaves the rows on screen but that one, as Gmail does.
+      if (allMatching) {
+        setAllFor(null);
+        setPicked(new Set(rowIds.filter((r) => r !== id)));
+      } else setPicked((s) => toggleOne(s, id));
+    },
+    [allMatching, rowIds],
+  );
+  const clearSelection = useCallback(() => {
+    setPicked(new Set());
+    setAllFor(null);
+  }, []);
   const onlyList = rest.listId !== undefined && Object.entries(filters).every(([k, v]) => k === "listId" || !v);
   const listName = lists.data?.items.find((l) => l.id === rest.listId)?.name;
 
@@ -179,27 +198,16 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
         )
       ) : (
         <>
-          {writer && selected.size > 0 && (
-            <div
-              role="toolbar"
-              aria-label={t("bulk.label")}
-              className="flex flex-wrap items-center gap-2 rounded-md border bg-muted/50 px-3 py-2 text-sm"
-              data-testid="contacts-bulk"
-            >
-              <span className="mr-auto font-medium" aria-live="polite">
-                {t("bulk.selected", { count: selected.size })}
-              </span>
-              <AddToListDialog contactIds={[...selected]} onDone={clearSelection}>
-                <Button size="sm" data-testid="bulk-add-to-list">
-                  <ListPlusIcon aria-hidden />
-                  {t("addToList.open")}
-                </Button>
-              </AddToListDialog>
-              <Button size="sm" variant="ghost" onClick={clearSelection}>
-                <XIcon aria-hidden />
-                {t("bulk.clear")}
-              </Button>
-            </div>
+          {writer && (selected.size > 0 || allMatching) && (
+            <ContactsBulkBar
+              selectedIds={[...selected]}
+              allMatching={allMatching}
+              offer={offer}
+              filter={matchingFilter(filters)}
+              total={total}
+              onSelectAllMatching={() => setAllFor(filters)}
+              onClear={clearSelection}
+            />
           )}
           <Table aria-label={t("title")} aria-busy={pages.isFetching} data-testid="contacts-table">
             <TableHeader>
@@ -207,8 +215,8 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
                 {writer && (
                   <TableHead className="w-8">
                     <SelectAll
-                      state={pageSelection(selected, rowIds)}
-                      onChange={() => setPicked(toggleAll(selected, rowIds))}
+                      state={page}
+                      onChange={() => (allMatching ? clearSelection() : setPicked(toggleAll(selected, rowIds)))}
                     />
                   </TableHead>
                 )}
@@ -226,7 +234,7 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
                   key={c.id}
                   contact={c}
                   selectable={writer}
-                  selected={selected.has(c.id)}
+                  selected={allMatching || selected.has(c.id)}
                   onToggle={onToggle}
                 />
               ))}

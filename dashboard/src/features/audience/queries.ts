@@ -56,6 +56,16 @@ export function useContactPages(filters: ContactFilters) {
   });
 }
 
+/** How many contacts a filter matches (`GET /contacts/count`), asked only when `enabled` (it scans the filter). */
+export function useContactCount(filters: ContactFilters, enabled: boolean) {
+  const { org } = useSession();
+  return useQuery({
+    queryKey: [...audienceKeys.contacts(org.id), "count", filters],
+    enabled,
+    queryFn: () => api<{ count: number }>(`/orgs/${org.id}/contacts/count?${filterQuery(filters)}`),
+  });
+}
+
 export function useContact(id: string) {
   const { org } = useSession();
   return useQuery({
