@@ -9,9 +9,26 @@ export const ZConsentState = z.enum(["unknown", "opted_in", "opted_out"]);
 export type TConsentState = z.infer<typeof ZConsentState>;
 
 const ZTag = z.string().trim().min(1).max(64);
+/**
+ * A custom field key a template can read as `{{key}}`: the characters of a template variable (packages/templates,
+ * parse.ts) and no space at either end (a template trims the name, so " cidade" could never be read).
+ */
+export const CUSTOM_FIELD_KEY = /^(?! )[\p{L}\p{N}_.\- ]{1,64}(?<! )$/u;
+export const CUSTOM_FIELD_KEY_RULE =
+  "a custom field key is 1–64 letters, digits, spaces, _ . or - (what a template's {{variable}} can name), " +
+  "not starting or ending with a space";
+export const ZCustomFieldKey = z.string().regex(CUSTOM_FIELD_KEY, CUSTOM_FIELD_KEY_RULE);
+
 const ZCustomFields = z
   .record(z.string().min(1).max(64), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
-  .refine((o) => Object.keys(o).length <= 100, "at most 100 custom fields");
+  .refine((o) => Object.keys(o).length <= 100, "at most 100 custom fields")
+  .superRefine((o, ctx) => {
+    // Only keys given a value: `null` may still remove a key stored before this rule (an import's or an API's).
+    for (const [k, v] of Object.entries(o)) {
+      if (v !== null && !CUSTOM_FIELD_KEY.test(k))
+        ctx.addIssue({ code: "custom", path: [k], message: CUSTOM_FIELD_KEY_RULE });
+    }
+  });
 const ZWrittenPhone = z.string().trim().min(1).max(64);
 
 export const ZContactParams = z.strictObject({ orgId: ZUuid, contactId: ZUuid });

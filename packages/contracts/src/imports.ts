@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZUuid } from "./common.ts";
+import { ZCustomFieldKey } from "./contacts.ts";
 
 const ZTimestamp = z.iso.datetime({ offset: true });
 
@@ -20,7 +21,7 @@ export const ZImportMapping = z
     tags: z.string().min(1).max(200).optional(),
     ignore: z.array(z.string().max(200)).max(200).optional(),
     /** Header → custom field key, to rename. */
-    fields: z.record(z.string().max(200), z.string().min(1).max(64)).optional(),
+    fields: z.record(z.string().max(200), ZCustomFieldKey).optional(),
   })
   .meta({ id: "ImportMapping", example: { phone: ["Celular", "Telefone"], name: ["Nome"], ignore: ["Observações"] } });
 export type TImportMapping = z.infer<typeof ZImportMapping>;
