@@ -18,6 +18,8 @@ import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { AddToListDialog } from "./add-to-list-dialog";
 import { ConsentDialog, ContactEditDialog } from "./contact-edit-dialogs";
+import { fieldText } from "./custom-field-edits";
+import { CustomFieldsDialog } from "./custom-fields-dialog";
 import { audienceKeys, useConsentHistory, useContact, useContactActivity } from "./queries";
 import { saveBlob, useAudienceWriter } from "./ui-bits";
 
@@ -143,8 +145,16 @@ export function ContactDetail({ id }: { id: string }) {
           </CardContent>
         </Card>
         <Card>
-          <CardHeader>
+          <CardHeader className="flex flex-row items-center justify-between gap-2">
             <CardTitle>{t("customFields")}</CardTitle>
+            {writer && (
+              <CustomFieldsDialog contact={c}>
+                <Button variant="outline" size="sm" data-testid="edit-custom-fields">
+                  <PencilIcon aria-hidden />
+                  {t("fields.open")}
+                </Button>
+              </CustomFieldsDialog>
+            )}
           </CardHeader>
           <CardContent>
             {fields.length === 0 ? (
@@ -152,7 +162,7 @@ export function ContactDetail({ id }: { id: string }) {
             ) : (
               <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm" data-testid="custom-fields">
                 {fields.map(([k, v]) => (
-                  <Field key={k} label={k} value={String(v ?? "")} />
+                  <Field key={k} label={k} value={fieldText(v)} />
                 ))}
               </dl>
             )}

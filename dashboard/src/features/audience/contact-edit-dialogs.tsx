@@ -24,7 +24,7 @@ import { consentBody, contactForm, contactPatch } from "./contact-edits";
 import { audienceKeys } from "./queries";
 
 /** Re-reads the contact (its page, consent history) and the contacts table after a write. */
-function useContactWritten(id: string) {
+export function useContactWritten(id: string) {
   const { org } = useSession();
   const qc = useQueryClient();
   return () => {
