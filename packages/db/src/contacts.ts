@@ -243,10 +243,15 @@ export async function addToList(db: Db, orgId: string, listId: string, contactId
   return r.count;
 }
 
-/** How many contacts a query matches (the contacts table's "select all N matching"). */
+/**
+ * How many contacts a query matches (the contacts table's "select all N matching"). A search resolves by index first,
+ * as listContacts does: under RLS the LIKE of the scan cannot use the indexes.
+ */
 export async function countContacts(db: Db, input: Omit<ContactQuery, "limit" | "after">): Promise<number> {
+  const matched = input.q ? await searchContactIds(db, input.orgId, input.q) : undefined;
   const [row] = await db<{ n: number }[]>`
-    select count(*)::int as n from public.contacts c where c.org_id = ${input.orgId} ${queryPredicate(db, input)}`;
+    select count(*)::int as n from public.contacts c
+    where c.org_id = ${input.orgId} ${queryPredicate(db, input, matched)}`;
   return row?.n ?? 0;
 }
 
