@@ -51,16 +51,18 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
   const page = allMatching ? "all" : pageSelection(selected, rowIds);
   const offer = writer && offerAllMatching(page, hasNextPage, allMatching);
   const total = useContactCount(filters, offer || allMatching).data?.count;
-  const onToggle = useCallback(
-    (id: string) => {
-      // Unticking one row of "all matching" leaves the rows on screen but that one, as Gmail does.
-      if (allMatching) {
-        setAllFor(null);
-        setPicked(new Set(rowIds.filter((r) => r !== id)));
-      } else setPicked((s) => toggleOne(s, id));
-    },
-    [allMatching, rowIds],
-  );
+  // Read through a ref so the memoized rows keep one onToggle while pages load (thousands of rows re-rendered).
+  const current = useRef({ allMatching, rowIds });
+  useEffect(() => {
+    current.current = { allMatching, rowIds };
+  }, [allMatching, rowIds]);
+  const onToggle = useCallback((id: string) => {
+    // Unticking one row of "all matching" leaves the rows on screen but that one, as Gmail does.
+    if (current.current.allMatching) {
+      setAllFor(null);
+      setPicked(new Set(current.current.rowIds.filter((r) => r !== id)));
+    } else setPicked((s) => toggleOne(s, id));
+  }, []);
   const clearSelection = useCallback(() => {
     setPicked(new Set());
     setAllFor(null);
