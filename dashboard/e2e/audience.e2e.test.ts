@@ -2,7 +2,8 @@
  * The marketer's audience pages in headless Chromium against the whole stack: a CSV in the Brazilian Excel form
  * (Windows-1252 with accents, `;`, CRLF, bad lines) imported through the wizard (detection and preview shown,
  * rejected lines with their numbers, contacts in the table), a segment whose live count matches the API, the
- * blacklist with each entry's source, LGPD erasure from the contact page, a viewer without write buttons, axe-core
+ * blacklist with each entry's source, LGPD erasure from the contact page, "select all N matching" added to a list,
+ * a contact's custom fields edited, a viewer without write buttons, axe-core
  * on every page and screenshots of every page in both locales (dashboard/e2e-artifacts/, gitignored).
  */
 import { existsSync, mkdirSync } from "node:fs";
@@ -210,6 +211,58 @@ describe("audience", () => {
     const [left] = await stack.t.admin<{ n: number }[]>`
       select count(*)::int as n from public.contacts where org_id = ${stack.org.orgId} and phone_e164 = '+5521998761004'`;
     expect(left?.n).toBe(0);
+    await page.context().close();
+  });
+
+  it("a marketer selects all 60 contacts matching a tag (more than a page) and adds them to a list in one go", async () => {
+    const o = stack.org.orgId;
+    await stack.t.admin`
+      insert into public.contacts (org_id, phone_e164, name, tags)
+      select ${o}, '+55119830' || lpad(i::text, 5, '0'), 'Bulk ' || i, '{bulk}' from generate_series(1, 60) i`;
+    const [list] = await stack.t.admin<{ id: string }[]>`
+      insert into public.contact_lists (org_id, name) values (${o}, 'Bulk list') returning id`;
+    const page = await signedIn("marketer");
+    await rows(page).first().waitFor({ timeout: 30_000 });
+    await page.getByPlaceholder("Tag").fill("bulk");
+    await expect.poll(() => rows(page).first().getAttribute("data-phone"), { timeout: 30_000 }).toMatch(/^\+5511983/);
+    await page.getByTestId("contacts-select-all").check();
+    const offer = page.getByTestId("select-all-matching");
+    await offer.waitFor({ timeout: 30_000 });
+    expect(await offer.textContent()).toBe("Select all 60 matching contacts");
+    await offer.click();
+    expect(await page.getByTestId("contacts-bulk").textContent()).toContain("All 60 matching contacts are selected");
+    await page.getByTestId("bulk-add-to-list").click();
+    const dialog = page.getByRole("dialog");
+    expect(await dialog.getByRole("heading").textContent()).toBe("Add 60 contacts to a list");
+    await dialog.getByTestId("add-to-list-select").selectOption({ label: "Bulk list" });
+    await dialog.getByRole("button", { name: "Add" }).click();
+    await page.getByText("60 contacts added to Bulk list").waitFor({ timeout: 30_000 });
+    const [members] = await stack.t.admin<{ n: number }[]>`
+      select count(*)::int as n from public.contact_list_members where list_id = ${list?.id ?? ""}`;
+    expect(members?.n).toBe(60);
+    await page.context().close();
+    await stack.t.admin`delete from public.contacts where org_id = ${o} and '{bulk}' <@ tags`;
+  });
+
+  it("a marketer edits a contact's custom fields: a key no template could read is refused before sending", async () => {
+    const page = await signedIn("marketer");
+    const row = page.locator('[data-testid="contact-row"][data-phone="+5531991231003"]');
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator("a").click();
+    await page.getByTestId("edit-custom-fields").click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByTestId("custom-field-add").click();
+    await dialog.getByTestId("custom-field-key").last().fill("{{cupom}}");
+    await dialog.getByTestId("custom-field-value").last().fill("10OFF");
+    await dialog.getByRole("alert").waitFor();
+    expect(await dialog.getByRole("button", { name: "Save" }).isDisabled()).toBe(true);
+    await dialog.getByTestId("custom-field-key").last().fill("cupom");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Custom fields saved").waitFor({ timeout: 30_000 });
+    await page.getByTestId("custom-fields").getByText("10OFF").waitFor();
+    const [c] = await stack.t.admin<{ cf: Record<string, unknown> }[]>`
+      select custom_fields as cf from public.contacts where phone_e164 = '+5531991231003'`;
+    expect(c?.cf).toMatchObject({ cupom: "10OFF", cidade: "Belo Horizonte" });
     await page.context().close();
   });
 });
