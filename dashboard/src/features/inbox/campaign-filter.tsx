@@ -1,23 +1,15 @@
 "use client";
 
-import type { TCampaign } from "@mirage/contracts/campaigns";
-import { useQuery } from "@tanstack/react-query";
 import { MegaphoneIcon, XIcon } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
-import { useSession } from "@/features/shell/session-context";
-import { api } from "@/lib/api";
+import { useCampaign } from "./queries";
 
 /** The list shows only the replies to one campaign: says which (linking to it), and clears with ✕. */
 export function CampaignFilter({ id, onClear }: { id: string; onClear: () => void }) {
   const t = useTranslations("inbox");
-  const { org } = useSession();
-  const campaign = useQuery({
-    queryKey: ["campaign", org.id, id],
-    queryFn: () => api<TCampaign>(`/orgs/${org.id}/campaigns/${id}`),
-    staleTime: 5 * 60_000,
-  });
+  const campaign = useCampaign(id);
   return (
     <div
       className="flex items-center gap-1.5 rounded-md border bg-muted/50 py-0.5 pr-0.5 pl-2 text-sm"

@@ -1,5 +1,6 @@
 "use client";
 
+import type { TCampaign } from "@mirage/contracts/campaigns";
 import type { TConversation, TConversationItem } from "@mirage/contracts/conversations";
 import type { TOutboundMessage } from "@mirage/contracts/messages";
 import type { TMember } from "@mirage/contracts/organizations";
@@ -35,6 +36,16 @@ export function useConversations(filters: InboxFilters) {
       return api<Page<TConversation>>(`/orgs/${org.id}/conversations?${qs}`);
     },
     getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+/** A campaign a reply answers (its name for links and filters), cached for a while: names rarely change. */
+export function useCampaign(id: string) {
+  const { org } = useSession();
+  return useQuery({
+    queryKey: ["campaign", org.id, id],
+    queryFn: () => api<TCampaign>(`/orgs/${org.id}/campaigns/${id}`),
+    staleTime: 5 * 60_000,
   });
 }
 

@@ -1,8 +1,6 @@
 "use client";
 
-import type { TCampaign } from "@mirage/contracts/campaigns";
 import type { TConversationItem } from "@mirage/contracts/conversations";
-import { useQuery } from "@tanstack/react-query";
 import {
   AlertCircleIcon,
   BanIcon,
@@ -22,11 +20,10 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
-import { api } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { cn } from "@/lib/utils";
-import { useConversationActions, useMembers, useTimeline } from "./queries";
+import { useCampaign, useConversationActions, useMembers, useTimeline } from "./queries";
 import { type Quote, QuoteBlock, quoteOf } from "./quote";
 
 /**
@@ -214,12 +211,7 @@ function DeliveryState({ item }: { item: TConversationItem }) {
 
 function CampaignLink({ id }: { id: string }) {
   const t = useTranslations("inbox");
-  const { org } = useSession();
-  const campaign = useQuery({
-    queryKey: ["campaign", org.id, id],
-    queryFn: () => api<TCampaign>(`/orgs/${org.id}/campaigns/${id}`),
-    staleTime: 5 * 60_000,
-  });
+  const campaign = useCampaign(id);
   return (
     <Link
       href={`/campaigns/${id}`}
