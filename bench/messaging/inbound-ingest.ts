@@ -169,6 +169,7 @@ async function round(migrationsDir?: string): Promise<Result> {
         fromPhoneJid: lidOnly ? null : `55119${70_000_000 + sender}@s.whatsapp.net`,
         fromLid: lidOnly ? `${10_000_000_000 + sender}@lid` : null,
         pushName: `Pessoa ${sender}`,
+        messageType: "text",
         text: texts[n % 97 === 0 ? 4 : n % 4] as string,
         at: new Date(),
         quoted:

@@ -2,7 +2,7 @@
  * Messaging end to end: the real orchestrator (send API, conversations, realtime) over Postgres and Redis, a real
  * worker process hosting real Baileys sockets, and wa-sim's contacts — whose record of what they received is what
  * the assertions read. At most once (idempotency keys, SIGKILL mid-send), inbound stored once across replays,
- * opt-outs, LID-only senders, Brazil's ninth digit, quoted replies both ways.
+ * opt-outs, LID-only senders, Brazil's ninth digit. Quoted replies and media: inbound-content.e2e.test.ts.
  */
 import { type E2eStack, pairByQr, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
 import type { OrgFixture } from "@mirage/testing/fixtures";
@@ -323,57 +323,6 @@ describe("conversations", () => {
     expect(
       (await api({ url }, "get", `/api/v1/orgs/${b.orgId}/conversations/${conv.id}`, { token: outsider })).status,
     ).toBe(404);
-  });
-});
-
-describe("quoted replies", () => {
-  it("a reply keeps what it quotes, either way: linked to the quoted message, in the timeline, webhook and inbox", async () => {
-    const contact = sim.contact("5511977670001", { name: "Eva" });
-    const offer = await send({ to: "+5511977670001", text: "Temos duas ofertas: A e B" });
-    const offerSent = await waitState(offer.body.id, ["delivered", "read"]);
-    const later = await send({ to: "+5511977670001", text: "Qual prefere?" });
-    await waitState(later.body.id, ["delivered", "read"]);
-    // The contact answers the first message, quoting it: linked to that one, not to the latest sent.
-    const answer = await contact.sendText(ACCOUNT, "A, por favor", { quote: offerSent.waMessageId });
-    const row = await inboundRow(answer);
-    expect(row).toMatchObject({
-      reply_to_wa_id: offerSent.waMessageId,
-      reply_to_from_me: true,
-      reply_to_text: "Temos duas ofertas: A e B",
-    });
-    expect(Number(row.in_reply_to_id)).toBe(offer.body.id);
-    const [hook] = await t.admin<{ payload: Json }[]>`
-      select payload from public.webhook_deliveries
-      where event_type = 'message:inbound' and payload->>'waMessageId' = ${answer}`;
-    const offerQuote = { waMessageId: offerSent.waMessageId, fromMe: true, text: "Temos duas ofertas: A e B" };
-    expect(hook?.payload.replyTo).toEqual(offerQuote);
-    // Quoting their own earlier message: not the instance's, so linked to the latest sent as before.
-    const first = await contact.sendText(ACCOUNT, "e o frete?");
-    const again = await contact.sendText(ACCOUNT, "alguém?", { quote: first });
-    const own = await inboundRow(again);
-    expect(own).toMatchObject({ reply_to_wa_id: first, reply_to_from_me: false, reply_to_text: "e o frete?" });
-    expect(Number(own.in_reply_to_id)).toBe(later.body.id);
-
-    // The operator answers from the inbox quoting the contact's message: the contact's phone shows the quote.
-    const conv = await conversationOf({ phone: "+5511977670001" });
-    const path = `${convs(a)}/${conv.id}`;
-    const replyWith = (body: Json) => api({ url }, "post", `${path}/messages`, { token: operator, body });
-    expect((await replyWith({ text: "x", replyTo: "NO-SUCH-ID" })).status).toBe(422);
-    const reply = await replyWith({ text: "Anotado, oferta A!", replyTo: answer });
-    expect(reply.status).toBe(202);
-    await waitState(reply.body.id, ["delivered", "read"]);
-    const got = contact.messages(ACCOUNT).find((m) => m.text === "Anotado, oferta A!");
-    expect(got?.quoted).toEqual({ id: answer, participant: `${contact.phone}@s.whatsapp.net`, text: "A, por favor" });
-
-    const timeline = await api({ url }, "get", `${path}/messages?notes=false`, { token: viewer });
-    const byText = new Map((timeline.body.items as Json[]).map((i) => [i.text, i]));
-    expect(byText.get("A, por favor")?.replyTo).toEqual(offerQuote);
-    expect(byText.get("Anotado, oferta A!")?.replyTo).toEqual({
-      waMessageId: answer,
-      fromMe: false,
-      text: "A, por favor",
-    });
-    expect(byText.get("Qual prefere?")?.replyTo).toBeNull();
   });
 });
 

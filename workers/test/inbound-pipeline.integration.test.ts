@@ -50,6 +50,7 @@ const message = (prefix: string, n: number, s: number, i: number): InboundMessag
     pushName: `Pessoa ${s}`,
     text: `mensagem ${n}`,
     at: new Date(Date.UTC(2026, 11, 1, 10, 0, 0, n)),
+    messageType: "text",
     quoted: null,
     replay: false,
   };

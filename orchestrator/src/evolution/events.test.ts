@@ -93,6 +93,26 @@ describe("Mirage events as Evolution webhook bodies", () => {
     expect(plain).not.toHaveProperty("contextInfo");
   });
 
+  it("media received → <kind>Message with its caption and messageType naming it (ptt for a voice note)", () => {
+    const media = (messageType: string, text: string) =>
+      toEvolutionDelivery(
+        work("message:inbound", {
+          instanceId: "i-1",
+          waMessageId: "M1",
+          fromPhone: "+5511999990001",
+          text,
+          messageType,
+        }),
+      )?.body.data;
+    expect(media("voice", "")).toMatchObject({ message: { audioMessage: { ptt: true } }, messageType: "audioMessage" });
+    expect(media("image", "a foto")).toMatchObject({
+      message: { imageMessage: { caption: "a foto" } },
+      messageType: "imageMessage",
+    });
+    expect(media("image", "")).toMatchObject({ message: { imageMessage: {} } });
+    expect(media("text", "oi")).toMatchObject({ message: { conversation: "oi" }, messageType: "conversation" });
+  });
+
   it("statuses → open/connecting/close; QR with its data URL", () => {
     const conn = (status: string) =>
       toEvolutionDelivery(work("instance:status", { instanceId: "i", status }))?.body.data;

@@ -42,19 +42,48 @@ export type EvolutionDelivery = { event: TEvolutionEvent; url: string; body: Rec
  */
 type EvolutionQuote = { waMessageId: string; fromMe: boolean; text: string };
 
+/** Media as Baileys (and so Evolution) names them in a message; what carries the caption. */
+const MEDIA: Record<string, { key: string; fields?: Record<string, unknown>; caption?: string }> = {
+  image: { key: "imageMessage", caption: "caption" },
+  video: { key: "videoMessage", caption: "caption" },
+  audio: { key: "audioMessage", fields: { ptt: false } },
+  voice: { key: "audioMessage", fields: { ptt: true } },
+  document: { key: "documentMessage", caption: "caption" },
+  sticker: { key: "stickerMessage" },
+  location: { key: "locationMessage", caption: "name" },
+  contact: { key: "contactMessage", caption: "displayName" },
+};
+
 /**
- * A text message record's content as Evolution shows it: `message.conversation`, or for a reply an extended text
- * carrying its `contextInfo` (as WhatsApp shapes it), which Evolution also lifts to the record's top level.
- * `chatJid`: the chat's JID, the author of a quote the instance did not write; the instance's own JID is not at hand
- * here, so its quotes name no participant.
+ * A message record's content as Evolution shows it: `message.conversation` for a text; for a reply an extended text
+ * carrying its `contextInfo` (as WhatsApp shapes it), which Evolution also lifts to the record's top level; for media
+ * received, `message.<kind>Message` with its caption (`ptt` marks a voice note) and `messageType` naming it — without
+ * the file's URL and keys, which Mirage does not keep. `chatJid`: the chat's JID, the author of a quote the instance
+ * did not write; the instance's own JID is not at hand here, so its quotes name no participant.
  */
-export function evolutionContent(text: string, quote: EvolutionQuote | null, chatJid: string | null) {
-  if (!quote) return { message: { conversation: text }, messageType: "conversation" };
-  const contextInfo = {
-    stanzaId: quote.waMessageId,
-    participant: quote.fromMe ? null : chatJid,
-    quotedMessage: { conversation: quote.text },
-  };
+export function evolutionContent(
+  text: string,
+  quote: EvolutionQuote | null,
+  chatJid: string | null,
+  messageType: string | null = "text",
+) {
+  const contextInfo = quote
+    ? {
+        stanzaId: quote.waMessageId,
+        participant: quote.fromMe ? null : chatJid,
+        quotedMessage: { conversation: quote.text },
+      }
+    : undefined;
+  const media = messageType ? MEDIA[messageType] : undefined;
+  if (media) {
+    const caption = media.caption && text ? { [media.caption]: text } : {};
+    return {
+      message: { [media.key]: { ...media.fields, ...caption, ...(contextInfo ? { contextInfo } : {}) } },
+      ...(contextInfo ? { contextInfo } : {}),
+      messageType: media.key,
+    };
+  }
+  if (!contextInfo) return { message: { conversation: text }, messageType: "conversation" };
   return { message: { extendedTextMessage: { text, contextInfo } }, contextInfo, messageType: "extendedTextMessage" };
 }
 
@@ -89,7 +118,12 @@ export function toEvolutionDelivery(work: {
         key: { remoteJid, fromMe: false, id: p.waMessageId },
         pushName: p.pushName ?? null,
         status: "DELIVERY_ACK",
-        ...evolutionContent(String(p.text ?? ""), (p.replyTo as EvolutionQuote | null | undefined) ?? null, remoteJid),
+        ...evolutionContent(
+          String(p.text ?? ""),
+          (p.replyTo as EvolutionQuote | null | undefined) ?? null,
+          remoteJid,
+          typeof p.messageType === "string" ? p.messageType : "text",
+        ),
         messageTimestamp: Math.floor(sentAt / 1000),
         instanceId: p.instanceId,
         source: "unknown",

@@ -265,7 +265,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
           id: `${m.kind}-${m.id}`,
           key: { id: m.waMessageId ?? String(m.id), fromMe: m.kind === "outbound", remoteJid: jid },
           pushName: null,
-          ...evolutionContent(m.text ?? "", m.replyTo, jid),
+          ...evolutionContent(m.text ?? "", m.replyTo, jid, m.messageType),
           messageTimestamp: Math.floor(m.at.getTime() / 1000),
           status: m.kind === "outbound" ? (STATUS[m.state ?? ""] ?? "PENDING") : "DELIVERY_ACK",
         }));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { cursorPageOf, cursorPageQuery, ZTimestamp, ZUuid } from "./common.ts";
-import { ZConversationStatus, ZMessageState } from "./enums.ts";
+import { ZConversationStatus, ZInboundMessageType, ZMessageState } from "./enums.ts";
 import { ZQuotedMessage } from "./messages.ts";
 
 /** REST DTOs of the inbox: conversations, their messages and notes. */
@@ -91,7 +91,13 @@ export const ZConversationItem = z
     kind: z.enum(["inbound", "outbound", "note"]),
     id: z.number().int(),
     at: ZTimestamp,
+    /** The text; for media received, its caption (empty without one). */
     text: z.string().nullable(),
+    /**
+     * Inbound: `text`, or the kind of media received (a voice note, a photo…: recorded, not downloaded — the file is
+     * on the phone). Outbound: `text`. Notes: null.
+     */
+    messageType: ZInboundMessageType.nullable(),
     /** Outbound only: the delivery state. */
     state: ZMessageState.nullable(),
     waMessageId: z.string().nullable(),
@@ -130,6 +136,7 @@ export const ZConversationMessages = cursorPageOf(ZConversationItem).meta({
         id: 981,
         at: "2026-11-30T10:02:00.000Z",
         text: "Quero saber mais",
+        messageType: "text",
         state: null,
         waMessageId: "3A8F21C0D9E4B7A61234",
         optOut: false,

@@ -41,6 +41,23 @@ export type TMessageState = z.infer<typeof ZMessageState>;
 export const ZConversationStatus = z.enum(["open", "closed"]);
 export type TConversationStatus = z.infer<typeof ZConversationStatus>;
 
+/**
+ * What a received message is: a text, or the kind of media (recorded with its caption; the file is not downloaded).
+ * `voice` is a voice note (push-to-talk), `audio` an audio file.
+ */
+export const ZInboundMessageType = z.enum([
+  "text",
+  "image",
+  "video",
+  "audio",
+  "voice",
+  "document",
+  "sticker",
+  "location",
+  "contact",
+]);
+export type TInboundMessageType = z.infer<typeof ZInboundMessageType>;
+
 export const ZBlacklistSource = z.enum(["manual", "opt_out", "import", "api", "bounce"]);
 export type TBlacklistSource = z.infer<typeof ZBlacklistSource>;
 

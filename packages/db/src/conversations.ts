@@ -1,4 +1,4 @@
-import type { TConversationStatus, TMessageState } from "@mirage/contracts/enums";
+import type { TConversationStatus, TInboundMessageType, TMessageState } from "@mirage/contracts/enums";
 import type { Db } from "./client.ts";
 import type { QuotedMessage } from "./message-views.ts";
 
@@ -146,6 +146,8 @@ export type TimelineItem = {
   id: number;
   at: Date;
   text: string | null;
+  /** Inbound: text or the kind of media; outbound: text; notes: null. */
+  messageType: TInboundMessageType | null;
   state: TMessageState | null;
   waMessageId: string | null;
   optOut: boolean | null;
@@ -185,7 +187,8 @@ export async function listConversationTimeline(
         ? db`o.recipient_phone = ${c.peerPhone}`
         : db`o.recipient_lid = ${c.peerLid}`;
   return db<TimelineItem[]>`
-    (select 'inbound' as kind, i.id, i.received_at as at, i.body as text, null::public.message_state as state,
+    (select 'inbound' as kind, i.id, i.received_at as at, i.body as text, i.message_type as "messageType",
+        null::public.message_state as state,
         i.wa_message_id as "waMessageId", i.is_opt_out as "optOut", i.campaign_id as "campaignId",
         i.in_reply_to_id as "inReplyTo",
         case when i.reply_to_wa_id is not null then jsonb_build_object(
@@ -196,7 +199,7 @@ export async function listConversationTimeline(
       where i.conversation_id = ${c.id} ${cut(db`i.received_at`, 1, db`i.id`)}
       order by i.received_at desc, i.id desc limit ${input.limit})
     union all
-    (select 'outbound', o.id, o.created_at, o.body, o.state, o.wa_message_id, null, o.campaign_id, null,
+    (select 'outbound', o.id, o.created_at, o.body, 'text', o.state, o.wa_message_id, null, o.campaign_id, null,
         case when o.reply_to_wa_id is not null then jsonb_build_object(
           'waMessageId', o.reply_to_wa_id, 'fromMe', o.reply_to_from_me, 'text', o.reply_to_text) end,
         o.created_by, coalesce(o.error_code, o.skip_reason), o.error_message, 2
@@ -206,7 +209,7 @@ export async function listConversationTimeline(
     ${
       input.notes
         ? db`union all
-    (select 'note', n.id, n.created_at, n.body, null, null, null, null, null, null, n.author_id, null, null, 3
+    (select 'note', n.id, n.created_at, n.body, null, null, null, null, null, null, null, n.author_id, null, null, 3
       from public.conversation_notes n
       where n.conversation_id = ${c.id} ${cut(db`n.created_at`, 3, db`n.id`)}
       order by n.created_at desc, n.id desc limit ${input.limit})`

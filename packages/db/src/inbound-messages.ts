@@ -1,3 +1,4 @@
+import type { TInboundMessageType } from "@mirage/contracts/enums";
 import type { Db } from "./client.ts";
 import type { QuotedMessage } from "./message-views.ts";
 
@@ -13,6 +14,9 @@ export type InboundInput = {
   /** `<digits>@lid` when known. */
   fromLid: string | null;
   pushName: string | null;
+  /** `text`, or the kind of media it is (recorded without its file). */
+  messageType: TInboundMessageType;
+  /** The text, or a media message's caption (empty without one). */
   body: string;
   /** A reply: the message it quotes (its WhatsApp id, whether the instance wrote it, its text); else null. */
   replyTo: QuotedMessage | null;
@@ -53,6 +57,7 @@ export async function ingestInbound(db: Db, messages: InboundInput[]): Promise<I
     from_phone: m.fromPhone,
     from_lid: m.fromLid,
     push_name: m.pushName,
+    message_type: m.messageType,
     body: m.body,
     reply_to_wa_id: m.replyTo?.waMessageId ?? null,
     reply_to_from_me: m.replyTo?.fromMe ?? null,

@@ -95,6 +95,10 @@ describe("HTTP control API", () => {
     });
     expect(unknown).toMatchObject({ status: 404, json: { error: expect.stringContaining("NOPE") } });
     expect(sim.groundTruth.sentByContacts({ contact: "5511933330002" })).toHaveLength(2);
+    // Media needs no text (the caption); a text message does.
+    const voice = await call("POST", "/contacts/5511933330002/messages", { to: "5511944440009", media: "voice" });
+    expect(voice.status).toBe(201);
+    expect((await call("POST", "/contacts/5511933330002/messages", { to: "5511944440009" })).status).toBe(400);
   });
 
   it("rejects invalid input with 400 and unknown routes with 404", async () => {

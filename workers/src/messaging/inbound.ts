@@ -85,6 +85,7 @@ export function createInboundPipeline(deps: {
       fromPhone: phoneOf(m.fromPhoneJid),
       fromLid: m.fromLid,
       pushName: m.pushName,
+      messageType: m.messageType,
       body: m.text,
       replyTo: m.quoted ? { waMessageId: m.quoted.id, fromMe: m.quoted.fromMe, text: m.quoted.text } : null,
       receivedAt: m.at,

@@ -10,7 +10,7 @@ import {
 import { FencedError, type PostgresAuthState } from "./auth-state.ts";
 import type { HealthTracker } from "./health.ts";
 import type { SocketTuning } from "./host-options.ts";
-import { messageText, quotedOf } from "./inbound-quote.ts";
+import { inboundContent, quotedOf } from "./inbound-content.ts";
 import type { Account, MessageStatusUpdate, QuotedRef, SessionEvents } from "./session-types.ts";
 import type { WaTarget } from "./types.ts";
 import { createWaSocket, type WASocket } from "./wa-socket.ts";
@@ -144,10 +144,10 @@ export class Session {
       this.health.decryptError(Date.now());
       return;
     }
-    const text = messageText(msg.message);
+    const content = inboundContent(msg.message);
     const from = msg.key.remoteJid;
     // Groups and broadcasts are not conversations Mirage runs; only one-to-one chats reach the pipeline.
-    if (!from || text === undefined || !/@(s\.whatsapp\.net|lid)$/.test(from)) return;
+    if (!from || content === undefined || !/@(s\.whatsapp\.net|lid)$/.test(from)) return;
     const at = new Date(Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000)) * 1000);
     const alt = msg.key.remoteJidAlt ?? null;
     const fromIsLid = isLidUser(from) === true;
@@ -158,7 +158,8 @@ export class Session {
       fromPhoneJid: fromIsLid ? (alt ? jidNormalizedUser(alt) : null) : jidNormalizedUser(from),
       fromLid: fromIsLid ? jidNormalizedUser(from) : alt && isLidUser(alt) ? jidNormalizedUser(alt) : null,
       pushName: msg.pushName ?? null,
-      text,
+      messageType: content.messageType,
+      text: content.text,
       quoted: quotedOf(msg.message, this.user) ?? null,
       at,
       replay: type !== "notify",

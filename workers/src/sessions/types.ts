@@ -1,5 +1,5 @@
 /** The sessions port's types (re-exported by `index.ts`, which is what the rest of the worker imports). */
-import type { TInstanceStatus } from "@mirage/contracts/enums";
+import type { TInboundMessageType, TInstanceStatus } from "@mirage/contracts/enums";
 import type { TInstanceQr, TWorkerCommand, TWorkerCommandResult, TWorkerEvent } from "@mirage/contracts/worker-bus";
 import type { Database, Tx } from "@mirage/db";
 import type { Logger } from "@mirage/logger";
@@ -64,7 +64,7 @@ export type Receipt = {
   at: Date;
 };
 
-/** A text message someone sent to a hosted instance. */
+/** A message someone sent to a hosted instance: a text, or media (recorded, not downloaded). */
 export type InboundMessage = {
   instanceId: string;
   orgId: string;
@@ -76,6 +76,9 @@ export type InboundMessage = {
   /** The sender's LID when known. */
   fromLid: string | null;
   pushName: string | null;
+  /** `text`, or the media it is (a voice note, a photo…): Mirage records it without downloading it. */
+  messageType: TInboundMessageType;
+  /** The text; for media its caption (empty without one), a location's name, a shared contact's name. */
   text: string;
   /**
    * A reply: the message it quotes — its WhatsApp id, whether this instance wrote it (else the sender did), and its

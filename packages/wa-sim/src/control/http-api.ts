@@ -159,9 +159,10 @@ function routes(sim: Simulator): Route[] {
         if (request.quote && !contact.canQuote(request.to, request.quote)) {
           throw new HttpError(404, `no message ${request.quote} in this chat to quote`);
         }
-        const id = await contact.sendText(request.to, request.text, {
-          ...(request.quote ? { quote: request.quote } : {}),
-        });
+        const quote = request.quote ? { quote: request.quote } : {};
+        const id = request.media
+          ? await contact.sendMedia(request.to, request.media, { caption: request.text, ...quote })
+          : await contact.sendText(request.to, request.text, quote);
         return [201, { id }];
       },
     },

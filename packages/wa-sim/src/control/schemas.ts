@@ -27,12 +27,17 @@ export const ContactBehaviourPatch = z
   })
   .partial();
 
-export const ContactSendRequest = z.object({
-  to: PhoneParam,
-  text: z.string().min(1),
-  /** A reply: the WhatsApp id of the chat's message it quotes. */
-  quote: z.string().min(1).optional(),
-});
+export const ContactSendRequest = z
+  .object({
+    to: PhoneParam,
+    /** The text, or with `media` its caption. */
+    text: z.string().default(""),
+    /** A reply: the WhatsApp id of the chat's message it quotes. */
+    quote: z.string().min(1).optional(),
+    /** Media instead of a text, sent without a file (its kind and the caption arrive). */
+    media: z.enum(["image", "video", "audio", "voice", "document", "sticker", "location", "contact"]).optional(),
+  })
+  .refine((r) => r.media !== undefined || r.text.length > 0, { message: "text is required without media" });
 export const ContactTypingRequest = z.object({
   to: PhoneParam,
   state: z.enum(["composing", "paused", "recording"]).default("composing"),

@@ -58,7 +58,12 @@ export type InboundRecord = {
   addressing: ContactAddressing;
   /** A reply: the message it quotes (WhatsApp id), who wrote that one (JID) and its text. */
   quote?: QuotedByContact | undefined;
+  /** Media instead of a text (`text` is then its caption): sent without a file, as a placeholder of its kind. */
+  media?: ContactMedia | undefined;
 };
+
+/** The kinds of media a contact can send (a voice note is push-to-talk audio). */
+export type ContactMedia = "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contact";
 
 /** What a contact's reply quotes, as WhatsApp's `contextInfo` carries it. */
 export type QuotedByContact = { id: string; participant: string; text: string };

@@ -1,5 +1,5 @@
 import type { VirtualContact } from "../contacts/contact.ts";
-import type { AccountRegistry } from "./accounts.ts";
+import type { AccountRegistry, ContactMedia } from "./accounts.ts";
 import type { GroundTruth, ReceivedMessage, SentByContact } from "./ground-truth.ts";
 import type { Messaging } from "./messaging.ts";
 
@@ -40,6 +40,21 @@ export class ContactHandle {
       text,
       undefined,
       opts.quote,
+    );
+  }
+
+  /**
+   * Sends media to the account `phone` — a photo, a voice note… without a file (what arrives is its kind and
+   * `caption`), as `sendText` does otherwise (`opts.quote` a reply). Returns its id.
+   */
+  sendMedia(toAccount: string, media: ContactMedia, opts: { caption?: string; quote?: string } = {}): Promise<string> {
+    return this.deps.messaging.sendText(
+      this.contact,
+      this.deps.accounts.ensure(toAccount),
+      opts.caption ?? "",
+      undefined,
+      opts.quote,
+      media,
     );
   }
 

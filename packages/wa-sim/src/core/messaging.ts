@@ -6,6 +6,7 @@ import {
   type Account,
   type Companion,
   type ContactAddressing,
+  type ContactMedia,
   type InboundRecord,
   MAX_DELIVERED_HISTORY,
   MAX_PENDING_RECEIPTS,
@@ -139,11 +140,19 @@ export class Messaging {
     text: string,
     id = randomId(this.ctx.random),
     quoteId?: string,
+    media?: ContactMedia,
   ): Promise<string> {
     const quote = quoteId === undefined ? undefined : this.quotable(contact, account, quoteId);
     this.ctx.groundTruth.recordSent({ contact: contact.phone, account: account.phone, id, text, sentAt: new Date() });
     const addressing: ContactAddressing = contact.behaviour.hasLid ? contact.behaviour.addressing : "pn";
-    const record: InboundRecord = { contact: contact.phone, id, text, addressing, ...(quote ? { quote } : {}) };
+    const record: InboundRecord = {
+      contact: contact.phone,
+      id,
+      text,
+      addressing,
+      ...(quote ? { quote } : {}),
+      ...(media ? { media } : {}),
+    };
     const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
     if (live.length === 0) {
       account.pendingInbound.push(record);
@@ -244,18 +253,7 @@ export class Messaging {
     const byLid = record.addressing === "lid" || record.addressing === "lid-with-pn";
     const { type, body } = await contact.encrypt(
       { user: account.phone, device: companion.deviceId },
-      record.quote
-        ? {
-            extendedTextMessage: {
-              text: record.text,
-              contextInfo: {
-                stanzaId: record.quote.id,
-                participant: record.quote.participant,
-                quotedMessage: { conversation: record.quote.text },
-              },
-            },
-          }
-        : { conversation: record.text },
+      contentOf(record),
       () => {
         const [first] = companion.preKeys.entries();
         if (first) {
@@ -341,5 +339,47 @@ export class Messaging {
     if (!sent && stanza.tag === "receipt" && account.pendingReceipts.length < MAX_PENDING_RECEIPTS) {
       account.pendingReceipts.push(stanza);
     }
+  }
+}
+
+/**
+ * The message a contact's record becomes: a text (an extended one when it quotes), or media without a file — its
+ * kind, caption and, for a reply, the quote — as the phone would send it.
+ */
+function contentOf(record: InboundRecord): proto.IMessage {
+  const contextInfo = record.quote
+    ? {
+        stanzaId: record.quote.id,
+        participant: record.quote.participant,
+        quotedMessage: { conversation: record.quote.text },
+      }
+    : undefined;
+  const caption = record.text || undefined;
+  switch (record.media) {
+    case undefined:
+      return contextInfo ? { extendedTextMessage: { text: record.text, contextInfo } } : { conversation: record.text };
+    case "image":
+      return { imageMessage: { mimetype: "image/jpeg", caption, contextInfo } };
+    case "video":
+      return { videoMessage: { mimetype: "video/mp4", caption, contextInfo } };
+    case "audio":
+    case "voice":
+      return {
+        audioMessage: { mimetype: "audio/ogg; codecs=opus", ptt: record.media === "voice", seconds: 7, contextInfo },
+      };
+    case "document":
+      return { documentMessage: { mimetype: "application/pdf", fileName: "arquivo.pdf", caption, contextInfo } };
+    case "sticker":
+      return { stickerMessage: { mimetype: "image/webp", contextInfo } };
+    case "location":
+      return { locationMessage: { degreesLatitude: -23.55, degreesLongitude: -46.63, name: caption, contextInfo } };
+    case "contact":
+      return {
+        contactMessage: {
+          displayName: caption ?? "Contato",
+          vcard: "BEGIN:VCARD\nVERSION:3.0\nEND:VCARD",
+          contextInfo,
+        },
+      };
   }
 }

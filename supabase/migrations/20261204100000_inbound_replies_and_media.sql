@@ -8,10 +8,33 @@ alter table public.inbound_messages
   add constraint inbound_messages_reply_to_complete
     check ((reply_to_wa_id is null) = (reply_to_from_me is null) and (reply_to_wa_id is null) = (reply_to_text is null));
 
+-- Media messages (a voice note, a photo, a document…) are stored too, as what they are (`message_type`) with their
+-- caption as the body, not dropped: the inbox shows that something arrived (the file itself is not downloaded), and a
+-- voice note answering a campaign counts as a reply (stop-on-reply, the replied counts).
+update public.inbound_messages set message_type = 'text' where message_type is distinct from 'text';
+alter table public.inbound_messages
+  add constraint inbound_messages_message_type_check check (message_type in (
+    'text', 'image', 'video', 'audio', 'voice', 'document', 'sticker', 'location', 'contact'));
+
+-- A conversation's preview of a message: its text; for media an emoji of its kind (as WhatsApp's chat list shows
+-- it, the same in every language) and its caption.
+create or replace function private.inbound_preview(p_type text, p_body text) returns text
+language sql immutable set search_path = '' as $$
+  select left(case p_type
+      when 'text' then coalesce(p_body, '')
+      else concat_ws(' ', case p_type
+          when 'image' then '📷' when 'video' then '🎥' when 'audio' then '🎵' when 'voice' then '🎤'
+          when 'document' then '📄' when 'sticker' then '💟' when 'location' then '📍' when 'contact' then '👤'
+          else '📎' end,
+        nullif(p_body, ''))
+    end, 160)
+$$;
+
 alter type private.inbound_item
   add attribute reply_to_wa_id text,
   add attribute reply_to_from_me boolean,
-  add attribute reply_to_text text;
+  add attribute reply_to_text text,
+  add attribute message_type text;
 
 -- Service work: stores a batch of inbound texts once each (the WhatsApp id per instance dedupes reconnects and
 -- replays, within the batch too), resolves each sender to one contact and one conversation, links replies to the
@@ -24,12 +47,14 @@ alter type private.inbound_item
 -- everything that follows its insert (counts, opt-out, webhook), so each stored message is counted, pushed live
 -- and written to webhooks exactly once.
 --
+-- Media are stored as what they are (message_type) with their caption as the body; the preview names their kind.
 -- A reply that quotes a message the instance sent is linked to that message (and its campaign); any other message
 -- is linked to the latest message sent to the person, as before.
 --
 -- p_messages: [{ org_id, instance_id, wa_message_id, from_jid, from_phone, from_lid, push_name, body,
 --                received_at (the sender's timestamp, stored as wa_timestamp), opt_out_phrase,
---                reply_to_wa_id, reply_to_from_me, reply_to_text (what a reply quotes, else null) }]
+--                reply_to_wa_id, reply_to_from_me, reply_to_text (what a reply quotes, else null),
+--                message_type ('text' when absent, else the kind of media; body is then its caption) }]
 create or replace function private.ingest_inbound(p_messages jsonb)
 returns table (
   inbound_id bigint, wa_message_id text, org_id uuid, instance_id uuid, conversation_id uuid, contact_id uuid,
@@ -52,17 +77,18 @@ begin
   -- or a history replay delivered it again).
   select array_agg(row(m.ord, m.org_id, m.instance_id, m.wa_message_id, m.from_jid, m.from_phone, m.from_lid,
                        m.push_name, m.body, m.received_at, m.opt_out_phrase, null, null, null, null,
-                       m.reply_to_wa_id, m.reply_to_from_me, left(m.reply_to_text, 4096)
+                       m.reply_to_wa_id, m.reply_to_from_me, left(m.reply_to_text, 4096),
+                       coalesce(m.message_type, 'text')
                       )::private.inbound_item order by m.ord)
     into v_items
     from (select distinct on (x.instance_id, x.wa_message_id) x.*
             from rows from (jsonb_to_recordset(p_messages) as (
                    org_id uuid, instance_id uuid, wa_message_id text, from_jid text, from_phone text, from_lid text,
                    push_name text, body text, received_at timestamptz, opt_out_phrase text,
-                   reply_to_wa_id text, reply_to_from_me boolean, reply_to_text text))
+                   reply_to_wa_id text, reply_to_from_me boolean, reply_to_text text, message_type text))
                  with ordinality as x(org_id, instance_id, wa_message_id, from_jid, from_phone, from_lid, push_name,
                                       body, received_at, opt_out_phrase, reply_to_wa_id, reply_to_from_me,
-                                      reply_to_text, ord)
+                                      reply_to_text, message_type, ord)
            order by x.instance_id, x.wa_message_id, x.ord) m
    where not exists (select 1 from public.inbound_messages i
                       where i.instance_id = m.instance_id and i.wa_message_id = m.wa_message_id);
@@ -96,7 +122,7 @@ begin
                        case when i.from_phone is not null then coalesce(i.from_lid, cp.wa_lid) else i.from_lid end,
                        coalesce(cp.id, cl.id),
                        coalesce(i.from_phone, cl.phone_e164, i.from_lid),
-                       i.reply_to_wa_id, i.reply_to_from_me, i.reply_to_text
+                       i.reply_to_wa_id, i.reply_to_from_me, i.reply_to_text, i.message_type
                       )::private.inbound_item order by i.ord)
     into v_items
     from unnest(v_items) i
@@ -175,12 +201,12 @@ begin
     insert into public.inbound_messages as m (org_id, instance_id, wa_message_id, from_jid, from_phone, from_lid,
                                               push_name, body, wa_timestamp, is_opt_out, opt_out_phrase,
                                               conversation_id, contact_id, in_reply_to_id, campaign_id,
-                                              reply_to_wa_id, reply_to_from_me, reply_to_text)
+                                              reply_to_wa_id, reply_to_from_me, reply_to_text, message_type)
     select i.org_id, i.instance_id, i.wa_message_id, i.from_jid, coalesce(i.phone, g.phone), coalesce(i.lid, g.lid),
            i.push_name, i.body, i.received_at, i.opt_out_phrase is not null, i.opt_out_phrase,
            g.conversation_id, coalesce(i.contact_id, g.contact_id), coalesce(q.id, g.in_reply_to_id),
            case when q.id is not null then q.campaign_id else g.campaign_id end,
-           i.reply_to_wa_id, i.reply_to_from_me, i.reply_to_text
+           i.reply_to_wa_id, i.reply_to_from_me, i.reply_to_text, i.message_type
       from unnest(v_items) i
       join unnest(v_peers) g on g.instance_id = i.instance_id and g.peer_key = i.peer_key
       -- The message a reply quotes, when the instance sent it (its unique WhatsApp id per instance).
@@ -200,7 +226,7 @@ begin
       unread_count = c.unread_count + s.n,
       last_message_at = greatest(c.last_message_at, now()),
       last_message_direction = 'in',
-      last_message_preview = left(s.body, 160),
+      last_message_preview = s.preview,
       last_inbound_at = now(),
       status = 'open',
       peer_phone = coalesce(c.peer_phone, g.phone),
@@ -208,7 +234,8 @@ begin
       contact_id = coalesce(c.contact_id, g.contact_id),
       peer_name = coalesce(g.name, c.peer_name)
     from (select m.conversation_id, count(*)::integer as n,
-                 (array_agg(m.body order by m.wa_timestamp desc nulls last, m.id desc))[1] as body
+                 (array_agg(private.inbound_preview(m.message_type, m.body)
+                            order by m.wa_timestamp desc nulls last, m.id desc))[1] as preview
             from unnest(v_stored) m where m.conversation_id is not null group by m.conversation_id) s
     join lateral (select p.phone, p.lid, p.contact_id, p.name from unnest(v_peers) p
                    where p.conversation_id = s.conversation_id limit 1) g on true
@@ -235,7 +262,7 @@ begin
       'waMessageId', m.wa_message_id, 'fromPhone', m.from_phone, 'fromLid', m.from_lid, 'pushName', m.push_name,
       -- Integrations (chatbots, CRMs) act on the text itself; it is the sender's own message to this organization.
       'text', m.body, 'receivedAt', now(), 'sentAt', m.wa_timestamp, 'inReplyTo', m.in_reply_to_id,
-      'campaignId', m.campaign_id, 'optOut', m.is_opt_out,
+      'campaignId', m.campaign_id, 'optOut', m.is_opt_out, 'messageType', m.message_type,
       'replyTo', case when m.reply_to_wa_id is not null then jsonb_build_object(
         'waMessageId', m.reply_to_wa_id, 'fromMe', m.reply_to_from_me, 'text', m.reply_to_text) end)
     from unnest(v_stored) m

@@ -1,0 +1,75 @@
+import { jidNormalizedUser, normalizeMessageContent, type proto } from "@whiskeysockets/baileys";
+import type { Account, QuotedRef } from "./session-types.ts";
+import type { InboundMessage } from "./types.ts";
+
+/** Longest quoted text kept: the quote is context for the reply, not a copy of the original. */
+const QUOTE_MAX = 4_096;
+
+/** What kind of message arrived: a text, or media Mirage records without downloading it. */
+export type InboundMessageType = InboundMessage["messageType"];
+
+/**
+ * What an inbound message says: its type and its text — a text message's text, a media message's caption (empty
+ * without one), a location's name or address, a shared contact's name. Undefined for what is not a message to a
+ * person (reactions, edits, deletions, protocol and key-distribution messages, polls): those are not stored. Wrappers
+ * (disappearing, view-once, a document with a caption) are unwrapped first.
+ */
+export function inboundContent(
+  message: proto.IMessage | null | undefined,
+): { messageType: InboundMessageType; text: string } | undefined {
+  const m = normalizeMessageContent(message);
+  if (!m) return undefined;
+  const text = m.conversation ?? m.extendedTextMessage?.text;
+  if (typeof text === "string") return { messageType: "text", text };
+  if (m.imageMessage) return { messageType: "image", text: m.imageMessage.caption ?? "" };
+  if (m.videoMessage) return { messageType: "video", text: m.videoMessage.caption ?? "" };
+  if (m.audioMessage) return { messageType: m.audioMessage.ptt ? "voice" : "audio", text: "" };
+  if (m.documentMessage) return { messageType: "document", text: m.documentMessage.caption ?? "" };
+  if (m.stickerMessage) return { messageType: "sticker", text: "" };
+  const place = m.locationMessage ?? m.liveLocationMessage;
+  if (place) {
+    const named = "name" in place ? [place.name, place.address] : [];
+    return { messageType: "location", text: named.filter(Boolean).join(" — ") };
+  }
+  if (m.contactMessage) return { messageType: "contact", text: m.contactMessage.displayName ?? "" };
+  if (m.contactsArrayMessage) return { messageType: "contact", text: m.contactsArrayMessage.displayName ?? "" };
+  return undefined;
+}
+
+/** What a quoted message shows: its text, or a media caption; undefined when it has neither. */
+function shownText(message: proto.IMessage | null | undefined): string | undefined {
+  if (!message) return undefined;
+  return (
+    message.conversation ??
+    message.extendedTextMessage?.text ??
+    message.imageMessage?.caption ??
+    message.videoMessage?.caption ??
+    message.documentMessage?.caption ??
+    undefined
+  );
+}
+
+/**
+ * What an inbound reply quotes, from its `contextInfo` (WhatsApp's: `stanzaId` the quoted message's id,
+ * `participant` its author, `quotedMessage` a copy of it). `fromMe` when the author is `account` (by phone JID or
+ * LID). The quoted text is its text or caption (cut to 4,096 characters), empty for media without one. Undefined
+ * when the message quotes nothing.
+ */
+export function quotedOf(
+  message: proto.IMessage | null | undefined,
+  account: Account | undefined,
+): QuotedRef | undefined {
+  const m = normalizeMessageContent(message);
+  const context =
+    m?.extendedTextMessage?.contextInfo ??
+    m?.imageMessage?.contextInfo ??
+    m?.videoMessage?.contextInfo ??
+    m?.audioMessage?.contextInfo ??
+    m?.documentMessage?.contextInfo ??
+    m?.stickerMessage?.contextInfo;
+  const id = context?.stanzaId;
+  if (!id) return undefined;
+  const author = context.participant ? jidNormalizedUser(context.participant) : undefined;
+  const fromMe = author !== undefined && (author === account?.jid || author === account?.lid);
+  return { id, fromMe, text: (shownText(context.quotedMessage) ?? "").slice(0, QUOTE_MAX) };
+}
