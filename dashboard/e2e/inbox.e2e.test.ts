@@ -173,6 +173,15 @@ describe("inbox", () => {
       .waitFor({ timeout: 15_000 });
   });
 
+  it("a voice note shows as one in the conversation and in the list's preview", async () => {
+    const said = await control("POST", `/contacts/${CONTACT}/messages`, { to: ACCOUNT, media: "voice" });
+    expect(said.status, JSON.stringify(said.json)).toBe(201);
+    await page
+      .locator('[data-testid="item-inbound"] [data-testid="media"][data-media="voice"]')
+      .waitFor({ timeout: 30_000 });
+    await expect.poll(() => item(page).textContent(), { timeout: 15_000 }).toContain("🎤");
+  });
+
   it("notes, tags, assignment and closing round-trip through the API and survive a reload", async () => {
     await page.getByTestId("mode-note").click();
     await page.getByTestId("composer-text").fill("Cliente quer desconto; retornar amanhã");

@@ -7,11 +7,19 @@ import {
   CheckCheckIcon,
   CheckIcon,
   ClockIcon,
+  ContactIcon,
+  FileTextIcon,
   HelpCircleIcon,
+  ImageIcon,
+  MapPinIcon,
   MegaphoneIcon,
+  MicIcon,
+  MusicIcon,
   ReplyIcon,
+  StickerIcon,
   StickyNoteIcon,
   Trash2Icon,
+  VideoIcon,
 } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
@@ -134,7 +142,18 @@ function TimelineEntry({
       >
         {inbound && item.campaignId && <CampaignLink id={item.campaignId} />}
         {item.replyTo && <QuoteBlock quote={item.replyTo} peerName={peerName} />}
-        <p className="whitespace-pre-wrap break-words">{item.text}</p>
+        {item.messageType && item.messageType !== "text" && (
+          <p
+            className="flex items-center gap-1.5 text-muted-foreground"
+            title={t("mediaHint")}
+            data-testid="media"
+            data-media={item.messageType}
+          >
+            <MediaIcon type={item.messageType} />
+            <span>{t(`media.${item.messageType}`)}</span>
+          </p>
+        )}
+        {(item.text || item.messageType === "text") && <p className="whitespace-pre-wrap break-words">{item.text}</p>}
         <div className="flex flex-wrap items-center justify-end gap-1.5">
           {inbound && item.optOut && (
             <Badge variant="destructive" data-testid="opt-out-reply">
@@ -165,6 +184,22 @@ function TimelineEntry({
       )}
     </li>
   );
+}
+
+const MEDIA_ICONS = {
+  image: ImageIcon,
+  video: VideoIcon,
+  audio: MusicIcon,
+  voice: MicIcon,
+  document: FileTextIcon,
+  sticker: StickerIcon,
+  location: MapPinIcon,
+  contact: ContactIcon,
+} as const;
+
+function MediaIcon({ type }: { type: keyof typeof MEDIA_ICONS }) {
+  const Icon = MEDIA_ICONS[type];
+  return <Icon className="size-4 shrink-0" aria-hidden />;
 }
 
 type T = ReturnType<typeof useTranslations<"inbox">>;
