@@ -14,15 +14,18 @@ afterAll(async () => {
 });
 
 describe("the phone-free demo's answering contacts", () => {
-  it("are seed contacts given one scripted reply each, one of them an opt-out word", async () => {
+  it("are seed contacts given one scripted reply each, one of them an opt-out word and one a voice note", async () => {
     expect(await configureDemoContacts(control.url)).toEqual(DEMO_REPLIES.map((r) => r.phone));
     for (const r of DEMO_REPLIES) {
       expect(r.phone).toMatch(/^55119000000(0[1-9]|1\d|20)$/);
       const res = await fetch(`${control.url}/contacts/${r.phone}`);
-      const contact = (await res.json()) as { replies: { text: string; once?: boolean }[] };
-      expect(contact.replies).toEqual([expect.objectContaining({ text: r.text, once: true })]);
+      const contact = (await res.json()) as { replies: { text: string; media?: string; once?: boolean }[] };
+      expect(contact.replies).toEqual([
+        expect.objectContaining({ text: r.text, once: true, ...(r.media ? { media: r.media } : {}) }),
+      ]);
     }
     expect(DEMO_REPLIES.some((r) => r.text === "SAIR")).toBe(true);
+    expect(DEMO_REPLIES.some((r) => r.media === "voice")).toBe(true);
     // Idempotent: a restart of the stack sets the same again.
     await configureDemoContacts(control.url);
   });

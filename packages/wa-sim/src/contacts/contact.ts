@@ -1,13 +1,16 @@
 import { encodeWAMessage, generateSignalPubKey, proto, unpadRandomMax16 } from "@whiskeysockets/baileys";
 import { ProtocolAddress, SessionBuilder, SessionCipher, SessionRecord, type SignalStorage } from "libsignal";
-import type { ContactAddressing } from "../core/accounts.ts";
+import type { ContactAddressing, ContactMedia } from "../core/accounts.ts";
 import { deriveDigits, deriveSignalIdentity, type SignalIdentity, toLibsignalKeyPair } from "../crypto/keys.ts";
 
 /** A message the contact answers automatically, e.g. an opt-out word. */
 export type ScriptedReply = {
   /** Case-insensitive substring of the received text; omitted = any message. */
   match?: string;
+  /** The reply's text, or with `media` its caption (may be empty). */
   text: string;
+  /** Answer with media of this kind (no file: its kind and the caption arrive), e.g. a voice note. */
+  media?: ContactMedia;
   /** Wait before starting to type, in ms (default 200). */
   delayMs?: number;
   /** How long "typing…" shows before the reply is sent, in ms (default 300; 0 = no typing presence). */

@@ -7,13 +7,18 @@ export const ScanRequest = z.object({ qr: z.string().min(10) });
 export const PairingCodeRequest = z.object({ code: z.string().min(8).max(9) });
 export const FaultRequest = ScheduledFaultSchema;
 
-export const ScriptedReplySchema = z.object({
-  match: z.string().optional(),
-  text: z.string().min(1),
-  delayMs: z.number().int().nonnegative().optional(),
-  typingMs: z.number().int().nonnegative().optional(),
-  once: z.boolean().optional(),
-});
+const ContactMediaSchema = z.enum(["image", "video", "audio", "voice", "document", "sticker", "location", "contact"]);
+
+export const ScriptedReplySchema = z
+  .object({
+    match: z.string().optional(),
+    text: z.string().default(""),
+    media: ContactMediaSchema.optional(),
+    delayMs: z.number().int().nonnegative().optional(),
+    typingMs: z.number().int().nonnegative().optional(),
+    once: z.boolean().optional(),
+  })
+  .refine((r) => r.media !== undefined || r.text.length > 0, { message: "text is required without media" });
 
 export const ContactBehaviourPatch = z
   .object({
@@ -35,7 +40,7 @@ export const ContactSendRequest = z
     /** A reply: the WhatsApp id of the chat's message it quotes. */
     quote: z.string().min(1).optional(),
     /** Media instead of a text, sent without a file (its kind and the caption arrive). */
-    media: z.enum(["image", "video", "audio", "voice", "document", "sticker", "location", "contact"]).optional(),
+    media: ContactMediaSchema.optional(),
   })
   .refine((r) => r.media !== undefined || r.text.length > 0, { message: "text is required without media" });
 export const ContactTypingRequest = z.object({

@@ -121,7 +121,7 @@ export class Messaging {
         if (typingMs > 0) this.sendTyping(contact, account, "composing");
         this.ctx.timers.after(typingMs, () => {
           if (typingMs > 0) this.sendTyping(contact, account, "paused");
-          this.sendText(contact, account, reply.text).catch((err: unknown) =>
+          this.sendText(contact, account, reply.text, undefined, undefined, reply.media).catch((err: unknown) =>
             this.ctx.logger.warn({ err, contact: contact.phone }, "scripted reply failed"),
           );
         });
