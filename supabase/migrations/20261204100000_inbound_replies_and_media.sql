@@ -209,9 +209,11 @@ begin
            i.reply_to_wa_id, i.reply_to_from_me, i.reply_to_text, i.message_type
       from unnest(v_items) i
       join unnest(v_peers) g on g.instance_id = i.instance_id and g.peer_key = i.peer_key
-      -- The message a reply quotes, when the instance sent it (its unique WhatsApp id per instance).
+      -- The message a reply quotes, when the instance sent it (its unique WhatsApp id per instance) to this very
+      -- person: a quote naming another chat's message (a forged id) links nothing.
       left join public.outbound_messages q
         on i.reply_to_from_me and q.instance_id = i.instance_id and q.wa_message_id = i.reply_to_wa_id
+       and (q.recipient_phone = coalesce(i.phone, g.phone) or q.recipient_lid = coalesce(i.lid, g.lid))
      order by i.ord
     on conflict on constraint inbound_messages_instance_id_wa_message_id_key do nothing
     returning m

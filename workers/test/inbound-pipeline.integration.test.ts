@@ -181,4 +181,54 @@ describe("inbound pipeline", () => {
     expect(new Set(stored.map((a) => `${a.instanceId}/${a.waMessageId}`)).size).toBe(300);
     expect(await counts("B")).toEqual({ stored: 300, distinct: 300, hooks: 300, unread: before.unread + 300 });
   }, 60_000);
+
+  it("a reply is linked to the message it quotes when the instance sent it to that person, else to the latest sent", async () => {
+    const instanceId = instances[2] as string;
+    const person = "+5511960009001";
+    const other = "+5511960009002";
+    const out = async (wa: string, to: string, minutesAgo: number) => {
+      const [row] = await t.admin<{ id: string }[]>`
+        insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, source, state, wa_message_id,
+                                              created_at)
+        values (${orgId}, ${instanceId}, ${to}, ${`oferta ${wa}`}, 'api', 'delivered', ${wa},
+                now() - make_interval(mins => ${minutesAgo}))
+        returning id`;
+      return Number(row?.id);
+    };
+    const older = await out("OUT-OLD", person, 30);
+    const latest = await out("OUT-NEW", person, 10);
+    await out("OUT-OTHER", other, 5);
+    const pipeline = createInboundPipeline({
+      db: t.db,
+      sessions: port,
+      logger: silent,
+      options: { batchMax: 10, flushMs: 5, settingsTtlMs: 60_000 },
+    });
+    const reply = (id: string, quoted: InboundMessage["quoted"], messageType: InboundMessage["messageType"] = "text") =>
+      pipeline.accept({
+        ...message("Q", 0, 9001, 2),
+        messageId: id,
+        fromJid: "5511960009001@s.whatsapp.net",
+        fromPhoneJid: "5511960009001@s.whatsapp.net",
+        messageType,
+        text: messageType === "text" ? "quero a primeira" : "",
+        quoted,
+      });
+    reply("Q-OLD", { id: "OUT-OLD", fromMe: true, text: "oferta OUT-OLD" });
+    // A quote naming another person's message (a forged id) links nothing of theirs.
+    reply("Q-FORGED", { id: "OUT-OTHER", fromMe: true, text: "?" });
+    reply("Q-NONE", null, "voice");
+    await pipeline.close();
+    const rows = await t.admin<{ wa_message_id: string; in_reply_to_id: string; message_type: string }[]>`
+      select wa_message_id, in_reply_to_id, message_type from public.inbound_messages
+      where wa_message_id like 'Q-%' order by wa_message_id`;
+    expect(rows.map((r) => [r.wa_message_id, Number(r.in_reply_to_id), r.message_type])).toEqual([
+      ["Q-FORGED", latest, "text"],
+      ["Q-NONE", latest, "voice"],
+      ["Q-OLD", older, "text"],
+    ]);
+    const [conv] = await t.admin<{ last_message_preview: string }[]>`
+      select last_message_preview from public.conversations where instance_id = ${instanceId} and peer_phone = ${person}`;
+    expect(conv?.last_message_preview).toBe("🎤");
+  }, 30_000);
 });
