@@ -3,7 +3,7 @@
  * addresses, a login, one-line errors instead of stack traces.
  *
  * Addresses: the running stack's (its stack.json, see stack/state.ts), unless given: `url` (--url) or MIRAGE_API_URL
- * for the API, WA_SIM_CONTROL_URL for the simulator. Without a running stack, ORCHESTRATOR_PORT and
+ * set by the caller (not .env's, the dashboard's) for the API, WA_SIM_CONTROL_URL for the simulator. Without a running stack, ORCHESTRATOR_PORT and
  * WA_SIM_CONTROL_PORT.
  *
  * Credentials: MIRAGE_API_KEY, or MIRAGE_EMAIL + MIRAGE_PASSWORD (defaults to the demo owner).
@@ -41,14 +41,14 @@ async function readJson(res: Response): Promise<Json> {
 export function createApiClient(opts: { url?: string | undefined } = {}) {
   const dir = runDir(path.resolve(import.meta.dirname, ".."));
   const stack = runningStack(dir) ? readInfo(dir) : undefined;
+  // MIRAGE_API_URL as the caller set it. The one of .env (loaded by ./mirage, see load_env) is where the dashboard's
+  // server reaches the API: copied from .env.example, it kept saying 3001 after ORCHESTRATOR_PORT moved the API, and
+  // won over the running stack's own address.
+  const fromEnvFile = (process.env.MIRAGE_ENV_FILE_KEYS ?? "").split(" ").includes("MIRAGE_API_URL");
+  const callerUrl = fromEnvFile ? "" : process.env.MIRAGE_API_URL;
   const api =
     // An empty variable (`MIRAGE_API_URL=` in an env file) counts as unset.
-    (
-      opts.url ||
-      process.env.MIRAGE_API_URL ||
-      stack?.api ||
-      `http://127.0.0.1:${process.env.ORCHESTRATOR_PORT || "3001"}`
-    )
+    (opts.url || callerUrl || stack?.api || `http://127.0.0.1:${process.env.ORCHESTRATOR_PORT || "3001"}`)
       .replace(/\/$/, "")
       .replace(/(\/api\/v1)?$/, "/api/v1");
   const simControl = (
@@ -57,7 +57,7 @@ export function createApiClient(opts: { url?: string | undefined } = {}) {
     `http://${process.env.WA_SIM_HOST || "127.0.0.1"}:${process.env.WA_SIM_CONTROL_PORT || "7281"}`
   ).replace(/\/$/, "");
   const apiHint =
-    opts.url || process.env.MIRAGE_API_URL
+    opts.url || callerUrl
       ? "is the Mirage API running at that address (--url / MIRAGE_API_URL)?"
       : stack
         ? `the stack (pid ${stack.pid}) announced it there; see ${stack.log}`

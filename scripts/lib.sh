@@ -36,8 +36,14 @@ load_env() {
     case "$line" in '' | \#*) continue ;; esac
     local key="${line%%=*}" value="${line#*=}"
     [[ "$key" =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue
-    if [ -z "${!key+x}" ]; then export "$key=$value"; fi
+    if [ -z "${!key+x}" ]; then
+      export "$key=$value"
+      MIRAGE_ENV_FILE_KEYS="${MIRAGE_ENV_FILE_KEYS:+$MIRAGE_ENV_FILE_KEYS }$key"
+    fi
   done <"$file"
+  # Which variables came from .env rather than the caller: .env's MIRAGE_API_URL is the dashboard's, so the terminal
+  # commands (scripts/api-client.ts) follow the running stack instead of it.
+  export MIRAGE_ENV_FILE_KEYS="${MIRAGE_ENV_FILE_KEYS:-}"
 }
 
 ensure_node() {

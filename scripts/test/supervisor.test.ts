@@ -189,6 +189,35 @@ describe("./mirage campaign", () => {
     expect(r.stderr).toContain("./mirage start");
     expect(r.stderr).not.toMatch(/fetch failed|\n\s+at /);
   }, 60_000);
+
+  it("follows the running stack's address, not the MIRAGE_API_URL .env carries for the dashboard", async () => {
+    const runDir = tempDir();
+    const [stackPort, envPort, callerPort] = [await freePort(), await freePort(), await freePort()];
+    // This test process stands in for the supervisor: alive, and the process stack.json names.
+    writeFileSync(paths(runDir).pid, `${process.pid}\n`);
+    writeInfo(runDir, {
+      pid: process.pid,
+      pidStartTime: undefined,
+      startedAt: new Date().toISOString(),
+      mode: "simulator",
+      state: "ready",
+      log: "",
+      api: `http://127.0.0.1:${stackPort}/api/v1`,
+      waSim: undefined,
+      children: [],
+      banner: [],
+    });
+    const fromFile = { MIRAGE_RUN_DIR: runDir, MIRAGE_API_URL: `http://127.0.0.1:${envPort}` };
+    const r = await campaign(["show", "demo"], { ...fromFile, MIRAGE_ENV_FILE_KEYS: "LOG_LEVEL MIRAGE_API_URL" });
+    expect(r.stderr).toContain(`cannot reach the Mirage API at http://127.0.0.1:${stackPort}/api/v1/auth/login`);
+    // Set by the caller, it still wins.
+    const caller = await campaign(["show", "demo"], {
+      MIRAGE_RUN_DIR: runDir,
+      MIRAGE_API_URL: `http://127.0.0.1:${callerPort}`,
+      MIRAGE_ENV_FILE_KEYS: "LOG_LEVEL",
+    });
+    expect(caller.stderr).toContain(`cannot reach the Mirage API at http://127.0.0.1:${callerPort}/api/v1/auth/login`);
+  }, 60_000);
 });
 
 function freePort(): Promise<number> {
