@@ -3,14 +3,15 @@
  *
  *   ./mirage campaign list
  *   ./mirage campaign show <campaign>
- *   ./mirage campaign dry-run <campaign> [--count 10]
+ *   ./mirage campaign dry-run <campaign> [--senders sales-1,sales-2] [--count 10]
  *   ./mirage campaign start <campaign> [--senders sales-1,sales-2] [--now] [--watch]
  *   ./mirage campaign pause|resume|cancel <campaign>
  *   ./mirage campaign watch <campaign> [--every 2]
  *   (every command also takes --org <slug|id> and --url <api>)
  *
  * <campaign>: its id, its name, or `demo` (the campaign the phone-free demo seeds). `--senders` names the numbers
- * (instance names or ids) that send it, replacing its pool, before it starts. `watch` prints the progress whenever it
+ * (instance names or ids) that send it, replacing its pool, before it starts or is dry-run (a campaign without a
+ * number plans nobody). `watch` prints the progress whenever it
  * changes and returns once the campaign completes, is cancelled or pauses. Addresses and credentials as every
  * terminal command (api-client.ts); an API key needs the `campaigns` scope (and `instances` to name senders).
  */
@@ -49,6 +50,11 @@ const count = Number(values.count);
 const every = Number(values.every);
 if (!Number.isInteger(count) || count < 1 || count > 200) die("--count takes a whole number from 1 to 200");
 if (!Number.isFinite(every) || every < 0.2) die("--every takes seconds, at least 0.2");
+
+/** The campaign as typed, quoted when the shell would split it, for the commands the hints suggest. */
+const ref = /[^\w.-]/.test(positionals[1] ?? "")
+  ? `'${String(positionals[1]).replace(/'/g, "'\\''")}'`
+  : positionals[1];
 
 const client = createApiClient({ url: values.url });
 await client.login();
@@ -93,6 +99,18 @@ async function instances(): Promise<Map<string, Json>> {
 }
 
 const time = (iso: unknown) => (iso ? new Date(String(iso)).toLocaleTimeString() : "—");
+/** The dry run's `blockedReason`s in words (ZDryRun in packages/contracts/src/campaigns.ts). */
+const HELD: Record<string, string> = {
+  cap: "its number reached this campaign's caps",
+  outside_window: "outside the send window",
+  quiet_hours: "quiet hours",
+  holiday: "a holiday",
+  window_never_opens: "its send window never opens",
+  blacklisted: "blacklisted",
+  opted_out: "opted out",
+};
+/** Statuses in which a sender's next slot is still ahead (a finished campaign's last slot is history). */
+const SENDING = new Set(["running", "scheduled", "paused"]);
 const statusLine = (c: Json) => `${String(c.status)}${c.statusReason ? ` (${String(c.statusReason)})` : ""}`;
 
 /** `12/20 done: sent 3, delivered 8, read 1, skipped 1 (not_on_whatsapp 1)` — zero counts left out. */
@@ -114,7 +132,8 @@ async function show(c: Json): Promise<void> {
   console.log(`${String(c.name)} (${String(c.id)}): ${statusLine(stats)}`);
   console.log(`  ${progressLine(stats)}`);
   const senders = stats.senders as Json[];
-  if ((c.senderIds as string[]).length === 0) console.log("  no sender yet (./mirage campaign start … --senders)");
+  if ((c.senderIds as string[]).length === 0)
+    console.log(`  no sender yet (./mirage campaign start ${ref} --senders <instance names>)`);
   for (const id of c.senderIds as string[]) {
     const s = senders.find((x) => x.instanceId === id);
     const inst = byId.get(id);
@@ -126,7 +145,8 @@ async function show(c: Json): Promise<void> {
     const counts = s.counts as Record<string, number>;
     const sent = (counts.sent ?? 0) + (counts.delivered ?? 0) + (counts.read ?? 0);
     const state = s.active ? "active" : `inactive (${String(s.reason ?? "")})`;
-    console.log(`  sender ${who}: ${state}, ${sent} sent, next send ${time(s.nextSendAt)}`);
+    const next = SENDING.has(String(stats.status)) && s.nextSendAt ? `, next send ${time(s.nextSendAt)}` : "";
+    console.log(`  sender ${who}: ${state}, ${sent} sent${next}`);
   }
 }
 
@@ -141,7 +161,7 @@ async function watch(c: Json): Promise<void> {
     const status = String(stats.status);
     if (status === "completed" || status === "cancelled") return;
     if (status === "paused") {
-      console.log(`paused: ./mirage campaign resume ${positionals[1]} continues it`);
+      console.log(`paused: ./mirage campaign resume ${ref} continues it`);
       return;
     }
     await new Promise((r) => setTimeout(r, every * 1000));
@@ -157,11 +177,33 @@ if (command === "list") {
 
 let campaign = await findCampaign(positionals[1] as string);
 const route = `${base}/${String(campaign.id)}`;
+
+/** Replaces the campaign's sender pool with the numbers named in `--senders` (instance names or ids). */
+async function setSenders(list: string): Promise<Json> {
+  const byId = await instances();
+  const senderIds = list.split(",").map((name) => {
+    const wanted = name.trim();
+    const hit = [...byId.values()].find((i) => i.id === wanted || i.name === wanted);
+    if (!hit) die(`no instance "${wanted}" (./mirage pair ${wanted} creates and pairs one)`);
+    return String(hit.id);
+  });
+  return ok("could not set the senders", "PATCH", route, { senderIds });
+}
 switch (command) {
   case "show":
     await show(campaign);
     break;
   case "dry-run": {
+    if (values.senders) campaign = await setSenders(values.senders);
+    if ((campaign.senderIds as string[]).length === 0) {
+      // Planning needs a number to send from: the dry run of a campaign without one is empty, which read as
+      // "0 recipients" for the seeded demo's 20 contacts.
+      console.log(
+        `${String(campaign.name)}: nobody is planned yet, it has no sender number. Name them (they stay its senders):\n` +
+          `  ./mirage campaign dry-run ${ref} --senders <instance names>`,
+      );
+      break;
+    }
     const plan = await ok("dry run refused", "POST", `${route}/dry-run`, { count });
     const byId = await instances();
     const items = plan.items as Json[];
@@ -170,16 +212,14 @@ switch (command) {
       `${String(campaign.name)}: ${String(plan.total)} recipients${unstored}` +
         (items.length > 0 ? `; the next ${items.length}:` : ""),
     );
-    if ((campaign.senderIds as string[]).length === 0) {
-      console.log(`  no sender in its pool yet: ./mirage campaign start ${positionals[1]} --senders <instance names>`);
-    } else if (items.length === 0) console.log("  nothing left to send");
+    if (items.length === 0) console.log("  nothing left to send");
     for (const item of items) {
       const from = byId.get(String(item.instanceId));
-      const when = item.blockedReason
-        ? `blocked: ${String(item.blockedReason)}`
-        : item.at
-          ? new Date(String(item.at)).toLocaleString()
-          : "no time";
+      // A held send still has its time (it waits); one that will never go has none.
+      const why = item.blockedReason ? (HELD[String(item.blockedReason)] ?? String(item.blockedReason)) : "";
+      const when = item.at
+        ? `${new Date(String(item.at)).toLocaleString()}${why ? ` (waits: ${why})` : ""}`
+        : `never: ${why || "no time"}`;
       console.log(
         `  ${when}  ${from ? String(from.name) : String(item.instanceId)} → ${String(item.phone)}: ${String(item.text)}`,
       );
@@ -187,16 +227,7 @@ switch (command) {
     break;
   }
   case "start": {
-    if (values.senders) {
-      const byId = await instances();
-      const senderIds = values.senders.split(",").map((ref) => {
-        const wanted = ref.trim();
-        const hit = [...byId.values()].find((i) => i.id === wanted || i.name === wanted);
-        if (!hit) die(`no instance "${wanted}" (./mirage pair ${wanted} creates and pairs one)`);
-        return String(hit.id);
-      });
-      campaign = await ok("could not set the senders", "PATCH", route, { senderIds });
-    }
+    if (values.senders) campaign = await setSenders(values.senders);
     campaign = await ok("the campaign cannot start", "POST", `${route}/start`, { now: values.now });
     console.log(`${String(campaign.name)}: ${statusLine(campaign)}`);
     if (values.watch) await watch(campaign);

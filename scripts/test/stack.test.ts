@@ -187,8 +187,8 @@ describe("./mirage start / stop", () => {
     // The README's demo campaign from the terminal: the paired number as its sender, started, messages reaching
     // wa-sim's contacts; paused before the restarts below.
     const dry = await mirage(["campaign", "dry-run", "demo", "--count", "3"], 120_000);
-    expect(dry.stdout, dry.stderr).toContain("Demo welcome campaign: 0 recipients (computed now, not stored");
-    expect(dry.stdout).toContain("no sender in its pool yet");
+    expect(dry.stdout, dry.stderr).toContain("Demo welcome campaign: nobody is planned yet, it has no sender number");
+    expect(dry.stdout).toContain("./mirage campaign dry-run demo --senders <instance names>");
     const refused = await mirage(["campaign", "start", "demo"], 60_000);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("the campaign cannot start: HTTP 422 campaign_not_startable");

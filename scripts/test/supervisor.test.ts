@@ -190,6 +190,69 @@ describe("./mirage campaign", () => {
     expect(r.stderr).not.toMatch(/fetch failed|\n\s+at /);
   }, 60_000);
 
+  it("dry-run: a campaign without a number is not '0 recipients'; --senders sets its pool; holds in words; a finished campaign has no next send", async () => {
+    const demo = "00000000-0000-4000-8000-0000000000e1";
+    const hits: string[] = [];
+    let senderIds: string[] = [];
+    const server: Server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        hits.push(`${req.method} ${req.url}`);
+        const json = (x: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(x));
+        const campaignOf = () => ({ id: demo, name: "Demo welcome campaign", status: "draft", senderIds });
+        if (req.url === "/api/v1/auth/login") return json({ accessToken: "t" });
+        if (req.url === "/api/v1/auth/me") return json({ organizations: [{ id: "o1", slug: "demo" }] });
+        if (req.url === "/api/v1/orgs/o1/instances")
+          return json({ items: [{ id: "i1", name: "sales-1", phone: "+5511999990001", status: "connected" }] });
+        if (req.url === `/api/v1/orgs/o1/campaigns/${demo}` && req.method === "PATCH") {
+          senderIds = (JSON.parse(body) as { senderIds: string[] }).senderIds;
+          return json(campaignOf());
+        }
+        if (req.url === `/api/v1/orgs/o1/campaigns/${demo}`) return json(campaignOf());
+        if (req.url === `/api/v1/orgs/o1/campaigns/${demo}/stats`) {
+          // A finished campaign: its sender's last slot is in the past.
+          const counts = { read: 20 };
+          const sender = { instanceId: "i1", active: true, counts, nextSendAt: "2026-11-30T22:01:54.000Z" };
+          return json({ status: "completed", statusReason: "done", total: 20, counts, senders: [sender] });
+        }
+        if (req.url === `/api/v1/orgs/o1/campaigns/${demo}/dry-run`) {
+          const item = { contactId: null, instanceId: "i1", text: "Oi", variant: 0 };
+          return json({
+            planned: false,
+            total: 2,
+            items: [
+              { ...item, phone: "+5511900000001", at: "2026-12-01T12:00:00.000Z", blockedReason: "cap" },
+              { ...item, phone: "+5511900000017", at: null, blockedReason: "blacklisted" },
+            ],
+          });
+        }
+        res.writeHead(404).end("{}");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const none = await campaign(["dry-run", "demo"], { MIRAGE_API_URL: url });
+      expect(none.stdout).toContain("nobody is planned yet, it has no sender number");
+      expect(none.stdout).toContain("./mirage campaign dry-run demo --senders <instance names>");
+      expect(none.stdout).not.toContain("0 recipients");
+      expect(hits.some((h) => h.endsWith("/dry-run"))).toBe(false);
+      const some = await campaign(["dry-run", "demo", "--senders", "sales-1"], { MIRAGE_API_URL: url });
+      expect(senderIds).toEqual(["i1"]);
+      expect(some.stdout).toContain("2 recipients");
+      expect(some.stdout).toMatch(/\(waits: its number reached this campaign's caps\) {2}sales-1 → \+5511900000001/);
+      expect(some.stdout).toContain("never: blacklisted  sales-1 → +5511900000017");
+      const shown = await campaign(["show", "demo"], { MIRAGE_API_URL: url });
+      expect(shown.stdout).toContain("sender sales-1 (+5511999990001, connected): active, 20 sent\n");
+      expect(shown.stdout).not.toContain("next send");
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
   it("follows the running stack's address, not the MIRAGE_API_URL .env carries for the dashboard", async () => {
     const runDir = tempDir();
     const [stackPort, envPort, callerPort] = [await freePort(), await freePort(), await freePort()];
