@@ -128,6 +128,19 @@ describe("message catalogues", async () => {
     expect(labelKey("message:status")).toBe("message_status");
   });
 
+  it("an API key scope's help names the personal data and the inbox it opens (the routes' scopes, orchestrator/src)", () => {
+    // `read` also reads contacts, conversations and templates (contacts.routes.ts, conversations.routes.ts);
+    // `messages:send` works the inbox; `campaigns` writes contacts, lists, templates and the blacklist. The help said
+    // "Read numbers, messages and campaigns" for a key that hands out every contact's number.
+    const help = (locale: Map<string, string>, scope: string) => locale.get(`apiKeys.scopeHelp.${scope}`) ?? "";
+    expect(help(enMap, "read")).toMatch(/contacts.*conversations/);
+    expect(help(ptMap, "read")).toMatch(/contatos.*conversas/);
+    expect(help(enMap, "send")).toMatch(/inbox/);
+    expect(help(ptMap, "send")).toMatch(/caixa de entrada/);
+    expect(help(enMap, "campaigns")).toMatch(/contacts, lists, templates and the blacklist/);
+    expect(help(ptMap, "campaigns")).toMatch(/contatos, listas, modelos e a lista de bloqueio/);
+  });
+
   it('a Portuguese count says zero in its own words: pt\'s `one` covers 0 too ("0 pessoa respondeu")', () => {
     expect(icuArgs("{count, plural, =0 {ninguém} one {# pessoa} other {{n} pessoas}}")).toEqual([
       { name: "count", type: "plural", selectors: ["=0", "one", "other"] },
