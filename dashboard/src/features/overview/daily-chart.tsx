@@ -3,6 +3,7 @@
 import type { TDailyStatsDay } from "@mirage/contracts/stats";
 import { useFormatter } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { seriesOrder } from "./legend-order";
 
 export type Series = { key: keyof Omit<TDailyStatsDay, "day">; label: string; color: string };
 
@@ -34,7 +35,7 @@ export default function DailyChart({
               color: "var(--foreground)",
             }}
           />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={seriesOrder(series.map((s) => s.key))} />
           {series.map((s) => (
             <Bar
               key={s.key}
