@@ -97,6 +97,10 @@ export function analyzeTemplate(variants: readonly string[], opts: AnalyzeOption
       const out = renderTemplate(p.nodes, contact, () => 0);
       for (const name of out.missing) {
         if (warnings.some((w) => w.code === "missing_value" && w.variable === name && w.variant === variant)) continue;
+        // An unknown variable has no value for anyone and stops the campaign's start, fallback or not: "add a
+        // fallback" beside "the campaign will refuse to start" sent people after the wrong fix.
+        if (warnings.some((w) => w.code === "unknown_variable" && w.variable === name && w.variant === variant))
+          continue;
         warnings.push({
           code: "missing_value",
           variant,

@@ -86,4 +86,15 @@ describe("analyzeTemplate", () => {
       ["empty_result", 0],
     ]);
   });
+
+  it("does not also ask for a fallback for an unknown variable (no fallback lets the campaign start)", () => {
+    const a = analyzeTemplate(["Oi {{first_name|cliente}}, {{cupom}} vale até {{cidade}}"], {
+      knownFields: ["cidade"],
+      sampleContacts: [ana, nobody],
+    });
+    expect(a.warnings.map((w) => [w.code, w.variable])).toEqual([
+      ["unknown_variable", "cupom"],
+      ["missing_value", "cidade"],
+    ]);
+  });
 });
