@@ -63,6 +63,8 @@ describe("import preview", () => {
     expect(pedro.contact).toBeNull();
     expect(pedro.rejection).toMatchObject({ column: "Celular", raw: "abc" });
     expect(pedro.rejection.reason).toMatch(/phone number/);
+    // The code lets the dashboard word it in the user's language (the reason is English).
+    expect(pedro.rejection.code).toBe("not_a_number");
     // Nothing is stored by a preview.
     const [stored] = await h.t.admin<{ n: number }[]>`
       select (select count(*) from public.contacts where org_id = ${org.orgId})::int

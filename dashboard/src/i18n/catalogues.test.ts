@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { ZImportRejectionCode } from "@mirage/contracts/imports";
 import { ZWebhookEventType } from "@mirage/contracts/webhooks";
 import { describe, expect, it } from "vitest";
 import { AUDIT_ACTIONS, AUDIT_TARGETS, labelKey } from "../features/settings/labels";
@@ -122,6 +123,8 @@ describe("message catalogues", async () => {
       ...AUDIT_ACTIONS.map((a) => `audit.actions.${labelKey(a)}`),
       ...AUDIT_TARGETS.map((a) => `audit.targets.${labelKey(a)}`),
       ...ZWebhookEventType.options.map((e) => `webhooks.eventNames.${labelKey(e)}`),
+      // An import preview's refused row, worded by its code (the API's reason is English; pt-BR showed it as is).
+      ...ZImportRejectionCode.options.map((c) => `importWizard.rejectionReason.${c}`),
     ];
     expect(ids.filter((k) => !enMap.has(k))).toEqual([]);
     expect(labelKey("list.members.add")).toBe("list_members_add");

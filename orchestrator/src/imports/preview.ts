@@ -100,7 +100,10 @@ export function previewImport(
           warnings: out.dropped.map((d) => `${d.raw ?? ""}: ${d.reason}`),
         };
       }
-      const rejection = out.kind === "rejected" ? out.rejection : { column: null, raw: null, reason: "blank row" };
+      const rejection =
+        out.kind === "rejected"
+          ? out.rejection
+          : { column: null, raw: null, reason: "blank row", code: "blank_row" as const };
       return { line, cells: record, contact: null, rejection, warnings: [] };
     }),
   };

@@ -1,10 +1,12 @@
+import type { TImportRejectionCode } from "@mirage/contracts/imports";
 import type { ContactUpsert } from "@mirage/db/contacts";
 import { type NormalizedPhone, parsePhone } from "@mirage/phone";
 import type { ResolvedMapping } from "./mapping.ts";
 
 /** One file row → one contact, or the reason it is refused. Pure, so the rules are tested without a database. */
 
-export type RowRejection = { column: string | null; raw: string | null; reason: string };
+/** `code` words the reason in the client's language (the phone parser's reasons are a subset of the contract's). */
+export type RowRejection = { column: string | null; raw: string | null; reason: string; code: TImportRejectionCode };
 export type RowOutcome =
   | { kind: "blank" }
   | { kind: "contact"; contact: ContactUpsert; allPhones: string[]; dropped: RowRejection[] }
@@ -52,7 +54,12 @@ export function buildRow(
       if (r.ok) {
         if (!parsed.some((p) => p.e164 === r.phone.e164)) parsed.push(r.phone);
       } else {
-        dropped.push({ column: header[col] ?? null, raw: part.trim(), reason: `the phone number ${r.message}` });
+        dropped.push({
+          column: header[col] ?? null,
+          raw: part.trim(),
+          reason: `the phone number ${r.message}`,
+          code: r.reason,
+        });
       }
     }
   }
@@ -62,7 +69,12 @@ export function buildRow(
     const cols = m.phone.map((i) => header[i]).join(", ");
     return {
       kind: "rejected",
-      rejection: { column: cols || null, raw: sawAny ? "" : null, reason: "no phone number in the row" },
+      rejection: {
+        column: cols || null,
+        raw: sawAny ? "" : null,
+        reason: "no phone number in the row",
+        code: "no_phone",
+      },
     };
   }
   // The mobile is the number campaigns use; the others are kept alongside.

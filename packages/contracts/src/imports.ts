@@ -143,6 +143,23 @@ const ZPreviewContact = z.object({
 });
 
 /** What an import of this file would detect and store for its first rows; nothing is written. */
+/**
+ * Why a preview row is refused, for clients to word it in their language (`reason` is English): a reason of the
+ * phone parser (@mirage/phone's PhoneRejectionReason), `no_phone` (no number in the phone columns) or `blank_row`.
+ */
+export const ZImportRejectionCode = z.enum([
+  "empty",
+  "not_a_number",
+  "invalid_country",
+  "too_short",
+  "too_long",
+  "invalid_length",
+  "not_possible",
+  "no_phone",
+  "blank_row",
+]);
+export type TImportRejectionCode = z.infer<typeof ZImportRejectionCode>;
+
 export const ZImportPreview = z
   .object({
     encoding: z.string(),
@@ -161,7 +178,12 @@ export const ZImportPreview = z
         cells: z.array(z.string()),
         contact: ZPreviewContact.nullable(),
         rejection: z
-          .object({ column: z.string().nullable(), raw: z.string().nullable(), reason: z.string() })
+          .object({
+            column: z.string().nullable(),
+            raw: z.string().nullable(),
+            reason: z.string(),
+            code: ZImportRejectionCode,
+          })
           .nullable(),
         /** Extra numbers of the row that would be dropped, with the reason. */
         warnings: z.array(z.string()),
@@ -196,7 +218,12 @@ export const ZImportPreview = z
           line: 3,
           cells: ["Sem Número", "abc", "Recife"],
           contact: null,
-          rejection: { column: "Celular", raw: "abc", reason: "the phone number is not written as a number" },
+          rejection: {
+            column: "Celular",
+            raw: "abc",
+            reason: "the phone number is not written as a number",
+            code: "not_a_number",
+          },
           warnings: [],
         },
       ],

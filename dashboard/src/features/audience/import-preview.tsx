@@ -148,7 +148,9 @@ export function ImportPreviewPanel(props: {
                     <TableCell colSpan={4}>
                       <Badge variant="destructive">{t("rejected")}</Badge>{" "}
                       <span className="text-sm">
-                        {r.rejection ? `${r.rejection.raw ? `“${r.rejection.raw}” — ` : ""}${r.rejection.reason}` : "—"}
+                        {r.rejection
+                          ? `${r.rejection.raw ? `“${r.rejection.raw}” — ` : ""}${t(`rejectionReason.${r.rejection.code}`)}`
+                          : "—"}
                       </span>
                     </TableCell>
                   )}
