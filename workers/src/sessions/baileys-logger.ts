@@ -32,6 +32,15 @@ export function baileysLogger(logger: Logger): Logger {
   });
 }
 
+/**
+ * The logger a session hands Baileys: the worker's (its level set by WORKER_BAILEYS_DEBUG) when it has one, else
+ * the instance's at warn — wrapped either way. The real worker always passes its own, and only the fallback was
+ * wrapped, so every pairing still logged "stream errored out" as an error.
+ */
+export function sessionBaileysLogger(configured: Logger | undefined, instance: Logger): Logger {
+  return baileysLogger(configured ?? (instance.child({ module: "baileys" }, { level: "warn" }) as unknown as Logger));
+}
+
 function isRestartRequired(obj: unknown, msg: unknown): boolean {
   if (msg !== "stream errored out" || typeof obj !== "object" || obj === null) return false;
   const node = (obj as { fullErrorNode?: { attrs?: { code?: unknown } } }).fullErrorNode;

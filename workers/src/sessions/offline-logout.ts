@@ -2,6 +2,7 @@ import type { TWorkerCommandResult } from "@mirage/contracts/worker-bus";
 import { findHostedInstance } from "@mirage/db/instances";
 import { clearAuthState } from "@mirage/db/wa-auth";
 import { AuthStateUnreadableError, loadPostgresAuthState } from "./auth-state.ts";
+import { sessionBaileysLogger } from "./baileys-logger.ts";
 import { HealthTracker } from "./health.ts";
 import type { HostContext, Hosted } from "./hosted.ts";
 import { Session } from "./session.ts";
@@ -80,7 +81,7 @@ async function loginAndUnlink(ctx: HostContext, h: Hosted): Promise<{ unlinked: 
     instanceId: h.id,
     auth,
     target: ctx.deps.target,
-    logger: ctx.deps.baileysLogger ?? h.logger.child({ module: "baileys" }, { level: "warn" }),
+    logger: sessionBaileysLogger(ctx.deps.baileysLogger, h.logger),
     health: h.health,
     tuning: ctx.opts.socket,
     events: {

@@ -3,7 +3,7 @@ import type { TWorkerCommandResult } from "@mirage/contracts/worker-bus";
 import { findHostedInstance, type HostedInstance } from "@mirage/db/instances";
 import type { Logger } from "@mirage/logger";
 import { AuthStateUnreadableError, FencedError, loadPostgresAuthState } from "./auth-state.ts";
-import { baileysLogger } from "./baileys-logger.ts";
+import { sessionBaileysLogger } from "./baileys-logger.ts";
 import { handleCommand } from "./commands.ts";
 import { HealthTracker } from "./health.ts";
 import { sampleHealth } from "./health-sampler.ts";
@@ -235,7 +235,7 @@ export class SessionHost implements HostContext {
       instanceId: h.id,
       auth: h.auth,
       target: this.deps.target,
-      logger: this.deps.baileysLogger ?? baileysLogger(h.logger.child({ module: "baileys" }, { level: "warn" })),
+      logger: sessionBaileysLogger(this.deps.baileysLogger, h.logger),
       health: h.health,
       tuning: this.opts.socket,
       events: {

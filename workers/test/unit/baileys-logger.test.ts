@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { baileysLogger } from "../../src/sessions/baileys-logger.ts";
+import { baileysLogger, sessionBaileysLogger } from "../../src/sessions/baileys-logger.ts";
 
 /** A real pino logger writing JSON lines into memory, at `level`. */
 function capture(level: string) {
@@ -39,5 +39,16 @@ describe("baileysLogger", () => {
     baileysLogger(logger as never).error({ fullErrorNode: { attrs: { code: "515" } } }, "stream errored out");
     expect(lines).toEqual([]);
     expect(baileysLogger(logger as never).level).toBe("warn");
+  });
+
+  it("wraps the worker's own Baileys logger too (the real worker always passes one, at error)", () => {
+    const worker = capture("error");
+    const instance = capture("warn");
+    const restart = { fullErrorNode: { tag: "stream:error", attrs: { code: "515" } } };
+    sessionBaileysLogger(worker.logger as never, instance.logger as never).error(restart, "stream errored out");
+    sessionBaileysLogger(undefined, instance.logger as never).error(restart, "stream errored out");
+    expect([...worker.lines, ...instance.lines]).toEqual([]);
+    sessionBaileysLogger(worker.logger as never, instance.logger as never).error({}, "a real error");
+    expect(worker.lines.map((l) => l.msg)).toEqual(["a real error"]);
   });
 });
