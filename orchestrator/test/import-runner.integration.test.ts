@@ -75,8 +75,14 @@ it("merges across batches and chunk boundaries: counts tell new, merged-in-file 
     { phone: "+5511990000003", name: "Ação 3" },
     { phone: "+5511990000005", name: "Velho" },
   ]);
-  const errors = await t.admin`select line, raw, reason from public.contact_import_errors where import_id = ${imp.id}`;
+  const errors =
+    await t.admin`select line, raw, reason, code from public.contact_import_errors where import_id = ${imp.id}`;
   expect(errors).toEqual([
-    { line: 8, raw: "999", reason: "the phone number is too short (too few digits for a phone number)" },
+    {
+      line: 8,
+      raw: "999",
+      reason: "the phone number is too short (too few digits for a phone number)",
+      code: "too_short",
+    },
   ]);
 });

@@ -102,12 +102,19 @@ describe("importing real-world files", () => {
     expect(done.status).toBe("completed");
     expect(done.counts).toEqual({ rowsRead: 8, imported: 4, merged: 2, rejected: 2 });
     expect(done.errors).toEqual([
-      { line: 7, column: "Celular", raw: "abc", reason: "the phone number is not written as a number" },
+      {
+        line: 7,
+        column: "Celular",
+        raw: "abc",
+        reason: "the phone number is not written as a number",
+        code: "not_a_number",
+      },
       {
         line: 11,
         column: "Celular",
         raw: "12345",
         reason: "the phone number is too short (too few digits for a phone number)",
+        code: "too_short",
       },
     ]);
 
@@ -208,7 +215,13 @@ describe("importing real-world files", () => {
     const done = await finished(org, up.body.id);
     expect(done.counts).toEqual({ rowsRead: 5, imported: 3, merged: 1, rejected: 1 });
     expect(done.errors).toEqual([
-      { line: 6, column: "Phone 1 - Value, Phone 2 - Value", raw: null, reason: "no phone number in the row" },
+      {
+        line: 6,
+        column: "Phone 1 - Value, Phone 2 - Value",
+        raw: null,
+        reason: "no phone number in the row",
+        code: "no_phone",
+      },
     ]);
     expect(await contactsOf(org)).toEqual([
       {
@@ -295,14 +308,22 @@ describe("importing real-world files", () => {
         column: "whatsapp",
         raw: "+1 (555) 01",
         reason: "the phone number is too short (too few digits for a phone number)",
+        code: "too_short",
       },
       {
         line: 9,
         column: "whatsapp",
         raw: "11 98765-123456",
         reason: "the phone number is too long (too many digits for a phone number)",
+        code: "too_long",
       },
-      { line: 10, column: "whatsapp", raw: "ramal 20", reason: "the phone number is not written as a number" },
+      {
+        line: 10,
+        column: "whatsapp",
+        raw: "ramal 20",
+        reason: "the phone number is not written as a number",
+        code: "not_a_number",
+      },
     ]);
     const rows = await contactsOf(org);
     expect(rows.map((r) => [r.phone, r.name, r.alt, r.tags, r.fields])).toEqual([
@@ -344,6 +365,7 @@ describe("importing real-world files", () => {
         column: null,
         raw: "Jo\uFFFDo",
         reason: "the line is not valid UTF-8 (save the file as UTF-8, or upload it with encoding=windows-1252)",
+        code: null,
       },
     ]);
   });

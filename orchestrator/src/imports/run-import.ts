@@ -78,8 +78,13 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
   // Primaries whose contact was already written by an earlier batch of this file (so not "merged with existing").
   let firstSeenEarlier = new Set<string>();
 
-  const reject = (line: number, column: string | null, raw: string | null, reason: string) =>
-    errors.push({ orgId: imp.orgId, line, column, raw: raw === null ? null : raw.slice(0, 500), reason });
+  const reject = (
+    line: number,
+    column: string | null,
+    raw: string | null,
+    reason: string,
+    code: string | null = null,
+  ) => errors.push({ orgId: imp.orgId, line, column, raw: raw === null ? null : raw.slice(0, 500), reason, code });
 
   parser.on("skip", (err: Error & { lines?: number }) => {
     counts.rowsRead++;
@@ -156,7 +161,7 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
     counts.rowsRead++;
     if (out.kind === "rejected") {
       counts.rejected++;
-      reject(line, out.rejection.column, out.rejection.raw, out.rejection.reason);
+      reject(line, out.rejection.column, out.rejection.raw, out.rejection.reason, out.rejection.code);
       continue;
     }
     for (const d of out.dropped)

@@ -75,6 +75,23 @@ export const ZImportCounts = z.object({
   rejected: z.number().int(),
 });
 
+/**
+ * Why a row is refused (in a preview, and each rejected line of an import), for clients to word it in their language (`reason` is English): a reason of the
+ * phone parser (@mirage/phone's PhoneRejectionReason), `no_phone` (no number in the phone columns) or `blank_row`.
+ */
+export const ZImportRejectionCode = z.enum([
+  "empty",
+  "not_a_number",
+  "invalid_country",
+  "too_short",
+  "too_long",
+  "invalid_length",
+  "not_possible",
+  "no_phone",
+  "blank_row",
+]);
+export type TImportRejectionCode = z.infer<typeof ZImportRejectionCode>;
+
 export const ZImport = z
   .object({
     id: ZUuid,
@@ -94,6 +111,8 @@ export const ZImport = z
         column: z.string().nullable(),
         raw: z.string().nullable(),
         reason: z.string(),
+        /** Null for lines refused for another cause (one not valid in its encoding, an extra number dropped). */
+        code: ZImportRejectionCode.nullable(),
       }),
     ),
     createdAt: ZTimestamp,
@@ -113,7 +132,15 @@ export const ZImport = z
       options: { tags: ["planilha"], listId: null, defaultCountry: "BR" },
       counts: { rowsRead: 1000, imported: 960, merged: 25, rejected: 15 },
       error: null,
-      errors: [{ line: 7, column: "Celular", raw: "abc", reason: "the phone number is not written as a number" }],
+      errors: [
+        {
+          line: 7,
+          column: "Celular",
+          raw: "abc",
+          reason: "the phone number is not written as a number",
+          code: "not_a_number",
+        },
+      ],
       createdAt: "2026-11-24T10:00:00.000Z",
       startedAt: "2026-11-24T10:00:01.000Z",
       finishedAt: "2026-11-24T10:00:02.000Z",
@@ -143,22 +170,6 @@ const ZPreviewContact = z.object({
 });
 
 /** What an import of this file would detect and store for its first rows; nothing is written. */
-/**
- * Why a preview row is refused, for clients to word it in their language (`reason` is English): a reason of the
- * phone parser (@mirage/phone's PhoneRejectionReason), `no_phone` (no number in the phone columns) or `blank_row`.
- */
-export const ZImportRejectionCode = z.enum([
-  "empty",
-  "not_a_number",
-  "invalid_country",
-  "too_short",
-  "too_long",
-  "invalid_length",
-  "not_possible",
-  "no_phone",
-  "blank_row",
-]);
-export type TImportRejectionCode = z.infer<typeof ZImportRejectionCode>;
 
 export const ZImportPreview = z
   .object({

@@ -29,7 +29,14 @@ export type ImportRow = {
   finishedAt: Date | null;
 };
 
-export type ImportErrorRow = { line: number; column: string | null; raw: string | null; reason: string };
+/** `code`: why, for a client to word it (ZImportRejectionCode); null for refusals that have none. */
+export type ImportErrorRow = {
+  line: number;
+  column: string | null;
+  raw: string | null;
+  reason: string;
+  code: string | null;
+};
 
 const columns = (db: Db) => db`
   id, org_id as "orgId", status, filename, size_bytes as "sizeBytes", encoding, delimiter, options, mapping,
@@ -123,10 +130,10 @@ export async function recordImportProgress(
 ): Promise<void> {
   if (errors.length > 0) {
     await db`
-      insert into public.contact_import_errors (org_id, import_id, line, column_name, raw, reason)
-      select t."orgId", ${id}, t.line, t.column, t.raw, t.reason
+      insert into public.contact_import_errors (org_id, import_id, line, column_name, raw, reason, code)
+      select t."orgId", ${id}, t.line, t.column, t.raw, t.reason, t.code
       from jsonb_to_recordset(${db.json(errors as never)}::jsonb)
-        as t("orgId" uuid, line int, "column" text, raw text, reason text)`;
+        as t("orgId" uuid, line int, "column" text, raw text, reason text, code text)`;
   }
   await db`
     update public.contact_imports set rows_read = ${counts.rowsRead}, imported = ${counts.imported},
@@ -153,13 +160,13 @@ export async function listImportErrors(
   limit: number,
 ): Promise<ImportErrorRow[]> {
   return db<ImportErrorRow[]>`
-    select line, column_name as column, raw, reason from public.contact_import_errors
+    select line, column_name as column, raw, reason, code from public.contact_import_errors
     where org_id = ${orgId} and import_id = ${importId} order by line, id limit ${limit}`;
 }
 
 export function cursorImportErrors(db: Db, orgId: string, importId: string): AsyncIterable<ImportErrorRow[]> {
   return db<ImportErrorRow[]>`
-    select line, column_name as column, raw, reason from public.contact_import_errors
+    select line, column_name as column, raw, reason, code from public.contact_import_errors
     where org_id = ${orgId} and import_id = ${importId} order by line, id`.cursor(1000);
 }
 

@@ -141,7 +141,7 @@ export function ImportProgress({ initial, estimatedRows }: { initial: TImport; e
                     <TableCell className="tabular-nums">{e.line}</TableCell>
                     <TableCell>{e.column ?? "—"}</TableCell>
                     <TableCell className="max-w-48 truncate">{e.raw ?? "—"}</TableCell>
-                    <TableCell>{e.reason}</TableCell>
+                    <TableCell>{e.code ? t(`rejectionReason.${e.code}`) : e.reason}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
