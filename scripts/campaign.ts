@@ -109,9 +109,26 @@ const HELD: Record<string, string> = {
   blacklisted: "blacklisted",
   opted_out: "opted out",
 };
-/** Statuses in which a sender's next slot is still ahead (a finished campaign's last slot is history). */
-const SENDING = new Set(["running", "scheduled", "paused"]);
-const statusLine = (c: Json) => `${String(c.status)}${c.statusReason ? ` (${String(c.statusReason)})` : ""}`;
+/** Statuses in which a sender's next slot is still ahead (a paused or finished campaign sends nothing). */
+const SENDING = new Set(["running", "scheduled"]);
+/** A campaign's statusReason in words, as the dashboard says it (dashboard/src/features/campaigns/status-reason.ts). */
+const REASONS: Record<string, string> = {
+  no_healthy_sender: "no number is healthy enough to send; it resumes by itself when one recovers",
+  error_threshold: "too many failed sends: check the numbers before resuming",
+  ended: "its end time passed",
+  waiting_for_sender: "waiting for a number to connect",
+  template_missing: "its template was deleted before it started",
+};
+function reasonInWords(reason: string): string | null {
+  if (reason === "done") return null; // "completed" says it
+  if (reason === "user") return "by a team member";
+  if (reason.startsWith("user: ")) return `by a team member: ${reason.slice(6)}`;
+  return REASONS[reason] ?? reason;
+}
+const statusLine = (c: Json) => {
+  const why = c.statusReason ? reasonInWords(String(c.statusReason)) : null;
+  return `${String(c.status)}${why ? ` (${why})` : ""}`;
+};
 
 /** `12/20 done: sent 3, delivered 8, read 1, skipped 1 (not_on_whatsapp 1)` — zero counts left out. */
 function progressLine(stats: Json): string {

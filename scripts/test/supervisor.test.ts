@@ -194,6 +194,7 @@ describe("./mirage campaign", () => {
     const demo = "00000000-0000-4000-8000-0000000000e1";
     const hits: string[] = [];
     let senderIds: string[] = [];
+    let stats = { status: "completed", statusReason: "done" };
     const server: Server = createServer((req, res) => {
       let body = "";
       req.on("data", (c) => {
@@ -216,7 +217,7 @@ describe("./mirage campaign", () => {
           // A finished campaign: its sender's last slot is in the past.
           const counts = { read: 20 };
           const sender = { instanceId: "i1", active: true, counts, nextSendAt: "2026-11-30T22:01:54.000Z" };
-          return json({ status: "completed", statusReason: "done", total: 20, counts, senders: [sender] });
+          return json({ ...stats, total: 20, counts, senders: [sender] });
         }
         if (req.url === `/api/v1/orgs/o1/campaigns/${demo}/dry-run`) {
           const item = { contactId: null, instanceId: "i1", text: "Oi", variant: 0 };
@@ -248,6 +249,11 @@ describe("./mirage campaign", () => {
       const shown = await campaign(["show", "demo"], { MIRAGE_API_URL: url });
       expect(shown.stdout).toContain("sender sales-1 (+5511999990001, connected): active, 20 sent\n");
       expect(shown.stdout).not.toContain("next send");
+      expect(shown.stdout).toContain(`Demo welcome campaign (${demo}): completed\n`);
+      stats = { status: "paused", statusReason: "user: holiday" };
+      const paused = await campaign(["show", "demo"], { MIRAGE_API_URL: url });
+      expect(paused.stdout).toContain("paused (by a team member: holiday)");
+      expect(paused.stdout).not.toContain("next send");
     } finally {
       server.close();
     }
