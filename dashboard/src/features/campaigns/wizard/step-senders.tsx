@@ -8,6 +8,7 @@ import { useInstances } from "@/features/instances/queries";
 import { HealthScore, StatusBadge } from "@/features/instances/status";
 import { useSenderBudgets } from "../queries";
 import type { StepProps } from "./campaign-wizard";
+import { sendersTotalMessage } from "./senders-total";
 
 /** Which numbers send: each with its state, health and what it may still send today under the campaign's caps. */
 export function StepSenders({ draft, set }: StepProps) {
@@ -32,6 +33,7 @@ export function StepSenders({ draft, set }: StepProps) {
     (a, id) => a + (budgets.data?.items.find((b) => b.instanceId === id)?.remainingToday ?? 0),
     0,
   );
+  const totalLine = sendersTotalMessage(draft.senderIds.length, total);
   return (
     <div className="space-y-3">
       <p className="text-muted-foreground text-sm">{t("help")}</p>
@@ -93,7 +95,7 @@ export function StepSenders({ draft, set }: StepProps) {
       </fieldset>
       {draft.senderIds.length > 0 && budgets.data && (
         <p className="text-muted-foreground text-sm" aria-live="polite">
-          {t("total", { count: draft.senderIds.length, n: format.number(total) })}
+          {t(totalLine.key, { count: totalLine.values.count, n: format.number(totalLine.values.left) })}
         </p>
       )}
     </div>
