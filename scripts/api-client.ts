@@ -12,6 +12,12 @@ import path from "node:path";
 import { readInfo, runDir, runningStack } from "./stack/state.ts";
 
 export type Json = Record<string, unknown>;
+
+// `./mirage campaign list | head`: the reader has gone, so stop quietly instead of an unhandled EPIPE trace.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
 export type Answer = { status: number; json: Json };
 
 /** Prints `message` on stderr and exits 1 (what every failure of a terminal command does). */

@@ -259,6 +259,41 @@ describe("./mirage campaign", () => {
     }
   }, 60_000);
 
+  it("stops quietly when its reader goes away (| head), without an EPIPE trace", async () => {
+    const demo = "00000000-0000-4000-8000-0000000000e1";
+    let polls = 0;
+    const server: Server = createServer((req, res) => {
+      const json = (x: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(x));
+      if (req.url === "/api/v1/auth/login") return json({ accessToken: "t" });
+      if (req.url === "/api/v1/auth/me") return json({ organizations: [{ id: "o1", slug: "demo" }] });
+      if (req.url === `/api/v1/orgs/o1/campaigns/${demo}`)
+        return json({ id: demo, name: "Demo", status: "running", senderIds: [] });
+      // A running campaign whose progress changes at every poll: `watch` prints a line each time.
+      polls++;
+      return json({ status: "running", statusReason: null, total: 1000, counts: { read: polls }, senders: [] });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const child = spawn(tsx, ["scripts/campaign.ts", "watch", "demo", "--every", "0.2"], {
+        cwd: root,
+        env: { ...process.env, MIRAGE_RUN_DIR: tempDir(), MIRAGE_API_URL: url, MIRAGE_API_KEY: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (c) => {
+        stderr += c;
+      });
+      // Read the first line, then leave, as `head -1` does.
+      child.stdout.once("data", () => child.stdout.destroy());
+      const code = await new Promise<number | null>((r) => child.on("exit", r));
+      expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+      expect(code).toBe(0);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
   it("follows the running stack's address, not the MIRAGE_API_URL .env carries for the dashboard", async () => {
     const runDir = tempDir();
     const [stackPort, envPort, callerPort] = [await freePort(), await freePort(), await freePort()];
