@@ -3,6 +3,7 @@
 import type { TInstanceStatus } from "@mirage/contracts/enums";
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
+import { reasonKey } from "./reason-key";
 
 type Tone = "success" | "warning" | "destructive" | "secondary";
 const TONE: Record<TInstanceStatus, Tone> = {
@@ -54,5 +55,8 @@ export function HealthScore({ score, status }: { score: number | null; status: T
 /** A machine-readable reason (health or status) in words when the catalogue knows it, else as the API gave it. */
 export function useReasonText(): (reason: string) => string {
   const t = useTranslations("reasons");
-  return (reason) => (t.has(reason as "banned") ? t(reason as "banned") : reason);
+  return (reason) => {
+    const { key, values } = reasonKey(reason);
+    return t.has(key as "banned") ? t(key as "banned", values) : reason;
+  };
 }
