@@ -101,20 +101,15 @@ describe("importing real-world files", () => {
     const done = await finished(org, up.body.id);
     expect(done.status).toBe("completed");
     expect(done.counts).toEqual({ rowsRead: 8, imported: 4, merged: 2, rejected: 2 });
-    expect(done.errors).toEqual([
-      {
-        line: 7,
-        column: "Celular",
-        raw: "abc",
-        reason: "the phone number is not written as a number",
-        code: "not_a_number",
-      },
+    // Each line keeps its code too, which the dashboard words in the user's language.
+    expect(done.errors.map((e: Json) => e.code)).toEqual(["not_a_number", "too_short"]);
+    expect(done.errors).toMatchObject([
+      { line: 7, column: "Celular", raw: "abc", reason: "the phone number is not written as a number" },
       {
         line: 11,
         column: "Celular",
         raw: "12345",
         reason: "the phone number is too short (too few digits for a phone number)",
-        code: "too_short",
       },
     ]);
 
@@ -214,14 +209,9 @@ describe("importing real-world files", () => {
     expect(up.body).toMatchObject({ encoding: "utf-8", delimiter: "," });
     const done = await finished(org, up.body.id);
     expect(done.counts).toEqual({ rowsRead: 5, imported: 3, merged: 1, rejected: 1 });
-    expect(done.errors).toEqual([
-      {
-        line: 6,
-        column: "Phone 1 - Value, Phone 2 - Value",
-        raw: null,
-        reason: "no phone number in the row",
-        code: "no_phone",
-      },
+    expect(done.errors.map((e: Json) => e.code)).toEqual(["no_phone"]);
+    expect(done.errors).toMatchObject([
+      { line: 6, column: "Phone 1 - Value, Phone 2 - Value", raw: null, reason: "no phone number in the row" },
     ]);
     expect(await contactsOf(org)).toEqual([
       {
@@ -302,28 +292,21 @@ describe("importing real-world files", () => {
     expect(up.status, JSON.stringify(up.body)).toBe(202);
     const done = await finished(org, up.body.id);
     expect(done.counts).toEqual({ rowsRead: 9, imported: 5, merged: 1, rejected: 3 });
-    expect(done.errors).toEqual([
+    expect(done.errors.map((e: Json) => e.code)).toEqual(["too_short", "too_long", "not_a_number"]);
+    expect(done.errors).toMatchObject([
       {
         line: 8,
         column: "whatsapp",
         raw: "+1 (555) 01",
         reason: "the phone number is too short (too few digits for a phone number)",
-        code: "too_short",
       },
       {
         line: 9,
         column: "whatsapp",
         raw: "11 98765-123456",
         reason: "the phone number is too long (too many digits for a phone number)",
-        code: "too_long",
       },
-      {
-        line: 10,
-        column: "whatsapp",
-        raw: "ramal 20",
-        reason: "the phone number is not written as a number",
-        code: "not_a_number",
-      },
+      { line: 10, column: "whatsapp", raw: "ramal 20", reason: "the phone number is not written as a number" },
     ]);
     const rows = await contactsOf(org);
     expect(rows.map((r) => [r.phone, r.name, r.alt, r.tags, r.fields])).toEqual([
@@ -359,13 +342,13 @@ describe("importing real-world files", () => {
     expect(up.body.encoding).toBe("utf-8");
     const done = await finished(org, up.body.id);
     expect(done.counts).toEqual({ rowsRead: 5001, imported: 1, merged: 4999, rejected: 1 });
-    expect(done.errors).toEqual([
+    expect(done.errors.map((e: Json) => e.code)).toEqual([null]);
+    expect(done.errors).toMatchObject([
       {
         line: 5002,
         column: null,
         raw: "Jo\uFFFDo",
         reason: "the line is not valid UTF-8 (save the file as UTF-8, or upload it with encoding=windows-1252)",
-        code: null,
       },
     ]);
   });
