@@ -135,7 +135,11 @@ function readPhone(input: string, options: ParsePhoneOptions): PhoneNumber | Pho
   }
   chosen ??= attempts.find((p) => p.isPossible());
   if (!chosen) {
-    const lengthCheck = validatePhoneNumberLength(raw, country ? { defaultCountry: country } : undefined);
+    let lengthCheck = validatePhoneNumberLength(raw, country ? { defaultCountry: country } : undefined);
+    // Digits without + and without a default country were also read as international (`+12345`, a US number): judge
+    // the length of that reading, so "12345" is too short rather than "not a possible number in its country".
+    if (lengthCheck === "INVALID_COUNTRY" && attempts.length > 0 && !raw.startsWith("+") && !country)
+      lengthCheck = validatePhoneNumberLength(`+${compact}`);
     switch (lengthCheck) {
       case "INVALID_COUNTRY":
         return reject(attempts.length === 0 && !raw.startsWith("+") && !country ? "invalid_country" : "not_possible");

@@ -56,6 +56,13 @@ describe("parsePhone", () => {
     }
   });
 
+  it("judges digits without + nor a default country by their international reading (12345 is too short)", () => {
+    const r = parsePhone("12345");
+    expect(r.ok ? null : r.reason).toBe("too_short");
+    const e = parsePhoneE164("12345");
+    expect(e.ok ? null : e.message).toBe("is too short (too few digits for a phone number)");
+  });
+
   it("normalizePhone throws a PhoneNumberError with the reason", () => {
     expect(() => normalizePhone("12", BR)).toThrow(PhoneNumberError);
     try {
