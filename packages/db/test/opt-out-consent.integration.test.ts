@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // filter and segments read contacts.consent_state, and the LGPD history is contact_consent_events.
 const migration = path.resolve(
   import.meta.dirname,
-  "../../../supabase/migrations/20261204100000_opt_out_reply_records_consent.sql",
+  "../../../supabase/migrations/20261204120000_opt_out_reply_records_consent.sql",
 );
 
 let t: TestDatabase;
