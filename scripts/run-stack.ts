@@ -13,6 +13,7 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { withDashboardOrigins } from "./stack/cors.ts";
 import { announceDemoContacts } from "./stack/demo-contacts.ts";
 import { makeOutput, rotateIfLarge, startHeader } from "./stack/log.ts";
 import {
@@ -84,7 +85,11 @@ const specs: ChildSpec[] = [
     name: "orchestrator",
     cwd: path.join(root, "orchestrator"),
     command: () => node("src/main.ts"),
-    env: () => ({ ORCHESTRATOR_PORT: orchestratorPort }),
+    // The dashboard's origin, on whatever port it was moved to, may call the API from the browser (socket.io).
+    env: () => ({
+      ORCHESTRATOR_PORT: orchestratorPort,
+      CORS_ORIGINS: withDashboardOrigins(process.env.CORS_ORIGINS, dashboardPort),
+    }),
     ports: () => [{ port: Number(orchestratorPort), setting: "ORCHESTRATOR_PORT" }],
     readyUrl: () => `http://127.0.0.1:${orchestratorPort}/healthz`,
     announce: () => [
