@@ -2,7 +2,7 @@ import type { TInboundMessageType } from "@mirage/contracts/enums";
 import type { Db } from "./client.ts";
 import type { QuotedMessage } from "./message-views.ts";
 
-/** One inbound text as the session host saw it, ready to store. */
+/** One inbound message (a text, or media with its caption) as the session host saw it, ready to store. */
 export type InboundInput = {
   orgId: string;
   instanceId: string;
@@ -43,7 +43,7 @@ export type IngestedInbound = {
 };
 
 /**
- * Service work: stores a batch of inbound texts in one round trip (see private.ingest_inbound): each WhatsApp id
+ * Service work: stores a batch of inbound messages in one round trip (see private.ingest_inbound): each WhatsApp id
  * once per instance, threaded into its conversation, linked to its contact and to the message it answers, opt-outs
  * applied, the message:inbound webhook written. Returns only the messages that were new.
  */

@@ -14,7 +14,7 @@ export type MessageStatusUpdate = {
   errorCode?: string;
 };
 
-/** An inbound text as one socket reports it: the port adds the instance and organization it belongs to. */
+/** An inbound message as one socket reports it: the port adds the instance and organization it belongs to. */
 export type InboundText = Omit<InboundMessage, "instanceId" | "orgId">;
 
 /** What one socket reports to its host. Every callback is invoked at most once per fact. */

@@ -164,7 +164,7 @@ export type SessionsPort = {
   absorbStoredKeys(instanceId: string, keys: StoredKey[]): Promise<void>;
   /** Every receipt of every hosted instance; listeners must not throw (errors are logged and swallowed). */
   onReceipt(listener: (receipt: Receipt) => void): Unsubscribe;
-  /** Every inbound text of every hosted instance; same rule for listeners. */
+  /** Every inbound message (text or media) of every hosted instance; same rule for listeners. */
   onInbound(listener: (message: InboundMessage) => void): Unsubscribe;
 };
 
