@@ -30,10 +30,11 @@ const phoneOf = (jid: string | null): string | null => {
 };
 
 /**
- * Every inbound message (text or media) of every hosted instance, stored once: batched into one round trip (private.ingest_inbound)
- * that dedupes on the WhatsApp id per instance — reconnects and history replays deliver the same id again —,
- * threads it into its conversation (phone JID and LID resolved to one contact), links it to the message it answers,
- * and applies opt-outs. The row's triggers push `message:inbound` live and the function writes the webhook.
+ * Every inbound message (text or media) of every hosted instance, stored once: batched into one round trip
+ * (private.ingest_inbound) that dedupes on the WhatsApp id per instance — reconnects and history replays deliver the
+ * same id again —, threads it into its conversation (phone JID and LID resolved to one contact), links it to the
+ * message it answers (the one it quotes, when the instance sent it), and applies opt-outs. The row's triggers push
+ * `message:inbound` live and the function writes the webhook.
  */
 export function createInboundPipeline(deps: {
   db: Database;
