@@ -16,6 +16,7 @@ import { api } from "@/lib/api";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { useRelativeTime } from "@/lib/use-relative-time";
 import { DailySends } from "./daily-sends";
+import { DetailField as Field } from "./detail-field";
 import type { HealthPoint } from "./health-chart";
 import { InstanceActions } from "./instance-actions";
 import { lastActivity, useInstance } from "./queries";
@@ -166,15 +167,6 @@ export function InstanceDetail({ id }: { id: string }) {
           )}
         </CardContent>
       </Card>
-    </div>
-  );
-}
-
-function Field({ label, value }: { label: string; value: React.ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-muted-foreground text-xs">{label}</dt>
-      <dd className="truncate">{value}</dd>
     </div>
   );
 }
