@@ -43,9 +43,11 @@ export function InstancesView() {
     <div className="space-y-4">
       <PageHeader title={t("title")}>
         {(data?.items.length ?? 0) > 0 && (
+          // Wide enough for the whole placeholder in both languages: between sm and md the input's text is 16 px,
+          // and w-64 cut pt-BR's "Buscar por nome ou número" at "…númerc".
           <SearchInput
             label={t("search")}
-            className="w-full sm:w-64"
+            className="w-full sm:w-80"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
           />
