@@ -166,6 +166,22 @@ describe("blacklist", () => {
     expect((await post("/blacklist", { phone: "11974000009" })).status).toBe(409);
   });
 
+  it("a contact's own page says whether the blacklist blocks it (its number in another form, its LID)", async () => {
+    const get = async (id: string) => (await api(h, "get", path(`/contacts/${id}`), { token: viewer })).body;
+    const byPhone = await contact("11974100001", { name: "Bia" });
+    expect(await get(byPhone.id)).toMatchObject({ name: "Bia", blacklisted: false });
+    // Written without the ninth digit: the same WhatsApp account, the same block a send applies.
+    expect((await post("/blacklist", { phone: "1174100001", reason: "PARAR" })).status).toBe(201);
+    expect((await get(byPhone.id)).blacklisted).toBe(true);
+    const byLid = await contact("11974100002", { waLid: "741000002@lid" });
+    expect((await get(byLid.id)).blacklisted).toBe(false);
+    expect((await post("/blacklist", { waLid: "741000002" })).status).toBe(201);
+    expect((await get(byLid.id)).blacklisted).toBe(true);
+    // Lists leave it out (a lookup per contact).
+    const page = await api(h, "get", path("/contacts?limit=5"), { token: viewer });
+    expect(page.body.items[0]).not.toHaveProperty("blacklisted");
+  });
+
   it("bulk add reports bad numbers and existing entries; export is CSV; API keys need a writing scope", async () => {
     const res = await post("/blacklist/bulk", {
       entries: [{ phone: "11975000001" }, { phone: "abc" }, { phone: "+55 11 97500-0001" }, { waLid: "42@lid" }],

@@ -3,6 +3,7 @@ import {
   type TConsentState,
   ZContact,
   ZContactCount,
+  ZContactDetail,
   ZContactListQuery,
   ZContactParams,
   ZCreateContactRequest,
@@ -34,7 +35,7 @@ import { resourceRoutes } from "../http/crud.ts";
 import { sendCsv } from "../http/csv.ts";
 import { readCursor, toCursorPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
-import { EXPORT_COLUMNS, exportCells, toContactDto } from "./dto.ts";
+import { EXPORT_COLUMNS, exportCells, toContactDetailDto, toContactDto } from "./dto.ts";
 import { phoneFromRequest } from "./phone-input.ts";
 
 const READ = { kind: "any", scopes: ["read", "campaigns"] } as const;
@@ -183,8 +184,10 @@ export function contactRoutes(deps: { db: Database }): RouteDef[] {
     contacts.get({
       path: "/orgs/:orgId/contacts/:contactId",
       summary: "One contact",
-      response: "The contact",
+      response: "The contact and whether the blacklist blocks it",
       find: (tx, p) => findContact(tx, p.orgId, p.contactId),
+      schema: ZContactDetail,
+      toDto: toContactDetailDto,
     }),
     contacts.update({
       path: "/orgs/:orgId/contacts/:contactId",

@@ -92,17 +92,28 @@ export function resourceRoutes<P extends OrgParams, Row extends { id: string }>(
         },
       });
     },
-    /** GET one item: 404 with `notFound` when `find` answers nothing. */
-    get(d: Doc & { response: string; find: (tx: Tx, params: P) => Promise<Row | undefined> }): RouteDef {
+    /**
+     * GET one item: 404 with `notFound` when `find` answers nothing. `schema` and `toDto` replace the resource's when
+     * one item says more than a list's item (a contact's blacklist state).
+     */
+    get(
+      d: Doc & {
+        response: string;
+        find: (tx: Tx, params: P) => Promise<Row | undefined>;
+        schema?: z.ZodType;
+        toDto?: (row: Row, tx: Tx, orgId: string) => unknown;
+      },
+    ): RouteDef {
+      const toDto = d.toDto ?? r.toDto;
       return defineRoute({
         ...base(d, "get", false),
         params: r.params,
-        responses: { 200: { description: d.response, schema: r.schema } },
+        responses: { 200: { description: d.response, schema: d.schema ?? r.schema } },
         async handler({ params, principal }) {
           const body = await withOrg(r.db, principal, params.orgId, readRoles, async (tx) => {
             const row = await d.find(tx, params);
             if (!row) throw new AppError("not_found", r.notFound);
-            return r.toDto(row, tx, params.orgId);
+            return toDto(row, tx, params.orgId);
           });
           return { status: 200, body };
         },

@@ -72,6 +72,18 @@ export const ZContact = z
   });
 export type TContact = z.infer<typeof ZContact>;
 
+/**
+ * One contact as its own page reads it: the contact and whether the blacklist blocks it (by any of its numbers, its
+ * LID, or an erased number's hash — what GET /blacklist/check answers). Lists leave it out: a lookup per contact.
+ */
+export const ZContactDetail = ZContact.extend({
+  blacklisted: z.boolean().describe("A blacklist entry blocks one of its numbers or its LID (as GET /blacklist/check)"),
+}).meta({
+  id: "ContactDetail",
+  example: { ...(ZContact.meta()?.example as object), blacklisted: false },
+});
+export type TContactDetail = z.infer<typeof ZContactDetail>;
+
 export const ZCreateContactRequest = z
   .strictObject({
     phone: ZWrittenPhone,

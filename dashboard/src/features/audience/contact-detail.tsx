@@ -18,6 +18,7 @@ import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { AddToListDialog } from "./add-to-list-dialog";
 import { ConsentDialog, ContactEditDialog } from "./contact-edit-dialogs";
+import { ContactOptOutBanner } from "./contact-opt-out-banner";
 import { fieldText } from "./custom-field-edits";
 import { CustomFieldsDialog } from "./custom-fields-dialog";
 import { audienceKeys, useConsentHistory, useContact, useContactActivity } from "./queries";
@@ -113,6 +114,7 @@ export function ContactDetail({ id }: { id: string }) {
           </>
         )}
       </div>
+      <ContactOptOutBanner contact={c} />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader>

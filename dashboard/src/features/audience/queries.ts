@@ -1,7 +1,13 @@
 "use client";
 
 import type { TBlacklistEntry } from "@mirage/contracts/blacklist";
-import type { TConsentEvent, TContact, TContactActivity, TContactList } from "@mirage/contracts/contacts";
+import type {
+  TConsentEvent,
+  TContact,
+  TContactActivity,
+  TContactDetail,
+  TContactList,
+} from "@mirage/contracts/contacts";
 import type { TImport } from "@mirage/contracts/imports";
 import type { TSegment } from "@mirage/contracts/segments";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
@@ -70,7 +76,7 @@ export function useContact(id: string) {
   const { org } = useSession();
   return useQuery({
     queryKey: audienceKeys.contact(org.id, id),
-    queryFn: () => api<TContact>(`/orgs/${org.id}/contacts/${id}`),
+    queryFn: () => api<TContactDetail>(`/orgs/${org.id}/contacts/${id}`),
   });
 }
 
