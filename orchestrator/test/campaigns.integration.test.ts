@@ -149,6 +149,8 @@ describe("planning, dry run and control", () => {
     expect(dry.body.items).toHaveLength(10);
     for (const item of dry.body.items) {
       expect(senders.slice(0, 2)).toContain(item.instanceId);
+      // The review step shows the person's name with the number.
+      expect(item.contactName).toMatch(/^Pessoa \d+$/);
       expect(item.text).toMatch(/^(Olá|Oi) Pessoa, novidade em Recife!$|^Bom dia Pessoa! Temos novidades\.$/);
       expect(item.at).not.toBeNull();
     }

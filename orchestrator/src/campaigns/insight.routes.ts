@@ -35,8 +35,9 @@ async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: bool
     capped.set(instanceId, capReachedUntil(effectiveCaps(s.caps, info, now), sent));
   }
   const items: DryRun["items"] = [];
-  const base = (r: (typeof rows)[number], text: string) => ({
+  const base = (r: (typeof rows)[number], text: string, contactName: string | null) => ({
     contactId: r.contactId,
+    contactName,
     phone: r.phone,
     instanceId: r.instanceId,
     text,
@@ -58,7 +59,7 @@ async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: bool
     // Blacklisted or opted out: skipped when their turn comes, never sent (the send path checks again then).
     const block = await findSendBlock(tx, { orgId: c.orgId, phone: r.phone, lid: null, contactId: r.contactId });
     if (block) {
-      items.push({ ...base(r, text), at: null, blockedReason: block });
+      items.push({ ...base(r, text, contact?.name ?? null), at: null, blockedReason: block });
       continue;
     }
     const capUntil = capped.get(r.instanceId) ?? null;
@@ -66,7 +67,7 @@ async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: bool
     const at = nextSendTime(from, rules);
     const verdict = capUntil ? { ok: false as const, reason: "cap" } : checkSendTime(from, rules);
     items.push({
-      ...base(r, text),
+      ...base(r, text, contact?.name ?? null),
       at: at ? at.toISOString() : null,
       blockedReason: at ? (verdict.ok ? null : verdict.reason) : "window_never_opens",
     });

@@ -279,6 +279,8 @@ export const ZDryRun = z
     items: z.array(
       z.object({
         contactId: ZUuid.nullable(),
+        /** The contact's name, so a person reads as who they are, not a bare number; null when it has none. */
+        contactName: z.string().nullable(),
         phone: z.string(),
         instanceId: ZUuid,
         text: z.string(),
@@ -305,6 +307,7 @@ export const ZDryRun = z
       items: [
         {
           contactId: "6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c",
+          contactName: "Ana Souza",
           phone: "+5511987654321",
           instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
           text: "Oi Ana, novidade em Recife!",

@@ -15,6 +15,7 @@ import { useErrorMessage } from "@/lib/use-error-message";
 import { ColumnTable } from "../column-table";
 import { useCampaignAction, useDryRun, useSaveCampaign, useStartCheck } from "../queries";
 import { type Draft, requestOf, zonedToIso } from "./draft";
+import { RecipientCell } from "./recipient-cell";
 import { usePaceWords } from "./step-pacing";
 
 const REFUSALS = new Set([
@@ -144,7 +145,9 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
           >
             {dry.data.items.map((x) => (
               <tr key={`${x.phone}-${x.instanceId}`} className="border-t align-top" data-testid="dry-run-row">
-                <td className="px-3 py-2 tabular-nums">{x.phone}</td>
+                <td className="px-3 py-2">
+                  <RecipientCell name={x.contactName} phone={x.phone} />
+                </td>
                 <td className="px-3 py-2">{nameOf(x.instanceId)}</td>
                 <td className="px-3 py-2 whitespace-nowrap">
                   {x.at ? format.dateTime(new Date(x.at), { dateStyle: "short", timeStyle: "medium" }) : "—"}
