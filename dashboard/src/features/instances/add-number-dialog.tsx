@@ -18,9 +18,10 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { useSession } from "@/features/shell/session-context";
 import { ApiError, api, dashboardPost } from "@/lib/api";
-import { instancesKey, useLiveQr } from "@/lib/realtime";
+import { instancesKey, useConnectionState, useLiveQr } from "@/lib/realtime";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { QrImage } from "./qr-image";
+import { qrRefetchInterval, readQrFromApi, SOCKET_GRACE_MS } from "./qr-polling";
 import { useInstances } from "./queries";
 import { StatusBadge } from "./status";
 
@@ -193,10 +194,18 @@ function QrPanel({ orgId, instanceId }: { orgId: string; instanceId: string }) {
   const { simulator } = useSession();
   const { toastError } = useErrorMessage();
   const live = useLiveQr(instanceId);
-  // The first QR may have been published before this dialog subscribed: read it once from the API, and keep
-  // asking while none exists yet. Later ones arrive on the socket.
+  const connection = useConnectionState();
+  const [graceOver, setGraceOver] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setGraceOver(true), SOCKET_GRACE_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  const socketSilent = graceOver && !live;
+  // QRs arrive on the socket; the API is read only while the socket is not live or stays silent (readQrFromApi), so
+  // a new number's dialog does not ask for a QR the worker has not drawn yet (a 404 in the console every 1.5 s).
   const fromApi = useQuery({
     queryKey: ["instance-qr", orgId, instanceId],
+    enabled: readQrFromApi(connection, socketSilent),
     queryFn: () =>
       api<{ qr: string; dataUrl: string; expiresAt: string }>(`/orgs/${orgId}/instances/${instanceId}/qr`).catch(
         (err) => {
@@ -204,15 +213,15 @@ function QrPanel({ orgId, instanceId }: { orgId: string; instanceId: string }) {
           throw err;
         },
       ),
-    // Poll only while the socket has given nothing newer: until the first QR, and again once the shown one expired.
-    refetchInterval: (q) => {
-      if (live && live.receivedAt > q.state.dataUpdatedAt && Date.parse(live.expiresAt ?? "") > Date.now())
-        return false;
-      const shown = q.state.data;
-      if (!shown) return 1500;
-      const left = Date.parse(shown.expiresAt) - Date.now();
-      return left > 0 ? Math.max(1000, left) : 1500;
-    },
+    refetchInterval: (q) =>
+      qrRefetchInterval({
+        connection,
+        socketSilent,
+        live,
+        fetchedAt: q.state.dataUpdatedAt,
+        shown: q.state.data,
+        now: Date.now(),
+      }),
     staleTime: 0,
   });
   const apiQr = fromApi.data ?? null;
