@@ -45,24 +45,18 @@ export async function updateOptOutSettings(
 }
 
 /**
- * Why a person must not be messaged, checked at send time: a blacklist entry by phone or LID, or a contact who
- * withdrew consent. Undefined when nothing blocks.
+ * Why a person must not be messaged, checked at send time (private.send_block): a blacklist entry naming any form of
+ * the number (a Brazilian mobile with or without the ninth digit), its LID, or the salted hash an erasure left; or a
+ * contact who withdrew consent. Undefined when nothing blocks. Members of the organization or service work.
  */
 export async function findSendBlock(
   db: Db,
   input: { orgId: string; phone: string | null; lid: string | null; contactId: string | null },
 ): Promise<"blacklisted" | "opted_out" | undefined> {
-  const [row] = await db<{ reason: "blacklisted" | "opted_out" }[]>`
-    select 'blacklisted' as reason from public.blacklist
-     where org_id = ${input.orgId}
-       and ((${input.phone}::text is not null and phone_e164 = ${input.phone})
-            or (${input.lid}::text is not null and wa_lid = ${input.lid}))
-    union all
-    select 'opted_out' from public.contacts
-     where org_id = ${input.orgId} and opted_out_at is not null
-       and (id = ${input.contactId}::uuid or (${input.phone}::text is not null and phone_e164 = ${input.phone}))
-    limit 1`;
-  return row?.reason;
+  const [row] = await db<{ reason: "blacklisted" | "opted_out" | null }[]>`
+    select private.send_block(${input.orgId}, ${input.phone}::text, ${input.lid}::text, ${input.contactId}::uuid)
+      as reason`;
+  return row?.reason ?? undefined;
 }
 
 export type WaLookup = { phone: string; onWhatsApp: boolean; jid: string | null; lid: string | null; checkedAt: Date };

@@ -110,18 +110,11 @@ export type SendBlock = "blacklisted" | "opted_out";
 
 /**
  * The blacklist and consent verdict for the claimed row `m`, read in the claim's own statement: the send module
- * checks at send time without a second round trip. Same rules as `findSendBlock` (@mirage/db/messaging-settings).
+ * checks at send time without a second round trip. The same function as `findSendBlock`
+ * (@mirage/db/messaging-settings): any form of the number (Brazil's ninth digit), its LID, an erased person's hash.
  */
 const blockOfRow = (db: Db) => db`
-  select 'blacklisted' from public.blacklist b
-   where b.org_id = m.org_id
-     and ((m.recipient_phone is not null and b.phone_e164 = m.recipient_phone)
-          or (m.recipient_lid is not null and b.wa_lid = m.recipient_lid))
-  union all
-  select 'opted_out' from public.contacts c
-   where c.org_id = m.org_id and c.opted_out_at is not null
-     and (c.id = m.contact_id or (m.recipient_phone is not null and c.phone_e164 = m.recipient_phone))
-  limit 1`;
+  select private.send_block(m.org_id, m.recipient_phone, m.recipient_lid, m.contact_id)`;
 
 /** Service work: a claimed message goes back to the queue untouched (the instance cannot send right now). */
 export async function releaseClaim(db: Db, id: number): Promise<boolean> {
