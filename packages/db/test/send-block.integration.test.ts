@@ -59,6 +59,19 @@ describe("the send-time block", () => {
     ).toBeUndefined();
   });
 
+  it("an entry by LID only blocks a number once its LID is known (contact or on-WhatsApp answer)", async () => {
+    await t.admin`insert into public.blacklist (org_id, wa_lid, source) values
+      (${a.orgId}, '900001@lid', 'opt_out'), (${a.orgId}, '900002@lid', 'opt_out')`;
+    expect(await check("+5511987650021")).toBeUndefined();
+    await t.admin`insert into public.contacts (org_id, phone_e164, wa_lid) values (${a.orgId}, '+5511987650021', '900001@lid')`;
+    await t.admin`insert into public.wa_id_lookups (phone_e164, on_whatsapp, wa_jid, wa_lid)
+      values ('+551187650022', true, '551187650022@s.whatsapp.net', '900002@lid')`;
+    expect(await check("+5511987650021")).toBe("blacklisted");
+    // WhatsApp answered for the form without the ninth digit; the list holds the other.
+    expect(await check("+5511987650022")).toBe("blacklisted");
+    expect(await check("+5511987650023")).toBeUndefined();
+  });
+
   it("a claim carries the same verdict, and a member of another organization may not ask", async () => {
     const [m] = await t.admin<{ id: string }[]>`
       insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, source)
