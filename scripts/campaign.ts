@@ -237,9 +237,8 @@ switch (command) {
       const when = item.at
         ? `${new Date(String(item.at)).toLocaleString()}${why ? ` (waits: ${why})` : ""}`
         : `never: ${why || "no time"}`;
-      console.log(
-        `  ${when}  ${from ? String(from.name) : String(item.instanceId)} → ${String(item.phone)}: ${String(item.text)}`,
-      );
+      const to = item.contactName ? `${String(item.contactName)} (${String(item.phone)})` : String(item.phone);
+      console.log(`  ${when}  ${from ? String(from.name) : String(item.instanceId)} → ${to}: ${String(item.text)}`);
     }
     break;
   }

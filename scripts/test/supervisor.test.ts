@@ -225,7 +225,13 @@ describe("./mirage campaign", () => {
             planned: false,
             total: 2,
             items: [
-              { ...item, phone: "+5511900000001", at: "2026-12-01T12:00:00.000Z", blockedReason: "cap" },
+              {
+                ...item,
+                phone: "+5511900000001",
+                contactName: "Ana",
+                at: "2026-12-01T12:00:00.000Z",
+                blockedReason: "cap",
+              },
               { ...item, phone: "+5511900000017", at: null, blockedReason: "blacklisted" },
             ],
           });
@@ -244,7 +250,9 @@ describe("./mirage campaign", () => {
       const some = await campaign(["dry-run", "demo", "--senders", "sales-1"], { MIRAGE_API_URL: url });
       expect(senderIds).toEqual(["i1"]);
       expect(some.stdout).toContain("2 recipients");
-      expect(some.stdout).toMatch(/\(waits: its number reached this campaign's caps\) {2}sales-1 → \+5511900000001/);
+      expect(some.stdout).toMatch(
+        /\(waits: its number reached this campaign's caps\) {2}sales-1 → Ana \(\+5511900000001\)/,
+      );
       expect(some.stdout).toContain("never: blacklisted  sales-1 → +5511900000017");
       const shown = await campaign(["show", "demo"], { MIRAGE_API_URL: url });
       expect(shown.stdout).toContain("sender sales-1 (+5511999990001, connected): active, 20 sent\n");
