@@ -18,3 +18,20 @@ export function inProcessOrchestrator(env: Record<string, string> = {}): E2eStac
     return { url, close: () => orch.close() };
   };
 }
+
+/**
+ * Retries a send refused because the instance looked unavailable (409 `instance_unavailable`): on a loaded 2-core
+ * machine its worker's heartbeat can lapse for a moment, and a client would try again. Anything else, or a refusal
+ * that lasts past `forMs`, is answered as it came.
+ */
+export async function retryWhileUnavailable<R extends { status: number; body?: { code?: unknown } | null }>(
+  send: () => Promise<R>,
+  forMs = 40_000,
+): Promise<R> {
+  const started = Date.now();
+  for (;;) {
+    const res = await send();
+    if (res.status !== 409 || res.body?.code !== "instance_unavailable" || Date.now() - started > forMs) return res;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

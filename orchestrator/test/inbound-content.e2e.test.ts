@@ -9,7 +9,7 @@ import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
 import type { Simulator } from "@mirage/wa-sim";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { inProcessOrchestrator } from "./e2e.ts";
+import { inProcessOrchestrator, retryWhileUnavailable } from "./e2e.ts";
 import { api, type Json } from "./harness.ts";
 
 // Real sockets and a worker process on a shared 2-core machine: every step waits on events, with room.
@@ -27,18 +27,10 @@ const ACCOUNT = "5511966120001";
 const waitFor = waiter(40_000);
 
 const conversations = () => `/api/v1/orgs/${a.orgId}/conversations`;
-/** Sends from the test instance, retrying while a loaded machine lets its worker's heartbeat lapse (a 409). */
-async function send(body: Json) {
-  const started = Date.now();
-  for (;;) {
-    const res = await api({ url }, "post", `/api/v1/orgs/${a.orgId}/instances/${instanceId}/messages`, {
-      token: operator,
-      body,
-    });
-    if (res.status !== 409 || res.body?.code !== "instance_unavailable" || Date.now() - started > 40_000) return res;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const send = (body: Json) =>
+  retryWhileUnavailable(() =>
+    api({ url }, "post", `/api/v1/orgs/${a.orgId}/instances/${instanceId}/messages`, { token: operator, body }),
+  );
 const waitState = (id: number, states: string[]) =>
   waitFor<Json>(
     async () => {

@@ -9,7 +9,7 @@ import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
 import type { Simulator } from "@mirage/wa-sim";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { inProcessOrchestrator } from "./e2e.ts";
+import { inProcessOrchestrator, retryWhileUnavailable } from "./e2e.ts";
 import { api, type Json } from "./harness.ts";
 
 // Real sockets, a worker process and receipts on a shared 2-core machine: every step waits on events, with room.
@@ -46,14 +46,8 @@ const sendOnce = (body: Json, opts: { headers?: Record<string, string>; tok?: st
  * lapse for a moment (the API then says `instance_unavailable`, status connecting/worker_lost), so a refusal of the
  * connected instance is retried for a while. Sends from other instances are answered as they come.
  */
-async function send(body: Json, opts: { headers?: Record<string, string>; tok?: string; id?: string } = {}) {
-  const started = Date.now();
-  for (;;) {
-    const res = await sendOnce(body, opts);
-    const transient = res.status === 409 && res.body?.code === "instance_unavailable" && opts.id === undefined;
-    if (!transient || Date.now() - started > 40_000) return res;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+function send(body: Json, opts: { headers?: Record<string, string>; tok?: string; id?: string } = {}) {
+  return opts.id === undefined ? retryWhileUnavailable(() => sendOnce(body, opts)) : sendOnce(body, opts);
 }
 const message = async (id: number): Promise<Json> =>
   (await api({ url }, "get", `${msgs(a)}/${id}`, { token: viewer })).body;
