@@ -200,7 +200,8 @@ describe("./mirage start / stop", () => {
     expect(paused.stdout, paused.stderr).toContain("Demo welcome campaign: paused");
     const planned = await mirage(["campaign", "dry-run", "demo", "--count", "2"], 60_000);
     expect(planned.stdout, planned.stderr).toContain("Demo welcome campaign: 20 recipients; the next 2:");
-    expect(planned.stdout).toMatch(/ e2e-1 → \+55/);
+    // Each recipient by name with the number (the seed names them "Contact N").
+    expect(planned.stdout).toMatch(/ e2e-1 → Contact \d+ \(\+55\d+\): /);
     const shown = await mirage(["campaign", "show", "demo"], 60_000);
     expect(shown.stdout).toContain("Demo welcome campaign (00000000-0000-4000-8000-0000000000e1): paused");
     expect(shown.stdout).toMatch(new RegExp(`sender e2e-1 \\(\\+${phone}, connected\\): \\w+, [1-9]\\d* sent`));
