@@ -157,6 +157,19 @@ export function createSender(deps: {
       }
       jid = resolution.jid;
       lid ??= resolution.lid;
+      // A LID Mirage had not stored for the number (its first message: the claim's verdict could not match it) is
+      // checked now — someone who opted out known only by that LID is not messaged. Later sends find it stored.
+      if (resolution.lid && !work.recipientLid && !work.waLookup?.lid) {
+        const late = await db.asService((tx) =>
+          findSendBlock(tx, {
+            orgId: work.orgId,
+            phone: work.recipientPhone,
+            lid: resolution.lid,
+            contactId: work.contactId,
+          }),
+        );
+        if (late) return end(work, "skipped", late);
+      }
       // Recorded by the `sending` commit, not a transaction of its own.
       if (resolution.lid && !work.recipientLid && !remembered.has(peerKey(work, resolution.lid))) {
         peer = { orgId: work.orgId, instanceId: work.instanceId, phone: work.recipientPhone, lid: resolution.lid };
