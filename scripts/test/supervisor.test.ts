@@ -6,7 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { rotateIfLarge } from "../stack/log.ts";
-import { claimPidFile, paths, readPid, runningStack, writeInfo } from "../stack/state.ts";
+import { claimPidFile, paths, readPid, runningStack, type StackInfo, writeInfo } from "../stack/state.ts";
 import { type ChildSpec, Supervisor } from "../stack/supervisor.ts";
 
 const run = promisify(execFile);
@@ -107,18 +107,7 @@ describe("the pid file", () => {
     expect(claimPidFile(dir)).toBe(true);
     expect(readPid(dir)).toBe(process.pid);
     // This process now owns it: a second claim (another start) is refused and the file is unchanged.
-    writeInfo(dir, {
-      pid: process.pid,
-      pidStartTime: undefined,
-      startedAt: new Date().toISOString(),
-      mode: "simulator",
-      state: "ready",
-      log: "",
-      api: undefined,
-      waSim: undefined,
-      children: [],
-      banner: [],
-    });
+    writeInfo(dir, readyStack());
     expect(claimPidFile(dir)).toBe(false);
     expect(readPid(dir)).toBe(process.pid);
     expect(runningStack(dir)?.mode).toBe("simulator");
@@ -307,18 +296,7 @@ describe("./mirage campaign", () => {
     const [stackPort, envPort, callerPort] = [await freePort(), await freePort(), await freePort()];
     // This test process stands in for the supervisor: alive, and the process stack.json names.
     writeFileSync(paths(runDir).pid, `${process.pid}\n`);
-    writeInfo(runDir, {
-      pid: process.pid,
-      pidStartTime: undefined,
-      startedAt: new Date().toISOString(),
-      mode: "simulator",
-      state: "ready",
-      log: "",
-      api: `http://127.0.0.1:${stackPort}/api/v1`,
-      waSim: undefined,
-      children: [],
-      banner: [],
-    });
+    writeInfo(runDir, readyStack({ api: `http://127.0.0.1:${stackPort}/api/v1` }));
     const fromFile = { MIRAGE_RUN_DIR: runDir, MIRAGE_API_URL: `http://127.0.0.1:${envPort}` };
     const r = await campaign(["show", "demo"], { ...fromFile, MIRAGE_ENV_FILE_KEYS: "LOG_LEVEL MIRAGE_API_URL" });
     expect(r.stderr).toContain(`cannot reach the Mirage API at http://127.0.0.1:${stackPort}/api/v1/auth/login`);
@@ -331,6 +309,23 @@ describe("./mirage campaign", () => {
     expect(caller.stderr).toContain(`cannot reach the Mirage API at http://127.0.0.1:${callerPort}/api/v1/auth/login`);
   }, 60_000);
 });
+
+/** What a ready simulator stack run by this test process writes to stack.json. */
+function readyStack(more: Partial<StackInfo> = {}): StackInfo {
+  return {
+    pid: process.pid,
+    pidStartTime: undefined,
+    startedAt: new Date().toISOString(),
+    mode: "simulator",
+    state: "ready",
+    log: "",
+    api: undefined,
+    waSim: undefined,
+    children: [],
+    banner: [],
+    ...more,
+  };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
