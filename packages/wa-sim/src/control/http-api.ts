@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@mirage/logger";
 import { ZodError } from "zod";
+import { UnknownQuoteError } from "../core/messaging.ts";
 import { PairingError } from "../core/pairing.ts";
 import type { Simulator } from "../core/simulator.ts";
 import {
@@ -156,9 +157,6 @@ function routes(sim: Simulator): Route[] {
       handle: async ({ params, body }) => {
         const request = ContactSendRequest.parse(body);
         const contact = sim.contact(phone(params));
-        if (request.quote && !contact.canQuote(request.to, request.quote)) {
-          throw new HttpError(404, `no message ${request.quote} in this chat to quote`);
-        }
         const quote = request.quote ? { quote: request.quote } : {};
         const id = request.media
           ? await contact.sendMedia(request.to, request.media, { caption: request.text, ...quote })
@@ -206,6 +204,7 @@ export async function startControlServer(
       } catch (err) {
         if (err instanceof ZodError) return respond(res, 400, { error: "invalid request", issues: err.issues });
         if (err instanceof HttpError) return respond(res, err.status, { error: err.message });
+        if (err instanceof UnknownQuoteError) return respond(res, 404, { error: err.message });
         if (err instanceof PairingError)
           return respond(res, pairingStatus(err), { error: err.code, message: err.message });
         options.logger?.error({ err, path: url.pathname }, "control API request failed");

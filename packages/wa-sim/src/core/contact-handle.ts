@@ -58,11 +58,6 @@ export class ContactHandle {
     );
   }
 
-  /** Whether a reply to the account `phone` may quote the message `id` (one of this chat's, either way). */
-  canQuote(toAccount: string, id: string): boolean {
-    return this.messages(toAccount).some((m) => m.id === id) || this.sent(toAccount).some((m) => m.id === id);
-  }
-
   /** Shows "typing…" (or stops it) in the account's chat with this contact. */
   typing(toAccount: string, state: "composing" | "paused" | "recording" = "composing"): void {
     this.deps.messaging.sendTyping(this.contact, this.deps.accounts.ensure(toAccount), state);

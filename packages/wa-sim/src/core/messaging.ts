@@ -174,7 +174,7 @@ export class Messaging {
       .sentByContacts({ contact: contact.phone, account: account.phone })
       .find((m) => m.id === id);
     if (sent) return { id, participant: `${contact.phone}@${WA_SERVER}`, text: sent.text };
-    throw new Error(`no message ${id} between ${contact.phone} and ${account.phone} to quote`);
+    throw new UnknownQuoteError(`no message ${id} in this chat to quote`);
   }
 
   /**
@@ -383,3 +383,6 @@ function contentOf(record: InboundRecord): proto.IMessage {
       };
   }
 }
+
+/** A reply asked to quote a message its chat does not have. */
+export class UnknownQuoteError extends Error {}
