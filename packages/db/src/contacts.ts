@@ -264,9 +264,11 @@ export async function addMatchingToList(
   listId: string,
   input: Omit<ContactQuery, "limit" | "after">,
 ): Promise<{ matched: number; added: number }> {
+  // The search resolves by index first, as a page and the count do: the same set, without the scan's LIKE.
+  const found = input.q ? await searchContactIds(db, input.orgId, input.q) : undefined;
   const [row] = await db<{ matched: number; added: number }[]>`
     with m as (
-      select c.id from public.contacts c where c.org_id = ${input.orgId} ${queryPredicate(db, input)}
+      select c.id from public.contacts c where c.org_id = ${input.orgId} ${queryPredicate(db, input, found)}
     ), ins as (
       insert into public.contact_list_members (list_id, contact_id, org_id)
       select ${listId}, m.id, ${input.orgId} from m
