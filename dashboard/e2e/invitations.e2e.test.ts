@@ -186,4 +186,20 @@ describe("members by invitation", () => {
       await ctx.close();
     });
   }
+
+  it("the audit log names who removed whom, filtered by the API on the whole log", async () => {
+    const { ctx, page } = await adminOnMembers();
+    await page.goto(`${stack.dashboardUrl}/settings/audit`);
+    await page.locator("#audit-action").selectOption("member.remove");
+    const row = page.locator("tbody tr", { hasText: newcomer }).first();
+    await row.waitFor({ timeout: 30_000 });
+    // Who and what in words: the admin's email, and the removed member's.
+    expect(await row.textContent()).toContain(stack.email("admin"));
+    const actions = await page.locator("tbody tr td:nth-child(3) .font-mono").allTextContents();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(["member.remove"]));
+    await page.locator("#audit-actor").selectOption({ label: stack.email("viewer") });
+    await page.getByText("No entries match these filters.").waitFor({ timeout: 30_000 });
+    await ctx.close();
+  });
 });

@@ -11,7 +11,8 @@ export function auditRoutes(deps: { db: Database }): RouteDef[] {
     defineRoute({
       method: "get",
       path: "/orgs/:orgId/audit-log",
-      summary: "List the organization's audit log, newest first",
+      summary:
+        "List the organization's audit log, newest first, with who and what in words; filter by action, actor or target",
       tags: ["audit"],
       auth: { kind: "any", scopes: ["admin"] },
       roles: ADMIN_ROLES,
@@ -30,6 +31,8 @@ export function auditRoutes(deps: { db: Database }): RouteDef[] {
                 action: "api_key.create",
                 targetType: "api_key",
                 targetId: "3d1f8a2b-6c4e-4b9a-8f7d-2e1c0b9a8d7f",
+                actorLabel: "owner@example.com",
+                targetLabel: "CRM sync",
                 detail: { scopes: ["read"] },
                 ip: "203.0.113.7",
                 requestId: "5b0c…",
@@ -42,7 +45,7 @@ export function auditRoutes(deps: { db: Database }): RouteDef[] {
       },
       async handler({ params, query, principal }) {
         const rows = await withOrg(deps.db, principal, params.orgId, ADMIN_ROLES, (tx) =>
-          listAuditLog(tx, { orgId: params.orgId, beforeId: query.beforeId, limit: query.limit + 1 }),
+          listAuditLog(tx, { ...query, orgId: params.orgId, limit: query.limit + 1 }),
         );
         return { status: 200, body: toPage(rows, query.limit) };
       },

@@ -144,14 +144,15 @@ export function holidayRoutes(deps: { db: Database }): RouteDef[] {
       responses: { 204: { description: "Removed" } },
       async handler({ params, principal }, req) {
         await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          if (!(await deleteHoliday(tx, params.orgId, params.holidayId)))
-            throw new AppError("not_found", "holiday not found");
+          // Audited before the row goes (the entry keeps the holiday's name); rolled back with a 404.
           await audit(tx, req, {
             orgId: params.orgId,
             action: "holiday.remove",
             targetType: "holiday",
             targetId: params.holidayId,
           });
+          if (!(await deleteHoliday(tx, params.orgId, params.holidayId)))
+            throw new AppError("not_found", "holiday not found");
         });
         return { status: 204 };
       },

@@ -325,7 +325,7 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
         const inst = await withInstance(deps, principal, res, params.instanceName, OPERATORS, async (_tx, i) => i);
         await control.remove(inst.id);
         await withOrg(db, principal, inst.orgId, OPERATORS, async (tx) => {
-          await deleteInstance(tx, inst.orgId, inst.id);
+          // Audited before the row goes: the entry keeps the instance's name.
           await audit(tx, req, {
             orgId: inst.orgId,
             action: "instance.delete",
@@ -333,6 +333,7 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
             targetId: inst.id,
             detail: { via: "evolution" },
           });
+          await deleteInstance(tx, inst.orgId, inst.id);
         });
         return { status: 200, body: { status: "SUCCESS", error: false, response: { message: "Instance deleted" } } };
       },

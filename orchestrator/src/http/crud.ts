@@ -182,8 +182,9 @@ export function resourceRoutes<P extends OrgParams, Row extends { id: string }>(
         responses: { 204: { description: d.response ?? "Deleted" } },
         async handler({ params, principal }, req) {
           await withOrg(r.db, principal, params.orgId, writeRoles, async (tx) => {
-            if (!(await d.remove(tx, params))) throw new AppError("not_found", r.notFound);
+            // Recorded first, while the item still exists: the entry keeps its name (rolled back with a 404).
             await record(tx, req, params.orgId, d.action ?? "delete", r.id(params));
+            if (!(await d.remove(tx, params))) throw new AppError("not_found", r.notFound);
           });
           return { status: 204 };
         },

@@ -311,13 +311,14 @@ export function instanceRoutes(deps: { db: Database; control: InstanceControl })
         await visible(principal, params.orgId, params.instanceId, OPERATORS);
         const result = await control.remove(params.instanceId);
         await withOrg(db, principal, params.orgId, OPERATORS, async (tx) => {
-          await deleteInstance(tx, params.orgId, params.instanceId);
+          // Audited before the row goes: the entry keeps the instance's name.
           await audit(tx, req, {
             orgId: params.orgId,
             action: "instance.delete",
             targetType: "instance",
             targetId: params.instanceId,
           });
+          await deleteInstance(tx, params.orgId, params.instanceId);
         });
         if (result.phoneUnlinked === false) {
           return {

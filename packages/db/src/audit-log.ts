@@ -7,6 +7,10 @@ export type AuditEntry = {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** Who acted, in words: the member's email, or the API key's name as it was then; null for the system. */
+  actorLabel: string | null;
+  /** What was acted on, in words (a name, a number, an email), when the log can name it; see `listAuditLog`. */
+  targetLabel: string | null;
   detail: Record<string, unknown>;
   ip: string | null;
   requestId: string | null;
@@ -35,14 +39,44 @@ export async function recordAudit(db: Db, entry: NewAuditEntry): Promise<number>
   return row.id;
 }
 
+/** Filters of the audit log; each narrows the list (all must match). */
+export type AuditFilter = {
+  /** An action (`campaign.delete`), or a prefix ending in a dot (`campaign.`) for every action of a kind. */
+  action?: string;
+  actorUserId?: string;
+  actorApiKeyId?: string;
+  targetType?: string;
+  targetId?: string;
+};
+
+/**
+ * A page of the organization's log, newest first (`beforeId`: ids below it). Configuration objects are named as they
+ * were when the entry was written (kept in the entry, so a deleted instance still reads by its name); people —
+ * members, contacts, conversations, blacklisted numbers, invitations — are named as they are now, looked up for
+ * owners and admins only, so an erased contact leaves no name or number in the log (null instead).
+ */
 export async function listAuditLog(
   db: Db,
-  input: { orgId: string; beforeId?: number; limit: number },
+  input: { orgId: string; beforeId?: number; limit: number } & AuditFilter,
 ): Promise<AuditEntry[]> {
+  const action = input.action?.endsWith(".")
+    ? db`and a.action like ${`${input.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`
+    : input.action
+      ? db`and a.action = ${input.action}`
+      : db``;
   return db<AuditEntry[]>`
-    select id, actor_user_id as "actorUserId", actor_api_key_id as "actorApiKeyId", action, target_type as "targetType",
-           target_id as "targetId", detail, host(ip) as ip, request_id as "requestId", created_at as "createdAt"
-    from public.audit_log
-    where org_id = ${input.orgId} ${input.beforeId ? db`and id < ${input.beforeId}` : db``}
-    order by id desc limit ${input.limit}`;
+    select a.id, a.actor_user_id as "actorUserId", a.actor_api_key_id as "actorApiKeyId", a.action,
+           a.target_type as "targetType", a.target_id as "targetId",
+           case when a.actor_user_id is not null
+                then private.audit_person_label(a.org_id, 'user', a.actor_user_id::text)
+                else a.actor_label end as "actorLabel",
+           coalesce(a.target_label, private.audit_person_label(a.org_id, a.target_type, a.target_id)) as "targetLabel",
+           a.detail, host(a.ip) as ip, a.request_id as "requestId", a.created_at as "createdAt"
+    from public.audit_log a
+    where a.org_id = ${input.orgId} ${input.beforeId ? db`and a.id < ${input.beforeId}` : db``} ${action}
+      ${input.actorUserId ? db`and a.actor_user_id = ${input.actorUserId}` : db``}
+      ${input.actorApiKeyId ? db`and a.actor_api_key_id = ${input.actorApiKeyId}` : db``}
+      ${input.targetType ? db`and a.target_type = ${input.targetType}` : db``}
+      ${input.targetId ? db`and a.target_id = ${input.targetId}` : db``}
+    order by a.id desc limit ${input.limit}`;
 }

@@ -1,24 +1,26 @@
 "use client";
 
+import type { TApiKey } from "@mirage/contracts/api-keys";
 import type { TAuditEntry } from "@mirage/contracts/audit";
 import type { TMember } from "@mirage/contracts/organizations";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Input, NativeSelect } from "@/components/ui/input";
+import { NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
-import { labelOf } from "./labels";
+import { AUDIT_ACTIONS, AUDIT_TARGETS, labelOf } from "./labels";
 import { SettingsTable } from "./settings-table";
 
 type Page = { items: TAuditEntry[]; nextBeforeId?: number | null };
 
 /**
- * The audit log, newest first, paged with `beforeId`. The API has no server-side filters yet, so the filters
- * (action, actor, target) apply to the pages loaded so far; "Load older" fetches more.
+ * The audit log, newest first, paged with `beforeId`. The filters (action, who, target kind) are the API's own, so
+ * they search the whole log, not only the pages loaded. Each entry says who and what in words (the API names them);
+ * the ids stay under the names for admins.
  */
 export function AuditLog() {
   const t = useTranslations("audit");
@@ -27,36 +29,54 @@ export function AuditLog() {
   const format = useFormatter();
   const { org } = useSession();
   const [action, setAction] = useState("");
+  /** `user:<id>` or `key:<id>`. */
   const [actor, setActor] = useState("");
   const [target, setTarget] = useState("");
+  const filter = useMemo(() => {
+    const q = new URLSearchParams();
+    if (action) q.set("action", action);
+    if (actor.startsWith("user:")) q.set("actorUserId", actor.slice(5));
+    if (actor.startsWith("key:")) q.set("actorApiKeyId", actor.slice(4));
+    if (target) q.set("targetType", target);
+    return q.toString();
+  }, [action, actor, target]);
   const log = useInfiniteQuery({
-    queryKey: ["audit", org.id],
+    queryKey: ["audit", org.id, filter],
     initialPageParam: undefined as number | undefined,
     queryFn: ({ pageParam }) =>
-      api<Page>(`/orgs/${org.id}/audit-log?limit=100${pageParam ? `&beforeId=${pageParam}` : ""}`),
+      api<Page>(
+        `/orgs/${org.id}/audit-log?limit=100${filter ? `&${filter}` : ""}${pageParam ? `&beforeId=${pageParam}` : ""}`,
+      ),
     getNextPageParam: (last) => last.nextBeforeId ?? undefined,
   });
   const members = useQuery({
     queryKey: ["members", org.id],
     queryFn: () => api<{ items: TMember[] }>(`/orgs/${org.id}/members`),
   });
-  const emailOf = useMemo(() => new Map((members.data?.items ?? []).map((m) => [m.userId, m.email])), [members.data]);
-  const all = useMemo(() => log.data?.pages.flatMap((p) => p.items) ?? [], [log.data]);
-  const targets = useMemo(() => [...new Set(all.map((e) => e.targetType).filter(Boolean))] as string[], [all]);
-  const actors = useMemo(
-    () => [...new Set(all.map((e) => e.actorUserId ?? e.actorApiKeyId).filter(Boolean))] as string[],
-    [all],
+  const keys = useQuery({
+    queryKey: ["api-keys", org.id],
+    queryFn: () => api<{ items: TApiKey[] }>(`/orgs/${org.id}/api-keys`),
+  });
+  const shown = useMemo(() => log.data?.pages.flatMap((p) => p.items) ?? [], [log.data]);
+  const actions = useMemo(
+    () => [...AUDIT_ACTIONS].sort((x, y) => actionLabel(x).localeCompare(actionLabel(y))),
+    [actionLabel],
   );
-  const shown = all.filter(
-    (e) =>
-      (!action ||
-        e.action.includes(action.trim()) ||
-        actionLabel(e.action).toLowerCase().includes(action.trim().toLowerCase())) &&
-      (!actor || e.actorUserId === actor || e.actorApiKeyId === actor) &&
-      (!target || e.targetType === target),
+  const targets = useMemo(
+    () => [...AUDIT_TARGETS].sort((x, y) => targetLabel(x).localeCompare(targetLabel(y))),
+    [targetLabel],
   );
   const who = (e: TAuditEntry) =>
-    e.actorApiKeyId ? t("apiKey") : e.actorUserId ? (emailOf.get(e.actorUserId) ?? e.actorUserId) : t("system");
+    e.actorApiKeyId || (!e.actorUserId && e.actorLabel) ? (
+      <>
+        <span className="block truncate">{e.actorLabel ?? t("apiKey")}</span>
+        <span className="block text-muted-foreground text-xs">{t("apiKey")}</span>
+      </>
+    ) : e.actorUserId ? (
+      (e.actorLabel ?? <span className="font-mono text-xs">{e.actorUserId}</span>)
+    ) : (
+      t("system")
+    );
 
   return (
     <div className="space-y-4">
@@ -64,20 +84,27 @@ export function AuditLog() {
       <div className="grid gap-3 sm:grid-cols-3">
         <div className="grid gap-1">
           <Label htmlFor="audit-action">{t("action")}</Label>
-          <Input
-            id="audit-action"
-            value={action}
-            onChange={(e) => setAction(e.target.value)}
-            placeholder="instance.delete"
-          />
+          <NativeSelect id="audit-action" value={action} onChange={(e) => setAction(e.target.value)}>
+            <option value="">{t("anyAction")}</option>
+            {actions.map((a) => (
+              <option key={a} value={a}>
+                {actionLabel(a)}
+              </option>
+            ))}
+          </NativeSelect>
         </div>
         <div className="grid gap-1">
           <Label htmlFor="audit-actor">{t("actor")}</Label>
           <NativeSelect id="audit-actor" value={actor} onChange={(e) => setActor(e.target.value)}>
             <option value="">{t("anyone")}</option>
-            {actors.map((a) => (
-              <option key={a} value={a}>
-                {emailOf.get(a) ?? a}
+            {(members.data?.items ?? []).map((m) => (
+              <option key={m.userId} value={`user:${m.userId}`}>
+                {m.email ?? m.userId}
+              </option>
+            ))}
+            {(keys.data?.items ?? []).map((k) => (
+              <option key={k.id} value={`key:${k.id}`}>
+                {t("apiKeyNamed", { name: k.name })}
               </option>
             ))}
           </NativeSelect>
@@ -119,7 +146,10 @@ export function AuditLog() {
             <TableCell title={e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : undefined}>
               {e.targetType ? (
                 <>
-                  <span className="block">{targetLabel(e.targetType)}</span>
+                  <span className="block">
+                    {targetLabel(e.targetType)}
+                    {e.targetLabel && <span className="font-medium">: {e.targetLabel}</span>}
+                  </span>
                   {e.targetId && (
                     <span className="block max-w-56 truncate font-mono text-muted-foreground text-xs">
                       {e.targetId}
