@@ -6,9 +6,15 @@ import {
   ZEraseResponse,
 } from "@mirage/contracts/contacts";
 import type { Database } from "@mirage/db";
-import { hashBlacklistForErasure } from "@mirage/db/blacklist";
-import { deleteContactMessages, exportContactData, listConsentEvents, recordConsent } from "@mirage/db/contact-privacy";
-import { deleteContact, findContact } from "@mirage/db/contacts";
+import {
+  eraseContact,
+  exportContactData,
+  listConsentEvents,
+  type PrivacyTarget,
+  recordConsent,
+} from "@mirage/db/contact-privacy";
+import { findContact } from "@mirage/db/contacts";
+import { parsePhone, whatsAppCandidates } from "@mirage/phone";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
@@ -100,11 +106,7 @@ export function privacyRoutes(deps: { db: Database }): RouteDef[] {
           const c = await findContact(tx, params.orgId, params.contactId);
           if (!c) throw new AppError("not_found", "contact not found");
           const consent = await listConsentEvents(tx, params.orgId, c.id);
-          const rest = await exportContactData(tx, params.orgId, {
-            id: c.id,
-            phones: [c.phone, ...c.altPhones],
-            waLid: c.waLid,
-          });
+          const rest = await exportContactData(tx, params.orgId, privacyTarget(c));
           await audit(tx, req, {
             orgId: params.orgId,
             action: "contact.export",
@@ -126,16 +128,20 @@ export function privacyRoutes(deps: { db: Database }): RouteDef[] {
       path: "/orgs/:orgId/contacts/:contactId/erase",
       summary: "Erase a contact: the person's data and messages are deleted; a salted hash keeps the number blocked",
       description:
-        "Deletes the contact, its consent history and list memberships, and every message to or from its numbers. " +
-        "Blacklist entries naming its numbers or LID are replaced by a salted hash of each number, and one is " +
-        "added if none existed, so the person is never messaged again and an opt-out survives the erasure.",
+        "Deletes the contact, its consent history and list memberships, every message to or from its numbers (in " +
+        "any form WhatsApp treats as the same line) or LID, its inbox conversations with their internal notes, " +
+        "import errors quoting its number, webhook deliveries carrying any of it, and the cached on-WhatsApp lookup " +
+        "of its number unless another organization holds it. Blacklist entries naming its numbers or LID are " +
+        "replaced by a salted hash of each number, and one is added if none existed, so the person is never " +
+        "messaged again and an opt-out survives the erasure. The audit log records the erasure without the number.",
       tags: ["contacts"],
       auth: { kind: "user" },
       roles: MARKETING_ROLES,
       params: ZContactParams,
       responses: { 200: { description: "Erased", schema: ZEraseResponse } },
       async handler({ params, principal }, req) {
-        const c = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
+        // One transaction: the role check, the audit row and the whole erasure commit together or not at all.
+        const deleted = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
           const row = await findContact(tx, params.orgId, params.contactId);
           if (!row) throw new AppError("not_found", "contact not found");
           // Audited before the rows go, without the number: the log must not keep what was erased.
@@ -145,22 +151,31 @@ export function privacyRoutes(deps: { db: Database }): RouteDef[] {
             targetType: "contact",
             targetId: row.id,
           });
-          return row;
+          return eraseContact(tx, params.orgId, privacyTarget(row), "contact erased (LGPD)");
         });
-        const target = { id: c.id, phones: [c.phone, ...c.altPhones], waLid: c.waLid };
-        // Message rows are system-written and users cannot delete them: the service does, scoped to this org and
-        // contact, after the role check above.
-        const messagesDeleted = await db.asService((tx) => deleteContactMessages(tx, params.orgId, target));
-        await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          await hashBlacklistForErasure(tx, params.orgId, {
-            phones: target.phones,
-            waLid: target.waLid,
-            reason: "contact erased (LGPD)",
-          });
-          await deleteContact(tx, params.orgId, c.id);
-        });
-        return { status: 200, body: { erased: true, blacklistedHash: true, messagesDeleted } };
+        return {
+          status: 200,
+          body: { erased: true, blacklistedHash: true, messagesDeleted: deleted.messages, deleted },
+        };
       },
     }),
   ];
+}
+
+/**
+ * The contact as the privacy queries look for it: its numbers in every form WhatsApp treats as the same line (a
+ * message or conversation may carry the other ninth-digit form of a Brazilian mobile) and their national digits.
+ */
+function privacyTarget(c: { id: string; phone: string; altPhones: string[]; waLid: string | null }): PrivacyTarget {
+  const phones = [c.phone, ...c.altPhones];
+  const forms = [...new Set(phones.flatMap(whatsAppCandidates))];
+  const nationalNumbers = [
+    ...new Set(
+      forms.flatMap((f) => {
+        const p = parsePhone(f);
+        return p.ok ? [p.phone.nationalNumber] : [];
+      }),
+    ),
+  ];
+  return { id: c.id, phones, forms, waLid: c.waLid, nationalNumbers };
 }

@@ -218,9 +218,39 @@ export const ZEraseResponse = z
     erased: z.literal(true),
     /** The number stays blocked as a salted hash, so an opt-out survives the erasure. */
     blacklistedHash: z.boolean(),
+    /** Same as `deleted.messages` (kept for clients written before the breakdown). */
     messagesDeleted: z.number().int(),
+    /** Rows removed, per kind: what the person can be told was erased. */
+    deleted: z.object({
+      messages: z.number().int(),
+      conversations: z.number().int(),
+      notes: z.number().int(),
+      consentEvents: z.number().int(),
+      listMemberships: z.number().int(),
+      importErrors: z.number().int(),
+      webhookDeliveries: z.number().int(),
+      /** The cached on-WhatsApp answer for the number (0 while another organization holds the number). */
+      waIdLookups: z.number().int(),
+    }),
   })
-  .meta({ id: "EraseResponse", example: { erased: true, blacklistedHash: true, messagesDeleted: 12 } });
+  .meta({
+    id: "EraseResponse",
+    example: {
+      erased: true,
+      blacklistedHash: true,
+      messagesDeleted: 12,
+      deleted: {
+        messages: 12,
+        conversations: 1,
+        notes: 2,
+        consentEvents: 3,
+        listMemberships: 1,
+        importErrors: 0,
+        webhookDeliveries: 4,
+        waIdLookups: 1,
+      },
+    },
+  });
 
 /** Everything held about one contact (LGPD access request). */
 export const ZContactExport = z
@@ -231,6 +261,10 @@ export const ZContactExport = z
     lists: z.array(z.record(z.string(), z.unknown())),
     outboundMessages: z.array(z.record(z.string(), z.unknown())),
     inboundMessages: z.array(z.record(z.string(), z.unknown())),
+    /** Inbox conversations with the person, each with its internal notes (`notes`). */
+    conversations: z.array(z.record(z.string(), z.unknown())),
+    /** Import errors whose raw cell quotes one of the person's numbers. */
+    importErrors: z.array(z.record(z.string(), z.unknown())),
     blacklist: z.array(z.record(z.string(), z.unknown())),
   })
   .meta({
@@ -242,6 +276,16 @@ export const ZContactExport = z
       lists: [{ id: "1d2c3b4a-5e6f-4a1b-8c9d-0e1f2a3b4c5d", name: "Leads Nov", addedAt: "2026-11-24T10:00:00.000Z" }],
       outboundMessages: [{ id: 1, state: "read", body: "Oi Ana!", sentAt: "2026-11-25T12:00:00.000Z" }],
       inboundMessages: [{ id: 9, body: "Obrigada!", receivedAt: "2026-11-25T12:03:00.000Z" }],
+      conversations: [
+        {
+          id: "6f1e2d3c-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+          peerPhone: "+5511999990001",
+          peerName: "Ana",
+          status: "open",
+          notes: [{ id: 1, body: "Prefere contato à tarde", createdAt: "2026-11-25T12:05:00.000Z" }],
+        },
+      ],
+      importErrors: [],
       blacklist: [],
     },
   });

@@ -127,8 +127,10 @@ export async function phoneHash(db: Db, orgId: string, phone: string): Promise<s
 }
 
 /**
- * Replaces the clear number and LID of every entry naming one of `phones` or `lid` by the salted hash of the
- * number, and makes sure a hashed entry exists for each phone: what erasure keeps so an opt-out survives it.
+ * Replaces the clear number and LID of every entry naming one of `phones` (in any form WhatsApp treats as the same
+ * line, `private.phone_variants`) or `lid` by the salted hash of the number, and makes sure a hashed entry exists for
+ * each phone: what erasure keeps so an opt-out survives it. One hash per given phone is enough: the send-time check
+ * hashes every form of the number it checks.
  */
 export async function hashBlacklistForErasure(
   db: Db,
@@ -140,7 +142,8 @@ export async function hashBlacklistForErasure(
   const r = await db`
     with gone as (
       delete from public.blacklist b where b.org_id = ${orgId}
-        and (b.phone_e164 = any(${phones}::text[]) or (${target.waLid}::text is not null and b.wa_lid = ${target.waLid}))
+        and (b.phone_e164 in (select unnest(private.phone_variants(p)) from unnest(${phones}::text[]) p)
+          or (${target.waLid}::text is not null and b.wa_lid = ${target.waLid}))
       returning b.source)
     insert into public.blacklist (org_id, phone_hash, source, reason)
     select ${orgId}, public.blacklist_phone_hash(${orgId}, p),
