@@ -1,8 +1,8 @@
 /**
  * The inbox and the overview in headless Chromium against the whole stack (orchestrator, a worker with real Baileys,
  * wa-sim): a virtual contact writes and the conversation appears live; a marketer answers from the inbox and the
- * contact receives it (wa-sim's record); notes, tags, assignment and status round-trip through the API; "PARAR"
- * blacklists the contact and the conversation says so; the overview shows the day's figures as the API counts them.
+ * contact receives it (wa-sim's record); a reaction, an edit and a deletion show live; notes, tags, assignment and
+ * status round-trip through the API; "PARAR" blacklists the contact and the conversation says so; the overview shows the day's figures as the API counts them.
  * axe-core on every page added here, screenshots in both languages (dashboard/e2e-artifacts/, gitignored).
  */
 import { existsSync, mkdirSync } from "node:fs";
@@ -180,6 +180,21 @@ describe("inbox", () => {
       .locator('[data-testid="item-inbound"] [data-testid="media"][data-media="voice"]')
       .waitFor({ timeout: 30_000 });
     await expect.poll(() => item(page).textContent(), { timeout: 15_000 }).toContain("🎤");
+  });
+
+  it("a reaction, an edit and a deletion show live as WhatsApp shows them", async () => {
+    const said = await control("POST", `/contacts/${CONTACT}/messages`, { to: ACCOUNT, text: "quero 1 caixa" });
+    const id = (said.json as { id: string }).id;
+    await page.locator('[data-testid="item-inbound"]', { hasText: "quero 1 caixa" }).waitFor({ timeout: 30_000 });
+    const act = (body: object) => control("POST", `/contacts/${CONTACT}/actions`, { to: ACCOUNT, ...body });
+    expect((await act({ kind: "edit", messageId: id, text: "quero 2 caixas" })).status).toBe(201);
+    const edited = page.locator('[data-testid="item-inbound"]', { hasText: "quero 2 caixas" });
+    await edited.getByTestId("edited").waitFor({ timeout: 30_000 });
+    expect((await act({ kind: "reaction", messageId: id, emoji: "🙏" })).status).toBe(201);
+    await page.locator('[data-testid="reaction"]', { hasText: "🙏" }).waitFor({ timeout: 30_000 });
+    expect((await act({ kind: "delete", messageId: id })).status).toBe(201);
+    await page.locator('[data-testid="deleted"]').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="item-inbound"]', { hasText: "quero 2 caixas" }).count()).toBe(0);
   });
 
   it("notes, tags, assignment and closing round-trip through the API and survive a reload", async () => {

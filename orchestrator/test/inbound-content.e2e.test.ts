@@ -2,7 +2,8 @@
  * What arrives, end to end (the real orchestrator, a worker process with real Baileys, wa-sim's contacts): replies
  * keep what they quote, both ways — linked to the quoted message, in the timeline, the webhook and the inbox reply —,
  * and media (a voice note, a photo) are stored as what they are with their caption, count as replies to a campaign
- * and show in the conversation's preview.
+ * and show in the conversation's preview; a reaction is stored and linked to what it reacts to, and an edit or a
+ * deletion for everyone changes the message it names.
  */
 import { type E2eStack, pairByQr, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
 import type { OrgFixture } from "@mirage/testing/fixtures";
@@ -157,6 +158,75 @@ describe("media", () => {
     expect(hooks.map((h) => [h.payload.messageType, h.payload.text])).toEqual([
       ["voice", ""],
       ["image", "o comprovante"],
+    ]);
+  });
+});
+
+describe("reactions, edits and deletions", () => {
+  it("a reaction is stored and linked to what it reacts to; an edit replaces the text, a deletion empties it", async () => {
+    const contact = sim.contact("5511977690001", { name: "Iara" });
+    const offer = await send({ to: "+5511977690001", text: "Oferta: 2 por 1 hoje" });
+    const offerSent = await waitState(offer.body.id, ["delivered", "read"]);
+    // 👍 to the offer: a message of its own, linked to the offer as a reply is.
+    const like = await contact.react(ACCOUNT, offerSent.waMessageId, "👍");
+    const reaction = await inboundRow(like);
+    expect(reaction).toMatchObject({
+      message_type: "reaction",
+      body: "👍",
+      reply_to_wa_id: offerSent.waMessageId,
+      reply_to_from_me: true,
+    });
+    expect(Number(reaction.in_reply_to_id)).toBe(offer.body.id);
+    const conv = await conversationOf("+5511977690001");
+
+    const typo = await contact.sendText(ACCOUNT, "quero 1");
+    await inboundRow(typo);
+    await contact.edit(ACCOUNT, typo, "quero 2");
+    const edited = await waitFor<Json>(async () => {
+      const [r] = await t.admin`select * from public.inbound_messages where wa_message_id = ${typo}`;
+      return r?.edited_at ? r : undefined;
+    });
+    expect(edited.body).toBe("quero 2");
+    const preview = await waitFor<Json>(async () => {
+      const c = (await api({ url }, "get", `${conversations()}/${conv.id}`, { token: viewer })).body;
+      return c.lastMessagePreview === "quero 2" ? c : undefined;
+    });
+    expect(preview.lastMessagePreview).toBe("quero 2");
+
+    const oops = await contact.sendText(ACCOUNT, "meu CPF é 123");
+    await inboundRow(oops);
+    await contact.deleteForEveryone(ACCOUNT, oops);
+    const deleted = await waitFor<Json>(async () => {
+      const [r] = await t.admin`select * from public.inbound_messages where wa_message_id = ${oops}`;
+      return r?.deleted_at ? r : undefined;
+    });
+    expect(deleted.body).toBe("");
+    // The contact cannot delete the instance's message through a forged id: nothing of the offer changes.
+    await inboundRow(await contact.sendText(ACCOUNT, "ok"));
+    const [offerRow] = await t.admin`select body from public.outbound_messages where id = ${offer.body.id}`;
+    expect(offerRow?.body).toBe("Oferta: 2 por 1 hoje");
+
+    const timeline = await api({ url }, "get", `${conversations()}/${conv.id}/messages?notes=false`, { token: viewer });
+    const items = (timeline.body.items as Json[]).map((i) => [
+      i.kind,
+      i.messageType,
+      i.text,
+      !!i.editedAt,
+      !!i.deletedAt,
+    ]);
+    expect(items).toEqual([
+      ["inbound", "text", "ok", false, false],
+      ["inbound", "text", "", false, true],
+      ["inbound", "text", "quero 2", true, false],
+      ["inbound", "reaction", "👍", false, false],
+      ["outbound", "text", "Oferta: 2 por 1 hoje", false, false],
+    ]);
+    const hooks = await t.admin<{ payload: Json }[]>`
+      select payload from public.webhook_deliveries where event_type = 'message:updated'
+        and payload->>'waMessageId' = any(${[typo, oops]}::text[]) order by id`;
+    expect(hooks.map((h) => [h.payload.waMessageId, h.payload.change, h.payload.text])).toEqual([
+      [typo, "edited", "quero 2"],
+      [oops, "deleted", null],
     ]);
   });
 });

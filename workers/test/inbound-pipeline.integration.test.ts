@@ -231,4 +231,70 @@ describe("inbound pipeline", () => {
       select last_message_preview from public.conversations where instance_id = ${instanceId} and peer_phone = ${person}`;
     expect(conv?.last_message_preview).toBe("🎤");
   }, 30_000);
+
+  it("edits and deletions change only the sender's own message, once; an edit saying stop opts the person out", async () => {
+    const instanceId = instances[1] as string;
+    const pipeline = createInboundPipeline({
+      db: t.db,
+      sessions: port,
+      logger: silent,
+      options: { batchMax: 50, flushMs: 5, settingsTtlMs: 60_000 },
+    });
+    const from = (s: number, extra: Partial<InboundMessage>): InboundMessage => ({
+      ...message("E", 0, s, 1),
+      fromJid: `55119${60_000_000 + s}@s.whatsapp.net`,
+      fromPhoneJid: `55119${60_000_000 + s}@s.whatsapp.net`,
+      fromLid: null,
+      ...extra,
+    });
+    const waiting = async (to: string) => {
+      const [row] = await t.admin<{ id: string }[]>`
+        insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, source)
+        values (${orgId}, ${instanceId}, ${to}, 'próxima oferta', 'api') returning id`;
+      return Number(row?.id);
+    };
+    const queued = await waiting("+5511960007001");
+    // The original and its edit in one batch: the edit finds it.
+    pipeline.accept(from(7001, { messageId: "E-1", text: "quero 1" }));
+    pipeline.accept(from(7001, { messageId: "E-1", text: "quero 2", change: "edited" }));
+    pipeline.accept(from(7002, { messageId: "E-2", text: "meu endereço é…" }));
+    // Another sender naming E-2 (a forged id) changes nothing of it.
+    pipeline.accept(from(7001, { messageId: "E-2", text: "", change: "deleted" }));
+    await pipeline.flush();
+    pipeline.accept(from(7002, { messageId: "E-2", text: "", change: "deleted" }));
+    // A deleted message is not edited back; a replayed edit changes nothing more.
+    pipeline.accept(from(7002, { messageId: "E-2", text: "de volta", change: "edited" }));
+    pipeline.accept(from(7001, { messageId: "E-1", text: "quero 2", change: "edited" }));
+    await pipeline.flush();
+    pipeline.accept(from(7001, { messageId: "E-1", text: "SAIR", change: "edited" }));
+    await pipeline.close();
+
+    const rows = await t.admin<
+      { wa_message_id: string; body: string; edited: boolean; deleted: boolean; opt: boolean }[]
+    >`
+      select wa_message_id, body, edited_at is not null as edited, deleted_at is not null as deleted, is_opt_out as opt
+      from public.inbound_messages where wa_message_id like 'E-%' order by wa_message_id`;
+    expect(rows.map((r) => [r.wa_message_id, r.body, r.edited, r.deleted, r.opt])).toEqual([
+      ["E-1", "SAIR", true, false, true],
+      ["E-2", "", false, true, false],
+    ]);
+    const hooks = await t.admin<{ wa: string; change: string }[]>`
+      select payload->>'waMessageId' as wa, payload->>'change' as change from public.webhook_deliveries
+      where event_type = 'message:updated' and payload->>'waMessageId' like 'E-%' order by id`;
+    expect(hooks.map((h) => [h.wa, h.change])).toEqual([
+      ["E-1", "edited"],
+      ["E-2", "deleted"],
+      ["E-1", "edited"],
+    ]);
+    const [out] = await t.admin<{ state: string; error_code: string }[]>`
+      select state, error_code from public.outbound_messages where id = ${queued}`;
+    expect(out).toEqual({ state: "cancelled", error_code: "opted_out" });
+    const [blocked] = await t.admin<{ n: number }[]>`
+      select count(*)::int as n from public.blacklist where org_id = ${orgId} and phone_e164 = '+5511960007001'`;
+    expect(blocked?.n).toBe(1);
+    const [conv] = await t.admin<{ last_message_preview: string }[]>`
+      select last_message_preview from public.conversations
+      where instance_id = ${instanceId} and peer_phone = '+5511960007002'`;
+    expect(conv?.last_message_preview).toBe("🚫");
+  }, 30_000);
 });

@@ -113,6 +113,30 @@ describe("Mirage events as Evolution webhook bodies", () => {
     expect(media("text", "oi")).toMatchObject({ message: { conversation: "oi" }, messageType: "conversation" });
   });
 
+  it("a reaction → reactionMessage naming the reacted message's key; an edit or a deletion is not sent", () => {
+    const reaction = toEvolutionDelivery(
+      work("message:inbound", {
+        instanceId: "i-1",
+        waMessageId: "R1",
+        fromPhone: "+5511999990001",
+        text: "👍",
+        messageType: "reaction",
+        replyTo: { waMessageId: "3EB0OFFER", fromMe: true, text: "" },
+      }),
+    )?.body.data;
+    expect(reaction).toMatchObject({
+      key: { remoteJid: "5511999990001@s.whatsapp.net", fromMe: false, id: "R1" },
+      message: {
+        reactionMessage: {
+          key: { remoteJid: "5511999990001@s.whatsapp.net", fromMe: true, id: "3EB0OFFER" },
+          text: "👍",
+        },
+      },
+      messageType: "reactionMessage",
+    });
+    expect(toEvolutionDelivery(work("message:updated", { waMessageId: "M1", change: "deleted" }))).toBeUndefined();
+  });
+
   it("statuses → open/connecting/close; QR with its data URL", () => {
     const conn = (status: string) =>
       toEvolutionDelivery(work("instance:status", { instanceId: "i", status }))?.body.data;

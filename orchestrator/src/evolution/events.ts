@@ -74,6 +74,11 @@ export function evolutionContent(
         quotedMessage: { conversation: quote.text },
       }
     : undefined;
+  if (messageType === "reaction" && quote) {
+    // Baileys' shape: the reacted message's key, from the instance's side.
+    const key = { remoteJid: chatJid, fromMe: quote.fromMe, id: quote.waMessageId };
+    return { message: { reactionMessage: { key, text } }, messageType: "reactionMessage" };
+  }
   const media = messageType ? MEDIA[messageType] : undefined;
   if (media) {
     const caption = media.caption && text ? { [media.caption]: text } : {};

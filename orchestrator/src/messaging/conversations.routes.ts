@@ -179,7 +179,12 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
         return {
           status: 200,
           body: {
-            items: page.items.map(({ k: _k, ...item }) => ({ ...item, at: item.at.toISOString() })),
+            items: page.items.map(({ k: _k, ...item }) => ({
+              ...item,
+              at: item.at.toISOString(),
+              editedAt: item.editedAt?.toISOString() ?? null,
+              deletedAt: item.deletedAt?.toISOString() ?? null,
+            })),
             nextCursor: page.nextCursor,
           },
         };

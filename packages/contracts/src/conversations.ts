@@ -109,8 +109,15 @@ export const ZConversationItem = z
      * the latest one sent to the person.
      */
     inReplyTo: z.number().int().nullable(),
-    /** A reply, either way: the message it quotes (as WhatsApp shows it above the reply); else null. */
+    /**
+     * A reply, either way: the message it quotes (as WhatsApp shows it above the reply); a reaction: the message it
+     * reacts to; else null.
+     */
     replyTo: ZQuotedMessage.nullable(),
+    /** Inbound: when the sender edited it (`text` is the edited text); else null. */
+    editedAt: ZTimestamp.nullable().optional(),
+    /** Inbound: when the sender deleted it for everyone (`text` is then empty); else null. */
+    deletedAt: ZTimestamp.nullable().optional(),
     /** Note: who wrote it. Outbound: who sent it from the inbox or API (null for campaigns). */
     authorId: ZUuid.nullable(),
     /** Outbound: why it failed, was skipped or cancelled (WhatsApp's code or Mirage's reason, e.g. `opted_out`). */

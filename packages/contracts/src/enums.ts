@@ -43,7 +43,8 @@ export type TConversationStatus = z.infer<typeof ZConversationStatus>;
 
 /**
  * What a received message is: a text, or the kind of media (recorded with its caption; the file is not downloaded).
- * `voice` is a voice note (push-to-talk), `audio` an audio file.
+ * `voice` is a voice note (push-to-talk), `audio` an audio file. `reaction`: an emoji reaction to a message (its
+ * text is the emoji, empty when the person took it back; `replyTo` names the message it reacts to).
  */
 export const ZInboundMessageType = z.enum([
   "text",
@@ -55,6 +56,7 @@ export const ZInboundMessageType = z.enum([
   "sticker",
   "location",
   "contact",
+  "reaction",
 ]);
 export type TInboundMessageType = z.infer<typeof ZInboundMessageType>;
 

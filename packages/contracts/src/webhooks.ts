@@ -7,6 +7,7 @@ export const ZWebhookEventType = z.enum([
   "instance:status",
   "message:status",
   "message:inbound",
+  "message:updated",
   "campaign:progress",
   "blacklist:changed",
   "instance:qr",

@@ -142,3 +142,45 @@ export async function findInboundByWaIds(
     where org_id = ${input.orgId} and instance_id = ${input.instanceId}
       and wa_message_id = any(${input.waMessageIds.slice(0, 200)}::text[])`;
 }
+
+/** A sender's edit of a message they sent, or its deletion for everyone, as the session host saw it. */
+export type InboundChange = {
+  instanceId: string;
+  /** The WhatsApp id of the message changed. */
+  waMessageId: string;
+  /** Who asks (E.164 / `<digits>@lid`): only their own message in their own chat is changed. */
+  fromPhone: string | null;
+  fromLid: string | null;
+  change: "edited" | "deleted";
+  /** An edit's new text. */
+  body?: string;
+  at: Date;
+  /** The opt-out word or phrase an edit's new text matched, when it did: the person is opted out as by a reply. */
+  optOutPhrase?: string | null;
+};
+
+/**
+ * Service work: applies edits and deletions in one round trip (see private.apply_inbound_changes): an edit replaces
+ * the text, a deletion empties it; the thread's preview follows, and `message:updated` webhooks are written. Answers
+ * the messages changed (a replay, a forged id or an unknown message changes nothing).
+ */
+export async function applyInboundChanges(
+  db: Db,
+  changes: InboundChange[],
+): Promise<{ inboundId: number; orgId: string; instanceId: string; conversationId: string | null; change: string }[]> {
+  if (changes.length === 0) return [];
+  const payload = changes.map((c) => ({
+    instance_id: c.instanceId,
+    wa_message_id: c.waMessageId,
+    from_phone: c.fromPhone,
+    from_lid: c.fromLid,
+    change: c.change,
+    body: c.body ?? null,
+    at: c.at.toISOString(),
+    opt_out_phrase: c.optOutPhrase ?? null,
+  }));
+  return db`
+    select inbound_id as "inboundId", org_id as "orgId", instance_id as "instanceId",
+           conversation_id as "conversationId", change
+    from private.apply_inbound_changes(${db.json(payload)})`;
+}

@@ -1,5 +1,11 @@
 import type { Database } from "@mirage/db";
-import { type InboundInput, type IngestedInbound, ingestInbound } from "@mirage/db/inbound-messages";
+import {
+  applyInboundChanges,
+  type InboundChange,
+  type InboundInput,
+  type IngestedInbound,
+  ingestInbound,
+} from "@mirage/db/inbound-messages";
 import { getOptOutSettingsMany } from "@mirage/db/messaging-settings";
 import type { Logger } from "@mirage/logger";
 import { createOptOutMatcher, type OptOutMatcher } from "@mirage/opt-out";
@@ -76,6 +82,27 @@ export function createInboundPipeline(deps: {
     return new Map(orgIds.map((id) => [id, (matchers.get(id) as { matcher: OptOutMatcher }).matcher]));
   }
 
+  /** The batch's edits and deletions (an edit saying stop is an opt-out too). */
+  async function toChanges(batch: InboundMessage[]): Promise<InboundChange[]> {
+    const byOrg = await matchersFor([...new Set(batch.map((m) => m.orgId))]);
+    return batch.flatMap((m) =>
+      m.change
+        ? [
+            {
+              instanceId: m.instanceId,
+              waMessageId: m.messageId,
+              fromPhone: phoneOf(m.fromPhoneJid),
+              fromLid: m.fromLid,
+              change: m.change,
+              body: m.text,
+              at: m.at,
+              optOutPhrase: m.change === "edited" ? (byOrg.get(m.orgId)?.match(m.text)?.phrase ?? null) : null,
+            },
+          ]
+        : [],
+    );
+  }
+
   async function toRows(batch: InboundMessage[]): Promise<InboundInput[]> {
     const byOrg = await matchersFor([...new Set(batch.map((m) => m.orgId))]);
     return batch.map((m) => ({
@@ -99,8 +126,15 @@ export function createInboundPipeline(deps: {
     for (let attempt = 1; ; attempt++) {
       try {
         // The opt-out words are read inside the retry too: reading them can fail like the write.
-        const rows = await toRows(batch);
-        const stored = await deps.db.asService((tx) => ingestInbound(tx, rows));
+        const messages = batch.filter((m) => !m.change);
+        const rows = await toRows(messages);
+        const changes = await toChanges(batch);
+        // Messages first: an edit or a deletion in the same batch finds the message it changes.
+        const stored = await deps.db.asService(async (tx) => {
+          const added = await ingestInbound(tx, rows);
+          await applyInboundChanges(tx, changes);
+          return added;
+        });
         const optOuts = stored.filter((s) => s.optedOut);
         if (optOuts.length > 0) {
           log.info({ count: optOuts.length, cancelled: optOuts.reduce((n, s) => n + s.cancelled, 0) }, "opt-outs");

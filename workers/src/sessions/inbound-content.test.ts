@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inboundContent, quotedOf } from "./inbound-content.ts";
+import { changeOf, inboundContent, quotedOf } from "./inbound-content.ts";
 
 const account = { jid: "5511900000001@s.whatsapp.net", lid: "98765@lid", phoneE164: "+5511900000001" };
 
@@ -76,10 +76,42 @@ describe("inboundContent", () => {
     });
   });
 
-  it("is undefined for what is not a message to a person: reactions, deletions, polls", () => {
+  it("is a reaction's emoji (empty: taken back), naming the message it reacts to", () => {
+    const reaction = (text: string, fromMe: boolean) => ({
+      reactionMessage: { key: { id: "3EB0CC", fromMe, remoteJid: account.jid }, text },
+    });
+    expect(inboundContent(reaction("👍", true))).toEqual({ messageType: "reaction", text: "👍" });
+    expect(inboundContent(reaction("", true))).toEqual({ messageType: "reaction", text: "" });
+    expect(quotedOf(reaction("👍", true), account)).toEqual({ id: "3EB0CC", fromMe: true, text: "" });
+    expect(quotedOf(reaction("❤️", false), account)).toEqual({ id: "3EB0CC", fromMe: false, text: "" });
+  });
+
+  it("is undefined for what is not a message to a person: a reaction to nothing, deletions, edits, polls", () => {
     expect(inboundContent({ reactionMessage: { text: "👍" } })).toBeUndefined();
-    expect(inboundContent({ protocolMessage: { type: 0 } })).toBeUndefined();
+    expect(inboundContent({ protocolMessage: { type: 0, key: { id: "X" } } })).toBeUndefined();
     expect(inboundContent({ pollCreationMessage: { name: "?" } })).toBeUndefined();
     expect(inboundContent(undefined)).toBeUndefined();
+  });
+});
+
+describe("changeOf", () => {
+  it("reads an edit (its new text or caption) and a deletion for everyone, naming the message changed", () => {
+    expect(changeOf({ protocolMessage: { type: 0, key: { id: "3EB0DD" } } })).toEqual({
+      id: "3EB0DD",
+      change: "deleted",
+      text: "",
+    });
+    expect(
+      changeOf({ protocolMessage: { type: 14, key: { id: "3EB0DE" }, editedMessage: { conversation: "quero 2" } } }),
+    ).toEqual({ id: "3EB0DE", change: "edited", text: "quero 2" });
+    expect(
+      changeOf({
+        protocolMessage: { type: 14, key: { id: "3EB0DF" }, editedMessage: { imageMessage: { caption: "nova" } } },
+      })?.text,
+    ).toBe("nova");
+    // Other protocol messages (history sync, app state keys…), and anything without a target, are not changes.
+    expect(changeOf({ protocolMessage: { type: 5, key: { id: "X" } } })).toBeUndefined();
+    expect(changeOf({ protocolMessage: { type: 0 } })).toBeUndefined();
+    expect(changeOf({ conversation: "oi" })).toBeUndefined();
   });
 });

@@ -10,9 +10,10 @@ export type InboundMessageType = InboundMessage["messageType"];
 
 /**
  * What an inbound message says: its type and its text — a text message's text, a media message's caption (empty
- * without one), a location's name or address, a shared contact's name. Undefined for what is not a message to a
- * person (reactions, edits, deletions, protocol and key-distribution messages, polls): those are not stored. Wrappers
- * (disappearing, view-once, a document with a caption) are unwrapped first.
+ * without one), a location's name or address, a shared contact's name, a reaction's emoji (empty: taken back).
+ * Undefined for what is not a message to a person (edits and deletions — see `changeOf` —, protocol and
+ * key-distribution messages, polls): those are not stored as messages. Wrappers (disappearing, view-once, a document
+ * with a caption) are unwrapped first.
  */
 export function inboundContent(
   message: proto.IMessage | null | undefined,
@@ -33,6 +34,29 @@ export function inboundContent(
   }
   if (m.contactMessage) return { messageType: "contact", text: m.contactMessage.displayName ?? "" };
   if (m.contactsArrayMessage) return { messageType: "contact", text: m.contactsArrayMessage.displayName ?? "" };
+  if (m.reactionMessage?.key?.id) return { messageType: "reaction", text: m.reactionMessage.text ?? "" };
+  return undefined;
+}
+
+/** WhatsApp's protocol message types for a deletion for everyone and an edit. */
+const REVOKE = 0;
+const MESSAGE_EDIT = 14;
+
+/**
+ * The sender changing a message of theirs: an edit (its new text: the edited message's text or caption) or a
+ * deletion for everyone, naming the message changed (`id`). Undefined for anything else.
+ */
+export function changeOf(
+  message: proto.IMessage | null | undefined,
+): { id: string; change: "edited" | "deleted"; text: string } | undefined {
+  const p = normalizeMessageContent(message)?.protocolMessage;
+  const id = p?.key?.id;
+  if (!p || !id) return undefined;
+  if (p.type === REVOKE) return { id, change: "deleted", text: "" };
+  if (p.type === MESSAGE_EDIT) {
+    const edited = normalizeMessageContent(p.editedMessage);
+    return { id, change: "edited", text: shownText(edited) ?? "" };
+  }
   return undefined;
 }
 
@@ -52,14 +76,17 @@ function shownText(message: proto.IMessage | null | undefined): string | undefin
 /**
  * What an inbound reply quotes, from its `contextInfo` (WhatsApp's: `stanzaId` the quoted message's id,
  * `participant` its author, `quotedMessage` a copy of it). `fromMe` when the author is `account` (by phone JID or
- * LID). The quoted text is its text or caption (cut to 4,096 characters), empty for media without one. Undefined
- * when the message quotes nothing.
+ * LID). The quoted text is its text or caption (cut to 4,096 characters), empty for media without one. A reaction
+ * names the message it reacts to the same way (its key, which Baileys turned to this account's side; no text).
+ * Undefined when the message quotes nothing.
  */
 export function quotedOf(
   message: proto.IMessage | null | undefined,
   account: Account | undefined,
 ): QuotedRef | undefined {
   const m = normalizeMessageContent(message);
+  const reacted = m?.reactionMessage?.key;
+  if (reacted?.id) return { id: reacted.id, fromMe: reacted.fromMe === true, text: "" };
   const context =
     m?.extendedTextMessage?.contextInfo ??
     m?.imageMessage?.contextInfo ??

@@ -89,6 +89,11 @@ export type InboundMessage = {
   at: Date;
   /** Delivered again after a reconnect or from history (`append`), not as a live notification. */
   replay: boolean;
+  /**
+   * Not a new message but the sender changing one of theirs: `edited` (`text` is its new text) or `deleted` for
+   * everyone (`text` empty). `messageId` is then the id of the message changed. Absent for a new message.
+   */
+  change?: "edited" | "deleted";
 };
 
 export type Unsubscribe = () => void;

@@ -127,7 +127,10 @@ function TimelineEntry({
   );
   if (item.kind === "note") return <NoteEntry item={item} conversationId={conversationId} when={when} />;
   const inbound = item.kind === "inbound";
-  const quote = onReply ? quoteOf(item) : null;
+  const reaction = item.messageType === "reaction";
+  const deleted = Boolean(item.deletedAt);
+  // A reaction or a deleted message is not something to answer quoting it (WhatsApp offers neither).
+  const quote = onReply && !reaction && !deleted ? quoteOf(item) : null;
   return (
     <li
       className={cn("group flex items-center gap-1", inbound ? "justify-start" : "flex-row-reverse justify-start")}
@@ -142,7 +145,25 @@ function TimelineEntry({
       >
         {inbound && item.campaignId && <CampaignLink id={item.campaignId} />}
         {item.replyTo && <QuoteBlock quote={item.replyTo} peerName={peerName} />}
-        {item.messageType && item.messageType !== "text" && (
+        {reaction && (
+          <p className="flex items-center gap-1.5 text-muted-foreground" data-testid="reaction">
+            {item.text ? (
+              <>
+                <span className="text-xl leading-none text-foreground">{item.text}</span>
+                <span>{t("reacted")}</span>
+              </>
+            ) : (
+              t("reactionRemoved")
+            )}
+          </p>
+        )}
+        {deleted && (
+          <p className="flex items-center gap-1.5 text-muted-foreground italic" data-testid="deleted">
+            <BanIcon className="size-4 shrink-0" aria-hidden />
+            {t("deletedMessage")}
+          </p>
+        )}
+        {item.messageType && item.messageType !== "text" && !reaction && (
           <p
             className="flex items-center gap-1.5 text-muted-foreground"
             title={t("mediaHint")}
@@ -153,12 +174,19 @@ function TimelineEntry({
             <span>{t(`media.${item.messageType}`)}</span>
           </p>
         )}
-        {(item.text || item.messageType === "text") && <p className="whitespace-pre-wrap break-words">{item.text}</p>}
+        {!reaction && !deleted && (item.text || item.messageType === "text") && (
+          <p className="whitespace-pre-wrap break-words">{item.text}</p>
+        )}
         <div className="flex flex-wrap items-center justify-end gap-1.5">
           {inbound && item.optOut && (
             <Badge variant="destructive" data-testid="opt-out-reply">
               <BanIcon aria-hidden /> {t("optOutReply")}
             </Badge>
+          )}
+          {item.editedAt && !deleted && (
+            <span className="text-muted-foreground text-xs italic" data-testid="edited" title={t("editedHint")}>
+              {t("edited")}
+            </span>
           )}
           {when}
           {!inbound && item.state && <DeliveryState item={item} />}
@@ -197,7 +225,8 @@ const MEDIA_ICONS = {
   contact: ContactIcon,
 } as const;
 
-function MediaIcon({ type }: { type: keyof typeof MEDIA_ICONS }) {
+function MediaIcon({ type }: { type: keyof typeof MEDIA_ICONS | "text" | "reaction" }) {
+  if (type === "text" || type === "reaction") return null;
   const Icon = MEDIA_ICONS[type];
   return <Icon className="size-4 shrink-0" aria-hidden />;
 }

@@ -6,6 +6,7 @@ import { UnknownQuoteError } from "../core/messaging.ts";
 import { PairingError } from "../core/pairing.ts";
 import type { Simulator } from "../core/simulator.ts";
 import {
+  ContactActionRequest,
   ContactBehaviourPatch,
   ContactSendRequest,
   ContactTypingRequest,
@@ -161,6 +162,21 @@ function routes(sim: Simulator): Route[] {
         const id = request.media
           ? await contact.sendMedia(request.to, request.media, { caption: request.text, ...quote })
           : await contact.sendText(request.to, request.text, quote);
+        return [201, { id }];
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/contacts\/([^/]+)\/actions$/,
+      handle: async ({ params, body }) => {
+        const request = ContactActionRequest.parse(body);
+        const contact = sim.contact(phone(params));
+        const id =
+          request.kind === "reaction"
+            ? await contact.react(request.to, request.messageId, request.emoji)
+            : request.kind === "edit"
+              ? await contact.edit(request.to, request.messageId, request.text)
+              : await contact.deleteForEveryone(request.to, request.messageId);
         return [201, { id }];
       },
     },

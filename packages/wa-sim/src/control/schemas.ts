@@ -43,6 +43,12 @@ export const ContactSendRequest = z
     media: ContactMediaSchema.optional(),
   })
   .refine((r) => r.media !== undefined || r.text.length > 0, { message: "text is required without media" });
+/** A reaction to a message of the chat, or an edit or deletion for everyone of one of the contact's own. */
+export const ContactActionRequest = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("reaction"), to: PhoneParam, messageId: z.string().min(1), emoji: z.string().max(16) }),
+  z.object({ kind: z.literal("edit"), to: PhoneParam, messageId: z.string().min(1), text: z.string().min(1) }),
+  z.object({ kind: z.literal("delete"), to: PhoneParam, messageId: z.string().min(1) }),
+]);
 export const ContactTypingRequest = z.object({
   to: PhoneParam,
   state: z.enum(["composing", "paused", "recording"]).default("composing"),

@@ -60,7 +60,19 @@ export type InboundRecord = {
   quote?: QuotedByContact | undefined;
   /** Media instead of a text (`text` is then its caption): sent without a file, as a placeholder of its kind. */
   media?: ContactMedia | undefined;
+  /** Not a message but an act on one of the chat's (a reaction, an edit, a deletion for everyone). */
+  action?: ContactAction | undefined;
 };
+
+/**
+ * What a contact does to a message of the chat: reacts to it (`emoji`, empty to take the reaction back; `ownMessage`
+ * when the contact wrote it), or edits or deletes for everyone one of its own. `chatJid` is the account's JID, the
+ * chat as the contact's phone names it.
+ */
+export type ContactAction =
+  | { kind: "reaction"; target: string; chatJid: string; ownMessage: boolean; emoji: string }
+  | { kind: "edit"; target: string; chatJid: string; text: string }
+  | { kind: "delete"; target: string; chatJid: string };
 
 /** The kinds of media a contact can send (a voice note is push-to-talk audio). */
 export type ContactMedia = "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contact";

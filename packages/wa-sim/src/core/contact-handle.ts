@@ -58,6 +58,32 @@ export class ContactHandle {
     );
   }
 
+  /** Reacts to a message of the chat (the account's or its own) with `emoji` (empty: takes the reaction back). */
+  react(toAccount: string, messageId: string, emoji: string): Promise<string> {
+    return this.deps.messaging.sendAction(this.contact, this.deps.accounts.ensure(toAccount), {
+      kind: "reaction",
+      target: messageId,
+      emoji,
+    });
+  }
+
+  /** Edits one of its own messages of the chat to `text`. */
+  edit(toAccount: string, messageId: string, text: string): Promise<string> {
+    return this.deps.messaging.sendAction(this.contact, this.deps.accounts.ensure(toAccount), {
+      kind: "edit",
+      target: messageId,
+      text,
+    });
+  }
+
+  /** Deletes one of its own messages of the chat for everyone. */
+  deleteForEveryone(toAccount: string, messageId: string): Promise<string> {
+    return this.deps.messaging.sendAction(this.contact, this.deps.accounts.ensure(toAccount), {
+      kind: "delete",
+      target: messageId,
+    });
+  }
+
   /** Shows "typing…" (or stops it) in the account's chat with this contact. */
   typing(toAccount: string, state: "composing" | "paused" | "recording" = "composing"): void {
     this.deps.messaging.sendTyping(this.contact, this.deps.accounts.ensure(toAccount), state);

@@ -1,10 +1,11 @@
-import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode, type proto } from "@whiskeysockets/baileys";
+import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode, proto } from "@whiskeysockets/baileys";
 import type { VirtualContact } from "../contacts/contact.ts";
 import { type BinaryNode, contentBuffer, node, unixNow, WA_SERVER } from "../protocol/nodes.ts";
 import type { Connection } from "../transport/connection.ts";
 import {
   type Account,
   type Companion,
+  type ContactAction,
   type ContactAddressing,
   type ContactMedia,
   type InboundRecord,
@@ -153,6 +154,52 @@ export class Messaging {
       ...(quote ? { quote } : {}),
       ...(media ? { media } : {}),
     };
+    const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
+    if (live.length === 0) {
+      account.pendingInbound.push(record);
+      this.ctx.changed();
+      return id;
+    }
+    await Promise.all(live.map((c) => this.deliverText(contact, account, c, record)));
+    this.remember(account, record);
+    return id;
+  }
+
+  /**
+   * The contact acts on a message of its chat with `account`: reacts to one (either side's), or edits or deletes for
+   * everyone one of its own — sent as its phone would (a reaction message; a protocol message naming the message),
+   * delivered like a text. Returns the new message's id. A message the chat does not have (or, to edit or delete,
+   * one the contact did not send) throws `UnknownQuoteError`.
+   */
+  async sendAction(
+    contact: VirtualContact,
+    account: Account,
+    act:
+      | { kind: "reaction"; target: string; emoji: string }
+      | { kind: "edit"; target: string; text: string }
+      | {
+          kind: "delete";
+          target: string;
+        },
+  ): Promise<string> {
+    const chatJid = `${account.phone}@${WA_SERVER}`;
+    const own = this.ctx.groundTruth
+      .sentByContacts({ contact: contact.phone, account: account.phone })
+      .some((m) => m.id === act.target);
+    let action: ContactAction;
+    if (act.kind === "reaction") {
+      // Either side's message: `quotable` throws for one the chat does not have.
+      this.quotable(contact, account, act.target);
+      action = { kind: "reaction", target: act.target, chatJid, ownMessage: own, emoji: act.emoji };
+    } else {
+      if (!own) throw new UnknownQuoteError(`the contact sent no message ${act.target} in this chat`);
+      action = act.kind === "edit" ? { ...act, chatJid } : { kind: "delete", target: act.target, chatJid };
+    }
+    const id = randomId(this.ctx.random);
+    const text = act.kind === "reaction" ? act.emoji : act.kind === "edit" ? act.text : "";
+    this.ctx.groundTruth.recordSent({ contact: contact.phone, account: account.phone, id, text, sentAt: new Date() });
+    const addressing: ContactAddressing = contact.behaviour.hasLid ? contact.behaviour.addressing : "pn";
+    const record: InboundRecord = { contact: contact.phone, id, text: "", addressing, action };
     const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
     if (live.length === 0) {
       account.pendingInbound.push(record);
@@ -347,6 +394,25 @@ export class Messaging {
  * kind, caption and, for a reply, the quote — as the phone would send it.
  */
 function contentOf(record: InboundRecord): proto.IMessage {
+  const action = record.action;
+  if (action?.kind === "reaction") {
+    const key = { remoteJid: action.chatJid, fromMe: action.ownMessage, id: action.target };
+    return { reactionMessage: { key, text: action.emoji, senderTimestampMs: Date.now() } };
+  }
+  if (action) {
+    // The protocol message's key names the changed message from the contact's side: its own.
+    const key = { remoteJid: action.chatJid, fromMe: true, id: action.target };
+    return action.kind === "edit"
+      ? {
+          protocolMessage: {
+            type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT,
+            key,
+            editedMessage: { conversation: action.text },
+            timestampMs: Date.now(),
+          },
+        }
+      : { protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE, key } };
+  }
   const contextInfo = record.quote
     ? {
         stanzaId: record.quote.id,
