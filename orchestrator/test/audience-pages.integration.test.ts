@@ -87,6 +87,57 @@ describe("import preview", () => {
     expect(forced.body.header).toEqual(["Quem;Numero;Cidade"]);
   });
 
+  it("warns of what the import would do to a stored row: an extra number dropped, a repeated number merged", async () => {
+    const csv = [
+      "Nome;Celular;Telefone",
+      "Ana;(11) 98888-0001;(11) 3333-0001",
+      "Bia;11 98888-0002 / 1234;",
+      "Ana de novo;+55 11 98888-0001;",
+      "Casa da Ana;;11 3333-0001",
+      "Bia outra vez;5511988880002;abc",
+      "Caio;11 98888-0003;",
+      "",
+    ].join("\n");
+    const res = await preview(csv);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const warnings = res.body.rows.map((r: Json) => [r.line, r.warnings]);
+    expect(warnings).toEqual([
+      [2, []],
+      [3, [{ code: "extra_number_dropped", column: "Celular", raw: "1234", cause: "too_short" }]],
+      // Another written form of Ana's mobile: compared as E.164, as the import merges it.
+      [4, [{ code: "duplicate_number", raw: "+5511988880001", firstLine: 2 }]],
+      // Only Ana's landline (her row's other number) in common: still her contact.
+      [5, [{ code: "duplicate_number", raw: "+551133330001", firstLine: 2 }]],
+      [
+        6,
+        [
+          { code: "extra_number_dropped", column: "Telefone", raw: "abc", cause: "not_a_number" },
+          { code: "duplicate_number", raw: "+5511988880002", firstLine: 3 },
+        ],
+      ],
+      [7, []],
+    ]);
+    // The import of the same file merges exactly the rows the preview warned of (in an organization of its own, so
+    // the other tests see no contacts from it).
+    const other = await createOrgWithMembers(h.t.admin, "aud-pages-merge");
+    await h.t.admin`update public.organizations set default_country = 'BR' where id = ${other.orgId}`;
+    const token = await h.tokenFor(other.users.marketer);
+    const up = await fetch(`${h.url}/api/v1/orgs/${other.orgId}/imports`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
+      body: csv,
+    });
+    expect(up.status).toBe(202);
+    const { id } = (await up.json()) as { id: string };
+    let done: Json;
+    for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+      done = (await api(h, "get", `/api/v1/orgs/${other.orgId}/imports/${id}`, { token })).body;
+      if (done.status === "completed" || done.status === "failed") break;
+      if (Date.now() - started > 30_000) throw new Error(`import still ${done.status}`);
+    }
+    expect(done.counts).toEqual({ rowsRead: 6, imported: 3, merged: 3, rejected: 0 });
+  });
+
   it("a partial body ignores its cut last line; refusals and roles are those of the upload", async () => {
     const cut = await preview("Nome,Celular\nAna,11988880001\nBia,1198", { partial: "true" });
     expect(cut.status).toBe(200);

@@ -189,7 +189,7 @@ describe("blacklist", () => {
     expect(res.body).toEqual({
       added: 2,
       existing: 1,
-      rejected: [{ index: 1, raw: "abc", reason: "the phone number is not written as a number" }],
+      rejected: [{ index: 1, raw: "abc", reason: "the phone number is not written as a number", code: "not_a_number" }],
     });
     const csv = await fetch(`${h.url}${path("/blacklist/export.csv")}`, {
       headers: { authorization: `Bearer ${viewer}` },
@@ -220,6 +220,9 @@ describe("blacklist file import", () => {
       ";77000003@lid;",
       "abc;;",
       "11977000001;;duplicado",
+      ";lid-errado;",
+      ";;só motivo",
+      "123;;",
       "",
     ].join("\r\n");
     const send = (body: string) =>
@@ -233,7 +236,18 @@ describe("blacklist file import", () => {
     expect(await res.json()).toEqual({
       added: 3,
       existing: 1,
-      rejected: [{ line: 4, raw: "abc", reason: "the phone number is not written as a number" }],
+      // Each bad line keeps a code too, which the dashboard words in the user's language (the reason is English).
+      rejected: [
+        { line: 4, raw: "abc", reason: "the phone number is not written as a number", code: "not_a_number" },
+        { line: 6, raw: "lid-errado", reason: "not a WhatsApp LID (digits@lid)", code: "not_a_lid" },
+        { line: 7, raw: null, reason: "no phone number or LID", code: "no_phone_or_lid" },
+        {
+          line: 8,
+          raw: "123",
+          reason: "the phone number is too short (too few digits for a phone number)",
+          code: "too_short",
+        },
+      ],
     });
     const rows = await h.t.admin<
       { phone: string | null; wa_lid: string | null; source: string; reason: string | null }[]

@@ -342,7 +342,7 @@ describe("importing real-world files", () => {
     expect(up.body.encoding).toBe("utf-8");
     const done = await finished(org, up.body.id);
     expect(done.counts).toEqual({ rowsRead: 5001, imported: 1, merged: 4999, rejected: 1 });
-    expect(done.errors.map((e: Json) => e.code)).toEqual([null]);
+    expect(done.errors.map((e: Json) => e.code)).toEqual(["not_utf8"]);
     expect(done.errors).toMatchObject([
       {
         line: 5002,
@@ -350,6 +350,29 @@ describe("importing real-world files", () => {
         raw: "Jo\uFFFDo",
         reason: "the line is not valid UTF-8 (save the file as UTF-8, or upload it with encoding=windows-1252)",
       },
+    ]);
+  });
+
+  it("every reported line has a code: an extra number dropped from an imported row, a line that is not CSV", async () => {
+    const org = await newOrg("imp-codes");
+    // The unclosed quote comes after the sample the upload checks (a file cut short after a sample that parsed).
+    const file = `nome,celular\nAna,11 91234-0001 / 1234\nBia,abc\n${"Caio,11 91234-0002\n".repeat(4000)}"Duda,11 9\n`;
+    const up = await upload(org, file);
+    expect(up.status, JSON.stringify(up.body)).toBe(202);
+    const done = await finished(org, up.body.id);
+    // Ana is imported with her valid number: her line is reported, not counted as rejected.
+    expect(done.counts).toEqual({ rowsRead: 4003, imported: 2, merged: 3999, rejected: 2 });
+    expect(done.errors.map((e: Json) => [e.line, e.column, e.raw, e.code])).toEqual([
+      [2, "celular", "1234", "extra_number_dropped"],
+      [3, "celular", "abc", "not_a_number"],
+      [4004, null, null, "unreadable_line"],
+    ]);
+    expect(done.errors[0].reason).toBe(
+      "the phone number is too short (too few digits for a phone number) (ignored; the row's other numbers were imported)",
+    );
+    expect((await contactsOf(org)).map((c) => [c.phone, c.name, c.alt])).toEqual([
+      ["+5511912340001", "Ana", []],
+      ["+5511912340002", "Caio", []],
     ]);
   });
 

@@ -1,3 +1,4 @@
+import type { TBlacklistRejectionCode } from "@mirage/contracts/blacklist";
 import type { NewBlacklistEntry } from "@mirage/db/blacklist";
 import { parsePhone } from "@mirage/phone";
 import { parse } from "csv-parse/sync";
@@ -8,7 +9,8 @@ import { guessMapping, normalizeHeader, sniffCsv } from "../imports/index.ts";
 /** The largest blacklist file read in one request (it is parsed in memory, unlike contact imports). */
 export const BLACKLIST_FILE_MAX_BYTES = 10 * 1024 * 1024;
 
-export type BlacklistFileRow = { line: number; raw: string | null; reason: string };
+/** `code` words the reason in the client's language (`reason` is English). */
+export type BlacklistFileRow = { line: number; raw: string | null; reason: string; code: TBlacklistRejectionCode };
 
 /**
  * Reads a blacklist CSV (e.g. an export of this or another tool): phone columns as the contact import guesses
@@ -48,18 +50,20 @@ export function readBlacklistFile(
     const reason = ((reasonCol !== -1 ? record[reasonCol]?.trim() : "") || opts.reason) ?? null;
     const lidRaw = lidCol !== -1 ? (record[lidCol] ?? "").trim() : "";
     const lid = /^\d{1,20}(@lid)?$/.test(lidRaw) ? (lidRaw.endsWith("@lid") ? lidRaw : `${lidRaw}@lid`) : null;
-    if (lidRaw !== "" && !lid) rejected.push({ line, raw: lidRaw, reason: "not a WhatsApp LID (digits@lid)" });
+    if (lidRaw !== "" && !lid)
+      rejected.push({ line, raw: lidRaw, reason: "not a WhatsApp LID (digits@lid)", code: "not_a_lid" });
     const phones: string[] = [];
     for (const col of phoneCols) {
       for (const part of (record[col] ?? "").split(/\s*:::\s*|\s*[/;,|]\s*/)) {
         if (part.trim() === "") continue;
         const r = parsePhone(part, { defaultCountry: opts.defaultCountry });
         if (r.ok) phones.push(r.phone.e164);
-        else rejected.push({ line, raw: part.trim(), reason: `the phone number ${r.message}` });
+        else rejected.push({ line, raw: part.trim(), reason: `the phone number ${r.message}`, code: r.reason });
       }
     }
     if (phones.length === 0 && !lid) {
-      if (!rejected.some((r) => r.line === line)) rejected.push({ line, raw: null, reason: "no phone number or LID" });
+      if (!rejected.some((r) => r.line === line))
+        rejected.push({ line, raw: null, reason: "no phone number or LID", code: "no_phone_or_lid" });
       continue;
     }
     if (phones.length === 0) entries.push({ phone: null, waLid: lid, source: opts.source, reason });

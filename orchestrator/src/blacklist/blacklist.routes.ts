@@ -1,4 +1,5 @@
 import {
+  type TBulkBlacklistResponse,
   ZBlacklistCheck,
   ZBlacklistCheckQuery,
   ZBlacklistEntry,
@@ -190,14 +191,14 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
       async handler({ params, body, principal }, req) {
         const out = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
           const country = await orgDefaultCountry(tx, params.orgId);
-          const rejected: { index: number; raw: string; reason: string }[] = [];
+          const rejected: TBulkBlacklistResponse["rejected"] = [];
           const entries: NewBlacklistEntry[] = [];
           body.entries.forEach((e, index) => {
             let phone: string | null = null;
             if (e.phone !== undefined) {
               const r = parsePhone(e.phone, { defaultCountry: country });
               if (!r.ok) {
-                rejected.push({ index, raw: e.phone, reason: `the phone number ${r.message}` });
+                rejected.push({ index, raw: e.phone, reason: `the phone number ${r.message}`, code: r.reason });
                 return;
               }
               phone = r.phone.e164;

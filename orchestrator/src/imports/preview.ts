@@ -1,9 +1,9 @@
-import type { TImportMapping, TImportPreview } from "@mirage/contracts/imports";
+import type { TImportMapping, TImportPreview, TImportPreviewWarning } from "@mirage/contracts/imports";
 import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { AppError } from "../http/app-error.ts";
 import { guessMapping, resolveMapping } from "./mapping.ts";
-import { buildRow } from "./row.ts";
+import { buildRow, type DroppedNumber, SeenNumbers } from "./row.ts";
 import { type Delimiter, type Encoding, sniffCsv } from "./sniff.ts";
 
 /** How many records after the header the preview shows. */
@@ -12,7 +12,9 @@ export const PREVIEW_ROWS = 20;
 /**
  * A dry run of an import on the beginning of a file: the encoding, delimiter and mapping the upload would detect (or
  * the overrides), and the first rows exactly as they would be stored (numbers in E.164, name, tags, custom fields)
- * or the reason each would be rejected, with its physical line number. Pure: nothing is written.
+ * or the reason each would be rejected, with its physical line number, and what the import would do to a stored row
+ * besides (an invalid extra number dropped; the same number as an earlier row, merged into it — only rows of the
+ * preview are compared). Pure: nothing is written.
  *
  * @param sample the first bytes of the file (up to SNIFF_BYTES are looked at).
  * @param complete whether `sample` is the whole file.
@@ -74,6 +76,8 @@ export function previewImport(
   }
   const fields: Record<string, string> = {};
   for (const [i, key] of resolved.fields) fields[head[i] ?? key] = key;
+  // Each number of the preview's rows → the line of the row it first came with, as the import merges them.
+  const seen = new SeenNumbers<number>();
   return {
     encoding: s.encoding,
     delimiter: s.delimiter,
@@ -97,7 +101,7 @@ export function previewImport(
             lineType: c.lineType,
           },
           rejection: null,
-          warnings: out.dropped.map((d) => `${d.raw ?? ""}: ${d.reason}`),
+          warnings: [...dropWarnings(out.dropped), ...mergeWarning(seen, out.allPhones, line)],
         };
       }
       const rejection =
@@ -107,4 +111,20 @@ export function previewImport(
       return { line, cells: record, contact: null, rejection, warnings: [] };
     }),
   };
+}
+
+function dropWarnings(dropped: readonly DroppedNumber[]): TImportPreviewWarning[] {
+  return dropped.map((d) => ({ code: "extra_number_dropped", column: d.column, raw: d.raw, cause: d.code }));
+}
+
+/**
+ * The row's merge into an earlier one when any of its numbers came first with that row, naming the shared number as
+ * the import decides it (the first of the row's numbers already seen); records the row's numbers either way.
+ */
+function mergeWarning(seen: SeenNumbers<number>, phones: readonly string[], line: number): TImportPreviewWarning[] {
+  const shared = phones.find((p) => seen.ownerOf([p]) !== undefined);
+  const firstLine = shared === undefined ? undefined : seen.ownerOf([shared]);
+  seen.claim(phones, firstLine ?? line);
+  if (shared === undefined || firstLine === undefined) return [];
+  return [{ code: "duplicate_number", raw: shared, firstLine }];
 }

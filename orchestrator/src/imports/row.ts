@@ -1,4 +1,4 @@
-import type { TImportRejectionCode } from "@mirage/contracts/imports";
+import type { TImportRejectionCode, TPhoneRejectionCode } from "@mirage/contracts/imports";
 import type { ContactUpsert } from "@mirage/db/contacts";
 import { type NormalizedPhone, parsePhone } from "@mirage/phone";
 import type { ResolvedMapping } from "./mapping.ts";
@@ -7,9 +7,11 @@ import type { ResolvedMapping } from "./mapping.ts";
 
 /** `code` words the reason in the client's language (the phone parser's reasons are a subset of the contract's). */
 export type RowRejection = { column: string | null; raw: string | null; reason: string; code: TImportRejectionCode };
+/** A number of a row that is not valid; the row's other numbers are still stored. */
+export type DroppedNumber = { column: string | null; raw: string; reason: string; code: TPhoneRejectionCode };
 export type RowOutcome =
   | { kind: "blank" }
-  | { kind: "contact"; contact: ContactUpsert; allPhones: string[]; dropped: RowRejection[] }
+  | { kind: "contact"; contact: ContactUpsert; allPhones: string[]; dropped: DroppedNumber[] }
   | { kind: "rejected"; rejection: RowRejection };
 
 /** Separators of several numbers in one cell: Google's " ::: ", slashes, semicolons, commas, pipes, new lines. */
@@ -42,7 +44,7 @@ export function buildRow(
   const cell = (i: number | undefined) => (i === undefined ? "" : (record[i] ?? "").trim());
 
   const parsed: NormalizedPhone[] = [];
-  const dropped: RowRejection[] = [];
+  const dropped: DroppedNumber[] = [];
   let sawAny = false;
   for (const col of m.phone) {
     const value = cell(col);
@@ -112,4 +114,35 @@ export function mergeInto(target: ContactUpsert, later: ContactUpsert): void {
   const alts = new Set([...target.altPhones, later.phone, ...later.altPhones]);
   alts.delete(target.phone);
   target.altPhones = [...alts].slice(0, 20);
+}
+
+/**
+ * The numbers (E.164) seen so far in a file → the row they first came with (its owner: whatever the caller keeps of
+ * it), so a later row sharing any number is the same person and merges into that one. The import and its preview
+ * both decide "same person" here. Keys are the E.164 digits as numbers (exact in a double): a million entries then
+ * cost tens of MB instead of hundreds.
+ */
+export class SeenNumbers<Owner> {
+  readonly #owners = new Map<number, Owner>();
+
+  /** The owner of the first of `phones` (E.164, "+" first) seen before, or undefined when none was. */
+  ownerOf(phones: readonly string[]): Owner | undefined {
+    for (const p of phones) {
+      const owner = this.#owners.get(SeenNumbers.#key(p));
+      if (owner !== undefined) return owner;
+    }
+    return undefined;
+  }
+
+  /** Gives `owner` every one of `phones` not seen yet (a number keeps its first owner). */
+  claim(phones: readonly string[], owner: Owner): void {
+    for (const p of phones) {
+      const key = SeenNumbers.#key(p);
+      if (!this.#owners.has(key)) this.#owners.set(key, owner);
+    }
+  }
+
+  static #key(e164: string): number {
+    return Number(e164.slice(1));
+  }
 }

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { TJwtClaims } from "@mirage/contracts/auth";
+import type { TImportRejectionCode } from "@mirage/contracts/imports";
 import type { Database } from "@mirage/db";
 import { addToList, type ContactUpsert, upsertContacts } from "@mirage/db/contacts";
 import {
@@ -14,7 +15,7 @@ import {
 import { parse } from "csv-parse";
 import iconv from "iconv-lite";
 import { resolveMapping } from "./mapping.ts";
-import { buildRow, mergeInto } from "./row.ts";
+import { buildRow, mergeInto, SeenNumbers } from "./row.ts";
 
 /**
  * The import itself: streams the stored upload out of Postgres chunk by chunk, decodes it, parses it, and upserts
@@ -66,9 +67,9 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
 
   const counts: ImportCounts = { rowsRead: 0, imported: 0, merged: 0, rejected: 0 };
   const errors: (ImportErrorRow & { orgId: string })[] = [];
-  // Every number seen in the file → the primary number of the contact it went to, both as numbers (E.164 without
-  // "+" fits a double exactly): a million entries then cost tens of MB instead of hundreds.
-  const seen = new Map<number, number>();
+  // Every number seen in the file → the primary number of the contact it went to, kept as a number too (E.164
+  // without "+" fits a double exactly) so that a million contacts do not each hold a string.
+  const seen = new SeenNumbers<number>();
   const num = (e164: string) => Number(e164.slice(1));
   let batch = new Map<string, ContactUpsert>();
   let header: string[] | undefined;
@@ -83,13 +84,13 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
     column: string | null,
     raw: string | null,
     reason: string,
-    code: string | null = null,
+    code: TImportRejectionCode,
   ) => errors.push({ orgId: imp.orgId, line, column, raw: raw === null ? null : raw.slice(0, 500), reason, code });
 
   parser.on("skip", (err: Error & { lines?: number }) => {
     counts.rowsRead++;
     counts.rejected++;
-    reject(err.lines ?? prevEnd + 1, null, null, `unreadable CSV: ${err.message}`);
+    reject(err.lines ?? prevEnd + 1, null, null, `unreadable CSV: ${err.message}`, "unreadable_line");
   });
 
   // Parsing (this process) and upserting (Postgres) overlap: one batch is written while the next is parsed.
@@ -150,6 +151,7 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
         null,
         raw,
         "the line is not valid UTF-8 (save the file as UTF-8, or upload it with encoding=windows-1252)",
+        "not_utf8",
       );
       continue;
     }
@@ -165,8 +167,14 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       continue;
     }
     for (const d of out.dropped)
-      reject(line, d.column, d.raw, `${d.reason} (ignored; the row's other numbers were imported)`);
-    const ownerKey = out.allPhones.map((p) => seen.get(num(p))).find((p) => p !== undefined);
+      reject(
+        line,
+        d.column,
+        d.raw,
+        `${d.reason} (ignored; the row's other numbers were imported)`,
+        "extra_number_dropped",
+      );
+    const ownerKey = seen.ownerOf(out.allPhones);
     if (ownerKey !== undefined) {
       const owner = `+${ownerKey}`;
       // The same person again in this file: fold into the first occurrence, never a second contact.
@@ -179,11 +187,10 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
         // Not in this batch, so an earlier batch wrote it: its merge is not "merged with an existing contact".
         firstSeenEarlier.add(owner);
       }
-      for (const p of out.allPhones) if (!seen.has(num(p))) seen.set(num(p), ownerKey);
+      seen.claim(out.allPhones, ownerKey);
     } else {
       batch.set(out.contact.phone, out.contact);
-      const key = num(out.contact.phone);
-      for (const p of out.allPhones) seen.set(num(p), key);
+      seen.claim(out.allPhones, num(out.contact.phone));
     }
     if (batch.size >= batchSize) await flush();
   }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cursorPageQuery, ZUuid } from "./common.ts";
 import { ZBlacklistSource } from "./enums.ts";
+import { ZPhoneRejectionCode } from "./imports.ts";
 
 const ZTimestamp = z.iso.datetime({ offset: true });
 const ZLid = z
@@ -52,20 +53,30 @@ export const ZCreateBlacklistRequest = entry.meta({
 export const ZBulkBlacklistRequest = z
   .strictObject({ entries: z.array(entry).min(1).max(10_000) })
   .meta({ id: "BulkBlacklistRequest", example: { entries: [{ phone: "11999990001" }, { waLid: "123456789@lid" }] } });
+/**
+ * Why a number or a file's line is not blocked, for clients to word it in their language (`reason` is English): a
+ * phone parser's reason, `not_a_lid` (the LID column holds something else), `no_phone_or_lid` (a line with neither).
+ */
+export const ZBlacklistRejectionCode = z.enum([...ZPhoneRejectionCode.options, "not_a_lid", "no_phone_or_lid"]);
+export type TBlacklistRejectionCode = z.infer<typeof ZBlacklistRejectionCode>;
+
 export const ZBulkBlacklistResponse = z
   .object({
     added: z.number().int(),
     existing: z.number().int(),
-    rejected: z.array(z.object({ index: z.number().int(), raw: z.string(), reason: z.string() })),
+    rejected: z.array(
+      z.object({ index: z.number().int(), raw: z.string(), reason: z.string(), code: ZBlacklistRejectionCode }),
+    ),
   })
   .meta({
     id: "BulkBlacklistResponse",
     example: {
       added: 2,
       existing: 1,
-      rejected: [{ index: 1, raw: "abc", reason: "the phone number is not written as a number" }],
+      rejected: [{ index: 1, raw: "abc", reason: "the phone number is not written as a number", code: "not_a_number" }],
     },
   });
+export type TBulkBlacklistResponse = z.infer<typeof ZBulkBlacklistResponse>;
 
 export const ZBlacklistQuery = z.strictObject({
   source: ZBlacklistSource.optional(),
@@ -91,13 +102,20 @@ export const ZBlacklistImportResponse = z
   .object({
     added: z.number().int(),
     existing: z.number().int(),
-    rejected: z.array(z.object({ line: z.number().int(), raw: z.string().nullable(), reason: z.string() })),
+    rejected: z.array(
+      z.object({
+        line: z.number().int(),
+        raw: z.string().nullable(),
+        reason: z.string(),
+        code: ZBlacklistRejectionCode,
+      }),
+    ),
   })
   .meta({
     id: "BlacklistImportResponse",
     example: {
       added: 120,
       existing: 3,
-      rejected: [{ line: 14, raw: "abc", reason: "the phone number is not written as a number" }],
+      rejected: [{ line: 14, raw: "abc", reason: "the phone number is not written as a number", code: "not_a_number" }],
     },
   });

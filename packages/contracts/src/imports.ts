@@ -75,11 +75,8 @@ export const ZImportCounts = z.object({
   rejected: z.number().int(),
 });
 
-/**
- * Why a row is refused (in a preview, and each rejected line of an import), for clients to word it in their language (`reason` is English): a reason of the
- * phone parser (@mirage/phone's PhoneRejectionReason), `no_phone` (no number in the phone columns) or `blank_row`.
- */
-export const ZImportRejectionCode = z.enum([
+/** Why a phone number is not valid: the reasons of the phone parser (@mirage/phone's PhoneRejectionReason). */
+export const ZPhoneRejectionCode = z.enum([
   "empty",
   "not_a_number",
   "invalid_country",
@@ -87,8 +84,22 @@ export const ZImportRejectionCode = z.enum([
   "too_long",
   "invalid_length",
   "not_possible",
+]);
+export type TPhoneRejectionCode = z.infer<typeof ZPhoneRejectionCode>;
+
+/**
+ * Why a line is refused (in a preview, and each rejected line of an import), for clients to word it in their
+ * language (`reason` is English): a phone parser's reason, `no_phone` (no number in the phone columns), `blank_row`;
+ * for an import's lines also `extra_number_dropped` (one of the row's numbers is not valid and was left out, the row
+ * itself was imported), `not_utf8` (a line not valid in the file's encoding), `unreadable_line` (not valid CSV).
+ */
+export const ZImportRejectionCode = z.enum([
+  ...ZPhoneRejectionCode.options,
   "no_phone",
   "blank_row",
+  "extra_number_dropped",
+  "not_utf8",
+  "unreadable_line",
 ]);
 export type TImportRejectionCode = z.infer<typeof ZImportRejectionCode>;
 
@@ -111,7 +122,7 @@ export const ZImport = z
         column: z.string().nullable(),
         raw: z.string().nullable(),
         reason: z.string(),
-        /** Null for lines refused for another cause (one not valid in its encoding, an extra number dropped). */
+        /** Null only for lines recorded before codes were (every line refused now has one). */
         code: ZImportRejectionCode.nullable(),
       }),
     ),
@@ -169,6 +180,23 @@ const ZPreviewContact = z.object({
   lineType: z.string().nullable(),
 });
 
+/**
+ * A row the import would store, but not exactly as written: `extra_number_dropped` — one of its numbers (`raw`, in
+ * `column`) is not valid (`cause`) and is left out, its other numbers are kept; `duplicate_number` — its number
+ * `raw` (E.164) is that of the row on `firstLine` of the file, so the import merges it into that contact (counted
+ * as merged) rather than adding one.
+ */
+export const ZImportPreviewWarning = z.discriminatedUnion("code", [
+  z.object({
+    code: z.literal("extra_number_dropped"),
+    column: z.string().nullable(),
+    raw: z.string(),
+    cause: ZPhoneRejectionCode,
+  }),
+  z.object({ code: z.literal("duplicate_number"), raw: z.string(), firstLine: z.number().int() }),
+]);
+export type TImportPreviewWarning = z.infer<typeof ZImportPreviewWarning>;
+
 /** What an import of this file would detect and store for its first rows; nothing is written. */
 
 export const ZImportPreview = z
@@ -196,8 +224,8 @@ export const ZImportPreview = z
             code: ZImportRejectionCode,
           })
           .nullable(),
-        /** Extra numbers of the row that would be dropped, with the reason. */
-        warnings: z.array(z.string()),
+        /** What the import would do to the row besides storing it (an extra number dropped, a merge). */
+        warnings: z.array(ZImportPreviewWarning),
       }),
     ),
   })
@@ -236,6 +264,23 @@ export const ZImportPreview = z
             code: "not_a_number",
           },
           warnings: [],
+        },
+        {
+          line: 4,
+          cells: ["João C.", "11 98765-4321 / 1234", "São Paulo"],
+          contact: {
+            phone: "+5511987654321",
+            altPhones: [],
+            name: "João C.",
+            tags: ["planilha"],
+            customFields: { cidade: "São Paulo" },
+            lineType: "mobile",
+          },
+          rejection: null,
+          warnings: [
+            { code: "extra_number_dropped", column: "Celular", raw: "1234", cause: "too_short" },
+            { code: "duplicate_number", raw: "+5511987654321", firstLine: 2 },
+          ],
         },
       ],
     },
