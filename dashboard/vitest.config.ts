@@ -1,9 +1,12 @@
+import { fileURLToPath } from "node:url";
 import { defineProject } from "vitest/config";
 import { consoleGuardSetup, sharedTest } from "../vitest.shared.ts";
 
 // Unit tests (catalogues, locale negotiation) and the browser end-to-end suite against the whole stack. The e2e
 // suite builds the dashboard when its sources changed (minutes on a loaded 2-core machine): generous timeouts.
 export default defineProject({
+  // tsconfig's "@/*" path, so a unit test can render a component built from the shared UI parts.
+  resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   test: {
     ...sharedTest,
     name: "dashboard",

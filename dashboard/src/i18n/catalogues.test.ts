@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { ZImportRejectionCode } from "@mirage/contracts/imports";
+import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
+import { ZImportPreviewWarning, ZImportRejectionCode } from "@mirage/contracts/imports";
 import { ZWebhookEventType } from "@mirage/contracts/webhooks";
 import { describe, expect, it } from "vitest";
 import { AUDIT_ACTIONS, AUDIT_TARGETS, labelKey } from "../features/settings/labels";
@@ -125,6 +126,9 @@ describe("message catalogues", async () => {
       ...ZWebhookEventType.options.map((e) => `webhooks.eventNames.${labelKey(e)}`),
       // An import preview's refused row, worded by its code (the API's reason is English; pt-BR showed it as is).
       ...ZImportRejectionCode.options.map((c) => `importWizard.rejectionReason.${c}`),
+      // A preview row's warnings and a blacklist file's refused lines, worded by their codes as well.
+      ...ZImportPreviewWarning.options.map((w) => `importWizard.warnings.${w.shape.code.value}`),
+      ...ZBlacklistRejectionCode.options.map((c) => `blacklist.rejectionReason.${c}`),
     ];
     expect(ids.filter((k) => !enMap.has(k))).toEqual([]);
     expect(labelKey("list.members.add")).toBe("list_members_add");

@@ -119,3 +119,4 @@ export const ZBlacklistImportResponse = z
       rejected: [{ line: 14, raw: "abc", reason: "the phone number is not written as a number", code: "not_a_number" }],
     },
   });
+export type TBlacklistImportResponse = z.infer<typeof ZBlacklistImportResponse>;

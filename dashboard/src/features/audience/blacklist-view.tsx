@@ -1,6 +1,6 @@
 "use client";
 
-import type { TBlacklistEntry } from "@mirage/contracts/blacklist";
+import type { TBlacklistEntry, TBlacklistImportResponse } from "@mirage/contracts/blacklist";
 import { ZBlacklistSource } from "@mirage/contracts/enums";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { BanIcon, DownloadIcon, Trash2Icon, UploadIcon } from "lucide-react";
@@ -18,15 +18,10 @@ import { toast } from "@/lib/toast";
 import { useDelete } from "@/lib/use-delete";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { BlacklistAddDialog } from "./blacklist-add-dialog";
+import { BlacklistRejections } from "./blacklist-rejections";
 import { audienceKeys, useBlacklistPages } from "./queries";
 import { postFile } from "./raw-upload";
 import { useAudienceWriter } from "./ui-bits";
-
-type ImportOutcome = {
-  added: number;
-  existing: number;
-  rejected: { line: number; raw: string | null; reason: string }[];
-};
 
 /** Numbers and LIDs never contacted: where each came from and why; add, remove, import a CSV, export. */
 export function BlacklistView() {
@@ -39,7 +34,7 @@ export function BlacklistView() {
   const qc = useQueryClient();
   const { toastError } = useErrorMessage();
   const fileId = useId();
-  const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
+  const [outcome, setOutcome] = useState<TBlacklistImportResponse | null>(null);
   const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
   const invalidate = () => void qc.invalidateQueries({ queryKey: audienceKeys.blacklist(org.id) });
   const remove = useDelete({
@@ -48,7 +43,7 @@ export function BlacklistView() {
     done: t("removed"),
   });
   const upload = useMutation({
-    mutationFn: (file: File) => postFile<ImportOutcome>(`/orgs/${org.id}/blacklist/import`, file, {}),
+    mutationFn: (file: File) => postFile<TBlacklistImportResponse>(`/orgs/${org.id}/blacklist/import`, file, {}),
     onSuccess: (r) => {
       setOutcome(r);
       invalidate();
@@ -104,18 +99,7 @@ export function BlacklistView() {
           </>
         )}
       </div>
-      {outcome && outcome.rejected.length > 0 && (
-        <div role="status" className="rounded-md border border-warning/40 bg-warning/10 p-3 text-sm">
-          <p className="font-medium">{t("importRejected", { count: outcome.rejected.length })}</p>
-          <ul className="mt-1 space-y-0.5">
-            {outcome.rejected.slice(0, 20).map((r) => (
-              <li key={`${r.line}-${r.raw}`}>
-                {t("lineReason", { line: r.line, raw: r.raw ?? "", reason: r.reason })}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {outcome && <BlacklistRejections rejected={outcome.rejected} />}
       {pages.isPending ? (
         <Skeleton className="h-32" />
       ) : pages.error ? (

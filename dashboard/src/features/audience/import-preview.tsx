@@ -2,11 +2,13 @@
 
 import type { TImportPreview } from "@mirage/contracts/imports";
 import { useTranslations } from "next-intl";
+import { Fragment } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { ImportPreviewWarnings } from "./import-preview-warnings";
 import type { Overrides } from "./import-wizard";
 import { COLUMN_ROLES, type ColumnRole, mappingOf, rolesOf } from "./mapping";
 
@@ -118,43 +120,62 @@ export function ImportPreviewPanel(props: {
             </TableHeader>
             <TableBody>
               {p.rows.map((r) => (
-                <TableRow key={r.line} data-testid="preview-row" data-line={r.line} data-ok={r.contact ? "1" : "0"}>
-                  <TableCell className="tabular-nums">{r.line}</TableCell>
-                  {r.contact ? (
-                    <>
-                      <TableCell className="tabular-nums">
-                        {r.contact.phone}
-                        {r.contact.altPhones.length > 0 && (
-                          <span className="block text-muted-foreground text-xs">{r.contact.altPhones.join(", ")}</span>
-                        )}
+                <Fragment key={r.line}>
+                  <TableRow
+                    data-testid="preview-row"
+                    data-line={r.line}
+                    data-ok={r.contact ? "1" : "0"}
+                    data-warnings={r.warnings.map((w) => w.code).join(" ")}
+                    className={r.warnings.length > 0 ? "border-b-0" : undefined}
+                  >
+                    <TableCell className="tabular-nums">{r.line}</TableCell>
+                    {r.contact ? (
+                      <>
+                        <TableCell className="tabular-nums">
+                          {r.contact.phone}
+                          {r.contact.altPhones.length > 0 && (
+                            <span className="block text-muted-foreground text-xs">
+                              {r.contact.altPhones.join(", ")}
+                            </span>
+                          )}
+                        </TableCell>
+                        <TableCell>{r.contact.name ?? "—"}</TableCell>
+                        <TableCell>
+                          <div className="flex flex-wrap gap-1">
+                            {r.contact.tags.map((tag) => (
+                              <Badge key={tag} variant="outline">
+                                {tag}
+                              </Badge>
+                            ))}
+                          </div>
+                        </TableCell>
+                        <TableCell className="max-w-72 text-xs">
+                          {Object.entries(r.contact.customFields)
+                            .map(([k, v]) => `${k}: ${v}`)
+                            .join(" · ")}
+                        </TableCell>
+                      </>
+                    ) : (
+                      <TableCell colSpan={4}>
+                        <Badge variant="destructive">{t("rejected")}</Badge>{" "}
+                        <span className="text-sm">
+                          {r.rejection
+                            ? `${r.rejection.raw ? `“${r.rejection.raw}” — ` : ""}${t(`rejectionReason.${r.rejection.code}`)}`
+                            : "—"}
+                        </span>
                       </TableCell>
-                      <TableCell>{r.contact.name ?? "—"}</TableCell>
-                      <TableCell>
-                        <div className="flex flex-wrap gap-1">
-                          {r.contact.tags.map((tag) => (
-                            <Badge key={tag} variant="outline">
-                              {tag}
-                            </Badge>
-                          ))}
-                        </div>
+                    )}
+                  </TableRow>
+                  {r.warnings.length > 0 && (
+                    // Under the row it is about, across the stored values, so a long sentence does not widen a column.
+                    <TableRow data-testid="preview-row-warnings" data-warnings-for={r.line}>
+                      <TableCell />
+                      <TableCell colSpan={4} className="pt-0">
+                        <ImportPreviewWarnings warnings={r.warnings} />
                       </TableCell>
-                      <TableCell className="max-w-72 text-xs">
-                        {Object.entries(r.contact.customFields)
-                          .map(([k, v]) => `${k}: ${v}`)
-                          .join(" · ")}
-                      </TableCell>
-                    </>
-                  ) : (
-                    <TableCell colSpan={4}>
-                      <Badge variant="destructive">{t("rejected")}</Badge>{" "}
-                      <span className="text-sm">
-                        {r.rejection
-                          ? `${r.rejection.raw ? `“${r.rejection.raw}” — ` : ""}${t(`rejectionReason.${r.rejection.code}`)}`
-                          : "—"}
-                      </span>
-                    </TableCell>
+                    </TableRow>
                   )}
-                </TableRow>
+                </Fragment>
               ))}
             </TableBody>
           </Table>

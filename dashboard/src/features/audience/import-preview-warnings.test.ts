@@ -1,0 +1,38 @@
+import type { TImportPreviewWarning } from "@mirage/contracts/imports";
+import { NextIntlClientProvider } from "next-intl";
+import { type ComponentProps, createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import en from "../../../messages/en/audience.json";
+import ptBR from "../../../messages/pt-BR/audience.json";
+import { ImportPreviewWarnings } from "./import-preview-warnings";
+
+const render = (locale: string, messages: object, warnings: TImportPreviewWarning[]) =>
+  renderToStaticMarkup(
+    createElement(
+      NextIntlClientProvider,
+      { locale, messages } as ComponentProps<typeof NextIntlClientProvider>,
+      createElement(ImportPreviewWarnings, { warnings }),
+    ),
+  );
+
+const warnings: TImportPreviewWarning[] = [
+  { code: "extra_number_dropped", column: "Celular", raw: "1234", cause: "too_short" },
+  { code: "duplicate_number", raw: "+5511988880001", firstLine: 2 },
+];
+
+describe("an import preview row's warnings", () => {
+  it("words a dropped number with its cause and a repeated number with the line it merges into, in each language", () => {
+    const english = render("en", en, warnings);
+    expect(english).toContain("“1234” will be left out: the number is too short.");
+    expect(english).toContain("Same number as line 2 (+5511988880001): this row will be merged into that contact");
+    const portuguese = render("pt-BR", ptBR, warnings);
+    expect(portuguese).toContain("“1234” ficará de fora: o número é curto demais.");
+    expect(portuguese).toContain("Mesmo número da linha 2 (+5511988880001): esta linha será mesclada àquele contato");
+    expect(portuguese).not.toContain("Same number");
+  });
+
+  it("shows nothing for a row stored as written", () => {
+    expect(render("en", en, [])).toBe("");
+  });
+});

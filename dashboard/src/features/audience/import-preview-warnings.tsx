@@ -1,0 +1,27 @@
+"use client";
+
+import type { TImportPreviewWarning } from "@mirage/contracts/imports";
+import { useTranslations } from "next-intl";
+import { Badge } from "@/components/ui/badge";
+
+/**
+ * What the import will do to a previewed row besides storing it, in the user's language: an extra number left out
+ * (with why), or the row merged into an earlier one with the same number — the marketer sees it before importing
+ * rather than as a "merged" count afterwards.
+ */
+export function ImportPreviewWarnings({ warnings }: { warnings: readonly TImportPreviewWarning[] }) {
+  const t = useTranslations("importWizard");
+  if (warnings.length === 0) return null;
+  return (
+    <ul className="space-y-0.5 text-sm" data-testid="preview-warnings">
+      {warnings.map((w) => (
+        <li key={`${w.code}-${w.raw}`} data-code={w.code}>
+          <Badge variant="warning">{t("warningBadge")}</Badge>{" "}
+          {w.code === "extra_number_dropped"
+            ? t("warnings.extra_number_dropped", { raw: w.raw, cause: t(`rejectionReason.${w.cause}`) })
+            : t("warnings.duplicate_number", { line: w.firstLine, raw: w.raw })}
+        </li>
+      ))}
+    </ul>
+  );
+}
