@@ -77,10 +77,17 @@ describe("import preview", () => {
     const guessed = await preview(csv);
     expect(guessed.status).toBe(200);
     expect(guessed.body.problem).toMatch(/no phone column/);
+    // A code for the dashboard to word it in the user's language (the problem is English).
+    expect(guessed.body.problemCode).toBe("no_phone_column");
+    expect(guessed.body.missingColumns).toEqual([]);
+    const missing = await preview(csv, { mapping: JSON.stringify({ phone: ["Numero"], name: ["Nome Completo"] }) });
+    expect(missing.body.problemCode).toBe("missing_columns");
+    expect(missing.body.missingColumns).toEqual(["Nome Completo"]);
     const mapped = await preview(csv, {
       mapping: JSON.stringify({ phone: ["Numero"], name: ["Quem"], ignore: ["Cidade"] }),
     });
     expect(mapped.body.problem).toBeNull();
+    expect(mapped.body.problemCode).toBeNull();
     expect(mapped.body.rows[0].contact).toMatchObject({ phone: "+5511988880001", name: "Ana", customFields: {} });
     const forced = await preview(csv, { delimiter: ",", mapping: JSON.stringify({ phone: ["Quem;Numero;Cidade"] }) });
     expect(forced.body.delimiter).toBe(",");

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
-import { ZImportPreviewWarning, ZImportRejectionCode } from "@mirage/contracts/imports";
+import { ZImportMappingProblemCode, ZImportPreviewWarning, ZImportRejectionCode } from "@mirage/contracts/imports";
 import { ZWebhookEventType } from "@mirage/contracts/webhooks";
 import { describe, expect, it } from "vitest";
 import { AUDIT_ACTIONS, AUDIT_TARGETS, labelKey } from "../features/settings/labels";
@@ -128,6 +128,7 @@ describe("message catalogues", async () => {
       ...ZImportRejectionCode.options.map((c) => `importWizard.rejectionReason.${c}`),
       // A preview row's warnings and a blacklist file's refused lines, worded by their codes as well.
       ...ZImportPreviewWarning.options.map((w) => `importWizard.warnings.${w.shape.code.value}`),
+      ...ZImportMappingProblemCode.options.map((c) => `importWizard.problems.${c}`),
       ...ZBlacklistRejectionCode.options.map((c) => `blacklist.rejectionReason.${c}`),
     ];
     expect(ids.filter((k) => !enMap.has(k))).toEqual([]);

@@ -1,4 +1,4 @@
-import type { TImportMapping } from "@mirage/contracts/imports";
+import type { TImportMapping, TImportMappingProblemCode } from "@mirage/contracts/imports";
 
 /**
  * Column mapping: guessed from the header in Portuguese, Spanish and English (Excel sheets, Google Contacts,
@@ -43,7 +43,11 @@ export type ResolvedMapping = {
   fields: Map<number, string>;
 };
 
-export type MappingError = { reason: string };
+/**
+ * Why a mapping cannot apply: `reason` in English (an upload refused, a failed import); `code` and `columns` (the
+ * names the file lacks, for `missing_columns`) for clients to word it.
+ */
+export type MappingError = { reason: string; code: TImportMappingProblemCode; columns: string[] };
 
 /** Guesses a mapping from a header; `phone` is empty when no column looks like one. */
 export function guessMapping(header: readonly string[]): TImportMapping {
@@ -95,6 +99,8 @@ export function resolveMapping(header: readonly string[], mapping: TImportMappin
       reason:
         `no phone column: none of the columns (${header.map((h) => `"${h}"`).join(", ")}) looks like a phone ` +
         `number column (telefone, celular, whatsapp, phone, mobile, teléfono…); name it in the mapping`,
+      code: "no_phone_column",
+      columns: [],
     };
   }
   const phone = mapping.phone.map(idx);
@@ -104,7 +110,11 @@ export function resolveMapping(header: readonly string[], mapping: TImportMappin
   const tags = mapping.tags !== undefined ? idx(mapping.tags) : undefined;
   const ignored = new Set((mapping.ignore ?? []).map(find).filter((i) => i !== -1));
   if (missing.length > 0) {
-    return { reason: `the mapping names columns the file does not have: ${missing.map((m) => `"${m}"`).join(", ")}` };
+    return {
+      reason: `the mapping names columns the file does not have: ${missing.map((m) => `"${m}"`).join(", ")}`,
+      code: "missing_columns",
+      columns: missing,
+    };
   }
   const used = new Set<number>([...phone, ...name, ...[firstName, lastName, tags].filter((i) => i !== undefined)]);
   const fields = new Map<number, string>();

@@ -71,6 +71,8 @@ export function previewImport(
       mapping,
       fields: {},
       problem: resolved.reason,
+      problemCode: resolved.code,
+      missingColumns: resolved.columns,
       rows: body.map(({ line, record }) => ({ line, cells: record, contact: null, rejection: null, warnings: [] })),
     };
   }
@@ -85,6 +87,8 @@ export function previewImport(
     mapping,
     fields,
     problem: null,
+    problemCode: null,
+    missingColumns: [],
     rows: body.map(({ line, record }) => {
       const out = buildRow(record, head, resolved, { defaultCountry: opts.defaultCountry, tags: opts.tags });
       if (out.kind === "contact") {

@@ -197,6 +197,10 @@ export const ZImportPreviewWarning = z.discriminatedUnion("code", [
 ]);
 export type TImportPreviewWarning = z.infer<typeof ZImportPreviewWarning>;
 
+/** Why a mapping cannot apply to a file: no column holds phone numbers, or it names columns the file lacks. */
+export const ZImportMappingProblemCode = z.enum(["no_phone_column", "missing_columns"]);
+export type TImportMappingProblemCode = z.infer<typeof ZImportMappingProblemCode>;
+
 /** What an import of this file would detect and store for its first rows; nothing is written. */
 
 export const ZImportPreview = z
@@ -210,6 +214,10 @@ export const ZImportPreview = z
     fields: z.record(z.string(), z.string()),
     /** Set when the mapping cannot apply (e.g. no phone column): the upload would be refused with this reason. */
     problem: z.string().nullable(),
+    /** `problem` for clients to word in their language (`problem` is English). */
+    problemCode: ZImportMappingProblemCode.nullable(),
+    /** For `missing_columns`: the columns the mapping names and the file does not have. */
+    missingColumns: z.array(z.string()),
     rows: z.array(
       z.object({
         /** The physical line where the record starts (the header is line 1). */
@@ -238,6 +246,8 @@ export const ZImportPreview = z
       mapping: { phone: ["Celular"], name: ["Nome"] },
       fields: { Cidade: "cidade" },
       problem: null,
+      problemCode: null,
+      missingColumns: [],
       rows: [
         {
           line: 2,

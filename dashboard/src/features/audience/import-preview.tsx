@@ -8,7 +8,7 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { ImportPreviewWarnings } from "./import-preview-warnings";
+import { ImportPreviewProblem, ImportPreviewWarnings } from "./import-preview-notes";
 import type { Overrides } from "./import-wizard";
 import { COLUMN_ROLES, type ColumnRole, mappingOf, rolesOf } from "./mapping";
 
@@ -75,11 +75,7 @@ export function ImportPreviewPanel(props: {
             </NativeSelect>
           </div>
         </div>
-        {p.problem && (
-          <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
-            {p.problem}
-          </p>
-        )}
+        <ImportPreviewProblem preview={p} />
         <fieldset className="space-y-2">
           <legend className="font-medium text-sm">{t("mapping")}</legend>
           <p className="text-muted-foreground text-sm">{t("mappingHint")}</p>

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TImportPreviewWarning } from "@mirage/contracts/imports";
+import type { TImportPreview, TImportPreviewWarning } from "@mirage/contracts/imports";
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 
@@ -23,5 +23,25 @@ export function ImportPreviewWarnings({ warnings }: { warnings: readonly TImport
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * Why the mapping cannot apply to the file, in the user's language (the API's `problem` is English); null when it
+ * applies.
+ */
+export function ImportPreviewProblem({ preview }: { preview: Pick<TImportPreview, "problemCode" | "missingColumns"> }) {
+  const t = useTranslations("importWizard");
+  if (!preview.problemCode) return null;
+  return (
+    <p
+      role="alert"
+      className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm"
+      data-testid="preview-problem"
+    >
+      {preview.problemCode === "missing_columns"
+        ? t("problems.missing_columns", { columns: preview.missingColumns.map((c) => `“${c}”`).join(", ") })
+        : t("problems.no_phone_column")}
+    </p>
   );
 }

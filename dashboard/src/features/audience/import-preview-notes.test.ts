@@ -5,16 +5,14 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import en from "../../../messages/en/audience.json";
 import ptBR from "../../../messages/pt-BR/audience.json";
-import { ImportPreviewWarnings } from "./import-preview-warnings";
+import { ImportPreviewProblem, ImportPreviewWarnings } from "./import-preview-notes";
 
-const render = (locale: string, messages: object, warnings: TImportPreviewWarning[]) =>
+const inLocale = (locale: string, messages: object, child: ReturnType<typeof createElement>) =>
   renderToStaticMarkup(
-    createElement(
-      NextIntlClientProvider,
-      { locale, messages } as ComponentProps<typeof NextIntlClientProvider>,
-      createElement(ImportPreviewWarnings, { warnings }),
-    ),
+    createElement(NextIntlClientProvider, { locale, messages } as ComponentProps<typeof NextIntlClientProvider>, child),
   );
+const render = (locale: string, messages: object, warnings: TImportPreviewWarning[]) =>
+  inLocale(locale, messages, createElement(ImportPreviewWarnings, { warnings }));
 
 const warnings: TImportPreviewWarning[] = [
   { code: "extra_number_dropped", column: "Celular", raw: "1234", cause: "too_short" },
@@ -34,5 +32,21 @@ describe("an import preview row's warnings", () => {
 
   it("shows nothing for a row stored as written", () => {
     expect(render("en", en, [])).toBe("");
+  });
+});
+
+describe("an import preview's mapping problem", () => {
+  it("is worded from its code, naming the missing columns, never the API's English sentence", () => {
+    const missing = createElement(ImportPreviewProblem, {
+      preview: { problemCode: "missing_columns", missingColumns: ["Observações", "Nome"] },
+    });
+    expect(inLocale("pt-BR", ptBR, missing)).toContain("O arquivo não tem estas colunas: “Observações”, “Nome”.");
+    expect(inLocale("en", en, missing)).toContain("The file has none of these columns: “Observações”, “Nome”.");
+    const noPhone = createElement(ImportPreviewProblem, {
+      preview: { problemCode: "no_phone_column", missingColumns: [] },
+    });
+    expect(inLocale("pt-BR", ptBR, noPhone)).toContain("Nenhuma coluna parece ter números de telefone");
+    const none = createElement(ImportPreviewProblem, { preview: { problemCode: null, missingColumns: [] } });
+    expect(inLocale("en", en, none)).toBe("");
   });
 });
