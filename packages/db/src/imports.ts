@@ -29,7 +29,7 @@ export type ImportRow = {
   finishedAt: Date | null;
 };
 
-/** `code`: why, for a client to word it (ZImportRejectionCode); null for refusals that have none. */
+/** `code`: why, for a client to word it (ZImportRejectionCode); null only on lines recorded before codes. */
 export type ImportErrorRow = {
   line: number;
   column: string | null;
