@@ -19,7 +19,8 @@ let browser: Browser;
 let closeBrowser: () => Promise<void>;
 
 // What Excel in Brazil writes: Windows-1252 (every accent here is in Latin-1's range, so "latin1" encodes it the
-// same), `;` between cells, CRLF. Lines 4 and 6 have no possible number.
+// same), `;` between cells, CRLF. Lines 4 and 6 have no possible number; line 8 is José again, his number written
+// another way (merged into line 2).
 const CSV = Buffer.from(
   [
     "Nome;Celular;Cidade;Etiquetas",
@@ -29,6 +30,7 @@ const CSV = Buffer.from(
     "Lúcia Araújo;+55 (31) 9 9123-1003;Belo Horizonte;vip",
     "Fábio;12345;;",
     "João Müller;(21) 99876-1004;Rio de Janeiro;lead",
+    "José da Conceição;+55 11 98765-1001;;vip",
     "",
   ].join("\r\n"),
   "latin1",
@@ -94,6 +96,11 @@ describe("audience", () => {
     expect(await preview.locator('[data-line="4"]').getAttribute("data-ok")).toBe("0");
     expect(await preview.locator('[data-line="4"]').textContent()).toContain("abc");
     expect(await page.locator('select[data-column="Etiquetas"]').inputValue()).toBe("tags");
+    // The repeated number is flagged before importing, with the line it merges into.
+    expect(await preview.locator('[data-line="8"]').getAttribute("data-warnings")).toBe("duplicate_number");
+    expect(await preview.locator('[data-warnings-for="8"]').textContent()).toContain(
+      "Same number as line 2 (+5511987651001)",
+    );
 
     // Tags for every contact show in the preview once typed.
     await page.locator("#import-tags").fill("planilha");
@@ -106,6 +113,7 @@ describe("audience", () => {
     const count = (k: string) => page.locator(`[data-count="${k}"]`).textContent();
     expect(await count("imported")).toBe("4");
     expect(await count("rejected")).toBe("2");
+    expect(await count("merged")).toBe("1");
     const rejected = page.getByTestId("rejected-line");
     expect(await rejected.evaluateAll((els) => els.map((e) => e.getAttribute("data-line")))).toEqual(["4", "6"]);
     expect(await page.getByTestId("rejected-lines").textContent()).toMatch(/phone number/);
