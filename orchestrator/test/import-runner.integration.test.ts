@@ -1,10 +1,14 @@
 import { createImport, findImport, finishUpload, writeImportChunk } from "@mirage/db/imports";
+import { createLogger } from "@mirage/logger";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import iconv from "iconv-lite";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createImportContactsProcessor } from "../src/imports/import-contacts.processor.ts";
 import { guessMapping } from "../src/imports/mapping.ts";
 import { runImport } from "../src/imports/run-import.ts";
+import { REDIS_URL } from "./harness.ts";
 
 let t: TestDatabase;
 let org: OrgFixture;
@@ -85,4 +89,31 @@ it("merges across batches and chunk boundaries: counts tell new, merged-in-file 
       code: "too_short",
     },
   ]);
+});
+
+it("a failed import keeps why as a code beside the English reason, for the dashboard to word", async () => {
+  // Only a header: the upload's check saw rows in its sample, the job finds none (a file cut short).
+  const imp = await stored(Buffer.from("Nome;Celular\r\n"), 64, "utf-8");
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
+  const stream = `test-import-runner-${imp.id}`;
+  try {
+    const run = createImportContactsProcessor({
+      db: t.db,
+      redis,
+      logger: createLogger({ service: "import-runner-test", level: "silent" }),
+      stream,
+    });
+    await expect(
+      run({ importId: imp.id, orgId: org.orgId }, { jobId: imp.id, attemptsMade: 0, attempts: 3 }),
+    ).rejects.toThrow("the file has a header line and no rows");
+  } finally {
+    await redis.del(stream);
+    redis.disconnect();
+  }
+  const after = await t.db.asService((tx) => findImport(tx, org.orgId, imp.id));
+  expect(after).toMatchObject({
+    status: "failed",
+    error: "the file has a header line and no rows",
+    errorCode: "no_rows",
+  });
 });

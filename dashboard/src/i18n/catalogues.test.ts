@@ -1,7 +1,12 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
-import { ZImportMappingProblemCode, ZImportPreviewWarning, ZImportRejectionCode } from "@mirage/contracts/imports";
+import {
+  ZImportFailureCode,
+  ZImportMappingProblemCode,
+  ZImportPreviewWarning,
+  ZImportRejectionCode,
+} from "@mirage/contracts/imports";
 import { ZWebhookEventType } from "@mirage/contracts/webhooks";
 import { describe, expect, it } from "vitest";
 import { AUDIT_ACTIONS, AUDIT_TARGETS, labelKey } from "../features/settings/labels";
@@ -129,6 +134,7 @@ describe("message catalogues", async () => {
       // A preview row's warnings and a blacklist file's refused lines, worded by their codes as well.
       ...ZImportPreviewWarning.options.map((w) => `importWizard.warnings.${w.shape.code.value}`),
       ...ZImportMappingProblemCode.options.map((c) => `importWizard.problems.${c}`),
+      ...ZImportFailureCode.options.map((c) => `importWizard.failure.${c}`),
       ...ZBlacklistRejectionCode.options.map((c) => `blacklist.rejectionReason.${c}`),
     ];
     expect(ids.filter((k) => !enMap.has(k))).toEqual([]);

@@ -1,3 +1,4 @@
+import type { TImportFailureCode } from "@mirage/contracts/imports";
 import type { Database } from "@mirage/db";
 import { startImport } from "@mirage/db/imports";
 import type { Logger } from "@mirage/logger";
@@ -56,16 +57,17 @@ export function createImportContactsProcessor(deps: {
       const code = (error as { code?: string }).code;
       const permanent = error instanceof ImportRefused || (code !== undefined && PERMANENT_SQLSTATES.has(code));
       const final = permanent || ctx.attemptsMade + 1 >= ctx.attempts;
-      const reason =
+      const [errorCode, reason]: [TImportFailureCode, string] =
         error instanceof ImportRefused
-          ? error.message
+          ? [error.code, error.message]
           : code === "42501"
-            ? "the uploader may no longer write contacts in this organization"
-            : `import failed: ${(error as Error).message}`;
+            ? ["may_not_write", "the uploader may no longer write contacts in this organization"]
+            : ["internal", `import failed: ${(error as Error).message}`];
       logger.warn({ err: error, importId: imp.id, final }, "contact import failed");
       if (final) {
         await closeImport(db, imp.id, {
           status: "failed",
+          errorCode,
           error:
             counts.imported + counts.merged > 0
               ? `${reason} (after ${counts.imported} contacts were imported and ${counts.merged} merged; they stay)`

@@ -45,6 +45,7 @@ export function toImportDto(row: ImportRow, errors: Awaited<ReturnType<typeof li
     options: row.options,
     counts: { rowsRead: row.rowsRead, imported: row.imported, merged: row.merged, rejected: row.rejected },
     error: row.error,
+    errorCode: row.errorCode,
     errors,
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { TJwtClaims } from "@mirage/contracts/auth";
-import type { TImportRejectionCode } from "@mirage/contracts/imports";
+import type { TImportFailureCode, TImportRejectionCode } from "@mirage/contracts/imports";
 import type { Database } from "@mirage/db";
 import { addToList, type ContactUpsert, upsertContacts } from "@mirage/db/contacts";
 import {
@@ -32,7 +32,15 @@ export type RunImportDeps = {
   batchSize?: number;
 };
 
-export class ImportRefused extends Error {}
+/** The import cannot go on, whatever a retry does; `code` words `message` for clients (ZImportFailureCode). */
+export class ImportRefused extends Error {
+  constructor(
+    readonly code: TImportFailureCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 type Options = { tags?: string[]; listId?: string; defaultCountry?: string | null };
 
@@ -41,7 +49,7 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
   const batchSize = deps.batchSize ?? 5000;
   const options = imp.options as Options;
   const claims: TJwtClaims = { sub: imp.createdBy ?? "", role: "authenticated", aud: "authenticated" };
-  if (!imp.createdBy) throw new ImportRefused("the import has no uploader to act as");
+  if (!imp.createdBy) throw new ImportRefused("no_uploader", "the import has no uploader to act as");
   await db.asService((tx) => resetImportProgress(tx, imp.id));
 
   async function* chunks() {
@@ -136,7 +144,7 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       if (record.every((c) => c.trim() === "")) continue;
       header = record.map((h) => h.trim());
       const r = resolveMapping(header, imp.mapping as never);
-      if ("reason" in r) throw new ImportRefused(r.reason);
+      if ("reason" in r) throw new ImportRefused(r.code, r.reason);
       resolved = r;
       continue;
     }
@@ -194,10 +202,10 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
     }
     if (batch.size >= batchSize) await flush();
   }
-  if (!header) throw new ImportRefused("the file is empty");
+  if (!header) throw new ImportRefused("empty", "the file is empty");
   await flush();
   await inFlight;
-  if (counts.rowsRead === 0) throw new ImportRefused("the file has a header line and no rows");
+  if (counts.rowsRead === 0) throw new ImportRefused("no_rows", "the file has a header line and no rows");
   return counts;
 }
 
@@ -205,7 +213,7 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
 export async function closeImport(
   db: Database,
   importId: string,
-  outcome: { status: "completed" | "failed"; error?: string },
+  outcome: { status: "completed" | "failed"; error?: string; errorCode?: TImportFailureCode },
 ): Promise<void> {
   await db.asService(async (tx) => {
     await finishImport(tx, importId, outcome);

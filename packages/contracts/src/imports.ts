@@ -103,6 +103,22 @@ export const ZImportRejectionCode = z.enum([
 ]);
 export type TImportRejectionCode = z.infer<typeof ZImportRejectionCode>;
 
+/**
+ * Why an import stopped (`error` is English): the file turned out `empty` or with `no_rows`, its mapping no longer
+ * applies (`no_phone_column`, `missing_columns`), the uploader is gone (`no_uploader`) or `may_not_write` contacts
+ * any more, or an `internal` error outlasted the retries.
+ */
+export const ZImportFailureCode = z.enum([
+  "empty",
+  "no_rows",
+  "no_phone_column",
+  "missing_columns",
+  "no_uploader",
+  "may_not_write",
+  "internal",
+]);
+export type TImportFailureCode = z.infer<typeof ZImportFailureCode>;
+
 export const ZImport = z
   .object({
     id: ZUuid,
@@ -115,6 +131,8 @@ export const ZImport = z
     options: z.record(z.string(), z.unknown()),
     counts: ZImportCounts,
     error: z.string().nullable(),
+    /** `error` for clients to word in their language; null unless failed (and for imports failed before codes). */
+    errorCode: ZImportFailureCode.nullable(),
     /** The first rejected lines (all of them: GET …/errors.csv). */
     errors: z.array(
       z.object({
@@ -143,6 +161,7 @@ export const ZImport = z
       options: { tags: ["planilha"], listId: null, defaultCountry: "BR" },
       counts: { rowsRead: 1000, imported: 960, merged: 25, rejected: 15 },
       error: null,
+      errorCode: null,
       errors: [
         {
           line: 7,

@@ -23,6 +23,8 @@ export type ImportRow = {
   merged: number;
   rejected: number;
   error: string | null;
+  /** Why a failed import stopped, for a client to word it (ZImportFailureCode); null otherwise. */
+  errorCode: string | null;
   createdBy: string | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -40,7 +42,8 @@ export type ImportErrorRow = {
 
 const columns = (db: Db) => db`
   id, org_id as "orgId", status, filename, size_bytes as "sizeBytes", encoding, delimiter, options, mapping,
-  rows_read as "rowsRead", imported, merged, rejected, error, created_by as "createdBy", created_at as "createdAt",
+  rows_read as "rowsRead", imported, merged, rejected, error, error_code as "errorCode", created_by as "createdBy",
+  created_at as "createdAt",
   started_at as "startedAt", finished_at as "finishedAt"`;
 
 /** As the user: the record that the upload then fills. */
@@ -147,9 +150,14 @@ export async function resetImportProgress(db: Db, id: string): Promise<void> {
   await db`update public.contact_imports set rows_read = 0, imported = 0, merged = 0, rejected = 0 where id = ${id}`;
 }
 
-export async function finishImport(db: Db, id: string, outcome: { status: "completed" | "failed"; error?: string }) {
+export async function finishImport(
+  db: Db,
+  id: string,
+  outcome: { status: "completed" | "failed"; error?: string; errorCode?: string },
+) {
   await db`
-    update public.contact_imports set status = ${outcome.status}, error = ${outcome.error ?? null}, finished_at = now()
+    update public.contact_imports set status = ${outcome.status}, error = ${outcome.error ?? null},
+      error_code = ${outcome.errorCode ?? null}, finished_at = now()
     where id = ${id}`;
 }
 

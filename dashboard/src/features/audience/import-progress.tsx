@@ -2,7 +2,7 @@
 
 import type { TImport } from "@mirage/contracts/imports";
 import { useQueryClient } from "@tanstack/react-query";
-import { CheckCircle2Icon, DownloadIcon, XCircleIcon } from "lucide-react";
+import { CheckCircle2Icon, DownloadIcon } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
@@ -11,6 +11,7 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { useLiveImport } from "@/lib/realtime";
+import { ImportFailure } from "./import-failure";
 import { audienceKeys, useImport } from "./queries";
 
 /**
@@ -88,15 +89,7 @@ export function ImportProgress({ initial, estimatedRows }: { initial: TImport; e
               </div>
             ))}
           </dl>
-          {imp.status === "failed" && (
-            <p
-              role="alert"
-              className="flex gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm"
-            >
-              <XCircleIcon className="size-4 shrink-0" aria-hidden />
-              {t("failed", { reason: imp.error ?? "" })}
-            </p>
-          )}
+          <ImportFailure imp={imp} />
           {imp.status === "completed" && (
             <p className="flex items-center gap-2 text-sm" data-testid="import-done">
               <CheckCircle2Icon className="size-4 text-success" aria-hidden />
