@@ -140,7 +140,7 @@ export const ZImport = z
         column: z.string().nullable(),
         raw: z.string().nullable(),
         reason: z.string(),
-        /** Null only for lines recorded before codes were (every line refused now has one). */
+        /** Null only on lines recorded before every refusal had a code. */
         code: ZImportRejectionCode.nullable(),
       }),
     ),
@@ -203,7 +203,7 @@ const ZPreviewContact = z.object({
  * A row the import would store, but not exactly as written: `extra_number_dropped` — one of its numbers (`raw`, in
  * `column`) is not valid (`cause`) and is left out, its other numbers are kept; `duplicate_number` — its number
  * `raw` (E.164) is that of the row on `firstLine` of the file, so the import merges it into that contact (counted
- * as merged) rather than adding one.
+ * as merged) rather than adding one (only the previewed rows are compared).
  */
 export const ZImportPreviewWarning = z.discriminatedUnion("code", [
   z.object({
