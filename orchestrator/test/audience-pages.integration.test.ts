@@ -149,7 +149,9 @@ describe("import preview", () => {
     const cut = await preview("Nome,Celular\nAna,11988880001\nBia,1198", { partial: "true" });
     expect(cut.status).toBe(200);
     expect(cut.body.rows).toHaveLength(1);
-    expect((await preview(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))).status).toBe(415);
+    const workbook = await preview(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]));
+    expect(workbook.status).toBe(415);
+    expect(workbook.body.reasonCode).toBe("file_workbook");
     expect((await preview("")).status).toBe(400);
     expect((await preview("Nome,Celular\nAna,11988880001\n", {}, "viewer")).status).toBe(403);
     expect((await preview("Nome,Celular\nAna,11988880001\n", {}, "operator")).status).toBe(403);

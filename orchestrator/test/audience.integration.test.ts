@@ -261,6 +261,10 @@ describe("blacklist file import", () => {
     ]);
     const noColumn = await send("nome,cidade\nAna,Recife\n");
     expect(noColumn.status).toBe(400);
+    expect(((await noColumn.json()) as { reasonCode?: string }).reasonCode).toBe("file_no_phone_or_lid_column");
+    const workbook = await send("PK\u0003\u0004 not really a workbook");
+    expect(workbook.status).toBe(415);
+    expect(((await workbook.json()) as { reasonCode?: string }).reasonCode).toBe("file_workbook");
     const viewerTry = await fetch(`${h.url}${path("/blacklist/import")}`, {
       method: "POST",
       headers: { authorization: `Bearer ${viewer}`, "content-type": "text/csv" },

@@ -398,15 +398,18 @@ describe("files refused before anything is stored", () => {
   });
 
   it.each([
-    ["an empty file", "", 400, /empty/],
-    ["a header without rows", "nome;celular\r\n", 400, /header line and no rows/],
-    ["no phone column", "nome,cidade\nAna,Recife\n", 400, /no phone column/],
-    ["an Excel workbook", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0]), 415, /xlsx/],
-    ["a binary file", Buffer.from([0x00, 0x01, 0x02, 0xff, 0x10, 0x00, 0x42, 0x43]), 415, /binary/],
-  ])("%s → %i", async (_what, body, status, reason) => {
+    ["an empty file", "", 400, /empty/, "file_empty"],
+    ["a header without rows", "nome;celular\r\n", 400, /header line and no rows/, "file_no_rows"],
+    ["no phone column", "nome,cidade\nAna,Recife\n", 400, /no phone column/, "no_phone_column"],
+    ["an Excel workbook", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0]), 415, /xlsx/, "file_workbook"],
+    ["a PDF", Buffer.from("%PDF-1.7\n"), 415, /PDF/, "file_pdf"],
+    ["a binary file", Buffer.from([0x00, 0x01, 0x02, 0xff, 0x10, 0x00, 0x42, 0x43]), 415, /binary/, "file_binary"],
+  ])("%s → %i", async (_what, body, status, reason, reasonCode) => {
     const res = await upload(org, body);
     expect(res.status).toBe(status);
     expect(res.body.detail).toMatch(reason);
+    // The code lets the dashboard word the refusal in the user's language (the detail is English).
+    expect(res.body.reasonCode).toBe(reasonCode);
   });
 
   it("JSON or multipart instead of the file → 415; past IMPORT_MAX_BYTES → 413", async () => {

@@ -1,10 +1,11 @@
 import type { TBlacklistRejectionCode } from "@mirage/contracts/blacklist";
+import type { TFileRefusalCode } from "@mirage/contracts/imports";
 import type { NewBlacklistEntry } from "@mirage/db/blacklist";
 import { parsePhone } from "@mirage/phone";
 import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { AppError } from "../http/app-error.ts";
-import { guessMapping, normalizeHeader, sniffCsv } from "../imports/index.ts";
+import { guessMapping, normalizeHeader, refusalError, sniffCsv } from "../imports/index.ts";
 
 /** The largest blacklist file read in one request (it is parsed in memory, unlike contact imports). */
 export const BLACKLIST_FILE_MAX_BYTES = 10 * 1024 * 1024;
@@ -23,7 +24,7 @@ export function readBlacklistFile(
   opts: { defaultCountry: string | null; source: NewBlacklistEntry["source"]; reason: string | null },
 ): { entries: NewBlacklistEntry[]; rejected: BlacklistFileRow[] } {
   const s = sniffCsv(bytes, true);
-  if (!s.ok) throw new AppError(s.status === 415 ? "unsupported_media_type" : "bad_request", s.reason);
+  if (!s.ok) throw refusalError(s);
   const records = parse(iconv.decode(bytes, s.encoding), {
     delimiter: s.delimiter,
     info: true,
@@ -38,7 +39,9 @@ export function readBlacklistFile(
   const lidCol = norm.findIndex((h) => /^(wa )?lid$|whatsapp lid/.test(h));
   const reasonCol = norm.findIndex((h) => /^(reason|motivo|razon|observacao|obs)$/.test(h));
   if (phoneCols.length === 0 && lidCol === -1) {
-    throw new AppError("bad_request", "no phone or LID column: name one phone, telefone, celular, whatsapp or lid");
+    throw new AppError("bad_request", "no phone or LID column: name one phone, telefone, celular, whatsapp or lid", {
+      reasonCode: "file_no_phone_or_lid_column" satisfies TFileRefusalCode,
+    });
   }
   const entries: NewBlacklistEntry[] = [];
   const rejected: BlacklistFileRow[] = [];

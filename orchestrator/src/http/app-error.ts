@@ -72,6 +72,8 @@ export type AppErrorOptions = {
   errors?: { path: string; message: string }[];
   /** Seconds, for 429/503 answers. */
   retryAfter?: number;
+  /** A finer code for the reason, for clients to word it (the problem's `reasonCode`). */
+  reasonCode?: string;
   cause?: unknown;
 };
 
@@ -81,6 +83,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly errors: { path: string; message: string }[] | undefined;
   readonly retryAfter: number | undefined;
+  readonly reasonCode: string | undefined;
 
   constructor(code: TErrorCode, message: string, opts: AppErrorOptions = {}) {
     super(message, { cause: opts.cause });
@@ -89,5 +92,6 @@ export class AppError extends Error {
     this.status = ERROR_STATUS[code];
     this.errors = opts.errors;
     this.retryAfter = opts.retryAfter;
+    this.reasonCode = opts.reasonCode;
   }
 }

@@ -177,6 +177,7 @@ export function renderProblem(req: Request, err: AppError): TProblem {
     detail: err.message,
     instance: req.originalUrl,
     requestId: req.id ? String(req.id) : undefined,
+    ...(err.reasonCode ? { reasonCode: err.reasonCode } : {}),
     ...(err.errors ? { errors: err.errors } : {}),
   };
 }

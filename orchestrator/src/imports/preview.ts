@@ -4,7 +4,7 @@ import iconv from "iconv-lite";
 import { AppError } from "../http/app-error.ts";
 import { guessMapping, resolveMapping } from "./mapping.ts";
 import { buildRow, type DroppedNumber, SeenNumbers } from "./row.ts";
-import { type Delimiter, type Encoding, sniffCsv } from "./sniff.ts";
+import { type Delimiter, type Encoding, refusalError, sniffCsv } from "./sniff.ts";
 
 /** How many records after the header the preview shows. */
 export const PREVIEW_ROWS = 20;
@@ -32,7 +32,7 @@ export function previewImport(
   },
 ): TImportPreview {
   const s = sniffCsv(sample, complete, { encoding: opts.encoding, delimiter: opts.delimiter });
-  if (!s.ok) throw new AppError(s.status === 415 ? "unsupported_media_type" : "bad_request", s.reason);
+  if (!s.ok) throw refusalError(s);
   // Decoded and parsed again with line information (the sniffer keeps only records), as the import job does.
   let text = iconv.decode(sample, s.encoding);
   if (!complete) text = text.slice(0, Math.max(0, text.lastIndexOf("\n")));

@@ -1,6 +1,8 @@
+import type { TFileRefusalCode } from "@mirage/contracts/imports";
 import chardet from "chardet";
 import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
+import { AppError } from "../http/app-error.ts";
 
 /**
  * What the first bytes of an upload say about it: refused outright (binary, a workbook, empty) or its encoding,
@@ -14,16 +16,25 @@ export type Delimiter = "," | ";" | "\t" | "|";
 
 export type Sniffed =
   | { ok: true; encoding: Encoding; delimiter: Delimiter; records: string[][]; complete: boolean }
-  | { ok: false; status: 400 | 415; reason: string };
+  | { ok: false; status: 400 | 415; reason: string; code: TFileRefusalCode };
 
-const MAGIC: [number[], string][] = [
-  [[0x50, 0x4b, 0x03, 0x04], "a ZIP archive (an .xlsx or .ods workbook?): save the sheet as CSV first"],
-  [[0xd0, 0xcf, 0x11, 0xe0], "an old Excel workbook (.xls): save the sheet as CSV first"],
-  [[0x25, 0x50, 0x44, 0x46], "a PDF document, not a CSV file"],
-  [[0x89, 0x50, 0x4e, 0x47], "a PNG image, not a CSV file"],
-  [[0xff, 0xd8, 0xff], "a JPEG image, not a CSV file"],
-  [[0x1f, 0x8b], "a gzip archive: upload the CSV file itself"],
+const MAGIC: [number[], string, TFileRefusalCode][] = [
+  [
+    [0x50, 0x4b, 0x03, 0x04],
+    "a ZIP archive (an .xlsx or .ods workbook?): save the sheet as CSV first",
+    "file_workbook",
+  ],
+  [[0xd0, 0xcf, 0x11, 0xe0], "an old Excel workbook (.xls): save the sheet as CSV first", "file_workbook"],
+  [[0x25, 0x50, 0x44, 0x46], "a PDF document, not a CSV file", "file_pdf"],
+  [[0x89, 0x50, 0x4e, 0x47], "a PNG image, not a CSV file", "file_image"],
+  [[0xff, 0xd8, 0xff], "a JPEG image, not a CSV file", "file_image"],
+  [[0x1f, 0x8b], "a gzip archive: upload the CSV file itself", "file_archive"],
 ];
+
+/** The refusal as the API answers it: 415 or 400, the English reason, and its code for clients to word. */
+export function refusalError(s: Extract<Sniffed, { ok: false }>): AppError {
+  return new AppError(s.status === 415 ? "unsupported_media_type" : "bad_request", s.reason, { reasonCode: s.code });
+}
 
 /**
  * @param sample the first bytes (up to SNIFF_BYTES) of the upload.
@@ -35,18 +46,18 @@ export function sniffCsv(
   complete: boolean,
   override: { encoding?: Encoding; delimiter?: Delimiter } = {},
 ): Sniffed {
-  if (sample.length === 0) return { ok: false, status: 400, reason: "the file is empty" };
-  for (const [magic, what] of MAGIC) {
-    if (magic.every((b, i) => sample[i] === b)) return { ok: false, status: 415, reason: `the file is ${what}` };
+  if (sample.length === 0) return { ok: false, status: 400, reason: "the file is empty", code: "file_empty" };
+  for (const [magic, what, code] of MAGIC) {
+    if (magic.every((b, i) => sample[i] === b)) return { ok: false, status: 415, reason: `the file is ${what}`, code };
   }
   const encoding = override.encoding ?? detectEncoding(sample);
   if (!encoding.startsWith("utf-16") && looksBinary(sample)) {
-    return { ok: false, status: 415, reason: "the file is binary, not text: upload a CSV file" };
+    return { ok: false, status: 415, reason: "the file is binary, not text: upload a CSV file", code: "file_binary" };
   }
   // Drop a possibly cut last line (and a cut multibyte character) unless the sample is the whole file.
   let text = iconv.decode(sample, encoding);
   if (!complete) text = text.slice(0, Math.max(0, text.lastIndexOf("\n")));
-  if (text.trim() === "") return { ok: false, status: 400, reason: "the file is empty" };
+  if (text.trim() === "") return { ok: false, status: 400, reason: "the file is empty", code: "file_empty" };
   const delimiter = override.delimiter ?? detectDelimiter(text);
   let records: string[][];
   try {
@@ -58,12 +69,13 @@ export function sniffCsv(
       to: 50,
     }) as string[][];
   } catch (error) {
-    return { ok: false, status: 400, reason: `the file is not readable as CSV: ${(error as Error).message}` };
+    const reason = `the file is not readable as CSV: ${(error as Error).message}`;
+    return { ok: false, status: 400, reason, code: "file_not_csv" };
   }
   records = records.filter((r) => r.some((c) => c.trim() !== ""));
-  if (records.length === 0) return { ok: false, status: 400, reason: "the file is empty" };
+  if (records.length === 0) return { ok: false, status: 400, reason: "the file is empty", code: "file_empty" };
   if (complete && records.length === 1) {
-    return { ok: false, status: 400, reason: "the file has a header line and no rows" };
+    return { ok: false, status: 400, reason: "the file has a header line and no rows", code: "file_no_rows" };
   }
   return { ok: true, encoding, delimiter, records, complete };
 }

@@ -4,7 +4,7 @@ import { finishUpload, writeImportChunk } from "@mirage/db/imports";
 import type { Request } from "express";
 import { AppError } from "../http/app-error.ts";
 import { guessMapping, resolveMapping } from "./mapping.ts";
-import { type Delimiter, type Encoding, SNIFF_BYTES, sniffCsv } from "./sniff.ts";
+import { type Delimiter, type Encoding, refusalError, SNIFF_BYTES, sniffCsv } from "./sniff.ts";
 
 /**
  * Receiving a contact file. The bytes go to Postgres (contact_import_chunks) as they arrive, 1 MiB at a time, so
@@ -42,11 +42,11 @@ export function inspectHead(
   query: { mapping?: TImportMapping; encoding?: Encoding; delimiter?: Delimiter },
 ): Inspected {
   const s = sniffCsv(complete ? head : head.subarray(0, SNIFF_BYTES), complete, query);
-  if (!s.ok) throw new AppError(s.status === 415 ? "unsupported_media_type" : "bad_request", s.reason);
+  if (!s.ok) throw refusalError(s);
   const header = (s.records[0] ?? []).map((h) => h.trim());
   const mapping = query.mapping ?? guessMapping(header);
   const resolved = resolveMapping(header, mapping);
-  if ("reason" in resolved) throw new AppError("bad_request", resolved.reason);
+  if ("reason" in resolved) throw new AppError("bad_request", resolved.reason, { reasonCode: resolved.code });
   return { encoding: s.encoding, delimiter: s.delimiter, mapping, header };
 }
 

@@ -45,6 +45,11 @@ export const ZProblem = z
     detail: z.string(),
     instance: z.string().optional(),
     requestId: z.string().optional(),
+    /**
+     * A finer code for `detail` that clients may word in their language (e.g. an upload's ZFileRefusalCode); absent
+     * when there is none. The set grows: a client that does not know a code shows `detail`.
+     */
+    reasonCode: z.string().optional(),
     /** Field-level problems for validation_failed: path → messages. */
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })

@@ -26,6 +26,24 @@ export const ZImportMapping = z
   .meta({ id: "ImportMapping", example: { phone: ["Celular", "Telefone"], name: ["Nome"], ignore: ["Observações"] } });
 export type TImportMapping = z.infer<typeof ZImportMapping>;
 
+/**
+ * Why an uploaded file (a contact import, its preview, a blacklist file) is refused before anything is read from
+ * it, as the problem's `reasonCode`: empty, a header without rows, a spreadsheet workbook, a PDF, an image, a
+ * compressed archive, other binary, text that is not CSV, a blacklist file with neither a phone nor a LID column.
+ */
+export const ZFileRefusalCode = z.enum([
+  "file_empty",
+  "file_no_rows",
+  "file_workbook",
+  "file_pdf",
+  "file_image",
+  "file_archive",
+  "file_binary",
+  "file_not_csv",
+  "file_no_phone_or_lid_column",
+]);
+export type TFileRefusalCode = z.infer<typeof ZFileRefusalCode>;
+
 /** Query string of the upload (the body is the raw file). */
 export const ZImportUploadQuery = z.strictObject({
   filename: z.string().max(300).optional(),
