@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
 import {
+  ZFileRefusalCode,
   ZImportFailureCode,
   ZImportMappingProblemCode,
   ZImportPreviewWarning,
@@ -135,6 +136,8 @@ describe("message catalogues", async () => {
       ...ZImportPreviewWarning.options.map((w) => `importWizard.warnings.${w.shape.code.value}`),
       ...ZImportMappingProblemCode.options.map((c) => `importWizard.problems.${c}`),
       ...ZImportFailureCode.options.map((c) => `importWizard.failure.${c}`),
+      // A refused upload's reasonCode (the file, or the mapping the upload would use).
+      ...[...ZFileRefusalCode.options, ...ZImportMappingProblemCode.options].map((c) => `errors.refusals.${c}`),
       ...ZBlacklistRejectionCode.options.map((c) => `blacklist.rejectionReason.${c}`),
     ];
     expect(ids.filter((k) => !enMap.has(k))).toEqual([]);

@@ -1,0 +1,41 @@
+import { NextIntlClientProvider } from "next-intl";
+import { type ComponentProps, createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import en from "../../messages/en/core.json";
+import ptBR from "../../messages/pt-BR/core.json";
+import { ErrorBox } from "../components/page-parts";
+import { ApiError } from "./api";
+
+const render = (locale: string, messages: object, error: unknown) =>
+  renderToStaticMarkup(
+    createElement(
+      NextIntlClientProvider,
+      { locale, messages } as ComponentProps<typeof NextIntlClientProvider>,
+      createElement(ErrorBox, { error }),
+    ),
+  );
+const refused = (code: string, detail: string, reasonCode?: string) =>
+  new ApiError(415, code, detail, { code: code as "bad_request", detail, ...(reasonCode ? { reasonCode } : {}) });
+
+describe("an error's words", () => {
+  it("a refused upload is worded from its reasonCode in the user's language, not the API's English detail", () => {
+    const detail = "the file is a ZIP archive (an .xlsx or .ods workbook?): save the sheet as CSV first";
+    const html = render("pt-BR", ptBR, refused("unsupported_media_type", detail, "file_workbook"));
+    expect(html).toContain("Esse tipo de arquivo não é aceito.");
+    expect(html).toContain("Este arquivo é uma planilha (.xlsx, .xls ou .ods).");
+    expect(html).not.toContain("ZIP archive");
+    expect(render("en", en, refused("unsupported_media_type", detail, "file_workbook"))).toContain(
+      "This is a spreadsheet workbook",
+    );
+  });
+
+  it("a reasonCode the catalogue does not know, or none, shows the API's detail", () => {
+    const unknown = render("pt-BR", ptBR, refused("bad_request", "something new", "file_from_the_future"));
+    expect(unknown).toContain("Esse pedido não foi aceito.");
+    expect(unknown).toContain("something new");
+    expect(render("en", en, refused("payload_too_large", "the file is larger than 10 bytes"))).toContain(
+      "The file is too large.",
+    );
+  });
+});
