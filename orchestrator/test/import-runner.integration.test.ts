@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /** Stores `bytes` as an upload cut into `chunk`-byte pieces (so characters and rows straddle chunks). */
-async function stored(bytes: Buffer, chunk: number, encoding: string) {
+async function stored(bytes: Buffer, chunk: number, encoding: string, delimiter = ";") {
   const id = await t.db.asUser(org.users.marketer.claims, (tx) =>
     createImport(tx, {
       orgId: org.orgId,
@@ -44,7 +44,7 @@ async function stored(bytes: Buffer, chunk: number, encoding: string) {
     await finishUpload(tx, id, {
       sizeBytes: bytes.length,
       encoding,
-      delimiter: ";",
+      delimiter,
       mapping: guessMapping(["Nome", "Celular"]),
       status: "queued",
     });
@@ -89,6 +89,28 @@ it("merges across batches and chunk boundaries: counts tell new, merged-in-file 
       code: "too_short",
     },
   ]);
+});
+
+it("every reported line has a code: an extra number dropped from an imported row, a line that is not CSV", async () => {
+  // A file cut short inside a quoted cell: the upload's check passed on the sample, the job cannot read that line.
+  const file = 'Nome,Celular\nAna,11 91234-0001 / 1234\nBia,abc\nCaio,11 91234-0002\n"Duda,11 9\n';
+  const imp = await stored(Buffer.from(file), 16, "utf-8", ",");
+  const counts = await runImport({ db: t.db }, imp);
+  // Ana is imported with her valid number: her line is reported, not counted as rejected.
+  expect(counts).toEqual({ rowsRead: 4, imported: 2, merged: 0, rejected: 2 });
+  const errors = await t.admin<{ line: number; column: string | null; raw: string | null; code: string }[]>`
+    select line, column_name as column, raw, code from public.contact_import_errors
+    where import_id = ${imp.id} order by line`;
+  expect(errors.map((e) => [e.line, e.column, e.raw, e.code])).toEqual([
+    [2, "Celular", "1234", "extra_number_dropped"],
+    [3, "Celular", "abc", "not_a_number"],
+    [5, null, null, "unreadable_line"],
+  ]);
+  const [dropped] = await t.admin<{ reason: string }[]>`
+    select reason from public.contact_import_errors where import_id = ${imp.id} and line = 2`;
+  expect(dropped?.reason).toBe(
+    "the phone number is too short (too few digits for a phone number) (ignored; the row's other numbers were imported)",
+  );
 });
 
 it("a failed import keeps why as a code beside the English reason, for the dashboard to word", async () => {

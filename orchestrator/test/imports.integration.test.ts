@@ -353,29 +353,6 @@ describe("importing real-world files", () => {
     ]);
   });
 
-  it("every reported line has a code: an extra number dropped from an imported row, a line that is not CSV", async () => {
-    const org = await newOrg("imp-codes");
-    // The unclosed quote comes after the sample the upload checks (a file cut short after a sample that parsed).
-    const file = `nome,celular\nAna,11 91234-0001 / 1234\nBia,abc\n${"Caio,11 91234-0002\n".repeat(4000)}"Duda,11 9\n`;
-    const up = await upload(org, file);
-    expect(up.status, JSON.stringify(up.body)).toBe(202);
-    const done = await finished(org, up.body.id);
-    // Ana is imported with her valid number: her line is reported, not counted as rejected.
-    expect(done.counts).toEqual({ rowsRead: 4003, imported: 2, merged: 3999, rejected: 2 });
-    expect(done.errors.map((e: Json) => [e.line, e.column, e.raw, e.code])).toEqual([
-      [2, "celular", "1234", "extra_number_dropped"],
-      [3, "celular", "abc", "not_a_number"],
-      [4004, null, null, "unreadable_line"],
-    ]);
-    expect(done.errors[0].reason).toBe(
-      "the phone number is too short (too few digits for a phone number) (ignored; the row's other numbers were imported)",
-    );
-    expect((await contactsOf(org)).map((c) => [c.phone, c.name, c.alt])).toEqual([
-      ["+5511912340001", "Ana", []],
-      ["+5511912340002", "Caio", []],
-    ]);
-  });
-
   it("the caller's mapping overrides the guess", async () => {
     const org = await newOrg("imp-mapping");
     const file = "Contato,Código do cliente\nAna,11 91111-2222\n";
