@@ -193,6 +193,32 @@ describe("planning, dry run and control", () => {
     }
   });
 
+  it("dry run: a campaign scheduled after the number's caps free up is not held by them", async () => {
+    const busy = await instance("busy-today");
+    // The hourly cap of 1 is reached now; the campaign starts in two days, long after that send left every window.
+    await h.t.admin`insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, state, sending_at)
+      values (${a.orgId}, ${busy}, '+5511900003333', 'x', 'sent', now() - interval '5 minutes')`;
+    const startsAt = new Date(Date.now() + 2 * 86_400_000);
+    const c = await post("/campaigns", {
+      name: "Scheduled after the caps",
+      templateId,
+      audience: { listIds: [listId] },
+      senderIds: [busy],
+      startsAt: startsAt.toISOString(),
+      pacing: FAST,
+      caps: { perHour: 1, perDay: 1000, warmup: false },
+      skipHolidays: false,
+    });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    const dry = await post(`/campaigns/${c.body.id}/dry-run`, { count: 3 }, viewer);
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    expect(dry.body.items).toHaveLength(3);
+    for (const item of dry.body.items) {
+      expect(item.blockedReason).toBeNull();
+      expect(new Date(item.at).getTime()).toBeGreaterThanOrEqual(startsAt.getTime() - 1000);
+    }
+  });
+
   it("dry run: a blacklisted or opted-out person is listed as never sent, with the reason", async () => {
     const list = await post("/lists", { name: "Dry run blocks" });
     const phones = ["+5511975550001", "+5511975550002", "+5511975550003"];

@@ -62,10 +62,14 @@ async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: bool
       items.push({ ...base(r, text, contact?.name ?? null), at: null, blockedReason: block });
       continue;
     }
+    const due = r.scheduledAt > now ? r.scheduledAt : now;
+    // The caps are counted now: a number at them holds only the sends due before its window frees one (a campaign
+    // scheduled for tomorrow is not held by what the number sent this hour).
     const capUntil = capped.get(r.instanceId) ?? null;
-    const from = [r.scheduledAt, now, capUntil ?? now].reduce((a, b) => (b > a ? b : a));
+    const capHolds = capUntil !== null && capUntil > due;
+    const from = capHolds ? capUntil : due;
     const at = nextSendTime(from, rules);
-    const verdict = capUntil ? { ok: false as const, reason: "cap" } : checkSendTime(from, rules);
+    const verdict = capHolds ? { ok: false as const, reason: "cap" } : checkSendTime(from, rules);
     items.push({
       ...base(r, text, contact?.name ?? null),
       at: at ? at.toISOString() : null,
