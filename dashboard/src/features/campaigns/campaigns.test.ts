@@ -1,6 +1,6 @@
 import type { TOutboundMessage } from "@mirage/contracts/messages";
 import { describe, expect, it } from "vitest";
-import { COUNTED, reachedCount, tileCounts } from "./counts";
+import { COUNTED, nextSendAt, reachedCount, tileCounts } from "./counts";
 import { sendTime } from "./live/recent";
 import { statusReasonMessage } from "./status-reason";
 import { audienceCountPlan } from "./wizard/audience-count";
@@ -45,6 +45,19 @@ describe("campaign live view: counts", () => {
     expect(tiles.queued).toBe(2);
     expect(tiles.failed).toBe(1);
     expect(Object.keys(tiles)).toEqual(expect.arrayContaining([...COUNTED]));
+  });
+
+  const sender = (nextSendAt: string | null, active = true) => ({ active, nextSendAt });
+  it("a scheduled campaign's next send is its start, not the numbers' slots of today", () => {
+    const senders = [sender("2026-12-01T00:45:00.000Z"), sender("2026-12-01T00:50:00.000Z")];
+    const starts = "2026-12-02T12:00:00.000Z";
+    expect(nextSendAt({ status: "scheduled", senders } as never, starts)).toBe(Date.parse(starts));
+    expect(nextSendAt({ status: "scheduled", senders: [] } as never, starts)).toBe(Date.parse(starts));
+    expect(nextSendAt({ status: "running", senders } as never, starts)).toBe(Date.parse("2026-12-01T00:45:00.000Z"));
+    expect(
+      nextSendAt({ status: "running", senders: [sender(null), sender("2026-12-01T01:00:00Z", false)] } as never, null),
+    ).toBeNull();
+    expect(nextSendAt({ status: "paused", senders } as never, null)).toBeNull();
   });
 });
 

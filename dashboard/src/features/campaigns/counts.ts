@@ -28,3 +28,22 @@ export const reachedCount = (c: Counts): number => c.sent + c.delivered + c.read
 export function tileCounts(c: Counts): Record<(typeof COUNTED)[number], number> {
   return { ...c, sent: reachedCount(c), delivered: c.delivered + c.read, read: c.read };
 }
+
+/**
+ * When the live view says the next send is (epoch ms), or null for none: the earliest active number's next slot, and
+ * for a scheduled campaign never before its start (its plan is made then; until that, the numbers' slots are those of
+ * their other sends and read "now").
+ */
+export function nextSendAt(
+  stats: Pick<TCampaignStats, "status" | "senders">,
+  startsAt: string | null | undefined,
+): number | null {
+  if (stats.status !== "running" && stats.status !== "scheduled") return null;
+  const slots = stats.senders
+    .filter((x) => x.active && x.nextSendAt)
+    .map((x) => Date.parse(x.nextSendAt ?? ""))
+    .sort((a, b) => a - b);
+  const start = stats.status === "scheduled" && startsAt ? Date.parse(startsAt) : null;
+  if (start !== null) return Math.max(start, slots[0] ?? start);
+  return slots[0] ?? null;
+}

@@ -11,7 +11,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useInstances } from "@/features/instances/queries";
 import { useSession } from "@/features/shell/session-context";
 import { useRealtimeEvents } from "@/lib/realtime";
-import { COUNTED, reachedCount, tileCounts } from "../counts";
+import { COUNTED, nextSendAt, reachedCount, tileCounts } from "../counts";
 import { campaignKey, campaignsKey, useCampaignStats } from "../queries";
 import { CampaignStatusBadge, doneCount, ProgressBar, useStatusReason } from "../status";
 import { ActivityFeed, type ActivityItem } from "./activity-feed";
@@ -75,10 +75,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
   const done = s ? doneCount(s.counts) : 0;
   const reached = s ? reachedCount(s.counts) : 0;
   const tiles = s ? tileCounts(s.counts) : null;
-  const next = s?.senders
-    .filter((x) => x.active && x.nextSendAt)
-    .map((x) => Date.parse(x.nextSendAt ?? ""))
-    .sort((a, b) => a - b)[0];
+  const next = s ? nextSendAt(s, c.startsAt) : null;
 
   return (
     <div className="space-y-4">
@@ -104,7 +101,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                   {t("reached", { count: reached, n: format.number(reached) })}
                 </span>
                 <span data-testid="next-send">
-                  {(s.status === "running" || s.status === "scheduled") && next
+                  {next !== null
                     ? t("nextSend", { when: format.relativeTime(new Date(Math.max(next, now.getTime())), now) })
                     : t("noNextSend")}
                 </span>
