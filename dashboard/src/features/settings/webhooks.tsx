@@ -35,6 +35,7 @@ import { ActionsCell, ShownOnce } from "./confirm-button";
 import { labelOf } from "./labels";
 import { SettingsTable } from "./settings-table";
 import { EmptyState, FormDialog } from "./settings-ui";
+import { shownEvents } from "./webhook-events";
 
 const DELIVERY_TONE = {
   delivered: "success",
@@ -105,8 +106,8 @@ export function Webhooks() {
               {e.description && <p className="text-muted-foreground text-xs">{e.description}</p>}
               {e.format === "evolution" && <p className="text-muted-foreground text-xs">{t("evolutionFormat")}</p>}
             </TableCell>
-            <TableCell className="text-xs" title={e.events.join(", ") || undefined}>
-              {e.events.length === 0 ? t("allEvents") : e.events.map(eventLabel).join(", ")}
+            <TableCell className="text-xs" title={shownEvents(e).join(", ") || undefined}>
+              {shownEvents(e).length === 0 ? t("allEvents") : shownEvents(e).map(eventLabel).join(", ")}
             </TableCell>
             <TableCell>
               <input
