@@ -59,6 +59,12 @@ describe("marketers work the inbox", () => {
     expect(stranger.body.code).toBe("validation_failed");
     expect(stranger.body.errors).toEqual([{ path: "body.assignedTo", message: "no such record in this organization" }]);
     expect((await api(h, "get", conv(), { token: marketer })).body).toMatchObject({ status: "open", assignedTo: null });
+    // A viewer cannot reply: assigning them the conversation would leave it with nobody who can.
+    const toViewer = await api(h, "patch", conv(), { token: marketer, body: { assignedTo: a.users.viewer.id } });
+    expect(toViewer.status).toBe(400);
+    expect(toViewer.body.code).toBe("validation_failed");
+    expect(toViewer.body.errors).toEqual([{ path: "body.assignedTo", message: "a viewer cannot work the inbox" }]);
+    expect((await api(h, "get", conv(), { token: marketer })).body).toMatchObject({ assignedTo: null });
 
     const viewer = await api(h, "patch", conv(), { token: await h.tokenFor(a.users.viewer), body: { tags: [] } });
     expect(viewer.status).toBe(403);

@@ -23,6 +23,7 @@ import {
   listConversationTimeline,
   updateConversation,
 } from "@mirage/db/conversations";
+import { findMember } from "@mirage/db/members";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, withOrg } from "../auth/principal.ts";
@@ -31,6 +32,21 @@ import { readCursor, toCursorPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { toMessageDto } from "./messages.routes.ts";
 import { INBOX_WRITERS, SEND_ERRORS, type SendService } from "./send-service.ts";
+
+/**
+ * A conversation is assigned to someone who can answer it: a viewer cannot reply, so the assignment would leave it
+ * with nobody. Someone who is not a member is left to the foreign key (400 naming the field).
+ */
+async function mustWorkTheInbox(tx: Tx, orgId: string, userId: string): Promise<void> {
+  const member = await findMember(tx, { orgId, userId });
+  if (member && !INBOX_WRITERS.includes(member.role)) {
+    throw new AppError(
+      "validation_failed",
+      `assignedTo is a ${member.role}, who cannot work the inbox; assign it to a member with one of the roles ${INBOX_WRITERS.join(", ")}`,
+      { errors: [{ path: "body.assignedTo", message: `a ${member.role} cannot work the inbox` }] },
+    );
+  }
+}
 
 function toDto(c: ConversationView) {
   const { orgId: _org, ...rest } = c;
@@ -126,6 +142,7 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       async handler({ params, body, principal }, req) {
         const c = await withOrg(db, principal, params.orgId, INBOX_WRITERS, async (tx) => {
           await visible(tx, params.orgId, params.conversationId);
+          if (body.assignedTo) await mustWorkTheInbox(tx, params.orgId, body.assignedTo);
           await updateConversation(tx, {
             orgId: params.orgId,
             id: params.conversationId,

@@ -8,9 +8,10 @@ import { Badge } from "@/components/ui/badge";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { useSession } from "@/features/shell/session-context";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { assignableMembers } from "./filters";
 import { useConversationActions, useMembers } from "./queries";
 
-/** Who answers this conversation: any member of the organization, or nobody. */
+/** Who answers this conversation: a member who can work the inbox, or nobody. */
 export function AssignSelect({ conversation, disabled }: { conversation: TConversation; disabled: boolean }) {
   const t = useTranslations("inbox");
   const id = useId();
@@ -32,7 +33,7 @@ export function AssignSelect({ conversation, disabled }: { conversation: TConver
         onChange={(e) => update.mutate({ assignedTo: e.target.value || null }, { onError: toastError })}
       >
         <option value="">{t("nobody")}</option>
-        {(members.data?.items ?? []).map((m) => (
+        {assignableMembers(members.data?.items ?? [], conversation.assignedTo).map((m) => (
           <option key={m.userId} value={m.userId}>
             {m.userId === me.userId ? t("youEmail", { email: m.email ?? "" }) : (m.email ?? m.userId)}
           </option>

@@ -49,3 +49,14 @@ export function emptyStateOf(f: InboxFilters): EmptyState {
   if (f.status === "all" && !f.mine) return { kind: "none" };
   return { kind: "filtered", status: f.status, mine: f.mine };
 }
+
+/**
+ * Who the assignment menu offers: members who can answer (a viewer cannot reply, and the API refuses them), plus
+ * whoever holds the conversation now, so the menu still shows them.
+ */
+export function assignableMembers<M extends { userId: string; role: string }>(
+  members: M[],
+  current: string | null,
+): M[] {
+  return members.filter((m) => m.role !== "viewer" || m.userId === current);
+}

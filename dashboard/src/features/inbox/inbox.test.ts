@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyStateOf, filtersFromParams, filtersQuery } from "./filters";
+import { assignableMembers, emptyStateOf, filtersFromParams, filtersQuery } from "./filters";
 
 const CAMPAIGN = "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 
@@ -36,5 +36,18 @@ describe("inbox filters", () => {
     expect(emptyStateOf({ ...f, status: "open", q: " ana " })).toEqual({ kind: "search", q: "ana" });
     // Filtered to a campaign's replies, an empty list says nobody replied, not that there are no conversations.
     expect(emptyStateOf({ ...f, campaign: CAMPAIGN })).toEqual({ kind: "campaign" });
+  });
+});
+
+describe("inbox assignment", () => {
+  const members = [
+    { userId: "o", role: "owner" },
+    { userId: "m", role: "marketer" },
+    { userId: "v", role: "viewer" },
+    { userId: "w", role: "viewer" },
+  ];
+  it("offers the members who can answer, and whoever holds the conversation now", () => {
+    expect(assignableMembers(members, null).map((m) => m.userId)).toEqual(["o", "m"]);
+    expect(assignableMembers(members, "v").map((m) => m.userId)).toEqual(["o", "m", "v"]);
   });
 });
