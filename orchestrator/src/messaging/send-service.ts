@@ -165,10 +165,12 @@ export function createSendService(deps: {
       case "unavailable": {
         const { name, status, statusReason } = accepted.instance;
         const why = statusReason ? ` (${statusReason})` : "";
-        throw new AppError(
-          "instance_unavailable",
-          `instance "${name}" is ${status}${why}: it cannot send until it is connected`,
-        );
+        // "Until it is connected" read as a connection problem for a number that is connected but restricted.
+        const until =
+          status === "restricted"
+            ? "WhatsApp restricts it, and Mirage sends nothing from it (replies included) until the restriction lifts"
+            : "it cannot send until it is connected";
+        throw new AppError("instance_unavailable", `instance "${name}" is ${status}${why}: ${until}`);
       }
       case "conflict":
         throw new AppError(
