@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { ZMessageState } from "@mirage/contracts/enums";
 import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
 import {
   ZFileRefusalCode,
@@ -139,6 +140,8 @@ describe("message catalogues", async () => {
       // A refused upload's reasonCode (the file, or the mapping the upload would use).
       ...[...ZFileRefusalCode.options, ...ZImportMappingProblemCode.options].map((c) => `errors.refusals.${c}`),
       ...ZBlacklistRejectionCode.options.map((c) => `blacklist.rejectionReason.${c}`),
+      // A contact's campaigns show the furthest state their messages reached (pt-BR showed "queued" as is).
+      ...ZMessageState.options.map((s) => `contactPage.messageState.${s}`),
     ];
     expect(ids.filter((k) => !enMap.has(k))).toEqual([]);
     expect(labelKey("list.members.add")).toBe("list_members_add");

@@ -259,7 +259,11 @@ function ActivityCard(props: { activity: TContactActivity | undefined; error: un
               {activity?.campaigns.map((c) => (
                 <li key={c.campaignId} className="flex flex-wrap gap-2">
                   <span className="font-medium">{c.name}</span>
-                  <Badge variant="outline">{c.lastState}</Badge>
+                  <Badge variant="outline">
+                    {t.has(`messageState.${c.lastState}`)
+                      ? t(`messageState.${c.lastState}` as "messageState.queued")
+                      : c.lastState}
+                  </Badge>
                   <span className="text-muted-foreground">{date(c.lastAt)}</span>
                 </li>
               ))}
