@@ -10,6 +10,7 @@ import {
   ZImportRejectionCode,
 } from "@mirage/contracts/imports";
 import { ZWebhookEventType } from "@mirage/contracts/webhooks";
+import { PHONE_LINE_TYPES } from "@mirage/phone";
 import { describe, expect, it } from "vitest";
 import { AUDIT_ACTIONS, AUDIT_TARGETS, labelKey } from "../features/settings/labels";
 import { safeNext } from "../lib/safe-next";
@@ -142,6 +143,8 @@ describe("message catalogues", async () => {
       ...ZBlacklistRejectionCode.options.map((c) => `blacklist.rejectionReason.${c}`),
       // A contact's campaigns show the furthest state their messages reached (pt-BR showed "queued" as is).
       ...ZMessageState.options.map((s) => `contactPage.messageState.${s}`),
+      // A contact's number shows its line type (pt-BR showed "mobile" as is).
+      ...PHONE_LINE_TYPES.map((l) => `contactPage.lineType.${l}`),
     ];
     expect(ids.filter((k) => !enMap.has(k))).toEqual([]);
     expect(labelKey("list.members.add")).toBe("list_members_add");

@@ -17,19 +17,22 @@ import {
  * both forms for the on-WhatsApp check at send time, which learns the id WhatsApp actually has.
  */
 
-export type PhoneLineType =
-  | "mobile"
-  | "fixed_line"
-  | "fixed_line_or_mobile"
-  | "voip"
-  | "toll_free"
-  | "premium_rate"
-  | "shared_cost"
-  | "personal_number"
-  | "pager"
-  | "uan"
-  | "voicemail"
-  | "unknown";
+/** Every line type a number can have (stored on contacts; the dashboard words each one). */
+export const PHONE_LINE_TYPES = [
+  "mobile",
+  "fixed_line",
+  "fixed_line_or_mobile",
+  "voip",
+  "toll_free",
+  "premium_rate",
+  "shared_cost",
+  "personal_number",
+  "pager",
+  "uan",
+  "voicemail",
+  "unknown",
+] as const;
+export type PhoneLineType = (typeof PHONE_LINE_TYPES)[number];
 
 export type NormalizedPhone = {
   /** `+` and digits, e.g. `+5511999990001`. */

@@ -124,7 +124,12 @@ export function ContactDetail({ id }: { id: string }) {
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
               <dt className="text-muted-foreground">{t("primary")}</dt>
               <dd className="tabular-nums">
-                {c.phone} {c.lineType && <Badge variant="outline">{c.lineType}</Badge>}
+                {c.phone}{" "}
+                {c.lineType && (
+                  <Badge variant="outline">
+                    {t.has(`lineType.${c.lineType}`) ? t(`lineType.${c.lineType}` as "lineType.mobile") : c.lineType}
+                  </Badge>
+                )}
               </dd>
               {c.altPhones.map((p, i) => (
                 <Field key={p} label={i === 0 ? t("others") : ""} value={p} />
