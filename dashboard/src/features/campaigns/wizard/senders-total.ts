@@ -11,3 +11,13 @@ export function sendersTotalMessage(
     values: { count: chosen, left: remainingToday },
   };
 }
+
+/**
+ * Why a number offered as a sender takes no messages now, or null when it does. Restricted and degraded numbers are
+ * connected (they step aside for their health, as the campaign's failover does): "not connected" misread them.
+ */
+export function senderWarningKey(status: string): "notConnected" | "restricted" | "degraded" | null {
+  if (status === "connected") return null;
+  if (status === "restricted" || status === "degraded") return status;
+  return "notConnected";
+}

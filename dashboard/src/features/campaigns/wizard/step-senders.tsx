@@ -8,7 +8,7 @@ import { useInstances } from "@/features/instances/queries";
 import { HealthScore, StatusBadge } from "@/features/instances/status";
 import { useSenderBudgets } from "../queries";
 import type { StepProps } from "./campaign-wizard";
-import { sendersTotalMessage } from "./senders-total";
+import { sendersTotalMessage, senderWarningKey } from "./senders-total";
 
 /** Which numbers send: each with its state, health and what it may still send today under the campaign's caps. */
 export function StepSenders({ draft, set }: StepProps) {
@@ -83,8 +83,10 @@ export function StepSenders({ draft, set }: StepProps) {
                         <span>{t("warmup", { day: b.warmupDay + 1 })}</span>
                       )}
                     </span>
-                    {i.status !== "connected" && (
-                      <span className="block text-warning text-xs">{t("notConnected")}</span>
+                    {senderWarningKey(i.status) && (
+                      <span className="block text-warning text-xs">
+                        {t(senderWarningKey(i.status) ?? "notConnected")}
+                      </span>
                     )}
                   </span>
                 </label>
