@@ -53,6 +53,21 @@ describe("database setup (what ./mirage start runs)", () => {
           select (select count(*) from auth.users)::int + (select count(*) from public.contacts)::int
                + (select count(*) from public.organization_members)::int as n`
       )[0]?.n;
+    // What a user does with the demo organization between two starts: their own contact, a demo contact deleted,
+    // another taken off the demo list. The next start keeps all of it (the demo campaign writes to that list).
+    const org = "00000000-0000-4000-8000-0000000000a1";
+    const list = "00000000-0000-4000-8000-0000000000c1";
+    await sql`insert into public.contacts (org_id, phone_e164, name) values (${org}, '+5511977776666', 'Own contact')`;
+    await sql`delete from public.contacts where id = '00000000-0000-4000-8000-000000000101'`;
+    await sql`delete from public.contact_list_members where contact_id = '00000000-0000-4000-8000-000000000102'`;
+    const listed = async () =>
+      (
+        await sql<{ name: string }[]>`
+          select c.name from public.contact_list_members m join public.contacts c on c.id = m.contact_id
+          where m.list_id = ${list} order by c.name`
+      ).map((r) => r.name);
+    const listedBefore = await listed();
+    expect(listedBefore).toHaveLength(18);
     const before = await count();
     expect(before).toBeGreaterThan(20);
 
@@ -60,6 +75,7 @@ describe("database setup (what ./mirage start runs)", () => {
     expect(second.stdout).toContain("schema up to date");
     expect(second.stdout).not.toContain("created database");
     expect(await count()).toBe(before);
+    expect(await listed()).toEqual(listedBefore);
     await sql.end();
   }, 180_000); // spawns tsx twice and migrates: slow on a busy 2-core machine
 
