@@ -219,6 +219,26 @@ describe("planning, dry run and control", () => {
     }
   });
 
+  it("stats: a campaign that has not started has no next send, whatever its numbers' pacing slots", async () => {
+    const busy = await instance("paced-elsewhere");
+    // The number sends for another campaign: its pacing slot is a minute from now.
+    await h.t.admin`insert into public.outreach_senders (instance_id, org_id, next_send_at)
+      values (${busy}, ${a.orgId}, now() + interval '1 minute')`;
+    const c = await post("/campaigns", {
+      name: "Starts next week",
+      templateId,
+      audience: { listIds: [listId] },
+      senderIds: [busy],
+      startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    });
+    expect((await post(`/campaigns/${c.body.id}/start`, {})).body.status).toBe("scheduled");
+    const stats = await get(`/campaigns/${c.body.id}/stats`);
+    expect(stats.status, JSON.stringify(stats.body)).toBe(200);
+    expect(stats.body.senders).toEqual([expect.objectContaining({ instanceId: busy, nextSendAt: null })]);
+    const pool = await get(`/campaigns/${c.body.id}/senders`);
+    expect(pool.body.items).toEqual([expect.objectContaining({ instanceId: busy, nextSendAt: null })]);
+  });
+
   it("dry run: a blacklisted or opted-out person is listed as never sent, with the reason", async () => {
     const list = await post("/lists", { name: "Dry run blocks" });
     const phones = ["+5511975550001", "+5511975550002", "+5511975550003"];

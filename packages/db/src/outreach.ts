@@ -274,10 +274,14 @@ export async function nextSlots(db: Db, campaignId: string): Promise<Map<string,
   return new Map(rows.flatMap((r) => (r.at ? [[r.id, r.at] as const] : [])));
 }
 
-/** `nextSlots`' figure as a column of a query over `campaign_senders s` (timestamptz, null when nothing is queued). */
+/**
+ * `nextSlots`' figure as a column of a query over `campaign_senders s` (timestamptz, null when nothing is queued:
+ * `greatest` skips nulls, so without the `case` a number with nothing queued, e.g. every sender of a campaign that
+ * has not started, showed its pacing slot as this campaign's next send).
+ */
 export const nextSendColumn = (db: Db, campaignId: string) => db`(
-  select greatest(min(o.scheduled_at), (select p.next_send_at from public.outreach_senders p
-      where p.instance_id = s.instance_id))
+  select case when min(o.scheduled_at) is not null then greatest(min(o.scheduled_at),
+      (select p.next_send_at from public.outreach_senders p where p.instance_id = s.instance_id)) end
   from public.outbound_messages o
   where o.campaign_id = ${campaignId} and o.instance_id = s.instance_id and o.state = 'queued')`;
 
