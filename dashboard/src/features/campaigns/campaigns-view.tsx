@@ -13,6 +13,7 @@ import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { useRealtimeEvents } from "@/lib/realtime";
 import { useRelativeTime } from "@/lib/use-relative-time";
+import { campaignRowLine } from "./counts";
 import { campaignKey, campaignsKey, useCampaignStats, useCampaigns } from "./queries";
 import { CampaignStatusBadge, doneCount, ProgressBar, useStatusReason } from "./status";
 
@@ -72,7 +73,8 @@ export function CampaignsView() {
 function CampaignRow({ campaign: c }: { campaign: TCampaign }) {
   const t = useTranslations("campaigns");
   const ago = useRelativeTime();
-  const started = c.status !== "draft";
+  const line = campaignRowLine(c);
+  const started = line === "progress";
   const stats = useCampaignStats(c.id, started);
   const reason = useStatusReason()(c.statusReason, c.status, stats.data?.counts);
   const total = stats.data?.total ?? 0;
@@ -90,7 +92,9 @@ function CampaignRow({ campaign: c }: { campaign: TCampaign }) {
           </Link>
           <CampaignStatusBadge status={c.status} />
         </div>
-        {started ? (
+        {line === "startsAt" ? (
+          <p className="text-muted-foreground text-xs">{t("startsAt", { when: ago(c.startsAt ?? c.updatedAt) })}</p>
+        ) : line === "progress" ? (
           <div className="space-y-1">
             <ProgressBar value={pct} label={t("progressOf", { name: c.name })} />
             <p className="text-muted-foreground text-xs tabular-nums">

@@ -1,6 +1,6 @@
 import type { TOutboundMessage } from "@mirage/contracts/messages";
 import { describe, expect, it } from "vitest";
-import { COUNTED, nextSendAt, reachedCount, tileCounts } from "./counts";
+import { COUNTED, campaignRowLine, nextSendAt, reachedCount, tileCounts } from "./counts";
 import { sendTime } from "./live/recent";
 import { statusReasonMessage } from "./status-reason";
 import { audienceCountPlan } from "./wizard/audience-count";
@@ -45,6 +45,13 @@ describe("campaign live view: counts", () => {
     expect(tiles.queued).toBe(2);
     expect(tiles.failed).toBe(1);
     expect(Object.keys(tiles)).toEqual(expect.arrayContaining([...COUNTED]));
+  });
+
+  it('the list says when a scheduled campaign starts, not its empty progress ("0 of 0 done")', () => {
+    expect(campaignRowLine({ status: "scheduled", startsAt: "2026-12-02T12:00:00.000Z" })).toBe("startsAt");
+    expect(campaignRowLine({ status: "draft", startsAt: "2026-12-02T12:00:00.000Z" })).toBe("draft");
+    expect(campaignRowLine({ status: "running", startsAt: "2026-12-02T12:00:00.000Z" })).toBe("progress");
+    expect(campaignRowLine({ status: "scheduled", startsAt: null })).toBe("progress");
   });
 
   const sender = (nextSendAt: string | null, active = true) => ({ active, nextSendAt });

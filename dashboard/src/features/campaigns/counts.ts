@@ -47,3 +47,13 @@ export function nextSendAt(
   if (start !== null) return Math.max(start, slots[0] ?? start);
   return slots[0] ?? null;
 }
+
+/**
+ * What a campaign's row in the list says under its name: a draft when it was edited, a scheduled campaign when it
+ * starts (it has no plan yet, so its progress read "0 of 0 done"), any other its progress.
+ */
+export function campaignRowLine(c: { status: string; startsAt: string | null }): "draft" | "startsAt" | "progress" {
+  if (c.status === "draft") return "draft";
+  if (c.status === "scheduled" && c.startsAt) return "startsAt";
+  return "progress";
+}
