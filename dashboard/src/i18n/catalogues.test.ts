@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ZMessageState } from "@mirage/contracts/enums";
+import { ZErrorCode } from "@mirage/contracts/errors";
 import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
 import {
   ZFileRefusalCode,
@@ -145,6 +146,9 @@ describe("message catalogues", async () => {
       ...ZMessageState.options.map((s) => `contactPage.messageState.${s}`),
       // A contact's number shows its line type (pt-BR showed "mobile" as is).
       ...PHONE_LINE_TYPES.map((l) => `contactPage.lineType.${l}`),
+      // Every error code the API answers: one without a sentence was titled "something went wrong on our side"
+      // (an invalid campaign state, a number that cannot send, a file too large).
+      ...ZErrorCode.options.map((c) => `errors.${c}`),
     ];
     expect(ids.filter((k) => !enMap.has(k))).toEqual([]);
     expect(labelKey("list.members.add")).toBe("list_members_add");
