@@ -60,11 +60,13 @@ const ZWebhookUrl = z
   .max(2048)
   .describe("http(s) URL; private and loopback targets are refused unless the server allows them");
 
+/** In the API document too: an empty list reads as "no events" to anyone who has not read this file. */
+const EVENTS_HELP = "The events delivered to this endpoint; an empty list (or none given) means every event";
+
 export const ZCreateWebhookRequest = z
   .strictObject({
     url: ZWebhookUrl,
-    /** Empty or omitted: every event. */
-    events: z.array(ZWebhookEventType).max(20).default([]),
+    events: z.array(ZWebhookEventType).max(20).default([]).describe(EVENTS_HELP),
     description: z.string().max(500).optional(),
     enabled: z.boolean().default(true),
   })
@@ -82,7 +84,7 @@ export const ZCreatedWebhookEndpoint = ZWebhookEndpoint.extend({
 export const ZUpdateWebhookRequest = z
   .strictObject({
     url: ZWebhookUrl.optional(),
-    events: z.array(ZWebhookEventType).max(20).optional(),
+    events: z.array(ZWebhookEventType).max(20).optional().describe(EVENTS_HELP),
     description: z.string().max(500).nullable().optional(),
     enabled: z.boolean().optional(),
   })
