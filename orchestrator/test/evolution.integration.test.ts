@@ -26,7 +26,10 @@ describe("Evolution apikey authentication", () => {
     const none = await evo("get", "/instance/fetchInstances", undefined);
     expect(none.status).toBe(401);
     expect(none.body).toMatchObject({ status: 401, error: "Authentication required" });
-    expect(none.body.response.message).toEqual([expect.any(String)]);
+    // Bearer tokens are refused on these routes: the answer names the header Evolution clients send.
+    expect(none.body.response.message).toEqual([
+      "send an organization API key (mk_…) or an instance token in the apikey header",
+    ]);
     const unknown = await evo("get", "/instance/fetchInstances", "B6D711FCDE4D4FD5936544120E713976");
     expect(unknown.status).toBe(401);
     expect(unknown.body.response.message[0]).toContain("unknown apikey");

@@ -47,7 +47,17 @@ export const tokenHash = (token: string) => createHash("sha256").update(token).d
 export function evolutionAuthenticator(deps: Pick<EvolutionDeps, "db" | "authenticator">) {
   return async (req: Request, res: Response): Promise<Principal | undefined> => {
     const key = req.get("apikey");
-    if (!key) return deps.authenticator.authenticateRequest(req);
+    if (!key) {
+      const principal = await deps.authenticator.authenticateRequest(req);
+      // The generic answer ("send a bearer access token or an API key") pointed at a token these routes refuse.
+      if (!principal) {
+        throw new AppError(
+          "unauthenticated",
+          "send an organization API key (mk_…) or an instance token in the apikey header",
+        );
+      }
+      return principal;
+    }
     if (API_KEY_PATTERN.test(key)) return deps.authenticator.authenticateToken(key);
     const found = await deps.db.asService((tx) => findEvolutionToken(tx, tokenHash(key)));
     if (!found)
