@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
 import { ZMessageState } from "@mirage/contracts/enums";
 import { ZErrorCode } from "@mirage/contracts/errors";
-import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
 import {
   ZFileRefusalCode,
   ZImportFailureCode,

@@ -22,7 +22,7 @@ describe("an error's words", () => {
   it("a refused upload is worded from its reasonCode in the user's language, not the API's English detail", () => {
     const detail = "the file is a ZIP archive (an .xlsx or .ods workbook?): save the sheet as CSV first";
     const html = render("pt-BR", ptBR, refused("unsupported_media_type", detail, "file_workbook"));
-    expect(html).toContain("Esse tipo de arquivo não é aceito.");
+    expect(html).toContain("O servidor não aceita esse tipo de conteúdo.");
     expect(html).toContain("Este arquivo é uma planilha (.xlsx, .xls ou .ods).");
     expect(html).not.toContain("ZIP archive");
     expect(render("en", en, refused("unsupported_media_type", detail, "file_workbook"))).toContain(
@@ -35,7 +35,7 @@ describe("an error's words", () => {
     expect(unknown).toContain("Esse pedido não foi aceito.");
     expect(unknown).toContain("something new");
     expect(render("en", en, refused("payload_too_large", "the file is larger than 10 bytes"))).toContain(
-      "The file is too large.",
+      "That is too large for the server to accept.",
     );
   });
 });
