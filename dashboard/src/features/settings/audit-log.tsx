@@ -12,6 +12,7 @@ import { Label } from "@/components/ui/label";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
+import { auditDetailText } from "./audit-detail";
 import { AUDIT_ACTIONS, AUDIT_TARGETS, labelOf } from "./labels";
 import { SettingsTable } from "./settings-table";
 
@@ -142,6 +143,15 @@ export function AuditLog() {
             <TableCell title={e.action}>
               <span className="block">{actionLabel(e.action)}</span>
               <span className="block font-mono text-muted-foreground text-xs">{e.action}</span>
+              {auditDetailText(e.detail) && (
+                <span
+                  className="block max-w-72 truncate text-muted-foreground text-xs"
+                  title={auditDetailText(e.detail, 2_000)}
+                  data-testid="audit-detail"
+                >
+                  {auditDetailText(e.detail)}
+                </span>
+              )}
             </TableCell>
             <TableCell title={e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : undefined}>
               {e.targetType ? (

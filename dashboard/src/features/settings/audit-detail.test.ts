@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { auditDetailText } from "./audit-detail";
+
+describe("an audit entry's detail on one line", () => {
+  it("joins keys and values, arrays by commas, nested objects as JSON, leaving empty ones out", () => {
+    expect(auditDetailText({ scopes: ["read", "messages:send"], via: "evolution" })).toBe(
+      "scopes: read, messages:send · via: evolution",
+    );
+    expect(auditDetailText({ added: 3, existing: 0, rejected: null, reason: "" })).toBe("added: 3 · existing: 0");
+    expect(auditDetailText({ caps: { hourly: 20 } })).toBe('caps: {"hourly":20}');
+    expect(auditDetailText({})).toBe("");
+    expect(auditDetailText(null)).toBe("");
+  });
+
+  it("cuts a long detail with an ellipsis", () => {
+    const text = auditDetailText({ note: "x".repeat(500) }, 50);
+    expect(text).toHaveLength(50);
+    expect(text.endsWith("…")).toBe(true);
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * An audit entry's `detail` as one line an admin can scan (`scopes: read, messages:send · via: evolution`): what the
+ * change carried beyond its action and target (a renamed organization's new name, an import's counts). Keys stay
+ * as the API names them; arrays are joined, nested objects written as JSON, empty values left out. Empty string
+ * when there is nothing to show.
+ */
+export function auditDetailText(detail: Record<string, unknown> | null | undefined, max = 300): string {
+  if (!detail) return "";
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(detail)) {
+    if (value === null || value === undefined || value === "") continue;
+    const shown = Array.isArray(value)
+      ? value.map((v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v))).join(", ")
+      : typeof value === "object"
+        ? JSON.stringify(value)
+        : String(value);
+    if (shown.length > 0) parts.push(`${key}: ${shown}`);
+  }
+  const text = parts.join(" · ");
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
