@@ -36,6 +36,7 @@ import { labelOf } from "./labels";
 import { SettingsTable } from "./settings-table";
 import { EmptyState, FormDialog } from "./settings-ui";
 import { shownEvents } from "./webhook-events";
+import { RotateSecret } from "./webhook-rotate";
 
 const DELIVERY_TONE = {
   delivered: "success",
@@ -94,7 +95,7 @@ export function Webhooks() {
         }
       >
         {items.map((e) => (
-          <TableRow key={e.id} data-selected={current?.id === e.id ? "" : undefined}>
+          <TableRow key={e.id} data-webhook={e.url} data-selected={current?.id === e.id ? "" : undefined}>
             <TableCell className="max-w-72">
               <button
                 type="button"
@@ -135,6 +136,7 @@ export function Webhooks() {
               >
                 {t("test")}
               </Button>
+              <RotateSecret endpoint={e} />
             </ActionsCell>
           </TableRow>
         ))}
