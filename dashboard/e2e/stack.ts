@@ -75,6 +75,8 @@ export type StackOptions = {
   auth?: "builtin" | "supabase";
   /** Supabase mode: the stand-in's access-token lifetime (the dashboard's access cookie lives 10 s less). */
   accessTtlSeconds?: number;
+  /** More orchestrator environment, on top of the stack's (e.g. WEBHOOK_ALLOW_PRIVATE for a receiver in the test). */
+  orchestratorEnv?: Record<string, string>;
 };
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -124,6 +126,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         BCRYPT_COST: "4",
         WEBHOOK_DISPATCH_INTERVAL_MS: "500",
         LOGIN_RATE_PER_IP_PER_MINUTE: "1000",
+        ...opts.orchestratorEnv,
       };
       spawnOrchestrator();
       return { url: apiUrl, close: stopOrchestrator };
