@@ -109,10 +109,24 @@ describe("audit log names who and what", () => {
     const asViewer = await h.t.db.asUser(
       a.users.viewer.claims,
       (tx) =>
-        tx<
-          { label: string | null }[]
-        >`select private.audit_person_label(${a.orgId}, 'user', ${a.users.owner.id}) as label`,
+        tx<{ label: string | null }[]>`
+        select label from private.audit_person_labels(${a.orgId}, ${tx.json([{ type: "user", id: a.users.owner.id }])})`,
     );
-    expect(asViewer[0]?.label).toBeNull();
+    expect(asViewer).toEqual([]);
+    // An admin gets the member's email, and nothing for a user the organization's log never mentions.
+    const stranger = b.users.viewer.id;
+    const asAdmin = await h.t.db.asUser(
+      a.users.admin.claims,
+      (tx) =>
+        tx<{ id: string; label: string | null }[]>`
+        select id, label from private.audit_person_labels(${a.orgId}, ${tx.json([
+          { type: "user", id: a.users.owner.id },
+          { type: "user", id: stranger },
+        ])}) order by label nulls last`,
+    );
+    expect(asAdmin).toEqual([
+      { id: a.users.owner.id, label: "owner@auditlog-a.test" },
+      { id: stranger, label: null },
+    ]);
   });
 });

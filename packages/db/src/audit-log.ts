@@ -64,19 +64,33 @@ export async function listAuditLog(
     : input.action
       ? db`and a.action = ${input.action}`
       : db``;
+  // One statement: the page, then the people it names in one call of the live lookup (owners and admins only).
   return db<AuditEntry[]>`
+    with page as (
+      select a.* from public.audit_log a
+      where a.org_id = ${input.orgId} ${input.beforeId ? db`and a.id < ${input.beforeId}` : db``} ${action}
+        ${input.actorUserId ? db`and a.actor_user_id = ${input.actorUserId}` : db``}
+        ${input.actorApiKeyId ? db`and a.actor_api_key_id = ${input.actorApiKeyId}` : db``}
+        ${input.targetType ? db`and a.target_type = ${input.targetType}` : db``}
+        ${input.targetId ? db`and a.target_id = ${input.targetId}` : db``}
+      order by a.id desc limit ${input.limit}
+    ), people as (
+      select l.type, l.id, l.label from private.audit_person_labels(${input.orgId}, (
+        select coalesce(jsonb_agg(distinct r), '[]') from (
+          select jsonb_build_object('type', 'user', 'id', p.actor_user_id::text) as r
+            from page p where p.actor_user_id is not null
+          union all
+          select jsonb_build_object('type', p.target_type, 'id', p.target_id)
+            from page p where p.target_label is null and p.target_type is not null and p.target_id is not null
+        ) x)) l
+    )
     select a.id, a.actor_user_id as "actorUserId", a.actor_api_key_id as "actorApiKeyId", a.action,
            a.target_type as "targetType", a.target_id as "targetId",
-           case when a.actor_user_id is not null
-                then private.audit_person_label(a.org_id, 'user', a.actor_user_id::text)
-                else a.actor_label end as "actorLabel",
-           coalesce(a.target_label, private.audit_person_label(a.org_id, a.target_type, a.target_id)) as "targetLabel",
+           case when a.actor_user_id is not null then ua.label else a.actor_label end as "actorLabel",
+           coalesce(a.target_label, t.label) as "targetLabel",
            a.detail, host(a.ip) as ip, a.request_id as "requestId", a.created_at as "createdAt"
-    from public.audit_log a
-    where a.org_id = ${input.orgId} ${input.beforeId ? db`and a.id < ${input.beforeId}` : db``} ${action}
-      ${input.actorUserId ? db`and a.actor_user_id = ${input.actorUserId}` : db``}
-      ${input.actorApiKeyId ? db`and a.actor_api_key_id = ${input.actorApiKeyId}` : db``}
-      ${input.targetType ? db`and a.target_type = ${input.targetType}` : db``}
-      ${input.targetId ? db`and a.target_id = ${input.targetId}` : db``}
-    order by a.id desc limit ${input.limit}`;
+    from page a
+    left join people ua on ua.type = 'user' and ua.id = a.actor_user_id::text
+    left join people t on a.target_label is null and t.type = a.target_type and t.id = a.target_id
+    order by a.id desc`;
 }
