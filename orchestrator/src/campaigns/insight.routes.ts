@@ -15,6 +15,7 @@ import { sendCsv } from "../http/csv.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { mustFindCampaign, READ } from "./campaigns.routes.ts";
 import { earliestSpacingMs, settingsOf } from "./engine.ts";
+import { nextSendResolver } from "./next-send.ts";
 
 type DryRun = z.infer<typeof ZDryRun>;
 class Rollback extends Error {
@@ -98,7 +99,13 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
           const c = await mustFindCampaign(tx, params.orgId, params.campaignId);
           const counts = await campaignCounts(tx, c.id);
           const senders = await listCampaignSenders(tx, c.id);
-          const pacing = await nextSlots(tx, c.id);
+          const slots = await nextSlots(tx, c.id);
+          const resolve = nextSendResolver(tx, c);
+          const next = new Map(
+            await Promise.all(
+              senders.map(async (x) => [x.instanceId, await resolve(slots.get(x.instanceId))] as const),
+            ),
+          );
           const empty = { ...counts.total };
           for (const k of Object.keys(empty)) empty[k as keyof typeof empty] = 0;
           const { replied: _r, ...states } = counts.total;
@@ -119,7 +126,7 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
                 active: x.active,
                 reason: x.inactiveReason,
                 counts: per,
-                nextSendAt: pacing.get(x.instanceId)?.toISOString() ?? null,
+                nextSendAt: next.get(x.instanceId)?.toISOString() ?? null,
               };
             }),
             sentPerHour: (await sentPerHour(tx, c.id)).map((h) => ({ hour: h.hour.toISOString(), sent: h.sent })),

@@ -15,8 +15,9 @@ import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { mustFindCampaign, READ, WRITE } from "./campaigns.routes.ts";
 import type { CampaignEngine } from "./engine.ts";
+import { nextSendResolver } from "./next-send.ts";
 
-const toDto = (s: PoolSender): TCampaignSender => ({
+const toDto = (s: PoolSender, nextSendAt: Date | null): TCampaignSender => ({
   instanceId: s.instanceId,
   name: s.name,
   status: s.status as TCampaignSender["status"],
@@ -25,7 +26,7 @@ const toDto = (s: PoolSender): TCampaignSender => ({
   weight: s.weight,
   healthScore: s.healthScore,
   queued: s.queued,
-  nextSendAt: s.nextSendAt ? s.nextSendAt.toISOString() : null,
+  nextSendAt: nextSendAt ? nextSendAt.toISOString() : null,
 });
 
 /**
@@ -37,8 +38,14 @@ export function campaignPoolRoutes(deps: { db: Database; engine: CampaignEngine 
   const { db, engine } = deps;
   const pool = (orgId: string, campaignId: string, principal: Parameters<typeof withOrg>[1]) =>
     withOrg(db, principal, orgId, ALL_ROLES, async (tx) => {
-      await mustFindCampaign(tx, orgId, campaignId);
-      return (await listPool(tx, campaignId)).map(toDto);
+      const c = await mustFindCampaign(tx, orgId, campaignId);
+      // The same next send as the stats: held by the campaign's windows, quiet hours and holidays.
+      const resolve = nextSendResolver(tx, c);
+      return Promise.all(
+        (await listPool(tx, campaignId)).map(async (s) =>
+          toDto(s, await resolve(s.nextSendAt ? { at: s.nextSendAt, phone: s.nextPhone } : undefined)),
+        ),
+      );
     });
   return [
     defineRoute({

@@ -261,21 +261,24 @@ export async function holidaySet(db: Db, orgId: string, country: string | null, 
   return new Set(rows.map((r) => r.day));
 }
 
-/** Each number's next send slot (stats). */
 /**
- * Each sender's next send for the campaign: the later of the number's pacing slot (shared by every campaign it sends)
- * and the campaign's earliest queued message on it (held by a window or by the campaign's caps); none when the
- * campaign has nothing queued on it.
+ * A sender's raw next send for the campaign: the later of the number's pacing slot (shared by every campaign it
+ * sends) and the campaign's earliest queued message on it, with that message's recipient. Not yet held by the
+ * campaign's windows, quiet hours and holidays: the worker applies those when it steps the message, so the caller
+ * does (orchestrator `campaigns/next-send.ts`, with @mirage/campaign-rules) before showing the time.
  */
-export async function nextSlots(db: Db, campaignId: string): Promise<Map<string, Date>> {
-  const rows = await db<{ id: string; at: Date | null }[]>`
-    select s.instance_id as id, ${nextSendColumn(db, campaignId)} as at
+export type NextSlot = { at: Date; phone: string | null };
+
+/** Each sender's `NextSlot` for the campaign; none when the campaign has nothing queued on it. */
+export async function nextSlots(db: Db, campaignId: string): Promise<Map<string, NextSlot>> {
+  const rows = await db<{ id: string; at: Date | null; phone: string | null }[]>`
+    select s.instance_id as id, ${nextSendColumn(db, campaignId)} as at, ${nextPhoneColumn(db, campaignId)} as phone
     from public.campaign_senders s where s.campaign_id = ${campaignId}`;
-  return new Map(rows.flatMap((r) => (r.at ? [[r.id, r.at] as const] : [])));
+  return new Map(rows.flatMap((r) => (r.at ? [[r.id, { at: r.at, phone: r.phone }] as const] : [])));
 }
 
 /**
- * `nextSlots`' figure as a column of a query over `campaign_senders s` (timestamptz, null when nothing is queued:
+ * `NextSlot.at` as a column of a query over `campaign_senders s` (timestamptz, null when nothing is queued:
  * `greatest` skips nulls, so without the `case` a number with nothing queued, e.g. every sender of a campaign that
  * has not started, showed its pacing slot as this campaign's next send).
  */
@@ -284,6 +287,12 @@ export const nextSendColumn = (db: Db, campaignId: string) => db`(
       (select p.next_send_at from public.outreach_senders p where p.instance_id = s.instance_id)) end
   from public.outbound_messages o
   where o.campaign_id = ${campaignId} and o.instance_id = s.instance_id and o.state = 'queued')`;
+
+/** `NextSlot.phone` as a column over `campaign_senders s`: the recipient the number's chain steps first. */
+export const nextPhoneColumn = (db: Db, campaignId: string) => db`(
+  select o.recipient_phone from public.outbound_messages o
+  where o.campaign_id = ${campaignId} and o.instance_id = s.instance_id and o.state = 'queued'
+  order by o.scheduled_at, o.id limit 1)`;
 
 /**
  * The campaign reached its caps on this number: its queued messages there wait until `until` (one statement). Only
