@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { ZNextSendAt } from "./campaigns.ts";
+import { ZUuid } from "./common.ts";
 import { ZInstanceStatus } from "./enums.ts";
 
 /**
@@ -23,8 +24,7 @@ export const ZCampaignSender = z
     healthScore: z.number().int().nullable(),
     /** Recipients still waiting on this number. */
     queued: z.number().int(),
-    /** When this number may send next (any campaign), if it has sent before. */
-    nextSendAt: ZTimestamp.nullable(),
+    nextSendAt: ZNextSendAt,
   })
   .meta({
     id: "CampaignSender",

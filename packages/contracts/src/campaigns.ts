@@ -203,6 +203,16 @@ export const ZStateCounts = z.object({
   replied: z.number().int(),
 });
 
+/**
+ * A sender's next send for a campaign (stats and pool). The rules are the first waiting recipient's: another one in a
+ * different zone may go earlier or later, and the campaign's caps may hold the number longer (the dry run shows them).
+ */
+export const ZNextSendAt = ZTimestamp.nullable().describe(
+  "when the campaign can next send on this number: the later of its pacing slot and the campaign's earliest " +
+    "waiting message there, moved to the campaign's next window (send windows, quiet hours, holidays) for the " +
+    "recipient it steps first; null when nothing waits",
+);
+
 export const ZCampaignStats = z
   .object({
     campaignId: ZUuid,
@@ -217,7 +227,7 @@ export const ZCampaignStats = z
         active: z.boolean(),
         reason: z.string().nullable(),
         counts: ZStateCounts,
-        nextSendAt: ZTimestamp.nullable(),
+        nextSendAt: ZNextSendAt,
       }),
     ),
     /** Messages sent per hour over the last 24 hours, oldest first. */
