@@ -4,7 +4,7 @@ import { COUNTED, campaignRowLine, nextSendAt, reachedCount, tileCounts } from "
 import { sendTime } from "./live/recent";
 import { statusReasonMessage } from "./status-reason";
 import { audienceCountPlan } from "./wizard/audience-count";
-import { defaultZone, emptyDraft, isoToZoned, requestOf, zonedToIso } from "./wizard/draft";
+import { defaultZone, emptyDraft, isoToZoned, requestOf, zonedToIso, zoneLabel } from "./wizard/draft";
 
 describe("campaign wizard: time zone", () => {
   it("a new campaign starts in the organization's zone, else the browser's, else UTC", () => {
@@ -15,6 +15,11 @@ describe("campaign wizard: time zone", () => {
     expect(defaultZone("Mars/Olympus_Mons", "Europe/Berlin")).toBe("Europe/Berlin");
     expect(defaultZone(null, null)).toBe("UTC");
     expect(defaultZone("", "Nowhere/Else")).toBe("UTC");
+  });
+  it("the zone reads one way wherever the wizard says it", () => {
+    expect(zoneLabel("America/Sao_Paulo")).toBe("America/Sao Paulo");
+    expect(zoneLabel("America/Argentina/Buenos_Aires")).toBe("America/Argentina/Buenos Aires");
+    expect(zoneLabel("UTC")).toBe("UTC");
   });
   it("the draft carries the zone it was given into the request", () => {
     const draft = emptyDraft("America/Sao_Paulo");

@@ -56,6 +56,12 @@ export function knownZone(zone: string | null | undefined): string | null {
   }
 }
 
+/**
+ * An IANA zone as people read it ("America/Sao_Paulo" → "America/Sao Paulo"): the wizard says the zone in its list,
+ * labels and help texts, and showed it both ways. The value sent to the API stays the IANA name.
+ */
+export const zoneLabel = (zone: string): string => zone.replaceAll("_", " ");
+
 const browserZone = (): string | null => {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || null;

@@ -14,7 +14,7 @@ import { formatWhatsApp } from "@/features/templates/whatsapp-format";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { ColumnTable } from "../column-table";
 import { useCampaignAction, useDryRun, useSaveCampaign, useStartCheck } from "../queries";
-import { type Draft, requestOf, zonedToIso } from "./draft";
+import { type Draft, requestOf, zonedToIso, zoneLabel } from "./draft";
 import { RecipientCell } from "./recipient-cell";
 import { usePaceWords } from "./step-pacing";
 
@@ -88,8 +88,8 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
         <dt className="text-muted-foreground">{t("when")}</dt>
         <dd>
           {draft.anyTime
-            ? t("anyTime", { zone: draft.timezone })
-            : t("windows", { count: draft.days.filter((d) => d.on).length, zone: draft.timezone })}
+            ? t("anyTime", { zone: zoneLabel(draft.timezone) })
+            : t("windows", { count: draft.days.filter((d) => d.on).length, zone: zoneLabel(draft.timezone) })}
           {draft.quiet && ` · ${t("quiet", { from: draft.quietStart, to: draft.quietEnd })}`}
         </dd>
         <dt className="text-muted-foreground">{t("pace")}</dt>

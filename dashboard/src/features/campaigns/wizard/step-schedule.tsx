@@ -5,7 +5,7 @@ import { useMemo } from "react";
 import { NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { StepProps } from "./campaign-wizard";
-import { zonedToIso } from "./draft";
+import { zonedToIso, zoneLabel } from "./draft";
 import { CheckField, RangeField, TimeRange } from "./fields";
 
 function zones(current: string): string[] {
@@ -42,7 +42,7 @@ export function StepSchedule({ draft, set }: StepProps) {
         <NativeSelect id="campaign-zone" value={draft.timezone} onChange={(e) => set({ timezone: e.target.value })}>
           {zoneList.map((z) => (
             <option key={z} value={z}>
-              {z.replaceAll("_", " ")}
+              {zoneLabel(z)}
             </option>
           ))}
         </NativeSelect>
@@ -82,7 +82,7 @@ export function StepSchedule({ draft, set }: StepProps) {
             ))}
           </ul>
         )}
-        <p className="text-muted-foreground text-xs">{t("windowsHelp", { zone: draft.timezone })}</p>
+        <p className="text-muted-foreground text-xs">{t("windowsHelp", { zone: zoneLabel(draft.timezone) })}</p>
       </fieldset>
       <fieldset className="space-y-2">
         <legend className="mb-1 font-medium">{t("quiet")}</legend>
@@ -111,26 +111,26 @@ export function StepSchedule({ draft, set }: StepProps) {
         <RangeField
           from={{
             id: "campaign-starts",
-            label: t("startsAt", { zone: draft.timezone.replaceAll("_", " ") }),
+            label: t("startsAt", { zone: zoneLabel(draft.timezone) }),
             type: "datetime-local",
             value: draft.startsAt,
             onChange: (e) => set({ startsAt: e.target.value }),
           }}
           to={{
             id: "campaign-ends",
-            label: t("endsAt", { zone: draft.timezone.replaceAll("_", " ") }),
+            label: t("endsAt", { zone: zoneLabel(draft.timezone) }),
             type: "datetime-local",
             value: draft.endsAt,
             onChange: (e) => set({ endsAt: e.target.value }),
           }}
         />
         <p className="text-muted-foreground text-xs sm:col-span-2">
-          {t("startHelp", { zone: draft.timezone.replaceAll("_", " ") })}
+          {t("startHelp", { zone: zoneLabel(draft.timezone) })}
         </p>
         {viewerZone && viewerZone !== draft.timezone && (startIso || endIso) && (
           <p className="text-muted-foreground text-xs sm:col-span-2" data-testid="start-your-time">
             {t("yourTime", {
-              zone: viewerZone,
+              zone: zoneLabel(viewerZone),
               start: yourTime(startIso) ?? "—",
               end: yourTime(endIso) ?? "—",
             })}
