@@ -98,7 +98,15 @@ async function instances(): Promise<Map<string, Json>> {
   return new Map((r.items as Json[]).map((i) => [String(i.id), i]));
 }
 
-const time = (iso: unknown) => (iso ? new Date(String(iso)).toLocaleTimeString() : "—");
+/**
+ * A next send: the time of day when it is within 12 hours, else with its date (a campaign in its quiet hours, outside
+ * its weekday window or on a holiday waits for another day, and "9:00:00 AM" alone read as today).
+ */
+const time = (iso: unknown) => {
+  if (!iso) return "—";
+  const at = new Date(String(iso));
+  return at.getTime() - Date.now() < 12 * 3_600_000 ? at.toLocaleTimeString() : at.toLocaleString();
+};
 /** The dry run's `blockedReason`s in words (ZDryRun in packages/contracts/src/campaigns.ts). */
 const HELD: Record<string, string> = {
   cap: "its number reached this campaign's caps",
