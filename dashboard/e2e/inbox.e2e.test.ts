@@ -182,7 +182,7 @@ describe("inbox", () => {
     await expect.poll(() => item(page).textContent(), { timeout: 15_000 }).toContain("🎤");
   });
 
-  it("a reaction, an edit and a deletion show live as WhatsApp shows them", async () => {
+  it("a reaction, an edit and a deletion show live as WhatsApp shows them; the marketer reacts back", async () => {
     const said = await control("POST", `/contacts/${CONTACT}/messages`, { to: ACCOUNT, text: "quero 1 caixa" });
     const id = (said.json as { id: string }).id;
     await page.locator('[data-testid="item-inbound"]', { hasText: "quero 1 caixa" }).waitFor({ timeout: 30_000 });
@@ -190,6 +190,21 @@ describe("inbox", () => {
     expect((await act({ kind: "edit", messageId: id, text: "quero 2 caixas" })).status).toBe(201);
     const edited = page.locator('[data-testid="item-inbound"]', { hasText: "quero 2 caixas" });
     await edited.getByTestId("edited").waitFor({ timeout: 30_000 });
+    // The marketer reacts 👍 from the inbox: the contact's phone gets it, and the message shows it.
+    await edited.getByTestId("react").click();
+    await page.locator('[data-emoji="👍"]').click({ timeout: 30_000 });
+    await edited.getByTestId("my-reaction").filter({ hasText: "👍" }).waitFor({ timeout: 30_000 });
+    await expect
+      .poll(
+        async () => {
+          const got = await control("GET", `/contacts/${CONTACT}/messages?account=${ACCOUNT}`);
+          return (got.json as { reaction?: { id: string; emoji: string } }[]).some(
+            (m) => m.reaction?.id === id && m.reaction.emoji === "👍",
+          );
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
     expect((await act({ kind: "reaction", messageId: id, emoji: "🙏" })).status).toBe(201);
     await page.locator('[data-testid="reaction"]', { hasText: "🙏" }).waitFor({ timeout: 30_000 });
     expect((await act({ kind: "delete", messageId: id })).status).toBe(201);

@@ -11,6 +11,7 @@ import { instanceRoutes } from "./instances/instances.routes.ts";
 import { instanceWaActionRoutes } from "./instances/wa-actions.routes.ts";
 import { conversationRoutes } from "./messaging/conversations.routes.ts";
 import { messageRoutes } from "./messaging/messages.routes.ts";
+import { reactionRoutes } from "./messaging/reactions.routes.ts";
 import type { createSendService } from "./messaging/send-service.ts";
 import { segmentRoutes } from "./segments/index.ts";
 import { statsRoutes } from "./stats/index.ts";
@@ -34,6 +35,7 @@ export function featureRoutes(deps: FeatureDeps): RouteDef[] {
     ...workerRoutes({ db, redis: deps.redis, ns: deps.ns }),
     ...messageRoutes({ db, send: deps.send }),
     ...conversationRoutes({ db, send: deps.send }),
+    ...reactionRoutes({ db, control: deps.control }),
     ...statsRoutes({ db }),
     ...campaignsFeatureRoutes({ db, engine: deps.campaignEngine }),
   ];

@@ -217,6 +217,17 @@ export const workCases = (f: FreshTargets): Case[] => [
     }),
   },
   {
+    // Allowed roles get past the role check to the message lookup (the conversation received nothing).
+    name: "PUT reaction",
+    allowed: INBOX,
+    status: 404,
+    call: async (o) => ({
+      method: "put",
+      path: `/orgs/${o}/conversations/${await f.freshConversation(o)}/messages/3EB0NEVERRECEIVED/reaction`,
+      body: { emoji: "👍" },
+    }),
+  },
+  {
     name: "GET daily stats",
     allowed: ALL,
     status: 200,

@@ -160,3 +160,45 @@ describe("Evolution presence and read receipts, as commands to the hosting worke
     }
   });
 });
+
+describe("Evolution sendReaction, as a command to the hosting worker", () => {
+  it("reacts to a stored received message through its chat, records it, and refuses the rest", async () => {
+    const asked: Json[] = [];
+    const worker = await startFakeWorker(h, (c) => {
+      if (c.type !== "reaction") return undefined;
+      asked.push(c);
+      return { ok: true, outcome: "reaction_sent", messageId: "3EB0REACTION" };
+    });
+    try {
+      const created = await evo("post", "/instance/create", keys.admin, { instanceName: "seis" });
+      const id = created.body.instance.instanceId as string;
+      await h.t.admin`update public.instances set status = 'connected', worker_id = ${worker.id} where id = ${id}`;
+      await h.t.admin`
+        insert into public.inbound_messages (org_id, instance_id, wa_message_id, from_jid, from_phone, body)
+        values (${a.orgId}, ${id}, '3EB0TOREACT', '123456789012345@lid', '+5511999990001', 'chegou?')`;
+      // Request and answer as in Evolution's documentation for POST /message/sendReaction/{instance}.
+      const key = { remoteJid: "5511999990001@s.whatsapp.net", fromMe: false, id: "3EB0TOREACT" };
+      const sent = await evo("post", "/message/sendReaction/seis", keys.admin, { key, reaction: "🙏" });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      expect(sent.body).toMatchObject({
+        key: { remoteJid: "123456789012345@lid", fromMe: true, id: "3EB0REACTION" },
+        message: { reactionMessage: { key: { id: "3EB0TOREACT", fromMe: false }, text: "🙏" } },
+        status: "PENDING",
+      });
+      // Sent to the chat WhatsApp addressed the message from (a LID chat stays a LID chat).
+      expect(asked).toEqual([
+        { type: "reaction", instanceId: id, remoteJid: "123456789012345@lid", id: "3EB0TOREACT", emoji: "🙏" },
+      ]);
+      const [row] = await h.t
+        .admin`select my_reaction from public.inbound_messages where wa_message_id = '3EB0TOREACT'`;
+      expect(row?.my_reaction).toBe("🙏");
+      const refused = async (body: Json) => (await evo("post", "/message/sendReaction/seis", keys.admin, body)).status;
+      expect(await refused({ key: { ...key, fromMe: true }, reaction: "👍" })).toBe(400);
+      expect(await refused({ key, reaction: "legal" })).toBe(400);
+      expect(await refused({ key: { ...key, id: "3EB0UNKNOWN" }, reaction: "👍" })).toBe(404);
+      expect(asked).toHaveLength(1);
+    } finally {
+      await worker.close();
+    }
+  });
+});

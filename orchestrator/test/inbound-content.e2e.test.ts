@@ -163,7 +163,7 @@ describe("media", () => {
 });
 
 describe("reactions, edits and deletions", () => {
-  it("a reaction is stored and linked to what it reacts to; an edit replaces the text, a deletion empties it", async () => {
+  it("a reaction is stored and linked to what it reacts to; an edit replaces the text, a deletion empties it; the number reacts back", async () => {
     const contact = sim.contact("5511977690001", { name: "Iara" });
     const offer = await send({ to: "+5511977690001", text: "Oferta: 2 por 1 hoje" });
     const offerSent = await waitState(offer.body.id, ["delivered", "read"]);
@@ -221,6 +221,12 @@ describe("reactions, edits and deletions", () => {
       ["inbound", "reaction", "👍", false, false],
       ["outbound", "text", "Oferta: 2 por 1 hoje", false, false],
     ]);
+    // The reaction names what it reacts to with that message's text (the reaction itself carries only its id).
+    expect((timeline.body.items as Json[]).find((i) => i.messageType === "reaction")?.replyTo).toEqual({
+      waMessageId: offerSent.waMessageId,
+      fromMe: true,
+      text: "Oferta: 2 por 1 hoje",
+    });
     const hooks = await t.admin<{ payload: Json }[]>`
       select payload from public.webhook_deliveries where event_type = 'message:updated'
         and payload->>'waMessageId' = any(${[typo, oops]}::text[]) order by id`;
@@ -228,5 +234,32 @@ describe("reactions, edits and deletions", () => {
       [typo, "edited", "quero 2"],
       [oops, "deleted", null],
     ]);
+
+    // The operator reacts to the contact's message: the contact's phone gets the reaction, the timeline shows it.
+    const react = (wa: string, emoji: string) =>
+      api({ url }, "put", `${conversations()}/${conv.id}/messages/${wa}/reaction`, {
+        token: operator,
+        body: { emoji },
+      });
+    expect((await react(typo, "👍🏽")).body).toEqual({ waMessageId: typo, emoji: "👍🏽" });
+    const got = await waitFor(async () => contact.messages(ACCOUNT).find((m) => m.reaction?.id === typo));
+    expect(got.reaction).toEqual({ id: typo, emoji: "👍🏽" });
+    expect((await react(typo, "")).body.emoji).toBeNull();
+    await waitFor(async () =>
+      contact.messages(ACCOUNT).find((m) => m.reaction?.id === typo && m.reaction.emoji === ""),
+    );
+    // Not an emoji, two of them, the number's own message, a deleted one, a viewer: refused.
+    expect((await react(typo, "ok")).status).toBe(400);
+    expect((await react(typo, "👍👍")).status).toBe(400);
+    expect((await react(offerSent.waMessageId, "👍")).status).toBe(404);
+    expect((await react(oops, "👍")).status).toBe(404);
+    const byViewer = await api({ url }, "put", `${conversations()}/${conv.id}/messages/${typo}/reaction`, {
+      token: viewer,
+      body: { emoji: "👍" },
+    });
+    expect(byViewer.status).toBe(403);
+    await react(typo, "❤️");
+    const after = await api({ url }, "get", `${conversations()}/${conv.id}/messages?notes=false`, { token: viewer });
+    expect((after.body.items as Json[]).find((i) => i.waMessageId === typo)?.myReaction).toBe("❤️");
   });
 });

@@ -90,6 +90,7 @@ export async function startFakeWorker(
     "on-whatsapp": { ok: true, outcome: "checked", numbers: [] },
     presence: { ok: true, outcome: "presence_sent" },
     "read-receipts": { ok: true, outcome: "read_receipts_sent" },
+    reaction: { ok: true, outcome: "reaction_sent" },
   };
   const worker = createWorkerCommandConsumer({
     connection,

@@ -177,6 +177,20 @@ export async function walkWorkRoutes(ctx: {
     body: ex("post", "/api/v1/orgs/{orgId}/conversations/{conversationId}/notes"),
   });
   await call("GET", "/api/v1/orgs/{orgId}/conversations/{conversationId}/messages", { params: cv });
+  // A message the person sent in it, for the number's reaction (the test's worker answers the command).
+  await admin`
+    insert into public.inbound_messages (org_id, instance_id, wa_message_id, from_jid, from_phone, body, conversation_id)
+    values (${orgId}, ${sender.data.id}, '3A8F21C0D9E4B7A61234', '5511955550005@s.whatsapp.net', '+5511955550005',
+            'Quero saber mais', ${conv?.id ?? null})`;
+  const reaction = await call(
+    "PUT",
+    "/api/v1/orgs/{orgId}/conversations/{conversationId}/messages/{waMessageId}/reaction",
+    {
+      params: { path: { ...cv.path, waMessageId: "3A8F21C0D9E4B7A61234" } },
+      body: ex("put", "/api/v1/orgs/{orgId}/conversations/{conversationId}/messages/{waMessageId}/reaction"),
+    },
+  );
+  expect(reaction.response.status).toBe(200);
   await call("DELETE", "/api/v1/orgs/{orgId}/conversations/{conversationId}/notes/{noteId}", {
     params: { path: { ...cv.path, noteId: note.data.id } },
   });

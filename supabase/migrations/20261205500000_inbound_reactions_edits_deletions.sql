@@ -18,7 +18,9 @@ alter table public.inbound_messages
 
 alter table public.inbound_messages
   add column edited_at timestamptz,
-  add column deleted_at timestamptz;
+  add column deleted_at timestamptz,
+  -- The instance's own reaction to the message (sent from the inbox or the API), as the person's phone shows it.
+  add column my_reaction text check (length(my_reaction) <= 32);
 
 -- A reaction's preview is its emoji (the chat list shows what came last), or nothing when it was taken back.
 create or replace function private.inbound_preview(p_type text, p_body text) returns text

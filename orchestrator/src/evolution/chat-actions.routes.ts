@@ -1,14 +1,16 @@
+import { ZReactionRequest } from "@mirage/contracts/conversations";
 import {
   ZEvolutionInstanceParams,
   ZEvolutionPresenceResponse,
   ZEvolutionReadMessagesRequest,
   ZEvolutionSendPresenceRequest,
+  ZEvolutionSendReactionRequest,
   ZEvolutionSetPresenceRequest,
   ZEvolutionWhatsAppNumbers,
   ZEvolutionWhatsAppNumbersRequest,
 } from "@mirage/contracts/evolution";
 import { listConversations, updateConversation } from "@mirage/db/conversations";
-import { findInboundByWaIds } from "@mirage/db/inbound-messages";
+import { findInboundByWaIds, setOwnReaction } from "@mirage/db/inbound-messages";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { AppError } from "../http/app-error.ts";
@@ -198,6 +200,76 @@ export function evolutionChatActionRoutes(deps: EvolutionDeps): RouteDef[] {
         });
         if (keys.length > 0) await control.readReceipts(inst.id, keys);
         return { status: 201, body: { message: "Read messages", read: "success" } };
+      },
+    }),
+    defineRoute({
+      ...base,
+      method: "post",
+      path: "/message/sendReaction/:instanceName",
+      summary: "Evolution: react to a message the instance received (an empty reaction takes it back)",
+      description:
+        "Sent at once through the instance's socket (a reaction is not queued: sending it again leaves the same " +
+        "reaction). `key.id` must name a message the instance received (`fromMe: true` keys are refused: Mirage " +
+        "reacts to what people sent); the inbox shows it as the number's reaction. 503 when not connected.",
+      auth: { kind: "any", scopes: ["messages:send"] },
+      roles: SENDERS,
+      params: ZEvolutionInstanceParams,
+      body: ZEvolutionSendReactionRequest,
+      responses: {
+        201: {
+          description: "Sent",
+          schema: z.looseObject({ key: z.looseObject({}), status: z.string() }),
+          example: {
+            key: { remoteJid: "5511999990001@s.whatsapp.net", fromMe: true, id: "3EB0A1B2C3D4E5F6" },
+            message: {
+              reactionMessage: {
+                key: { remoteJid: "5511999990001@s.whatsapp.net", fromMe: false, id: "3EB0C767D26A1D8E" },
+                text: "👍",
+              },
+            },
+            messageType: "reactionMessage",
+            messageTimestamp: 1764583200,
+            status: "PENDING",
+          },
+        },
+        503: unavailable,
+      },
+      async handler({ params, body, principal }, _req, res) {
+        if (body.key.fromMe === true) {
+          throw new AppError("bad_request", "Mirage reacts to messages the instance received (key.fromMe false)");
+        }
+        if (!ZReactionRequest.safeParse({ emoji: body.reaction }).success) {
+          throw new AppError("validation_failed", "reaction is one emoji (👍, ❤️…), or empty to take it back");
+        }
+        const { inst, target } = await withInstance(
+          deps,
+          principal,
+          res,
+          params.instanceName,
+          SENDERS,
+          async (tx, i) => {
+            const [found] = await findInboundByWaIds(tx, {
+              orgId: i.orgId,
+              instanceId: i.id,
+              waMessageIds: [body.key.id],
+            });
+            return { inst: i, target: found };
+          },
+        );
+        if (!target) throw new AppError("not_found", "the instance received no message with this key.id");
+        const sentId = await control.react(inst.id, target.fromJid, target.waMessageId, body.reaction);
+        await deps.db.asService((tx) => setOwnReaction(tx, { id: target.id, emoji: body.reaction || null }));
+        const reacted = { remoteJid: target.fromJid, fromMe: false, id: target.waMessageId };
+        return {
+          status: 201,
+          body: {
+            key: { remoteJid: target.fromJid, fromMe: true, id: sentId ?? null },
+            message: { reactionMessage: { key: reacted, text: body.reaction } },
+            messageType: "reactionMessage",
+            messageTimestamp: Math.floor(Date.now() / 1000),
+            status: "PENDING",
+          },
+        };
       },
     }),
   ];

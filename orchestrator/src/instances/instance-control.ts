@@ -22,7 +22,7 @@ import { listLiveWorkers } from "../placement/worker-registry.ts";
 /** Statuses whose socket is logged in: they can check numbers, show presence and send receipts. */
 const ACTIVE = new Set<TInstanceStatus>(["connected", "degraded", "restricted"]);
 
-type ActCommand = Extract<TWorkerCommand, { type: "on-whatsapp" | "presence" | "read-receipts" }>;
+type ActCommand = Extract<TWorkerCommand, { type: "on-whatsapp" | "presence" | "read-receipts" | "reaction" }>;
 
 export type InstanceControlDeps = {
   db: Database;
@@ -190,6 +190,13 @@ export function createInstanceControl(deps: InstanceControlDeps) {
     /** Sends read receipts for received messages (chat JID as WhatsApp addressed it, and WhatsApp id). */
     async readReceipts(instanceId: string, keys: { remoteJid: string; id: string }[]): Promise<void> {
       await act({ type: "read-receipts", instanceId, keys });
+    },
+    /**
+     * Reacts to a received message (its chat JID as WhatsApp addressed it, its id); `emoji` empty takes it back.
+     * Answers the reaction message's WhatsApp id when the worker knows it.
+     */
+    async react(instanceId: string, remoteJid: string, id: string, emoji: string): Promise<string | undefined> {
+      return (await act({ type: "reaction", instanceId, remoteJid, id, emoji })).messageId;
     },
     async latestQr(instanceId: string): Promise<TInstanceQr | undefined> {
       const raw = await deps.redis.get(instanceQrKey(deps.ns, instanceId));

@@ -118,6 +118,8 @@ export const ZConversationItem = z
     editedAt: ZTimestamp.nullable().optional(),
     /** Inbound: when the sender deleted it for everyone (`text` is then empty); else null. */
     deletedAt: ZTimestamp.nullable().optional(),
+    /** Inbound: this number's own reaction to it (sent from the inbox or the API); else null. */
+    myReaction: z.string().nullable().optional(),
     /** Note: who wrote it. Outbound: who sent it from the inbox or API (null for campaigns). */
     authorId: ZUuid.nullable(),
     /** Outbound: why it failed, was skipped or cancelled (WhatsApp's code or Mirage's reason, e.g. `opted_out`). */
@@ -169,6 +171,33 @@ export const ZUpdateConversationRequest = z
     read: z.literal(true).optional(),
   })
   .meta({ id: "UpdateConversationRequest", example: { status: "closed", tags: ["resolvido"], read: true } });
+
+/** One emoji (a single character as people see it, skin tones and joiners included), or empty to take it back. */
+const isReaction = (s: string) => {
+  if (s === "") return true;
+  const graphemes = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(s)];
+  return graphemes.length === 1 && /\p{Extended_Pictographic}/u.test(s);
+};
+
+export const ZReactionRequest = z
+  .strictObject({
+    emoji: z
+      .string()
+      .max(32)
+      .refine(isReaction, "an emoji is one emoji (👍, ❤️, 🙏…), or empty to take the reaction back")
+      .describe("the reaction: one emoji, or an empty string to take the instance's reaction back"),
+  })
+  .meta({ id: "ReactionRequest", example: { emoji: "👍" } });
+
+export const ZReactionResponse = z
+  .object({ waMessageId: z.string(), emoji: z.string().nullable() })
+  .meta({ id: "Reaction", example: { waMessageId: "3A8F21C0D9E4B7A61234", emoji: "👍" } });
+
+export const ZReactionParams = z.strictObject({
+  orgId: ZUuid,
+  conversationId: ZUuid,
+  waMessageId: z.string().trim().min(1).max(128),
+});
 
 export const ZReplyRequest = z
   .strictObject({

@@ -157,6 +157,24 @@ export const ZEvolutionWhatsAppNumbers = z
     ],
   });
 
+/** Evolution's `sendReaction`: the message reacted to (`key`) and the emoji (empty: the reaction taken back). */
+export const ZEvolutionSendReactionRequest = z
+  .looseObject({
+    key: z.looseObject({
+      remoteJid: z.string().trim().min(3).max(128),
+      fromMe: z.boolean().optional(),
+      id: z.string().trim().min(1).max(128),
+    }),
+    reaction: z.string().max(32),
+  })
+  .meta({
+    id: "EvolutionSendReactionRequest",
+    example: {
+      key: { remoteJid: "5511999990001@s.whatsapp.net", fromMe: false, id: "3EB0C767D26A1D8E" },
+      reaction: "👍",
+    },
+  });
+
 export const ZEvolutionReadMessagesRequest = z
   .looseObject({
     readMessages: z

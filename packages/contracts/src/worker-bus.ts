@@ -117,6 +117,15 @@ export const ZWorkerCommand = z.discriminatedUnion("type", [
       .min(1)
       .max(200),
   }),
+  z.object({
+    /** A reaction to a message the instance received (`emoji` empty: takes the instance's reaction back). */
+    type: z.literal("reaction"),
+    instanceId: z.uuid(),
+    /** The chat as WhatsApp addressed the message (phone JID or LID), and the message's WhatsApp id. */
+    remoteJid: z.string().min(3).max(128),
+    id: z.string().min(1).max(128),
+    emoji: z.string().max(32),
+  }),
 ]);
 export type TWorkerCommand = z.infer<typeof ZWorkerCommand>;
 
@@ -144,6 +153,8 @@ export const ZWorkerCommandResult = z.object({
     .optional(),
   /** presence to a chat: the JID it was shown in. */
   jid: z.string().optional(),
+  /** reaction: the WhatsApp id of the reaction message sent. */
+  messageId: z.string().optional(),
 });
 export type TWorkerCommandResult = z.infer<typeof ZWorkerCommandResult>;
 

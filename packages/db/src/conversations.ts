@@ -162,6 +162,8 @@ export type TimelineItem = {
   /** Inbound: when the sender edited it, or deleted it for everyone; else null. */
   editedAt: Date | null;
   deletedAt: Date | null;
+  /** Inbound: this number's own reaction to it, else null. */
+  myReaction: string | null;
   /** Tie-breaker of the keyset (inbound 1, outbound 2, note 3). */
   k: number;
 };
@@ -195,9 +197,17 @@ export async function listConversationTimeline(
         i.wa_message_id as "waMessageId", i.is_opt_out as "optOut", i.campaign_id as "campaignId",
         i.in_reply_to_id as "inReplyTo",
         case when i.reply_to_wa_id is not null then jsonb_build_object(
-          'waMessageId', i.reply_to_wa_id, 'fromMe', i.reply_to_from_me, 'text', i.reply_to_text) end as "replyTo",
+          'waMessageId', i.reply_to_wa_id, 'fromMe', i.reply_to_from_me, 'text',
+          -- A reaction carries only the reacted message's id: its text is the stored message's, when there is one.
+          case when i.message_type = 'reaction' and coalesce(i.reply_to_text, '') = '' then coalesce(
+            (select o.body from public.outbound_messages o
+              where o.instance_id = i.instance_id and o.wa_message_id = i.reply_to_wa_id),
+            (select x.body from public.inbound_messages x
+              where x.instance_id = i.instance_id and x.wa_message_id = i.reply_to_wa_id), '')
+          else i.reply_to_text end) end as "replyTo",
         null::uuid as "authorId", null::text as "errorCode",
-        null::text as "errorMessage", i.edited_at as "editedAt", i.deleted_at as "deletedAt", 1 as k
+        null::text as "errorMessage", i.edited_at as "editedAt", i.deleted_at as "deletedAt",
+        i.my_reaction as "myReaction", 1 as k
       from public.inbound_messages i
       where i.conversation_id = ${c.id} ${cut(db`i.received_at`, 1, db`i.id`)}
       order by i.received_at desc, i.id desc limit ${input.limit})
@@ -205,7 +215,8 @@ export async function listConversationTimeline(
     (select 'outbound', o.id, o.created_at, o.body, 'text', o.state, o.wa_message_id, null, o.campaign_id, null,
         case when o.reply_to_wa_id is not null then jsonb_build_object(
           'waMessageId', o.reply_to_wa_id, 'fromMe', o.reply_to_from_me, 'text', o.reply_to_text) end,
-        o.created_by, coalesce(o.error_code, o.skip_reason), o.error_message, null::timestamptz, null::timestamptz, 2
+        o.created_by, coalesce(o.error_code, o.skip_reason), o.error_message, null::timestamptz, null::timestamptz,
+        null::text, 2
       from public.outbound_messages o
       where o.instance_id = ${c.instanceId} and ${peer} ${cut(db`o.created_at`, 2, db`o.id`)}
       order by o.created_at desc, o.id desc limit ${input.limit})
@@ -213,7 +224,7 @@ export async function listConversationTimeline(
       input.notes
         ? db`union all
     (select 'note', n.id, n.created_at, n.body, null, null, null, null, null, null, null, n.author_id, null, null, null,
-        null, 3
+        null, null, 3
       from public.conversation_notes n
       where n.conversation_id = ${c.id} ${cut(db`n.created_at`, 3, db`n.id`)}
       order by n.created_at desc, n.id desc limit ${input.limit})`

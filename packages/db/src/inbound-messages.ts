@@ -184,3 +184,28 @@ export async function applyInboundChanges(
            conversation_id as "conversationId", change
     from private.apply_inbound_changes(${db.json(payload)})`;
 }
+
+/** A message of a conversation as a reaction needs it: the chat JID WhatsApp addressed it from, and its id. */
+export async function findConversationInbound(
+  db: Db,
+  input: { orgId: string; conversationId: string; waMessageId: string },
+): Promise<{ id: number; instanceId: string; fromJid: string; deleted: boolean } | undefined> {
+  const [row] = await db<{ id: string; instanceId: string; fromJid: string; deleted: boolean }[]>`
+    select id, instance_id as "instanceId", from_jid as "fromJid", deleted_at is not null as deleted
+    from public.inbound_messages
+    where org_id = ${input.orgId} and conversation_id = ${input.conversationId} and wa_message_id = ${input.waMessageId}
+      and message_type <> 'reaction'`;
+  return row ? { ...row, id: Number(row.id) } : undefined;
+}
+
+/**
+ * Service work: records the instance's own reaction to a received message once WhatsApp took it (null: taken back),
+ * and touches its conversation so open inboxes re-read it (conversation:changed).
+ */
+export async function setOwnReaction(db: Db, input: { id: number; emoji: string | null }): Promise<void> {
+  await db`
+    with m as (
+      update public.inbound_messages set my_reaction = ${input.emoji} where id = ${input.id} returning conversation_id
+    )
+    update public.conversations c set updated_at = now() from m where c.id = m.conversation_id`;
+}

@@ -4,10 +4,16 @@ import { SessionNotReadyError, type SessionsPort } from "../sessions/index.ts";
 import type { NumberResolver } from "./resolver.ts";
 
 /** The orchestrator commands answered by messaging rather than by the session host's lifecycle. */
-export type MessagingCommand = Extract<TWorkerCommand, { type: "on-whatsapp" | "presence" | "read-receipts" }>;
+export type MessagingCommand = Extract<
+  TWorkerCommand,
+  { type: "on-whatsapp" | "presence" | "read-receipts" | "reaction" }
+>;
 
 export const isMessagingCommand = (command: TWorkerCommand): command is MessagingCommand =>
-  command.type === "on-whatsapp" || command.type === "presence" || command.type === "read-receipts";
+  command.type === "on-whatsapp" ||
+  command.type === "presence" ||
+  command.type === "read-receipts" ||
+  command.type === "reaction";
 
 /** How many numbers of one on-WhatsApp command are asked of WhatsApp at the same time. */
 const LOOKUP_CONCURRENCY = 5;
@@ -95,6 +101,10 @@ export function createMessagingCommands(deps: { sessions: SessionsPort; resolver
           case "read-receipts":
             await sessions.sendReadReceipts(command.instanceId, command.keys);
             return { ok: true, outcome: "read_receipts_sent" };
+          case "reaction": {
+            const sent = await sessions.sendReaction(command.instanceId, command.remoteJid, command.id, command.emoji);
+            return { ok: true, outcome: "reaction_sent", ...(sent ? { messageId: sent } : {}) };
+          }
         }
       } catch (err) {
         const answer = notReady(err);

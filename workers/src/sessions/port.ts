@@ -97,6 +97,9 @@ export function createSessionsPort(
     async sendReadReceipts(instanceId, keys) {
       await sessionFor(instanceId).readMessages(keys);
     },
+    sendReaction(instanceId, remoteJid, id, emoji) {
+      return sessionFor(instanceId).react(remoteJid, id, emoji);
+    },
     async resolveNumber(instanceId, candidatesE164) {
       const found = await sessionFor(instanceId).onWhatsApp(candidatesE164);
       return found ? { onWhatsApp: true, ...found } : { onWhatsApp: false };

@@ -277,6 +277,17 @@ export class Session {
     await sock.sendPresenceUpdate(state);
   }
 
+  /**
+   * A reaction to a message this account received in `remoteJid`'s chat (WhatsApp's reaction message); answers the
+   * reaction message's own id.
+   */
+  async react(remoteJid: string, id: string, emoji: string): Promise<string | undefined> {
+    const sent = await this.requireSocket().sendMessage(remoteJid, {
+      react: { text: emoji, key: { remoteJid, id, fromMe: false } },
+    });
+    return sent?.key.id ?? undefined;
+  }
+
   /** Read receipts (blue ticks) for messages this account received in one-to-one chats. */
   async readMessages(keys: readonly { remoteJid: string; id: string }[]): Promise<void> {
     await this.requireSocket().readMessages(keys.map((k) => ({ remoteJid: k.remoteJid, id: k.id, fromMe: false })));

@@ -134,6 +134,8 @@ export type SessionsPort = {
    * connected.
    */
   sendReadReceipts(instanceId: string, keys: readonly { remoteJid: string; id: string }[]): Promise<void>;
+  /** Reacts with `emoji` to a message the instance received from `remoteJid` (empty: takes the reaction back). */
+  sendReaction(instanceId: string, remoteJid: string, id: string, emoji: string): Promise<string | undefined>;
   /**
    * Asks WhatsApp which of the candidate forms of one number is registered (`whatsAppCandidates` from
    * `@mirage/phone`: E.164 strings, the typed form first). Rejects with `SessionNotReadyError` when the instance is

@@ -112,5 +112,14 @@ export function useConversationActions(id: string) {
     mutationFn: (noteId: number) => api(`${base}/notes/${noteId}`, { method: "DELETE" }),
     onSuccess: () => void refresh(),
   });
-  return { update, reply, note, deleteNote };
+  /** The number's reaction to a message the person sent (`emoji` empty: taken back). */
+  const react = useMutation({
+    mutationFn: ({ waMessageId, emoji }: { waMessageId: string; emoji: string }) =>
+      api<{ waMessageId: string; emoji: string | null }>(
+        `${base}/messages/${encodeURIComponent(waMessageId)}/reaction`,
+        { method: "PUT", body: { emoji } },
+      ),
+    onSuccess: () => void refresh(),
+  });
+  return { update, reply, note, deleteNote, react };
 }

@@ -33,6 +33,7 @@ import { useErrorMessage } from "@/lib/use-error-message";
 import { cn } from "@/lib/utils";
 import { useCampaign, useConversationActions, useMembers, useTimeline } from "./queries";
 import { type Quote, QuoteBlock, quoteOf } from "./quote";
+import { ReactionPicker } from "./reaction-picker";
 
 /**
  * The conversation's messages and notes, oldest at the top; "show older" loads the previous page. Replies show what
@@ -178,6 +179,15 @@ function TimelineEntry({
           <p className="whitespace-pre-wrap break-words">{item.text}</p>
         )}
         <div className="flex flex-wrap items-center justify-end gap-1.5">
+          {inbound && item.myReaction && !deleted && (
+            <span
+              className="rounded-full border bg-background px-1.5 text-base leading-6"
+              title={t("yourReaction")}
+              data-testid="my-reaction"
+            >
+              {item.myReaction}
+            </span>
+          )}
           {inbound && item.optOut && (
             <Badge variant="destructive" data-testid="opt-out-reply">
               <BanIcon aria-hidden /> {t("optOutReply")}
@@ -197,6 +207,9 @@ function TimelineEntry({
           </p>
         )}
       </div>
+      {inbound && quote && onReply && item.waMessageId && (
+        <Reactor conversationId={conversationId} waMessageId={item.waMessageId} current={item.myReaction ?? null} />
+      )}
       {quote && onReply && (
         <Button
           variant="ghost"
@@ -211,6 +224,27 @@ function TimelineEntry({
         </Button>
       )}
     </li>
+  );
+}
+
+/** The reaction menu of one message, sending through the conversation's number (errors as a toast). */
+function Reactor({
+  conversationId,
+  waMessageId,
+  current,
+}: {
+  conversationId: string;
+  waMessageId: string;
+  current: string | null;
+}) {
+  const { react } = useConversationActions(conversationId);
+  const { toastError } = useErrorMessage();
+  return (
+    <ReactionPicker
+      current={current}
+      disabled={react.isPending}
+      onReact={(emoji) => react.mutate({ waMessageId, emoji }, { onError: toastError })}
+    />
   );
 }
 

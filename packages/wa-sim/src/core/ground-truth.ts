@@ -17,6 +17,8 @@ export type ReceivedMessage = {
   quoted: { id: string; participant: string | undefined; text: string | undefined } | undefined;
   /** The decrypted message's top-level content type, e.g. "conversation". */
   contentType: string;
+  /** A reaction: the id of the message it reacts to and its emoji (empty: taken back); else undefined. */
+  reaction?: { id: string; emoji: string } | undefined;
   receivedAt: Date;
   /** Chat states this account sent to this contact since its previous message to it, oldest first. */
   presenceBefore: PresenceSeen[];

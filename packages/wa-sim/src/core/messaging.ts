@@ -101,6 +101,9 @@ export class Messaging {
       text,
       quoted: quotedOf(message),
       contentType: contentTypeOf(message),
+      ...(message.reactionMessage?.key?.id
+        ? { reaction: { id: message.reactionMessage.key.id, emoji: message.reactionMessage.text ?? "" } }
+        : {}),
       receivedAt: new Date(),
     });
     const { deliveryDelayMs, readDelayMs } = contact.behaviour;
