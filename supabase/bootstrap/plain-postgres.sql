@@ -9,16 +9,46 @@ begin
   if not exists (select 1 from pg_roles where rolname = 'authenticator') then create role authenticator login noinherit; end if;
   if not exists (select 1 from pg_roles where rolname = 'supabase_admin') then create role supabase_admin nologin; end if;
 end $$;
-alter role anon inherit;
-alter role authenticated inherit;
-alter role service_role inherit;
-grant anon, authenticated, service_role to authenticator;
--- The migration owner may switch into the API roles (as on hosted Supabase, where postgres holds them with admin option).
-do $$ begin
-  execute format('grant anon, authenticated, service_role to %I with admin option', current_user);
+-- Roles and their settings are the server's, shared by every database on it: they are changed only when they
+-- differ, so that setting up several databases at once (the test suite does) never updates the same catalog row
+-- from two sessions ("tuple concurrently updated").
+do $$
+declare
+  r text;
+  member_of boolean;
+  with_admin boolean;
+begin
+  foreach r in array array['anon', 'authenticated', 'service_role'] loop
+    if not (select rolinherit from pg_roles where rolname = r) then
+      execute format('alter role %I inherit', r);
+    end if;
+    select true, m.admin_option into member_of, with_admin
+      from pg_auth_members m join pg_roles g on g.oid = m.roleid join pg_roles u on u.oid = m.member
+     where g.rolname = r and u.rolname = 'authenticator';
+    if member_of is null then
+      execute format('grant %I to authenticator', r);
+    end if;
+    -- The migration owner may switch into the API roles (as on hosted Supabase, where postgres holds them with
+    -- admin option). A superuser owner is a member of everything already.
+    member_of := null;
+    with_admin := null;
+    select true, m.admin_option into member_of, with_admin
+      from pg_auth_members m join pg_roles g on g.oid = m.roleid join pg_roles u on u.oid = m.member
+     where g.rolname = r and u.rolname = current_user;
+    if with_admin is not true then
+      execute format('grant %I to %I with admin option', r, current_user);
+    end if;
+    member_of := null;
+  end loop;
+  if not exists (select 1 from pg_db_role_setting s join pg_roles g on g.oid = s.setrole
+                  where g.rolname = 'anon' and s.setdatabase = 0 and 'statement_timeout=3s' = any (s.setconfig)) then
+    alter role anon set statement_timeout = '3s';
+  end if;
+  if not exists (select 1 from pg_db_role_setting s join pg_roles g on g.oid = s.setrole
+                  where g.rolname = 'authenticated' and s.setdatabase = 0 and 'statement_timeout=8s' = any (s.setconfig)) then
+    alter role authenticated set statement_timeout = '8s';
+  end if;
 end $$;
-alter role anon set statement_timeout = '3s';
-alter role authenticated set statement_timeout = '8s';
 
 create schema if not exists extensions;
 create extension if not exists "uuid-ossp" with schema extensions;

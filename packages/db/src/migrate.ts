@@ -130,7 +130,18 @@ export async function setAppRolePassword(adminUrl: string, appUrl: string): Prom
   try {
     const exists = await sql`select 1 from pg_roles where rolname = ${role}`;
     if (exists.length === 0) throw new Error(`Role ${role} from DATABASE_URL does not exist; run the migrations first`);
-    await sql.unsafe(`alter role ${quoteIdent(role)} password ${quoteLiteral(password)}`);
+    // A role is the server's, shared by its databases: another setup altering it at the same moment makes Postgres
+    // refuse this one ("tuple concurrently updated"); the change is the same, so it is tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sql.unsafe(`alter role ${quoteIdent(role)} password ${quoteLiteral(password)}`);
+        break;
+      } catch (err) {
+        if (attempt >= 20 || !/tuple concurrently updated/.test(String(err))) throw err;
+        // Jittered: setups started together must not collide again on the same beat.
+        await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * Math.min(attempt, 5)));
+      }
+    }
   } finally {
     await sql.end({ timeout: 5 });
   }
