@@ -15,8 +15,8 @@
  * changes and returns once the campaign completes, is cancelled or pauses. Addresses and credentials as every
  * terminal command (api-client.ts); an API key needs the `campaigns` scope (and `instances` to name senders).
  */
-import { parseArgs } from "node:util";
 import { createApiClient, die, fail, type Json } from "./api-client.ts";
+import { parseCommandLine } from "./cli-args.ts";
 
 /** The campaign `supabase/seed.sql` creates for the phone-free demo. */
 const DEMO_CAMPAIGN_ID = "00000000-0000-4000-8000-0000000000e1";
@@ -28,10 +28,8 @@ type Command = (typeof COMMANDS)[number];
 /** States a campaign's rows end in, in the order progress lines show them. */
 const SHOWN = ["sent", "delivered", "read", "replied", "failed", "skipped", "unknown", "cancelled"] as const;
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  allowPositionals: true,
-  options: {
+const { values, positionals } = parseCommandLine(
+  {
     org: { type: "string" },
     url: { type: "string" },
     senders: { type: "string" },
@@ -40,7 +38,8 @@ const { values, positionals } = parseArgs({
     count: { type: "string", default: "10" },
     every: { type: "string", default: "2" },
   },
-});
+  USAGE,
+);
 const command = positionals[0] as Command | undefined;
 if (!command || !COMMANDS.includes(command) || (command !== "list" && !positionals[1])) {
   console.error(USAGE);

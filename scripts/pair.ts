@@ -11,14 +11,14 @@
  * Creates the instance when it does not exist, prints each QR code in the terminal (or the pairing code with
  * --code), and returns once WhatsApp reports it connected.
  */
-import { parseArgs } from "node:util";
 import QRCode from "qrcode";
 import { createApiClient, fail, type Json } from "./api-client.ts";
+import { parseCommandLine } from "./cli-args.ts";
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  allowPositionals: true,
-  options: {
+const USAGE =
+  "usage: ./mirage pair <instance-name> [--org <slug|id>] [--code +5511999990000] [--url <api>] [--sim-phone <digits>]";
+const { values, positionals } = parseCommandLine(
+  {
     org: { type: "string" },
     code: { type: "string" },
     url: { type: "string" },
@@ -26,12 +26,11 @@ const { values, positionals } = parseArgs({
     "sim-phone": { type: "string" },
     timeout: { type: "string", default: "300" },
   },
-});
+  USAGE,
+);
 const name = positionals[0];
 if (!name) {
-  console.error(
-    "usage: ./mirage pair <instance-name> [--org <slug|id>] [--code +5511999990000] [--url <api>] [--sim-phone <digits>]",
-  );
+  console.error(USAGE);
   process.exit(2);
 }
 const client = createApiClient({ url: values.url });

@@ -179,6 +179,17 @@ describe("./mirage campaign", () => {
     expect(r.stderr).not.toMatch(/fetch failed|\n\s+at /);
   }, 60_000);
 
+  it("--help prints the usage; an unknown option says which, with the usage, not a Node stack trace", async () => {
+    const help = await campaign(["--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("usage: ./mirage campaign <list | show");
+    const unknown = await campaign(["show", "demo", "--bogus"], {});
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--bogus'");
+    expect(unknown.stderr).toContain("usage: ./mirage campaign");
+    expect(unknown.stderr).not.toMatch(/\n\s+at |ERR_PARSE_ARGS/);
+  }, 60_000);
+
   it("dry-run: a campaign without a number is not '0 recipients'; --senders sets its pool; holds in words; a finished campaign has no next send", async () => {
     const demo = "00000000-0000-4000-8000-0000000000e1";
     const hits: string[] = [];
