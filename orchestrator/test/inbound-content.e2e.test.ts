@@ -177,6 +177,15 @@ describe("reactions, edits and deletions", () => {
       reply_to_from_me: true,
     });
     expect(Number(reaction.in_reply_to_id)).toBe(offer.body.id);
+    // …and says what it reacts to, as a reply does: the webhook's replyTo carries the offer's text.
+    const [hook] = await t.admin<{ payload: Json }[]>`
+      select payload from public.webhook_deliveries where event_type = 'message:inbound'
+        and payload->>'waMessageId' = ${like}`;
+    expect(hook?.payload.replyTo).toEqual({
+      waMessageId: offerSent.waMessageId,
+      fromMe: true,
+      text: "Oferta: 2 por 1 hoje",
+    });
     const conv = await conversationOf("+5511977690001");
 
     const typo = await contact.sendText(ACCOUNT, "quero 1");

@@ -65,11 +65,46 @@ export async function ingestInbound(db: Db, messages: InboundInput[]): Promise<I
     received_at: m.receivedAt.toISOString(),
     opt_out_phrase: m.optOutPhrase,
   }));
+  await reactedTexts(db, payload);
   return db<IngestedInbound[]>`
     select inbound_id as "inboundId", wa_message_id as "waMessageId", org_id as "orgId", instance_id as "instanceId",
       conversation_id as "conversationId", contact_id as "contactId", from_phone as "fromPhone", from_lid as "fromLid",
       in_reply_to_id as "inReplyToId", campaign_id as "campaignId", opted_out as "optedOut", cancelled
     from private.ingest_inbound(${db.json(payload)})`;
+}
+
+/**
+ * A reaction carries no copy of the message it reacts to (a reply carries one): its `reply_to_text` is that
+ * message's text as stored, so the timeline, the message:inbound webhook and Evolution's event say what was reacted
+ * to (they said "" — "media without text" in the inbox — of a 👍 to a text). Fills `payload` in place.
+ */
+async function reactedTexts(
+  db: Db,
+  payload: {
+    instance_id: string;
+    message_type: string;
+    reply_to_wa_id: string | null;
+    reply_to_from_me: boolean | null;
+    reply_to_text: string | null;
+  }[],
+): Promise<void> {
+  const reactions = payload.flatMap((m, i) =>
+    m.message_type === "reaction" && m.reply_to_wa_id && !m.reply_to_text
+      ? [{ i, instance_id: m.instance_id, wa_id: m.reply_to_wa_id, from_me: m.reply_to_from_me === true }]
+      : [],
+  );
+  if (reactions.length === 0) return;
+  const rows = await db<{ i: number; text: string | null }[]>`
+    select x.i, case when x.from_me
+        then (select o.body from public.outbound_messages o
+               where o.instance_id = x.instance_id and o.wa_message_id = x.wa_id limit 1)
+        else (select m.body from public.inbound_messages m
+               where m.instance_id = x.instance_id and m.wa_message_id = x.wa_id limit 1) end as text
+      from jsonb_to_recordset(${db.json(reactions)}) as x(i int, instance_id uuid, wa_id text, from_me boolean)`;
+  for (const r of rows) {
+    const m = payload[r.i];
+    if (m && r.text) m.reply_to_text = r.text.slice(0, 4096);
+  }
 }
 
 /** Service work: the org of each instance, for tagging inbound messages (the session port knows only the id). */
