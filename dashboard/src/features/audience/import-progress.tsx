@@ -8,10 +8,10 @@ import { useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useSession } from "@/features/shell/session-context";
 import { useLiveImport } from "@/lib/realtime";
 import { ImportFailure } from "./import-failure";
+import { ImportReportedLines } from "./import-reported-lines";
 import { audienceKeys, useImport } from "./queries";
 
 /**
@@ -113,38 +113,7 @@ export function ImportProgress({ initial, estimatedRows }: { initial: TImport; e
           )}
         </CardContent>
       </Card>
-      {done && imp.errors.length > 0 && (
-        <Card>
-          <CardHeader>
-            <CardTitle>{t("rejectedTitle", { count: imp.counts.rejected })}</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <Table aria-label={t("rejectedTitle", { count: imp.counts.rejected })} data-testid="rejected-lines">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>{t("line")}</TableHead>
-                  <TableHead>{t("column")}</TableHead>
-                  <TableHead>{t("value")}</TableHead>
-                  <TableHead>{t("reason")}</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {imp.errors.map((e) => (
-                  <TableRow key={`${e.line}-${e.column}-${e.raw}`} data-testid="rejected-line" data-line={e.line}>
-                    <TableCell className="tabular-nums">{e.line}</TableCell>
-                    <TableCell>{e.column ?? "—"}</TableCell>
-                    <TableCell className="max-w-48 truncate">{e.raw ?? "—"}</TableCell>
-                    <TableCell>{e.code ? t(`rejectionReason.${e.code}`) : e.reason}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-            {imp.counts.rejected > imp.errors.length && (
-              <p className="mt-2 text-muted-foreground text-sm">{t("moreInCsv")}</p>
-            )}
-          </CardContent>
-        </Card>
-      )}
+      {done && imp.errors.length > 0 && <ImportReportedLines imp={imp} />}
     </div>
   );
 }

@@ -1,0 +1,40 @@
+import type { TImport } from "@mirage/contracts/imports";
+import { NextIntlClientProvider } from "next-intl";
+import { type ComponentProps, createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import en from "../../../messages/en/audience.json";
+import ptBR from "../../../messages/pt-BR/audience.json";
+import { ImportReportedLines } from "./import-reported-lines";
+
+type Shown = Pick<TImport, "counts" | "errors">;
+const render = (locale: string, messages: object, imp: Shown) =>
+  renderToStaticMarkup(
+    createElement(
+      NextIntlClientProvider,
+      { locale, messages } as ComponentProps<typeof NextIntlClientProvider>,
+      createElement(ImportReportedLines, { imp }),
+    ),
+  );
+const dropped = { line: 2, column: "Celular", raw: "1234", reason: "too short", code: "extra_number_dropped" } as const;
+const rejected = { line: 5, column: "Telefone", raw: "abc", reason: "not a number", code: "not_a_number" } as const;
+const counts = (rejectedRows: number) => ({ rowsRead: 3, imported: 2, merged: 1, rejected: rejectedRows });
+
+describe("an import's reported lines", () => {
+  it("a file whose only report is a number left out is not titled 'no rejected rows'", () => {
+    const imp = { counts: counts(0), errors: [dropped] } as Shown;
+    const pt = render("pt-BR", ptBR, imp);
+    expect(pt).toContain("1 número deixado de fora");
+    expect(pt).not.toContain("Nenhuma linha rejeitada");
+    const en_ = render("en", en, imp);
+    expect(en_).toContain("1 number left out");
+    expect(en_).not.toContain("0 rejected rows");
+  });
+
+  it("says both when rows were rejected and numbers left out", () => {
+    const imp = { counts: counts(1), errors: [dropped, rejected] } as Shown;
+    expect(render("en", en, imp)).toContain("1 rejected row · 1 number left out");
+    expect(render("pt-BR", ptBR, imp)).toContain("1 linha rejeitada · 1 número deixado de fora");
+    expect(render("en", en, { counts: counts(1), errors: [rejected] } as Shown)).toContain(">1 rejected row<");
+  });
+});

@@ -1,0 +1,54 @@
+"use client";
+
+import type { TImport } from "@mirage/contracts/imports";
+import { useTranslations } from "next-intl";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+
+/**
+ * The summary's reported lines: the rows rejected and the numbers left out of rows that were imported
+ * (`extra_number_dropped`). Titled by what it lists — a file whose only report was a bad second number read
+ * "No rejected rows" above a table with a line in it.
+ */
+export function ImportReportedLines({ imp }: { imp: Pick<TImport, "counts" | "errors"> }) {
+  const t = useTranslations("importWizard");
+  const leftOut = imp.errors.filter((e) => e.code === "extra_number_dropped").length;
+  const title = [
+    imp.counts.rejected > 0 || leftOut === 0 ? t("rejectedTitle", { count: imp.counts.rejected }) : null,
+    leftOut > 0 ? t("leftOutTitle", { count: leftOut }) : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <Table aria-label={title} data-testid="rejected-lines">
+          <TableHeader>
+            <TableRow>
+              <TableHead>{t("line")}</TableHead>
+              <TableHead>{t("column")}</TableHead>
+              <TableHead>{t("value")}</TableHead>
+              <TableHead>{t("reason")}</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {imp.errors.map((e) => (
+              <TableRow key={`${e.line}-${e.column}-${e.raw}`} data-testid="rejected-line" data-line={e.line}>
+                <TableCell className="tabular-nums">{e.line}</TableCell>
+                <TableCell>{e.column ?? "—"}</TableCell>
+                <TableCell className="max-w-48 truncate">{e.raw ?? "—"}</TableCell>
+                <TableCell>{e.code ? t(`rejectionReason.${e.code}`) : e.reason}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        {imp.counts.rejected > imp.errors.length && (
+          <p className="mt-2 text-muted-foreground text-sm">{t("moreInCsv")}</p>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
