@@ -240,6 +240,10 @@ describe("Evolution requests Mirage refuses, with the reason", () => {
       url: "http://127.0.0.1:9/f",
       events: ["MESSAGES_UPSERT"],
     });
+    // The audit log files it as a webhook endpoint, like the Mirage routes do: the "Webhook endpoint" filter finds it.
+    const logged = await h.t.admin<{ target_type: string }[]>`
+      select distinct target_type from public.audit_log where target_id = ${ok.body.id}`;
+    expect(logged.map((r) => r.target_type)).toEqual(["webhook_endpoint"]);
     expect((await evo("get", "/webhook/find/dois", keys.admin)).body).toBeNull();
     // Webhooks belong to admins: a read key may not see them.
     expect((await evo("get", "/webhook/find/um", keys.read)).status).toBe(403);

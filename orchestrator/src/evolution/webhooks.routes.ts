@@ -86,7 +86,7 @@ export async function saveEvolutionWebhook(
     await audit(tx, req, {
       orgId: inst.orgId,
       action: created ? "webhook.create" : "webhook.update",
-      targetType: "webhook",
+      targetType: "webhook_endpoint",
       targetId: webhook.id,
       detail: { via: "evolution", instanceId: inst.id },
     });

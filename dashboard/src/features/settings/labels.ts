@@ -83,7 +83,6 @@ export const AUDIT_TARGETS = [
   "segment",
   "template",
   "user",
-  "webhook",
   "webhook_delivery",
   "webhook_endpoint",
 ] as const;
