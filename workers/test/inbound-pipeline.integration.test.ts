@@ -297,4 +297,36 @@ describe("inbound pipeline", () => {
       where instance_id = ${instanceId} and peer_phone = '+5511960007002'`;
     expect(conv?.last_message_preview).toBe("🚫");
   }, 30_000);
+
+  it("a reaction is not an unread message, and one taken back leaves the thread's preview as it was", async () => {
+    const pipeline = createInboundPipeline({
+      db: t.db,
+      sessions: port,
+      logger: silent,
+      options: { batchMax: 50, flushMs: 5, settingsTtlMs: 60_000 },
+    });
+    const from = (extra: Partial<InboundMessage>): InboundMessage => ({
+      ...message("R", 0, 7101, 0),
+      fromJid: "5511967107101@s.whatsapp.net",
+      fromPhoneJid: "5511967107101@s.whatsapp.net",
+      fromLid: null,
+      ...extra,
+    });
+    const thread = async () => {
+      const [c] = await t.admin<{ unread_count: number; last_message_preview: string }[]>`
+        select unread_count, last_message_preview from public.conversations
+        where instance_id = ${instances[0] as string} and peer_phone = '+5511967107101'`;
+      return c;
+    };
+    pipeline.accept(from({ messageId: "R-1", text: "tem em azul?" }));
+    await pipeline.flush();
+    expect(await thread()).toEqual({ unread_count: 1, last_message_preview: "tem em azul?" });
+    const reacted = { id: "OUT-ANY", fromMe: true, text: "" };
+    pipeline.accept(from({ messageId: "R-2", messageType: "reaction", text: "👍", quoted: reacted }));
+    await pipeline.flush();
+    expect(await thread()).toEqual({ unread_count: 1, last_message_preview: "👍" });
+    pipeline.accept(from({ messageId: "R-3", messageType: "reaction", text: "", quoted: reacted }));
+    await pipeline.close();
+    expect(await thread()).toEqual({ unread_count: 1, last_message_preview: "👍" });
+  }, 30_000);
 });
