@@ -148,23 +148,15 @@ export class Messaging {
   ): Promise<string> {
     const quote = quoteId === undefined ? undefined : this.quotable(contact, account, quoteId);
     this.ctx.groundTruth.recordSent({ contact: contact.phone, account: account.phone, id, text, sentAt: new Date() });
-    const addressing: ContactAddressing = contact.behaviour.hasLid ? contact.behaviour.addressing : "pn";
     const record: InboundRecord = {
       contact: contact.phone,
       id,
       text,
-      addressing,
+      addressing: addressingOf(contact),
       ...(quote ? { quote } : {}),
       ...(media ? { media } : {}),
     };
-    const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
-    if (live.length === 0) {
-      account.pendingInbound.push(record);
-      this.ctx.changed();
-      return id;
-    }
-    await Promise.all(live.map((c) => this.deliverText(contact, account, c, record)));
-    this.remember(account, record);
+    await this.deliverRecord(contact, account, record);
     return id;
   }
 
@@ -201,17 +193,21 @@ export class Messaging {
     const id = randomId(this.ctx.random);
     const text = act.kind === "reaction" ? act.emoji : act.kind === "edit" ? act.text : "";
     this.ctx.groundTruth.recordSent({ contact: contact.phone, account: account.phone, id, text, sentAt: new Date() });
-    const addressing: ContactAddressing = contact.behaviour.hasLid ? contact.behaviour.addressing : "pn";
-    const record: InboundRecord = { contact: contact.phone, id, text: "", addressing, action };
+    const record: InboundRecord = { contact: contact.phone, id, text: "", addressing: addressingOf(contact), action };
+    await this.deliverRecord(contact, account, record);
+    return id;
+  }
+
+  /** A contact's message to every live companion of `account`, or queued until a login when none is online. */
+  private async deliverRecord(contact: VirtualContact, account: Account, record: InboundRecord): Promise<void> {
     const live = [...account.companions.values()].filter((c) => !c.removed && c.connection?.isOpen);
     if (live.length === 0) {
       account.pendingInbound.push(record);
       this.ctx.changed();
-      return id;
+      return;
     }
     await Promise.all(live.map((c) => this.deliverText(contact, account, c, record)));
     this.remember(account, record);
-    return id;
   }
 
   /** The message `id` of this chat as a reply quotes it: its author's JID and its text. */
@@ -452,6 +448,10 @@ function contentOf(record: InboundRecord): proto.IMessage {
       };
   }
 }
+
+/** How a contact's messages name their sender (a contact without a LID always by phone). */
+const addressingOf = (contact: VirtualContact): ContactAddressing =>
+  contact.behaviour.hasLid ? contact.behaviour.addressing : "pn";
 
 /** A reply asked to quote a message its chat does not have. */
 export class UnknownQuoteError extends Error {}
