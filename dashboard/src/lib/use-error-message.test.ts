@@ -1,20 +1,13 @@
-import { NextIntlClientProvider } from "next-intl";
-import { type ComponentProps, createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
+import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import en from "../../messages/en/core.json";
 import ptBR from "../../messages/pt-BR/core.json";
 import { ErrorBox } from "../components/page-parts";
+import { renderIntl } from "../test/render-intl";
 import { ApiError } from "./api";
 
 const render = (locale: string, messages: object, error: unknown) =>
-  renderToStaticMarkup(
-    createElement(
-      NextIntlClientProvider,
-      { locale, messages } as ComponentProps<typeof NextIntlClientProvider>,
-      createElement(ErrorBox, { error }),
-    ),
-  );
+  renderIntl(locale, messages, createElement(ErrorBox, { error }));
 const refused = (code: string, detail: string, reasonCode?: string) =>
   new ApiError(415, code, detail, { code: code as "bad_request", detail, ...(reasonCode ? { reasonCode } : {}) });
 

@@ -1,20 +1,13 @@
 import type { TBlacklistImportResponse } from "@mirage/contracts/blacklist";
-import { NextIntlClientProvider } from "next-intl";
-import { type ComponentProps, createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
+import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import en from "../../../messages/en/audience.json";
 import ptBR from "../../../messages/pt-BR/audience.json";
+import { renderIntl } from "../../test/render-intl";
 import { BlacklistRejections } from "./blacklist-rejections";
 
 const render = (locale: string, messages: object, rejected: TBlacklistImportResponse["rejected"]) =>
-  renderToStaticMarkup(
-    createElement(
-      NextIntlClientProvider,
-      { locale, messages } as ComponentProps<typeof NextIntlClientProvider>,
-      createElement(BlacklistRejections, { rejected }),
-    ),
-  );
+  renderIntl(locale, messages, createElement(BlacklistRejections, { rejected }));
 
 // As the API answers them: `reason` in English, `code` for the client to word.
 const rejected: TBlacklistImportResponse["rejected"] = [

@@ -1,19 +1,12 @@
-import { NextIntlClientProvider } from "next-intl";
-import { type ComponentProps, createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
+import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import en from "../../../messages/en/audience.json";
 import ptBR from "../../../messages/pt-BR/audience.json";
+import { renderIntl } from "../../test/render-intl";
 import { ContactOptOutBanner, optOutBannerKind } from "./contact-opt-out-banner";
 
 const render = (messages: object, contact: { blacklisted: boolean; optedOutAt: string | null }) =>
-  renderToStaticMarkup(
-    createElement(
-      NextIntlClientProvider,
-      { locale: "en", messages } as ComponentProps<typeof NextIntlClientProvider>,
-      createElement(ContactOptOutBanner, { contact }),
-    ),
-  );
+  renderIntl("en", messages, createElement(ContactOptOutBanner, { contact }));
 
 describe("a contact's opt-out banner", () => {
   it("says a blacklisted contact is on the blacklist, even when its consent says nothing", () => {

@@ -1,21 +1,14 @@
 import type { TImport } from "@mirage/contracts/imports";
-import { NextIntlClientProvider } from "next-intl";
-import { type ComponentProps, createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
+import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import en from "../../../messages/en/audience.json";
 import ptBR from "../../../messages/pt-BR/audience.json";
+import { renderIntl } from "../../test/render-intl";
 import { ImportFailure } from "./import-failure";
 
 type Shown = Pick<TImport, "status" | "error" | "errorCode" | "counts">;
 const render = (locale: string, messages: object, imp: Shown) =>
-  renderToStaticMarkup(
-    createElement(
-      NextIntlClientProvider,
-      { locale, messages } as ComponentProps<typeof NextIntlClientProvider>,
-      createElement(ImportFailure, { imp }),
-    ),
-  );
+  renderIntl(locale, messages, createElement(ImportFailure, { imp }));
 const counts = (imported: number, merged: number) => ({ rowsRead: imported + merged, imported, merged, rejected: 0 });
 
 describe("a failed import's reason", () => {

@@ -1,16 +1,12 @@
 import type { TImportPreviewWarning } from "@mirage/contracts/imports";
-import { NextIntlClientProvider } from "next-intl";
-import { type ComponentProps, createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
+import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import en from "../../../messages/en/audience.json";
 import ptBR from "../../../messages/pt-BR/audience.json";
+import { renderIntl } from "../../test/render-intl";
 import { ImportPreviewProblem, ImportPreviewWarnings } from "./import-preview-notes";
 
-const inLocale = (locale: string, messages: object, child: ReturnType<typeof createElement>) =>
-  renderToStaticMarkup(
-    createElement(NextIntlClientProvider, { locale, messages } as ComponentProps<typeof NextIntlClientProvider>, child),
-  );
+const inLocale = renderIntl;
 const render = (locale: string, messages: object, warnings: TImportPreviewWarning[]) =>
   inLocale(locale, messages, createElement(ImportPreviewWarnings, { warnings }));
 

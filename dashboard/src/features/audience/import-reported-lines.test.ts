@@ -1,21 +1,14 @@
 import type { TImport } from "@mirage/contracts/imports";
-import { NextIntlClientProvider } from "next-intl";
-import { type ComponentProps, createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
+import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import en from "../../../messages/en/audience.json";
 import ptBR from "../../../messages/pt-BR/audience.json";
+import { renderIntl } from "../../test/render-intl";
 import { ImportReportedLines } from "./import-reported-lines";
 
 type Shown = Pick<TImport, "counts" | "errors">;
 const render = (locale: string, messages: object, imp: Shown) =>
-  renderToStaticMarkup(
-    createElement(
-      NextIntlClientProvider,
-      { locale, messages } as ComponentProps<typeof NextIntlClientProvider>,
-      createElement(ImportReportedLines, { imp }),
-    ),
-  );
+  renderIntl(locale, messages, createElement(ImportReportedLines, { imp }));
 const dropped = { line: 2, column: "Celular", raw: "1234", reason: "too short", code: "extra_number_dropped" } as const;
 const rejected = { line: 5, column: "Telefone", raw: "abc", reason: "not a number", code: "not_a_number" } as const;
 const counts = (rejectedRows: number) => ({ rowsRead: 3, imported: 2, merged: 1, rejected: rejectedRows });

@@ -2,6 +2,7 @@
 
 import { SmilePlusIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
+import type { ComponentProps } from "react";
 import { Button } from "@/components/ui/button";
 import { LazyDropdownMenu } from "@/components/ui/lazy-dropdown-menu";
 
@@ -26,17 +27,9 @@ export function ReactionPicker({
     <LazyDropdownMenu
       align="start"
       trigger={
-        <Button
-          variant="ghost"
-          size="icon"
-          className="size-7 shrink-0 text-muted-foreground opacity-60 group-hover:opacity-100 focus-visible:opacity-100"
-          aria-label={t("react")}
-          title={t("react")}
-          data-testid="react"
-          disabled={disabled}
-        >
+        <MessageAction label={t("react")} data-testid="react" disabled={disabled}>
           <SmilePlusIcon className="size-4" aria-hidden />
-        </Button>
+        </MessageAction>
       }
     >
       {(ui) => (
@@ -55,5 +48,19 @@ export function ReactionPicker({
         </div>
       )}
     </LazyDropdownMenu>
+  );
+}
+
+/** A small icon button beside a message (reply, react), shown faintly until the message is hovered or focused. */
+export function MessageAction({ label, ...props }: ComponentProps<typeof Button> & { label: string }) {
+  return (
+    <Button
+      variant="ghost"
+      size="icon"
+      className="size-7 shrink-0 text-muted-foreground opacity-60 group-hover:opacity-100 focus-visible:opacity-100"
+      aria-label={label}
+      title={label}
+      {...props}
+    />
   );
 }

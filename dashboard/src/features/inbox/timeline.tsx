@@ -33,7 +33,7 @@ import { useErrorMessage } from "@/lib/use-error-message";
 import { cn } from "@/lib/utils";
 import { useCampaign, useConversationActions, useMembers, useTimeline } from "./queries";
 import { type Quote, QuoteBlock, quoteOf } from "./quote";
-import { ReactionPicker } from "./reaction-picker";
+import { MessageAction, ReactionPicker } from "./reaction-picker";
 
 /**
  * The conversation's messages and notes, oldest at the top; "show older" loads the previous page. Replies show what
@@ -211,17 +211,9 @@ function TimelineEntry({
         <Reactor conversationId={conversationId} waMessageId={item.waMessageId} current={item.myReaction ?? null} />
       )}
       {quote && onReply && (
-        <Button
-          variant="ghost"
-          size="icon"
-          className="size-7 shrink-0 text-muted-foreground opacity-60 group-hover:opacity-100 focus-visible:opacity-100"
-          aria-label={t("replyToMessage")}
-          title={t("replyToMessage")}
-          data-testid="reply-to"
-          onClick={() => onReply(quote)}
-        >
+        <MessageAction label={t("replyToMessage")} data-testid="reply-to" onClick={() => onReply(quote)}>
           <ReplyIcon className="size-4" aria-hidden />
-        </Button>
+        </MessageAction>
       )}
     </li>
   );

@@ -1,11 +1,11 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTranslator, NextIntlClientProvider } from "next-intl";
+import { createTranslator } from "next-intl";
 import { type ComponentProps, createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { type SessionInfo, SessionProvider } from "@/features/shell/session-context";
 import en from "../../../messages/en/core.json";
 import ptBR from "../../../messages/pt-BR/core.json";
+import { renderIntl } from "../../test/render-intl";
 import { RotateSecret } from "./webhook-rotate";
 
 const session = {
@@ -17,18 +17,16 @@ const session = {
 
 // The closed confirmation renders its trigger only (the dialogs open in portals, in the browser e2e).
 const render = (messages: object) =>
-  renderToStaticMarkup(
+  renderIntl(
+    "en",
+    messages,
     createElement(
-      NextIntlClientProvider,
-      { locale: "en", messages } as ComponentProps<typeof NextIntlClientProvider>,
+      QueryClientProvider,
+      { client: new QueryClient() },
       createElement(
-        QueryClientProvider,
-        { client: new QueryClient() },
-        createElement(
-          SessionProvider,
-          { value: session } as ComponentProps<typeof SessionProvider>,
-          createElement(RotateSecret, { endpoint: { id: "e1", url: "https://example.com/hook" } }),
-        ),
+        SessionProvider,
+        { value: session } as ComponentProps<typeof SessionProvider>,
+        createElement(RotateSecret, { endpoint: { id: "e1", url: "https://example.com/hook" } }),
       ),
     ),
   );
