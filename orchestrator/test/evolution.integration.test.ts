@@ -199,7 +199,6 @@ describe("Evolution requests Mirage refuses, with the reason", () => {
       ["post", "/rabbitmq/set/um", "RabbitMQ"],
       ["post", "/sqs/set/um", "SQS"],
       ["post", "/chat/archiveChat/um", "this chat operation"],
-      ["post", "/message/sendReaction/um", "reactions"],
     ];
     for (const [method, path, what] of cases) {
       const res = await evo(method, path, keys.admin, {});

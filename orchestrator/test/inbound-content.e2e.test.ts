@@ -210,6 +210,11 @@ describe("reactions, edits and deletions", () => {
       return r?.deleted_at ? r : undefined;
     });
     expect(deleted.body).toBe("");
+    // The latest message deleted: the conversation's preview says so, as WhatsApp's chat list does.
+    await waitFor<Json>(async () => {
+      const c = (await api({ url }, "get", `${conversations()}/${conv.id}`, { token: viewer })).body;
+      return c.lastMessagePreview === "🚫" ? c : undefined;
+    });
     // The contact cannot delete the instance's message through a forged id: nothing of the offer changes.
     await inboundRow(await contact.sendText(ACCOUNT, "ok"));
     const [offerRow] = await t.admin`select body from public.outbound_messages where id = ${offer.body.id}`;

@@ -6,7 +6,8 @@
 --   when the person took their reaction back), linked like a reply to the message it reacts to (`reply_to_*`; a
 --   reaction to a campaign's message counts as the person answering it).
 -- * An edit replaces the body of the message it edits and stamps `edited_at`; a deletion for everyone empties it
---   and stamps `deleted_at`, as WhatsApp shows it ("this message was deleted"). Only the sender's own messages in
+--   and stamps `deleted_at`, as WhatsApp shows it ("this message was deleted"), and empties the quotes of it that
+--   replies and reactions carry. Only the sender's own messages in
 --   their own chat are changed (a forged id naming another chat's message changes nothing); applying one twice
 --   (a replay) changes nothing more. Each change is pushed to the inbox and written to `message:updated` webhooks.
 --   An edit whose new text says stop (the opt-out words) opts the person out, as a reply saying it would.
@@ -21,6 +22,12 @@ alter table public.inbound_messages
   add column deleted_at timestamptz,
   -- The instance's own reaction to the message (sent from the inbox or the API), as the person's phone shows it.
   add column my_reaction text check (length(my_reaction) <= 32);
+
+-- The replies and reactions quoting a message, found when it is deleted (its text leaves their quotes too).
+create index inbound_messages_reply_to_idx on public.inbound_messages (instance_id, reply_to_wa_id)
+  where reply_to_wa_id is not null;
+create index outbound_messages_reply_to_idx on public.outbound_messages (instance_id, reply_to_wa_id)
+  where reply_to_wa_id is not null;
 
 -- A reaction's preview is its emoji (the chat list shows what came last), or nothing when it was taken back.
 create or replace function private.inbound_preview(p_type text, p_body text) returns text
@@ -79,6 +86,17 @@ begin
   if v_changed is null then
     return;
   end if;
+
+  -- A message deleted for everyone does not live on in the quotes of the replies and reactions that named it, the
+  -- person's or the number's own.
+  update public.inbound_messages q set reply_to_text = ''
+    from unnest(v_changed) d
+   where d.deleted_at is not null and q.instance_id = d.instance_id and q.reply_to_wa_id = d.wa_message_id
+     and q.reply_to_text <> '';
+  update public.outbound_messages q set reply_to_text = ''
+    from unnest(v_changed) d
+   where d.deleted_at is not null and q.instance_id = d.instance_id and q.reply_to_wa_id = d.wa_message_id
+     and q.reply_to_text <> '';
 
   -- An edit that says stop, as a reply saying it: the person opted out, what waited for them cancelled. (A message
   -- that already said stop stays an opt-out, whatever it was edited or deleted into.)

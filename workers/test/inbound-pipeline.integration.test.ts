@@ -258,6 +258,15 @@ describe("inbound pipeline", () => {
     pipeline.accept(from(7001, { messageId: "E-1", text: "quero 1" }));
     pipeline.accept(from(7001, { messageId: "E-1", text: "quero 2", change: "edited" }));
     pipeline.accept(from(7002, { messageId: "E-2", text: "meu endereço é…" }));
+    // A reply of theirs and one of the number's quote it.
+    pipeline.accept(
+      from(7002, { messageId: "E-3", text: "esse", quoted: { id: "E-2", fromMe: false, text: "meu endereço é…" } }),
+    );
+    await t.admin`
+      insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, source, state, wa_message_id,
+                                            reply_to_wa_id, reply_to_from_me, reply_to_text)
+      values (${orgId}, ${instanceId}, '+5511960007002', 'anotado', 'api', 'delivered', 'E-OUT', 'E-2', false,
+              'meu endereço é…')`;
     // Another sender naming E-2 (a forged id) changes nothing of it.
     pipeline.accept(from(7001, { messageId: "E-2", text: "", change: "deleted" }));
     await pipeline.flush();
@@ -277,7 +286,13 @@ describe("inbound pipeline", () => {
     expect(rows.map((r) => [r.wa_message_id, r.body, r.edited, r.deleted, r.opt])).toEqual([
       ["E-1", "SAIR", true, false, true],
       ["E-2", "", false, true, false],
+      ["E-3", "esse", false, false, false],
     ]);
+    // The deleted text is gone from the quotes too, the person's reply's and the number's.
+    const quotes = await t.admin<{ text: string }[]>`
+      select reply_to_text as text from public.inbound_messages where wa_message_id = 'E-3'
+      union all select reply_to_text from public.outbound_messages where wa_message_id = 'E-OUT'`;
+    expect(quotes.map((q) => q.text)).toEqual(["", ""]);
     const hooks = await t.admin<{ wa: string; change: string }[]>`
       select payload->>'waMessageId' as wa, payload->>'change' as change from public.webhook_deliveries
       where event_type = 'message:updated' and payload->>'waMessageId' like 'E-%' order by id`;
@@ -295,7 +310,7 @@ describe("inbound pipeline", () => {
     const [conv] = await t.admin<{ last_message_preview: string }[]>`
       select last_message_preview from public.conversations
       where instance_id = ${instanceId} and peer_phone = '+5511960007002'`;
-    expect(conv?.last_message_preview).toBe("🚫");
+    expect(conv?.last_message_preview).toBe("esse");
   }, 30_000);
 
   it("a reaction is not an unread message, and one taken back leaves the thread's preview as it was", async () => {

@@ -14,7 +14,6 @@ export const UNSUPPORTED: readonly { prefix: string; what: string }[] = [
   { prefix: "/message/sendStatus", what: "status (stories)" },
   { prefix: "/message/sendLocation", what: "location messages" },
   { prefix: "/message/sendContact", what: "contact cards" },
-  { prefix: "/message/sendReaction", what: "reactions" },
   { prefix: "/message/sendPoll", what: "polls" },
   { prefix: "/message/sendList", what: "list messages" },
   { prefix: "/message/sendButtons", what: "button messages" },

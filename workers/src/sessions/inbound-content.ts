@@ -1,5 +1,11 @@
-import { jidNormalizedUser, normalizeMessageContent, type proto } from "@whiskeysockets/baileys";
-import type { Account, QuotedRef } from "./session-types.ts";
+import {
+  isLidUser,
+  jidNormalizedUser,
+  normalizeMessageContent,
+  type proto,
+  type WAMessage,
+} from "@whiskeysockets/baileys";
+import type { Account, InboundText, QuotedRef } from "./session-types.ts";
 import type { InboundMessage } from "./types.ts";
 
 /** Longest quoted text kept: the quote is context for the reply, not a copy of the original. */
@@ -99,4 +105,41 @@ export function quotedOf(
   const author = context.participant ? jidNormalizedUser(context.participant) : undefined;
   const fromMe = author !== undefined && (author === account?.jid || author === account?.lid);
   return { id, fromMe, text: (shownText(context.quotedMessage) ?? "").slice(0, QUOTE_MAX) };
+}
+
+/**
+ * What a message someone sent this account becomes for the inbound pipeline: a message (text, media, reaction) or
+ * the sender changing one of theirs (an edit, a deletion), with the sender by phone JID and LID as far as the
+ * envelope says. Undefined for anything else: groups and broadcasts (not conversations Mirage runs), and what is
+ * not a message to a person. `live`: delivered as a notification, not replayed after a reconnect or from history.
+ */
+export function inboundOf(msg: WAMessage, live: boolean, account: Account | undefined): InboundText | undefined {
+  const id = msg.key.id;
+  const from = msg.key.remoteJid;
+  if (!id || !from || !/@(s\.whatsapp\.net|lid)$/.test(from)) return undefined;
+  const content = inboundContent(msg.message);
+  const change = content === undefined ? changeOf(msg.message) : undefined;
+  if (!content && !change) return undefined;
+  const alt = msg.key.remoteJidAlt ?? null;
+  const fromIsLid = isLidUser(from) === true;
+  const base = {
+    fromJid: from,
+    fromPhoneJid: fromIsLid ? (alt ? jidNormalizedUser(alt) : null) : jidNormalizedUser(from),
+    fromLid: fromIsLid ? jidNormalizedUser(from) : alt && isLidUser(alt) ? jidNormalizedUser(alt) : null,
+    pushName: msg.pushName ?? null,
+    at: new Date(Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000)) * 1000),
+    replay: !live,
+  };
+  if (change) {
+    return {
+      ...base,
+      messageId: change.id,
+      messageType: "text",
+      text: change.text,
+      quoted: null,
+      change: change.change,
+    };
+  }
+  const { messageType, text } = content as NonNullable<typeof content>;
+  return { ...base, messageId: id, messageType, text, quoted: quotedOf(msg.message, account) ?? null };
 }

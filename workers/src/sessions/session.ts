@@ -10,7 +10,7 @@ import {
 import { FencedError, type PostgresAuthState } from "./auth-state.ts";
 import type { HealthTracker } from "./health.ts";
 import type { SocketTuning } from "./host-options.ts";
-import { changeOf, inboundContent, quotedOf } from "./inbound-content.ts";
+import { inboundOf } from "./inbound-content.ts";
 import type { Account, MessageStatusUpdate, QuotedRef, SessionEvents } from "./session-types.ts";
 import type { WaTarget } from "./types.ts";
 import { createWaSocket, type WASocket } from "./wa-socket.ts";
@@ -144,45 +144,10 @@ export class Session {
       this.health.decryptError(Date.now());
       return;
     }
-    const content = inboundContent(msg.message);
-    // An edit or a deletion for everyone of one of the sender's messages.
-    const change = content === undefined ? changeOf(msg.message) : undefined;
-    const from = msg.key.remoteJid;
-    // Groups and broadcasts are not conversations Mirage runs; only one-to-one chats reach the pipeline.
-    if (!from || (content === undefined && change === undefined) || !/@(s\.whatsapp\.net|lid)$/.test(from)) return;
-    const at = new Date(Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000)) * 1000);
-    const alt = msg.key.remoteJidAlt ?? null;
-    const fromIsLid = isLidUser(from) === true;
+    const inbound = inboundOf(msg, type === "notify", this.user);
+    if (!inbound) return;
     this.health.inbound(Date.now());
-    const sender = {
-      fromJid: from,
-      fromPhoneJid: fromIsLid ? (alt ? jidNormalizedUser(alt) : null) : jidNormalizedUser(from),
-      fromLid: fromIsLid ? jidNormalizedUser(from) : alt && isLidUser(alt) ? jidNormalizedUser(alt) : null,
-      pushName: msg.pushName ?? null,
-    };
-    if (change) {
-      this.opts.events.inbound({
-        ...sender,
-        messageId: change.id,
-        messageType: "text",
-        text: change.text,
-        quoted: null,
-        at,
-        replay: type !== "notify",
-        change: change.change,
-      });
-      return;
-    }
-    if (!content) return;
-    this.opts.events.inbound({
-      ...sender,
-      messageId: id,
-      messageType: content.messageType,
-      text: content.text,
-      quoted: quotedOf(msg.message, this.user) ?? null,
-      at,
-      replay: type !== "notify",
-    });
+    this.opts.events.inbound(inbound);
   }
 
   private reportStatus(id: string, remoteJid: string | null, status: number, params?: string[]): void {
