@@ -1,4 +1,4 @@
-import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode, proto } from "@whiskeysockets/baileys";
+import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode, type proto } from "@whiskeysockets/baileys";
 import type { VirtualContact } from "../contacts/contact.ts";
 import { type BinaryNode, contentBuffer, node, unixNow, WA_SERVER } from "../protocol/nodes.ts";
 import type { Connection } from "../transport/connection.ts";
@@ -6,40 +6,18 @@ import {
   type Account,
   type Companion,
   type ContactAction,
-  type ContactAddressing,
   type ContactMedia,
   type InboundRecord,
   MAX_DELIVERED_HISTORY,
   MAX_PENDING_RECEIPTS,
   type QuotedByContact,
 } from "./accounts.ts";
+import { addressingOf, contentOf, contentTypeOf, quotedOf, textOf } from "./contact-content.ts";
 import { randomId, type SimContext } from "./context.ts";
 import { isTimelocked } from "./faults.ts";
-import type { ReceivedMessage } from "./ground-truth.ts";
 
 /** Ack error the real service uses when an account may not start new chats (reach-out timelock, cap). */
 export const ACK_ERROR_RESTRICTED = "463";
-
-function textOf(message: proto.IMessage): string | undefined {
-  return message.conversation ?? message.extendedTextMessage?.text ?? undefined;
-}
-
-function quotedOf(message: proto.IMessage): ReceivedMessage["quoted"] {
-  const context = message.extendedTextMessage?.contextInfo;
-  if (!context?.stanzaId) return undefined;
-  return {
-    id: context.stanzaId,
-    participant: context.participant ?? undefined,
-    text: context.quotedMessage ? textOf(context.quotedMessage) : undefined,
-  };
-}
-
-function contentTypeOf(message: proto.IMessage): string {
-  const key = Object.keys(message).find(
-    (k) => k !== "messageContextInfo" && message[k as keyof proto.IMessage] != null,
-  );
-  return key ?? "unknown";
-}
 
 /** Messages between companions and contacts: acks, decryption, ground truth, receipts, replies and typing. */
 export class Messaging {
@@ -387,71 +365,6 @@ export class Messaging {
     }
   }
 }
-
-/**
- * The message a contact's record becomes: a text (an extended one when it quotes), or media without a file — its
- * kind, caption and, for a reply, the quote — as the phone would send it.
- */
-function contentOf(record: InboundRecord): proto.IMessage {
-  const action = record.action;
-  if (action?.kind === "reaction") {
-    const key = { remoteJid: action.chatJid, fromMe: action.ownMessage, id: action.target };
-    return { reactionMessage: { key, text: action.emoji, senderTimestampMs: Date.now() } };
-  }
-  if (action) {
-    // The protocol message's key names the changed message from the contact's side: its own.
-    const key = { remoteJid: action.chatJid, fromMe: true, id: action.target };
-    return action.kind === "edit"
-      ? {
-          protocolMessage: {
-            type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT,
-            key,
-            editedMessage: { conversation: action.text },
-            timestampMs: Date.now(),
-          },
-        }
-      : { protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE, key } };
-  }
-  const contextInfo = record.quote
-    ? {
-        stanzaId: record.quote.id,
-        participant: record.quote.participant,
-        quotedMessage: { conversation: record.quote.text },
-      }
-    : undefined;
-  const caption = record.text || undefined;
-  switch (record.media) {
-    case undefined:
-      return contextInfo ? { extendedTextMessage: { text: record.text, contextInfo } } : { conversation: record.text };
-    case "image":
-      return { imageMessage: { mimetype: "image/jpeg", caption, contextInfo } };
-    case "video":
-      return { videoMessage: { mimetype: "video/mp4", caption, contextInfo } };
-    case "audio":
-    case "voice":
-      return {
-        audioMessage: { mimetype: "audio/ogg; codecs=opus", ptt: record.media === "voice", seconds: 7, contextInfo },
-      };
-    case "document":
-      return { documentMessage: { mimetype: "application/pdf", fileName: "arquivo.pdf", caption, contextInfo } };
-    case "sticker":
-      return { stickerMessage: { mimetype: "image/webp", contextInfo } };
-    case "location":
-      return { locationMessage: { degreesLatitude: -23.55, degreesLongitude: -46.63, name: caption, contextInfo } };
-    case "contact":
-      return {
-        contactMessage: {
-          displayName: caption ?? "Contato",
-          vcard: "BEGIN:VCARD\nVERSION:3.0\nEND:VCARD",
-          contextInfo,
-        },
-      };
-  }
-}
-
-/** How a contact's messages name their sender (a contact without a LID always by phone). */
-const addressingOf = (contact: VirtualContact): ContactAddressing =>
-  contact.behaviour.hasLid ? contact.behaviour.addressing : "pn";
 
 /** A reply asked to quote a message its chat does not have. */
 export class UnknownQuoteError extends Error {}
