@@ -17,6 +17,7 @@
  */
 import { createApiClient, die, fail, type Json } from "./api-client.ts";
 import { parseCommandLine } from "./cli-args.ts";
+import { nextSendTime } from "./next-send-time.ts";
 
 /** The campaign `supabase/seed.sql` creates for the phone-free demo. */
 const DEMO_CAMPAIGN_ID = "00000000-0000-4000-8000-0000000000e1";
@@ -97,15 +98,6 @@ async function instances(): Promise<Map<string, Json>> {
   return new Map((r.items as Json[]).map((i) => [String(i.id), i]));
 }
 
-/**
- * A next send: the time of day when it is within 12 hours, else with its date (a campaign in its quiet hours, outside
- * its weekday window or on a holiday waits for another day, and "9:00:00 AM" alone read as today).
- */
-const time = (iso: unknown) => {
-  if (!iso) return "—";
-  const at = new Date(String(iso));
-  return at.getTime() - Date.now() < 12 * 3_600_000 ? at.toLocaleTimeString() : at.toLocaleString();
-};
 /** The dry run's `blockedReason`s in words (ZDryRun in packages/contracts/src/campaigns.ts). */
 const HELD: Record<string, string> = {
   cap: "its number reached this campaign's caps",
@@ -169,7 +161,10 @@ async function show(c: Json): Promise<void> {
     const counts = s.counts as Record<string, number>;
     const sent = (counts.sent ?? 0) + (counts.delivered ?? 0) + (counts.read ?? 0);
     const state = s.active ? "active" : `inactive (${String(s.reason ?? "")})`;
-    const next = SENDING.has(String(stats.status)) && s.nextSendAt ? `, next send ${time(s.nextSendAt)}` : "";
+    const next =
+      SENDING.has(String(stats.status)) && s.nextSendAt
+        ? `, next send ${nextSendTime(s.nextSendAt, typeof c.timezone === "string" ? c.timezone : undefined)}`
+        : "";
     console.log(`  sender ${who}: ${state}, ${sent} sent${next}`);
   }
 }

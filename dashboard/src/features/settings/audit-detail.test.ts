@@ -12,6 +12,11 @@ describe("an audit entry's detail on one line", () => {
     expect(auditDetailText(null)).toBe("");
   });
 
+  it("names the keys it has words for, and leaves the others as the API names them", () => {
+    const label = (k: string) => (k === "added" ? "adicionados" : k);
+    expect(auditDetailText({ added: 3, via: "evolution" }, 300, label)).toBe("adicionados: 3 · via: evolution");
+  });
+
   it("cuts a long detail with an ellipsis", () => {
     const text = auditDetailText({ note: "x".repeat(500) }, 50);
     expect(text).toHaveLength(50);

@@ -1,10 +1,14 @@
 /**
  * An audit entry's `detail` as one line an admin can scan (`scopes: read, messages:send · via: evolution`): what the
- * change carried beyond its action and target (a renamed organization's new name, an import's counts). Keys stay
- * as the API names them; arrays are joined, nested objects written as JSON, empty values left out. Empty string
- * when there is nothing to show.
+ * change carried beyond its action and target (a renamed organization's new name, an import's counts). Keys are
+ * named by `label` (the page's language; a key it does not know stays as the API names it); arrays are joined,
+ * nested objects written as JSON, empty values left out. Empty string when there is nothing to show.
  */
-export function auditDetailText(detail: Record<string, unknown> | null | undefined, max = 300): string {
+export function auditDetailText(
+  detail: Record<string, unknown> | null | undefined,
+  max = 300,
+  label: (key: string) => string = (key) => key,
+): string {
   if (!detail) return "";
   const parts: string[] = [];
   for (const [key, value] of Object.entries(detail)) {
@@ -14,7 +18,7 @@ export function auditDetailText(detail: Record<string, unknown> | null | undefin
       : typeof value === "object"
         ? JSON.stringify(value)
         : String(value);
-    if (shown.length > 0) parts.push(`${key}: ${shown}`);
+    if (shown.length > 0) parts.push(`${label(key)}: ${shown}`);
   }
   const text = parts.join(" · ");
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

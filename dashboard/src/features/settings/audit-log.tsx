@@ -27,6 +27,7 @@ export function AuditLog() {
   const t = useTranslations("audit");
   const actionLabel = useAuditLabel("actions");
   const targetLabel = useAuditLabel("targets");
+  const detailKey = useAuditLabel("detailKeys");
   const format = useFormatter();
   const { org } = useSession();
   const [action, setAction] = useState("");
@@ -146,10 +147,10 @@ export function AuditLog() {
               {auditDetailText(e.detail) && (
                 <span
                   className="block max-w-72 truncate text-muted-foreground text-xs"
-                  title={auditDetailText(e.detail, 2_000)}
+                  title={auditDetailText(e.detail, 2_000, detailKey)}
                   data-testid="audit-detail"
                 >
-                  {auditDetailText(e.detail)}
+                  {auditDetailText(e.detail, 300, detailKey)}
                 </span>
               )}
             </TableCell>
@@ -187,7 +188,7 @@ export function AuditLog() {
  * Human labels for the audit log's actions (`actions`) or target types (`targets`), or the id itself when this
  * version has no label for it; the table shows the id under the label for admins.
  */
-function useAuditLabel(group: "actions" | "targets") {
+function useAuditLabel(group: "actions" | "targets" | "detailKeys") {
   const t = useTranslations("audit");
   return useCallback((id: string) => labelOf(t, group, id), [t, group]);
 }
