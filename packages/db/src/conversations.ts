@@ -197,14 +197,8 @@ export async function listConversationTimeline(
         i.wa_message_id as "waMessageId", i.is_opt_out as "optOut", i.campaign_id as "campaignId",
         i.in_reply_to_id as "inReplyTo",
         case when i.reply_to_wa_id is not null then jsonb_build_object(
-          'waMessageId', i.reply_to_wa_id, 'fromMe', i.reply_to_from_me, 'text',
-          -- A reaction carries only the reacted message's id: its text is the stored message's, when there is one.
-          case when i.message_type = 'reaction' and coalesce(i.reply_to_text, '') = '' then coalesce(
-            (select o.body from public.outbound_messages o
-              where o.instance_id = i.instance_id and o.wa_message_id = i.reply_to_wa_id),
-            (select x.body from public.inbound_messages x
-              where x.instance_id = i.instance_id and x.wa_message_id = i.reply_to_wa_id), '')
-          else i.reply_to_text end) end as "replyTo",
+          -- A reaction's quote text was filled in when it was stored (ingestInbound), from the reacted message.
+          'waMessageId', i.reply_to_wa_id, 'fromMe', i.reply_to_from_me, 'text', i.reply_to_text) end as "replyTo",
         null::uuid as "authorId", null::text as "errorCode",
         null::text as "errorMessage", i.edited_at as "editedAt", i.deleted_at as "deletedAt",
         i.my_reaction as "myReaction", 1 as k

@@ -144,15 +144,7 @@ export function AuditLog() {
             <TableCell title={e.action}>
               <span className="block">{actionLabel(e.action)}</span>
               <span className="block font-mono text-muted-foreground text-xs">{e.action}</span>
-              {auditDetailText(e.detail) && (
-                <span
-                  className="block max-w-72 truncate text-muted-foreground text-xs"
-                  title={auditDetailText(e.detail, 2_000, detailKey)}
-                  data-testid="audit-detail"
-                >
-                  {auditDetailText(e.detail, 300, detailKey)}
-                </span>
-              )}
+              <AuditDetail text={auditDetailText(e.detail, 2_000, detailKey)} />
             </TableCell>
             <TableCell title={e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : undefined}>
               {e.targetType ? (
@@ -181,6 +173,16 @@ export function AuditLog() {
         </Button>
       )}
     </div>
+  );
+}
+
+/** An entry's detail line, cut by the cell's width; whole on hover. */
+function AuditDetail({ text }: { text: string }) {
+  if (!text) return null;
+  return (
+    <span className="block max-w-72 truncate text-muted-foreground text-xs" title={text} data-testid="audit-detail">
+      {text}
+    </span>
   );
 }
 
