@@ -259,8 +259,11 @@ describe("reactions, edits and deletions", () => {
     const got = await waitFor(async () => contact.messages(ACCOUNT).find((m) => m.reaction?.id === typo));
     expect(got.reaction).toEqual({ id: typo, emoji: "👍🏽" });
     expect((await react(typo, "")).body.emoji).toBeNull();
-    // Taken back: recorded as none. (Whether wa-sim's contact then sees the empty reaction is not asserted here: in
-    // two full-suite runs it never arrived, with every targeted run passing; named as an open gap, not hidden.)
+    // Taken back: the contact's phone sees the empty reaction (the API answers once WhatsApp acknowledged it), and
+    // the timeline records none.
+    await waitFor(async () =>
+      contact.messages(ACCOUNT).find((m) => m.reaction?.id === typo && m.reaction.emoji === ""),
+    );
     const cleared = await api({ url }, "get", `${conversations()}/${conv.id}/messages?notes=false`, { token: viewer });
     expect((cleared.body.items as Json[]).find((i) => i.waMessageId === typo)?.myReaction).toBeNull();
     // Not an emoji, two of them, the number's own message, a deleted one, a viewer: refused.

@@ -150,6 +150,35 @@ describe("sessions port", () => {
     ).rejects.toMatchObject({ reason: "not_hosted" });
   });
 
+  it("a reaction counts once WhatsApp acknowledged it; without an ack it is written again under the same id", async () => {
+    const contact = "5511966680007";
+    const jid = `${contact}@s.whatsapp.net`;
+    const theirs = await w.sim.contact(contact).sendText(phone, "chegou?");
+    await expect.poll(() => inbound.find((m) => m.messageId === theirs), { timeout: 10_000 }).toBeDefined();
+    const reactions = () => w.sim.contact(contact).messages().filter((m) => m.reaction?.id === theirs);
+
+    const like = await host.port.sendReaction(id, jid, theirs, "👍");
+    expect(reactions().map((m) => [m.id, m.reaction?.emoji])).toEqual([[like, "👍"]]);
+
+    // The ack comes after the first wait (5 s) ran out: the frame is written once more, and the late ack of the
+    // first write, naming the same id, settles it.
+    w.sim.phone(phone).fault({ type: "slow-acks", ms: 6_500 });
+    try {
+      const back = await host.port.sendReaction(id, jid, theirs, "");
+      expect(back).not.toBe(like);
+      expect(reactions().map((m) => [m.id, m.reaction?.emoji])).toEqual([
+        [like, "👍"],
+        [back, ""],
+        [back, ""],
+      ]);
+      // No ack at all: refused as not connected after the second write, never reported as sent.
+      w.sim.phone(phone).fault({ type: "missing-acks" });
+      await expect(host.port.sendReaction(id, jid, theirs, "❤️")).rejects.toMatchObject({ reason: "not_connected" });
+    } finally {
+      w.sim.phone(phone).fault({ type: "clear" });
+    }
+  }, 40_000);
+
   it("refuses to send through an instance it does not host, with the reason", async () => {
     const other = "00000000-0000-4000-8000-000000000001";
     const attempt = host.port.sendText({ instanceId: other, to: "x@s.whatsapp.net", text: "x", messageId: "3EB0X" });

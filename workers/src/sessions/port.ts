@@ -13,6 +13,10 @@ import {
   type StoredKey,
 } from "./types.ts";
 
+/** How long a reaction waits for WhatsApp's ack before it is written again, ms, and how often it is written. */
+const REACTION_ACK_MS = 5_000;
+const REACTION_ATTEMPTS = 2;
+
 /** What the port reads of one hosted instance; the host owns these objects, the port never changes them. */
 export type HostedView = {
   orgId: string;
@@ -97,8 +101,15 @@ export function createSessionsPort(
     async sendReadReceipts(instanceId, keys) {
       await sessionFor(instanceId).readMessages(keys);
     },
-    sendReaction(instanceId, remoteJid, id, emoji) {
-      return sessionFor(instanceId).react(remoteJid, id, emoji);
+    async sendReaction(instanceId, remoteJid, id, emoji) {
+      // A reaction written to a socket that then drops would be lost without a word (it has no row, no receipts):
+      // it counts once WhatsApp acknowledged it, and is written again otherwise — under the same id, which WhatsApp
+      // keeps once — on whatever socket the instance has by then.
+      const messageId = sessionFor(instanceId).newMessageId();
+      for (let attempt = 0; attempt < REACTION_ATTEMPTS; attempt++) {
+        if (await sessionFor(instanceId).react(remoteJid, id, emoji, messageId, REACTION_ACK_MS)) return messageId;
+      }
+      throw new SessionNotReadyError(instanceId, "not_connected", lookup(instanceId)?.status ?? null);
     },
     async resolveNumber(instanceId, candidatesE164) {
       const found = await sessionFor(instanceId).onWhatsApp(candidatesE164);

@@ -42,6 +42,8 @@ export class Session {
   private resolveFirstQr: (() => void) | undefined;
   /** Chats showing "typing…" whose encryption sessions are being prepared for the message that follows (by jid). */
   private readonly warming = new Map<string, Promise<void>>();
+  /** Sends waiting for WhatsApp's ack, by message id: told the ack's error code (none: taken), or "lost". */
+  private readonly ackWaiters = new Map<string, (outcome: { error?: string } | "lost") => void>();
 
   constructor(
     private readonly opts: {
@@ -96,6 +98,7 @@ export class Session {
     // Baileys emits nothing for a successful server ack; the raw frame is the only way to time it.
     sock.ws.on("CB:ack,class:message", (node: { attrs: Record<string, string> }) => {
       const id = node.attrs.id;
+      if (id) this.ackWaiters.get(id)?.(node.attrs.error ? { error: node.attrs.error } : {});
       if (!id || node.attrs.error) return;
       this.health.serverAck(id, Date.now());
       events.messageStatus({ waMessageId: id, status: "server_ack", remoteJid: node.attrs.from ?? null });
@@ -243,14 +246,35 @@ export class Session {
   }
 
   /**
-   * A reaction to a message this account received in `remoteJid`'s chat (WhatsApp's reaction message); answers the
-   * reaction message's own id.
+   * A reaction to a message this account received in `remoteJid`'s chat (WhatsApp's reaction message), sent under
+   * `messageId`. Resolves true once WhatsApp acknowledged it; false when no ack came within `ackTimeoutMs` or the
+   * socket closed first (the frame may be lost: the caller writes it again under the same id). Rejects when WhatsApp
+   * refused it (the ack's error code in the message).
    */
-  async react(remoteJid: string, id: string, emoji: string): Promise<string | undefined> {
-    const sent = await this.requireSocket().sendMessage(remoteJid, {
-      react: { text: emoji, key: { remoteJid, id, fromMe: false } },
+  async react(remoteJid: string, id: string, emoji: string, messageId: string, ackTimeoutMs: number): Promise<boolean> {
+    const sock = this.requireSocket();
+    const acked = new Promise<boolean>((resolve, reject) => {
+      const timer = setTimeout(() => done("lost"), ackTimeoutMs);
+      const done = (outcome: { error?: string } | "lost") => {
+        clearTimeout(timer);
+        this.ackWaiters.delete(messageId);
+        if (outcome === "lost") resolve(false);
+        else if (outcome.error) reject(new Error(`WhatsApp refused the reaction (ack error ${outcome.error})`));
+        else resolve(true);
+      };
+      this.ackWaiters.set(messageId, done);
     });
-    return sent?.key.id ?? undefined;
+    try {
+      await sock.sendMessage(
+        remoteJid,
+        { react: { text: emoji, key: { remoteJid, id, fromMe: false } } },
+        { messageId },
+      );
+    } catch (err) {
+      this.ackWaiters.get(messageId)?.("lost");
+      throw err;
+    }
+    return acked;
   }
 
   /** Read receipts (blue ticks) for messages this account received in one-to-one chats. */
@@ -351,6 +375,7 @@ export class Session {
     sock.ev.removeAllListeners("messages.update");
     sock.ev.removeAllListeners("messages.upsert");
     sock.ws.removeAllListeners("CB:ack,class:message");
+    for (const waiter of [...this.ackWaiters.values()]) waiter("lost");
   }
 
   private requireSocket(): WASocket {

@@ -134,8 +134,12 @@ export type SessionsPort = {
    * connected.
    */
   sendReadReceipts(instanceId: string, keys: readonly { remoteJid: string; id: string }[]): Promise<void>;
-  /** Reacts with `emoji` to a message the instance received from `remoteJid` (empty: takes the reaction back). */
-  sendReaction(instanceId: string, remoteJid: string, id: string, emoji: string): Promise<string | undefined>;
+  /**
+   * Reacts with `emoji` to a message the instance received from `remoteJid` (empty: takes the reaction back);
+   * answers the reaction message's id once WhatsApp acknowledged it (written again, same id, when no ack came within
+   * 5 s). Rejects with `SessionNotReadyError` when the instance cannot send or no ack came after two writes.
+   */
+  sendReaction(instanceId: string, remoteJid: string, id: string, emoji: string): Promise<string>;
   /**
    * Asks WhatsApp which of the candidate forms of one number is registered (`whatsAppCandidates` from
    * `@mirage/phone`: E.164 strings, the typed form first). Rejects with `SessionNotReadyError` when the instance is
