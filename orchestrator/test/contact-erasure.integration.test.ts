@@ -1,16 +1,26 @@
+import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
+import { workerCommandQueue } from "@mirage/contracts/worker-bus";
+import { createWorkerCommandClient, createWorkerCommandConsumer } from "@mirage/queue/worker-commands";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import type postgres from "postgres";
+import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, type Harness, type Json, startHarness } from "./harness.ts";
+import { api, type Harness, type Json, REDIS_URL, startHarness } from "./harness.ts";
 
 // Erasure (LGPD) must reach every row that can hold the person, not only the ones that point at the contact: the
 // inbox, notes, import errors, webhook deliveries, the lookup cache, rows naming the other ninth-digit form of the
-// number or only the LID. Another contact's rows and another organization's rows with the same data stay.
+// number or only the LID; rows that only quote it (saved segments, audit entries) keep everything but the quote;
+// commands to the workers naming it leave Redis; open inboxes hear that its conversations are gone. Another
+// contact's rows and another organization's rows with the same data stay.
 
 let h: Harness;
 let a: OrgFixture;
 let b: OrgFixture;
 let marketer: string;
+let redis: Redis;
+let socket: Socket | undefined;
 
 const PHONE = "+5511976100001";
 const PHONE_OTHER_FORM = "+551176100001"; // the same Brazilian mobile without its ninth digit
@@ -23,10 +33,62 @@ beforeAll(async () => {
   a = await createOrgWithMembers(h.t.admin, "erase-a");
   b = await createOrgWithMembers(h.t.admin, "erase-b");
   marketer = await h.tokenFor(a.users.marketer);
+  // BullMQ's blocking reads (the consumer, the command client's events) need a connection that never gives up.
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 });
 afterAll(async () => {
+  socket?.disconnect();
+  await redis?.quit();
   await h?.close();
 });
+
+async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000) {
+  const started = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Commands to two workers naming the person (one waiting, one finished with its answer) and one naming another. */
+async function seedCommands(instanceId: string) {
+  const commands = createWorkerCommandClient({ connection: redis, prefix: h.prefix });
+  await commands.send("erase-w1", { type: "on-whatsapp", instanceId, phones: [PHONE] });
+  await commands.send("erase-w1", { type: "reaction", instanceId, remoteJid: LID, id: "3EB0A1", emoji: "👍" });
+  await commands.send("erase-w1", { type: "on-whatsapp", instanceId, phones: [OTHER_PHONE] });
+  const consumer = createWorkerCommandConsumer({
+    connection: redis,
+    prefix: h.prefix,
+    workerId: "erase-w2",
+    handle: async (c) => ({
+      ok: true,
+      outcome: "checked",
+      numbers: (c.type === "on-whatsapp" ? c.phones : []).map((p) => ({
+        phone: p,
+        onWhatsApp: true,
+        jid: `${p.slice(1)}@s.whatsapp.net`,
+        lid: null,
+      })),
+    }),
+  });
+  // Asked under the other ninth-digit form: the finished job's data and answer both name it.
+  const answer = await commands.request("erase-w2", { type: "on-whatsapp", instanceId, phones: [PHONE_OTHER_FORM] });
+  expect(answer.numbers?.[0]?.jid).toBe("551176100001@s.whatsapp.net");
+  await consumer.close();
+  await commands.close();
+}
+
+const jobsIn = async (workerId: string) => {
+  const q = new Queue(workerCommandQueue(workerId), { connection: redis, prefix: h.prefix });
+  try {
+    const jobs = await q.getJobs(["waiting", "delayed", "prioritized", "completed", "failed"]);
+    return jobs.map((j) => JSON.stringify([j.data, j.returnvalue ?? null]));
+  } finally {
+    await q.close();
+  }
+};
 
 const path = (p: string) => `/api/v1/orgs/${a.orgId}${p}`;
 
@@ -106,6 +168,49 @@ describe("contact erasure", () => {
     });
     expect(blocked.status, JSON.stringify(blocked.body)).toBe(201);
 
+    // Saved segments: one whose condition and description quote the number, one naming someone else; B's own.
+    const filterOf = (phone: string) => ({
+      tagsAny: ["vip"],
+      customFields: [{ key: "telefone", op: "equals", value: phone }],
+    });
+    const [seg] = await sql<{ id: string }[]>`
+      insert into public.segments (org_id, name, description, filter)
+      values (${a.orgId}, 'Só a Carla', 'Cliente (11) 97610-0001, ligar à tarde', ${sql.json(filterOf(PHONE))})
+      returning id`;
+    const [segOther] = await sql<{ id: string }[]>`
+      insert into public.segments (org_id, name, filter) values (${a.orgId}, 'Outra', ${sql.json(filterOf(OTHER_PHONE))})
+      returning id`;
+    await sql`insert into public.segments (org_id, name, filter) values (${b.orgId}, 'Só a Carla', ${sql.json(filterOf(PHONE))})`;
+    // Audit entries quoting the number: a bulk action's search text (through the API), and older entries that kept
+    // the number as their label and in their detail.
+    const [list] = await sql<{ id: string }[]>`
+      insert into public.contact_lists (org_id, name) values (${a.orgId}, 'busca') returning id`;
+    const added = await api(h, "post", path(`/lists/${list?.id}/members/matching`), {
+      token: marketer,
+      // The other ninth-digit form: it matches no contact (the list stays empty), yet it is the person's number.
+      body: { filter: { q: "1176100001" } },
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    await sql`insert into public.audit_log (org_id, actor_user_id, action, target_type, target_label, detail)
+      values (${a.orgId}, ${a.users.marketer.id}, 'blacklist.add', 'blacklist', ${PHONE_OTHER_FORM},
+              ${sql.json({ source: "opt_out", phone: PHONE, note: "pediu para parar: 97610-0001", count: 3 })}),
+             (${a.orgId}, ${a.users.marketer.id}, 'blacklist.add', 'blacklist', ${OTHER_PHONE},
+              ${sql.json({ phone: OTHER_PHONE })}),
+             (${b.orgId}, ${b.users.marketer.id}, 'blacklist.add', 'blacklist', ${PHONE}, ${sql.json({ phone: PHONE })})`;
+    await seedCommands(x.instanceId);
+    // An open inbox: the owner's dashboard, live.
+    await until(() => h.orch.parts.relay.isLeader);
+    const live = connect(h.url, {
+      auth: { token: await h.tokenFor(a.users.owner) },
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+    });
+    const heard: TRealtimeEnvelope<"conversation:changed">[] = [];
+    socket = live;
+    live.on("conversation:changed", (e: TRealtimeEnvelope<"conversation:changed">) => heard.push(e));
+    await new Promise((resolve) => live.once("realtime:ready", resolve));
+
     const exported = await api(h, "get", path(`/contacts/${x.contactId}/export`), { token: marketer });
     expect(exported.status).toBe(200);
     expect(exported.body.conversations.map((c: Json) => c.peerName).sort()).toEqual([
@@ -130,6 +235,60 @@ describe("contact erasure", () => {
     // Three seeded deliveries, plus the blacklist:changed ones naming the number (its entry, then its removal).
     expect(erased.body.deleted.webhookDeliveries).toBeGreaterThanOrEqual(3);
     expect(erased.body.deleted.waIdLookups).toBe(1);
+    expect(erased.body.deleted).toMatchObject({ segments: 1, auditEntries: 2, queuedJobs: 3 });
+
+    // The segment stays and still narrows: its condition holds the marker instead of the number, and it counts.
+    const [segNow] = await sql<{ filter: Json; description: string | null }[]>`
+      select filter, description from public.segments where id = ${seg?.id ?? ""}`;
+    expect(segNow).toEqual({
+      filter: { tagsAny: ["vip"], customFields: [{ key: "telefone", op: "equals", value: "[erased]" }] },
+      description: null,
+    });
+    const counted = await api(h, "get", path(`/segments/${seg?.id}/count`), { token: marketer });
+    expect(counted.body).toEqual({ count: 0 });
+    const [kept] = await sql<{ filter: Json }[]>`select filter from public.segments where id = ${segOther?.id ?? ""}`;
+    expect(kept?.filter).toEqual(filterOf(OTHER_PHONE));
+    // The change is audited, by the same person and request as the erasure.
+    const [segAudit] = await sql<{ actor: string; detail: Json; label: string; sameRequest: boolean }[]>`
+      select s.actor_user_id as actor, s.detail, s.target_label as label, s.request_id = e.request_id as "sameRequest"
+      from public.audit_log s join public.audit_log e on e.org_id = s.org_id and e.action = 'contact.erase'
+        and e.target_id = ${x.contactId}
+      where s.org_id = ${a.orgId} and s.action = 'segment.update' and s.target_id = ${seg?.id ?? ""}`;
+    expect(segAudit).toEqual({
+      actor: a.users.marketer.id,
+      detail: { reason: "contact.erase" },
+      label: "Só a Carla",
+      sameRequest: true,
+    });
+    // Audit entries stay, with action, actor and time; only the quotes went.
+    const quoted = await sql<{ action: string; actor: string | null; label: string | null; detail: Json }[]>`
+      select action, actor_user_id as actor, target_label as label, detail from public.audit_log
+      where org_id = ${a.orgId} and (action = 'list.members.add' or detail ? 'phone') order by id`;
+    expect(quoted).toEqual([
+      {
+        action: "list.members.add",
+        actor: a.users.marketer.id,
+        label: "busca",
+        detail: expect.objectContaining({ filter: { q: "[erased]" } }),
+      },
+      {
+        action: "blacklist.add",
+        actor: a.users.marketer.id,
+        label: null,
+        detail: { source: "opt_out", phone: "[erased]", note: "[erased]", count: 3 },
+      },
+      { action: "blacklist.add", actor: a.users.marketer.id, label: OTHER_PHONE, detail: { phone: OTHER_PHONE } },
+    ]);
+    // Commands naming the person left the queues, and their results the queue's event stream; the other stays.
+    expect(await jobsIn("erase-w1")).toEqual([expect.stringContaining(OTHER_PHONE)]);
+    expect(await jobsIn("erase-w2")).toEqual([]);
+    const stream = await redis.xrange(`${h.prefix}:${workerCommandQueue("erase-w2")}:events`, "-", "+");
+    expect(stream.length).toBeGreaterThan(0);
+    expect(stream.filter(([, f]) => f.join(" ").includes("76100001"))).toEqual([]);
+    // The open inbox hears each of the person's conversations go.
+    const gone = [x.conversationId, lidConv?.id].sort();
+    await until(() => heard.filter((e) => e.data.deleted).length >= 3);
+    expect(heard.filter((e) => e.data.deleted).map((e) => e.data.conversationId)).toEqual(expect.arrayContaining(gone));
 
     // Nothing of the person is left in organization A, in any table, in any form.
     // Not the name: another contact of the organization is called Carla Dias too, and keeps it.
@@ -194,6 +353,11 @@ describe("contact erasure", () => {
         (select count(*)::int from public.contact_import_errors where org_id = ${b.orgId}) as errors,
         (select count(*)::int from public.webhook_deliveries where org_id = ${b.orgId}) as hooks`;
     expect(inB).toEqual({ contacts: 1, convs: 1, notes: 1, consent: 1, errors: 1, hooks: 1 });
+    const [bQuotes] = await sql<{ segments: number; audit: number }[]>`
+      select (select count(*)::int from public.segments where org_id = ${b.orgId} and filter::text like ${`%${PHONE}%`})
+          as segments,
+        (select count(*)::int from public.audit_log where org_id = ${b.orgId} and target_label = ${PHONE}) as audit`;
+    expect(bQuotes).toEqual({ segments: 1, audit: 1 });
     const lookups = await sql<{ phone_e164: string }[]>`
       select phone_e164 from public.wa_id_lookups where phone_e164 = any(${[PHONE, ALT, OTHER_PHONE]}) order by 1`;
     expect(lookups.map((l) => l.phone_e164)).toEqual([PHONE, OTHER_PHONE]);

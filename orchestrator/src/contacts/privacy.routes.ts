@@ -15,6 +15,8 @@ import {
 } from "@mirage/db/contact-privacy";
 import { findContact } from "@mirage/db/contacts";
 import { parsePhone, whatsAppCandidates } from "@mirage/phone";
+import { removeJobsNaming } from "@mirage/queue/erasure";
+import type { Redis } from "ioredis";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
@@ -22,8 +24,11 @@ import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { toContactDto } from "./dto.ts";
 
+/** Where erasure looks for queued jobs naming the person: the queues' Redis and key prefix (QUEUE_PREFIX). */
+export type ErasureQueues = { redis: Redis; prefix: string };
+
 /** Consent and the data-subject rights (LGPD Art. 18): access (export) and erasure. All audited. */
-export function privacyRoutes(deps: { db: Database }): RouteDef[] {
+export function privacyRoutes(deps: { db: Database; queues?: ErasureQueues }): RouteDef[] {
   const { db } = deps;
   const toEvent = (e: Awaited<ReturnType<typeof listConsentEvents>>[number]) => ({
     ...e,
@@ -133,7 +138,11 @@ export function privacyRoutes(deps: { db: Database }): RouteDef[] {
         "import errors quoting its number, webhook deliveries carrying any of it, and the cached on-WhatsApp lookup " +
         "of its number unless another organization holds it. Blacklist entries naming its numbers or LID are " +
         "replaced by a salted hash of each number, and one is added if none existed, so the person is never " +
-        "messaged again and an opt-out survives the erasure. The audit log records the erasure without the number.",
+        "messaged again and an opt-out survives the erasure. Saved segments whose filter quotes its number keep " +
+        "the condition with `[erased]` as its value (each change audited), and audit entries quoting it keep " +
+        "their action, actor and time with the quote replaced. Queued commands to the numbers' workers naming it " +
+        "(on-WhatsApp checks, presence, read receipts, reactions, and their kept results) are removed. An open " +
+        "inbox drops its conversations live. The audit log records the erasure without the number.",
       tags: ["contacts"],
       auth: { kind: "user" },
       roles: MARKETING_ROLES,
@@ -145,13 +154,23 @@ export function privacyRoutes(deps: { db: Database }): RouteDef[] {
           const row = await findContact(tx, params.orgId, params.contactId);
           if (!row) throw new AppError("not_found", "contact not found");
           // Audited before the rows go, without the number: the log must not keep what was erased.
-          await audit(tx, req, {
+          const auditId = await audit(tx, req, {
             orgId: params.orgId,
             action: "contact.erase",
             targetType: "contact",
             targetId: row.id,
           });
-          return eraseContact(tx, params.orgId, privacyTarget(row), "contact erased (LGPD)");
+          const target = privacyTarget(row);
+          const counts = await eraseContact(tx, params.orgId, target, "contact erased (LGPD)", auditId);
+          // Inside the transaction, after the rows: a Redis failure rolls the erasure back, to be asked again,
+          // rather than answer "erased" with the person still named in a queue.
+          const queuedJobs = deps.queues
+            ? await removeJobsNaming(deps.queues.redis, deps.queues.prefix, [
+                ...target.forms.map((f) => f.replace(/[^0-9]/g, "")),
+                ...(target.waLid ? [target.waLid] : []),
+              ])
+            : 0;
+          return { ...counts, queuedJobs };
         });
         return {
           status: 200,

@@ -94,7 +94,9 @@ export async function eventFromChange(
       return { type: "message:inbound", orgId: rowOrg, at, data: { messageId: Number(change.id), ...data } };
     }
     case "conversations": {
-      if (change.op === "delete") return undefined;
+      // Nothing left to read: the id is all an open inbox needs to drop it.
+      if (change.op === "delete")
+        return { type: "conversation:changed", orgId, at, data: { conversationId: String(change.id), deleted: true } };
       const row = await db.asService((tx) => findConversationEvent(tx, String(change.id)));
       if (!row) return undefined;
       const { orgId: rowOrg, ...data } = row;

@@ -231,6 +231,12 @@ export const ZEraseResponse = z
       webhookDeliveries: z.number().int(),
       /** The cached on-WhatsApp answer for the number (0 while another organization holds the number). */
       waIdLookups: z.number().int(),
+      /** Saved segments whose filter or description quoted the number: kept, the quoted value replaced. */
+      segments: z.number().int(),
+      /** Audit entries whose label or detail quoted the number: kept, the quoted value replaced. */
+      auditEntries: z.number().int(),
+      /** Jobs in the queues (commands to the numbers' workers) that named the person, removed. */
+      queuedJobs: z.number().int(),
     }),
   })
   .meta({
@@ -248,6 +254,9 @@ export const ZEraseResponse = z
         importErrors: 0,
         webhookDeliveries: 4,
         waIdLookups: 1,
+        segments: 0,
+        auditEntries: 1,
+        queuedJobs: 0,
       },
     },
   });

@@ -43,9 +43,11 @@ export const ZMessageInboundEvent = z.object({
   campaignId: z.uuid().nullable().optional(),
   optOut: z.boolean().optional(),
 });
-/** A conversation changed (new message, read, closed, assigned, tagged). */
+/** A conversation changed (new message, read, closed, assigned, tagged), or was deleted (`deleted`: ids only). */
 export const ZConversationChangedEvent = z.object({
   conversationId: z.uuid(),
+  /** The conversation is gone (its contact erased, its instance deleted): drop it from the screen. */
+  deleted: z.literal(true).optional(),
   instanceId: z.uuid().optional(),
   status: z.enum(["open", "closed"]).optional(),
   unreadCount: z.number().int().optional(),

@@ -1,5 +1,6 @@
 import { hashBlacklistForErasure } from "./blacklist.ts";
 import type { Db } from "./client.ts";
+import { scrubAuditEntries, scrubSegments } from "./erasure-quotes.ts";
 
 /** Consent evidence and the LGPD operations on one contact: the full export and the erasure. */
 
@@ -123,20 +124,32 @@ export type ErasureCounts = {
   importErrors: number;
   webhookDeliveries: number;
   waIdLookups: number;
+  /** Saved segments whose filter or description quoted the person (kept, the quote replaced). */
+  segments: number;
+  /** Audit entries whose label or detail quoted the person (kept, the quote replaced). */
+  auditEntries: number;
 };
 
 /**
  * Erases one contact (LGPD Art. 18): the contact (its consent history and list memberships cascade), its messages
  * both ways, its conversations and their internal notes, import errors quoting its number, webhook deliveries
  * carrying any of it, and the on-WhatsApp lookup of its number when no other organization holds that number.
- * Blacklist entries naming it become salted hashes (`hashBlacklistForErasure`), so an opt-out survives.
+ * Blacklist entries naming it become salted hashes (`hashBlacklistForErasure`), so an opt-out survives. Rows that
+ * only quote it stay with the quote replaced: saved segments' filters and audit entries (see erasure-quotes.ts);
+ * `eraseAuditId`, the erasure's own audit entry, lends its actor and request to the segments' change entries.
  *
  * Runs inside the caller's transaction, after the caller checked the user's role in this organization and wrote
  * the audit row: it switches the transaction to `service_role` for the rest of it, because most of these rows are
  * system-written and users cannot delete them. One transaction: the person is erased entirely or not at all.
  * Everything is scoped to `orgId` except the lookup cache, which is shared by every organization.
  */
-export async function eraseContact(db: Db, orgId: string, t: PrivacyTarget, reason: string): Promise<ErasureCounts> {
+export async function eraseContact(
+  db: Db,
+  orgId: string,
+  t: PrivacyTarget,
+  reason: string,
+  eraseAuditId: number | null = null,
+): Promise<ErasureCounts> {
   await db`select set_config('request.jwt.claims', '{"role":"service_role"}', true),
     set_config('role', 'service_role', true)`;
   await hashBlacklistForErasure(db, orgId, { phones: t.phones, waLid: t.waLid, reason });
@@ -172,6 +185,9 @@ export async function eraseContact(db: Db, orgId: string, t: PrivacyTarget, reas
     inbound: inbound.map((m) => String(m.id)),
     outbound: outbound.map((m) => String(m.id)),
   });
+  const segments = await scrubSegments(db, orgId, t, eraseAuditId);
+  // Last: the segments' change entries just written must not quote the person either (they carry no value).
+  const auditEntries = await scrubAuditEntries(db, orgId, t);
   return {
     messages: outbound.length + inbound.length,
     conversations: conversationIds.length,
@@ -181,6 +197,8 @@ export async function eraseContact(db: Db, orgId: string, t: PrivacyTarget, reas
     importErrors: importErrors.count,
     webhookDeliveries: deliveries,
     waIdLookups: lookups.count,
+    segments,
+    auditEntries,
   };
 }
 
