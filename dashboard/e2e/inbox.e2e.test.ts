@@ -2,7 +2,8 @@
  * The inbox and the overview in headless Chromium against the whole stack (orchestrator, a worker with real Baileys,
  * wa-sim): a virtual contact writes and the conversation appears live; a marketer answers from the inbox and the
  * contact receives it (wa-sim's record); a reaction, an edit and a deletion show live; notes, tags, assignment and
- * status round-trip through the API; "PARAR" blacklists the contact and the conversation says so; the overview shows the day's figures as the API counts them.
+ * status round-trip through the API; "PARAR" blacklists the contact and the conversation says so; the overview shows the day's figures as the API counts them;
+ * erasing the contact takes its open conversation off the screen live.
  * axe-core on every page added here, screenshots in both languages (dashboard/e2e-artifacts/, gitignored).
  */
 import { existsSync, mkdirSync } from "node:fs";
@@ -383,4 +384,47 @@ describe("accessibility and both languages", () => {
       await ctx.close();
     });
   }
+});
+
+describe("erasure", () => {
+  it("erasing the contact takes its open conversation off the inbox live: back to the list, without a reload", async () => {
+    await page.goto(`${stack.dashboardUrl}/inbox/${conversationId}`);
+    await page.getByTestId("timeline").waitFor({ timeout: 30_000 });
+    await page.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
+    await item(page).waitFor({ timeout: 15_000 });
+    await page.evaluate(() => {
+      (window as unknown as { __noReload: boolean }).__noReload = true;
+    });
+    // Erased from another tab (the contact's page would do the same call); the open inbox must learn it by itself.
+    const ctx = await newContext(browser);
+    const other = await ctx.newPage();
+    await signIn(other, stack.dashboardUrl, stack.email("marketer"), PASSWORD, "/overview");
+    const erased = await other.evaluate(
+      async ([orgId, id, phone]) => {
+        const call = (route: string, body?: unknown) =>
+          fetch(`/api/v1/orgs/${orgId}${route}`, {
+            method: body === undefined ? "GET" : "POST",
+            headers: body === undefined ? undefined : { "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+        const conv = (await (await call(`/conversations/${id}`)).json()) as { contactId: string | null };
+        // A contact who only ever wrote may have no contact row yet: the erasure starts from one.
+        const found = (await (await call(`/contacts?q=${phone.slice(1)}`)).json()) as { items: { id: string }[] };
+        const contactId =
+          conv.contactId ??
+          found.items[0]?.id ??
+          ((await (await call("/contacts", { phone })).json()) as { id: string }).id;
+        const res = await call(`/contacts/${contactId}/erase`, {});
+        return { status: res.status, body: await res.json() };
+      },
+      [stack.org.orgId, conversationId, CONTACT_E164] as const,
+    );
+    await ctx.close();
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(erased.body.deleted.conversations).toBe(1);
+    await item(page).waitFor({ state: "detached", timeout: 30_000 });
+    await page.waitForURL((u) => u.pathname === "/inbox", { timeout: 15_000 });
+    expect(await page.getByTestId("conversation").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+  });
 });

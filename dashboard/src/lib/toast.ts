@@ -10,6 +10,9 @@ export const toast = {
   success(message: string, options?: Options) {
     void import("sonner").then(({ toast: t }) => t.success(message, options));
   },
+  info(message: string, options?: Options) {
+    void import("sonner").then(({ toast: t }) => t.info(message, options));
+  },
   error(message: string, options?: Options) {
     void import("sonner").then(({ toast: t }) => t.error(message, options));
   },

@@ -109,6 +109,7 @@ export function ContactDetail({ id }: { id: string }) {
                 <li>{t("eraseWhat1")}</li>
                 <li>{t("eraseWhat2")}</li>
                 <li>{t("eraseWhat3")}</li>
+                <li>{t("eraseWhat4")}</li>
               </ul>
             </ConfirmDialog>
           </>
