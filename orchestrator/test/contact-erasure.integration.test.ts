@@ -144,6 +144,11 @@ describe("contact erasure", () => {
     await sql`insert into public.inbound_messages (org_id, instance_id, wa_message_id, from_jid, from_lid, body,
         conversation_id)
       values (${a.orgId}, ${x.instanceId}, 'e2', ${LID}, ${LID}, 'sou eu', ${lidConv?.id ?? ""})`;
+    // An edit waiting for its message (it came first), by LID; another person's stays.
+    await sql`insert into public.inbound_pending_changes (org_id, instance_id, wa_message_id, from_phone, from_lid,
+        change, body, at)
+      values (${a.orgId}, ${x.instanceId}, 'e3', null, ${LID}, 'edited', 'meu endereço é outro', now()),
+             (${a.orgId}, ${y.instanceId}, 'e4', ${OTHER_PHONE}, null, 'deleted', null, now())`;
     const [byLid] = await sql<{ id: number }[]>`
       insert into public.outbound_messages (org_id, recipient_lid, body) values (${a.orgId}, ${LID}, 'Oi Carla')
       returning id`;
@@ -229,8 +234,8 @@ describe("contact erasure", () => {
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);
     expect(erased.body).toMatchObject({
       erased: true,
-      messagesDeleted: 4,
-      deleted: { messages: 4, conversations: 3, notes: 1, consentEvents: 1, listMemberships: 1, importErrors: 1 },
+      messagesDeleted: 5,
+      deleted: { messages: 5, conversations: 3, notes: 1, consentEvents: 1, listMemberships: 1, importErrors: 1 },
     });
     // Three seeded deliveries, plus the blacklist:changed ones naming the number (its entry, then its removal).
     expect(erased.body.deleted.webhookDeliveries).toBeGreaterThanOrEqual(3);
@@ -306,6 +311,8 @@ describe("contact erasure", () => {
         (select 'lists' where exists (select 1 from public.contact_list_members m where m.contact_id = ${x.contactId})),
         (select 'inbound' where exists (select 1 from public.inbound_messages m where m.org_id = ${a.orgId}
            and m::text like any (${needles.map((n) => `%${n}%`)}))),
+        (select 'pending changes' where exists (select 1 from public.inbound_pending_changes m
+           where m.org_id = ${a.orgId} and m::text like any (${needles.map((n) => `%${n}%`)}))),
         (select 'outbound' where exists (select 1 from public.outbound_messages m where m.org_id = ${a.orgId}
            and m::text like any (${needles.map((n) => `%${n}%`)}))),
         (select 'import errors' where exists (select 1 from public.contact_import_errors e where e.org_id = ${a.orgId}
@@ -340,6 +347,9 @@ describe("contact erasure", () => {
     const [otherMessage] = await sql<{ n: number }[]>`
       select count(*)::int as n from public.outbound_messages where recipient_phone = ${OTHER_PHONE}`;
     expect(otherMessage?.n).toBe(1);
+    const [otherPending] = await sql<{ n: number }[]>`
+      select count(*)::int as n from public.inbound_pending_changes where from_phone = ${OTHER_PHONE}`;
+    expect(otherPending?.n).toBe(1);
 
     // Organization B holds the same person: all of it stays, and so does the lookup of the number it holds.
     const [inB] = await sql<

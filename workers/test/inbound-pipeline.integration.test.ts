@@ -1,7 +1,8 @@
 /**
  * The inbound pipeline against real Postgres: batches written set-based by private.ingest_inbound. Each WhatsApp id
  * is stored, counted, pushed live and written to webhooks once — replays, duplicates inside a batch and two writers
- * racing on the same ids included —, and a lane that falls behind writes what waited in one bigger batch.
+ * racing on the same ids included —, and a lane that falls behind writes what waited in one bigger batch. Edits
+ * and deletions change the sender's own message, also when they arrive before it.
  */
 import type { TChangeNotification } from "@mirage/contracts/changes";
 import { listenChanges } from "@mirage/db/changes";
@@ -311,6 +312,51 @@ describe("inbound pipeline", () => {
       select last_message_preview from public.conversations
       where instance_id = ${instanceId} and peer_phone = '+5511960007002'`;
     expect(conv?.last_message_preview).toBe("esse");
+  }, 30_000);
+
+  it("an edit and a deletion that arrive before their messages (history replayed out of order) apply when they do", async () => {
+    const instanceId = instances[2] as string;
+    const pipeline = createInboundPipeline({
+      db: t.db,
+      sessions: port,
+      logger: silent,
+      options: { batchMax: 50, flushMs: 5, settingsTtlMs: 60_000 },
+    });
+    const from = (extra: Partial<InboundMessage>): InboundMessage => ({
+      ...message("P", 0, 7201, 2),
+      fromJid: "5511967207201@s.whatsapp.net",
+      fromPhoneJid: "5511967207201@s.whatsapp.net",
+      fromLid: null,
+      ...extra,
+    });
+    pipeline.accept(from({ messageId: "P-1", text: "quero 3", change: "edited" }));
+    pipeline.accept(from({ messageId: "P-2", text: "", change: "deleted" }));
+    await pipeline.flush();
+    const stored = () => t.admin<{ wa: string; body: string; edited: boolean; deleted: boolean }[]>`
+      select wa_message_id as wa, body, edited_at is not null as edited, deleted_at is not null as deleted
+      from public.inbound_messages where instance_id = ${instanceId} and wa_message_id like 'P-%' order by 1`;
+    expect(await stored()).toEqual([]);
+
+    pipeline.accept(from({ messageId: "P-1", text: "quero 1" }));
+    pipeline.accept(from({ messageId: "P-2", text: "meu cpf é 123" }));
+    await pipeline.close();
+    expect(await stored()).toEqual([
+      { wa: "P-1", body: "quero 3", edited: true, deleted: false },
+      { wa: "P-2", body: "", edited: false, deleted: true },
+    ]);
+    const hooks = await t.admin<{ wa: string; type: string }[]>`
+      select payload->>'waMessageId' as wa, event_type as type from public.webhook_deliveries
+      where payload->>'instanceId' = ${instanceId} and payload->>'waMessageId' like 'P-%' order by id`;
+    expect(hooks.map((h) => `${h.wa} ${h.type}`)).toEqual([
+      "P-1 message:inbound",
+      "P-2 message:inbound",
+      "P-1 message:updated",
+      "P-2 message:updated",
+    ]);
+    const [conv] = await t.admin<{ last_message_preview: string }[]>`
+      select last_message_preview from public.conversations
+      where instance_id = ${instanceId} and peer_phone = '+5511967207201'`;
+    expect(conv?.last_message_preview).toBe("🚫");
   }, 30_000);
 
   it("a reaction is not an unread message, and one taken back leaves the thread's preview as it was", async () => {

@@ -132,7 +132,7 @@ export type ErasureCounts = {
 
 /**
  * Erases one contact (LGPD Art. 18): the contact (its consent history and list memberships cascade), its messages
- * both ways, its conversations and their internal notes, import errors quoting its number, webhook deliveries
+ * both ways (and their edits still waiting for a message), its conversations and their internal notes, import errors quoting its number, webhook deliveries
  * carrying any of it, and the on-WhatsApp lookup of its number when no other organization holds that number.
  * Blacklist entries naming it become salted hashes (`hashBlacklistForErasure`), so an opt-out survives. Rows that
  * only quote it stay with the quote replaced: saved segments' filters and audit entries (see erasure-quotes.ts);
@@ -162,6 +162,10 @@ export async function eraseContact(
   const inbound = await db<{ id: number }[]>`
     delete from public.inbound_messages where org_id = ${orgId} and ${inboundMatch(db, t, conversationIds)}
     returning id`;
+  // Their edits and deletions still waiting for a message (an edit's new text is theirs too): counted as messages.
+  const pending = await db`
+    delete from public.inbound_pending_changes where org_id = ${orgId}
+      and (from_phone = any(${t.forms}::text[]) or (${t.waLid}::text is not null and from_lid = ${t.waLid}))`;
   const [owned] = await db<{ notes: number; consent: number; lists: number }[]>`
     select (select count(*) from public.conversation_notes
              where org_id = ${orgId} and conversation_id = any(${conversationIds}::uuid[]))::int as notes,
@@ -189,7 +193,7 @@ export async function eraseContact(
   // Last: the segments' change entries just written must not quote the person either (they carry no value).
   const auditEntries = await scrubAuditEntries(db, orgId, t);
   return {
-    messages: outbound.length + inbound.length,
+    messages: outbound.length + inbound.length + pending.count,
     conversations: conversationIds.length,
     notes: owned?.notes ?? 0,
     consentEvents: owned?.consent ?? 0,

@@ -62,6 +62,10 @@ insert into outbound_messages (id, org_id, campaign_id, contact_id, recipient_ph
 insert into inbound_messages (id, org_id, instance_id, wa_message_id, from_jid, body) overriding system value values
   (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'a1000000-0000-4000-8000-000000000001', 'IN1',
    '5511977770001@s.whatsapp.net', 'thanks');
+insert into inbound_pending_changes (id, org_id, instance_id, wa_message_id, from_phone, change, body, at)
+  overriding system value values
+  (900001, 'aaaaaaaa-0000-4000-8000-000000000000', 'a1000000-0000-4000-8000-000000000001', 'IN9', '+5511977770001',
+   'edited', 'quero 2', now());
 insert into conversations (id, org_id, instance_id, contact_id, peer_phone) values
   ('ac000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000000',
    'a1000000-0000-4000-8000-000000000001', 'a2000000-0000-4000-8000-000000000001', '+5511977770001');
@@ -329,6 +333,12 @@ insert into matrix (tbl, op, stmt, allowed) values
   ('organization_invitations', 'insert', $$insert into organization_invitations (org_id, email, role, token_hash, expires_at) values ('aaaaaaaa-0000-4000-8000-000000000000', 'other@a.test', 'viewer', 'inv-hash-b', now() + interval '1 day')$$, '{admin,owner}'),
   ('organization_invitations', 'update', $$update organization_invitations set revoked_at = now() where id = 'ac000000-0000-4000-8000-000000000001'$$, '{admin,owner}'),
   ('organization_invitations', 'delete', $$delete from organization_invitations where id = 'ac000000-0000-4000-8000-000000000001'$$, '{admin,owner}'),
+
+  -- An edit or a deletion waiting for its message is the system's until it applies: nobody else reads or writes it.
+  ('inbound_pending_changes', 'select', $$select 1 from inbound_pending_changes where org_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '{}'),
+  ('inbound_pending_changes', 'insert', $$insert into inbound_pending_changes (org_id, instance_id, wa_message_id, from_phone, change, at) values ('aaaaaaaa-0000-4000-8000-000000000000', 'a1000000-0000-4000-8000-000000000001', 'IN8', '+5511977770001', 'deleted', now())$$, '{}'),
+  ('inbound_pending_changes', 'update', $$update inbound_pending_changes set body = 'quero 3' where id = 900001$$, '{}'),
+  ('inbound_pending_changes', 'delete', $$delete from inbound_pending_changes where id = 900001$$, '{}'),
 
   -- Refresh tokens are service-only, even for their own user: the orchestrator rotates them.
   ('refresh_tokens', 'select', $$select 1 from refresh_tokens where user_id = 'a0000000-0000-4000-8000-000000000001'$$, '{}'),
