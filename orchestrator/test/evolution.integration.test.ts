@@ -232,7 +232,7 @@ describe("Evolution requests Mirage refuses, with the reason", () => {
     expect((await evo("get", "/instance/fetchInstances?instanceName=meio", keys.admin)).body).toEqual([]);
     const ok = await set({ ...base, events: [] });
     expect(ok.status).toBe(201);
-    expect(ok.body.events).toHaveLength(5);
+    expect(ok.body.events).toHaveLength(7);
     const replaced = await set({ ...base, url: "http://127.0.0.1:9/f", events: ["MESSAGES_UPSERT"] });
     expect(replaced.body).toMatchObject({
       id: ok.body.id,

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { toEvolutionDelivery } from "./events.ts";
 
-const ALL = ["QRCODE_UPDATED", "CONNECTION_UPDATE", "MESSAGES_UPSERT", "MESSAGES_UPDATE", "SEND_MESSAGE"];
+const ALL = [
+  "QRCODE_UPDATED",
+  "CONNECTION_UPDATE",
+  "MESSAGES_UPSERT",
+  "MESSAGES_EDITED",
+  "MESSAGES_UPDATE",
+  "MESSAGES_DELETE",
+  "SEND_MESSAGE",
+];
 const work = (eventType: string, payload: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
   eventType,
   payload,
@@ -113,7 +121,7 @@ describe("Mirage events as Evolution webhook bodies", () => {
     expect(media("text", "oi")).toMatchObject({ message: { conversation: "oi" }, messageType: "conversation" });
   });
 
-  it("a reaction → reactionMessage naming the reacted message's key; an edit or a deletion is not sent", () => {
+  it("a reaction → reactionMessage naming the reacted message's key", () => {
     const reaction = toEvolutionDelivery(
       work("message:inbound", {
         instanceId: "i-1",
@@ -134,7 +142,43 @@ describe("Mirage events as Evolution webhook bodies", () => {
       },
       messageType: "reactionMessage",
     });
-    expect(toEvolutionDelivery(work("message:updated", { waMessageId: "M1", change: "deleted" }))).toBeUndefined();
+  });
+
+  it("a sender's edit → MESSAGES_EDITED with the edited content; a deletion → MESSAGES_DELETE with the key", () => {
+    const updated = (payload: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+      toEvolutionDelivery(
+        work("message:updated", { instanceId: "i-1", fromPhone: "+5511999990001", fromLid: null, ...payload }, over),
+      );
+    const key = { remoteJid: "5511999990001@s.whatsapp.net", fromMe: false, id: "M1" };
+    const edited = updated({
+      waMessageId: "M1",
+      change: "edited",
+      messageType: "text",
+      text: "quero 2",
+      editedAt: "2026-11-30T12:00:05.250Z",
+    });
+    expect(edited?.event).toBe("MESSAGES_EDITED");
+    expect(edited?.body).toMatchObject({ event: "messages.edited", instance: "vendas" });
+    expect(edited?.body.data).toEqual({
+      key,
+      type: "MESSAGE_EDIT",
+      editedMessage: { conversation: "quero 2" },
+      timestampMs: String(Date.parse("2026-11-30T12:00:05.250Z")),
+    });
+    const caption = updated({ waMessageId: "M2", change: "edited", messageType: "image", text: "a foto certa" });
+    expect(caption?.body.data).toMatchObject({ editedMessage: { imageMessage: { caption: "a foto certa" } } });
+
+    const deleted = updated({ waMessageId: "M1", change: "deleted", text: null, deletedAt: "2026-11-30T12:01:00Z" });
+    expect(deleted?.event).toBe("MESSAGES_DELETE");
+    expect(deleted?.body).toMatchObject({ event: "messages.delete", data: key });
+    expect(updated({ waMessageId: "M1", change: "deleted" }, { byEvents: true })?.url).toBe(
+      "https://n8n.example.com/webhook/evo/messages-delete",
+    );
+    // Each only for an endpoint that chose it.
+    expect(updated({ waMessageId: "M1", change: "deleted" }, { endpointEvents: ["MESSAGES_EDITED"] })).toBeUndefined();
+    expect(
+      updated({ waMessageId: "M1", change: "edited", text: "x" }, { endpointEvents: ["MESSAGES_UPDATE"] }),
+    ).toBeUndefined();
   });
 
   it("statuses → open/connecting/close; QR with its data URL", () => {

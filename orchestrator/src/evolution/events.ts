@@ -5,7 +5,9 @@ export const MIRAGE_SOURCES: Record<TEvolutionEvent, string> = {
   QRCODE_UPDATED: "instance:qr",
   CONNECTION_UPDATE: "instance:status",
   MESSAGES_UPSERT: "message:inbound",
+  MESSAGES_EDITED: "message:updated",
   MESSAGES_UPDATE: "message:status",
+  MESSAGES_DELETE: "message:updated",
   SEND_MESSAGE: "message:status",
 };
 
@@ -132,6 +134,29 @@ export function toEvolutionDelivery(work: {
         messageTimestamp: Math.floor(sentAt / 1000),
         instanceId: p.instanceId,
         source: "unknown",
+      };
+      break;
+    }
+    case "message:updated": {
+      // The sender's own message, named from the instance's side as MESSAGES_UPSERT named it (WhatsApp's edit
+      // names it from the sender's side; the instance's own JID is not at hand here).
+      const remoteJid = jidOf(p.fromPhone, p.fromLid);
+      const key = { remoteJid, fromMe: false, id: p.waMessageId };
+      if (p.change === "deleted") {
+        // Evolution forwards the deleted message's key as Baileys gives it, and nothing of its content.
+        event = "MESSAGES_DELETE";
+        data = key;
+        break;
+      }
+      // Evolution forwards the edit's protocol message: its type, the edited content, when (ms, a string).
+      event = "MESSAGES_EDITED";
+      const editedAt = typeof p.editedAt === "string" ? Date.parse(p.editedAt) : work.createdAt.getTime();
+      const kind = typeof p.messageType === "string" ? p.messageType : "text";
+      data = {
+        key,
+        type: "MESSAGE_EDIT",
+        editedMessage: evolutionContent(String(p.text ?? ""), null, remoteJid, kind).message,
+        timestampMs: String(editedAt),
       };
       break;
     }

@@ -4,7 +4,7 @@ import {
   ZEvolutionSendTextRequest,
   ZEvolutionSentMessage,
 } from "@mirage/contracts/evolution";
-import { listConversations, listConversationTimeline } from "@mirage/db/conversations";
+import { listConversations, listConversationTimeline, type TimelineItem } from "@mirage/db/conversations";
 import { z } from "zod";
 import { ALL_ROLES } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -50,6 +50,25 @@ const STATUS: Record<string, string> = {
   read: "READ",
   failed: "ERROR",
 };
+
+/**
+ * A record's status and its `MessageUpdate` list (Evolution's history of what happened to the message): a received
+ * message the sender edited or deleted for everyone is `EDITED` / `DELETED`, as Evolution records it; a sent one
+ * has the receipts MESSAGES_UPDATE reported.
+ */
+function statusOf(m: TimelineItem): { status: string; MessageUpdate: { status: string }[] } {
+  if (m.kind === "inbound") {
+    const changed = m.deletedAt ? "DELETED" : m.editedAt ? "EDITED" : undefined;
+    return changed
+      ? { status: changed, MessageUpdate: [{ status: changed }] }
+      : { status: "DELIVERY_ACK", MessageUpdate: [] };
+  }
+  const receipts = m.state === "read" ? ["DELIVERY_ACK", "READ"] : m.state === "delivered" ? ["DELIVERY_ACK"] : [];
+  return {
+    status: STATUS[m.state ?? ""] ?? "PENDING",
+    MessageUpdate: [...receipts, ...(m.state === "failed" ? ["ERROR"] : [])].map((status) => ({ status })),
+  };
+}
 
 export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
   const { send } = deps;
@@ -216,6 +235,9 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
       method: "post",
       path: "/chat/findMessages/:instanceName",
       summary: "Evolution: messages of one chat (where.key.remoteJid), both directions, newest first",
+      description:
+        "A message its sender edited shows its new text with `status: EDITED`; one deleted for everyone shows no " +
+        "text and `status: DELETED`; `MessageUpdate` lists what happened to each message, as Evolution's does.",
       auth: { kind: "any", scopes: ["read", "messages:send"] },
       roles: ALL_ROLES,
       params: ZEvolutionInstanceParams,
@@ -226,7 +248,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
           schema: z.record(z.string(), z.unknown()),
           example: {
             messages: {
-              total: 1,
+              total: 2,
               pages: 1,
               currentPage: 1,
               records: [
@@ -234,9 +256,19 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
                   id: "inbound-42",
                   key: { id: "3EB0C767D26A1D8E", fromMe: false, remoteJid: "5511999990001@s.whatsapp.net" },
                   messageType: "conversation",
-                  message: { conversation: "Obrigado!" },
+                  message: { conversation: "Quero 2, obrigado!" },
                   messageTimestamp: 1764470000,
-                  status: "DELIVERY_ACK",
+                  status: "EDITED",
+                  MessageUpdate: [{ status: "EDITED" }],
+                },
+                {
+                  id: "outbound-7",
+                  key: { id: "3EB0AA11BB22CC33", fromMe: true, remoteJid: "5511999990001@s.whatsapp.net" },
+                  messageType: "conversation",
+                  message: { conversation: "Quantos você quer?" },
+                  messageTimestamp: 1764469900,
+                  status: "READ",
+                  MessageUpdate: [{ status: "DELIVERY_ACK" }, { status: "READ" }],
                 },
               ],
             },
@@ -267,7 +299,7 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
           pushName: null,
           ...evolutionContent(m.text ?? "", m.replyTo, jid, m.messageType),
           messageTimestamp: Math.floor(m.at.getTime() / 1000),
-          status: m.kind === "outbound" ? (STATUS[m.state ?? ""] ?? "PENDING") : "DELIVERY_ACK",
+          ...statusOf(m),
         }));
         return {
           status: 200,

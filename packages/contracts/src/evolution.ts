@@ -22,7 +22,9 @@ export const EVOLUTION_EVENTS = [
   "QRCODE_UPDATED",
   "CONNECTION_UPDATE",
   "MESSAGES_UPSERT",
+  "MESSAGES_EDITED",
   "MESSAGES_UPDATE",
+  "MESSAGES_DELETE",
   "SEND_MESSAGE",
 ] as const;
 export const ZEvolutionEvent = z.enum(EVOLUTION_EVENTS);
