@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { EVOLUTION_EVENTS } from "@mirage/contracts/evolution";
 import { type E2eStack, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
 import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
@@ -92,7 +93,7 @@ describe("an Evolution client against Mirage", () => {
         url: `${hookBase}/evo`,
         byEvents: true,
         base64: false,
-        events: ["QRCODE_UPDATED", "CONNECTION_UPDATE", "MESSAGES_UPSERT", "MESSAGES_UPDATE", "SEND_MESSAGE"],
+        events: [],
       },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -146,7 +147,7 @@ describe("an Evolution client against Mirage", () => {
       enabled: true,
       webhookByEvents: true,
       instanceId,
-      events: ["QRCODE_UPDATED", "CONNECTION_UPDATE", "MESSAGES_UPSERT", "MESSAGES_UPDATE", "SEND_MESSAGE"],
+      events: [...EVOLUTION_EVENTS],
     });
   }, 120_000);
 
@@ -364,6 +365,29 @@ describe("an Evolution client against Mirage", () => {
     const audited = await t.admin<{ n: number }[]>`
       select count(*)::int as n from public.audit_log where org_id = ${a.orgId} and action = 'conversation.read'`;
     expect(audited[0]?.n).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
+  it("the contact edits a message and deletes another: messages.edited, messages.delete, findMessages shows them", async () => {
+    const contact = sim.contact(CONTACT);
+    const typo = await contact.sendText(ACCOUNT, "quero 1 caixa");
+    const oops = await contact.sendText(ACCOUNT, "meu cpf é 123");
+    await waitFor(() => hooks.find((h) => h.path === "/evo/messages-upsert" && h.body.data.key.id === oops));
+    await contact.edit(ACCOUNT, typo, "quero 2 caixas");
+    await contact.deleteForEveryone(ACCOUNT, oops);
+    const key = (id: string) => ({ remoteJid: `${CONTACT}@s.whatsapp.net`, fromMe: false, id });
+    const edited = await waitFor(() => hooks.find((h) => h.path === "/evo/messages-edited"));
+    expect(edited.body).toMatchObject({
+      event: "messages.edited",
+      data: { key: key(typo), type: "MESSAGE_EDIT", editedMessage: { conversation: "quero 2 caixas" } },
+    });
+    const deleted = await waitFor(() => hooks.find((h) => h.path === "/evo/messages-delete"));
+    expect(deleted.body).toMatchObject({ event: "messages.delete", instance: "vendas", data: key(oops) });
+    const listed = await evo("post", "/chat/findMessages/vendas", {
+      where: { key: { remoteJid: key(oops).remoteJid } },
+    });
+    const record = (id: string) => listed.body.messages.records.find((r: Json) => r.key.id === id);
+    expect(record(typo)).toMatchObject({ message: { conversation: "quero 2 caixas" }, status: "EDITED" });
+    expect(record(oops)).toMatchObject({ message: { conversation: "" }, MessageUpdate: [{ status: "DELETED" }] });
   }, 60_000);
 
   it("logout unlinks the phone, delete leaves nothing behind (token, webhook, instance) and is audited", async () => {
