@@ -197,7 +197,8 @@ export type InboundChange = {
 /**
  * Service work: applies edits and deletions in one round trip (see private.apply_inbound_changes): an edit replaces
  * the text, a deletion empties it; the thread's preview follows, and `message:updated` webhooks are written. Answers
- * the messages changed (a replay, a forged id or an unknown message changes nothing).
+ * the messages changed (a replay or a forged id changes nothing). A change naming a message not stored yet (a
+ * history replay delivered it first) waits for it, bounded, and {@link ingestInbound} applies it when it arrives.
  */
 export async function applyInboundChanges(
   db: Db,
