@@ -95,6 +95,9 @@ begin
      and length(x.wa_message_id) between 1 and 128
      and not exists (select 1 from public.inbound_messages m
                       where m.instance_id = x.instance_id and m.wa_message_id = x.wa_message_id)
+     -- The instance's own message is no one else's to change: a forged id naming it has nothing to wait for.
+     and not exists (select 1 from public.outbound_messages o
+                      where o.instance_id = x.instance_id and o.wa_message_id = x.wa_message_id)
    order by x.instance_id, x.wa_message_id, x.change, coalesce(x.from_phone, ''), coalesce(x.from_lid, ''),
             x.at desc nulls last
   on conflict (instance_id, wa_message_id, change, coalesce(from_phone, ''), coalesce(from_lid, '')) do update

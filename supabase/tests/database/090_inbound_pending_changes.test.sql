@@ -94,6 +94,15 @@ select is((select body || '|' || (deleted_at is null) from inbound_messages wher
   'na outra linha|true', 'a change waiting on one instance does not touch another instance''s message');
 select is((select count(*)::int from inbound_pending_changes where wa_message_id = 'I-1'), 1, 'it still waits');
 
+insert into outbound_messages (org_id, instance_id, recipient_phone, body, state, wa_message_id)
+values ('9a9a9a9a-0000-4000-8000-000000000000', '9a100000-0000-4000-8000-000000000001', '+5511955000001', 'oferta',
+        'delivered', 'OUT-1');
+select is((select count(*)::int from private.apply_inbound_changes(jsonb_build_array(
+    pg_temp.c('OUT-1', '+5511955000001', 'deleted', null, '2026-12-01T10:04:30Z')))), 0,
+  'a deletion naming the instance''s own message changes nothing');
+select is((select count(*)::int from inbound_pending_changes where wa_message_id = 'OUT-1'), 0,
+  'and has nothing to wait for');
+
 -- ── an edit saying stop before its message ──
 insert into outbound_messages (org_id, instance_id, recipient_phone, body)
 values ('9a9a9a9a-0000-4000-8000-000000000000', '9a100000-0000-4000-8000-000000000001', '+5511955000002', 'promo');
