@@ -96,11 +96,14 @@ describe("marketers work the inbox", () => {
     expect(down.status).toBe(409);
     expect(down.body.code).toBe("instance_unavailable");
     expect(down.body.detail).toContain("stopped");
+    // The reason as a code too, which the dashboard words in the user's language (the detail is English).
+    expect(down.body.reasonCode).toBe("instance_not_connected");
     // Restricted by WhatsApp (a reach-out timelock): replies are refused too, and the reason says until when.
     await h.t.admin`update public.instances set status = 'restricted', status_reason = 'reach_out_timelock',
       restricted_until = now() + interval '2 hours' where id = ${instanceId}`;
     const restricted = await api(h, "post", `${conv()}/messages`, { token: marketer, body: { text: "Oi!" } });
     expect(restricted.status).toBe(409);
+    expect(restricted.body.reasonCode).toBe("instance_restricted");
     expect(restricted.body.detail).toBe(
       'instance "inbox-1" is restricted (reach_out_timelock): WhatsApp restricts it, and Mirage sends nothing from it (replies included) until the restriction lifts',
     );

@@ -23,6 +23,7 @@ describe("send rate limit per instance", () => {
     const refused = await limiter.take(a).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe("rate_limited");
+    expect((refused as AppError).reasonCode).toBe("instance_rate_limited");
     expect((refused as AppError).retryAfter).toBeGreaterThanOrEqual(1);
     // Another instance has its own bucket.
     await limiter.take(randomUUID());

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
 import { ZMessageState } from "@mirage/contracts/enums";
-import { ZErrorCode } from "@mirage/contracts/errors";
+import { ZErrorCode, ZSendRefusalCode } from "@mirage/contracts/errors";
 import {
   ZFileRefusalCode,
   ZImportFailureCode,
@@ -141,6 +141,8 @@ describe("message catalogues", async () => {
       ...ZImportFailureCode.options.map((c) => `importWizard.failure.${c}`),
       // A refused upload's reasonCode (the file, or the mapping the upload would use).
       ...[...ZFileRefusalCode.options, ...ZImportMappingProblemCode.options].map((c) => `errors.refusals.${c}`),
+      // A refused send, inbox reply, reaction or note (pt-BR showed the API's English reason under the title).
+      ...ZSendRefusalCode.options.map((c) => `errors.refusals.${c}`),
       ...ZBlacklistRejectionCode.options.map((c) => `blacklist.rejectionReason.${c}`),
       // A contact's campaigns show the furthest state their messages reached (pt-BR showed "queued" as is).
       ...ZMessageState.options.map((s) => `contactPage.messageState.${s}`),

@@ -31,4 +31,27 @@ describe("an error's words", () => {
       "That is too large for the server to accept.",
     );
   });
+
+  it("a refused inbox reply is worded from its reasonCode in pt-BR, the uncommon ones too", () => {
+    const limited = new ApiError(429, "rate_limited", "this instance accepts 30 messages per minute (bursts of 5)", {
+      code: "rate_limited",
+      detail: "this instance accepts 30 messages per minute (bursts of 5)",
+      reasonCode: "instance_rate_limited",
+    });
+    const html = render("pt-BR", ptBR, limited);
+    expect(html).toContain("Pedidos demais. Aguarde um instante e tente de novo.");
+    expect(html).toContain("Este número enviou muitas mensagens no último minuto.");
+    expect(html).not.toContain("messages per minute");
+    const quote = "replyTo names no message of this instance (3EB0)";
+    const unknownQuote = new ApiError(422, "invalid_message", quote, {
+      code: "invalid_message",
+      detail: quote,
+      reasonCode: "reply_to_unknown",
+    });
+    const pt = render("pt-BR", ptBR, unknownQuote);
+    expect(pt).toContain("Esta mensagem não pode ser enviada como está.");
+    expect(pt).toContain("A mensagem citada não pertence a este número.");
+    expect(pt).not.toContain("replyTo");
+    expect(render("en", en, unknownQuote)).toContain("The quoted message is not one this number has.");
+  });
 });

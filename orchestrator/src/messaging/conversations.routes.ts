@@ -12,6 +12,7 @@ import {
   ZReplyRequest,
   ZUpdateConversationRequest,
 } from "@mirage/contracts/conversations";
+import type { TSendRefusalCode } from "@mirage/contracts/errors";
 import { ZOutboundMessage } from "@mirage/contracts/messages";
 import type { Database, Tx } from "@mirage/db";
 import {
@@ -65,7 +66,10 @@ const ZTimelineCursor = z.tuple([z.iso.datetime({ offset: true }), z.number().in
 
 async function visible(tx: Tx, orgId: string, id: string): Promise<ConversationView> {
   const c = await findConversation(tx, orgId, id);
-  if (!c) throw new AppError("not_found", "conversation not found");
+  if (!c)
+    throw new AppError("not_found", "conversation not found", {
+      reasonCode: "conversation_not_found" satisfies TSendRefusalCode,
+    });
   return c;
 }
 
@@ -285,7 +289,10 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
         const ok = await withOrg(db, principal, params.orgId, INBOX_WRITERS, (tx) =>
           deleteConversationNote(tx, { orgId: params.orgId, conversationId: params.conversationId, id: params.noteId }),
         );
-        if (!ok) throw new AppError("not_found", "note not found (or not yours to delete)");
+        if (!ok)
+          throw new AppError("not_found", "note not found (or not yours to delete)", {
+            reasonCode: "note_not_found" satisfies TSendRefusalCode,
+          });
         return { status: 204 };
       },
     }),

@@ -1,5 +1,6 @@
 import { ZCampaignParams } from "@mirage/contracts/campaigns";
 import { listOf, pageOf, ZOrgIdParams } from "@mirage/contracts/common";
+import type { TSendRefusalCode } from "@mirage/contracts/errors";
 import {
   ZListMessagesQuery,
   ZMessageParams,
@@ -46,10 +47,14 @@ const SETTINGS_WRITERS = ["owner", "admin", "marketer"] as const;
 function clientRefOf(header: string | string[] | undefined, clientId: string | undefined): string | null {
   const key = typeof header === "string" ? header.trim() : undefined;
   if (key !== undefined && (key.length === 0 || key.length > 200)) {
-    throw new AppError("validation_failed", "the Idempotency-Key header must have 1 to 200 characters");
+    throw new AppError("validation_failed", "the Idempotency-Key header must have 1 to 200 characters", {
+      reasonCode: "idempotency_key_invalid" satisfies TSendRefusalCode,
+    });
   }
   if (key && clientId && key !== clientId) {
-    throw new AppError("validation_failed", "the Idempotency-Key header and the body's clientId differ");
+    throw new AppError("validation_failed", "the Idempotency-Key header and the body's clientId differ", {
+      reasonCode: "idempotency_key_mismatch" satisfies TSendRefusalCode,
+    });
   }
   return key ?? clientId ?? null;
 }

@@ -1,3 +1,4 @@
+import type { TSendRefusalCode } from "@mirage/contracts/errors";
 import { luaScript } from "@mirage/queue/lua";
 import type { Redis } from "ioredis";
 import { AppError } from "../http/app-error.ts";
@@ -46,7 +47,10 @@ export function createSendRateLimiter(redis: Redis, cfg: { prefix: string; perMi
       throw new AppError(
         "rate_limited",
         `this instance accepts ${cfg.perMinute} messages per minute (bursts of ${cfg.burst}); try again shortly`,
-        { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) },
+        {
+          retryAfter: Math.max(1, Math.ceil(waitMs / 1000)),
+          reasonCode: "instance_rate_limited" satisfies TSendRefusalCode,
+        },
       );
     },
   } satisfies SendRateLimiter;

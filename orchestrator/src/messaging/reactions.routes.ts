@@ -1,4 +1,5 @@
 import { ZReactionParams, ZReactionRequest, ZReactionResponse } from "@mirage/contracts/conversations";
+import type { TSendRefusalCode } from "@mirage/contracts/errors";
 import type { Database } from "@mirage/db";
 import { findConversation } from "@mirage/db/conversations";
 import { findConversationInbound, setOwnReaction } from "@mirage/db/inbound-messages";
@@ -35,14 +36,19 @@ export function reactionRoutes(deps: { db: Database; control: InstanceControl })
       async handler({ params, body, principal }) {
         const target = await withOrg(db, principal, params.orgId, INBOX_WRITERS, async (tx) => {
           const c = await findConversation(tx, params.orgId, params.conversationId);
-          if (!c) throw new AppError("not_found", "conversation not found");
+          if (!c)
+            throw new AppError("not_found", "conversation not found", {
+              reasonCode: "conversation_not_found" satisfies TSendRefusalCode,
+            });
           const m = await findConversationInbound(tx, {
             orgId: params.orgId,
             conversationId: c.id,
             waMessageId: params.waMessageId,
           });
           if (!m || m.deleted) {
-            throw new AppError("not_found", "this conversation received no such message (or its sender deleted it)");
+            throw new AppError("not_found", "this conversation received no such message (or its sender deleted it)", {
+              reasonCode: "reaction_target_not_found" satisfies TSendRefusalCode,
+            });
           }
           return m;
         });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { TOrgRole } from "@mirage/contracts/enums";
+import type { TSendRefusalCode } from "@mirage/contracts/errors";
 import { MAX_TEXT_LENGTH } from "@mirage/contracts/messages";
 import type { TRealtimePublish } from "@mirage/contracts/realtime";
 import type { Database } from "@mirage/db";
@@ -41,6 +42,7 @@ export function parseRecipient(to: string): { phone: string | null; lid: string 
   const parsed = parsePhoneE164(trimmed);
   if (!parsed.ok) {
     throw new AppError("validation_failed", `the recipient ${parsed.message}`, {
+      reasonCode: "recipient_invalid" satisfies TSendRefusalCode,
       errors: [{ path: "body.to", message: `the phone number ${parsed.message}` }],
     });
   }
@@ -54,9 +56,16 @@ export function parseRecipient(to: string): { phone: string | null; lid: string 
 
 /** 1 to 65,536 characters once trimmed, else 422. Returns the text as given (leading spaces can be intended). */
 export function checkText(text: string): string {
-  if (text.trim().length === 0) throw new AppError("invalid_message", "the text is empty");
+  if (text.trim().length === 0)
+    throw new AppError("invalid_message", "the text is empty", { reasonCode: "text_empty" satisfies TSendRefusalCode });
   if (text.length > MAX_TEXT_LENGTH) {
-    throw new AppError("invalid_message", `the text has ${text.length} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`);
+    throw new AppError(
+      "invalid_message",
+      `the text has ${text.length} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`,
+      {
+        reasonCode: "text_too_long" satisfies TSendRefusalCode,
+      },
+    );
   }
   return text;
 }
@@ -154,14 +163,20 @@ export function createSendService(deps: {
       case "ok":
         return accepted;
       case "no_org":
-        throw new AppError("not_found", "organization not found");
+        throw new AppError("not_found", "organization not found", {
+          reasonCode: "organization_not_found" satisfies TSendRefusalCode,
+        });
       case "forbidden": {
         // Marketers answer the people who write to them (inbox replies) but do not send from an instance by API.
         const roles = req.source === "inbox" ? INBOX_WRITERS : SENDERS;
-        throw new AppError("forbidden", `this needs one of the roles ${roles.join(", ")}; you are ${accepted.role}`);
+        throw new AppError("forbidden", `this needs one of the roles ${roles.join(", ")}; you are ${accepted.role}`, {
+          reasonCode: "role_cannot_send" satisfies TSendRefusalCode,
+        });
       }
       case "no_instance":
-        throw new AppError("not_found", "instance not found");
+        throw new AppError("not_found", "instance not found", {
+          reasonCode: "instance_not_found" satisfies TSendRefusalCode,
+        });
       case "unavailable": {
         const { name, status, statusReason } = accepted.instance;
         const why = statusReason ? ` (${statusReason})` : "";
@@ -170,17 +185,23 @@ export function createSendService(deps: {
           status === "restricted"
             ? "WhatsApp restricts it, and Mirage sends nothing from it (replies included) until the restriction lifts"
             : "it cannot send until it is connected";
-        throw new AppError("instance_unavailable", `instance "${name}" is ${status}${why}: ${until}`);
+        throw new AppError("instance_unavailable", `instance "${name}" is ${status}${why}: ${until}`, {
+          reasonCode: (status === "restricted"
+            ? "instance_restricted"
+            : "instance_not_connected") satisfies TSendRefusalCode,
+        });
       }
       case "conflict":
         throw new AppError(
           "idempotency_conflict",
           "this idempotency key was already used for a different message (instance, recipient, text or typing)",
+          { reasonCode: "idempotency_key_reused" satisfies TSendRefusalCode },
         );
       case "reply_not_found":
         throw new AppError(
           "invalid_message",
           `replyTo names no message of this instance (${req.replyTo?.waMessageId ?? ""})`,
+          { reasonCode: "reply_to_unknown" satisfies TSendRefusalCode },
         );
     }
   }
@@ -191,11 +212,14 @@ export function createSendService(deps: {
       const typingMs = typingMsFor(req.typing, text);
       if (req.expiresAt && req.expiresAt.getTime() <= Date.now()) {
         throw new AppError("validation_failed", "expiresAt must be in the future", {
+          reasonCode: "expires_in_past" satisfies TSendRefusalCode,
           errors: [{ path: "body.expiresAt", message: "must be in the future" }],
         });
       }
       if (principal.kind === "api_key" && principal.orgId !== req.orgId) {
-        throw new AppError("not_found", "organization not found");
+        throw new AppError("not_found", "organization not found", {
+          reasonCode: "organization_not_found" satisfies TSendRefusalCode,
+        });
       }
       const requestHash = createHash("sha256")
         .update(

@@ -55,3 +55,28 @@ export const ZProblem = z
   })
   .meta({ id: "Problem" });
 export type TProblem = z.infer<typeof ZProblem>;
+
+/**
+ * Why a send, an inbox reply, a reaction or a note was refused, as the problem's `reasonCode`: the API's `detail`
+ * is English, and a client words these in its user's language (the dashboard's catalogue has one sentence each).
+ */
+export const ZSendRefusalCode = z.enum([
+  "recipient_invalid",
+  "text_empty",
+  "text_too_long",
+  "expires_in_past",
+  "idempotency_key_invalid",
+  "idempotency_key_mismatch",
+  "idempotency_key_reused",
+  "reply_to_unknown",
+  "role_cannot_send",
+  "instance_not_found",
+  "instance_not_connected",
+  "instance_restricted",
+  "instance_rate_limited",
+  "conversation_not_found",
+  "organization_not_found",
+  "reaction_target_not_found",
+  "note_not_found",
+]);
+export type TSendRefusalCode = z.infer<typeof ZSendRefusalCode>;
