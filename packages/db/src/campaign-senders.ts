@@ -1,6 +1,5 @@
 import { fraction } from "./campaign-planning.ts";
 import type { Db } from "./client.ts";
-import { nextPhoneColumn, nextSendColumn } from "./outreach.ts";
 
 /** A campaign's sender pool as users manage it (RLS: members read, marketers and admins write). */
 
@@ -13,9 +12,6 @@ export type PoolSender = {
   weight: number;
   healthScore: number | null;
   queued: number;
-  /** Raw: not yet held by the campaign's windows (see `NextSlot`, which these two columns are). */
-  nextSendAt: Date | null;
-  nextPhone: string | null;
 };
 
 export async function listPool(db: Db, campaignId: string): Promise<PoolSender[]> {
@@ -24,8 +20,7 @@ export async function listPool(db: Db, campaignId: string): Promise<PoolSender[]
       s.inactive_reason as "inactiveReason", s.weight::int as weight, i.health_score as "healthScore",
       (select count(*)::int from public.outbound_messages o
         where o.campaign_id = s.campaign_id and o.instance_id = s.instance_id and o.state in ('queued', 'claimed'))
-        as queued,
-      ${nextSendColumn(db, campaignId)} as "nextSendAt", ${nextPhoneColumn(db, campaignId)} as "nextPhone"
+        as queued
     from public.campaign_senders s join public.instances i on i.id = s.instance_id
     where s.campaign_id = ${campaignId}
     order by i.name, s.instance_id`;

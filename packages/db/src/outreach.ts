@@ -262,39 +262,6 @@ export async function holidaySet(db: Db, orgId: string, country: string | null, 
 }
 
 /**
- * A sender's raw next send for the campaign: the later of the number's pacing slot (shared by every campaign it
- * sends) and the campaign's earliest queued message on it, with that message's recipient. Not yet held by the
- * campaign's windows, quiet hours and holidays: the worker applies those when it steps the message, so the caller
- * does (orchestrator `campaigns/next-send.ts`, with @mirage/campaign-rules) before showing the time.
- */
-export type NextSlot = { at: Date; phone: string | null };
-
-/** Each sender's `NextSlot` for the campaign; none when the campaign has nothing queued on it. */
-export async function nextSlots(db: Db, campaignId: string): Promise<Map<string, NextSlot>> {
-  const rows = await db<{ id: string; at: Date | null; phone: string | null }[]>`
-    select s.instance_id as id, ${nextSendColumn(db, campaignId)} as at, ${nextPhoneColumn(db, campaignId)} as phone
-    from public.campaign_senders s where s.campaign_id = ${campaignId}`;
-  return new Map(rows.flatMap((r) => (r.at ? [[r.id, { at: r.at, phone: r.phone }] as const] : [])));
-}
-
-/**
- * `NextSlot.at` as a column of a query over `campaign_senders s` (timestamptz, null when nothing is queued:
- * `greatest` skips nulls, so without the `case` a number with nothing queued, e.g. every sender of a campaign that
- * has not started, showed its pacing slot as this campaign's next send).
- */
-export const nextSendColumn = (db: Db, campaignId: string) => db`(
-  select case when min(o.scheduled_at) is not null then greatest(min(o.scheduled_at),
-      (select p.next_send_at from public.outreach_senders p where p.instance_id = s.instance_id)) end
-  from public.outbound_messages o
-  where o.campaign_id = ${campaignId} and o.instance_id = s.instance_id and o.state = 'queued')`;
-
-/** `NextSlot.phone` as a column over `campaign_senders s`: the recipient the number's chain steps first. */
-export const nextPhoneColumn = (db: Db, campaignId: string) => db`(
-  select o.recipient_phone from public.outbound_messages o
-  where o.campaign_id = ${campaignId} and o.instance_id = s.instance_id and o.state = 'queued'
-  order by o.scheduled_at, o.id limit 1)`;
-
-/**
  * The campaign reached its caps on this number: its queued messages there wait until `until` (one statement). Only
  * this campaign's: another campaign on the number has caps of its own, and the number's pacing row, shared by every
  * campaign, is not held by it. A later edit of the caps, or a resume, plans the times again (`replanTimes`).
