@@ -132,6 +132,10 @@ describe("zones and holidays from maintained data", () => {
     expect(await recipientZones("+5511987654321")).toEqual(["America/Sao_Paulo"]);
     expect(await recipientZones("+5568999999999")).toEqual(["America/Rio_Branco"]);
     expect(await recipientZones("+34600000000")).toEqual(["Europe/Madrid"]);
+    // The longest prefix decides (Noronha inside Pernambuco's 81; Idaho split between two zones).
+    expect(await recipientZones("+5581300123456")).toEqual(["America/Noronha"]);
+    expect(await recipientZones("+12082150000")).toEqual(["America/Los_Angeles"]);
+    expect(await recipientZones("+12082010000")).toEqual(["America/Denver"]);
   });
 
   it("seeds Brazil's public holidays", () => {
