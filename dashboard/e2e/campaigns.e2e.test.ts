@@ -286,6 +286,65 @@ describe("a marketer's campaign, from the template to the live view", () => {
     expect(await page.getByTestId("save-template").count()).toBe(0);
     await ctx.close();
   });
+
+  it("the review paces the first sends as the engine does, not all at once when quiet hours end", async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signIn(page, stack.dashboardUrl, stack.email("marketer"), PASSWORD, "/campaigns");
+    await page.getByTestId("new-campaign").click();
+    await page.locator("#campaign-name").fill("Ritmo e2e");
+    await page.locator('[data-testid="audience-list"][data-name="Clientes e2e"]').check();
+    await page.getByTestId("wizard-next").click();
+    await page.locator('[data-testid="template-option"][data-name="Boas-vindas"]').check();
+    await page.getByTestId("wizard-next").click();
+    for (const name of ["sender-1", "sender-2"])
+      await page.locator(`[data-testid="sender-option"][data-name="${name}"]`).check();
+    await page.getByTestId("wizard-next").click();
+    // Quiet hours (the recipients' São Paulo clock) from an hour ago to an hour from now: every send waits for them.
+    await page.getByTestId("any-time").check();
+    await page.getByTestId("quiet-hours").check();
+    const now = Date.now();
+    const hhmm = (ms: number) =>
+      new Intl.DateTimeFormat("en-GB", { timeZone: "America/Sao_Paulo", hour: "2-digit", minute: "2-digit" }).format(
+        ms,
+      );
+    await page.getByLabel("Quiet hours start").fill(hhmm(now - 3_600_000));
+    await page.getByLabel("Quiet hours end").fill(hhmm(now + 3_600_000));
+    await page.getByTestId("wizard-next").click();
+    // The standard profile (40 to 90 s between messages); warm-up off so the caps hold nothing.
+    await page.getByTestId("warmup").uncheck();
+    await page.getByTestId("wizard-next").click();
+    const rows = await until(
+      async () => {
+        const r = page.getByTestId("dry-run-row");
+        const n = await r.count();
+        if (n < 4) return undefined;
+        const all = await Promise.all(
+          Array.from({ length: n }, async (_, i) => ({
+            at: Date.parse((await r.nth(i).getAttribute("data-at")) ?? ""),
+            sender: (await r.nth(i).getAttribute("data-instance")) ?? "",
+          })),
+        );
+        return all.every((x) => Number.isFinite(x.at)) ? all : undefined;
+      },
+      60_000,
+      "the dry run",
+    );
+    const senders = new Set(rows.map((x) => x.sender));
+    expect(senders.size).toBe(2);
+    const quietEnd = now + 3_600_000 - 60_000;
+    for (const sender of senders) {
+      const times = rows.filter((x) => x.sender === sender).map((x) => x.at);
+      expect(times.length).toBeGreaterThan(1);
+      // Each number starts when the quiet hours end, then one message at a time at least the least gap apart.
+      expect(times.every((t) => t >= quietEnd)).toBe(true);
+      for (const [i, t] of times.slice(1).entries()) expect(t - (times[i] ?? 0)).toBeGreaterThanOrEqual(40_000);
+    }
+    // The two numbers send side by side: each one's first send at the quiet hours' end, not one after the other.
+    const firsts = [...senders].map((sender) => Math.min(...rows.filter((x) => x.sender === sender).map((x) => x.at)));
+    expect(Math.abs((firsts[0] ?? 0) - (firsts[1] ?? 0))).toBeLessThan(1_000);
+    await ctx.close();
+  });
 });
 
 describe("the marketer's pages in both languages", () => {

@@ -180,20 +180,30 @@ describe("planning, dry run and control", () => {
     const by = (instanceId: string) => dry.body.items.filter((x: Json) => x.instanceId === instanceId);
     expect(by(capped).length).toBeGreaterThan(0);
     expect(by(free).length).toBeGreaterThan(0);
-    for (const item of by(capped)) {
-      expect(item.blockedReason).toBe("cap");
-      // About 4 hours from now: when the send of 20 hours ago leaves the 24-hour window.
-      const inHours = (new Date(item.at).getTime() - Date.now()) / 3_600_000;
-      expect(inHours).toBeGreaterThan(3.9);
-      expect(inHours).toBeLessThan(4.1);
-    }
-    for (const item of by(free)) {
+    const inHours = (item: Json) => (new Date(item.at).getTime() - Date.now()) / 3_600_000;
+    const held = by(capped).sort((x: Json, y: Json) => inHours(x) - inHours(y));
+    expect(held.length).toBeGreaterThan(1);
+    for (const item of held) expect(item.blockedReason).toBe("cap");
+    // The first about 4 hours from now, when the send of 20 hours ago leaves the 24-hour window; the next one not
+    // with it: that send is in the window then, so it waits for the one of an hour ago to leave (about 23 hours).
+    expect(inHours(held[0])).toBeGreaterThan(3.9);
+    expect(inHours(held[0])).toBeLessThan(4.1);
+    expect(inHours(held[1])).toBeGreaterThan(22.9);
+    expect(inHours(held[1])).toBeLessThan(23.1);
+    // The free number sends its two of the day at once, then its own sends hold it a day.
+    const freed = by(free).sort((x: Json, y: Json) => inHours(x) - inHours(y));
+    expect(freed.length).toBeGreaterThan(2);
+    for (const item of freed.slice(0, 2)) {
       expect(item.blockedReason).toBeNull();
-      expect(new Date(item.at).getTime()).toBeLessThan(Date.now() + 3_600_000);
+      expect(inHours(item)).toBeLessThan(1);
+    }
+    for (const item of freed.slice(2)) {
+      expect(item.blockedReason).toBe("cap");
+      expect(inHours(item)).toBeGreaterThan(23.9);
     }
   });
 
-  it("dry run: a campaign scheduled after the number's caps free up is not held by them", async () => {
+  it("dry run: a campaign scheduled after the number's caps free up is not held by them, only by its own sends", async () => {
     const busy = await instance("busy-today");
     // The hourly cap of 1 is reached now; the campaign starts in two days, long after that send left every window.
     await h.t.admin`insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, state, sending_at)
@@ -213,9 +223,15 @@ describe("planning, dry run and control", () => {
     const dry = await post(`/campaigns/${c.body.id}/dry-run`, { count: 3 }, viewer);
     expect(dry.status, JSON.stringify(dry.body)).toBe(200);
     expect(dry.body.items).toHaveLength(3);
-    for (const item of dry.body.items) {
-      expect(item.blockedReason).toBeNull();
-      expect(new Date(item.at).getTime()).toBeGreaterThanOrEqual(startsAt.getTime() - 1000);
+    const [first, ...rest] = dry.body.items;
+    expect(first.blockedReason).toBeNull();
+    expect(new Date(first.at).getTime()).toBeGreaterThanOrEqual(startsAt.getTime() - 1000);
+    // One an hour: the campaign's own first send holds the next ones, each an hour after the one before.
+    let previous = new Date(first.at).getTime();
+    for (const item of rest) {
+      expect(item.blockedReason).toBe("cap");
+      expect(new Date(item.at).getTime() - previous).toBe(3_600_000);
+      previous = new Date(item.at).getTime();
     }
   });
 

@@ -1,10 +1,10 @@
-import { capReachedUntil, checkSendTime, effectiveCaps, nextSendTime, recipientZones } from "@mirage/campaign-rules";
+import { effectiveCaps, recipientZones, type SendRules } from "@mirage/campaign-rules";
 import { ZCampaignParams, ZCampaignStats, ZDryRun, ZDryRunRequest } from "@mirage/contracts/campaigns";
 import type { Database, Tx } from "@mirage/db";
 import { campaignCounts, nextQueued, planCampaign, reportRows, sentPerHour } from "@mirage/db/campaign-planning";
 import { type CampaignRow, listCampaignSenders } from "@mirage/db/campaigns";
 import { findSendBlock } from "@mirage/db/messaging-settings";
-import { contactForRender, holidaySet, instanceCapsInfo, sentWindowCounts } from "@mirage/db/outreach";
+import { contactForRender, holidaySet, instanceCapsInfo, recentSends } from "@mirage/db/outreach";
 import { findSegment } from "@mirage/db/segments";
 import { findTemplate } from "@mirage/db/templates";
 import { parsePhone } from "@mirage/phone";
@@ -14,6 +14,7 @@ import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { sendCsv } from "../http/csv.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { mustFindCampaign, READ } from "./campaigns.routes.ts";
+import { type PacedItem, paceNumber } from "./dry-run-pace.ts";
 import { earliestSpacingMs, settingsOf } from "./engine.ts";
 import { campaignNextSends } from "./next-send.ts";
 
@@ -24,61 +25,80 @@ class Rollback extends Error {
   }
 }
 
-/** Renders and times the next `count` sends of a campaign whose rows exist in `tx`. */
+/**
+ * Renders and times the next `count` sends of a campaign whose rows exist in `tx`: each number's sends paced as the
+ * engine sends them (`paceNumber`: one at a time at the profile's average pace, numbers in parallel, held by
+ * windows, quiet hours, holidays and caps), not every send a window holds at its opening.
+ */
 async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: boolean): Promise<DryRun> {
   const s = settingsOf(c);
   const rows = await nextQueued(tx, c.id, count);
   const now = new Date();
-  // Each sender at this campaign's caps (its own, the number's, warm-up) waits until its window frees a send.
-  const capped = new Map<string, Date | null>();
-  for (const instanceId of new Set(rows.map((r) => r.instanceId))) {
-    const [sent, info] = await Promise.all([sentWindowCounts(tx, instanceId, now), instanceCapsInfo(tx, instanceId)]);
-    capped.set(instanceId, capReachedUntil(effectiveCaps(s.caps, info, now), sent));
-  }
-  const items: DryRun["items"] = [];
-  const base = (r: (typeof rows)[number], text: string, contactName: string | null) => ({
-    contactId: r.contactId,
-    contactName,
-    phone: r.phone,
-    instanceId: r.instanceId,
-    text,
-    variant: r.variation,
-  });
-  for (const r of rows) {
+  const items: (DryRun["items"][number] | undefined)[] = rows.map(() => undefined);
+  const perNumber = new Map<string, { index: number; item: PacedItem }[]>();
+  const rulesOf = new Map<string, SendRules>();
+  for (const [index, r] of rows.entries()) {
     const contact = r.contactId ? await contactForRender(tx, r.contactId) : undefined;
     const random = seededRandom(`${c.id}:${r.contactId ?? r.phone}`);
     const text = renderTemplate(r.body, contact ?? { phone: r.phone }, random).text.trim();
-    const parsed = parsePhone(r.phone);
-    const country = parsed.ok ? (parsed.phone.country ?? null) : null;
-    const rules = {
-      campaignZone: c.timezone,
-      schedule: s.schedule,
-      quietHours: s.quietHours,
-      recipientZones: await recipientZones(r.phone),
-      holidays: c.skipHolidays ? await holidaySet(tx, c.orgId, country, now) : new Set<string>(),
+    const base = {
+      contactId: r.contactId,
+      contactName: contact?.name ?? null,
+      phone: r.phone,
+      instanceId: r.instanceId,
+      text,
+      variant: r.variation,
     };
     // Blacklisted or opted out: skipped when their turn comes, never sent (the send path checks again then).
     const block = await findSendBlock(tx, { orgId: c.orgId, phone: r.phone, lid: null, contactId: r.contactId });
     if (block) {
-      items.push({ ...base(r, text, contact?.name ?? null), at: null, blockedReason: block });
+      items[index] = { ...base, at: null, blockedReason: block };
       continue;
     }
-    const due = r.scheduledAt > now ? r.scheduledAt : now;
-    // The caps are counted now: a number at them holds only the sends due before its window frees one (a campaign
-    // scheduled for tomorrow is not held by what the number sent this hour).
-    const capUntil = capped.get(r.instanceId) ?? null;
-    const capHolds = capUntil !== null && capUntil > due;
-    const from = capHolds ? capUntil : due;
-    const at = nextSendTime(from, rules);
-    const verdict = capHolds ? { ok: false as const, reason: "cap" } : checkSendTime(from, rules);
-    items.push({
-      ...base(r, text, contact?.name ?? null),
-      at: at ? at.toISOString() : null,
-      blockedReason: at ? (verdict.ok ? null : verdict.reason) : "window_never_opens",
+    const parsed = parsePhone(r.phone);
+    const country = parsed.ok ? (parsed.phone.country ?? null) : null;
+    const zones = await recipientZones(r.phone);
+    // One rules object per zone and country: the pacing remembers window searches by it.
+    const key = `${country ?? ""} ${zones.join(" ")}`;
+    let rules = rulesOf.get(key);
+    if (!rules) {
+      rules = {
+        campaignZone: c.timezone,
+        schedule: s.schedule,
+        quietHours: s.quietHours,
+        recipientZones: zones,
+        holidays: c.skipHolidays ? await holidaySet(tx, c.orgId, country, now) : new Set<string>(),
+      };
+      rulesOf.set(key, rules);
+    }
+    items[index] = { ...base, at: null, blockedReason: null };
+    const list = perNumber.get(r.instanceId) ?? [];
+    list.push({ index, item: { due: r.scheduledAt, text, rules } });
+    perNumber.set(r.instanceId, list);
+  }
+  for (const [instanceId, list] of perNumber) {
+    const [recent, info] = await Promise.all([recentSends(tx, instanceId, now), instanceCapsInfo(tx, instanceId)]);
+    const paced = paceNumber({
+      items: list.map((x) => x.item),
+      pacing: s.pacing,
+      caps: effectiveCaps(s.caps, info, now),
+      slot: recent.slot,
+      sent: recent.sent,
+      now,
     });
+    for (const [k, { index }] of list.entries()) {
+      const item = items[index];
+      const time = paced[k];
+      if (!item || !time) continue;
+      items[index] = { ...item, at: time.at?.toISOString() ?? null, blockedReason: time.reason };
+    }
   }
   const { replied: _r, ...states } = (await campaignCounts(tx, c.id)).total;
-  return { planned, total: Object.values(states).reduce((a, b) => a + b, 0), items };
+  return {
+    planned,
+    total: Object.values(states).reduce((a, b) => a + b, 0),
+    items: items.filter((x) => x !== undefined),
+  };
 }
 
 /** Stats, the dry run and the CSV report. */
@@ -135,9 +155,10 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
       summary: "Who would receive what, from which number, when — for the next N sends, without sending",
       description:
         "For a campaign that has not started, the plan is computed as the start would (in a transaction rolled " +
-        "back); one without senders plans nobody (its start check says so). Times are the earliest allowed " +
-        "(caps, windows, quiet hours in the recipient's zones, holidays); the live " +
-        "pacing draws the exact instants.",
+        "back); one without senders plans nobody (its start check says so). Times are paced as the engine sends: " +
+        "per number one at a time, at the pacing profile's average typing and gap (breaks included), numbers in " +
+        "parallel, held by the caps, windows, quiet hours in the recipient's zones and holidays; the live pacing " +
+        "draws the exact instants around them.",
       tags: ["campaigns"],
       auth: READ,
       roles: ALL_ROLES,

@@ -296,8 +296,9 @@ export const ZDryRun = z
         text: z.string(),
         variant: z.number().int(),
         /**
-         * Earliest time it may go, caps, windows, quiet hours and holidays applied (estimate: pacing is drawn live);
-         * null when its window never opens.
+         * When it is expected to go: its number's sends paced one at a time at the profile's average typing and gap
+         * (numbers in parallel), caps, windows, quiet hours and holidays applied (an estimate: the live pacing draws
+         * around it); null when its window never opens.
          */
         at: ZTimestamp.nullable(),
         /**

@@ -177,6 +177,20 @@ export async function sentWindowCounts(db: Db, instanceId: string, now: Date): P
   return row ?? { hour: 0, day: 0, oldestHour: null, oldestDay: null };
 }
 
+/**
+ * When a number's sends of the last 24 hours went (every campaign and direct sends), oldest first, and its pacing
+ * slot: what the dry run paces its next sends against (the caps count these with the ones it plans).
+ */
+export async function recentSends(db: Db, instanceId: string, now: Date): Promise<{ sent: Date[]; slot: Date | null }> {
+  const [sent, [pacing]] = await Promise.all([
+    db<{ at: Date }[]>`select sending_at as at from public.outbound_messages
+      where instance_id = ${instanceId} and sending_at > ${now}::timestamptz - interval '24 hours'
+      order by sending_at limit 100000`,
+    db<{ at: Date }[]>`select next_send_at as at from public.outreach_senders where instance_id = ${instanceId}`,
+  ]);
+  return { sent: sent.map((r) => r.at), slot: pacing?.at ?? null };
+}
+
 /** Pairing age and caps of an instance. */
 export type CapsInfo = { hourlyCap: number | null; dailyCap: number | null; pairedAt: Date | null };
 

@@ -31,7 +31,8 @@ const REFUSALS = new Set([
 
 /**
  * Saves the draft, then shows what the API says: every reason it would refuse to start (Start stays disabled and
- * lists them), and a dry run of the first sends — who, from which number, when.
+ * lists them), and a dry run of the first sends — who, from which number, and about when, paced as the engine sends
+ * (one at a time per number at the profile's average, numbers side by side), not all at a window's opening.
  */
 export function StepReview(props: { draft: Draft; id: string | null; onSaved: (id: string) => void; writer: boolean }) {
   const t = useTranslations("campaignWizard.review");
@@ -144,7 +145,13 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
             heads={[t("who"), t("from"), t("at"), t("text")]}
           >
             {dry.data.items.map((x) => (
-              <tr key={`${x.phone}-${x.instanceId}`} className="border-t align-top" data-testid="dry-run-row">
+              <tr
+                key={`${x.phone}-${x.instanceId}`}
+                className="border-t align-top"
+                data-testid="dry-run-row"
+                data-at={x.at ?? ""}
+                data-instance={x.instanceId}
+              >
                 <td className="px-3 py-2">
                   <RecipientCell name={x.contactName} phone={x.phone} />
                 </td>
