@@ -1,10 +1,12 @@
 import {
   capReachedUntil,
   effectiveCaps,
+  longZoneStems,
   nextSendTime,
   recipientZones,
   type SendRules,
   ZONE_PREFIX_CHARS,
+  ZONE_PREFIX_LONG_CHARS,
 } from "@mirage/campaign-rules";
 import type { Tx } from "@mirage/db";
 import type { CampaignRow } from "@mirage/db/campaigns";
@@ -30,7 +32,9 @@ type Group = { zones: string[]; country: string | null };
  */
 export async function campaignNextSends(tx: Tx, c: CampaignRow, now = new Date()): Promise<Map<string, Date>> {
   const s = settingsOf(c);
-  const prefixes = await waitingPrefixes(tx, c.id, ZONE_PREFIX_CHARS);
+  // Cut where zones are decided (as recipientZones keys them): numbers of one prefix share zones and country.
+  const rule = { chars: ZONE_PREFIX_CHARS, longChars: ZONE_PREFIX_LONG_CHARS, longStems: longZoneStems() };
+  const prefixes = await waitingPrefixes(tx, c.id, rule);
   const groups: Group[] = [];
   const groupOfKey = new Map<string, number>();
   const groupOfPrefix = new Map<string, number>();
@@ -46,7 +50,7 @@ export async function campaignNextSends(tx: Tx, c: CampaignRow, now = new Date()
     }
     groupOfPrefix.set(p.prefix, index);
   }
-  const waiting = await waitingByGroup(tx, { campaignId: c.id, prefixChars: ZONE_PREFIX_CHARS, groups: groupOfPrefix });
+  const waiting = await waitingByGroup(tx, { campaignId: c.id, rule, groups: groupOfPrefix });
 
   const holidays = new Map<string | null, Promise<Set<string>>>();
   const holidaysOf = (country: string | null) => {

@@ -22,4 +22,12 @@ export {
   type Verdict,
   windowEverOpens,
 } from "./windows.ts";
-export { type NationalHoliday, nationalHolidays, recipientZones, ZONE_PREFIX_CHARS } from "./zones.ts";
+export {
+  longZoneStems,
+  type NationalHoliday,
+  nationalHolidays,
+  recipientZones,
+  ZONE_PREFIX_CHARS,
+  ZONE_PREFIX_LONG_CHARS,
+  zoneKey,
+} from "./zones.ts";

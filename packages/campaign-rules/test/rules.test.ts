@@ -4,6 +4,7 @@ import {
   checkSendTime,
   drawBetween,
   effectiveCaps,
+  longZoneStems,
   nationalHolidays,
   nextGap,
   nextSendTime,
@@ -12,6 +13,7 @@ import {
   typingTime,
   WARMUP_DAILY,
   windowEverOpens,
+  zoneKey,
 } from "../src/index.ts";
 
 const PACING = {
@@ -136,6 +138,19 @@ describe("zones and holidays from maintained data", () => {
     expect(await recipientZones("+5581300123456")).toEqual(["America/Noronha"]);
     expect(await recipientZones("+12082150000")).toEqual(["America/Los_Angeles"]);
     expect(await recipientZones("+12082010000")).toEqual(["America/Denver"]);
+  });
+
+  it("keys numbers by as many digits as their zones need: neighbours under a longer prefix are not confused", async () => {
+    // Recife (São Paulo's time) and Fernando de Noronha share their first seven digits; asked in either order, each
+    // gets its own zone (a cache keyed by seven digits gave both whichever came first).
+    expect(zoneKey("+5581301312345")).toBe("+558130131");
+    expect(zoneKey("+5511987654321")).toBe("+5511987");
+    expect(longZoneStems()).toContain("+5581301");
+    expect(longZoneStems()).not.toContain("+5511987");
+    expect(await recipientZones("+5581301312345")).toEqual(["America/Noronha"]);
+    expect(await recipientZones("+5581301999999")).toEqual(["America/Sao_Paulo"]);
+    expect(await recipientZones("+5581301199999")).toEqual(["America/Sao_Paulo"]);
+    expect(await recipientZones("+5581301399999")).toEqual(["America/Noronha"]);
   });
 
   it("seeds Brazil's public holidays", () => {

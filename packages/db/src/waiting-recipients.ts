@@ -5,16 +5,25 @@ import type { Db } from "./client.ts";
  * without loading them: a campaign of 100k recipients has a few thousand number prefixes and a handful of time
  * zones, and both queries below are one aggregate over the campaign's queued rows.
  *
- * The prefix is the number's first `prefixChars` characters (E.164, with the "+"): the caller picks the length at
- * which the recipient's zones and country are decided (@mirage/campaign-rules caches zones by it). A recipient
- * known only by its LID has the prefix "" (no zones, no country: the campaign's zone applies).
+ * The prefix is the number's first `chars` characters (E.164, with the "+"), or its first `longChars` when those
+ * `chars` are one of `longStems`: the caller gives the lengths at which a recipient's zones and country are decided
+ * (@mirage/campaign-rules' `zoneKey`). A recipient known only by its LID has the prefix "" (no zones, no country:
+ * the campaign's zone applies).
  */
 export type WaitingPrefix = { prefix: string; sample: string | null };
 
+/** How a number's prefix is cut (see above). */
+export type PrefixRule = { chars: number; longChars: number; longStems: readonly string[] };
+
+/** The prefix of a waiting row's number (`o.recipient_phone`), as a fragment of the queries below. */
+const prefixOf = (db: Db, rule: PrefixRule) => db`
+  coalesce(case when left(o.recipient_phone, ${rule.chars}) = any(${[...rule.longStems]}::text[])
+    then left(o.recipient_phone, ${rule.longChars}) else left(o.recipient_phone, ${rule.chars}) end, '')`;
+
 /** The distinct prefixes of the campaign's waiting recipients, each with one number of it. */
-export async function waitingPrefixes(db: Db, campaignId: string, prefixChars: number): Promise<WaitingPrefix[]> {
+export async function waitingPrefixes(db: Db, campaignId: string, rule: PrefixRule): Promise<WaitingPrefix[]> {
   return db<WaitingPrefix[]>`
-    select coalesce(left(o.recipient_phone, ${prefixChars}), '') as prefix, min(o.recipient_phone) as sample
+    select ${prefixOf(db, rule)} as prefix, min(o.recipient_phone) as sample
     from public.outbound_messages o
     where o.campaign_id = ${campaignId} and o.state = 'queued'
     group by 1`;
@@ -33,7 +42,7 @@ export type WaitingGroup = { instanceId: string; group: number; earliest: Date; 
  */
 export async function waitingByGroup(
   db: Db,
-  input: { campaignId: string; prefixChars: number; groups: ReadonlyMap<string, number> },
+  input: { campaignId: string; rule: PrefixRule; groups: ReadonlyMap<string, number> },
 ): Promise<WaitingGroup[]> {
   if (input.groups.size === 0) return [];
   const prefixes = [...input.groups.keys()];
@@ -44,7 +53,7 @@ export async function waitingByGroup(
       select o.instance_id, g.grp, min(o.scheduled_at) as earliest
       from public.outbound_messages o
       join unnest(${prefixes}::text[], ${indexes}::int[]) as g(prefix, grp)
-        on g.prefix = coalesce(left(o.recipient_phone, ${input.prefixChars}), '')
+        on g.prefix = ${prefixOf(db, input.rule)}
       where o.campaign_id = ${input.campaignId} and o.state = 'queued'
       group by 1, 2
     ) w

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitingByGroup, waitingPrefixes } from "../src/waiting-recipients.ts";
 
 let t: TestDatabase;
+// Numbers under the stem +5511972 are cut at ten characters, the others at eight.
+const rule = { chars: 8, longChars: 10, longStems: ["+5511972"] };
 let a: OrgFixture;
 let campaignId: string;
 let n1: string;
@@ -39,12 +41,12 @@ afterAll(async () => {
 });
 
 describe("a campaign's waiting recipients, grouped", () => {
-  it("by number prefix, each with one number of it; a LID-only recipient under the empty prefix", async () => {
-    const prefixes = await t.db.asService((tx) => waitingPrefixes(tx, campaignId, 8));
+  it("by number prefix (longer under a long stem), each with one number of it; a LID-only recipient under the empty prefix", async () => {
+    const prefixes = await t.db.asService((tx) => waitingPrefixes(tx, campaignId, rule));
     expect(prefixes.sort((x, y) => x.prefix.localeCompare(y.prefix))).toEqual([
       { prefix: "", sample: null },
       { prefix: "+5511971", sample: "+5511971000001" },
-      { prefix: "+5511972", sample: "+5511972000001" },
+      { prefix: "+551197200", sample: "+5511972000001" },
       { prefix: "+5568992", sample: "+5568992000001" },
     ]);
   });
@@ -53,11 +55,11 @@ describe("a campaign's waiting recipients, grouped", () => {
     // Both São Paulo prefixes in group 0, Acre in 1, the LID in 2.
     const groups = new Map([
       ["+5511971", 0],
-      ["+5511972", 0],
+      ["+551197200", 0],
       ["+5568992", 1],
       ["", 2],
     ]);
-    const rows = await t.db.asService((tx) => waitingByGroup(tx, { campaignId, prefixChars: 8, groups }));
+    const rows = await t.db.asService((tx) => waitingByGroup(tx, { campaignId, rule, groups }));
     const seen = rows
       .map((r) => ({ ...r, earliest: r.earliest.toISOString(), slot: r.slot?.toISOString() ?? null }))
       .sort((x, y) => `${x.instanceId}${x.group}`.localeCompare(`${y.instanceId}${y.group}`));
@@ -70,7 +72,7 @@ describe("a campaign's waiting recipients, grouped", () => {
         { instanceId: n2, group: 2, earliest: "2030-01-01T10:07:00.000Z", slot: null },
       ].sort((x, y) => `${x.instanceId}${x.group}`.localeCompare(`${y.instanceId}${y.group}`)),
     );
-    const none = await t.db.asService((tx) => waitingByGroup(tx, { campaignId, prefixChars: 8, groups: new Map() }));
+    const none = await t.db.asService((tx) => waitingByGroup(tx, { campaignId, rule, groups: new Map() }));
     expect(none).toEqual([]);
   });
 });
