@@ -155,7 +155,11 @@ describe("sessions port", () => {
     const jid = `${contact}@s.whatsapp.net`;
     const theirs = await w.sim.contact(contact).sendText(phone, "chegou?");
     await expect.poll(() => inbound.find((m) => m.messageId === theirs), { timeout: 10_000 }).toBeDefined();
-    const reactions = () => w.sim.contact(contact).messages().filter((m) => m.reaction?.id === theirs);
+    const reactions = () =>
+      w.sim
+        .contact(contact)
+        .messages()
+        .filter((m) => m.reaction?.id === theirs);
 
     const like = await host.port.sendReaction(id, jid, theirs, "👍");
     expect(reactions().map((m) => [m.id, m.reaction?.emoji])).toEqual([[like, "👍"]]);
