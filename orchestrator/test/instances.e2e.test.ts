@@ -215,7 +215,29 @@ describe("faults surface through the API", () => {
       sim.phone(phone).fault(c.fault);
       await waitStatus(id, c.status);
       expect((await get(id)).statusReason).toMatch(c.reason ?? /.*/);
-    });
+      if (c.status === "logged_out") return;
+      // Evolution's view: a restricted number's socket is open, so no QR is asked for; a banned one asked to connect
+      // logs in again with its credentials and answers where it went — never an empty QR.
+      const key = await api({ url }, "post", `/api/v1/orgs/${a.orgId}/api-keys`, {
+        token: await token(a.users.owner),
+        body: { name: `evolution-${c.status}`, scopes: ["instances"] },
+      });
+      expect(key.status, JSON.stringify(key.body)).toBe(201);
+      const evo = async (p: string) =>
+        (await api({ url }, "get", `/evolution${p}/fault-${c.fault.type}`, { headers: { apikey: key.body.key } })).body;
+      const name = `fault-${c.fault.type}`;
+      if (c.status === "restricted") {
+        expect(await evo("/instance/connectionState")).toEqual({ instance: { instanceName: name, state: "open" } });
+        expect(await evo("/instance/connect")).toEqual({ instance: { instanceName: name, state: "open" } });
+      } else {
+        const answer = await evo("/instance/connect");
+        expect(answer).not.toHaveProperty("code");
+        expect(answer.instance).toMatchObject({
+          instanceName: name,
+          state: expect.stringMatching(/^(close|connecting)$/),
+        });
+      }
+    }, 60_000);
   }
 
   for (const [type, code] of [

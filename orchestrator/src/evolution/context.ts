@@ -77,7 +77,9 @@ export function orgOf(principal: Principal): string {
 
 /** Evolution's three connection states. */
 export function evolutionState(status: InstanceView["status"]): "open" | "connecting" | "close" {
-  if (status === "connected" || status === "degraded") return "open";
+  // A restricted number's socket is open (WhatsApp only holds back its new chats): Evolution, which knows no
+  // restriction, says "open" for it, and an integration that read "close" would ask for a QR nobody can scan.
+  if (status === "connected" || status === "degraded" || status === "restricted") return "open";
   if (status === "connecting" || status === "pending_pairing") return "connecting";
   return "close";
 }

@@ -10,7 +10,13 @@ import {
   ZEvolutionStatusResponse,
 } from "@mirage/contracts/evolution";
 import { insertEvolutionToken } from "@mirage/db/evolution";
-import { deleteInstance, type InstanceView, insertInstance, listInstanceViews } from "@mirage/db/instances";
+import {
+  deleteInstance,
+  findInstanceStatus,
+  type InstanceView,
+  insertInstance,
+  listInstanceViews,
+} from "@mirage/db/instances";
 import { parsePhone } from "@mirage/phone";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
@@ -35,6 +41,9 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
     while (!qr && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
       qr = await control.latestQr(inst.id);
+      // Still paired, it logged in again without one: no QR is coming.
+      const now = qr ? undefined : await db.asService((tx) => findInstanceStatus(tx, inst.id));
+      if (now && evolutionState(now.status) === "open") break;
     }
     let pairingCode: string | null = null;
     if (number) {
@@ -147,15 +156,17 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
       method: "get",
       path: "/instance/connect/:instanceName",
       summary: "Evolution: the QR code to scan (base64 data URL) and, with ?number=, a pairing code",
-      description: "A connected instance answers its connection state instead, as Evolution does.",
+      description:
+        "A connected (or restricted) instance answers its connection state instead, as Evolution does; so does one " +
+        "still paired that logs in again without a QR (stopped, banned, failed): its state after the wait.",
       auth: { kind: "any", scopes: ["instances"] },
       roles: OPERATORS,
       params: ZEvolutionInstanceParams,
       query: z.looseObject({ number: z.string().optional() }),
       responses: {
         200: {
-          description: "The QR code",
-          schema: ZEvolutionQrCode,
+          description: "The QR code (or the connection state, see above)",
+          schema: z.union([ZEvolutionQrCode, ZEvolutionConnectionState]),
           example: {
             pairingCode: "WZYEH1YY",
             code: "2@y8eK+bjtEjUWy9/FOM...",
@@ -172,7 +183,12 @@ export function evolutionInstanceRoutes(deps: EvolutionDeps): RouteDef[] {
         const state = evolutionState(inst.status);
         if (state === "open") return { status: 200, body: connectionState(inst) };
         if (state === "close") await control.start(inst.id);
-        return { status: 200, body: await connectCode(inst, query.number, 0) };
+        const qr = await connectCode(inst, query.number, 0);
+        if (qr.code || qr.pairingCode) return { status: 200, body: qr };
+        // No QR: a number still paired (stopped, banned, failed with its credentials) logs in again instead of
+        // showing one. Its state then says where it went, rather than an empty QR.
+        const now = await db.asService((tx) => findInstanceStatus(tx, inst.id));
+        return { status: 200, body: connectionState(now ? { ...inst, status: now.status } : inst) };
       },
     }),
     defineRoute({
