@@ -17,6 +17,8 @@ import type { InstanceControl } from "../instances/instance-control.ts";
 import type { SendService } from "../messaging/send-service.ts";
 import type { TargetPolicy } from "../webhooks/ssrf.ts";
 
+export { evolutionState } from "./events.ts";
+
 export type EvolutionDeps = {
   db: Database;
   control: InstanceControl;
@@ -73,15 +75,6 @@ export function orgOf(principal: Principal): string {
     throw new AppError("forbidden", "the Evolution API layer takes an organization API key in the apikey header");
   }
   return principal.orgId;
-}
-
-/** Evolution's three connection states. */
-export function evolutionState(status: InstanceView["status"]): "open" | "connecting" | "close" {
-  // A restricted number's socket is open (WhatsApp only holds back its new chats): Evolution, which knows no
-  // restriction, says "open" for it, and an integration that read "close" would ask for a QR nobody can scan.
-  if (status === "connected" || status === "degraded" || status === "restricted") return "open";
-  if (status === "connecting" || status === "pending_pairing") return "connecting";
-  return "close";
 }
 
 /**

@@ -187,6 +187,9 @@ describe("Mirage events as Evolution webhook bodies", () => {
     expect(conn("degraded")).toMatchObject({ instance: "vendas", state: "open" });
     expect(conn("pending_pairing")).toMatchObject({ state: "connecting" });
     expect(conn("logged_out")).toMatchObject({ state: "close" });
+    // Restricted: the socket is open, as connectionState and fetchInstances say too.
+    expect(conn("restricted")).toMatchObject({ state: "open" });
+    expect(conn("banned")).toMatchObject({ state: "close" });
     const qr = toEvolutionDelivery(
       work("instance:qr", { instanceId: "i", qr: "2@abc", dataUrl: "data:image/png;base64,x" }),
     );

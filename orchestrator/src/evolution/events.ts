@@ -22,9 +22,11 @@ const STATUS: Record<string, string> = {
   failed: "ERROR",
 };
 
-/** Evolution's connection states for Mirage's instance statuses. */
-function state(status: unknown): "open" | "connecting" | "close" {
-  if (status === "connected" || status === "degraded") return "open";
+/** Mirage's instance status as Evolution's connection state (its `connectionState`, `fetchInstances`, webhooks). */
+export function evolutionState(status: unknown): "open" | "connecting" | "close" {
+  // A restricted number's socket is open (WhatsApp only holds back its new chats): Evolution, which knows no
+  // restriction, says "open" for it, and an integration that read "close" would ask for a QR nobody can scan.
+  if (status === "connected" || status === "degraded" || status === "restricted") return "open";
   if (status === "connecting" || status === "pending_pairing") return "connecting";
   return "close";
 }
@@ -115,7 +117,7 @@ export function toEvolutionDelivery(work: {
       break;
     case "instance:status":
       event = "CONNECTION_UPDATE";
-      data = { instance, state: state(p.status), statusReason: p.reason ?? null };
+      data = { instance, state: evolutionState(p.status), statusReason: p.reason ?? null };
       break;
     case "message:inbound": {
       event = "MESSAGES_UPSERT";
