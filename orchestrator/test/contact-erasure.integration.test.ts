@@ -229,6 +229,10 @@ describe("contact erasure", () => {
     expect(exported.body.inboundMessages.map((m: Json) => m.body).sort()).toEqual(["oi", "sou eu"]);
     expect(exported.body.outboundMessages.map((m: Json) => m.body).sort()).toEqual(["Oi Carla", "Oi de novo"]);
     expect(exported.body.blacklist.map((e: Json) => e.phone)).toEqual([PHONE_OTHER_FORM]);
+    // Their edit still waiting for its message is theirs too (and not the other person's deletion).
+    expect(exported.body.pendingChanges.map((c: Json) => [c.waMessageId, c.body])).toEqual([
+      ["e3", "meu endereço é outro"],
+    ]);
 
     const erased = await api(h, "post", path(`/contacts/${x.contactId}/erase`), { token: marketer, body: {} });
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);

@@ -9,6 +9,7 @@ import type { Database } from "@mirage/db";
 import {
   eraseContact,
   exportContactData,
+  exportPendingChanges,
   listConsentEvents,
   type PrivacyTarget,
   recordConsent,
@@ -111,7 +112,8 @@ export function privacyRoutes(deps: { db: Database; queues?: ErasureQueues }): R
           const c = await findContact(tx, params.orgId, params.contactId);
           if (!c) throw new AppError("not_found", "contact not found");
           const consent = await listConsentEvents(tx, params.orgId, c.id);
-          const rest = await exportContactData(tx, params.orgId, privacyTarget(c));
+          const target = privacyTarget(c);
+          const rest = await exportContactData(tx, params.orgId, target);
           await audit(tx, req, {
             orgId: params.orgId,
             action: "contact.export",
@@ -119,13 +121,18 @@ export function privacyRoutes(deps: { db: Database; queues?: ErasureQueues }): R
             targetId: c.id,
           });
           return {
-            exportedAt: new Date().toISOString(),
-            contact: toContactDto(c),
-            consent: consent.map(toEvent),
-            ...rest,
+            target,
+            body: {
+              exportedAt: new Date().toISOString(),
+              contact: toContactDto(c),
+              consent: consent.map(toEvent),
+              ...rest,
+            },
           };
         });
-        return { status: 200, body: out };
+        // Read by the service, the caller's access to the contact proven above.
+        const pendingChanges = await db.asService((tx) => exportPendingChanges(tx, params.orgId, out.target));
+        return { status: 200, body: { ...out.body, pendingChanges } };
       },
     }),
     defineRoute({

@@ -275,6 +275,8 @@ export const ZContactExport = z
     /** Import errors whose raw cell quotes one of the person's numbers. */
     importErrors: z.array(z.record(z.string(), z.unknown())),
     blacklist: z.array(z.record(z.string(), z.unknown())),
+    /** Their edits and deletions that arrived before the message they change, still waiting for it. */
+    pendingChanges: z.array(z.record(z.string(), z.unknown())),
   })
   .meta({
     id: "ContactExport",
@@ -296,6 +298,7 @@ export const ZContactExport = z
       ],
       importErrors: [],
       blacklist: [],
+      pendingChanges: [],
     },
   });
 

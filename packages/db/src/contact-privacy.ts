@@ -100,6 +100,23 @@ export async function exportContactData(db: Db, orgId: string, t: PrivacyTarget)
   };
 }
 
+/**
+ * Service: the person's edits and deletions still waiting for the message they change (an edit's new text is
+ * theirs too), for the access request — the table is the service's only, so members' transactions cannot read it.
+ */
+export async function exportPendingChanges(
+  db: Db,
+  orgId: string,
+  t: PrivacyTarget,
+): Promise<Record<string, unknown>[]> {
+  return db`
+    select instance_id as "instanceId", wa_message_id as "waMessageId", change, body, at
+    from public.inbound_pending_changes
+    where org_id = ${orgId}
+      and (from_phone = any(${t.forms}::text[]) or (${t.waLid}::text is not null and from_lid = ${t.waLid}))
+    order by at, id`;
+}
+
 const outboundMatch = (db: Db, t: PrivacyTarget) => db`(contact_id = ${t.id}
   or recipient_phone = any(${t.forms}::text[]) or (${t.waLid}::text is not null and recipient_lid = ${t.waLid}))`;
 
