@@ -281,6 +281,72 @@ describe("time rules in the recipient's zone", () => {
 });
 
 describe("failover", () => {
+  it("a campaign held by its warm-up on a number does not hold back another campaign on that number", async () => {
+    // Warm-up holds a number to 5 an hour on its first day (the first number sent far more in the tests above): a
+    // campaign with warm-up waits for its hour to free there, and one without goes on sending through it meanwhile.
+    const number = instances[0] as string;
+    const account = ACCOUNTS[0] as string;
+    const tpl = await post("/templates", { name: "shared", body: "Oi {{first_name|cliente}}!" });
+    const start = async (name: string, phones: string[], warmup: boolean) => {
+      const listId = await audience(name, phones);
+      const created = await post("/campaigns", {
+        name,
+        templateId: tpl.body.id,
+        audience: { listIds: [listId] },
+        senderIds: [number],
+        pacing: FAST,
+        caps: { ...NO_CAPS, warmup },
+        skipHolidays: false,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const started = await post(`/campaigns/${created.body.id}/start`, { now: true });
+      expect(started.body.status, JSON.stringify(started.body)).toBe("running");
+      return created.body.id as string;
+    };
+    const held = Array.from({ length: 8 }, (_, i) => `+5511975${String(1_000_001 + i).slice(1)}`);
+    const free = Array.from({ length: 3 }, (_, i) => `+5511974${String(1_000_001 + i).slice(1)}`);
+    const heldId = await start("held by warm-up", held, true);
+    const got = (phones: string[]) => received([account]).filter((m) => phones.includes(`+${m.contact}`)).length;
+    await waitFor(
+      async () => {
+        const [r] = await t.admin<{ waiting: number; sent: number }[]>`
+          select count(*) filter (where state = 'queued' and scheduled_at > now() + interval '1 minute')::int
+              as waiting,
+            count(*) filter (where state in ('sent', 'delivered', 'read'))::int as sent
+          from public.outbound_messages where campaign_id = ${heldId}`;
+        return (r?.waiting ?? 0) > 0 && (r?.waiting ?? 0) + (r?.sent ?? 0) === held.length;
+      },
+      60_000,
+      "the warm-up campaign waits for its hour",
+    );
+    const heldSent = got(held);
+    expect(heldSent).toBeLessThanOrEqual(5);
+    // A worker that starts meanwhile finds the number's chain asleep until that hour frees, as the only work it has.
+    const lastEvent = async () =>
+      (
+        await t.admin<{ id: number; to: string }[]>`
+        select id::int, to_status::text as to from public.instance_events
+        where instance_id = ${number} order by id desc limit 1`
+      )[0];
+    const before = (await lastEvent())?.id ?? 0;
+    await stopWorker("SIGTERM");
+    startWorker();
+    await waitFor(
+      async () => {
+        const now = await lastEvent();
+        return (now?.id ?? 0) > before && now?.to === "connected";
+      },
+      90_000,
+      "the number connected again by the new worker",
+    );
+    // The new worker's sweep (every second once the number is connected) arms the chain at the only work it knows,
+    // that hour; its job has the old worker's name (`<number>-<ms>`), so nothing tells the two apart from outside.
+    await new Promise((r) => setTimeout(r, 3_000));
+    await start("no warm-up", free, false);
+    await waitForCount(() => got(free), free.length, "the other campaign's messages, through the same number");
+    expect(got(held)).toBe(heldSent);
+  }, 180_000);
+
   it("a number banned mid-campaign stops; its share moves to the others and everyone still gets one message", async () => {
     const phones = Array.from({ length: 60 }, (_, i) => `+5511975${String(1_000_001 + i).slice(1)}`);
     const listId = await audience("failover", phones);

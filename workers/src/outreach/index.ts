@@ -168,13 +168,15 @@ export function createOutreach(deps: {
     const work = await db.asService((tx) => instancesWithCampaignWork(tx, hosted));
     for (const w of work) {
       const current = armed.get(w.id);
-      // A chain armed in the past that never ran (job lost, worker restarted) is armed again.
+      // A chain armed in the past that never ran (job lost, worker restarted) is armed again — at its next known
+      // recipient, so by work: a worker that starts while a number's only work waits (a campaign at its cap) must
+      // still wake the chain when another campaign's work appears before it.
       if (current === undefined || current.at < Date.now() - STALE_MS) {
         armed.delete(w.id);
-        await arm(w.id, w.at);
+        await arm(w.id, w.at, true);
       } else if (current.byWork && w.at.getTime() < current.at - 1_000) {
         // Asleep until its next known recipient while earlier work is waiting: woken for it.
-        await arm(w.id, w.at);
+        await arm(w.id, w.at, true);
       }
     }
   }
