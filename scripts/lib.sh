@@ -32,12 +32,18 @@ apt_install() {
 load_env() {
   local file="$MIRAGE_ROOT/.env"
   [ -f "$file" ] || return 0
+  # The caller's environment wins over the file; within the file the last line of a key wins (as dotenv and Compose
+  # read it), so a line appended to .env overrides the template's empty one.
+  local from_file=" "
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in '' | \#*) continue ;; esac
     local key="${line%%=*}" value="${line#*=}"
     [[ "$key" =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue
-    if [ -z "${!key+x}" ]; then
+    if [[ "$from_file" == *" $key "* ]]; then
       export "$key=$value"
+    elif [ -z "${!key+x}" ]; then
+      export "$key=$value"
+      from_file+="$key "
       MIRAGE_ENV_FILE_KEYS="${MIRAGE_ENV_FILE_KEYS:+$MIRAGE_ENV_FILE_KEYS }$key"
     fi
   done <"$file"

@@ -19,7 +19,12 @@ if [ ! -f .env ] || [ -z "${MIRAGE_ENCRYPTION_KEYS:-}" ] || [ -z "${JWT_SECRET:-
   node scripts/env-secrets.mjs .
 fi
 load_env
-[ "$simulator" = 1 ] && export MIRAGE_WA=simulator
+if [ "$simulator" = 1 ]; then
+  export MIRAGE_WA=simulator
+  # The phone-free demo runs on one machine: webhooks to a receiver on it (127.0.0.1, ::1) are allowed unless .env
+  # says which private targets are. With real phones private targets stay refused (SSRF) unless listed there.
+  [ -n "${WEBHOOK_ALLOW_PRIVATE:-}" ] || export WEBHOOK_ALLOW_PRIVATE=127.0.0.0/8,::1/128
+fi
 
 ensure_deps
 
