@@ -84,12 +84,20 @@ describe("authorization matrix: every role × every organization endpoint × own
     }
     const actors = new Set(rows.map((r) => r.actor_user_id));
     // Marketers write the audience; operators only sent read receipts, cancelled messages and worked the inbox
-    // (audited); viewers changed nothing.
+    // (its changes and notes audited); viewers changed nothing.
     expect(actors).toEqual(new Set([a.users.owner.id, a.users.admin.id, a.users.marketer.id, a.users.operator.id]));
     expect(
       rows
         .filter((r) => r.actor_user_id === a.users.operator.id)
-        .every((r) => ["instance.read_receipts", "message.cancel", "conversation.update"].includes(r.action)),
+        .every((r) =>
+          [
+            "instance.read_receipts",
+            "message.cancel",
+            "conversation.update",
+            "conversation.note.add",
+            "conversation.note.delete",
+          ].includes(r.action),
+        ),
     ).toBe(true);
   });
 

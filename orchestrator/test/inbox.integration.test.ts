@@ -88,6 +88,16 @@ describe("marketers work the inbox", () => {
     expect(deleted.status).toBe(204);
     const timeline = await api(h, "get", `${conv()}/messages`, { token: marketer });
     expect(timeline.body.items.map((i: { text: string }) => i.text)).toEqual(["nota do operador"]);
+    // Audited by who and which note, never by its text (it stays in the conversation, and leaves with an erasure).
+    const audited = await h.t.admin<{ action: string; actor_user_id: string; detail: { noteId: number } }[]>`
+      select action, actor_user_id, detail from public.audit_log
+      where action like 'conversation.note.%' and target_id = ${conversationId} order by id`;
+    expect(audited.map((r) => [r.action, r.actor_user_id, Number(r.detail.noteId)])).toEqual([
+      ["conversation.note.add", a.users.marketer.id, Number(note.body.id)],
+      ["conversation.note.add", a.users.operator.id, Number(theirs.body.id)],
+      ["conversation.note.delete", a.users.marketer.id, Number(note.body.id)],
+    ]);
+    expect(JSON.stringify(audited)).not.toContain("ligar");
   });
 
   it("a marketer replies from the inbox (409 with the reason while the instance cannot send), not through the send API", async () => {

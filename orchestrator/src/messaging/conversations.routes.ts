@@ -155,13 +155,13 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
             ...(body.tags ? { tags: body.tags } : {}),
             ...(body.read ? { read: true } : {}),
           });
-          if (body.status || body.assignedTo !== undefined) {
+          if (body.status || body.assignedTo !== undefined || body.tags) {
             await audit(tx, req, {
               orgId: params.orgId,
               action: "conversation.update",
               targetType: "conversation",
               targetId: params.conversationId,
-              detail: { status: body.status, assignedTo: body.assignedTo },
+              detail: { status: body.status, assignedTo: body.assignedTo, tags: body.tags },
             });
           }
           return visible(tx, params.orgId, params.conversationId);
@@ -261,14 +261,23 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       params: ZConversationParams,
       body: ZNoteRequest,
       responses: { 201: { description: "The note", schema: ZNote, example: ZNote.meta()?.example } },
-      async handler({ params, body, principal }) {
+      async handler({ params, body, principal }, req) {
         const note = await withOrg(db, principal, params.orgId, INBOX_WRITERS, async (tx) => {
           await visible(tx, params.orgId, params.conversationId);
-          return addConversationNote(tx, {
+          const added = await addConversationNote(tx, {
             orgId: params.orgId,
             conversationId: params.conversationId,
             body: body.text,
           });
+          // That a note was written, and which: its text stays in the conversation (it may quote the person).
+          await audit(tx, req, {
+            orgId: params.orgId,
+            action: "conversation.note.add",
+            targetType: "conversation",
+            targetId: params.conversationId,
+            detail: { noteId: added.id },
+          });
+          return added;
         });
         return {
           status: 201,
@@ -285,10 +294,24 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       roles: INBOX_WRITERS,
       params: ZNoteParams,
       responses: { 204: { description: "Deleted" } },
-      async handler({ params, principal }) {
-        const ok = await withOrg(db, principal, params.orgId, INBOX_WRITERS, (tx) =>
-          deleteConversationNote(tx, { orgId: params.orgId, conversationId: params.conversationId, id: params.noteId }),
-        );
+      async handler({ params, principal }, req) {
+        const ok = await withOrg(db, principal, params.orgId, INBOX_WRITERS, async (tx) => {
+          const deleted = await deleteConversationNote(tx, {
+            orgId: params.orgId,
+            conversationId: params.conversationId,
+            id: params.noteId,
+          });
+          if (deleted) {
+            await audit(tx, req, {
+              orgId: params.orgId,
+              action: "conversation.note.delete",
+              targetType: "conversation",
+              targetId: params.conversationId,
+              detail: { noteId: params.noteId },
+            });
+          }
+          return deleted;
+        });
         if (!ok)
           throw new AppError("not_found", "note not found (or not yours to delete)", {
             reasonCode: "note_not_found" satisfies TSendRefusalCode,

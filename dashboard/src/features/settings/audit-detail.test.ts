@@ -17,6 +17,14 @@ describe("an audit entry's detail on one line", () => {
     expect(auditDetailText({ added: 3, via: "evolution" }, 300, label)).toBe("adicionados: 3 · via: evolution");
   });
 
+  it("names the values it has words for: a member by email, a status in the page's language", () => {
+    const value = (k: string, v: string) =>
+      k === "assignedTo" && v === "u-1" ? "ana@loja.com" : k === "status" && v === "closed" ? "fechada" : v;
+    expect(
+      auditDetailText({ status: "closed", assignedTo: "u-1", tags: ["vip", "closed"], count: 2 }, 300, (k) => k, value),
+    ).toBe("status: fechada · assignedTo: ana@loja.com · tags: vip, closed · count: 2");
+  });
+
   it("cuts a long detail with an ellipsis", () => {
     const text = auditDetailText({ note: "x".repeat(500) }, 50);
     expect(text).toHaveLength(50);

@@ -60,6 +60,13 @@ export function AuditLog() {
     queryFn: () => api<{ items: TApiKey[] }>(`/orgs/${org.id}/api-keys`),
   });
   const shown = useMemo(() => log.data?.pages.flatMap((p) => p.items) ?? [], [log.data]);
+  const valueLabel = useAuditLabel("detailValues");
+  // A member named by id in a detail (a conversation's assignee) shows as the member's email.
+  const detailValue = useCallback(
+    (key: string, value: string) =>
+      key === "assignedTo" ? (members.data?.items.find((m) => m.userId === value)?.email ?? value) : valueLabel(value),
+    [members.data, valueLabel],
+  );
   const actions = useMemo(
     () => [...AUDIT_ACTIONS].sort((x, y) => actionLabel(x).localeCompare(actionLabel(y))),
     [actionLabel],
@@ -144,7 +151,7 @@ export function AuditLog() {
             <TableCell title={e.action}>
               <span className="block">{actionLabel(e.action)}</span>
               <span className="block font-mono text-muted-foreground text-xs">{e.action}</span>
-              <AuditDetail text={auditDetailText(e.detail, 2_000, detailKey)} />
+              <AuditDetail text={auditDetailText(e.detail, 2_000, detailKey, detailValue)} />
             </TableCell>
             <TableCell title={e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : undefined}>
               {e.targetType ? (
@@ -190,7 +197,7 @@ function AuditDetail({ text }: { text: string }) {
  * Human labels for the audit log's actions (`actions`) or target types (`targets`), or the id itself when this
  * version has no label for it; the table shows the id under the label for admins.
  */
-function useAuditLabel(group: "actions" | "targets" | "detailKeys") {
+function useAuditLabel(group: "actions" | "targets" | "detailKeys" | "detailValues") {
   const t = useTranslations("audit");
   return useCallback((id: string) => labelOf(t, group, id), [t, group]);
 }

@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   "contacts.import",
   "conversation.read",
   "conversation.update",
+  "conversation.note.add",
+  "conversation.note.delete",
   "holiday.add",
   "holiday.remove",
   "holiday.seed",
