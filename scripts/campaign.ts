@@ -227,9 +227,16 @@ switch (command) {
     const byId = await instances();
     const items = plan.items as Json[];
     const unstored = plan.planned ? "" : " (computed now, not stored: the campaign has not started)";
+    // On the campaign's clock, named, as `show` gives its next send: the machine's zone may be another.
+    const zone = typeof campaign.timezone === "string" ? campaign.timezone : undefined;
+    const clock = new Intl.DateTimeFormat("en-US", {
+      dateStyle: "short",
+      timeStyle: "medium",
+      ...(zone ? { timeZone: zone } : {}),
+    });
     console.log(
       `${String(campaign.name)}: ${String(plan.total)} recipients${unstored}` +
-        (items.length > 0 ? `; the next ${items.length}:` : ""),
+        (items.length > 0 ? `; the next ${items.length}${zone ? ` (times in ${zone.replace(/_/g, " ")})` : ""}:` : ""),
     );
     if (items.length === 0) console.log("  nothing left to send");
     for (const item of items) {
@@ -237,7 +244,7 @@ switch (command) {
       // A held send still has its time (it waits); one that will never go has none.
       const why = item.blockedReason ? (HELD[String(item.blockedReason)] ?? String(item.blockedReason)) : "";
       const when = item.at
-        ? `${new Date(String(item.at)).toLocaleString()}${why ? ` (waits: ${why})` : ""}`
+        ? `${clock.format(new Date(String(item.at)))}${why ? ` (waits: ${why})` : ""}`
         : `never: ${why || "no time"}`;
       const to = item.contactName ? `${String(item.contactName)} (${String(item.phone)})` : String(item.phone);
       console.log(`  ${when}  ${from ? String(from.name) : String(item.instanceId)} → ${to}: ${String(item.text)}`);

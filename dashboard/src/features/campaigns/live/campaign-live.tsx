@@ -134,7 +134,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                 <CardTitle>{t("senders")}</CardTitle>
               </CardHeader>
               <CardContent>
-                <SenderTable stats={s} instances={instances.data?.items ?? []} />
+                <SenderTable stats={s} instances={instances.data?.items ?? []} timeZone={c.timezone} />
               </CardContent>
             </Card>
             <Card className="min-w-0">

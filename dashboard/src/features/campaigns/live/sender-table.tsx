@@ -8,12 +8,22 @@ import { reachedCount } from "../counts";
 import type { TCampaignStats } from "../queries";
 
 /** Per number: its share of what was sent, health, counts and next slot (or why it stopped taking work). */
-export function SenderTable({ stats, instances }: { stats: TCampaignStats; instances: TInstance[] }) {
+/** `timeZone`: the campaign's (IANA): next sends are shown on its clock, as its windows and the wizard are, and say so. */
+export function SenderTable({
+  stats,
+  instances,
+  timeZone,
+}: {
+  stats: TCampaignStats;
+  instances: TInstance[];
+  timeZone: string;
+}) {
   const t = useTranslations("campaignLive.sender");
   const format = useFormatter();
   const all = stats.senders.reduce((a, s) => a + reachedCount(s.counts), 0);
+  const next = `${t("next")} (${timeZone.replaceAll("_", " ")})`;
   return (
-    <ColumnTable look="plain" heads={[t("number"), t("health"), t("share"), t("sent"), t("queued"), t("next")]}>
+    <ColumnTable look="plain" heads={[t("number"), t("health"), t("share"), t("sent"), t("queued"), next]}>
       {stats.senders.map((s) => {
         const i = instances.find((x) => x.id === s.instanceId);
         const reached = reachedCount(s.counts);
@@ -44,8 +54,8 @@ export function SenderTable({ stats, instances }: { stats: TCampaignStats; insta
                   format.dateTime(
                     new Date(s.nextSendAt),
                     Date.parse(s.nextSendAt) - Date.now() < 12 * 3_600_000
-                      ? { timeStyle: "medium" }
-                      : { dateStyle: "short", timeStyle: "short" },
+                      ? { timeStyle: "medium", timeZone }
+                      : { dateStyle: "short", timeStyle: "short", timeZone },
                   )
                 : "—"}
             </td>

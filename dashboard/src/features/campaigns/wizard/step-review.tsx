@@ -142,7 +142,7 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
             look="boxed"
             labelledBy="dry-run-title"
             testId="dry-run"
-            heads={[t("who"), t("from"), t("at"), t("text")]}
+            heads={[t("who"), t("from"), `${t("at")} (${zoneLabel(draft.timezone)})`, t("text")]}
           >
             {dry.data.items.map((x) => (
               <tr
@@ -157,7 +157,13 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
                 </td>
                 <td className="px-3 py-2">{nameOf(x.instanceId)}</td>
                 <td className="px-3 py-2 whitespace-nowrap">
-                  {x.at ? format.dateTime(new Date(x.at), { dateStyle: "short", timeStyle: "medium" }) : "—"}
+                  {x.at
+                    ? format.dateTime(new Date(x.at), {
+                        dateStyle: "short",
+                        timeStyle: "medium",
+                        timeZone: draft.timezone,
+                      })
+                    : "—"}
                   {x.blockedReason && (
                     <span className="block text-muted-foreground text-xs">
                       {t(`blocked.${x.blockedReason as "outside_window"}`)}
