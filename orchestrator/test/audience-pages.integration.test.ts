@@ -145,6 +145,25 @@ describe("import preview", () => {
     expect(done.counts).toEqual({ rowsRead: 6, imported: 3, merged: 3, rejected: 0 });
   });
 
+  it("a UTF-8 file with one Latin-1 line: read as UTF-8, that line refused by number, the others as written", async () => {
+    // As a spreadsheet pasted together gives: mostly UTF-8, one line saved by an older program.
+    const file = Buffer.concat([
+      Buffer.from("nome,celular,cidade\nAna Souza,11 91234-0001,São Paulo\nBia Lima,11 91234-0002,Niterói\n", "utf8"),
+      Buffer.from("José Conceição,11 91234-0003,Maceió\n", "latin1"),
+      Buffer.from("Caio Melo,11 91234-0004,Goiânia\n", "utf8"),
+    ]);
+    const res = await preview(file);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.encoding).toBe("utf-8");
+    const rows = res.body.rows as Json[];
+    expect(rows.map((r) => [r.line, r.contact?.customFields?.cidade ?? null, r.rejection?.code ?? null])).toEqual([
+      [2, "São Paulo", null],
+      [3, "Niterói", null],
+      [4, null, "not_utf8"],
+      [5, "Goiânia", null],
+    ]);
+  });
+
   it("a partial body ignores its cut last line; refusals and roles are those of the upload", async () => {
     const cut = await preview("Nome,Celular\nAna,11988880001\nBia,1198", { partial: "true" });
     expect(cut.status).toBe(200);

@@ -3,7 +3,7 @@ import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { AppError } from "../http/app-error.ts";
 import { guessMapping, resolveMapping } from "./mapping.ts";
-import { buildRow, type DroppedNumber, SeenNumbers } from "./row.ts";
+import { buildRow, type DroppedNumber, invalidUtf8, SeenNumbers } from "./row.ts";
 import { type Delimiter, type Encoding, refusalError, sniffCsv } from "./sniff.ts";
 
 /** How many records after the header the preview shows. */
@@ -90,6 +90,9 @@ export function previewImport(
     problemCode: null,
     missingColumns: [],
     rows: body.map(({ line, record }) => {
+      // As the import will: a line that is not UTF-8 in a UTF-8 file is refused, not previewed mangled.
+      const mixed = invalidUtf8(record, s.encoding);
+      if (mixed) return { line, cells: record, contact: null, rejection: mixed, warnings: [] };
       const out = buildRow(record, head, resolved, { defaultCountry: opts.defaultCountry, tags: opts.tags });
       if (out.kind === "contact") {
         const c = out.contact;

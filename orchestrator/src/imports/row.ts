@@ -14,6 +14,23 @@ export type RowOutcome =
   | { kind: "contact"; contact: ContactUpsert; allPhones: string[]; dropped: DroppedNumber[] }
   | { kind: "rejected"; rejection: RowRejection };
 
+/**
+ * A row of a file read as UTF-8 that is not UTF-8 there (its text has U+FFFD where bytes did not decode): a file
+ * mixing encodings, e.g. one Latin-1 line pasted into a UTF-8 file. Refused rather than stored mangled; null for any
+ * other row, and for a file read in another encoding.
+ */
+export function invalidUtf8(record: readonly string[], encoding: string): RowRejection | null {
+  if (encoding !== "utf-8") return null;
+  const raw = record.find((c) => c.includes("\uFFFD"));
+  if (raw === undefined) return null;
+  return {
+    column: null,
+    raw,
+    reason: "the line is not valid UTF-8 (save the file as UTF-8, or upload it with encoding=windows-1252)",
+    code: "not_utf8",
+  };
+}
+
 /** Separators of several numbers in one cell: Google's " ::: ", slashes, semicolons, commas, pipes, new lines. */
 const MULTI = /\s*:::\s*|\s*[/;,|\n]\s*|\s+(?:ou|or|o|e)\s+/i;
 

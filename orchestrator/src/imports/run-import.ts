@@ -15,7 +15,7 @@ import {
 import { parse } from "csv-parse";
 import iconv from "iconv-lite";
 import { resolveMapping } from "./mapping.ts";
-import { buildRow, mergeInto, SeenNumbers } from "./row.ts";
+import { buildRow, invalidUtf8, mergeInto, SeenNumbers } from "./row.ts";
 
 /**
  * The import itself: streams the stored upload out of Postgres chunk by chunk, decodes it, parses it, and upserts
@@ -148,19 +148,11 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
       resolved = r;
       continue;
     }
-    if (utf8 && record.some((c) => c.includes("\uFFFD"))) {
-      // Valid UTF-8 at the start of the file, not here: a mixed-encoding file. Refuse the row rather than store
-      // mangled names; the caller can re-upload with ?encoding=windows-1252.
+    const mixed = invalidUtf8(record, utf8 ? "utf-8" : "other");
+    if (mixed) {
       counts.rowsRead++;
       counts.rejected++;
-      const raw = record.find((c) => c.includes("\uFFFD")) ?? null;
-      reject(
-        line,
-        null,
-        raw,
-        "the line is not valid UTF-8 (save the file as UTF-8, or upload it with encoding=windows-1252)",
-        "not_utf8",
-      );
+      reject(line, mixed.column, mixed.raw, mixed.reason, mixed.code);
       continue;
     }
     const out = buildRow(record, header, resolved as NonNullable<typeof resolved>, {

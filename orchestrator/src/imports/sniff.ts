@@ -85,6 +85,12 @@ function detectEncoding(sample: Buffer): Encoding {
   if (sample[0] === 0xff && sample[1] === 0xfe) return "utf-16le";
   if (sample[0] === 0xfe && sample[1] === 0xff) return "utf-16be";
   if (isUtf8(sample)) return "utf-8";
+  // Mostly UTF-8 with a few lines that are not (a Latin-1 line pasted into a UTF-8 file): read as UTF-8, so those
+  // lines are refused by number and the rest imports as written. Read as Windows-1252 instead, every UTF-8 accent
+  // of the file would be stored mangled ("SÃ£o Paulo"), silently. In a real single-byte file next to no line reads
+  // as well-formed UTF-8.
+  const lines = utf8Lines(sample);
+  if (lines.utf8 > lines.other) return "utf-8";
   const guess = (chardet.detect(sample) ?? "").toLowerCase();
   if (guess === "utf-16le") return "utf-16le";
   if (guess === "utf-16be") return "utf-16be";
@@ -108,6 +114,44 @@ function isUtf8(buf: Buffer): boolean {
     i += need + 1;
   }
   return true;
+}
+
+/**
+ * Lines of `buf` by how they read as UTF-8: `utf8`, those with multibyte characters all well formed; `other`, those
+ * with a byte ≥ 0x80 that starts none (a single-byte encoding's accent). ASCII-only lines count in neither.
+ */
+function utf8Lines(buf: Buffer): { utf8: number; other: number } {
+  let utf8 = 0;
+  let other = 0;
+  let multibyte = false;
+  let bad = false;
+  const endLine = () => {
+    if (bad) other++;
+    else if (multibyte) utf8++;
+    multibyte = false;
+    bad = false;
+  };
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i] as number;
+    if (b < 0x80) {
+      if (b === 0x0a) endLine();
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    let ok = need > 0 && i + need < buf.length;
+    for (let k = 1; ok && k <= need; k++) ok = ((buf[i + k] as number) & 0xc0) === 0x80;
+    if (ok) {
+      multibyte = true;
+      i += need + 1;
+    } else {
+      bad = true;
+      i++;
+    }
+  }
+  endLine();
+  return { utf8, other };
 }
 
 function looksBinary(sample: Buffer): boolean {
