@@ -7,6 +7,8 @@ import { ConfirmDialog } from "@/components/confirm-dialog";
 export function ConfirmAction(props: {
   action: "stop" | "restart" | "logout" | "delete" | "start";
   name: string;
+  /** Whether a phone is linked: only then do stop and restart say it stays linked. */
+  linked: boolean;
   onConfirm: () => void;
   onClose: () => void;
 }) {
@@ -17,7 +19,11 @@ export function ConfirmAction(props: {
     <ConfirmDialog
       onClose={props.onClose}
       title={t(`confirm.${action}.title`, { name: props.name })}
-      body={t(`confirm.${action}.body`)}
+      body={
+        (action === "stop" || action === "restart") && !props.linked
+          ? t(`confirm.${action}.bodyUnlinked`)
+          : t(`confirm.${action}.body`)
+      }
       cancelLabel={t("cancel")}
       actionLabel={t(action)}
       destructive={action === "delete" || action === "logout"}

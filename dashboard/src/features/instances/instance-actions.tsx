@@ -15,6 +15,7 @@ import { can } from "@/lib/permissions";
 import { instancesKey } from "@/lib/realtime";
 import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { isLinked } from "./pairing";
 
 type Action = "start" | "stop" | "restart" | "logout" | "delete";
 
@@ -87,6 +88,7 @@ export function InstanceActions({ instance, afterDelete }: { instance: TInstance
         <ConfirmAction
           action={confirm}
           name={instance.name}
+          linked={isLinked(instance)}
           onConfirm={() => mutation.mutate(confirm)}
           onClose={() => setConfirm(null)}
         />

@@ -19,6 +19,7 @@ import { DailySends } from "./daily-sends";
 import { DetailField as Field } from "./detail-field";
 import type { HealthPoint } from "./health-chart";
 import { InstanceActions } from "./instance-actions";
+import { PairButton } from "./pair-button";
 import { lastActivity, useInstance } from "./queries";
 import { HealthScore, StatusBadge, useReasonText } from "./status";
 
@@ -75,7 +76,8 @@ export function InstanceDetail({ id }: { id: string }) {
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="font-semibold text-2xl">{inst.name}</h1>
           <StatusBadge status={inst.status} />
-          <div className="ml-auto">
+          <div className="ml-auto flex items-center gap-2">
+            <PairButton instance={inst} />
             <InstanceActions instance={inst} afterDelete="/instances" />
           </div>
         </div>

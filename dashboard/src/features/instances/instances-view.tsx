@@ -16,6 +16,7 @@ import { useRelativeTime } from "@/lib/use-relative-time";
 import { AddNumberButton } from "./add-number-button";
 import { DailySends } from "./daily-sends";
 import { InstanceActions } from "./instance-actions";
+import { PairButton } from "./pair-button";
 import { lastActivity, useInstances } from "./queries";
 import { HealthScore, StatusBadge, useReasonText } from "./status";
 
@@ -136,7 +137,11 @@ const InstanceCard = memo(function InstanceCard({ instance }: { instance: TInsta
             </dd>
           </div>
         </dl>
-        {reason && <p className="px-4 text-muted-foreground text-xs">{reasonText(reason)}</p>}
+        {/* empty:hidden: no gap when there is neither a reason nor a pairing to do. */}
+        <div className="flex flex-wrap items-center gap-2 px-4 empty:hidden">
+          {reason && <p className="min-w-0 flex-1 text-muted-foreground text-xs">{reasonText(reason)}</p>}
+          <PairButton instance={instance} className="ml-auto" />
+        </div>
       </Card>
     </li>
   );

@@ -10,7 +10,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function InstancePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   return (
-    <ClientMessages namespaces={["instance", "instances", "actions"]}>
+    <ClientMessages namespaces={["instance", "instances", "actions", "add"]}>
       <InstanceDetail id={id} />
     </ClientMessages>
   );
