@@ -7,6 +7,7 @@
  * on every page and screenshots of every page in both locales (dashboard/e2e-artifacts/, gitignored).
  */
 import { existsSync, mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -130,6 +131,29 @@ describe("audience", () => {
     await page.getByTestId("contacts-search").fill("Lúcia");
     await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBe(1);
     expect(await rows(page).first().getAttribute("data-phone")).toBe("+5531991231003");
+    await page.context().close();
+  });
+
+  it("'Export CSV' downloads the contacts the filters match, with the page's session", async () => {
+    const page = await signedIn("viewer");
+    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(4);
+    await page.locator("#contacts-tag").fill("vip");
+    await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBe(2);
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 30_000 }),
+      page.getByTestId("contacts-export").click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("contacts.csv");
+    // No session in the address: the file came through a Blob (the BFF call carried the cookie).
+    expect(download.url()).toMatch(/^blob:/);
+    const file = await download.path();
+    const csv = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^phone,name,/);
+    expect(lines).toHaveLength(3);
+    expect(lines.find((l) => l.startsWith("+5531991231003,"))).toContain("Lúcia Araújo");
+    expect(csv).toContain("José da Conceição");
+    expect(csv).not.toContain("Maria Antônia");
     await page.context().close();
   });
 

@@ -17,6 +17,7 @@ import { useRelativeTime } from "@/lib/use-relative-time";
 import { matchingFilter, offerAllMatching, sameFilter } from "./contact-bulk";
 import { keepVisible, pageSelection, toggleAll, toggleOne } from "./contact-edits";
 import { ContactsBulkBar } from "./contacts-bulk-bar";
+import { ContactsExportButton } from "./contacts-export-button";
 import { type ContactFilters, useContactCount, useContactPages, useLists, useSegments } from "./queries";
 import { useAudienceWriter } from "./ui-bits";
 import { useDebounced } from "./use-debounced";
@@ -85,7 +86,10 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
 
   return (
     <div className="space-y-4">
-      <h1 className="font-semibold text-2xl">{t("title")}</h1>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 className="font-semibold text-2xl">{t("title")}</h1>
+        <ContactsExportButton filters={filters} />
+      </div>
       <search className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6" aria-label={t("filters")}>
         <div className="relative sm:col-span-2">
           <Label htmlFor="contacts-q" className="sr-only">
