@@ -22,6 +22,8 @@ import { type ContactFilters, useContactCount, useContactPages, useLists, useSeg
 import { useAudienceWriter } from "./ui-bits";
 import { useDebounced } from "./use-debounced";
 
+const NAMED_SELECT = "sm:w-auto sm:min-w-0 sm:max-w-64 sm:flex-[1_1_10rem]";
+const WORDS_SELECT = "sm:w-auto sm:flex-none";
 const CONSENT_TONE = { opted_in: "success", opted_out: "destructive", unknown: "secondary" } as const;
 
 /** The contacts table: search and filters answered by the API, keyset pages loaded as the user scrolls. */
@@ -90,8 +92,11 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
         <h1 className="font-semibold text-2xl">{t("title")}</h1>
         <ContactsExportButton filters={filters} />
       </div>
-      <search className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6" aria-label={t("filters")}>
-        <div className="relative sm:col-span-2">
+      {/* Wrapping flex, not six equal columns: at 1366 px a sixth was too narrow for pt-BR's "Qualquer
+          consentimento" and "Respondeu ou não". Consent and replied take their options' width (fixed, translated
+          words); list and segment (names people chose) share what is left. One column on phones. */}
+      <search className="flex flex-col gap-3 sm:flex-row sm:flex-wrap" aria-label={t("filters")}>
+        <div className="relative sm:flex-[2_1_15rem]">
           <Label htmlFor="contacts-q" className="sr-only">
             {t("search")}
           </Label>
@@ -106,13 +111,18 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
             data-testid="contacts-search"
           />
         </div>
-        <div>
+        <div className="sm:flex-[1_1_8rem]">
           <Label htmlFor="contacts-tag" className="sr-only">
             {t("tag")}
           </Label>
           <Input id="contacts-tag" placeholder={t("tag")} value={tag} onChange={(e) => setTag(e.target.value)} />
         </div>
-        <NativeSelect aria-label={t("list")} value={rest.listId ?? ""} onChange={set("listId")}>
+        <NativeSelect
+          aria-label={t("list")}
+          className={NAMED_SELECT}
+          value={rest.listId ?? ""}
+          onChange={set("listId")}
+        >
           <option value="">{t("anyList")}</option>
           {lists.data?.items.map((l) => (
             <option key={l.id} value={l.id}>
@@ -120,7 +130,12 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
             </option>
           ))}
         </NativeSelect>
-        <NativeSelect aria-label={t("consent")} value={rest.consent ?? ""} onChange={set("consent")}>
+        <NativeSelect
+          aria-label={t("consent")}
+          className={WORDS_SELECT}
+          value={rest.consent ?? ""}
+          onChange={set("consent")}
+        >
           <option value="">{t("anyConsent")}</option>
           <option value="opted_in">{t("consentState.opted_in")}</option>
           <option value="opted_out">{t("consentState.opted_out")}</option>
@@ -128,6 +143,7 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
         </NativeSelect>
         <NativeSelect
           aria-label={t("replied")}
+          className={WORDS_SELECT}
           value={rest.replied ?? ""}
           onChange={set("replied")}
           data-testid="contacts-replied"
@@ -137,7 +153,12 @@ export function ContactsView({ initial = {} }: { initial?: Pick<ContactFilters, 
           <option value="false">{t("repliedNo")}</option>
         </NativeSelect>
         {(segments.data?.items.length ?? 0) > 0 && (
-          <NativeSelect aria-label={t("segment")} value={rest.segmentId ?? ""} onChange={set("segmentId")}>
+          <NativeSelect
+            aria-label={t("segment")}
+            className={NAMED_SELECT}
+            value={rest.segmentId ?? ""}
+            onChange={set("segmentId")}
+          >
             <option value="">{t("anySegment")}</option>
             {segments.data?.items.map((s) => (
               <option key={s.id} value={s.id}>

@@ -87,7 +87,8 @@ export function TagsEditor({ conversation, disabled }: { conversation: TConversa
           aria-label={t("addTag")}
           placeholder={t("addTag")}
           data-testid="add-tag"
-          className="h-8 w-32"
+          // w-44: the whole placeholder in both languages ("Adicionar etiqueta" was cut at w-32), 16 px on phones too.
+          className="h-8 w-44"
           value={draft}
           maxLength={50}
           onChange={(e) => setDraft(e.target.value)}
