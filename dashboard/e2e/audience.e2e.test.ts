@@ -2,7 +2,8 @@
  * The marketer's audience pages in headless Chromium against the whole stack: a CSV in the Brazilian Excel form
  * (Windows-1252 with accents, `;`, CRLF, bad lines) imported through the wizard (detection and preview shown,
  * rejected lines with their numbers, contacts in the table), a segment whose live count matches the API, the
- * blacklist with each entry's source, LGPD erasure from the contact page, "select all N matching" added to a list,
+ * blacklist with each entry's source, "Export CSV" of the filtered contacts (the downloaded file read back), LGPD
+ * erasure from the contact page (its dialog in Portuguese too), "select all N matching" added to a list,
  * a contact's custom fields edited, a viewer without write buttons, axe-core
  * on every page and screenshots of every page in both locales (dashboard/e2e-artifacts/, gitignored).
  */
@@ -223,6 +224,19 @@ describe("audience", () => {
       expect(await page.getByTestId("import-action").count(), p).toBe(0);
     }
     expect(await page.getByTestId("blacklist-import").count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("the erase dialog in Portuguese names the stored marker in a Portuguese sentence", async () => {
+    const page = await signedIn("marketer", { locale: "pt-BR", theme: "light" });
+    const row = page.locator('[data-testid="contact-row"][data-phone="+5531991231003"]');
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator("a").click();
+    await page.getByTestId("erase-contact").click();
+    const text = (await page.getByRole("alertdialog").textContent()) ?? "";
+    expect(text).toContain("substituído pelo marcador “[erased]” (apagado)");
+    expect(text).not.toMatch(/por \[erased\]/);
+    await page.keyboard.press("Escape");
     await page.context().close();
   });
 
