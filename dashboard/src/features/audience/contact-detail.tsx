@@ -13,7 +13,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
-import { api } from "@/lib/api";
+import { api, saveBlob } from "@/lib/api";
 import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { AddToListDialog } from "./add-to-list-dialog";
@@ -22,7 +22,7 @@ import { ContactOptOutBanner } from "./contact-opt-out-banner";
 import { fieldText } from "./custom-field-edits";
 import { CustomFieldsDialog } from "./custom-fields-dialog";
 import { audienceKeys, useConsentHistory, useContact, useContactActivity } from "./queries";
-import { saveBlob, useAudienceWriter } from "./ui-bits";
+import { useAudienceWriter } from "./ui-bits";
 
 /** One contact: numbers, custom fields, consent history, conversations, campaigns; LGPD export and erasure. */
 export function ContactDetail({ id }: { id: string }) {
