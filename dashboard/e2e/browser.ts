@@ -33,13 +33,22 @@ export async function launchBrowser(): Promise<{ browser: Browser; close: () => 
 
 export type Look = { locale: "en" | "pt-BR"; theme: "light" | "dark" };
 
-/** A fresh context (no cookies) whose browser asks for `locale` (Accept-Language) and prefers `theme`. */
-export function newContext(browser: Browser, look: Look = { locale: "en", theme: "light" }): Promise<BrowserContext> {
-  return browser.newContext({
+/**
+ * A fresh context (no cookies) whose browser asks for `locale` (Accept-Language) and prefers `theme`. Navigations
+ * (goto, waitForURL) may take 60 s: on a loaded 2-core machine running the whole suite, a page load has taken more
+ * than the default 30 s.
+ */
+export async function newContext(
+  browser: Browser,
+  look: Look = { locale: "en", theme: "light" },
+): Promise<BrowserContext> {
+  const ctx = await browser.newContext({
     locale: look.locale,
     colorScheme: look.theme,
     viewport: { width: 1280, height: 860 },
   });
+  ctx.setDefaultNavigationTimeout(60_000);
+  return ctx;
 }
 
 export async function signIn(page: Page, baseUrl: string, email: string, password: string, next = "/instances") {
