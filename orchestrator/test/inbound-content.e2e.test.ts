@@ -263,7 +263,11 @@ describe("reactions, edits and deletions", () => {
     // the timeline records none.
     await waitFor(async () =>
       contact.messages(ACCOUNT).find((m) => m.reaction?.id === typo && m.reaction.emoji === ""),
-    );
+    ).catch((err: Error) => {
+      // What the phone got instead, and any stanza wa-sim acked but could not hand it: the cause, not just "not met".
+      const seen = contact.messages(ACCOUNT).map((m) => [m.id, m.contentType, m.reaction?.emoji]);
+      throw new Error(`${err.message}; received ${JSON.stringify(seen)}; dropped ${JSON.stringify(contact.dropped())}`);
+    });
     const cleared = await api({ url }, "get", `${conversations()}/${conv.id}/messages?notes=false`, { token: viewer });
     expect((cleared.body.items as Json[]).find((i) => i.waMessageId === typo)?.myReaction).toBeNull();
     // Not an emoji, two of them, the number's own message, a deleted one, a viewer: refused.

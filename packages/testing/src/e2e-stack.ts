@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
+import { createLogger } from "@mirage/logger";
 import { Simulator, type SimulatorOptions } from "@mirage/wa-sim";
 import { type ControlServer, startControlServer } from "@mirage/wa-sim/control/http-api";
 import { Redis } from "ioredis";
@@ -23,7 +24,10 @@ import { createTestDatabase, type TestDatabase } from "./postgres.ts";
 /** The repository root: worker and orchestrator entry points are spawned from it. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 export const E2E_REDIS_URL = process.env.MIRAGE_TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-/** `E2E_LOG=1` lets the processes' logs through (worker stdout, orchestrator errors) when a run needs debugging. */
+/**
+ * `E2E_LOG=1` lets the processes' logs through (worker stdout, orchestrator errors, wa-sim's own) when a run needs
+ * debugging.
+ */
 export const E2E_LOG = process.env.E2E_LOG === "1";
 
 /** What the stack hands the orchestrator starter, and keeps for the test. */
@@ -139,7 +143,11 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     const db = t;
     const orgs: OrgFixture[] = [];
     for (const slug of options.orgs ?? []) orgs.push(await createOrgWithMembers(db.admin, slug));
-    const simulator = await Simulator.start({ ...options.sim, seed: prefix });
+    const simulator = await Simulator.start({
+      ...(E2E_LOG ? { logger: createLogger({ service: "wa-sim", level: "info" }) } : {}),
+      ...options.sim,
+      seed: prefix,
+    });
     sim = simulator;
     if (options.control) control = await startControlServer(simulator, { host: "127.0.0.1", port: 0 });
     const shared = {

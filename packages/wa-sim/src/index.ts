@@ -7,6 +7,7 @@ export type { QrOptions } from "./core/context.ts";
 export { type Fault, FaultSchema, ScheduledFaultSchema } from "./core/faults.ts";
 export type {
   AccountPresence,
+  DroppedMessage,
   MessageFilter,
   PresenceSeen,
   ReceivedMessage,

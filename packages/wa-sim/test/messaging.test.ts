@@ -34,6 +34,15 @@ describe("sending", () => {
     expect(result?.find((r) => r.jid === "5511977770009@s.whatsapp.net")?.exists ?? false).toBe(false);
   });
 
+  it("a message to a number not on WhatsApp is acked and recorded as dropped, never as received", async () => {
+    const contact = sim.contact("5511977770008", { onWhatsApp: false });
+    const sent = await session.sock.sendMessage(contact.jid, { text: "ninguém lê" });
+    const id = sent?.key.id ?? "";
+    expect((await waitForServerAck(session.sock, id)).error).toBeUndefined();
+    expect(contact.messages(ACCOUNT)).toEqual([]);
+    expect(contact.dropped(ACCOUNT)).toMatchObject([{ id, reason: "not_on_whatsapp", account: ACCOUNT }]);
+  });
+
   it("text → server ack → delivered → read, and the contact decrypted the exact text", async () => {
     const contact = sim.contact("5511977770001");
     const tracker = trackMessageStatus(session.sock);

@@ -1,6 +1,6 @@
 import type { VirtualContact } from "../contacts/contact.ts";
 import type { AccountRegistry, ContactMedia } from "./accounts.ts";
-import type { GroundTruth, ReceivedMessage, SentByContact } from "./ground-truth.ts";
+import type { DroppedMessage, GroundTruth, ReceivedMessage, SentByContact } from "./ground-truth.ts";
 import type { Messaging } from "./messaging.ts";
 
 type ContactDeps = { messaging: Messaging; accounts: AccountRegistry; groundTruth: GroundTruth };
@@ -94,6 +94,17 @@ export class ContactHandle {
     return this.deps.groundTruth.sentByContacts({
       contact: this.contact.phone,
       ...(toAccount ? { account: toAccount } : {}),
+    });
+  }
+
+  /**
+   * Message stanzas addressed to this contact that it never received (acked, then not decryptable or carrying no
+   * copy for it), oldest first: what a test reports when a message it waited for never came.
+   */
+  dropped(fromAccount?: string): DroppedMessage[] {
+    return this.deps.groundTruth.dropped({
+      contact: this.contact.phone,
+      ...(fromAccount ? { account: fromAccount } : {}),
     });
   }
 

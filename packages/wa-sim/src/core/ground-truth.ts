@@ -44,6 +44,22 @@ export type AccountPresence = { account: string; type: string; name: string | un
 
 export type MessageFilter = { contact?: string; account?: string };
 
+/**
+ * A message stanza a companion sent that reached no contact's message list: acked (as WhatsApp acks before the
+ * phone sees it) but addressed to no one on WhatsApp, carrying no copy for the contact, or not decryptable by it.
+ * What a test names when it waited for a message that never came.
+ */
+export type DroppedMessage = {
+  /** The addressee's phone number or JID user as the stanza named it. */
+  contact: string;
+  account: string;
+  id: string;
+  reason: "not_on_whatsapp" | "no_copy_for_contact" | "undecryptable";
+  /** The decryption error's message, for `undecryptable`. */
+  error?: string;
+  at: Date;
+};
+
 export class GroundTruth {
   private readonly received: ReceivedMessage[] = [];
   private readonly sent: SentByContact[] = [];
@@ -51,6 +67,20 @@ export class GroundTruth {
   private readonly chatStateLog: (PresenceSeen & { account: string; contact: string })[] = [];
   private readonly pendingPresence = new Map<string, PresenceSeen[]>();
   private readonly listeners = new Set<(message: ReceivedMessage) => void>();
+  private readonly droppedLog: DroppedMessage[] = [];
+
+  recordDropped(entry: Omit<DroppedMessage, "at">): void {
+    this.droppedLog.push({ ...entry, at: new Date() });
+  }
+
+  /** Every dropped message stanza (see DroppedMessage), oldest first. */
+  dropped(filter: MessageFilter = {}): DroppedMessage[] {
+    return this.droppedLog.filter(
+      (d) =>
+        (filter.contact === undefined || d.contact === filter.contact) &&
+        (filter.account === undefined || d.account === filter.account),
+    );
+  }
 
   notePresence(account: string, contact: string, state: string): void {
     this.chatStateLog.push({ account, contact, state, at: new Date() });

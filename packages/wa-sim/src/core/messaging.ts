@@ -37,6 +37,8 @@ export class Messaging {
       target?.user && target.server !== "g.us" ? this.ctx.contacts.findByUser(target.user, target.server) : undefined;
     if (!contact?.behaviour.onWhatsApp) {
       this.ack(account, connection, id, to);
+      const addressee = contact?.phone ?? target?.user ?? to;
+      this.ctx.groundTruth.recordDropped({ contact: addressee, account: account.phone, id, reason: "not_on_whatsapp" });
       return;
     }
     const isNewChat = !account.chatsStarted.has(contact.phone);
@@ -57,7 +59,15 @@ export class Messaging {
     this.ack(account, connection, id, to);
 
     const enc = this.encFor(stanza, contact);
-    if (!enc) return;
+    if (!enc) {
+      this.ctx.groundTruth.recordDropped({
+        contact: contact.phone,
+        account: account.phone,
+        id,
+        reason: "no_copy_for_contact",
+      });
+      return;
+    }
     let message: proto.Message;
     try {
       message = await contact.decrypt(
@@ -67,6 +77,13 @@ export class Messaging {
       );
     } catch (err) {
       this.ctx.logger.warn({ err, id, contact: contact.phone }, "contact could not decrypt a message");
+      this.ctx.groundTruth.recordDropped({
+        contact: contact.phone,
+        account: account.phone,
+        id,
+        reason: "undecryptable",
+        error: err instanceof Error ? err.message : String(err),
+      });
       return;
     }
     if (message.protocolMessage || message.senderKeyDistributionMessage) return;
