@@ -1,9 +1,12 @@
 // `next build`, then the static assets next to the standalone server (Next leaves that copy to the deployer).
 // With --if-stale it does nothing when the sources have not changed since the last build (./mirage start).
-import { execFileSync } from "node:child_process";
+// Builds take a lock: the browser suites run in parallel and each asks for an up-to-date build; one builds, the
+// others wait and then find it fresh.
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import lockfile from "proper-lockfile";
 
 const here = path.resolve(import.meta.dirname, "..");
 const root = path.resolve(here, "..");
@@ -37,25 +40,49 @@ function hashInputs() {
   return h.digest("hex");
 }
 
-const want = hashInputs();
+function upToDate(want) {
+  return existsSync(server) && existsSync(stamp) && readFileSync(stamp, "utf8") === want;
+}
+
+function nextBuild() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(here, "node_modules/.bin/next"), ["build"], {
+      cwd: here,
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`))));
+  });
+}
+
 const server = path.join(here, ".next/standalone/dashboard/server.js");
-if (
-  process.argv.includes("--if-stale") &&
-  existsSync(server) &&
-  existsSync(stamp) &&
-  readFileSync(stamp, "utf8") === want
-) {
+const ifStale = process.argv.includes("--if-stale");
+if (ifStale && upToDate(hashInputs())) {
   process.stdout.write("dashboard build is up to date\n");
   process.exit(0);
 }
-execFileSync(path.join(here, "node_modules/.bin/next"), ["build"], {
-  cwd: here,
-  stdio: "inherit",
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+// The lock is refreshed every 5 s while held (the build runs asynchronously for that) and taken over when a crashed
+// builder left it 30 s stale; waiters poll for up to 20 minutes, a slow build on a loaded 2-core machine.
+const release = await lockfile.lock(here, {
+  lockfilePath: path.join(here, ".mirage-build.lock"),
+  stale: 30_000,
+  update: 5_000,
+  retries: { retries: 1_200, factor: 1, minTimeout: 1_000, maxTimeout: 1_000 },
 });
-const target = path.join(here, ".next/standalone/dashboard");
-rmSync(path.join(target, ".next/static"), { recursive: true, force: true });
-cpSync(path.join(here, ".next/static"), path.join(target, ".next/static"), { recursive: true });
-if (existsSync(path.join(here, "public")))
-  cpSync(path.join(here, "public"), path.join(target, "public"), { recursive: true });
-writeFileSync(stamp, want);
+try {
+  const want = hashInputs();
+  if (ifStale && upToDate(want)) {
+    process.stdout.write("dashboard build is up to date (built meanwhile)\n");
+  } else {
+    await nextBuild();
+    const target = path.join(here, ".next/standalone/dashboard");
+    rmSync(path.join(target, ".next/static"), { recursive: true, force: true });
+    cpSync(path.join(here, ".next/static"), path.join(target, ".next/static"), { recursive: true });
+    if (existsSync(path.join(here, "public")))
+      cpSync(path.join(here, "public"), path.join(target, "public"), { recursive: true });
+    writeFileSync(stamp, want);
+  }
+} finally {
+  await release();
+}
