@@ -15,6 +15,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { withDashboardOrigins } from "./stack/cors.ts";
 import { announceDemoContacts } from "./stack/demo-contacts.ts";
+import { demoNumberLines, fetchDemoInstances } from "./stack/demo-numbers.ts";
 import { makeOutput, rotateIfLarge, startHeader } from "./stack/log.ts";
 import {
   claimPidFile,
@@ -146,7 +147,7 @@ function hasStartScript(dir: string): boolean {
   }
 }
 
-function banner(): string[] {
+function banner(demoNumbers: string[]): string[] {
   return [
     "──────────────────────────────────────────────────────────────",
     ...specs.flatMap((s) => s.announce()),
@@ -156,12 +157,7 @@ function banner(): string[] {
     "                     (also admin@, operator@, marketer@, viewer@ with the same password)",
     `Organization         ${DEMO_ORG.slug}, id ${DEMO_ORG.id} (GET ${api}/auth/me lists yours)`,
     `WhatsApp             ${simulator ? "simulator (virtual phones, nothing reaches WhatsApp)" : "real WhatsApp"}`,
-    ...(simulator
-      ? [
-          "Pair a demo number   ./mirage pair sales-1 --sim-phone 5511999990001",
-          "Demo campaign        ./mirage campaign start demo --senders sales-1 --watch",
-        ]
-      : []),
+    ...demoNumbers,
     `Logs                 ${files.log}`,
     "Mirage is ready. Stop with Ctrl+C or ./mirage stop.",
     "──────────────────────────────────────────────────────────────",
@@ -307,7 +303,8 @@ async function supervise(stdoutIsLog: boolean): Promise<void> {
   }
   if (simulator) await announceDemoContacts(simControlUrl, out);
   info.state = "ready";
-  info.banner = banner();
+  const demoNumbers = simulator ? demoNumberLines((await fetchDemoInstances(api, DEMO_ORG.id)) ?? []) : [];
+  info.banner = banner(demoNumbers);
   save();
   for (const line of info.banner) out(line);
 }

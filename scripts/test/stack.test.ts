@@ -145,6 +145,7 @@ describe("./mirage start / stop", () => {
     expect(first.stdout, first.stderr).toContain("Mirage is ready");
     expect(first.stdout).toContain(`id 00000000-0000-4000-8000-0000000000a1`);
     expect(first.stdout).toContain(`http://127.0.0.1:${ports.api}/api/v1/openapi.json`);
+    expect(first.stdout).toContain("Pair a demo number   ./mirage pair sales-1 --sim-phone 5511999990001");
     const pid = readPid(runDir);
     expect(pid && isAlive(pid)).toBe(true);
 
@@ -213,6 +214,10 @@ describe("./mirage start / stop", () => {
     expect((await mirage(["stop"], 120_000)).stdout).toContain("stopped");
     const again = await mirage(["start", "--simulator", "--detach"], 420_000);
     expect(again.stdout, again.stderr).toContain("Mirage is ready");
+    // The banner names the paired number instead of suggesting to pair it again.
+    expect(again.stdout).toMatch(new RegExp(`Paired numbers +e2e-1 \\+?${phone} \\(`));
+    expect(again.stdout).toContain("Pair another number  ./mirage pair sales-1 --sim-phone 5511999990001");
+    expect(again.stdout).toContain("./mirage campaign start demo --senders e2e-1 --watch");
     await expect.poll(() => statusOf("e2e-1"), { timeout: 240_000, interval: 1_000 }).toBe("connected");
     // Still the one linked device: nobody scanned a new QR.
     expect(await simDevices()).toMatchObject([{ deviceId: 1, online: true, removed: false }]);
