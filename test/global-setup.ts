@@ -33,6 +33,10 @@ export default async function setup(project: TestProject) {
     bootstrapFile: path.join(root, "supabase/bootstrap/plain-postgres.sql"),
   });
   await admin.unsafe(`alter role mirage_app password '${appPassword.replace(/'/g, "''")}'`);
+  // One dashboard build per run (scripts/build.mjs): the first test that needs it builds it if stale; later ones,
+  // in other workers and spawned stacks, serve that one even if a source was edited meanwhile, so a rebuild never
+  // replaces the files under a dashboard another test is serving.
+  process.env.DASHBOARD_BUILD_RUN ??= template;
   project.provide("pgAdminUrl", adminUrl);
   project.provide("pgTemplate", template);
   project.provide("pgAppPassword", appPassword);

@@ -1,7 +1,9 @@
 // `next build`, then the static assets next to the standalone server (Next leaves that copy to the deployer).
 // With --if-stale it does nothing when the sources have not changed since the last build (./mirage start).
 // Builds take a lock: the browser suites run in parallel and each asks for an up-to-date build; one builds, the
-// others wait and then find it fresh.
+// others wait and then find it fresh. In a test run (DASHBOARD_BUILD_RUN, set by its global setup) only the first
+// request may build: a source edited during the run waits for the next one rather than a rebuild replacing the
+// files of a dashboard another test is serving.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -58,7 +60,16 @@ function nextBuild() {
 
 const server = path.join(here, ".next/standalone/dashboard/server.js");
 const ifStale = process.argv.includes("--if-stale");
-if (ifStale && upToDate(hashInputs())) {
+// Set by the test suite's global setup, one value per run: the first build of a run is the run's build (see below).
+const run = process.env.DASHBOARD_BUILD_RUN;
+const runStamp = path.join(here, ".next/mirage-build.run");
+const checkedThisRun = () =>
+  Boolean(run) && existsSync(server) && existsSync(runStamp) && readFileSync(runStamp, "utf8") === run;
+if (ifStale && checkedThisRun()) {
+  process.stdout.write("dashboard: serving this test run's build\n");
+  process.exit(0);
+}
+if (ifStale && !run && upToDate(hashInputs())) {
   process.stdout.write("dashboard build is up to date\n");
   process.exit(0);
 }
@@ -72,8 +83,8 @@ const release = await lockfile.lock(here, {
 });
 try {
   const want = hashInputs();
-  if (ifStale && upToDate(want)) {
-    process.stdout.write("dashboard build is up to date (built meanwhile)\n");
+  if (ifStale && (checkedThisRun() || upToDate(want))) {
+    process.stdout.write("dashboard build is up to date\n");
   } else {
     await nextBuild();
     const target = path.join(here, ".next/standalone/dashboard");
@@ -83,6 +94,7 @@ try {
       cpSync(path.join(here, "public"), path.join(target, "public"), { recursive: true });
     writeFileSync(stamp, want);
   }
+  if (run) writeFileSync(runStamp, run);
 } finally {
   await release();
 }
