@@ -110,6 +110,13 @@ const HELD: Record<string, string> = {
 };
 /** Statuses in which a sender's next slot is still ahead (a paused or finished campaign sends nothing). */
 const SENDING = new Set(["running", "scheduled"]);
+/** The stats' `nextSendHeldBy`, in words. */
+const HELD_BY: Record<string, string> = {
+  cap: "held by the campaign's caps",
+  outside_window: "outside the send window",
+  quiet_hours: "quiet hours",
+  holiday: "holiday",
+};
 /** A campaign's statusReason in words, as the dashboard says it (dashboard/src/features/campaigns/status-reason.ts). */
 const REASONS: Record<string, string> = {
   no_healthy_sender: "no number is healthy enough to send; it resumes by itself when one recovers",
@@ -163,7 +170,9 @@ async function show(c: Json): Promise<void> {
     const state = s.active ? "active" : `inactive (${String(s.reason ?? "")})`;
     const next =
       SENDING.has(String(stats.status)) && s.nextSendAt
-        ? `, next send ${nextSendTime(s.nextSendAt, typeof c.timezone === "string" ? c.timezone : undefined)}`
+        ? `, next send ${nextSendTime(s.nextSendAt, typeof c.timezone === "string" ? c.timezone : undefined)}${
+            s.nextSendHeldBy ? ` (${HELD_BY[String(s.nextSendHeldBy)] ?? String(s.nextSendHeldBy)})` : ""
+          }`
         : "";
     console.log(`  sender ${who}: ${state}, ${sent} sent${next}`);
   }

@@ -343,6 +343,22 @@ describe("a marketer's campaign, from the template to the live view", () => {
     // The two numbers send side by side: each one's first send at the quiet hours' end, not one after the other.
     const firsts = [...senders].map((sender) => Math.min(...rows.filter((x) => x.sender === sender).map((x) => x.at)));
     expect(Math.abs((firsts[0] ?? 0) - (firsts[1] ?? 0))).toBeLessThan(1_000);
+
+    // Started, the live page says why each number waits, next to when it will send.
+    await until(async () => page.getByTestId("start-campaign").isEnabled(), 30_000, "Start enabled");
+    await page.getByTestId("start-campaign").click();
+    await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    const held = await until(
+      async () => {
+        const r = await page.getByTestId("sender-held-by").allTextContents();
+        return r.length === 2 ? r : undefined;
+      },
+      60_000,
+      "both numbers saying what holds them",
+    );
+    expect(held).toEqual(["their quiet hours", "their quiet hours"]);
+    const id = page.url().split("/").at(-1) ?? "";
+    expect((await call("POST", org(`/campaigns/${id}/cancel`), marketer, {})).body.status).toBe("cancelled");
     await ctx.close();
   });
 });

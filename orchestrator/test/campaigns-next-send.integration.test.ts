@@ -66,7 +66,7 @@ async function startedNextSend(
   name: string,
   rules: Json,
   opts: { list?: string; before?: (campaignId: string, senderId: string) => Promise<unknown> } = {},
-): Promise<{ stats: string | null; pool: string | null }> {
+): Promise<{ stats: string | null; pool: string | null; heldBy: string | null }> {
   const sender = await insertInstance(h.t.admin, a.orgId, name, { status: "connected" });
   const c = await post("/campaigns", {
     name,
@@ -88,7 +88,10 @@ async function startedNextSend(
   expect(stats.status, JSON.stringify(stats.body)).toBe(200);
   const pool = await get(`/campaigns/${c.body.id}/senders`);
   expect(pool.status, JSON.stringify(pool.body)).toBe(200);
-  return { stats: stats.body.senders[0].nextSendAt, pool: pool.body.items[0].nextSendAt };
+  const heldBy = stats.body.senders[0].nextSendHeldBy;
+  // The pool says the same as the stats, time and reason.
+  expect(pool.body.items[0].nextSendHeldBy).toBe(heldBy);
+  return { stats: stats.body.senders[0].nextSendAt, pool: pool.body.items[0].nextSendAt, heldBy };
 }
 
 /** Whether `at` is `expected` to the minute (the clock may turn a minute between the test and the request). */
@@ -106,6 +109,7 @@ describe("a running campaign's next send", () => {
     };
     const next = await startedNextSend("quiet-now", { quietHours });
     nearMinute(next.stats, now.plus({ hours: 2 }));
+    expect(next.heldBy).toBe("quiet_hours");
     expect(next.pool).toBe(next.stats);
   });
 
@@ -115,6 +119,7 @@ describe("a running campaign's next send", () => {
     const schedule = { windows: [{ days: [tomorrow.weekday], start: "09:00", end: "18:00" }] };
     const next = await startedNextSend("window-tomorrow", { schedule });
     nearMinute(next.stats, tomorrow.set({ hour: 9, minute: 0, second: 0, millisecond: 0 }));
+    expect(next.heldBy).toBe("outside_window");
     expect(next.pool).toBe(next.stats);
   });
 
@@ -124,6 +129,7 @@ describe("a running campaign's next send", () => {
       values (${a.orgId}, ${today.toISODate()}, 'Feriado de teste')`;
     const next = await startedNextSend("holiday-today", { skipHolidays: true });
     nearMinute(next.stats, today.plus({ days: 1 }).startOf("day"));
+    expect(next.heldBy).toBe("holiday");
     expect(next.pool).toBe(next.stats);
     await h.t.admin`delete from public.holidays where org_id = ${a.orgId}`;
   });
@@ -131,6 +137,7 @@ describe("a running campaign's next send", () => {
   it("with nothing holding it is about now", async () => {
     const next = await startedNextSend("free-now", { skipHolidays: false });
     expect(Date.parse(next.stats ?? "")).toBeLessThan(Date.now() + 60_000);
+    expect(next.heldBy).toBeNull();
     expect(next.pool).toBe(next.stats);
   });
 
@@ -155,6 +162,8 @@ describe("a running campaign's next send", () => {
       },
     );
     nearMinute(next.stats, acre);
+    // Her own planned time, not a window, decides it.
+    expect(next.heldBy).toBeNull();
     expect(next.pool).toBe(next.stats);
   });
 
@@ -177,6 +186,7 @@ describe("a running campaign's next send", () => {
       },
     );
     nearMinute(next.stats, sentAt.plus({ hours: 1 }));
+    expect(next.heldBy).toBe("cap");
     expect(next.pool).toBe(next.stats);
   });
 });

@@ -21,12 +21,16 @@ export function demoNumberLines(instances: readonly DemoInstance[]): string[] {
   while (names.has(`sales-${n}`) || phones.has(String(DEMO_PHONE_BASE + n))) n++;
   const pair = `./mirage pair sales-${n} --sim-phone ${DEMO_PHONE_BASE + n}`;
   if (paired.length === 0) {
-    return [`Pair a demo number   ${pair}`, `Demo campaign        ./mirage campaign start demo --senders sales-${n} --watch`];
+    return [
+      `Pair a demo number   ${pair}`,
+      `Demo campaign        ./mirage campaign start demo --senders sales-${n} --watch`,
+    ];
   }
   const senders = paired.slice(0, 3).map((i) => i.name);
   return [
     ...paired.map(
-      (i, k) => `${k === 0 ? "Paired numbers       " : "                     "}${i.name} ${i.linkedPhone} (${i.status})`,
+      (i, k) =>
+        `${k === 0 ? "Paired numbers       " : "                     "}${i.name} ${i.linkedPhone} (${i.status})`,
     ),
     `Pair another number  ${pair}`,
     `Demo campaign        ./mirage campaign start demo --senders ${senders.join(",")} --watch`,

@@ -140,7 +140,8 @@ export function campaignInsightRoutes(deps: { db: Database }): RouteDef[] {
                 active: x.active,
                 reason: x.inactiveReason,
                 counts: per,
-                nextSendAt: next.get(x.instanceId)?.toISOString() ?? null,
+                nextSendAt: next.get(x.instanceId)?.at.toISOString() ?? null,
+                nextSendHeldBy: next.get(x.instanceId)?.heldBy ?? null,
               };
             }),
             sentPerHour: (await sentPerHour(tx, c.id)).map((h) => ({ hour: h.hour.toISOString(), sent: h.sent })),

@@ -1,5 +1,6 @@
 import {
   capReachedUntil,
+  checkSendTime,
   effectiveCaps,
   longZoneStems,
   nextSendTime,
@@ -8,6 +9,7 @@ import {
   ZONE_PREFIX_CHARS,
   ZONE_PREFIX_LONG_CHARS,
 } from "@mirage/campaign-rules";
+import type { TNextSendHeldBy } from "@mirage/contracts/campaigns";
 import type { Tx } from "@mirage/db";
 import type { CampaignRow } from "@mirage/db/campaigns";
 import { holidaySet, instanceCapsInfo, sentWindowCounts } from "@mirage/db/outreach";
@@ -17,6 +19,9 @@ import { settingsOf } from "./engine.ts";
 
 /** The recipients of one group share these: the zones they are reached in and the country of their holidays. */
 type Group = { zones: string[]; country: string | null };
+
+/** A sender's next send and what holds it past its pacing slot (see ZNextSendHeldBy). */
+export type NextSend = { at: Date; heldBy: TNextSendHeldBy };
 
 /**
  * Each sender's next send for the campaign: the earliest instant at which any of its waiting recipients can
@@ -30,7 +35,7 @@ type Group = { zones: string[]; country: string | null };
  * decides zones and country), the prefixes folded into a handful of groups here, and the earliest time per sender
  * and group is one more aggregate; the window search runs once per sender and group.
  */
-export async function campaignNextSends(tx: Tx, c: CampaignRow, now = new Date()): Promise<Map<string, Date>> {
+export async function campaignNextSends(tx: Tx, c: CampaignRow, now = new Date()): Promise<Map<string, NextSend>> {
   const s = settingsOf(c);
   // Cut where zones are decided (as recipientZones keys them): numbers of one prefix share zones and country.
   const rule = { chars: ZONE_PREFIX_CHARS, longChars: ZONE_PREFIX_LONG_CHARS, longStems: longZoneStems() };
@@ -75,27 +80,35 @@ export async function campaignNextSends(tx: Tx, c: CampaignRow, now = new Date()
     if (rows) rows.push(w);
     else bySender.set(w.instanceId, [w]);
   }
-  const next = new Map<string, Date>();
+  const next = new Map<string, NextSend>();
   for (const [instanceId, rows] of bySender) {
     // The caps as counted now: they hold only the sends due before the number's window frees one (a campaign
     // waiting for tomorrow's window is not held by what the number sent this hour).
     const [sent, info] = await Promise.all([sentWindowCounts(tx, instanceId, now), instanceCapsInfo(tx, instanceId)]);
     const capUntil = capReachedUntil(effectiveCaps(s.caps, info, now), sent);
     const raw = (w: (typeof rows)[number]) => Math.max(w.earliest.getTime(), w.slot?.getTime() ?? 0);
-    let best: { at: number; raw: number } | undefined;
+    let best: { at: number; raw: number; heldBy: TNextSendHeldBy } | undefined;
     // Earliest planned first: a group that cannot start before the best found so far cannot beat it.
     for (const w of rows.sort((x, y) => raw(x) - raw(y))) {
-      const from = Math.max(raw(w), now.getTime(), capUntil?.getTime() ?? 0);
+      const unheld = Math.max(raw(w), now.getTime());
+      const from = Math.max(unheld, capUntil?.getTime() ?? 0);
       if (best && from >= best.at) break;
       const group = groups[w.group];
       if (!group) continue;
-      const at = nextSendTime(new Date(from), await rulesOf(group));
+      const rules = await rulesOf(group);
+      const at = nextSendTime(new Date(from), rules);
       if (at === null || (c.endsAt && at >= c.endsAt)) continue;
-      if (!best || at.getTime() < best.at) best = { at: at.getTime(), raw: raw(w) };
+      if (!best || at.getTime() < best.at) {
+        // The window search moved it: what closed the window at `from`; else the caps, when they moved `from`.
+        const verdict = at.getTime() > from ? checkSendTime(new Date(from), rules) : { ok: true as const };
+        const heldBy = !verdict.ok ? verdict.reason : from > unheld ? "cap" : null;
+        best = { at: at.getTime(), raw: raw(w), heldBy };
+      }
     }
     if (!best) continue;
     // Nothing holds it: the raw time as it was (a time already past reads as it did before, "now" to the viewers).
-    next.set(instanceId, new Date(best.at === Math.max(best.raw, now.getTime()) ? best.raw : best.at));
+    const at = new Date(best.at === Math.max(best.raw, now.getTime()) ? best.raw : best.at);
+    next.set(instanceId, { at, heldBy: best.heldBy });
   }
   return next;
 }

@@ -15,9 +15,9 @@ import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
 import { mustFindCampaign, READ, WRITE } from "./campaigns.routes.ts";
 import type { CampaignEngine } from "./engine.ts";
-import { campaignNextSends } from "./next-send.ts";
+import { campaignNextSends, type NextSend } from "./next-send.ts";
 
-const toDto = (s: PoolSender, nextSendAt: Date | null): TCampaignSender => ({
+const toDto = (s: PoolSender, next: NextSend | undefined): TCampaignSender => ({
   instanceId: s.instanceId,
   name: s.name,
   status: s.status as TCampaignSender["status"],
@@ -26,7 +26,8 @@ const toDto = (s: PoolSender, nextSendAt: Date | null): TCampaignSender => ({
   weight: s.weight,
   healthScore: s.healthScore,
   queued: s.queued,
-  nextSendAt: nextSendAt ? nextSendAt.toISOString() : null,
+  nextSendAt: next ? next.at.toISOString() : null,
+  nextSendHeldBy: next?.heldBy ?? null,
 });
 
 /**
@@ -41,7 +42,7 @@ export function campaignPoolRoutes(deps: { db: Database; engine: CampaignEngine 
       const c = await mustFindCampaign(tx, orgId, campaignId);
       // The same next send as the stats: every waiting recipient's windows, quiet hours, holidays and the caps.
       const next = await campaignNextSends(tx, c);
-      return (await listPool(tx, campaignId)).map((s) => toDto(s, next.get(s.instanceId) ?? null));
+      return (await listPool(tx, campaignId)).map((s) => toDto(s, next.get(s.instanceId)));
     });
   return [
     defineRoute({

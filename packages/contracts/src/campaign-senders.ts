@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZNextSendAt } from "./campaigns.ts";
+import { ZNextSendAt, ZNextSendHeldBy } from "./campaigns.ts";
 import { ZUuid } from "./common.ts";
 import { ZInstanceStatus } from "./enums.ts";
 
@@ -25,6 +25,7 @@ export const ZCampaignSender = z
     /** Recipients still waiting on this number. */
     queued: z.number().int(),
     nextSendAt: ZNextSendAt,
+    nextSendHeldBy: ZNextSendHeldBy,
   })
   .meta({
     id: "CampaignSender",
@@ -38,6 +39,7 @@ export const ZCampaignSender = z
       healthScore: 96,
       queued: 412,
       nextSendAt: "2026-11-30T12:00:41.000Z",
+      nextSendHeldBy: null,
     },
   });
 export type TCampaignSender = z.infer<typeof ZCampaignSender>;

@@ -213,6 +213,17 @@ export const ZNextSendAt = ZTimestamp.nullable().describe(
     "recipient it steps first; null when nothing waits",
 );
 
+/**
+ * What moves a sender's next send past its pacing slot: `cap` (the number is at the campaign's caps, its own or its
+ * warm-up's until its window frees one), `outside_window`, `quiet_hours` or `holiday` (for the recipient it steps
+ * first); null when only the pacing decides it, or nothing waits.
+ */
+export const ZNextSendHeldBy = z
+  .enum(["cap", "outside_window", "quiet_hours", "holiday"])
+  .nullable()
+  .describe("why the next send waits past its pacing slot; null when nothing holds it");
+export type TNextSendHeldBy = z.infer<typeof ZNextSendHeldBy>;
+
 export const ZCampaignStats = z
   .object({
     campaignId: ZUuid,
@@ -228,6 +239,7 @@ export const ZCampaignStats = z
         reason: z.string().nullable(),
         counts: ZStateCounts,
         nextSendAt: ZNextSendAt,
+        nextSendHeldBy: ZNextSendHeldBy,
       }),
     ),
     /** Messages sent per hour over the last 24 hours, oldest first. */
@@ -271,6 +283,7 @@ export const ZCampaignStats = z
             replied: 37,
           },
           nextSendAt: "2026-11-27T15:04:05.000Z",
+          nextSendHeldBy: null,
         },
       ],
       sentPerHour: [{ hour: "2026-11-27T14:00:00.000Z", sent: 38 }],

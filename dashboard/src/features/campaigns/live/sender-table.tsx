@@ -7,7 +7,10 @@ import { ColumnTable } from "../column-table";
 import { reachedCount } from "../counts";
 import type { TCampaignStats } from "../queries";
 
-/** Per number: its share of what was sent, health, counts and next slot (or why it stopped taking work). */
+/**
+ * Per number: its share of what was sent, health, counts and next slot with what holds it (caps, windows, quiet
+ * hours, a holiday), or why it stopped taking work.
+ */
 /** `timeZone`: the campaign's (IANA): next sends are shown on its clock, as its windows and the wizard are, and say so. */
 export function SenderTable({
   stats,
@@ -22,6 +25,9 @@ export function SenderTable({
   const format = useFormatter();
   const all = stats.senders.reduce((a, s) => a + reachedCount(s.counts), 0);
   const next = `${t("next")} (${timeZone.replaceAll("_", " ")})`;
+  // A reason this version does not know reads as its code rather than nothing.
+  const inactiveWhy = (reason: string | null) =>
+    reason === null ? "—" : t.has(`why.${reason}`) ? t(`why.${reason as "removed"}`) : reason;
   return (
     <ColumnTable look="plain" heads={[t("number"), t("health"), t("share"), t("sent"), t("queued"), next]}>
       {stats.senders.map((s) => {
@@ -34,7 +40,9 @@ export function SenderTable({
               <span className="block font-medium">{i?.name ?? "—"}</span>
               {i && <StatusBadge status={i.status} />}
               {!s.active && (
-                <span className="block text-warning text-xs">{t("inactive", { reason: s.reason ?? "—" })}</span>
+                <span className="block text-warning text-xs" data-testid="sender-inactive">
+                  {t("inactive", { reason: inactiveWhy(s.reason) })}
+                </span>
               )}
             </td>
             <td className="py-2 pr-2">{i ? <HealthScore score={i.healthScore} status={i.status} /> : "—"}</td>
@@ -58,6 +66,11 @@ export function SenderTable({
                       : { dateStyle: "short", timeStyle: "short", timeZone },
                   )
                 : "—"}
+              {s.nextSendAt && s.active && stats.status === "running" && s.nextSendHeldBy && (
+                <span className="block text-muted-foreground" data-testid="sender-held-by">
+                  {t(`heldBy.${s.nextSendHeldBy}`)}
+                </span>
+              )}
             </td>
           </tr>
         );
