@@ -1,5 +1,6 @@
 import { effectiveCaps, recipientZones, type SendRules } from "@mirage/campaign-rules";
-import { ZCampaignParams, ZCampaignStats, ZDryRun, ZDryRunRequest } from "@mirage/contracts/campaigns";
+import { ZCampaignStats } from "@mirage/contracts/campaign-stats";
+import { ZCampaignParams, ZDryRun, ZDryRunRequest } from "@mirage/contracts/campaigns";
 import type { Database, Tx } from "@mirage/db";
 import { campaignCounts, nextQueued, planCampaign, reportRows, sentPerHour } from "@mirage/db/campaign-planning";
 import { type CampaignRow, listCampaignSenders } from "@mirage/db/campaigns";

@@ -9,7 +9,7 @@ import {
   ZONE_PREFIX_CHARS,
   ZONE_PREFIX_LONG_CHARS,
 } from "@mirage/campaign-rules";
-import type { TNextSendHeldBy } from "@mirage/contracts/campaigns";
+import type { TNextSendHeldBy } from "@mirage/contracts/campaign-stats";
 import type { Tx } from "@mirage/db";
 import type { CampaignRow } from "@mirage/db/campaigns";
 import { holidaySet, instanceCapsInfo, sentWindowCounts } from "@mirage/db/outreach";

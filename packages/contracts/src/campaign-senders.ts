@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZNextSendAt, ZNextSendHeldBy } from "./campaigns.ts";
+import { ZNextSendAt, ZNextSendHeldBy } from "./campaign-stats.ts";
 import { ZUuid } from "./common.ts";
 import { ZInstanceStatus } from "./enums.ts";
 

@@ -1,10 +1,10 @@
 "use client";
 
+import type { ZCampaignStats } from "@mirage/contracts/campaign-stats";
 import type {
   TCampaign,
   TSenderBudgets,
   TStartCheck,
-  ZCampaignStats,
   ZCreateCampaignRequest,
   ZDryRun,
 } from "@mirage/contracts/campaigns";

@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { ZTimestamp, ZUuid } from "./common.ts";
+import { ZCampaignStatus } from "./enums.ts";
+
+/** A running campaign's figures: counts by state, per sender with its next send, skips by reason, sends per hour. */
+
+export const ZStateCounts = z.object({
+  queued: z.number().int(),
+  sending: z.number().int(),
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  read: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  unknown: z.number().int(),
+  cancelled: z.number().int(),
+  replied: z.number().int(),
+});
+
+/**
+ * A sender's next send for a campaign (stats and pool). The rules are the first waiting recipient's: another one in a
+ * different zone may go earlier or later, and the campaign's caps may hold the number longer (the dry run shows them).
+ */
+export const ZNextSendAt = ZTimestamp.nullable().describe(
+  "when the campaign can next send on this number: the later of its pacing slot and the campaign's earliest " +
+    "waiting message there, moved to the campaign's next window (send windows, quiet hours, holidays) for the " +
+    "recipient it steps first; null when nothing waits",
+);
+
+/**
+ * What moves a sender's next send past its pacing slot: `cap` (the number is at the campaign's caps, its own or its
+ * warm-up's until its window frees one), `outside_window`, `quiet_hours` or `holiday` (for the recipient it steps
+ * first); null when only the pacing decides it, or nothing waits.
+ */
+export const ZNextSendHeldBy = z
+  .enum(["cap", "outside_window", "quiet_hours", "holiday"])
+  .nullable()
+  .describe("why the next send waits past its pacing slot; null when nothing holds it");
+export type TNextSendHeldBy = z.infer<typeof ZNextSendHeldBy>;
+
+export const ZCampaignStats = z
+  .object({
+    campaignId: ZUuid,
+    status: ZCampaignStatus,
+    statusReason: z.string().nullable(),
+    total: z.number().int(),
+    counts: ZStateCounts,
+    skippedByReason: z.record(z.string(), z.number().int()),
+    senders: z.array(
+      z.object({
+        instanceId: ZUuid,
+        active: z.boolean(),
+        reason: z.string().nullable(),
+        counts: ZStateCounts,
+        nextSendAt: ZNextSendAt,
+        nextSendHeldBy: ZNextSendHeldBy,
+      }),
+    ),
+    /** Messages sent per hour over the last 24 hours, oldest first. */
+    sentPerHour: z.array(z.object({ hour: ZTimestamp, sent: z.number().int() })),
+  })
+  .meta({
+    id: "CampaignStats",
+    example: {
+      campaignId: "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+      status: "running",
+      statusReason: null,
+      total: 1300,
+      counts: {
+        queued: 812,
+        sending: 1,
+        sent: 40,
+        delivered: 120,
+        read: 310,
+        failed: 2,
+        skipped: 14,
+        unknown: 0,
+        cancelled: 1,
+        replied: 37,
+      },
+      skippedByReason: { blacklisted: 9, not_on_whatsapp: 5, opted_out: 1 },
+      senders: [
+        {
+          instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
+          active: true,
+          reason: null,
+          counts: {
+            queued: 812,
+            sending: 1,
+            sent: 40,
+            delivered: 120,
+            read: 310,
+            failed: 2,
+            skipped: 14,
+            unknown: 0,
+            cancelled: 1,
+            replied: 37,
+          },
+          nextSendAt: "2026-11-27T15:04:05.000Z",
+          nextSendHeldBy: null,
+        },
+      ],
+      sentPerHour: [{ hour: "2026-11-27T14:00:00.000Z", sent: 38 }],
+    },
+  });
