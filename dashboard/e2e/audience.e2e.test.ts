@@ -13,6 +13,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { CHROMIUM, type Look, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
+import { pageApi } from "./calls";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
 const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
@@ -56,21 +57,6 @@ async function signedIn(role: "marketer" | "viewer", look?: Look, next = "/conta
   const page = await ctx.newPage();
   await signIn(page, stack.dashboardUrl, stack.email(role), PASSWORD, next);
   return page;
-}
-
-/** An API call from the page, through the BFF with the page's session. */
-async function pageApi<T>(page: Page, path: string, body?: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ path, body }) => {
-      const res = await fetch(`/api/v1${path}`, {
-        method: body === undefined ? "GET" : "POST",
-        headers: body === undefined ? undefined : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return res.json();
-    },
-    { path, body },
-  ) as Promise<T>;
 }
 
 const rows = (page: Page) => page.getByTestId("contact-row");
@@ -170,7 +156,7 @@ describe("audience", () => {
     const api = await pageApi<{ count: number }>(page, `/orgs/${stack.org.orgId}/segments/count`, {
       filter: { tagsAny: ["vip"] },
     });
-    expect(api.count).toBe(2);
+    expect(api.body.count).toBe(2);
     await page.getByTestId("seg-tagsNone").fill("planilha");
     await expect.poll(() => counter.getAttribute("data-count"), { timeout: 30_000 }).toBe("0");
     await page.getByTestId("seg-tagsNone").fill("");

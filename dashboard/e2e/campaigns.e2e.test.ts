@@ -8,11 +8,11 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue } from "../src/i18n/catalogue";
 import { CHROMIUM, englishOnly, launchBrowser, newContext, seriousViolations, signIn, untranslated } from "./browser";
+import { type Json, jsonCall, until } from "./calls";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
 const en = await loadCatalogue("en");
@@ -30,41 +30,14 @@ let listId: string;
 let templateId: string;
 let campaignId: string;
 
-// biome-ignore lint/suspicious/noExplicitAny: API answers in a test
-type Json = Record<string, any>;
-async function call(
-  method: string,
-  p: string,
-  token: string | null,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${stack.apiUrl}/api/v1${p}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
-}
+const call = (method: string, p: string, token: string | null, body?: unknown) =>
+  jsonCall(method, `${stack.apiUrl}/api/v1${p}`, { token, body });
 const org = (p: string) => `/orgs/${stack.org.orgId}${p}`;
 
 async function login(role: "admin" | "marketer"): Promise<string> {
   const res = await call("POST", "/auth/login", null, { email: stack.email(role), password: PASSWORD });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.accessToken as string;
-}
-
-async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
-    await sleep(200);
-  }
 }
 
 const received = () => ACCOUNTS.flatMap((account) => stack.sim.groundTruth.messages({ account }));

@@ -11,6 +11,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
+import { jsonCall, pageApi } from "./calls";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
 const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
@@ -25,27 +26,13 @@ let marketer: BrowserContext;
 let page: Page;
 let conversationId = "";
 
-async function control(method: string, route: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${stack.control.url}${route}`, {
-    method,
-    headers: body === undefined ? undefined : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json().catch(() => null) };
-}
+const control = (method: string, route: string, body?: unknown) =>
+  jsonCall(method, `${stack.control.url}${route}`, { body });
 
 /** The contact writes to the paired number through wa-sim's control API. */
 async function contactSays(text: string): Promise<void> {
   const res = await control("POST", `/contacts/${CONTACT}/messages`, { to: ACCOUNT, text });
-  expect(res.status, JSON.stringify(res.json)).toBe(201);
-}
-
-/** A same-origin API call from the page (the BFF carries the session), as the signed-in user. */
-async function pageApi<T>(p: Page, route: string): Promise<{ status: number; body: T }> {
-  return p.evaluate(async (r) => {
-    const res = await fetch(`/api/v1${r}`);
-    return { status: res.status, body: await res.json() };
-  }, route);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
 const item = (p: Page) => p.locator(`[data-testid="conversation-item"][data-peer="${CONTACT_E164}"]`);
@@ -65,7 +52,7 @@ beforeAll(async () => {
   const img = op.locator("img[data-qr]:not([data-qr=''])");
   await img.waitFor({ timeout: 60_000 });
   const scan = await control("POST", `/accounts/${ACCOUNT}/scan`, { qr: await img.getAttribute("data-qr") });
-  expect(scan.status, JSON.stringify(scan.json)).toBeLessThan(300);
+  expect(scan.status, JSON.stringify(scan.body)).toBeLessThan(300);
   // Sized for a loaded 2-core machine: the handshake through wa-sim and Baileys takes seconds when idle.
   await op.getByTestId("pair-success").waitFor({ timeout: 120_000 });
   await ctx.close();
@@ -110,7 +97,7 @@ describe("inbox", () => {
       .poll(
         async () => {
           const got = await control("GET", `/contacts/${CONTACT}/messages?account=${ACCOUNT}`);
-          return (got.json as { text?: string }[]).map((m) => m.text);
+          return (got.body as { text?: string }[]).map((m) => m.text);
         },
         { timeout: 60_000, interval: 500 },
       )
@@ -140,7 +127,7 @@ describe("inbox", () => {
       text: "Quero sim!",
       quote: offer,
     });
-    expect(said.status, JSON.stringify(said.json)).toBe(201);
+    expect(said.status, JSON.stringify(said.body)).toBe(201);
     const answer = page.locator('[data-testid="item-inbound"]', { hasText: "Quero sim!" });
     await answer.getByTestId("quoted").waitFor({ timeout: 30_000 });
     expect(await answer.getByTestId("quoted").textContent()).toContain("O plano anual sai por R$ 99");
@@ -160,7 +147,7 @@ describe("inbox", () => {
       .poll(
         async () => {
           const got = await control("GET", `/contacts/${CONTACT}/messages?account=${ACCOUNT}`);
-          const m = (got.json as { text?: string; quoted?: { id: string; text?: string } }[]).find(
+          const m = (got.body as { text?: string; quoted?: { id: string; text?: string } }[]).find(
             (x) => x.text === "Perfeito, segue o link.",
           );
           return m?.quoted?.text;
@@ -176,7 +163,7 @@ describe("inbox", () => {
 
   it("a voice note shows as one in the conversation and in the list's preview", async () => {
     const said = await control("POST", `/contacts/${CONTACT}/messages`, { to: ACCOUNT, media: "voice" });
-    expect(said.status, JSON.stringify(said.json)).toBe(201);
+    expect(said.status, JSON.stringify(said.body)).toBe(201);
     await page
       .locator('[data-testid="item-inbound"] [data-testid="media"][data-media="voice"]')
       .waitFor({ timeout: 30_000 });
@@ -185,7 +172,7 @@ describe("inbox", () => {
 
   it("a reaction, an edit and a deletion show live as WhatsApp shows them; the marketer reacts back", async () => {
     const said = await control("POST", `/contacts/${CONTACT}/messages`, { to: ACCOUNT, text: "quero 1 caixa" });
-    const id = (said.json as { id: string }).id;
+    const id = (said.body as { id: string }).id;
     await page.locator('[data-testid="item-inbound"]', { hasText: "quero 1 caixa" }).waitFor({ timeout: 30_000 });
     const act = (body: object) => control("POST", `/contacts/${CONTACT}/actions`, { to: ACCOUNT, ...body });
     expect((await act({ kind: "edit", messageId: id, text: "quero 2 caixas" })).status).toBe(201);
@@ -199,7 +186,7 @@ describe("inbox", () => {
       .poll(
         async () => {
           const got = await control("GET", `/contacts/${CONTACT}/messages?account=${ACCOUNT}`);
-          return (got.json as { reaction?: { id: string; emoji: string } }[]).some(
+          return (got.body as { reaction?: { id: string; emoji: string } }[]).some(
             (m) => m.reaction?.id === id && m.reaction.emoji === "👍",
           );
         },
@@ -399,25 +386,18 @@ describe("erasure", () => {
     const ctx = await newContext(browser);
     const other = await ctx.newPage();
     await signIn(other, stack.dashboardUrl, stack.email("marketer"), PASSWORD, "/overview");
-    const erased = await other.evaluate(
-      async ([orgId, id, phone]) => {
-        const call = (route: string, body?: unknown) =>
-          fetch(`/api/v1/orgs/${orgId}${route}`, {
-            method: body === undefined ? "GET" : "POST",
-            headers: body === undefined ? undefined : { "content-type": "application/json" },
-            body: body === undefined ? undefined : JSON.stringify(body),
-          });
-        const conv = (await (await call(`/conversations/${id}`)).json()) as { contactId: string | null };
-        // A contact who only ever wrote may have no contact row yet: the erasure starts from one.
-        const found = (await (await call(`/contacts?q=${phone.slice(1)}`)).json()) as { items: { id: string }[] };
-        const contactId =
-          conv.contactId ??
-          found.items[0]?.id ??
-          ((await (await call("/contacts", { phone })).json()) as { id: string }).id;
-        const res = await call(`/contacts/${contactId}/erase`, {});
-        return { status: res.status, body: await res.json() };
-      },
-      [stack.org.orgId, conversationId, CONTACT_E164] as const,
+    const base = `/orgs/${stack.org.orgId}`;
+    const conv = await pageApi<{ contactId: string | null }>(other, `${base}/conversations/${conversationId}`);
+    // A contact who only ever wrote may have no contact row yet: the erasure starts from one.
+    const found = await pageApi<{ items: { id: string }[] }>(other, `${base}/contacts?q=${CONTACT_E164.slice(1)}`);
+    const contactId =
+      conv.body.contactId ??
+      found.body.items[0]?.id ??
+      (await pageApi<{ id: string }>(other, `${base}/contacts`, { phone: CONTACT_E164 })).body.id;
+    const erased = await pageApi<{ deleted: { conversations: number } }>(
+      other,
+      `${base}/contacts/${contactId}/erase`,
+      {},
     );
     await ctx.close();
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);

@@ -1,0 +1,63 @@
+/** The browser suites' calls besides the browser: JSON to the API or wa-sim's control API, from the page, polling. */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Page } from "playwright-core";
+
+// biome-ignore lint/suspicious/noExplicitAny: API answers in a test
+export type Json = Record<string, any>;
+
+/**
+ * A JSON call from the test process to `url`, with a bearer `token` when given and `body` as JSON when given.
+ * Answers the status and the parsed body (`{}` when empty); never throws on a status.
+ */
+export async function jsonCall(
+  method: string,
+  url: string,
+  opts: { token?: string | null; body?: unknown } = {},
+): Promise<{ status: number; body: Json }> {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...(opts.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
+}
+
+/**
+ * A same-origin API call from the page (`/api/v1<route>`, the BFF carrying the signed-in user's session): GET, or
+ * POST with `body` as JSON. Answers the status and the parsed body.
+ */
+export async function pageApi<T>(page: Page, route: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return page.evaluate(
+    async ({ route, body }) => {
+      const res = await fetch(`/api/v1${route}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: body === undefined ? undefined : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    { route, body },
+  );
+}
+
+/**
+ * Polls `fn` every 200 ms until it answers something other than undefined or false, and resolves with that; throws
+ * `<what> not met within <ms> ms` after `ms`.
+ */
+export async function until<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  ms: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
+    await sleep(200);
+  }
+}
