@@ -38,6 +38,20 @@ export const ZNextSendHeldBy = z
   .describe("why the next send waits past its pacing slot; null when nothing holds it");
 export type TNextSendHeldBy = z.infer<typeof ZNextSendHeldBy>;
 
+/** The example's counts: its one number did the whole campaign's work. */
+const EXAMPLE_COUNTS = {
+  queued: 812,
+  sending: 1,
+  sent: 40,
+  delivered: 120,
+  read: 310,
+  failed: 2,
+  skipped: 14,
+  unknown: 0,
+  cancelled: 1,
+  replied: 37,
+};
+
 export const ZCampaignStats = z
   .object({
     campaignId: ZUuid,
@@ -66,36 +80,14 @@ export const ZCampaignStats = z
       status: "running",
       statusReason: null,
       total: 1300,
-      counts: {
-        queued: 812,
-        sending: 1,
-        sent: 40,
-        delivered: 120,
-        read: 310,
-        failed: 2,
-        skipped: 14,
-        unknown: 0,
-        cancelled: 1,
-        replied: 37,
-      },
+      counts: EXAMPLE_COUNTS,
       skippedByReason: { blacklisted: 9, not_on_whatsapp: 5, opted_out: 1 },
       senders: [
         {
           instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
           active: true,
           reason: null,
-          counts: {
-            queued: 812,
-            sending: 1,
-            sent: 40,
-            delivered: 120,
-            read: 310,
-            failed: 2,
-            skipped: 14,
-            unknown: 0,
-            cancelled: 1,
-            replied: 37,
-          },
+          counts: EXAMPLE_COUNTS,
           nextSendAt: "2026-11-27T15:04:05.000Z",
           nextSendHeldBy: null,
         },
