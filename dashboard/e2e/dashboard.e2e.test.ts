@@ -1,8 +1,8 @@
 /**
  * The dashboard in headless Chromium against the whole stack (orchestrator, a worker with real Baileys, wa-sim):
  * pairing by the QR shown on the page, a ban reaching the admin's health board, role-based UI backed by the API's
- * refusal, session expiry, Portuguese without untranslated strings, axe-core, and screenshots of every page in both
- * themes and both locales (dashboard/e2e-artifacts/, gitignored).
+ * refusal, session expiry, Portuguese without untranslated strings, axe-core, and screenshots of every page in English
+ * (light) and Portuguese (dark) (dashboard/e2e-artifacts/, gitignored).
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -221,11 +221,11 @@ const PAGES = [
   { name: "audit", path: "/settings/audit" },
 ] as const;
 
-describe("every page, both themes, both languages", () => {
+describe("every page, each theme and each language", () => {
+  // Each theme once and each language once, as the other suites: contrast depends on the theme, untranslated text
+  // and overflow on the language, neither on the other (the full cross doubled the suite's slowest part).
   const looks: Look[] = [
     { locale: "en", theme: "light" },
-    { locale: "en", theme: "dark" },
-    { locale: "pt-BR", theme: "light" },
     { locale: "pt-BR", theme: "dark" },
   ];
   for (const look of looks) {
@@ -263,9 +263,7 @@ describe("every page, both themes, both languages", () => {
         await page.locator("main h1").first().waitFor({ timeout: 30_000 });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 1) problems.push(`${p.name}: ${overflow}px wider than a 375px screen`);
-        if (look.theme === "light") {
-          await page.screenshot({ path: path.join(shots, `${p.name}-phone-${look.locale}.png`), fullPage: true });
-        }
+        await page.screenshot({ path: path.join(shots, `${p.name}-phone-${look.locale}.png`), fullPage: true });
       }
       expect(problems).toEqual([]);
       await ctx.close();
