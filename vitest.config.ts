@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SlowFirstSequencer } from "./test/sequencer.ts";
 
 // One project per package/app; integration tests share Postgres and Redis, so files run one at a time per project
 // where they touch shared state (each uses its own database or key prefix anyway). Timeouts live in
@@ -9,5 +10,6 @@ export default defineConfig({
     projects: ["packages/*", "orchestrator", "workers", "scripts", "dashboard"],
     pool: "forks",
     maxWorkers: 2,
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });

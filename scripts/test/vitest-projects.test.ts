@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SLOW_FILES } from "../../test/sequencer.ts";
 import { sharedTest } from "../../vitest.shared.ts";
 import { repoRoot } from "./sandbox.ts";
 
@@ -33,6 +34,10 @@ describe("Vitest projects", () => {
     for (const file of inProcess.map((dir) => `${dir}/vitest.config.ts`)) {
       expect(readFileSync(path.join(repoRoot, file), "utf8"), file).toContain("setupFiles: [consoleGuardSetup]");
     }
+  });
+
+  it("every file the sequencer starts first still exists (a renamed one would silently start late again)", () => {
+    for (const file of SLOW_FILES) expect(() => readFileSync(path.join(repoRoot, file)), file).not.toThrow();
   });
 
   it("the shared timeouts leave room for a loaded 2-core machine", () => {
