@@ -187,9 +187,9 @@ describe("importing real-world files", () => {
     const errorsBytes = Buffer.from(await errorsCsv.arrayBuffer());
     expect([...errorsBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(errorsBytes.subarray(3).toString("utf8")).toBe(
-      "line,column,raw,reason\r\n" +
-        "7,Celular,abc,the phone number is not written as a number\r\n" +
-        "11,Celular,12345,the phone number is too short (too few digits for a phone number)\r\n",
+      "line,column,raw,reason,code\r\n" +
+        "7,Celular,abc,the phone number is not written as a number,not_a_number\r\n" +
+        "11,Celular,12345,the phone number is too short (too few digits for a phone number),too_short\r\n",
     );
     const exported = await fetch(`${h.url}/api/v1/orgs/${org.orgId}/contacts/export.csv?listId=${list?.id}`, {
       headers: { authorization: `Bearer ${token}` },

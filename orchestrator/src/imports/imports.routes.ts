@@ -228,7 +228,7 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
     defineRoute({
       method: "get",
       path: "/orgs/:orgId/imports/:importId/errors.csv",
-      summary: "Every rejected line of an import, as CSV (line, column, raw value, reason)",
+      summary: "Every rejected line of an import, as CSV (line, column, raw value, reason, reason code)",
       tags: ["imports"],
       auth: { kind: "any", scopes: ["read", "campaigns"] },
       roles: ALL_ROLES,
@@ -237,7 +237,7 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
         200: {
           description: "UTF-8 CSV with BOM",
           contentType: "text/csv",
-          example: "line,column,raw,reason\r\n7,Celular,abc,the phone number is not written as a number\r\n",
+          example: "line,column,raw,reason,code\r\n7,Celular,abc,the phone number is not written as a number,not_a_number\r\n",
         },
       },
       async handler({ params, principal }, _req, res) {
@@ -247,9 +247,10 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
           await sendCsv(
             res,
             `import-${params.importId}-errors.csv`,
-            ["line", "column", "raw", "reason"],
+            // The code beside the English sentence: what a spreadsheet filters on, in any language.
+            ["line", "column", "raw", "reason", "code"],
             cursorImportErrors(tx, params.orgId, params.importId),
-            (e) => [e.line, e.column, e.raw, e.reason],
+            (e) => [e.line, e.column, e.raw, e.reason, e.code],
           );
         });
         return { status: 200 };
