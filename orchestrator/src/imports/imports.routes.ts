@@ -237,7 +237,8 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
         200: {
           description: "UTF-8 CSV with BOM",
           contentType: "text/csv",
-          example: "line,column,raw,reason,code\r\n7,Celular,abc,the phone number is not written as a number,not_a_number\r\n",
+          example:
+            "line,column,raw,reason,code\r\n7,Celular,abc,the phone number is not written as a number,not_a_number\r\n",
         },
       },
       async handler({ params, principal }, _req, res) {
