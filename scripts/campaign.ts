@@ -98,7 +98,7 @@ async function instances(): Promise<Map<string, Json>> {
   return new Map((r.items as Json[]).map((i) => [String(i.id), i]));
 }
 
-/** The dry run's `blockedReason`s in words (ZDryRun in packages/contracts/src/campaigns.ts). */
+/** The dry run's `blockedReason`s and the stats' `nextSendHeldBy` in words (ZDryRun, ZNextSendHeldBy in packages/contracts). */
 const HELD: Record<string, string> = {
   cap: "its number reached this campaign's caps",
   outside_window: "outside the send window",
@@ -110,13 +110,6 @@ const HELD: Record<string, string> = {
 };
 /** Statuses in which a sender's next slot is still ahead (a paused or finished campaign sends nothing). */
 const SENDING = new Set(["running", "scheduled"]);
-/** The stats' `nextSendHeldBy`, in words. */
-const HELD_BY: Record<string, string> = {
-  cap: "held by the campaign's caps",
-  outside_window: "outside the send window",
-  quiet_hours: "quiet hours",
-  holiday: "holiday",
-};
 /** A campaign's statusReason in words, as the dashboard says it (dashboard/src/features/campaigns/status-reason.ts). */
 const REASONS: Record<string, string> = {
   no_healthy_sender: "no number is healthy enough to send; it resumes by itself when one recovers",
@@ -171,7 +164,7 @@ async function show(c: Json): Promise<void> {
     const next =
       SENDING.has(String(stats.status)) && s.nextSendAt
         ? `, next send ${nextSendTime(s.nextSendAt, typeof c.timezone === "string" ? c.timezone : undefined)}${
-            s.nextSendHeldBy ? ` (${HELD_BY[String(s.nextSendHeldBy)] ?? String(s.nextSendHeldBy)})` : ""
+            s.nextSendHeldBy ? ` (${HELD[String(s.nextSendHeldBy)] ?? String(s.nextSendHeldBy)})` : ""
           }`
         : "";
     console.log(`  sender ${who}: ${state}, ${sent} sent${next}`);
