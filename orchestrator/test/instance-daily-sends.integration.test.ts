@@ -13,7 +13,13 @@ import { api, type Harness, startHarness } from "./harness.ts";
 let h: Harness;
 let a: OrgFixture;
 let viewer: string;
-const ids: Record<"warming" | "capped" | "fresh" | "both", string> = { warming: "", capped: "", fresh: "", both: "" };
+const ids: Record<"warming" | "capped" | "fresh" | "both" | "banned", string> = {
+  warming: "",
+  capped: "",
+  fresh: "",
+  both: "",
+  banned: "",
+};
 
 beforeAll(async () => {
   h = await startHarness();
@@ -25,6 +31,7 @@ beforeAll(async () => {
     ["capped", 30],
     ["fresh", null],
     ["both", 10],
+    ["banned", null],
   ] as const) {
     const [row] = await sql<{ id: string }[]>`
       insert into public.instances (org_id, name, daily_cap) values (${a.orgId}, ${name}, ${cap}) returning id`;
@@ -35,7 +42,10 @@ beforeAll(async () => {
   await sql`insert into public.instance_events (org_id, instance_id, to_status, created_at) values
     (${a.orgId}, ${ids.warming}, 'connected', now() - interval '2 days 1 hour'),
     (${a.orgId}, ${ids.capped}, 'connected', now() - interval '40 days'),
-    (${a.orgId}, ${ids.both}, 'connected', now() - interval '1 hour')`;
+    (${a.orgId}, ${ids.both}, 'connected', now() - interval '1 hour'),
+    (${a.orgId}, ${ids.banned}, 'connected', now() - interval '3 days')`;
+  // Banned on day 3 of its warm-up: it sent today, but has no warm-up left to show.
+  await sql`update public.instances set status = 'banned' where id = ${ids.banned}`;
   // 3 sends in the window for "warming" (one of them failed: it still counts, as for the engine), one outside it.
   const send = (instanceId: string, ago: string, state: string) => sql`
     insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, state, sending_at)
@@ -46,6 +56,7 @@ beforeAll(async () => {
   await send(ids.warming, "23 hours", "failed");
   await send(ids.warming, "25 hours", "read");
   await send(ids.capped, "1 hour", "sent");
+  await send(ids.banned, "2 hours", "failed");
 });
 afterAll(async () => {
   await h?.close();
@@ -65,6 +76,7 @@ describe("instances: sends today against the daily cap", () => {
     expect(by.get(ids.capped)?.dailySends).toEqual({ sent: 1, cap: 30, warmupCap: null, warmupDay: null });
     expect(by.get(ids.fresh)?.dailySends).toEqual({ sent: 0, cap: null, warmupCap: null, warmupDay: null });
     expect(by.get(ids.both)?.dailySends).toEqual({ sent: 0, cap: 10, warmupCap: WARMUP_DAILY[0], warmupDay: 0 });
+    expect(by.get(ids.banned)?.dailySends).toEqual({ sent: 1, cap: null, warmupCap: null, warmupDay: null });
   });
 
   it("shows the same on one instance", async () => {

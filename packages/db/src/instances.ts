@@ -61,6 +61,8 @@ export type InstanceDailySends = {
   dailyCap: number | null;
   /** When it first connected (the start of its warm-up); null = never. */
   pairedAt: Date | null;
+  /** Its status now: a banned number no longer warms up. */
+  status: TInstanceStatus;
 };
 
 /**
@@ -74,7 +76,7 @@ export async function listInstanceDailySends(
   instanceId?: string,
 ): Promise<InstanceDailySends[]> {
   return db<InstanceDailySends[]>`
-    select i.id as "instanceId", i.daily_cap as "dailyCap",
+    select i.id as "instanceId", i.daily_cap as "dailyCap", i.status,
       (select count(*)::int from public.outbound_messages o
         where o.instance_id = i.id and o.sending_at > ${now}::timestamptz - interval '24 hours') as sent,
       (select min(e.created_at) from public.instance_events e where e.instance_id = i.id and e.to_status = 'connected')
