@@ -281,3 +281,26 @@ export async function findMessageState(
     from public.outbound_messages where id = ${id}`;
   return row;
 }
+
+/** What a written message carried, as needed to write it again: its text and the message it quoted, if any. */
+export type ResendableMessage = { body: string; replyTo: { id: string; fromMe: boolean; text: string } | null };
+
+/**
+ * Service: the content of a message this instance already wrote to WhatsApp (`sending` or later, not failed), by its
+ * WhatsApp id, for a recipient's retry receipt (its phone could not decrypt the first copy and asks for it again).
+ * Undefined when the instance has no such message: never written, failed, cancelled, or erased with its contact.
+ */
+export async function findResendableMessage(
+  db: Db,
+  input: { instanceId: string; waMessageId: string },
+): Promise<ResendableMessage | undefined> {
+  const [row] = await db<ResendableMessage[]>`
+    select body,
+      case when reply_to_wa_id is null then null
+           else json_build_object('id', reply_to_wa_id, 'fromMe', reply_to_from_me, 'text', reply_to_text) end
+        as "replyTo"
+    from public.outbound_messages
+    where instance_id = ${input.instanceId} and wa_message_id = ${input.waMessageId}
+      and state in ('sending', 'sent', 'delivered', 'read', 'unknown')`;
+  return row;
+}

@@ -135,3 +135,60 @@ describe("after a reconnect", () => {
     expect(statuses).toContain(proto.WebMessageInfo.Status.DELIVERY_ACK);
   });
 });
+
+describe("retry receipts", () => {
+  /** What the socket opened in the second test answers to getMessage (a sender's own store of what it sent). */
+  const copies = new Map<string, string>();
+  it("a phone that cannot decrypt a message asks for it again, and Baileys' resend is received once", async () => {
+    const tracker = trackMessageStatus(session.sock);
+    const contact = sim.contact("5511977760005", { decryptFailures: 1 });
+    const sent = await session.sock.sendMessage(contact.jid, { text: "segunda via" });
+    const id = sent?.key.id ?? "";
+    await until(() => contact.messages(ACCOUNT).find((m) => m.id === id));
+    await tracker.waitFor(id, proto.WebMessageInfo.Status.DELIVERY_ACK);
+    expect(contact.messages(ACCOUNT).map((m) => [m.id, m.text])).toEqual([[id, "segunda via"]]);
+    expect(contact.dropped(ACCOUNT)).toMatchObject([{ id, reason: "undecryptable" }]);
+    expect(contact.behaviour.decryptFailures).toBe(0);
+  });
+
+  it("a held retry reaches a socket opened since: only its getMessage can answer it", async () => {
+    const contact = sim.contact("5511977760006", { decryptFailures: 1, retryDelayMs: null });
+    const sent = await session.sock.sendMessage(contact.jid, { text: "pedida depois" });
+    const id = sent?.key.id ?? "";
+    copies.set(id, "pedida depois");
+    await until(() => (contact.dropped(ACCOUNT).some((d) => d.id === id) ? true : undefined));
+    await closeSocket(session.sock);
+    const asked: string[] = [];
+    const { sock } = makeSimSocket(sim, {
+      auth: session.auth,
+      config: {
+        getMessage: async (key) => {
+          asked.push(key.id ?? "");
+          const text = copies.get(key.id ?? "");
+          return text === undefined ? undefined : { conversation: text };
+        },
+      },
+    });
+    const result = await waitForConnection(sock);
+    if (result.connection !== "open") throw new Error(`did not reopen: ${JSON.stringify(result)}`);
+    session = { ...session, sock };
+    expect(contact.sendHeldRetries()).toBe(1);
+    await until(() => contact.messages(ACCOUNT).find((m) => m.id === id));
+    expect(asked).toEqual([id]);
+    expect(contact.messages(ACCOUNT).map((m) => [m.id, m.text])).toEqual([[id, "pedida depois"]]);
+  });
+
+  it("a message that never decrypts ends after Baileys' resends run out, never received", async () => {
+    const contact = sim.contact("5511977760007", { decryptFailures: 5 });
+    const sent = await session.sock.sendMessage(contact.jid, { text: "perdida" });
+    const id = sent?.key.id ?? "";
+    copies.set(id, "perdida");
+    // Baileys (rc14) writes a message again twice at most (it counts each retry twice against its limit of 5): the
+    // first copy and two resends, each left undecrypted; the phone's third request goes unanswered.
+    await until(() => (contact.dropped(ACCOUNT).length === 3 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(contact.dropped(ACCOUNT).map((d) => d.id)).toEqual([id, id, id]);
+    expect(contact.behaviour.decryptFailures).toBe(2);
+    expect(contact.messages(ACCOUNT)).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import type { TInstanceStatus } from "@mirage/contracts/enums";
 import type { TWorkerCommandResult } from "@mirage/contracts/worker-bus";
 import { findHostedInstance, type HostedInstance } from "@mirage/db/instances";
+import { findResendableMessage } from "@mirage/db/outbound-messages";
 import type { Logger } from "@mirage/logger";
 import { AuthStateUnreadableError, FencedError, loadPostgresAuthState } from "./auth-state.ts";
 import { sessionBaileysLogger } from "./baileys-logger.ts";
@@ -238,6 +239,8 @@ export class SessionHost implements HostContext {
       logger: sessionBaileysLogger(this.deps.baileysLogger, h.logger),
       health: h.health,
       tuning: this.opts.socket,
+      resendable: (waMessageId) =>
+        this.deps.db.asService((tx) => findResendableMessage(tx, { instanceId: h.id, waMessageId })),
       events: {
         qr: (qr) => void onQr(this, h, session, qr).catch(onError("qr")),
         opened: (account) =>

@@ -11,6 +11,7 @@ import { FencedError, type PostgresAuthState } from "./auth-state.ts";
 import type { HealthTracker } from "./health.ts";
 import type { SocketTuning } from "./host-options.ts";
 import { inboundOf } from "./inbound-content.ts";
+import { getMessageForResend, type ResendLookup } from "./resend.ts";
 import type { Account, MessageStatusUpdate, QuotedRef, SessionEvents } from "./session-types.ts";
 import type { WaTarget } from "./types.ts";
 import { createWaSocket, type WASocket } from "./wa-socket.ts";
@@ -54,6 +55,8 @@ export class Session {
       events: SessionEvents;
       health: HealthTracker;
       tuning?: SocketTuning;
+      /** The stored content of a message this instance wrote, for recipients' retry receipts (none: not resent). */
+      resendable?: ResendLookup;
     },
   ) {
     this.health = opts.health;
@@ -69,7 +72,9 @@ export class Session {
 
   start(): void {
     const { auth, events, logger } = this.opts;
-    const sock = createWaSocket(this.opts.target, auth.state, logger, this.opts.tuning);
+    const { resendable } = this.opts;
+    const getMessage = resendable && getMessageForResend(resendable, () => this.sock?.user?.id, logger);
+    const sock = createWaSocket(this.opts.target, auth.state, logger, this.opts.tuning, getMessage);
     this.sock = sock;
 
     sock.ev.on("creds.update", () => {

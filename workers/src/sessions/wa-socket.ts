@@ -3,6 +3,7 @@ import makeWASocket, {
   type AuthenticationState,
   Browsers,
   DEFAULT_CONNECTION_CONFIG,
+  type UserFacingSocketConfig,
   type WASocket,
 } from "@whiskeysockets/baileys";
 
@@ -33,6 +34,7 @@ export function createWaSocket(
   auth: AuthenticationState,
   logger: Logger,
   tuning: SocketTuning = {},
+  getMessage?: UserFacingSocketConfig["getMessage"],
 ): WASocket {
   if (target.kind === "simulator" && installedRoot !== target.rootPublicKeyHex) {
     throw new Error("prepareTarget(target) must run before sockets are created in simulator mode");
@@ -57,6 +59,8 @@ export function createWaSocket(
       ...(tuning.qrTimeoutMs ? { qrTimeout: tuning.qrTimeoutMs } : {}),
       ...(tuning.keepAliveIntervalMs ? { keepAliveIntervalMs: tuning.keepAliveIntervalMs } : {}),
       ...(target.kind === "simulator" ? { waWebSocketUrl: target.url } : {}),
+      // What a recipient's retry receipt asks to be written again, once Baileys' own recent-message cache lacks it.
+      ...(getMessage ? { getMessage } : {}),
     }),
   );
   keepPrivacyTokenWrites(sock, auth);

@@ -37,6 +37,17 @@ export type ContactBehaviour = {
    * the phone in `sender_pn`). `lid` needs `hasLid`.
    */
   addressing: ContactAddressing;
+  /**
+   * How many of the next messages sent to it its phone fails to decrypt (as after a reinstall, or a session lost on
+   * either side), counting down. For each, as a real phone does, it asks the sender's device to write the message
+   * again with a retry receipt (see `retryDelayMs`). Real decryption errors ask the same way.
+   */
+  decryptFailures: number;
+  /**
+   * Delay before that retry receipt, in ms; null = held until `ContactHandle.sendHeldRetries()` (a phone that comes
+   * back online later, when the sender may no longer have the message in memory).
+   */
+  retryDelayMs: number | null;
 };
 
 export const DEFAULT_CONTACT_BEHAVIOUR: ContactBehaviour = {
@@ -47,6 +58,8 @@ export const DEFAULT_CONTACT_BEHAVIOUR: ContactBehaviour = {
   readDelayMs: 100,
   replies: [],
   addressing: "pn",
+  decryptFailures: 0,
+  retryDelayMs: 0,
 };
 
 /** Pre-key bundle material of a companion the contact wants to start a session with. */

@@ -29,6 +29,8 @@ export const ContactBehaviourPatch = z
     readDelayMs: z.number().int().nonnegative().nullable(),
     replies: z.array(ScriptedReplySchema),
     addressing: z.enum(["pn", "lid", "lid-with-pn"]),
+    decryptFailures: z.number().int().nonnegative(),
+    retryDelayMs: z.number().int().nonnegative().nullable(),
   })
   .partial();
 

@@ -108,6 +108,14 @@ export class ContactHandle {
     });
   }
 
+  /**
+   * Sends the retry receipts this contact held (behaviour `retryDelayMs: null`: its phone asks for the messages it
+   * could not decrypt only now). Returns how many it sent.
+   */
+  sendHeldRetries(): number {
+    return this.deps.messaging.retries.sendHeld(this.contact.phone);
+  }
+
   /** Every message this contact received, oldest first. */
   messages(fromAccount?: string): ReceivedMessage[] {
     return this.deps.groundTruth.messages({

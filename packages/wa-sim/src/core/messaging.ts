@@ -15,13 +15,18 @@ import {
 import { addressingOf, contentOf, contentTypeOf, quotedOf, textOf } from "./contact-content.ts";
 import { randomId, type SimContext } from "./context.ts";
 import { isTimelocked } from "./faults.ts";
+import { RetryRequests } from "./retry-requests.ts";
 
 /** Ack error the real service uses when an account may not start new chats (reach-out timelock, cap). */
 export const ACK_ERROR_RESTRICTED = "463";
 
 /** Messages between companions and contacts: acks, decryption, ground truth, receipts, replies and typing. */
 export class Messaging {
-  constructor(private readonly ctx: SimContext) {}
+  readonly retries: RetryRequests;
+
+  constructor(private readonly ctx: SimContext) {
+    this.retries = new RetryRequests(ctx, (account, stanza) => this.sendToAccount(account, stanza));
+  }
 
   /** A companion sent `<message>`: the server acks it (or refuses it), and the contact receives it. */
   async handleOutgoing(
@@ -68,6 +73,14 @@ export class Messaging {
       });
       return;
     }
+    const undecrypted = { account, contact, to, id, t: stanza.attrs.t };
+    if (contact.behaviour.decryptFailures > 0) {
+      // Left encrypted, as a phone that lost the session would: the sender's resend starts the chain again.
+      contact.behaviour.decryptFailures--;
+      this.ctx.changed();
+      this.retries.failed({ ...undecrypted, error: "simulated decryption failure (decryptFailures)" });
+      return;
+    }
     let message: proto.Message;
     try {
       message = await contact.decrypt(
@@ -77,13 +90,7 @@ export class Messaging {
       );
     } catch (err) {
       this.ctx.logger.warn({ err, id, contact: contact.phone }, "contact could not decrypt a message");
-      this.ctx.groundTruth.recordDropped({
-        contact: contact.phone,
-        account: account.phone,
-        id,
-        reason: "undecryptable",
-        error: err instanceof Error ? err.message : String(err),
-      });
+      this.retries.failed({ ...undecrypted, error: err instanceof Error ? err.message : String(err) });
       return;
     }
     if (message.protocolMessage || message.senderKeyDistributionMessage) return;

@@ -1,0 +1,104 @@
+// A recipient's phone that could not decrypt a message asks for it again (a retry receipt) — here after the
+// sending socket was replaced, so Baileys' in-memory copy is gone and only the stored row can answer. Real Postgres,
+// the real session host and unmodified Baileys against wa-sim; what the contact received is wa-sim's record.
+import { findResendableMessage } from "@mirage/db/outbound-messages";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionHost } from "../src/sessions/index.ts";
+import { createWorld, type World } from "./harness.ts";
+
+let w: World;
+let host: SessionHost;
+let instanceId: string;
+const ACCOUNT = "5511987720001";
+
+beforeAll(async () => {
+  w = await createWorld("retry-receipts");
+  host = w.host("wr1");
+  instanceId = await w.instance("retry", "wr1");
+}, 60_000);
+afterAll(async () => {
+  await w?.close();
+});
+
+/** A row as the send path leaves it once written (`state`), under `waMessageId`. */
+async function stored(input: {
+  phone: string;
+  body: string;
+  waMessageId: string;
+  state?: string;
+  replyTo?: { id: string; fromMe: boolean; text: string };
+}): Promise<void> {
+  const r = input.replyTo;
+  await w.t.admin`
+    insert into public.outbound_messages
+      (org_id, instance_id, recipient_phone, body, state, wa_message_id, reply_to_wa_id, reply_to_from_me, reply_to_text)
+    values (${w.org.orgId}, ${instanceId}, ${`+${input.phone}`}, ${input.body}, ${input.state ?? "sending"}::public.message_state,
+            ${input.waMessageId}, ${r?.id ?? null}, ${r?.fromMe ?? null}, ${r?.text ?? null})`;
+}
+
+async function restartSocket(): Promise<void> {
+  const before = host.snapshot().find((s) => s.id === instanceId);
+  expect(before?.hasSocket).toBe(true);
+  await host.command({ type: "restart", instanceId });
+  await w.waitStatus(instanceId, "connected");
+}
+
+describe("retry receipts after the socket that sent was replaced", () => {
+  it("the message is written again from its stored row, once, with the quote of a reply", {
+    timeout: 60_000,
+  }, async () => {
+    await host.command({ type: "start", instanceId });
+    w.sim.phone(ACCOUNT).scan(await w.waitQr(instanceId));
+    await w.waitStatus(instanceId, "connected");
+    const contact = w.sim.contact("5511977730001", { decryptFailures: 1, retryDelayMs: null });
+    // What the contact wrote first, which the reply quotes.
+    const question = await contact.sendText(ACCOUNT, "vocês abrem sábado?");
+    const receipts: string[] = [];
+    host.port.onReceipt((r) => receipts.push(`${r.messageId}:${r.kind}`));
+    const waMessageId = host.port.newMessageId(instanceId);
+    const body = "Abrimos sim, das 9h às 13h.";
+    await stored({
+      phone: contact.phone,
+      body,
+      waMessageId,
+      replyTo: { id: question, fromMe: false, text: "vocês abrem sábado?" },
+    });
+    await host.port.sendText({
+      instanceId,
+      to: contact.jid,
+      text: body,
+      messageId: waMessageId,
+      quoted: { id: question, fromMe: false, text: "vocês abrem sábado?" },
+    });
+    await expect.poll(() => contact.dropped(ACCOUNT).map((d) => d.id), { timeout: 15_000 }).toEqual([waMessageId]);
+    await restartSocket();
+
+    expect(contact.sendHeldRetries()).toBe(1);
+    await expect.poll(() => contact.messages(ACCOUNT).length, { timeout: 15_000 }).toBe(1);
+    const [received] = contact.messages(ACCOUNT);
+    expect(received).toMatchObject({
+      id: waMessageId,
+      text: body,
+      quoted: { id: question, text: "vocês abrem sábado?" },
+    });
+    // The resend's delivery receipt reaches the send path like any other (it moves the row from there).
+    await expect.poll(() => receipts.includes(`${waMessageId}:delivered`), { timeout: 15_000 }).toBe(true);
+  });
+
+  it("only messages the instance wrote and still keeps can be written again", async () => {
+    await stored({ phone: "5511977730002", body: "falhou", waMessageId: "3EB0RETRYFAILED", state: "failed" });
+    await stored({ phone: "5511977730002", body: "na fila", waMessageId: "3EB0RETRYQUEUED", state: "queued" });
+    await stored({ phone: "5511977730002", body: "lida", waMessageId: "3EB0RETRYREAD", state: "read" });
+    const find = (waMessageId: string) =>
+      w.t.db.asService((tx) => findResendableMessage(tx, { instanceId, waMessageId }));
+    expect(await find("3EB0RETRYFAILED")).toBeUndefined();
+    expect(await find("3EB0RETRYQUEUED")).toBeUndefined();
+    expect(await find("3EB0RETRYNONE")).toBeUndefined();
+    expect(await find("3EB0RETRYREAD")).toEqual({ body: "lida", replyTo: null });
+    // Another instance's copy is not this one's.
+    const other = await w.instance("retry-other", "wr-none");
+    expect(
+      await w.t.db.asService((tx) => findResendableMessage(tx, { instanceId: other, waMessageId: "3EB0RETRYREAD" })),
+    ).toBeUndefined();
+  });
+});
