@@ -148,7 +148,8 @@ export function privacyRoutes(deps: { db: Database; queues?: ErasureQueues }): R
         "messaged again and an opt-out survives the erasure. Saved segments whose filter quotes its number keep " +
         "the condition with `[erased]` as its value (each change audited), and audit entries quoting it keep " +
         "their action, actor and time with the quote replaced. Queued commands to the numbers' workers naming it " +
-        "(on-WhatsApp checks, presence, read receipts, reactions, and their kept results) are removed. An open " +
+        "(on-WhatsApp checks, presence, read receipts, reactions, and their kept results) are removed, and so are " +
+        "the encryption keys the organization's numbers kept for the person (their ids name the number). An open " +
         "inbox drops its conversations live. The audit log records the erasure without the number.",
       tags: ["contacts"],
       auth: { kind: "user" },

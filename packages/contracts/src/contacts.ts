@@ -231,6 +231,11 @@ export const ZEraseResponse = z
       webhookDeliveries: z.number().int(),
       /** The cached on-WhatsApp answer for the number (0 while another organization holds the number). */
       waIdLookups: z.number().int(),
+      /**
+       * Encryption keys the organization's numbers kept for the person (sessions, identity keys, the phone ↔ LID
+       * mapping, device list, privacy token), whose ids name the number or LID.
+       */
+      signalKeys: z.number().int(),
       /** Saved segments whose filter or description quoted the number: kept, the quoted value replaced. */
       segments: z.number().int(),
       /** Audit entries whose label or detail quoted the number: kept, the quoted value replaced. */

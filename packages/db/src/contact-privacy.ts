@@ -141,6 +141,8 @@ export type ErasureCounts = {
   importErrors: number;
   webhookDeliveries: number;
   waIdLookups: number;
+  /** Encryption keys the organization's numbers kept for the person (see `deleteSignalKeys`). */
+  signalKeys: number;
   /** Saved segments whose filter or description quoted the person (kept, the quote replaced). */
   segments: number;
   /** Audit entries whose label or detail quoted the person (kept, the quote replaced). */
@@ -195,6 +197,7 @@ export async function eraseContact(
   await db`delete from public.contacts where org_id = ${orgId} and id = ${t.id}`;
   const importErrors = await db`
     delete from public.contact_import_errors e where e.org_id = ${orgId} and ${importErrorMatch(db, t)}`;
+  const signalKeys = await deleteSignalKeys(db, orgId, t);
   // A shared cache (not tenant data): kept while another organization holds the number as a contact, or blocks
   // the LID it maps to (its send-time check learns the LID from here); otherwise it goes with the person.
   const lookups = await db`
@@ -218,9 +221,39 @@ export async function eraseContact(
     importErrors: importErrors.count,
     webhookDeliveries: deliveries,
     waIdLookups: lookups.count,
+    signalKeys,
     segments,
     auditEntries,
   };
+}
+
+/**
+ * The Signal keys the organization's numbers keep for the person (`wa_auth_keys`): encryption sessions and identity
+ * keys per device, the phone ↔ LID mapping both ways, the device list and the privacy token. Their values are
+ * encrypted, but their ids name the person's number or LID in clear (`5511987650001.0`, `76100001_1.3`,
+ * `76100001_reverse`, `76100001@lid`), so they go with the person. Matched by the user part of the id against every
+ * form of the numbers and the LID (the contact's, or the one the lookup cache learned). Must run before that cache
+ * is deleted. A socket already holding them in memory keeps them until it reconnects; it writes them back only if
+ * the person writes to the number again (new keys, then).
+ */
+async function deleteSignalKeys(db: Db, orgId: string, t: PrivacyTarget): Promise<number> {
+  const lookups = await db<{ lid: string }[]>`
+    select wa_lid as lid from public.wa_id_lookups where phone_e164 = any(${t.forms}::text[]) and wa_lid is not null`;
+  const users = [
+    ...new Set([
+      ...t.forms.map((f) => f.replace(/^\+/, "")),
+      ...[t.waLid, ...lookups.map((l) => l.lid)].flatMap((lid) => (lid ? [lid.split("@")[0] ?? ""] : [])),
+    ]),
+  ].filter((u) => u.length > 0);
+  if (users.length === 0) return 0;
+  // The id's user part: without `_reverse`, `@server`, `:device`/`.device`, and the LID domain suffix (`_1`).
+  const r = await db`
+    delete from public.wa_auth_keys k where k.org_id = ${orgId}
+      and k.type in ('session', 'identity-key', 'lid-mapping', 'device-list', 'tctoken')
+      and regexp_replace(
+            split_part(split_part(split_part(regexp_replace(k.id, '_reverse$', ''), '@', 1), ':', 1), '.', 1),
+            '_[0-9]+$', '') = any(${users}::text[])`;
+  return r.count;
 }
 
 /**
