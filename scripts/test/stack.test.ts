@@ -140,13 +140,20 @@ afterAll(async () => {
 }, 180_000);
 
 describe("./mirage start / stop", () => {
-  it("a second start says the stack is already running (no EADDRINUSE, same pid file), and stop still stops it", async () => {
+  // One stack serves the first two tests (each start costs a minute of a loaded machine): the second stops it.
+  let firstPid: number | undefined;
+
+  it("a second start says the stack is already running (no EADDRINUSE, same pid file)", async () => {
     const first = await mirage(["start", "--simulator", "--detach"], 420_000);
     expect(first.stdout, first.stderr).toContain("Mirage is ready");
     expect(first.stdout).toContain(`id 00000000-0000-4000-8000-0000000000a1`);
     expect(first.stdout).toContain(`http://127.0.0.1:${ports.api}/api/v1/openapi.json`);
     expect(first.stdout).toContain("Pair a demo number   ./mirage pair sales-1 --sim-phone 5511999990001");
+    // Detached: no Ctrl+C to press.
+    expect(first.stdout).not.toContain("Ctrl+C");
+    expect(first.stdout).toContain("stop with ./mirage stop");
     const pid = readPid(runDir);
+    firstPid = pid;
     expect(pid && isAlive(pid)).toBe(true);
 
     for (const args of [
@@ -163,24 +170,12 @@ describe("./mirage start / stop", () => {
     const otherMode = await mirage(["start"], 120_000);
     expect(otherMode.code).toBe(1);
     expect(otherMode.stderr).toContain("already running in simulator mode");
-
-    const children = readInfo(runDir)?.children ?? [];
-    expect(children.map((c) => c.name)).toEqual(["wa-sim", "orchestrator", "workers", "dashboard"]);
-    const stopped = await mirage(["stop"], 120_000);
-    expect(stopped.stdout).toContain(`stopped (pid ${pid})`);
-    expect(isAlive(pid as number)).toBe(false);
-    for (const c of children) expect(isAlive(c.pid), c.name).toBe(false);
-    expect(readPid(runDir)).toBeUndefined();
-    expect((await mirage(["stop"], 60_000)).stdout).toContain("no stack is running");
+    expect(readInfo(runDir)?.children.map((c) => c.name)).toEqual(["wa-sim", "orchestrator", "workers", "dashboard"]);
   }, 900_000);
 
   it("a paired demo number reconnects without a QR after stop + start, and after the simulator crashes", async () => {
-    const started = await mirage(["start", "--simulator", "--detach"], 420_000);
-    expect(started.stdout, started.stderr).toContain("Mirage is ready");
-    // Detached: no Ctrl+C to press.
-    expect(started.stdout).not.toContain("Ctrl+C");
-    expect(started.stdout).toContain("stop with ./mirage stop");
-
+    // The stack the previous test started.
+    expect(firstPid && isAlive(firstPid)).toBe(true);
     const paired = await mirage(["pair", "e2e-1", "--sim-phone", phone, "--timeout", "240"], 300_000);
     expect(paired.stdout, paired.stderr).toContain(`CONNECTED e2e-1 as +${phone}`);
     expect(await simDevices()).toMatchObject([{ deviceId: 1, online: true, removed: false }]);
@@ -211,7 +206,15 @@ describe("./mirage start / stop", () => {
     expect(shown.stdout).toMatch(new RegExp(`sender e2e-1 \\(\\+${phone}, connected\\): \\w+, [1-9]\\d* sent`));
     expect((await mirage(["campaign", "start", "demo"], 60_000)).stderr).toContain("invalid_campaign_state");
 
-    expect((await mirage(["stop"], 120_000)).stdout).toContain("stopped");
+    // Stop ends the supervisor and every child, removes the pid file; a second stop finds nothing.
+    const children = readInfo(runDir)?.children ?? [];
+    expect(children).toHaveLength(4);
+    const stopped = await mirage(["stop"], 120_000);
+    expect(stopped.stdout).toContain(`stopped (pid ${firstPid})`);
+    expect(isAlive(firstPid as number)).toBe(false);
+    for (const c of children) expect(isAlive(c.pid), c.name).toBe(false);
+    expect(readPid(runDir)).toBeUndefined();
+    expect((await mirage(["stop"], 60_000)).stdout).toContain("no stack is running");
     const again = await mirage(["start", "--simulator", "--detach"], 420_000);
     expect(again.stdout, again.stderr).toContain("Mirage is ready");
     // The banner names the paired number instead of suggesting to pair it again.
