@@ -1,6 +1,7 @@
 // A recipient's phone that could not decrypt a message asks for it again (a retry receipt) — here after the
 // sending socket was replaced, so Baileys' in-memory copy is gone and only the stored row can answer. Real Postgres,
 // the real session host and unmodified Baileys against wa-sim; what the contact received is wa-sim's record.
+import { eraseContact } from "@mirage/db/contact-privacy";
 import { findResendableMessage } from "@mirage/db/outbound-messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionHost } from "../src/sessions/index.ts";
@@ -100,5 +101,43 @@ describe("retry receipts after the socket that sent was replaced", () => {
     expect(
       await w.t.db.asService((tx) => findResendableMessage(tx, { instanceId: other, waMessageId: "3EB0RETRYREAD" })),
     ).toBeUndefined();
+  });
+
+  it("after an erasure deleted the person's keys, their next message still arrives (their phone starts a new session)", {
+    timeout: 60_000,
+  }, async () => {
+    const contact = w.sim.contact("5511977730003");
+    const texts: string[] = [];
+    host.port.onInbound((m) => {
+      if (m.fromPhoneJid === contact.jid || m.fromJid === contact.jid) texts.push(m.text);
+    });
+    await contact.sendText(ACCOUNT, "antes do apagamento");
+    await expect.poll(() => texts, { timeout: 15_000 }).toEqual(["antes do apagamento"]);
+    const [row] = await w.t.admin<{ id: string }[]>`
+      insert into public.contacts (org_id, phone_e164, wa_lid, name)
+      values (${w.org.orgId}, ${`+${contact.phone}`}, ${`${contact.lid}@lid`}, 'Eva') returning id`;
+    const erased = await w.t.db.asService((tx) =>
+      eraseContact(
+        tx,
+        w.org.orgId,
+        {
+          id: row?.id ?? "",
+          phones: [`+${contact.phone}`],
+          forms: [`+${contact.phone}`],
+          waLid: `${contact.lid}@lid`,
+          nationalNumbers: [],
+        },
+        "test",
+      ),
+    );
+    expect(erased.signalKeys).toBeGreaterThan(0);
+    // The hosting worker's key cache still holds them while it hosts the number: stopped and started, it reads the
+    // store again.
+    await host.command({ type: "stop", instanceId });
+    await w.waitStatus(instanceId, "stopped");
+    await host.command({ type: "start", instanceId });
+    await w.waitStatus(instanceId, "connected");
+    await contact.sendText(ACCOUNT, "voltei a escrever");
+    await expect.poll(() => texts, { timeout: 20_000 }).toEqual(["antes do apagamento", "voltei a escrever"]);
   });
 });

@@ -192,3 +192,18 @@ describe("retry receipts", () => {
     expect(contact.messages(ACCOUNT)).toEqual([]);
   });
 });
+
+describe("retry receipts from a companion", () => {
+  it("a companion that lost the session asks again, and the contact's phone resends on a new session", async () => {
+    const inbound = collectInbound(session.sock);
+    const contact = sim.contact("5511977760008");
+    const first = await contact.sendText(ACCOUNT, "primeira");
+    await until(() => inbound.find((m) => m.key.id === first));
+    // The companion's keys for the contact are gone (erased, or a restored backup): the next message cannot be
+    // decrypted with the session the contact's phone still holds.
+    await session.auth.keys.set({ session: { [`${contact.phone}.0`]: null, [`${contact.lid}_1.0`]: null } });
+    const second = await contact.sendText(ACCOUNT, "segunda, depois da perda");
+    const msg = await until(() => inbound.find((m) => m.key.id === second && m.message?.conversation));
+    expect(msg.message?.conversation).toBe("segunda, depois da perda");
+  });
+});

@@ -158,6 +158,17 @@ export class VirtualContact {
     });
   }
 
+  /**
+   * Drops the session with a companion (its retry receipt said it cannot decrypt what this contact sends): the next
+   * message to it starts a new one from its pre-key bundle (a `pkmsg`), as a phone does.
+   */
+  forgetSession(recipient: { user: string; device: number }): Promise<void> {
+    return this.serialized(async () => {
+      this.sessions.delete(new ProtocolAddress(recipient.user, recipient.device).toString());
+      this.onChange();
+    });
+  }
+
   /** The scripted reply to `text`, if any (consumed when `once`). */
   replyTo(text: string): ScriptedReply | undefined {
     const lower = text.toLowerCase();

@@ -262,10 +262,14 @@ export class Messaging {
    * A companion sent a `<receipt>` to a contact (for messages it received): `read` ones are the blue ticks the
    * contact sees. The ids are the `id` attribute and any `<list><item id>` children.
    */
-  handleReceipt(account: Account, stanza: BinaryNode): void {
+  async handleReceipt(account: Account, companion: Companion, stanza: BinaryNode): Promise<void> {
     const to = jidDecode(stanza.attrs.to ?? "");
     const contact = to?.user ? this.ctx.contacts.findByUser(to.user, to.server) : undefined;
     if (!contact || !stanza.attrs.id) return;
+    if (stanza.attrs.type === "retry") {
+      const resend = (r: InboundRecord) => this.deliverText(contact, account, companion, r);
+      return this.retries.answer({ account, companion, contact, id: stanza.attrs.id }, resend);
+    }
     const items = getBinaryNodeChildren(getBinaryNodeChild(stanza, "list"), "item");
     const ids = [stanza.attrs.id, ...items.flatMap((i) => (i.attrs.id ? [i.attrs.id] : []))];
     this.ctx.groundTruth.noteReceiptFromAccount(account.phone, contact.phone, ids, stanza.attrs.type ?? "delivery");

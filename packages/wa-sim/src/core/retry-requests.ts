@@ -1,7 +1,7 @@
 import { encodeBigEndian } from "@whiskeysockets/baileys";
 import type { VirtualContact } from "../contacts/contact.ts";
 import { type BinaryNode, node, unixNow } from "../protocol/nodes.ts";
-import type { Account } from "./accounts.ts";
+import type { Account, Companion, InboundRecord } from "./accounts.ts";
 import type { SimContext } from "./context.ts";
 
 /** A phone asks for the same message at most this many times, then gives up (WhatsApp's clients stop near 5). */
@@ -25,7 +25,8 @@ export type Undecrypted = {
  * What a contact's phone does with a message it could not decrypt: WhatsApp's retry receipt
  * (`<receipt type="retry"><retry count id t v/><registration/></receipt>`) to the sender's devices, which write the
  * message again under the same id. Recorded as dropped meanwhile; a resend that decrypts is received as usual.
- * Held receipts (`retryDelayMs: null`) wait for `sendHeld`.
+ * Held receipts (`retryDelayMs: null`) wait for `sendHeld`. The other way round, `answer` is the contact's phone
+ * receiving a companion's retry receipt.
  */
 export class RetryRequests {
   private readonly counts = new Map<string, number>();
@@ -46,12 +47,8 @@ export class RetryRequests {
       reason: "undecryptable",
       error: u.error,
     });
-    const key = `${account.phone}>${contact.phone}>${id}`;
-    const count = (this.counts.get(key) ?? 0) + 1;
+    const count = this.next(`ask>${account.phone}>${contact.phone}>${id}`);
     if (count > MAX_RETRY_REQUESTS) return;
-    this.counts.delete(key);
-    this.counts.set(key, count);
-    if (this.counts.size > MAX_TRACKED) this.counts.delete(this.counts.keys().next().value ?? "");
     const send = () =>
       this.toAccount(
         account,
@@ -68,6 +65,31 @@ export class RetryRequests {
     const list = this.held.get(contact.phone) ?? [];
     list.push(send);
     this.held.set(contact.phone, list);
+  }
+
+  /**
+   * A companion could not decrypt the contact's message `id` and sent a retry receipt: the contact's phone drops its
+   * session with that device and sends the message again (`resend`), which starts a new session (a `pkmsg`), as
+   * WhatsApp's clients do — at most `MAX_RETRY_REQUESTS` times per message. Messages it no longer remembers (the
+   * account's last 500) are not sent again.
+   */
+  async answer(
+    asked: { account: Account; companion: Companion; contact: VirtualContact; id: string },
+    resend: (record: InboundRecord) => Promise<void>,
+  ): Promise<void> {
+    const { account, companion, contact, id } = asked;
+    const record = account.deliveredInbound.find((r) => r.id === id && r.contact === contact.phone);
+    if (!record || this.next(`answer>${account.phone}>${contact.phone}>${id}`) > MAX_RETRY_REQUESTS) return;
+    await contact.forgetSession({ user: account.phone, device: companion.deviceId });
+    await resend(record);
+  }
+
+  private next(key: string): number {
+    const count = (this.counts.get(key) ?? 0) + 1;
+    this.counts.delete(key);
+    this.counts.set(key, count);
+    if (this.counts.size > MAX_TRACKED) this.counts.delete(this.counts.keys().next().value ?? "");
+    return count;
   }
 
   /** Sends the retry receipts `contact` held (`retryDelayMs: null`); returns how many. */

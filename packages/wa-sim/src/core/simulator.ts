@@ -231,7 +231,7 @@ export class Simulator {
         if (session) this.messaging.handleChatState(session.account, stanza);
         return;
       case "receipt":
-        if (session) this.messaging.handleReceipt(session.account, stanza);
+        if (session) await this.messaging.handleReceipt(session.account, session.companion, stanza);
         return;
       case "presence":
         if (session) this.messaging.handlePresence(session.account, stanza);
