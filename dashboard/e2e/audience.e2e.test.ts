@@ -12,6 +12,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import enAudience from "../messages/en/audience.json";
 import { CHROMIUM, type Look, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
 import { pageApi } from "./calls";
 import { PASSWORD, type Stack, startStack } from "./stack";
@@ -105,9 +106,16 @@ describe("audience", () => {
     const rejected = page.getByTestId("rejected-line");
     expect(await rejected.evaluateAll((els) => els.map((e) => e.getAttribute("data-line")))).toEqual(["4", "6"]);
     expect(await page.getByTestId("rejected-lines").textContent()).toMatch(/phone number/);
-    const csvHref = await page.getByTestId("errors-csv").getAttribute("href");
-    const csv = await page.evaluate(async (href) => (await fetch(href ?? "")).text(), csvHref);
-    expect(csv).toContain("4,Celular,abc,");
+    // Every rejected line, in the page's language: headers and reasons from its catalog, the codes as the API wrote.
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 30_000 }),
+      page.getByTestId("errors-csv").click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^import-.+-errors\.csv$/);
+    const csv = await readFile(await download.path(), "utf8");
+    const reasons = enAudience.importWizard.rejectionReason;
+    expect(csv.startsWith("\uFEFFLine,Column,Value,Reason,Code\r\n")).toBe(true);
+    expect(csv).toContain(`4,Celular,abc,${reasons.not_a_number},not_a_number\r\n`);
     expect(csv).toContain("6,Celular,12345,");
     await page.screenshot({ path: path.join(shots, "contacts-import-summary-en.png"), fullPage: true });
 

@@ -2,7 +2,7 @@
 
 import type { TImport } from "@mirage/contracts/imports";
 import { useQueryClient } from "@tanstack/react-query";
-import { CheckCircle2Icon, DownloadIcon } from "lucide-react";
+import { CheckCircle2Icon } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { useSession } from "@/features/shell/session-context";
 import { useLiveImport } from "@/lib/realtime";
+import { ImportErrorsDownload } from "./import-errors-download";
 import { ImportFailure } from "./import-failure";
 import { ImportReportedLines } from "./import-reported-lines";
 import { audienceKeys, useImport } from "./queries";
@@ -48,7 +49,6 @@ export function ImportProgress({ initial, estimatedRows }: { initial: TImport; e
     void qc.invalidateQueries({ queryKey: audienceKeys.contacts(org.id) });
     void qc.invalidateQueries({ queryKey: audienceKeys.lists(org.id) });
   }, [done, qc, org.id]);
-  const errorsUrl = `/api/v1/orgs/${org.id}/imports/${imp.id}/errors.csv`;
 
   return (
     <div className="space-y-4">
@@ -101,14 +101,7 @@ export function ImportProgress({ initial, estimatedRows }: { initial: TImport; e
               <Button asChild>
                 <Link href="/contacts">{t("seeContacts")}</Link>
               </Button>
-              {imp.counts.rejected > 0 && (
-                <Button asChild variant="outline">
-                  <a href={errorsUrl} download data-testid="errors-csv">
-                    <DownloadIcon aria-hidden />
-                    {t("downloadRejected")}
-                  </a>
-                </Button>
-              )}
+              {imp.counts.rejected > 0 && <ImportErrorsDownload orgId={org.id} importId={imp.id} />}
             </div>
           )}
         </CardContent>
