@@ -7,6 +7,7 @@ import { createLogger } from "@mirage/logger";
 import { createQueues } from "@mirage/queue/queues";
 import { orgStreamKey } from "@mirage/queue/realtime";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { until } from "@mirage/testing/until";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCampaignScheduler } from "../src/campaigns/index.ts";
 import { api, type Harness, type Json, NO_BACKGROUND, startHarness } from "./harness.ts";
@@ -72,15 +73,6 @@ async function events(): Promise<Progress[]> {
       // Status changes of the row also reach the stream (the relay, without counts): the scheduler's carry counts.
       .filter((e) => e.type === "campaign:progress" && e.data.campaignId === campaignId && e.data.counts)
   );
-}
-async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 const skip = (n: number) => h.t.admin`
   update public.outbound_messages set state = 'skipped', skip_reason = 'test'

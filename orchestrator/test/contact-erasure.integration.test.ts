@@ -2,6 +2,7 @@ import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
 import { workerCommandQueue } from "@mirage/contracts/worker-bus";
 import { createWorkerCommandClient, createWorkerCommandConsumer } from "@mirage/queue/worker-commands";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { until } from "@mirage/testing/until";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type postgres from "postgres";
@@ -41,16 +42,6 @@ afterAll(async () => {
   await redis?.quit();
   await h?.close();
 });
-
-async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000) {
-  const started = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Commands to two workers naming the person (one waiting, one finished with its answer) and one naming another. */
 async function seedCommands(instanceId: string) {

@@ -3,6 +3,7 @@ import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import { createLogger } from "@mirage/logger";
 import { orgStreamKey } from "@mirage/queue/realtime";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { until } from "@mirage/testing/until";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../src/ops/metrics.ts";
@@ -47,19 +48,6 @@ function client(token: string, since?: string): Promise<Client> {
     socket.once("connect", () => resolve({ socket, events, ready }));
     socket.once("connect_error", reject);
   });
-}
-
-async function until<T>(
-  fn: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@
  */
 import { workerSendQueue } from "@mirage/contracts/worker-bus";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { until } from "@mirage/testing/until";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Harness, type Json, startHarness } from "./harness.ts";
@@ -37,16 +38,6 @@ async function orgEvents(): Promise<Entry[]> {
   return rows.map(([, fields]) => JSON.parse(fields[1] ?? "{}") as Entry);
 }
 
-async function until<T>(read: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await read();
-    if (got !== undefined) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe("accepting a send", () => {
   it("publishes its own events once, notifies nothing, and nudges the worker", async () => {
     const notified: string[] = [];
@@ -70,6 +61,7 @@ describe("accepting a send", () => {
     await h.t.admin`update public.instances set status = 'degraded' where id = ${instanceId}`;
     await until(
       async () => ((await orgEvents()).some((e) => e.type === "instance:status") ? true : undefined),
+      20_000,
       "the marker's instance:status",
     );
     await listener.unlisten();
@@ -86,11 +78,15 @@ describe("accepting a send", () => {
     expect(events[3]?.data.conversationId).toBe(events[1]?.data.conversationId);
 
     // Nudges for one instance may coalesce, but the last one is issued after the last commit and names its message.
-    await until(async () => {
-      const jobs = await queue.getJobs(["waiting", "delayed", "prioritized"]);
-      return jobs.some((j) => j.data.instanceId === instanceId && j.data.messageId === second.body.id)
-        ? true
-        : undefined;
-    }, "the nudge for the second message");
+    await until(
+      async () => {
+        const jobs = await queue.getJobs(["waiting", "delayed", "prioritized"]);
+        return jobs.some((j) => j.data.instanceId === instanceId && j.data.messageId === second.body.id)
+          ? true
+          : undefined;
+      },
+      20_000,
+      "the nudge for the second message",
+    );
   }, 60_000);
 });

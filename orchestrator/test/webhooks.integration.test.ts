@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import { enqueueWebhookEvent } from "@mirage/db/webhooks";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { until } from "@mirage/testing/until";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignature } from "../src/webhooks/signing.ts";
 import { api, type Harness, startHarness } from "./harness.ts";
@@ -44,16 +45,6 @@ afterAll(async () => {
   await h?.close();
   await new Promise((r) => receiver?.close(r));
 });
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function createEndpoint(path: string, events: string[] = []) {
   const token = await h.tokenFor(a.users.admin);
