@@ -139,5 +139,12 @@ describe("retry receipts after the socket that sent was replaced", () => {
     await w.waitStatus(instanceId, "connected");
     await contact.sendText(ACCOUNT, "voltei a escrever");
     await expect.poll(() => texts, { timeout: 20_000 }).toEqual(["antes do apagamento", "voltei a escrever"]);
+    // The copy that could not be decrypted was recovered: no mark on the number's health.
+    await host.sampleHealthNow();
+    const [health] = await w.t.admin<{ reasons: string[]; metrics: { decryptErrorsLastHour: number } }[]>`
+      select reasons, metrics from public.instance_health where instance_id = ${instanceId}
+      order by sampled_at desc limit 1`;
+    expect(health?.metrics.decryptErrorsLastHour).toBe(0);
+    expect(health?.reasons).not.toContain("decrypt_errors");
   });
 });

@@ -81,7 +81,8 @@ type Sent = { at: number; to: string; acked: boolean };
 /** Sliding-window counters and the per-send table (server ack, delivery) of one session. */
 export class HealthTracker {
   private readonly disconnects: number[] = [];
-  private readonly decryptErrors: number[] = [];
+  /** When each message that could not be decrypted came, by its id: removed when its resend decrypts. */
+  private readonly decryptErrors = new Map<string, number>();
   private readonly ackErrors: number[] = [];
   private readonly capHits: number[] = [];
   private readonly ackLatencies: { at: number; ms: number }[] = [];
@@ -145,13 +146,27 @@ export class HealthTracker {
     for (const [id, sent] of this.sends) if (!sent.acked) this.sends.delete(id);
   }
 
-  decryptError(at: number): void {
-    this.decryptErrors.push(at);
+  /** A message (`id`) arrived that could not be decrypted: Baileys asked the sender's phone to send it again. */
+  decryptError(id: string, at: number): void {
+    this.decryptErrors.delete(id);
+    this.decryptErrors.set(id, at);
+  }
+
+  /**
+   * A message arrived decrypted: if it is the resend of one that could not be decrypted, that error is no longer a
+   * sign of trouble (WhatsApp's retry fixed it: a reinstalled phone, keys erased with a contact) and stops counting.
+   */
+  decrypted(id: string): void {
+    if (this.decryptErrors.size > 0) this.decryptErrors.delete(id);
   }
 
   metrics(now: number): HealthMetrics {
-    for (const list of [this.disconnects, this.decryptErrors, this.ackErrors, this.capHits]) {
+    for (const list of [this.disconnects, this.ackErrors, this.capHits]) {
       while (list.length > 0 && (list[0] ?? 0) < now - HOUR) list.shift();
+    }
+    for (const [id, at] of this.decryptErrors) {
+      if (at >= now - HOUR) break;
+      this.decryptErrors.delete(id);
     }
     const windowStart = now - this.opts.windowMs;
     while (this.ackLatencies.length > 0 && (this.ackLatencies[0]?.at ?? 0) < windowStart) this.ackLatencies.shift();
@@ -179,7 +194,7 @@ export class HealthTracker {
       undeliveredRecipients: undelivered.size >= this.opts.undeliveredRecipientsThreshold ? undelivered.size : 0,
       lastDeliveredAt: this.lastDeliveredAt,
       disconnectsLastHour: this.disconnects.length,
-      decryptErrorsLastHour: this.decryptErrors.length,
+      decryptErrorsLastHour: this.decryptErrors.size,
       restrictedUntil: this.restrictedUntil,
       newChatCapHitsLastHour: this.capHits.length,
       ackErrorsLastHour: this.ackErrors.length,

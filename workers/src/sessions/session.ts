@@ -149,9 +149,10 @@ export class Session {
       return;
     }
     if (msg.messageStubType === 2 /* CIPHERTEXT: could not decrypt */) {
-      this.health.decryptError(Date.now());
+      this.health.decryptError(id, Date.now());
       return;
     }
+    this.health.decrypted(id);
     const inbound = inboundOf(msg, type === "notify", this.user);
     if (!inbound) return;
     this.health.inbound(Date.now());

@@ -86,4 +86,16 @@ describe("HealthTracker", () => {
     expect(t.metrics(7_000).ackLatencyMs).toBe(6_000);
     expect(t.metrics(70_000).ackLatencyMs).toBeNull();
   });
+
+  it("a message that could not be decrypted counts until its resend decrypts, and for an hour at most", () => {
+    const t = new HealthTracker(opts);
+    t.decryptError("x1", 0);
+    t.decryptError("x2", 1_000);
+    t.decryptError("x2", 2_000); // the same message failing again is one problem
+    expect(t.metrics(3_000).decryptErrorsLastHour).toBe(2);
+    t.decrypted("x1"); // the sender's phone sent it again, on a new session
+    t.decrypted("other");
+    expect(t.metrics(3_000).decryptErrorsLastHour).toBe(1);
+    expect(t.metrics(2_000 + 3_600_001).decryptErrorsLastHour).toBe(0);
+  });
 });
