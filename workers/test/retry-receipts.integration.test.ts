@@ -2,6 +2,7 @@
 // sending socket was replaced, so Baileys' in-memory copy is gone and only the stored row can answer. Real Postgres,
 // the real session host and unmodified Baileys against wa-sim; what the contact received is wa-sim's record.
 import { eraseContact } from "@mirage/db/contact-privacy";
+import { setOwnReaction } from "@mirage/db/inbound-messages";
 import { findResendableMessage } from "@mirage/db/outbound-messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionHost } from "../src/sessions/index.ts";
@@ -86,6 +87,47 @@ describe("retry receipts after the socket that sent was replaced", () => {
     await expect.poll(() => receipts.includes(`${waMessageId}:delivered`), { timeout: 15_000 }).toBe(true);
   });
 
+  it("the number's reaction is written again from the row it reacted to, and only its latest one", {
+    timeout: 60_000,
+  }, async () => {
+    const contact = w.sim.contact("5511977730004");
+    const question = await contact.sendText(ACCOUNT, "gostou da proposta?");
+    const [row] = await w.t.admin<{ id: number }[]>`
+      insert into public.inbound_messages (org_id, instance_id, wa_message_id, from_jid, from_phone, body)
+      values (${w.org.orgId}, ${instanceId}, ${question}, ${contact.jid}, ${`+${contact.phone}`}, 'gostou da proposta?')
+      returning id`;
+    const react = async (emoji: string) => {
+      const sentId = await host.port.sendReaction(instanceId, contact.jid, question, emoji);
+      await w.t.db.asService((tx) =>
+        setOwnReaction(tx, { id: Number(row?.id), emoji: emoji || null, waMessageId: sentId }),
+      );
+      return sentId;
+    };
+    const first = await react("👀");
+    w.sim.contact(contact.phone, { decryptFailures: 1, retryDelayMs: null });
+    const latest = await react("👍");
+    await expect.poll(() => contact.dropped(ACCOUNT).map((d) => d.id), { timeout: 15_000 }).toEqual([latest]);
+    await restartSocket();
+
+    expect(contact.sendHeldRetries()).toBe(1);
+    await expect
+      .poll(() => contact.messages(ACCOUNT).map((m) => [m.id, m.reaction?.emoji]), { timeout: 15_000 })
+      .toEqual([
+        [first, "👀"],
+        [latest, "👍"],
+      ]);
+    expect(contact.messages(ACCOUNT)[1]?.reaction?.id).toBe(question);
+    // The reaction it replaced is no longer the number's: a late request for it gets nothing.
+    const find = (waMessageId: string) =>
+      w.t.db.asService((tx) => findResendableMessage(tx, { instanceId, waMessageId }));
+    expect(await find(first)).toBeUndefined();
+    expect(await find(latest)).toEqual({
+      kind: "reaction",
+      target: { id: question, remoteJid: contact.jid },
+      emoji: "👍",
+    });
+  });
+
   it("only messages the instance wrote and still keeps can be written again", async () => {
     await stored({ phone: "5511977730002", body: "falhou", waMessageId: "3EB0RETRYFAILED", state: "failed" });
     await stored({ phone: "5511977730002", body: "na fila", waMessageId: "3EB0RETRYQUEUED", state: "queued" });
@@ -95,7 +137,7 @@ describe("retry receipts after the socket that sent was replaced", () => {
     expect(await find("3EB0RETRYFAILED")).toBeUndefined();
     expect(await find("3EB0RETRYQUEUED")).toBeUndefined();
     expect(await find("3EB0RETRYNONE")).toBeUndefined();
-    expect(await find("3EB0RETRYREAD")).toEqual({ body: "lida", replyTo: null });
+    expect(await find("3EB0RETRYREAD")).toEqual({ kind: "text", body: "lida", replyTo: null });
     // Another instance's copy is not this one's.
     const other = await w.instance("retry-other", "wr-none");
     expect(

@@ -258,7 +258,9 @@ export function evolutionChatActionRoutes(deps: EvolutionDeps): RouteDef[] {
         );
         if (!target) throw new AppError("not_found", "the instance received no message with this key.id");
         const sentId = await control.react(inst.id, target.fromJid, target.waMessageId, body.reaction);
-        await deps.db.asService((tx) => setOwnReaction(tx, { id: target.id, emoji: body.reaction || null }));
+        await deps.db.asService((tx) =>
+          setOwnReaction(tx, { id: target.id, emoji: body.reaction || null, waMessageId: sentId ?? null }),
+        );
         const reacted = { remoteJid: target.fromJid, fromMe: false, id: target.waMessageId };
         return {
           status: 201,

@@ -52,9 +52,9 @@ export function reactionRoutes(deps: { db: Database; control: InstanceControl })
           }
           return m;
         });
-        await control.react(target.instanceId, target.fromJid, params.waMessageId, body.emoji);
+        const sentId = await control.react(target.instanceId, target.fromJid, params.waMessageId, body.emoji);
         const emoji = body.emoji === "" ? null : body.emoji;
-        await db.asService((tx) => setOwnReaction(tx, { id: target.id, emoji }));
+        await db.asService((tx) => setOwnReaction(tx, { id: target.id, emoji, waMessageId: sentId ?? null }));
         return { status: 200, body: { waMessageId: params.waMessageId, emoji } };
       },
     }),

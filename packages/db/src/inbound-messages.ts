@@ -235,13 +235,18 @@ export async function findConversationInbound(
 }
 
 /**
- * Service work: records the instance's own reaction to a received message once WhatsApp took it (null: taken back),
- * and touches its conversation so open inboxes re-read it (conversation:changed).
+ * Service work: records the instance's own reaction to a received message once WhatsApp took it (null: taken back)
+ * with the reaction message's WhatsApp id (`waMessageId`, for a retry receipt asking for it again; null when not
+ * known), and touches its conversation so open inboxes re-read it (conversation:changed).
  */
-export async function setOwnReaction(db: Db, input: { id: number; emoji: string | null }): Promise<void> {
+export async function setOwnReaction(
+  db: Db,
+  input: { id: number; emoji: string | null; waMessageId: string | null },
+): Promise<void> {
   await db`
     with m as (
-      update public.inbound_messages set my_reaction = ${input.emoji} where id = ${input.id} returning conversation_id
+      update public.inbound_messages set my_reaction = ${input.emoji}, my_reaction_wa_id = ${input.waMessageId}
+      where id = ${input.id} returning conversation_id
     )
     update public.conversations c set updated_at = now() from m where c.id = m.conversation_id`;
 }

@@ -9,8 +9,8 @@ export type ResendLookup = (waMessageId: string) => Promise<ResendableMessage | 
  * Baileys' `getMessage`: when a recipient's phone could not decrypt a message it sends a retry receipt, and Baileys
  * writes the message again under the same id. Baileys keeps the messages of the last 5 minutes in memory (512 at
  * most); past that, or on a socket opened since (a restart, a move to another worker), it asks here, and without an
- * answer the recipient never gets the message. The content is rebuilt from the stored row with Baileys' own
- * builder, as the first write built it (a text, with the quoted message of a reply).
+ * answer the recipient never gets the message. The content is rebuilt from the stored row as the first write built
+ * it: a text with Baileys' own builder (with the quoted message of a reply), or the instance's current reaction.
  * Returns undefined for anything else (not ours, not a stored text, lookup failed: logged, the retry is dropped).
  */
 export function getMessageForResend(
@@ -29,6 +29,17 @@ export function getMessageForResend(
       logger.warn({ waMessageId: id }, "a recipient asked again for a message this instance has no copy of");
       return undefined;
     }
+    logger.debug({ waMessageId: id, kind: found.kind }, "writing a message again for a recipient's retry receipt");
+    if (found.kind === "reaction") {
+      // As `react` wrote it: the reaction message naming the received message (an empty text takes it back).
+      return {
+        reactionMessage: {
+          key: { remoteJid: found.target.remoteJid, id: found.target.id, fromMe: false },
+          text: found.emoji ?? "",
+          senderTimestampMs: Date.now(),
+        },
+      };
+    }
     const quoted = found.replyTo
       ? {
           key: { remoteJid, id: found.replyTo.id, fromMe: found.replyTo.fromMe },
@@ -45,7 +56,6 @@ export function getMessageForResend(
         upload: () => Promise.reject(new Error("a text has nothing to upload")),
       },
     );
-    logger.debug({ waMessageId: id }, "writing a message again for a recipient's retry receipt");
     return rebuilt.message ?? undefined;
   };
 }
