@@ -58,6 +58,13 @@ describe("HTTP control API", () => {
     const messages = await call("GET", `/contacts/5511933330001/messages?account=${phone}`);
     expect(messages.json).toMatchObject([{ id: sent?.key.id, text: "via the API", account: phone }]);
 
+    // A phone that asks for a message again only later: its retry receipt waits for POST …/retries.
+    await call("PUT", "/contacts/5511933330003", { decryptFailures: 1, retryDelayMs: null });
+    const asked = await sock.sendMessage("5511933330003@s.whatsapp.net", { text: "de novo" });
+    await expect.poll(() => sim.contact("5511933330003").dropped().length).toBe(1);
+    expect((await call("POST", "/contacts/5511933330003/retries")).json).toEqual({ sent: 1 });
+    await sim.groundTruth.waitFor((m) => m.id === asked?.key.id && m.text === "de novo");
+
     const dropped = waitForConnection(sock);
     expect((await call("POST", `/accounts/${phone}/faults`, { fault: { type: "banned" } })).status).toBe(202);
     expect(await dropped).toMatchObject({ statusCode: DisconnectReason.forbidden });

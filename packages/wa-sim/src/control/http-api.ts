@@ -182,6 +182,11 @@ function routes(sim: Simulator): Route[] {
     },
     {
       method: "POST",
+      pattern: /^\/contacts\/([^/]+)\/retries$/,
+      handle: ({ params }) => [200, { sent: sim.contact(phone(params)).sendHeldRetries() }],
+    },
+    {
+      method: "POST",
       pattern: /^\/contacts\/([^/]+)\/typing$/,
       handle: ({ params, body }) => {
         const request = ContactTypingRequest.parse(body);
