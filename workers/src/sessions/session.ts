@@ -71,8 +71,7 @@ export class Session {
   }
 
   start(): void {
-    const { auth, events, logger } = this.opts;
-    const { resendable } = this.opts;
+    const { auth, events, logger, resendable } = this.opts;
     const getMessage = resendable && getMessageForResend(resendable, () => this.sock?.user?.id, logger);
     const sock = createWaSocket(this.opts.target, auth.state, logger, this.opts.tuning, getMessage);
     this.sock = sock;
