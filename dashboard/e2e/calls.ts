@@ -1,5 +1,5 @@
 /** The browser suites' calls besides the browser: JSON to the API or wa-sim's control API, from the page, polling. */
-import { setTimeout as sleep } from "node:timers/promises";
+import { until as pollUntil } from "@mirage/testing/until";
 import type { Page } from "playwright-core";
 
 // biome-ignore lint/suspicious/noExplicitAny: API answers in a test
@@ -44,20 +44,11 @@ export async function pageApi<T>(page: Page, route: string, body?: unknown): Pro
   );
 }
 
-/**
- * Polls `fn` every 200 ms until it answers something other than undefined or false, and resolves with that; throws
- * `<what> not met within <ms> ms` after `ms`.
- */
-export async function until<T>(
+/** The shared polling helper (`@mirage/testing/until`) at a browser's pace: every 200 ms, `what` named on timeout. */
+export function until<T>(
   fn: () => Promise<T | undefined | false> | T | undefined | false,
   ms: number,
   what: string,
 ): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
-    await sleep(200);
-  }
+  return pollUntil(fn, ms, what, 200);
 }

@@ -3,7 +3,7 @@
 // the real session host and unmodified Baileys against wa-sim; what the contact received is wa-sim's record.
 import { eraseContact } from "@mirage/db/contact-privacy";
 import { setOwnReaction } from "@mirage/db/inbound-messages";
-import { findResendableMessage } from "@mirage/db/outbound-messages";
+import { findResendableMessage } from "@mirage/db/resendable-messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionHost } from "../src/sessions/index.ts";
 import { createWorld, type World } from "./harness.ts";

@@ -233,8 +233,8 @@ export async function eraseContact(
  * encrypted, but their ids name the person's number or LID in clear (`5511987650001.0`, `76100001_1.3`,
  * `76100001_reverse`, `76100001@lid`), so they go with the person. Matched by the user part of the id against every
  * form of the numbers and the LID (the contact's, or the one the lookup cache learned). Must run before that cache
- * is deleted. A socket already holding them in memory keeps them until it reconnects; it writes them back only if
- * the person writes to the number again (new keys, then).
+ * is deleted. The worker hosting a number keeps its in-memory copy until the number is stopped, moves or the worker
+ * restarts; it writes keys again only if the person writes to the number (new keys, then).
  */
 async function deleteSignalKeys(db: Db, orgId: string, t: PrivacyTarget): Promise<number> {
   const lookups = await db<{ lid: string }[]>`

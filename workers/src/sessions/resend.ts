@@ -1,4 +1,4 @@
-import type { ResendableMessage } from "@mirage/db/outbound-messages";
+import type { ResendableMessage } from "@mirage/db/resendable-messages";
 import type { Logger } from "@mirage/logger";
 import { generateWAMessage, type proto, type WAMessageKey } from "@whiskeysockets/baileys";
 

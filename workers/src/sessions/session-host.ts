@@ -1,7 +1,7 @@
 import type { TInstanceStatus } from "@mirage/contracts/enums";
 import type { TWorkerCommandResult } from "@mirage/contracts/worker-bus";
 import { findHostedInstance, type HostedInstance } from "@mirage/db/instances";
-import { findResendableMessage } from "@mirage/db/outbound-messages";
+import { findResendableMessage } from "@mirage/db/resendable-messages";
 import type { Logger } from "@mirage/logger";
 import { AuthStateUnreadableError, FencedError, loadPostgresAuthState } from "./auth-state.ts";
 import { sessionBaileysLogger } from "./baileys-logger.ts";

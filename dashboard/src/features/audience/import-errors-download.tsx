@@ -1,8 +1,8 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { DownloadIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { apiBlob, saveBlob } from "@/lib/api";
 import { useErrorMessage } from "@/lib/use-error-message";
@@ -16,24 +16,25 @@ import { localizeErrorsCsv } from "./import-errors-csv";
 export function ImportErrorsDownload({ orgId, importId }: { orgId: string; importId: string }) {
   const t = useTranslations("importWizard");
   const { toastError } = useErrorMessage();
-  const [busy, setBusy] = useState(false);
-  const onClick = async () => {
-    setBusy(true);
-    try {
+  const download = useMutation({
+    mutationFn: async () => {
       const csv = await (await apiBlob(`/orgs/${orgId}/imports/${importId}/errors.csv`)).text();
       const localized = localizeErrorsCsv(csv, {
         headers: { line: t("line"), column: t("column"), raw: t("value"), reason: t("reason"), code: t("code") },
         reason: (code) => (t.has(`rejectionReason.${code}`) ? t(`rejectionReason.${code}`) : undefined),
       });
       saveBlob(new Blob([localized], { type: "text/csv;charset=utf-8" }), `import-${importId}-errors.csv`);
-    } catch (err) {
-      toastError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    onError: toastError,
+  });
   return (
-    <Button variant="outline" onClick={onClick} disabled={busy} aria-busy={busy} data-testid="errors-csv">
+    <Button
+      variant="outline"
+      onClick={() => download.mutate()}
+      disabled={download.isPending}
+      aria-busy={download.isPending}
+      data-testid="errors-csv"
+    >
       <DownloadIcon aria-hidden />
       {t("downloadRejected")}
     </Button>
