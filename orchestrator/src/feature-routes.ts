@@ -27,7 +27,7 @@ export function featureRoutes(deps: FeatureDeps): RouteDef[] {
   return [
     ...instanceRoutes({ db, control: deps.control }),
     ...instanceWaActionRoutes({ db, control: deps.control }),
-    ...contactsFeatureRoutes({ db, queues: { redis: deps.redis, prefix: deps.ns } }),
+    ...contactsFeatureRoutes({ db, queues: { redis: deps.redis, prefix: deps.ns }, workers: deps.control }),
     ...importRoutes({ db, queues: deps.queues, maxBytes: deps.importMaxBytes }),
     ...segmentRoutes({ db }),
     ...blacklistRoutes({ db }),

@@ -91,6 +91,7 @@ export async function startFakeWorker(
     presence: { ok: true, outcome: "presence_sent" },
     "read-receipts": { ok: true, outcome: "read_receipts_sent" },
     reaction: { ok: true, outcome: "reaction_sent" },
+    "forget-person": { ok: true, outcome: "forgotten", forgotten: { inMemory: 0, stored: 0 } },
   };
   const worker = createWorkerCommandConsumer({
     connection,

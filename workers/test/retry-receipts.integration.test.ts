@@ -145,7 +145,7 @@ describe("retry receipts after the socket that sent was replaced", () => {
     ).toBeUndefined();
   });
 
-  it("after an erasure deleted the person's keys, their next message still arrives (their phone starts a new session)", {
+  it("after an erasure the hosting worker forgets the person's keys, even those written since; their next message still arrives", {
     timeout: 60_000,
   }, async () => {
     const contact = w.sim.contact("5511977730003");
@@ -153,6 +153,12 @@ describe("retry receipts after the socket that sent was replaced", () => {
     host.port.onInbound((m) => {
       if (m.fromPhoneJid === contact.jid || m.fromJid === contact.jid) texts.push(m.text);
     });
+    const personRows = async () => {
+      const [r] = await w.t.admin<{ n: number }[]>`
+        select count(*)::int as n from public.wa_auth_keys where instance_id = ${instanceId}
+          and (id like ${`${contact.phone}%`} or id like ${`${contact.lid}%`})`;
+      return r?.n ?? 0;
+    };
     await contact.sendText(ACCOUNT, "antes do apagamento");
     await expect.poll(() => texts, { timeout: 15_000 }).toEqual(["antes do apagamento"]);
     const [row] = await w.t.admin<{ id: string }[]>`
@@ -173,14 +179,32 @@ describe("retry receipts after the socket that sent was replaced", () => {
       ),
     );
     expect(erased.signalKeys).toBeGreaterThan(0);
-    // The hosting worker's key cache still holds them while it hosts the number: stopped and started, it reads the
-    // store again.
-    await host.command({ type: "stop", instanceId });
-    await w.waitStatus(instanceId, "stopped");
-    await host.command({ type: "start", instanceId });
-    await w.waitStatus(instanceId, "connected");
+    expect(erased.keyUsers).toEqual(expect.arrayContaining([contact.phone, contact.lid]));
+    expect(await personRows()).toBe(0);
+    // Written in the moment after the erasure: the worker still held the session in memory, decrypted it, and
+    // committed the ratchet step — the person is back in the store.
+    await contact.sendText(ACCOUNT, "logo depois");
+    await expect.poll(() => texts, { timeout: 15_000 }).toEqual(["antes do apagamento", "logo depois"]);
+    await expect.poll(personRows, { timeout: 10_000 }).toBeGreaterThan(0);
+
+    const forgot = await host.command({ type: "forget-person", instanceId, users: erased.keyUsers });
+    expect(forgot.outcome).toBe("forgotten");
+    expect(forgot.forgotten?.inMemory).toBeGreaterThan(0);
+    expect(forgot.forgotten?.stored).toBeGreaterThan(0);
+    expect(await personRows()).toBe(0);
+    // Not hosted here: nothing in memory to forget.
+    const elsewhere = await w.instance("retry-elsewhere", "wr-none");
+    expect(await host.command({ type: "forget-person", instanceId: elsewhere, users: ["5511977730003"] })).toEqual({
+      ok: true,
+      outcome: "not_hosted",
+    });
+
+    // Their phone's session no longer decrypts here: the number asks for the message again and it arrives over a
+    // new session, without a restart.
     await contact.sendText(ACCOUNT, "voltei a escrever");
-    await expect.poll(() => texts, { timeout: 20_000 }).toEqual(["antes do apagamento", "voltei a escrever"]);
+    await expect
+      .poll(() => texts, { timeout: 20_000 })
+      .toEqual(["antes do apagamento", "logo depois", "voltei a escrever"]);
     // The copy that could not be decrypted was recovered: no mark on the number's health.
     await host.sampleHealthNow();
     const [health] = await w.t.admin<{ reasons: string[]; metrics: { decryptErrorsLastHour: number } }[]>`

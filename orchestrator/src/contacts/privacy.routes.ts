@@ -28,8 +28,15 @@ import { toContactDto } from "./dto.ts";
 /** Where erasure looks for queued jobs naming the person: the queues' Redis and key prefix (QUEUE_PREFIX). */
 export type ErasureQueues = { redis: Redis; prefix: string };
 
+/** The workers hosting the organization's numbers, told to forget an erased person (see InstanceControl). */
+export type ErasureWorkers = {
+  forgetPerson(orgId: string, users: string[]): Promise<{ numbers: number; keys: number }>;
+};
+
+export type PrivacyDeps = { db: Database; queues?: ErasureQueues; workers?: ErasureWorkers };
+
 /** Consent and the data-subject rights (LGPD Art. 18): access (export) and erasure. All audited. */
-export function privacyRoutes(deps: { db: Database; queues?: ErasureQueues }): RouteDef[] {
+export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
   const { db } = deps;
   const toEvent = (e: Awaited<ReturnType<typeof listConsentEvents>>[number]) => ({
     ...e,
@@ -149,7 +156,8 @@ export function privacyRoutes(deps: { db: Database; queues?: ErasureQueues }): R
         "the condition with `[erased]` as its value (each change audited), and audit entries quoting it keep " +
         "their action, actor and time with the quote replaced. Queued commands to the numbers' workers naming it " +
         "(on-WhatsApp checks, presence, read receipts, reactions, and their kept results) are removed, and so are " +
-        "the encryption keys the organization's numbers kept for the person (their ids name the number). An open " +
+        "the encryption keys the organization's numbers kept for the person (their ids name the number), stored " +
+        "and in the memory of the workers hosting the numbers (`numbersForgotten` counts those that confirmed). An open " +
         "inbox drops its conversations live. The audit log records the erasure without the number.",
       tags: ["contacts"],
       auth: { kind: "user" },
@@ -169,7 +177,13 @@ export function privacyRoutes(deps: { db: Database; queues?: ErasureQueues }): R
             targetId: row.id,
           });
           const target = privacyTarget(row);
-          const counts = await eraseContact(tx, params.orgId, target, "contact erased (LGPD)", auditId);
+          const { keyUsers, ...counts } = await eraseContact(
+            tx,
+            params.orgId,
+            target,
+            "contact erased (LGPD)",
+            auditId,
+          );
           // Inside the transaction, after the rows: a Redis failure rolls the erasure back, to be asked again,
           // rather than answer "erased" with the person still named in a queue.
           const queuedJobs = deps.queues
@@ -178,11 +192,21 @@ export function privacyRoutes(deps: { db: Database; queues?: ErasureQueues }): R
                 ...(target.waLid ? [target.waLid] : []),
               ])
             : 0;
-          return { ...counts, queuedJobs };
+          return { counts: { ...counts, queuedJobs }, keyUsers };
         });
+        // Once committed (a worker reading the store now finds nothing): the workers drop their in-memory copies,
+        // and delete what a key commit already under way wrote after the erasure's own delete.
+        const forgotten = deps.workers
+          ? await deps.workers.forgetPerson(params.orgId, deleted.keyUsers)
+          : { numbers: 0, keys: 0 };
+        const counts = {
+          ...deleted.counts,
+          signalKeys: deleted.counts.signalKeys + forgotten.keys,
+          numbersForgotten: forgotten.numbers,
+        };
         return {
           status: 200,
-          body: { erased: true, blacklistedHash: true, messagesDeleted: deleted.messages, deleted },
+          body: { erased: true, blacklistedHash: true, messagesDeleted: counts.messages, deleted: counts },
         };
       },
     }),

@@ -8,6 +8,7 @@ import {
   countInstancesByWorker,
   findHostedInstance,
   HOSTED_STATUSES,
+  listInstanceViews,
   setDesiredState,
   writeUnhostedStatus,
 } from "@mirage/db/instances";
@@ -197,6 +198,36 @@ export function createInstanceControl(deps: InstanceControlDeps) {
      */
     async react(instanceId: string, remoteJid: string, id: string, emoji: string): Promise<string | undefined> {
       return (await act({ type: "reaction", instanceId, remoteJid, id, emoji })).messageId;
+    },
+    /**
+     * After an erasure: every number of the organization hosted by a live worker drops the person's Signal keys from
+     * memory and deletes what commits under way wrote (the `forget-person` command; `users`: JID user parts). The
+     * jobs leave Redis with their answers. Best effort, in parallel, `timeoutMs` each: answers how many numbers
+     * confirmed and how many key rows they still deleted; a number that did not answer forgets when it restarts.
+     */
+    async forgetPerson(orgId: string, users: string[], timeoutMs = 10_000): Promise<{ numbers: number; keys: number }> {
+      if (users.length === 0) return { numbers: 0, keys: 0 };
+      const views = await deps.db.asService((tx) => listInstanceViews(tx, orgId));
+      const live = new Set((await listLiveWorkers(deps.redis, deps.ns)).map((w) => w.id));
+      const answers = await Promise.all(
+        views.flatMap((v) =>
+          v.workerId && live.has(v.workerId)
+            ? [
+                deps.commands
+                  .request(v.workerId, { type: "forget-person", instanceId: v.id, users }, timeoutMs, { retain: false })
+                  .catch((err: unknown) => {
+                    deps.logger?.warn({ err, instanceId: v.id }, "a worker did not forget an erased person's keys");
+                    return undefined;
+                  }),
+              ]
+            : [],
+        ),
+      );
+      return answers.reduce(
+        (acc, a) =>
+          a?.outcome === "forgotten" ? { numbers: acc.numbers + 1, keys: acc.keys + (a.forgotten?.stored ?? 0) } : acc,
+        { numbers: 0, keys: 0 },
+      );
     },
     async latestQr(instanceId: string): Promise<TInstanceQr | undefined> {
       const raw = await deps.redis.get(instanceQrKey(deps.ns, instanceId));

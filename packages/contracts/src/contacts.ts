@@ -236,6 +236,11 @@ export const ZEraseResponse = z
        * mapping, device list, privacy token), whose ids name the number or LID.
        */
       signalKeys: z.number().int(),
+      /**
+       * The organization's numbers whose worker confirmed it dropped the person's keys from memory (a number no
+       * live worker hosts holds none; one whose worker did not answer in time forgets them when it restarts).
+       */
+      numbersForgotten: z.number().int(),
       /** Saved segments whose filter or description quoted the number: kept, the quoted value replaced. */
       segments: z.number().int(),
       /** Audit entries whose label or detail quoted the number: kept, the quoted value replaced. */
@@ -259,6 +264,8 @@ export const ZEraseResponse = z
         importErrors: 0,
         webhookDeliveries: 4,
         waIdLookups: 1,
+        signalKeys: 6,
+        numbersForgotten: 2,
         segments: 0,
         auditEntries: 1,
         queuedJobs: 0,

@@ -126,6 +126,20 @@ export const ZWorkerCommand = z.discriminatedUnion("type", [
     id: z.string().min(1).max(128),
     emoji: z.string().max(32),
   }),
+  z.object({
+    /**
+     * A person was erased: the instance drops the Signal keys it holds in memory for them (sessions, identity keys,
+     * LID mappings, device lists, privacy tokens), waits for key commits already under way, and deletes what those
+     * wrote. `users`: the user parts of their JIDs (phone digits in every form, LID user). Sent with `retain: false`
+     * (the job leaves Redis with its answer), since it names the person.
+     */
+    type: z.literal("forget-person"),
+    instanceId: z.uuid(),
+    users: z
+      .array(z.string().regex(/^[0-9]{5,20}$/))
+      .min(1)
+      .max(20),
+  }),
 ]);
 export type TWorkerCommand = z.infer<typeof ZWorkerCommand>;
 
@@ -155,6 +169,8 @@ export const ZWorkerCommandResult = z.object({
   jid: z.string().optional(),
   /** reaction: the WhatsApp id of the reaction message sent. */
   messageId: z.string().optional(),
+  /** forget-person: keys dropped from the instance's memory, and rows deleted after the commits under way. */
+  forgotten: z.object({ inMemory: z.number().int(), stored: z.number().int() }).optional(),
 });
 export type TWorkerCommandResult = z.infer<typeof ZWorkerCommandResult>;
 

@@ -1,6 +1,7 @@
 import { hashBlacklistForErasure } from "./blacklist.ts";
 import type { Db } from "./client.ts";
 import { scrubAuditEntries, scrubSegments } from "./erasure-quotes.ts";
+import { deletePersonKeys } from "./wa-auth.ts";
 
 /** Consent evidence and the LGPD operations on one contact: the full export and the erasure. */
 
@@ -141,7 +142,7 @@ export type ErasureCounts = {
   importErrors: number;
   webhookDeliveries: number;
   waIdLookups: number;
-  /** Encryption keys the organization's numbers kept for the person (see `deleteSignalKeys`). */
+  /** Encryption keys the organization's numbers kept for the person (see `personKeyUsers`). */
   signalKeys: number;
   /** Saved segments whose filter or description quoted the person (kept, the quote replaced). */
   segments: number;
@@ -160,7 +161,9 @@ export type ErasureCounts = {
  * Runs inside the caller's transaction, after the caller checked the user's role in this organization and wrote
  * the audit row: it switches the transaction to `service_role` for the rest of it, because most of these rows are
  * system-written and users cannot delete them. One transaction: the person is erased entirely or not at all.
- * Everything is scoped to `orgId` except the lookup cache, which is shared by every organization.
+ * Everything is scoped to `orgId` except the lookup cache, which is shared by every organization. `keyUsers` (not a
+ * count): the user parts naming the person in Signal key ids, for the workers hosting the organization's numbers to
+ * drop from memory once this commits.
  */
 export async function eraseContact(
   db: Db,
@@ -168,7 +171,7 @@ export async function eraseContact(
   t: PrivacyTarget,
   reason: string,
   eraseAuditId: number | null = null,
-): Promise<ErasureCounts> {
+): Promise<ErasureCounts & { keyUsers: string[] }> {
   await db`select set_config('request.jwt.claims', '{"role":"service_role"}', true),
     set_config('role', 'service_role', true)`;
   await hashBlacklistForErasure(db, orgId, { phones: t.phones, waLid: t.waLid, reason });
@@ -197,7 +200,11 @@ export async function eraseContact(
   await db`delete from public.contacts where org_id = ${orgId} and id = ${t.id}`;
   const importErrors = await db`
     delete from public.contact_import_errors e where e.org_id = ${orgId} and ${importErrorMatch(db, t)}`;
-  const signalKeys = await deleteSignalKeys(db, orgId, t);
+  // The Signal keys the organization's numbers keep for the person (`wa_auth_keys`): their values are encrypted, but
+  // their ids name the number or LID in clear (`5511987650001.0`, `76100001_1.3`). The workers hosting the numbers
+  // drop their in-memory copies afterwards (`keyUsers`, the caller's forget-person commands).
+  const keyUsers = await personKeyUsers(db, t);
+  const signalKeys = await deletePersonKeys(db, { orgId }, keyUsers);
   // A shared cache (not tenant data): kept while another organization holds the number as a contact, or blocks
   // the LID it maps to (its send-time check learns the LID from here); otherwise it goes with the person.
   const lookups = await db`
@@ -222,38 +229,25 @@ export async function eraseContact(
     webhookDeliveries: deliveries,
     waIdLookups: lookups.count,
     signalKeys,
+    keyUsers,
     segments,
     auditEntries,
   };
 }
 
 /**
- * The Signal keys the organization's numbers keep for the person (`wa_auth_keys`): encryption sessions and identity
- * keys per device, the phone ↔ LID mapping both ways, the device list and the privacy token. Their values are
- * encrypted, but their ids name the person's number or LID in clear (`5511987650001.0`, `76100001_1.3`,
- * `76100001_reverse`, `76100001@lid`), so they go with the person. Matched by the user part of the id against every
- * form of the numbers and the LID (the contact's, or the one the lookup cache learned). Must run before that cache
- * is deleted. The worker hosting a number keeps its in-memory copy until the number is stopped, moves or the worker
- * restarts; it writes keys again only if the person writes to the number (new keys, then).
+ * The user parts of every JID that names the person (see `signalKeyUser`): their numbers in every form and their
+ * LID (the contact's, or the one the lookup cache learned). Must run before that cache is deleted.
  */
-async function deleteSignalKeys(db: Db, orgId: string, t: PrivacyTarget): Promise<number> {
+export async function personKeyUsers(db: Db, t: PrivacyTarget): Promise<string[]> {
   const lookups = await db<{ lid: string }[]>`
     select wa_lid as lid from public.wa_id_lookups where phone_e164 = any(${t.forms}::text[]) and wa_lid is not null`;
-  const users = [
+  return [
     ...new Set([
       ...t.forms.map((f) => f.replace(/^\+/, "")),
       ...[t.waLid, ...lookups.map((l) => l.lid)].flatMap((lid) => (lid ? [lid.split("@")[0] ?? ""] : [])),
     ]),
   ].filter((u) => u.length > 0);
-  if (users.length === 0) return 0;
-  // The id's user part: without `_reverse`, `@server`, `:device`/`.device`, and the LID domain suffix (`_1`).
-  const r = await db`
-    delete from public.wa_auth_keys k where k.org_id = ${orgId}
-      and k.type in ('session', 'identity-key', 'lid-mapping', 'device-list', 'tctoken')
-      and regexp_replace(
-            split_part(split_part(split_part(regexp_replace(k.id, '_reverse$', ''), '@', 1), ':', 1), '.', 1),
-            '_[0-9]+$', '') = any(${users}::text[])`;
-  return r.count;
 }
 
 /**

@@ -82,3 +82,40 @@ export async function clearAuthState(db: Db, instanceId: string): Promise<void> 
   await db`delete from public.wa_auth_keys where instance_id = ${instanceId}`;
   await db`delete from public.wa_auth_creds where instance_id = ${instanceId}`;
 }
+
+/**
+ * Signal key types whose id names a person (a phone number's digits or a LID's user part): encryption sessions and
+ * identity keys per device, the phone ↔ LID mapping both ways, device lists, privacy tokens.
+ */
+export const PERSON_KEY_TYPES = ["session", "identity-key", "lid-mapping", "device-list", "tctoken"] as const;
+
+/**
+ * The person a Signal key id names: its user part, without `_reverse`, `@server`, `:device`/`.device` and the LID
+ * domain suffix (`_1`). `5511987650001.0`, `76100001_1.3`, `76100001_reverse`, `76100001@lid` → the digits. The
+ * same rule as `deletePersonKeys`' SQL.
+ */
+export function signalKeyUser(id: string): string {
+  const bare = id.replace(/_reverse$/, "").split("@")[0] ?? "";
+  return (bare.split(":")[0] ?? "").split(".")[0]?.replace(/_[0-9]+$/, "") ?? "";
+}
+
+/**
+ * Deletes the Signal keys naming any of `users` (user parts, see `signalKeyUser`), of every number of an
+ * organization or of one instance. Answers how many rows went. Their values are encrypted, but their ids name the
+ * person in clear.
+ */
+export async function deletePersonKeys(
+  db: Db,
+  scope: { orgId: string } | { instanceId: string },
+  users: string[],
+): Promise<number> {
+  if (users.length === 0) return 0;
+  const r = await db`
+    delete from public.wa_auth_keys k where
+      ${"orgId" in scope ? db`k.org_id = ${scope.orgId}` : db`k.instance_id = ${scope.instanceId}`}
+      and k.type = any(${[...PERSON_KEY_TYPES]}::text[])
+      and regexp_replace(
+            split_part(split_part(split_part(regexp_replace(k.id, '_reverse$', ''), '@', 1), ':', 1), '.', 1),
+            '_[0-9]+$', '') = any(${users}::text[])`;
+  return r.count;
+}

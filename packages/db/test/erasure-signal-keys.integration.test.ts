@@ -2,6 +2,7 @@ import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures"
 import { createTestDatabase, type TestDatabase } from "@mirage/testing/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eraseContact } from "../src/contact-privacy.ts";
+import { deletePersonKeys, signalKeyUser } from "../src/wa-auth.ts";
 
 // Erasure and the WhatsApp key store: the keys an organization's numbers keep for a person are encrypted, but their
 // ids name the person's number or LID in clear (Baileys' formats), so they go with the person; other people's keys,
@@ -97,5 +98,43 @@ describe("erasing a contact", () => {
     expect(await left(one)).toEqual(others.map(([type, id]) => `${type} ${id}`).sort());
     expect(await left(two)).toEqual([]);
     expect(await left(other)).toHaveLength(person.length);
+  });
+
+  it("the worker's rule for a key id's person (signalKeyUser) is the statement's", async () => {
+    const ids = [
+      "5511976200001.0",
+      "76200001_1.12",
+      "76200001_reverse",
+      "76200001@lid",
+      "5511976200001@s.whatsapp.net",
+      "5511976200001:3@s.whatsapp.net",
+      "76200001_1:2@lid",
+      "1",
+      "AAAAAB",
+    ];
+    const instance = await instanceOf(a.orgId, "keys-rule");
+    await keys(
+      instance,
+      ids.map((id) => ["session", id]),
+    );
+    // Each id is deleted by its own user part as the worker reads it, and by nothing else's.
+    const deleted: number[] = [];
+    for (const id of ids) {
+      deleted.push(await t.db.asService((tx) => deletePersonKeys(tx, { instanceId: instance }, [signalKeyUser(id)])));
+    }
+    expect(ids.map(signalKeyUser)).toEqual([
+      "5511976200001",
+      "76200001",
+      "76200001",
+      "76200001",
+      "5511976200001",
+      "5511976200001",
+      "76200001",
+      "1",
+      "AAAAAB",
+    ]);
+    // The first id of each person takes all of theirs with it.
+    expect(deleted).toEqual([3, 4, 0, 0, 0, 0, 0, 1, 1]);
+    expect(await left(instance)).toEqual([]);
   });
 });

@@ -56,12 +56,21 @@ export function createWorkerCommandClient(opts: WorkerCommandOptions) {
         removeOnFail: { age: 3600, count: 1000 },
       });
     },
-    /** Sends a command and waits for the worker's answer. */
-    async request(workerId: string, command: TWorkerCommand, timeoutMs = 30_000): Promise<TWorkerCommandResult> {
+    /**
+     * Sends a command and waits for the worker's answer. `retain: false` removes the job from Redis as soon as it
+     * finishes (a command naming an erased person must not stay behind for the usual ten minutes).
+     */
+    async request(
+      workerId: string,
+      command: TWorkerCommand,
+      timeoutMs = 30_000,
+      opts: { retain?: boolean } = {},
+    ): Promise<TWorkerCommandResult> {
       const { queue, events } = await forWorker(workerId);
+      const retain = opts.retain ?? true;
       const job = await queue.add(command.type, ZWorkerCommand.parse(command), {
-        removeOnComplete: { age: 600, count: 1000 },
-        removeOnFail: { age: 3600, count: 1000 },
+        removeOnComplete: retain ? { age: 600, count: 1000 } : true,
+        removeOnFail: retain ? { age: 3600, count: 1000 } : true,
       });
       try {
         return ZWorkerCommandResult.parse(await job.waitUntilFinished(events, timeoutMs));

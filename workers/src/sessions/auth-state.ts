@@ -1,9 +1,12 @@
 import type { Database, Tx } from "@mirage/db";
 import {
   clearAuthState,
+  deletePersonKeys,
   type Fence,
+  PERSON_KEY_TYPES,
   readAuthCreds,
   readAuthKeys,
+  signalKeyUser,
   writeAuthCreds,
   writeAuthKeys,
 } from "@mirage/db/wa-auth";
@@ -64,6 +67,12 @@ export type PostgresAuthState = {
   absorbStoredKeys(keys: StoredKey[]): Promise<void>;
   /** Commits the key writes still pending (before the socket closes for good). */
   flush(): Promise<void>;
+  /**
+   * A person was erased: drops the Signal keys naming any of `users` (JID user parts) from memory, uncommitted
+   * writes included, waits for the key commits under way (they may carry some), then deletes those rows of this
+   * instance. Answers how many entries left memory and how many rows the store still had.
+   */
+  forgetPeople(users: string[]): Promise<{ inMemory: number; stored: number }>;
   /** Called when a key commit nobody waited for found the instance hosted elsewhere. */
   onFenced(listener: (err: FencedError) => void): void;
 };
@@ -95,6 +104,8 @@ const AFTER_WRITE_MS = 25;
  * issues again when missing: written behind, with the next commit or within a second (see signal-key-cache.ts).
  */
 const WRITE_BEHIND_TYPES: ReadonlySet<string> = new Set(["lid-mapping", "device-list", "tctoken"]);
+
+const PERSON_TYPES: ReadonlySet<string> = new Set(PERSON_KEY_TYPES);
 
 const serialize = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
 const deserialize = (text: string) => JSON.parse(text, BufferJSON.reviver) as unknown;
@@ -289,6 +300,15 @@ export async function loadPostgresAuthState(deps: {
       });
     },
     flush: () => keyCache.flush(),
+    async forgetPeople(users) {
+      const wanted = new Set(users);
+      const inMemory = keyCache.forget((type, keyId) => PERSON_TYPES.has(type) && wanted.has(signalKeyUser(keyId)));
+      await keyCache.flush();
+      await Promise.allSettled([...inflight]);
+      // Not fenced: deleting an erased person's keys is right whoever hosts the instance now.
+      const stored = await db.asService((tx) => deletePersonKeys(tx, { instanceId: id }, users));
+      return { inMemory, stored };
+    },
     onFenced(listener) {
       fencedListeners.push(listener);
     },

@@ -4,7 +4,10 @@ import type { Logger } from "@mirage/logger";
 /** The host's command methods (a structural type, so this module does not import the host). */
 type CommandTarget = {
   [K in "start" | "stop" | "restart" | "logout" | "remove"]: (instanceId: string) => Promise<TWorkerCommandResult>;
-} & { requestPairingCode(instanceId: string, phoneDigits: string): Promise<TWorkerCommandResult> };
+} & {
+  requestPairingCode(instanceId: string, phoneDigits: string): Promise<TWorkerCommandResult>;
+  forgetPerson(instanceId: string, users: string[]): Promise<TWorkerCommandResult>;
+};
 
 /** Runs one orchestrator command against the host. */
 export async function handleCommand(
@@ -26,6 +29,8 @@ export async function handleCommand(
       return host.remove(command.instanceId);
     case "pairing-code":
       return host.requestPairingCode(command.instanceId, command.phoneDigits);
+    case "forget-person":
+      return host.forgetPerson(command.instanceId, command.users);
     default:
       // Commands about what an instance says (on-WhatsApp checks, presence, read receipts) belong to the consumers
       // built on the sessions port; the composition root routes them there before reaching the host.

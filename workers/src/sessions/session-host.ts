@@ -165,6 +165,18 @@ export class SessionHost implements HostContext {
     });
   }
 
+  /**
+   * A person was erased: the instance's Signal key store and Baileys' LID mapping cache forget them (see
+   * `PostgresAuthState.forgetPeople`). Not hosted here: nothing in memory, and the erasure deleted the rows.
+   */
+  async forgetPerson(instanceId: string, users: string[]): Promise<TWorkerCommandResult> {
+    const h = this.hosted.get(instanceId);
+    if (!h?.auth) return { ok: true, outcome: "not_hosted" };
+    h.session?.forgetPeople(users);
+    const forgotten = await h.auth.forgetPeople(users);
+    return { ok: true, outcome: "forgotten", forgotten };
+  }
+
   /** Ends every socket (never logs out: the credentials stay valid for the next host). Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

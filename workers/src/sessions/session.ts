@@ -14,7 +14,7 @@ import { inboundOf } from "./inbound-content.ts";
 import { getMessageForResend, type ResendLookup } from "./resend.ts";
 import type { Account, MessageStatusUpdate, QuotedRef, SessionEvents } from "./session-types.ts";
 import type { WaTarget } from "./types.ts";
-import { createWaSocket, type WASocket } from "./wa-socket.ts";
+import { createWaSocket, toAccount, type WASocket } from "./wa-socket.ts";
 
 export type { Account, InboundText, MessageStatusUpdate, QuotedRef, SessionEvents } from "./session-types.ts";
 
@@ -303,6 +303,13 @@ export class Session {
       .catch((err: unknown) => this.opts.logger.debug({ err }, "could not prefetch a peer's keys"));
   }
 
+  /** Erasure: Baileys' memory of the person's phone ↔ LID mapping goes too (a private cache; Baileys is pinned). */
+  forgetPeople(users: readonly string[]): void {
+    const cache = (this.sock?.signalRepository.lidMapping as unknown as { mappingCache?: Map<string, string> })
+      ?.mappingCache;
+    for (const u of users) for (const k of [`pn:${u}`, `lid:${u}`]) cache?.delete(k);
+  }
+
   /** A message id in WhatsApp Web's own form, bound to this account (as WhatsApp Web generates them). */
   newMessageId(): string {
     return generateMessageIDV2(this.sock?.user?.id);
@@ -387,13 +394,4 @@ export class Session {
     if (!this.sock || this.ended) throw new Error("session is not running");
     return this.sock;
   }
-}
-
-export function toAccount(jid: string, lid?: string | null): Account {
-  const user = jidNormalizedUser(jid).split("@")[0] ?? "";
-  return {
-    jid: jidNormalizedUser(jid),
-    lid: lid ? jidNormalizedUser(lid) : null,
-    phoneE164: /^[1-9][0-9]{6,14}$/.test(user) ? `+${user}` : null,
-  };
 }

@@ -323,3 +323,27 @@ describe("prefetch", () => {
     expect(await cache.get("session", ["a"], JSON.parse)).toEqual({ a: { v: "new" } });
   });
 });
+
+describe("forget (an erased person)", () => {
+  it("drops the matching keys from memory and from the pending writes; the next read goes to the store", async () => {
+    const b = backing();
+    b.stored.set("session:p.0", '"old"');
+    const cache = createSignalKeyCache(b.store, { afterWrite });
+    expect(await cache.get("session", ["p.0", "q.0"], JSON.parse)).toEqual({ "p.0": "old" });
+    // p.0 both held and written again (uncommitted), p.1 only written.
+    await cache.set([{ type: "session", id: "p.0", value: "newer" }], json);
+    await cache.set([{ type: "session", id: "p.1", value: "step" }], json);
+    await cache.set([{ type: "session", id: "q.1", value: "kept" }], json);
+    expect(cache.pendingCount()).toBe(3);
+    // The erasure deletes the stored row; memory still answers it until forgotten.
+    b.stored.delete("session:p.0");
+    expect(await cache.get("session", ["p.0"], JSON.parse)).toEqual({ "p.0": "newer" });
+
+    expect(cache.forget((type, id) => type === "session" && id.startsWith("p."))).toBe(2);
+    expect(cache.pendingCount()).toBe(1);
+    expect(await cache.get("session", ["p.0", "p.1", "q.1"], JSON.parse)).toEqual({ "q.1": "kept" });
+    await cache.flush();
+    // The dropped ratchet step was never written; the other person's was.
+    expect([...b.stored.keys()].sort()).toEqual(["session:q.1"]);
+  });
+});

@@ -85,6 +85,7 @@ export function createSignalKeyCache(
   let next: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
   let closed = false;
   const keyOf = (type: string, id: string) => `${type}\u0000${id}`;
+  const splitKey = (k: string) => k.split("\u0000") as [type: string, id: string];
 
   /** Set while a turn-delayed commit is due (the writes wait one turn for a `sending` commit to carry them). */
   let soon: { cancel(): void } | undefined;
@@ -364,6 +365,18 @@ export function createSignalKeyCache(
       pending = new Map();
       if (retry) clearTimeout(retry);
       retry = undefined;
+    },
+    /**
+     * Drops the keys `match` picks, uncommitted writes included (an erased person); answers how many. A commit under
+     * way may still write some: the caller waits for it (`flush`) and deletes them from the store after.
+     */
+    forget(match: (type: string, id: string) => boolean): number {
+      const picked = new Set([...cache.keys(), ...pending.keys()].filter((k) => match(...splitKey(k))));
+      for (const k of picked) {
+        cache.delete(k);
+        pending.delete(k);
+      }
+      return picked.size;
     },
     /** No more commits after this; waits for one under way. */
     async close(): Promise<void> {

@@ -3,6 +3,7 @@ import makeWASocket, {
   type AuthenticationState,
   Browsers,
   DEFAULT_CONNECTION_CONFIG,
+  jidNormalizedUser,
   type UserFacingSocketConfig,
   type WASocket,
 } from "@whiskeysockets/baileys";
@@ -10,6 +11,7 @@ import makeWASocket, {
 export type { WASocket };
 
 import type { SocketTuning } from "./host-options.ts";
+import type { Account } from "./session-types.ts";
 import { withSharedContextStorage } from "./shared-context-storage.ts";
 import type { WaTarget } from "./types.ts";
 
@@ -81,5 +83,15 @@ export function keepPrivacyTokenWrites(sock: WASocket, auth: AuthenticationState
   keys.set = async (data) => {
     await set(data);
     if (data.tctoken && keys.isInTransaction()) await auth.keys.set({ tctoken: data.tctoken });
+  };
+}
+
+/** The account a socket logged in as, in Mirage's terms (normalized JIDs; E.164 when the user part is a number). */
+export function toAccount(jid: string, lid?: string | null): Account {
+  const user = jidNormalizedUser(jid).split("@")[0] ?? "";
+  return {
+    jid: jidNormalizedUser(jid),
+    lid: lid ? jidNormalizedUser(lid) : null,
+    phoneE164: /^[1-9][0-9]{6,14}$/.test(user) ? `+${user}` : null,
   };
 }
