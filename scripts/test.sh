@@ -10,12 +10,14 @@ export MIRAGE_TEST_ADMIN_URL="${MIRAGE_TEST_ADMIN_URL:-postgres://postgres:postg
 export REDIS_URL="${MIRAGE_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 export DATABASE_ADMIN_URL="$MIRAGE_TEST_ADMIN_URL"
 
+setup_started=$SECONDS
 ensure_deps
 ensure_postgres
 ensure_redis
 ensure_psql
 ensure_pgtap
 ensure_chromium
+say "setup (dependencies and services): $((SECONDS - setup_started)) s"
 
 # The dashboard's production build (a minute or more) runs beside the checks below rather than at the start of the
 # first browser suite: the suites ask for it through its lock (dashboard/scripts/build.mjs), wait while it runs, and
@@ -26,10 +28,12 @@ dashboard_build_pid=$!
 
 failed_steps=()
 step() {
-  local name="$1"
+  local name="$1" started=$SECONDS
   shift
   say "$name"
   if ! "$@"; then failed_steps+=("$name"); warn "$name failed"; fi
+  # Where a run's time goes (the whole run must stay under 20 minutes on CI's 2 cores).
+  say "$name: $((SECONDS - started)) s"
 }
 
 step "lint (biome)" pnpm exec biome check --diagnostic-level=error .

@@ -1,69 +1,27 @@
 import { readFileSync } from "node:fs";
 import type { TRealtimeEnvelope } from "@mirage/contracts/realtime";
-import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import type { OrgFixture } from "@mirage/testing/fixtures";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, type Harness, type Json, startHarness } from "./harness.ts";
+import { type Harness, type Json, startHarness } from "./harness.ts";
+import { type ImportClient, importClient } from "./import-client.ts";
 
 let h: Harness;
+let newOrg: ImportClient["newOrg"];
+let upload: ImportClient["upload"];
+let finished: ImportClient["finished"];
+let contactsOf: ImportClient["contactsOf"];
 const sockets: Socket[] = [];
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/imports/${name}`, import.meta.url));
 
 beforeAll(async () => {
   h = await startHarness({ IMPORT_MAX_BYTES: "300000" });
+  ({ newOrg, upload, finished, contactsOf } = importClient(h));
 });
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await h?.close();
 });
-
-async function newOrg(slug: string): Promise<OrgFixture> {
-  const org = await createOrgWithMembers(h.t.admin, slug);
-  await h.t.admin`update public.organizations set default_country = 'BR' where id = ${org.orgId}`;
-  return org;
-}
-
-async function upload(
-  org: OrgFixture,
-  body: Buffer | string,
-  query: Record<string, string> = {},
-  opts: { role?: keyof OrgFixture["users"]; contentType?: string } = {},
-): Promise<{ status: number; body: Json }> {
-  const token = await h.tokenFor(org.users[opts.role ?? "marketer"]);
-  const qs = new URLSearchParams(query).toString();
-  const res = await fetch(`${h.url}/api/v1/orgs/${org.orgId}/imports${qs ? `?${qs}` : ""}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": opts.contentType ?? "text/csv" },
-    body: typeof body === "string" ? body : new Uint8Array(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function finished(org: OrgFixture, importId: string): Promise<Json> {
-  const token = await h.tokenFor(org.users.viewer);
-  const started = Date.now();
-  for (;;) {
-    const res = await api(h, "get", `/api/v1/orgs/${org.orgId}/imports/${importId}`, { token });
-    expect(res.status).toBe(200);
-    if (res.body.status === "completed" || res.body.status === "failed") return res.body;
-    if (Date.now() - started > 30_000) throw new Error(`import still ${res.body.status}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-type Row = {
-  phone: string;
-  name: string | null;
-  alt: string[];
-  fields: Record<string, string>;
-  tags: string[];
-  line: string | null;
-};
-async function contactsOf(org: OrgFixture): Promise<Row[]> {
-  return h.t.admin<Row[]>`
-    select phone_e164 as phone, name, alt_phones as alt, custom_fields as fields, tags, line_type as line
-    from public.contacts where org_id = ${org.orgId} order by phone_e164 collate "C"`;
-}
 
 describe("importing real-world files", () => {
   it("Excel pt-BR (Windows-1252, ';', CRLF, line break in a cell): merges in the file and with existing contacts", async () => {

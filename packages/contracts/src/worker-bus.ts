@@ -138,7 +138,7 @@ export const ZWorkerCommand = z.discriminatedUnion("type", [
     users: z
       .array(z.string().regex(/^[0-9]{5,20}$/))
       .min(1)
-      .max(20),
+      .max(500),
   }),
 ]);
 export type TWorkerCommand = z.infer<typeof ZWorkerCommand>;

@@ -1,8 +1,8 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { DownloadIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useSession } from "@/features/shell/session-context";
 import { apiBlob, saveBlob } from "@/lib/api";
@@ -17,25 +17,19 @@ export function ContactsExportButton({ filters }: { filters: ContactFilters }) {
   const t = useTranslations("contacts");
   const { org } = useSession();
   const { toastError } = useErrorMessage();
-  const [busy, setBusy] = useState(false);
-  const onClick = async () => {
-    setBusy(true);
-    try {
+  const exportCsv = useMutation({
+    mutationFn: async () => {
       const qs = filterQuery(filters).toString();
-      const blob = await apiBlob(`/orgs/${org.id}/contacts/export.csv${qs ? `?${qs}` : ""}`);
-      saveBlob(blob, "contacts.csv");
-    } catch (err) {
-      toastError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+      saveBlob(await apiBlob(`/orgs/${org.id}/contacts/export.csv${qs ? `?${qs}` : ""}`), "contacts.csv");
+    },
+    onError: toastError,
+  });
   return (
     <Button
       variant="outline"
-      onClick={onClick}
-      disabled={busy}
-      aria-busy={busy}
+      onClick={() => exportCsv.mutate()}
+      disabled={exportCsv.isPending}
+      aria-busy={exportCsv.isPending}
       title={t("exportCsvTitle")}
       data-testid="contacts-export"
     >
