@@ -5,8 +5,7 @@
  * rotation too (its secret is obtained no other way).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type ReceivedHook, startWebhookReceiver, type WebhookReceiver } from "@mirage/testing/webhook-receiver";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue } from "../src/i18n/catalogue";
@@ -14,33 +13,25 @@ import { launchBrowser, newContext, signIn } from "./browser";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
 const en = (await loadCatalogue("en")).webhooks as Record<string, string>;
-type Received = { headers: Record<string, string | string[] | undefined>; body: string };
 let stack: Stack;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
-const received: Received[] = [];
+let received: ReceivedHook[] = [];
 
 beforeAll(async () => {
   // The receiver listens on loopback, which the SSRF policy refuses unless allowed.
   stack = await startStack({ orchestratorEnv: { WEBHOOK_ALLOW_PRIVATE: "127.0.0.1" } });
   ({ browser, close: closeBrowser } = await launchBrowser());
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  receiver = await startWebhookReceiver();
+  received = receiver.received;
+  receiverUrl = `${receiver.url}/hooks`;
 });
 
 afterAll(async () => {
   await closeBrowser?.();
-  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
+  await receiver?.close();
   await stack?.close();
 });
 
@@ -95,7 +86,7 @@ describe("webhook signing secret rotation", () => {
     await expect
       .poll(() => received.find((r) => r.headers["mirage-event"] === "webhook:test"), { timeout: 60_000 })
       .toBeDefined();
-    const delivery = received.find((r) => r.headers["mirage-event"] === "webhook:test") as Received;
+    const delivery = received.find((r) => r.headers["mirage-event"] === "webhook:test") as ReceivedHook;
     const signature = String(delivery.headers["mirage-signature"]);
     expect(verifies(signature, delivery.body, fresh)).toBe(true);
     expect(verifies(signature, delivery.body, old)).toBe(false);

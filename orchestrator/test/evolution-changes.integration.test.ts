@@ -3,9 +3,9 @@
  * Mirage's `message:updated` into Evolution's `messages.edited` and `messages.delete` webhooks (an edit that arrived
  * before its message included), and `findMessages` shows them as Evolution records them (EDITED / DELETED).
  */
-import { createServer, type Server } from "node:http";
 import { applyInboundChanges, ingestInbound } from "@mirage/db/inbound-messages";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { startWebhookReceiver, type WebhookReceiver } from "@mirage/testing/webhook-receiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Harness, type Json, startHarness } from "./harness.ts";
 
@@ -14,7 +14,7 @@ type Hook = { path: string; body: Json };
 let h: Harness;
 let a: OrgFixture;
 let apikey: string;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let base: string;
 const hooks: Hook[] = [];
 const waiters: { match: (h: Hook) => boolean; resolve: (h: Hook) => void }[] = [];
@@ -36,20 +36,13 @@ function hookWhere(match: (h: Hook) => boolean, ms = 15_000): Promise<Hook> {
 }
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => {
-      body += c.toString("utf8");
-    });
-    req.on("end", () => {
-      const hook = { path: req.url ?? "/", body: JSON.parse(body) as Json };
-      hooks.push(hook);
-      for (const w of waiters.filter((x) => x.match(hook))) w.resolve(hook);
-      res.end("ok");
-    });
+  receiver = await startWebhookReceiver();
+  receiver.onHook((r) => {
+    const hook = { path: r.path, body: JSON.parse(r.body) as Json };
+    hooks.push(hook);
+    for (const w of waiters.filter((x) => x.match(hook))) w.resolve(hook);
   });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
-  base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  base = receiver.url;
   h = await startHarness({
     EVOLUTION_QR_WAIT_MS: "0",
     WEBHOOK_BACKOFF_BASE_MS: "100",
@@ -66,7 +59,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await h?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 const evo = (method: string, path: string, body?: Json) =>

@@ -5,11 +5,11 @@
  * local HTTP server as the client's webhook receiver (Mirage's durable outbox delivers to it).
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
 import { EVOLUTION_EVENTS } from "@mirage/contracts/evolution";
 import { type E2eStack, startE2eStack, waiter } from "@mirage/testing/e2e-stack";
 import type { OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
+import { startWebhookReceiver, type WebhookReceiver } from "@mirage/testing/webhook-receiver";
 import type { Simulator } from "@mirage/wa-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inProcessOrchestrator } from "./e2e.ts";
@@ -24,7 +24,7 @@ let a: OrgFixture;
 let sim: Simulator;
 let url: string;
 let globalKey: string;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let hookBase: string;
 const hooks: { path: string; body: Json }[] = [];
 
@@ -35,18 +35,9 @@ const evo = (method: string, p: string, body?: Json, apikey = globalKey) =>
 const waitFor = waiter(30_000);
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => {
-      raw += c.toString("utf8");
-    });
-    req.on("end", () => {
-      hooks.push({ path: req.url ?? "/", body: JSON.parse(raw) });
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
-  hookBase = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  receiver = await startWebhookReceiver();
+  receiver.onHook((r) => hooks.push({ path: r.path, body: JSON.parse(r.body) }));
+  hookBase = receiver.url;
 
   stack = await startE2eStack({
     name: "evo",
@@ -74,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 }, 60_000);
 
 describe("an Evolution client against Mirage", () => {

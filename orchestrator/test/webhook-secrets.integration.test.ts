@@ -1,8 +1,8 @@
 import { createCipheriv, randomBytes } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { createLogger } from "@mirage/logger";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { until } from "@mirage/testing/until";
+import { type ReceivedHook, startWebhookReceiver, type WebhookReceiver } from "@mirage/testing/webhook-receiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignature } from "../src/webhooks/signing.ts";
 import { openWebhookSecret, rewrapWebhookSecrets } from "../src/webhooks/webhook-secrets.ts";
@@ -22,23 +22,14 @@ function legacySeal(key: Buffer, plain: string): Buffer {
 
 let h: Harness;
 let a: OrgFixture;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let base: string;
-const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+let received: ReceivedHook[] = [];
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => {
-      body += c.toString("utf8");
-    });
-    req.on("end", () => {
-      received.push({ path: req.url ?? "/", headers: req.headers, body });
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
-  base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  receiver = await startWebhookReceiver();
+  received = receiver.received;
+  base = receiver.url;
   h = await startHarness({
     MIRAGE_ENCRYPTION_KEYS: `k2:${NEW_KEY.toString("base64")},k1:${OLD_KEY.toString("hex")}`,
     WEBHOOK_BACKOFF_BASE_MS: "100",
@@ -49,7 +40,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await h?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 async function endpoint(path: string): Promise<string> {

@@ -1,37 +1,22 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { workerEventsChannel } from "@mirage/contracts/worker-bus";
 import { enqueueWebhookEvent } from "@mirage/db/webhooks";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import { until } from "@mirage/testing/until";
+import { type ReceivedHook, startWebhookReceiver, type WebhookReceiver } from "@mirage/testing/webhook-receiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignature } from "../src/webhooks/signing.ts";
 import { api, type Harness, startHarness } from "./harness.ts";
 
-type Received = { path: string; headers: IncomingHttpHeaders; body: string; at: number };
-
 let h: Harness;
 let a: OrgFixture;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let base: string;
-const received: Received[] = [];
-/** Status to answer per path; a function can change its answer over time. */
-const answers = new Map<string, () => number>();
+let received: ReceivedHook[] = [];
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => {
-      body += c.toString("utf8");
-    });
-    req.on("end", () => {
-      const path = req.url ?? "/";
-      received.push({ path, headers: req.headers, body, at: Date.now() });
-      res.statusCode = answers.get(path)?.() ?? 200;
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
-  base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  receiver = await startWebhookReceiver();
+  received = receiver.received;
+  base = receiver.url;
   h = await startHarness({
     WEBHOOK_BACKOFF_BASE_MS: "100",
     WEBHOOK_BACKOFF_CAP_MS: "400",
@@ -43,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 async function createEndpoint(path: string, events: string[] = []) {
@@ -179,7 +164,7 @@ describe("webhook delivery", () => {
   });
 
   it("retries failures with growing, jittered delays, then dead-letters after the maximum", async () => {
-    answers.set("/down", () => 503);
+    receiver.answer("/down", () => 503);
     const ep = await createEndpoint("/down");
     await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token: await h.tokenFor(a.users.admin) });
     const dead = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "dead"));
@@ -211,7 +196,7 @@ describe("webhook delivery", () => {
 
   it("recovers when the receiver comes back before the maximum", async () => {
     let calls = 0;
-    answers.set("/flaky", () => (++calls <= 2 ? 500 : 204));
+    receiver.answer("/flaky", () => (++calls <= 2 ? 500 : 204));
     const ep = await createEndpoint("/flaky");
     await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token: await h.tokenFor(a.users.admin) });
     const done = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "delivered"));
@@ -219,7 +204,7 @@ describe("webhook delivery", () => {
   });
 
   it("treats a 4xx answer as permanent (dead after one attempt)", async () => {
-    answers.set("/gone", () => 410);
+    receiver.answer("/gone", () => 410);
     const ep = await createEndpoint("/gone");
     await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token: await h.tokenFor(a.users.admin) });
     const dead = await until(async () => (await deliveriesOf(ep.id)).find((x) => x.status === "dead"));
@@ -228,7 +213,7 @@ describe("webhook delivery", () => {
 
   it("redelivers a dead delivery on request, with the same event id", async () => {
     let up = false;
-    answers.set("/later", () => (up ? 200 : 400));
+    receiver.answer("/later", () => (up ? 200 : 400));
     const ep = await createEndpoint("/later");
     const token = await h.tokenFor(a.users.admin);
     await api(h, "post", `/api/v1/orgs/${a.orgId}/webhooks/${ep.id}/test`, { token });
