@@ -1,6 +1,8 @@
 import type { TWorkerCommand } from "@mirage/contracts/worker-bus";
 import { workerCommandQueue } from "@mirage/contracts/worker-bus";
+import { createWorkerCommandClient, createWorkerCommandConsumer } from "@mirage/queue/worker-commands";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
+import { until } from "@mirage/testing/until";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Harness, startHarness } from "./harness.ts";
@@ -81,6 +83,61 @@ describe("erasure and the workers' memory", () => {
       expect(stream.filter(([, f]) => f.join(" ").includes("76300001"))).toEqual([]);
     } finally {
       await worker.close();
+    }
+  });
+
+  it("a command naming the person that a worker is running when the erasure commits is removed once it ends", {
+    timeout: 30_000,
+  }, async () => {
+    const phone = "+5511976300002";
+    const [inst] = await h.t.admin<{ id: string }[]>`
+      insert into public.instances (org_id, name) values (${a.orgId}, 'slow') returning id`;
+    const [contact] = await h.t.admin<{ id: string }[]>`
+      insert into public.contacts (org_id, phone_e164, name) values (${a.orgId}, ${phone}, 'Lia') returning id`;
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let running = false;
+    const connection = h.redis.duplicate({ maxRetriesPerRequest: null });
+    const slow = createWorkerCommandConsumer({
+      connection,
+      prefix: h.prefix,
+      workerId: "erase-slow",
+      handle: async (c) => {
+        running = true;
+        await held;
+        const phones = c.type === "on-whatsapp" ? c.phones : [];
+        return {
+          ok: true,
+          outcome: "checked",
+          numbers: phones.map((p) => ({ phone: p, onWhatsApp: false, jid: null, lid: null })),
+        };
+      },
+    });
+    const commands = createWorkerCommandClient({ connection: h.redis, prefix: h.prefix });
+    try {
+      await commands.send("erase-slow", { type: "on-whatsapp", instanceId: inst?.id ?? "", phones: [phone] });
+      await until(() => running);
+      setTimeout(release, 500);
+      const erased = await api(h, "post", `/api/v1/orgs/${a.orgId}/contacts/${contact?.id}/erase`, {
+        token: await h.tokenFor(a.users.marketer),
+        body: {},
+      });
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect(erased.body.deleted.queuedJobs).toBe(1);
+      const queue = new Queue(workerCommandQueue("erase-slow"), { connection: h.redis, prefix: h.prefix });
+      try {
+        const jobs = await queue.getJobs(["waiting", "active", "completed", "failed", "delayed"]);
+        expect(jobs.filter((j) => JSON.stringify([j.data, j.returnvalue]).includes("76300002"))).toEqual([]);
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      release();
+      await slow.close();
+      await commands.close();
+      connection.disconnect();
     }
   });
 });

@@ -155,7 +155,8 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
         "messaged again and an opt-out survives the erasure. Saved segments whose filter quotes its number keep " +
         "the condition with `[erased]` as its value (each change audited), and audit entries quoting it keep " +
         "their action, actor and time with the quote replaced. Queued commands to the numbers' workers naming it " +
-        "(on-WhatsApp checks, presence, read receipts, reactions, and their kept results) are removed, and so are " +
+        "(on-WhatsApp checks, presence, read receipts, reactions, and their kept results) are removed — one a worker " +
+        "is running is removed once it ends (the answer waits up to 5 s for it) — and so are " +
         "the encryption keys the organization's numbers kept for the person (their ids name the number), stored " +
         "and in the memory of the workers hosting the numbers (`numbersForgotten` counts those that confirmed). An open " +
         "inbox drops its conversations live. The audit log records the erasure without the number.",
@@ -166,6 +167,7 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
       responses: { 200: { description: "Erased", schema: ZEraseResponse } },
       async handler({ params, principal }, req) {
         // One transaction: the role check, the audit row and the whole erasure commit together or not at all.
+        let needles: string[] = [];
         const deleted = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
           const row = await findContact(tx, params.orgId, params.contactId);
           if (!row) throw new AppError("not_found", "contact not found");
@@ -177,6 +179,7 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
             targetId: row.id,
           });
           const target = privacyTarget(row);
+          needles = [...target.forms.map((f) => f.replace(/[^0-9]/g, "")), ...(target.waLid ? [target.waLid] : [])];
           const { keyUsers, ...counts } = await eraseContact(
             tx,
             params.orgId,
@@ -186,12 +189,7 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
           );
           // Inside the transaction, after the rows: a Redis failure rolls the erasure back, to be asked again,
           // rather than answer "erased" with the person still named in a queue.
-          const queuedJobs = deps.queues
-            ? await removeJobsNaming(deps.queues.redis, deps.queues.prefix, [
-                ...target.forms.map((f) => f.replace(/[^0-9]/g, "")),
-                ...(target.waLid ? [target.waLid] : []),
-              ])
-            : 0;
+          const queuedJobs = deps.queues ? await removeJobsNaming(deps.queues.redis, deps.queues.prefix, needles) : 0;
           return { counts: { ...counts, queuedJobs }, keyUsers };
         });
         // Once committed (a worker reading the store now finds nothing): the workers drop their in-memory copies,
@@ -199,8 +197,14 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
         const forgotten = deps.workers
           ? await deps.workers.forgetPerson(params.orgId, deleted.keyUsers)
           : { numbers: 0, keys: 0 };
+        // A command naming the person that a worker was running (so not removable above) ends within seconds: its
+        // job, kept with its data and answer for ten minutes, goes once it ended.
+        const lateJobs = deps.queues
+          ? await removeJobsNaming(deps.queues.redis, deps.queues.prefix, needles, { activeWaitMs: 5_000 })
+          : 0;
         const counts = {
           ...deleted.counts,
+          queuedJobs: deleted.counts.queuedJobs + lateJobs,
           signalKeys: deleted.counts.signalKeys + forgotten.keys,
           numbersForgotten: forgotten.numbers,
         };

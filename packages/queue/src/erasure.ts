@@ -17,12 +17,28 @@ const STATES = ["waiting", "prioritized", "delayed", "waiting-children", "comple
  * `needles` (the person's numbers as digits, which their JIDs contain too, and their LID), and the entries of those
  * queues' event streams that do. Answers how many jobs went (stream entries are not counted: they are copies).
  */
-export async function removeJobsNaming(redis: Redis, prefix: string, needles: string[]): Promise<number> {
+export async function removeJobsNaming(
+  redis: Redis,
+  prefix: string,
+  needles: string[],
+  opts: {
+    /**
+     * First wait, up to this long (ms), for the jobs naming the person that a worker is running to end, so that
+     * they are removed too instead of ageing out (polled every 100 ms). Default 0: running ones are left.
+     */
+    activeWaitMs?: number;
+  } = {},
+): Promise<number> {
   const wanted = needles.filter((n) => n.length >= 8);
   if (wanted.length === 0) return 0;
   const names = (text: string) => wanted.some((n) => text.includes(n));
+  const queueNames = await workerQueueNames(redis, prefix);
+  const deadline = Date.now() + (opts.activeWaitMs ?? 0);
+  while (Date.now() < deadline && (await runningNaming(redis, prefix, queueNames, names))) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   let removed = 0;
-  for (const name of await workerQueueNames(redis, prefix)) {
+  for (const name of queueNames) {
     const queue = new Queue(name, { connection: redis, prefix });
     try {
       for (const job of await queue.getJobs([...STATES])) {
@@ -42,6 +58,24 @@ export async function removeJobsNaming(redis: Redis, prefix: string, needles: st
     await scrubEventStream(redis, `${prefix}:${name}:events`, names);
   }
   return removed;
+}
+
+/** Whether a worker is running a job that names the person. */
+async function runningNaming(
+  redis: Redis,
+  prefix: string,
+  queueNames: string[],
+  names: (text: string) => boolean,
+): Promise<boolean> {
+  for (const name of queueNames) {
+    const queue = new Queue(name, { connection: redis, prefix });
+    try {
+      if ((await queue.getJobs(["active"])).some((job) => job && names(JSON.stringify(job.data)))) return true;
+    } finally {
+      await queue.close();
+    }
+  }
+  return false;
 }
 
 /** The worker queues that exist under `prefix`: `worker-<id>` and its `-send` and `-outreach` lanes. */
