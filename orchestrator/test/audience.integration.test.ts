@@ -317,10 +317,16 @@ describe("consent and LGPD", () => {
     expect(Number(left?.n)).toBe(0);
     const hashed = await h.t.admin<{ source: string; phone_hash: string }[]>`
       select source, phone_hash from public.blacklist where org_id = ${a.orgId} and phone_hash is not null`;
-    expect(hashed).toHaveLength(1);
-    expect(hashed[0]?.source).toBe("opt_out");
-    expect(hashed[0]?.phone_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashed[0]?.phone_hash).not.toContain("5511976000001");
+    // The number's and the LID's, each keeping the opt-out it replaces.
+    expect(hashed).toHaveLength(2);
+    for (const e of hashed) {
+      expect(e.source).toBe("opt_out");
+      expect(e.phone_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(e.phone_hash).not.toContain("76000001");
+    }
+    expect((await api(h, "get", path("/blacklist/check?waLid=76000001@lid"), { token: viewer })).body.blocked).toBe(
+      true,
+    );
     // Coming back (re-imported, typed again): still blocked.
     const check = await api(h, "get", path("/blacklist/check?phone=11976000001"), { token: viewer });
     expect(check.body.blocked).toBe(true);

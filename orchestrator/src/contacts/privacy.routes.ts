@@ -151,8 +151,8 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
         "any form WhatsApp treats as the same line) or LID, its inbox conversations with their internal notes, " +
         "import errors quoting its number, webhook deliveries carrying any of it, and the cached on-WhatsApp lookup " +
         "of its number unless another organization holds it. Blacklist entries naming its numbers or LID are " +
-        "replaced by a salted hash of each number, and one is added if none existed, so the person is never " +
-        "messaged again and an opt-out survives the erasure. Saved segments whose filter quotes its number keep " +
+        "replaced by a salted hash of each number and of the LID, added if none existed, so the person is never " +
+        "messaged again (a send to them is refused, 422 recipient_erased) and an opt-out survives. Saved segments whose filter quotes its number keep " +
         "the condition with `[erased]` as its value (each change audited), and audit entries quoting it keep " +
         "their action, actor and time with the quote replaced. Queued commands to the numbers' workers naming it " +
         "(on-WhatsApp checks, presence, read receipts, reactions, and their kept results) are removed — one a worker " +

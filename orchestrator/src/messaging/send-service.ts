@@ -203,6 +203,13 @@ export function createSendService(deps: {
           `replyTo names no message of this instance (${req.replyTo?.waMessageId ?? ""})`,
           { reasonCode: "reply_to_unknown" satisfies TSendRefusalCode },
         );
+      case "erased":
+        // Accepting would store the number again (the message, a conversation) that the erasure removed.
+        throw new AppError(
+          "invalid_message",
+          "the recipient was erased at their request: Mirage sends them nothing and keeps nothing about them",
+          { reasonCode: "recipient_erased" satisfies TSendRefusalCode },
+        );
     }
   }
 

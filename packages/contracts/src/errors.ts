@@ -69,6 +69,7 @@ export const ZSendRefusalCode = z.enum([
   "idempotency_key_mismatch",
   "idempotency_key_reused",
   "reply_to_unknown",
+  "recipient_erased",
   "role_cannot_send",
   "instance_not_found",
   "instance_not_connected",

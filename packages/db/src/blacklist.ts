@@ -89,7 +89,7 @@ export async function deleteBlacklistEntry(db: Db, orgId: string, id: string): P
 /**
  * The entries that block a recipient. `phones` should be every form WhatsApp may know the number by
  * (`whatsAppCandidates`); the LID and phone are each expanded through the mappings Mirage has seen, and the phones
- * are also compared by salted hash (entries of erased contacts).
+ * and the LIDs are also compared by salted hash (entries of erased contacts).
  */
 export async function blockingEntries(
   db: Db,
@@ -115,7 +115,8 @@ export async function blockingEntries(
     where b.org_id = ${orgId} and (
       b.phone_e164 in (select phone from nums)
       or b.wa_lid in (select lid from lids)
-      or b.phone_hash in (select public.blacklist_phone_hash(${orgId}, phone) from nums))`;
+      or b.phone_hash in (select public.blacklist_phone_hash(${orgId}, phone) from nums
+                          union select public.blacklist_phone_hash(${orgId}, lid) from lids))`;
   return rows.map((r) => r.id);
 }
 
@@ -129,8 +130,8 @@ export async function phoneHash(db: Db, orgId: string, phone: string): Promise<s
 /**
  * Replaces the clear number and LID of every entry naming one of `phones` (in any form WhatsApp treats as the same
  * line, `private.phone_variants`) or `lid` by the salted hash of the number, and makes sure a hashed entry exists for
- * each phone: what erasure keeps so an opt-out survives it. One hash per given phone is enough: the send-time check
- * hashes every form of the number it checks.
+ * each phone and for the LID: what erasure keeps so an opt-out survives it, and what refuses a send to the person
+ * (private.erased_recipient). One hash per given phone is enough: the checks hash every form of the number.
  */
 export async function hashBlacklistForErasure(
   db: Db,
@@ -148,7 +149,8 @@ export async function hashBlacklistForErasure(
     insert into public.blacklist (org_id, phone_hash, source, reason)
     select ${orgId}, public.blacklist_phone_hash(${orgId}, p),
       coalesce((select source from gone order by source = 'opt_out' desc limit 1), 'manual'), ${target.reason}
-    from unnest(${phones}::text[]) p
+    from unnest(${phones}::text[] || case when ${target.waLid}::text is null then '{}'::text[]
+                                          else array[${target.waLid}::text] end) p
     on conflict (org_id, phone_hash) where phone_hash is not null do nothing`;
   return r.count;
 }

@@ -33,7 +33,9 @@ export type AcceptRefusal =
   | { outcome: "no_instance" }
   | { outcome: "unavailable"; instance: { name: string; status: TInstanceStatus; statusReason: string | null } }
   | { outcome: "conflict" }
-  | { outcome: "reply_not_found" };
+  | { outcome: "reply_not_found" }
+  /** The recipient is a person erased at their request (a salted hash of the number or LID is blacklisted). */
+  | { outcome: "erased" };
 
 export type AcceptedMessage = {
   outcome: "ok";
