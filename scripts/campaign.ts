@@ -18,9 +18,8 @@
 import { createApiClient, die, fail, type Json } from "./api-client.ts";
 import { parseCommandLine } from "./cli-args.ts";
 import { nextSendTime } from "./next-send-time.ts";
+import { DEMO_CAMPAIGN_ID } from "./stack/demo-numbers.ts";
 
-/** The campaign `supabase/seed.sql` creates for the phone-free demo. */
-const DEMO_CAMPAIGN_ID = "00000000-0000-4000-8000-0000000000e1";
 const USAGE =
   "usage: ./mirage campaign <list | show | dry-run | start | pause | resume | cancel | watch> [<campaign>] " +
   "[--senders a,b] [--now] [--watch] [--count N] [--every seconds] [--org <slug|id>] [--url <api>]";

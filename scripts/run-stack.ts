@@ -15,7 +15,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { withDashboardOrigins } from "./stack/cors.ts";
 import { announceDemoContacts } from "./stack/demo-contacts.ts";
-import { demoNumberLines, fetchDemoInstances } from "./stack/demo-numbers.ts";
+import { DEMO_CAMPAIGN_ID, demoNumberLines, fetchDemoState } from "./stack/demo-numbers.ts";
 import { makeOutput, rotateIfLarge, startHeader } from "./stack/log.ts";
 import {
   claimPidFile,
@@ -303,7 +303,8 @@ async function supervise(stdoutIsLog: boolean): Promise<void> {
   }
   if (simulator) await announceDemoContacts(simControlUrl, out);
   info.state = "ready";
-  const demoNumbers = simulator ? demoNumberLines((await fetchDemoInstances(api, DEMO_ORG.id)) ?? []) : [];
+  const demo = simulator ? await fetchDemoState(api, DEMO_ORG.id, DEMO_CAMPAIGN_ID) : undefined;
+  const demoNumbers = simulator ? demoNumberLines(demo?.instances ?? [], demo?.campaignStatus) : [];
   info.banner = banner(demoNumbers);
   save();
   for (const line of info.banner) out(line);

@@ -34,4 +34,16 @@ describe("the simulator banner's demo numbers", () => {
     const lines = demoNumberLines([inst("shop", "+5511999990001")]);
     expect(lines).toContain("Pair another number  ./mirage pair sales-2 --sim-phone 5511999990002");
   });
+
+  it("suggests what the demo campaign's state allows: start, watch, resume, or look at a finished one", () => {
+    const last = (status?: string) => demoNumberLines([inst("sales-1", "+5511999990001")], status).at(-1);
+    expect(last()).toBe("Demo campaign        ./mirage campaign start demo --senders sales-1 --watch");
+    expect(last("draft")).toBe("Demo campaign        ./mirage campaign start demo --senders sales-1 --watch");
+    expect(last("running")).toBe("Demo campaign        running: ./mirage campaign watch demo");
+    expect(last("paused")).toBe("Demo campaign        paused: ./mirage campaign resume demo");
+    expect(last("completed")).toBe(
+      "Demo campaign        completed: ./mirage campaign show demo (or make your own in the dashboard's Campaigns page)",
+    );
+    expect(demoNumberLines([], "cancelled").at(-1)).toMatch(/^Demo campaign {8}cancelled: /);
+  });
 });
