@@ -173,10 +173,15 @@ async function show(c: Json): Promise<void> {
 /** Prints progress whenever it changes; returns once the campaign completes, is cancelled or pauses. */
 async function watch(c: Json): Promise<void> {
   let last = "";
+  // On the campaign's clock, as dry-run and show print times (the machine's zone may be another).
+  const clock = new Intl.DateTimeFormat("en-GB", {
+    timeStyle: "medium",
+    ...(typeof c.timezone === "string" ? { timeZone: c.timezone } : {}),
+  });
   for (;;) {
     const stats = await ok("could not read the campaign's counts", "GET", `${base}/${String(c.id)}/stats`);
     const line = `${statusLine(stats)} — ${progressLine(stats)}`;
-    if (line !== last) console.log(`${new Date().toLocaleTimeString()} ${line}`);
+    if (line !== last) console.log(`${clock.format(new Date())} ${line}`);
     last = line;
     const status = String(stats.status);
     if (status === "completed" || status === "cancelled") return;

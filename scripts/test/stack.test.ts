@@ -220,7 +220,8 @@ describe("./mirage start / stop", () => {
     // The banner names the paired number instead of suggesting to pair it again.
     expect(again.stdout).toMatch(new RegExp(`Paired numbers +e2e-1 \\+?${phone} \\(`));
     expect(again.stdout).toContain("Pair another number  ./mirage pair sales-1 --sim-phone 5511999990001");
-    expect(again.stdout).toContain("./mirage campaign start demo --senders e2e-1 --watch");
+    // The demo campaign was paused above: the banner suggests resuming it, not a start it would refuse.
+    expect(again.stdout).toContain("Demo campaign        paused: ./mirage campaign resume demo");
     await expect.poll(() => statusOf("e2e-1"), { timeout: 240_000, interval: 1_000 }).toBe("connected");
     // Still the one linked device: nobody scanned a new QR.
     expect(await simDevices()).toMatchObject([{ deviceId: 1, online: true, removed: false }]);

@@ -24,10 +24,13 @@ export function ActivityFeed({
   items,
   replied,
   campaignId,
+  timeZone,
 }: {
   items: ActivityItem[];
   replied: number;
   campaignId: string;
+  /** The campaign's (IANA): every time on its page is on its clock. */
+  timeZone: string;
 }) {
   const t = useTranslations("campaignLive.activity");
   const format = useFormatter();
@@ -57,7 +60,7 @@ export function ActivityFeed({
                 <Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden />
                 <span className="mr-auto">{t(i.kind, { id: i.messageId })}</span>
                 <span className="text-muted-foreground text-xs tabular-nums">
-                  {format.dateTime(new Date(i.at), { timeStyle: "medium" })}
+                  {format.dateTime(new Date(i.at), { timeStyle: "medium", timeZone })}
                 </span>
               </li>
             );

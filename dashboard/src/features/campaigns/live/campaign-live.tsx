@@ -120,6 +120,9 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
           <p id="counts-help" className="text-muted-foreground text-xs">
             {t("countsHelp")}
           </p>
+          <p className="text-muted-foreground text-xs" data-testid="campaign-clock">
+            {t("clock", { zone: c.timezone.replaceAll("_", " ") })}
+          </p>
           {Object.keys(s.skippedByReason).length > 0 && (
             <p className="text-muted-foreground text-sm">
               {t("skippedBy")}{" "}
@@ -145,7 +148,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                 {s.sentPerHour.length === 0 ? (
                   <p className="text-muted-foreground text-sm">{t("noSendsYet")}</p>
                 ) : (
-                  <SendsChart points={s.sentPerHour} label={t("chartTitle")} />
+                  <SendsChart points={s.sentPerHour} label={t("chartTitle")} timeZone={c.timezone} />
                 )}
               </CardContent>
             </Card>
@@ -154,7 +157,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                 <CardTitle>{t("recentTitle")}</CardTitle>
               </CardHeader>
               <CardContent>
-                <RecentSends campaignId={c.id} nameOf={nameOf} />
+                <RecentSends campaignId={c.id} nameOf={nameOf} timeZone={c.timezone} />
               </CardContent>
             </Card>
             <Card className="min-w-0">
@@ -162,7 +165,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
                 <CardTitle>{t("activityTitle")}</CardTitle>
               </CardHeader>
               <CardContent>
-                <ActivityFeed items={activity} replied={s.counts.replied} campaignId={c.id} />
+                <ActivityFeed items={activity} replied={s.counts.replied} campaignId={c.id} timeZone={c.timezone} />
               </CardContent>
             </Card>
           </div>

@@ -27,7 +27,16 @@ const VARIANT: Record<string, "success" | "warning" | "destructive" | "secondary
  * The campaign's latest sends, latest first, with when they went out and their state now (receipts included),
  * re-read as events arrive.
  */
-export function RecentSends({ campaignId, nameOf }: { campaignId: string; nameOf: (id: string | null) => string }) {
+export function RecentSends({
+  campaignId,
+  nameOf,
+  timeZone,
+}: {
+  campaignId: string;
+  nameOf: (id: string | null) => string;
+  /** The campaign's (IANA): every time on its page is on its clock. */
+  timeZone: string;
+}) {
   const t = useTranslations("campaignLive");
   const ts = useTranslations("campaignLive.state");
   const format = useFormatter();
@@ -43,7 +52,7 @@ export function RecentSends({ campaignId, nameOf }: { campaignId: string; nameOf
           <Recipient contactId={m.contactId} address={m.to ?? m.toLid ?? "—"} />
           <span className="text-muted-foreground text-xs">{t("via", { name: nameOf(m.instanceId) })}</span>
           <span className="ml-auto text-muted-foreground text-xs tabular-nums">
-            {format.dateTime(new Date(sendTime(m)), { timeStyle: "medium" })}
+            {format.dateTime(new Date(sendTime(m)), { timeStyle: "medium", timeZone })}
           </span>
           <Badge variant={VARIANT[m.state] ?? "outline"}>{ts(m.state as "sent")}</Badge>
           {m.errorCode && <span className="w-full text-muted-foreground text-xs">{m.errorMessage ?? m.errorCode}</span>}

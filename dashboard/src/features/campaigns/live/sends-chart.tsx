@@ -3,8 +3,19 @@
 import { useFormatter } from "next-intl";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-/** Messages sent per hour (the last 24 hours), as bars. Loaded lazily: recharts is not in the first load. */
-export default function SendsChart({ points, label }: { points: { hour: string; sent: number }[]; label: string }) {
+/**
+ * Messages sent per hour (the last 24 hours), as bars, on the campaign's clock (`timeZone`, IANA). Loaded lazily:
+ * recharts is not in the first load.
+ */
+export default function SendsChart({
+  points,
+  label,
+  timeZone,
+}: {
+  points: { hour: string; sent: number }[];
+  label: string;
+  timeZone: string;
+}) {
   const format = useFormatter();
   const data = points.map((p) => ({ t: Date.parse(p.hour), sent: p.sent }));
   return (
@@ -14,12 +25,16 @@ export default function SendsChart({ points, label }: { points: { hour: string; 
           <CartesianGrid strokeDasharray="3 3" className="stroke-border" vertical={false} />
           <XAxis
             dataKey="t"
-            tickFormatter={(v: number) => format.dateTime(new Date(v), { hour: "2-digit", minute: "2-digit" })}
+            tickFormatter={(v: number) =>
+              format.dateTime(new Date(v), { hour: "2-digit", minute: "2-digit", timeZone })
+            }
             className="text-xs"
           />
           <YAxis allowDecimals={false} className="text-xs" />
           <Tooltip
-            labelFormatter={(v) => format.dateTime(new Date(Number(v)), { dateStyle: "short", timeStyle: "short" })}
+            labelFormatter={(v) =>
+              format.dateTime(new Date(Number(v)), { dateStyle: "short", timeStyle: "short", timeZone })
+            }
             contentStyle={{
               background: "var(--popover)",
               border: "1px solid var(--border)",
