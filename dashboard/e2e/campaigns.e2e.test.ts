@@ -257,6 +257,10 @@ describe("a marketer's campaign, from the template to the live view", () => {
     await page.locator("#template-name").waitFor({ timeout: 30_000 });
     expect(await page.locator("#template-name").isDisabled()).toBe(true);
     expect(await page.getByTestId("save-template").count()).toBe(0);
+    // A new template is not theirs to write: the page says so instead of an editor that cannot save.
+    await page.goto(`${stack.dashboardUrl}/templates/new`);
+    await page.getByTestId("cannot-create").waitFor({ timeout: 30_000 });
+    expect(await page.locator("#template-name").count()).toBe(0);
     await ctx.close();
   });
 

@@ -2,7 +2,8 @@
  * Getting a QR back after the add dialog was closed: a number that needs pairing (waiting for a scan after a restart,
  * or stopped before any phone linked) offers "Pair with QR code" on its card and its page, which opens the add
  * dialog's QR step (starting the number first when it is not running); the virtual phone scans and the number turns
- * connected live. The restart and stop confirmations say the phone stays linked only when one is.
+ * connected live. The restart and stop confirmations say the phone stays linked only when one is. A pairing code
+ * instead of a QR: the virtual phone types it (simulator mode).
  */
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
@@ -18,7 +19,7 @@ type Actions = {
   cancel: string;
   confirm: Record<"restart" | "stop", { body: string; bodyUnlinked: string }>;
 };
-const en = (await loadCatalogue("en")) as { actions: Actions };
+const en = (await loadCatalogue("en")) as { actions: Actions; add: Record<string, string> };
 const t = en.actions;
 let stack: Stack;
 let browser: Browser;
@@ -109,6 +110,25 @@ describe("pairing a number again", () => {
     await page.getByTestId("pair-success").getByRole("button").click();
     // The page's own badge (outside the closed dialog) follows the status event.
     await page.locator('h1 ~ [data-status="connected"]').waitFor({ timeout: 30_000 });
+    await ctx.close();
+  }, 240_000);
+
+  it("a pairing code: the dialog shows it, the virtual phone types it, and the number connects", async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signIn(page, stack.dashboardUrl, stack.email("operator"), PASSWORD);
+    await page.getByTestId("add-number").first().click();
+    await page.locator("#instance-name").fill("by-code");
+    await page.locator('[role="dialog"] button[type="submit"]').click();
+    await page.getByRole("button", { name: en.add.useCode }).click();
+    await page.locator("#pair-phone").fill("(11) 99999-0077");
+    await page.getByRole("button", { name: en.add.getCode }).click();
+    const code = (await page.getByTestId("pairing-code").textContent({ timeout: 60_000 })) ?? "";
+    expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    await page.getByTestId("sim-enter-code").click();
+    await page.getByTestId("pair-success").waitFor({ timeout: 60_000 });
+    await page.getByTestId("pair-success").getByRole("button").click();
+    await card(page, "by-code").and(page.locator('[data-status="connected"]')).waitFor({ timeout: 30_000 });
     await ctx.close();
   }, 240_000);
 });

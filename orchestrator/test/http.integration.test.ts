@@ -351,5 +351,11 @@ describe("OpenAPI", () => {
     const asset = await fetch(`${h.url}/docs/assets/swagger-ui-bundle.js`);
     expect(asset.status).toBe(200);
     expect((await asset.text()).length).toBeGreaterThan(100_000);
+    // Its icon is named, so the browser does not ask the API for /favicon.ico (a 404 in the console).
+    const icon = /<link rel="icon"[^>]* href="([^"]+)"/.exec(String(page.body))?.[1];
+    expect(icon).toBeDefined();
+    const iconRes = await fetch(`${h.url}${icon}`);
+    expect(iconRes.status).toBe(200);
+    expect(iconRes.headers.get("content-type")).toBe("image/png");
   });
 });

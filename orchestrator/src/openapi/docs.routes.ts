@@ -13,7 +13,8 @@ export function docsRouter(): Router {
   const router = Router();
   const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Mirage API</title>
-<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+<link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png"></head>
 <body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/init.js"></script></body></html>`;

@@ -175,7 +175,8 @@ function QrPanel({ orgId, instanceId }: { orgId: string; instanceId: string }) {
 
 function PairingCode({ orgId, instanceId }: { orgId: string; instanceId: string }) {
   const t = useTranslations("add");
-  const { describe } = useErrorMessage();
+  const { simulator } = useSession();
+  const { describe, toastError } = useErrorMessage();
   const [problem, setProblem] = useState<string | null>(null);
   const request = useMutation({
     mutationFn: async (input: string) => {
@@ -200,14 +201,30 @@ function PairingCode({ orgId, instanceId }: { orgId: string; instanceId: string 
     e.preventDefault();
     request.mutate(String(new FormData(e.currentTarget).get("phone") ?? ""));
   };
+  // Simulator mode: the number's virtual phone types the code, as the QR panel's virtual phone scans.
+  const enter = useMutation({
+    mutationFn: (input: { phone: string; code: string }) =>
+      dashboardPost<{ phone: string }>("/api/sim/pairing-code", input),
+    onError: toastError,
+  });
   if (request.data) {
-    const code = request.data.code;
+    const { code, phone } = request.data;
     return (
       <div className="grid justify-items-center gap-2">
         <p className="font-mono font-semibold text-3xl tracking-[0.3em]" data-testid="pairing-code">
           {code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code}
         </p>
-        <p className="text-center text-muted-foreground text-sm">{t("codeSteps", { phone: request.data.phone })}</p>
+        <p className="text-center text-muted-foreground text-sm">{t("codeSteps", { phone })}</p>
+        {simulator && (
+          <Button
+            variant="secondary"
+            onClick={() => enter.mutate({ phone, code })}
+            disabled={enter.isPending || enter.isSuccess}
+            data-testid="sim-enter-code"
+          >
+            <SmartphoneIcon aria-hidden /> {t("simEnterCode")}
+          </Button>
+        )}
       </div>
     );
   }

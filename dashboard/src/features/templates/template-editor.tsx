@@ -19,9 +19,21 @@ import { TextEditor } from "./text-editor";
 import type { TTemplatePreviewDto } from "./types";
 import { TemplateWarnings } from "./warnings";
 
-/** Create (`id` null) or edit a template; readers see it read-only. */
+/** Create (`id` null) or edit a template; readers see it read-only, and cannot start a new one. */
 export function TemplateEditor({ id }: { id: string | null }) {
+  const t = useTranslations("templates");
+  const { org } = useSession();
   const existing = useTemplate(id);
+  if (!id && !can(org.role, "audience.write")) {
+    return (
+      <div className="grid gap-4">
+        <PageHeader title={t("newTitle")} back={{ href: "/templates", label: t("back") }} />
+        <p className="text-muted-foreground text-sm" data-testid="cannot-create">
+          {t("cannotCreate")}
+        </p>
+      </div>
+    );
+  }
   if (id && existing.isPending) return <Skeleton className="h-96" />;
   if (id && existing.error) return <ErrorBox error={existing.error} />;
   return <EditorForm id={id} initial={existing.data} />;
