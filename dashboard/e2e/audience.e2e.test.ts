@@ -68,6 +68,11 @@ describe("audience", () => {
     await page.getByText("No contacts yet").waitFor();
     await page.getByTestId("import-action").click();
     await page.waitForURL(/\/contacts\/import$/);
+    // The import is the Import action's page, not the Contacts tab's.
+    expect(
+      await page.getByRole("navigation", { name: "Audience sections" }).locator('[aria-current="page"]').count(),
+    ).toBe(0);
+    expect(await page.getByTestId("import-action").getAttribute("aria-current")).toBe("page");
     await page.getByTestId("import-file").setInputFiles({ name: "clientes.csv", mimeType: "text/csv", buffer: CSV });
 
     // What was detected, and the first rows as they will be stored.

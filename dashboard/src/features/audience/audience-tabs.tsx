@@ -20,9 +20,12 @@ export function AudienceTabs() {
   const t = useTranslations("audience");
   const pathname = usePathname();
   const writer = useAudienceWriter();
+  const importing = pathname.startsWith("/contacts/import");
+  // "Contacts" also holds a contact's own page (/contacts/{id}); the import wizard is the Import action's, no tab's.
   const active = (href: string) =>
     href === "/contacts"
-      ? pathname === "/contacts" || !TABS.some((x) => x.href !== "/contacts" && pathname.startsWith(x.href))
+      ? pathname === "/contacts" ||
+        (!importing && !TABS.some((x) => x.href !== "/contacts" && pathname.startsWith(x.href)))
       : pathname.startsWith(href);
   return (
     <div className="mb-4 flex flex-wrap items-center gap-2 border-b pb-2">
@@ -43,7 +46,7 @@ export function AudienceTabs() {
       </nav>
       {writer && (
         <Button asChild size="sm" className="ml-auto" data-testid="import-action">
-          <Link href="/contacts/import">
+          <Link href="/contacts/import" aria-current={importing ? "page" : undefined}>
             <UploadIcon aria-hidden />
             {t("import")}
           </Link>
