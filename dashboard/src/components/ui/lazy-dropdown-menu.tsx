@@ -5,6 +5,7 @@ import { cloneElement, type ReactElement, type ReactNode, useEffect, useRef, use
 type Ui = typeof import("./dropdown-menu");
 type TriggerProps = {
   onClick?: (e: React.MouseEvent) => void;
+  onPointerDown?: (e: React.PointerEvent) => void;
   onPointerEnter?: (e: React.PointerEvent) => void;
   onFocus?: (e: React.FocusEvent) => void;
   "aria-haspopup"?: "menu";
@@ -49,6 +50,13 @@ export function LazyDropdownMenu(props: {
             hadFocus.current = true;
             load();
           },
+          // Opened on pointerdown, as Radix's trigger does: hovering starts the download, and when the code arrives
+          // between the press and the release the button is replaced, so the click never fires and was lost.
+          onPointerDown: () => {
+            setOpen(true);
+            load();
+          },
+          // Keyboard (Enter, Space) and assistive technologies click without a pointer.
           onClick: () => {
             setOpen(true);
             load();
