@@ -167,7 +167,6 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
       responses: { 200: { description: "Erased", schema: ZEraseResponse } },
       async handler({ params, principal }, req) {
         // One transaction: the role check, the audit row and the whole erasure commit together or not at all.
-        let needles: string[] = [];
         const deleted = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
           const row = await findContact(tx, params.orgId, params.contactId);
           if (!row) throw new AppError("not_found", "contact not found");
@@ -179,7 +178,10 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
             targetId: row.id,
           });
           const target = privacyTarget(row);
-          needles = [...target.forms.map((f) => f.replace(/[^0-9]/g, "")), ...(target.waLid ? [target.waLid] : [])];
+          const needles = [
+            ...target.forms.map((f) => f.replace(/[^0-9]/g, "")),
+            ...(target.waLid ? [target.waLid] : []),
+          ];
           const { keyUsers, ...counts } = await eraseContact(
             tx,
             params.orgId,
@@ -190,7 +192,7 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
           // Inside the transaction, after the rows: a Redis failure rolls the erasure back, to be asked again,
           // rather than answer "erased" with the person still named in a queue.
           const queuedJobs = deps.queues ? await removeJobsNaming(deps.queues.redis, deps.queues.prefix, needles) : 0;
-          return { counts: { ...counts, queuedJobs }, keyUsers };
+          return { counts: { ...counts, queuedJobs }, keyUsers, needles };
         });
         // Once committed (a worker reading the store now finds nothing): the workers drop their in-memory copies,
         // and delete what a key commit already under way wrote after the erasure's own delete.
@@ -200,7 +202,7 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
         // A command naming the person that a worker was running (so not removable above) ends within seconds: its
         // job, kept with its data and answer for ten minutes, goes once it ended.
         const lateJobs = deps.queues
-          ? await removeJobsNaming(deps.queues.redis, deps.queues.prefix, needles, { activeWaitMs: 5_000 })
+          ? await removeJobsNaming(deps.queues.redis, deps.queues.prefix, deleted.needles, { activeWaitMs: 5_000 })
           : 0;
         const counts = {
           ...deleted.counts,

@@ -239,7 +239,7 @@ export async function eraseContact(
  * The user parts of every JID that names the person (see `signalKeyUser`): their numbers in every form and their
  * LID (the contact's, or the one the lookup cache learned). Must run before that cache is deleted.
  */
-export async function personKeyUsers(db: Db, t: PrivacyTarget): Promise<string[]> {
+async function personKeyUsers(db: Db, t: PrivacyTarget): Promise<string[]> {
   const lookups = await db<{ lid: string }[]>`
     select wa_lid as lid from public.wa_id_lookups where phone_e164 = any(${t.forms}::text[]) and wa_lid is not null`;
   return [
