@@ -231,7 +231,8 @@ describe("audience", () => {
     const row = page.locator('[data-testid="contact-row"][data-phone="+5531991231003"]');
     await row.waitFor({ timeout: 30_000 });
     await row.locator("a").click();
-    await page.getByTestId("erase-contact").click();
+    await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+    await page.getByTestId("erase-contact").click({ timeout: 60_000 });
     const text = (await page.getByRole("alertdialog").textContent()) ?? "";
     expect(text).toContain("substituído pelo marcador “[erased]” (apagado)");
     expect(text).not.toMatch(/por \[erased\]/);

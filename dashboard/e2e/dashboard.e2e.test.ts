@@ -80,7 +80,8 @@ describe("pairing", () => {
     const successMs = Date.now() - scannedAt;
     await page.keyboard.press("Escape");
     await card(page, "sales-e2e").and(page.locator('[data-status="connected"]')).waitFor({ timeout: 30_000 });
-    expect(await card(page, "sales-e2e").textContent()).toContain(`+${phone}`);
+    // The linked number follows the status (the list is re-read on the event), still without a reload.
+    await card(page, "sales-e2e").getByText(`+${phone}`).waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     // From the phone's scan to the dialog saying so (includes WhatsApp's handshake in wa-sim and Baileys).
     process.stdout.write(`pairing: scan → success on screen in ${successMs} ms\n`);
