@@ -42,7 +42,10 @@ type Events = {
   close(): Promise<void>;
 };
 const { QueueEvents } = requireFromWorkers("bullmq") as {
-  QueueEvents: new (name: string, opts: { connection: { url: string }; prefix: string }) => Events;
+  QueueEvents: new (
+    name: string,
+    opts: { connection: { url: string }; prefix: string; lastEventId?: string },
+  ) => Events;
 };
 
 const percentiles = (xs: number[]) => ({
@@ -80,6 +83,9 @@ async function measure(label: string, stack: LiveStack): Promise<void> {
   const events = new QueueEvents(`worker-${stack.workerId}-outreach`, {
     connection: { url: redisUrl },
     prefix: stack.prefix,
+    // From the stream's start (the stack's prefix is new): read from "$", events written before the reader's first
+    // read, or between two empty ones, would be missed.
+    lastEventId: "0-0",
   });
   events.on("delayed", ({ jobId, delay }) => {
     const id = writeJobMessageId(jobId);

@@ -205,7 +205,10 @@ describe("contact erasure", () => {
     const heard: TRealtimeEnvelope<"conversation:changed">[] = [];
     socket = live;
     live.on("conversation:changed", (e: TRealtimeEnvelope<"conversation:changed">) => heard.push(e));
-    await new Promise((resolve) => live.once("realtime:ready", resolve));
+    await new Promise((resolve, reject) => {
+      live.once("realtime:ready", resolve);
+      live.once("connect_error", reject);
+    });
 
     const exported = await api(h, "get", path(`/contacts/${x.contactId}/export`), { token: marketer });
     expect(exported.status).toBe(200);

@@ -23,27 +23,50 @@ export class WorkerCommandTimeout extends Error {
   }
 }
 
-export function createWorkerCommandClient(opts: WorkerCommandOptions) {
-  const queues = new Map<string, { queue: Queue; events: QueueEvents; own?: Redis }>();
-  const forWorker = async (workerId: string) => {
+/** `connection`: the caller's shared connection (BullMQ duplicates it for each worker's event reader). */
+export function createWorkerCommandClient(opts: { connection: Redis; prefix: string }) {
+  type Entry = { queue: Queue; events: QueueEvents; template: Redis };
+  // Promises, so that concurrent first requests to a worker share one queue and one event reader.
+  const queues = new Map<string, Promise<Entry>>();
+  const open = async (workerId: string): Promise<Entry> => {
+    const name = workerCommandQueue(workerId);
+    const queue = new Queue(name, { connection: opts.connection, prefix: opts.prefix });
+    // A Redis outage is reported by the requests that fail; these listeners keep it from being an unhandled
+    // 'error' event as well (ioredis and BullMQ reconnect by themselves).
+    queue.on("error", () => {});
+    let last: [string, string[]] | undefined;
+    try {
+      // QueueEvents reads from "$" (what arrives after its read reaches Redis) until its first event: an answer
+      // written before that first read, or between two empty ten-second reads, would never be heard and its
+      // request would wait out its timeout. Reading on from the stream's current end closes both gaps.
+      [last] = (await opts.connection.xrevrange(`${opts.prefix}:${name}:events`, "+", "-", "COUNT", 1)) as [
+        string,
+        string[],
+      ][];
+    } catch (err) {
+      await queue.close().catch(() => {});
+      throw err;
+    }
+    // QueueEvents blocks on XREAD: BullMQ gives it a duplicate of the connection it is handed (and closes it). Handed
+    // the shared one, that duplicate would inherit its request retry limit, which blocking reads refuse; handed a
+    // template of it without that limit, which never connects itself.
+    const template = opts.connection.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
+    const events = new QueueEvents(name, {
+      connection: template,
+      prefix: opts.prefix,
+      lastEventId: last?.[0] ?? "0-0",
+    });
+    events.on("error", () => {});
+    await events.waitUntilReady();
+    return { queue, events, template };
+  };
+  const forWorker = (workerId: string): Promise<Entry> => {
     let entry = queues.get(workerId);
     if (!entry) {
-      const name = workerCommandQueue(workerId);
-      // QueueEvents blocks on XREAD: it gets a connection of its own, never the caller's shared one.
-      const own =
-        "duplicate" in opts.connection ? opts.connection.duplicate({ maxRetriesPerRequest: null }) : undefined;
-      entry = {
-        queue: new Queue(name, { connection: opts.connection, prefix: opts.prefix }),
-        events: new QueueEvents(name, { connection: own ?? opts.connection, prefix: opts.prefix }),
-        ...(own ? { own } : {}),
-      };
-      // A Redis outage is reported by the requests that fail; these listeners keep it from being an unhandled
-      // 'error' event as well (ioredis and BullMQ reconnect by themselves).
-      own?.on("error", () => {});
-      entry.queue.on("error", () => {});
-      entry.events.on("error", () => {});
+      entry = open(workerId);
       queues.set(workerId, entry);
-      await entry.events.waitUntilReady();
+      // A failed opening (Redis down) is tried again by the next request.
+      entry.catch(() => queues.delete(workerId));
     }
     return entry;
   };
@@ -84,13 +107,11 @@ export function createWorkerCommandClient(opts: WorkerCommandOptions) {
       }
     },
     async close(): Promise<void> {
-      await Promise.all(
-        [...queues.values()].flatMap((q) => [
-          q.queue.close(),
-          q.events.close().then(() => q.own?.quit().catch(() => undefined)),
-        ]),
-      );
+      const entries = await Promise.allSettled(queues.values());
       queues.clear();
+      await Promise.all(
+        entries.flatMap((e) => (e.status === "fulfilled" ? [e.value.queue.close(), e.value.events.close()] : [])),
+      );
     },
   };
 }
