@@ -25,7 +25,8 @@ export function csvLine(cells: readonly unknown[]): string {
 }
 
 /**
- * Streams rows as a CSV download. Writes respect backpressure; a client that goes away stops the iteration.
+ * Streams rows as a CSV download. Writes respect backpressure; a client that goes away, even while the writes wait
+ * for it, stops the iteration (ending `rows`: a cursor closes).
  * @param rows batches of rows (e.g. a postgres.js cursor).
  */
 export async function sendCsv<T>(
@@ -42,7 +43,22 @@ export async function sendCsv<T>(
   for await (const batch of rows) {
     if (res.destroyed) break;
     const ok = res.write(batch.map((r) => csvLine(toCells(r))).join(""));
-    if (!ok) await new Promise((resolve) => res.once("drain", resolve));
+    // A client gone while its buffers are full never drains: without "close" this would wait forever, holding the
+    // rows' cursor and its database connection.
+    if (!ok) await drainedOrClosed(res);
+    if (res.destroyed) break;
   }
-  res.end();
+  if (!res.destroyed) res.end();
+}
+
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
