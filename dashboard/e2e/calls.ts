@@ -52,3 +52,39 @@ export function until<T>(
 ): Promise<T> {
   return pollUntil(fn, ms, what, 200);
 }
+
+/**
+ * Adds a number per `accounts` entry (named `sender-1`, `sender-2`, …) through the API and pairs it the way a phone
+ * does: the virtual phone scans the QR the API serves (`scan`). Waits until each is connected; answers their ids.
+ */
+export async function pairThroughApi(opts: {
+  apiUrl: string;
+  orgId: string;
+  token: string;
+  accounts: string[];
+  scan: (account: string, qr: string) => void;
+}): Promise<string[]> {
+  const url = (p: string) => `${opts.apiUrl}/api/v1/orgs/${opts.orgId}${p}`;
+  const ids: string[] = [];
+  for (const [i, account] of opts.accounts.entries()) {
+    const created = await jsonCall("POST", url("/instances"), { token: opts.token, body: { name: `sender-${i + 1}` } });
+    if (created.status !== 201) throw new Error(`adding sender-${i + 1}: ${JSON.stringify(created.body)}`);
+    const id = created.body.id as string;
+    const qr = await until(
+      async () => {
+        const r = await jsonCall("GET", url(`/instances/${id}/qr`), { token: opts.token });
+        return r.status === 200 ? (r.body.qr as string) : undefined;
+      },
+      90_000,
+      "a QR code",
+    );
+    opts.scan(account, qr);
+    await until(
+      async () => (await jsonCall("GET", url(`/instances/${id}`), { token: opts.token })).body.status === "connected",
+      90_000,
+      `sender-${i + 1} connected`,
+    );
+    ids.push(id);
+  }
+  return ids;
+}

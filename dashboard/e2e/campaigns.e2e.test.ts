@@ -12,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue } from "../src/i18n/catalogue";
 import { CHROMIUM, englishOnly, launchBrowser, newContext, seriousViolations, signIn, untranslated } from "./browser";
-import { type Json, jsonCall, until } from "./calls";
+import { type Json, jsonCall, pairThroughApi, until } from "./calls";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
 const en = await loadCatalogue("en");
@@ -50,25 +50,13 @@ beforeAll(async () => {
   const admin = await login("admin");
   marketer = await login("marketer");
   // Two virtual numbers, paired by their phones scanning the QR the API serves.
-  for (const [i, account] of ACCOUNTS.entries()) {
-    const created = await call("POST", org("/instances"), admin, { name: `sender-${i + 1}` });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.id as string;
-    const qr = await until(
-      async () => {
-        const r = await call("GET", org(`/instances/${id}/qr`), admin);
-        return r.status === 200 ? (r.body.qr as string) : undefined;
-      },
-      90_000,
-      "a QR code",
-    );
-    stack.sim.phone(account).scan(qr);
-    await until(
-      async () => (await call("GET", org(`/instances/${id}`), admin)).body.status === "connected",
-      90_000,
-      `sender-${i + 1} connected`,
-    );
-  }
+  await pairThroughApi({
+    apiUrl: stack.apiUrl,
+    orgId: stack.org.orgId,
+    token: admin,
+    accounts: ACCOUNTS,
+    scan: (account, qr) => stack.sim.phone(account).scan(qr),
+  });
   // The audience, through the API: named contacts in one list.
   const list = await call("POST", org("/lists"), marketer, { name: "Clientes e2e" });
   listId = list.body.id as string;
@@ -321,6 +309,8 @@ describe("a marketer's campaign, from the template to the live view", () => {
     const firsts = [...senders].map((sender) => Math.min(...rows.filter((x) => x.sender === sender).map((x) => x.at)));
     expect(Math.abs((firsts[0] ?? 0) - (firsts[1] ?? 0))).toBeLessThan(1_000);
 
+    // Saved as a draft by the review, it could be discarded from here.
+    expect(await page.getByTestId("delete-campaign").count()).toBe(1);
     // Started, the live page says why each number waits, next to when it will send.
     await until(async () => page.getByTestId("start-campaign").isEnabled(), 30_000, "Start enabled");
     await page.getByTestId("start-campaign").click();
@@ -336,6 +326,14 @@ describe("a marketer's campaign, from the template to the live view", () => {
     expect(held).toEqual(["their quiet hours", "their quiet hours"]);
     const id = page.url().split("/").at(-1) ?? "";
     expect((await call("POST", org(`/campaigns/${id}/cancel`), marketer, {})).body.status).toBe("cancelled");
+    // Cancelled, it can go: asked first, then back to the list without it.
+    await page.reload();
+    await page.getByTestId("delete-campaign").click();
+    await page.getByTestId("confirm-delete").click();
+    await page.waitForURL(/\/campaigns$/, { timeout: 30_000 });
+    await page.getByTestId("campaign-row").first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="campaign-row"][data-campaign="Ritmo e2e"]').count()).toBe(0);
+    expect((await call("GET", org(`/campaigns/${id}`), marketer)).status).toBe(404);
     await ctx.close();
   });
 });

@@ -151,3 +151,19 @@ export function useCampaignAction(id: string) {
     },
   });
 }
+
+/** Deletes a campaign that is not running or paused (a draft, or one ended); its messages go with it. */
+export function useDeleteCampaign(id: string) {
+  const { org } = useSession();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<undefined>(`/orgs/${org.id}/campaigns/${id}`, { method: "DELETE" }),
+    onSuccess: () => {
+      // Out of the list at once (the page leaves for it); the campaign's own query goes with the page.
+      qc.setQueryData<{ items: TCampaign[] }>(campaignsKey(org.id), (old) =>
+        old ? { items: old.items.filter((c) => c.id !== id) } : old,
+      );
+      void qc.invalidateQueries({ queryKey: campaignsKey(org.id) });
+    },
+  });
+}

@@ -10,6 +10,7 @@ import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { toast } from "@/lib/toast";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { DeleteCampaign, deletable } from "../delete-campaign";
 import { useCampaignAction } from "../queries";
 
 type Action = "pause" | "resume" | "cancel";
@@ -54,6 +55,7 @@ export function LiveControls({ campaign: c }: { campaign: TCampaign }) {
           <DownloadIcon aria-hidden /> {t("report")}
         </a>
       </Button>
+      {writer && deletable(c.status) && <DeleteCampaign campaign={c} />}
       {asking && (
         <ConfirmDialog
           onClose={() => setAsking(null)}

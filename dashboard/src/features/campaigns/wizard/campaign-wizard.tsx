@@ -11,6 +11,7 @@ import { useOrganization } from "@/features/shell/organization";
 import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { cn } from "@/lib/utils";
+import { DeleteCampaign } from "../delete-campaign";
 import { type Draft, defaultZone, draftOf, emptyDraft } from "./draft";
 import { StepAudience } from "./step-audience";
 import { StepPacing } from "./step-pacing";
@@ -68,7 +69,11 @@ function WizardForm({ initial, zone }: { initial?: TCampaign; zone: string }) {
 
   return (
     <div className="space-y-4">
-      <PageHeader title={initial ? initial.name : t("title")} back={{ href: "/campaigns", label: t("back") }} />
+      <PageHeader title={initial ? initial.name : t("title")} back={{ href: "/campaigns", label: t("back") }}>
+        {writer && id && (
+          <DeleteCampaign campaign={{ id, name: draft.name || (initial?.name ?? ""), status: "draft" }} />
+        )}
+      </PageHeader>
       <nav aria-label={t("stepsLabel")}>
         <ol className="flex flex-wrap gap-1">
           {STEPS.map((s, i) => (
