@@ -25,7 +25,7 @@ export class WorkerCommandTimeout extends Error {
 
 /** `connection`: the caller's shared connection (BullMQ duplicates it for each worker's event reader). */
 export function createWorkerCommandClient(opts: { connection: Redis; prefix: string }) {
-  type Entry = { queue: Queue; events: QueueEvents; template: Redis };
+  type Entry = { queue: Queue; events: QueueEvents };
   // Promises, so that concurrent first requests to a worker share one queue and one event reader.
   const queues = new Map<string, Promise<Entry>>();
   const open = async (workerId: string): Promise<Entry> => {
@@ -57,8 +57,13 @@ export function createWorkerCommandClient(opts: { connection: Redis; prefix: str
       lastEventId: last?.[0] ?? "0-0",
     });
     events.on("error", () => {});
-    await events.waitUntilReady();
-    return { queue, events, template };
+    try {
+      await events.waitUntilReady();
+    } catch (err) {
+      await Promise.all([queue.close(), events.close()]).catch(() => {});
+      throw err;
+    }
+    return { queue, events };
   };
   const forWorker = (workerId: string): Promise<Entry> => {
     let entry = queues.get(workerId);
