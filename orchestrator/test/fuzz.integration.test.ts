@@ -53,7 +53,7 @@ async function featureFixtures(org: OrgFixture, into: Record<string, string>) {
     if (res.status >= 300) throw new Error(`fixture ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  const contact = await made("/contacts", { phone: "(11) 99999-0001", name: "Ana" });
+  const contact = await made("/contacts", { phone: "+55 (11) 99999-0001", name: "Ana" });
   const list = await made("/lists", { name: "Leads" });
   await made(`/lists/${list.id}/members`, { contactIds: [contact.id] });
   const segment = await made("/segments", { name: "VIPs", filter: { tagsAny: ["vip"] } });

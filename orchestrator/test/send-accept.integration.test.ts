@@ -89,6 +89,31 @@ describe("accepting a send in one statement", () => {
     expect(await countByRef("order-7")).toBe(1);
   });
 
+  it("reads a national number in the organization's default country, never as another country's", async () => {
+    const token = await h.tokenFor(a.users.operator);
+    await h.t.admin`update public.organizations set default_country = null where id = ${a.orgId}`;
+    // No default country: refused with the reason, nothing written (read as +1 190…, it would reach a stranger).
+    const refused = await send(a.orgId, ours, { to: "(11) 90000-0004", text: "oi" }, { token, key: "national-1" });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body).toMatchObject({ code: "validation_failed", reasonCode: "recipient_invalid" });
+    expect(refused.body.detail).toMatch(/no country code.*defaultCountry/);
+    expect(await countByRef("national-1")).toBe(0);
+    // A Brazilian organization: the same text is a São Paulo mobile, for the send and for the list's filter. A
+    // second operator, so the organization is read afresh rather than from the first one's 30 s memory.
+    await h.t.admin`update public.organizations set default_country = 'BR' where id = ${a.orgId}`;
+    const other = await h.tokenFor(a.users.admin);
+    for (const to of ["(11) 90000-0004", "11 9 0000-0004", "5511900000004"]) {
+      const sent = await send(a.orgId, ours, { to, text: "oi" }, { token: other, key: `national-${to}` });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+      expect(sent.body.to, to).toBe("+5511900000004");
+    }
+    const listed = await api(h, "get", `/api/v1/orgs/${a.orgId}/messages?to=${encodeURIComponent("(11) 90000-0004")}`, {
+      token: other,
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toHaveLength(3);
+  });
+
   it("refuses an instance that cannot send with its status and reason, and writes nothing", async () => {
     const token = await h.tokenFor(a.users.operator);
     for (const [status, reason] of [

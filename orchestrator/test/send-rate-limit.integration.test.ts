@@ -40,10 +40,13 @@ describe("send input", () => {
   });
 
   it("recipients: any written phone form with its country code, or a LID", () => {
-    expect(parseRecipient("+55 (11) 99999-0001")).toEqual({ phone: "+5511999990001", lid: null });
-    expect(parseRecipient("0055 11 99999 0001")).toEqual({ phone: "+5511999990001", lid: null });
-    expect(parseRecipient("123456789012345@lid")).toEqual({ phone: null, lid: "123456789012345@lid" });
-    expect(() => parseRecipient("12")).toThrowError(AppError);
+    expect(parseRecipient("+55 (11) 99999-0001", null)).toEqual({ phone: "+5511999990001", lid: null });
+    expect(parseRecipient("0055 11 99999 0001", null)).toEqual({ phone: "+5511999990001", lid: null });
+    expect(parseRecipient("123456789012345@lid", null)).toEqual({ phone: null, lid: "123456789012345@lid" });
+    expect(() => parseRecipient("12", null)).toThrowError(AppError);
+    // A national number: read in the organization's country, never as another country's (+1 190…).
+    expect(parseRecipient("(11) 90000-0004", "BR")).toEqual({ phone: "+5511900000004", lid: null });
+    expect(() => parseRecipient("(11) 90000-0004", null)).toThrowError(/no country code.*defaultCountry/);
   });
 
   it("typing: proportional to the text, bounded", () => {

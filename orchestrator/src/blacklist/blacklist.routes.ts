@@ -24,7 +24,7 @@ import {
   listBlacklist,
   type NewBlacklistEntry,
 } from "@mirage/db/blacklist";
-import { orgDefaultCountry } from "@mirage/db/imports";
+import { findDefaultCountry } from "@mirage/db/organizations";
 import { parsePhone, whatsAppCandidates } from "@mirage/phone";
 import { z } from "zod";
 import { audit } from "../audit/record.ts";
@@ -128,7 +128,7 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
         const ids = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           const phones = query.phone
             ? whatsAppCandidates(
-                phoneFromRequest(query.phone, await orgDefaultCountry(tx, params.orgId), "query.phone").e164,
+                phoneFromRequest(query.phone, await findDefaultCountry(tx, params.orgId), "query.phone").e164,
               )
             : [];
           return blockingEntries(tx, params.orgId, { phones, waLid: query.waLid ?? null });
@@ -149,7 +149,7 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
       async handler({ params, body, principal }, req) {
         const row = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
           const phone = body.phone
-            ? phoneFromRequest(body.phone, await orgDefaultCountry(tx, params.orgId)).e164
+            ? phoneFromRequest(body.phone, await findDefaultCountry(tx, params.orgId)).e164
             : null;
           const { added } = await addBlacklistEntries(
             tx,
@@ -190,7 +190,7 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
       responses: { 200: { description: "Outcome", schema: ZBulkBlacklistResponse } },
       async handler({ params, body, principal }, req) {
         const out = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
-          const country = await orgDefaultCountry(tx, params.orgId);
+          const country = await findDefaultCountry(tx, params.orgId);
           const rejected: TBulkBlacklistResponse["rejected"] = [];
           const entries: NewBlacklistEntry[] = [];
           body.entries.forEach((e, index) => {
@@ -244,7 +244,7 @@ export function blacklistRoutes(deps: { db: Database }): RouteDef[] {
         }
         const out = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
           const file = readBlacklistFile(head, {
-            defaultCountry: query.defaultCountry ?? (await orgDefaultCountry(tx, params.orgId)),
+            defaultCountry: query.defaultCountry ?? (await findDefaultCountry(tx, params.orgId)),
             source: query.source ?? (principal.kind === "api_key" ? "api" : "import"),
             reason: query.reason ?? null,
           });

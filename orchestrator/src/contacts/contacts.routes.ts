@@ -25,8 +25,8 @@ import {
   listContacts,
   updateContact,
 } from "@mirage/db/contacts";
-import { orgDefaultCountry } from "@mirage/db/imports";
 import { findList } from "@mirage/db/lists";
+import { findDefaultCountry } from "@mirage/db/organizations";
 import { findSegment } from "@mirage/db/segments";
 import { z } from "zod";
 import { ALL_ROLES, withOrg } from "../auth/principal.ts";
@@ -162,7 +162,7 @@ export function contactRoutes(deps: { db: Database }): RouteDef[] {
       response: "The contact",
       body: ZCreateContactRequest,
       async create(tx, { params, body }) {
-        const phone = phoneFromRequest(body.phone, await orgDefaultCountry(tx, params.orgId));
+        const phone = phoneFromRequest(body.phone, await findDefaultCountry(tx, params.orgId));
         const existing = await findContactByPhone(tx, params.orgId, phone.e164);
         if (existing) throw new AppError("conflict", `a contact with ${phone.e164} exists (id ${existing.id})`);
         const c = await insertContact(tx, {
@@ -198,7 +198,7 @@ export function contactRoutes(deps: { db: Database }): RouteDef[] {
       async update(tx, { params, body }) {
         let phone: ReturnType<typeof phoneFromRequest> | undefined;
         if (body.phone !== undefined) {
-          phone = phoneFromRequest(body.phone, await orgDefaultCountry(tx, params.orgId));
+          phone = phoneFromRequest(body.phone, await findDefaultCountry(tx, params.orgId));
           const other = await findContactByPhone(tx, params.orgId, phone.e164);
           if (other && other.id !== params.contactId)
             throw new AppError("conflict", `another contact has ${phone.e164} (id ${other.id})`);

@@ -13,14 +13,18 @@ import { parseRecipient, SENDERS } from "../messaging/send-service.ts";
 import { createInstanceNameCache, type EvolutionDeps, evolutionRouteBase, withInstance } from "./context.ts";
 import { evolutionContent } from "./events.ts";
 
-/** Evolution's recipients: a number in any form, a phone JID (`…@s.whatsapp.net`), or a LID (`…@lid`). */
+/**
+ * Evolution's recipients: a number with its country code in any form (as Evolution requires: no default country
+ * applies, so a national number is refused rather than read as another country's), a phone JID
+ * (`…@s.whatsapp.net`, its digits international by definition), or a LID (`…@lid`).
+ */
 export function recipientOf(number: string): { phone: string | null; lid: string | null } {
   const trimmed = number.trim();
   if (/@g\.us$/.test(trimmed)) throw new AppError("bad_request", "Mirage does not support groups: send to a person");
   if (/@broadcast$/.test(trimmed))
     throw new AppError("bad_request", "Mirage does not support broadcast lists or status");
-  const bare = trimmed.replace(/@(s\.whatsapp\.net|c\.us)$/, "").replace(/:\d+$/, "");
-  return parseRecipient(bare);
+  const jid = /^(\d+)(:\d+)?@(s\.whatsapp\.net|c\.us)$/.exec(trimmed);
+  return parseRecipient(jid ? `+${jid[1]}` : trimmed, null);
 }
 
 /**

@@ -56,6 +56,8 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown, A extends RouteAuth 
   roles?: readonly TOrgRole[];
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
+  /** Request headers the route reads (documentation: the handler reads and checks them itself). */
+  headers?: z.ZodType;
   body?: z.ZodType<B>;
   /** A raw (non-JSON) request body the handler reads from the request stream itself, e.g. an uploaded CSV file. */
   rawBody?: { contentTypes: string[]; description: string };

@@ -15,9 +15,9 @@ import {
   type ImportRow,
   listImportErrors,
   listImports,
-  orgDefaultCountry,
 } from "@mirage/db/imports";
 import { findList } from "@mirage/db/lists";
+import { findDefaultCountry } from "@mirage/db/organizations";
 import type { Queues } from "@mirage/queue/queues";
 import type { Request } from "express";
 import { z } from "zod";
@@ -69,7 +69,7 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
     const defaultCountry = await withOrg(db, principal, params.orgId, MARKETING_ROLES, async (tx) => {
       if (query.listId && !(await findList(tx, params.orgId, query.listId)))
         throw new AppError("not_found", "list not found");
-      return query.defaultCountry ?? (await orgDefaultCountry(tx, params.orgId));
+      return query.defaultCountry ?? (await findDefaultCountry(tx, params.orgId));
     });
     const { head, rest, ended } = await readHead(req, SNIFF_BYTES);
     const inspected = inspectHead(head, ended, query);
@@ -166,7 +166,7 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
             principal,
             params.orgId,
             MARKETING_ROLES,
-            async (tx) => query.defaultCountry ?? (await orgDefaultCountry(tx, params.orgId)),
+            async (tx) => query.defaultCountry ?? (await findDefaultCountry(tx, params.orgId)),
           );
           const { head, ended } = await readHead(req, SNIFF_BYTES);
           // Only the head is read: the rest of a larger body leaves the connection unusable for another request.

@@ -11,6 +11,7 @@ import {
 import type { Database } from "@mirage/db";
 import { findInboundByWaIds } from "@mirage/db/inbound-messages";
 import { findInstanceView } from "@mirage/db/instances";
+import { findDefaultCountry } from "@mirage/db/organizations";
 import { parsePhone } from "@mirage/phone";
 import { audit } from "../audit/record.ts";
 import { withOrg } from "../auth/principal.ts";
@@ -57,9 +58,14 @@ export function instanceWaActionRoutes(deps: { db: Database; control: InstanceCo
         503: unavailable,
       },
       async handler({ params, body, principal }) {
-        await visible(principal, params.orgId, params.instanceId);
+        const defaultCountry = await withOrg(db, principal, params.orgId, SENDERS, async (tx) => {
+          if (!(await findInstanceView(tx, params.orgId, params.instanceId)))
+            throw new AppError("not_found", "instance not found");
+          return findDefaultCountry(tx, params.orgId);
+        });
+        // National numbers in the organization's country, as everywhere else in the API.
         const parsed = body.numbers.map((input) => {
-          const p = parsePhone(input);
+          const p = parsePhone(input, { defaultCountry });
           return { input, phone: p.ok ? p.phone.e164 : null };
         });
         const phones = [...new Set(parsed.flatMap((p) => (p.phone ? [p.phone] : [])))];

@@ -9,6 +9,7 @@ import {
   ZOptOutSettings,
   ZOutboundMessage,
   ZRecentSendsQuery,
+  ZSendMessageHeaders,
   ZSendMessageParams,
   ZSendMessageRequest,
   ZUpdateOptOutSettings,
@@ -29,7 +30,7 @@ import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
-import { parseRecipient, SEND_ERRORS, SENDERS, type SendService } from "./send-service.ts";
+import { SEND_ERRORS, SENDERS, type SendService } from "./send-service.ts";
 
 export function toMessageDto(m: MessageView) {
   return {
@@ -83,6 +84,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       auth: { kind: "any", scopes: ["messages:send"] },
       roles: SENDERS,
       params: ZSendMessageParams,
+      headers: ZSendMessageHeaders,
       body: ZSendMessageRequest,
       responses: {
         202: { description: "Queued", schema: ZOutboundMessage, example: ZOutboundMessage.meta()?.example },
@@ -97,7 +99,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
         const { message, created } = await send.send(principal, {
           orgId: params.orgId,
           instanceId: params.instanceId,
-          recipient: parseRecipient(body.to),
+          recipient: await send.recipient(principal, params.orgId, body.to),
           text: body.text,
           clientRef,
           typing: body.typing,
@@ -192,7 +194,7 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
         },
       },
       async handler({ params, query, principal }) {
-        const chat = query.to ? parseRecipient(query.to) : { phone: null, lid: null };
+        const chat = query.to ? await send.recipient(principal, params.orgId, query.to) : { phone: null, lid: null };
         const rows = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
           listMessageViews(tx, {
             orgId: params.orgId,

@@ -5,6 +5,7 @@ import { MAX_TEXT_LENGTH } from "@mirage/contracts/messages";
 import type { TRealtimePublish } from "@mirage/contracts/realtime";
 import type { Database } from "@mirage/db";
 import type { MessageView } from "@mirage/db/message-views";
+import { findDefaultCountry } from "@mirage/db/organizations";
 import { type AcceptedMessage, acceptDirectMessage } from "@mirage/db/send-accept";
 import type { Logger } from "@mirage/logger";
 import { parsePhoneE164 } from "@mirage/phone";
@@ -22,26 +23,35 @@ export const SEND_ERRORS = ["invalid_message", "rate_limited", "instance_unavail
 const LID = /^[0-9]{5,20}@lid$/;
 
 /**
- * Numbers already parsed, by what was typed: integrations send to the same people again and again, and full
- * libphonenumber parsing is a measurable share of an accept. Only numbers that parsed are kept (a refusal is
- * rare and its message is built anew); least recently used first out.
+ * Numbers already parsed, by what was typed and the default country it was read with: integrations send to the same
+ * people again and again, and full libphonenumber parsing is a measurable share of an accept. Only numbers that
+ * parsed are kept (a refusal is rare and its message is built anew); least recently used first out.
  */
 const RECIPIENTS_KEPT = 5_000;
 const parsedRecipients = new Map<string, string>();
 
-/** A recipient as typed: a phone number in any written form with its country code, or a LID. */
-export function parseRecipient(to: string): { phone: string | null; lid: string | null } {
+/**
+ * A recipient as typed: a LID, or a phone number in any written form — with its country code, or national in the
+ * organization's default country (`defaultCountry`, ISO 3166-1 alpha-2; null: none, the number needs its code).
+ * @throws AppError validation_failed (reasonCode recipient_invalid) saying why the number cannot be read.
+ */
+export function parseRecipient(
+  to: string,
+  defaultCountry: string | null,
+): { phone: string | null; lid: string | null } {
   const trimmed = to.trim();
-  const known = parsedRecipients.get(trimmed);
+  const key = `${defaultCountry ?? ""}|${trimmed}`;
+  const known = parsedRecipients.get(key);
   if (known !== undefined) {
-    parsedRecipients.delete(trimmed);
-    parsedRecipients.set(trimmed, known);
+    parsedRecipients.delete(key);
+    parsedRecipients.set(key, known);
     return { phone: known, lid: null };
   }
   if (LID.test(trimmed)) return { phone: null, lid: trimmed };
-  const parsed = parsePhoneE164(trimmed);
+  const parsed = parsePhoneE164(trimmed, { defaultCountry });
   if (!parsed.ok) {
-    throw new AppError("validation_failed", `the recipient ${parsed.message}`, {
+    const hint = parsed.reason === "invalid_country" ? " (or set the organization's defaultCountry)" : "";
+    throw new AppError("validation_failed", `the recipient ${parsed.message}${hint}`, {
       reasonCode: "recipient_invalid" satisfies TSendRefusalCode,
       errors: [{ path: "body.to", message: `the phone number ${parsed.message}` }],
     });
@@ -50,7 +60,7 @@ export function parseRecipient(to: string): { phone: string | null; lid: string 
     const oldest = parsedRecipients.keys().next().value;
     if (oldest !== undefined) parsedRecipients.delete(oldest);
   }
-  parsedRecipients.set(trimmed, parsed.e164);
+  parsedRecipients.set(key, parsed.e164);
   return { phone: parsed.e164, lid: null };
 }
 
@@ -137,6 +147,7 @@ export function createSendService(deps: {
   coalesce?: () => void;
 }) {
   const log = deps.logger.child({ module: "send" });
+  const countries = callerDefaultCountries(deps.db);
   const nudge = coalescingNudge(deps.nudger, (err, messageId) =>
     log.warn({ err, messageId }, "could not nudge the worker"),
   );
@@ -214,6 +225,16 @@ export function createSendService(deps: {
   }
 
   return {
+    /**
+     * A recipient as the caller typed it (see parseRecipient), national numbers read in the organization's default
+     * country as the caller may read it (none for an organization they are not in; the send then refuses anyway).
+     */
+    async recipient(principal: Principal, orgId: string, to: string) {
+      // Written with its + (how most integrations send), a number needs no default country: nothing to read.
+      const trimmed = to.trim();
+      const national = !trimmed.startsWith("+") && !LID.test(trimmed);
+      return parseRecipient(trimmed, national ? await countries(principal, orgId) : null);
+    },
     async send(principal: Principal, req: SendRequest): Promise<SendResult> {
       const text = checkText(req.text);
       const typingMs = typingMsFor(req.typing, text);
@@ -320,5 +341,26 @@ function conversationEvent(
       unreadCount: c.unreadCount,
       assignedTo: c.assignedTo,
     },
+  };
+}
+
+/**
+ * The organization's default country read as the caller (RLS: null for an organization they are not in), kept 30 s
+ * per caller and organization because every send reads it. A change to it reaches sends within those 30 s.
+ */
+function callerDefaultCountries(db: Database, keepMs = 30_000) {
+  const kept = new Map<string, { country: string | null; until: number }>();
+  return async (principal: Principal, orgId: string): Promise<string | null> => {
+    const key = `${principal.userId}|${orgId}`;
+    const hit = kept.get(key);
+    if (hit && hit.until > Date.now()) return hit.country;
+    const country = await db.asUser(principal.claims, (tx) => findDefaultCountry(tx, orgId));
+    if (kept.size >= 10_000) {
+      const oldest = kept.keys().next().value;
+      if (oldest !== undefined) kept.delete(oldest);
+    }
+    kept.delete(key);
+    kept.set(key, { country, until: Date.now() + keepMs });
+    return country;
   };
 }

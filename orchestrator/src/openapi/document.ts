@@ -44,7 +44,11 @@ function toSchema(schema: z.ZodType, io: "input" | "output", components: JsonObj
   return out;
 }
 
-function toParameters(schema: z.ZodType | undefined, location: "path" | "query", components: JsonObject): JsonObject[] {
+function toParameters(
+  schema: z.ZodType | undefined,
+  location: "path" | "query" | "header",
+  components: JsonObject,
+): JsonObject[] {
   if (!schema) return [];
   const json = toSchema(schema, "input", components);
   const props = (json.properties ?? {}) as Record<string, JsonObject>;
@@ -122,6 +126,7 @@ export function buildOpenApiDocument(routes: RouteDef[], opts: { version: string
       parameters: [
         ...toParameters(route.params, "path", components),
         ...toParameters(route.query, "query", components),
+        ...toParameters(route.headers, "header", components),
       ],
       ...(route.body
         ? {

@@ -14,10 +14,21 @@ export const ZSendMessageParams = z.strictObject({ orgId: ZUuid, instanceId: ZUu
 
 export const ZSendMessageRequest = z
   .strictObject({
-    /** A phone number in any common written form with its country code (`+55 11 99999-0001`), or a LID. */
-    to: z.string().trim().min(1).max(64),
-    /** The text: 1 to 65,536 characters after trimming (else 422 invalid_message). */
-    text: z.string().max(MAX_TEXT_LENGTH * 4),
+    to: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .describe(
+        "The recipient: a phone number in any common written form with its country code (`+55 11 99999-0001`, " +
+          "`5511999990001`), or national in the organization's defaultCountry (`(11) 99999-0001` in a BR " +
+          "organization); or a LID (`…@lid`). A national number with no default country is a 400, never read as " +
+          "another country's.",
+      ),
+    text: z
+      .string()
+      .max(MAX_TEXT_LENGTH * 4)
+      .describe("The text: 1 to 65,536 characters once trimmed; empty or longer is a 422 invalid_message."),
     /**
      * Makes retries safe like the Idempotency-Key header (either one, or both with the same value): a second
      * request with the same id creates nothing and answers the first message; with another body it is a 409.
@@ -168,3 +179,16 @@ export const ZOptOutCheckRequest = z
 export const ZOptOutCheckResponse = z
   .object({ optOut: z.boolean(), phrase: z.string().nullable(), distance: z.number().int().nullable() })
   .meta({ id: "OptOutCheckResponse", example: { optOut: true, phrase: "parar", distance: 0 } });
+
+/** The send route's request headers (documented in OpenAPI; the route reads them itself). */
+export const ZSendMessageHeaders = z.object({
+  "Idempotency-Key": z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      "Makes retries safe: the same key answers the first message (200, `Idempotent-Replayed: true`); with another " +
+        "body it is a 409 idempotency_conflict. Same role as the body's clientId.",
+    ),
+});

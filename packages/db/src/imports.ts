@@ -177,11 +177,3 @@ export function cursorImportErrors(db: Db, orgId: string, importId: string): Asy
     select line, column_name as column, raw, reason, code from public.contact_import_errors
     where org_id = ${orgId} and import_id = ${importId} order by line, id`.cursor(1000);
 }
-
-/** The organization's default country (null: none), for numbers written without a country code. */
-export async function orgDefaultCountry(db: Db, orgId: string): Promise<string | null> {
-  const [row] = await db<
-    { c: string | null }[]
-  >`select default_country as c from public.organizations where id = ${orgId}`;
-  return row?.c ?? null;
-}

@@ -123,10 +123,16 @@ function readPhone(input: string, options: ParsePhoneOptions): PhoneNumber | Pho
   if (compact.startsWith("00") && /^\d+$/.test(compact.slice(2)))
     readings.push(() => parsePhoneNumberFromString(`+${compact.slice(2)}`));
   readings.push(() => parsePhoneNumberFromString(raw, country ? { defaultCountry: country } : undefined));
-  if (!raw.startsWith("+") && /^\d+$/.test(compact)) readings.push(() => parsePhoneNumberFromString(`+${compact}`));
+  // Digits without + read as international (`5511999990001`, how integrations write numbers) is a guess: only a
+  // valid number (or a Brazilian mobile without its ninth digit) is taken from it. A merely possible one is most
+  // often a national number read wrong — `(11) 90000-0004` as +1 190… — and a message to it reaches a stranger.
+  const guessed =
+    !raw.startsWith("+") && /^\d+$/.test(compact) ? parsePhoneNumberFromString.bind(null, `+${compact}`) : undefined;
+  if (guessed) readings.push(guessed);
 
   const attempts: PhoneNumber[] = [];
   let chosen: PhoneNumber | undefined;
+  let guessRefused = false;
   for (const read of readings) {
     const p = read();
     if (!p) continue;
@@ -134,9 +140,14 @@ function readPhone(input: string, options: ParsePhoneOptions): PhoneNumber | Pho
       chosen = p;
       break;
     }
-    attempts.push(p);
+    if (read === guessed && !isBrLegacyMobile(p)) guessRefused = true;
+    else attempts.push(p);
   }
   chosen ??= attempts.find((p) => p.isPossible());
+  if (!chosen && guessRefused && !country && attempts.length === 0) {
+    const length = validatePhoneNumberLength(`+${compact}`);
+    return reject(length === "TOO_SHORT" ? "too_short" : length === "TOO_LONG" ? "too_long" : "invalid_country");
+  }
   if (!chosen) {
     let lengthCheck = validatePhoneNumberLength(raw, country ? { defaultCountry: country } : undefined);
     // Digits without + and without a default country were also read as international (`+12345`, a US number): judge
@@ -212,8 +223,7 @@ function describe(p: PhoneNumber): NormalizedPhone {
   const country = p.country ?? null;
   let lineType = toLineType(p.getType());
   const valid = p.isValid();
-  const brLegacyMobile =
-    p.countryCallingCode === "55" && /^\d{2}[6-9]\d{7}$/.test(p.nationalNumber) && !valid && p.isPossible();
+  const brLegacyMobile = !valid && isBrLegacyMobile(p);
   if (brLegacyMobile) lineType = "mobile";
   return {
     e164: p.number,
@@ -225,6 +235,11 @@ function describe(p: PhoneNumber): NormalizedPhone {
     valid,
     brLegacyMobile,
   };
+}
+
+/** A possible Brazilian mobile written without its ninth digit (see the module comment); callers check validity. */
+function isBrLegacyMobile(p: PhoneNumber): boolean {
+  return p.countryCallingCode === "55" && /^\d{2}[6-9]\d{7}$/.test(p.nationalNumber) && p.isPossible();
 }
 
 function toLineType(t: NumberType): PhoneLineType {

@@ -63,6 +63,23 @@ describe("parsePhone", () => {
     expect(e.ok ? null : e.message).toBe("is too short (too few digits for a phone number)");
   });
 
+  it("never reads a national number as someone else's international one when no default country applies", () => {
+    // Read as +1 190 000 0004 (possible, not valid), "(11) 90000-0004" would go to a stranger.
+    for (const input of ["(11) 90000-0004", "11900000004", "11 9 0000-0004"]) {
+      expect(parsePhone(input), input).toMatchObject({ ok: false, reason: "invalid_country" });
+      expect(parsePhoneE164(input), input).toMatchObject({ ok: false, reason: "invalid_country" });
+      expect(parsePhoneE164(input, BR), input).toEqual({ ok: true, e164: "+5511900000004" });
+    }
+    // Digits with their country code and no + stay fine, the Brazilian mobile without its ninth digit too.
+    expect(parsePhoneE164("5511900000004")).toEqual({ ok: true, e164: "+5511900000004" });
+    expect(parsePhone("551199990001")).toMatchObject({
+      ok: true,
+      phone: { e164: "+551199990001", brLegacyMobile: true },
+    });
+    // Written with its +, a possible number is taken as written.
+    expect(parsePhoneE164("+11900000004")).toEqual({ ok: true, e164: "+11900000004" });
+  });
+
   it("normalizePhone throws a PhoneNumberError with the reason", () => {
     expect(() => normalizePhone("12", BR)).toThrow(PhoneNumberError);
     try {
