@@ -291,6 +291,18 @@ describe("importing real-world files", () => {
     expect(done.errors.map((e: Json) => e.line)).toEqual(Array.from({ length: 20 }, (_, k) => 10 * k + 3 + 2));
   });
 
+  it("a line shifted by a delimiter inside an unquoted value is refused with its line, not imported shifted", async () => {
+    const org = await newOrg("imp-shifted");
+    const file =
+      "nome;celular;cidade\nAna;11 91234-0001;Recife\nBia Silva; Jr;11 91234-0002;Natal\nCai;11 91234-0003;;\n";
+    const up = await upload(org, file);
+    expect(up.status, JSON.stringify(up.body)).toBe(202);
+    const done = await finished(org, up.body.id);
+    expect(done.counts).toEqual({ rowsRead: 3, imported: 2, merged: 0, rejected: 1 });
+    expect(done.errors).toMatchObject([{ line: 3, code: "extra_cells", raw: "Natal" }]);
+    expect((await contactsOf(org)).map((r) => r.name).sort()).toEqual(["Ana", "Cai"]);
+  });
+
   it("a UTF-8 file with a Windows-1252 line after the sample: that line is refused, not stored mangled", async () => {
     const org = await newOrg("imp-mixed");
     const head = Buffer.from(`nome,celular\n${"Ana,11 91234-0000\n".repeat(5000)}`, "utf8");

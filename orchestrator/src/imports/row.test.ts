@@ -29,3 +29,20 @@ describe("the numbers seen in a file", () => {
     expect(seen.ownerOf(phonesOf(["Z", "11 98888-0002", ""]))).toBeUndefined();
   });
 });
+
+describe("a row with more cells than the header", () => {
+  const build = (record: string[]) => {
+    if ("reason" in mapping) throw new Error(mapping.reason);
+    return buildRow(record, header, mapping, { defaultCountry: "BR", tags: [] });
+  };
+  it("is refused when the extra cells hold values (its columns would be shifted), kept when they are empty", () => {
+    // "Silva; Jr" unquoted in a ';' file: the mobile would be read from the wrong cell.
+    const shifted = build(["Ana Silva", " Jr", "(11) 98888-0001", "(11) 3333-0001"]);
+    expect(shifted).toMatchObject({
+      kind: "rejected",
+      rejection: { code: "extra_cells", column: null, raw: "(11) 3333-0001" },
+    });
+    if (shifted.kind === "rejected") expect(shifted.rejection.reason).toMatch(/4 cells and the header 3/);
+    expect(build(["Ana", "(11) 98888-0001", "", "", " "])).toMatchObject({ kind: "contact" });
+  });
+});

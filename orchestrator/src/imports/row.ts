@@ -58,6 +58,23 @@ export function buildRow(
   opts: { defaultCountry: string | null; tags: readonly string[] },
 ): RowOutcome {
   if (record.every((c) => c.trim() === "")) return { kind: "blank" };
+  // More filled cells than the header names: most often a delimiter inside an unquoted value, which moves every
+  // later value into the wrong column. Refused with the line rather than imported shifted; extra cells left empty
+  // (a spreadsheet's trailing delimiters) are harmless.
+  const extra = record.slice(header.length).filter((c) => c.trim() !== "");
+  if (extra.length > 0) {
+    return {
+      kind: "rejected",
+      rejection: {
+        column: null,
+        raw: extra.join(" | "),
+        reason:
+          `the line has ${record.length} cells and the header ${header.length}: a delimiter inside a value that ` +
+          "is not in quotes? Its values would land in the wrong columns",
+        code: "extra_cells",
+      },
+    };
+  }
   const cell = (i: number | undefined) => (i === undefined ? "" : (record[i] ?? "").trim());
 
   const parsed: NormalizedPhone[] = [];

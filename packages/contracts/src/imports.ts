@@ -118,6 +118,7 @@ export const ZImportRejectionCode = z.enum([
   "extra_number_dropped",
   "not_utf8",
   "unreadable_line",
+  "extra_cells",
 ]);
 export type TImportRejectionCode = z.infer<typeof ZImportRejectionCode>;
 
