@@ -88,7 +88,8 @@ export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: Ta
         "Mirage-Event, Mirage-Event-Id (dedupe on it: delivery is at-least-once), Mirage-Delivery and " +
         "Mirage-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + '.' + raw body)>. Refuse signatures " +
         "older than a few minutes. Failed deliveries retry with exponential backoff and jitter, then go dead " +
-        "(redeliver them from the deliveries list). Private and loopback targets are refused (422).",
+        "(redeliver them from the deliveries list). Private and loopback targets are refused (422) unless the " +
+        "server allows them (WEBHOOK_ALLOW_PRIVATE; the phone-free demo allows its own machine).",
       tags: ["webhooks"],
       auth,
       roles: ADMIN_ROLES,

@@ -21,7 +21,7 @@ export const ZApiKey = z
       id: "3d1f8a2b-6c4e-4b9a-8f7d-2e1c0b9a8d7f",
       orgId: "0b7e1a52-8d0e-4a57-a1f4-5c2f8e6b9d10",
       name: "n8n",
-      prefix: "mk_live_7Hq2",
+      prefix: "mk_7Hq2aB9x",
       scopes: ["read", "messages:send"],
       lastUsedAt: null,
       expiresAt: null,
