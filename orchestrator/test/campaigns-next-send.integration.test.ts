@@ -189,4 +189,25 @@ describe("a running campaign's next send", () => {
     expect(next.heldBy).toBe("cap");
     expect(next.pool).toBe(next.stats);
   });
+
+  it("a number paired today, held by its warm-up's lower hourly cap, says so rather than 'at the caps'", async () => {
+    const sentAt = DateTime.now().minus({ minutes: 10 });
+    const next = await startedNextSend(
+      "warming-up",
+      { caps: { perHour: 40, perDay: 250, warmup: true } },
+      {
+        // Paired an hour ago (day 0: 20 a day, 5 an hour), and five sends of the last ten minutes from it.
+        before: async (_campaignId, sender) => {
+          await h.t.admin`insert into public.instance_events (instance_id, org_id, from_status, to_status, created_at)
+            values (${sender}, ${a.orgId}, 'pending_pairing', 'connected', now() - interval '1 hour')`;
+          await h.t.admin`insert into public.outbound_messages (org_id, instance_id, recipient_phone, body, state,
+              sending_at)
+            select ${a.orgId}, ${sender}, '+55119730000' || i, 'x', 'sent', ${sentAt.toJSDate()}
+            from generate_series(10, 14) i`;
+        },
+      },
+    );
+    nearMinute(next.stats, sentAt.plus({ hours: 1 }));
+    expect(next.heldBy).toBe("warmup");
+  });
 });

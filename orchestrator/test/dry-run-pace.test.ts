@@ -79,6 +79,19 @@ describe("a number's next sends, paced as the engine sends them", () => {
     expect(out.map((x) => x.reason)).toEqual([null, "cap", "cap"]);
   });
 
+  it("held only by the warm-up's lower caps it says warmup; held by the caps themselves too, cap", () => {
+    const tenMinutesAgo = now.minus({ minutes: 10 }).toJSDate();
+    const warm = { caps: { perHour: 2, perDay: 1000 }, sent: [tenMinutesAgo] };
+    expect(pace([item(), item()], { ...warm, plainCaps: { perHour: 40, perDay: 1000 } }).map((x) => x.reason)).toEqual([
+      null,
+      "warmup",
+    ]);
+    expect(pace([item(), item()], { ...warm, plainCaps: { perHour: 2, perDay: 1000 } }).map((x) => x.reason)).toEqual([
+      null,
+      "cap",
+    ]);
+  });
+
   it("the number's pacing slot (another campaign on it) comes first; a window that never opens is null", () => {
     const never = rules({ schedule: { windows: [{ days: [1], start: "10:00", end: "10:00" }] } });
     const out = pace([item(), item({ rules: never })], { slot: now.plus({ minutes: 5 }).toJSDate() });

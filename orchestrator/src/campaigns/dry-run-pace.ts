@@ -19,7 +19,7 @@ export type PacedItem = { due: Date; text: string; rules: SendRules };
 /** When it is expected to go, and what held it beyond its due time and the number's pace (null: nothing). */
 export type PacedTime = {
   at: Date | null;
-  reason: "cap" | "window_never_opens" | Exclude<Verdict, { ok: true }>["reason"] | null;
+  reason: "cap" | "warmup" | "window_never_opens" | Exclude<Verdict, { ok: true }>["reason"] | null;
 };
 
 /**
@@ -27,7 +27,8 @@ export type PacedTime = {
  * gap (breaks included), at the profile's average; at a step the first waiting recipient whose window is open goes
  * (one whose window is closed waits for it, and those after them do not); at the caps, the number waits until its
  * oldest send of the full window leaves it. `sent` are the number's real sends of the last 24 hours (any campaign,
- * direct sends): they count against the caps with the ones paced here. Numbers send in parallel, each paced alone.
+ * direct sends): they count against the caps with the ones paced here. `caps` apply (warm-up included); `plainCaps`,
+ * the same without warm-up, tell a send held only by the warm-up (`warmup`) from one held by the caps themselves. Numbers send in parallel, each paced alone.
  *
  * Without this, the dry run showed every send a closed window holds at the instant it opens, as if they went out
  * together.
@@ -36,6 +37,7 @@ export function paceNumber(input: {
   items: readonly PacedItem[];
   pacing: TPacing;
   caps: { perHour: number; perDay: number };
+  plainCaps?: { perHour: number; perDay: number };
   /** The number's pacing slot (shared by every campaign it sends), or null. */
   slot: Date | null;
   sent: readonly Date[];
@@ -49,8 +51,11 @@ export function paceNumber(input: {
   let clock = Math.max(input.now.getTime(), input.slot?.getTime() ?? 0);
   let sinceBreak = 0;
   let breakAfter = drawBreakAfter(pacing, MIDDLE);
-  /** The instants the number was found at its caps (and waited): a send due by then was held by them. */
-  const capWaits: number[] = [];
+  /**
+   * The instants the number was found at its caps (and waited), and whether only the warm-up's lower caps held it
+   * then: a send due by then was held by them.
+   */
+  const capWaits: { at: number; warmupOnly: boolean }[] = [];
   while (pending.size > 0) {
     let pick: number | undefined;
     let pickAt = Number.POSITIVE_INFINITY;
@@ -70,7 +75,10 @@ export function paceNumber(input: {
     const free = capFreeAt(history, pickAt, caps);
     if (free !== null) {
       // At the caps: nobody goes before one send leaves the window; then the step looks again.
-      capWaits.push(pickAt);
+      capWaits.push({
+        at: pickAt,
+        warmupOnly: !!input.plainCaps && capFreeAt(history, pickAt, input.plainCaps) === null,
+      });
       clock = free;
       continue;
     }
@@ -80,8 +88,12 @@ export function paceNumber(input: {
     // moved with them), else its window at its due time; null when only the pace did.
     const from = Math.max(item.due.getTime(), input.now.getTime());
     const verdict = checkSendTime(new Date(from), item.rules);
-    const capped = capWaits.some((w) => w >= from);
-    out[pick] = { at: new Date(pickAt), reason: capped ? "cap" : verdict.ok ? null : verdict.reason };
+    const held = capWaits.filter((w) => w.at >= from);
+    out[pick] = {
+      at: new Date(pickAt),
+      reason:
+        held.length > 0 ? (held.every((w) => w.warmupOnly) ? "warmup" : "cap") : verdict.ok ? null : verdict.reason,
+    };
     pending.delete(pick);
     history.push(pickAt);
     const gap = nextGap(pacing, sinceBreak + 1, breakAfter, MIDDLE);

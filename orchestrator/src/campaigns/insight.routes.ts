@@ -83,6 +83,7 @@ async function describeNext(tx: Tx, c: CampaignRow, count: number, planned: bool
       items: list.map((x) => x.item),
       pacing: s.pacing,
       caps: effectiveCaps(s.caps, info, now),
+      plainCaps: effectiveCaps({ ...s.caps, warmup: false }, info, now),
       slot: recent.slot,
       sent: recent.sent,
       now,

@@ -86,6 +86,9 @@ export async function campaignNextSends(tx: Tx, c: CampaignRow, now = new Date()
     // waiting for tomorrow's window is not held by what the number sent this hour).
     const [sent, info] = await Promise.all([sentWindowCounts(tx, instanceId, now), instanceCapsInfo(tx, instanceId)]);
     const capUntil = capReachedUntil(effectiveCaps(s.caps, info, now), sent);
+    // Held only because the warm-up lowers a new number's caps: without it the number could send.
+    const warmupOnly =
+      capUntil !== null && capReachedUntil(effectiveCaps({ ...s.caps, warmup: false }, info, now), sent) === null;
     const raw = (w: (typeof rows)[number]) => Math.max(w.earliest.getTime(), w.slot?.getTime() ?? 0);
     let best: { at: number; raw: number; heldBy: TNextSendHeldBy } | undefined;
     // Earliest planned first: a group that cannot start before the best found so far cannot beat it.
@@ -101,7 +104,7 @@ export async function campaignNextSends(tx: Tx, c: CampaignRow, now = new Date()
       if (!best || at.getTime() < best.at) {
         // The window search moved it: what closed the window at `from`; else the caps, when they moved `from`.
         const verdict = at.getTime() > from ? checkSendTime(new Date(from), rules) : { ok: true as const };
-        const heldBy = !verdict.ok ? verdict.reason : from > unheld ? "cap" : null;
+        const heldBy = !verdict.ok ? verdict.reason : from > unheld ? (warmupOnly ? "warmup" : "cap") : null;
         best = { at: at.getTime(), raw: raw(w), heldBy };
       }
     }

@@ -28,12 +28,13 @@ export const ZNextSendAt = ZTimestamp.nullable().describe(
 );
 
 /**
- * What moves a sender's next send past its pacing slot: `cap` (the number is at the campaign's caps, its own or its
- * warm-up's until its window frees one), `outside_window`, `quiet_hours` or `holiday` (for the recipient it steps
- * first); null when only the pacing decides it, or nothing waits.
+ * What moves a sender's next send past its pacing slot: `cap` (the number is at the campaign's caps or its own until
+ * its window frees one), `warmup` (only the warm-up's lower caps for a recently paired number hold it),
+ * `outside_window`, `quiet_hours` or `holiday` (for the recipient it steps first); null when only the pacing decides
+ * it, or nothing waits.
  */
 export const ZNextSendHeldBy = z
-  .enum(["cap", "outside_window", "quiet_hours", "holiday"])
+  .enum(["cap", "warmup", "outside_window", "quiet_hours", "holiday"])
   .nullable()
   .describe("why the next send waits past its pacing slot; null when nothing holds it");
 export type TNextSendHeldBy = z.infer<typeof ZNextSendHeldBy>;

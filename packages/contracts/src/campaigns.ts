@@ -215,7 +215,8 @@ export const ZDryRun = z
          */
         at: ZTimestamp.nullable(),
         /**
-         * Why it cannot go at once: `cap` (its number is at this campaign's caps), `outside_window`, `quiet_hours`,
+         * Why it cannot go at once: `cap` (its number is at this campaign's caps), `warmup` (only the warm-up's lower
+         * caps for a recently paired number hold it), `outside_window`, `quiet_hours`,
          * `holiday`; why it will never go (`at` null): `window_never_opens`, `blacklisted`, `opted_out` (skipped when
          * its turn comes); null when nothing holds it.
          */
