@@ -12,6 +12,8 @@ ENV CI=true PNPM_HOME=/pnpm
 RUN npm install -g --prefix /usr/local --no-audit --no-fund pnpm@10.34.8
 WORKDIR /app
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+# The workspace's patches to dependencies (pnpm-workspace.yaml patchedDependencies): every install below applies them.
+COPY patches/ ./patches/
 RUN pnpm fetch
 
 # Every dependency, the sources, and the build; also the workspace's package.json files for the next stage.

@@ -160,9 +160,14 @@ describe("compiled processes on production dependencies only", () => {
     // The Dockerfile's prod-deps stage: the manifests and the lockfile, then its RUN lines as written.
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    for (const file of ["pnpm-lock.yaml", "pnpm-workspace.yaml", ...listManifests(repoRoot)]) {
+    // What its base stage copies (the lockfile, the workspace file, the patches to dependencies), then the manifests.
+    const copied = (dockerStages().find((s) => s.name === "pnpm")?.lines ?? [])
+      .filter((l) => /^COPY\s/.test(l) && !l.includes("--from"))
+      .flatMap((l) => l.split(/\s+/).slice(1, -1));
+    expect(copied).toEqual(expect.arrayContaining(["pnpm-lock.yaml", "pnpm-workspace.yaml"]));
+    for (const file of [...copied, ...listManifests(repoRoot)]) {
       mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
-      cpSync(path.join(repoRoot, file), path.join(work, file));
+      cpSync(path.join(repoRoot, file), path.join(work, file), { recursive: true });
     }
     const prodStage = dockerStages().find((s) => s.name === "prod-deps");
     const runLines = prodStage?.lines.filter((l) => /^RUN\b/.test(l)).map((l) => l.replace(/^RUN\s+/, "")) ?? [];
