@@ -1,12 +1,13 @@
 /**
  * Evolution's chat actions, presence and read receipts: commands to the instance's hosting worker (a stand-in worker
- * here), Evolution's answer shapes, 503 at once while the instance is not connected, scopes applied.
+ * here), Evolution's answer shapes, 503 at once while the instance is not connected, scopes applied; and how the
+ * native on-WhatsApp check reads the numbers it is given.
  */
 
 import type { OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EvolutionCall, type EvolutionKeys, startEvolutionHarness } from "./evolution-harness.ts";
-import type { Harness, Json } from "./harness.ts";
+import { api, type Harness, type Json } from "./harness.ts";
 import { startFakeWorker } from "./openapi-tools.ts";
 
 let h: Harness;
@@ -68,6 +69,37 @@ describe("Evolution chat actions through the instance's worker", () => {
       ]);
       // One command, each valid number once, in E.164.
       expect(asked).toEqual([{ type: "on-whatsapp", instanceId: id, phones: ["+5511999990001", "+5511999990010"] }]);
+    } finally {
+      await worker.close();
+    }
+  });
+});
+
+describe("the native on-WhatsApp check", () => {
+  it("reads a national number in the organization's default country; with none, it is no number", async () => {
+    const asked: Json[] = [];
+    const worker = await startFakeWorker(h, (c) => {
+      if (c.type === "on-whatsapp") asked.push(c);
+      return undefined;
+    });
+    try {
+      const created = await evo("post", "/instance/create", keys.admin, { instanceName: "nacional" });
+      const id = created.body.instance.instanceId as string;
+      await h.t.admin`update public.instances set status = 'connected', worker_id = ${worker.id} where id = ${id}`;
+      const check = () =>
+        api(h, "post", `/api/v1/orgs/${a.orgId}/instances/${id}/on-whatsapp`, {
+          apiKey: keys.send,
+          body: { numbers: ["(11) 99999-0001"] },
+        });
+      await h.t.admin`update public.organizations set default_country = null where id = ${a.orgId}`;
+      const none = await check();
+      expect(none.status, JSON.stringify(none.body)).toBe(200);
+      // Not +1 199…: someone else's number would have been looked up.
+      expect(none.body.results).toMatchObject([{ input: "(11) 99999-0001", phone: null }]);
+      await h.t.admin`update public.organizations set default_country = 'BR' where id = ${a.orgId}`;
+      const br = await check();
+      expect(br.body.results).toMatchObject([{ input: "(11) 99999-0001", phone: "+5511999990001" }]);
+      expect(asked).toEqual([{ type: "on-whatsapp", instanceId: id, phones: ["+5511999990001"] }]);
     } finally {
       await worker.close();
     }
