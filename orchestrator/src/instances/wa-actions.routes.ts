@@ -31,11 +31,12 @@ export function instanceWaActionRoutes(deps: { db: Database; control: InstanceCo
   const { db, control } = deps;
   const unavailable = { description: "The instance is not connected (or its worker did not answer in time)" };
 
+  /** The instance as the caller sees it, and the organization's default country for the numbers it is given. */
   const visible = (principal: Parameters<typeof withOrg>[1], orgId: string, instanceId: string) =>
     withOrg(db, principal, orgId, SENDERS, async (tx) => {
       const inst = await findInstanceView(tx, orgId, instanceId);
       if (!inst) throw new AppError("not_found", "instance not found");
-      return inst;
+      return { ...inst, defaultCountry: await findDefaultCountry(tx, orgId) };
     });
 
   return [
@@ -58,11 +59,7 @@ export function instanceWaActionRoutes(deps: { db: Database; control: InstanceCo
         503: unavailable,
       },
       async handler({ params, body, principal }) {
-        const defaultCountry = await withOrg(db, principal, params.orgId, SENDERS, async (tx) => {
-          if (!(await findInstanceView(tx, params.orgId, params.instanceId)))
-            throw new AppError("not_found", "instance not found");
-          return findDefaultCountry(tx, params.orgId);
-        });
+        const { defaultCountry } = await visible(principal, params.orgId, params.instanceId);
         // National numbers in the organization's country, as everywhere else in the API.
         const parsed = body.numbers.map((input) => {
           const p = parsePhone(input, { defaultCountry });
@@ -111,7 +108,7 @@ export function instanceWaActionRoutes(deps: { db: Database; control: InstanceCo
         if (chatState) {
           if (!body.to) throw new AppError("validation_failed", "`to` is required for a chat state");
           const trimmed = body.to.trim();
-          const parsed = LID.test(trimmed) ? undefined : parsePhone(trimmed);
+          const parsed = LID.test(trimmed) ? undefined : parsePhone(trimmed, { defaultCountry: inst.defaultCountry });
           if (parsed && !parsed.ok) throw new AppError("validation_failed", `\`to\` ${parsed.message}`);
           to = parsed?.ok ? parsed.phone.e164 : trimmed;
         }
