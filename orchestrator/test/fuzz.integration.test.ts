@@ -217,7 +217,8 @@ describe("fuzz pass over every operation of the OpenAPI document", () => {
       try {
         res = await api(h, method, url, { token: owner, ...opts });
       } catch (error) {
-        failures.push(`${label}: no answer (${(error as Error).message})`);
+        const cause = (error as Error).cause as Error | undefined;
+        failures.push(`${label}: no answer (${(error as Error).message}${cause ? `: ${cause.message}` : ""})`);
         return;
       }
       if (res.status >= 500) failures.push(`${label}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
