@@ -144,6 +144,9 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     ns: config.QUEUE_PREFIX,
   });
 
+  // Every publisher of this process appends with the same bounds, so none trims an organization's catch-up below
+  // what the gateway promises to replay.
+  const realtime = { stream: config.REALTIME_STREAM, orgMaxLen: config.REALTIME_REPLAY_MAX };
   // Messaging: sends are queued in Postgres and the hosting worker is nudged on its own queue.
   const nudger = createSendNudger({ connection: redis, prefix: config.QUEUE_PREFIX });
   const send = createSendService({
@@ -152,10 +155,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     logger,
     // The send API appends its own message:status and conversation:changed (see createSendService), as the relay would.
     publish: async (events) => {
-      await publishRealtimeEvents(redis, events, {
-        stream: config.REALTIME_STREAM,
-        orgMaxLen: config.REALTIME_REPLAY_MAX,
-      });
+      await publishRealtimeEvents(redis, events, realtime);
     },
     coalesce: () => coalesceWrites(redis), // the events and the nudge share `redis`: in order, in one write
     limiter: createSendRateLimiter(redis, {
@@ -172,7 +172,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
     queues,
     logger,
     prefix: config.QUEUE_PREFIX,
-    stream: config.REALTIME_STREAM,
+    realtime,
     tickMs: config.CAMPAIGN_TICK_MS,
     progressMs: config.CAMPAIGN_PROGRESS_MS,
   });
@@ -312,7 +312,7 @@ export function createOrchestrator(deps: OrchestratorDeps): Orchestrator {
       db,
       redis,
       logger: logger.child({ module: "imports" }),
-      stream: config.REALTIME_STREAM,
+      realtime,
     });
     importConnection = redis.duplicate({ maxRetriesPerRequest: null });
     return createWorker({

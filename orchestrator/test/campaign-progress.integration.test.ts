@@ -52,7 +52,7 @@ beforeAll(async () => {
     queues,
     logger: createLogger({ service: "test", level: (process.env.TEST_LOG as "silent" | undefined) ?? "silent" }),
     prefix: h.prefix,
-    stream: `${h.prefix}:realtime`,
+    realtime: { stream: `${h.prefix}:realtime` },
     tickMs: 60_000,
     progressMs: PROGRESS_MS,
   });

@@ -123,7 +123,7 @@ it("a failed import keeps why as a code beside the English reason, for the dashb
       db: t.db,
       redis,
       logger: createLogger({ service: "import-runner-test", level: "silent" }),
-      stream,
+      realtime: { stream },
     });
     await expect(
       run({ importId: imp.id, orgId: org.orgId }, { jobId: imp.id, attemptsMade: 0, attempts: 3 }),

@@ -2,7 +2,7 @@ import type { Database } from "@mirage/db";
 import { campaignCounts } from "@mirage/db/campaign-planning";
 import type { Logger } from "@mirage/logger";
 import { createWorker, type Queues } from "@mirage/queue/queues";
-import { publishRealtimeEvent } from "@mirage/queue/realtime";
+import { type PublishOptions, publishRealtimeEvent } from "@mirage/queue/realtime";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { createCampaignEngine } from "./engine.ts";
@@ -20,7 +20,8 @@ export function createCampaignScheduler(deps: {
   queues: Queues;
   logger: Logger;
   prefix: string;
-  stream: string;
+  /** Where events go: the stream, and how many each organization keeps (the gateway's replay size). */
+  realtime: PublishOptions;
   tickMs: number;
   progressMs: number;
 }) {
@@ -34,7 +35,7 @@ export function createCampaignScheduler(deps: {
     await publishRealtimeEvent(
       deps.redis,
       { type: "campaign:progress", orgId, at: now, data: { campaignId, status: status as never, counts: total } },
-      { stream: deps.stream },
+      deps.realtime,
     );
   };
   const engine = createCampaignEngine({

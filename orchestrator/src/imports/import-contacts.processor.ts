@@ -3,7 +3,7 @@ import type { Database } from "@mirage/db";
 import { startImport } from "@mirage/db/imports";
 import type { Logger } from "@mirage/logger";
 import type { ProcessorContext } from "@mirage/queue/queues";
-import { publishRealtimeEvent } from "@mirage/queue/realtime";
+import { type PublishOptions, publishRealtimeEvent } from "@mirage/queue/realtime";
 import { UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import { closeImport, type ImportCounts, ImportRefused, runImport } from "./run-import.ts";
@@ -20,7 +20,8 @@ export function createImportContactsProcessor(deps: {
   db: Database;
   redis: Redis;
   logger: Logger;
-  stream: string;
+  /** Where events go: the stream, and how many each organization keeps (the gateway's replay size). */
+  realtime: PublishOptions;
   progressEveryMs?: number;
 }) {
   const { db, logger } = deps;
@@ -28,7 +29,7 @@ export function createImportContactsProcessor(deps: {
     publishRealtimeEvent(
       deps.redis,
       { type: "import:progress", orgId, at: Date.now(), data: { importId, status, ...c } },
-      { stream: deps.stream },
+      deps.realtime,
     ).catch((err) => logger.warn({ err, importId }, "import progress not published"));
 
   return async (payload: { importId: string; orgId: string }, ctx: ProcessorContext) => {
