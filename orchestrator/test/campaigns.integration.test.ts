@@ -3,9 +3,10 @@
  * every reason, the plan (snapshot, sticky weighted senders, variants), dry run, stats, pause/resume/cancel
  * transitions, failover and the tick's idempotence.
  */
-import { createOrgWithMembers, insertInstance, type OrgFixture } from "@mirage/testing/fixtures";
+import { insertInstance, type OrgFixture } from "@mirage/testing/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, type Harness, type Json, NO_BACKGROUND, startHarness } from "./harness.ts";
+import { FAST, startCampaignFixture } from "./campaign-fixture.ts";
+import { api, type Harness, type Json } from "./harness.ts";
 
 let h: Harness;
 let a: OrgFixture;
@@ -23,42 +24,11 @@ const get = (p: string, token = viewer) => api(h, "get", path(p), { token });
 const instance = (name: string, status = "connected") => insertInstance(h.t.admin, a.orgId, name, { status });
 
 beforeAll(async () => {
-  h = await startHarness(NO_BACKGROUND);
-  a = await createOrgWithMembers(h.t.admin, "camp-a");
-  b = await createOrgWithMembers(h.t.admin, "camp-b");
-  await h.t.admin`update public.organizations set default_country = 'BR' where id = ${a.orgId}`;
-  marketer = await h.tokenFor(a.users.marketer);
-  viewer = await h.tokenFor(a.users.viewer);
-  senders = [await instance("s1"), await instance("s2"), await instance("s3", "pending_pairing")];
-  const list = await post("/lists", { name: "Leads" });
-  expect(list.status, JSON.stringify(list.body)).toBe(201);
-  listId = list.body.id;
-  await h.t.admin`
-    insert into public.contacts (org_id, phone_e164, name, custom_fields)
-    select ${a.orgId}, '+55119' || (70000000 + i)::text, 'Pessoa ' || i, jsonb_build_object('cidade', 'Recife')
-    from generate_series(1, 120) i`;
-  await h.t.admin`
-    insert into public.contact_list_members (org_id, list_id, contact_id)
-    select ${a.orgId}, ${listId}, id from public.contacts where org_id = ${a.orgId}`;
-  const t = await post("/templates", {
-    name: "Oferta",
-    body: "{Olá|Oi} {{first_name|cliente}}, novidade em {{cidade|sua cidade}}!",
-    variations: ["Bom dia {{first_name|cliente}}! Temos novidades."],
-  });
-  expect(t.status, JSON.stringify(t.body)).toBe(201);
-  templateId = t.body.id;
+  ({ h, a, b, marketer, viewer, senders, listId, templateId } = await startCampaignFixture("camp"));
 });
 afterAll(async () => {
   await h?.close();
 });
-
-const FAST = {
-  gapMs: { min: 100, max: 300 },
-  breakEvery: { min: 0, max: 0 },
-  breakMs: { min: 0, max: 0 },
-  typingMsPerChar: 0,
-  typingMs: { min: 0, max: 0 },
-};
 
 describe("campaign definition", () => {
   it("creates with defaults, validates references and values, and keeps other organizations out", async () => {
@@ -354,63 +324,5 @@ describe("planning, dry run and control", () => {
       select count(*)::int as n from public.outbound_messages where campaign_id = ${id} and state = 'queued'`;
     expect(left?.n).toBe(0);
     expect((await post(`/campaigns/${id}/pause`, {})).status).toBe(409);
-  });
-});
-
-describe("recent sends", () => {
-  it("lists a campaign's sends newest first by the time each went out, not by id; unknown campaigns are 404", async () => {
-    const c = await post("/campaigns", {
-      name: "Recent",
-      templateId,
-      audience: { listIds: [listId] },
-      senderIds: senders.slice(0, 2),
-      pacing: FAST,
-      caps: { perHour: 1000, perDay: 1000, warmup: false },
-      skipHolidays: false,
-    });
-    expect((await post(`/campaigns/${c.body.id}/start`, { now: true })).body.status).toBe("running");
-    const ids = (
-      await h.t.admin<{ id: number }[]>`
-        select id from public.outbound_messages where campaign_id = ${c.body.id} order by id limit 3`
-    ).map((r) => Number(r.id));
-    // Sent in another order than planned: the second planned went out first, the first planned last.
-    for (const [i, minutesAgo] of [3, 5, 4].entries()) {
-      const id = ids[i] as number;
-      for (const state of ["claimed", "sending", "sent"]) {
-        await h.t.admin`update public.outbound_messages set state = ${state}::public.message_state where id = ${id}`;
-      }
-      await h.t.admin`update public.outbound_messages set sending_at = now() - make_interval(mins => ${minutesAgo})
-        where id = ${id}`;
-    }
-    const recent = await get(`/campaigns/${c.body.id}/recent-sends?limit=2`);
-    expect(recent.status, JSON.stringify(recent.body)).toBe(200);
-    expect(recent.body.items.map((m: Json) => m.id)).toEqual([ids[0], ids[2]]);
-    const all = await get(`/campaigns/${c.body.id}/recent-sends`);
-    expect(all.body.items.map((m: Json) => m.id)).toEqual([ids[0], ids[2], ids[1]]);
-    expect(all.body.items[0]).toMatchObject({ state: "sent", campaignId: c.body.id });
-
-    // The report names the person and the number that sends, and carries the text they got.
-    const report = await api(h, "get", path(`/campaigns/${c.body.id}/report.csv`), { token: viewer });
-    expect(report.status).toBe(200);
-    const lines = String(report.body)
-      .replace(/^\uFEFF/, "")
-      .trim()
-      .split("\r\n");
-    expect(lines[0]).toBe(
-      "message_id,phone,instance_id,state,reason,planned_at,sent_at,delivered_at,read_at,replied_at,contact_name,sender_name,text",
-    );
-    const first = lines.find((l) => l.startsWith(`${ids[0]},`)) ?? "";
-    expect(first).toContain(",sent,");
-    expect(first).toMatch(/,s[12],"?.*novidade/i);
-    // Not sent yet: no text (the template is rendered for each person when their turn comes).
-    const queued = lines.find((l) => l.includes(",queued,")) ?? "";
-    expect(queued).toMatch(/,s[12],$/);
-    expect(lines.filter((l) => /,Pessoa \d+,s[12],/.test(l)).length).toBeGreaterThan(100);
-    expect((await get(`/campaigns/${c.body.id}/recent-sends?limit=0`)).status).toBe(400);
-    const other = await api(h, "get", path(`/campaigns/${c.body.id}/recent-sends`, b.orgId), {
-      token: await h.tokenFor(b.users.viewer),
-    });
-    expect(other.status).toBe(404);
-    expect((await get("/campaigns/00000000-0000-4000-8000-00000000dead/recent-sends")).status).toBe(404);
   });
 });
