@@ -54,6 +54,27 @@ describe("the served document and real tools", () => {
     }
   });
 
+  it("describes every property of every request body (generated clients show it as the field's documentation)", () => {
+    const missing = new Set<string>();
+    let checked = 0;
+    for (const [p, ops] of Object.entries(doc.paths as Record<string, Json>)) {
+      if (!p.startsWith("/api/v1")) continue;
+      for (const op of Object.values(ops as Record<string, Json>)) {
+        const schema = op.requestBody?.content?.["application/json"]?.schema;
+        if (!schema) continue;
+        // A named body is a $ref into the components; an unnamed one is inline, named here by its operation.
+        const name = schema.$ref ? schema.$ref.split("/").at(-1) : op.operationId;
+        const resolved = schema.$ref ? doc.components.schemas[name] : schema;
+        for (const [field, prop] of Object.entries((resolved?.properties ?? {}) as Record<string, Json>)) {
+          checked++;
+          if (typeof prop.description !== "string" || prop.description.trim() === "") missing.add(`${name}.${field}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect([...missing], "request body properties without a description").toEqual([]);
+  });
+
   it("passes `redocly lint` with no errors", async () => {
     mkdirSync(genDir, { recursive: true });
     const file = path.join(genDir, "served.json");

@@ -33,9 +33,19 @@ export type TApiKey = z.infer<typeof ZApiKey>;
 
 export const ZCreateApiKeyRequest = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
-    scopes: z.array(ZApiKeyScopeInput).min(1).max(6),
-    expiresAt: ZTimestamp.optional(),
+    name: z.string().trim().min(1).max(100).describe("A name to tell keys apart (1–100 characters)."),
+    scopes: z
+      .array(ZApiKeyScopeInput)
+      .min(1)
+      .max(6)
+      .describe(
+        "What the key may do: `read` (reading), `messages:send` (sending, the inbox, the blacklist), `instances` " +
+          "(managing numbers), `campaigns` (campaigns and the audience), `admin` (everything); `send` is stored as " +
+          "`messages:send`.",
+      ),
+    expiresAt: ZTimestamp.optional().describe(
+      "When the key stops working (ISO 8601 with offset, in the future); absent: it never expires.",
+    ),
   })
   .meta({ id: "CreateApiKeyRequest", example: { name: "n8n", scopes: ["read", "messages:send"] } });
 

@@ -22,12 +22,24 @@ export const ZAccessTokenClaims = ZJwtClaims.extend({ exp: z.number().int(), iat
 
 // REST DTOs of /api/v1/auth.
 export const ZLoginRequest = z
-  .strictObject({ email: z.email().max(254), password: z.string().min(1).max(200) })
+  .strictObject({
+    email: z.email().max(254).describe("The account's email address (not case-sensitive)."),
+    password: z.string().min(1).max(200).describe("The account's password."),
+  })
   .meta({ id: "LoginRequest", example: { email: "admin@example.com", password: "correct horse battery staple" } });
 export type TLoginRequest = z.infer<typeof ZLoginRequest>;
 
 export const ZRefreshRequest = z
-  .strictObject({ refreshToken: z.string().min(20).max(200) })
+  .strictObject({
+    refreshToken: z
+      .string()
+      .min(20)
+      .max(200)
+      .describe(
+        "The refresh token of the last login or refresh: each works once (refreshing with one already used " +
+          "revokes every token of that login), and logging out with it revokes them all.",
+      ),
+  })
   .meta({ id: "RefreshRequest" });
 export type TRefreshRequest = z.infer<typeof ZRefreshRequest>;
 

@@ -37,12 +37,26 @@ export const ZBlacklistEntry = z
   });
 export type TBlacklistEntry = z.infer<typeof ZBlacklistEntry>;
 
+/** One entry to block: `POST …/blacklist` alone, or an item of `POST …/blacklist/bulk`. */
 const entry = z
   .strictObject({
-    phone: z.string().trim().min(1).max(64).optional(),
-    waLid: ZLid.optional(),
-    reason: z.string().max(500).optional(),
-    source: ZBlacklistSource.optional(),
+    phone: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "The number to block, in any written form (without a country code, the organization's default country " +
+          "applies); give it, `waLid` or both.",
+      ),
+    waLid: ZLid.optional().describe(
+      "The WhatsApp LID to block: digits, with or without `@lid`; give it, `phone` or both.",
+    ),
+    reason: z.string().max(500).optional().describe("Why the entry was added, in words (up to 500 characters)."),
+    source: ZBlacklistSource.optional().describe(
+      "How the entry came about; absent: `api` for an API key, else `manual` for one entry and `import` for a bulk add.",
+    ),
   })
   .refine((e) => e.phone !== undefined || e.waLid !== undefined, "give a phone, a waLid or both");
 
@@ -51,7 +65,16 @@ export const ZCreateBlacklistRequest = entry.meta({
   example: { phone: "+55 11 99999-0001", reason: "asked to stop" },
 });
 export const ZBulkBlacklistRequest = z
-  .strictObject({ entries: z.array(entry).min(1).max(10_000) })
+  .strictObject({
+    entries: z
+      .array(entry)
+      .min(1)
+      .max(10_000)
+      .describe(
+        "1–10,000 entries; one whose number cannot be read is answered in `rejected` with its index, the rest are " +
+          "added (those already blocked are counted as `existing`).",
+      ),
+  })
   .meta({ id: "BulkBlacklistRequest", example: { entries: [{ phone: "11999990001" }, { waLid: "123456789@lid" }] } });
 /**
  * Why a number or a file's line is not blocked, for clients to word it in their language (`reason` is English): a

@@ -50,8 +50,16 @@ export const ZCampaignSenderList = z
 
 export const ZAddCampaignSenderRequest = z
   .strictObject({
-    instanceId: ZUuid,
-    weight: z.number().int().min(1).max(100).optional(),
+    instanceId: ZUuid.describe("The organization's instance to add (or to take back after a removal)."),
+    weight: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        "Its relative share of new recipients (1–100); absent: 1 for a number new to the pool, else its weight stays.",
+      ),
   })
   .meta({ id: "AddCampaignSenderRequest", example: { instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a", weight: 1 } });
 

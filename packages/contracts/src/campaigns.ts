@@ -67,25 +67,92 @@ export const ZCampaignAudience = z.strictObject({
   segmentIds: z.array(ZUuid).max(50).default([]),
 });
 
+/**
+ * The campaign's settings, as created (absent: the default each one names) and as edited (absent: unchanged; once
+ * started, `templateId`, `audience`, `senderIds` and `startsAt` cannot change).
+ */
 const campaignFields = {
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2000).nullable().optional(),
-  templateId: ZUuid.nullable().optional(),
-  audience: ZCampaignAudience.optional(),
-  senderIds: z.array(ZUuid).max(200).optional(),
-  timezone: z.string().min(1).max(64).optional(),
-  startsAt: ZTimestamp.nullable().optional(),
-  endsAt: ZTimestamp.nullable().optional(),
-  schedule: ZCampaignSchedule.optional(),
-  quietHours: ZQuietHours.nullable().optional(),
-  /** Skip national holidays (the organization's calendar) of the recipient's country. */
-  skipHolidays: z.boolean().optional(),
-  pacing: ZPacing.optional(),
-  caps: ZCaps.optional(),
-  /** Someone who answered any message of this campaign gets nothing more from it. */
-  stopOnReply: z.boolean().optional(),
-  /** Pause the campaign after this many failed sends (0 = never). */
-  errorThreshold: z.number().int().min(0).max(100_000).optional(),
+  name: z.string().trim().min(1).max(200).describe("The campaign's name (1–200 characters)."),
+  description: z
+    .string()
+    .max(2000)
+    .nullable()
+    .optional()
+    .describe("What the campaign is for (up to 2,000 characters); null: none."),
+  templateId: ZUuid.nullable()
+    .optional()
+    .describe("The template it sends, frozen when it starts (a campaign without one cannot start); null: none."),
+  audience: ZCampaignAudience.optional().describe(
+    "The lists and segments it goes to (a person in several counts once), evaluated when it starts; absent on " +
+      "creation: none.",
+  ),
+  senderIds: z
+    .array(ZUuid)
+    .max(200)
+    .optional()
+    .describe(
+      "The organization's instances it sends from (up to 200), replacing the sender pool; absent on creation: none.",
+    ),
+  timezone: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("IANA time zone of the send windows (`schedule`), an unknown one being a 400; absent on creation: UTC."),
+  startsAt: ZTimestamp.nullable()
+    .optional()
+    .describe(
+      "Not before this instant: a campaign started earlier is scheduled until then; null or absent: it sends as soon " +
+        "as it is started.",
+    ),
+  endsAt: ZTimestamp.nullable()
+    .optional()
+    .describe(
+      "At this instant (which must be after `startsAt`) the campaign completes and what is still queued is " +
+        "cancelled; null or absent: no end.",
+    ),
+  schedule: ZCampaignSchedule.optional().describe(
+    'Send windows by ISO weekday (1 = Monday … 7 = Sunday) from `start` to `end` ("HH:mm") in the campaign\'s ' +
+      "`timezone`; no windows (or absent on creation): any time, quiet hours and holidays still applying.",
+  ),
+  quietHours: ZQuietHours.nullable()
+    .optional()
+    .describe(
+      'Never send between `start` and `end` ("HH:mm", crossing midnight allowed) of the recipient\'s local time; ' +
+        "null or absent on creation: none.",
+    ),
+  skipHolidays: z
+    .boolean()
+    .optional()
+    .describe(
+      "Send nothing on the holidays of the organization's calendar for the recipient's country (or every country); " +
+        "absent on creation: true.",
+    ),
+  pacing: ZPacing.optional().describe(
+    "How each number paces its sends, in milliseconds drawn per send from each range: `gapMs` between messages, a " +
+      '`breakMs` break every `breakEvery` sends, "typing…" of `typingMsPerChar` a character within `typingMs`; ' +
+      "absent on creation (or a part left out): 20–90 s gaps, a 3–10 min break every 15–30 sends, 35 ms a " +
+      "character within 1–8 s.",
+  ),
+  caps: ZCaps.optional().describe(
+    "Per number: messages per rolling hour (`perHour`) and 24 hours (`perDay`), every campaign's and direct sends " +
+      "counting, and whether recently paired numbers get the lower warm-up caps (`warmup`); absent on creation (or " +
+      "a part left out): 40 an hour, 250 a day, warm-up on.",
+  ),
+  stopOnReply: z
+    .boolean()
+    .optional()
+    .describe("Someone who answered any message of this campaign gets nothing more from it; absent on creation: true."),
+  errorThreshold: z
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .optional()
+    .describe(
+      "Pause the campaign after this many failed sends since it last started or resumed (0: never); absent on " +
+        "creation: 25.",
+    ),
 };
 
 export const ZCreateCampaignRequest = z.strictObject(campaignFields).meta({
@@ -183,15 +250,36 @@ export const ZStartRefusal = z.enum([
 
 export const ZStartCampaignRequest = z
   .strictObject({
-    /** Start now even if `startsAt` is later. */
-    now: z.boolean().default(false),
+    now: z
+      .boolean()
+      .default(false)
+      .describe("true: start now even if `startsAt` is later; default false (a later `startsAt` schedules it)."),
   })
   .default({ now: false });
 
-export const ZPauseCampaignRequest = z.strictObject({ reason: z.string().max(200).optional() }).default({});
+export const ZPauseCampaignRequest = z
+  .strictObject({
+    reason: z
+      .string()
+      .max(200)
+      .optional()
+      .describe(
+        "Why, in words (up to 200 characters): kept in the audit log, and on pause and cancel in the campaign's " +
+          "statusReason as `user: <reason>`.",
+      ),
+  })
+  .default({});
 
 export const ZDryRunRequest = z
-  .strictObject({ count: z.number().int().min(1).max(200).default(20) })
+  .strictObject({
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .default(20)
+      .describe("How many of the next sends to show (1–200, default 20)."),
+  })
   .default({ count: 20 });
 
 export const ZDryRun = z

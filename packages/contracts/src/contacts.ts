@@ -84,26 +84,54 @@ export const ZContactDetail = ZContact.extend({
 });
 export type TContactDetail = z.infer<typeof ZContactDetail>;
 
+const PHONE_HELP =
+  "in any written form, stored as E.164 (without a country code, the organization's default country applies); " +
+  "unique in the organization";
+const CUSTOM_FIELDS_HELP =
+  "values are text up to 2,000 characters, numbers, booleans or null, at most 100 keys, and a key given a value " +
+  "must be one a template can read as `{{key}}` (1–64 letters, digits, spaces, _ . or -, no space at either end)";
+
 export const ZCreateContactRequest = z
   .strictObject({
-    phone: ZWrittenPhone,
-    name: z.string().trim().max(500).optional(),
-    customFields: ZCustomFields.optional(),
-    tags: z.array(ZTag).max(50).optional(),
-    listIds: z.array(ZUuid).max(50).optional(),
-    waLid: z.string().max(64).optional(),
+    phone: ZWrittenPhone.describe(`The contact's number ${PHONE_HELP} (409 with the existing contact's id).`),
+    name: z.string().trim().max(500).optional().describe("The contact's name (up to 500 characters)."),
+    customFields: ZCustomFields.optional().describe(`Custom fields by key: ${CUSTOM_FIELDS_HELP}.`),
+    tags: z.array(ZTag).max(50).optional().describe("Tags (up to 50, each 1–64 characters; duplicates count once)."),
+    listIds: z
+      .array(ZUuid)
+      .max(50)
+      .optional()
+      .describe("Lists the new contact joins (up to 50); an unknown list is a 404 and nothing is created."),
+    waLid: z.string().max(64).optional().describe("The person's WhatsApp LID (`…@lid`), when known."),
   })
   .meta({ id: "CreateContactRequest", example: { phone: "(11) 99999-0001", name: "Ana Souza", tags: ["vip"] } });
 
 export const ZUpdateContactRequest = z
   .strictObject({
-    phone: ZWrittenPhone.optional(),
-    name: z.string().trim().max(500).nullable().optional(),
-    /** Replaces the custom fields; `null` values remove a key when `mergeCustomFields` is true. */
-    customFields: ZCustomFields.optional(),
-    mergeCustomFields: z.boolean().optional(),
-    tags: z.array(ZTag).max(50).optional(),
-    waLid: z.string().max(64).nullable().optional(),
+    phone: ZWrittenPhone.optional().describe(
+      `The contact's new number ${PHONE_HELP} (409 when another contact has it).`,
+    ),
+    name: z
+      .string()
+      .trim()
+      .max(500)
+      .nullable()
+      .optional()
+      .describe("The contact's name (up to 500 characters); null removes it."),
+    customFields: ZCustomFields.optional().describe(
+      `Replaces the custom fields, or with \`mergeCustomFields\` is merged into them (a null value then removes ` +
+        `its key); ${CUSTOM_FIELDS_HELP}.`,
+    ),
+    mergeCustomFields: z
+      .boolean()
+      .optional()
+      .describe("true: `customFields` is merged into the stored fields; false or absent: it replaces them."),
+    tags: z
+      .array(ZTag)
+      .max(50)
+      .optional()
+      .describe("Replaces the contact's tags (up to 50, each 1–64 characters; duplicates count once)."),
+    waLid: z.string().max(64).nullable().optional().describe("The person's WhatsApp LID (`…@lid`); null removes it."),
   })
   .meta({ id: "UpdateContactRequest", example: { name: "Ana M. Souza", customFields: { cidade: "Olinda" } } });
 
@@ -134,9 +162,23 @@ export const ZContactCount = z
 
 export const ZConsentRequest = z
   .strictObject({
-    state: z.enum(["opted_in", "opted_out"]),
-    source: z.string().trim().min(1).max(200),
-    evidence: z.string().max(2000).optional(),
+    state: z
+      .enum(["opted_in", "opted_out"])
+      .describe(
+        "The contact's consent from now on (appended to its history); `opted_out` stops further sends to it until " +
+          "an `opted_in`.",
+      ),
+    source: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .describe("Where the consent was given or withdrawn, e.g. a form's name (1–200 characters)."),
+    evidence: z
+      .string()
+      .max(2000)
+      .optional()
+      .describe("Proof kept with the event, e.g. a checkbox's version or the text agreed to (up to 2,000 characters)."),
   })
   .meta({ id: "ConsentRequest", example: { state: "opted_in", source: "landing page form", evidence: "checkbox v3" } });
 
@@ -185,12 +227,29 @@ export const ZContactList = z
 export type TContactList = z.infer<typeof ZContactList>;
 
 export const ZCreateListRequest = z
-  .strictObject({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullable().optional() })
+  .strictObject({
+    name: z.string().trim().min(1).max(200).describe("The list's name, unique in the organization (1–200 characters)."),
+    description: z
+      .string()
+      .max(2000)
+      .nullable()
+      .optional()
+      .describe("What the list is for (up to 2,000 characters); null: none."),
+  })
   .meta({ id: "CreateListRequest", example: { name: "Leads Nov" } });
 export const ZUpdateListRequest = ZCreateListRequest.partial();
 
 export const ZListMembersRequest = z
-  .strictObject({ contactIds: z.array(ZUuid).min(1).max(5000) })
+  .strictObject({
+    contactIds: z
+      .array(ZUuid)
+      .min(1)
+      .max(5000)
+      .describe(
+        "1–5,000 contact ids (duplicates count once); adding an id the organization has no contact for is a 400 " +
+          "naming it, removing one is a no-op.",
+      ),
+  })
   .meta({ id: "ListMembersRequest", example: { contactIds: ["5c9e2f0a-1b3d-4e5f-8a7b-6c5d4e3f2a1b"] } });
 
 /**
@@ -198,7 +257,11 @@ export const ZListMembersRequest = z
  * every contact of the organization, so the filter is required even when empty.
  */
 export const ZListMembersMatchingRequest = z
-  .strictObject({ filter: ZContactFilter })
+  .strictObject({
+    filter: ZContactFilter.describe(
+      "The filters of GET …/contacts, with the same meaning; `{}` matches every contact of the organization.",
+    ),
+  })
   .meta({ id: "ListMembersMatchingRequest", example: { filter: { tag: "vip", consent: "opted_in" } } });
 
 export const ZListMembersMatchingResult = z

@@ -163,12 +163,26 @@ export const ZConversationMessages = cursorPageOf(ZConversationItem).meta({
 
 export const ZUpdateConversationRequest = z
   .strictObject({
-    status: ZConversationStatus.optional(),
-    /** A member of the organization, or null to unassign. */
-    assignedTo: ZUuid.nullable().optional(),
-    tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
-    /** Marks every message read (unread count 0). */
-    read: z.literal(true).optional(),
+    status: ZConversationStatus.optional().describe(
+      "`closed` or `open` again; a new message from the person reopens a closed conversation.",
+    ),
+    assignedTo: ZUuid.nullable()
+      .optional()
+      .describe(
+        "The user id of a member who works the inbox (not a viewer: 400), or null to unassign; absent: unchanged.",
+      ),
+    tags: z
+      .array(z.string().trim().min(1).max(50))
+      .max(50)
+      .optional()
+      .describe("Replaces the conversation's tags (up to 50, each 1–50 characters)."),
+    read: z
+      .literal(true)
+      .optional()
+      .describe(
+        "`true` (the only value accepted) marks every message read in the inbox (unread count 0); the person gets no " +
+          "read receipt (POST …/instances/{instanceId}/read-receipts sends those).",
+      ),
   })
   .meta({ id: "UpdateConversationRequest", example: { status: "closed", tags: ["resolvido"], read: true } });
 
@@ -211,19 +225,49 @@ export const ZReactionParams = z.strictObject({
 
 export const ZReplyRequest = z
   .strictObject({
-    text: z.string().max(65_536 * 4),
-    clientId: z.string().trim().min(1).max(200).optional(),
-    typing: z.union([z.boolean(), z.number().int().min(0).max(20_000)]).optional(),
-    /**
-     * Quotes a message of this conversation (WhatsApp shows it above the reply): its WhatsApp id (`waMessageId` of
-     * a timeline item, either way). An id the instance has no message for is 422.
-     */
-    replyTo: z.string().trim().min(1).max(128).optional(),
+    text: z
+      .string()
+      .max(65_536 * 4)
+      .describe("The reply, sent as written: not blank and at most 65,536 characters, else a 422 invalid_message."),
+    clientId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        "Makes retries safe like the Idempotency-Key header (which wins when both are given): a second request with " +
+          "the same id creates nothing and answers the first message, with another body it is a 409.",
+      ),
+    typing: z
+      .union([z.boolean(), z.number().int().min(0).max(20_000)])
+      .optional()
+      .describe(
+        '"typing…" before the reply: `true` for a time proportional to its length (50 ms per character, 0.6 to 8 s), ' +
+          "or a number of milliseconds (at most 20,000); absent or `false`: none.",
+      ),
+    replyTo: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe(
+        "Quotes a message of this conversation (WhatsApp shows it above the reply): its WhatsApp id (`waMessageId` " +
+          "of a timeline item, either way); an id the instance has no message for is 422.",
+      ),
   })
   .meta({ id: "ReplyRequest", example: { text: "Claro! Te envio o catálogo agora.", typing: true } });
 
 export const ZNoteRequest = z
-  .strictObject({ text: z.string().trim().min(1).max(10_000) })
+  .strictObject({
+    text: z
+      .string()
+      .trim()
+      .min(1)
+      .max(10_000)
+      .describe("The note (1–10,000 characters): seen by the organization's members, never sent to the person."),
+  })
   .meta({ id: "NoteRequest", example: { text: "Cliente pediu retorno amanhã às 10h." } });
 
 export const ZNote = z

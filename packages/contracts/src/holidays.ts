@@ -45,10 +45,13 @@ export const ZHolidayListQuery = z.strictObject({
 
 export const ZCreateHolidayRequest = z
   .strictObject({
-    day: ZDay,
-    name: z.string().trim().min(1).max(200),
-    /** Omit (or null) for a day off in every country. */
-    countryCode: ZCountry.nullable().optional(),
+    day: ZDay.describe("The calendar day (yyyy-MM-dd), taken in each recipient's own time zone."),
+    name: z.string().trim().min(1).max(200).describe("What the day is (1–200 characters), e.g. a holiday's name."),
+    countryCode: ZCountry.nullable()
+      .optional()
+      .describe(
+        "The ISO 3166-1 alpha-2 country (upper case) whose recipients it applies to; null or absent: every country.",
+      ),
   })
   .meta({
     id: "CreateHolidayRequest",
@@ -57,10 +60,16 @@ export const ZCreateHolidayRequest = z
 
 export const ZSeedHolidaysRequest = z
   .strictObject({
-    /** Default: the organization's country, Brazil when it has none. */
-    country: ZCountry.optional(),
-    /** Default: this year and the next. */
-    years: z.array(z.number().int().min(2000).max(2100)).min(1).max(5).optional(),
+    country: ZCountry.optional().describe(
+      "The ISO 3166-1 alpha-2 country (upper case) whose national public holidays are added; absent: the " +
+        "organization's default country, Brazil when it has none.",
+    ),
+    years: z
+      .array(z.number().int().min(2000).max(2100))
+      .min(1)
+      .max(5)
+      .optional()
+      .describe("1–5 years (2000–2100) to add; absent: this year and the next (UTC)."),
   })
   .default({})
   .meta({ id: "SeedHolidaysRequest", example: { country: "BR", years: [2026, 2027] } });

@@ -15,11 +15,35 @@ export const ZCreateInstanceRequest = z
       .trim()
       .min(1)
       .max(100)
-      .regex(/^[\p{L}\p{N} ._-]+$/u, "letters, digits, spaces, dots, dashes and underscores only"),
-    /** The number to link, when known (needed for a pairing code; QR pairing learns it). */
-    phone: ZPhoneInput.optional(),
-    hourlyCap: z.number().int().min(1).max(10_000).optional(),
-    dailyCap: z.number().int().min(1).max(100_000).optional(),
+      .regex(/^[\p{L}\p{N} ._-]+$/u, "letters, digits, spaces, dots, dashes and underscores only")
+      .describe(
+        "A name unique in the organization: 1–100 letters, digits, spaces, dots, dashes and underscores (409 when taken).",
+      ),
+    phone: ZPhoneInput.optional().describe(
+      "The number this instance is for, when known, in any written form (without a country code, the " +
+        "organization's default country applies); unique among the organization's instances; absent: the number " +
+        "that links is recorded.",
+    ),
+    hourlyCap: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe(
+        "The number's own cap on campaign sends per rolling hour, which every campaign applies on top of its own " +
+          "caps (direct sends count toward it but are not held by it); absent: none.",
+      ),
+    dailyCap: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe(
+        "The number's own cap on campaign sends per rolling 24 hours, which every campaign applies on top of its " +
+          "own caps (direct sends count toward it but are not held by it); absent: none.",
+      ),
   })
   .meta({ id: "CreateInstanceRequest", example: { name: "sales-1", phone: "(11) 99999-0000" } });
 export type TCreateInstanceRequest = z.infer<typeof ZCreateInstanceRequest>;
@@ -176,8 +200,14 @@ export const ZInstanceActionResponse = z
 
 export const ZOnWhatsAppRequest = z
   .strictObject({
-    /** Numbers in any written form with their country code (`+55 11 99999-0001`, `5511999990001`); at most 50. */
-    numbers: z.array(z.string().trim().min(1).max(64)).min(1).max(50),
+    numbers: z
+      .array(z.string().trim().min(1).max(64))
+      .min(1)
+      .max(50)
+      .describe(
+        "1–50 phone numbers in any written form (`+55 11 99999-0001`, `5511999990001`; national ones in the " +
+          "organization's default country); one that cannot be read is answered `onWhatsApp: false`, `phone: null`.",
+      ),
   })
   .meta({ id: "OnWhatsAppRequest", example: { numbers: ["+55 11 99999-0001", "5511999990002"] } });
 
@@ -214,15 +244,32 @@ export const ZOnWhatsAppResponse = z
 
 export const ZPresenceRequest = z
   .strictObject({
-    /**
-     * `available` / `unavailable`: the account is shown online or not. `composing` (typing…), `recording`
-     * (recording audio…) and `paused` are shown in the chat with `to`.
-     */
-    presence: z.enum(["available", "unavailable", "composing", "recording", "paused"]),
-    /** The chat for a chat state: a phone number in any written form, or a LID (`…@lid`). */
-    to: z.string().trim().min(1).max(64).optional(),
-    /** How long a chat state shows before `paused` is sent, in ms (0: until changed; at most 60,000). */
-    durationMs: z.number().int().min(0).max(60_000).optional(),
+    presence: z
+      .enum(["available", "unavailable", "composing", "recording", "paused"])
+      .describe(
+        "`available` / `unavailable`: the account is shown online or not; `composing` (typing…), `recording` " +
+          "(recording audio…) and `paused` are chat states, shown in the chat with `to`.",
+      ),
+    to: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "The chat, required for a chat state: a phone number in any written form (national in the organization's " +
+          "default country) or a LID (`…@lid`); ignored for `available` / `unavailable`.",
+      ),
+    durationMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .optional()
+      .describe(
+        "How long a chat state shows before `paused` is sent, in milliseconds (at most 60,000); 0 or absent: until " +
+          "changed.",
+      ),
   })
   .meta({ id: "PresenceRequest", example: { presence: "composing", to: "+55 11 99999-0001", durationMs: 3000 } });
 
@@ -236,8 +283,14 @@ export const ZPresenceResponse = z
 
 export const ZReadReceiptsRequest = z
   .strictObject({
-    /** WhatsApp ids of messages this instance received (as in the inbox and the `message:inbound` webhook). */
-    waMessageIds: z.array(z.string().min(1).max(128)).min(1).max(200),
+    waMessageIds: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .max(200)
+      .describe(
+        "1–200 WhatsApp ids of messages this instance received (as in the inbox and the `message:inbound` " +
+          "webhook); ids it never received get no receipt and are answered in `unknown`.",
+      ),
   })
   .meta({ id: "ReadReceiptsRequest", example: { waMessageIds: ["3EB0C767D26A1D8E"] } });
 

@@ -34,7 +34,16 @@ export const ZInvitation = z
 export type TInvitation = z.infer<typeof ZInvitation>;
 
 export const ZCreateInvitationRequest = z
-  .strictObject({ email: z.email().max(254), role: ZOrgRole })
+  .strictObject({
+    email: z
+      .email()
+      .max(254)
+      .describe(
+        "The invited person's email: they accept signed in as that account, or create it; a new invitation for the " +
+          "same email replaces the open one.",
+      ),
+    role: ZOrgRole.describe("The role the person gets on accepting; only owners invite owners."),
+  })
   .meta({ id: "CreateInvitationRequest", example: { email: "ops@example.com", role: "operator" } });
 
 export const ZCreatedInvitation = ZInvitation.extend({
@@ -47,7 +56,9 @@ export const ZInvitationParams = z.strictObject({ orgId: ZUuid, invitationId: ZU
 const ZInvitationToken = z.string().min(20).max(200);
 
 export const ZInvitationTokenRequest = z
-  .strictObject({ token: ZInvitationToken })
+  .strictObject({
+    token: ZInvitationToken.describe("The one-time token POST …/invitations answered (shown once to the inviter)."),
+  })
   .meta({ id: "InvitationTokenRequest", example: { token: "inv_3q2Zk8Fh1sLw0pQe7uXy…" } });
 
 export const ZInvitationPreview = z
@@ -72,9 +83,16 @@ export const ZInvitationPreview = z
 
 export const ZAcceptInvitationRequest = z
   .strictObject({
-    token: ZInvitationToken,
-    /** Only when no account has the invited email yet: the new account's password, chosen by its owner. */
-    password: z.string().min(10).max(200).optional(),
+    token: ZInvitationToken.describe("The one-time invitation token; it works once and expires."),
+    password: z
+      .string()
+      .min(10)
+      .max(200)
+      .optional()
+      .describe(
+        "Required exactly when no account has the invited email yet: the new account's password (10–200 " +
+          "characters), chosen by its owner; an existing account accepts signed in and without it (409 account_exists).",
+      ),
   })
   .meta({
     id: "AcceptInvitationRequest",

@@ -28,27 +28,38 @@ export const ZSendMessageRequest = z
     text: z
       .string()
       .max(MAX_TEXT_LENGTH * 4)
-      .describe("The text: 1 to 65,536 characters once trimmed; empty or longer is a 422 invalid_message."),
-    /**
-     * Makes retries safe like the Idempotency-Key header (either one, or both with the same value): a second
-     * request with the same id creates nothing and answers the first message; with another body it is a 409.
-     */
-    clientId: z.string().trim().min(1).max(200).optional(),
-    /**
-     * "typing…" before the text: `true` for a time proportional to its length (about 50 ms per character, 0.6 to 8 s),
-     * or a number of milliseconds (at most 20,000). Omitted or `false`: none.
-     */
-    typing: z.union([z.boolean(), z.number().int().min(0).max(20_000)]).optional(),
-    /**
-     * Replies to a message of the same instance (WhatsApp shows it quoted): its WhatsApp id — a message received
-     * (as in the inbox and the `message:inbound` webhook) or sent by the instance. An unknown id is 422.
-     */
-    replyTo: z.string().trim().min(1).max(128).optional(),
-    /**
-     * A deadline: if the message has not gone out by then (the instance disconnected, a long queue), it is cancelled
-     * with errorCode `expired` instead of being sent late. Must be in the future.
-     */
-    expiresAt: ZTimestamp.optional(),
+      .describe("The text, sent as written: not blank and at most 65,536 characters, else a 422 invalid_message."),
+    clientId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        "Makes retries safe like the Idempotency-Key header (either one, or both with the same value): a second " +
+          "request with the same id creates nothing and answers the first message, with another body it is a 409.",
+      ),
+    typing: z
+      .union([z.boolean(), z.number().int().min(0).max(20_000)])
+      .optional()
+      .describe(
+        '"typing…" before the text: `true` for a time proportional to its length (50 ms per character, 0.6 to 8 s), ' +
+          "or a number of milliseconds (at most 20,000); absent or `false`: none.",
+      ),
+    replyTo: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe(
+        "Replies to a message of the same instance (WhatsApp shows it quoted): its WhatsApp id, of a message " +
+          "received (as in the inbox and the `message:inbound` webhook) or sent by the instance; an unknown id is 422.",
+      ),
+    expiresAt: ZTimestamp.optional().describe(
+      "A deadline (in the future, else 400): if the message has not gone out by then (the instance disconnected, a " +
+        "long queue), it is cancelled with errorCode `expired` instead of being sent late.",
+    ),
   })
   .meta({
     id: "SendMessageRequest",
@@ -167,13 +178,31 @@ export const ZOptOutSettings = z
 
 export const ZUpdateOptOutSettings = z
   .strictObject({
-    words: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
-    useDefaults: z.boolean().optional(),
+    words: z
+      .array(z.string().trim().min(1).max(100))
+      .max(200)
+      .optional()
+      .describe(
+        "The organization's own opt-out words and phrases (any language; up to 200, each 1–100 characters), " +
+          "replacing its list; absent: unchanged.",
+      ),
+    useDefaults: z
+      .boolean()
+      .optional()
+      .describe("Whether the built-in Portuguese, Spanish and English list applies too; absent: unchanged."),
   })
   .meta({ id: "UpdateOptOutSettings", example: { words: ["chega"], useDefaults: true } });
 
 export const ZOptOutCheckRequest = z
-  .strictObject({ text: z.string().max(4096) })
+  .strictObject({
+    text: z
+      .string()
+      .max(4096)
+      .describe(
+        "A reply's text (up to 4,096 characters), checked against the organization's opt-out words as an " +
+          "incoming message would be; nothing is sent or stored.",
+      ),
+  })
   .meta({ id: "OptOutCheckRequest", example: { text: "Por favor, PARAR!" } });
 
 export const ZOptOutCheckResponse = z

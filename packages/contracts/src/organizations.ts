@@ -29,15 +29,25 @@ export type TOrganization = z.infer<typeof ZOrganization>;
 
 export const ZUpdateOrganizationRequest = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    timezone: z.string().min(1).max(64).optional(),
-    /** ISO 3166-1 alpha-2 (e.g. BR), or null to require a country code on every number. */
+    name: z.string().trim().min(1).max(200).optional().describe("The organization's new name (1–200 characters)."),
+    timezone: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "IANA time zone such as America/Sao_Paulo, in which the daily statistics count days; an unknown zone is a 400.",
+      ),
     defaultCountry: z
       .string()
       .regex(/^[A-Za-z]{2}$/, "must be a two-letter ISO 3166-1 country code such as BR")
       .transform((v) => v.toUpperCase())
       .nullable()
-      .optional(),
+      .optional()
+      .describe(
+        "ISO 3166-1 alpha-2 country (e.g. BR, any case) in which phone numbers written without a country code are " +
+          "read; null: every number must carry its country code.",
+      ),
   })
   .refine(
     (v) => v.name !== undefined || v.timezone !== undefined || v.defaultCountry !== undefined,
@@ -60,5 +70,9 @@ export type TMember = z.infer<typeof ZMember>;
 
 export const ZMemberParams = z.strictObject({ orgId: ZUuid, userId: ZUuid });
 export const ZUpdateMemberRequest = z
-  .strictObject({ role: ZOrgRole })
+  .strictObject({
+    role: ZOrgRole.describe(
+      "The member's new role; only owners grant or take away `owner`, and the last owner cannot be demoted (409 last_owner).",
+    ),
+  })
   .meta({ id: "UpdateMemberRequest", example: { role: "marketer" } });

@@ -72,24 +72,34 @@ export const ZSegment = z
   });
 export type TSegment = z.infer<typeof ZSegment>;
 
+const NAME_HELP = "The segment's name, unique in the organization (1–200 characters).";
+const DESCRIPTION_HELP = "What the segment is for (up to 2,000 characters); null: none.";
+const FILTER_HELP = "The conditions a contact must all meet (AND); `{}` matches every contact.";
+
 export const ZCreateSegmentRequest = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
-    description: z.string().max(2000).nullable().optional(),
-    filter: ZSegmentFilter,
+    name: z.string().trim().min(1).max(200).describe(NAME_HELP),
+    description: z.string().max(2000).nullable().optional().describe(DESCRIPTION_HELP),
+    filter: ZSegmentFilter.describe(FILTER_HELP),
   })
   .meta({
     id: "CreateSegmentRequest",
     example: { name: "VIPs who never replied", filter: { tagsAny: ["vip"], replied: false } },
   });
 export const ZUpdateSegmentRequest = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  description: z.string().max(2000).nullable().optional(),
-  filter: ZSegmentFilter.optional(),
+  name: z.string().trim().min(1).max(200).optional().describe(NAME_HELP),
+  description: z.string().max(2000).nullable().optional().describe(DESCRIPTION_HELP),
+  filter: ZSegmentFilter.optional().describe(
+    "The conditions a contact must all meet (AND), replacing the saved ones; `{}` matches every contact.",
+  ),
 });
 
 export const ZSegmentCountRequest = z
-  .strictObject({ filter: ZSegmentFilter })
+  .strictObject({
+    filter: ZSegmentFilter.describe(
+      "The (unsaved) conditions a contact must all meet (AND) to be counted; `{}` matches every contact.",
+    ),
+  })
   .meta({ id: "SegmentCountRequest", example: { filter: { tagsAny: ["vip"], replied: false } } });
 
 export const ZSegmentCount = z

@@ -41,31 +41,68 @@ export const ZTemplate = z
   });
 
 const ZBody = z.string().min(1).max(4096);
+const NAME_HELP = "The template's name, unique in the organization (1–200 characters).";
+const BODY_HELP =
+  "The text (1–4,096 characters): `{{variable}}` or `{{variable|fallback}}`, spintax `{Olá|Oi}` (nested), and " +
+  "WhatsApp formatting, which passes through.";
+const VARIATIONS_HELP =
+  "Up to 50 alternative wordings of the body (same syntax, each up to 4,096 characters); each recipient gets the " +
+  "body or one of these";
+
 export const ZCreateTemplateRequest = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
-    body: ZBody,
-    variations: z.array(ZBody).max(50).optional(),
+    name: z.string().trim().min(1).max(200).describe(NAME_HELP),
+    body: ZBody.describe(BODY_HELP),
+    variations: z.array(ZBody).max(50).optional().describe(`${VARIATIONS_HELP}; absent: none.`),
   })
   .meta({ id: "CreateTemplateRequest", example: { name: "Boas-vindas", body: "{Olá|Oi} {{first_name|cliente}}!" } });
 export const ZUpdateTemplateRequest = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  body: ZBody.optional(),
-  variations: z.array(ZBody).max(50).optional(),
+  name: z.string().trim().min(1).max(200).optional().describe(NAME_HELP),
+  body: ZBody.optional().describe(BODY_HELP),
+  variations: z.array(ZBody).max(50).optional().describe(`${VARIATIONS_HELP}; replaces the stored ones.`),
 });
 
 export const ZTemplatePreviewRequest = z
   .strictObject({
-    /** Render for these contacts; else for the first `count` contacts (of `segmentId` or `listId` when given). */
-    contactIds: z.array(ZUuid).min(1).max(50).optional(),
-    segmentId: ZUuid.optional(),
-    listId: ZUuid.optional(),
-    count: z.number().int().min(1).max(50).default(5),
-    /** Same seed, same renderings. */
-    seed: z.union([z.string().max(100), z.number().int()]).optional(),
-    /** Preview unsaved text instead of the stored template (POST …/templates/preview). */
-    body: ZBody.optional(),
-    variations: z.array(ZBody).max(50).optional(),
+    contactIds: z
+      .array(ZUuid)
+      .min(1)
+      .max(50)
+      .optional()
+      .describe(
+        "Render for these contacts (1–50; an unknown one is a 404); absent: for the newest `count` contacts, of " +
+          "`segmentId` and/or `listId` when given.",
+      ),
+    segmentId: ZUuid.optional().describe(
+      "Without `contactIds`: take the contacts from this segment (404 when it does not exist).",
+    ),
+    listId: ZUuid.optional().describe(
+      "Without `contactIds`: take the contacts from this list (404 when it does not exist).",
+    ),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(5)
+      .describe("Without `contactIds`: how many contacts to render for (1–50, default 5)."),
+    seed: z
+      .union([z.string().max(100), z.number().int()])
+      .optional()
+      .describe(
+        "The same seed gives the same variant and spintax choices per contact; absent: a fixed default seed, so " +
+          "asking again gives the same renderings.",
+      ),
+    body: ZBody.optional().describe(
+      "Text to preview instead of the stored template's body; required by POST …/templates/preview (400 without it).",
+    ),
+    variations: z
+      .array(ZBody)
+      .max(50)
+      .optional()
+      .describe(
+        "Alternative wordings to preview (up to 50); absent: the stored template's own, or none for unsaved text.",
+      ),
   })
   .meta({ id: "TemplatePreviewRequest", example: { count: 3, seed: "demo" } });
 

@@ -62,13 +62,17 @@ const ZWebhookUrl = z
 
 /** In the API document too: an empty list reads as "no events" to anyone who has not read this file. */
 const EVENTS_HELP = "The events delivered to this endpoint; an empty list (or none given) means every event";
+/** What `enabled: false` does (the dispatcher and the delivery job check it). */
+const DISABLED_HELP =
+  "false: nothing is delivered to the endpoint (no deliveries are queued for it, and pending ones end `dead`, " +
+  "to be redelivered once it is enabled again)";
 
 export const ZCreateWebhookRequest = z
   .strictObject({
     url: ZWebhookUrl,
     events: z.array(ZWebhookEventType).max(20).default([]).describe(EVENTS_HELP),
-    description: z.string().max(500).optional(),
-    enabled: z.boolean().default(true),
+    description: z.string().max(500).optional().describe("A note to tell endpoints apart (up to 500 characters)."),
+    enabled: z.boolean().default(true).describe(`${DISABLED_HELP}; default true.`),
   })
   .meta({
     id: "CreateWebhookRequest",
@@ -84,9 +88,18 @@ export const ZCreatedWebhookEndpoint = ZWebhookEndpoint.extend({
 export const ZUpdateWebhookRequest = z
   .strictObject({
     url: ZWebhookUrl.optional(),
-    events: z.array(ZWebhookEventType).max(20).optional().describe(EVENTS_HELP),
-    description: z.string().max(500).nullable().optional(),
-    enabled: z.boolean().optional(),
+    events: z
+      .array(ZWebhookEventType)
+      .max(20)
+      .optional()
+      .describe("The events delivered to this endpoint, replacing its list; an empty list means every event"),
+    description: z
+      .string()
+      .max(500)
+      .nullable()
+      .optional()
+      .describe("A note to tell endpoints apart (up to 500 characters); null removes it."),
+    enabled: z.boolean().optional().describe(`${DISABLED_HELP}; true delivers again.`),
   })
   .meta({ id: "UpdateWebhookRequest", example: { enabled: false } });
 
