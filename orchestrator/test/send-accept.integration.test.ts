@@ -114,6 +114,37 @@ describe("accepting a send in one statement", () => {
     expect(listed.body.items).toHaveLength(3);
   });
 
+  it("a send and an inbox reply read the Idempotency-Key alike: never cut, never silently preferred to clientId", async () => {
+    const token = await h.tokenFor(a.users.operator);
+    const [conversation] = await h.t.admin<{ id: string }[]>`
+      insert into public.conversations (org_id, instance_id, peer_phone)
+      values (${a.orgId}, ${ours}, '+5511988880031') returning id`;
+    const routes = [
+      { path: `/api/v1/orgs/${a.orgId}/instances/${ours}/messages`, body: { to: "+5511988880031", text: "oi" } },
+      { path: `/api/v1/orgs/${a.orgId}/conversations/${conversation?.id}/messages`, body: { text: "oi" } },
+    ];
+    for (const { path, body } of routes) {
+      const post = (key: string, extra: object = {}) =>
+        api(h, "post", path, { token, headers: { "idempotency-key": key }, body: { ...body, ...extra } });
+      for (const key of ["   ", `k${"x".repeat(200)}`]) {
+        const res = await post(key);
+        expect(res.status, path).toBe(400);
+        expect(res.body).toMatchObject({ code: "validation_failed", reasonCode: "idempotency_key_invalid" });
+      }
+      const differ = await post("key-a", { clientId: "key-b" });
+      expect(differ.status, path).toBe(400);
+      expect(differ.body).toMatchObject({ code: "validation_failed", reasonCode: "idempotency_key_mismatch" });
+      expect(await countByRef("key-a")).toBe(0);
+      expect(await countByRef("key-b")).toBe(0);
+      // Both given and equal is one key; the header alone is trimmed.
+      const both = await post(`same-${path.length}`, { clientId: `same-${path.length}` });
+      expect(both.status, JSON.stringify(both.body)).toBe(202);
+      const trimmed = await post(`  same-${path.length} `);
+      expect(trimmed.status).toBe(200);
+      expect(trimmed.body.id).toBe(both.body.id);
+    }
+  });
+
   it("refuses an instance that cannot send with its status and reason, and writes nothing", async () => {
     const token = await h.tokenFor(a.users.operator);
     for (const [status, reason] of [

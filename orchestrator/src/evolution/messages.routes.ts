@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ALL_ROLES } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import { clientRefOf } from "../messaging/idempotency-key.ts";
 import { parseRecipient, SENDERS } from "../messaging/send-service.ts";
 import { createInstanceNameCache, type EvolutionDeps, evolutionRouteBase, withInstance } from "./context.ts";
 import { evolutionContent } from "./events.ts";
@@ -106,14 +107,14 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
           throw new AppError("bad_request", "Mirage does not support mentions (they belong to groups)");
         }
         const recipient = recipientOf(body.number);
-        const key = req.headers["idempotency-key"];
+        const clientRef = clientRefOf(req.headers["idempotency-key"]);
         const sendTo = (inst: { id: string; orgId: string }) =>
           send.send(principal, {
             orgId: inst.orgId,
             instanceId: inst.id,
             recipient,
             text: body.text,
-            clientRef: typeof key === "string" && key.length > 0 ? key.slice(0, 200) : null,
+            clientRef,
             typing: body.delay && body.delay > 0 ? body.delay : undefined,
             source: "api",
             ...(body.quoted ? { replyTo: replyToOf(body.quoted) } : {}),

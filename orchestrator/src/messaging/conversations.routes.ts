@@ -13,7 +13,7 @@ import {
   ZUpdateConversationRequest,
 } from "@mirage/contracts/conversations";
 import type { TSendRefusalCode } from "@mirage/contracts/errors";
-import { ZOutboundMessage } from "@mirage/contracts/messages";
+import { ZOutboundMessage, ZSendMessageHeaders } from "@mirage/contracts/messages";
 import type { Database, Tx } from "@mirage/db";
 import {
   addConversationNote,
@@ -31,6 +31,7 @@ import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { readCursor, toCursorPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import { clientRefOf } from "./idempotency-key.ts";
 import { toMessageDto } from "./messages.routes.ts";
 import { INBOX_WRITERS, SEND_ERRORS, type SendService } from "./send-service.ts";
 
@@ -221,6 +222,7 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
       auth: { kind: "any", scopes: ["messages:send"] },
       roles: INBOX_WRITERS,
       params: ZConversationParams,
+      headers: ZSendMessageHeaders,
       body: ZReplyRequest,
       responses: {
         202: { description: "Queued", schema: ZOutboundMessage, example: ZOutboundMessage.meta()?.example },
@@ -234,8 +236,7 @@ export function conversationRoutes(deps: { db: Database; send: SendService }): R
         const c = await withOrg(db, principal, params.orgId, ALL_ROLES, (tx) =>
           visible(tx, params.orgId, params.conversationId),
         );
-        const header = req.headers["idempotency-key"];
-        const clientRef = (typeof header === "string" ? header.trim() : undefined) || body.clientId || null;
+        const clientRef = clientRefOf(req.headers["idempotency-key"], body.clientId);
         const { message, created } = await send.send(principal, {
           orgId: params.orgId,
           instanceId: c.instanceId,

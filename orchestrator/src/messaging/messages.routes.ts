@@ -1,6 +1,5 @@
 import { ZCampaignParams } from "@mirage/contracts/campaigns";
 import { listOf, pageOf, ZOrgIdParams } from "@mirage/contracts/common";
-import type { TSendRefusalCode } from "@mirage/contracts/errors";
 import {
   ZListMessagesQuery,
   ZMessageParams,
@@ -30,6 +29,7 @@ import { ALL_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
 import { toPage } from "../http/pagination.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
+import { clientRefOf } from "./idempotency-key.ts";
 import { SEND_ERRORS, SENDERS, type SendService } from "./send-service.ts";
 
 export function toMessageDto(m: MessageView) {
@@ -43,22 +43,6 @@ export function toMessageDto(m: MessageView) {
 }
 
 const SETTINGS_WRITERS = ["owner", "admin", "marketer"] as const;
-
-/** The Idempotency-Key header, the body's clientId, or both when they agree. */
-function clientRefOf(header: string | string[] | undefined, clientId: string | undefined): string | null {
-  const key = typeof header === "string" ? header.trim() : undefined;
-  if (key !== undefined && (key.length === 0 || key.length > 200)) {
-    throw new AppError("validation_failed", "the Idempotency-Key header must have 1 to 200 characters", {
-      reasonCode: "idempotency_key_invalid" satisfies TSendRefusalCode,
-    });
-  }
-  if (key && clientId && key !== clientId) {
-    throw new AppError("validation_failed", "the Idempotency-Key header and the body's clientId differ", {
-      reasonCode: "idempotency_key_mismatch" satisfies TSendRefusalCode,
-    });
-  }
-  return key ?? clientId ?? null;
-}
 
 export function messageRoutes(deps: { db: Database; send: SendService }): RouteDef[] {
   const { db, send } = deps;
