@@ -60,6 +60,12 @@ describe("campaign definition", () => {
       ["body.endsAt", "body.senderIds.0", "body.templateId", "body.timezone"].sort(),
     );
     expect((await post("/campaigns", { name: "v" }, viewer)).status).toBe(403);
+    // No time zone given: the organization's, not UTC's.
+    await h.t.admin`update public.organizations set timezone = 'America/Recife' where id = ${a.orgId}`;
+    const zoned = await post("/campaigns", { name: "Sem fuso" });
+    expect(zoned.status).toBe(201);
+    expect(zoned.body.timezone).toBe("America/Recife");
+    await h.t.admin`update public.organizations set timezone = 'UTC' where id = ${a.orgId}`;
     const outsider = await api(h, "get", path(`/campaigns/${res.body.id}`), {
       token: await h.tokenFor(b.users.owner),
     });

@@ -98,7 +98,9 @@ const campaignFields = {
     .min(1)
     .max(64)
     .optional()
-    .describe("IANA time zone of the send windows (`schedule`), an unknown one being a 400; absent on creation: UTC."),
+    .describe(
+      "IANA time zone of the send windows (`schedule`), an unknown one being a 400; absent on creation: the organization's time zone.",
+    ),
   startsAt: ZTimestamp.nullable()
     .optional()
     .describe(

@@ -88,6 +88,10 @@ export type CampaignWrite = {
   errorThreshold?: number | undefined;
 };
 
+/**
+ * Inserts a draft; answers its id. A campaign given no `timezone` takes its organization's (a Brazilian team's
+ * send windows are in Brazil's hours, not UTC's).
+ */
 export async function insertCampaign(
   db: Db,
   input: CampaignWrite & { orgId: string; name: string; createdBy: string | null },
@@ -97,7 +101,8 @@ export async function insertCampaign(
       starts_at, ends_at, schedule, quiet_hours, skip_holidays, pacing, caps, stop_on_reply, error_threshold,
       created_by)
     values (${input.orgId}, ${input.name}, ${input.description ?? null}, ${input.templateId ?? null},
-      ${input.listIds ?? []}::uuid[], ${input.segmentIds ?? []}::uuid[], ${input.timezone ?? "UTC"},
+      ${input.listIds ?? []}::uuid[], ${input.segmentIds ?? []}::uuid[],
+      coalesce(${input.timezone ?? null}::text, (select o.timezone from public.organizations o where o.id = ${input.orgId})),
       ${input.startsAt ?? null}, ${input.endsAt ?? null}, ${db.json((input.schedule ?? {}) as never)},
       ${db.json((input.quietHours ?? {}) as never)}, ${input.skipHolidays ?? true},
       ${db.json((input.pacing ?? {}) as never)}, ${db.json((input.caps ?? {}) as never)},
