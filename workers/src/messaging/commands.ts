@@ -77,7 +77,8 @@ export function createMessagingCommands(deps: { sessions: SessionsPort; resolver
     await sessions.setPresence(instanceId, jid, state);
     const duration = command.durationMs ?? 0;
     if (state !== "paused" && duration > 0) {
-      // The caller waits the duration itself; the worker only clears the state, so no command slot is held.
+      // The command answers at once, so no command slot is held for the duration (Evolution's route, which must
+      // answer after it, waits on its own side); a timer clears the state.
       const timer = setTimeout(() => {
         clears.delete(timer);
         sessions.setPresence(instanceId, jid, "paused").catch((err: unknown) => {
