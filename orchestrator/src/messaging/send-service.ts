@@ -64,7 +64,7 @@ export function parseRecipient(
   return { phone: parsed.e164, lid: null };
 }
 
-/** 1 to 65,536 characters once trimmed, else 422. Returns the text as given (leading spaces can be intended). */
+/** Not blank (spaces only is empty) and at most 65,536 characters as written, else 422; answers the text as given. */
 export function checkText(text: string): string {
   if (text.trim().length === 0)
     throw new AppError("invalid_message", "the text is empty", { reasonCode: "text_empty" satisfies TSendRefusalCode });
