@@ -99,7 +99,8 @@ const campaignFields = {
     .max(64)
     .optional()
     .describe(
-      "IANA time zone of the send windows (`schedule`), an unknown one being a 400; absent on creation: the organization's time zone.",
+      "IANA time zone of the send windows (`schedule`), an unknown one being a 400; absent on creation: the " +
+        "organization's time zone.",
     ),
   startsAt: ZTimestamp.nullable()
     .optional()

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cursorPageOf, cursorPageQuery, ZTimestamp, ZUuid } from "./common.ts";
 import { ZConversationStatus, ZInboundMessageType, ZMessageState } from "./enums.ts";
-import { ZQuotedMessage } from "./messages.ts";
+import { ZQuotedMessage, ZTyping } from "./messages.ts";
 
 /** REST DTOs of the inbox: conversations, their messages and notes. */
 
@@ -239,13 +239,10 @@ export const ZReplyRequest = z
         "Makes retries safe like the Idempotency-Key header (which wins when both are given): a second request with " +
           "the same id creates nothing and answers the first message, with another body it is a 409.",
       ),
-    typing: z
-      .union([z.boolean(), z.number().int().min(0).max(20_000)])
-      .optional()
-      .describe(
-        '"typing…" before the reply: `true` for a time proportional to its length (50 ms per character, 0.6 to 8 s), ' +
-          "or a number of milliseconds (at most 20,000); absent or `false`: none.",
-      ),
+    typing: ZTyping.optional().describe(
+      '"typing…" before the reply: `true` for a time proportional to its length (50 ms per character, 0.6 to 8 s), ' +
+        "or a number of milliseconds (at most 20,000); absent or `false`: none.",
+    ),
     replyTo: z
       .string()
       .trim()

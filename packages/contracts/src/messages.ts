@@ -12,6 +12,9 @@ export const ZWaLid = z.string().regex(/^[0-9]{5,20}@lid$/, "must be a LID like 
 
 export const ZSendMessageParams = z.strictObject({ orgId: ZUuid, instanceId: ZUuid });
 
+/** "typing…" before a text: `true` (a time proportional to its length) or milliseconds. */
+export const ZTyping = z.union([z.boolean(), z.number().int().min(0).max(20_000)]);
+
 export const ZSendMessageRequest = z
   .strictObject({
     to: z
@@ -39,13 +42,10 @@ export const ZSendMessageRequest = z
         "Makes retries safe like the Idempotency-Key header (either one, or both with the same value): a second " +
           "request with the same id creates nothing and answers the first message, with another body it is a 409.",
       ),
-    typing: z
-      .union([z.boolean(), z.number().int().min(0).max(20_000)])
-      .optional()
-      .describe(
-        '"typing…" before the text: `true` for a time proportional to its length (50 ms per character, 0.6 to 8 s), ' +
-          "or a number of milliseconds (at most 20,000); absent or `false`: none.",
-      ),
+    typing: ZTyping.optional().describe(
+      '"typing…" before the text: `true` for a time proportional to its length (50 ms per character, 0.6 to 8 s), ' +
+        "or a number of milliseconds (at most 20,000); absent or `false`: none.",
+    ),
     replyTo: z
       .string()
       .trim()
