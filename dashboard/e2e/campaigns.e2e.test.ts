@@ -221,6 +221,8 @@ describe("a marketer's campaign, from the template to the live view", () => {
     expect(new Set(received().map((m) => m.contact)).size).toBe(RECIPIENTS);
     expect(received().every((m) => m.text?.includes("oferta"))).toBe(true);
     await page.locator('[data-testid="campaign-status"][data-status="completed"]').waitFor({ timeout: 60_000 });
+    // The phones' receipts arrive live in the activity card.
+    await page.locator('[data-testid="activity"] li:is([data-kind="delivered"],[data-kind="read"])').first().waitFor();
     expect(await stillNoReload(page)).toBe(true);
     // The report: one line per recipient.
     const csv = await page.evaluate(

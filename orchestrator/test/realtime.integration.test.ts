@@ -122,6 +122,37 @@ describe("socket.io gateway", () => {
     );
   });
 
+  it("pushes a campaign message's receipts and failure, not its planning, sending or cancelling", async () => {
+    const ca = await client(await h.tokenFor(a.users.viewer));
+    await ca.ready;
+    const [campaign] = await h.t.admin<{ id: string }[]>`
+      insert into public.campaigns (org_id, name, status) values (${a.orgId}, 'Receipts', 'running') returning id`;
+    const id = campaign?.id ?? "";
+    const rows = await h.t.admin<{ id: number }[]>`
+      insert into public.outbound_messages (org_id, campaign_id, recipient_phone, body)
+      select ${a.orgId}, ${id}, '+55119888' || lpad(i::text, 5, '0'), 'Oi' from generate_series(1, 3) i
+      returning id`;
+    const [read, failed, cancelled] = rows.map((r) => Number(r.id));
+    const move = async (messageId: number | undefined, states: string[]) => {
+      for (const state of states)
+        await h.t.admin`
+          update public.outbound_messages set state = ${state}::public.message_state where id = ${messageId ?? 0}`;
+    };
+    await move(cancelled, ["cancelled"]);
+    await move(read, ["claimed", "sending", "sent", "delivered", "read"]);
+    await move(failed, ["claimed", "sending", "failed"]);
+    type Status = TRealtimeEnvelope<"message:status">;
+    const mine = () =>
+      ca.events.filter((e): e is Status => e.type === "message:status" && (e as Status).data.campaignId === id);
+    await until(() => mine().length >= 3);
+    // Give anything else time to arrive before the exact check.
+    await new Promise((r) => setTimeout(r, 300));
+    // One event per receipt (the relay reads the row's state when it relays, so both may already say "read").
+    expect(mine().map((e) => e.data.messageId)).toEqual([read, read, failed]);
+    expect(mine().at(-2)?.data.state).toBe("read");
+    expect(mine().at(-1)?.data.state).toBe("failed");
+  });
+
   it("accepts API keys at the handshake, bound to the key's organization", async () => {
     const owner = await h.tokenFor(a.users.owner);
     const key = await api(h, "post", `/api/v1/orgs/${a.orgId}/api-keys`, {

@@ -56,7 +56,7 @@ export function ActivityFeed({
           {items.map((i) => {
             const Icon = ICON[i.kind];
             return (
-              <li key={i.key} className="flex items-center gap-2">
+              <li key={i.key} className="flex items-center gap-2" data-kind={i.kind}>
                 <Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden />
                 <span className="mr-auto">{t(i.kind, { id: i.messageId })}</span>
                 <span className="text-muted-foreground text-xs tabular-nums">

@@ -49,7 +49,11 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
       void qc.invalidateQueries({ queryKey: campaignsKey(org.id) });
     }, 400);
   };
-  const note = (item: ActivityItem) => setActivity((a) => [item, ...a].slice(0, 30));
+  // The relay reads a message's state when it relays, so a delivery and a read close together can both say "read".
+  const note = (item: ActivityItem) =>
+    setActivity((a) =>
+      a.some((x) => x.messageId === item.messageId && x.kind === item.kind) ? a : [item, ...a].slice(0, 30),
+    );
   useRealtimeEvents((e) => {
     if (e.type === "resync") return reread();
     if (e.type !== "campaign:progress" && e.type !== "message:status" && e.type !== "message:inbound") return;
