@@ -5,6 +5,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { cn } from "@/lib/utils";
 
 // The parts every page of the app repeats: its heading row, the empty state of a list and an error in place of what
 // failed to load.
@@ -39,14 +40,18 @@ export function EmptyState(props: { icon: LucideIcon; title: string; body: strin
   );
 }
 
-/** An API error in words (title and the API's reason), announced to screen readers, in place of what failed. */
-export function ErrorBox({ error }: { error: unknown }) {
+/**
+ * An API error in words, announced to screen readers, in place of what failed: its title and, when it adds
+ * something, the API's reason (see useErrorMessage), then `children` (a way out: a back link).
+ */
+export function ErrorBox({ error, className, children }: { error: unknown; className?: string; children?: ReactNode }) {
   const { describe } = useErrorMessage();
   const { title, detail } = describe(error);
   return (
-    <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-4">
+    <div role="alert" className={cn("rounded-md border border-destructive/40 bg-destructive/10 p-4", className)}>
       <p className="font-medium">{title}</p>
       {detail && <p className="text-muted-foreground text-sm">{detail}</p>}
+      {children}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorDetail } from "./error-detail";
+import { errorDetail, errorMessage, sameWords } from "./error-detail";
 
 describe("error detail", () => {
   it("says a refused webhook URL's reason once, not again as the field's error", () => {
@@ -29,5 +29,29 @@ describe("error detail", () => {
         { path: "body.x", message: "no" },
       ]),
     ).toBe("bad — x: no");
+  });
+});
+
+describe("error message", () => {
+  it("is the reason's sentence alone, else the generic line with the API's detail under it, else the generic line", () => {
+    const generic = "The server does not accept this kind of content.";
+    expect(errorMessage({ reason: "This is a spreadsheet workbook.", detail: "a ZIP archive", generic })).toEqual({
+      title: "This is a spreadsheet workbook.",
+      detail: undefined,
+    });
+    expect(errorMessage({ detail: "send the body as application/json", generic })).toEqual({
+      title: generic,
+      detail: "send the body as application/json",
+    });
+    expect(errorMessage({ reason: " ", detail: "", generic })).toEqual({ title: generic, detail: undefined });
+  });
+  it("says the same thing once, compared without case or final punctuation, in the catalogue's words", () => {
+    expect(sameWords("Wrong email or password.", "wrong email or password")).toBe(true);
+    expect(sameWords("Done!", " done ")).toBe(true);
+    expect(sameWords("Wrong email", "Wrong password")).toBe(false);
+    expect(errorMessage({ detail: "wrong email or password", generic: "Wrong email or password." })).toEqual({
+      title: "Wrong email or password.",
+      detail: undefined,
+    });
   });
 });

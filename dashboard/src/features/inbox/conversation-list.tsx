@@ -6,12 +6,12 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useDeferredValue, useMemo, useState } from "react";
+import { ErrorBox } from "@/components/page-parts";
 import { SearchInput } from "@/components/search-input";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSession } from "@/features/shell/session-context";
-import { useErrorMessage } from "@/lib/use-error-message";
 import { useRelativeTime } from "@/lib/use-relative-time";
 import { cn } from "@/lib/utils";
 import { CampaignFilter } from "./campaign-filter";
@@ -36,7 +36,6 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
     [status, mine, campaign, q],
   );
   const list = useConversations(filters);
-  const { describe } = useErrorMessage();
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const empty = emptyStateOf(filters);
   const query = filtersQuery({ status, mine, campaign });
@@ -79,10 +78,7 @@ export function ConversationList({ selectedId }: { selectedId?: string }) {
             ))}
           </div>
         ) : list.error ? (
-          <div role="alert" className="m-3 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
-            <p className="font-medium">{describe(list.error).title}</p>
-            <p className="text-muted-foreground">{describe(list.error).detail}</p>
-          </div>
+          <ErrorBox error={list.error} className="m-3 p-3 text-sm" />
         ) : items.length === 0 ? (
           <div className="flex flex-col items-center gap-2 p-8 text-center" data-testid="inbox-empty">
             <MessageSquareIcon className="size-8 text-muted-foreground" aria-hidden />

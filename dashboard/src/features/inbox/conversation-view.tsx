@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
+import { ErrorBox } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -26,7 +27,7 @@ export function ConversationView({ id }: { id: string }) {
   const { org } = useSession();
   const conversation = useConversation(id);
   const { update } = useConversationActions(id);
-  const { describe, toastError } = useErrorMessage();
+  const { toastError } = useErrorMessage();
   const c = conversation.data;
   const instance = useInstance(c?.instanceId ?? "");
   // The message the next reply quotes, chosen on the timeline; kept with its conversation, so another one opened in
@@ -55,13 +56,11 @@ export function ConversationView({ id }: { id: string }) {
   }
   if (conversation.error || !c) {
     return (
-      <div role="alert" className="m-4 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
-        <p className="font-medium">{describe(conversation.error).title}</p>
-        <p className="text-muted-foreground">{describe(conversation.error).detail}</p>
+      <ErrorBox error={conversation.error} className="m-4 p-3 text-sm">
         <Link href={listHref} className="mt-2 inline-block underline">
           {t("backToList")}
         </Link>
-      </div>
+      </ErrorBox>
     );
   }
   const closed = c.status === "closed";

@@ -3,6 +3,7 @@
 import type { TConversationItem } from "@mirage/contracts/conversations";
 import { useTranslations } from "next-intl";
 import { cn } from "@/lib/utils";
+import { MessageText } from "./message-text";
 
 /** What a reply quotes: the quoted message's WhatsApp id, who wrote it (this number or the person), its text. */
 export type Quote = NonNullable<TConversationItem["replyTo"]>;
@@ -37,9 +38,11 @@ export function QuoteBlock({
       data-testid="quoted"
     >
       <p className="font-medium">{quote.fromMe ? t("quotedYou") : (peerName ?? t("quotedContact"))}</p>
-      <p className={cn("line-clamp-3 whitespace-pre-wrap break-words", !quote.text && "text-muted-foreground italic")}>
-        {quote.text || t("quotedMedia")}
-      </p>
+      {quote.text ? (
+        <MessageText text={quote.text} className="line-clamp-3" />
+      ) : (
+        <p className="text-muted-foreground italic">{t("quotedMedia")}</p>
+      )}
     </blockquote>
   );
 }

@@ -24,6 +24,7 @@ import {
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { type ReactNode, useEffect, useRef } from "react";
+import { ErrorBox } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -31,6 +32,7 @@ import { useSession } from "@/features/shell/session-context";
 import { can } from "@/lib/permissions";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { cn } from "@/lib/utils";
+import { MessageText } from "./message-text";
 import { useCampaign, useConversationActions, useMembers, useTimeline } from "./queries";
 import { type Quote, QuoteBlock, quoteOf } from "./quote";
 import { MessageAction, ReactionPicker } from "./reaction-picker";
@@ -50,7 +52,6 @@ export function Timeline({
 }) {
   const t = useTranslations("inbox");
   const timeline = useTimeline(id);
-  const { describe } = useErrorMessage();
   const bottom = useRef<HTMLDivElement>(null);
   const pages = timeline.data?.pages ?? [];
   const items = pages.flatMap((p) => p.items).reverse();
@@ -70,12 +71,7 @@ export function Timeline({
     );
   }
   if (timeline.error) {
-    return (
-      <div role="alert" className="m-4 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
-        <p className="font-medium">{describe(timeline.error).title}</p>
-        <p className="text-muted-foreground">{describe(timeline.error).detail}</p>
-      </div>
-    );
+    return <ErrorBox error={timeline.error} className="m-4 p-3 text-sm" />;
   }
   return (
     <div className="space-y-2 p-4">
@@ -175,9 +171,7 @@ function TimelineEntry({
             <span>{t(`media.${item.messageType}`)}</span>
           </p>
         )}
-        {!reaction && !deleted && (item.text || item.messageType === "text") && (
-          <p className="whitespace-pre-wrap break-words">{item.text}</p>
-        )}
+        {!reaction && !deleted && (item.text || item.messageType === "text") && <MessageText text={item.text ?? ""} />}
         <div className="flex flex-wrap items-center justify-end gap-1.5">
           {inbound && item.myReaction && !deleted && (
             <span

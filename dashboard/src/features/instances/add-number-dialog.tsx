@@ -57,7 +57,7 @@ function NameStep({ onCreated }: { onCreated: (id: string) => void }) {
   const t = useTranslations("add");
   const { org } = useSession();
   const qc = useQueryClient();
-  const { describe } = useErrorMessage();
+  const { message } = useErrorMessage();
   const create = useMutation({
     mutationFn: (name: string) => api<TInstance>(`/orgs/${org.id}/instances`, { method: "POST", body: { name } }),
     onSuccess: (created) => {
@@ -72,7 +72,7 @@ function NameStep({ onCreated }: { onCreated: (id: string) => void }) {
     e.preventDefault();
     create.mutate(String(new FormData(e.currentTarget).get("name") ?? ""));
   };
-  const err = create.error ? describe(create.error) : null;
+  const err = create.error ? message(create.error) : null;
   return (
     <form onSubmit={onSubmit} className="grid gap-4">
       <DialogHeader>
@@ -85,7 +85,7 @@ function NameStep({ onCreated }: { onCreated: (id: string) => void }) {
       </div>
       {err && (
         <p role="alert" className="text-destructive text-sm">
-          {err.title} {err.detail && <span className="text-muted-foreground">({err.detail})</span>}
+          {err}
         </p>
       )}
       <DialogFooter>

@@ -37,7 +37,7 @@ export function InstanceDetail({ id }: { id: string }) {
   const format = useFormatter();
   const ago = useRelativeTime();
   const { org } = useSession();
-  const { describe } = useErrorMessage();
+  const { message } = useErrorMessage();
   const instance = useInstance(id);
   const reasonText = useReasonText();
   const [limit, setLimit] = useState(PAGE);
@@ -52,11 +52,9 @@ export function InstanceDetail({ id }: { id: string }) {
   });
 
   if (instance.error) {
-    const d = describe(instance.error);
     return (
       <div role="alert" className="space-y-2">
-        <h1 className="font-semibold text-xl">{d.title}</h1>
-        <p className="text-muted-foreground">{d.detail}</p>
+        <h1 className="font-semibold text-xl">{message(instance.error)}</h1>
         <Button asChild variant="outline">
           <Link href="/instances">{t("back")}</Link>
         </Button>

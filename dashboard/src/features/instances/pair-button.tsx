@@ -12,14 +12,14 @@ import { api } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { instancesKey } from "@/lib/realtime";
 import { useErrorMessage } from "@/lib/use-error-message";
-import { needsPairing, needsStartToPair } from "./pairing";
+import { needsStartToPair, offersPairing } from "./pairing";
 
 const PairNumberDialog = dynamic(() => import("./pair-number-dialog").then((m) => m.PairNumberDialog), {
   ssr: false,
 });
 
 /**
- * "Pair": shown to writers on a number that needs a QR or pairing code (see needsPairing). It starts the number when
+ * "Pair": shown to writers on a number that needs a QR or pairing code (see offersPairing). It starts the number when
  * no QR can come otherwise, and opens the same QR dialog as "Add number", where new codes arrive live.
  */
 export function PairButton({ instance, className }: { instance: TInstance; className?: string }) {
@@ -30,8 +30,9 @@ export function PairButton({ instance, className }: { instance: TInstance; class
   const [open, setOpen] = useState(false);
   const [loaded, setLoaded] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
-  // Kept open once opened: the dialog follows the number to "connected" after needsPairing turns false.
-  if (!can(org.role, "instances.write") || (!needsPairing(instance) && !open)) return null;
+  const offered = offersPairing(instance, can(org.role, "instances.write"));
+  // The dialog stays open once opened, to say "connected"; the button goes as soon as the number needs no pairing.
+  if (!offered && !open) return null;
   const onClick = () => {
     if (needsStartToPair(instance)) {
       api<unknown>(`/orgs/${org.id}/instances/${instance.id}/start`, { method: "POST" })
@@ -43,24 +44,27 @@ export function PairButton({ instance, className }: { instance: TInstance; class
   };
   return (
     <>
-      <Button
-        ref={button}
-        variant="outline"
-        size="sm"
-        className={className}
-        data-testid="pair-instance"
-        aria-haspopup="dialog"
-        aria-expanded={open}
-        onClick={onClick}
-      >
-        <QrCodeIcon aria-hidden /> {t("pair")}
-      </Button>
+      {offered && (
+        <Button
+          ref={button}
+          variant="outline"
+          size="sm"
+          className={className}
+          data-testid="pair-instance"
+          aria-haspopup="dialog"
+          aria-expanded={open}
+          onClick={onClick}
+        >
+          <QrCodeIcon aria-hidden /> {t("pair")}
+        </Button>
+      )}
       {loaded && (
         <PairNumberDialog
           instanceId={instance.id}
           open={open}
           onOpenChange={(o) => {
             setOpen(o);
+            // Back to the button when it is still there; a paired number has none.
             if (!o) setTimeout(() => button.current?.focus(), 0);
           }}
         />

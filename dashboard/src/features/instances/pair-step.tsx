@@ -12,6 +12,7 @@ import { useSession } from "@/features/shell/session-context";
 import { ApiError, api, dashboardPost } from "@/lib/api";
 import { useConnectionState, useLiveQr } from "@/lib/realtime";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { pairingStage } from "./pairing";
 import { QrImage } from "./qr-image";
 import { qrRefetchInterval, readQrFromApi, SOCKET_GRACE_MS } from "./qr-polling";
 import { useInstances } from "./queries";
@@ -46,12 +47,15 @@ export function PairStep({
   const { org } = useSession();
   const instance = useInstances().data?.items.find((i) => i.id === instanceId);
 
-  if (instance?.status === "connected") {
+  const stage = pairingStage(instance?.status);
+  // Connected, or linked but degraded/restricted: no QR or code to offer any more, only that it worked.
+  if (instance && stage === "done") {
     return (
       <div className="grid gap-4" data-testid="pair-success">
         <DialogHeader>
           <DialogTitle className="flex items-center gap-2">
             <CheckCircle2Icon className="text-success" aria-hidden /> {t("connectedTitle")}
+            {instance.status !== "connected" && <StatusBadge status={instance.status} />}
           </DialogTitle>
           <DialogDescription>
             {t("connectedBody", { name: instance.name, phone: instance.phone ?? "" })}
@@ -69,7 +73,7 @@ export function PairStep({
         <DialogTitle>{mode === "code" ? t("codeTitle") : t("qrTitle")}</DialogTitle>
         <DialogDescription>{mode === "code" ? t("codeHelp") : t("qrHelp")}</DialogDescription>
       </DialogHeader>
-      {instance?.status === "pairing_expired" ? (
+      {stage === "expired" ? (
         <Expired orgId={org.id} instanceId={instanceId} />
       ) : mode === "code" ? (
         <PairingCode orgId={org.id} instanceId={instanceId} />
@@ -176,7 +180,7 @@ function QrPanel({ orgId, instanceId }: { orgId: string; instanceId: string }) {
 function PairingCode({ orgId, instanceId }: { orgId: string; instanceId: string }) {
   const t = useTranslations("add");
   const { simulator } = useSession();
-  const { describe, toastError } = useErrorMessage();
+  const { message, toastError } = useErrorMessage();
   const [problem, setProblem] = useState<string | null>(null);
   const request = useMutation({
     mutationFn: async (input: string) => {
@@ -191,10 +195,7 @@ function PairingCode({ orgId, instanceId }: { orgId: string; instanceId: string 
     onMutate: () => setProblem(null),
     onError: (err) => {
       if (err instanceof PhoneProblem) setProblem(t(`phoneProblem.${err.reason}`));
-      else {
-        const d = describe(err);
-        setProblem(d.detail ? `${d.title} (${d.detail})` : d.title);
-      }
+      else setProblem(message(err));
     },
   });
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {

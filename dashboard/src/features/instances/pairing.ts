@@ -12,6 +12,10 @@ const UNLINKED: ReadonlySet<TInstance["status"]> = new Set([
 ]);
 const PAIRABLE: ReadonlySet<TInstance["status"]> = new Set(["pending_pairing", "pairing_expired", "logged_out"]);
 
+// Statuses in which the socket is logged in with a linked phone: nothing is left to pair (degraded and restricted are
+// connected, only slow or limited). A QR or pairing code offered then would only confuse.
+const LOGGED_IN: ReadonlySet<TInstance["status"]> = new Set(["connected", "degraded", "restricted"]);
+
 /** Whether a phone is linked, so that stopping or restarting keeps it (the confirmations say so only then). */
 export function isLinked(i: PairingView): boolean {
   return i.waJid !== null && !UNLINKED.has(i.status);
@@ -31,4 +35,23 @@ export function needsPairing(i: PairingView): boolean {
  */
 export function needsStartToPair(i: PairingView): boolean {
   return !(i.status === "pending_pairing" && i.desiredState === "running");
+}
+
+/**
+ * What the pairing dialog shows for a number in `status`: "done" once it is logged in (connected, or degraded or
+ * restricted: linked all the same), "expired" when its codes ran out (new codes on request), else "pairing" (the QR
+ * or the pairing code).
+ */
+export function pairingStage(status: TInstance["status"] | undefined): "done" | "expired" | "pairing" {
+  if (status && LOGGED_IN.has(status)) return "done";
+  return status === "pairing_expired" ? "expired" : "pairing";
+}
+
+/**
+ * Whether a number's card or page offers "Pair with QR code": to those who may pair, and only while it needs pairing
+ * (see needsPairing) — never on a connected or degraded number, not even while the dialog that paired it stays
+ * open to say so.
+ */
+export function offersPairing(i: PairingView, mayWrite: boolean): boolean {
+  return mayWrite && pairingStage(i.status) !== "done" && needsPairing(i);
 }

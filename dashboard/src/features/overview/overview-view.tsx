@@ -8,6 +8,7 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { useMemo } from "react";
+import { ErrorBox } from "@/components/page-parts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -19,7 +20,7 @@ import { useSession } from "@/features/shell/session-context";
 import { api } from "@/lib/api";
 import { can } from "@/lib/permissions";
 import { useRealtimeEvent } from "@/lib/realtime";
-import { useErrorMessage } from "@/lib/use-error-message";
+import { zoneLabel } from "@/lib/time-zone";
 import type { Series } from "./daily-chart";
 
 const DailyChart = dynamic(() => import("./daily-chart"), {
@@ -36,7 +37,6 @@ export function OverviewView() {
   const format = useFormatter();
   const { org } = useSession();
   const qc = useQueryClient();
-  const { describe } = useErrorMessage();
   const stats = useQuery({
     queryKey: ["stats-daily", org.id],
     queryFn: () => api<TDailyStats>(`/orgs/${org.id}/stats/daily?days=14`),
@@ -62,13 +62,10 @@ export function OverviewView() {
       <section aria-labelledby="today-title" className="space-y-2">
         <h2 id="today-title" className="font-medium text-muted-foreground text-sm">
           {t("today")}
-          {stats.data && <span className="font-normal"> · {stats.data.timezone}</span>}
+          {stats.data && <span className="font-normal"> · {zoneLabel(stats.data.timezone)}</span>}
         </h2>
         {stats.error ? (
-          <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm">
-            <p className="font-medium">{describe(stats.error).title}</p>
-            <p className="text-muted-foreground">{describe(stats.error).detail}</p>
-          </div>
+          <ErrorBox error={stats.error} className="p-3 text-sm" />
         ) : !today ? (
           <Skeleton className="h-20" />
         ) : (

@@ -56,11 +56,8 @@ export function knownZone(zone: string | null | undefined): string | null {
   }
 }
 
-/**
- * An IANA zone as people read it ("America/Sao_Paulo" → "America/Sao Paulo"): the wizard says the zone in its list,
- * labels and help texts, and showed it both ways. The value sent to the API stays the IANA name.
- */
-export const zoneLabel = (zone: string): string => zone.replaceAll("_", " ");
+// The zone as people read it: one helper for every page (lib/time-zone), re-exported for the wizard's callers.
+export { zoneLabel } from "@/lib/time-zone";
 
 const browserZone = (): string | null => {
   try {

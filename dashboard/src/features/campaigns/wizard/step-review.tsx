@@ -11,11 +11,13 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useInstances } from "@/features/instances/queries";
 import { useSession } from "@/features/shell/session-context";
 import { formatWhatsApp } from "@/features/templates/whatsapp-format";
+import { zoneLabel } from "@/lib/time-zone";
 import { useErrorMessage } from "@/lib/use-error-message";
 import { ColumnTable } from "../column-table";
 import { useCampaignAction, useDryRun, useSaveCampaign, useStartCheck } from "../queries";
-import { type Draft, requestOf, zonedToIso, zoneLabel } from "./draft";
+import { type Draft, requestOf, zonedToIso } from "./draft";
 import { RecipientCell } from "./recipient-cell";
+import { ReviewWhen } from "./review-when";
 import { usePaceWords } from "./step-pacing";
 
 const REFUSALS = new Set([
@@ -88,10 +90,7 @@ export function StepReview(props: { draft: Draft; id: string | null; onSaved: (i
         <dd>{draft.senderIds.map(nameOf).join(", ")}</dd>
         <dt className="text-muted-foreground">{t("when")}</dt>
         <dd>
-          {draft.anyTime
-            ? t("anyTime", { zone: zoneLabel(draft.timezone) })
-            : t("windows", { count: draft.days.filter((d) => d.on).length, zone: zoneLabel(draft.timezone) })}
-          {draft.quiet && ` · ${t("quiet", { from: draft.quietStart, to: draft.quietEnd })}`}
+          <ReviewWhen draft={draft} />
         </dd>
         <dt className="text-muted-foreground">{t("pace")}</dt>
         <dd>{pace.sentence}</dd>

@@ -4,8 +4,9 @@ import { useFormatter, useTimeZone, useTranslations } from "next-intl";
 import { useMemo } from "react";
 import { NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { zoneLabel } from "@/lib/time-zone";
 import type { StepProps } from "./campaign-wizard";
-import { zonedToIso, zoneLabel } from "./draft";
+import { zonedToIso } from "./draft";
 import { CheckField, RangeField, TimeRange } from "./fields";
 
 function zones(current: string): string[] {
