@@ -11,6 +11,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useInstances } from "@/features/instances/queries";
 import { useSession } from "@/features/shell/session-context";
 import { useRealtimeEvents } from "@/lib/realtime";
+import { zoneLabel } from "@/lib/time-zone";
 import { COUNTED, nextSendAt, reachedCount, tileCounts } from "../counts";
 import { campaignKey, campaignsKey, useCampaignStats } from "../queries";
 import { CampaignStatusBadge, doneCount, ProgressBar, useStatusReason } from "../status";
@@ -125,7 +126,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
             {t("countsHelp")}
           </p>
           <p className="text-muted-foreground text-xs" data-testid="campaign-clock">
-            {t("clock", { zone: c.timezone.replaceAll("_", " ") })}
+            {t("clock", { zone: zoneLabel(c.timezone) })}
           </p>
           {Object.keys(s.skippedByReason).length > 0 && (
             <p className="text-muted-foreground text-sm">

@@ -3,6 +3,7 @@
 import type { TInstance } from "@mirage/contracts/instances";
 import { useFormatter, useTranslations } from "next-intl";
 import { HealthScore, StatusBadge } from "@/features/instances/status";
+import { zoneLabel } from "@/lib/time-zone";
 import { ColumnTable } from "../column-table";
 import { reachedCount } from "../counts";
 import type { TCampaignStats } from "../queries";
@@ -24,7 +25,7 @@ export function SenderTable({
   const t = useTranslations("campaignLive.sender");
   const format = useFormatter();
   const all = stats.senders.reduce((a, s) => a + reachedCount(s.counts), 0);
-  const next = `${t("next")} (${timeZone.replaceAll("_", " ")})`;
+  const next = `${t("next")} (${zoneLabel(timeZone)})`;
   // A reason this version does not know reads as its code rather than nothing.
   const inactiveWhy = (reason: string | null) =>
     reason === null ? "—" : t.has(`why.${reason}`) ? t(`why.${reason as "removed"}`) : reason;
