@@ -1,6 +1,7 @@
 import { ZOrgIdParams } from "@mirage/contracts/common";
 import {
   ZImport,
+  ZImportErrorsQuery,
   ZImportParams,
   ZImportPreview,
   ZImportPreviewQuery,
@@ -11,7 +12,9 @@ import {
   createImport,
   cursorImportErrors,
   deleteImport,
+  findContactNames,
   findImport,
+  type ImportErrorRow,
   type ImportRow,
   listImportErrors,
   listImports,
@@ -26,13 +29,13 @@ import { ALL_ROLES, MARKETING_ROLES, type Principal, withOrg } from "../auth/pri
 import { AppError } from "../http/app-error.ts";
 import { sendCsv } from "../http/csv.ts";
 import { defineRoute, type RouteDef } from "../http/route.ts";
-import { previewImport } from "./preview.ts";
+import { previewImport, upsertNumbers, withRenames } from "./preview.ts";
 import { SNIFF_BYTES } from "./sniff.ts";
 import { inspectHead, markUploaded, readHead, storeUpload } from "./upload.ts";
 
 const ACCEPTED = ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel", "application/octet-stream"];
 
-export function toImportDto(row: ImportRow, errors: Awaited<ReturnType<typeof listImportErrors>> = []) {
+export function toImportDto(row: ImportRow, errors: ImportErrorRow[] = [], warnings: ImportErrorRow[] = []) {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     id: row.id,
@@ -44,9 +47,11 @@ export function toImportDto(row: ImportRow, errors: Awaited<ReturnType<typeof li
     mapping: row.mapping ?? null,
     options: row.options,
     counts: { rowsRead: row.rowsRead, imported: row.imported, merged: row.merged, rejected: row.rejected },
+    warningCount: row.warningCount,
     error: row.error,
     errorCode: row.errorCode,
     errors,
+    warnings,
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
@@ -145,7 +150,10 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
         "Send the file (or its first 64 KiB, with `partial=true`) as the raw body, with the same overrides as the " +
         "upload. Answers what the upload would detect (encoding, delimiter, mapping from the header) and its first " +
         "20 rows as they would be stored (E.164 numbers, name, tags, custom fields) or the reason each would be " +
-        "rejected, with its line number. Only the first 64 KiB are read; nothing is stored.",
+        "rejected, with its line number, and what the import would do to each besides: an invalid extra number " +
+        "left out, a merge with an earlier row, a number stored although not valid in its country " +
+        "(`number_unlikely`), a contact of the organization it would rename (`renames_contact`, read as the " +
+        "caller). Only the first 64 KiB are read; nothing is stored.",
       tags: ["imports"],
       auth: { kind: "any", scopes: ["campaigns"] },
       roles: MARKETING_ROLES,
@@ -172,14 +180,19 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
           // Only the head is read: the rest of a larger body leaves the connection unusable for another request.
           if (!ended) res.setHeader("Connection", "close");
           const complete = ended && head.length <= SNIFF_BYTES && query.partial !== "true";
-          const body = previewImport(head.subarray(0, SNIFF_BYTES), complete, {
+          const preview = previewImport(head.subarray(0, SNIFF_BYTES), complete, {
             mapping: query.mapping,
             encoding: query.encoding,
             delimiter: query.delimiter,
             defaultCountry,
             tags: query.tags,
           });
-          return { status: 200, body };
+          // The stored contacts the rows would update, read as the caller (RLS), to say which they would rename.
+          const numbers = [...new Set(upsertNumbers(preview).values())];
+          const current = await withOrg(db, principal, params.orgId, MARKETING_ROLES, (tx) =>
+            findContactNames(tx, params.orgId, numbers),
+          );
+          return { status: 200, body: withRenames(preview, current) };
         } catch (error) {
           // A refusal may come before the body was read: the connection cannot carry another request.
           if (!req.complete) res.setHeader("Connection", "close");
@@ -210,7 +223,7 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
     defineRoute({
       method: "get",
       path: "/orgs/:orgId/imports/:importId",
-      summary: "An import: status, counts and its first 100 rejected lines",
+      summary: "An import: status, counts, its first 100 rejected lines and its first 100 warnings",
       tags: ["imports"],
       auth: { kind: "any", scopes: ["read", "campaigns"] },
       roles: ALL_ROLES,
@@ -220,7 +233,11 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
         const out = await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           const row = await findImport(tx, params.orgId, params.importId);
           if (!row) throw new AppError("not_found", "import not found");
-          return toImportDto(row, await listImportErrors(tx, params.orgId, params.importId, 100));
+          return toImportDto(
+            row,
+            await listImportErrors(tx, params.orgId, params.importId, 100),
+            await listImportErrors(tx, params.orgId, params.importId, 100, "warnings"),
+          );
         });
         return { status: 200, body: out };
       },
@@ -229,10 +246,14 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
       method: "get",
       path: "/orgs/:orgId/imports/:importId/errors.csv",
       summary: "Every rejected line of an import, as CSV (line, column, raw value, reason, reason code)",
+      description:
+        "With `kind=warnings`, every number imported with a warning instead (same columns; the code is a " +
+        "`ZImportWarningCode`, e.g. `number_unlikely`).",
       tags: ["imports"],
       auth: { kind: "any", scopes: ["read", "campaigns"] },
       roles: ALL_ROLES,
       params: ZImportParams,
+      query: ZImportErrorsQuery,
       responses: {
         200: {
           description: "UTF-8 CSV with BOM",
@@ -241,16 +262,17 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
             "line,column,raw,reason,code\r\n7,Celular,abc,the phone number is not written as a number,not_a_number\r\n",
         },
       },
-      async handler({ params, principal }, _req, res) {
+      async handler({ params, query, principal }, _req, res) {
+        const kind = query.kind ?? "rejections";
         await withOrg(db, principal, params.orgId, ALL_ROLES, async (tx) => {
           const row = await findImport(tx, params.orgId, params.importId);
           if (!row) throw new AppError("not_found", "import not found");
           await sendCsv(
             res,
-            `import-${params.importId}-errors.csv`,
+            `import-${params.importId}-${kind === "warnings" ? "warnings" : "errors"}.csv`,
             // The code beside the English sentence: what a spreadsheet filters on, in any language.
             ["line", "column", "raw", "reason", "code"],
-            cursorImportErrors(tx, params.orgId, params.importId),
+            cursorImportErrors(tx, params.orgId, params.importId, kind),
             (e) => [e.line, e.column, e.raw, e.reason, e.code],
           );
         });

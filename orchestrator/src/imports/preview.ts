@@ -3,7 +3,7 @@ import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { AppError } from "../http/app-error.ts";
 import { guessMapping, resolveMapping } from "./mapping.ts";
-import { buildRow, type DroppedNumber, invalidUtf8, SeenNumbers } from "./row.ts";
+import { buildRow, type DroppedNumber, invalidUtf8, SeenNumbers, type UnlikelyNumber } from "./row.ts";
 import { type Delimiter, type Encoding, refusalError, sniffCsv } from "./sniff.ts";
 
 /** How many records after the header the preview shows. */
@@ -14,7 +14,8 @@ export const PREVIEW_ROWS = 20;
  * the overrides), and the first rows exactly as they would be stored (numbers in E.164, name, tags, custom fields)
  * or the reason each would be rejected, with its physical line number, and what the import would do to a stored row
  * besides (an invalid extra number dropped; the same number as an earlier row, merged into it — only rows of the
- * preview are compared). Pure: nothing is written.
+ * preview are compared; a number stored although not valid in its country). Pure: nothing is written, nothing is
+ * read; {@link withRenames} then adds what the rows would do to the organization's stored contacts.
  *
  * @param sample the first bytes of the file (up to SNIFF_BYTES are looked at).
  * @param complete whether `sample` is the whole file.
@@ -73,6 +74,8 @@ export function previewImport(
       problem: resolved.reason,
       problemCode: resolved.code,
       missingColumns: resolved.columns,
+      unlikelyNumbers: 0,
+      renamedContacts: 0,
       rows: body.map(({ line, record }) => ({ line, cells: record, contact: null, rejection: null, warnings: [] })),
     };
   }
@@ -80,6 +83,38 @@ export function previewImport(
   for (const [i, key] of resolved.fields) fields[head[i] ?? key] = key;
   // Each number of the preview's rows → the line of the row it first came with, as the import merges them.
   const seen = new SeenNumbers<number>();
+  const rows: TImportPreview["rows"] = body.map(({ line, record }) => {
+    // As the import will: a line that is not UTF-8 in a UTF-8 file is refused, not previewed mangled.
+    const mixed = invalidUtf8(record, s.encoding);
+    if (mixed) return { line, cells: record, contact: null, rejection: mixed, warnings: [] };
+    const out = buildRow(record, head, resolved, { defaultCountry: opts.defaultCountry, tags: opts.tags });
+    if (out.kind === "contact") {
+      const c = out.contact;
+      return {
+        line,
+        cells: record,
+        contact: {
+          phone: c.phone,
+          altPhones: c.altPhones,
+          name: c.name,
+          tags: c.tags,
+          customFields: c.customFields,
+          lineType: c.lineType,
+        },
+        rejection: null,
+        warnings: [
+          ...dropWarnings(out.dropped),
+          ...unlikelyWarnings(out.unlikely),
+          ...mergeWarning(seen, out.allPhones, line),
+        ],
+      };
+    }
+    const rejection =
+      out.kind === "rejected"
+        ? out.rejection
+        : { column: null, raw: null, reason: "blank row", code: "blank_row" as const };
+    return { line, cells: record, contact: null, rejection, warnings: [] };
+  });
   return {
     encoding: s.encoding,
     delimiter: s.delimiter,
@@ -89,35 +124,58 @@ export function previewImport(
     problem: null,
     problemCode: null,
     missingColumns: [],
-    rows: body.map(({ line, record }) => {
-      // As the import will: a line that is not UTF-8 in a UTF-8 file is refused, not previewed mangled.
-      const mixed = invalidUtf8(record, s.encoding);
-      if (mixed) return { line, cells: record, contact: null, rejection: mixed, warnings: [] };
-      const out = buildRow(record, head, resolved, { defaultCountry: opts.defaultCountry, tags: opts.tags });
-      if (out.kind === "contact") {
-        const c = out.contact;
-        return {
-          line,
-          cells: record,
-          contact: {
-            phone: c.phone,
-            altPhones: c.altPhones,
-            name: c.name,
-            tags: c.tags,
-            customFields: c.customFields,
-            lineType: c.lineType,
-          },
-          rejection: null,
-          warnings: [...dropWarnings(out.dropped), ...mergeWarning(seen, out.allPhones, line)],
-        };
-      }
-      const rejection =
-        out.kind === "rejected"
-          ? out.rejection
-          : { column: null, raw: null, reason: "blank row", code: "blank_row" as const };
-      return { line, cells: record, contact: null, rejection, warnings: [] };
-    }),
+    unlikelyNumbers: rows.reduce((n, r) => n + r.warnings.filter((w) => w.code === "number_unlikely").length, 0),
+    renamedContacts: 0,
+    rows,
   };
+}
+
+/**
+ * The number (E.164) under which each previewed row would be upserted, by line: its own first number, or that of the
+ * earlier row it merges into (the import upserts a merged row under its first occurrence's number, and matches
+ * stored contacts by that number alone).
+ */
+export function upsertNumbers(preview: Pick<TImportPreview, "rows">): Map<number, string> {
+  const byLine = new Map<number, string>();
+  for (const r of preview.rows) {
+    if (!r.contact) continue;
+    const merged = r.warnings.find((w) => w.code === "duplicate_number");
+    const into = merged?.code === "duplicate_number" ? byLine.get(merged.firstLine) : undefined;
+    byLine.set(r.line, into ?? r.contact.phone);
+  }
+  return byLine;
+}
+
+/**
+ * The preview with a `renames_contact` warning on each row whose number is that of a stored contact of the
+ * organization (`current`: its number → its name, read by the caller as the user) and whose non-empty name differs
+ * from the contact's — the import would rename it, since later non-empty values win — and their count. A contact
+ * without a name that gains one is not renamed.
+ */
+export function withRenames(preview: TImportPreview, current: ReadonlyMap<string, string | null>): TImportPreview {
+  const keys = upsertNumbers(preview);
+  let renamed = 0;
+  const rows = preview.rows.map((r) => {
+    const key = keys.get(r.line);
+    const name = r.contact?.name ?? null;
+    const was = key === undefined ? null : (current.get(key) ?? null);
+    if (key === undefined || name === null || was === null || was === name) return r;
+    renamed++;
+    const warning: TImportPreviewWarning = { code: "renames_contact", raw: key, currentName: was, newName: name };
+    return { ...r, warnings: [...r.warnings, warning] };
+  });
+  return { ...preview, rows, renamedContacts: renamed };
+}
+
+function unlikelyWarnings(unlikely: readonly UnlikelyNumber[]): TImportPreviewWarning[] {
+  return unlikely.map((u) => ({
+    code: "number_unlikely",
+    column: u.column,
+    raw: u.raw,
+    phone: u.phone,
+    country: u.country,
+    reason: u.reason,
+  }));
 }
 
 function dropWarnings(dropped: readonly DroppedNumber[]): TImportPreviewWarning[] {

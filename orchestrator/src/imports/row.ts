@@ -9,9 +9,27 @@ import type { ResolvedMapping } from "./mapping.ts";
 export type RowRejection = { column: string | null; raw: string | null; reason: string; code: TImportRejectionCode };
 /** A number of a row that is not valid; the row's other numbers are still stored. */
 export type DroppedNumber = { column: string | null; raw: string; reason: string; code: TPhoneRejectionCode };
+/**
+ * A number of a row that is stored although libphonenumber does not hold it valid in its country (a possible number:
+ * the right length for some number of the country, e.g. a missing area code or a digit short). `phone` is how it is
+ * read and stored, `reason` completes "the phone number …" in English.
+ */
+export type UnlikelyNumber = {
+  column: string | null;
+  raw: string;
+  phone: string;
+  country: string | null;
+  reason: string;
+};
 export type RowOutcome =
   | { kind: "blank" }
-  | { kind: "contact"; contact: ContactUpsert; allPhones: string[]; dropped: DroppedNumber[] }
+  | {
+      kind: "contact";
+      contact: ContactUpsert;
+      allPhones: string[];
+      dropped: DroppedNumber[];
+      unlikely: UnlikelyNumber[];
+    }
   | { kind: "rejected"; rejection: RowRejection };
 
 /**
@@ -79,6 +97,7 @@ export function buildRow(
 
   const parsed: NormalizedPhone[] = [];
   const dropped: DroppedNumber[] = [];
+  const unlikely: UnlikelyNumber[] = [];
   let sawAny = false;
   for (const col of m.phone) {
     const value = cell(col);
@@ -88,7 +107,17 @@ export function buildRow(
       sawAny = true;
       const r = parsePhone(part, { defaultCountry: opts.defaultCountry });
       if (r.ok) {
-        if (!parsed.some((p) => p.e164 === r.phone.e164)) parsed.push(r.phone);
+        if (parsed.some((p) => p.e164 === r.phone.e164)) continue;
+        parsed.push(r.phone);
+        if (isUnlikely(r.phone)) {
+          unlikely.push({
+            column: header[col] ?? null,
+            raw: part.trim(),
+            phone: r.phone.e164,
+            country: r.phone.country,
+            reason: unlikelyReason(r.phone),
+          });
+        }
       } else {
         dropped.push({
           column: header[col] ?? null,
@@ -137,7 +166,22 @@ export function buildRow(
     },
     allPhones: ranked.map((p) => p.e164),
     dropped,
+    unlikely,
   };
+}
+
+/**
+ * A number kept (possible) but not valid in its country — reported, not refused. A Brazilian mobile written without
+ * its ninth digit is not reported: @mirage/phone keeps it deliberately (`brLegacyMobile`, how WhatsApp still knows
+ * accounts registered before 2016), and the send path resolves it.
+ */
+export function isUnlikely(p: NormalizedPhone): boolean {
+  return !p.valid && !p.brLegacyMobile;
+}
+
+/** "not a valid BR number: check the area code and the digit count" (the country, else the calling code). */
+export function unlikelyReason(p: Pick<NormalizedPhone, "country" | "callingCode">): string {
+  return `not a valid ${p.country ?? `+${p.callingCode}`} number: check the area code and the digit count`;
 }
 
 /** Folds a later row of the same person into an earlier one: later non-empty values win, numbers and tags add up. */

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { TJwtClaims } from "@mirage/contracts/auth";
-import type { TImportFailureCode, TImportRejectionCode } from "@mirage/contracts/imports";
+import type { TImportFailureCode, TImportRejectionCode, TImportWarningCode } from "@mirage/contracts/imports";
 import type { Database } from "@mirage/db";
 import { addToList, type ContactUpsert, upsertContacts } from "@mirage/db/contacts";
 import {
@@ -87,12 +87,13 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
   // Primaries whose contact was already written by an earlier batch of this file (so not "merged with existing").
   let firstSeenEarlier = new Set<string>();
 
+  // Rejections and warnings (a number imported anyway) are stored alike; the code tells them apart when listed.
   const reject = (
     line: number,
     column: string | null,
     raw: string | null,
     reason: string,
-    code: TImportRejectionCode,
+    code: TImportRejectionCode | TImportWarningCode,
   ) => errors.push({ orgId: imp.orgId, line, column, raw: raw === null ? null : raw.slice(0, 500), reason, code });
 
   parser.on("skip", (err: Error & { lines?: number }) => {
@@ -173,6 +174,14 @@ export async function runImport(deps: RunImportDeps, imp: ImportRow): Promise<Im
         d.raw,
         `${d.reason} (ignored; the row's other numbers were imported)`,
         "extra_number_dropped",
+      );
+    for (const u of out.unlikely)
+      reject(
+        line,
+        u.column,
+        u.raw,
+        `the phone number was read as ${u.phone}, ${u.reason} (imported anyway)`,
+        "number_unlikely",
       );
     const ownerKey = seen.ownerOf(out.allPhones);
     if (ownerKey !== undefined) {

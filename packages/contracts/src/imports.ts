@@ -87,10 +87,10 @@ export const ZImportUploadQuery = z.strictObject({
 });
 
 export const ZImportCounts = z.object({
-  rowsRead: z.number().int(),
-  imported: z.number().int(),
-  merged: z.number().int(),
-  rejected: z.number().int(),
+  rowsRead: z.number().int().describe("Rows read from the file (blank rows are skipped, not counted)."),
+  imported: z.number().int().describe("Rows that became a new contact."),
+  merged: z.number().int().describe("Rows merged into a contact: an earlier row of the file or one already stored."),
+  rejected: z.number().int().describe("Rows refused (each listed in `errors`)."),
 });
 
 /** Why a phone number is not valid: the reasons of the phone parser (@mirage/phone's PhoneRejectionReason). */
@@ -138,6 +138,26 @@ export const ZImportFailureCode = z.enum([
 ]);
 export type TImportFailureCode = z.infer<typeof ZImportFailureCode>;
 
+/**
+ * Why a number that was imported is reported nonetheless (an import's `warnings`, a preview row's warning of the same
+ * code): `number_unlikely` — a possible number that is not a valid one of its country (libphonenumber's full
+ * validation), most often a missing area code or a digit too few (`98888-0007`, `(11) 9888-001`). A Brazilian mobile
+ * written without its ninth digit is not one: it is how WhatsApp still knows older accounts.
+ */
+export const ZImportWarningCode = z.enum(["number_unlikely"]);
+export type TImportWarningCode = z.infer<typeof ZImportWarningCode>;
+
+/** Which reported lines `GET …/imports/{importId}/errors.csv` answers. */
+export const ZImportErrorsQuery = z.strictObject({
+  kind: z
+    .enum(["rejections", "warnings"])
+    .optional()
+    .describe(
+      "`rejections` (default): the rejected lines and the numbers left out of imported rows (the import's " +
+        "`errors`); `warnings`: the numbers imported with a warning (the import's `warnings`).",
+    ),
+});
+
 export const ZImport = z
   .object({
     id: ZUuid,
@@ -149,6 +169,14 @@ export const ZImport = z
     mapping: z.unknown().nullable(),
     options: z.record(z.string(), z.unknown()),
     counts: ZImportCounts,
+    warningCount: z
+      .number()
+      .int()
+      .describe(
+        "Numbers imported with a warning, so far (each listed in `warnings`, all in errors.csv?kind=warnings): " +
+          "e.g. `number_unlikely`, a possible number that is not a valid one of its country. Their rows were " +
+          "imported: not in `counts.rejected`.",
+      ),
     error: z.string().nullable(),
     /** `error` for clients to word in their language; null unless failed (and for imports failed before codes). */
     errorCode: ZImportFailureCode.nullable(),
@@ -163,6 +191,25 @@ export const ZImport = z
         code: ZImportRejectionCode.nullable(),
       }),
     ),
+    warnings: z
+      .array(
+        z.object({
+          line: z.number().int().describe("The physical line where the row starts (the header is line 1)."),
+          column: z.string().nullable().describe("The column the number was in."),
+          raw: z.string().nullable().describe("The number as written in the file."),
+          reason: z
+            .string()
+            .describe(
+              "In English, with the reading stored, e.g. `the phone number was read as +55988880007, not a valid " +
+                "BR number: check the area code and the digit count (imported anyway)`.",
+            ),
+          code: ZImportWarningCode.describe("`reason` for clients to word in their language."),
+        }),
+      )
+      .describe(
+        "The first 100 numbers imported with a warning (all of them: GET …/errors.csv?kind=warnings); the rows " +
+          "were imported, unlike `errors`.",
+      ),
     createdAt: ZTimestamp,
     startedAt: ZTimestamp.nullable(),
     finishedAt: ZTimestamp.nullable(),
@@ -179,6 +226,7 @@ export const ZImport = z
       mapping: { phone: ["Celular", "Telefone"], name: ["Nome"] },
       options: { tags: ["planilha"], listId: null, defaultCountry: "BR" },
       counts: { rowsRead: 1000, imported: 960, merged: 25, rejected: 15 },
+      warningCount: 1,
       error: null,
       errorCode: null,
       errors: [
@@ -188,6 +236,17 @@ export const ZImport = z
           raw: "abc",
           reason: "the phone number is not written as a number",
           code: "not_a_number",
+        },
+      ],
+      warnings: [
+        {
+          line: 9,
+          column: "Celular",
+          raw: "98888-0007",
+          reason:
+            "the phone number was read as +55988880007, not a valid BR number: check the area code and the digit " +
+            "count (imported anyway)",
+          code: "number_unlikely",
         },
       ],
       createdAt: "2026-11-24T10:00:00.000Z",
@@ -222,7 +281,9 @@ const ZPreviewContact = z.object({
  * A row the import would store, but not exactly as written: `extra_number_dropped` — one of its numbers (`raw`, in
  * `column`) is not valid (`cause`) and is left out, its other numbers are kept; `duplicate_number` — its number
  * `raw` (E.164) is that of the row on `firstLine` of the file, so the import merges it into that contact (counted
- * as merged) rather than adding one (only the previewed rows are compared).
+ * as merged) rather than adding one (only the previewed rows are compared); `number_unlikely` — one of its numbers
+ * is possible but not valid in its country (stored anyway, as `phone`); `renames_contact` — its number is that of a
+ * contact of the organization whose name the row changes (later non-empty values win).
  */
 export const ZImportPreviewWarning = z.discriminatedUnion("code", [
   z.object({
@@ -232,6 +293,23 @@ export const ZImportPreviewWarning = z.discriminatedUnion("code", [
     cause: ZPhoneRejectionCode,
   }),
   z.object({ code: z.literal("duplicate_number"), raw: z.string(), firstLine: z.number().int() }),
+  z.object({
+    code: z.literal("number_unlikely"),
+    column: z.string().nullable().describe("The column the number is in."),
+    raw: z.string().describe("The number as written in the file."),
+    phone: z.string().describe("How it is read and would be stored (E.164), e.g. `+55988880007`."),
+    country: z
+      .string()
+      .nullable()
+      .describe("The country it was read in (ISO alpha-2), null when its calling code is shared by several."),
+    reason: z.string().describe("In English, e.g. `not a valid BR number: check the area code and the digit count`."),
+  }),
+  z.object({
+    code: z.literal("renames_contact"),
+    raw: z.string().describe("The number (E.164) of the contact of the organization the row updates."),
+    currentName: z.string().describe("The contact's name now."),
+    newName: z.string().describe("The name the row gives it."),
+  }),
 ]);
 export type TImportPreviewWarning = z.infer<typeof ZImportPreviewWarning>;
 
@@ -256,6 +334,17 @@ export const ZImportPreview = z
     problemCode: ZImportMappingProblemCode.nullable(),
     /** For `missing_columns`: the columns the mapping names and the file does not have. */
     missingColumns: z.array(z.string()),
+    unlikelyNumbers: z
+      .number()
+      .int()
+      .describe("How many numbers of the previewed rows carry a `number_unlikely` warning (imported anyway)."),
+    renamedContacts: z
+      .number()
+      .int()
+      .describe(
+        "How many previewed rows carry a `renames_contact` warning: their number is that of a contact of the " +
+          "organization, whose name they would change.",
+      ),
     rows: z.array(
       z.object({
         /** The physical line where the record starts (the header is line 1). */
@@ -286,6 +375,8 @@ export const ZImportPreview = z
       problem: null,
       problemCode: null,
       missingColumns: [],
+      unlikelyNumbers: 1,
+      renamedContacts: 0,
       rows: [
         {
           line: 2,
@@ -328,6 +419,29 @@ export const ZImportPreview = z
           warnings: [
             { code: "extra_number_dropped", column: "Celular", raw: "1234", cause: "too_short" },
             { code: "duplicate_number", raw: "+5511987654321", firstLine: 2 },
+          ],
+        },
+        {
+          line: 5,
+          cells: ["Rita", "98888-0007", "Recife"],
+          contact: {
+            phone: "+55988880007",
+            altPhones: [],
+            name: "Rita",
+            tags: ["planilha"],
+            customFields: { cidade: "Recife" },
+            lineType: "unknown",
+          },
+          rejection: null,
+          warnings: [
+            {
+              code: "number_unlikely",
+              column: "Celular",
+              raw: "98888-0007",
+              phone: "+55988880007",
+              country: "BR",
+              reason: "not a valid BR number: check the area code and the digit count",
+            },
           ],
         },
       ],

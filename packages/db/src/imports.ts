@@ -22,6 +22,8 @@ export type ImportRow = {
   imported: number;
   merged: number;
   rejected: number;
+  /** The numbers imported with a warning (the lines of `contact_import_errors` with a warning code). */
+  warningCount: number;
   error: string | null;
   /** Why a failed import stopped, for a client to word it (ZImportFailureCode); null otherwise. */
   errorCode: string | null;
@@ -40,11 +42,30 @@ export type ImportErrorRow = {
   code: string | null;
 };
 
+/**
+ * The codes (ZImportWarningCode) of the lines of `contact_import_errors` that report a number imported anyway rather
+ * than a rejected row: kept in the same table, so the erasure of a person and the retention rules reach them alike,
+ * and listed apart (`kind`).
+ */
+export const IMPORT_WARNING_CODES = ["number_unlikely"] as const;
+const WARNING_CODES: string[] = [...IMPORT_WARNING_CODES];
+
+/** Which lines of an import's `contact_import_errors` a listing reads: the rejections or the warnings. */
+export type ImportLineKind = "rejections" | "warnings";
+
+const ofKind = (db: Db, kind: ImportLineKind) =>
+  kind === "warnings"
+    ? db`code = any(${WARNING_CODES}::text[])`
+    : db`(code is null or code <> all(${WARNING_CODES}::text[]))`;
+
 const columns = (db: Db) => db`
   id, org_id as "orgId", status, filename, size_bytes as "sizeBytes", encoding, delimiter, options, mapping,
   rows_read as "rowsRead", imported, merged, rejected, error, error_code as "errorCode", created_by as "createdBy",
   created_at as "createdAt",
-  started_at as "startedAt", finished_at as "finishedAt"`;
+  started_at as "startedAt", finished_at as "finishedAt",
+  (select count(*)::int from public.contact_import_errors e
+    where e.org_id = contact_imports.org_id and e.import_id = contact_imports.id and e.code = any(${WARNING_CODES}::text[]))
+    as "warningCount"`;
 
 /** As the user: the record that the upload then fills. */
 export async function createImport(
@@ -161,19 +182,42 @@ export async function finishImport(
     where id = ${id}`;
 }
 
+/** The first `limit` reported lines of an import of one kind (the rejections by default), in file order. */
 export async function listImportErrors(
   db: Db,
   orgId: string,
   importId: string,
   limit: number,
+  kind: ImportLineKind = "rejections",
 ): Promise<ImportErrorRow[]> {
   return db<ImportErrorRow[]>`
     select line, column_name as column, raw, reason, code from public.contact_import_errors
-    where org_id = ${orgId} and import_id = ${importId} order by line, id limit ${limit}`;
+    where org_id = ${orgId} and import_id = ${importId} and ${ofKind(db, kind)} order by line, id limit ${limit}`;
 }
 
-export function cursorImportErrors(db: Db, orgId: string, importId: string): AsyncIterable<ImportErrorRow[]> {
+export function cursorImportErrors(
+  db: Db,
+  orgId: string,
+  importId: string,
+  kind: ImportLineKind = "rejections",
+): AsyncIterable<ImportErrorRow[]> {
   return db<ImportErrorRow[]>`
     select line, column_name as column, raw, reason, code from public.contact_import_errors
-    where org_id = ${orgId} and import_id = ${importId} order by line, id`.cursor(1000);
+    where org_id = ${orgId} and import_id = ${importId} and ${ofKind(db, kind)} order by line, id`.cursor(1000);
+}
+
+/**
+ * As the user (RLS): the name of each contact of the organization whose number is one of `phones` (E.164), for the
+ * preview to say which rows would rename one. Matches `phone_e164` alone, as the import's upsert does.
+ */
+export async function findContactNames(
+  db: Db,
+  orgId: string,
+  phones: readonly string[],
+): Promise<Map<string, string | null>> {
+  if (phones.length === 0) return new Map();
+  const rows = await db<{ phone: string; name: string | null }[]>`
+    select phone_e164 as phone, name from public.contacts
+    where org_id = ${orgId} and phone_e164 = any(${[...new Set(phones)]}::text[])`;
+  return new Map(rows.map((r) => [r.phone, r.name]));
 }

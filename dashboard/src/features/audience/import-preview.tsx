@@ -8,7 +8,7 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { ImportPreviewProblem, ImportPreviewWarnings } from "./import-preview-notes";
+import { ImportPreviewNotes, ImportPreviewProblem, ImportPreviewWarnings } from "./import-preview-notes";
 import type { Overrides } from "./import-wizard";
 import { COLUMN_ROLES, type ColumnRole, mappingOf, rolesOf } from "./mapping";
 
@@ -104,6 +104,7 @@ export function ImportPreviewPanel(props: {
         </fieldset>
         <div className="space-y-2">
           <h3 className="font-medium text-sm">{t("previewTitle", { count: p.rows.length, stored })}</h3>
+          <ImportPreviewNotes preview={p} />
           <Table aria-label={t("previewTitle", { count: p.rows.length, stored })} data-testid="import-preview">
             <TableHeader>
               <TableRow>

@@ -12,12 +12,13 @@ import { useSession } from "@/features/shell/session-context";
 import { useLiveImport } from "@/lib/realtime";
 import { ImportErrorsDownload } from "./import-errors-download";
 import { ImportFailure } from "./import-failure";
-import { ImportReportedLines } from "./import-reported-lines";
+import { ImportReportedLines, ImportWarningLines } from "./import-reported-lines";
 import { audienceKeys, useImport } from "./queries";
 
 /**
  * Steps 4 and 5: the import's progress, live from `import:progress` events (the API re-read every 2 s as well, in
- * case the socket is down), then the summary: imported, merged and every rejected line with its number and reason.
+ * case the socket is down), then the summary: imported, merged and every rejected line with its number and reason,
+ * and every number imported with a warning (e.g. not valid in its country).
  */
 export function ImportProgress({ initial, estimatedRows }: { initial: TImport; estimatedRows: number }) {
   const t = useTranslations("importWizard");
@@ -79,7 +80,7 @@ export function ImportProgress({ initial, estimatedRows }: { initial: TImport; e
               />
             </div>
           </div>
-          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="import-counts" aria-live="polite">
+          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5" data-testid="import-counts" aria-live="polite">
             {(["rowsRead", "imported", "merged", "rejected"] as const).map((k) => (
               <div key={k} className="rounded-lg border p-3">
                 <dt className="text-muted-foreground text-xs">{t(`counts.${k}`)}</dt>
@@ -88,6 +89,13 @@ export function ImportProgress({ initial, estimatedRows }: { initial: TImport; e
                 </dd>
               </div>
             ))}
+            {/* Not in the progress events: the import's last read (written with each batch). */}
+            <div className="rounded-lg border p-3">
+              <dt className="text-muted-foreground text-xs">{t("counts.warnings")}</dt>
+              <dd className="font-semibold text-xl tabular-nums" data-count="warnings">
+                {imp.warningCount}
+              </dd>
+            </div>
           </dl>
           <ImportFailure imp={imp} />
           {imp.status === "completed" && (
@@ -102,11 +110,13 @@ export function ImportProgress({ initial, estimatedRows }: { initial: TImport; e
                 <Link href="/contacts">{t("seeContacts")}</Link>
               </Button>
               {imp.counts.rejected > 0 && <ImportErrorsDownload orgId={org.id} importId={imp.id} />}
+              {imp.warningCount > 0 && <ImportErrorsDownload orgId={org.id} importId={imp.id} kind="warnings" />}
             </div>
           )}
         </CardContent>
       </Card>
       {done && imp.errors.length > 0 && <ImportReportedLines imp={imp} />}
+      {done && imp.warnings.length > 0 && <ImportWarningLines imp={imp} />}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import en from "../../../messages/en/audience.json";
 import ptBR from "../../../messages/pt-BR/audience.json";
 import { renderIntl } from "../../test/render-intl";
-import { ImportReportedLines } from "./import-reported-lines";
+import { ImportReportedLines, ImportWarningLines } from "./import-reported-lines";
 
 type Shown = Pick<TImport, "counts" | "errors">;
 const render = (locale: string, messages: object, imp: Shown) =>
@@ -29,5 +29,29 @@ describe("an import's reported lines", () => {
     expect(render("en", en, imp)).toContain("1 rejected row · 1 number left out");
     expect(render("pt-BR", ptBR, imp)).toContain("1 linha rejeitada · 1 número deixado de fora");
     expect(render("en", en, { counts: counts(1), errors: [rejected] } as Shown)).toContain(">1 rejected row<");
+  });
+});
+
+describe("an import's warnings", () => {
+  const warning = {
+    line: 3,
+    column: "Celular",
+    raw: "98888-0007",
+    reason: "the phone number was read as +55988880007, not a valid BR number: check the area code and the digit count",
+    code: "number_unlikely",
+  } as const;
+  const show = (locale: string, messages: object, warnings: TImport["warnings"], warningCount = warnings.length) =>
+    renderIntl(locale, messages, createElement(ImportWarningLines, { imp: { warningCount, warnings } }));
+
+  it("lists each number imported with a warning, with its line and as written, worded in the reader's language", () => {
+    const english = show("en", en, [warning]);
+    expect(english).toContain("1 number imported with a warning");
+    expect(english).toContain("98888-0007");
+    expect(english).toContain("not a valid number for its country (check the area code and the digit count)");
+    expect(english).not.toContain("the CSV has all");
+    const pt = show("pt-BR", ptBR, [warning], 150);
+    expect(pt).toContain("150 números importados com aviso");
+    expect(pt).toContain("não é um número válido no país dele");
+    expect(pt).toContain("Só as primeiras linhas aparecem aqui; o CSV tem todas.");
   });
 });

@@ -52,3 +52,45 @@ export function ImportReportedLines({ imp }: { imp: Pick<TImport, "counts" | "er
     </Card>
   );
 }
+
+/**
+ * The summary's warnings: numbers that were imported although they are not valid in their country (`number_unlikely`:
+ * a missing area code, a digit short), each with its line, column and the number as written — to check against the
+ * file before a campaign sends to them.
+ */
+export function ImportWarningLines({ imp }: { imp: Pick<TImport, "warningCount" | "warnings"> }) {
+  const t = useTranslations("importWizard");
+  const title = t("warningsTitle", { count: imp.warningCount });
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <Table aria-label={title} data-testid="warning-lines">
+          <TableHeader>
+            <TableRow>
+              <TableHead>{t("line")}</TableHead>
+              <TableHead>{t("column")}</TableHead>
+              <TableHead>{t("value")}</TableHead>
+              <TableHead>{t("reason")}</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {imp.warnings.map((w) => (
+              <TableRow key={`${w.line}-${w.column}-${w.raw}`} data-testid="warning-line" data-line={w.line}>
+                <TableCell className="tabular-nums">{w.line}</TableCell>
+                <TableCell>{w.column ?? "—"}</TableCell>
+                <TableCell className="max-w-48 truncate">{w.raw ?? "—"}</TableCell>
+                <TableCell>{t.has(`warningReason.${w.code}`) ? t(`warningReason.${w.code}`) : w.reason}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        {imp.warningCount > imp.warnings.length && (
+          <p className="mt-2 text-muted-foreground text-sm">{t("moreInCsv")}</p>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
