@@ -38,8 +38,9 @@ export type RelayDeps = {
 };
 
 /**
- * Turns a change notification into an event. The notification carries ids only; the relay reads the few fields an
- * event needs as service (no user is involved) and publishes only to the row's own organization.
+ * Turns a change notification into an event. The notification carries ids (a message's also its state); the relay
+ * reads the few fields an event needs as service (no user is involved) and publishes only to the row's own
+ * organization.
  */
 export async function eventFromChange(
   db: Database,
@@ -61,6 +62,20 @@ export async function eventFromChange(
     }
     case "outbound_messages": {
       if (change.op === "delete") return undefined;
+      // Notifications carry the state the change made (a receipt each, at the pace of sending): no read per event.
+      if (change.state) {
+        return {
+          type: "message:status",
+          orgId,
+          at,
+          data: {
+            messageId: Number(change.id),
+            state: change.state,
+            campaignId: change.campaign_id ?? null,
+            instanceId: change.instance_id ?? null,
+          },
+        };
+      }
       const row = await db.asService((tx) => findMessageState(tx, Number(change.id)));
       if (!row) return undefined;
       return {

@@ -50,7 +50,7 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
       void qc.invalidateQueries({ queryKey: campaignsKey(org.id) });
     }, 400);
   };
-  // The relay reads a message's state when it relays, so a delivery and a read close together can both say "read".
+  // A resync replays what the page may have noted already.
   const note = (item: ActivityItem) =>
     setActivity((a) =>
       a.some((x) => x.messageId === item.messageId && x.kind === item.kind) ? a : [item, ...a].slice(0, 30),
