@@ -2,6 +2,7 @@ import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import en from "../../../messages/en/inbox.json";
 import { renderIntl } from "../../test/render-intl";
+import { formatWhatsApp } from "../templates/whatsapp-format";
 import { MessageText } from "./message-text";
 import { QuoteBlock } from "./quote";
 
@@ -25,6 +26,18 @@ describe("inbox: a message's text", () => {
     expect(out).not.toContain("<img");
     expect(out).not.toContain("<script");
     expect(out).toContain("<strong>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</strong>");
+  });
+
+  it("a long message full of formatting renders in one pass, and past 20,000 characters as written", () => {
+    // 5,000 spans in 20,000 characters: formatted one after the other, not by recursion on the rest of the text.
+    const spans = formatWhatsApp("*a* _b_ ".repeat(2_500));
+    expect(spans.filter((n) => typeof n !== "string")).toHaveLength(5_000);
+    // Longer than that (a message may have 65,536 characters), it is shown as written.
+    expect(formatWhatsApp("*x* ".repeat(16_384))).toEqual(["*x* ".repeat(16_384)]);
+    // Spans next to each other and text around them keep their order.
+    expect(html("a *b* c _d_ e")).toBe(
+      '<p class="whitespace-pre-wrap break-words">a <strong>b</strong> c <em>d</em> e</p>',
+    );
   });
 
   it("a quoted message is formatted the same way", () => {
