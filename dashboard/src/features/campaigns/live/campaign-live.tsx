@@ -59,7 +59,8 @@ export function CampaignLive({ campaign: c }: { campaign: TCampaign }) {
     if (e.type === "resync") return reread();
     if (e.type !== "campaign:progress" && e.type !== "message:status" && e.type !== "message:inbound") return;
     if (e.data.campaignId !== c.id) return;
-    reread();
+    // A receipt is noted, not re-read: one arrives per message, and campaign:progress brings the counts (throttled).
+    if (e.type !== "message:status") reread();
     if (e.type === "message:status") {
       const kind = e.data.state;
       if (kind === "delivered" || kind === "read" || kind === "failed")
