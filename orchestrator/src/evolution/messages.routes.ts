@@ -107,7 +107,9 @@ export function evolutionMessageRoutes(deps: EvolutionDeps): RouteDef[] {
           throw new AppError("bad_request", "Mirage does not support mentions (they belong to groups)");
         }
         const recipient = recipientOf(body.number);
-        const clientRef = clientRefOf(req.headers["idempotency-key"]);
+        // Evolution has no such header: clients that template one in leave it blank when unset, which means none.
+        const header = req.headers["idempotency-key"];
+        const clientRef = clientRefOf(typeof header === "string" && header.trim() === "" ? undefined : header);
         const sendTo = (inst: { id: string; orgId: string }) =>
           send.send(principal, {
             orgId: inst.orgId,
