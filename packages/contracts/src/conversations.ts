@@ -236,8 +236,9 @@ export const ZReplyRequest = z
       .max(200)
       .optional()
       .describe(
-        "Makes retries safe like the Idempotency-Key header (which wins when both are given): a second request with " +
-          "the same id creates nothing and answers the first message, with another body it is a 409.",
+        "Makes retries safe, as the Idempotency-Key header does (either one, or both with the same value, else a 400 " +
+          "idempotency_key_mismatch): a second request with the same id creates nothing and answers the first " +
+          "message; with another body it is a 409.",
       ),
     typing: ZTyping.optional().describe(
       '"typing…" before the reply: `true` for a time proportional to its length (50 ms per character, 0.6 to 8 s), ' +

@@ -90,7 +90,13 @@ export const ZImportCounts = z.object({
   rowsRead: z.number().int().describe("Rows read from the file (blank rows are skipped, not counted)."),
   imported: z.number().int().describe("Rows that became a new contact."),
   merged: z.number().int().describe("Rows merged into a contact: an earlier row of the file or one already stored."),
-  rejected: z.number().int().describe("Rows refused (each listed in `errors`)."),
+  rejected: z
+    .number()
+    .int()
+    .describe(
+      "Rows refused; the first 100 reported lines are in `errors` (which also lists numbers left out of imported " +
+        "rows), all of them in errors.csv.",
+    ),
 });
 
 /** Why a phone number is not valid: the reasons of the phone parser (@mirage/phone's PhoneRejectionReason). */

@@ -64,8 +64,8 @@ const ZWebhookUrl = z
 const EVENTS_HELP = "The events delivered to this endpoint; an empty list (or none given) means every event";
 /** What `enabled: false` does (the dispatcher and the delivery job check it). */
 const DISABLED_HELP =
-  "false: nothing is delivered to the endpoint (no deliveries are queued for it, and pending ones end `dead`, " +
-  "to be redelivered once it is enabled again)";
+  "false: nothing is delivered to the endpoint (no deliveries are queued for it, and pending ones end `dead`; " +
+  "once it is enabled again, redeliver them with POST …/deliveries/{deliveryId}/redeliver)";
 
 export const ZCreateWebhookRequest = z
   .strictObject({
