@@ -363,7 +363,7 @@ describe("the marketer's pages in both languages", () => {
         { name: "template-new", path: "/templates/new", ready: "#template-body" },
         { name: "campaigns", path: "/campaigns", ready: '[data-testid="campaign-row"]' },
         { name: "campaign-wizard", path: "/campaigns/new", ready: '[data-testid="audience-list"]' },
-        { name: "campaign-draft", path: `/campaigns/${draft.body.id}`, ready: "#campaign-name" },
+        { name: "campaign-draft", path: `/campaigns/${draft.body.id}`, ready: '[data-testid="review-period"]' },
         { name: "campaign-live", path: `/campaigns/${campaignId}`, ready: '[data-testid="sender-row"]' },
       ];
       await signIn(page, stack.dashboardUrl, stack.email("marketer"), PASSWORD, "/templates");
@@ -377,10 +377,11 @@ describe("the marketer's pages in both languages", () => {
           for (const s of await untranslated(page, leftovers)) problems.push(`${p.name}: untranslated "${s}"`);
         }
       }
-      // Every wizard step of the draft, by keyboard-reachable step buttons, checked too.
+      // Every wizard step of the draft, by keyboard-reachable step buttons, checked too. A complete draft reopens at
+      // its review (above); the other steps are a click away.
       await page.goto(`${stack.dashboardUrl}/campaigns/${draft.body.id}`);
-      await page.locator("#campaign-name").waitFor({ timeout: 30_000 });
-      for (const step of ["template", "senders", "schedule", "pacing"] as const) {
+      await page.locator('[data-testid="review-period"]').waitFor({ timeout: 30_000 });
+      for (const step of ["audience", "template", "senders", "schedule", "pacing"] as const) {
         const label = (look.locale === "en" ? en : ptBR) as { campaignWizard: { step: Record<string, string> } };
         await page.getByRole("button", { name: label.campaignWizard.step[step] }).click();
         await page.locator("#wizard-step-title").filter({ hasText: label.campaignWizard.step[step] }).waitFor();

@@ -37,9 +37,15 @@ function blocker(step: Step, d: Draft): string | null {
   return null;
 }
 
+/** The index of the first step (before the review) that keeps "Next" disabled, or -1 when none does. */
+function firstBlockedStep(d: Draft): number {
+  return STEPS.findIndex((s, i) => i < STEPS.length - 1 && blocker(s, d) !== null);
+}
+
 /**
  * The campaign wizard: audience → template → senders → schedule → pace → review (saved as a draft, the API's refusals
- * and a dry run of the first sends, then Start). A draft reopens here; readers see it without controls.
+ * and a dry run of the first sends, then Start). A draft reopens here, at its first unfinished step or its review;
+ * readers see it without controls.
  */
 export function CampaignWizard({ initial }: { initial?: TCampaign }) {
   // A new campaign starts in the organization's time zone: wait for it (one short read) rather than change the
@@ -55,10 +61,14 @@ function WizardForm({ initial, zone }: { initial?: TCampaign; zone: string }) {
   const writer = can(org.role, "audience.write");
   const [draft, setDraft] = useState<Draft>(() => (initial ? draftOf(initial) : emptyDraft(zone)));
   const [id, setId] = useState<string | null>(initial?.id ?? null);
-  const [step, setStep] = useState<Step>("audience");
+  // A draft reopens where it needs attention: its first step that keeps "Next" disabled, or the review when none
+  // does (not five clicks of "Next" away).
+  const [step, setStep] = useState<Step>(() =>
+    initial ? (STEPS[firstBlockedStep(draftOf(initial))] ?? "review") : "audience",
+  );
   const index = STEPS.indexOf(step);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
-  const firstBlocked = STEPS.findIndex((s, i) => i < STEPS.length - 1 && blocker(s, draft) !== null);
+  const firstBlocked = firstBlockedStep(draft);
   const reachable = (i: number) => firstBlocked === -1 || i <= firstBlocked;
   const block = blocker(step, draft);
 
