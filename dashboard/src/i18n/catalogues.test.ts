@@ -3,13 +3,8 @@ import path from "node:path";
 import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
 import { ZMessageState } from "@mirage/contracts/enums";
 import { ZErrorCode, ZSendRefusalCode } from "@mirage/contracts/errors";
-import {
-  ZFileRefusalCode,
-  ZImportFailureCode,
-  ZImportMappingProblemCode,
-  ZImportPreviewWarning,
-  ZImportRejectionCode,
-} from "@mirage/contracts/imports";
+import { ZImportMappingProblemCode, ZImportPreviewWarning } from "@mirage/contracts/import-preview";
+import { ZFileRefusalCode, ZImportFailureCode, ZImportRejectionCode } from "@mirage/contracts/imports";
 import { ZWebhookEventType } from "@mirage/contracts/webhooks";
 import { PHONE_LINE_TYPES } from "@mirage/phone";
 import { describe, expect, it } from "vitest";

@@ -6,7 +6,7 @@ import {
   ZListMembersRequest,
   ZListParams,
   ZUpdateListRequest,
-} from "@mirage/contracts/contacts";
+} from "@mirage/contracts/lists";
 import type { Database } from "@mirage/db";
 import { addMatchingToList, addToList, removeFromList } from "@mirage/db/contacts";
 import {

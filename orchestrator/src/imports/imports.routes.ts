@@ -1,12 +1,6 @@
 import { ZOrgIdParams } from "@mirage/contracts/common";
-import {
-  ZImport,
-  ZImportErrorsQuery,
-  ZImportParams,
-  ZImportPreview,
-  ZImportPreviewQuery,
-  ZImportUploadQuery,
-} from "@mirage/contracts/imports";
+import { ZImportPreview, ZImportPreviewQuery } from "@mirage/contracts/import-preview";
+import { ZImport, ZImportErrorsQuery, ZImportParams, ZImportUploadQuery } from "@mirage/contracts/imports";
 import type { Database } from "@mirage/db";
 import {
   createImport,

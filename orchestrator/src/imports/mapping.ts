@@ -1,4 +1,5 @@
-import type { TImportMapping, TImportMappingProblemCode } from "@mirage/contracts/imports";
+import type { TImportMappingProblemCode } from "@mirage/contracts/import-preview";
+import type { TImportMapping } from "@mirage/contracts/imports";
 
 /**
  * Column mapping: guessed from the header in Portuguese, Spanish and English (Excel sheets, Google Contacts,

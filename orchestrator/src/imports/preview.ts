@@ -1,4 +1,5 @@
-import type { TImportMapping, TImportPreview, TImportPreviewWarning } from "@mirage/contracts/imports";
+import type { TImportPreview, TImportPreviewWarning } from "@mirage/contracts/import-preview";
+import type { TImportMapping } from "@mirage/contracts/imports";
 import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { AppError } from "../http/app-error.ts";

@@ -1,6 +1,7 @@
 "use client";
 
-import type { TContactFilter, TListMembersMatchingResult } from "@mirage/contracts/contacts";
+import type { TContactFilter } from "@mirage/contracts/contacts";
+import type { TListMembersMatchingResult } from "@mirage/contracts/lists";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";

@@ -1,4 +1,4 @@
-import { ZListMembersMatchingRequest } from "@mirage/contracts/contacts";
+import { ZListMembersMatchingRequest } from "@mirage/contracts/lists";
 import { describe, expect, it } from "vitest";
 import { addedCounts, matchingFilter, offerAllMatching, sameFilter } from "./contact-bulk";
 

@@ -1,4 +1,5 @@
-import type { TContactFilter, TListMembersMatchingResult } from "@mirage/contracts/contacts";
+import type { TContactFilter } from "@mirage/contracts/contacts";
+import type { TListMembersMatchingResult } from "@mirage/contracts/lists";
 import type { ContactFilters } from "./queries";
 
 /**

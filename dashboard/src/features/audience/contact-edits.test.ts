@@ -1,4 +1,5 @@
-import { ZConsentRequest, ZListMembersRequest, ZUpdateContactRequest } from "@mirage/contracts/contacts";
+import { ZConsentRequest, ZUpdateContactRequest } from "@mirage/contracts/contacts";
+import { ZListMembersRequest } from "@mirage/contracts/lists";
 import { describe, expect, it } from "vitest";
 import {
   consentBody,

@@ -1,4 +1,4 @@
-import type { TImportPreviewWarning } from "@mirage/contracts/imports";
+import type { TImportPreviewWarning } from "@mirage/contracts/import-preview";
 import { createTranslator } from "next-intl";
 import { createElement } from "react";
 import { describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TImportPreview, TImportPreviewWarning } from "@mirage/contracts/imports";
+import type { TImportPreview, TImportPreviewWarning } from "@mirage/contracts/import-preview";
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 

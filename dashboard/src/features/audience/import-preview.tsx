@@ -1,6 +1,6 @@
 "use client";
 
-import type { TImportPreview } from "@mirage/contracts/imports";
+import type { TImportPreview } from "@mirage/contracts/import-preview";
 import { useTranslations } from "next-intl";
 import { Fragment } from "react";
 import { Badge } from "@/components/ui/badge";

@@ -5,6 +5,49 @@ import { useTranslations } from "next-intl";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 
+type Line = { line: number; column: string | null; raw: string | null };
+
+/** A card listing reported lines of an import: line, column, the value as written and why. */
+function LinesCard<L extends Line>(props: {
+  title: string;
+  lines: readonly L[];
+  reason: (line: L) => string;
+  more: boolean;
+  testId: string;
+}) {
+  const t = useTranslations("importWizard");
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{props.title}</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <Table aria-label={props.title} data-testid={`${props.testId}s`}>
+          <TableHeader>
+            <TableRow>
+              <TableHead>{t("line")}</TableHead>
+              <TableHead>{t("column")}</TableHead>
+              <TableHead>{t("value")}</TableHead>
+              <TableHead>{t("reason")}</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {props.lines.map((e) => (
+              <TableRow key={`${e.line}-${e.column}-${e.raw}`} data-testid={props.testId} data-line={e.line}>
+                <TableCell className="tabular-nums">{e.line}</TableCell>
+                <TableCell>{e.column ?? "—"}</TableCell>
+                <TableCell className="max-w-48 truncate">{e.raw ?? "—"}</TableCell>
+                <TableCell>{props.reason(e)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        {props.more && <p className="mt-2 text-muted-foreground text-sm">{t("moreInCsv")}</p>}
+      </CardContent>
+    </Card>
+  );
+}
+
 /**
  * The summary's reported lines: the rows rejected and the numbers left out of rows that were imported
  * (`extra_number_dropped`). Titled by what it lists — a file whose only report was a bad second number read
@@ -20,36 +63,13 @@ export function ImportReportedLines({ imp }: { imp: Pick<TImport, "counts" | "er
     .filter(Boolean)
     .join(" · ");
   return (
-    <Card>
-      <CardHeader>
-        <CardTitle>{title}</CardTitle>
-      </CardHeader>
-      <CardContent>
-        <Table aria-label={title} data-testid="rejected-lines">
-          <TableHeader>
-            <TableRow>
-              <TableHead>{t("line")}</TableHead>
-              <TableHead>{t("column")}</TableHead>
-              <TableHead>{t("value")}</TableHead>
-              <TableHead>{t("reason")}</TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {imp.errors.map((e) => (
-              <TableRow key={`${e.line}-${e.column}-${e.raw}`} data-testid="rejected-line" data-line={e.line}>
-                <TableCell className="tabular-nums">{e.line}</TableCell>
-                <TableCell>{e.column ?? "—"}</TableCell>
-                <TableCell className="max-w-48 truncate">{e.raw ?? "—"}</TableCell>
-                <TableCell>{e.code ? t(`rejectionReason.${e.code}`) : e.reason}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-        {imp.counts.rejected > imp.errors.length && (
-          <p className="mt-2 text-muted-foreground text-sm">{t("moreInCsv")}</p>
-        )}
-      </CardContent>
-    </Card>
+    <LinesCard
+      title={title}
+      lines={imp.errors}
+      reason={(e) => (e.code ? t(`rejectionReason.${e.code}`) : e.reason)}
+      more={imp.counts.rejected > imp.errors.length}
+      testId="rejected-line"
+    />
   );
 }
 
@@ -60,37 +80,13 @@ export function ImportReportedLines({ imp }: { imp: Pick<TImport, "counts" | "er
  */
 export function ImportWarningLines({ imp }: { imp: Pick<TImport, "warningCount" | "warnings"> }) {
   const t = useTranslations("importWizard");
-  const title = t("warningsTitle", { count: imp.warningCount });
   return (
-    <Card>
-      <CardHeader>
-        <CardTitle>{title}</CardTitle>
-      </CardHeader>
-      <CardContent>
-        <Table aria-label={title} data-testid="warning-lines">
-          <TableHeader>
-            <TableRow>
-              <TableHead>{t("line")}</TableHead>
-              <TableHead>{t("column")}</TableHead>
-              <TableHead>{t("value")}</TableHead>
-              <TableHead>{t("reason")}</TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {imp.warnings.map((w) => (
-              <TableRow key={`${w.line}-${w.column}-${w.raw}`} data-testid="warning-line" data-line={w.line}>
-                <TableCell className="tabular-nums">{w.line}</TableCell>
-                <TableCell>{w.column ?? "—"}</TableCell>
-                <TableCell className="max-w-48 truncate">{w.raw ?? "—"}</TableCell>
-                <TableCell>{t.has(`warningReason.${w.code}`) ? t(`warningReason.${w.code}`) : w.reason}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-        {imp.warningCount > imp.warnings.length && (
-          <p className="mt-2 text-muted-foreground text-sm">{t("moreInCsv")}</p>
-        )}
-      </CardContent>
-    </Card>
+    <LinesCard
+      title={t("warningsTitle", { count: imp.warningCount })}
+      lines={imp.warnings}
+      reason={(w) => (t.has(`warningReason.${w.code}`) ? t(`warningReason.${w.code}`) : w.reason)}
+      more={imp.warningCount > imp.warnings.length}
+      testId="warning-line"
+    />
   );
 }

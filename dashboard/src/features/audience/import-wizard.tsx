@@ -1,6 +1,7 @@
 "use client";
 
-import type { TImport, TImportMapping, TImportPreview } from "@mirage/contracts/imports";
+import type { TImportPreview } from "@mirage/contracts/import-preview";
+import type { TImport, TImportMapping } from "@mirage/contracts/imports";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { FileUpIcon } from "lucide-react";
 import { useTranslations } from "next-intl";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TContactList } from "@mirage/contracts/contacts";
+import type { TContactList } from "@mirage/contracts/lists";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { type FormEvent, type ReactNode, useState } from "react";

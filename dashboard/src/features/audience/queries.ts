@@ -1,14 +1,9 @@
 "use client";
 
 import type { TBlacklistEntry } from "@mirage/contracts/blacklist";
-import type {
-  TConsentEvent,
-  TContact,
-  TContactActivity,
-  TContactDetail,
-  TContactList,
-} from "@mirage/contracts/contacts";
+import type { TConsentEvent, TContact, TContactActivity, TContactDetail } from "@mirage/contracts/contacts";
 import type { TImport } from "@mirage/contracts/imports";
+import type { TContactList } from "@mirage/contracts/lists";
 import type { TSegment } from "@mirage/contracts/segments";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useSession } from "@/features/shell/session-context";

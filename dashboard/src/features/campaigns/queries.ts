@@ -8,7 +8,7 @@ import type {
   ZCreateCampaignRequest,
   ZDryRun,
 } from "@mirage/contracts/campaigns";
-import type { ZContactList } from "@mirage/contracts/contacts";
+import type { ZContactList } from "@mirage/contracts/lists";
 import type { TOutboundMessage } from "@mirage/contracts/messages";
 import type { ZSegment } from "@mirage/contracts/segments";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
