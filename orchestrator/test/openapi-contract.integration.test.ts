@@ -75,6 +75,47 @@ describe("the served document and real tools", () => {
     expect([...missing], "request body properties without a description").toEqual([]);
   });
 
+  it("describes every property of every response body, nested ones and referenced components included", () => {
+    const schemas = doc.components.schemas as Record<string, Json>;
+    const described = (s: Json) => typeof s?.description === "string" && s.description.trim() !== "";
+    const target = (ref: string) => ref.split("/").at(-1) as string;
+    const missing = new Set<string>();
+    const visited = new Set<string>();
+    let checked = 0;
+    // Each component is walked once, under its own name; inline schemas under the path that leads to them.
+    const walk = (schema: Json, name: string): void => {
+      if (!schema || typeof schema !== "object") return;
+      if (schema.$ref) {
+        const ref = target(schema.$ref);
+        if (visited.has(ref)) return;
+        visited.add(ref);
+        walk(schemas[ref], ref);
+        return;
+      }
+      for (const [field, prop] of Object.entries((schema.properties ?? {}) as Record<string, Json>)) {
+        checked++;
+        // A property that is only a $ref may leave its documentation to the referenced component.
+        if (!described(prop) && !(prop.$ref && described(schemas[target(prop.$ref)]))) missing.add(`${name}.${field}`);
+        walk(prop, `${name}.${field}`);
+      }
+      if (schema.items) walk(schema.items, `${name}[]`);
+      if (typeof schema.additionalProperties === "object") walk(schema.additionalProperties, `${name}{}`);
+      for (const key of ["allOf", "anyOf", "oneOf"]) for (const sub of (schema[key] ?? []) as Json[]) walk(sub, name);
+    };
+    for (const [p, ops] of Object.entries(doc.paths as Record<string, Json>)) {
+      if (!p.startsWith("/api/v1")) continue;
+      for (const op of Object.values(ops as Record<string, Json>)) {
+        for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
+          if (!status.startsWith("2")) continue;
+          const schema = response.content?.["application/json"]?.schema;
+          if (schema) walk(schema, schema.$ref ? target(schema.$ref) : `${op.operationId}.${status}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+    expect([...missing], "response body properties without a description").toEqual([]);
+  });
+
   it("passes `redocly lint` with no errors", async () => {
     mkdirSync(genDir, { recursive: true });
     const file = path.join(genDir, "served.json");

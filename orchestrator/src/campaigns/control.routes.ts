@@ -1,4 +1,5 @@
-import { ZCampaign, ZCampaignParams, ZPauseCampaignRequest, ZStartCampaignRequest } from "@mirage/contracts/campaigns";
+import { ZPauseCampaignRequest, ZStartCampaignRequest } from "@mirage/contracts/campaign-checks";
+import { ZCampaign, ZCampaignParams } from "@mirage/contracts/campaigns";
 import type { Database } from "@mirage/db";
 import { transitionCampaign } from "@mirage/db/campaigns";
 import { audit } from "../audit/record.ts";

@@ -1,4 +1,5 @@
 import { nationalHolidays, windowEverOpens } from "@mirage/campaign-rules";
+import type { ZStartRefusal } from "@mirage/contracts/campaign-checks";
 import {
   type TCampaignSchedule,
   type TCaps,
@@ -7,7 +8,6 @@ import {
   ZCampaignSchedule,
   ZCaps,
   ZPacing,
-  type ZStartRefusal,
 } from "@mirage/contracts/campaigns";
 import type { Database, Tx } from "@mirage/db";
 import { DEFAULT_FAILOVER_TIMINGS, type FailoverTimings, failOverSenders } from "@mirage/db/campaign-failover";

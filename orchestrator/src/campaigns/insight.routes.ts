@@ -1,6 +1,7 @@
 import { effectiveCaps, recipientZones, type SendRules } from "@mirage/campaign-rules";
+import { ZDryRun, ZDryRunRequest } from "@mirage/contracts/campaign-checks";
 import { ZCampaignStats } from "@mirage/contracts/campaign-stats";
-import { ZCampaignParams, ZDryRun, ZDryRunRequest } from "@mirage/contracts/campaigns";
+import { ZCampaignParams } from "@mirage/contracts/campaigns";
 import type { Database, Tx } from "@mirage/db";
 import { campaignCounts, nextQueued, planCampaign, reportRows, sentPerHour } from "@mirage/db/campaign-planning";
 import { type CampaignRow, listCampaignSenders } from "@mirage/db/campaigns";

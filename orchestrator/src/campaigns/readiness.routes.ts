@@ -1,5 +1,6 @@
 import { effectiveCaps } from "@mirage/campaign-rules";
-import { ZCampaignParams, ZCaps, ZSenderBudgetQuery, ZSenderBudgets, ZStartCheck } from "@mirage/contracts/campaigns";
+import { ZSenderBudgetQuery, ZSenderBudgets, ZStartCheck } from "@mirage/contracts/campaign-checks";
+import { ZCampaignParams, ZCaps } from "@mirage/contracts/campaigns";
 import { ZOrgIdParams } from "@mirage/contracts/common";
 import type { Database } from "@mirage/db";
 import { listInstanceViews } from "@mirage/db/instances";

@@ -1,6 +1,7 @@
 import {
   ZContactList,
   ZCreateListRequest,
+  ZListMembersChanged,
   ZListMembersMatchingRequest,
   ZListMembersMatchingResult,
   ZListMembersRequest,
@@ -19,7 +20,6 @@ import {
   listLists,
   updateList,
 } from "@mirage/db/lists";
-import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { MARKETING_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -47,8 +47,8 @@ export function listRoutes(deps: { db: Database }): RouteDef[] {
       responses: {
         200: {
           description: "How many changed",
-          schema: z.object({ changed: z.number().int() }),
-          example: { changed: 3 },
+          schema: ZListMembersChanged,
+          example: ZListMembersChanged.meta()?.example,
         },
       },
       async handler({ params, body, principal }, req) {

@@ -1,3 +1,4 @@
+import { listOf } from "@mirage/contracts/common";
 import {
   ZConsentEvent,
   ZConsentRequest,
@@ -18,7 +19,6 @@ import { findContact } from "@mirage/db/contacts";
 import { parsePhone, whatsAppCandidates } from "@mirage/phone";
 import { removeJobsNaming } from "@mirage/queue/erasure";
 import type { Redis } from "ioredis";
-import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, MARKETING_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -87,7 +87,7 @@ export function privacyRoutes(deps: PrivacyDeps): RouteDef[] {
       responses: {
         200: {
           description: "Events",
-          schema: z.object({ items: z.array(ZConsentEvent) }),
+          schema: listOf(ZConsentEvent),
           example: { items: [ZConsentEvent.meta()?.example] },
         },
       },

@@ -1,6 +1,6 @@
 import { ZOrgIdParams } from "@mirage/contracts/common";
 import { ZImportPreview, ZImportPreviewQuery } from "@mirage/contracts/import-preview";
-import { ZImport, ZImportErrorsQuery, ZImportParams, ZImportUploadQuery } from "@mirage/contracts/imports";
+import { ZImport, ZImportErrorsQuery, ZImportList, ZImportParams, ZImportUploadQuery } from "@mirage/contracts/imports";
 import type { Database } from "@mirage/db";
 import {
   createImport,
@@ -17,7 +17,7 @@ import { findList } from "@mirage/db/lists";
 import { findDefaultCountry } from "@mirage/db/organizations";
 import type { Queues } from "@mirage/queue/queues";
 import type { Request } from "express";
-import { z } from "zod";
+import type { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ALL_ROLES, MARKETING_ROLES, type Principal, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -205,7 +205,7 @@ export function importRoutes(deps: { db: Database; queues: Queues; maxBytes: num
       responses: {
         200: {
           description: "Imports, newest first",
-          schema: z.object({ items: z.array(ZImport) }),
+          schema: ZImportList,
           example: { items: [ZImport.meta()?.example] },
         },
       },

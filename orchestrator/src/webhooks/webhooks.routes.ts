@@ -10,6 +10,7 @@ import {
   ZWebhookDeliveryDetail,
   ZWebhookEndpoint,
   ZWebhookParams,
+  ZWebhookTestResponse,
 } from "@mirage/contracts/webhooks";
 import type { Database } from "@mirage/db";
 import {
@@ -27,7 +28,6 @@ import {
   type WebhookEndpoint,
 } from "@mirage/db/webhooks";
 import type { KeyRing } from "@mirage/secrets";
-import { z } from "zod";
 import { audit } from "../audit/record.ts";
 import { ADMIN_ROLES, withOrg } from "../auth/principal.ts";
 import { AppError } from "../http/app-error.ts";
@@ -261,8 +261,8 @@ export function webhookRoutes(deps: { db: Database; keyRing: KeyRing; policy: Ta
       responses: {
         202: {
           description: "Queued",
-          schema: z.object({ deliveryIds: z.array(z.number().int()) }),
-          example: { deliveryIds: [43] },
+          schema: ZWebhookTestResponse,
+          example: ZWebhookTestResponse.meta()?.example,
         },
       },
       async handler({ params, principal }, req) {

@@ -1,19 +1,22 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { CREATED_AT, ZTimestamp, ZUuid } from "./common.ts";
 import { ZApiKeyScope, ZApiKeyScopeInput } from "./enums.ts";
 
 export const ZApiKey = z
   .object({
-    id: ZUuid,
-    orgId: ZUuid,
-    name: z.string(),
-    /** The visible start of the key, to tell keys apart; the key itself is shown only once, at creation. */
-    prefix: z.string(),
-    scopes: z.array(ZApiKeyScope),
-    lastUsedAt: ZTimestamp.nullable(),
-    expiresAt: ZTimestamp.nullable(),
-    revokedAt: ZTimestamp.nullable(),
-    createdAt: ZTimestamp,
+    id: ZUuid.describe("The key's id."),
+    orgId: ZUuid.describe("The one organization the key acts in."),
+    name: z.string().describe("A name to tell keys apart."),
+    prefix: z
+      .string()
+      .describe("The visible start of the key, to tell keys apart; the key itself is shown only once, at creation."),
+    scopes: z.array(ZApiKeyScope).describe("What the key may do."),
+    lastUsedAt: ZTimestamp.nullable().describe(
+      "When the key last authenticated a request (ISO 8601 with offset, to within a minute); null: never.",
+    ),
+    expiresAt: ZTimestamp.nullable().describe("When the key stops working (ISO 8601 with offset); null: never."),
+    revokedAt: ZTimestamp.nullable().describe("When the key was revoked (ISO 8601 with offset); null: it was not."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
   })
   .meta({
     id: "ApiKey",
@@ -50,8 +53,7 @@ export const ZCreateApiKeyRequest = z
   .meta({ id: "CreateApiKeyRequest", example: { name: "n8n", scopes: ["read", "messages:send"] } });
 
 export const ZCreatedApiKey = ZApiKey.extend({
-  /** The full key. Shown once: store it now, it cannot be retrieved again. */
-  key: z.string(),
+  key: z.string().describe("The full key, shown only in this answer: store it now, it cannot be retrieved again."),
 }).meta({ id: "CreatedApiKey" });
 
 export const ZApiKeyParams = z.strictObject({ orgId: ZUuid, keyId: ZUuid });

@@ -3,12 +3,17 @@ import { pageQuery, ZTimestamp, ZUuid } from "./common.ts";
 
 export const ZAuditEntry = z
   .object({
-    id: z.number().int(),
-    actorUserId: ZUuid.nullable(),
-    actorApiKeyId: ZUuid.nullable(),
-    action: z.string(),
-    targetType: z.string().nullable(),
-    targetId: z.string().nullable(),
+    id: z.number().int().describe("The entry's id: increasing, the order entries were written in."),
+    actorUserId: ZUuid.nullable().describe(
+      "The user who acted (for an API key, its principal user); null for the system.",
+    ),
+    actorApiKeyId: ZUuid.nullable().describe("The API key that acted; null when a signed-in user or the system did."),
+    action: z.string().describe("What was done, as `kind.verb` (e.g. campaign.delete)."),
+    targetType: z
+      .string()
+      .nullable()
+      .describe("The kind of thing acted on (instance, campaign, contact…); null: none."),
+    targetId: z.string().nullable().describe("The id of the thing acted on; null: none."),
     actorLabel: z
       .string()
       .nullable()
@@ -19,10 +24,12 @@ export const ZAuditEntry = z
       .describe(
         "what was acted on, in words: an instance, campaign, template, list, segment, API key or webhook by the name it had then (kept after it is deleted); a contact, conversation, blacklisted number, member or invitation as it is now (null once erased or gone)",
       ),
-    detail: z.record(z.string(), z.unknown()),
-    ip: z.string().nullable(),
-    requestId: z.string().nullable(),
-    createdAt: ZTimestamp,
+    detail: z
+      .record(z.string(), z.unknown())
+      .describe("Action-specific details (e.g. the changed fields); may be empty."),
+    ip: z.string().nullable().describe("The client's IP address; null when not from a request."),
+    requestId: z.string().nullable().describe("The id of the HTTP request that did it; null when not from a request."),
+    createdAt: ZTimestamp.describe("When it happened (ISO 8601 with offset)."),
   })
   .meta({ id: "AuditEntry" });
 export type TAuditEntry = z.infer<typeof ZAuditEntry>;

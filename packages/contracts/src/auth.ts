@@ -45,12 +45,18 @@ export type TRefreshRequest = z.infer<typeof ZRefreshRequest>;
 
 export const ZTokenPair = z
   .object({
-    accessToken: z.string(),
-    tokenType: z.literal("bearer"),
-    /** Seconds until the access token expires. */
-    expiresIn: z.number().int(),
-    refreshToken: z.string(),
-    user: z.object({ id: ZUuid, email: z.string() }),
+    accessToken: z.string().describe("The access token (a JWT): send it as `Authorization: Bearer <token>`."),
+    tokenType: z.literal("bearer").describe("Always `bearer`."),
+    expiresIn: z.number().int().describe("Seconds until the access token expires."),
+    refreshToken: z
+      .string()
+      .describe("Trades for a new pair once at POST /auth/refresh; logging out with it ends the login."),
+    user: z
+      .object({
+        id: ZUuid.describe("The signed-in user's id."),
+        email: z.string().describe("The signed-in user's email address."),
+      })
+      .describe("The account that logged in."),
   })
   .meta({
     id: "TokenPair",
@@ -66,12 +72,27 @@ export type TTokenPair = z.infer<typeof ZTokenPair>;
 
 export const ZMe = z
   .object({
-    kind: z.enum(["user", "api_key"]),
-    userId: ZUuid,
-    email: z.string().nullable(),
-    /** Set for API keys: the key's organization and scopes. */
-    apiKey: z.object({ id: ZUuid, orgId: ZUuid, scopes: z.array(ZApiKeyScope) }).nullable(),
-    organizations: z.array(z.object({ id: ZUuid, name: z.string(), slug: z.string(), role: ZOrgRole })),
+    kind: z.enum(["user", "api_key"]).describe("What authenticated the request: a user's token or an API key."),
+    userId: ZUuid.describe("The acting user: the signed-in user, or the API key's own principal user."),
+    email: z.string().nullable().describe("The signed-in user's email; null for an API key."),
+    apiKey: z
+      .object({
+        id: ZUuid.describe("The API key's id."),
+        orgId: ZUuid.describe("The one organization the key acts in."),
+        scopes: z.array(ZApiKeyScope).describe("What the key may do."),
+      })
+      .nullable()
+      .describe("Set for API keys: the key's organization and scopes; null for a user."),
+    organizations: z
+      .array(
+        z.object({
+          id: ZUuid.describe("The organization's id."),
+          name: z.string().describe("The organization's name."),
+          slug: z.string().describe("The organization's unique short name."),
+          role: ZOrgRole.describe("The caller's role in it."),
+        }),
+      )
+      .describe("The organizations the caller belongs to, with its role in each."),
   })
   .meta({
     id: "Me",

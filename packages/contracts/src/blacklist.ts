@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cursorPageQuery, ZUuid } from "./common.ts";
+import { CREATED_AT, cursorPageQuery, ZUuid } from "./common.ts";
 import { ZBlacklistSource } from "./enums.ts";
 import { ZPhoneRejectionCode } from "./imports.ts";
 
@@ -14,14 +14,18 @@ export const ZBlacklistParams = z.strictObject({ orgId: ZUuid, entryId: ZUuid })
 
 export const ZBlacklistEntry = z
   .object({
-    id: ZUuid,
-    phone: z.string().nullable(),
-    waLid: z.string().nullable(),
-    /** The entry of an erased contact: only a salted hash of the number is kept. */
-    hashed: z.boolean(),
-    source: ZBlacklistSource,
-    reason: z.string().nullable(),
-    createdAt: ZTimestamp,
+    id: ZUuid.describe("The entry's id."),
+    phone: z
+      .string()
+      .nullable()
+      .describe("The blocked number in E.164 (+5511999990001); null: blocked by LID only, or hashed."),
+    waLid: z.string().nullable().describe("The blocked WhatsApp LID (`…@lid`); null: blocked by number only."),
+    hashed: z
+      .boolean()
+      .describe("True for the entry of an erased contact: only a salted hash of the number is kept (`phone` is null)."),
+    source: ZBlacklistSource.describe("How the entry came about."),
+    reason: z.string().nullable().describe("Why the entry was added, in words; null: not given."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
   })
   .meta({
     id: "BlacklistEntry",
@@ -82,14 +86,25 @@ export const ZBulkBlacklistRequest = z
  */
 export const ZBlacklistRejectionCode = z.enum([...ZPhoneRejectionCode.options, "not_a_lid", "no_phone_or_lid"]);
 export type TBlacklistRejectionCode = z.infer<typeof ZBlacklistRejectionCode>;
+const ADDED = "How many entries were added.";
+const EXISTING = "How many were already blocked (left as they were).";
+const REJECTION_REASON = "Why it is not blocked, in English.";
+const REJECTION_CODE = "Why it is not blocked, as a code to word it in the client's language.";
 
 export const ZBulkBlacklistResponse = z
   .object({
-    added: z.number().int(),
-    existing: z.number().int(),
-    rejected: z.array(
-      z.object({ index: z.number().int(), raw: z.string(), reason: z.string(), code: ZBlacklistRejectionCode }),
-    ),
+    added: z.number().int().describe(ADDED),
+    existing: z.number().int().describe(EXISTING),
+    rejected: z
+      .array(
+        z.object({
+          index: z.number().int().describe("The entry's position in `entries` (from 0)."),
+          raw: z.string().describe("The number or LID as given."),
+          reason: z.string().describe(REJECTION_REASON),
+          code: ZBlacklistRejectionCode.describe(REJECTION_CODE),
+        }),
+      )
+      .describe("The entries not blocked because their number or LID cannot be read."),
   })
   .meta({
     id: "BulkBlacklistResponse",
@@ -109,7 +124,10 @@ export const ZBlacklistCheckQuery = z
   .strictObject({ phone: z.string().trim().min(1).max(64).optional(), waLid: ZLid.optional() })
   .refine((e) => e.phone !== undefined || e.waLid !== undefined, "give a phone, a waLid or both");
 export const ZBlacklistCheck = z
-  .object({ blocked: z.boolean(), entryIds: z.array(ZUuid) })
+  .object({
+    blocked: z.boolean().describe("True when the number or LID is on the blacklist."),
+    entryIds: z.array(ZUuid).describe("The entries that block it (by number or by LID); empty when not blocked."),
+  })
   .meta({ id: "BlacklistCheck", example: { blocked: true, entryIds: ["7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"] } });
 
 export const ZBlacklistImportQuery = z.strictObject({
@@ -123,16 +141,18 @@ export const ZBlacklistImportQuery = z.strictObject({
 });
 export const ZBlacklistImportResponse = z
   .object({
-    added: z.number().int(),
-    existing: z.number().int(),
-    rejected: z.array(
-      z.object({
-        line: z.number().int(),
-        raw: z.string().nullable(),
-        reason: z.string(),
-        code: ZBlacklistRejectionCode,
-      }),
-    ),
+    added: z.number().int().describe(ADDED),
+    existing: z.number().int().describe(EXISTING),
+    rejected: z
+      .array(
+        z.object({
+          line: z.number().int().describe("The file's line number (from 1, the header included)."),
+          raw: z.string().nullable().describe("The line's number or LID as written; null when the line has neither."),
+          reason: z.string().describe(REJECTION_REASON),
+          code: ZBlacklistRejectionCode.describe(REJECTION_CODE),
+        }),
+      )
+      .describe("The lines not blocked because their number or LID cannot be read."),
   })
   .meta({
     id: "BlacklistImportResponse",

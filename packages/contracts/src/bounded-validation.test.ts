@@ -69,7 +69,8 @@ describe("request schemas", () => {
     }
     expect(found).toBeGreaterThan(40);
     // Wrapped request schemas are probed field by field too, and nested objects inside arrays.
-    const { ZStartCampaignRequest, ZCreateCampaignRequest } = await import("./campaigns.ts");
+    const { ZCreateCampaignRequest } = await import("./campaigns.ts");
+    const { ZStartCampaignRequest } = await import("./campaign-checks.ts");
     expect(probes(ZStartCampaignRequest).map((p) => p.path)).toContain("now");
     expect(probes(ZCreateCampaignRequest).map((p) => p.path)).toContain("schedule.windows.start");
   });

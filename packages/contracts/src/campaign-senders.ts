@@ -11,19 +11,19 @@ import { ZInstanceStatus } from "./enums.ts";
 
 export const ZCampaignSender = z
   .object({
-    instanceId: ZUuid,
-    name: z.string(),
-    /** The number's own status. */
-    status: ZInstanceStatus,
-    /** Whether it takes the campaign's work now. */
-    active: z.boolean(),
-    /** Why not: `removed` (by a user), `instance_banned`, `instance_unavailable`… */
-    inactiveReason: z.string().nullable(),
-    /** Relative share of new recipients (1–100). */
-    weight: z.number().int(),
-    healthScore: z.number().int().nullable(),
-    /** Recipients still waiting on this number. */
-    queued: z.number().int(),
+    instanceId: ZUuid.describe("The instance (number) in the pool."),
+    name: z.string().describe("The instance's name."),
+    status: ZInstanceStatus.describe("The number's own connection status."),
+    active: z.boolean().describe("Whether it takes the campaign's work now."),
+    inactiveReason: z
+      .string()
+      .nullable()
+      .describe(
+        "Why it is not active: `removed` (by a user), `instance_banned`, `instance_unavailable`…; null when active.",
+      ),
+    weight: z.number().int().describe("Its relative share of new recipients (1–100)."),
+    healthScore: z.number().int().nullable().describe("The number's health score (0–100); null: not scored yet."),
+    queued: z.number().int().describe("Recipients of the campaign still waiting on this number."),
     nextSendAt: ZNextSendAt,
     nextSendHeldBy: ZNextSendHeldBy,
   })
@@ -45,7 +45,7 @@ export const ZCampaignSender = z
 export type TCampaignSender = z.infer<typeof ZCampaignSender>;
 
 export const ZCampaignSenderList = z
-  .object({ items: z.array(ZCampaignSender) })
+  .object({ items: z.array(ZCampaignSender).describe("The campaign's senders, active and inactive.") })
   .meta({ id: "CampaignSenderList", example: { items: [ZCampaignSender.meta()?.example] } });
 
 export const ZAddCampaignSenderRequest = z

@@ -5,16 +5,19 @@ import { ZCampaignStatus } from "./enums.ts";
 /** A running campaign's figures: counts by state, per sender with its next send, skips by reason, sends per hour. */
 
 export const ZStateCounts = z.object({
-  queued: z.number().int(),
-  sending: z.number().int(),
-  sent: z.number().int(),
-  delivered: z.number().int(),
-  read: z.number().int(),
-  failed: z.number().int(),
-  skipped: z.number().int(),
-  unknown: z.number().int(),
-  cancelled: z.number().int(),
-  replied: z.number().int(),
+  queued: z.number().int().describe("Messages waiting to be sent (queued or claimed by a worker)."),
+  sending: z.number().int().describe("Messages handed to WhatsApp, not yet acknowledged."),
+  sent: z.number().int().describe("Messages WhatsApp accepted (one tick), not yet delivered."),
+  delivered: z.number().int().describe("Messages delivered to the phone (two ticks), not yet read."),
+  read: z.number().int().describe("Messages read by the recipient."),
+  failed: z.number().int().describe("Messages that failed."),
+  skipped: z.number().int().describe("Messages not sent for a reason about the recipient (blacklisted, opted out…)."),
+  unknown: z.number().int().describe("Messages whose outcome is unknown (the send may or may not have happened)."),
+  cancelled: z.number().int().describe("Messages cancelled before sending (campaign cancelled, end date passed…)."),
+  replied: z
+    .number()
+    .int()
+    .describe("Messages the recipient replied to (also counted in their state; not part of `total`)."),
 });
 
 /**
@@ -55,24 +58,40 @@ const EXAMPLE_COUNTS = {
 
 export const ZCampaignStats = z
   .object({
-    campaignId: ZUuid,
-    status: ZCampaignStatus,
-    statusReason: z.string().nullable(),
-    total: z.number().int(),
-    counts: ZStateCounts,
-    skippedByReason: z.record(z.string(), z.number().int()),
-    senders: z.array(
-      z.object({
-        instanceId: ZUuid,
-        active: z.boolean(),
-        reason: z.string().nullable(),
-        counts: ZStateCounts,
-        nextSendAt: ZNextSendAt,
-        nextSendHeldBy: ZNextSendHeldBy,
-      }),
-    ),
-    /** Messages sent per hour over the last 24 hours, oldest first. */
-    sentPerHour: z.array(z.object({ hour: ZTimestamp, sent: z.number().int() })),
+    campaignId: ZUuid.describe("The campaign's id."),
+    status: ZCampaignStatus.describe("The campaign's status."),
+    statusReason: z
+      .string()
+      .nullable()
+      .describe("Why it has that status (e.g. why it paused); null: no reason recorded."),
+    total: z.number().int().describe("The campaign's messages, one per recipient: the sum of the state counts."),
+    counts: ZStateCounts.describe("The campaign's messages by state."),
+    skippedByReason: z
+      .record(z.string(), z.number().int())
+      .describe("Skipped and cancelled messages by reason code (e.g. blacklisted, not_on_whatsapp)."),
+    senders: z
+      .array(
+        z.object({
+          instanceId: ZUuid.describe("The sender instance."),
+          active: z.boolean().describe("Whether it takes the campaign's work now."),
+          reason: z
+            .string()
+            .nullable()
+            .describe("Why it is not active (`removed`, `instance_banned`…); null when active."),
+          counts: ZStateCounts.describe("The messages assigned to this sender, by state."),
+          nextSendAt: ZNextSendAt,
+          nextSendHeldBy: ZNextSendHeldBy,
+        }),
+      )
+      .describe("Each sender of the pool, active or not."),
+    sentPerHour: z
+      .array(
+        z.object({
+          hour: ZTimestamp.describe("The start of the hour (ISO 8601 with offset)."),
+          sent: z.number().int().describe("Messages that went out in that hour."),
+        }),
+      )
+      .describe("Messages sent per hour over the last 24 hours, oldest first; hours without sends are left out."),
   })
   .meta({
     id: "CampaignStats",

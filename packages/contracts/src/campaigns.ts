@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { CREATED_AT, UPDATED_AT, ZTimestamp, ZUuid } from "./common.ts";
 import { ZCampaignStatus } from "./enums.ts";
 
 /** Campaigns: what is sent (a template), to whom (lists and segments, snapshotted at start), from which numbers,
@@ -9,23 +9,31 @@ const ZTimeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, "
 
 /** A send window: on these ISO weekdays (1 = Monday … 7 = Sunday), from `start` to `end` in the campaign's zone. */
 export const ZSendWindow = z.strictObject({
-  days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
-  start: ZTimeOfDay,
-  end: ZTimeOfDay,
+  days: z.array(z.number().int().min(1).max(7)).min(1).max(7).describe("ISO weekdays (1 = Monday … 7 = Sunday)."),
+  start: ZTimeOfDay.describe('When the window opens ("HH:mm", campaign time zone).'),
+  end: ZTimeOfDay.describe('When it closes ("HH:mm", campaign time zone; "24:00": midnight).'),
 });
 export type TSendWindow = z.infer<typeof ZSendWindow>;
 
 /** Windows in the campaign's time zone; none means "any time" (quiet hours and holidays still apply). */
-export const ZCampaignSchedule = z.strictObject({ windows: z.array(ZSendWindow).max(50).default([]) });
+export const ZCampaignSchedule = z.strictObject({
+  windows: z.array(ZSendWindow).max(50).default([]).describe("Up to 50 send windows; none: any time."),
+});
 export type TCampaignSchedule = z.infer<typeof ZCampaignSchedule>;
 
 /** Never send between `start` and `end` of the recipient's local time (crossing midnight allowed: 21:00–08:00). */
-export const ZQuietHours = z.strictObject({ start: ZTimeOfDay, end: ZTimeOfDay });
+export const ZQuietHours = z.strictObject({
+  start: ZTimeOfDay.describe('Start of the quiet time ("HH:mm", recipient\'s local time).'),
+  end: ZTimeOfDay.describe('End of the quiet time ("HH:mm", recipient\'s local time).'),
+});
 export type TQuietHours = z.infer<typeof ZQuietHours>;
 
 const ZRange = (max: number) =>
   z
-    .strictObject({ min: z.number().int().min(0).max(max), max: z.number().int().min(0).max(max) })
+    .strictObject({
+      min: z.number().int().min(0).max(max).describe("The smallest value drawn."),
+      max: z.number().int().min(0).max(max).describe("The largest value drawn (at least `min`)."),
+    })
     .refine((r) => r.max >= r.min, "max must be at least min");
 
 /**
@@ -33,11 +41,23 @@ const ZRange = (max: number) =>
  * fixed interval), a longer break after every `breakEvery` sends (drawn), and "typing…" proportional to the text.
  */
 export const ZPacing = z.strictObject({
-  gapMs: ZRange(3_600_000).default({ min: 20_000, max: 90_000 }),
-  breakEvery: ZRange(10_000).default({ min: 15, max: 30 }),
-  breakMs: ZRange(24 * 3_600_000).default({ min: 180_000, max: 600_000 }),
-  typingMsPerChar: z.number().int().min(0).max(500).default(35),
-  typingMs: ZRange(20_000).default({ min: 1_000, max: 8_000 }),
+  gapMs: ZRange(3_600_000)
+    .default({ min: 20_000, max: 90_000 })
+    .describe("Milliseconds between consecutive messages of a number."),
+  breakEvery: ZRange(10_000).default({ min: 15, max: 30 }).describe("Sends between breaks (0: no breaks)."),
+  breakMs: ZRange(24 * 3_600_000)
+    .default({ min: 180_000, max: 600_000 })
+    .describe("Milliseconds of each break."),
+  typingMsPerChar: z
+    .number()
+    .int()
+    .min(0)
+    .max(500)
+    .default(35)
+    .describe('"typing…" shown per character of the text, in milliseconds (0: none).'),
+  typingMs: ZRange(20_000)
+    .default({ min: 1_000, max: 8_000 })
+    .describe('Bounds of the "typing…" time, in milliseconds.'),
 });
 export type TPacing = z.infer<typeof ZPacing>;
 
@@ -55,16 +75,18 @@ export const PACING_NO_GAPS: TPacing = {
 
 /** Per number: messages per rolling hour and day; with `warmup`, numbers paired recently get a lower ramping cap. */
 export const ZCaps = z.strictObject({
-  perHour: z.number().int().min(1).max(100_000).default(40),
-  perDay: z.number().int().min(1).max(1_000_000).default(250),
-  warmup: z.boolean().default(true),
+  perHour: z.number().int().min(1).max(100_000).default(40).describe("Messages per number per rolling hour."),
+  perDay: z.number().int().min(1).max(1_000_000).default(250).describe("Messages per number per rolling 24 hours."),
+  warmup: z.boolean().default(true).describe("Whether recently paired numbers get the warm-up's lower caps."),
 });
 export type TCaps = z.infer<typeof ZCaps>;
 
+const LIST_IDS = "The lists it goes to (up to 50).";
+const SEGMENT_IDS = "The segments it goes to (up to 50).";
 /** Lists and segments; a person in several counts once. Fixed once the campaign starts (snapshot). */
 export const ZCampaignAudience = z.strictObject({
-  listIds: z.array(ZUuid).max(50).default([]),
-  segmentIds: z.array(ZUuid).max(50).default([]),
+  listIds: z.array(ZUuid).max(50).default([]).describe(LIST_IDS),
+  segmentIds: z.array(ZUuid).max(50).default([]).describe(SEGMENT_IDS),
 });
 
 /**
@@ -176,29 +198,39 @@ export const ZCampaignParams = z.strictObject({ orgId: ZUuid, campaignId: ZUuid 
 
 export const ZCampaign = z
   .object({
-    id: ZUuid,
-    name: z.string(),
-    description: z.string().nullable(),
-    status: ZCampaignStatus,
-    /** Why it is paused, cancelled or completed (`no_healthy_sender`, `error_threshold`, `ended`, `user`…). */
-    statusReason: z.string().nullable(),
-    templateId: ZUuid.nullable(),
-    audience: z.object({ listIds: z.array(ZUuid), segmentIds: z.array(ZUuid) }),
-    senderIds: z.array(ZUuid),
-    timezone: z.string(),
-    startsAt: ZTimestamp.nullable(),
-    endsAt: ZTimestamp.nullable(),
-    schedule: ZCampaignSchedule,
-    quietHours: ZQuietHours.nullable(),
-    skipHolidays: z.boolean(),
-    pacing: ZPacing,
-    caps: ZCaps,
-    stopOnReply: z.boolean(),
-    errorThreshold: z.number().int(),
-    startedAt: ZTimestamp.nullable(),
-    finishedAt: ZTimestamp.nullable(),
-    createdAt: ZTimestamp,
-    updatedAt: ZTimestamp,
+    id: ZUuid.describe("The campaign's id."),
+    name: z.string().describe("The campaign's name."),
+    description: z.string().nullable().describe("What the campaign is for; null: none."),
+    status: ZCampaignStatus.describe("Where the campaign is in its life."),
+    statusReason: z
+      .string()
+      .nullable()
+      .describe(
+        "Why it is paused, cancelled or completed (`no_healthy_sender`, `error_threshold`, `ended`, `user`…); null: none.",
+      ),
+    templateId: ZUuid.nullable().describe("The template it sends; null: none yet."),
+    audience: z
+      .object({ listIds: z.array(ZUuid).describe(LIST_IDS), segmentIds: z.array(ZUuid).describe(SEGMENT_IDS) })
+      .describe("The lists and segments it goes to (a person in several counts once), fixed when it starts."),
+    senderIds: z.array(ZUuid).describe("The instances it sends from (its sender pool)."),
+    timezone: z.string().describe("IANA time zone of the send windows."),
+    startsAt: ZTimestamp.nullable().describe("Not before this instant (ISO 8601 with offset); null: once started."),
+    endsAt: ZTimestamp.nullable().describe(
+      "When it completes and what is still queued is cancelled (ISO 8601 with offset); null: no end.",
+    ),
+    schedule: ZCampaignSchedule.describe("Send windows in the campaign's time zone; none: any time."),
+    quietHours: ZQuietHours.nullable().describe("Hours of the recipient's local time it never sends in; null: none."),
+    skipHolidays: z.boolean().describe("Whether it sends nothing on the recipient's holidays (organization calendar)."),
+    pacing: ZPacing.describe("How each number paces its sends (ranges drawn per send)."),
+    caps: ZCaps.describe("Per-number send caps (rolling hour and 24 hours) and warm-up."),
+    stopOnReply: z.boolean().describe("Whether someone who answered gets nothing more from it."),
+    errorThreshold: z.number().int().describe("Failed sends since the last start or resume that pause it (0: never)."),
+    startedAt: ZTimestamp.nullable().describe("When it was (first) started (ISO 8601 with offset); null: never."),
+    finishedAt: ZTimestamp.nullable().describe(
+      "When it completed or was cancelled (ISO 8601 with offset); null: not finished.",
+    ),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+    updatedAt: ZTimestamp.describe(UPDATED_AT),
   })
   .meta({
     id: "Campaign",
@@ -236,163 +268,5 @@ export const ZCampaign = z
 export type TCampaign = z.infer<typeof ZCampaign>;
 
 export const ZCampaignList = z
-  .object({ items: z.array(ZCampaign) })
+  .object({ items: z.array(ZCampaign).describe("The organization's campaigns.") })
   .meta({ id: "CampaignList", example: { items: [(ZCampaign.meta() as { example: unknown }).example] } });
-
-/** Why a campaign cannot start; all that apply are listed. */
-export const ZStartRefusal = z.enum([
-  "empty_audience",
-  "no_template",
-  "unknown_variable",
-  "no_sender",
-  "no_connected_sender",
-  "window_never_opens",
-  "ends_before_start",
-  "already_ended",
-]);
-
-export const ZStartCampaignRequest = z
-  .strictObject({
-    now: z
-      .boolean()
-      .default(false)
-      .describe("true: start now even if `startsAt` is later; default false (a later `startsAt` schedules it)."),
-  })
-  .default({ now: false });
-
-export const ZPauseCampaignRequest = z
-  .strictObject({
-    reason: z
-      .string()
-      .max(200)
-      .optional()
-      .describe(
-        "Why, in words (up to 200 characters): kept in the audit log, and on pause and cancel in the campaign's " +
-          "statusReason as `user: <reason>`.",
-      ),
-  })
-  .default({});
-
-export const ZDryRunRequest = z
-  .strictObject({
-    count: z
-      .number()
-      .int()
-      .min(1)
-      .max(200)
-      .default(20)
-      .describe("How many of the next sends to show (1–200, default 20)."),
-  })
-  .default({ count: 20 });
-
-export const ZDryRun = z
-  .object({
-    /** True: the stored plan of a started campaign; false: not started yet, so computed now and not stored. */
-    planned: z.boolean(),
-    total: z.number().int(),
-    items: z.array(
-      z.object({
-        contactId: ZUuid.nullable(),
-        /** The contact's name, so a person reads as who they are, not a bare number; null when it has none. */
-        contactName: z.string().nullable(),
-        phone: z.string(),
-        instanceId: ZUuid,
-        text: z.string(),
-        variant: z.number().int(),
-        /**
-         * When it is expected to go: its number's sends paced one at a time at the profile's average typing and gap
-         * (numbers in parallel), caps, windows, quiet hours and holidays applied (an estimate: the live pacing draws
-         * around it); null when its window never opens.
-         */
-        at: ZTimestamp.nullable(),
-        /**
-         * Why it cannot go at once: `cap` (its number is at this campaign's caps), `warmup` (only the warm-up's lower
-         * caps for a recently paired number hold it), `outside_window`, `quiet_hours`,
-         * `holiday`; why it will never go (`at` null): `window_never_opens`, `blacklisted`, `opted_out` (skipped when
-         * its turn comes); null when nothing holds it.
-         */
-        blockedReason: z.string().nullable(),
-      }),
-    ),
-  })
-  .meta({
-    id: "CampaignDryRun",
-    example: {
-      planned: false,
-      total: 1300,
-      items: [
-        {
-          contactId: "6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c",
-          contactName: "Ana Souza",
-          phone: "+5511987654321",
-          instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
-          text: "Oi Ana, novidade em Recife!",
-          variant: 0,
-          at: "2026-11-30T12:00:00.000Z",
-          blockedReason: "outside_window",
-        },
-      ],
-    },
-  });
-
-/** Caps to evaluate the budget against (the campaign's); omitted fields take the campaign defaults. */
-export const ZSenderBudgetQuery = z.strictObject({
-  perHour: z.coerce.number().int().min(1).max(100_000).optional(),
-  perDay: z.coerce.number().int().min(1).max(1_000_000).optional(),
-  warmup: z.enum(["true", "false"]).optional(),
-});
-
-/**
- * What each number of the organization may still send under the given caps: what it sent in the last rolling hour
- * and 24 hours (every campaign and direct sends), the caps that apply to it now (the campaign's, its own, warm-up),
- * and what is left of each.
- */
-export const ZSenderBudgets = z
-  .object({
-    items: z.array(
-      z.object({
-        instanceId: ZUuid,
-        sentLastHour: z.number().int(),
-        sentLastDay: z.number().int(),
-        perHour: z.number().int(),
-        perDay: z.number().int(),
-        /** Days since the number was paired while the warm-up curve applies to it; null = fully warmed up. */
-        warmupDay: z.number().int().nullable(),
-        remainingThisHour: z.number().int(),
-        remainingToday: z.number().int(),
-      }),
-    ),
-  })
-  .meta({
-    id: "SenderBudgets",
-    example: {
-      items: [
-        {
-          instanceId: "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a",
-          sentLastHour: 12,
-          sentLastDay: 96,
-          perHour: 40,
-          perDay: 250,
-          warmupDay: null,
-          remainingThisHour: 28,
-          remainingToday: 154,
-        },
-      ],
-    },
-  });
-export type TSenderBudgets = z.infer<typeof ZSenderBudgets>;
-
-/** Whether `POST …/start` would accept the campaign now, with every reason it would give if not. */
-export const ZStartCheck = z
-  .object({
-    startable: z.boolean(),
-    refusals: z.array(z.object({ code: ZStartRefusal, message: z.string() })),
-  })
-  .meta({
-    id: "CampaignStartCheck",
-    example: {
-      startable: false,
-      refusals: [{ code: "no_connected_sender", message: "none of the campaign's numbers is connected" }],
-    },
-  });
-export type TStartCheck = z.infer<typeof ZStartCheck>;

@@ -7,12 +7,18 @@ export const ZTimestamp = z.iso.datetime({ offset: true });
 
 export const ZOrgIdParams = z.strictObject({ orgId: ZUuid });
 
+/** Description texts repeated across response schemas. */
+export const CREATED_AT = "When it was created (ISO 8601 with offset).";
+export const UPDATED_AT = "When it was last changed (ISO 8601 with offset).";
+export const ORG_ID = "The organization it belongs to.";
+
 /**
  * A complete list (small by nature: organizations, members, keys, endpoints, instances): every row, no cursor.
  * Lists that grow without bound are pages instead: {@link pageOf} when they are ordered by id, {@link cursorPageOf}
  * when they are ordered by something else; there is no other shape.
  */
-export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+export const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item).describe("The rows, all in one answer (this list has no pagination).") });
 
 /**
  * Pagination by id (audit log, messages, instance events, webhook deliveries): newest first by integer id. Pass `nextBeforeId` back as `beforeId` for the next page;
@@ -20,7 +26,7 @@ export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
  */
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({
-    items: z.array(item),
+    items: z.array(item).describe("This page's rows, newest first (highest id first)."),
     nextBeforeId: z.number().int().nullable().describe("pass as beforeId for the next page; null on the last page"),
   });
 
@@ -43,7 +49,10 @@ export const pageQuery = (opts: { defaultLimit: number; maxLimit: number }) =>
  * ({@link encodeCursor} makes them).
  */
 export const cursorPageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+  z.object({
+    items: z.array(item).describe("This page's rows, in the list's order."),
+    nextCursor: z.string().nullable().describe("Opaque: pass as `cursor` for the next page; null on the last page."),
+  });
 
 /** Query parameters of every {@link cursorPageOf} list; spread its `.shape` next to the list's filters. */
 export const cursorPageQuery = (opts: { defaultLimit: number; maxLimit: number }) =>

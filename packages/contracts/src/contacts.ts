@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cursorPageQuery, ZUuid } from "./common.ts";
+import { CREATED_AT, cursorPageQuery, UPDATED_AT, ZUuid } from "./common.ts";
 
 /** REST DTOs of contacts, lists and consent. Phone numbers in requests may be written in any common form; the API
  * parses them with the organization's default country (`@mirage/phone`) and answers E.164. */
@@ -35,20 +35,34 @@ export const ZContactParams = z.strictObject({ orgId: ZUuid, contactId: ZUuid })
 
 export const ZContact = z
   .object({
-    id: ZUuid,
-    phone: z.string(),
-    altPhones: z.array(z.string()),
-    waLid: z.string().nullable(),
-    name: z.string().nullable(),
-    customFields: z.record(z.string(), z.unknown()),
-    tags: z.array(z.string()),
-    lineType: z.string().nullable(),
-    consent: z.object({ state: ZConsentState, source: z.string().nullable(), at: ZTimestamp.nullable() }),
-    optedOutAt: ZTimestamp.nullable(),
-    lastInboundAt: ZTimestamp.nullable(),
-    lastOutboundAt: ZTimestamp.nullable(),
-    createdAt: ZTimestamp,
-    updatedAt: ZTimestamp,
+    id: ZUuid.describe("The contact's id."),
+    phone: z.string().describe("The primary number (E.164), the one campaigns use; unique in the organization."),
+    altPhones: z.array(z.string()).describe("Other numbers the person was given with (E.164); empty: none."),
+    waLid: z.string().nullable().describe("The person's WhatsApp LID (`…@lid`); null: not known."),
+    name: z.string().nullable().describe("The contact's name; null: none."),
+    customFields: z
+      .record(z.string(), z.unknown())
+      .describe("Custom fields by key (templates read them as `{{key}}`)."),
+    tags: z.array(z.string()).describe("The contact's tags."),
+    lineType: z.string().nullable().describe("The primary number's line type (mobile, fixed_line…); null: not known."),
+    consent: z
+      .object({
+        state: ZConsentState.describe("The current consent state."),
+        source: z.string().nullable().describe("Where it was given or withdrawn; null: never recorded."),
+        at: ZTimestamp.nullable().describe("When it was recorded (ISO 8601 with offset); null: never."),
+      })
+      .describe("The contact's current consent (the latest consent event)."),
+    optedOutAt: ZTimestamp.nullable().describe(
+      "Since when the contact is opted out (ISO 8601 with offset); null: it is not.",
+    ),
+    lastInboundAt: ZTimestamp.nullable().describe(
+      "When the person last sent a message (ISO 8601 with offset); null: never.",
+    ),
+    lastOutboundAt: ZTimestamp.nullable().describe(
+      "When a message was last sent to them (ISO 8601 with offset); null: never.",
+    ),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+    updatedAt: ZTimestamp.describe(UPDATED_AT),
   })
   .meta({
     id: "Contact",
@@ -156,7 +170,7 @@ export const ZContactListQuery = z.strictObject({
 });
 
 export const ZContactCount = z
-  .object({ count: z.number().int() })
+  .object({ count: z.number().int().describe("How many contacts match the filter.") })
   .meta({ id: "ContactCount", example: { count: 5120 } });
 
 export const ZConsentRequest = z
@@ -183,12 +197,12 @@ export const ZConsentRequest = z
 
 export const ZConsentEvent = z
   .object({
-    id: z.number().int(),
-    state: ZConsentState,
-    source: z.string(),
-    evidence: z.string().nullable(),
-    createdBy: z.string().nullable(),
-    createdAt: ZTimestamp,
+    id: z.number().int().describe("The event's id: increasing, the order events were recorded in."),
+    state: ZConsentState.describe("The consent from this event on."),
+    source: z.string().describe("Where the consent was given or withdrawn."),
+    evidence: z.string().nullable().describe("Proof kept with the event; null: none given."),
+    createdBy: z.string().nullable().describe("The user who recorded it (an API key's principal user); null: unknown."),
+    createdAt: ZTimestamp.describe("When it was recorded (ISO 8601 with offset)."),
   })
   .meta({
     id: "ConsentEvent",
@@ -205,39 +219,43 @@ export type TConsentEvent = z.infer<typeof ZConsentEvent>;
 
 export const ZEraseResponse = z
   .object({
-    erased: z.literal(true),
-    /** The number stays blocked as a salted hash, so an opt-out survives the erasure. */
-    blacklistedHash: z.boolean(),
-    /** Same as `deleted.messages` (kept for clients written before the breakdown). */
-    messagesDeleted: z.number().int(),
-    /** Rows removed, per kind: what the person can be told was erased. */
-    deleted: z.object({
-      messages: z.number().int(),
-      conversations: z.number().int(),
-      notes: z.number().int(),
-      consentEvents: z.number().int(),
-      listMemberships: z.number().int(),
-      importErrors: z.number().int(),
-      webhookDeliveries: z.number().int(),
-      /** The cached on-WhatsApp answer for the number (0 while another organization holds the number). */
-      waIdLookups: z.number().int(),
-      /**
-       * Encryption keys the organization's numbers kept for the person (sessions, identity keys, the phone ↔ LID
-       * mapping, device list, privacy token), whose ids name the number or LID.
-       */
-      signalKeys: z.number().int(),
-      /**
-       * The organization's numbers whose worker confirmed it dropped the person's keys from memory (a number no
-       * live worker hosts holds none; one whose worker did not answer in time forgets them when it restarts).
-       */
-      numbersForgotten: z.number().int(),
-      /** Saved segments whose filter or description quoted the number: kept, the quoted value replaced. */
-      segments: z.number().int(),
-      /** Audit entries whose label or detail quoted the number: kept, the quoted value replaced. */
-      auditEntries: z.number().int(),
-      /** Jobs in the queues (commands to the numbers' workers) that named the person, removed. */
-      queuedJobs: z.number().int(),
-    }),
+    erased: z.literal(true).describe("Always true: the contact's data is gone."),
+    blacklistedHash: z
+      .boolean()
+      .describe("True when the number stays blocked as a salted hash, so an opt-out survives the erasure."),
+    messagesDeleted: z.number().int().describe("Same as `deleted.messages` (kept for older clients)."),
+    deleted: z
+      .object({
+        messages: z.number().int().describe("Messages to and from the person."),
+        conversations: z.number().int().describe("Inbox conversations with the person."),
+        notes: z.number().int().describe("Internal notes on those conversations."),
+        consentEvents: z.number().int().describe("Consent history events."),
+        listMemberships: z.number().int().describe("List memberships."),
+        importErrors: z.number().int().describe("Import errors whose raw cell quoted one of the person's numbers."),
+        webhookDeliveries: z.number().int().describe("Webhook deliveries whose payload named the person."),
+        waIdLookups: z
+          .number()
+          .int()
+          .describe("The cached on-WhatsApp answer for the number (0 while another organization holds the number)."),
+        signalKeys: z
+          .number()
+          .int()
+          .describe(
+            "Encryption keys the organization's numbers kept for the person (sessions, identity keys, the phone ↔ " +
+              "LID mapping, device list, privacy token).",
+          ),
+        numbersForgotten: z
+          .number()
+          .int()
+          .describe(
+            "The organization's numbers whose worker confirmed it dropped the person's keys from memory (one whose " +
+              "worker did not answer in time forgets them when it restarts).",
+          ),
+        segments: z.number().int().describe("Saved segments that quoted the number: kept, the value replaced."),
+        auditEntries: z.number().int().describe("Audit entries that quoted the number: kept, the value replaced."),
+        queuedJobs: z.number().int().describe("Queued jobs (commands to the numbers' workers) that named the person."),
+      })
+      .describe("Rows removed (or rewritten), per kind: what the person can be told was erased."),
   })
   .meta({
     id: "EraseResponse",
@@ -266,19 +284,22 @@ export const ZEraseResponse = z
 /** Everything held about one contact (LGPD access request). */
 export const ZContactExport = z
   .object({
-    exportedAt: ZTimestamp,
-    contact: ZContact,
-    consent: z.array(ZConsentEvent),
-    lists: z.array(z.record(z.string(), z.unknown())),
-    outboundMessages: z.array(z.record(z.string(), z.unknown())),
-    inboundMessages: z.array(z.record(z.string(), z.unknown())),
-    /** Inbox conversations with the person, each with its internal notes (`notes`). */
-    conversations: z.array(z.record(z.string(), z.unknown())),
-    /** Import errors whose raw cell quotes one of the person's numbers. */
-    importErrors: z.array(z.record(z.string(), z.unknown())),
-    blacklist: z.array(z.record(z.string(), z.unknown())),
-    /** Their edits and deletions that arrived before the message they change, still waiting for it. */
-    pendingChanges: z.array(z.record(z.string(), z.unknown())),
+    exportedAt: ZTimestamp.describe("When the export was made (ISO 8601 with offset)."),
+    contact: ZContact.describe("The contact as stored."),
+    consent: z.array(ZConsentEvent).describe("The consent history, oldest first."),
+    lists: z.array(z.record(z.string(), z.unknown())).describe("The lists the contact is on, with when it joined."),
+    outboundMessages: z.array(z.record(z.string(), z.unknown())).describe("Every message sent to the person."),
+    inboundMessages: z.array(z.record(z.string(), z.unknown())).describe("Every message received from the person."),
+    conversations: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe("Inbox conversations with the person, each with its internal notes (`notes`)."),
+    importErrors: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe("Import errors whose raw cell quotes one of the person's numbers."),
+    blacklist: z.array(z.record(z.string(), z.unknown())).describe("Blacklist entries for its numbers or LID."),
+    pendingChanges: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe("Their edits and deletions that arrived before the message they change, still waiting for it."),
   })
   .meta({
     id: "ContactExport",
@@ -304,31 +325,37 @@ export const ZContactExport = z
     },
   });
 
+const LAST_DIRECTION = "Whether the last message was received (`in`) or sent (`out`); null: no message yet.";
+const LAST_PREVIEW = "A preview of the last message (up to 160 characters of its text, or its kind); null: none yet.";
+
 /** What a contact took part in: conversations in the inbox and the campaigns that wrote to them. */
 export const ZContactActivity = z
   .object({
-    conversations: z.array(
-      z.object({
-        id: ZUuid,
-        instanceId: ZUuid,
-        status: z.string(),
-        unreadCount: z.number().int(),
-        lastMessageAt: ZTimestamp,
-        lastMessageDirection: z.enum(["in", "out"]).nullable(),
-        lastMessagePreview: z.string().nullable(),
-      }),
-    ),
-    campaigns: z.array(
-      z.object({
-        campaignId: ZUuid,
-        name: z.string(),
-        status: z.string(),
-        /** Messages of the campaign to this contact (one per step), and the furthest state any of them reached. */
-        messages: z.number().int(),
-        lastState: z.string(),
-        lastAt: ZTimestamp,
-      }),
-    ),
+    conversations: z
+      .array(
+        z.object({
+          id: ZUuid.describe("The conversation's id."),
+          instanceId: ZUuid.describe("The instance (number) the conversation is on."),
+          status: z.string().describe("`open` or `closed`."),
+          unreadCount: z.number().int().describe("Received messages not yet read in the inbox."),
+          lastMessageAt: ZTimestamp.describe("When its last message was sent or received (ISO 8601 with offset)."),
+          lastMessageDirection: z.enum(["in", "out"]).nullable().describe(LAST_DIRECTION),
+          lastMessagePreview: z.string().nullable().describe(LAST_PREVIEW),
+        }),
+      )
+      .describe("The contact's inbox conversations."),
+    campaigns: z
+      .array(
+        z.object({
+          campaignId: ZUuid.describe("The campaign's id."),
+          name: z.string().describe("The campaign's name."),
+          status: z.string().describe("The campaign's status."),
+          messages: z.number().int().describe("Messages of the campaign to this contact (one per step)."),
+          lastState: z.string().describe("The state of the most recently updated of those messages."),
+          lastAt: ZTimestamp.describe("When one of those messages last changed (ISO 8601 with offset)."),
+        }),
+      )
+      .describe("Campaigns that wrote to the contact, most recent activity first (at most 50)."),
   })
   .meta({
     id: "ContactActivity",

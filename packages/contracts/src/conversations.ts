@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cursorPageOf, cursorPageQuery, ZTimestamp, ZUuid } from "./common.ts";
+import { CREATED_AT, cursorPageOf, cursorPageQuery, ZTimestamp, ZUuid } from "./common.ts";
 import { ZConversationStatus, ZInboundMessageType, ZMessageState } from "./enums.ts";
 import { ZQuotedMessage, ZTyping } from "./messages.ts";
 
@@ -9,25 +9,35 @@ export const ZConversationParams = z.strictObject({ orgId: ZUuid, conversationId
 
 export const ZConversation = z
   .object({
-    id: ZUuid,
-    instanceId: ZUuid,
-    contactId: ZUuid.nullable(),
-    /** The person: phone (E.164) and/or LID, and the name WhatsApp shows (contact name, else push name). */
-    peerPhone: z.string().nullable(),
-    peerLid: z.string().nullable(),
-    peerName: z.string().nullable(),
-    status: ZConversationStatus,
-    assignedTo: ZUuid.nullable(),
-    tags: z.array(z.string()),
-    unreadCount: z.number().int(),
-    lastMessageAt: ZTimestamp,
-    lastMessageDirection: z.enum(["in", "out"]).nullable(),
-    lastMessagePreview: z.string().nullable(),
-    createdAt: ZTimestamp,
-    /** When the person withdrew consent (an opt-out reply such as "PARAR", or by hand); null while they have not. */
-    optedOutAt: ZTimestamp.nullable(),
-    /** The person's phone or LID is on the organization's blacklist: nothing more will be sent to them. */
-    blacklisted: z.boolean(),
+    id: ZUuid.describe("The conversation's id."),
+    instanceId: ZUuid.describe("The instance (number) the conversation is on."),
+    contactId: ZUuid.nullable().describe("The person's contact in the organization; null: not a contact."),
+    peerPhone: z.string().nullable().describe("The person's number (E.164); null: known only by LID."),
+    peerLid: z.string().nullable().describe("The person's WhatsApp LID (`…@lid`); null: not known."),
+    peerName: z
+      .string()
+      .nullable()
+      .describe("The person's name: the contact's name, else their WhatsApp push name; null: none."),
+    status: ZConversationStatus.describe("`open` or `closed`; a new message from the person reopens it."),
+    assignedTo: ZUuid.nullable().describe("The member (user id) working the conversation; null: unassigned."),
+    tags: z.array(z.string()).describe("The conversation's tags."),
+    unreadCount: z.number().int().describe("Received messages not yet read in the inbox."),
+    lastMessageAt: ZTimestamp.describe("When its last message was sent or received (ISO 8601 with offset)."),
+    lastMessageDirection: z
+      .enum(["in", "out"])
+      .nullable()
+      .describe("Whether the last message was received (`in`) or sent (`out`); null: no message yet."),
+    lastMessagePreview: z
+      .string()
+      .nullable()
+      .describe("A preview of the last message (up to 160 characters of its text, or its kind); null: none yet."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+    optedOutAt: ZTimestamp.nullable().describe(
+      'When the person withdrew consent (an opt-out reply such as "PARAR", or by hand); null while they have not.',
+    ),
+    blacklisted: z
+      .boolean()
+      .describe("True when the person's phone or LID is on the blacklist: nothing more will be sent to them."),
   })
   .meta({
     id: "Conversation",
@@ -88,43 +98,54 @@ export const ZConversationList = cursorPageOf(ZConversation).meta({ id: "Convers
 /** One entry of a conversation's timeline: a message in either direction, or an internal note. */
 export const ZConversationItem = z
   .object({
-    kind: z.enum(["inbound", "outbound", "note"]),
-    id: z.number().int(),
-    at: ZTimestamp,
-    /** The text; for media received, its caption (empty without one). */
-    text: z.string().nullable(),
-    /**
-     * Inbound: `text`, or the kind of media received (a voice note, a photo…: recorded, not downloaded — the file is
-     * on the phone). Outbound: `text`. Notes: null.
-     */
-    messageType: ZInboundMessageType.nullable(),
-    /** Outbound only: the delivery state. */
-    state: ZMessageState.nullable(),
-    waMessageId: z.string().nullable(),
-    /** Inbound: it matched the opt-out words. Outbound: the campaign it belongs to. */
-    optOut: z.boolean().nullable(),
-    campaignId: ZUuid.nullable(),
-    /**
-     * Inbound: the outbound message it answers — the one it quotes when it quotes a message this instance sent, else
-     * the latest one sent to the person.
-     */
-    inReplyTo: z.number().int().nullable(),
-    /**
-     * A reply, either way: the message it quotes (as WhatsApp shows it above the reply); a reaction: the message it
-     * reacts to; else null.
-     */
-    replyTo: ZQuotedMessage.nullable(),
-    /** Inbound: when the sender edited it (`text` is the edited text); else null. */
-    editedAt: ZTimestamp.nullable().optional(),
-    /** Inbound: when the sender deleted it for everyone (`text` is then empty); else null. */
-    deletedAt: ZTimestamp.nullable().optional(),
-    /** Inbound: this number's own reaction to it (sent from the inbox or the API); else null. */
-    myReaction: z.string().nullable().optional(),
-    /** Note: who wrote it. Outbound: who sent it from the inbox or API (null for campaigns). */
-    authorId: ZUuid.nullable(),
-    /** Outbound: why it failed, was skipped or cancelled (WhatsApp's code or Mirage's reason, e.g. `opted_out`). */
-    errorCode: z.string().nullable(),
-    errorMessage: z.string().nullable(),
+    kind: z.enum(["inbound", "outbound", "note"]).describe("A received message, a sent message, or an internal note."),
+    id: z.number().int().describe("The message's or note's id (each kind numbers its own)."),
+    at: ZTimestamp.describe(
+      "When it was received (inbound), created (outbound) or written (note), ISO 8601 with offset.",
+    ),
+    text: z.string().nullable().describe("The text; for media received, its caption (empty without one)."),
+    messageType: ZInboundMessageType.nullable().describe(
+      "Inbound: `text` or the kind of media (recorded, not downloaded). Outbound: `text`. Notes: null.",
+    ),
+    state: ZMessageState.nullable().describe("Outbound: the delivery state; else null."),
+    waMessageId: z.string().nullable().describe("WhatsApp's id of the message; null for notes and unsent messages."),
+    optOut: z.boolean().nullable().describe("Inbound: whether it matched the opt-out words; else null."),
+    campaignId: ZUuid.nullable().describe(
+      "Outbound: the campaign it belongs to; inbound: the campaign of the message it answers; else null.",
+    ),
+    inReplyTo: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "Inbound: the outbound message it answers (the one it quotes when it quotes one this instance sent, else " +
+          "the latest one sent to the person); else null.",
+      ),
+    replyTo: ZQuotedMessage.nullable().describe(
+      "A reply, either way: the message it quotes; a reaction: the message it reacts to; else null.",
+    ),
+    editedAt: ZTimestamp.nullable()
+      .optional()
+      .describe("Inbound: when the sender edited it (`text` is the edited text); else null or absent."),
+    deletedAt: ZTimestamp.nullable()
+      .optional()
+      .describe("Inbound: when the sender deleted it for everyone (`text` is then empty); else null or absent."),
+    myReaction: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("Inbound: this number's own reaction to it (an emoji); else null or absent."),
+    authorId: ZUuid.nullable().describe(
+      "Note: who wrote it. Outbound: who sent it from the inbox or API (null for campaigns). Inbound: null.",
+    ),
+    errorCode: z
+      .string()
+      .nullable()
+      .describe(
+        "Outbound: why it failed, was skipped or cancelled (WhatsApp's code or Mirage's reason, e.g. `opted_out`); " +
+          "else null.",
+      ),
+    errorMessage: z.string().nullable().describe("Outbound: the failure explained in words; else null."),
   })
   .meta({ id: "ConversationItem" });
 export type TConversationItem = z.infer<typeof ZConversationItem>;
@@ -214,7 +235,10 @@ export const ZReactionRequest = z
   .meta({ id: "ReactionRequest", example: { emoji: "👍" } });
 
 export const ZReactionResponse = z
-  .object({ waMessageId: z.string(), emoji: z.string().nullable() })
+  .object({
+    waMessageId: z.string().describe("WhatsApp's id of the message reacted to."),
+    emoji: z.string().nullable().describe("The reaction sent; null when it was taken back."),
+  })
   .meta({ id: "Reaction", example: { waMessageId: "3A8F21C0D9E4B7A61234", emoji: "👍" } });
 
 export const ZReactionParams = z.strictObject({
@@ -269,7 +293,12 @@ export const ZNoteRequest = z
   .meta({ id: "NoteRequest", example: { text: "Cliente pediu retorno amanhã às 10h." } });
 
 export const ZNote = z
-  .object({ id: z.number().int(), authorId: ZUuid.nullable(), text: z.string(), createdAt: ZTimestamp })
+  .object({
+    id: z.number().int().describe("The note's id."),
+    authorId: ZUuid.nullable().describe("The member who wrote it; null once that account is gone."),
+    text: z.string().describe("The note, seen by the organization's members only."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+  })
   .meta({
     id: "ConversationNote",
     example: {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { CREATED_AT, ZTimestamp, ZUuid } from "./common.ts";
 
 /**
  * The organization's holiday calendar: days on which campaigns that skip holidays send nothing to recipients of
@@ -12,13 +12,13 @@ const ZCountry = z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, upper case"
 
 export const ZHoliday = z
   .object({
-    id: ZUuid,
-    /** The calendar day (yyyy-MM-dd) in the recipient's own zone. */
-    day: ZDay,
-    name: z.string(),
-    /** The country it applies to; null: every country. */
-    countryCode: ZCountry.nullable(),
-    createdAt: ZTimestamp,
+    id: ZUuid.describe("The holiday's id."),
+    day: ZDay.describe("The calendar day (yyyy-MM-dd), taken in each recipient's own time zone."),
+    name: z.string().describe("What the day is, e.g. a holiday's name."),
+    countryCode: ZCountry.nullable().describe(
+      "The ISO 3166-1 alpha-2 country whose recipients it applies to; null: every country.",
+    ),
+    createdAt: ZTimestamp.describe(CREATED_AT),
   })
   .meta({
     id: "Holiday",
@@ -33,7 +33,7 @@ export const ZHoliday = z
 export type THoliday = z.infer<typeof ZHoliday>;
 
 export const ZHolidayList = z
-  .object({ items: z.array(ZHoliday) })
+  .object({ items: z.array(ZHoliday).describe("The days in the asked range, oldest first.") })
   .meta({ id: "HolidayList", example: { items: [ZHoliday.meta()?.example] } });
 
 /** Days from `from` to `to` (inclusive; default: this calendar year), optionally of one country (and every country). */
@@ -76,10 +76,12 @@ export const ZSeedHolidaysRequest = z
 
 export const ZSeedHolidaysResult = z
   .object({
-    country: ZCountry,
-    years: z.array(z.number().int()),
-    /** Days added (days already in the calendar, added or kept by a user, stay as they are). */
-    added: z.number().int(),
+    country: ZCountry.describe("The ISO 3166-1 alpha-2 country whose public holidays were added."),
+    years: z.array(z.number().int()).describe("The years added."),
+    added: z
+      .number()
+      .int()
+      .describe("Days added (days already in the calendar, added or kept by a user, stay as they are)."),
   })
   .meta({ id: "SeedHolidaysResult", example: { country: "BR", years: [2026, 2027], added: 24 } });
 

@@ -16,13 +16,15 @@ export const ZImportPreviewQuery = ZImportUploadQuery.pick({
 });
 
 const ZPreviewContact = z.object({
-  phone: z.string(),
-  altPhones: z.array(z.string()),
-  name: z.string().nullable(),
-  tags: z.array(z.string()),
-  customFields: z.record(z.string(), z.string()),
-  lineType: z.string().nullable(),
+  phone: z.string().describe("The primary number (E.164)."),
+  altPhones: z.array(z.string()).describe("The row's other valid numbers (E.164)."),
+  name: z.string().nullable().describe("The name; null: none in the row."),
+  tags: z.array(z.string()).describe("The tags: the row's and the upload's."),
+  customFields: z.record(z.string(), z.string()).describe("Custom fields by key, from the unmapped columns."),
+  lineType: z.string().nullable().describe("The primary number's line type (mobile, fixed_line…); null: not known."),
 });
+const WARNING_CODE = "What the import would do to the row; see the other fields for its details.";
+const WARNING_RAW_E164 = "The number (E.164).";
 
 /**
  * A row the import would store, but not exactly as written: `extra_number_dropped` — one of its numbers (`raw`, in
@@ -34,14 +36,18 @@ const ZPreviewContact = z.object({
  */
 export const ZImportPreviewWarning = z.discriminatedUnion("code", [
   z.object({
-    code: z.literal("extra_number_dropped"),
-    column: z.string().nullable(),
-    raw: z.string(),
-    cause: ZPhoneRejectionCode,
+    code: z.literal("extra_number_dropped").describe(WARNING_CODE),
+    column: z.string().nullable().describe("The column the dropped number was in."),
+    raw: z.string().describe("The dropped number as written."),
+    cause: ZPhoneRejectionCode.describe("Why it is not valid."),
   }),
-  z.object({ code: z.literal("duplicate_number"), raw: z.string(), firstLine: z.number().int() }),
   z.object({
-    code: z.literal("number_unlikely"),
+    code: z.literal("duplicate_number").describe(WARNING_CODE),
+    raw: z.string().describe(WARNING_RAW_E164),
+    firstLine: z.number().int().describe("The line of the earlier row with the same number, which it merges into."),
+  }),
+  z.object({
+    code: z.literal("number_unlikely").describe(WARNING_CODE),
     column: z.string().nullable().describe("The column the number is in."),
     raw: z.string().describe("The number as written in the file."),
     phone: z.string().describe("How it is read and would be stored (E.164), e.g. `+55988880007`."),
@@ -52,7 +58,7 @@ export const ZImportPreviewWarning = z.discriminatedUnion("code", [
     reason: z.string().describe("In English, e.g. `not a valid BR number: check the area code and the digit count`."),
   }),
   z.object({
-    code: z.literal("renames_contact"),
+    code: z.literal("renames_contact").describe(WARNING_CODE),
     raw: z.string().describe("The number (E.164) of the contact of the organization the row updates."),
     currentName: z.string().describe("The contact's name now."),
     newName: z.string().describe("The name the row gives it."),
@@ -68,19 +74,23 @@ export type TImportMappingProblemCode = z.infer<typeof ZImportMappingProblemCode
 
 export const ZImportPreview = z
   .object({
-    encoding: z.string(),
-    delimiter: z.string(),
-    header: z.array(z.string()),
-    /** The mapping that would be used (the given one, else guessed from the header). */
-    mapping: ZImportMapping,
-    /** Header → custom field key, for the columns that become custom fields. */
-    fields: z.record(z.string(), z.string()),
-    /** Set when the mapping cannot apply (e.g. no phone column): the upload would be refused with this reason. */
-    problem: z.string().nullable(),
-    /** `problem` for clients to word in their language (`problem` is English). */
-    problemCode: ZImportMappingProblemCode.nullable(),
-    /** For `missing_columns`: the columns the mapping names and the file does not have. */
-    missingColumns: z.array(z.string()),
+    encoding: z.string().describe("The text encoding read (detected or given)."),
+    delimiter: z.string().describe("The column delimiter read (detected or given)."),
+    header: z.array(z.string()).describe("The header row's cells."),
+    mapping: ZImportMapping.describe("The mapping that would be used (the given one, else guessed from the header)."),
+    fields: z
+      .record(z.string(), z.string())
+      .describe("Header → custom field key, for the columns that become custom fields."),
+    problem: z
+      .string()
+      .nullable()
+      .describe("Why the mapping cannot apply (English): the upload would be refused with it; null: it applies."),
+    problemCode: ZImportMappingProblemCode.nullable().describe(
+      "`problem` for clients to word in their language; null: no problem.",
+    ),
+    missingColumns: z
+      .array(z.string())
+      .describe("For `missing_columns`: the columns the mapping names and the file does not have; else empty."),
     unlikelyNumbers: z
       .number()
       .int()
@@ -92,24 +102,27 @@ export const ZImportPreview = z
         "How many previewed rows carry a `renames_contact` warning: their number is that of a contact of the " +
           "organization, whose name they would change.",
       ),
-    rows: z.array(
-      z.object({
-        /** The physical line where the record starts (the header is line 1). */
-        line: z.number().int(),
-        cells: z.array(z.string()),
-        contact: ZPreviewContact.nullable(),
-        rejection: z
-          .object({
-            column: z.string().nullable(),
-            raw: z.string().nullable(),
-            reason: z.string(),
-            code: ZImportRejectionCode,
-          })
-          .nullable(),
-        /** What the import would do to the row besides storing it (an extra number dropped, a merge). */
-        warnings: z.array(ZImportPreviewWarning),
-      }),
-    ),
+    rows: z
+      .array(
+        z.object({
+          line: z.number().int().describe("The physical line where the record starts (the header is line 1)."),
+          cells: z.array(z.string()).describe("The record's cells as read."),
+          contact: ZPreviewContact.nullable().describe("The contact the row would store; null when it is rejected."),
+          rejection: z
+            .object({
+              column: z.string().nullable().describe("The column at fault; null when the whole row is."),
+              raw: z.string().nullable().describe("The value as written; null when there is none."),
+              reason: z.string().describe("Why, in English."),
+              code: ZImportRejectionCode.describe("`reason` for clients to word in their language."),
+            })
+            .nullable()
+            .describe("Why the row would be refused; null when it would be stored."),
+          warnings: z
+            .array(ZImportPreviewWarning)
+            .describe("What the import would do to the row besides storing it (an extra number dropped, a merge)."),
+        }),
+      )
+      .describe("The first rows of the file, as the import would read them."),
   })
   .meta({
     id: "ImportPreview",

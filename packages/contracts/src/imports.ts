@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZUuid } from "./common.ts";
+import { CREATED_AT, ZUuid } from "./common.ts";
 import { ZCustomFieldKey } from "./contacts.ts";
 
 const ZTimestamp = z.iso.datetime({ offset: true });
@@ -13,15 +13,23 @@ export const ZImportStatus = z.enum(["uploading", "queued", "running", "complete
  */
 export const ZImportMapping = z
   .strictObject({
-    /** One or more columns holding numbers; a cell may hold several (`:::`, `/`, `;`, `,` or ` | ` separated). */
-    phone: z.array(z.string().min(1).max(200)).min(1).max(20),
-    name: z.array(z.string().min(1).max(200)).max(5).optional(),
-    firstName: z.string().min(1).max(200).optional(),
-    lastName: z.string().min(1).max(200).optional(),
-    tags: z.string().min(1).max(200).optional(),
-    ignore: z.array(z.string().max(200)).max(200).optional(),
-    /** Header → custom field key, to rename. */
-    fields: z.record(z.string().max(200), ZCustomFieldKey).optional(),
+    phone: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(20)
+      .describe(
+        "The 1–20 columns holding numbers (the first number found is the primary); a cell may hold several " +
+          "(`:::`, `/`, `;`, `,` or ` | ` separated).",
+      ),
+    name: z.array(z.string().min(1).max(200)).max(5).optional().describe("Up to 5 columns joined into the name."),
+    firstName: z.string().min(1).max(200).optional().describe("The column with the first name."),
+    lastName: z.string().min(1).max(200).optional().describe("The column with the last name."),
+    tags: z.string().min(1).max(200).optional().describe("The column with tags (comma-separated in a cell)."),
+    ignore: z.array(z.string().max(200)).max(200).optional().describe("Columns not imported at all."),
+    fields: z
+      .record(z.string().max(200), ZCustomFieldKey)
+      .optional()
+      .describe("Header → custom field key, to rename a column's custom field."),
   })
   .meta({ id: "ImportMapping", example: { phone: ["Celular", "Telefone"], name: ["Nome"], ignore: ["Observações"] } });
 export type TImportMapping = z.infer<typeof ZImportMapping>;
@@ -166,15 +174,20 @@ export const ZImportErrorsQuery = z.strictObject({
 
 export const ZImport = z
   .object({
-    id: ZUuid,
-    status: ZImportStatus,
-    filename: z.string().nullable(),
-    sizeBytes: z.number().int(),
-    encoding: z.string().nullable(),
-    delimiter: z.string().nullable(),
-    mapping: z.unknown().nullable(),
-    options: z.record(z.string(), z.unknown()),
-    counts: ZImportCounts,
+    id: ZUuid.describe("The import's id."),
+    status: ZImportStatus.describe("Where the import is: uploading, queued, running, completed or failed."),
+    filename: z.string().nullable().describe("The file's name as given at upload; null: none given."),
+    sizeBytes: z.number().int().describe("The file's size in bytes (0 until the upload is complete)."),
+    encoding: z.string().nullable().describe("The text encoding read (detected or given); null until uploaded."),
+    delimiter: z.string().nullable().describe("The column delimiter read (detected or given); null until uploaded."),
+    mapping: z
+      .unknown()
+      .nullable()
+      .describe("The ImportMapping used (given, else guessed from the header); null until uploaded."),
+    options: z
+      .record(z.string(), z.unknown())
+      .describe("The upload's options: `tags`, `listId` and `defaultCountry` as applied to every row."),
+    counts: ZImportCounts.describe("What happened to the rows so far."),
     warningCount: z
       .number()
       .int()
@@ -183,20 +196,23 @@ export const ZImport = z
           "e.g. `number_unlikely`, a possible number that is not a valid one of its country. Their rows were " +
           "imported: not in `counts.rejected`.",
       ),
-    error: z.string().nullable(),
-    /** `error` for clients to word in their language; null unless failed (and for imports failed before codes). */
-    errorCode: ZImportFailureCode.nullable(),
-    /** The first rejected lines (all of them: GET …/errors.csv). */
-    errors: z.array(
-      z.object({
-        line: z.number().int(),
-        column: z.string().nullable(),
-        raw: z.string().nullable(),
-        reason: z.string(),
-        /** Null only on lines recorded before every refusal had a code. */
-        code: ZImportRejectionCode.nullable(),
-      }),
+    error: z.string().nullable().describe("Why the import failed, in English; null unless failed."),
+    errorCode: ZImportFailureCode.nullable().describe(
+      "`error` for clients to word in their language; null unless failed (and for imports failed before codes).",
     ),
+    errors: z
+      .array(
+        z.object({
+          line: z.number().int().describe("The physical line where the row starts (the header is line 1)."),
+          column: z.string().nullable().describe("The column at fault; null when the whole line is."),
+          raw: z.string().nullable().describe("The value as written in the file; null when there is none."),
+          reason: z.string().describe("Why, in English."),
+          code: ZImportRejectionCode.nullable().describe(
+            "`reason` for clients to word in their language; null only on lines recorded before every refusal had a code.",
+          ),
+        }),
+      )
+      .describe("The first 100 rejected lines and numbers left out (all of them: GET …/errors.csv)."),
     warnings: z
       .array(
         z.object({
@@ -216,9 +232,9 @@ export const ZImport = z
         "The first 100 numbers imported with a warning (all of them: GET …/errors.csv?kind=warnings); the rows " +
           "were imported, unlike `errors`.",
       ),
-    createdAt: ZTimestamp,
-    startedAt: ZTimestamp.nullable(),
-    finishedAt: ZTimestamp.nullable(),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+    startedAt: ZTimestamp.nullable().describe("When processing began (ISO 8601 with offset); null: not yet."),
+    finishedAt: ZTimestamp.nullable().describe("When it completed or failed (ISO 8601 with offset); null: not yet."),
   })
   .meta({
     id: "Import",
@@ -261,3 +277,7 @@ export const ZImport = z
     },
   });
 export type TImport = z.infer<typeof ZImport>;
+
+export const ZImportList = z.object({
+  items: z.array(ZImport).describe("The organization's 100 latest imports, newest first."),
+});

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageQuery } from "./common.ts";
+import { CREATED_AT, ORG_ID, pageQuery } from "./common.ts";
 import { ZInstanceStatus, ZPhoneE164, ZPhoneInput } from "./enums.ts";
 
 /** REST DTOs of the instances feature. */
@@ -54,48 +54,69 @@ export type TCreateInstanceRequest = z.infer<typeof ZCreateInstanceRequest>;
  */
 export const ZInstanceDailySends = z
   .object({
-    sent: z.number().int().min(0),
-    /**
-     * The number's own daily cap (`dailyCap`), which every campaign respects; null = none. A campaign's caps may be
-     * lower for its sends.
-     */
-    cap: z.number().int().nullable(),
-    /**
-     * During the number's first days after pairing: the warm-up curve's daily cap for its age, which campaigns that
-     * keep warm-up on (`caps.warmup`) apply on top of their own; null once warmed up (or never paired).
-     */
-    warmupCap: z.number().int().nullable(),
-    /** Days since the number was first paired while its warm-up curve applies (0 = the first day); else null. */
-    warmupDay: z.number().int().nullable(),
+    sent: z.number().int().min(0).describe("Messages the number began sending in the last 24 hours (rolling)."),
+    cap: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "The number's own daily cap (`dailyCap`), which every campaign respects; null: none. A campaign's caps may " +
+          "be lower for its sends.",
+      ),
+    warmupCap: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "During the number's first days after pairing: the warm-up curve's daily cap for its age, which campaigns " +
+          "that keep warm-up on (`caps.warmup`) apply on top of their own; null once warmed up (or never paired).",
+      ),
+    warmupDay: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "Days since the number was first paired while its warm-up curve applies (0: the first day); else null.",
+      ),
   })
   .meta({ id: "InstanceDailySends" });
 export type TInstanceDailySends = z.infer<typeof ZInstanceDailySends>;
 
 export const ZInstance = z
   .object({
-    id: ZUuid,
-    orgId: ZUuid,
-    name: z.string(),
-    /** The number the instance was created for (or, if none was given, the one that linked). */
-    phone: ZPhoneE164.nullable(),
-    /**
-     * The number that actually linked. When it is another number than `phone`, `statusReason` is
-     * `linked_phone_mismatch` while connected, and an instance event records both.
-     */
-    linkedPhone: z.string().nullable(),
-    waJid: z.string().nullable(),
-    status: ZInstanceStatus,
-    statusReason: z.string().nullable(),
-    desiredState: z.enum(["running", "stopped"]),
-    /** 0–100 while the socket is logged in (connected, degraded, restricted); null in every other status. */
-    healthScore: z.number().int().nullable(),
-    restrictedUntil: ZTimestamp.nullable(),
-    workerId: z.string().nullable(),
-    lastConnectedAt: ZTimestamp.nullable(),
-    lastInboundAt: ZTimestamp.nullable(),
-    lastOutboundAt: ZTimestamp.nullable(),
-    createdAt: ZTimestamp,
-    dailySends: ZInstanceDailySends,
+    id: ZUuid.describe("The instance's id."),
+    orgId: ZUuid.describe(ORG_ID),
+    name: z.string().describe("The instance's name, unique in the organization."),
+    phone: ZPhoneE164.nullable().describe(
+      "The number the instance was created for (or, if none was given, the one that linked), E.164; null: not known yet.",
+    ),
+    linkedPhone: z
+      .string()
+      .nullable()
+      .describe(
+        "The number that actually linked (E.164); null: never linked. When it differs from `phone`, `statusReason` " +
+          "is `linked_phone_mismatch` while connected.",
+      ),
+    waJid: z.string().nullable().describe("The linked account's WhatsApp id (`…@s.whatsapp.net`); null: never linked."),
+    status: ZInstanceStatus.describe("The connection status of its WhatsApp session."),
+    statusReason: z.string().nullable().describe("Why it has that status, as a code; null: no reason recorded."),
+    desiredState: z.enum(["running", "stopped"]).describe("Whether it was asked to run (start) or to stay stopped."),
+    healthScore: z
+      .number()
+      .int()
+      .nullable()
+      .describe("0–100 while the socket is logged in (connected, degraded, restricted); null in every other status."),
+    restrictedUntil: ZTimestamp.nullable().describe(
+      "Until when WhatsApp restricts the number (ISO 8601 with offset); null: not restricted.",
+    ),
+    workerId: z.string().nullable().describe("The worker hosting its session; null: not placed on any."),
+    lastConnectedAt: ZTimestamp.nullable().describe("When it last connected (ISO 8601 with offset); null: never."),
+    lastInboundAt: ZTimestamp.nullable().describe(
+      "When it last received a message (ISO 8601 with offset); null: never.",
+    ),
+    lastOutboundAt: ZTimestamp.nullable().describe("When it last sent a message (ISO 8601 with offset); null: never."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+    dailySends: ZInstanceDailySends.describe("Its sends of the last 24 hours against its daily caps."),
   })
   .meta({
     id: "Instance",
@@ -123,12 +144,12 @@ export type TInstance = z.infer<typeof ZInstance>;
 
 export const ZInstanceEvent = z
   .object({
-    id: z.number().int(),
-    from: ZInstanceStatus.nullable(),
-    to: ZInstanceStatus,
-    reason: z.string().nullable(),
-    detail: z.record(z.string(), z.unknown()),
-    at: ZTimestamp,
+    id: z.number().int().describe("The event's id: increasing, the order events happened in."),
+    from: ZInstanceStatus.nullable().describe("The status before; null when it was not recorded."),
+    to: ZInstanceStatus.describe("The status after."),
+    reason: z.string().nullable().describe("Why the status changed, as a code; null: no reason recorded."),
+    detail: z.record(z.string(), z.unknown()).describe("Event-specific details; may be empty."),
+    at: ZTimestamp.describe("When it happened (ISO 8601 with offset)."),
   })
   .meta({
     id: "InstanceEvent",
@@ -136,7 +157,11 @@ export const ZInstanceEvent = z
   });
 
 export const ZInstanceHealthSample = z
-  .object({ score: z.number().int(), reasons: z.array(z.string()), at: ZTimestamp })
+  .object({
+    score: z.number().int().describe("The health score then (0–100)."),
+    reasons: z.array(z.string()).describe("What lowered the score, as codes (e.g. slow_acks); empty: nothing."),
+    at: ZTimestamp.describe("When it was sampled (ISO 8601 with offset)."),
+  })
   .meta({
     id: "InstanceHealthSample",
     example: { score: 85, reasons: ["slow_acks"], at: "2026-11-24T10:00:00.000Z" },
@@ -148,10 +173,13 @@ export const ZQrQuery = z.strictObject({ format: z.enum(["json", "png"]).default
 
 export const ZInstanceQrResponse = z
   .object({
-    qr: z.string(),
-    dataUrl: z.string(),
-    attempt: z.number().int(),
-    expiresAt: ZTimestamp,
+    qr: z.string().describe("The QR code's text, to render as a QR code."),
+    dataUrl: z.string().describe("The QR code as a PNG `data:` URL, ready for an `<img>`."),
+    attempt: z
+      .number()
+      .int()
+      .describe("Which QR code of this pairing it is (1 for the first; each expires and is replaced)."),
+    expiresAt: ZTimestamp.describe("When this QR code stops working (ISO 8601 with offset)."),
   })
   .meta({
     id: "InstanceQr",
@@ -169,10 +197,11 @@ export const ZPairingCodeRequest = z
 
 export const ZPairingCodeResponse = z
   .object({
-    code: z.string(),
-    phone: ZPhoneE164,
-    /** Until then, asking again returns this same code (a new code would void the one being typed). */
-    expiresAt: ZTimestamp,
+    code: z.string().describe("The code to type on the phone (Linked devices → Link with phone number)."),
+    phone: ZPhoneE164.describe("The number being linked (E.164)."),
+    expiresAt: ZTimestamp.describe(
+      "When the code expires (ISO 8601 with offset); until then, asking again returns this same code.",
+    ),
   })
   .meta({
     id: "PairingCode",
@@ -181,15 +210,18 @@ export const ZPairingCodeResponse = z
 
 export const ZInstanceActionResponse = z
   .object({
-    instanceId: ZUuid,
-    outcome: z.string(),
-    /** The instance's status after the action (what happened, not what was asked). */
-    status: ZInstanceStatus.nullable(),
-    /**
-     * Logout: whether WhatsApp confirmed the linked device was removed from the phone. False means the phone may
-     * still list it under Linked devices (remove it there).
-     */
-    phoneUnlinked: z.boolean().optional(),
+    instanceId: ZUuid.describe("The instance acted on."),
+    outcome: z.string().describe("What happened, as a code (e.g. `stopped`, `not_running`, `already_connected`)."),
+    status: ZInstanceStatus.nullable().describe(
+      "The instance's status after the action (what happened, not what was asked); null once deleted.",
+    ),
+    phoneUnlinked: z
+      .boolean()
+      .optional()
+      .describe(
+        "Logout and delete: whether WhatsApp confirmed the linked device was removed from the phone (false: remove " +
+          "it under Linked devices); absent for other actions.",
+      ),
   })
   .meta({
     id: "InstanceAction",
@@ -213,18 +245,25 @@ export const ZOnWhatsAppRequest = z
 
 export const ZOnWhatsAppResponse = z
   .object({
-    results: z.array(
-      z.object({
-        /** The number as given. */
-        input: z.string(),
-        /** Its E.164 form; null when it is not a valid phone number (then `onWhatsApp` is false). */
-        phone: ZPhoneE164.nullable(),
-        onWhatsApp: z.boolean(),
-        /** The id WhatsApp has for it — for Brazilian mobiles, with or without the ninth digit as registered. */
-        jid: z.string().nullable(),
-        lid: z.string().nullable(),
-      }),
-    ),
+    results: z
+      .array(
+        z.object({
+          input: z.string().describe("The number as given."),
+          phone: ZPhoneE164.nullable().describe(
+            "Its E.164 form; null when it is not a valid phone number (then `onWhatsApp` is false).",
+          ),
+          onWhatsApp: z.boolean().describe("Whether the number has a WhatsApp account."),
+          jid: z
+            .string()
+            .nullable()
+            .describe(
+              "The id WhatsApp has for it (for Brazilian mobiles, with or without the ninth digit as registered); " +
+                "null when not on WhatsApp.",
+            ),
+          lid: z.string().nullable().describe("Its WhatsApp LID (`…@lid`) when WhatsApp gave one; else null."),
+        }),
+      )
+      .describe("One result per number asked, in the order given."),
   })
   .meta({
     id: "OnWhatsAppResponse",
@@ -275,9 +314,8 @@ export const ZPresenceRequest = z
 
 export const ZPresenceResponse = z
   .object({
-    presence: z.string(),
-    /** The chat the state was shown in (chat states only). */
-    jid: z.string().nullable(),
+    presence: z.string().describe("The presence or chat state sent."),
+    jid: z.string().nullable().describe("The chat the state was shown in; null for `available` / `unavailable`."),
   })
   .meta({ id: "PresenceResponse", example: { presence: "composing", jid: "5511999990001@s.whatsapp.net" } });
 
@@ -296,9 +334,7 @@ export const ZReadReceiptsRequest = z
 
 export const ZReadReceiptsResponse = z
   .object({
-    /** Receipts WhatsApp was given. */
-    sent: z.number().int().nonnegative(),
-    /** Ids this instance never received (no receipt sent for them). */
-    unknown: z.array(z.string()),
+    sent: z.number().int().nonnegative().describe("Receipts WhatsApp was given."),
+    unknown: z.array(z.string()).describe("Ids this instance never received (no receipt sent for them)."),
   })
   .meta({ id: "ReadReceiptsResponse", example: { sent: 1, unknown: [] } });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { CREATED_AT, ORG_ID, ZTimestamp, ZUuid } from "./common.ts";
 import { ZOrgRole } from "./enums.ts";
 
 /** Membership by invitation: an admin invites an email with a role; the person accepts with the one-time token. */
@@ -7,15 +7,15 @@ export const ZInvitationStatus = z.enum(["pending", "accepted", "revoked", "expi
 
 export const ZInvitation = z
   .object({
-    id: ZUuid,
-    orgId: ZUuid,
-    email: z.string(),
-    role: ZOrgRole,
-    status: ZInvitationStatus,
-    invitedBy: ZUuid.nullable(),
-    expiresAt: ZTimestamp,
-    acceptedAt: ZTimestamp.nullable(),
-    createdAt: ZTimestamp,
+    id: ZUuid.describe("The invitation's id."),
+    orgId: ZUuid.describe(ORG_ID),
+    email: z.string().describe("The invited email address."),
+    role: ZOrgRole.describe("The role the person gets on accepting."),
+    status: ZInvitationStatus.describe("Whether it is still open, was accepted or revoked, or has expired."),
+    invitedBy: ZUuid.nullable().describe("The user who invited; null when an API key did."),
+    expiresAt: ZTimestamp.describe("When the token stops working (ISO 8601 with offset)."),
+    acceptedAt: ZTimestamp.nullable().describe("When it was accepted (ISO 8601 with offset); null until then."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
   })
   .meta({
     id: "Invitation",
@@ -47,8 +47,12 @@ export const ZCreateInvitationRequest = z
   .meta({ id: "CreateInvitationRequest", example: { email: "ops@example.com", role: "operator" } });
 
 export const ZCreatedInvitation = ZInvitation.extend({
-  /** The one-time token. Shown once: hand it to the invited person (there may be no mail in a self-hosted setup). */
-  token: z.string(),
+  token: z
+    .string()
+    .describe(
+      "The one-time token, shown only in this answer: hand it to the invited person (there may be no mail in a " +
+        "self-hosted setup).",
+    ),
 }).meta({ id: "CreatedInvitation" });
 
 export const ZInvitationParams = z.strictObject({ orgId: ZUuid, invitationId: ZUuid });
@@ -63,12 +67,18 @@ export const ZInvitationTokenRequest = z
 
 export const ZInvitationPreview = z
   .object({
-    organization: z.object({ id: ZUuid, name: z.string() }),
-    email: z.string(),
-    role: ZOrgRole,
-    expiresAt: ZTimestamp,
-    /** True: sign in as this email and accept. False: accepting sets the new account's password. */
-    accountExists: z.boolean(),
+    organization: z
+      .object({
+        id: ZUuid.describe("The organization's id."),
+        name: z.string().describe("The organization's name."),
+      })
+      .describe("The organization the invitation is to."),
+    email: z.string().describe("The invited email address."),
+    role: ZOrgRole.describe("The role the person gets on accepting."),
+    expiresAt: ZTimestamp.describe("When the token stops working (ISO 8601 with offset)."),
+    accountExists: z
+      .boolean()
+      .describe("True: sign in as this email and accept. False: accepting sets the new account's password."),
   })
   .meta({
     id: "InvitationPreview",
@@ -100,7 +110,12 @@ export const ZAcceptInvitationRequest = z
   });
 
 export const ZAcceptedInvitation = z
-  .object({ orgId: ZUuid, userId: ZUuid, role: ZOrgRole, accountCreated: z.boolean() })
+  .object({
+    orgId: ZUuid.describe("The organization joined."),
+    userId: ZUuid.describe("The user who is now a member."),
+    role: ZOrgRole.describe("The member's role."),
+    accountCreated: z.boolean().describe("True when accepting created the account (with the given password)."),
+  })
   .meta({
     id: "AcceptedInvitation",
     example: {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { CREATED_AT, UPDATED_AT, ZTimestamp, ZUuid } from "./common.ts";
 import { ZContactFilter } from "./contacts.ts";
 
 /** Contact lists: a list, its members, and adding the contacts a filter matches. */
@@ -8,12 +8,12 @@ export const ZListParams = z.strictObject({ orgId: ZUuid, listId: ZUuid });
 
 export const ZContactList = z
   .object({
-    id: ZUuid,
-    name: z.string(),
-    description: z.string().nullable(),
-    memberCount: z.number().int(),
-    createdAt: ZTimestamp,
-    updatedAt: ZTimestamp,
+    id: ZUuid.describe("The list's id."),
+    name: z.string().describe("The list's name, unique in the organization."),
+    description: z.string().nullable().describe("What the list is for; null: none."),
+    memberCount: z.number().int().describe("How many contacts are on the list."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+    updatedAt: ZTimestamp.describe(UPDATED_AT),
   })
   .meta({
     id: "ContactList",
@@ -54,6 +54,17 @@ export const ZListMembersRequest = z
   })
   .meta({ id: "ListMembersRequest", example: { contactIds: ["5c9e2f0a-1b3d-4e5f-8a7b-6c5d4e3f2a1b"] } });
 
+export const ZListMembersChanged = z
+  .object({
+    changed: z
+      .number()
+      .int()
+      .describe(
+        "Memberships this request added (or removed): contacts already in the list (or not in it) do not count.",
+      ),
+  })
+  .meta({ id: "ListMembersChanged", example: { changed: 3 } });
+
 /**
  * Every contact matching a filter joins the list (the dashboard's "select all N matching"); an empty filter means
  * every contact of the organization, so the filter is required even when empty.
@@ -68,12 +79,9 @@ export const ZListMembersMatchingRequest = z
 
 export const ZListMembersMatchingResult = z
   .object({
-    /** Contacts the filter matched when the request ran. */
-    matched: z.number().int(),
-    /** Of those, how many joined the list now. */
-    added: z.number().int(),
-    /** Of those, how many were members already. */
-    already: z.number().int(),
+    matched: z.number().int().describe("Contacts the filter matched when the request ran."),
+    added: z.number().int().describe("Of those, how many joined the list now."),
+    already: z.number().int().describe("Of those, how many were members already."),
   })
   .meta({ id: "ListMembersMatchingResult", example: { matched: 5120, added: 5000, already: 120 } });
 export type TListMembersMatchingResult = z.infer<typeof ZListMembersMatchingResult>;

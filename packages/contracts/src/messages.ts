@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageQuery, ZTimestamp, ZUuid } from "./common.ts";
+import { pageQuery, UPDATED_AT, ZTimestamp, ZUuid } from "./common.ts";
 import { ZMessageState } from "./enums.ts";
 
 /** REST DTOs of messaging: sending a text, reading a message with its history, listing messages. */
@@ -67,17 +67,17 @@ export const ZSendMessageRequest = z
   });
 export type TSendMessageRequest = z.infer<typeof ZSendMessageRequest>;
 
-export const ZMessageStep = z.object({ state: ZMessageState, at: ZTimestamp });
+export const ZMessageStep = z.object({
+  state: ZMessageState.describe("A state the message went through."),
+  at: ZTimestamp.describe("When it entered that state (ISO 8601 with offset)."),
+});
 
 /** The message a reply quotes, as WhatsApp shows it above the reply. */
 export const ZQuotedMessage = z
   .object({
-    /** The quoted message's WhatsApp id. */
-    waMessageId: z.string(),
-    /** Whether this instance sent the quoted message (else the contact did). */
-    fromMe: z.boolean(),
-    /** The quoted text (what the recipient's phone shows, even without the original). */
-    text: z.string(),
+    waMessageId: z.string().describe("The quoted message's WhatsApp id."),
+    fromMe: z.boolean().describe("Whether this instance sent the quoted message (else the contact did)."),
+    text: z.string().describe("The quoted text (what the recipient's phone shows, even without the original)."),
   })
   .meta({
     id: "QuotedMessage",
@@ -87,32 +87,40 @@ export type TQuotedMessage = z.infer<typeof ZQuotedMessage>;
 
 export const ZOutboundMessage = z
   .object({
-    id: z.number().int(),
-    orgId: ZUuid,
-    instanceId: ZUuid.nullable(),
-    campaignId: ZUuid.nullable(),
-    conversationId: ZUuid.nullable().optional(),
-    contactId: ZUuid.nullable(),
-    /** E.164, or null when the person is known only by LID. */
-    to: z.string().nullable(),
-    toLid: z.string().nullable(),
-    /** The WhatsApp id the on-WhatsApp check resolved (set once the message is being sent). */
-    toJid: z.string().nullable(),
-    text: z.string(),
-    state: ZMessageState,
-    waMessageId: z.string().nullable(),
-    clientId: z.string().nullable(),
-    source: z.enum(["api", "inbox"]).nullable(),
-    errorCode: z.string().nullable(),
-    errorMessage: z.string().nullable(),
-    /** The deadline given at send time (cancelled with errorCode `expired` if not sent by then), or null. */
-    expiresAt: ZTimestamp.nullable(),
-    /** The message this one replies to (sent with `replyTo`, or Evolution's `quoted`), or null. */
-    replyTo: ZQuotedMessage.nullable(),
-    createdAt: ZTimestamp,
-    updatedAt: ZTimestamp,
-    /** Every state the message went through, oldest first, with when. */
-    history: z.array(ZMessageStep),
+    id: z.number().int().describe("The message's id (increasing)."),
+    orgId: ZUuid.describe("The organization it belongs to."),
+    instanceId: ZUuid.nullable().describe("The instance (number) it is sent from; null: no number assigned (yet)."),
+    campaignId: ZUuid.nullable().describe("The campaign it belongs to; null for a direct send."),
+    conversationId: ZUuid.nullable().optional().describe("The inbox conversation it belongs to; null or absent: none."),
+    contactId: ZUuid.nullable().describe("The recipient's contact; null: not a contact."),
+    to: z.string().nullable().describe("The recipient's number (E.164); null when the person is known only by LID."),
+    toLid: z.string().nullable().describe("The recipient's WhatsApp LID (`…@lid`); null: not known."),
+    toJid: z
+      .string()
+      .nullable()
+      .describe("The WhatsApp id the on-WhatsApp check resolved; null until the message is being sent."),
+    text: z.string().describe("The text sent (for campaigns, as rendered for this recipient)."),
+    state: ZMessageState.describe("The delivery state now."),
+    waMessageId: z.string().nullable().describe("WhatsApp's id of the message; null until it is sent."),
+    clientId: z.string().nullable().describe("The idempotency key it was sent with (clientId or header); null: none."),
+    source: z
+      .enum(["api", "inbox"])
+      .nullable()
+      .describe("Where a direct send came from: the API or the inbox; null for campaign messages."),
+    errorCode: z
+      .string()
+      .nullable()
+      .describe("Why it failed, was skipped or cancelled (WhatsApp's code or Mirage's reason); null: none."),
+    errorMessage: z.string().nullable().describe("The failure explained in words; null: none."),
+    expiresAt: ZTimestamp.nullable().describe(
+      "The deadline given at send time (cancelled with errorCode `expired` if not sent by then); null: none.",
+    ),
+    replyTo: ZQuotedMessage.nullable().describe(
+      "The message this one replies to (sent with `replyTo`, or Evolution's `quoted`); null: not a reply.",
+    ),
+    createdAt: ZTimestamp.describe("When it was accepted (queued), ISO 8601 with offset."),
+    updatedAt: ZTimestamp.describe(UPDATED_AT),
+    history: z.array(ZMessageStep).describe("Every state the message went through, oldest first, with when."),
   })
   .meta({
     id: "OutboundMessage",
@@ -164,12 +172,11 @@ export const ZRecentSendsQuery = z.strictObject({ limit: z.coerce.number().int()
 
 export const ZOptOutSettings = z
   .object({
-    /** Extra words and phrases that opt a person out (any language). */
-    words: z.array(z.string()),
-    /** Whether the built-in Portuguese, Spanish and English list applies too. */
-    useDefaults: z.boolean(),
-    /** The built-in list, for reference. */
-    defaults: z.array(z.string()),
+    words: z
+      .array(z.string())
+      .describe("The organization's own words and phrases that opt a person out (any language)."),
+    useDefaults: z.boolean().describe("Whether the built-in Portuguese, Spanish and English list applies too."),
+    defaults: z.array(z.string()).describe("The built-in list, for reference."),
   })
   .meta({
     id: "OptOutSettings",
@@ -206,7 +213,15 @@ export const ZOptOutCheckRequest = z
   .meta({ id: "OptOutCheckRequest", example: { text: "Por favor, PARAR!" } });
 
 export const ZOptOutCheckResponse = z
-  .object({ optOut: z.boolean(), phrase: z.string().nullable(), distance: z.number().int().nullable() })
+  .object({
+    optOut: z.boolean().describe("Whether the text would opt its sender out."),
+    phrase: z.string().nullable().describe("The configured or built-in phrase that matched; null: none."),
+    distance: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Typos between the text and the phrase (0: exact after normalization); null: no match."),
+  })
   .meta({ id: "OptOutCheckResponse", example: { optOut: true, phrase: "parar", distance: 0 } });
 
 /** The send route's request headers (documented in OpenAPI; the route reads them itself). */

@@ -1,17 +1,22 @@
 import { z } from "zod";
-import { ZTimestamp, ZUuid } from "./common.ts";
+import { CREATED_AT, ZTimestamp, ZUuid } from "./common.ts";
 import { ZOrgRole } from "./enums.ts";
 
 export const ZOrganization = z
   .object({
-    id: ZUuid,
-    name: z.string(),
-    slug: z.string(),
-    timezone: z.string(),
-    /** ISO 3166-1 alpha-2 country applied to phone numbers written without a country code; null: none. */
-    defaultCountry: z.string().nullable(),
-    role: ZOrgRole,
-    createdAt: ZTimestamp,
+    id: ZUuid.describe("The organization's id."),
+    name: z.string().describe("The organization's name."),
+    slug: z.string().describe("The organization's unique short name."),
+    timezone: z.string().describe("IANA time zone in which the daily statistics count days."),
+    defaultCountry: z
+      .string()
+      .nullable()
+      .describe(
+        "ISO 3166-1 alpha-2 country applied to phone numbers written without a country code; null: none (every " +
+          "number must carry its country code).",
+      ),
+    role: ZOrgRole.describe("The caller's role in the organization."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
   })
   .meta({
     id: "Organization",
@@ -56,7 +61,12 @@ export const ZUpdateOrganizationRequest = z
   .meta({ id: "UpdateOrganizationRequest", example: { name: "Acme Brasil" } });
 
 export const ZMember = z
-  .object({ userId: ZUuid, email: z.string().nullable(), role: ZOrgRole, createdAt: ZTimestamp })
+  .object({
+    userId: ZUuid.describe("The member's user id."),
+    email: z.string().nullable().describe("The member's email address; null when the account has none."),
+    role: ZOrgRole.describe("The member's role in the organization."),
+    createdAt: ZTimestamp.describe("When the user became a member (ISO 8601 with offset)."),
+  })
   .meta({
     id: "Member",
     example: {

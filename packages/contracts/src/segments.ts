@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZUuid } from "./common.ts";
+import { CREATED_AT, UPDATED_AT, ZUuid } from "./common.ts";
 import { ZConsentState } from "./contacts.ts";
 
 const ZTimestamp = z.iso.datetime({ offset: true });
@@ -10,29 +10,40 @@ export const ZSegmentParams = z.strictObject({ orgId: ZUuid, segmentId: ZUuid })
 /** A saved filter over contacts; every condition given must hold (AND). Compiled to SQL by @mirage/db/segments. */
 export const ZSegmentFilter = z
   .strictObject({
-    tagsAny: z.array(ZTag).min(1).max(50).optional(),
-    tagsAll: z.array(ZTag).min(1).max(50).optional(),
-    tagsNone: z.array(ZTag).min(1).max(50).optional(),
-    createdFrom: ZTimestamp.optional(),
-    createdTo: ZTimestamp.optional(),
+    tagsAny: z.array(ZTag).min(1).max(50).optional().describe("Contacts with at least one of these tags (1–50)."),
+    tagsAll: z.array(ZTag).min(1).max(50).optional().describe("Contacts with every one of these tags (1–50)."),
+    tagsNone: z.array(ZTag).min(1).max(50).optional().describe("Contacts with none of these tags (1–50)."),
+    createdFrom: ZTimestamp.optional().describe("Contacts created at or after this instant (ISO 8601 with offset)."),
+    createdTo: ZTimestamp.optional().describe("Contacts created before this instant (ISO 8601 with offset)."),
     customFields: z
       .array(
         z.strictObject({
-          key: z.string().min(1).max(64),
-          op: z.enum(["equals", "contains", "exists", "missing"]),
-          value: z.string().max(500).optional(),
+          key: z.string().min(1).max(64).describe("The custom field's name."),
+          op: z
+            .enum(["equals", "contains", "exists", "missing"])
+            .describe(
+              "`equals` the value exactly, `contains` it (case-insensitive), `exists` (non-empty) or `missing` " +
+                "(absent or empty).",
+            ),
+          value: z.string().max(500).optional().describe("The value to compare with; required by equals and contains."),
         }),
       )
       .max(20)
-      .optional(),
-    /** true: replied at least once; false: never replied. */
-    replied: z.boolean().optional(),
-    /** Last message either way (sent to them or received from them) within the range. */
-    lastMessageFrom: ZTimestamp.optional(),
-    lastMessageTo: ZTimestamp.optional(),
-    inListsAny: z.array(ZUuid).min(1).max(50).optional(),
-    notInLists: z.array(ZUuid).min(1).max(50).optional(),
-    consent: z.array(ZConsentState).min(1).optional(),
+      .optional()
+      .describe("Conditions on custom fields (up to 20), all of which must hold."),
+    replied: z
+      .boolean()
+      .optional()
+      .describe("true: contacts who have sent a message at least once; false: contacts who never have."),
+    lastMessageFrom: ZTimestamp.optional().describe(
+      "Contacts whose last message either way (sent to them or received from them) is at or after this instant.",
+    ),
+    lastMessageTo: ZTimestamp.optional().describe(
+      "Contacts whose last message either way (sent to them or received from them) is before this instant.",
+    ),
+    inListsAny: z.array(ZUuid).min(1).max(50).optional().describe("Contacts on at least one of these lists (1–50)."),
+    notInLists: z.array(ZUuid).min(1).max(50).optional().describe("Contacts on none of these lists (1–50)."),
+    consent: z.array(ZConsentState).min(1).optional().describe("Contacts whose consent state is one of these."),
   })
   .superRefine((f, ctx) => {
     for (const [i, c] of (f.customFields ?? []).entries()) {
@@ -52,12 +63,12 @@ export type TSegmentFilter = z.infer<typeof ZSegmentFilter>;
 
 export const ZSegment = z
   .object({
-    id: ZUuid,
-    name: z.string(),
-    description: z.string().nullable(),
-    filter: ZSegmentFilter,
-    createdAt: ZTimestamp,
-    updatedAt: ZTimestamp,
+    id: ZUuid.describe("The segment's id."),
+    name: z.string().describe("The segment's name, unique in the organization."),
+    description: z.string().nullable().describe("What the segment is for; null: none."),
+    filter: ZSegmentFilter.describe("The conditions a contact must all meet (AND); `{}` matches every contact."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+    updatedAt: ZTimestamp.describe(UPDATED_AT),
   })
   .meta({
     id: "Segment",
@@ -103,5 +114,5 @@ export const ZSegmentCountRequest = z
   .meta({ id: "SegmentCountRequest", example: { filter: { tagsAny: ["vip"], replied: false } } });
 
 export const ZSegmentCount = z
-  .object({ count: z.number().int() })
+  .object({ count: z.number().int().describe("How many contacts meet the conditions now.") })
   .meta({ id: "SegmentCount", example: { count: 1234 } });

@@ -10,30 +10,27 @@ export const ZDailyStatsQuery = z.strictObject({
 export type TDailyStatsQuery = z.infer<typeof ZDailyStatsQuery>;
 
 export const ZDailyStatsDay = z.object({
-  /** The calendar day in the organization's time zone, `YYYY-MM-DD`. */
-  day: z.iso.date(),
-  /** Outbound messages WhatsApp accepted that day (server ack, or a later receipt when the ack was missed). */
-  sent: z.number().int(),
-  /** Outbound messages that reached the person's phone that day. */
-  delivered: z.number().int(),
-  /** Outbound messages the person opened that day (only when they share read receipts). */
-  read: z.number().int(),
-  /** Outbound messages that failed that day. */
-  failed: z.number().int(),
-  /** Inbound messages that answered a message sent to the person (campaign or direct) that day. */
-  replied: z.number().int(),
-  /** Every inbound message received that day. */
-  received: z.number().int(),
+  day: z.iso.date().describe("The calendar day in the organization's time zone, `YYYY-MM-DD`."),
+  sent: z
+    .number()
+    .int()
+    .describe("Outbound messages WhatsApp accepted that day (server ack, or a later receipt when the ack was missed)."),
+  delivered: z.number().int().describe("Outbound messages that reached the person's phone that day."),
+  read: z.number().int().describe("Outbound messages the person opened that day (only when they share read receipts)."),
+  failed: z.number().int().describe("Outbound messages that failed that day."),
+  replied: z
+    .number()
+    .int()
+    .describe("Inbound messages that answered a message sent to the person (campaign or direct) that day."),
+  received: z.number().int().describe("Every inbound message received that day."),
 });
 export type TDailyStatsDay = z.infer<typeof ZDailyStatsDay>;
 
 export const ZDailyStats = z
   .object({
-    orgId: ZUuid,
-    /** The IANA time zone the days are counted in (the organization's). */
-    timezone: z.string(),
-    /** Oldest first, one entry per day, days without activity included (zeros). */
-    days: z.array(ZDailyStatsDay),
+    orgId: ZUuid.describe("The organization."),
+    timezone: z.string().describe("The IANA time zone the days are counted in (the organization's)."),
+    days: z.array(ZDailyStatsDay).describe("Oldest first, one entry per day, days without activity included (zeros)."),
   })
   .meta({
     id: "DailyStats",

@@ -1,30 +1,37 @@
 import { z } from "zod";
-import { ZUuid } from "./common.ts";
+import { CREATED_AT, UPDATED_AT, ZUuid } from "./common.ts";
 
 const ZTimestamp = z.iso.datetime({ offset: true });
 
 export const ZTemplateParams = z.strictObject({ orgId: ZUuid, templateId: ZUuid });
 
+const VARIANTS_HELP = "one per variant: the body, then each variation";
+
 export const ZTemplateWarning = z.object({
-  code: z.string(),
-  message: z.string(),
-  variant: z.number().int().optional(),
-  variable: z.string().optional(),
-  other: z.number().int().optional(),
-  similarity: z.number().optional(),
+  code: z
+    .string()
+    .describe("What is wrong, as a code (unknown_variable, missing_value, similar_variants, unclosed_spintax…)."),
+  message: z.string().describe("The warning in English."),
+  variant: z
+    .number()
+    .int()
+    .optional()
+    .describe("The wording concerned (0: the body, 1…: the variations); absent: not about one."),
+  variable: z.string().optional().describe("The variable concerned; absent when the warning is not about one."),
+  other: z.number().int().optional().describe("For similar_variants: the other, too similar wording."),
+  similarity: z.number().optional().describe("For similar_variants: how alike the two wordings are (0–1)."),
 });
 
 export const ZTemplate = z
   .object({
-    id: ZUuid,
-    name: z.string(),
-    body: z.string(),
-    /** Alternative wordings; each recipient gets the body or one of these. */
-    variations: z.array(z.string()),
-    variables: z.array(z.string()),
-    warnings: z.array(ZTemplateWarning),
-    createdAt: ZTimestamp,
-    updatedAt: ZTimestamp,
+    id: ZUuid.describe("The template's id."),
+    name: z.string().describe("The template's name, unique in the organization."),
+    body: z.string().describe("The text, with `{{variable|fallback}}` variables and `{a|b}` spintax."),
+    variations: z.array(z.string()).describe("Alternative wordings; each recipient gets the body or one of these."),
+    variables: z.array(z.string()).describe("The variables the body and variations use."),
+    warnings: z.array(ZTemplateWarning).describe("Problems found in the text (it is saved anyway)."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+    updatedAt: ZTimestamp.describe(UPDATED_AT),
   })
   .meta({
     id: "Template",
@@ -108,18 +115,20 @@ export const ZTemplatePreviewRequest = z
 
 export const ZTemplatePreview = z
   .object({
-    renderings: z.array(
-      z.object({
-        contactId: ZUuid,
-        phone: z.string(),
-        variant: z.number().int(),
-        text: z.string(),
-        missing: z.array(z.string()),
-      }),
-    ),
-    variables: z.array(z.string()),
-    combinations: z.array(z.number().int()),
-    warnings: z.array(ZTemplateWarning),
+    renderings: z
+      .array(
+        z.object({
+          contactId: ZUuid.describe("The contact rendered for."),
+          phone: z.string().describe("The contact's number (E.164)."),
+          variant: z.number().int().describe("The wording it got (0: the body, 1…: the variations)."),
+          text: z.string().describe("The text the contact would receive."),
+          missing: z.array(z.string()).describe("Variables that had no value and no fallback (rendered as nothing)."),
+        }),
+      )
+      .describe("The text as each contact would receive it."),
+    variables: z.array(z.string()).describe("The variables the text uses."),
+    combinations: z.array(z.number().int()).describe(`Distinct spintax renderings, ${VARIANTS_HELP}.`),
+    warnings: z.array(ZTemplateWarning).describe("Problems found in the text."),
   })
   .meta({
     id: "TemplatePreview",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageQuery, ZTimestamp, ZUuid } from "./common.ts";
+import { CREATED_AT, ORG_ID, pageQuery, UPDATED_AT, ZTimestamp, ZUuid } from "./common.ts";
 import { ZWebhookDeliveryStatus } from "./enums.ts";
 import { ZEvolutionEvent } from "./evolution.ts";
 
@@ -18,25 +18,28 @@ export type TWebhookEventType = z.infer<typeof ZWebhookEventType>;
 
 export const ZWebhookEndpoint = z
   .object({
-    id: ZUuid,
-    orgId: ZUuid,
-    url: z.string(),
-    /**
-     * The events it receives (none listed: every one). Mirage's event types, or, on an Evolution-format endpoint,
-     * Evolution's event names.
-     */
-    events: z.array(z.union([ZWebhookEventType, ZEvolutionEvent])),
-    enabled: z.boolean(),
-    description: z.string().nullable(),
-    /**
-     * `mirage`: Mirage's signed JSON envelope. `evolution`: created by the Evolution API compatibility routes
-     * (`POST /evolution/webhook/set/{instance}`), for one instance, in Evolution's body format; edited there.
-     */
-    format: z.enum(["mirage", "evolution"]),
-    /** The one instance whose events it receives (Evolution-format endpoints), or null for every instance. */
-    instanceId: ZUuid.nullable(),
-    createdAt: ZTimestamp,
-    updatedAt: ZTimestamp,
+    id: ZUuid.describe("The endpoint's id."),
+    orgId: ZUuid.describe(ORG_ID),
+    url: z.string().describe("The http(s) URL events are POSTed to."),
+    events: z
+      .array(z.union([ZWebhookEventType, ZEvolutionEvent]))
+      .describe(
+        "The events it receives (empty: every one): Mirage's event types, or, on an Evolution-format endpoint, " +
+          "Evolution's event names.",
+      ),
+    enabled: z.boolean().describe("false: nothing is delivered to it."),
+    description: z.string().nullable().describe("A note to tell endpoints apart; null: none."),
+    format: z
+      .enum(["mirage", "evolution"])
+      .describe(
+        "`mirage`: Mirage's signed JSON envelope. `evolution`: set up by the Evolution API compatibility routes " +
+          "(`POST /evolution/webhook/set/{instance}`) for one instance, in Evolution's body format; edited there.",
+      ),
+    instanceId: ZUuid.nullable().describe(
+      "The one instance whose events it receives (Evolution-format endpoints); null: every instance.",
+    ),
+    createdAt: ZTimestamp.describe(CREATED_AT),
+    updatedAt: ZTimestamp.describe(UPDATED_AT),
   })
   .meta({
     id: "WebhookEndpoint",
@@ -81,8 +84,9 @@ export const ZCreateWebhookRequest = z
 export type TCreateWebhookRequest = z.infer<typeof ZCreateWebhookRequest>;
 
 export const ZCreatedWebhookEndpoint = ZWebhookEndpoint.extend({
-  /** Signing secret (HMAC-SHA256). Shown once. */
-  secret: z.string(),
+  secret: z
+    .string()
+    .describe("The signing secret (HMAC-SHA256 of each body), shown only in this answer (and on rotation)."),
 }).meta({ id: "CreatedWebhookEndpoint" });
 
 export const ZUpdateWebhookRequest = z
@@ -107,18 +111,26 @@ export const ZWebhookParams = z.strictObject({ orgId: ZUuid, webhookId: ZUuid })
 
 export const ZWebhookDelivery = z
   .object({
-    id: z.number().int(),
-    orgId: ZUuid,
-    endpointId: ZUuid,
-    eventId: ZUuid,
-    eventType: z.string(),
-    status: ZWebhookDeliveryStatus,
-    attempts: z.number().int(),
-    nextAttemptAt: ZTimestamp,
-    lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable(),
-    deliveredAt: ZTimestamp.nullable(),
-    createdAt: ZTimestamp,
+    id: z.number().int().describe("The delivery's id (increasing)."),
+    orgId: ZUuid.describe(ORG_ID),
+    endpointId: ZUuid.describe("The endpoint it is delivered to."),
+    eventId: ZUuid.describe("The event's id (the envelope's `id`, the same on every retry)."),
+    eventType: z.string().describe("The event's type, e.g. message:status."),
+    status: ZWebhookDeliveryStatus.describe(
+      "`pending` (waiting for its next attempt), `delivering`, `delivered`, `failed` or `dead` (no more attempts).",
+    ),
+    attempts: z.number().int().describe("How many attempts were made."),
+    nextAttemptAt: ZTimestamp.describe(
+      "When the next attempt is due while `pending` (ISO 8601 with offset); otherwise when the last one was due.",
+    ),
+    lastStatusCode: z
+      .number()
+      .int()
+      .nullable()
+      .describe("The HTTP status of the last attempt; null: no attempt yet, or no HTTP answer."),
+    lastError: z.string().nullable().describe("What went wrong on the last attempt; null: nothing."),
+    deliveredAt: ZTimestamp.nullable().describe("When the endpoint accepted it (ISO 8601 with offset); null: not yet."),
+    createdAt: ZTimestamp.describe(CREATED_AT),
   })
   .meta({
     id: "WebhookDelivery",
@@ -140,8 +152,9 @@ export const ZWebhookDelivery = z
 export type TWebhookDelivery = z.infer<typeof ZWebhookDelivery>;
 
 export const ZWebhookDeliveryDetail = ZWebhookDelivery.extend({
-  /** The event's data as it is (or was) sent, inside the envelope { id, type, orgId, createdAt, data }. */
-  payload: z.record(z.string(), z.unknown()),
+  payload: z
+    .record(z.string(), z.unknown())
+    .describe("The event's data as it is (or was) sent, inside the envelope { id, type, orgId, createdAt, data }."),
 }).meta({
   id: "WebhookDeliveryDetail",
   example: {
@@ -159,6 +172,14 @@ export const ZDeliveryParams = z.strictObject({
   webhookId: ZUuid,
   deliveryId: z.coerce.number().int().positive(),
 });
+
+export const ZWebhookTestResponse = z
+  .object({
+    deliveryIds: z
+      .array(z.number().int())
+      .describe("The queued deliveries of the webhook:test event to this endpoint (see …/deliveries/{deliveryId})."),
+  })
+  .meta({ id: "WebhookTestResponse", example: { deliveryIds: [43] } });
 
 /** The body POSTed to a webhook endpoint. `id` is stable across retries: receivers dedupe on it. */
 export const ZWebhookEnvelope = z

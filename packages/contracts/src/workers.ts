@@ -3,14 +3,14 @@ import { z } from "zod";
 /** A session host as an organization's admins see it: load and liveness, nothing about the machine it runs on. */
 export const ZWorkerStatus = z
   .object({
-    id: z.string(),
-    /** True while its heartbeat key is alive; a dead worker's instances are being placed elsewhere. */
-    live: z.boolean(),
-    capacity: z.number().int(),
-    /** Sessions it hosts, across every organization. */
-    hosted: z.number().int(),
-    startedAt: z.string(),
-    heartbeatAt: z.string(),
+    id: z.string().describe("The worker's id."),
+    live: z
+      .boolean()
+      .describe("True while its heartbeat key is alive; a dead worker's instances are being placed elsewhere."),
+    capacity: z.number().int().describe("How many sessions it may host at most."),
+    hosted: z.number().int().describe("Sessions it hosts, across every organization."),
+    startedAt: z.string().describe("When the worker process started (ISO 8601)."),
+    heartbeatAt: z.string().describe("When it last reported its state (ISO 8601)."),
   })
   .meta({
     id: "WorkerStatus",

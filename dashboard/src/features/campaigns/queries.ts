@@ -1,13 +1,8 @@
 "use client";
 
+import type { TSenderBudgets, TStartCheck, ZDryRun } from "@mirage/contracts/campaign-checks";
 import type { ZCampaignStats } from "@mirage/contracts/campaign-stats";
-import type {
-  TCampaign,
-  TSenderBudgets,
-  TStartCheck,
-  ZCreateCampaignRequest,
-  ZDryRun,
-} from "@mirage/contracts/campaigns";
+import type { TCampaign, ZCreateCampaignRequest } from "@mirage/contracts/campaigns";
 import type { ZContactList } from "@mirage/contracts/lists";
 import type { TOutboundMessage } from "@mirage/contracts/messages";
 import type { ZSegment } from "@mirage/contracts/segments";
