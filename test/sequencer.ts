@@ -13,6 +13,7 @@ export const SLOW_FILES = [
   "dashboard/e2e/audience.e2e.test.ts",
   "scripts/test/stack.test.ts",
   "orchestrator/test/campaigns.e2e.test.ts",
+  "dashboard/e2e/settings.e2e.test.ts",
   "dashboard/e2e/inbox.e2e.test.ts",
   "dashboard/e2e/invitations.e2e.test.ts",
   "orchestrator/test/fuzz.integration.test.ts",

@@ -5,7 +5,7 @@ import type { Locale } from "./locales";
  * strings without touching each other's files. Top-level keys (namespaces) must be unique across files; the
  * catalogue test checks it.
  */
-export const CATALOGUE_FILES = ["core", "audience", "templates", "campaigns", "inbox", "overview"] as const;
+export const CATALOGUE_FILES = ["core", "audience", "templates", "campaigns", "inbox", "overview", "settings"] as const;
 
 export type Messages = Record<string, unknown>;
 

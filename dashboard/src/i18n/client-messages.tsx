@@ -35,6 +35,7 @@ export const PAGE_NAMESPACES = [
   "apiKeys",
   "webhooks",
   "audit",
+  "orgSettings",
 ] as const;
 
 export type PageNamespace = (typeof PAGE_NAMESPACES)[number];

@@ -6,10 +6,11 @@ import type { TOrgRole } from "@mirage/contracts/enums";
  */
 const RULES = {
   "instances.write": ["owner", "admin", "operator"],
-  // contacts, lists, segments, blacklist, templates, campaigns, sender pools, holidays
+  // contacts, lists, segments, blacklist, templates, campaigns, sender pools, holidays, opt-out words
   "audience.write": ["owner", "admin", "marketer"],
   // replies, notes, tags, assignment and status in the inbox (marketers answer the replies to their campaigns)
   "conversations.write": ["owner", "admin", "operator", "marketer"],
+  // members, API keys, webhooks, the audit log; the organization's name, time zone and default country
   "org.manage": ["owner", "admin"],
   "org.own": ["owner"],
 } as const satisfies Record<string, readonly TOrgRole[]>;

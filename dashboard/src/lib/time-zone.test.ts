@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { zoneLabel as wizardZoneLabel } from "../features/campaigns/wizard/draft";
-import { zoneLabel } from "./time-zone";
+import { timeZoneOptions, zoneLabel } from "./time-zone";
 
 describe("a time zone's label", () => {
   it("reads without IANA's underscores", () => {
@@ -10,5 +10,24 @@ describe("a time zone's label", () => {
   });
   it("is the same helper the campaign wizard uses", () => {
     expect(wizardZoneLabel).toBe(zoneLabel);
+  });
+});
+
+describe("the time zones to choose from", () => {
+  it("are the runtime's, with the zone in use first when the runtime does not list it", () => {
+    const list = () => ["America/Sao_Paulo", "Europe/Lisbon", "UTC"];
+    expect(timeZoneOptions("Europe/Lisbon", list)).toEqual(list());
+    expect(timeZoneOptions("America/Buenos_Aires", list)).toEqual(["America/Buenos_Aires", ...list()]);
+    expect(timeZoneOptions("", list)).toEqual(list());
+  });
+  it("fall back to a short list when the runtime cannot list them", () => {
+    const broken = () => {
+      throw new RangeError("unsupported");
+    };
+    expect(timeZoneOptions("UTC", broken)).toEqual(["America/Sao_Paulo", "UTC"]);
+    expect(timeZoneOptions("Asia/Tokyo", broken)).toEqual(["Asia/Tokyo", "America/Sao_Paulo", "UTC"]);
+  });
+  it("include the real ones by default", () => {
+    expect(timeZoneOptions("America/Sao_Paulo")).toContain("America/Sao_Paulo");
   });
 });

@@ -6,3 +6,22 @@
 export function zoneLabel(zone: string): string {
   return zone.replaceAll("_", " ");
 }
+
+/**
+ * The IANA zones to choose from, the one list every zone picker offers (a campaign's schedule, the organization's
+ * settings): the runtime's own (`Intl.supportedValuesOf`), with `current` first when the runtime does not list it
+ * (an alias such as "America/Buenos_Aires"), so the value in use stays selectable. `supported` is for tests.
+ */
+export function timeZoneOptions(current: string, supported: () => string[] = supportedZones): string[] {
+  let all: string[];
+  try {
+    all = supported();
+  } catch {
+    all = ["America/Sao_Paulo", "UTC"];
+  }
+  return !current || all.includes(current) ? all : [current, ...all];
+}
+
+function supportedZones(): string[] {
+  return Intl.supportedValuesOf("timeZone");
+}

@@ -2,6 +2,7 @@
 
 import {
   ActivityIcon,
+  Building2Icon,
   ContactIcon,
   FileTextIcon,
   InboxIcon,
@@ -45,6 +46,8 @@ export function AppShell({ children }: { children: ReactNode }) {
     { href: "/campaigns", label: t("campaigns"), icon: MegaphoneIcon },
     { href: "/inbox", label: t("inbox"), icon: InboxIcon },
     { href: "/health", label: t("health"), icon: ActivityIcon, needs: "org.manage" },
+    // Every member reads the organization's settings; the page offers changes to the roles that may make them.
+    { href: "/settings/organization", label: t("organization"), icon: Building2Icon },
     { href: "/settings/members", label: t("members"), icon: UsersIcon, needs: "org.manage" },
     { href: "/settings/api-keys", label: t("apiKeys"), icon: KeyRoundIcon, needs: "org.manage" },
     { href: "/settings/webhooks", label: t("webhooks"), icon: WebhookIcon, needs: "org.manage" },

@@ -4,26 +4,16 @@ import { useFormatter, useTimeZone, useTranslations } from "next-intl";
 import { useMemo } from "react";
 import { NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { zoneLabel } from "@/lib/time-zone";
+import { timeZoneOptions, zoneLabel } from "@/lib/time-zone";
 import type { StepProps } from "./campaign-wizard";
 import { zonedToIso } from "./draft";
 import { CheckField, RangeField, TimeRange } from "./fields";
-
-function zones(current: string): string[] {
-  let all: string[] = [];
-  try {
-    all = Intl.supportedValuesOf("timeZone");
-  } catch {
-    all = ["America/Sao_Paulo", "UTC"];
-  }
-  return all.includes(current) ? all : [current, ...all];
-}
 
 /** When: time zone, a window per weekday (or any time), quiet hours in the recipient's time, holidays, start/end. */
 export function StepSchedule({ draft, set }: StepProps) {
   const t = useTranslations("campaignWizard.schedule");
   const format = useFormatter();
-  const zoneList = useMemo(() => zones(draft.timezone), [draft.timezone]);
+  const zoneList = useMemo(() => timeZoneOptions(draft.timezone), [draft.timezone]);
   // 2024-01-01 was a Monday: ISO weekday d is January d.
   const dayName = (d: number) =>
     format.dateTime(new Date(Date.UTC(2024, 0, d, 12)), { weekday: "long", timeZone: "UTC" });
