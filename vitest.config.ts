@@ -11,7 +11,8 @@ export default defineConfig({
     pool: "forks",
     // Three files at a time on CI's 2 cores: most of a suite's time is spent waiting (wa-sim's timers, browsers,
     // child processes), not computing. Measured on a clean clone, both green: two at a time 1,083 s of Vitest (CPU
-    // 55 % used), three 771 s, with the slowest tests' own durations within a few seconds of each other.
+    // 55 % used), three 771 s, with the slowest tests' own durations within a few seconds of each other. Four is
+    // slower: the CPU is already saturated for the whole run (vmstat), and the browser suites took twice as long.
     maxWorkers: 3,
     sequence: { sequencer: SlowFirstSequencer },
   },

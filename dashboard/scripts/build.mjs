@@ -1,5 +1,6 @@
 // `next build`, then the static assets next to the standalone server (Next leaves that copy to the deployer).
-// With --if-stale it does nothing when the sources have not changed since the last build (./mirage start).
+// With --if-stale it does nothing when the sources have not changed since the last build (./mirage start);
+// --no-typecheck leaves type errors to the caller's own tsc.
 // Builds take a lock: the browser suites run in parallel and each asks for an up-to-date build; one builds, the
 // others wait and then find it fresh. In a test run (DASHBOARD_BUILD_RUN, set by its global setup) only the first
 // request may build: a source edited during the run waits for the next one rather than a rebuild replacing the
@@ -51,7 +52,11 @@ function nextBuild() {
     const child = spawn(path.join(here, "node_modules/.bin/next"), ["build"], {
       cwd: here,
       stdio: "inherit",
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...(skipTypecheck ? { MIRAGE_NEXT_SKIP_TYPECHECK: "1" } : {}),
+      },
     });
     child.once("error", reject);
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`))));
@@ -60,6 +65,9 @@ function nextBuild() {
 
 const server = path.join(here, ".next/standalone/dashboard/server.js");
 const ifStale = process.argv.includes("--if-stale");
+// ./mirage test type-checks the dashboard itself (tsc -p dashboard/tsconfig.json, a step that fails the run) while
+// this build runs beside it: the build's own TypeScript pass would be the same check twice on a 2-core machine.
+const skipTypecheck = process.argv.includes("--no-typecheck");
 // Set by the test suite's global setup, one value per run: the first build of a run is the run's build (see below).
 const run = process.env.DASHBOARD_BUILD_RUN;
 const runStamp = path.join(here, ".next/mirage-build.run");
