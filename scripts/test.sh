@@ -24,8 +24,9 @@ say "setup (dependencies and services): $((SECONDS - setup_started)) s"
 # find it fresh. Its own output goes to a log; a failed build fails those suites, which say why. It skips Next's
 # TypeScript pass: the dashboard typecheck step below checks the same files and fails the run.
 dashboard_build_log="$MIRAGE_STATE/logs/dashboard-build.log"
-# Next's route types (.next/types) first, so that check covers them on a fresh clone too (under a second).
-(cd dashboard && ./node_modules/.bin/next typegen >/dev/null) || warn "next typegen failed"
+# This run's id (test/global-setup.ts keeps it): the browser suites serve the build made here for this run, unchecked
+# by Next as it is, rather than a second, checked one.
+export DASHBOARD_BUILD_RUN="test-$$-$(date +%s)"
 node dashboard/scripts/build.mjs --if-stale --no-typecheck >"$dashboard_build_log" 2>&1 &
 dashboard_build_pid=$!
 
@@ -41,7 +42,13 @@ step() {
 
 step "lint (biome)" pnpm exec biome check --diagnostic-level=error .
 step "typecheck (tsc)" pnpm exec tsc -p tsconfig.json
-step "typecheck dashboard (tsc)" pnpm exec tsc -p dashboard/tsconfig.json
+# Next's route types (.next/types, under a second) first, so the check covers pages and layouts on a fresh clone too;
+# generated here rather than before the build, which empties .next when it starts.
+typecheck_dashboard() {
+  (cd dashboard && ./node_modules/.bin/next typegen >/dev/null) || return 1
+  pnpm exec tsc -p dashboard/tsconfig.json
+}
+step "typecheck dashboard (tsc)" typecheck_dashboard
 step "import cycles (madge)" pnpm run --silent check:cycles
 step "OpenAPI lint (redocly)" pnpm --filter @mirage/orchestrator run --silent lint:openapi
 # The production build (esbuild); scripts/test/build.test.ts runs its output on a --prod install.

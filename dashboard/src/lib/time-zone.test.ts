@@ -30,4 +30,9 @@ describe("the time zones to choose from", () => {
   it("include the real ones by default", () => {
     expect(timeZoneOptions("America/Sao_Paulo")).toContain("America/Sao_Paulo");
   });
+  it("always offer UTC, which V8 does not list, so an organization that left it can come back", () => {
+    const v8 = () => ["America/Sao_Paulo", "Europe/Lisbon"];
+    expect(timeZoneOptions("Europe/Lisbon", v8)).toEqual(["America/Sao_Paulo", "Europe/Lisbon", "UTC"]);
+    expect(timeZoneOptions("America/Sao_Paulo")).toContain("UTC");
+  });
 });

@@ -19,7 +19,9 @@ export function timeZoneOptions(current: string, supported: () => string[] = sup
   } catch {
     all = ["America/Sao_Paulo", "UTC"];
   }
-  return !current || all.includes(current) ? all : [current, ...all];
+  // V8 lists no "UTC" (only the geographic zones); it is a zone people choose, so it is always offered.
+  const zones = all.includes("UTC") ? all : [...all, "UTC"];
+  return !current || zones.includes(current) ? zones : [current, ...zones];
 }
 
 function supportedZones(): string[] {

@@ -210,7 +210,10 @@ export function messageRoutes(deps: { db: Database; send: SendService }): RouteD
       responses: {
         200: {
           description: "At most `limit` messages",
-          schema: listOf(ZOutboundMessage),
+          schema: listOf(
+            ZOutboundMessage,
+            "The latest sends, newest first by the time each went out; at most `limit`.",
+          ),
           example: { items: [ZOutboundMessage.meta()?.example] },
         },
       },

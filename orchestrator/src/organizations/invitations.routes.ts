@@ -120,7 +120,7 @@ export function invitationRoutes(deps: InvitationDeps): RouteDef[] {
       responses: {
         200: {
           description: "Invitations",
-          schema: listOf(ZInvitation),
+          schema: listOf(ZInvitation, "The organization's invitations, newest first; the latest 500."),
           example: { items: [ZInvitation.meta()?.example] },
         },
       },

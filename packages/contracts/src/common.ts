@@ -13,12 +13,15 @@ export const UPDATED_AT = "When it was last changed (ISO 8601 with offset).";
 export const ORG_ID = "The organization it belongs to.";
 
 /**
- * A complete list (small by nature: organizations, members, keys, endpoints, instances): every row, no cursor.
+ * A complete list (small by nature: organizations, members, keys, endpoints, instances): every row, no cursor. A list
+ * with a fixed bound (the latest N) says so in `description`.
  * Lists that grow without bound are pages instead: {@link pageOf} when they are ordered by id, {@link cursorPageOf}
  * when they are ordered by something else; there is no other shape.
  */
-export const listOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item).describe("The rows, all in one answer (this list has no pagination).") });
+export const listOf = <T extends z.ZodType>(
+  item: T,
+  description = "The rows, all in one answer (this list has no pagination).",
+) => z.object({ items: z.array(item).describe(description) });
 
 /**
  * Pagination by id (audit log, messages, instance events, webhook deliveries): newest first by integer id. Pass `nextBeforeId` back as `beforeId` for the next page;

@@ -350,7 +350,7 @@ export const ZContactActivity = z
           campaignId: ZUuid.describe("The campaign's id."),
           name: z.string().describe("The campaign's name."),
           status: z.string().describe("The campaign's status."),
-          messages: z.number().int().describe("Messages of the campaign to this contact (one per step)."),
+          messages: z.number().int().describe("Messages of the campaign to this contact."),
           lastState: z.string().describe("The state of the most recently updated of those messages."),
           lastAt: ZTimestamp.describe("When one of those messages last changed (ISO 8601 with offset)."),
         }),

@@ -117,18 +117,26 @@ export const ZWebhookDelivery = z
     eventId: ZUuid.describe("The event's id (the envelope's `id`, the same on every retry)."),
     eventType: z.string().describe("The event's type, e.g. message:status."),
     status: ZWebhookDeliveryStatus.describe(
-      "`pending` (waiting for its next attempt), `delivering`, `delivered`, `failed` or `dead` (no more attempts).",
+      "`pending` (not attempted yet), `delivering` (an attempt under way), `delivered`, `failed` (the last attempt " +
+        "failed; another is due at `nextAttemptAt`) or `dead` (no more attempts).",
     ),
     attempts: z.number().int().describe("How many attempts were made."),
     nextAttemptAt: ZTimestamp.describe(
-      "When the next attempt is due while `pending` (ISO 8601 with offset); otherwise when the last one was due.",
+      "When the next attempt is due while `pending` or `failed` (ISO 8601 with offset); otherwise when the last one " +
+        "was due.",
     ),
     lastStatusCode: z
       .number()
       .int()
       .nullable()
       .describe("The HTTP status of the last attempt; null: no attempt yet, or no HTTP answer."),
-    lastError: z.string().nullable().describe("What went wrong on the last attempt; null: nothing."),
+    lastError: z
+      .string()
+      .nullable()
+      .describe(
+        "What went wrong on the last attempt, or why the delivery ended without a request (`not subscribed`: an " +
+          "Evolution-format endpoint that did not ask for this event); null: nothing.",
+      ),
     deliveredAt: ZTimestamp.nullable().describe("When the endpoint accepted it (ISO 8601 with offset); null: not yet."),
     createdAt: ZTimestamp.describe(CREATED_AT),
   })
