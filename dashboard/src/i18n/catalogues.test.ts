@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ZBlacklistRejectionCode } from "@mirage/contracts/blacklist";
+import { ZStartRefusal } from "@mirage/contracts/campaign-checks";
 import { ZMessageState } from "@mirage/contracts/enums";
 import { ZErrorCode, ZSendRefusalCode } from "@mirage/contracts/errors";
 import { ZImportMappingProblemCode, ZImportPreviewWarning } from "@mirage/contracts/import-preview";
@@ -139,6 +140,8 @@ describe("message catalogues", async () => {
       // A refused send, inbox reply, reaction or note (pt-BR showed the API's English reason under the title).
       ...ZSendRefusalCode.options.map((c) => `errors.refusals.${c}`),
       ...ZBlacklistRejectionCode.options.map((c) => `blacklist.rejectionReason.${c}`),
+      // Why a campaign cannot start, on the wizard's review step (a code without words showed the API's English).
+      ...ZStartRefusal.options.map((c) => `campaignWizard.review.refusal.${c}`),
       // A contact's campaigns show the furthest state their messages reached (pt-BR showed "queued" as is).
       ...ZMessageState.options.map((s) => `contactPage.messageState.${s}`),
       // A contact's number shows its line type (pt-BR showed "mobile" as is).

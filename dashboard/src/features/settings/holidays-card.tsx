@@ -213,6 +213,7 @@ function AddHoliday({ country }: { country: string | null }) {
           id="holiday-country"
           name="countryCode"
           defaultValue={country ?? ""}
+          {...invalidProps("holiday-country", reasons.countryCode)}
         >
           <option value="">{t("everyCountry")}</option>
           {(countries.data ?? []).map((c) => (

@@ -1,5 +1,6 @@
 "use client";
 
+import { ZStartRefusal } from "@mirage/contracts/campaign-checks";
 import { useQueryClient } from "@tanstack/react-query";
 import { CircleAlertIcon, PlayIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
@@ -20,16 +21,8 @@ import { RecipientCell } from "./recipient-cell";
 import { ReviewWhen } from "./review-when";
 import { usePaceWords } from "./step-pacing";
 
-const REFUSALS = new Set([
-  "empty_audience",
-  "no_template",
-  "unknown_variable",
-  "no_sender",
-  "no_connected_sender",
-  "window_never_opens",
-  "ends_before_start",
-  "already_ended",
-]);
+/** The refusal codes this dashboard has words for; a code from a newer API shows the API's own message. */
+const REFUSALS: ReadonlySet<string> = new Set(ZStartRefusal.options);
 
 /**
  * Saves the draft, then shows what the API says: every reason it would refuse to start (Start stays disabled and
