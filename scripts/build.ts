@@ -14,7 +14,7 @@
  *
  *   tsx scripts/build.ts   (pnpm run build)
  */
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
@@ -39,18 +39,19 @@ const packageName = (specifier: string) =>
 const isBuiltin = (specifier: string) =>
   specifier.startsWith("node:") || builtinModules.includes(packageName(specifier));
 
-/** npm packages (and the simulator) external; workspace packages bundled. */
-const externalNpm: Plugin = {
+/** npm packages external; workspace packages bundled, the simulator too only when `simulator` is "bundle". */
+const externalNpmPlugin = (simulator: "external" | "bundle"): Plugin => ({
   name: "external-npm",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (isBuiltin(args.path)) return { external: true };
       const pkg = packageName(args.path);
-      if (pkg.startsWith("@mirage/") && pkg !== SIMULATOR) return undefined;
+      if (pkg.startsWith("@mirage/") && (pkg !== SIMULATOR || simulator === "bundle")) return undefined;
       return { external: true };
     });
   },
-};
+});
+const externalNpm = externalNpmPlugin("external");
 
 const common: BuildOptions = {
   bundle: true,
@@ -115,6 +116,27 @@ export async function buildAll(): Promise<{ problems: string[] }> {
     console.log(`built ${t.outfile} (${(bytes / 1024).toFixed(0)} KB) from ${t.entry}`);
   }
   return { problems };
+}
+
+/**
+ * The bundles the end-to-end stacks start their workers and orchestrators from (@mirage/testing/e2e-entry), built
+ * by test/global-setup.ts once per test run: like the production build, with the simulator's certificate hook
+ * bundled in (a production worker never has it), written to `<app>/.e2e-bundle/main.js` with the metafile beside
+ * it (`meta.json`, whose inputs tell whether the bundle is still fresh). About a second for both.
+ */
+export async function buildE2eBundles(): Promise<void> {
+  for (const t of targets) {
+    if (!t.app) continue;
+    const outdir = path.join(root, t.app, ".e2e-bundle");
+    const result = await build({
+      ...common,
+      absWorkingDir: root,
+      entryPoints: [t.entry],
+      outfile: path.join(outdir, "main.js"),
+      plugins: [externalNpmPlugin("bundle")],
+    });
+    writeFileSync(path.join(outdir, "meta.json"), JSON.stringify(result.metafile));
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -2,6 +2,7 @@ import path from "node:path";
 import { runMigrations } from "@mirage/db/migrate";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
+import { buildE2eBundles } from "../scripts/build.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -33,6 +34,9 @@ export default async function setup(project: TestProject) {
     bootstrapFile: path.join(root, "supabase/bootstrap/plain-postgres.sql"),
   });
   await admin.unsafe(`alter role mirage_app password '${appPassword.replace(/'/g, "''")}'`);
+  // The worker and orchestrator bundles the end-to-end stacks spawn (@mirage/testing/e2e-entry). When the sources do
+  // not build, the stacks fall back to tsx, which reports the error where it happens.
+  await buildE2eBundles().catch((err: unknown) => process.stderr.write(`e2e bundles not built: ${String(err)}\n`));
   // One dashboard build per run (scripts/build.mjs): the first test that needs it builds it if stale; later ones,
   // in other workers and spawned stacks, serve that one even if a source was edited meanwhile, so a rebuild never
   // replaces the files under a dashboard another test is serving.

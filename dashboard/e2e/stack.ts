@@ -8,6 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { e2eEntryArgs } from "@mirage/testing/e2e-entry";
 import { REPO_ROOT, startE2eStack, waitFor } from "@mirage/testing/e2e-stack";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import type { TestDatabase } from "@mirage/testing/postgres";
@@ -89,7 +90,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   let orchestratorEnv: NodeJS.ProcessEnv = { ...process.env };
   let orchestrator: ChildProcess | undefined;
   const spawnOrchestrator = () => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "orchestrator/src/main.ts")], {
+    const child = spawn(process.execPath, e2eEntryArgs(REPO_ROOT, "orchestrator"), {
       cwd: path.join(REPO_ROOT, "orchestrator"),
       env: orchestratorEnv,
       stdio: ["ignore", "ignore", "inherit"],

@@ -18,6 +18,7 @@ import { type ControlServer, startControlServer } from "@mirage/wa-sim/control/h
 import { Redis } from "ioredis";
 import { SignJWT } from "jose";
 import { io as connect, type Socket } from "socket.io-client";
+import { e2eEntryArgs } from "./e2e-entry.ts";
 import { createOrgWithMembers, type OrgFixture } from "./fixtures.ts";
 import { createTestDatabase, type TestDatabase } from "./postgres.ts";
 
@@ -82,7 +83,7 @@ export type E2eStack = E2eContext & {
   workers: Map<string, ChildProcess>;
   /** A Supabase-shaped access token for `user`, signed with the stack's secret (default lifetime 30 min). */
   token(user: { id: string; claims: { email: string } }, expiresIn?: string): Promise<string>;
-  /** Spawns `workers/src/main.ts` as worker `id` (extra variables on top of the stack's worker environment). */
+  /** Spawns the worker (`workers/src/main.ts`, bundled: ./e2e-entry.ts) as worker `id` (extra variables on top of the stack's worker environment). */
   startWorker(id: string, env?: Record<string, string>): ChildProcess;
   /** Sends `signal` to worker `id` and resolves once it exited (at once when it is not running). */
   stopWorker(id: string, signal?: NodeJS.Signals): Promise<void>;
@@ -176,7 +177,7 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     const url = orchestrator.url;
 
     const startWorker = (id: string, env: Record<string, string> = {}) => {
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "workers/src/main.ts")], {
+      const child = spawn(process.execPath, e2eEntryArgs(REPO_ROOT, "workers"), {
         cwd: path.join(REPO_ROOT, "workers"),
         env: {
           ...process.env,
