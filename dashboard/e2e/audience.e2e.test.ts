@@ -5,19 +5,17 @@
  * blacklist with each entry's source, "Export CSV" of the filtered contacts (the downloaded file read back), LGPD
  * erasure from the contact page (its dialog in Portuguese too), "select all N matching" added to a list,
  * a contact's custom fields edited, a viewer without write buttons, axe-core
- * on every page and screenshots of every page in both locales (dashboard/e2e-artifacts/, gitignored).
+ * on every page in both locales (screenshots with MIRAGE_E2E_SCREENSHOTS=1: browser.ts).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import enAudience from "../messages/en/audience.json";
-import { CHROMIUM, type Look, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
+import { CHROMIUM, type Look, launchBrowser, newContext, screenshot, seriousViolations, signIn } from "./browser";
 import { pageApi } from "./calls";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
-const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
 let stack: Stack;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -42,7 +40,6 @@ const CSV = Buffer.from(
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: ./mirage test installs Debian's chromium`);
-  mkdirSync(shots, { recursive: true });
   stack = await startStack();
   await stack.t.admin`update public.organizations set default_country = 'BR' where id = ${stack.org.orgId}`;
   ({ browser, close: closeBrowser } = await launchBrowser());
@@ -99,7 +96,7 @@ describe("audience", () => {
     // Tags for every contact show in the preview once typed.
     await page.locator("#import-tags").fill("planilha");
     await expect.poll(() => first.textContent(), { timeout: 15_000 }).toContain("planilha");
-    await page.screenshot({ path: path.join(shots, "contacts-import-preview-en.png"), fullPage: true });
+    await screenshot(page, "contacts-import-preview-en.png");
     await page.getByTestId("start-import").click();
 
     await page.getByTestId("import-done").waitFor({ timeout: 90_000 });
@@ -122,7 +119,7 @@ describe("audience", () => {
     expect(csv.startsWith("\uFEFFLine,Column,Value,Reason,Code\r\n")).toBe(true);
     expect(csv).toContain(`4,Celular,abc,${reasons.not_a_number},not_a_number\r\n`);
     expect(csv).toContain("6,Celular,12345,");
-    await page.screenshot({ path: path.join(shots, "contacts-import-summary-en.png"), fullPage: true });
+    await screenshot(page, "contacts-import-summary-en.png");
 
     await page.getByRole("link", { name: "See the contacts" }).click();
     await page.waitForURL(/\/contacts$/);
@@ -324,7 +321,7 @@ describe("audience", () => {
 
 describe("every audience page, both languages", () => {
   for (const locale of ["en", "pt-BR"] as const) {
-    it(`${locale}: no serious accessibility violation, no untranslated key; screenshots saved`, {
+    it(`${locale}: no serious accessibility violation, no untranslated key`, {
       timeout: 480_000,
     }, async () => {
       const page = await signedIn("marketer", { locale, theme: "light" });
@@ -348,7 +345,7 @@ describe("every audience page, both languages", () => {
         await page.locator("main h1").first().waitFor({ timeout: 30_000 });
         if (name === "contacts") await rows(page).first().waitFor({ timeout: 30_000 });
         await page.waitForLoadState("networkidle").catch(() => undefined);
-        await page.screenshot({ path: path.join(shots, `${name}-${locale}.png`), fullPage: true });
+        await screenshot(page, `${name}-${locale}.png`);
         for (const v of await seriousViolations(page)) problems.push(`${name}: ${v}`);
         // biome-ignore lint/performance/useDomNodeTextContent: what is rendered visibly is what must be translated.
         const text = await page.evaluate(() => document.body.innerText);
@@ -364,7 +361,7 @@ describe("every audience page, both languages", () => {
       await page.locator('[role="dialog"]').waitFor();
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("list-name");
       for (const v of await seriousViolations(page)) problems.push(`list dialog: ${v}`);
-      await page.screenshot({ path: path.join(shots, `contacts-list-dialog-${locale}.png`), fullPage: true });
+      await screenshot(page, `contacts-list-dialog-${locale}.png`);
       expect(problems).toEqual([]);
       await page.context().close();
     });

@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
@@ -31,6 +33,21 @@ export async function launchBrowser(): Promise<{ browser: Browser; close: () => 
   };
 }
 
+/** Where the browser suites save their screenshots (gitignored). */
+export const SCREENSHOTS_DIR = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
+
+/**
+ * Saves a PNG of the page (the whole page unless `fullPage: false`) as `SCREENSHOTS_DIR/<file>` when
+ * `MIRAGE_E2E_SCREENSHOTS=1`, to look at how pages render in each language and theme. Off by default: a screenshot
+ * asserts nothing, and its PNG costs Chromium half a CPU-second (a tenth of a browser suite's CPU, measured on
+ * campaigns.e2e).
+ */
+export async function screenshot(page: Page, file: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  if (process.env.MIRAGE_E2E_SCREENSHOTS !== "1") return;
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, file), fullPage: opts.fullPage ?? true });
+}
+
 export type Look = { locale: "en" | "pt-BR"; theme: "light" | "dark" };
 
 /**
@@ -58,6 +75,29 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.locator("#password").fill(password);
   await page.locator('button[type="submit"]').click();
   await page.waitForURL((url) => url.pathname === next.split("?")[0], { timeout: 60_000 });
+}
+
+/**
+ * How many CSS pixels the page as it is now is wider than a 375 px phone screen (0 or less: nothing scrolls
+ * sideways). The viewport is narrowed in place, measured once the layout settled (two frames), and restored, so a
+ * page is checked without loading it again; the dashboard's responsive layout is CSS only (no script reads the
+ * window's width), so a page narrowed lays out as one loaded narrow. `whileNarrow` runs before the width is restored
+ * (a phone screenshot).
+ */
+export async function phoneOverflow(page: Page, whileNarrow?: () => Promise<void>): Promise<number> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 760 });
+  const overflow = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => resolve(document.documentElement.scrollWidth - window.innerWidth)),
+        ),
+      ),
+  );
+  await whileNarrow?.();
+  if (size) await page.setViewportSize(size);
+  return overflow;
 }
 
 /** axe-core's serious and critical violations on the page as it is now (WCAG 2.x A/AA rules). */

@@ -3,21 +3,29 @@
  * virtual numbers, wa-sim): a template written in the editor (a warning inline, the WhatsApp-formatted preview on
  * real contacts), a campaign through the wizard (the API's refusal shown and Start disabled, sender budgets, a
  * compressed pacing profile, the dry run), started; the live view counts up to what wa-sim's contacts really
- * received, without a reload; pause and resume from the page. axe-core on every page, screenshots in both locales
- * (dashboard/e2e-artifacts/, gitignored). Contacts are seeded through the API.
+ * received, without a reload; pause and resume from the page. axe-core and a phone's width on every page in both
+ * locales (screenshots with MIRAGE_E2E_SCREENSHOTS=1: browser.ts). Contacts are seeded through the API.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue } from "../src/i18n/catalogue";
-import { CHROMIUM, englishOnly, launchBrowser, newContext, seriousViolations, signIn, untranslated } from "./browser";
+import {
+  CHROMIUM,
+  englishOnly,
+  launchBrowser,
+  newContext,
+  phoneOverflow,
+  screenshot,
+  seriousViolations,
+  signIn,
+  untranslated,
+} from "./browser";
 import { type Json, jsonCall, pairThroughApi, until } from "./calls";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
 const en = await loadCatalogue("en");
 const ptBR = await loadCatalogue("pt-BR");
-const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
 const ACCOUNTS = ["5511966330001", "5511966330002"];
 const RECIPIENTS = 24;
 const phones = Array.from({ length: RECIPIENTS }, (_, i) => `+5511977${300_000 + i}`);
@@ -44,7 +52,6 @@ const received = () => ACCOUNTS.flatMap((account) => stack.sim.groundTruth.messa
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: ./mirage test installs Debian's chromium`);
-  mkdirSync(shots, { recursive: true });
   stack = await startStack();
   ({ browser, close: closeBrowser } = await launchBrowser());
   const admin = await login("admin");
@@ -162,7 +169,7 @@ describe("a marketer's campaign, from the template to the live view", () => {
     const refusal = page.locator('[data-testid="start-refusals"] [data-code="unknown_variable"]');
     await refusal.waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("start-campaign").isDisabled()).toBe(true);
-    await page.screenshot({ path: path.join(shots, "campaign-refused-light-en.png"), fullPage: true });
+    await screenshot(page, "campaign-refused-light-en.png");
     // Back to the message step, the good template, and review again.
     await page.getByRole("button", { name: /Message/ }).click();
     await page.locator('[data-testid="template-option"][data-name="Boas-vindas"]').check();
@@ -345,7 +352,7 @@ describe("the marketer's pages in both languages", () => {
     { locale: "en", theme: "light" },
     { locale: "pt-BR", theme: "dark" },
   ] as const) {
-    it(`${look.locale}: no serious accessibility violation${look.locale === "pt-BR" ? ", no English left" : ""}; screenshots saved`, async () => {
+    it(`${look.locale}: no serious accessibility violation${look.locale === "pt-BR" ? ", no English left" : ""}`, async () => {
       const ctx = await newContext(browser, look);
       const page = await ctx.newPage();
       const problems: string[] = [];
@@ -371,8 +378,11 @@ describe("the marketer's pages in both languages", () => {
         await page.goto(`${stack.dashboardUrl}${p.path}`);
         await page.locator(p.ready).first().waitFor({ timeout: 30_000 });
         await page.waitForLoadState("networkidle").catch(() => undefined);
-        await page.screenshot({ path: path.join(shots, `${p.name}-${look.theme}-${look.locale}.png`), fullPage: true });
+        await screenshot(page, `${p.name}-${look.theme}-${look.locale}.png`);
         for (const v of await seriousViolations(page)) problems.push(`${p.name}: ${v}`);
+        // A phone screen: nothing scrolls sideways.
+        const overflow = await phoneOverflow(page);
+        if (overflow > 1) problems.push(`${p.name}: ${overflow}px wider than a 375px screen`);
         if (look.locale === "pt-BR") {
           for (const s of await untranslated(page, leftovers)) problems.push(`${p.name}: untranslated "${s}"`);
         }
@@ -386,19 +396,8 @@ describe("the marketer's pages in both languages", () => {
         await page.getByRole("button", { name: label.campaignWizard.step[step] }).click();
         await page.locator("#wizard-step-title").filter({ hasText: label.campaignWizard.step[step] }).waitFor();
         await page.waitForLoadState("networkidle").catch(() => undefined);
-        await page.screenshot({
-          path: path.join(shots, `wizard-${step}-${look.theme}-${look.locale}.png`),
-          fullPage: true,
-        });
+        await screenshot(page, `wizard-${step}-${look.theme}-${look.locale}.png`);
         for (const v of await seriousViolations(page)) problems.push(`wizard ${step}: ${v}`);
-      }
-      // A phone screen: nothing scrolls sideways.
-      await page.setViewportSize({ width: 375, height: 760 });
-      for (const p of pages) {
-        await page.goto(`${stack.dashboardUrl}${p.path}`);
-        await page.locator(p.ready).first().waitFor({ timeout: 30_000 });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        if (overflow > 1) problems.push(`${p.name}: ${overflow}px wider than a 375px screen`);
       }
       expect(problems).toEqual([]);
       await ctx.close();

@@ -1,11 +1,10 @@
 /**
  * The dashboard in headless Chromium against the whole stack (orchestrator, a worker with real Baileys, wa-sim):
  * pairing by the QR shown on the page, a ban reaching the admin's health board, role-based UI backed by the API's
- * refusal, session expiry, Portuguese without untranslated strings, axe-core, and screenshots of every page in English
- * (light) and Portuguese (dark) (dashboard/e2e-artifacts/, gitignored).
+ * refusal, session expiry, Portuguese without untranslated strings, axe-core and a phone's width on every page in
+ * English (light) and Portuguese (dark) (screenshots with MIRAGE_E2E_SCREENSHOTS=1: browser.ts).
  */
-import { existsSync, mkdirSync } from "node:fs";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue } from "../src/i18n/catalogue";
@@ -15,6 +14,8 @@ import {
   type Look,
   launchBrowser,
   newContext,
+  phoneOverflow,
+  screenshot,
   seriousViolations,
   signIn,
   untranslated,
@@ -23,7 +24,6 @@ import { PASSWORD, type Stack, startStack } from "./stack";
 
 const en = await loadCatalogue("en");
 const ptBR = await loadCatalogue("pt-BR");
-const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
 let stack: Stack;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -32,7 +32,6 @@ const nextPhone = () => `5511977${String(Date.now() % 10_000).padStart(4, "0")}$
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: ./mirage test installs Debian's chromium`);
-  mkdirSync(shots, { recursive: true });
   stack = await startStack();
   ({ browser, close: closeBrowser } = await launchBrowser());
 });
@@ -230,14 +229,14 @@ describe("every page, each theme and each language", () => {
     { locale: "pt-BR", theme: "dark" },
   ];
   for (const look of looks) {
-    it(`${look.locale} ${look.theme}: no serious accessibility violation${look.locale === "pt-BR" ? ", no English left" : ""}; screenshots saved`, async () => {
+    it(`${look.locale} ${look.theme}: no serious accessibility violation${look.locale === "pt-BR" ? ", no English left" : ""}`, async () => {
       const ctx = await newContext(browser, look);
       const page = await ctx.newPage();
       const problems: string[] = [];
       const leftovers = englishOnly(en, ptBR);
       const check = async (name: string) => {
         await page.waitForLoadState("networkidle").catch(() => undefined);
-        await page.screenshot({ path: path.join(shots, `${name}-${look.theme}-${look.locale}.png`), fullPage: true });
+        await screenshot(page, `${name}-${look.theme}-${look.locale}.png`);
         for (const v of await seriousViolations(page)) problems.push(`${name}: ${v}`);
         if (look.locale === "pt-BR") {
           for (const s of await untranslated(page, leftovers)) problems.push(`${name}: untranslated "${s}"`);
@@ -256,19 +255,14 @@ describe("every page, each theme and each language", () => {
           await page.locator('[role="dialog"]').waitFor();
         }
         await check(p.name);
-      }
-      // Down to a phone screen: no page scrolls sideways (tables scroll inside their own box).
-      await page.setViewportSize({ width: 375, height: 760 });
-      for (const p of PAGES.filter((x) => !("open" in x))) {
-        await page.goto(`${stack.dashboardUrl}${p.path === "instance" ? first : p.path}`);
-        await page.locator("main h1").first().waitFor({ timeout: 30_000 });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if ("open" in p) continue;
+        // Down to a phone screen: no page scrolls sideways (tables scroll inside their own box).
+        const overflow = await phoneOverflow(page, () => screenshot(page, `${p.name}-phone-${look.locale}.png`));
         if (overflow > 1) problems.push(`${p.name}: ${overflow}px wider than a 375px screen`);
-        await page.screenshot({ path: path.join(shots, `${p.name}-phone-${look.locale}.png`), fullPage: true });
       }
       expect(problems).toEqual([]);
       await ctx.close();
-      // Fifteen page loads, each with axe and screenshots: minutes on the loaded 2-core machine.
+      // Nine page loads, each with axe and a phone-width check: minutes on the loaded 2-core machine.
     }, 600_000);
   }
 });

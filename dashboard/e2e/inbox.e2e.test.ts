@@ -4,17 +4,15 @@
  * contact receives it (wa-sim's record); a reaction, an edit and a deletion show live; notes, tags, assignment and
  * status round-trip through the API; "PARAR" blacklists the contact and the conversation says so; the overview shows the day's figures as the API counts them;
  * erasing the contact takes its open conversation off the screen live.
- * axe-core on every page added here, screenshots in both languages (dashboard/e2e-artifacts/, gitignored).
+ * axe-core on every page added here, in both languages (screenshots with MIRAGE_E2E_SCREENSHOTS=1: browser.ts).
  */
-import { existsSync, mkdirSync } from "node:fs";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
+import { CHROMIUM, launchBrowser, newContext, screenshot, seriousViolations, signIn } from "./browser";
 import { jsonCall, pageApi } from "./calls";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
-const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
 let stack: Stack;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -39,7 +37,6 @@ const item = (p: Page) => p.locator(`[data-testid="conversation-item"][data-peer
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: ./mirage test installs Debian's chromium`);
-  mkdirSync(shots, { recursive: true });
   stack = await startStack();
   ({ browser, close: closeBrowser } = await launchBrowser());
   // An operator pairs a number the way people do: the QR on the page, scanned by the virtual phone.
@@ -341,7 +338,7 @@ describe("overview", () => {
 
 describe("accessibility and both languages", () => {
   for (const locale of ["en", "pt-BR"] as const) {
-    it(`${locale}: no serious accessibility violation on the inbox, a conversation and the overview; screenshots saved`, async () => {
+    it(`${locale}: no serious accessibility violation on the inbox, a conversation and the overview`, async () => {
       const ctx = await newContext(browser, { locale, theme: "light" });
       const p = await ctx.newPage();
       const problems: string[] = [];
@@ -360,7 +357,7 @@ describe("accessibility and both languages", () => {
           await p.goto(`${stack.dashboardUrl}${pg.path}`);
           await p.getByTestId(pg.ready).waitFor({ timeout: 30_000 });
           await p.waitForLoadState("networkidle").catch(() => undefined);
-          await p.screenshot({ path: path.join(shots, `${pg.name}${look.tag}-${locale}.png`), fullPage: true });
+          await screenshot(p, `${pg.name}${look.tag}-${locale}.png`);
           for (const v of await seriousViolations(p)) problems.push(`${pg.name}${look.tag}: ${v}`);
           const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
           if (overflow > 1) problems.push(`${pg.name}${look.tag}: ${overflow}px wider than the screen`);

@@ -3,17 +3,14 @@
  * one-time link once; a new person opens it, chooses a password and lands in the organization signed in; an existing
  * account of another organization signs in as itself first and comes back to accept; a new link replaces the old one
  * (which stops working), a revoked invitation's link stops working; role change and removal. The accept page and the
- * members page are checked with axe and photographed in both languages.
+ * members page are checked with axe in both languages (screenshots with MIRAGE_E2E_SCREENSHOTS=1: browser.ts).
  */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { createOrgWithMembers, type OrgFixture } from "@mirage/testing/fixtures";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Look, launchBrowser, newContext, seriousViolations, signIn } from "./browser";
+import { type Look, launchBrowser, newContext, screenshot, seriousViolations, signIn } from "./browser";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
-const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
 let stack: Stack;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -21,7 +18,6 @@ let other: OrgFixture;
 const newcomer = `newcomer-${Date.now()}@invite.test`;
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
   stack = await startStack();
   ({ browser, close: closeBrowser } = await launchBrowser());
   // People with accounts in another organization (invited below as existing accounts).
@@ -152,7 +148,7 @@ describe("members by invitation", () => {
     { locale: "en", theme: "light" },
     { locale: "pt-BR", theme: "dark" },
   ] as Look[]) {
-    it(`${look.locale} ${look.theme}: the members page and the accept page (new and existing account) pass axe; screenshots saved`, async () => {
+    it(`${look.locale} ${look.theme}: the members page and the accept page (new and existing account) pass axe`, async () => {
       const { ctx, page } = await adminOnMembers(look);
       const fresh = await invite(page, `shot-${look.locale.toLowerCase()}-${Date.now()}@invite.test`, "operator");
       const existingLink = await invite(page, other.users.viewer.claims.email, "viewer");
@@ -160,10 +156,7 @@ describe("members by invitation", () => {
       // Toasts fade out: axe would measure their contrast mid-animation.
       await expect.poll(() => page.locator("[data-sonner-toast]").count(), { timeout: 30_000 }).toBe(0);
       expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({
-        path: path.join(shots, `members-invitations-${look.theme}-${look.locale}.png`),
-        fullPage: true,
-      });
+      await screenshot(page, `members-invitations-${look.theme}-${look.locale}.png`);
       const visitor = await newContext(browser, look);
       const accept = await visitor.newPage();
       for (const [name, link] of [
@@ -174,14 +167,12 @@ describe("members by invitation", () => {
         await accept.getByTestId("accept-invitation").waitFor({ timeout: 30_000 });
         expect(await accept.evaluate(() => document.documentElement.lang)).toBe(look.locale);
         expect(await seriousViolations(accept)).toEqual([]);
-        await accept.screenshot({
-          path: path.join(shots, `accept-invitation-${name}-${look.theme}-${look.locale}.png`),
-        });
+        await screenshot(accept, `accept-invitation-${name}-${look.theme}-${look.locale}.png`, { fullPage: false });
       }
       await accept.goto(`${stack.dashboardUrl}/invitations/accept?token=inv_not-a-real-token-at-all`);
       await accept.getByTestId("invitation-invalid").waitFor({ timeout: 30_000 });
       expect(await seriousViolations(accept)).toEqual([]);
-      await accept.screenshot({ path: path.join(shots, `accept-invitation-invalid-${look.theme}-${look.locale}.png`) });
+      await screenshot(accept, `accept-invitation-invalid-${look.theme}-${look.locale}.png`, { fullPage: false });
       await visitor.close();
       await ctx.close();
     });

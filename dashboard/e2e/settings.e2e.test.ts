@@ -10,16 +10,23 @@
  * misspelt reply and sees it counted, and a virtual contact replying with it on a paired number is blacklisted; adds
  * next year's national holidays and removes one. A viewer reads the settings without a control to change them, and the API
  * refuses their changes. axe-core in English light and Portuguese dark, with no English left in Portuguese;
- * screenshots in dashboard/e2e-artifacts/ (gitignored).
+ * screenshots with MIRAGE_E2E_SCREENSHOTS=1 (browser.ts).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { type ReceivedHook, startWebhookReceiver, type WebhookReceiver } from "@mirage/testing/webhook-receiver";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue } from "../src/i18n/catalogue";
-import { englishOnly, type Look, launchBrowser, newContext, seriousViolations, signIn, untranslated } from "./browser";
+import {
+  englishOnly,
+  type Look,
+  launchBrowser,
+  newContext,
+  screenshot,
+  seriousViolations,
+  signIn,
+  untranslated,
+} from "./browser";
 import { jsonCall, pageApi, pairThroughApi } from "./calls";
 import { PASSWORD, type Stack, startStack } from "./stack";
 
@@ -289,16 +296,14 @@ describe("organization settings", () => {
     { locale: "pt-BR", theme: "dark" },
   ];
   for (const look of looks) {
-    it(`${look.locale} ${look.theme}: no serious accessibility violation${look.locale === "pt-BR" ? ", no English left" : ""}; screenshot saved`, async () => {
-      const shots = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
-      mkdirSync(shots, { recursive: true });
+    it(`${look.locale} ${look.theme}: no serious accessibility violation${look.locale === "pt-BR" ? ", no English left" : ""}`, async () => {
       const page = await onOrgSettings("admin", look);
       await page.getByTestId("org-form").waitFor({ timeout: 30_000 });
       await page.locator("[data-holiday]").first().waitFor({ timeout: 15_000 });
       await testReply(page, MISSPELT);
       await page.waitForLoadState("networkidle").catch(() => undefined);
       const file = `organization-settings-${look.theme}-${look.locale}.png`;
-      await page.screenshot({ path: path.join(shots, file), fullPage: true });
+      await screenshot(page, file);
       const problems = (await seriousViolations(page)).map((v) => `page: ${v}`);
       await page.getByTestId("holiday-add").click();
       await page.locator('[role="dialog"]').waitFor();
