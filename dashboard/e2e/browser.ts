@@ -34,7 +34,7 @@ export async function launchBrowser(): Promise<{ browser: Browser; close: () => 
 }
 
 /** Where the browser suites save their screenshots (gitignored). */
-export const SCREENSHOTS_DIR = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
+const SCREENSHOTS_DIR = path.resolve(import.meta.dirname, "../e2e-artifacts/screenshots");
 
 /**
  * Saves a PNG of the page (the whole page unless `fullPage: false`) as `SCREENSHOTS_DIR/<file>` when

@@ -83,7 +83,10 @@ export type E2eStack = E2eContext & {
   workers: Map<string, ChildProcess>;
   /** A Supabase-shaped access token for `user`, signed with the stack's secret (default lifetime 30 min). */
   token(user: { id: string; claims: { email: string } }, expiresIn?: string): Promise<string>;
-  /** Spawns the worker (`workers/src/main.ts`, bundled: ./e2e-entry.ts) as worker `id` (extra variables on top of the stack's worker environment). */
+  /**
+   * Spawns the worker (`workers/src/main.ts`, bundled: ./e2e-entry.ts) as worker `id` (extra variables on top of the
+   * stack's worker environment).
+   */
   startWorker(id: string, env?: Record<string, string>): ChildProcess;
   /** Sends `signal` to worker `id` and resolves once it exited (at once when it is not running). */
   stopWorker(id: string, signal?: NodeJS.Signals): Promise<void>;
